@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+import { ConfigError, VERSION } from '@agenttrail/server'
+import { keysCommand } from './keys-command.js'
+import { serveCommand } from './serve-command.js'
+
+const USAGE = `agenttrail ${VERSION}: the audit trail and control plane for AI agents
+
+Usage:
+  agenttrail serve [--port 7878] [--host 127.0.0.1] [--data-dir ./data] [--log-level info]
+  agenttrail keys create --name NAME [--scopes ingest,read,...] [--prefix at_] [--org default] [--description TEXT]
+  agenttrail keys list [--org ORG]
+  agenttrail keys revoke ID
+  agenttrail keys rotate ID
+
+Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
+AGENTTRAIL_LOG_LEVEL. The keys commands work on the data folder directly (--data-dir).
+`
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE)
+    return command === undefined ? 1 : 0
+  }
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`${VERSION}\n`)
+    return 0
+  }
+  if (command === 'serve') return serveCommand(rest)
+  if (command === 'keys') return keysCommand(rest)
+  process.stderr.write(`agenttrail: unknown command "${command}"\n\n${USAGE}`)
+  return 2
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code
+  },
+  (error: unknown) => {
+    const known = error instanceof ConfigError || (error instanceof Error && (error.name === 'AppError' || 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')))
+    process.stderr.write(`agenttrail: ${error instanceof Error ? error.message : String(error)}\n`)
+    if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
+    process.exitCode = known ? 2 : 1
+  },
+)
+
+export { parseArgs }

@@ -1,0 +1,38 @@
+/**
+ * Machine-readable error codes of the native API. Every error body is
+ * `{ error: <message for a person>, code: <one of these>, details?: [...] }`; `error` is a string so
+ * that clients of the AgentLedger API, which read `error` as a message, keep working.
+ */
+export const ERROR_CODES = {
+  invalid_json: 400,
+  validation_failed: 400,
+  invalid_cursor: 400,
+  invalid_query: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  self_revocation: 409,
+  idempotency_key_reused: 422,
+  idempotency_key_in_use: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** One problem with one field; `path` is dotted (`events.3.tokens_input`). */
+export interface FieldIssue {
+  path: string
+  message: string
+}
+
+export interface ErrorBody {
+  error: string
+  code: ErrorCode
+  details?: FieldIssue[]
+}

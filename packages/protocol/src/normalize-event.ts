@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto'
+import type { FieldIssue } from './error-codes.js'
+import { EVENT_INPUT_FIELDS, EventInputSchema } from './event-schema.js'
+import { LIMITS } from './limits.js'
+import { usdToMicros } from './money.js'
+import type { NewEvent } from './new-event.js'
+import { normalizeStatus } from './status.js'
+import { uuidv7 } from './uuid.js'
+import { zodIssues } from './zod-issues.js'
+
+export interface NormalizeContext {
+  /** Receive time, Unix ms. */
+  now: number
+  /** Used when the event does not name one. */
+  ipAddress?: string | null
+  /** The request's `Idempotency-Key`, stamped on the event. */
+  idempotencyKey?: string | null
+  /** Id to use when the event carries none (idempotent replays reuse the first request's ids). */
+  id?: string
+  /** Prefix for issue paths, such as `events.3`. */
+  path?: string
+}
+
+export type NormalizeResult = { ok: true; event: NewEvent } | { ok: false; issues: FieldIssue[] }
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
+const PAYLOADS = ['input', 'output', 'messages', 'tool_calls', 'error'] as const
+const OBJECTS = ['rate_limit', 'context'] as const
+
+/** Validates one event as a client sent it and turns it into a `NewEvent`, or lists every problem. */
+export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeResult {
+  const prefix = ctx.path ? `${ctx.path}.` : ''
+  const parsed = EventInputSchema.safeParse(raw)
+  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, ctx.path) }
+  const input = parsed.data
+  const issues: FieldIssue[] = []
+  const fail = (field: string, message: string) => issues.push({ path: prefix + field, message })
+
+  const ts = parseTimestamp(input.ts, ctx.now, (m) => fail('ts', m))
+  const status = normalizeStatus(input.status ?? 'success')
+  if (!status) fail('status', `status "${clip(input.status)}" is not one of success, error, pending, denied (or failed, blocked)`)
+
+  let costMicros: number | null = null
+  if (input.cost_usd !== undefined) {
+    costMicros = usdToMicros(input.cost_usd) ?? null
+    if (costMicros === null) fail('cost_usd', 'cost_usd must be a non-negative decimal number of dollars, such as 0.0125')
+  }
+
+  const serialized: Partial<Record<(typeof PAYLOADS)[number] | (typeof OBJECTS)[number] | 'metadata', string | null>> = {}
+  for (const field of PAYLOADS) serialized[field] = serialize(input[field], LIMITS.payloadBytes, (m) => fail(field, m))
+  for (const field of OBJECTS) serialized[field] = serialize(input[field], LIMITS.objectBytes, (m) => fail(field, m))
+
+  const metadata: Record<string, unknown> = { ...input.metadata }
+  for (const [key, value] of Object.entries(input)) {
+    if (EVENT_INPUT_FIELDS.has(key)) continue
+    if (key in metadata) {
+      const extra = (metadata._extra_fields ??= {}) as Record<string, unknown>
+      extra[key] = value
+    } else metadata[key] = value
+  }
+  if (status && input.status && input.status !== status) metadata.original_status = input.status
+  serialized.metadata = serialize(metadata, LIMITS.objectBytes, (m) => fail('metadata', m))
+
+  let promptSha = input.system_prompt_sha256 ?? null
+  const prompt = input.system_prompt ?? null
+  if (prompt !== null) {
+    if (Buffer.byteLength(prompt) > LIMITS.payloadBytes) fail('system_prompt', `system_prompt must be at most ${LIMITS.payloadBytes} bytes`)
+    const sha = createHash('sha256').update(prompt).digest('hex')
+    if (promptSha !== null && promptSha !== sha) fail('system_prompt_sha256', 'system_prompt_sha256 does not match the SHA-256 of system_prompt')
+    promptSha = sha
+  }
+
+  if (issues.length > 0 || ts === undefined || !status) return { ok: false, issues }
+
+  const tokensTotal =
+    input.tokens_total ??
+    (input.tokens_input !== undefined || input.tokens_output !== undefined
+      ? (input.tokens_input ?? 0) + (input.tokens_output ?? 0)
+      : null)
+
+  return {
+    ok: true,
+    event: {
+      id: input.id ?? ctx.id ?? uuidv7(ctx.now),
+      ts,
+      environment: input.environment ?? 'production',
+      idempotency_key: ctx.idempotencyKey ?? null,
+      agent: input.agent ?? null,
+      user: input.user ?? null,
+      ip_address: input.ip_address ?? ctx.ipAddress ?? null,
+      kind: input.kind ?? 'action',
+      service: input.service ?? null,
+      action: input.action ?? null,
+      status,
+      title: input.title ?? null,
+      trace_id: input.trace_id ?? null,
+      span_id: input.span_id ?? null,
+      parent_span_id: input.parent_span_id ?? null,
+      conversation_id: input.conversation_id ?? null,
+      provider: input.provider ?? null,
+      model: input.model ?? null,
+      tokens_input: input.tokens_input ?? null,
+      tokens_output: input.tokens_output ?? null,
+      tokens_cache_read: input.tokens_cache_read ?? null,
+      tokens_cache_write: input.tokens_cache_write ?? null,
+      tokens_total: tokensTotal,
+      cost_micros: costMicros,
+      cost_source: costMicros === null ? null : 'client',
+      stop_reason: input.stop_reason ?? null,
+      rate_limit: serialized.rate_limit ?? null,
+      input: serialized.input ?? null,
+      output: serialized.output ?? null,
+      system_prompt_sha256: promptSha,
+      system_prompt: prompt,
+      messages: serialized.messages ?? null,
+      thinking: input.thinking ?? null,
+      tool_calls: serialized.tool_calls ?? null,
+      error: serialized.error ?? null,
+      duration_ms: input.duration_ms === undefined ? null : Math.round(input.duration_ms),
+      tags: input.tags ? [...new Set<string>(input.tags)] : [],
+      metadata: serialized.metadata ?? '{}',
+      context: serialized.context ?? null,
+    },
+  }
+}
+
+function parseTimestamp(value: string | number | undefined, now: number, fail: (message: string) => void): number | undefined {
+  if (value === undefined) return now
+  let ms: number
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) {
+      fail('ts must be an ISO 8601 string or a whole number of Unix epoch milliseconds')
+      return undefined
+    }
+    if (value < 100_000_000_000) {
+      fail('ts looks like Unix seconds; send milliseconds (or an ISO 8601 string)')
+      return undefined
+    }
+    ms = value
+  } else {
+    ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN
+    if (Number.isNaN(ms)) {
+      fail('ts must be an ISO 8601 date-time with a time zone, such as 2026-11-22T10:15:00Z')
+      return undefined
+    }
+  }
+  if (ms > now + LIMITS.futureSkewMs) {
+    fail('ts lies more than 24 hours in the future; check the client clock')
+    return undefined
+  }
+  return ms
+}
+
+function serialize(value: unknown, maxBytes: number, fail: (message: string) => void): string | null {
+  if (value === undefined || value === null) return null
+  const text = JSON.stringify(value)
+  if (text.length > maxBytes / 4 && Buffer.byteLength(text) > maxBytes) {
+    fail(`must be at most ${maxBytes} bytes of JSON`)
+    return null
+  }
+  return text
+}
+
+function clip(text: string | undefined): string {
+  return (text ?? '').slice(0, 40)
+}

@@ -1,0 +1,70 @@
+import { resolve } from 'node:path'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+/** Everything the server reads from its environment, read once, here. */
+export interface Config {
+  /** Default 7878. 0 picks a free port. */
+  port: number
+  /** Default 127.0.0.1. */
+  host: string
+  /** Default `./data`. Holds the SQLite file. */
+  dataDir: string
+  /** Default `info`. One JSON line per request at `info`. */
+  logLevel: LogLevel
+  /** Requests per second each key may make on average. Default 1,000; 0 turns the limit off. */
+  rateLimitPerSecond: number
+  /** Requests a key may make at once after being idle. Default 2,000. */
+  rateLimitBurst: number
+  /** How long an `Idempotency-Key` replays its first response. Default 24 h, in ms. */
+  idempotencyTtlMs: number
+  /** Most events one group-commit transaction takes. Default 5,000. */
+  maxCommitEvents: number
+  /** How often the full-text indexer looks for new events. Default 250 ms. */
+  ftsIntervalMs: number
+  /** On first start with no keys: create exactly this key instead of a random one. */
+  initApiKey: string | undefined
+  /** Org of the first key. Default `default`. */
+  initOrg: string
+  /** How long shutdown waits for in-flight requests. Default 10,000 ms. */
+  shutdownTimeoutMs: number
+}
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    port: integer(env, 'AGENTTRAIL_PORT', 7878, 0, 65_535),
+    host: env.AGENTTRAIL_HOST || '127.0.0.1',
+    dataDir: resolve(env.AGENTTRAIL_DATA_DIR || './data'),
+    logLevel: logLevel(env.AGENTTRAIL_LOG_LEVEL),
+    rateLimitPerSecond: integer(env, 'AGENTTRAIL_RATE_LIMIT_PER_SECOND', 1_000, 0, 1e9),
+    rateLimitBurst: integer(env, 'AGENTTRAIL_RATE_LIMIT_BURST', 2_000, 1, 1e9),
+    idempotencyTtlMs: integer(env, 'AGENTTRAIL_IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
+    maxCommitEvents: integer(env, 'AGENTTRAIL_MAX_COMMIT_EVENTS', 5_000, 1, 100_000),
+    ftsIntervalMs: integer(env, 'AGENTTRAIL_FTS_INTERVAL_MS', 250, 10, 60_000),
+    initApiKey: env.AGENTTRAIL_INIT_API_KEY || undefined,
+    initOrg: env.AGENTTRAIL_INIT_ORG || 'default',
+    shutdownTimeoutMs: integer(env, 'AGENTTRAIL_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  }
+  return { ...config, ...overrides }
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw.slice(0, 40)}"`)
+  return value
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  const value = (raw || 'info').toLowerCase()
+  if (['debug', 'info', 'warn', 'error', 'silent'].includes(value)) return value as LogLevel
+  throw new ConfigError(`AGENTTRAIL_LOG_LEVEL must be one of debug, info, warn, error, silent, not "${value.slice(0, 40)}"`)
+}

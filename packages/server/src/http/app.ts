@@ -1,0 +1,57 @@
+import { Hono } from 'hono'
+import { AppError } from '../app-error.js'
+import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { IngestService } from '../ingest/ingest-service.js'
+import type { Logger } from '../log.js'
+import type { Store } from '../store/store.js'
+import type { AppEnv } from './app-env.js'
+import { createErrorHandler } from './error-handler.js'
+import { authenticate } from './middleware/auth.js'
+import { requestLog } from './middleware/request-log.js'
+import { buildOpenApi } from './openapi.js'
+import { Router } from './router.js'
+import { agentRoutes } from './routes/agent-routes.js'
+import { eventRoutes } from './routes/event-routes.js'
+import { healthRoutes } from './routes/health-routes.js'
+import { keyRoutes } from './routes/key-routes.js'
+import { statsRoutes } from './routes/stats-routes.js'
+
+export interface AppDeps {
+  store: Store
+  ingest: IngestService
+  logger: Logger
+  /** Absent: no rate limit. */
+  limiter?: RateLimiter
+  version: string
+}
+
+export interface App {
+  hono: Hono<AppEnv>
+  /** Requests being handled right now (for graceful shutdown). */
+  inflight: { count: number }
+}
+
+export function createApp(deps: AppDeps): App {
+  const hono = new Hono<AppEnv>()
+  const inflight = { count: 0 }
+  hono.use('*', requestLog(deps.logger, inflight))
+  hono.onError(createErrorHandler(deps.logger))
+  hono.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404))
+
+  const router = new Router(hono, authenticate(deps.store.keys, deps.limiter))
+  healthRoutes(router, deps.store)
+  eventRoutes(router, deps.store, deps.ingest)
+  statsRoutes(router, deps.store)
+  agentRoutes(router, deps.store)
+  keyRoutes(router, deps.store)
+
+  const openapi = buildOpenApi(router.specs, { version: deps.version })
+  hono.get('/api/openapi.json', (c) => c.json(openapi))
+  // A known path with an unknown method is a 405, not a 404.
+  const known = router.specs.map((s) => new RegExp(`^${s.path.replace(/\{\w+\}/g, '[^/]+')}$`))
+  hono.all('*', (c) => {
+    if (known.some((re) => re.test(c.req.path))) throw new AppError('method_not_allowed', `${c.req.method} is not supported on ${c.req.path}`)
+    return c.notFound()
+  })
+  return { hono, inflight }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { ERROR_CODES } from '@agenttrail/protocol'
+import type { RouteSpec } from './route-spec.js'
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.string().describe('What went wrong, for a person.'),
+    code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES]),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Error' })
+
+type JsonSchema = Record<string, unknown>
+
+/**
+ * The OpenAPI 3.1 document, generated from the route specs' zod schemas. Schemas with a meta `id`
+ * become shared components.
+ */
+export function buildOpenApi(specs: readonly RouteSpec[], info: { version: string }): JsonSchema {
+  const components: Record<string, JsonSchema> = {}
+  const convert = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+    const json = z.toJSONSchema(schema, {
+      io,
+      unrepresentable: 'any',
+      target: 'draft-2020-12',
+      override: (ctx) => {
+        const meta = z.globalRegistry.get(ctx.zodSchema)
+        if (meta?.type === 'string') (ctx.jsonSchema as JsonSchema).type = 'string'
+      },
+    }) as JsonSchema
+    delete json.$schema
+    const id = z.globalRegistry.get(schema)?.id
+    if (!id) return json
+    components[id] ??= json
+    return { $ref: `#/components/schemas/${id}` }
+  }
+
+  const paths: Record<string, Record<string, JsonSchema>> = {}
+  for (const spec of specs) {
+    const parameters: JsonSchema[] = []
+    for (const [where, shape] of [['path', spec.params], ['query', spec.query]] as const) {
+      if (!shape) continue
+      for (const [name, field] of Object.entries(shape.shape)) {
+        const schema = convert(field as z.ZodType, 'input')
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+          ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
+          schema,
+        })
+      }
+    }
+    const responses: Record<string, JsonSchema> = {}
+    for (const [status, response] of Object.entries(spec.responses)) {
+      const content: Record<string, JsonSchema> = {}
+      if (response.schema) for (const type of response.contentTypes ?? ['application/json']) content[type] = { schema: convert(response.schema, 'output') }
+      responses[status] = { description: response.description, ...(response.schema ? { content } : {}) }
+    }
+    if (spec.scope) {
+      responses['401'] ??= { description: 'Missing or invalid API key', content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } } }
+      responses['403'] ??= { description: `The key lacks the ${spec.scope} scope`, content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } } }
+      responses['429'] ??= { description: 'Rate limited; see Retry-After', content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } } }
+    }
+    ;(paths[spec.path] ??= {})[spec.method] = {
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags: [spec.tag],
+      ...(spec.scope ? { security: [{ bearer: [] }, { apiKeyHeader: [] }], 'x-required-scope': spec.scope } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: convert(spec.body, 'input') } } } } : {}),
+      responses,
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'AgentTrail API',
+      version: info.version,
+      description: 'The audit trail and control plane for AI agents. Errors are `{ error, code, details? }`.',
+    },
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
+  }
+}

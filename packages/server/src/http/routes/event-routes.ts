@@ -1,0 +1,216 @@
+import { z } from 'zod'
+import { AppendReceiptSchema, BatchInputSchema, EventInputSchema, EventSchema, LIMITS, normalizeStatus } from '@agenttrail/protocol'
+import type { Event } from '@agenttrail/protocol'
+import { AppError } from '../../app-error.js'
+import type { IngestService } from '../../ingest/ingest-service.js'
+import { decodeCursor, encodeCursor } from '../../store/cursor.js'
+import type { EventFilter, Store } from '../../store/store.js'
+import type { AppEnv } from '../app-env.js'
+import { readJson } from '../body.js'
+import { csvRow } from '../csv.js'
+import { ErrorBodySchema } from '../openapi.js'
+import { parseBody, parseQuery, timeParam } from '../route-spec.js'
+import type { Router } from '../router.js'
+import type { Context } from 'hono'
+
+const text = z.string().min(1).max(LIMITS.shortString)
+
+export const EventsQuerySchema = z.object({
+  from: timeParam.optional().describe('Inclusive lower bound on `ts`.'),
+  to: timeParam.optional().describe('Exclusive upper bound on `ts`.'),
+  agent: text.optional(),
+  service: text.optional(),
+  action: text.optional(),
+  status: z
+    .string()
+    .transform((word, ctx) => {
+      const status = normalizeStatus(word)
+      if (!status) ctx.addIssue({ code: 'custom', message: 'must be one of success, error, pending, denied' })
+      return status ?? z.NEVER
+    })
+    .optional(),
+  kind: text.optional(),
+  environment: text.optional(),
+  user: text.optional(),
+  trace_id: text.optional(),
+  conversation_id: text.optional(),
+  model: text.optional(),
+  tag: text.optional(),
+  q: z.string().min(1).max(512).optional().describe('Full-text: every word must occur in title, input, output or error.'),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageRows).default(50).describe('Rows per page (JSON only). Default 50.'),
+  cursor: z.string().optional().describe('`next_cursor` of the previous page.'),
+  format: z.enum(['json', 'csv', 'jsonl']).default('json').describe('csv and jsonl stream every matching row.'),
+})
+
+const EXPORT_PAGE = 1_000
+const CSV_COLUMNS = [
+  'id', 'seq', 'ts', 'received_at', 'environment', 'agent', 'user', 'kind', 'service', 'action', 'status', 'title',
+  'trace_id', 'span_id', 'parent_span_id', 'conversation_id', 'provider', 'model', 'tokens_input', 'tokens_output',
+  'tokens_cache_read', 'tokens_cache_write', 'tokens_total', 'cost_usd', 'cost_source', 'stop_reason', 'duration_ms',
+  'tags', 'input', 'output', 'error', 'metadata',
+] as const satisfies ReadonlyArray<keyof Event>
+
+export function eventRoutes(router: Router, store: Store, ingest: IngestService): void {
+  const clientIp = (c: Context<AppEnv>) => c.env?.incoming?.socket.remoteAddress ?? null
+  const idempotencyKey = (c: Context<AppEnv>) => {
+    const key = c.req.header('idempotency-key')
+    if (key === undefined) return undefined
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
+    return key
+  }
+
+  router.add(
+    {
+      method: 'post',
+      path: '/api/v1/events',
+      tag: 'events',
+      scope: 'ingest',
+      summary: 'Append one event',
+      description:
+        'Answers only after the event is committed to disk. A client-supplied `id` makes the append idempotent (200 with the stored receipt); an `Idempotency-Key` header replays the first response for 24 hours.',
+      body: EventInputSchema,
+      responses: {
+        201: { description: 'Committed', schema: AppendReceiptSchema },
+        200: { description: 'An event with this id already existed; its receipt', schema: AppendReceiptSchema },
+        400: { description: 'Malformed JSON or an invalid field', schema: ErrorBodySchema },
+        413: { description: 'Body over 1 MiB', schema: ErrorBodySchema },
+        422: { description: 'Idempotency-Key reused with another body', schema: ErrorBodySchema },
+      },
+    },
+    async (c) => {
+      const key = idempotencyKey(c)
+      const { value, text } = await readJson(c, LIMITS.eventBodyBytes)
+      const apiKey = c.get('apiKey')
+      const receipt = await ingest.one(value, { orgId: apiKey.org_id, ipAddress: clientIp(c), idempotencyKey: key, rawBody: text })
+      if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
+      return c.json({ id: receipt.id, seq: receipt.seq, received_at: receipt.received_at }, receipt.duplicate && !receipt.replayed ? 200 : 201)
+    },
+  )
+
+  const BatchResultSchema = z
+    .object({
+      accepted: z.array(AppendReceiptSchema.extend({ index: z.number().int(), duplicate: z.boolean() })),
+      errors: z.array(z.object({ index: z.number().int(), details: z.array(z.object({ path: z.string(), message: z.string() })) })),
+    })
+    .meta({ id: 'BatchResult' })
+
+  router.add(
+    {
+      method: 'post',
+      path: '/api/v1/events/batch',
+      tag: 'events',
+      scope: 'ingest',
+      summary: 'Append up to 1,000 events',
+      description:
+        'Each event is validated on its own. The valid ones are committed together in one transaction; the invalid ones are listed by index with every problem. 201: all accepted. 200: some accepted, some rejected. 400: none accepted.',
+      body: BatchInputSchema,
+      responses: {
+        201: { description: 'All committed', schema: BatchResultSchema },
+        200: { description: 'Partly committed: see `errors`', schema: BatchResultSchema },
+        400: { description: 'Malformed JSON, no events, or every event invalid', schema: ErrorBodySchema },
+        413: { description: 'Body over 16 MiB', schema: ErrorBodySchema },
+      },
+    },
+    async (c) => {
+      const key = idempotencyKey(c)
+      const { value, text } = await readJson(c, LIMITS.batchBodyBytes)
+      const { events } = parseBody(BatchInputSchema, value)
+      const apiKey = c.get('apiKey')
+      const result = await ingest.batch(events, { orgId: apiKey.org_id, ipAddress: clientIp(c), idempotencyKey: key, rawBody: text })
+      if (result.accepted.length === 0)
+        throw new AppError(
+          'validation_failed',
+          `none of the ${events.length} events is valid; see details`,
+          result.errors.flatMap((e) => e.details),
+        )
+      if (result.replayed) c.header('Idempotent-Replayed', 'true')
+      return c.json({ accepted: result.accepted, errors: result.errors }, result.errors.length === 0 ? 201 : 200)
+    },
+  )
+
+  router.add(
+    {
+      method: 'get',
+      path: '/api/v1/events',
+      tag: 'events',
+      scope: 'read',
+      summary: 'Find events',
+      description:
+        'Newest first by `ts`, then `id`. Pages are stable: pass `next_cursor` back as `cursor`. `format=csv` or `jsonl` streams every matching row in constant memory.',
+      query: EventsQuerySchema,
+      responses: {
+        200: {
+          description: 'A page of events (or the streamed export)',
+          schema: z.object({ events: z.array(EventSchema), next_cursor: z.string().nullable() }),
+          contentTypes: ['application/json', 'text/csv', 'application/x-ndjson'],
+        },
+        400: { description: 'A bad parameter or cursor', schema: ErrorBodySchema },
+      },
+    },
+    async (c) => {
+      const query = parseQuery(EventsQuerySchema, c)
+      const orgId = c.get('apiKey').org_id
+      if (query.from !== undefined && query.to !== undefined && query.from >= query.to)
+        throw new AppError('invalid_query', 'from must be earlier than to')
+      const filter: EventFilter = {
+        from: query.from, to: query.to, agent: query.agent, service: query.service, action: query.action,
+        status: query.status, kind: query.kind, environment: query.environment, user: query.user,
+        traceId: query.trace_id, conversationId: query.conversation_id, model: query.model, tag: query.tag, q: query.q,
+      }
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+      if (query.format === 'json') {
+        const page = await store.events.query(orgId, filter, { limit: query.limit, after })
+        return c.json({ events: page.items, next_cursor: page.next ? encodeCursor(page.next) : null })
+      }
+      // Validate the filter (a bad q, say) before the 200 goes out.
+      const first = await store.events.query(orgId, filter, { limit: EXPORT_PAGE, after })
+      const csv = query.format === 'csv'
+      const render = (events: Event[]) =>
+        events.map((e) => (csv ? csvRow(CSV_COLUMNS.map((col) => e[col])) : `${JSON.stringify(e)}\n`)).join('')
+      let page: typeof first | undefined = first
+      const encoder = new TextEncoder()
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          start(controller) {
+            if (csv) controller.enqueue(encoder.encode(csvRow(CSV_COLUMNS)))
+          },
+          async pull(controller) {
+            if (!page) return controller.close()
+            const current: typeof first = page
+            controller.enqueue(encoder.encode(render(current.items)))
+            page = current.next ? await store.events.query(orgId, filter, { limit: EXPORT_PAGE, after: current.next }) : undefined
+          },
+        },
+        { highWaterMark: 1 },
+      )
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+      return new Response(stream, {
+        headers: {
+          'Content-Type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+          'Content-Disposition': `attachment; filename="events-${stamp}.${query.format}"`,
+          'X-Request-Id': c.get('requestId'),
+        },
+      })
+    },
+  )
+
+  router.add(
+    {
+      method: 'get',
+      path: '/api/v1/events/{id}',
+      tag: 'events',
+      scope: 'read',
+      summary: 'One event, in full',
+      params: z.object({ id: z.string() }),
+      responses: {
+        200: { description: 'The event', schema: EventSchema },
+        404: { description: 'No such event in this org', schema: ErrorBodySchema },
+      },
+    },
+    async (c) => {
+      const event = await store.events.get(c.get('apiKey').org_id, c.req.param('id') ?? '')
+      if (!event) throw new AppError('not_found', 'no event with this id in your org')
+      return c.json(event)
+    },
+  )
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod'
+import { LIMITS } from '@agenttrail/protocol'
+import { AppError } from '../../app-error.js'
+import type { Store } from '../../store/store.js'
+import { DAY_MS } from '../../store/time-buckets.js'
+import { ErrorBodySchema } from '../openapi.js'
+import { parseQuery, timeParam } from '../route-spec.js'
+import type { Router } from '../router.js'
+
+const MAX_HOURLY_DAYS = 93
+
+export const StatsQuerySchema = z.object({
+  from: timeParam.optional().describe('Inclusive. Default: `days` before `to`.'),
+  to: timeParam.optional().describe('Exclusive. Default: now.'),
+  days: z.coerce.number().int().min(1).max(3_650).optional().describe('Length of the range when `from` is not given. Default 30.'),
+  environment: z.string().min(1).max(LIMITS.shortString).optional(),
+  agent: z.string().min(1).max(LIMITS.shortString).optional(),
+  bucket: z.enum(['hour', 'day']).optional().describe(`Time-series step. Default: hour for ranges up to 2 days, else day. Hourly up to ${MAX_HOURLY_DAYS} days.`),
+})
+
+const Counts = { events: z.number(), errors: z.number(), tokens_total: z.number(), cost_usd: z.number() }
+
+export const StatsSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    bucket: z.enum(['hour', 'day']),
+    totals: z.object({ events: z.number(), success: z.number(), error: z.number(), pending: z.number(), denied: z.number() }),
+    rates: z.object({ success: z.number(), error: z.number(), pending: z.number(), denied: z.number() }).describe('Fractions of all events, 0 to 1.'),
+    latency_ms: z
+      .object({ avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() })
+      .describe('avg is exact; p50 and p95 come from histograms and are at most 5% above the exact value.'),
+    tokens: z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number(), total: z.number() }),
+    cost_usd: z.number(),
+    by_agent: z.array(z.object({ agent: z.string().nullable(), ...Counts })),
+    by_model: z.array(z.object({ model: z.string().nullable(), ...Counts })),
+    by_service: z.array(z.object({ service: z.string().nullable(), ...Counts })),
+    series: z.array(z.object({ start: z.string(), ...Counts })),
+  })
+  .meta({ id: 'Stats' })
+
+export function statsRoutes(router: Router, store: Store): void {
+  router.add(
+    {
+      method: 'get',
+      path: '/api/v1/stats',
+      tag: 'stats',
+      scope: 'read',
+      summary: 'Totals, rates, latency, tokens, cost, breakdowns and a time series',
+      description: 'Aggregated from hourly and daily rollups kept in the append transaction, so it costs the same at any size.',
+      query: StatsQuerySchema,
+      responses: {
+        200: { description: 'Stats for the range', schema: StatsSchema },
+        400: { description: 'A bad parameter', schema: ErrorBodySchema },
+      },
+    },
+    async (c) => {
+      const q = parseQuery(StatsQuerySchema, c)
+      const to = q.to ?? Date.now()
+      const from = q.from ?? to - (q.days ?? 30) * DAY_MS
+      if (from >= to) throw new AppError('invalid_query', 'from must be earlier than to')
+      const bucket = q.bucket ?? (to - from <= 2 * DAY_MS ? 'hour' : 'day')
+      if (bucket === 'hour' && to - from > MAX_HOURLY_DAYS * DAY_MS)
+        throw new AppError('invalid_query', `bucket=hour covers at most ${MAX_HOURLY_DAYS} days; use bucket=day`)
+      const stats = await store.events.stats(c.get('apiKey').org_id, { from, to, bucket, environment: q.environment, agent: q.agent })
+      return c.json(stats)
+    },
+  )
+}

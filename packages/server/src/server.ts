@@ -1,0 +1,79 @@
+import { join } from 'node:path'
+import { serve } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { createMemoryRateLimiter } from './auth/rate-limiter.js'
+import { bootstrapKeys } from './bootstrap.js'
+import type { Config } from './config.js'
+import { createApp } from './http/app.js'
+import { createGroupCommitter } from './ingest/group-committer.js'
+import { createIngestService } from './ingest/ingest-service.js'
+import { startFtsIndexer } from './jobs/fts-indexer.js'
+import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
+import type { Logger } from './log.js'
+import { createLogger } from './log.js'
+import { openSqliteStore } from './store/sqlite/sqlite-store.js'
+import type { Store } from './store/store.js'
+
+export const VERSION = '0.1.0'
+
+export interface RunningServer {
+  url: string
+  port: number
+  store: Store
+  /** Stops accepting, waits for in-flight requests and commits, closes the store. Idempotent. */
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  logger?: Logger
+  /** Where the first key is announced. Default: stderr. */
+  announce?: (text: string) => void
+  /** Use this store instead of opening one from the config. */
+  store?: Store
+}
+
+export function openStore(config: Pick<Config, 'dataDir'>): Store {
+  return openSqliteStore({ path: join(config.dataDir, 'agenttrail.db') })
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const store = options.store ?? openStore(config)
+  await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
+
+  const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
+  const ingest = createIngestService({ committer, idempotency: store.idempotency, idempotencyTtlMs: config.idempotencyTtlMs })
+  const limiter =
+    config.rateLimitPerSecond > 0 ? createMemoryRateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
+  const app = createApp({ store, ingest, logger, limiter, version: VERSION })
+  const indexer = startFtsIndexer(store.events, { intervalMs: config.ftsIntervalMs, logger })
+  const purge = startIdempotencyPurge(store.idempotency, { ttlMs: config.idempotencyTtlMs, logger })
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.hono.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server
+    s.once('error', reject)
+  })
+  server.keepAliveTimeout = 65_000
+  const { port } = server.address() as AddressInfo
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  logger.info('listening', { url, store: store.dialect, data_dir: config.dataDir })
+
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down', { inflight: app.inflight.count })
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const deadline = Date.now() + config.shutdownTimeoutMs
+      while (app.inflight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+      server.closeAllConnections()
+      await stopped
+      await committer.drain()
+      purge.stop()
+      await indexer.stop()
+      await store.close()
+      logger.info('stopped')
+    })())
+  return { url, port, store, close }
+}

@@ -1,0 +1,135 @@
+import { microsToUsd } from '@agenttrail/protocol'
+import type { Event, EventStatus, NewEvent } from '@agenttrail/protocol'
+
+/** An events row as both dialects return it: times in ms, JSON fields as text. */
+export interface EventRow {
+  org_id: string
+  id: string
+  seq: number | string
+  environment: string
+  idempotency_key: string | null
+  ts: number | string
+  received_at: number | string
+  agent: string | null
+  user: string | null
+  ip_address: string | null
+  kind: string
+  service: string | null
+  action: string | null
+  status: string
+  title: string | null
+  trace_id: string | null
+  span_id: string | null
+  parent_span_id: string | null
+  conversation_id: string | null
+  provider: string | null
+  model: string | null
+  tokens_input: number | string | null
+  tokens_output: number | string | null
+  tokens_cache_read: number | string | null
+  tokens_cache_write: number | string | null
+  tokens_total: number | string | null
+  cost_micros: number | string | null
+  cost_source: string | null
+  stop_reason: string | null
+  rate_limit: string | null
+  input: string | null
+  output: string | null
+  system_prompt_sha256: string | null
+  messages: string | null
+  thinking: string | null
+  tool_calls: string | null
+  error: string | null
+  duration_ms: number | string | null
+  tags: string
+  metadata: string
+  context: string | null
+}
+
+/** Column names in insert order; the dialects build their statements from this list. */
+export const EVENT_COLUMNS = [
+  'org_id', 'id', 'seq', 'environment', 'idempotency_key', 'ts', 'received_at', 'agent', 'user',
+  'ip_address', 'kind', 'service', 'action', 'status', 'title', 'trace_id', 'span_id',
+  'parent_span_id', 'conversation_id', 'provider', 'model', 'tokens_input', 'tokens_output',
+  'tokens_cache_read', 'tokens_cache_write', 'tokens_total', 'cost_micros', 'cost_source',
+  'stop_reason', 'rate_limit', 'input', 'output', 'system_prompt_sha256', 'messages', 'thinking',
+  'tool_calls', 'error', 'duration_ms', 'tags', 'metadata', 'context',
+] as const satisfies ReadonlyArray<keyof EventRow>
+
+/** The values of one new row, in `EVENT_COLUMNS` order. */
+export function eventRowValues(orgId: string, event: NewEvent, seq: number, receivedAt: number): unknown[] {
+  const row: Record<string, unknown> = { ...event, org_id: orgId, seq, received_at: receivedAt, tags: JSON.stringify(event.tags) }
+  return EVENT_COLUMNS.map((column) => row[column])
+}
+
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v))
+const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v))
+
+export function rowToEvent(row: EventRow): Event {
+  return {
+    id: row.id,
+    org_id: row.org_id,
+    seq: Number(row.seq),
+    environment: row.environment,
+    idempotency_key: row.idempotency_key,
+    ts: new Date(Number(row.ts)).toISOString(),
+    received_at: new Date(Number(row.received_at)).toISOString(),
+    agent: row.agent,
+    user: row.user,
+    ip_address: row.ip_address,
+    kind: row.kind,
+    service: row.service,
+    action: row.action,
+    status: row.status as EventStatus,
+    title: row.title,
+    trace_id: row.trace_id,
+    span_id: row.span_id,
+    parent_span_id: row.parent_span_id,
+    conversation_id: row.conversation_id,
+    provider: row.provider,
+    model: row.model,
+    tokens_input: num(row.tokens_input),
+    tokens_output: num(row.tokens_output),
+    tokens_cache_read: num(row.tokens_cache_read),
+    tokens_cache_write: num(row.tokens_cache_write),
+    tokens_total: num(row.tokens_total),
+    cost_usd: row.cost_micros === null ? null : microsToUsd(Number(row.cost_micros)),
+    cost_source: row.cost_source,
+    stop_reason: row.stop_reason,
+    rate_limit: parse(row.rate_limit) as Record<string, unknown> | null,
+    input: parse(row.input),
+    output: parse(row.output),
+    system_prompt_sha256: row.system_prompt_sha256,
+    messages: parse(row.messages),
+    thinking: row.thinking,
+    tool_calls: parse(row.tool_calls),
+    error: parse(row.error),
+    duration_ms: num(row.duration_ms),
+    tags: JSON.parse(row.tags) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    context: parse(row.context) as Record<string, unknown> | null,
+  }
+}
+
+/**
+ * The text the full-text index holds for one event: the title and the string values (not the keys)
+ * of input, output and error.
+ */
+export function searchableText(row: Pick<EventRow, 'title' | 'input' | 'output' | 'error'>): string {
+  const parts: string[] = []
+  if (row.title) parts.push(row.title)
+  for (const field of [row.input, row.output, row.error]) if (field !== null) collectStrings(JSON.parse(field), parts)
+  return parts.join('\n')
+}
+
+function collectStrings(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value)
+  else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value))
+  else if (Array.isArray(value)) for (const item of value) collectStrings(item, out)
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) collectStrings(item, out)
+}
+
+/** Words of a full-text query, as the index's tokenizer sees them (letters and digits). */
+export function searchTerms(q: string): string[] {
+  return [...new Set((q.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16))]
+}

@@ -1,0 +1,106 @@
+import type { Event } from '@agenttrail/protocol'
+import type Database from 'better-sqlite3'
+import { AppError } from '../../app-error.js'
+import type { EventRow } from '../event-row.js'
+import { rowToEvent, searchTerms } from '../event-row.js'
+import type { EventFilter, Page, PageRequest } from '../store.js'
+
+/**
+ * Above this many matching documents (over all orgs, from the index's vocabulary) a keyword search
+ * walks the time index and probes the full-text index per row; below it, it collects the matches
+ * and sorts them. Each plan is fast exactly where the other is slow.
+ */
+const MATERIALIZE_BELOW = 5_000
+
+type Params = unknown[]
+
+const COLUMNS: Partial<Record<keyof EventFilter, string>> = {
+  agent: 'agent', service: 'service', action: 'action', status: 'status', kind: 'kind',
+  environment: 'environment', user: 'user', traceId: 'trace_id', conversationId: 'conversation_id', model: 'model',
+}
+
+export function createSqliteQuery(db: Database.Database) {
+  const getOne = db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE org_id = ? AND id = ?')
+  const docCount = db.prepare<[string], { doc: number }>('SELECT doc FROM events_fts_vocab WHERE term = ?')
+  const indexedUpTo = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'fts_indexed_rowid'")
+
+  function where(orgId: string, filter: EventFilter, page: PageRequest): { sql: string; params: Params } {
+    const conditions = ['e.org_id = ?']
+    const params: Params = [orgId]
+    if (filter.from !== undefined) conditions.push('e.ts >= ?'), params.push(filter.from)
+    if (filter.to !== undefined) conditions.push('e.ts < ?'), params.push(filter.to)
+    for (const [field, column] of Object.entries(COLUMNS)) {
+      const value = filter[field as keyof EventFilter]
+      if (value !== undefined) conditions.push(`e."${column}" = ?`), params.push(value)
+    }
+    if (filter.tag !== undefined) {
+      conditions.push('e.rowid IN (SELECT event FROM event_tags WHERE org_id = ? AND tag = ?)')
+      params.push(orgId, filter.tag)
+    }
+    if (page.after) conditions.push('(e.ts, e.id) < (?, ?)'), params.push(page.after.ts, page.after.id)
+    return { sql: conditions.join(' AND '), params }
+  }
+
+  const ORDER = 'ORDER BY e.ts DESC, e.id DESC LIMIT ?'
+
+  function rows(sql: string, params: Params): EventRow[] {
+    return db.prepare<Params, EventRow>(sql).all(...params)
+  }
+
+  function search(orgId: string, filter: EventFilter, page: PageRequest, q: string): EventRow[] {
+    const terms = searchTerms(q)
+    if (terms.length === 0) throw new AppError('invalid_query', 'q must contain at least one letter or digit')
+    const match = terms.map((t) => `"${t}"`).join(' ')
+    const w = where(orgId, filter, page)
+    const n = page.limit + 1
+    const minDocs = Math.min(...terms.map((t) => docCount.get(t)?.doc ?? 0))
+    const found: EventRow[] = []
+    if (minDocs > 0 && minDocs <= MATERIALIZE_BELOW) {
+      found.push(
+        ...rows(
+          `SELECT e.* FROM (SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?) f
+           CROSS JOIN events e ON e.rowid = f.r WHERE ${w.sql} ${ORDER}`,
+          [match, ...w.params, n],
+        ),
+      )
+    } else if (minDocs > 0) {
+      found.push(
+        ...rows(
+          `SELECT e.* FROM events e WHERE ${w.sql}
+           AND EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = e.rowid) ${ORDER}`,
+          [...w.params, match, n],
+        ),
+      )
+    }
+    // Events the indexer has not reached yet (at most a couple of seconds' worth) are matched directly.
+    const tail = (indexedUpTo.get() as { value: number }).value
+    const text = "lower(coalesce(e.title, '') || ' ' || coalesce(e.input, '') || ' ' || coalesce(e.output, '') || ' ' || coalesce(e.error, ''))"
+    found.push(
+      ...rows(
+        `SELECT e.* FROM events e NOT INDEXED WHERE e.rowid > ? AND ${w.sql}
+         ${terms.map(() => `AND instr(${text}, ?) > 0`).join(' ')} ${ORDER}`,
+        [tail, ...w.params, ...terms, n],
+      ),
+    )
+    return found.sort((a, b) => Number(b.ts) - Number(a.ts) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)).slice(0, n)
+  }
+
+  return {
+    get(orgId: string, id: string): Event | undefined {
+      const row = getOne.get(orgId, id)
+      return row && rowToEvent(row)
+    },
+
+    query(orgId: string, filter: EventFilter, page: PageRequest): Page<Event> {
+      let found: EventRow[]
+      if (filter.q !== undefined) found = search(orgId, filter, page, filter.q)
+      else {
+        const w = where(orgId, filter, page)
+        found = rows(`SELECT e.* FROM events e WHERE ${w.sql} ${ORDER}`, [...w.params, page.limit + 1])
+      }
+      const items = found.slice(0, page.limit).map(rowToEvent)
+      const last = found.length > page.limit ? found[page.limit - 1] : undefined
+      return last ? { items, next: { ts: Number(last.ts), id: last.id } } : { items }
+    },
+  }
+}

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { StoreError } from '../../app-error.js'
+import type { AgentSummary, Store } from '../store.js'
+import { microsToUsd } from '@agenttrail/protocol'
+import { createSqliteAppender } from './sqlite-append.js'
+import { createSqliteFtsIndexer } from './sqlite-fts.js'
+import { createSqliteIdempotency } from './sqlite-idempotency.js'
+import { createSqliteKeys } from './sqlite-keys.js'
+import { migrateSqlite } from './sqlite-migrate.js'
+import { createSqliteQuery } from './sqlite-query.js'
+import { createSqliteStats } from './sqlite-stats.js'
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:`. */
+  path: string
+}
+
+interface AgentRow {
+  name: string
+  environment: string
+  status: AgentSummary['status']
+  first_seen: number
+  last_seen: number
+  events: number
+  errors: number
+  tokens_total: number
+  cost_micros: number
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so a resolved append
+ * has been fsynced. better-sqlite3 is synchronous; the group committer in front of `append` makes
+ * one transaction (and one fsync) serve many requests.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+  const db = new Database(options.path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('busy_timeout = 5000')
+  db.pragma('foreign_keys = ON')
+  db.pragma('cache_size = -65536')
+  migrateSqlite(db)
+
+  const append = createSqliteAppender(db)
+  const query = createSqliteQuery(db)
+  const stats = createSqliteStats(db)
+  const indexFts = createSqliteFtsIndexer(db)
+  const ping = db.prepare('SELECT count(*) FROM orgs')
+  const agentRows = db.prepare<[string, string | null, string | null], AgentRow>(
+    `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
+     WHERE org_id = ? AND (?2 IS NULL OR environment = ?2) AND (?3 IS NULL OR name = ?3) ORDER BY last_seen DESC, name`,
+  )
+
+  const guard = <A extends unknown[], R>(operation: string, fn: (...args: A) => R) =>
+    async (...args: A): Promise<Awaited<R>> => {
+      try {
+        return await fn(...args)
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AppError') throw error
+        throw new StoreError(operation, error)
+      }
+    }
+
+  return {
+    dialect: 'sqlite',
+    events: {
+      append: guard('events.append', append),
+      get: guard('events.get', query.get),
+      query: guard('events.query', query.query),
+      stats: guard('events.stats', stats),
+      agents: guard('events.agents', (orgId: string, filter: { environment?: string; name?: string }) =>
+        agentRows.all(orgId, filter.environment ?? null, filter.name ?? null).map((row) => ({
+          name: row.name,
+          environment: row.environment,
+          status: row.status,
+          first_seen: new Date(row.first_seen).toISOString(),
+          last_seen: new Date(row.last_seen).toISOString(),
+          events: row.events,
+          errors: row.errors,
+          tokens_total: row.tokens_total,
+          cost_usd: microsToUsd(row.cost_micros),
+        })),
+      ),
+      indexPending: guard('events.indexPending', (maxEvents = 2_000) => indexFts(maxEvents)),
+    },
+    keys: createSqliteKeys(db),
+    idempotency: createSqliteIdempotency(db),
+    ping: guard('ping', () => {
+      ping.get()
+    }),
+    close: async () => {
+      if (db.open) db.close()
+    },
+  }
+}

@@ -1,0 +1,186 @@
+import type { AppendReceipt, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
+
+/**
+ * The storage seam. One implementation per dialect (`sqlite/`, later `postgres/`), each run by the
+ * same contract suite (`store.contract.ts`). Domain-level and async; no SQL leaks through it.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres'
+  readonly events: EventStore
+  readonly keys: KeyStore
+  readonly idempotency: IdempotencyStore
+  /** Runs a real query; throws when the store cannot answer. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface AppendItem {
+  orgId: string
+  event: NewEvent
+}
+
+export interface AppendOutcome extends AppendReceipt {
+  /** True when an event with this id already existed for the org; the receipt is the stored one's. */
+  duplicate: boolean
+}
+
+export interface EventStore {
+  /**
+   * Appends in one transaction and returns one outcome per item, in order. Idempotent on
+   * (org, event id). Each org's `seq` is gap-free in commit order. Durable when it resolves.
+   */
+  append(items: readonly AppendItem[]): Promise<AppendOutcome[]>
+  get(orgId: string, id: string): Promise<Event | undefined>
+  /** Newest first by (ts, id); time-bounded and cursor-paginated. */
+  query(orgId: string, filter: EventFilter, page: PageRequest): Promise<Page<Event>>
+  stats(orgId: string, query: StatsQuery): Promise<Stats>
+  agents(orgId: string, filter: AgentFilter): Promise<AgentSummary[]>
+  /** Brings the full-text index up to date; returns how many events it indexed. */
+  indexPending(maxEvents?: number): Promise<number>
+}
+
+export interface EventFilter {
+  /** Inclusive lower bound, Unix ms. */
+  from?: number
+  /** Exclusive upper bound, Unix ms. */
+  to?: number
+  agent?: string
+  service?: string
+  action?: string
+  status?: EventStatus
+  kind?: string
+  environment?: string
+  user?: string
+  traceId?: string
+  conversationId?: string
+  model?: string
+  tag?: string
+  /** Full-text: every word must occur in title, input, output or error. */
+  q?: string
+}
+
+/** Position after which the next page starts (exclusive), newest first. */
+export interface Cursor {
+  ts: number
+  id: string
+}
+
+export interface PageRequest {
+  limit: number
+  after?: Cursor
+}
+
+export interface Page<T> {
+  items: T[]
+  /** Present when more rows may follow. */
+  next?: Cursor
+}
+
+export interface StatsQuery {
+  /** Inclusive, Unix ms. */
+  from: number
+  /** Exclusive, Unix ms. */
+  to: number
+  environment?: string
+  agent?: string
+  bucket: 'hour' | 'day'
+}
+
+export interface StatsCounts {
+  events: number
+  errors: number
+  tokens_total: number
+  cost_usd: number
+}
+
+export interface Stats {
+  from: string
+  to: string
+  bucket: 'hour' | 'day'
+  totals: { events: number } & Record<EventStatus, number>
+  rates: Record<EventStatus, number>
+  latency_ms: { avg: number | null; p50: number | null; p95: number | null }
+  tokens: { input: number; output: number; cache_read: number; cache_write: number; total: number }
+  cost_usd: number
+  by_agent: Array<{ agent: string | null } & StatsCounts>
+  by_model: Array<{ model: string | null } & StatsCounts>
+  by_service: Array<{ service: string | null } & StatsCounts>
+  series: Array<{ start: string } & StatsCounts>
+}
+
+export interface AgentFilter {
+  environment?: string
+  name?: string
+}
+
+export interface AgentSummary {
+  name: string
+  environment: string
+  status: 'active' | 'paused' | 'killed'
+  first_seen: string
+  last_seen: string
+  events: number
+  errors: number
+  tokens_total: number
+  cost_usd: number
+}
+
+export const SCOPES = ['ingest', 'read', 'control', 'approve', 'admin'] as const
+export type Scope = (typeof SCOPES)[number]
+
+export interface ApiKeyRecord {
+  id: string
+  org_id: string
+  name: string
+  description: string | null
+  key_prefix: string
+  scopes: Scope[]
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+  rotated_from: string | null
+}
+
+export interface NewApiKey {
+  id: string
+  orgId: string
+  name: string
+  description: string | null
+  keyHash: string
+  keyPrefix: string
+  scopes: Scope[]
+  rotatedFrom: string | null
+}
+
+export interface KeyStore {
+  /** Creates the org if it does not exist. */
+  ensureOrg(orgId: string): Promise<void>
+  /** Number of keys that are not revoked, over all orgs. */
+  countActive(): Promise<number>
+  insert(key: NewApiKey): Promise<ApiKeyRecord>
+  findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>
+  /** With `orgId`, only that org's key. */
+  get(id: string, orgId?: string): Promise<ApiKeyRecord | undefined>
+  list(orgId?: string): Promise<ApiKeyRecord[]>
+  /** Returns false when there was no such unrevoked key. */
+  revoke(id: string, orgId?: string): Promise<boolean>
+  /** Records use; callers throttle how often. */
+  touch(id: string, at: number): Promise<void>
+}
+
+export type IdempotencyClaim =
+  | { state: 'new'; ids: string[] }
+  | { state: 'replay'; ids: string[] }
+  | { state: 'mismatch' }
+
+export interface IdempotencyStore {
+  /**
+   * Claims an `Idempotency-Key` for a request whose body hashes to `requestHash`, proposing the
+   * event ids it will use. A later request with the same key within `ttlMs` gets the first
+   * request's ids back (`replay`), so appending again changes nothing; a different body is a
+   * `mismatch`. Atomic: two concurrent claims agree on one set of ids.
+   */
+  claim(orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): Promise<IdempotencyClaim>
+  /** Removes claims older than `before` (Unix ms); returns how many. */
+  purge(before: number): Promise<number>
+}
