@@ -37,16 +37,21 @@ export function openStore(config: Pick<Config, 'dataDir'>): Store {
   return openSqliteStore({ path: join(config.dataDir, 'agenttrail.db') })
 }
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config.logLevel)
-  const store = options.store ?? openStore(config)
-  await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
-
+/** The pipeline and the HTTP app on a store, without a socket: what `startServer` serves and tests call in memory. */
+export function createServices(config: Config, store: Store, logger: Logger) {
   const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
   const ingest = createIngestService({ committer, idempotency: store.idempotency, idempotencyTtlMs: config.idempotencyTtlMs })
   const limiter =
     config.rateLimitPerSecond > 0 ? createMemoryRateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
   const app = createApp({ store, ingest, logger, limiter, version: VERSION })
+  return { committer, ingest, app }
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const store = options.store ?? openStore(config)
+  await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
+  const { committer, app } = createServices(config, store, logger)
   const indexer = startFtsIndexer(store.events, { intervalMs: config.ftsIntervalMs, logger })
   const purge = startIdempotencyPurge(store.idempotency, { ttlMs: config.idempotencyTtlMs, logger })
 

@@ -29,10 +29,11 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
       },
     }) as JsonSchema
     delete json.$schema
-    const id = z.globalRegistry.get(schema)?.id
-    if (!id) return json
-    components[id] ??= json
-    return { $ref: `#/components/schemas/${id}` }
+    // Named schemas (meta `id`) come back under $defs; hoist them into components.
+    const defs = (json.$defs ?? {}) as Record<string, JsonSchema>
+    delete json.$defs
+    for (const [id, def] of Object.entries(defs)) components[id] ??= rewriteRefs(def) as JsonSchema
+    return rewriteRefs(json) as JsonSchema
   }
 
   const paths: Record<string, Record<string, JsonSchema>> = {}
@@ -88,4 +89,13 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
       },
     },
   }
+}
+
+function rewriteRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewriteRefs)
+  if (value === null || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value))
+    out[key] = key === '$ref' && typeof item === 'string' ? item.replace('#/$defs/', '#/components/schemas/') : rewriteRefs(item)
+  return out
 }

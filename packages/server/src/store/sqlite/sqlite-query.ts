@@ -78,8 +78,8 @@ export function createSqliteQuery(db: Database.Database) {
     found.push(
       ...rows(
         `SELECT e.* FROM events e NOT INDEXED WHERE e.rowid > ? AND ${w.sql}
-         ${terms.map(() => `AND instr(${text}, ?) > 0`).join(' ')} ${ORDER}`,
-        [tail, ...w.params, ...terms, n],
+         ${tailTerms(q).map(() => `AND instr(${text}, ?) > 0`).join(' ')} ${ORDER}`,
+        [tail, ...w.params, ...tailTerms(q), n],
       ),
     )
     return found.sort((a, b) => Number(b.ts) - Number(a.ts) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)).slice(0, n)
@@ -103,4 +103,9 @@ export function createSqliteQuery(db: Database.Database) {
       return last ? { items, next: { ts: Number(last.ts), id: last.id } } : { items }
     },
   }
+}
+
+/** Words for matching not-yet-indexed rows directly: lower-cased, accents kept (the JSON text has them). */
+function tailTerms(q: string): string[] {
+  return [...new Set((q.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16))]
 }

@@ -21,7 +21,8 @@ const RAW_SUMS = `COUNT(*) AS events, COUNT(duration_ms) AS duration_count, COAL
  */
 export function createSqliteStats(db: Database.Database): (orgId: string, query: StatsQuery) => Stats {
   return (orgId, query) => {
-    const size = seriesSize(query)
+    // An integer literal: bound JS numbers are REAL in SQLite, which would make the division inexact.
+    const size = Math.trunc(seriesSize(query))
     const rows: StatsRow[] = []
     const histogram = new Map<number, number>()
     const dims = (prefix: string): { sql: string; params: unknown[] } => {
@@ -37,11 +38,11 @@ export function createSqliteStats(db: Database.Database): (orgId: string, query:
       rows.push(
         ...db
           .prepare<unknown[], StatsRow>(
-            `SELECT (bucket / ?) * ? AS sb, agent, service, model, status, ${SUMS} FROM rollups
+            `SELECT (bucket / ${size}) * ${size} AS sb, agent, service, model, status, ${SUMS} FROM rollups
              WHERE org_id = ? AND grain = ? AND bucket >= ? AND bucket < ?${rollupDims.sql}
              GROUP BY sb, agent, service, model, status`,
           )
-          .all(size, size, orgId, grain, from, to, ...rollupDims.params),
+          .all(orgId, grain, from, to, ...rollupDims.params),
       )
       const latencies = db
         .prepare<unknown[], { latency: number; events: number }>(
@@ -57,12 +58,12 @@ export function createSqliteStats(db: Database.Database): (orgId: string, query:
       rows.push(
         ...db
           .prepare<unknown[], StatsRow>(
-            `SELECT (ts / ?) * ? AS sb, coalesce(agent, '') AS agent, coalesce(service, '') AS service,
+            `SELECT (ts / ${size}) * ${size} AS sb, coalesce(agent, '') AS agent, coalesce(service, '') AS service,
                coalesce(model, '') AS model, status, ${RAW_SUMS}
              FROM events WHERE org_id = ? AND ts >= ? AND ts < ?${raw.sql}
              GROUP BY sb, agent, service, model, status`,
           )
-          .all(size, size, orgId, from, to, ...raw.params),
+          .all(orgId, from, to, ...raw.params),
       )
       const durations = db
         .prepare<unknown[], { d: number }>(

@@ -49,9 +49,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const stats = createSqliteStats(db)
   const indexFts = createSqliteFtsIndexer(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
-  const agentRows = db.prepare<[string, string | null, string | null], AgentRow>(
+  const agentRows = db.prepare<[{ org: string; env: string | null; name: string | null }], AgentRow>(
     `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
-     WHERE org_id = ? AND (?2 IS NULL OR environment = ?2) AND (?3 IS NULL OR name = ?3) ORDER BY last_seen DESC, name`,
+     WHERE org_id = @org AND (@env IS NULL OR environment = @env) AND (@name IS NULL OR name = @name) ORDER BY last_seen DESC, name`,
   )
 
   const guard = <A extends unknown[], R>(operation: string, fn: (...args: A) => R) =>
@@ -72,7 +72,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       query: guard('events.query', query.query),
       stats: guard('events.stats', stats),
       agents: guard('events.agents', (orgId: string, filter: { environment?: string; name?: string }) =>
-        agentRows.all(orgId, filter.environment ?? null, filter.name ?? null).map((row) => ({
+        agentRows.all({ org: orgId, env: filter.environment ?? null, name: filter.name ?? null }).map((row) => ({
           name: row.name,
           environment: row.environment,
           status: row.status,

@@ -1,0 +1,4 @@
+import { describeStoreContract } from '../store.contract.js'
+import { openSqliteStore } from './sqlite-store.js'
+
+describeStoreContract('sqlite', () => openSqliteStore({ path: ':memory:' }))

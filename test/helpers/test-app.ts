@@ -1,0 +1,46 @@
+import { createApiKey, createLogger, createServices, loadConfig, openSqliteStore } from '@agenttrail/server'
+import type { Scope, Store } from '@agenttrail/server'
+
+export interface TestApp {
+  store: Store
+  /** An admin key of org `org-a`. */
+  adminKey: string
+  key(orgId: string, scopes: Scope[]): Promise<string>
+  request(method: string, path: string, init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Response>
+  json<T = any>(method: string, path: string, init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>
+  /** Sends a prepared Request (for streamed bodies). */
+  raw(request: Request): Promise<Response>
+  close(): Promise<void>
+}
+
+/** The real app on a real SQLite store, called in memory (no socket). */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const store = openSqliteStore({ path: ':memory:' })
+  const config = loadConfig({ AGENTTRAIL_LOG_LEVEL: 'silent', AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0', ...overrides })
+  const { app, committer } = createServices(config, store, createLogger('silent'))
+  const key = async (orgId: string, scopes: Scope[]) => (await createApiKey(store.keys, { orgId, name: 'test', scopes })).key
+  const adminKey = await key('org-a', ['admin'])
+  const request: TestApp['request'] = (method, path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers }
+    if (init.key !== undefined) headers.authorization = `Bearer ${init.key}`
+    const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body))
+    if (body !== undefined) headers['content-type'] ??= 'application/json'
+    return Promise.resolve(app.hono.request(path, { method, headers, body }))
+  }
+  return {
+    store,
+    adminKey,
+    key,
+    request,
+    async json(method, path, init) {
+      const res = await request(method, path, init)
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers }
+    },
+    raw: (r) => Promise.resolve(app.hono.request(r)),
+    async close() {
+      await committer.drain()
+      await store.close()
+    },
+  }
+}
