@@ -6,8 +6,16 @@ export interface TestApp {
   /** An admin key of org `org-a`. */
   adminKey: string
   key(orgId: string, scopes: Scope[]): Promise<string>
-  request(method: string, path: string, init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Response>
-  json<T = any>(method: string, path: string, init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>
+  request(
+    method: string,
+    path: string,
+    init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<Response>
+  json<T = any>(
+    method: string,
+    path: string,
+    init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: T; headers: Headers }>
   /** Sends a prepared Request (for streamed bodies). */
   raw(request: Request): Promise<Response>
   close(): Promise<void>

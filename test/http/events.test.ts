@@ -11,24 +11,44 @@ describe('POST /api/v1/events', () => {
   afterEach(() => t.close())
 
   it('commits an event and answers { id, seq, received_at }', async () => {
-    const res = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { agent: 'bot', kind: 'tool_call', status: 'failed', cost_usd: 0.5 } })
+    const res = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { agent: 'bot', kind: 'tool_call', status: 'failed', cost_usd: 0.5 },
+    })
     expect(res.status).toBe(201)
     expect(Object.keys(res.body).sort()).toEqual(['id', 'received_at', 'seq'])
     expect(res.body.seq).toBe(1)
     const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key: t.adminKey })
-    expect(stored.body).toMatchObject({ agent: 'bot', kind: 'tool_call', status: 'error', cost_usd: 0.5, cost_source: 'client', metadata: { original_status: 'failed' } })
+    expect(stored.body).toMatchObject({
+      agent: 'bot',
+      kind: 'tool_call',
+      status: 'error',
+      cost_usd: 0.5,
+      cost_source: 'client',
+      metadata: { original_status: 'failed' },
+    })
   })
 
   it('keeps unknown top-level fields under metadata', async () => {
-    const res = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { agent: 'a', region: 'eu', metadata: { region: 'us', x: 1 } } })
+    const res = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { agent: 'a', region: 'eu', metadata: { region: 'us', x: 1 } },
+    })
     const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key: t.adminKey })
     expect(stored.body.metadata).toEqual({ region: 'us', x: 1, _extra_fields: { region: 'eu' } })
     const plain = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { session_label: 'morning' } })
-    expect((await t.json('GET', `/api/v1/events/${plain.body.id}`, { key: t.adminKey })).body.metadata).toEqual({ session_label: 'morning' })
+    expect((await t.json('GET', `/api/v1/events/${plain.body.id}`, { key: t.adminKey })).body.metadata).toEqual({
+      session_label: 'morning',
+    })
   })
 
   it('accepts the key as Bearer, X-API-Key and x-api-key', async () => {
-    for (const headers of [{ authorization: `Bearer ${t.adminKey}` }, { 'X-API-Key': t.adminKey }, { 'x-api-key': t.adminKey }]) {
+    const variants: Array<Record<string, string>> = [
+      { authorization: `Bearer ${t.adminKey}` },
+      { 'X-API-Key': t.adminKey },
+      { 'x-api-key': t.adminKey },
+    ]
+    for (const headers of variants) {
       expect((await t.request('POST', '/api/v1/events', { headers, body: {} })).status).toBe(201)
     }
   })
@@ -108,7 +128,12 @@ describe('POST /api/v1/events', () => {
       },
     })
     const res2 = await t.raw(
-      new Request('http://local/api/v1/events', { method: 'POST', body: chunked, headers: { authorization: `Bearer ${t.adminKey}` }, duplex: 'half' } as RequestInit),
+      new Request('http://local/api/v1/events', {
+        method: 'POST',
+        body: chunked,
+        headers: { authorization: `Bearer ${t.adminKey}` },
+        duplex: 'half',
+      } as RequestInit),
     )
     expect(res2.status).toBe(413)
   })
@@ -131,7 +156,9 @@ describe('POST /api/v1/events', () => {
     expect(again.body).toEqual(first.body)
     expect(again.headers.get('idempotent-replayed')).toBe('true')
     const concurrent = await Promise.all(
-      Array.from({ length: 10 }, () => t.json('POST', '/api/v1/events', { key: t.adminKey, headers: { 'Idempotency-Key': 'burst' }, body: { n: 1 } })),
+      Array.from({ length: 10 }, () =>
+        t.json('POST', '/api/v1/events', { key: t.adminKey, headers: { 'Idempotency-Key': 'burst' }, body: { n: 1 } }),
+      ),
     )
     expect(new Set(concurrent.map((r) => r.body.id)).size).toBe(1)
     expect((await t.json('GET', '/api/v1/events', { key: t.adminKey })).body.events).toHaveLength(2)
@@ -149,7 +176,9 @@ describe('POST /api/v1/events', () => {
   })
 
   it('shares one transaction among concurrent requests and keeps seq gap-free', async () => {
-    const results = await Promise.all(Array.from({ length: 200 }, (_, n) => t.json('POST', '/api/v1/events', { key: t.adminKey, body: { n } })))
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, n) => t.json('POST', '/api/v1/events', { key: t.adminKey, body: { n } })),
+    )
     expect(results.every((r) => r.status === 201)).toBe(true)
     expect(results.map((r) => r.body.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
   })
@@ -168,7 +197,10 @@ describe('POST /api/v1/events/batch', () => {
       body: { events: [{ agent: 'a' }, { agent: 7 }, { agent: 'c' }, 'nope'] },
     })
     expect(res.status).toBe(200)
-    expect(res.body.accepted.map((a: { index: number; seq: number }) => [a.index, a.seq])).toEqual([[0, 1], [2, 2]])
+    expect(res.body.accepted.map((a: { index: number; seq: number }) => [a.index, a.seq])).toEqual([
+      [0, 1],
+      [2, 2],
+    ])
     expect(res.body.errors.map((e: { index: number }) => e.index)).toEqual([1, 3])
     expect(res.body.errors[0].details[0].path).toBe('events.1.agent')
   })

@@ -11,10 +11,18 @@ describe('keys over the API', () => {
   afterEach(() => t.close())
 
   it('creates a key shown once, lists keys without secrets, rotates and revokes', async () => {
-    const created = await t.json('POST', '/api/v1/keys/create', { key: t.adminKey, body: { name: 'ci', scopes: 'ingest,read', prefix: 'al_' } })
+    const created = await t.json('POST', '/api/v1/keys/create', {
+      key: t.adminKey,
+      body: { name: 'ci', scopes: 'ingest,read', prefix: 'al_' },
+    })
     expect(created.status).toBe(201)
     expect(created.body.key).toMatch(/^al_[A-Za-z0-9_-]{40}$/)
-    expect(created.body).toMatchObject({ name: 'ci', scopes: ['ingest', 'read'], key_prefix: created.body.key.slice(0, 10), org_id: 'org-a' })
+    expect(created.body).toMatchObject({
+      name: 'ci',
+      scopes: ['ingest', 'read'],
+      key_prefix: created.body.key.slice(0, 10),
+      org_id: 'org-a',
+    })
     expect((await t.json('POST', '/api/v1/events', { key: created.body.key, body: {} })).status).toBe(201)
 
     const listed = await t.json('GET', '/api/v1/keys', { key: t.adminKey })
@@ -109,13 +117,17 @@ describe('operations', () => {
   it('answers a store failure with a 500 that holds no internals', async () => {
     const lines: string[] = []
     const store = openSqliteStore({ path: ':memory:' })
-    const { app } = createServices(loadConfig({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' }), store, createLogger('info', (l) => lines.push(l)))
+    const { app } = createServices(
+      loadConfig({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' }),
+      store,
+      createLogger('info', (l) => lines.push(l)),
+    )
     const admin = (await createApiKey(store.keys, { orgId: 'o', name: 'a' })).key
     const broken = { ...store.events, query: () => Promise.reject(new Error('SQLITE_CORRUPT: secret row contents')) }
     Object.assign(store, { events: broken })
     const res = await app.hono.request('/api/v1/events', { headers: { authorization: `Bearer ${admin}` } })
     expect(res.status).toBe(500)
-    const body = await res.json()
+    const body = (await res.json()) as { code: string }
     expect(body.code).toBe('internal')
     expect(JSON.stringify(body)).not.toContain('SQLITE')
     expect(lines.some((l) => l.includes('SQLITE_CORRUPT'))).toBe(true)
@@ -125,7 +137,11 @@ describe('operations', () => {
   it('logs one JSON line per request with no payloads and no keys', async () => {
     const lines: string[] = []
     const store = openSqliteStore({ path: ':memory:' })
-    const { app, committer } = createServices(loadConfig({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' }), store, createLogger('info', (l) => lines.push(l)))
+    const { app, committer } = createServices(
+      loadConfig({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' }),
+      store,
+      createLogger('info', (l) => lines.push(l)),
+    )
     const admin = (await createApiKey(store.keys, { orgId: 'o', name: 'a' })).key
     await app.hono.request('/api/v1/events?q=topsecretword', {
       method: 'POST',
@@ -146,7 +162,20 @@ describe('operations', () => {
     const t = await createTestApp()
     const doc = (await t.json('GET', '/api/openapi.json')).body
     expect(doc.openapi).toBe('3.1.0')
-    for (const path of ['/api/v1/events', '/api/v1/events/batch', '/api/v1/events/{id}', '/api/v1/stats', '/api/v1/agents', '/api/v1/agents/{name}', '/api/v1/keys', '/api/v1/keys/create', '/api/v1/keys/rotate', '/api/v1/keys/revoke', '/healthz', '/readyz'])
+    for (const path of [
+      '/api/v1/events',
+      '/api/v1/events/batch',
+      '/api/v1/events/{id}',
+      '/api/v1/stats',
+      '/api/v1/agents',
+      '/api/v1/agents/{name}',
+      '/api/v1/keys',
+      '/api/v1/keys/create',
+      '/api/v1/keys/rotate',
+      '/api/v1/keys/revoke',
+      '/healthz',
+      '/readyz',
+    ])
       expect(doc.paths[path], path).toBeDefined()
     const events = doc.paths['/api/v1/events']
     expect(events.post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/EventInput')

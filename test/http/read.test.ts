@@ -17,7 +17,14 @@ describe('reading events', () => {
 
   it('filters, searches and pages through the API', async () => {
     const base = Date.parse('2026-06-01T12:00:00Z')
-    await ingest(Array.from({ length: 25 }, (_, i) => ({ ts: base + i * 1000, agent: i % 2 ? 'odd' : 'even', title: i === 3 ? 'invoice overdue' : `step ${i}`, tags: i < 5 ? ['first-five'] : [] })))
+    await ingest(
+      Array.from({ length: 25 }, (_, i) => ({
+        ts: base + i * 1000,
+        agent: i % 2 ? 'odd' : 'even',
+        title: i === 3 ? 'invoice overdue' : `step ${i}`,
+        tags: i < 5 ? ['first-five'] : [],
+      })),
+    )
     const page1 = await t.json('GET', '/api/v1/events?agent=even&limit=5', { key: t.adminKey })
     expect(page1.body.events).toHaveLength(5)
     expect(page1.body.events[0].ts).toBe(new Date(base + 24_000).toISOString())
@@ -29,7 +36,9 @@ describe('reading events', () => {
       cursor = page.body.next_cursor
     }
     expect(seen).toHaveLength(13)
-    const range = await t.json('GET', `/api/v1/events?from=${new Date(base + 10_000).toISOString()}&to=${base + 20_000}`, { key: t.adminKey })
+    const range = await t.json('GET', `/api/v1/events?from=${new Date(base + 10_000).toISOString()}&to=${base + 20_000}`, {
+      key: t.adminKey,
+    })
     expect(range.body.events).toHaveLength(10)
     expect((await t.json('GET', '/api/v1/events?tag=first-five&status=success', { key: t.adminKey })).body.events).toHaveLength(5)
     const found = await t.json('GET', '/api/v1/events?q=invoice', { key: t.adminKey })
@@ -128,7 +137,10 @@ describe('reading events', () => {
     const staging = await t.json('GET', '/api/v1/stats?days=7&environment=staging', { key: t.adminKey })
     expect(staging.body).toMatchObject({ bucket: 'day', totals: { events: 1 } })
     const agents = await t.json('GET', '/api/v1/agents', { key: t.adminKey })
-    expect(agents.body.agents.map((a: { name: string; environment: string }) => `${a.name}/${a.environment}`).sort()).toEqual(['a/production', 'b/staging'])
+    expect(agents.body.agents.map((a: { name: string; environment: string }) => `${a.name}/${a.environment}`).sort()).toEqual([
+      'a/production',
+      'b/staging',
+    ])
     const one = await t.json('GET', '/api/v1/agents/a', { key: t.adminKey })
     expect(one.body).toMatchObject({ name: 'a', environments: [{ environment: 'production', events: 2, errors: 1, status: 'active' }] })
   })

@@ -38,7 +38,10 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exitCode = code
   },
   (error: unknown) => {
-    const known = error instanceof ConfigError || (error instanceof Error && (error.name === 'AppError' || 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')))
+    const known =
+      error instanceof ConfigError ||
+      (error instanceof Error &&
+        (error.name === 'AppError' || ('code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))))
     process.stderr.write(`agenttrail: ${error instanceof Error ? error.message : String(error)}\n`)
     if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
     process.exitCode = known ? 2 : 1

@@ -4,10 +4,7 @@ import { ACCEPTED_STATUS_WORDS } from './status.js'
 import { isUuid } from './uuid.js'
 
 const short = (what: string) =>
-  z
-    .string()
-    .min(1, `${what} must not be empty`)
-    .max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
+  z.string().min(1, `${what} must not be empty`).max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
 
 const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(LIMITS.maxCount)
 
@@ -43,7 +40,9 @@ export const EventInputSchema = z
     status: z
       .string()
       .optional()
-      .describe(`One of ${ACCEPTED_STATUS_WORDS.join(', ')} (case-insensitive); stored as success, error, pending or denied. Default success.`),
+      .describe(
+        `One of ${ACCEPTED_STATUS_WORDS.join(', ')} (case-insensitive); stored as success, error, pending or denied. Default success.`,
+      ),
     title: z.string().max(LIMITS.title).optional(),
     trace_id: short('trace_id').optional(),
     span_id: short('span_id').optional(),
@@ -74,10 +73,7 @@ export const EventInputSchema = z
     tool_calls: json.optional(),
     error: json.optional(),
     duration_ms: z.number().min(0, 'must not be negative').max(LIMITS.maxCount).optional(),
-    tags: z
-      .array(z.string().min(1).max(LIMITS.tag))
-      .max(LIMITS.tags, `at most ${LIMITS.tags} tags`)
-      .optional(),
+    tags: z.array(z.string().min(1).max(LIMITS.tag)).max(LIMITS.tags, `at most ${LIMITS.tags} tags`).optional(),
     metadata: z.record(z.string(), json).optional(),
     context: z.record(z.string(), json).optional(),
   })

@@ -5,13 +5,7 @@ export { ERROR_CODES } from './error-codes.js'
 export type { ErrorCode, ErrorBody, FieldIssue } from './error-codes.js'
 export { usdToMicros, microsToUsd } from './money.js'
 export { isUuid, uuidv7 } from './uuid.js'
-export {
-  EventInputSchema,
-  EVENT_INPUT_FIELDS,
-  BatchInputSchema,
-  EventSchema,
-  AppendReceiptSchema,
-} from './event-schema.js'
+export { EventInputSchema, EVENT_INPUT_FIELDS, BatchInputSchema, EventSchema, AppendReceiptSchema } from './event-schema.js'
 export type { EventInput, Event, AppendReceipt } from './event-schema.js'
 export type { NewEvent } from './new-event.js'
 export { normalizeEvent } from './normalize-event.js'

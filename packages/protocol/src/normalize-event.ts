@@ -38,7 +38,7 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
 
   const ts = parseTimestamp(input.ts, ctx.now, (m) => fail('ts', m))
   const status = normalizeStatus(input.status ?? 'success')
-  if (!status) fail('status', `status "${clip(input.status)}" is not one of success, error, pending, denied (or failed, blocked)`)
+  if (!status) fail('status', 'status must be one of success, error, pending, denied (or failed, blocked)')
 
   let costMicros: number | null = null
   if (input.cost_usd !== undefined) {
@@ -66,7 +66,8 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
   if (prompt !== null) {
     if (Buffer.byteLength(prompt) > LIMITS.payloadBytes) fail('system_prompt', `system_prompt must be at most ${LIMITS.payloadBytes} bytes`)
     const sha = createHash('sha256').update(prompt).digest('hex')
-    if (promptSha !== null && promptSha !== sha) fail('system_prompt_sha256', 'system_prompt_sha256 does not match the SHA-256 of system_prompt')
+    if (promptSha !== null && promptSha !== sha)
+      fail('system_prompt_sha256', 'system_prompt_sha256 does not match the SHA-256 of system_prompt')
     promptSha = sha
   }
 
@@ -74,9 +75,7 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
 
   const tokensTotal =
     input.tokens_total ??
-    (input.tokens_input !== undefined || input.tokens_output !== undefined
-      ? (input.tokens_input ?? 0) + (input.tokens_output ?? 0)
-      : null)
+    (input.tokens_input !== undefined || input.tokens_output !== undefined ? (input.tokens_input ?? 0) + (input.tokens_output ?? 0) : null)
 
   return {
     ok: true,
@@ -159,8 +158,4 @@ function serialize(value: unknown, maxBytes: number, fail: (message: string) => 
     return null
   }
   return text
-}
-
-function clip(text: string | undefined): string {
-  return (text ?? '').slice(0, 40)
 }

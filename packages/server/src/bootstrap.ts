@@ -8,7 +8,12 @@ import type { KeyStore } from './store/store.js'
  * `AGENTTRAIL_INIT_API_KEY` that exact key (for scripted setups); otherwise a random one, printed
  * once through `announce`. Returns the new key's secret, or undefined when keys already existed.
  */
-export async function bootstrapKeys(keys: KeyStore, config: Pick<Config, 'initApiKey' | 'initOrg'>, announce: (text: string) => void, logger: Logger): Promise<string | undefined> {
+export async function bootstrapKeys(
+  keys: KeyStore,
+  config: Pick<Config, 'initApiKey' | 'initOrg'>,
+  announce: (text: string) => void,
+  logger: Logger,
+): Promise<string | undefined> {
   if ((await keys.countActive()) > 0) return undefined
   const given = config.initApiKey
   const prefix = given ? (KEY_PREFIXES.find((p) => given.startsWith(p)) ?? 'at_') : 'at_'

@@ -42,7 +42,9 @@ export function createServices(config: Config, store: Store, logger: Logger) {
   const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
   const ingest = createIngestService({ committer, idempotency: store.idempotency, idempotencyTtlMs: config.idempotencyTtlMs })
   const limiter =
-    config.rateLimitPerSecond > 0 ? createMemoryRateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
+    config.rateLimitPerSecond > 0
+      ? createMemoryRateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst })
+      : undefined
   const app = createApp({ store, ingest, logger, limiter, version: VERSION })
   return { committer, ingest, app }
 }

@@ -50,7 +50,8 @@ export function createApp(deps: AppDeps): App {
   // A known path with an unknown method is a 405, not a 404.
   const known = router.specs.map((s) => new RegExp(`^${s.path.replace(/\{\w+\}/g, '[^/]+')}$`))
   hono.all('*', (c) => {
-    if (known.some((re) => re.test(c.req.path))) throw new AppError('method_not_allowed', `${c.req.method} is not supported on ${c.req.path}`)
+    if (known.some((re) => re.test(c.req.path)))
+      throw new AppError('method_not_allowed', `${c.req.method} is not supported on ${c.req.path}`)
     return c.notFound()
   })
   return { hono, inflight }

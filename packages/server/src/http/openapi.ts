@@ -39,7 +39,10 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
   const paths: Record<string, Record<string, JsonSchema>> = {}
   for (const spec of specs) {
     const parameters: JsonSchema[] = []
-    for (const [where, shape] of [['path', spec.params], ['query', spec.query]] as const) {
+    for (const [where, shape] of [
+      ['path', spec.params],
+      ['query', spec.query],
+    ] as const) {
       if (!shape) continue
       for (const [name, field] of Object.entries(shape.shape)) {
         const schema = convert(field as z.ZodType, 'input')
@@ -55,13 +58,23 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
     const responses: Record<string, JsonSchema> = {}
     for (const [status, response] of Object.entries(spec.responses)) {
       const content: Record<string, JsonSchema> = {}
-      if (response.schema) for (const type of response.contentTypes ?? ['application/json']) content[type] = { schema: convert(response.schema, 'output') }
+      if (response.schema)
+        for (const type of response.contentTypes ?? ['application/json']) content[type] = { schema: convert(response.schema, 'output') }
       responses[status] = { description: response.description, ...(response.schema ? { content } : {}) }
     }
     if (spec.scope) {
-      responses['401'] ??= { description: 'Missing or invalid API key', content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } } }
-      responses['403'] ??= { description: `The key lacks the ${spec.scope} scope`, content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } } }
-      responses['429'] ??= { description: 'Rate limited; see Retry-After', content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } } }
+      responses['401'] ??= {
+        description: 'Missing or invalid API key',
+        content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
+      }
+      responses['403'] ??= {
+        description: `The key lacks the ${spec.scope} scope`,
+        content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
+      }
+      responses['429'] ??= {
+        description: 'Rate limited; see Retry-After',
+        content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
+      }
     }
     ;(paths[spec.path] ??= {})[spec.method] = {
       summary: spec.summary,

@@ -53,7 +53,10 @@ export const timeParam = z
   .transform((text, ctx) => {
     const ms = /^\d{10,16}$/.test(text) ? Number(text) : ISO_OR_MS.test(text) ? Date.parse(text) : Number.NaN
     if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date or date-time (such as 2026-11-22T10:00:00Z) or epoch milliseconds' })
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an ISO 8601 date or date-time (such as 2026-11-22T10:00:00Z) or epoch milliseconds',
+      })
       return z.NEVER
     }
     return ms

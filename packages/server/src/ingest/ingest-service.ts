@@ -53,7 +53,9 @@ export function createIngestService(deps: { committer: GroupCommitter; idempoten
     if (ctx.idempotencyKey !== undefined) {
       const proposed = raws.map(() => '')
       for (const { index, event } of events) proposed[index] = event.id
-      const hash = createHash('sha256').update(ctx.rawBody ?? JSON.stringify(raws)).digest('hex')
+      const hash = createHash('sha256')
+        .update(ctx.rawBody ?? JSON.stringify(raws))
+        .digest('hex')
       const claim = await idempotency.claim(ctx.orgId, ctx.idempotencyKey, hash, proposed, now, idempotencyTtlMs)
       if (claim.state === 'mismatch')
         throw new AppError(

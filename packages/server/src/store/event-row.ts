@@ -48,12 +48,47 @@ export interface EventRow {
 
 /** Column names in insert order; the dialects build their statements from this list. */
 export const EVENT_COLUMNS = [
-  'org_id', 'id', 'seq', 'environment', 'idempotency_key', 'ts', 'received_at', 'agent', 'user',
-  'ip_address', 'kind', 'service', 'action', 'status', 'title', 'trace_id', 'span_id',
-  'parent_span_id', 'conversation_id', 'provider', 'model', 'tokens_input', 'tokens_output',
-  'tokens_cache_read', 'tokens_cache_write', 'tokens_total', 'cost_micros', 'cost_source',
-  'stop_reason', 'rate_limit', 'input', 'output', 'system_prompt_sha256', 'messages', 'thinking',
-  'tool_calls', 'error', 'duration_ms', 'tags', 'metadata', 'context',
+  'org_id',
+  'id',
+  'seq',
+  'environment',
+  'idempotency_key',
+  'ts',
+  'received_at',
+  'agent',
+  'user',
+  'ip_address',
+  'kind',
+  'service',
+  'action',
+  'status',
+  'title',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'conversation_id',
+  'provider',
+  'model',
+  'tokens_input',
+  'tokens_output',
+  'tokens_cache_read',
+  'tokens_cache_write',
+  'tokens_total',
+  'cost_micros',
+  'cost_source',
+  'stop_reason',
+  'rate_limit',
+  'input',
+  'output',
+  'system_prompt_sha256',
+  'messages',
+  'thinking',
+  'tool_calls',
+  'error',
+  'duration_ms',
+  'tags',
+  'metadata',
+  'context',
 ] as const satisfies ReadonlyArray<keyof EventRow>
 
 /** The values of one new row, in `EVENT_COLUMNS` order. */
@@ -131,5 +166,15 @@ function collectStrings(value: unknown, out: string[]): void {
 
 /** Words of a full-text query, as the index's tokenizer sees them (letters and digits). */
 export function searchTerms(q: string): string[] {
-  return [...new Set((q.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16))]
+  return [
+    ...new Set(
+      (
+        q
+          .normalize('NFKD')
+          .replace(/\p{M}/gu, '')
+          .toLowerCase()
+          .match(/[\p{L}\p{N}]+/gu) ?? []
+      ).slice(0, 16),
+    ),
+  ]
 }

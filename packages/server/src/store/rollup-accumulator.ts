@@ -62,9 +62,23 @@ export class RollupAccumulator {
       let r = this.rollups.get(key)
       if (!r) {
         r = {
-          org_id: orgId, grain, bucket, environment: e.environment, agent: e.agent ?? '', service: e.service ?? '',
-          model: e.model ?? '', status: e.status, events: 0, duration_count: 0, duration_sum: 0, tokens_input: 0,
-          tokens_output: 0, tokens_cache_read: 0, tokens_cache_write: 0, tokens_total: 0, cost_micros: 0,
+          org_id: orgId,
+          grain,
+          bucket,
+          environment: e.environment,
+          agent: e.agent ?? '',
+          service: e.service ?? '',
+          model: e.model ?? '',
+          status: e.status,
+          events: 0,
+          duration_count: 0,
+          duration_sum: 0,
+          tokens_input: 0,
+          tokens_output: 0,
+          tokens_cache_read: 0,
+          tokens_cache_write: 0,
+          tokens_total: 0,
+          cost_micros: 0,
         }
         this.rollups.set(key, r)
       }
@@ -76,7 +90,8 @@ export class RollupAccumulator {
         const lkey = [orgId, grain, bucket, e.environment, e.agent ?? '', latency].join('\u0000')
         const l = this.latencies.get(lkey)
         if (l) l.events += 1
-        else this.latencies.set(lkey, { org_id: orgId, grain, bucket, environment: e.environment, agent: e.agent ?? '', latency, events: 1 })
+        else
+          this.latencies.set(lkey, { org_id: orgId, grain, bucket, environment: e.environment, agent: e.agent ?? '', latency, events: 1 })
       }
       r.tokens_input += e.tokens_input ?? 0
       r.tokens_output += e.tokens_output ?? 0
@@ -89,7 +104,17 @@ export class RollupAccumulator {
       const key = [orgId, e.environment, e.agent].join('\u0000')
       let a = this.agents.get(key)
       if (!a) {
-        a = { org_id: orgId, environment: e.environment, name: e.agent, first_seen: e.ts, last_seen: e.ts, events: 0, errors: 0, tokens_total: 0, cost_micros: 0 }
+        a = {
+          org_id: orgId,
+          environment: e.environment,
+          name: e.agent,
+          first_seen: e.ts,
+          last_seen: e.ts,
+          events: 0,
+          errors: 0,
+          tokens_total: 0,
+          cost_micros: 0,
+        }
         this.agents.set(key, a)
       }
       a.first_seen = Math.min(a.first_seen, e.ts)

@@ -83,9 +83,10 @@ export function assembleStats(query: StatsQuery, rows: readonly StatsRow[], hist
     add(series as Map<string | number, Acc>, Number(row.sb), row)
   }
 
-  const rates = Object.fromEntries(
-    EVENT_STATUSES.map((s) => [s, events === 0 ? 0 : Number((byStatus[s] / events).toFixed(4))]),
-  ) as Record<EventStatus, number>
+  const rates = Object.fromEntries(EVENT_STATUSES.map((s) => [s, events === 0 ? 0 : Number((byStatus[s] / events).toFixed(4))])) as Record<
+    EventStatus,
+    number
+  >
   const ranked = <K extends string>(map: Map<string, Acc>, name: K) =>
     [...map.entries()]
       .sort((a, b) => b[1].events - a[1].events || a[0].localeCompare(b[0]))

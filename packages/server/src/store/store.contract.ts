@@ -40,7 +40,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       ])
       expect(receipt).toMatchObject({ seq: 1, duplicate: false })
       const event = await store.events.get('org-a', receipt!.id)
-      expect(event).toMatchObject({ agent: 'a1', kind: 'llm_call', input: { q: 'hi' }, cost_usd: 0.000123, tags: ['x'], metadata: { k: 1 }, seq: 1 })
+      expect(event).toMatchObject({
+        agent: 'a1',
+        kind: 'llm_call',
+        input: { q: 'hi' },
+        cost_usd: 0.000123,
+        tags: ['x'],
+        metadata: { k: 1 },
+        seq: 1,
+      })
       expect(event?.received_at).toBe(receipt?.received_at)
     })
 
@@ -56,7 +64,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     it('treats the same id twice in one batch as one event', async () => {
       const id = uuidv7()
       const out = await append('org-a', [{ id }, { id }])
-      expect(out.map((o) => [o.seq, o.duplicate])).toEqual([[1, false], [1, true]])
+      expect(out.map((o) => [o.seq, o.duplicate])).toEqual([
+        [1, false],
+        [1, true],
+      ])
     })
 
     it('keeps seq gap-free per org in commit order, across batches and orgs', async () => {
@@ -84,8 +95,34 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     it('filters by every field', async () => {
       const t0 = Date.parse('2026-03-01T00:00:00Z')
       await append('org-a', [
-        { ts: t0, agent: 'a', service: 's1', action: 'x', status: 'error', kind: 'tool_call', environment: 'staging', user: 'u1', trace_id: 't1', conversation_id: 'c1', model: 'm1', tags: ['red', 'blue'] },
-        { ts: t0 + 1000, agent: 'b', service: 's2', action: 'y', status: 'failed', kind: 'llm_call', environment: 'production', user: 'u2', trace_id: 't2', conversation_id: 'c2', model: 'm2', tags: ['blue'] },
+        {
+          ts: t0,
+          agent: 'a',
+          service: 's1',
+          action: 'x',
+          status: 'error',
+          kind: 'tool_call',
+          environment: 'staging',
+          user: 'u1',
+          trace_id: 't1',
+          conversation_id: 'c1',
+          model: 'm1',
+          tags: ['red', 'blue'],
+        },
+        {
+          ts: t0 + 1000,
+          agent: 'b',
+          service: 's2',
+          action: 'y',
+          status: 'failed',
+          kind: 'llm_call',
+          environment: 'production',
+          user: 'u2',
+          trace_id: 't2',
+          conversation_id: 'c2',
+          model: 'm2',
+          tags: ['blue'],
+        },
         { ts: t0 + 2000, agent: 'a', status: 'blocked' },
       ])
       const count = async (filter: object) => (await all('org-a', filter)).length
@@ -109,7 +146,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
 
     it('pages newest first with a stable cursor, even with equal timestamps and inserts between pages', async () => {
       const ts = Date.parse('2026-02-01T00:00:00Z')
-      await append('org-a', Array.from({ length: 20 }, (_, i) => ({ ts: ts + (i % 4), n: i })))
+      await append(
+        'org-a',
+        Array.from({ length: 20 }, (_, i) => ({ ts: ts + (i % 4), n: i })),
+      )
       const first = await store.events.query('org-a', {}, { limit: 8 })
       await append('org-a', [{ ts: ts + 10 }, { ts: ts - 10 }])
       const rest: Event[] = []
@@ -158,7 +198,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       const rare = await all('org-a', { q: 'rareword' })
       expect(rare).toHaveLength(6)
       const page = await store.events.query('org-a', { q: 'common' }, { limit: 50 })
-      const expected = events.map((e) => e.ts).sort((a, b) => b - a).slice(0, 50)
+      const expected = events
+        .map((e) => e.ts)
+        .sort((a, b) => b - a)
+        .slice(0, 50)
       expect(page.items.map((e) => Date.parse(e.ts))).toEqual(expected)
       expect(page.next).toBeDefined()
     })
@@ -192,7 +235,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       ]) {
         const stats = await store.events.stats('org-a', query)
         const inRange = fields.filter(
-          (f) => f.ts >= query.from && f.ts < query.to && (!query.environment || f.environment === query.environment) && (!query.agent || f.agent === query.agent),
+          (f) =>
+            f.ts >= query.from &&
+            f.ts < query.to &&
+            (!query.environment || f.environment === query.environment) &&
+            (!query.agent || f.agent === query.agent),
         )
         const sum = (pick: (f: (typeof fields)[number]) => number) => inRange.reduce((acc, f) => acc + pick(f), 0)
         expect(stats.totals.events).toBe(inRange.length)
@@ -230,13 +277,31 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       ])
       const prod = await store.events.agents('org-a', { environment: 'production' })
       expect(prod).toEqual([
-        expect.objectContaining({ name: 'bot', status: 'active', events: 2, errors: 1, cost_usd: 0.75, tokens_total: 10, first_seen: '2026-01-01T00:00:00.000Z', last_seen: '2026-01-02T00:00:00.000Z' }),
+        expect.objectContaining({
+          name: 'bot',
+          status: 'active',
+          events: 2,
+          errors: 1,
+          cost_usd: 0.75,
+          tokens_total: 10,
+          first_seen: '2026-01-01T00:00:00.000Z',
+          last_seen: '2026-01-02T00:00:00.000Z',
+        }),
       ])
       expect(await store.events.agents('org-a', { name: 'bot' })).toHaveLength(2)
     })
 
     it('stores keys by hash, finds active ones, revokes them', async () => {
-      const key = await store.keys.insert({ id: uuidv7(), orgId: 'org-a', name: 'k', description: null, keyHash: hashKey('at_secret'), keyPrefix: 'at_secret', scopes: ['read'], rotatedFrom: null })
+      const key = await store.keys.insert({
+        id: uuidv7(),
+        orgId: 'org-a',
+        name: 'k',
+        description: null,
+        keyHash: hashKey('at_secret'),
+        keyPrefix: 'at_secret',
+        scopes: ['read'],
+        rotatedFrom: null,
+      })
       expect(key).toMatchObject({ org_id: 'org-a', scopes: ['read'], revoked_at: null })
       expect((await store.keys.findByHash(hashKey('at_secret')))?.id).toBe(key.id)
       expect(await store.keys.get(key.id, 'org-b')).toBeUndefined()

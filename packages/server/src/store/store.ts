@@ -168,10 +168,7 @@ export interface KeyStore {
   touch(id: string, at: number): Promise<void>
 }
 
-export type IdempotencyClaim =
-  | { state: 'new'; ids: string[] }
-  | { state: 'replay'; ids: string[] }
-  | { state: 'mismatch' }
+export type IdempotencyClaim = { state: 'new'; ids: string[] } | { state: 'replay'; ids: string[] } | { state: 'mismatch' }
 
 export interface IdempotencyStore {
   /**

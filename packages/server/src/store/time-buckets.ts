@@ -14,7 +14,10 @@ export function ceilTo(ms: number, size: number): number {
  * Splits [from, to) into whole UTC days, whole hours around them, and the sub-hour edges that only
  * raw rows can answer. Rollups answer the first two; the edges are scanned.
  */
-export function splitRange(from: number, to: number): {
+export function splitRange(
+  from: number,
+  to: number,
+): {
   days: [number, number] | null
   hours: Array<[number, number]>
   raw: Array<[number, number]>

@@ -23,8 +23,7 @@ export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
   return (scope: Scope): MiddlewareHandler<AppEnv> =>
     async (c, next) => {
       const secret = presentedKey((name) => c.req.header(name))
-      if (!secret)
-        throw new AppError('unauthorized', 'missing API key: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"')
+      if (!secret) throw new AppError('unauthorized', 'missing API key: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"')
       const key = await keys.findByHash(hashKey(secret))
       if (!key) throw new AppError('unauthorized', 'the API key is not valid or has been revoked')
       c.set('apiKey', key)

@@ -44,10 +44,38 @@ export const EventsQuerySchema = z.object({
 
 const EXPORT_PAGE = 1_000
 const CSV_COLUMNS = [
-  'id', 'seq', 'ts', 'received_at', 'environment', 'agent', 'user', 'kind', 'service', 'action', 'status', 'title',
-  'trace_id', 'span_id', 'parent_span_id', 'conversation_id', 'provider', 'model', 'tokens_input', 'tokens_output',
-  'tokens_cache_read', 'tokens_cache_write', 'tokens_total', 'cost_usd', 'cost_source', 'stop_reason', 'duration_ms',
-  'tags', 'input', 'output', 'error', 'metadata',
+  'id',
+  'seq',
+  'ts',
+  'received_at',
+  'environment',
+  'agent',
+  'user',
+  'kind',
+  'service',
+  'action',
+  'status',
+  'title',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'conversation_id',
+  'provider',
+  'model',
+  'tokens_input',
+  'tokens_output',
+  'tokens_cache_read',
+  'tokens_cache_write',
+  'tokens_total',
+  'cost_usd',
+  'cost_source',
+  'stop_reason',
+  'duration_ms',
+  'tags',
+  'input',
+  'output',
+  'error',
+  'metadata',
 ] as const satisfies ReadonlyArray<keyof Event>
 
 export function eventRoutes(router: Router, store: Store, ingest: IngestService): void {
@@ -55,7 +83,8 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
   const idempotencyKey = (c: Context<AppEnv>) => {
     const key = c.req.header('idempotency-key')
     if (key === undefined) return undefined
-    if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
+    if (!/^[\x21-\x7e]{1,255}$/.test(key))
+      throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
     return key
   }
 
@@ -83,7 +112,10 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       const apiKey = c.get('apiKey')
       const receipt = await ingest.one(value, { orgId: apiKey.org_id, ipAddress: clientIp(c), idempotencyKey: key, rawBody: text })
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
-      return c.json({ id: receipt.id, seq: receipt.seq, received_at: receipt.received_at }, receipt.duplicate && !receipt.replayed ? 200 : 201)
+      return c.json(
+        { id: receipt.id, seq: receipt.seq, received_at: receipt.received_at },
+        receipt.duplicate && !receipt.replayed ? 200 : 201,
+      )
     },
   )
 
@@ -153,9 +185,20 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       if (query.from !== undefined && query.to !== undefined && query.from >= query.to)
         throw new AppError('invalid_query', 'from must be earlier than to')
       const filter: EventFilter = {
-        from: query.from, to: query.to, agent: query.agent, service: query.service, action: query.action,
-        status: query.status, kind: query.kind, environment: query.environment, user: query.user,
-        traceId: query.trace_id, conversationId: query.conversation_id, model: query.model, tag: query.tag, q: query.q,
+        from: query.from,
+        to: query.to,
+        agent: query.agent,
+        service: query.service,
+        action: query.action,
+        status: query.status,
+        kind: query.kind,
+        environment: query.environment,
+        user: query.user,
+        traceId: query.trace_id,
+        conversationId: query.conversation_id,
+        model: query.model,
+        tag: query.tag,
+        q: query.q,
       }
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
       if (query.format === 'json') {

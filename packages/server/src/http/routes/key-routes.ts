@@ -54,7 +54,10 @@ export function keyRoutes(router: Router, store: Store): void {
       scope: 'admin',
       summary: 'Create a key in your org',
       body: CreateKeySchema,
-      responses: { 201: { description: 'The new key, with its secret', schema: NewKeySchema }, 400: { description: 'Invalid body', schema: ErrorBodySchema } },
+      responses: {
+        201: { description: 'The new key, with its secret', schema: NewKeySchema },
+        400: { description: 'Invalid body', schema: ErrorBodySchema },
+      },
     },
     async (c) => {
       const body = parseBody(CreateKeySchema, (await readJson(c, KEY_BODY_BYTES)).value)
@@ -105,7 +108,8 @@ export function keyRoutes(router: Router, store: Store): void {
     async (c) => {
       const { id } = parseBody(KeyIdSchema, (await readJson(c, KEY_BODY_BYTES)).value)
       const self = c.get('apiKey')
-      if (id === self.id) throw new AppError('self_revocation', 'a key cannot revoke itself; revoke it with another admin key, or rotate it')
+      if (id === self.id)
+        throw new AppError('self_revocation', 'a key cannot revoke itself; revoke it with another admin key, or rotate it')
       if (!(await store.keys.revoke(id, self.org_id))) throw new AppError('not_found', 'no active key with this id in your org')
       return c.json({ id, revoked: true as const })
     },

@@ -15,7 +15,10 @@ export const StatsQuerySchema = z.object({
   days: z.coerce.number().int().min(1).max(3_650).optional().describe('Length of the range when `from` is not given. Default 30.'),
   environment: z.string().min(1).max(LIMITS.shortString).optional(),
   agent: z.string().min(1).max(LIMITS.shortString).optional(),
-  bucket: z.enum(['hour', 'day']).optional().describe(`Time-series step. Default: hour for ranges up to 2 days, else day. Hourly up to ${MAX_HOURLY_DAYS} days.`),
+  bucket: z
+    .enum(['hour', 'day'])
+    .optional()
+    .describe(`Time-series step. Default: hour for ranges up to 2 days, else day. Hourly up to ${MAX_HOURLY_DAYS} days.`),
 })
 
 const Counts = { events: z.number(), errors: z.number(), tokens_total: z.number(), cost_usd: z.number() }
@@ -26,7 +29,9 @@ export const StatsSchema = z
     to: z.string(),
     bucket: z.enum(['hour', 'day']),
     totals: z.object({ events: z.number(), success: z.number(), error: z.number(), pending: z.number(), denied: z.number() }),
-    rates: z.object({ success: z.number(), error: z.number(), pending: z.number(), denied: z.number() }).describe('Fractions of all events, 0 to 1.'),
+    rates: z
+      .object({ success: z.number(), error: z.number(), pending: z.number(), denied: z.number() })
+      .describe('Fractions of all events, 0 to 1.'),
     latency_ms: z
       .object({ avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() })
       .describe('avg is exact; p50 and p95 come from histograms and are at most 5% above the exact value.'),

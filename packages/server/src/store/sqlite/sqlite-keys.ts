@@ -52,7 +52,17 @@ export function createSqliteKeys(db: Database.Database): KeyStore {
     async insert(key: NewApiKey) {
       const createdAt = Date.now()
       ensureOrg.run(key.orgId, key.orgId, createdAt)
-      insert.run(key.id, key.orgId, key.name, key.description, key.keyHash, key.keyPrefix, JSON.stringify(key.scopes), createdAt, key.rotatedFrom)
+      insert.run(
+        key.id,
+        key.orgId,
+        key.name,
+        key.description,
+        key.keyHash,
+        key.keyPrefix,
+        JSON.stringify(key.scopes),
+        createdAt,
+        key.rotatedFrom,
+      )
       return toRecord(byId.get(key.id) as KeyRow)
     },
     async findByHash(keyHash) {

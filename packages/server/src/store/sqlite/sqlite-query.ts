@@ -15,8 +15,16 @@ const MATERIALIZE_BELOW = 5_000
 type Params = unknown[]
 
 const COLUMNS: Partial<Record<keyof EventFilter, string>> = {
-  agent: 'agent', service: 'service', action: 'action', status: 'status', kind: 'kind',
-  environment: 'environment', user: 'user', traceId: 'trace_id', conversationId: 'conversation_id', model: 'model',
+  agent: 'agent',
+  service: 'service',
+  action: 'action',
+  status: 'status',
+  kind: 'kind',
+  environment: 'environment',
+  user: 'user',
+  traceId: 'trace_id',
+  conversationId: 'conversation_id',
+  model: 'model',
 }
 
 export function createSqliteQuery(db: Database.Database) {
@@ -25,19 +33,21 @@ export function createSqliteQuery(db: Database.Database) {
   const indexedUpTo = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'fts_indexed_rowid'")
 
   function where(orgId: string, filter: EventFilter, page: PageRequest): { sql: string; params: Params } {
-    const conditions = ['e.org_id = ?']
-    const params: Params = [orgId]
-    if (filter.from !== undefined) conditions.push('e.ts >= ?'), params.push(filter.from)
-    if (filter.to !== undefined) conditions.push('e.ts < ?'), params.push(filter.to)
+    const conditions: string[] = []
+    const params: Params = []
+    const add = (sql: string, ...values: unknown[]) => {
+      conditions.push(sql)
+      params.push(...values)
+    }
+    add('e.org_id = ?', orgId)
+    if (filter.from !== undefined) add('e.ts >= ?', filter.from)
+    if (filter.to !== undefined) add('e.ts < ?', filter.to)
     for (const [field, column] of Object.entries(COLUMNS)) {
       const value = filter[field as keyof EventFilter]
-      if (value !== undefined) conditions.push(`e."${column}" = ?`), params.push(value)
+      if (value !== undefined) add(`e."${column}" = ?`, value)
     }
-    if (filter.tag !== undefined) {
-      conditions.push('e.rowid IN (SELECT event FROM event_tags WHERE org_id = ? AND tag = ?)')
-      params.push(orgId, filter.tag)
-    }
-    if (page.after) conditions.push('(e.ts, e.id) < (?, ?)'), params.push(page.after.ts, page.after.id)
+    if (filter.tag !== undefined) add('e.rowid IN (SELECT event FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
+    if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
     return { sql: conditions.join(' AND '), params }
   }
 
@@ -74,11 +84,14 @@ export function createSqliteQuery(db: Database.Database) {
     }
     // Events the indexer has not reached yet (at most a couple of seconds' worth) are matched directly.
     const tail = (indexedUpTo.get() as { value: number }).value
-    const text = "lower(coalesce(e.title, '') || ' ' || coalesce(e.input, '') || ' ' || coalesce(e.output, '') || ' ' || coalesce(e.error, ''))"
+    const text =
+      "lower(coalesce(e.title, '') || ' ' || coalesce(e.input, '') || ' ' || coalesce(e.output, '') || ' ' || coalesce(e.error, ''))"
     found.push(
       ...rows(
         `SELECT e.* FROM events e NOT INDEXED WHERE e.rowid > ? AND ${w.sql}
-         ${tailTerms(q).map(() => `AND instr(${text}, ?) > 0`).join(' ')} ${ORDER}`,
+         ${tailTerms(q)
+           .map(() => `AND instr(${text}, ?) > 0`)
+           .join(' ')} ${ORDER}`,
         [tail, ...w.params, ...tailTerms(q), n],
       ),
     )
@@ -107,5 +120,14 @@ export function createSqliteQuery(db: Database.Database) {
 
 /** Words for matching not-yet-indexed rows directly: lower-cased, accents kept (the JSON text has them). */
 function tailTerms(q: string): string[] {
-  return [...new Set((q.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16))]
+  return [
+    ...new Set(
+      (
+        q
+          .normalize('NFC')
+          .toLowerCase()
+          .match(/[\p{L}\p{N}]+/gu) ?? []
+      ).slice(0, 16),
+    ),
+  ]
 }

@@ -25,51 +25,52 @@ export function createSqliteStats(db: Database.Database): (orgId: string, query:
     const size = Math.trunc(seriesSize(query))
     const rows: StatsRow[] = []
     const histogram = new Map<number, number>()
-    const dims = (prefix: string): { sql: string; params: unknown[] } => {
-      const parts: string[] = []
-      const params: unknown[] = []
-      if (query.environment !== undefined) parts.push(`${prefix}environment = ?`), params.push(query.environment)
-      if (query.agent !== undefined) parts.push(`${prefix}agent = ?`), params.push(query.agent)
-      return { sql: parts.map((p) => ` AND ${p}`).join(''), params }
+    // The environment and agent filters, which rollups and raw rows share.
+    const dimensions = { sql: '', params: [] as unknown[] }
+    if (query.environment !== undefined) {
+      dimensions.sql += ' AND environment = ?'
+      dimensions.params.push(query.environment)
     }
-    const rollupDims = dims('')
+    if (query.agent !== undefined) {
+      dimensions.sql += ' AND agent = ?'
+      dimensions.params.push(query.agent)
+    }
 
     const fromRollups = (grain: 'h' | 'd', from: number, to: number) => {
       rows.push(
         ...db
           .prepare<unknown[], StatsRow>(
             `SELECT (bucket / ${size}) * ${size} AS sb, agent, service, model, status, ${SUMS} FROM rollups
-             WHERE org_id = ? AND grain = ? AND bucket >= ? AND bucket < ?${rollupDims.sql}
+             WHERE org_id = ? AND grain = ? AND bucket >= ? AND bucket < ?${dimensions.sql}
              GROUP BY sb, agent, service, model, status`,
           )
-          .all(orgId, grain, from, to, ...rollupDims.params),
+          .all(orgId, grain, from, to, ...dimensions.params),
       )
       const latencies = db
         .prepare<unknown[], { latency: number; events: number }>(
           `SELECT latency, SUM(events) AS events FROM latency_rollups
-           WHERE org_id = ? AND grain = ? AND bucket >= ? AND bucket < ?${rollupDims.sql} GROUP BY latency`,
+           WHERE org_id = ? AND grain = ? AND bucket >= ? AND bucket < ?${dimensions.sql} GROUP BY latency`,
         )
-        .all(orgId, grain, from, to, ...rollupDims.params)
+        .all(orgId, grain, from, to, ...dimensions.params)
       for (const l of latencies) histogram.set(l.latency, (histogram.get(l.latency) ?? 0) + l.events)
     }
 
     const fromRaw = (from: number, to: number) => {
-      const raw = dims('')
       rows.push(
         ...db
           .prepare<unknown[], StatsRow>(
             `SELECT (ts / ${size}) * ${size} AS sb, coalesce(agent, '') AS agent, coalesce(service, '') AS service,
                coalesce(model, '') AS model, status, ${RAW_SUMS}
-             FROM events WHERE org_id = ? AND ts >= ? AND ts < ?${raw.sql}
+             FROM events WHERE org_id = ? AND ts >= ? AND ts < ?${dimensions.sql}
              GROUP BY sb, agent, service, model, status`,
           )
-          .all(orgId, from, to, ...raw.params),
+          .all(orgId, from, to, ...dimensions.params),
       )
       const durations = db
         .prepare<unknown[], { d: number }>(
-          `SELECT duration_ms AS d FROM events WHERE org_id = ? AND ts >= ? AND ts < ? AND duration_ms IS NOT NULL${raw.sql}`,
+          `SELECT duration_ms AS d FROM events WHERE org_id = ? AND ts >= ? AND ts < ? AND duration_ms IS NOT NULL${dimensions.sql}`,
         )
-        .all(orgId, from, to, ...raw.params)
+        .all(orgId, from, to, ...dimensions.params)
       for (const { d } of durations) {
         const b = latencyBucket(d)
         histogram.set(b, (histogram.get(b) ?? 0) + 1)

@@ -54,7 +54,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
      WHERE org_id = @org AND (@env IS NULL OR environment = @env) AND (@name IS NULL OR name = @name) ORDER BY last_seen DESC, name`,
   )
 
-  const guard = <A extends unknown[], R>(operation: string, fn: (...args: A) => R) =>
+  const guard =
+    <A extends unknown[], R>(operation: string, fn: (...args: A) => R) =>
     async (...args: A): Promise<Awaited<R>> => {
       try {
         return await fn(...args)
