@@ -198,3 +198,26 @@ describe('agenttrail keys', () => {
     expect(runCli(['launch']).code).toBe(2)
   })
 })
+
+describe('agenttrail backup', () => {
+  it('copies the database consistently while the server runs, and the copy serves the same events', async () => {
+    const dir = tempDir()
+    const key = 'at_backup_test_key_0123456789abcdef'
+    const server = await start(dir, { AGENTTRAIL_INIT_API_KEY: key })
+    for (let i = 0; i < 20; i++) expect((await post(server.url, key, { n: i })).status).toBe(201)
+    const copyDir = tempDir()
+    const backup = runCli(['backup', join(copyDir, 'agenttrail.db'), '--data-dir', dir])
+    expect(backup.code).toBe(0)
+    expect(backup.stdout).toMatch(/Backed up/)
+    expect(runCli(['backup', join(copyDir, 'agenttrail.db'), '--data-dir', dir])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/already exists/),
+    })
+    expect(runCli(['backup', '--data-dir', dir]).code).toBe(2)
+    const restored = await start(copyDir)
+    const page = (await (await fetch(`${restored.url}/api/v1/events?limit=100`, { headers: { 'x-api-key': key } })).json()) as {
+      events: Array<{ seq: number }>
+    }
+    expect(page.events.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+  })
+})

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
 import { ConfigError, VERSION } from '@agenttrail/server'
+import { backupCommand } from './backup-command.js'
 import { keysCommand } from './keys-command.js'
 import { serveCommand } from './serve-command.js'
 
@@ -12,6 +12,7 @@ Usage:
   agenttrail keys list [--org ORG]
   agenttrail keys revoke ID
   agenttrail keys rotate ID
+  agenttrail backup FILE [--data-dir ./data]
 
 Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
 AGENTTRAIL_LOG_LEVEL. The keys commands work on the data folder directly (--data-dir).
@@ -29,13 +30,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'serve') return serveCommand(rest)
   if (command === 'keys') return keysCommand(rest)
+  if (command === 'backup') return backupCommand(rest)
   process.stderr.write(`agenttrail: unknown command "${command}"\n\n${USAGE}`)
   return 2
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== -1) process.exitCode = code
+    process.exitCode = code
   },
   (error: unknown) => {
     const known =
@@ -47,5 +49,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = known ? 2 : 1
   },
 )
-
-export { parseArgs }

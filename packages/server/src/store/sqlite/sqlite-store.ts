@@ -97,3 +97,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
   }
 }
+
+/**
+ * Writes a consistent copy of the database at `sourcePath` to `destination` while it may be in use
+ * (SQLite's online backup API). Returns the number of pages copied.
+ */
+export async function backupSqlite(sourcePath: string, destination: string): Promise<number> {
+  const db = new Database(sourcePath, { readonly: true, fileMustExist: true })
+  try {
+    const { totalPages } = await db.backup(destination)
+    return totalPages
+  } finally {
+    db.close()
+  }
+}

@@ -1,0 +1,241 @@
+// npm run bench: ingest and query benchmarks against the real server, with a bare node:http
+// ceiling measured in the same run. Writes docs/benchmarks.md. Loopback only.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { cpus, totalmem, tmpdir, release } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { COMMON_WORD, RARE_WORD, makeEvent, rng } from './workload.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const CLI = join(ROOT, 'packages/cli/dist/main.js')
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000)
+const KEY = 'at_benchmark_key_0123456789abcdefghij'
+const DAY = 86_400_000
+
+function log(...args) {
+  process.stderr.write(`${args.join(' ')}\n`)
+}
+
+function start(args, env = {}) {
+  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  proc.stdout.resume()
+  let text = ''
+  return new Promise((resolve, reject) => {
+    const onData = (d) => {
+      text += d.toString()
+      const m = /listening on (http:\/\/\S+)/.exec(text)
+      if (m) resolve({ proc, url: m[1] })
+    }
+    proc.stdout.on('data', onData)
+    proc.stderr.on('data', onData)
+    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)))
+  })
+}
+
+async function stop(proc) {
+  const exited = new Promise((r) => proc.once('exit', r))
+  proc.kill('SIGTERM')
+  await exited
+}
+
+function peakRssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024)
+}
+
+function cannon(opts) {
+  return new Promise((resolve, reject) =>
+    autocannon({ duration: SECONDS, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
+  )
+}
+
+function serverEnv(dataDir) {
+  return {
+    AGENTTRAIL_DATA_DIR: dataDir,
+    AGENTTRAIL_INIT_API_KEY: KEY,
+    AGENTTRAIL_PORT: '0',
+    // The limiter stays on (its cost is part of the measurement) but far above the load.
+    AGENTTRAIL_RATE_LIMIT_PER_SECOND: '10000000',
+    AGENTTRAIL_RATE_LIMIT_BURST: '10000000',
+  }
+}
+
+async function timeRequests(url, paths, rounds) {
+  const samples = []
+  for (let r = 0; r < rounds; r++) {
+    for (const path of paths) {
+      const t0 = performance.now()
+      const res = await fetch(url + path, { headers: { 'x-api-key': KEY } })
+      await res.arrayBuffer()
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
+      samples.push(performance.now() - t0)
+    }
+  }
+  samples.sort((a, b) => a - b)
+  const q = (p) => samples[Math.min(samples.length - 1, Math.ceil(p * samples.length) - 1)]
+  return { p50: q(0.5), p95: q(0.95), n: samples.length }
+}
+
+const results = {}
+const rand = rng(1)
+const now = Date.now()
+const oneEvent = JSON.stringify(makeEvent(rand, now, DAY))
+const batchBody = JSON.stringify({ events: Array.from({ length: 1_000 }, () => makeEvent(rand, now, DAY)) })
+log(`event body ${Buffer.byteLength(oneEvent)} bytes; batch body ${Buffer.byteLength(batchBody)} bytes`)
+
+// 1. Ceiling: bare node:http.
+{
+  const { proc, url } = await start([join(ROOT, 'bench/bare-server.js')])
+  const r = await cannon({
+    url: `${url}/`,
+    method: 'POST',
+    connections: 50,
+    body: oneEvent,
+    headers: { 'content-type': 'application/json' },
+  })
+  results.bare = r.requests.average
+  log(`bare node:http: ${Math.round(r.requests.average)} req/s`)
+  await stop(proc)
+}
+
+// 2. Single-event ingest, durable, 50 keep-alive connections.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'agenttrail-bench-'))
+  const { proc, url } = await start([CLI, 'serve'], serverEnv(dir))
+  const r = await cannon({
+    url: `${url}/api/v1/events`,
+    method: 'POST',
+    connections: 50,
+    body: oneEvent,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+  })
+  results.single = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors }
+  results.singleRss = peakRssMb(proc.pid)
+  log(`single ingest: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, non2xx ${r.non2xx}`)
+  await stop(proc)
+
+  // 3. Batch ingest, 1,000 events per request, 4 connections, into the same database.
+  const again = await start([CLI, 'serve'], serverEnv(dir))
+  const b = await cannon({
+    url: `${again.url}/api/v1/events/batch`,
+    method: 'POST',
+    connections: 4,
+    body: batchBody,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+  })
+  results.batch = { eps: b.requests.average * 1_000, p50: b.latency.p50, non2xx: b.non2xx }
+  results.batchRss = peakRssMb(again.proc.pid)
+  log(`batch ingest: ${Math.round(b.requests.average * 1_000)} events/s, non2xx ${b.non2xx}`)
+  await stop(again.proc)
+  rmSync(dir, { recursive: true, force: true })
+}
+
+// 4. Queries at EVENTS events over 30 days.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'agenttrail-bench-'))
+  const { proc, url } = await start([CLI, 'serve'], serverEnv(dir))
+  const loadStart = performance.now()
+  const total = EVENTS
+  let sent = 0
+  const qrand = rng(2)
+  const worker = async () => {
+    while (sent < total) {
+      const n = Math.min(1_000, total - sent)
+      sent += n
+      const events = Array.from({ length: n }, () => makeEvent(qrand, now, 30 * DAY))
+      if (sent % 97_000 < 1_000) events[0].title = `${RARE_WORD} ${events[0].title}`
+      const res = await fetch(`${url}/api/v1/events/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ events }),
+      })
+      if (res.status !== 201) throw new Error(`load: ${res.status} ${await res.text()}`)
+    }
+  }
+  await Promise.all([worker(), worker(), worker()])
+  results.load = { events: total, seconds: (performance.now() - loadStart) / 1000 }
+  results.loadRss = peakRssMb(proc.pid)
+  log(`loaded ${total} events in ${results.load.seconds.toFixed(1)} s`)
+  // Wait for the full-text index to catch up: a search that only the index can answer fast.
+  const idxStart = performance.now()
+  const { openSqliteStore } = await import(join(ROOT, 'packages/server/dist/index.js'))
+  await stop(proc)
+  const store = openSqliteStore({ path: join(dir, 'agenttrail.db') })
+  while ((await store.events.indexPending(5_000)) > 0);
+  await store.close()
+  results.indexCatchUp = (performance.now() - idxStart) / 1000
+  log(`full-text index caught up ${results.indexCatchUp.toFixed(1)} s after load`)
+
+  const server = await start([CLI, 'serve'], serverEnv(dir))
+  const agents = Array.from({ length: 20 }, (_, i) => `agent-${i}`)
+  const page = agents.map((a) => `/api/v1/events?agent=${a}&limit=50`)
+  const filtered = agents.map(
+    (a, i) => `/api/v1/events?agent=${a}&status=error&from=${new Date(now - (i + 2) * DAY).toISOString()}&limit=50`,
+  )
+  await timeRequests(server.url, page, 2) // warm
+  results.queries = {
+    page: await timeRequests(server.url, page, 10),
+    filtered: await timeRequests(server.url, filtered, 10),
+    rare: await timeRequests(server.url, [`/api/v1/events?q=${RARE_WORD}&limit=50`], 100),
+    common: await timeRequests(server.url, [`/api/v1/events?q=${COMMON_WORD}&limit=50`], 100),
+    stats: await timeRequests(server.url, ['/api/v1/stats?days=30'], 100),
+  }
+  for (const [k, v] of Object.entries(results.queries)) log(`${k}: p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms`)
+  results.queryRss = peakRssMb(server.proc.pid)
+  await stop(server.proc)
+  rmSync(dir, { recursive: true, force: true })
+}
+
+const ms = (v) => `${v.toFixed(1)} ms`
+const pct = (a, b) => `${Math.round((100 * a) / b)}%`
+const verdict = (ok) => (ok ? 'met' : 'not met')
+const q = results.queries
+const maxRss = Math.max(results.singleRss, results.batchRss, results.loadRss)
+const md = `# Benchmarks
+
+Measured by \`npm run bench\` (\`bench/run.js\`) on ${new Date().toISOString().slice(0, 10)}.
+Machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.
+The load generator (autocannon, in the bench process) and the server share these ${cpus().length} cores, so absolute
+numbers are pessimistic; the ratio to the bare \`node:http\` ceiling of the same run is the number to compare.
+Events are about ${Math.round(Buffer.byteLength(oneEvent) / 100) / 10} KB of JSON; every acknowledgement waits for the commit (SQLite WAL, \`synchronous=FULL\`).
+Each load phase runs ${SECONDS} s.
+
+## Ingest
+
+| measurement | result | target | |
+| --- | --- | --- | --- |
+| bare \`node:http\` ceiling (parse body, reply), 50 connections | ${Math.round(results.bare)} req/s | | |
+| \`POST /api/v1/events\`, 50 keep-alive connections | ${Math.round(results.single.rps)} events/s (p50 ${results.single.p50} ms, p99 ${results.single.p99} ms), ${pct(results.single.rps, results.bare)} of the ceiling | ≥ 60% of the ceiling | ${verdict(results.single.rps >= 0.6 * results.bare)} |
+| \`POST /api/v1/events/batch\`, 1,000 events per request, 4 connections | ${Math.round(results.batch.eps)} events/s | ≥ 100,000 events/s | ${verdict(results.batch.eps >= 100_000)} |
+| loading ${results.load.events.toLocaleString('en-US')} events (batches of 1,000, 3 clients) | ${results.load.seconds.toFixed(1)} s (${Math.round(results.load.events / results.load.seconds)} events/s) | | |
+| full-text index catching up after that load | ${results.indexCatchUp.toFixed(1)} s | | |
+| peak server RSS while ingesting | ${maxRss} MB | ≤ 300 MB | ${verdict(maxRss <= 300)} |
+
+Non-2xx answers during the ingest runs: ${results.single.non2xx + results.batch.non2xx}.
+
+## Queries at ${results.load.events.toLocaleString('en-US')} events over 30 days
+
+Sequential requests over HTTP on one connection; the times include HTTP and JSON encoding of 50 full events.
+
+| query | p50 | p95 | target (p95) | |
+| --- | --- | --- | --- | --- |
+| filtered page (\`agent=…&limit=50\`) | ${ms(q.page.p50)} | ${ms(q.page.p95)} | ≤ 20 ms | ${verdict(q.page.p95 <= 20)} |
+| filtered page (\`agent, status=error, from\`) | ${ms(q.filtered.p50)} | ${ms(q.filtered.p95)} | ≤ 20 ms | ${verdict(q.filtered.p95 <= 20)} |
+| keyword search, rare word (${Math.ceil(results.load.events / 97_000)} hits) | ${ms(q.rare.p50)} | ${ms(q.rare.p95)} | ≤ 20 ms | ${verdict(q.rare.p95 <= 20)} |
+| keyword search, common word | ${ms(q.common.p50)} | ${ms(q.common.p95)} | ≤ 20 ms | ${verdict(q.common.p95 <= 20)} |
+| \`/api/v1/stats?days=30\` | ${ms(q.stats.p50)} | ${ms(q.stats.p95)} | ≤ 25 ms | ${verdict(q.stats.p95 <= 25)} |
+
+Peak server RSS while answering queries: ${results.queryRss} MB.
+
+## Reproduce
+
+\`\`\`sh
+npm run bench                                  # full run, about 5 minutes
+BENCH_EVENTS=100000 BENCH_SECONDS=5 npm run bench   # quicker
+\`\`\`
+`
+writeFileSync(join(ROOT, 'docs/benchmarks.md'), md)
+log('wrote docs/benchmarks.md')
