@@ -20,8 +20,8 @@ export interface Config {
   idempotencyTtlMs: number
   /** Most events one group-commit transaction takes. Default 5,000. */
   maxCommitEvents: number
-  /** How often the full-text indexer looks for new events. Default 250 ms. */
-  ftsIntervalMs: number
+  /** How often rollups and the full-text index catch up with new events. Default 250 ms. */
+  catchUpIntervalMs: number
   /** On first start with no keys: create exactly this key instead of a random one. */
   initApiKey: string | undefined
   /** Org of the first key. Default `default`. */
@@ -42,7 +42,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimitBurst: integer(env, 'AGENTTRAIL_RATE_LIMIT_BURST', 2_000, 1, 1e9),
     idempotencyTtlMs: integer(env, 'AGENTTRAIL_IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
     maxCommitEvents: integer(env, 'AGENTTRAIL_MAX_COMMIT_EVENTS', 5_000, 1, 100_000),
-    ftsIntervalMs: integer(env, 'AGENTTRAIL_FTS_INTERVAL_MS', 250, 10, 60_000),
+    catchUpIntervalMs: integer(env, 'AGENTTRAIL_CATCH_UP_INTERVAL_MS', 250, 10, 60_000),
     initApiKey: env.AGENTTRAIL_INIT_API_KEY || undefined,
     initOrg: env.AGENTTRAIL_INIT_ORG || 'default',
     shutdownTimeoutMs: integer(env, 'AGENTTRAIL_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

@@ -8,7 +8,7 @@ import type { Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createGroupCommitter } from './ingest/group-committer.js'
 import { createIngestService } from './ingest/ingest-service.js'
-import { startFtsIndexer } from './jobs/fts-indexer.js'
+import { startCatchUp } from './jobs/catch-up.js'
 import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
 import type { Logger } from './log.js'
 import { createLogger } from './log.js'
@@ -54,7 +54,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = options.store ?? openStore(config)
   await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
   const { committer, app } = createServices(config, store, logger)
-  const indexer = startFtsIndexer(store.events, { intervalMs: config.ftsIntervalMs, logger })
+  const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
   const purge = startIdempotencyPurge(store.idempotency, { ttlMs: config.idempotencyTtlMs, logger })
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -78,7 +78,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await stopped
       await committer.drain()
       purge.stop()
-      await indexer.stop()
+      await catchUp.stop()
       await store.close()
       logger.info('stopped')
     })())

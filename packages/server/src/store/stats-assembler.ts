@@ -4,14 +4,19 @@ import { histogramQuantile } from './latency-buckets.js'
 import type { Stats, StatsCounts, StatsQuery } from './store.js'
 import { DAY_MS, HOUR_MS, floorTo } from './time-buckets.js'
 
-/** Rollup or raw rows grouped by series bucket and dimensions; null dimensions are ''. */
+/**
+ * One group of events from rollups or raw rows. `dim` says what it is grouped by besides the series
+ * bucket `sb`: `total` by agent, `model` and `service` by that value. Null dimensions are ''.
+ */
 export interface StatsRow {
+  dim: 'total' | 'model' | 'service'
   sb: number
   agent: string
-  service: string
-  model: string
-  status: string
+  value: string
   events: number
+  errors: number
+  pending: number
+  denied: number
   duration_count: number
   duration_sum: number
   tokens_input: number
@@ -20,6 +25,18 @@ export interface StatsRow {
   tokens_cache_write: number
   tokens_total: number
   cost_micros: number
+}
+
+/** A raw-events group by (sb, agent, model, service), fanned out into the three dimension sets. */
+export type RawStatsRow = Omit<StatsRow, 'dim' | 'value'> & { model: string; service: string }
+
+export function fanOut(raw: RawStatsRow): StatsRow[] {
+  const { model, service, ...rest } = raw
+  return [
+    { ...rest, dim: 'total', value: '' },
+    { ...rest, dim: 'model', agent: '', value: model },
+    { ...rest, dim: 'service', agent: '', value: service },
+  ]
 }
 
 interface Acc {
@@ -60,15 +77,26 @@ export function assembleStats(query: StatsQuery, rows: readonly StatsRow[], hist
     let acc = map.get(key)
     if (!acc) map.set(key, (acc = emptyAcc()))
     acc.events += Number(row.events)
-    if (row.status === 'error') acc.errors += Number(row.events)
+    acc.errors += Number(row.errors)
     acc.tokens_total += Number(row.tokens_total)
     acc.cost_micros += Number(row.cost_micros)
   }
 
   for (const row of rows) {
+    if (row.dim === 'model') {
+      add(models as Map<string | number, Acc>, row.value, row)
+      continue
+    }
+    if (row.dim === 'service') {
+      add(services as Map<string | number, Acc>, row.value, row)
+      continue
+    }
     const n = Number(row.events)
     events += n
-    byStatus[row.status as EventStatus] += n
+    byStatus.error += Number(row.errors)
+    byStatus.pending += Number(row.pending)
+    byStatus.denied += Number(row.denied)
+    byStatus.success += n - Number(row.errors) - Number(row.pending) - Number(row.denied)
     costMicros += Number(row.cost_micros)
     durationCount += Number(row.duration_count)
     durationSum += Number(row.duration_sum)
@@ -78,8 +106,6 @@ export function assembleStats(query: StatsQuery, rows: readonly StatsRow[], hist
     tokens.cache_write += Number(row.tokens_cache_write)
     tokens.total += Number(row.tokens_total)
     add(agents as Map<string | number, Acc>, row.agent, row)
-    add(models as Map<string | number, Acc>, row.model, row)
-    add(services as Map<string | number, Acc>, row.service, row)
     add(series as Map<string | number, Acc>, Number(row.sb), row)
   }
 

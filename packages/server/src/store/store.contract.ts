@@ -223,6 +223,21 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         cost_usd: (Math.floor(rand() * 10_000) / 1_000_000).toFixed(6),
       }))
       for (let i = 0; i < fields.length; i += 500) await append('org-a', fields.slice(i, i + 500))
+      // Exact before the roller ran, part way through, when done, and with new events behind it.
+      await expectExactStats(fields)
+      expect(await store.events.rollPending(1_000)).toBe(1_000)
+      await expectExactStats(fields)
+      while ((await store.events.rollPending(700)) > 0);
+      await expectExactStats(fields)
+      const late = fields.slice(0, 300).map((f) => ({ ...f, ts: f.ts + 1 }))
+      await append('org-a', late)
+      await expectExactStats([...fields, ...late])
+    })
+
+    type StatsFields = { ts: number; agent?: string; model?: string; service?: string; status: string; environment: string; duration_ms: number; tokens_input: number; tokens_output: number; tokens_cache_read: number; cost_usd: string }
+
+    async function expectExactStats(fields: StatsFields[]) {
+      const start = Date.parse('2026-05-10T00:00:00Z')
       // Unaligned on both ends: raw edges, hourly and daily rollups all take part.
       const from = start + 5 * HOUR_MS + 17 * 60_000 + 123
       const to = start + 3 * DAY_MS + 7 * HOUR_MS + 41 * 60_000
@@ -241,10 +256,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
             (!query.environment || f.environment === query.environment) &&
             (!query.agent || f.agent === query.agent),
         )
-        const sum = (pick: (f: (typeof fields)[number]) => number) => inRange.reduce((acc, f) => acc + pick(f), 0)
+        const sum = (pick: (f: StatsFields) => number) => inRange.reduce((acc, f) => acc + pick(f), 0)
+        const count = (pred: (f: StatsFields) => boolean) => inRange.filter(pred).length
         expect(stats.totals.events).toBe(inRange.length)
-        expect(stats.totals.error).toBe(inRange.filter((f) => f.status === 'error').length)
-        expect(stats.totals.denied).toBe(inRange.filter((f) => f.status === 'denied').length)
+        expect(stats.totals.error).toBe(count((f) => f.status === 'error'))
+        expect(stats.totals.denied).toBe(count((f) => f.status === 'denied'))
+        expect(stats.totals.success).toBe(count((f) => f.status === 'success'))
         expect(stats.tokens.input).toBe(sum((f) => f.tokens_input))
         expect(stats.tokens.cache_read).toBe(sum((f) => f.tokens_cache_read))
         expect(stats.tokens.total).toBe(sum((f) => f.tokens_input + f.tokens_output))
@@ -256,18 +273,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
           expect(stats.latency_ms.p95).toBeGreaterThanOrEqual(exactP95 - 1)
           expect(stats.latency_ms.p95).toBeLessThanOrEqual(exactP95 * 1.05 + 1)
         }
-        const seriesTotal = stats.series.reduce((acc, p) => acc + p.events, 0)
-        expect(seriesTotal).toBe(inRange.length)
+        expect(stats.series.reduce((acc, p) => acc + p.events, 0)).toBe(inRange.length)
         expect(stats.by_agent.reduce((acc, a) => acc + a.events, 0)).toBe(inRange.length)
-        const gpt = stats.by_model.find((m) => m.model === 'gpt-4o')?.events ?? 0
-        expect(gpt).toBe(inRange.filter((f) => f.model === 'gpt-4o').length)
+        expect(stats.by_model.find((m) => m.model === 'gpt-4o')?.events ?? 0).toBe(count((f) => f.model === 'gpt-4o'))
+        expect(stats.by_service.find((m) => m.service === 's2')?.errors ?? 0).toBe(count((f) => f.service === 's2' && f.status === 'error'))
         for (const point of stats.series) {
           const size = query.bucket === 'hour' ? HOUR_MS : DAY_MS
           const t = Date.parse(point.start)
-          expect(point.events).toBe(inRange.filter((f) => f.ts >= t && f.ts < t + size).length)
+          expect(point.events).toBe(count((f) => f.ts >= t && f.ts < t + size))
         }
       }
-    })
+    }
 
     it('lists agents per environment with counts, cost and last seen', async () => {
       await append('org-a', [

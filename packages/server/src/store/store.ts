@@ -35,8 +35,10 @@ export interface EventStore {
   query(orgId: string, filter: EventFilter, page: PageRequest): Promise<Page<Event>>
   stats(orgId: string, query: StatsQuery): Promise<Stats>
   agents(orgId: string, filter: AgentFilter): Promise<AgentSummary[]>
-  /** Brings the full-text index up to date; returns how many events it indexed. */
+  /** Moves the full-text index forward over at most `maxEvents` new events; returns how many. */
   indexPending(maxEvents?: number): Promise<number>
+  /** Folds at most `maxEvents` new events into the rollups; returns how many. */
+  rollPending(maxEvents?: number): Promise<number>
 }
 
 export interface EventFilter {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ApiKeyRecord, KeyStore, NewApiKey, Scope } from '../store.js'
+import type { SqliteWriter } from './sqlite-writer.js'
 
 interface KeyRow {
   id: string
@@ -28,41 +29,21 @@ function toRecord(row: KeyRow): ApiKeyRecord {
 
 const COLUMNS = 'id, org_id, name, description, key_prefix, scopes, created_at, last_used_at, revoked_at, rotated_from'
 
-export function createSqliteKeys(db: Database.Database): KeyStore {
-  const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
+/** Key reads on the reading connection; writes go through the writer. */
+export function createSqliteKeys(db: Database.Database, writer: SqliteWriter): KeyStore {
   const countActive = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')
-  const insert = db.prepare(
-    `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
   const byHash = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL`)
   const byId = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`)
   const all = db.prepare<[], KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`)
   const ofOrg = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE org_id = ? ORDER BY created_at, id`)
-  const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-  const touch = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
 
   return {
-    async ensureOrg(orgId) {
-      ensureOrg.run(orgId, orgId, Date.now())
-    },
+    ensureOrg: (orgId) => writer.ensureOrg(orgId),
     async countActive() {
       return (countActive.get() as { n: number }).n
     },
     async insert(key: NewApiKey) {
-      const createdAt = Date.now()
-      ensureOrg.run(key.orgId, key.orgId, createdAt)
-      insert.run(
-        key.id,
-        key.orgId,
-        key.name,
-        key.description,
-        key.keyHash,
-        key.keyPrefix,
-        JSON.stringify(key.scopes),
-        createdAt,
-        key.rotatedFrom,
-      )
+      await writer.insertKey(key)
       return toRecord(byId.get(key.id) as KeyRow)
     },
     async findByHash(keyHash) {
@@ -76,13 +57,7 @@ export function createSqliteKeys(db: Database.Database): KeyStore {
     async list(orgId) {
       return (orgId === undefined ? all.all() : ofOrg.all(orgId)).map(toRecord)
     },
-    async revoke(id, orgId) {
-      const row = byId.get(id)
-      if (!row || (orgId !== undefined && row.org_id !== orgId)) return false
-      return revoke.run(Date.now(), id).changes === 1
-    },
-    async touch(id, at) {
-      touch.run(at, id)
-    },
+    revoke: (id, orgId) => writer.revokeKey(id, orgId ?? null),
+    touch: (id, at) => writer.touchKey(id, at),
   }
 }

@@ -1,96 +1,104 @@
 import type Database from 'better-sqlite3'
-import { latencyBucket } from '../latency-buckets.js'
-import { assembleStats, seriesSize } from '../stats-assembler.js'
-import type { StatsRow } from '../stats-assembler.js'
+import { assembleStats, fanOut, seriesSize } from '../stats-assembler.js'
+import type { RawStatsRow, StatsRow } from '../stats-assembler.js'
 import type { Stats, StatsQuery } from '../store.js'
 import { HOUR_MS, ceilTo, floorTo, splitRange } from '../time-buckets.js'
+import { LATENCY_BUCKET_SQL, RAW_MEASURES } from './sqlite-rollups.js'
 
-const SUMS = `SUM(events) AS events, SUM(duration_count) AS duration_count, SUM(duration_sum) AS duration_sum,
-  SUM(tokens_input) AS tokens_input, SUM(tokens_output) AS tokens_output, SUM(tokens_cache_read) AS tokens_cache_read,
-  SUM(tokens_cache_write) AS tokens_cache_write, SUM(tokens_total) AS tokens_total, SUM(cost_micros) AS cost_micros`
-
-const RAW_SUMS = `COUNT(*) AS events, COUNT(duration_ms) AS duration_count, COALESCE(SUM(duration_ms), 0) AS duration_sum,
-  COALESCE(SUM(tokens_input), 0) AS tokens_input, COALESCE(SUM(tokens_output), 0) AS tokens_output,
-  COALESCE(SUM(tokens_cache_read), 0) AS tokens_cache_read, COALESCE(SUM(tokens_cache_write), 0) AS tokens_cache_write,
-  COALESCE(SUM(tokens_total), 0) AS tokens_total, COALESCE(SUM(cost_micros), 0) AS cost_micros`
+const SUMS = `sum(events) AS events, sum(errors) AS errors, sum(pending) AS pending, sum(denied) AS denied,
+  sum(duration_count) AS duration_count, sum(duration_sum) AS duration_sum, sum(tokens_input) AS tokens_input,
+  sum(tokens_output) AS tokens_output, sum(tokens_cache_read) AS tokens_cache_read,
+  sum(tokens_cache_write) AS tokens_cache_write, sum(tokens_total) AS tokens_total, sum(cost_micros) AS cost_micros`
 
 /**
- * Stats from rollups: whole UTC days from the daily grain, whole hours from the hourly grain, and
- * only the sub-hour edges of the range from raw events. Exact counts and sums at any size; the
- * percentiles are read from log-bucket histograms (see latency-buckets.ts).
+ * Stats from rollups: whole UTC days from the daily grain, whole hours from the hourly grain, the
+ * sub-hour edges of the range from raw events, and, for the covered range, the events the roller
+ * has not reached yet. Read in one transaction, so rollups and their cursor agree. Exact counts and
+ * sums at any size; percentiles from log-bucket histograms (latency-buckets.ts).
  */
 export function createSqliteStats(db: Database.Database): (orgId: string, query: StatsQuery) => Stats {
-  return (orgId, query) => {
+  const rolledUpTo = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'rollup_rowid'")
+  return db.transaction((orgId: string, query: StatsQuery): Stats => {
     // An integer literal: bound JS numbers are REAL in SQLite, which would make the division inexact.
     const size = Math.trunc(seriesSize(query))
+    const cursor = (rolledUpTo.get() as { value: number }).value
     const rows: StatsRow[] = []
     const histogram = new Map<number, number>()
-    // The environment and agent filters, which rollups and raw rows share.
-    const dimensions = { sql: '', params: [] as unknown[] }
+    const addLatency = (list: Array<{ latency: number; events: number }>) => {
+      for (const l of list) histogram.set(l.latency, (histogram.get(l.latency) ?? 0) + l.events)
+    }
+    let filter = ''
+    const filterParams: unknown[] = []
     if (query.environment !== undefined) {
-      dimensions.sql += ' AND environment = ?'
-      dimensions.params.push(query.environment)
+      filter += ' AND environment = ?'
+      filterParams.push(query.environment)
     }
-    if (query.agent !== undefined) {
-      dimensions.sql += ' AND agent = ?'
-      dimensions.params.push(query.agent)
+    const agentFiltered = query.agent !== undefined
+    if (agentFiltered) {
+      filter += ' AND agent = ?'
+      filterParams.push(query.agent)
     }
+    // With an agent filter, read that agent's model and service rows instead of the org-wide ones.
+    const dims = agentFiltered ? "'total', 'agent_model', 'agent_service'" : "'total', 'model', 'service'"
+    const dimName = agentFiltered ? "CASE dim WHEN 'agent_model' THEN 'model' WHEN 'agent_service' THEN 'service' ELSE dim END" : 'dim'
 
     const fromRollups = (grain: 'h' | 'd', from: number, to: number) => {
       rows.push(
         ...db
           .prepare<unknown[], StatsRow>(
-            `SELECT (bucket / ${size}) * ${size} AS sb, agent, service, model, status, ${SUMS} FROM rollups
-             WHERE org_id = ? AND grain = ? AND bucket >= ? AND bucket < ?${dimensions.sql}
-             GROUP BY sb, agent, service, model, status`,
+            `SELECT ${dimName} AS dim, (bucket / ${size}) * ${size} AS sb, agent, value, ${SUMS} FROM rollups
+             WHERE org_id = ? AND grain = ? AND dim IN (${dims}) AND bucket >= ? AND bucket < ?${filter}
+             GROUP BY 1, 2, 3, 4`,
           )
-          .all(orgId, grain, from, to, ...dimensions.params),
+          .all(orgId, grain, from, to, ...filterParams),
       )
-      const latencies = db
-        .prepare<unknown[], { latency: number; events: number }>(
-          `SELECT latency, SUM(events) AS events FROM latency_rollups
-           WHERE org_id = ? AND grain = ? AND bucket >= ? AND bucket < ?${dimensions.sql} GROUP BY latency`,
-        )
-        .all(orgId, grain, from, to, ...dimensions.params)
-      for (const l of latencies) histogram.set(l.latency, (histogram.get(l.latency) ?? 0) + l.events)
+      addLatency(
+        db
+          .prepare<unknown[], { latency: number; events: number }>(
+            `SELECT latency, sum(events) AS events FROM latency_rollups
+             WHERE org_id = ? AND grain = ? AND dim = ? AND bucket >= ? AND bucket < ?${filter} GROUP BY latency`,
+          )
+          .all(orgId, grain, agentFiltered ? 'agent' : 'all', from, to, ...filterParams),
+      )
     }
 
-    const fromRaw = (from: number, to: number) => {
-      rows.push(
-        ...db
-          .prepare<unknown[], StatsRow>(
-            `SELECT (ts / ${size}) * ${size} AS sb, coalesce(agent, '') AS agent, coalesce(service, '') AS service,
-               coalesce(model, '') AS model, status, ${RAW_SUMS}
-             FROM events WHERE org_id = ? AND ts >= ? AND ts < ?${dimensions.sql}
-             GROUP BY sb, agent, service, model, status`,
-          )
-          .all(orgId, from, to, ...dimensions.params),
-      )
-      const durations = db
-        .prepare<unknown[], { d: number }>(
-          `SELECT duration_ms AS d FROM events WHERE org_id = ? AND ts >= ? AND ts < ? AND duration_ms IS NOT NULL${dimensions.sql}`,
+    // Raw events in [from, to); with `after`, only those past the roller's cursor.
+    const fromRaw = (from: number, to: number, after?: number) => {
+      const source = after === undefined ? 'events' : 'events NOT INDEXED'
+      const tail = after === undefined ? '' : ' AND rowid > ?'
+      const params = [orgId, from, to, ...(after === undefined ? [] : [after]), ...filterParams]
+      const raw = db
+        .prepare<unknown[], RawStatsRow>(
+          `SELECT (ts / ${size}) * ${size} AS sb, coalesce(agent, '') AS agent, coalesce(model, '') AS model,
+             coalesce(service, '') AS service, ${RAW_MEASURES}
+           FROM ${source} WHERE org_id = ? AND ts >= ? AND ts < ?${tail}${filter} GROUP BY 1, 2, 3, 4`,
         )
-        .all(orgId, from, to, ...dimensions.params)
-      for (const { d } of durations) {
-        const b = latencyBucket(d)
-        histogram.set(b, (histogram.get(b) ?? 0) + 1)
+        .all(...params)
+      for (const r of raw) rows.push(...fanOut(r))
+      addLatency(
+        db
+          .prepare<unknown[], { latency: number; events: number }>(
+            `SELECT ${LATENCY_BUCKET_SQL} AS latency, count(*) AS events FROM ${source}
+             WHERE org_id = ? AND ts >= ? AND ts < ?${tail} AND duration_ms IS NOT NULL${filter} GROUP BY 1`,
+          )
+          .all(...params),
+      )
+    }
+
+    const hStart = ceilTo(query.from, HOUR_MS)
+    const hEnd = floorTo(query.to, HOUR_MS)
+    if (hStart >= hEnd) fromRaw(query.from, query.to)
+    else {
+      if (query.bucket === 'hour') fromRollups('h', hStart, hEnd)
+      else {
+        const parts = splitRange(query.from, query.to)
+        if (parts.days) fromRollups('d', ...parts.days)
+        for (const [from, to] of parts.hours) fromRollups('h', from, to)
       }
-    }
-
-    if (query.bucket === 'hour') {
-      const hStart = ceilTo(query.from, HOUR_MS)
-      const hEnd = floorTo(query.to, HOUR_MS)
-      if (hStart < hEnd) {
-        fromRollups('h', hStart, hEnd)
-        if (query.from < hStart) fromRaw(query.from, hStart)
-        if (hEnd < query.to) fromRaw(hEnd, query.to)
-      } else fromRaw(query.from, query.to)
-    } else {
-      const parts = splitRange(query.from, query.to)
-      if (parts.days) fromRollups('d', ...parts.days)
-      for (const [from, to] of parts.hours) fromRollups('h', from, to)
-      for (const [from, to] of parts.raw) fromRaw(from, to)
+      if (query.from < hStart) fromRaw(query.from, hStart)
+      if (hEnd < query.to) fromRaw(hEnd, query.to)
+      fromRaw(hStart, hEnd, cursor)
     }
     return assembleStats(query, rows, histogram)
-  }
+  })
 }

@@ -1,4 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll } from 'vitest'
 import { describeStoreContract } from '../store.contract.js'
 import { openSqliteStore } from './sqlite-store.js'
 
-describeStoreContract('sqlite', () => openSqliteStore({ path: ':memory:' }))
+const dir = mkdtempSync(join(tmpdir(), 'agenttrail-store-'))
+let n = 0
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describeStoreContract('sqlite in memory, inline writer', () => openSqliteStore({ path: ':memory:' }))
+describeStoreContract('sqlite file, writer thread', () => openSqliteStore({ path: join(dir, `store-${n++}.db`) }))

@@ -1,20 +1,23 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { StoreError } from '../../app-error.js'
 import type { AgentSummary, Store } from '../store.js'
 import { microsToUsd } from '@agenttrail/protocol'
-import { createSqliteAppender } from './sqlite-append.js'
-import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
 import { createSqliteKeys } from './sqlite-keys.js'
 import { migrateSqlite } from './sqlite-migrate.js'
+import { openSqliteDb } from './sqlite-db.js'
+import { inlineWriter, threadWriter } from './sqlite-writer.js'
 import { createSqliteQuery } from './sqlite-query.js'
 import { createSqliteStats } from './sqlite-stats.js'
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
   path: string
+  /**
+   * Where writes run. `thread` (the default for files): a worker thread with its own connection,
+   * so commits never block the event loop. `inline`: on the caller's thread (always for `:memory:`).
+   */
+  writer?: 'thread' | 'inline'
 }
 
 interface AgentRow {
@@ -31,23 +34,17 @@ interface AgentRow {
 
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so a resolved append
- * has been fsynced. better-sqlite3 is synchronous; the group committer in front of `append` makes
- * one transaction (and one fsync) serve many requests.
+ * has been fsynced. Reads run on this thread's connection; writes in the writer (see
+ * `sqlite-writer.ts`). The group committer in front of `append` makes one transaction (and one
+ * fsync) serve many requests.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
-  const db = new Database(options.path)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('foreign_keys = ON')
-  db.pragma('cache_size = -65536')
+  const db = openSqliteDb(options.path)
   migrateSqlite(db)
+  const writer = options.path === ':memory:' || options.writer === 'inline' ? inlineWriter(db) : threadWriter(options.path)
 
-  const append = createSqliteAppender(db)
   const query = createSqliteQuery(db)
   const stats = createSqliteStats(db)
-  const indexFts = createSqliteFtsIndexer(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
   const agentRows = db.prepare<[{ org: string; env: string | null; name: string | null }], AgentRow>(
     `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
@@ -68,7 +65,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     dialect: 'sqlite',
     events: {
-      append: guard('events.append', append),
+      append: guard('events.append', writer.append),
       get: guard('events.get', query.get),
       query: guard('events.query', query.query),
       stats: guard('events.stats', stats),
@@ -85,14 +82,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           cost_usd: microsToUsd(row.cost_micros),
         })),
       ),
-      indexPending: guard('events.indexPending', (maxEvents = 2_000) => indexFts(maxEvents)),
+      indexPending: guard('events.indexPending', (maxEvents: number = 2_000) => writer.indexPending(maxEvents)),
+      rollPending: guard('events.rollPending', (maxEvents: number = 10_000) => writer.rollPending(maxEvents)),
     },
-    keys: createSqliteKeys(db),
-    idempotency: createSqliteIdempotency(db),
+    keys: createSqliteKeys(db, writer),
+    idempotency: createSqliteIdempotency(writer),
     ping: guard('ping', () => {
       ping.get()
     }),
     close: async () => {
+      await writer.close()
       if (db.open) db.close()
     },
   }

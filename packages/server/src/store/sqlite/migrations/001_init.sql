@@ -100,19 +100,25 @@ CREATE TABLE meta (
   key    TEXT PRIMARY KEY,
   value  INTEGER NOT NULL
 ) STRICT;
-INSERT INTO meta(key, value) VALUES ('fts_indexed_rowid', 0);
+INSERT INTO meta(key, value) VALUES ('fts_indexed_rowid', 0), ('rollup_rowid', 0);
 
--- Rollups kept in the append transaction. grain: 'h' (hour) or 'd' (UTC day); bucket: its start.
+-- Rollups, filled behind ingest by the roller (sqlite-rollups.ts) up to meta.rollup_rowid.
+-- grain: 'h' (hour) or 'd' (UTC day); bucket: its start. dim says which columns identify the row:
+--   total: agent | model: value=model | service: value=service
+--   agent_model: agent, value=model | agent_service: agent, value=service
+-- Null dimensions are stored as ''.
 CREATE TABLE rollups (
   org_id              TEXT NOT NULL,
   grain               TEXT NOT NULL,
+  dim                 TEXT NOT NULL,
   bucket              INTEGER NOT NULL,
   environment         TEXT NOT NULL,
   agent               TEXT NOT NULL,
-  service             TEXT NOT NULL,
-  model               TEXT NOT NULL,
-  status              TEXT NOT NULL,
+  value               TEXT NOT NULL,
   events              INTEGER NOT NULL,
+  errors              INTEGER NOT NULL,
+  pending             INTEGER NOT NULL,
+  denied              INTEGER NOT NULL,
   duration_count      INTEGER NOT NULL,
   duration_sum        INTEGER NOT NULL,
   tokens_input        INTEGER NOT NULL,
@@ -121,19 +127,20 @@ CREATE TABLE rollups (
   tokens_cache_write  INTEGER NOT NULL,
   tokens_total        INTEGER NOT NULL,
   cost_micros         INTEGER NOT NULL,
-  PRIMARY KEY (org_id, grain, bucket, environment, agent, service, model, status)
+  PRIMARY KEY (org_id, grain, dim, bucket, environment, agent, value)
 ) STRICT, WITHOUT ROWID;
 
--- Latency histograms (see latency-buckets.ts), same grains.
+-- Latency histograms (see latency-buckets.ts). dim: 'all' (agent '') or 'agent'.
 CREATE TABLE latency_rollups (
   org_id       TEXT NOT NULL,
   grain        TEXT NOT NULL,
+  dim          TEXT NOT NULL,
   bucket       INTEGER NOT NULL,
   environment  TEXT NOT NULL,
   agent        TEXT NOT NULL,
   latency      INTEGER NOT NULL,
   events       INTEGER NOT NULL,
-  PRIMARY KEY (org_id, grain, bucket, environment, agent, latency)
+  PRIMARY KEY (org_id, grain, dim, bucket, environment, agent, latency)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE agents (

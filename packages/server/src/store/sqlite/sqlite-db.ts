@@ -1,0 +1,18 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+
+/**
+ * Opens a connection with the settings every connection needs: WAL, so readers never wait for the
+ * writer, and `synchronous = FULL`, so a committed transaction has been fsynced.
+ */
+export function openSqliteDb(path: string, options: { readonly?: boolean } = {}): Database.Database {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
+  const db = new Database(path, { readonly: options.readonly ?? false })
+  if (!options.readonly) db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('busy_timeout = 5000')
+  db.pragma('foreign_keys = ON')
+  db.pragma('cache_size = -65536')
+  return db
+}

@@ -1,0 +1,68 @@
+import type Database from 'better-sqlite3'
+import type { AppendItem, AppendOutcome, IdempotencyClaim, NewApiKey } from '../store.js'
+import { createSqliteAppender } from './sqlite-append.js'
+import { createSqliteFtsIndexer } from './sqlite-fts.js'
+import { createSqliteRoller } from './sqlite-rollups.js'
+
+/**
+ * Every write the embedded store makes, as synchronous functions on one connection. They run either
+ * on the caller's thread (`:memory:` databases, tests) or in the writer thread
+ * (`sqlite-writer-worker.ts`), which keeps commits and their fsyncs off the event loop.
+ */
+export function createSqliteWrites(db: Database.Database) {
+  const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
+  const insertKey = db.prepare(
+    `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const revokeKey = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND (? IS NULL OR org_id = ?)')
+  const touchKey = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
+  const findClaim = db.prepare<[string, string], { request_hash: string; ids: string; created_at: number }>(
+    'SELECT request_hash, ids, created_at FROM idempotency_keys WHERE org_id = ? AND key = ?',
+  )
+  const upsertClaim = db.prepare(
+    `INSERT INTO idempotency_keys (org_id, key, request_hash, ids, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET request_hash = excluded.request_hash, ids = excluded.ids, created_at = excluded.created_at`,
+  )
+  const purgeClaims = db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?')
+
+  const append = createSqliteAppender(db)
+  const indexPending = createSqliteFtsIndexer(db)
+  const rollPending = createSqliteRoller(db)
+  // Read the claim and write a new one when none is live, in one transaction: atomic.
+  const claim = db.transaction(
+    (orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): IdempotencyClaim => {
+      const row = findClaim.get(orgId, key)
+      if (row && row.created_at > now - ttlMs) {
+        if (row.request_hash !== requestHash) return { state: 'mismatch' }
+        return { state: 'replay', ids: JSON.parse(row.ids) as string[] }
+      }
+      upsertClaim.run(orgId, key, requestHash, JSON.stringify(ids), now)
+      return { state: 'new', ids }
+    },
+  )
+
+  return {
+    append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
+    indexPending: (maxEvents: number): number => indexPending(maxEvents),
+    rollPending: (maxEvents: number): number => rollPending(maxEvents),
+    claim: (orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): IdempotencyClaim =>
+      claim(orgId, key, requestHash, ids, now, ttlMs),
+    purgeClaims: (before: number): number => purgeClaims.run(before).changes,
+    ensureOrg: (orgId: string): void => {
+      ensureOrg.run(orgId, orgId, Date.now())
+    },
+    insertKey: (key: NewApiKey): void => {
+      const createdAt = Date.now()
+      ensureOrg.run(key.orgId, key.orgId, createdAt)
+      insertKey.run(key.id, key.orgId, key.name, key.description, key.keyHash, key.keyPrefix, JSON.stringify(key.scopes), createdAt, key.rotatedFrom)
+    },
+    revokeKey: (id: string, orgId: string | null): boolean => revokeKey.run(Date.now(), id, orgId, orgId).changes === 1,
+    touchKey: (id: string, at: number): void => {
+      touchKey.run(at, id)
+    },
+  }
+}
+
+export type SqliteWrites = ReturnType<typeof createSqliteWrites>
+export type WriteOp = keyof SqliteWrites
