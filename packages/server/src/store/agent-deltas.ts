@@ -24,7 +24,17 @@ export function agentDeltas(items: Iterable<{ orgId: string; event: NewEvent }>)
     const key = `${orgId}\u0000${e.environment}\u0000${e.agent}`
     let a = deltas.get(key)
     if (!a) {
-      a = { org_id: orgId, environment: e.environment, name: e.agent, first_seen: e.ts, last_seen: e.ts, events: 0, errors: 0, tokens_total: 0, cost_micros: 0 }
+      a = {
+        org_id: orgId,
+        environment: e.environment,
+        name: e.agent,
+        first_seen: e.ts,
+        last_seen: e.ts,
+        events: 0,
+        errors: 0,
+        tokens_total: 0,
+        cost_micros: 0,
+      }
       deltas.set(key, a)
     }
     a.first_seen = Math.min(a.first_seen, e.ts)

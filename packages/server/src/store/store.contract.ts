@@ -234,7 +234,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       await expectExactStats([...fields, ...late])
     })
 
-    type StatsFields = { ts: number; agent?: string; model?: string; service?: string; status: string; environment: string; duration_ms: number; tokens_input: number; tokens_output: number; tokens_cache_read: number; cost_usd: string }
+    type StatsFields = {
+      ts: number
+      agent?: string
+      model?: string
+      service?: string
+      status: string
+      environment: string
+      duration_ms: number
+      tokens_input: number
+      tokens_output: number
+      tokens_cache_read: number
+      cost_usd: string
+    }
 
     async function expectExactStats(fields: StatsFields[]) {
       const start = Date.parse('2026-05-10T00:00:00Z')

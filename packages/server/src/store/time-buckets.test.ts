@@ -43,3 +43,18 @@ describe('latency histograms', () => {
     expect(histogramQuantile(new Map(), 0.5)).toBeNull()
   })
 })
+
+describe('eventRowValues', () => {
+  it('lists values in EVENT_COLUMNS order', async () => {
+    const { EVENT_COLUMNS, eventRowValues } = await import('./event-row.js')
+    const { newEvent } = await import('../../../../test/helpers/events.js')
+    const event = newEvent({ agent: 'a', user: 'u', kind: 'llm_call', model: 'm', tags: ['t'], tokens_cache_write: 7, context: { c: 1 } })
+    const values = eventRowValues('org', event, 9, 1234)
+    const row = Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]]))
+    expect(values).toHaveLength(EVENT_COLUMNS.length)
+    for (const column of EVENT_COLUMNS) {
+      const expected = { org_id: 'org', seq: 9, received_at: 1234, tags: '["t"]' }[column as string] ?? event[column as keyof typeof event]
+      expect(row[column], column).toEqual(expected)
+    }
+  })
+})

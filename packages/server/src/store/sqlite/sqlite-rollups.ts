@@ -41,7 +41,10 @@ export function createSqliteRoller(db: Database.Database): (maxEvents: number) =
   )
   const advance = db.prepare("UPDATE meta SET value = ? WHERE key = 'rollup_rowid'")
   const statements: Database.Statement[] = []
-  for (const [grain, size] of [['h', HOUR_MS], ['d', DAY_MS]] as const) {
+  for (const [grain, size] of [
+    ['h', HOUR_MS],
+    ['d', DAY_MS],
+  ] as const) {
     for (const [dim, [agent, value]] of Object.entries(DIMS)) {
       statements.push(
         db.prepare(`INSERT INTO rollups

@@ -16,7 +16,10 @@ export interface SqliteWriter extends Async<SqliteWrites> {
 export function inlineWriter(db: Database.Database): SqliteWriter {
   const writes = createSqliteWrites(db)
   const wrapped = Object.fromEntries(
-    Object.entries(writes).map(([name, fn]) => [name, (...args: unknown[]) => Promise.resolve((fn as (...a: unknown[]) => unknown)(...args))]),
+    Object.entries(writes).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => Promise.resolve((fn as (...a: unknown[]) => unknown)(...args)),
+    ]),
   ) as unknown as Async<SqliteWrites>
   return { ...wrapped, close: async () => {} }
 }
@@ -51,7 +54,17 @@ export function threadWriter(path: string): SqliteWriter {
       pending.set(id, { resolve, reject })
       worker.postMessage({ id, op, args })
     })
-  const ops: WriteOp[] = ['append', 'indexPending', 'rollPending', 'claim', 'purgeClaims', 'ensureOrg', 'insertKey', 'revokeKey', 'touchKey']
+  const ops: WriteOp[] = [
+    'append',
+    'indexPending',
+    'rollPending',
+    'claim',
+    'purgeClaims',
+    'ensureOrg',
+    'insertKey',
+    'revokeKey',
+    'touchKey',
+  ]
   const api = Object.fromEntries(ops.map((op) => [op, (...args: unknown[]) => call(op, args)])) as unknown as Async<SqliteWrites>
   let closing: Promise<void> | undefined
   return {

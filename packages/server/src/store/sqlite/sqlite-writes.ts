@@ -55,7 +55,17 @@ export function createSqliteWrites(db: Database.Database) {
     insertKey: (key: NewApiKey): void => {
       const createdAt = Date.now()
       ensureOrg.run(key.orgId, key.orgId, createdAt)
-      insertKey.run(key.id, key.orgId, key.name, key.description, key.keyHash, key.keyPrefix, JSON.stringify(key.scopes), createdAt, key.rotatedFrom)
+      insertKey.run(
+        key.id,
+        key.orgId,
+        key.name,
+        key.description,
+        key.keyHash,
+        key.keyPrefix,
+        JSON.stringify(key.scopes),
+        createdAt,
+        key.rotatedFrom,
+      )
     },
     revokeKey: (id: string, orgId: string | null): boolean => revokeKey.run(Date.now(), id, orgId, orgId).changes === 1,
     touchKey: (id: string, at: number): void => {
