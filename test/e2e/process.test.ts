@@ -221,3 +221,17 @@ describe('agenttrail backup', () => {
     expect(page.events.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
   })
 })
+
+describe('one server per data folder', () => {
+  it('refuses a second server on the same data folder, and takes over a stale lock', async () => {
+    const dir = tempDir()
+    const first = await start(dir, { AGENTTRAIL_INIT_API_KEY: 'at_lock_test_key_0123456789abcdefgh' })
+    const second = runCli(['serve', '--port', '0', '--data-dir', dir])
+    expect(second.code).toBe(2)
+    expect(second.stderr).toMatch(/another AgentTrail server \(pid \d+\) is using/)
+    first.proc.kill('SIGKILL')
+    await first.exited
+    const third = await start(dir)
+    expect((await fetch(`${third.url}/healthz`)).status).toBe(200)
+  })
+})

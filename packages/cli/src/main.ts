@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, VERSION } from '@agenttrail/server'
+import { ConfigError, DataDirLockedError, VERSION } from '@agenttrail/server'
 import { backupCommand } from './backup-command.js'
 import { keysCommand } from './keys-command.js'
 import { serveCommand } from './serve-command.js'
@@ -42,6 +42,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const known =
       error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
       (error instanceof Error &&
         (error.name === 'AppError' || ('code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))))
     process.stderr.write(`agenttrail: ${error instanceof Error ? error.message : String(error)}\n`)

@@ -1,6 +1,7 @@
 export { startServer, openStore, createServices, VERSION } from './server.js'
 export type { RunningServer, StartOptions } from './server.js'
 export { loadConfig, ConfigError } from './config.js'
+export { DataDirLockedError } from './data-dir-lock.js'
 export { bootstrapKeys } from './bootstrap.js'
 export { openSqliteStore, backupSqlite } from './store/sqlite/sqlite-store.js'
 export type { Config, LogLevel } from './config.js'

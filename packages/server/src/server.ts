@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createMemoryRateLimiter } from './auth/rate-limiter.js'
 import { bootstrapKeys } from './bootstrap.js'
+import { lockDataDir } from './data-dir-lock.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createGroupCommitter } from './ingest/group-committer.js'
@@ -51,6 +52,7 @@ export function createServices(config: Config, store: Store, logger: Logger) {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel)
+  const unlock = options.store ? () => {} : lockDataDir(config.dataDir)
   const store = options.store ?? openStore(config)
   await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
   const { committer, app } = createServices(config, store, logger)
@@ -80,6 +82,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       purge.stop()
       await catchUp.stop()
       await store.close()
+      unlock()
       logger.info('stopped')
     })())
   return { url, port, store, close }

@@ -176,7 +176,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       const find = async (q: string) => (await all('org-a', { q })).length
       expect(await find('refund')).toBe(1) // unindexed tail
       expect(await find('zürich')).toBe(1)
-      expect(await store.events.indexPending()).toBe(4)
+      while ((await store.events.indexPending()) > 0);
       expect(await find('refund')).toBe(1)
       expect(await find('REFUND customer')).toBe(1)
       expect(await find('parcel')).toBe(1)
@@ -223,9 +223,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         cost_usd: (Math.floor(rand() * 10_000) / 1_000_000).toFixed(6),
       }))
       for (let i = 0; i < fields.length; i += 500) await append('org-a', fields.slice(i, i + 500))
-      // Exact before the roller ran, part way through, when done, and with new events behind it.
+      // Exact whatever the roller has reached (a writer thread also rolls up on its own after appends):
+      // part way, done, and with new events behind it.
       await expectExactStats(fields)
-      expect(await store.events.rollPending(1_000)).toBe(1_000)
+      await store.events.rollPending(1_000)
       await expectExactStats(fields)
       while ((await store.events.rollPending(700)) > 0);
       await expectExactStats(fields)

@@ -71,6 +71,11 @@ export function createSqliteWrites(db: Database.Database) {
     touchKey: (id: string, at: number): void => {
       touchKey.run(at, id)
     },
+    /** Checkpoints and truncates the write-ahead log once it is over 64 MiB. */
+    checkpointIfLarge: (): void => {
+      const [status] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>
+      if (status && status.log * 4096 > 64 * 2 ** 20) db.pragma('wal_checkpoint(TRUNCATE)')
+    },
   }
 }
 

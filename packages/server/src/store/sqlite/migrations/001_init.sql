@@ -93,7 +93,8 @@ CREATE TABLE system_prompts (
 ) STRICT, WITHOUT ROWID;
 
 -- Full-text index over title, input, output and error; filled behind ingest by the indexer.
-CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+-- detail=none: the index keeps which events hold a word, not where; queries are AND of whole words.
+CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', contentless_delete=1, detail=none, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE events_fts_vocab USING fts5vocab(events_fts, row);
 
 CREATE TABLE meta (
