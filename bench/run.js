@@ -155,19 +155,40 @@ log(`event body ${Buffer.byteLength(oneEvent)} bytes; batch body ${Buffer.byteLe
       if (res.status !== 201) throw new Error(`load: ${res.status} ${await res.text()}`)
     }
   }
+  // Watch how far the derived data (rollups, full-text index) trails ingest, from a read-only
+  // connection beside the server.
+  const Database = (await import('better-sqlite3')).default
+  const lagOf = () => {
+    const db = new Database(join(dir, 'agenttrail.db'), { readonly: true })
+    try {
+      const max = db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM events').get().m
+      const meta = Object.fromEntries(db.prepare('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]))
+      return { search: max - meta.fts_indexed_rowid, rollups: max - meta.rollup_rowid }
+    } finally {
+      db.close()
+    }
+  }
+  let maxLag = { search: 0, rollups: 0 }
+  let loading = true
+  const sampler = (async () => {
+    while (loading) {
+      await new Promise((r) => setTimeout(r, 1_000))
+      const lag = lagOf()
+      maxLag = { search: Math.max(maxLag.search, lag.search), rollups: Math.max(maxLag.rollups, lag.rollups) }
+    }
+  })()
   await Promise.all([worker(), worker(), worker()])
+  loading = false
+  await sampler
   results.load = { events: total, seconds: (performance.now() - loadStart) / 1000 }
   results.loadRss = peakRssMb(proc.pid)
-  log(`loaded ${total} events in ${results.load.seconds.toFixed(1)} s`)
-  // Wait for the full-text index to catch up: a search that only the index can answer fast.
+  results.maxLag = maxLag
+  log(`loaded ${total} events in ${results.load.seconds.toFixed(1)} s; largest lag seen: ${JSON.stringify(maxLag)} events`)
   const idxStart = performance.now()
-  const { openSqliteStore } = await import(join(ROOT, 'packages/server/dist/index.js'))
-  await stop(proc)
-  const store = openSqliteStore({ path: join(dir, 'agenttrail.db') })
-  while ((await store.events.indexPending(5_000)) > 0);
-  await store.close()
+  while (lagOf().search > 0 || lagOf().rollups > 0) await new Promise((r) => setTimeout(r, 100))
   results.indexCatchUp = (performance.now() - idxStart) / 1000
-  log(`full-text index caught up ${results.indexCatchUp.toFixed(1)} s after load`)
+  log(`derived data caught up ${results.indexCatchUp.toFixed(1)} s after the load ended`)
+  await stop(proc)
 
   const server = await start([CLI, 'serve'], serverEnv(dir))
   const agents = Array.from({ length: 20 }, (_, i) => `agent-${i}`)
@@ -211,7 +232,8 @@ Each load phase runs ${SECONDS} s.
 | \`POST /api/v1/events\`, 50 keep-alive connections | ${Math.round(results.single.rps)} events/s (p50 ${results.single.p50} ms, p99 ${results.single.p99} ms), ${pct(results.single.rps, results.bare)} of the ceiling | ≥ 60% of the ceiling | ${verdict(results.single.rps >= 0.6 * results.bare)} |
 | \`POST /api/v1/events/batch\`, 1,000 events per request, 4 connections | ${Math.round(results.batch.eps)} events/s | ≥ 100,000 events/s | ${verdict(results.batch.eps >= 100_000)} |
 | loading ${results.load.events.toLocaleString('en-US')} events (batches of 1,000, 3 clients) | ${results.load.seconds.toFixed(1)} s (${Math.round(results.load.events / results.load.seconds)} events/s) | | |
-| full-text index catching up after that load | ${results.indexCatchUp.toFixed(1)} s | | |
+| largest full-text index lag seen during that load (sampled each second) | ${results.maxLag.search} events, about ${(results.maxLag.search / (results.load.events / results.load.seconds)).toFixed(1)} s of ingest | ≤ 2 s | ${verdict(results.maxLag.search / (results.load.events / results.load.seconds) <= 2)} |
+| rollups and index fully caught up after the load ended | ${results.indexCatchUp.toFixed(1)} s | | |
 | peak server RSS while ingesting | ${maxRss} MB | ≤ 300 MB | ${verdict(maxRss <= 300)} |
 
 Non-2xx answers during the ingest runs: ${results.single.non2xx + results.batch.non2xx}.

@@ -4,7 +4,7 @@ import type { EventRow } from '../event-row.js'
 
 /**
  * Moves the full-text index forward over events appended since it last ran, in one transaction per
- * call. Runs behind ingest (see `jobs/fts-indexer.ts`), never inside the append transaction.
+ * call. Runs behind ingest (see `jobs/catch-up.ts` and the writer thread), never inside the append transaction.
  */
 export function createSqliteFtsIndexer(db: Database.Database): (maxEvents: number) => number {
   const cursor = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'fts_indexed_rowid'")
