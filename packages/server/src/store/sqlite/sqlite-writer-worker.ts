@@ -17,13 +17,20 @@ if (!port) throw new Error('sqlite-writer-worker must run as a worker thread')
  */
 let budgetMs = 0
 let scheduled = false
+let closed = false
 function catchUpSlice(): void {
   scheduled = false
+  if (closed) return
   const started = performance.now()
-  const rolled = writes.rollPending(1_000)
-  const indexed = writes.indexPending(100)
+  let more = false
+  try {
+    more = writes.rollPending(1_000) > 0
+    more = writes.indexPending(100) > 0 || more
+  } catch {
+    // Left for the periodic catch-up job, which reports failures.
+  }
   budgetMs -= performance.now() - started
-  if ((rolled > 0 || indexed > 0) && budgetMs > 0) schedule()
+  if (more && budgetMs > 0) schedule()
 }
 function schedule(): void {
   if (scheduled) return
@@ -43,6 +50,7 @@ checkpoints.unref()
 
 port.on('message', (message: { id: number; op: WriteOp | 'close'; args: unknown[] }) => {
   if (message.op === 'close') {
+    closed = true
     clearInterval(checkpoints)
     db.close()
     port.postMessage({ id: message.id, ok: true })
