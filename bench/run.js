@@ -162,7 +162,12 @@ log(`event body ${Buffer.byteLength(oneEvent)} bytes; batch body ${Buffer.byteLe
     const db = new Database(join(dir, 'agenttrail.db'), { readonly: true })
     try {
       const max = db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM events').get().m
-      const meta = Object.fromEntries(db.prepare('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]))
+      const meta = Object.fromEntries(
+        db
+          .prepare('SELECT key, value FROM meta')
+          .all()
+          .map((r) => [r.key, r.value]),
+      )
       return { search: max - meta.fts_indexed_rowid, rollups: max - meta.rollup_rowid }
     } finally {
       db.close()

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { Store } from '../../store/store.js'
-import { DAY_MS } from '../../store/time-buckets.js'
+import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseQuery, timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
@@ -12,7 +12,13 @@ const MAX_HOURLY_DAYS = 93
 export const StatsQuerySchema = z.object({
   from: timeParam.optional().describe('Inclusive. Default: `days` before `to`.'),
   to: timeParam.optional().describe('Exclusive. Default: now.'),
-  days: z.coerce.number().int().min(1).max(3_650).optional().describe('Length of the range when `from` is not given. Default 30.'),
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3_650)
+    .optional()
+    .describe('When `from` is not given: the range starts at the beginning of the UTC hour `days` × 24 hours before `to`. Default 30.'),
   environment: z.string().min(1).max(LIMITS.shortString).optional(),
   agent: z.string().min(1).max(LIMITS.shortString).optional(),
   bucket: z
@@ -62,7 +68,9 @@ export function statsRoutes(router: Router, store: Store): void {
     async (c) => {
       const q = parseQuery(StatsQuerySchema, c)
       const to = q.to ?? Date.now()
-      const from = q.from ?? to - (q.days ?? 30) * DAY_MS
+      // `days=N` counts from the start of the hour N days ago, so that only the current hour is read
+      // from raw events and everything before it from rollups.
+      const from = q.from ?? floorTo(to, HOUR_MS) - (q.days ?? 30) * DAY_MS
       if (from >= to) throw new AppError('invalid_query', 'from must be earlier than to')
       const bucket = q.bucket ?? (to - from <= 2 * DAY_MS ? 'hour' : 'day')
       if (bucket === 'hour' && to - from > MAX_HOURLY_DAYS * DAY_MS)

@@ -13,7 +13,7 @@ export function openSqliteDb(path: string, options: { readonly?: boolean } = {})
   db.pragma('synchronous = FULL')
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
-  db.pragma('cache_size = -65536')
+  db.pragma('cache_size = -32768')
   // After a checkpoint, shrink the write-ahead log back to 64 MiB.
   db.pragma('journal_size_limit = 67108864')
   return db

@@ -6,9 +6,9 @@ import { rowToEvent, searchTerms } from '../event-row.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
 /**
- * Above this many matching documents (over all orgs, from the index's vocabulary) a keyword search
- * walks the time index and probes the full-text index per row; below it, it collects the matches
- * and sorts them. Each plan is fast exactly where the other is slow.
+ * Above this many matching documents (over all orgs) a keyword search walks the time index and
+ * probes the full-text index per row; below it, it collects the matches and sorts them. Each plan
+ * is fast exactly where the other is slow. Counting stops at the threshold, so it stays cheap.
  */
 const MATERIALIZE_BELOW = 5_000
 
@@ -29,7 +29,9 @@ const COLUMNS: Partial<Record<keyof EventFilter, string>> = {
 
 export function createSqliteQuery(db: Database.Database) {
   const getOne = db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE org_id = ? AND id = ?')
-  const docCount = db.prepare<[string], { doc: number }>('SELECT doc FROM events_fts_vocab WHERE term = ?')
+  const countUpTo = db.prepare<[string, number], { n: number }>(
+    'SELECT count(*) AS n FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ? LIMIT ?)',
+  )
   const indexedUpTo = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'fts_indexed_rowid'")
 
   function where(orgId: string, filter: EventFilter, page: PageRequest): { sql: string; params: Params } {
@@ -63,9 +65,9 @@ export function createSqliteQuery(db: Database.Database) {
     const match = terms.map((t) => `"${t}"`).join(' ')
     const w = where(orgId, filter, page)
     const n = page.limit + 1
-    const minDocs = Math.min(...terms.map((t) => docCount.get(t)?.doc ?? 0))
+    const matches = (countUpTo.get(match, MATERIALIZE_BELOW + 1) as { n: number }).n
     const found: EventRow[] = []
-    if (minDocs > 0 && minDocs <= MATERIALIZE_BELOW) {
+    if (matches > 0 && matches <= MATERIALIZE_BELOW) {
       found.push(
         ...rows(
           `SELECT e.* FROM (SELECT rowid AS r FROM events_fts WHERE events_fts MATCH ?) f
@@ -73,7 +75,7 @@ export function createSqliteQuery(db: Database.Database) {
           [match, ...w.params, n],
         ),
       )
-    } else if (minDocs > 0) {
+    } else if (matches > 0) {
       found.push(
         ...rows(
           `SELECT e.* FROM events e WHERE ${w.sql}

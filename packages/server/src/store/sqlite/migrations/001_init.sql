@@ -70,10 +70,11 @@ CREATE TABLE events (
 CREATE UNIQUE INDEX events_org_id ON events(org_id, id);
 CREATE UNIQUE INDEX events_org_seq ON events(org_id, seq);
 CREATE INDEX events_org_ts ON events(org_id, ts, id);
-CREATE INDEX events_org_agent_ts ON events(org_id, agent, ts);
-CREATE INDEX events_org_status_ts ON events(org_id, status, ts);
+-- id ends each index so that ORDER BY ts DESC, id DESC needs no sort and stops at LIMIT.
+CREATE INDEX events_org_agent_ts ON events(org_id, agent, ts, id);
+CREATE INDEX events_org_status_ts ON events(org_id, status, ts, id);
 CREATE INDEX events_org_trace ON events(org_id, trace_id) WHERE trace_id IS NOT NULL;
-CREATE INDEX events_org_conversation ON events(org_id, conversation_id, ts) WHERE conversation_id IS NOT NULL;
+CREATE INDEX events_org_conversation ON events(org_id, conversation_id, ts, id) WHERE conversation_id IS NOT NULL;
 
 CREATE TABLE event_tags (
   org_id  TEXT NOT NULL,
@@ -95,7 +96,6 @@ CREATE TABLE system_prompts (
 -- Full-text index over title, input, output and error; filled behind ingest by the indexer.
 -- detail=none: the index keeps which events hold a word, not where; queries are AND of whole words.
 CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', contentless_delete=1, detail=none, tokenize='unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE events_fts_vocab USING fts5vocab(events_fts, row);
 
 CREATE TABLE meta (
   key    TEXT PRIMARY KEY,
