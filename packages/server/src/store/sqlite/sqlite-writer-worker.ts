@@ -10,32 +10,51 @@ const port = parentPort
 if (!port) throw new Error('sqlite-writer-worker must run as a worker thread')
 
 /**
- * Derived data (rollups, full-text index) keeps pace with ingest: each append adds twice its own
- * time to a budget, which small catch-up slices spend between messages. Slices run from
- * setImmediate, so appends that arrive meanwhile are taken first and their answers never wait for
- * indexing; under sustained load, ingest and indexing share the thread and the lag stays bounded.
+ * Derived data (rollups, full-text index) keeps pace with ingest. Each append adds three times its
+ * own time to a budget that small catch-up steps spend when the thread has nothing else to do
+ * (setImmediate), so answers to appends never wait for indexing. When ingest outruns that (sustained
+ * batch ingest keeps the message queue full), the backlog grows; past MAX_BACKLOG events the writer
+ * catches up right after answering an append, before taking the next one, which slows ingest down to
+ * what indexing can follow and keeps the index at most a few seconds behind.
  */
+const MAX_BACKLOG = 5_000
 let budgetMs = 0
 let scheduled = false
 let closed = false
-function catchUpSlice(): void {
-  scheduled = false
-  if (closed) return
+
+/** One step: a transaction of rollups and one of indexing. False when both have caught up. */
+function step(): boolean {
   const started = performance.now()
   let more = false
   try {
     more = writes.rollPending(1_000) > 0
-    more = writes.indexPending(100) > 0 || more
+    more = writes.indexPending(250) > 0 || more
   } catch {
     // Left for the periodic catch-up job, which reports failures.
   }
   budgetMs -= performance.now() - started
+  return more
+}
+
+function idleCatchUp(): void {
+  scheduled = false
+  if (closed) return
+  const sliceEnd = performance.now() + 20
+  let more = true
+  while (more && budgetMs > 0 && performance.now() < sliceEnd) more = step()
   if (more && budgetMs > 0) schedule()
 }
+
 function schedule(): void {
   if (scheduled) return
   scheduled = true
-  setImmediate(catchUpSlice)
+  setImmediate(idleCatchUp)
+}
+
+function afterAppend(appendMs: number): void {
+  budgetMs = Math.min(budgetMs + 3 * appendMs, 1_000)
+  if (writes.backlog() > MAX_BACKLOG) while (writes.backlog() > MAX_BACKLOG / 2 && step());
+  schedule()
 }
 
 // Keep the write-ahead log from growing without bound when readers rarely leave it idle.
@@ -61,10 +80,7 @@ port.on('message', (message: { id: number; op: WriteOp | 'close'; args: unknown[
     const fn = writes[message.op] as (...args: unknown[]) => unknown
     const started = performance.now()
     port.postMessage({ id: message.id, ok: true, result: fn(...message.args) })
-    if (message.op === 'append') {
-      budgetMs = Math.min(budgetMs + 2 * (performance.now() - started), 1_000)
-      schedule()
-    }
+    if (message.op === 'append') afterAppend(performance.now() - started)
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error))
     port.postMessage({ id: message.id, ok: false, error: { name: e.name, message: e.message } })

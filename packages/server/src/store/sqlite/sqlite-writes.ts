@@ -25,10 +25,25 @@ export function createSqliteWrites(db: Database.Database) {
      ON CONFLICT DO UPDATE SET request_hash = excluded.request_hash, ids = excluded.ids, created_at = excluded.created_at`,
   )
   const purgeClaims = db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?')
+  const backlog = db.prepare<[], { n: number }>(
+    "SELECT coalesce((SELECT max(rowid) FROM events), 0) - min(value) AS n FROM meta WHERE key IN ('fts_indexed_rowid', 'rollup_rowid')",
+  )
 
   const append = createSqliteAppender(db)
-  const indexPending = createSqliteFtsIndexer(db)
-  const rollPending = createSqliteRoller(db)
+  const indexFts = createSqliteFtsIndexer(db)
+  const roll = createSqliteRoller(db)
+  // Derived data needs no fsync of its own: a crash before the next durable commit only loses work
+  // that is redone from its cursor, which moves in the same transaction. Appends stay FULL.
+  const derived = <T>(fn: () => T): T => {
+    db.pragma('synchronous = NORMAL')
+    try {
+      return fn()
+    } finally {
+      db.pragma('synchronous = FULL')
+    }
+  }
+  const indexPending = (maxEvents: number) => derived(() => indexFts(maxEvents))
+  const rollPending = (maxEvents: number) => derived(() => roll(maxEvents))
   // Read the claim and write a new one when none is live, in one transaction: atomic.
   const claim = db.transaction(
     (orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): IdempotencyClaim => {
@@ -46,6 +61,8 @@ export function createSqliteWrites(db: Database.Database) {
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
+    /** Events appended that the rollups or the full-text index have not reached yet. */
+    backlog: (): number => (backlog.get() as { n: number }).n,
     claim: (orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): IdempotencyClaim =>
       claim(orgId, key, requestHash, ids, now, ttlMs),
     purgeClaims: (before: number): number => purgeClaims.run(before).changes,
