@@ -240,7 +240,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       agent?: string
       model?: string
       service?: string
-      status: string
+      status?: string
       environment: string
       duration_ms: number
       tokens_input: number
