@@ -20,8 +20,11 @@ function log(...args) {
 }
 
 function start(args, env = {}) {
-  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  proc.stdout.resume()
+  // The server's request log goes to /dev/null: it is still written, but nothing here reads it.
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', args[0].endsWith('bare-server.js') ? 'pipe' : 'ignore', 'pipe'],
+  })
   let text = ''
   return new Promise((resolve, reject) => {
     const onData = (d) => {
@@ -29,7 +32,7 @@ function start(args, env = {}) {
       const m = /listening on (http:\/\/\S+)/.exec(text)
       if (m) resolve({ proc, url: m[1] })
     }
-    proc.stdout.on('data', onData)
+    proc.stdout?.on('data', onData)
     proc.stderr.on('data', onData)
     proc.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)))
   })

@@ -145,6 +145,17 @@ describe('reading events', () => {
     expect(one.body).toMatchObject({ name: 'a', environments: [{ environment: 'production', events: 2, errors: 1, status: 'active' }] })
   })
 
+  it('covers whole UTC hours for days=N, and exactly the range for from and to', async () => {
+    const hour = 3_600_000
+    const now = Date.now()
+    const relative = (await t.json('GET', '/api/v1/stats?days=7', { key: t.adminKey })).body
+    const end = Math.floor(now / hour) * hour + hour
+    expect(Date.parse(relative.to)).toBe(end)
+    expect(Date.parse(relative.from)).toBe(end - hour - 7 * 86_400_000)
+    const exact = (await t.json('GET', '/api/v1/stats?from=2026-01-01T00:30:00Z&to=2026-01-02T00:00:00Z', { key: t.adminKey })).body
+    expect([exact.from, exact.to]).toEqual(['2026-01-01T00:30:00.000Z', '2026-01-02T00:00:00.000Z'])
+  })
+
   it.each([
     ['/api/v1/stats?days=0', 400],
     ['/api/v1/stats?days=abc', 400],

@@ -1,13 +1,12 @@
 import { z } from 'zod'
 import { AppendReceiptSchema, BatchInputSchema, EventInputSchema, EventSchema, LIMITS, normalizeStatus } from '@agenttrail/protocol'
-import type { Event } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
-import type { IngestService } from '../../ingest/ingest-service.js'
+import type { IngestContext, IngestService } from '../../ingest/ingest-service.js'
 import { decodeCursor, encodeCursor } from '../../store/cursor.js'
 import type { EventFilter, Store } from '../../store/store.js'
 import type { AppEnv } from '../app-env.js'
 import { readJson } from '../body.js'
-import { csvRow } from '../csv.js'
+import { exportEvents } from '../export-stream.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseBody, parseQuery, timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
@@ -42,50 +41,15 @@ export const EventsQuerySchema = z.object({
   format: z.enum(['json', 'csv', 'jsonl']).default('json').describe('csv and jsonl stream every matching row.'),
 })
 
-const EXPORT_PAGE = 1_000
-const CSV_COLUMNS = [
-  'id',
-  'seq',
-  'ts',
-  'received_at',
-  'environment',
-  'agent',
-  'user',
-  'kind',
-  'service',
-  'action',
-  'status',
-  'title',
-  'trace_id',
-  'span_id',
-  'parent_span_id',
-  'conversation_id',
-  'provider',
-  'model',
-  'tokens_input',
-  'tokens_output',
-  'tokens_cache_read',
-  'tokens_cache_write',
-  'tokens_total',
-  'cost_usd',
-  'cost_source',
-  'stop_reason',
-  'duration_ms',
-  'tags',
-  'input',
-  'output',
-  'error',
-  'metadata',
-] as const satisfies ReadonlyArray<keyof Event>
-
 export function eventRoutes(router: Router, store: Store, ingest: IngestService): void {
-  const clientIp = (c: Context<AppEnv>) => c.env?.incoming?.socket.remoteAddress ?? null
-  const idempotencyKey = (c: Context<AppEnv>) => {
-    const key = c.req.header('idempotency-key')
-    if (key === undefined) return undefined
-    if (!/^[\x21-\x7e]{1,255}$/.test(key))
+  /** The JSON body and everything the pipeline needs to know about the request. */
+  const readIngest = async (c: Context<AppEnv>, maxBytes: number): Promise<{ value: unknown; ctx: IngestContext }> => {
+    const idempotencyKey = c.req.header('idempotency-key')
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey))
       throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
-    return key
+    const { value, text } = await readJson(c, maxBytes)
+    const ipAddress = c.env?.incoming?.socket.remoteAddress ?? null
+    return { value, ctx: { orgId: c.get('apiKey').org_id, ipAddress, idempotencyKey, rawBody: text } }
   }
 
   router.add(
@@ -107,10 +71,8 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       },
     },
     async (c) => {
-      const key = idempotencyKey(c)
-      const { value, text } = await readJson(c, LIMITS.eventBodyBytes)
-      const apiKey = c.get('apiKey')
-      const receipt = await ingest.one(value, { orgId: apiKey.org_id, ipAddress: clientIp(c), idempotencyKey: key, rawBody: text })
+      const { value, ctx } = await readIngest(c, LIMITS.eventBodyBytes)
+      const receipt = await ingest.one(value, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
       return c.json(
         { id: receipt.id, seq: receipt.seq, received_at: receipt.received_at },
@@ -144,11 +106,9 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       },
     },
     async (c) => {
-      const key = idempotencyKey(c)
-      const { value, text } = await readJson(c, LIMITS.batchBodyBytes)
+      const { value, ctx } = await readIngest(c, LIMITS.batchBodyBytes)
       const { events } = parseBody(BatchInputSchema, value)
-      const apiKey = c.get('apiKey')
-      const result = await ingest.batch(events, { orgId: apiKey.org_id, ipAddress: clientIp(c), idempotencyKey: key, rawBody: text })
+      const result = await ingest.batch(events, ctx)
       if (result.accepted.length === 0)
         throw new AppError(
           'validation_failed',
@@ -205,35 +165,7 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
         const page = await store.events.query(orgId, filter, { limit: query.limit, after })
         return c.json({ events: page.items, next_cursor: page.next ? encodeCursor(page.next) : null })
       }
-      // Validate the filter (a bad q, say) before the 200 goes out.
-      const first = await store.events.query(orgId, filter, { limit: EXPORT_PAGE, after })
-      const csv = query.format === 'csv'
-      const render = (events: Event[]) =>
-        events.map((e) => (csv ? csvRow(CSV_COLUMNS.map((col) => e[col])) : `${JSON.stringify(e)}\n`)).join('')
-      let page: typeof first | undefined = first
-      const encoder = new TextEncoder()
-      const stream = new ReadableStream<Uint8Array>(
-        {
-          start(controller) {
-            if (csv) controller.enqueue(encoder.encode(csvRow(CSV_COLUMNS)))
-          },
-          async pull(controller) {
-            if (!page) return controller.close()
-            const current: typeof first = page
-            controller.enqueue(encoder.encode(render(current.items)))
-            page = current.next ? await store.events.query(orgId, filter, { limit: EXPORT_PAGE, after: current.next }) : undefined
-          },
-        },
-        { highWaterMark: 1 },
-      )
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-      return new Response(stream, {
-        headers: {
-          'Content-Type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-          'Content-Disposition': `attachment; filename="events-${stamp}.${query.format}"`,
-          'X-Request-Id': c.get('requestId'),
-        },
-      })
+      return exportEvents(store, orgId, filter, after, query.format)
     },
   )
 

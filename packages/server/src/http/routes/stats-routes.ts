@@ -18,7 +18,9 @@ export const StatsQuerySchema = z.object({
     .min(1)
     .max(3_650)
     .optional()
-    .describe('When `from` is not given: the range starts at the beginning of the UTC hour `days` × 24 hours before `to`. Default 30.'),
+    .describe(
+      'Without `from` and `to`: from the start of the UTC hour `days` × 24 hours ago through the end of the current hour. With `to` only: `days` before `to`. Default 30.',
+    ),
   environment: z.string().min(1).max(LIMITS.shortString).optional(),
   agent: z.string().min(1).max(LIMITS.shortString).optional(),
   bucket: z
@@ -67,10 +69,11 @@ export function statsRoutes(router: Router, store: Store): void {
     },
     async (c) => {
       const q = parseQuery(StatsQuerySchema, c)
-      const to = q.to ?? Date.now()
-      // `days=N` counts from the start of the hour N days ago, so that only the current hour is read
-      // from raw events and everything before it from rollups.
-      const from = q.from ?? floorTo(to, HOUR_MS) - (q.days ?? 30) * DAY_MS
+      // Without from and to, `days=N` covers whole UTC hours: from the start of the hour N days ago
+      // through the end of the current one, so that rollups answer all of it.
+      const wholeHours = q.from === undefined && q.to === undefined
+      const to = q.to ?? (wholeHours ? floorTo(Date.now(), HOUR_MS) + HOUR_MS : Date.now())
+      const from = q.from ?? (wholeHours ? to - HOUR_MS - (q.days ?? 30) * DAY_MS : to - (q.days ?? 30) * DAY_MS)
       if (from >= to) throw new AppError('invalid_query', 'from must be earlier than to')
       const bucket = q.bucket ?? (to - from <= 2 * DAY_MS ? 'hour' : 'day')
       if (bucket === 'hour' && to - from > MAX_HOURLY_DAYS * DAY_MS)

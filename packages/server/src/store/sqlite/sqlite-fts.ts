@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { searchableText } from '../event-row.js'
+import { searchableText } from '../search-text.js'
 import type { EventRow } from '../event-row.js'
 
 /**

@@ -2,7 +2,8 @@ import type { Event } from '@agenttrail/protocol'
 import type Database from 'better-sqlite3'
 import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
-import { rowToEvent, searchTerms } from '../event-row.js'
+import { rowToEvent } from '../event-row.js'
+import { searchTerms } from '../search-text.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
 /**

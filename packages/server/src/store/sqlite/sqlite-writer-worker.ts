@@ -17,7 +17,7 @@ if (!port) throw new Error('sqlite-writer-worker must run as a worker thread')
  * catches up right after answering an append, before taking the next one, which slows ingest down to
  * what indexing can follow and keeps the index at most a few seconds behind.
  */
-const MAX_BACKLOG = 5_000
+const MAX_BACKLOG = 2_000
 let budgetMs = 0
 let scheduled = false
 let closed = false

@@ -1,0 +1,34 @@
+import type { EventRow } from './event-row.js'
+
+/**
+ * The text the full-text index holds for one event: the title and the string values (not the keys)
+ * of input, output and error.
+ */
+export function searchableText(row: Pick<EventRow, 'title' | 'input' | 'output' | 'error'>): string {
+  const parts: string[] = []
+  if (row.title) parts.push(row.title)
+  for (const field of [row.input, row.output, row.error]) if (field !== null) collectStrings(JSON.parse(field), parts)
+  return parts.join('\n')
+}
+
+function collectStrings(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value)
+  else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value))
+  else if (Array.isArray(value)) for (const item of value) collectStrings(item, out)
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) collectStrings(item, out)
+}
+
+/** Words of a full-text query, as the index's tokenizer sees them (letters and digits). */
+export function searchTerms(q: string): string[] {
+  return [
+    ...new Set(
+      (
+        q
+          .normalize('NFKD')
+          .replace(/\p{M}/gu, '')
+          .toLowerCase()
+          .match(/[\p{L}\p{N}]+/gu) ?? []
+      ).slice(0, 16),
+    ),
+  ]
+}
