@@ -62,6 +62,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       }
     }
 
+  const guardAll = <T extends object>(prefix: string, methods: T): T =>
+    Object.fromEntries(
+      Object.entries(methods).map(([name, fn]) => [name, guard(`${prefix}.${name}`, fn as (...args: unknown[]) => unknown)]),
+    ) as T
+
   return {
     dialect: 'sqlite',
     events: {
@@ -85,8 +90,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       indexPending: guard('events.indexPending', (maxEvents: number = 2_000) => writer.indexPending(maxEvents)),
       rollPending: guard('events.rollPending', (maxEvents: number = 10_000) => writer.rollPending(maxEvents)),
     },
-    keys: createSqliteKeys(db, writer),
-    idempotency: createSqliteIdempotency(writer),
+    keys: guardAll('keys', createSqliteKeys(db, writer)),
+    idempotency: guardAll('idempotency', createSqliteIdempotency(writer)),
     ping: guard('ping', () => {
       ping.get()
     }),
