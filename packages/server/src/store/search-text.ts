@@ -18,14 +18,17 @@ function collectStrings(value: unknown, out: string[]): void {
   else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) collectStrings(item, out)
 }
 
+/** Text without accents (é → e), as both dialects index and search it. */
+export function foldAccents(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '')
+}
+
 /** Words of a full-text query, as the index's tokenizer sees them (letters and digits). */
 export function searchTerms(q: string): string[] {
   return [
     ...new Set(
       (
-        q
-          .normalize('NFKD')
-          .replace(/\p{M}/gu, '')
+        foldAccents(q)
           .toLowerCase()
           .match(/[\p{L}\p{N}]+/gu) ?? []
       ).slice(0, 16),

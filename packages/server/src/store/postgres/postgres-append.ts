@@ -1,0 +1,157 @@
+import type pg from 'pg'
+import type { NewEvent } from '@agenttrail/protocol'
+import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
+import { searchableText, foldAccents } from '../search-text.js'
+import type { AppendItem, AppendOutcome } from '../store.js'
+import { DAY_MS, HOUR_MS } from '../time-buckets.js'
+
+const TYPES: Record<string, string> = {
+  seq: 'bigint',
+  ts: 'bigint',
+  received_at: 'bigint',
+  tokens_input: 'bigint',
+  tokens_output: 'bigint',
+  tokens_cache_read: 'bigint',
+  tokens_cache_write: 'bigint',
+  tokens_total: 'bigint',
+  cost_micros: 'bigint',
+  duration_ms: 'bigint',
+}
+const COLUMN_LIST = [...EVENT_COLUMNS.map((c) => `"${c}"`), 'search'].join(', ')
+const UNNEST = [...EVENT_COLUMNS.map((c, i) => `$${i + 1}::${TYPES[c] ?? 'text'}[]`), `$${EVENT_COLUMNS.length + 1}::text[]`].join(', ')
+// One statement for the whole batch: a column per array. The search text becomes a tsvector here.
+const INSERT_EVENTS = `INSERT INTO events (${COLUMN_LIST})
+  SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, to_tsvector('simple', search) FROM unnest(${UNNEST})
+  AS t(${[...EVENT_COLUMNS.map((c) => `"${c}"`), 'search'].join(', ')})`
+
+const MEASURES = `count(*), count(*) FILTER (WHERE status = 'error'), count(*) FILTER (WHERE status = 'pending'),
+  count(*) FILTER (WHERE status = 'denied'), count(duration_ms), coalesce(sum(duration_ms), 0), coalesce(sum(tokens_input), 0),
+  coalesce(sum(tokens_output), 0), coalesce(sum(tokens_cache_read), 0), coalesce(sum(tokens_cache_write), 0),
+  coalesce(sum(tokens_total), 0), coalesce(sum(cost_micros), 0)`
+const ADD = [
+  'events',
+  'errors',
+  'pending',
+  'denied',
+  'duration_count',
+  'duration_sum',
+  'tokens_input',
+  'tokens_output',
+  'tokens_cache_read',
+  'tokens_cache_write',
+  'tokens_total',
+  'cost_micros',
+]
+  .map((c) => `${c} = rollups.${c} + EXCLUDED.${c}`)
+  .join(', ')
+const DIMS: Record<string, [string, string]> = {
+  total: ["coalesce(agent, '')", "''"],
+  model: ["''", "coalesce(model, '')"],
+  service: ["''", "coalesce(service, '')"],
+  agent_model: ["coalesce(agent, '')", "coalesce(model, '')"],
+  agent_service: ["coalesce(agent, '')", "coalesce(service, '')"],
+}
+export const PG_LATENCY_BUCKET = 'CASE WHEN duration_ms <= 1 THEN 0 ELSE ceil(ln(duration_ms) / ln(1.05) - 1e-9)::int END'
+
+/** Rollup statements over the events of one org with seq in [$2, $3): one per dimension set and grain. */
+const ROLLUPS: string[] = []
+for (const [grain, size] of [
+  ['h', HOUR_MS],
+  ['d', DAY_MS],
+] as const) {
+  for (const [dim, [agent, value]] of Object.entries(DIMS))
+    ROLLUPS.push(`INSERT INTO rollups SELECT org_id, '${grain}', '${dim}', (ts / ${size}) * ${size}, environment, ${agent}, ${value}, ${MEASURES}
+      FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 GROUP BY 1, 2, 3, 4, 5, 6, 7
+      ON CONFLICT (org_id, grain, dim, bucket, environment, agent, value) DO UPDATE SET ${ADD}`)
+  for (const [dim, agent] of [
+    ['all', "''"],
+    ['agent', "coalesce(agent, '')"],
+  ] as const)
+    ROLLUPS.push(`INSERT INTO latency_rollups SELECT org_id, '${grain}', '${dim}', (ts / ${size}) * ${size}, environment, ${agent}, ${PG_LATENCY_BUCKET}, count(*)
+      FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 AND duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
+      ON CONFLICT (org_id, grain, dim, bucket, environment, agent, latency) DO UPDATE SET events = latency_rollups.events + EXCLUDED.events`)
+}
+const AGENTS = `INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros)
+  SELECT org_id, environment, agent, min(ts), max(ts), count(*), count(*) FILTER (WHERE status = 'error'),
+    coalesce(sum(tokens_total), 0), coalesce(sum(cost_micros), 0)
+  FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 AND agent IS NOT NULL GROUP BY 1, 2, 3
+  ON CONFLICT (org_id, environment, name) DO UPDATE SET first_seen = least(agents.first_seen, EXCLUDED.first_seen),
+    last_seen = greatest(agents.last_seen, EXCLUDED.last_seen), events = agents.events + EXCLUDED.events,
+    errors = agents.errors + EXCLUDED.errors, tokens_total = agents.tokens_total + EXCLUDED.tokens_total,
+    cost_micros = agents.cost_micros + EXCLUDED.cost_micros`
+
+/**
+ * The append transaction on PostgreSQL. Each org's counter row is locked (`FOR UPDATE`, orgs in
+ * sorted order) before its events are numbered, so appends of one org serialize across every
+ * server process until commit: seq is gap-free and in commit order. Rows go in with one
+ * multi-row statement; rollups, agents and tags are derived from them in the same transaction.
+ */
+export async function appendPostgres(client: pg.PoolClient, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
+  const receivedAt = Date.now()
+  const receivedIso = new Date(receivedAt).toISOString()
+  const byOrg = new Map<string, Array<{ index: number; event: NewEvent }>>()
+  items.forEach(({ orgId, event }, index) => {
+    let list = byOrg.get(orgId)
+    if (!list) byOrg.set(orgId, (list = []))
+    list.push({ index, event })
+  })
+  const outcomes: AppendOutcome[] = new Array(items.length)
+  await client.query('BEGIN')
+  try {
+    for (const orgId of [...byOrg.keys()].sort()) {
+      const list = byOrg.get(orgId) as Array<{ index: number; event: NewEvent }>
+      await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, receivedAt])
+      const { rows } = await client.query<{ next_seq: string }>('SELECT next_seq FROM orgs WHERE id = $1 FOR UPDATE', [orgId])
+      const first = Number(rows[0]?.next_seq)
+      const ids = [...new Set(list.map((x) => x.event.id))]
+      const existing = new Map(
+        (
+          await client.query<{ id: string; seq: string; received_at: string }>(
+            'SELECT id, seq, received_at FROM events WHERE org_id = $1 AND id = ANY($2)',
+            [orgId, ids],
+          )
+        ).rows.map((r) => [r.id, { seq: Number(r.seq), received_at: new Date(Number(r.received_at)).toISOString() }]),
+      )
+      const fresh: Array<{ event: NewEvent; seq: number }> = []
+      let seq = first
+      for (const { index, event } of list) {
+        const known = existing.get(event.id)
+        if (known) {
+          outcomes[index] = { id: event.id, ...known, duplicate: true }
+          continue
+        }
+        existing.set(event.id, { seq, received_at: receivedIso })
+        fresh.push({ event, seq })
+        outcomes[index] = { id: event.id, seq, received_at: receivedIso, duplicate: false }
+        seq++
+      }
+      if (fresh.length === 0) continue
+      const columns: unknown[][] = EVENT_COLUMNS.map(() => [])
+      const search: string[] = []
+      for (const { event, seq: s } of fresh) {
+        eventRowValues(orgId, event, s, receivedAt).forEach((v, i) => (columns[i] as unknown[]).push(v))
+        search.push(foldAccents(searchableText(event)))
+      }
+      await client.query(INSERT_EVENTS, [...columns, search])
+      await client.query('UPDATE orgs SET next_seq = $2 WHERE id = $1', [orgId, seq])
+      const tags = fresh.flatMap(({ event, seq: s }) => event.tags.map((tag) => [tag, event.ts, s] as const))
+      if (tags.length > 0)
+        await client.query(
+          'INSERT INTO event_tags (org_id, tag, ts, seq) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[]) ON CONFLICT DO NOTHING',
+          [orgId, tags.map((t) => t[0]), tags.map((t) => t[1]), tags.map((t) => t[2])],
+        )
+      for (const { event } of fresh)
+        if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
+          await client.query(
+            'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+            [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
+          )
+      for (const sql of [...ROLLUPS, AGENTS]) await client.query(sql, [orgId, first, seq])
+    }
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  }
+  return outcomes
+}

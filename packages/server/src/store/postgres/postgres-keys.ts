@@ -1,0 +1,97 @@
+import type pg from 'pg'
+import type { ApiKeyRecord, IdempotencyStore, KeyStore, Scope } from '../store.js'
+
+interface KeyRow {
+  id: string
+  org_id: string
+  name: string
+  description: string | null
+  key_prefix: string
+  scopes: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+  rotated_from: string | null
+}
+
+const iso = (ms: string | null) => (ms === null ? null : new Date(Number(ms)).toISOString())
+const toRecord = (row: KeyRow): ApiKeyRecord => ({
+  ...row,
+  scopes: JSON.parse(row.scopes) as Scope[],
+  created_at: new Date(Number(row.created_at)).toISOString(),
+  last_used_at: iso(row.last_used_at),
+  revoked_at: iso(row.revoked_at),
+})
+const COLUMNS = 'id, org_id, name, description, key_prefix, scopes, created_at, last_used_at, revoked_at, rotated_from'
+
+export function createPostgresKeys(pool: pg.Pool): KeyStore {
+  const one = async (sql: string, params: unknown[]) => (await pool.query<KeyRow>(sql, params)).rows[0]
+  return {
+    async ensureOrg(orgId) {
+      await pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, Date.now()])
+    },
+    async countActive() {
+      return Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')).rows[0]?.n ?? 0)
+    },
+    async insert(key) {
+      const createdAt = Date.now()
+      await pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [key.orgId, createdAt])
+      const row = await one(
+        `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+        [key.id, key.orgId, key.name, key.description, key.keyHash, key.keyPrefix, JSON.stringify(key.scopes), createdAt, key.rotatedFrom],
+      )
+      return toRecord(row as KeyRow)
+    },
+    async findByHash(keyHash) {
+      const row = await one(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash])
+      return row && toRecord(row)
+    },
+    async get(id, orgId) {
+      const row = await one(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR org_id = $2)`, [id, orgId ?? null])
+      return row && toRecord(row)
+    },
+    async list(orgId) {
+      const { rows } = await pool.query<KeyRow>(
+        `SELECT ${COLUMNS} FROM api_keys WHERE ($1::text IS NULL OR org_id = $1) ORDER BY created_at, id`,
+        [orgId ?? null],
+      )
+      return rows.map(toRecord)
+    },
+    async revoke(id, orgId) {
+      const result = await pool.query(
+        'UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR org_id = $2)',
+        [id, orgId ?? null, Date.now()],
+      )
+      return result.rowCount === 1
+    },
+    async touch(id, at) {
+      await pool.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [id, at])
+    },
+  }
+}
+
+export function createPostgresIdempotency(pool: pg.Pool): IdempotencyStore {
+  return {
+    async claim(orgId, key, requestHash, ids, now, ttlMs) {
+      // Insert, or take over an expired claim, in one statement; a live claim is left alone.
+      const won = await pool.query(
+        `INSERT INTO idempotency_keys (org_id, key, request_hash, ids, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (org_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, ids = EXCLUDED.ids, created_at = EXCLUDED.created_at
+         WHERE idempotency_keys.created_at <= $6 RETURNING 1`,
+        [orgId, key, requestHash, JSON.stringify(ids), now, now - ttlMs],
+      )
+      if (won.rowCount === 1) return { state: 'new', ids }
+      const { rows } = await pool.query<{ request_hash: string; ids: string }>(
+        'SELECT request_hash, ids FROM idempotency_keys WHERE org_id = $1 AND key = $2',
+        [orgId, key],
+      )
+      const row = rows[0]
+      if (!row || row.request_hash !== requestHash) return { state: 'mismatch' }
+      return { state: 'replay', ids: JSON.parse(row.ids) as string[] }
+    },
+    async purge(before) {
+      return (await pool.query('DELETE FROM idempotency_keys WHERE created_at < $1', [before])).rowCount ?? 0
+    },
+  }
+}

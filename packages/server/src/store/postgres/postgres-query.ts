@@ -1,0 +1,67 @@
+import type pg from 'pg'
+import type { Event } from '@agenttrail/protocol'
+import { AppError } from '../../app-error.js'
+import type { EventRow } from '../event-row.js'
+import { rowToEvent } from '../event-row.js'
+import { searchTerms } from '../search-text.js'
+import type { EventFilter, Page, PageRequest } from '../store.js'
+
+const COLUMNS: Partial<Record<keyof EventFilter, string>> = {
+  agent: 'agent',
+  service: 'service',
+  action: 'action',
+  status: 'status',
+  kind: 'kind',
+  environment: 'environment',
+  user: 'user',
+  traceId: 'trace_id',
+  conversationId: 'conversation_id',
+  model: 'model',
+}
+
+/** Every column but the tsvector, which only the index needs. */
+export const SELECT_EVENT = `SELECT e.org_id, e.id, e.seq, e.environment, e.idempotency_key, e.ts, e.received_at, e.agent, e."user",
+  e.ip_address, e.kind, e.service, e.action, e.status, e.title, e.trace_id, e.span_id, e.parent_span_id, e.conversation_id,
+  e.provider, e.model, e.tokens_input, e.tokens_output, e.tokens_cache_read, e.tokens_cache_write, e.tokens_total,
+  e.cost_micros, e.cost_source, e.stop_reason, e.rate_limit, e.input, e.output, e.system_prompt_sha256, e.messages,
+  e.thinking, e.tool_calls, e.error, e.duration_ms, e.tags, e.metadata, e.context FROM events e`
+
+/**
+ * Finding events on PostgreSQL: the same filters and order as the embedded store. Full-text
+ * search matches every word as a whole word through the GIN index on `search`; the index is
+ * written with the row, so there is no unindexed tail to scan.
+ */
+export async function queryPostgres(pool: pg.Pool, orgId: string, filter: EventFilter, page: PageRequest): Promise<Page<Event>> {
+  const conditions: string[] = []
+  const params: unknown[] = []
+  const add = (sql: string, ...values: unknown[]) => {
+    let text = sql
+    for (const value of values) {
+      params.push(value)
+      text = text.replace('?', `$${params.length}`)
+    }
+    conditions.push(text)
+  }
+  add('e.org_id = ?', orgId)
+  if (filter.from !== undefined) add('e.ts >= ?', filter.from)
+  if (filter.to !== undefined) add('e.ts < ?', filter.to)
+  for (const [field, column] of Object.entries(COLUMNS)) {
+    const value = filter[field as keyof EventFilter]
+    if (value !== undefined) add(`e."${column}" = ?`, value)
+  }
+  if (filter.tag !== undefined) add('e.seq IN (SELECT seq FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
+  if (filter.q !== undefined) {
+    const terms = searchTerms(filter.q)
+    if (terms.length === 0) throw new AppError('invalid_query', 'q must contain at least one letter or digit')
+    add(`e.search @@ to_tsquery('simple', ?)`, terms.map((t) => `'${t}'`).join(' & '))
+  }
+  if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
+  params.push(page.limit + 1)
+  const { rows } = await pool.query<EventRow>(
+    `${SELECT_EVENT} WHERE ${conditions.join(' AND ')} ORDER BY e.ts DESC, e.id DESC LIMIT $${params.length}`,
+    params,
+  )
+  const items = rows.slice(0, page.limit).map(rowToEvent)
+  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined
+  return last ? { items, next: { ts: Number(last.ts), id: last.id } } : { items }
+}

@@ -1,0 +1,5 @@
+import { freshDatabase } from '../../../../../test/helpers/postgres.js'
+import { describeStoreContract } from '../store.contract.js'
+import { openPostgresStore } from './postgres-store.js'
+
+describeStoreContract('postgres', async () => openPostgresStore({ url: await freshDatabase() }))

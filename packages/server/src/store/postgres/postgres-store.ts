@@ -1,0 +1,106 @@
+import pg from 'pg'
+import { microsToUsd } from '@agenttrail/protocol'
+import { StoreError } from '../../app-error.js'
+import type { EventRow } from '../event-row.js'
+import { rowToEvent } from '../event-row.js'
+import type { AgentSummary, Store } from '../store.js'
+import { appendPostgres } from './postgres-append.js'
+import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
+import { migratePostgres } from './postgres-migrate.js'
+import { SELECT_EVENT, queryPostgres } from './postgres-query.js'
+import { statsPostgres } from './postgres-stats.js'
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  url: string
+  /** Connections in the pool. Default 10. */
+  poolSize?: number
+}
+
+interface AgentRow {
+  name: string
+  environment: string
+  status: AgentSummary['status']
+  first_seen: string
+  last_seen: string
+  events: string
+  errors: string
+  tokens_total: string
+  cost_micros: string
+}
+
+/**
+ * The production store: PostgreSQL through a connection pool, shared by any number of server
+ * processes. Everything that must agree across processes lives in the database: sequence counters
+ * (row locks), rollups (in the append transaction), idempotency claims (one upsert).
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
+  pool.on('error', () => undefined) // an idle client's error; the next query reports it
+  await migratePostgres(pool)
+
+  const guard =
+    <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args)
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AppError') throw error
+        throw new StoreError(operation, error)
+      }
+    }
+  const guardAll = <T extends object>(prefix: string, methods: T): T =>
+    Object.fromEntries(
+      Object.entries(methods).map(([name, fn]) => [name, guard(`${prefix}.${name}`, fn as (...args: unknown[]) => Promise<unknown>)]),
+    ) as T
+
+  return {
+    dialect: 'postgres',
+    events: {
+      append: guard('events.append', async (items) => {
+        const client = await pool.connect()
+        try {
+          return await appendPostgres(client, items)
+        } finally {
+          client.release()
+        }
+      }),
+      get: guard('events.get', async (orgId: string, id: string) => {
+        const { rows } = await pool.query<EventRow>(`${SELECT_EVENT} WHERE e.org_id = $1 AND e.id = $2`, [orgId, id])
+        return rows[0] && rowToEvent(rows[0])
+      }),
+      query: guard('events.query', (orgId, filter, page) => queryPostgres(pool, orgId, filter, page)),
+      stats: guard('events.stats', (orgId, query) => statsPostgres(pool, orgId, query)),
+      agents: guard('events.agents', async (orgId: string, filter: { environment?: string; name?: string }) => {
+        const { rows } = await pool.query<AgentRow>(
+          `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
+           WHERE org_id = $1 AND ($2::text IS NULL OR environment = $2) AND ($3::text IS NULL OR name = $3)
+           ORDER BY last_seen DESC, name`,
+          [orgId, filter.environment ?? null, filter.name ?? null],
+        )
+        return rows.map((row) => ({
+          name: row.name,
+          environment: row.environment,
+          status: row.status,
+          first_seen: new Date(Number(row.first_seen)).toISOString(),
+          last_seen: new Date(Number(row.last_seen)).toISOString(),
+          events: Number(row.events),
+          errors: Number(row.errors),
+          tokens_total: Number(row.tokens_total),
+          cost_usd: microsToUsd(Number(row.cost_micros)),
+        }))
+      }),
+      // Rollups and the search vector are written in the append transaction: nothing trails.
+      indexPending: async () => 0,
+      rollPending: async () => 0,
+    },
+    keys: guardAll('keys', createPostgresKeys(pool)),
+    idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
+    ping: guard('ping', async () => {
+      await pool.query('SELECT count(*) FROM orgs')
+    }),
+    close: async () => {
+      await pool.end()
+    },
+  }
+}
