@@ -16,6 +16,10 @@ export async function backupCommand(args: string[]): Promise<number> {
     return 2
   }
   const config = loadConfig({ ...process.env, ...(values['data-dir'] ? { AGENTTRAIL_DATA_DIR: values['data-dir'] } : {}) })
+  if (config.databaseUrl) {
+    process.stderr.write('agenttrail: backup copies the embedded database; for PostgreSQL use pg_dump (see docs/operations.md)\n')
+    return 2
+  }
   const source = join(config.dataDir, 'agenttrail.db')
   if (!existsSync(source)) {
     process.stderr.write(`agenttrail: no database at ${source}\n`)

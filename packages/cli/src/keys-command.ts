@@ -22,7 +22,7 @@ export async function keysCommand(args: string[]): Promise<number> {
     strict: true,
   })
   const config = loadConfig({ ...process.env, ...(values['data-dir'] ? { AGENTTRAIL_DATA_DIR: values['data-dir'] } : {}) })
-  const store = openStore(config)
+  const store = await openStore(config)
   const out = (line: string) => process.stdout.write(`${line}\n`)
   try {
     switch (sub) {

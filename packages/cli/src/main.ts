@@ -7,7 +7,7 @@ import { serveCommand } from './serve-command.js'
 const USAGE = `agenttrail ${VERSION}: the audit trail and control plane for AI agents
 
 Usage:
-  agenttrail serve [--port 7878] [--host 127.0.0.1] [--data-dir ./data] [--log-level info]
+  agenttrail serve [--port 7878] [--host 127.0.0.1] [--data-dir ./data] [--database-url postgres://...] [--log-level info]
   agenttrail keys create --name NAME [--scopes ingest,read,...] [--prefix at_] [--org default] [--description TEXT]
   agenttrail keys list [--org ORG]
   agenttrail keys revoke ID
@@ -15,7 +15,7 @@ Usage:
   agenttrail backup FILE [--data-dir ./data]
 
 Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
-AGENTTRAIL_LOG_LEVEL. The keys commands work on the data folder directly (--data-dir).
+AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys commands work on the store directly (--data-dir, or DATABASE_URL).
 `
 
 async function main(argv: string[]): Promise<number> {

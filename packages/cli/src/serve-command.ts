@@ -11,6 +11,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string' },
+      'database-url': { type: 'string' },
     },
     strict: true,
   })
@@ -20,10 +21,12 @@ export async function serveCommand(args: string[]): Promise<number> {
     ...(values.host !== undefined ? { AGENTTRAIL_HOST: values.host } : {}),
     ...(values['data-dir'] !== undefined ? { AGENTTRAIL_DATA_DIR: values['data-dir'] } : {}),
     ...(values['log-level'] !== undefined ? { AGENTTRAIL_LOG_LEVEL: values['log-level'] } : {}),
+    ...(values['database-url'] !== undefined ? { DATABASE_URL: values['database-url'] } : {}),
   }
   const config: Config = loadConfig(env)
   const server = await startServer(config)
-  process.stderr.write(`AgentTrail is listening on ${server.url} (data in ${config.dataDir})\n`)
+  const where = config.databaseUrl ? 'data in PostgreSQL' : `data in ${config.dataDir}`
+  process.stderr.write(`AgentTrail is listening on ${server.url} (${where})\n`)
   await new Promise<void>((resolve) => {
     let signalled = false
     const onSignal = (signal: NodeJS.Signals) => {

@@ -17,7 +17,14 @@ export async function bootstrapKeys(
   if ((await keys.countActive()) > 0) return undefined
   const given = config.initApiKey
   const prefix = given ? (KEY_PREFIXES.find((p) => given.startsWith(p)) ?? 'at_') : 'at_'
-  const created = await createApiKey(keys, { orgId: config.initOrg, name: 'admin', scopes: ['admin'], prefix, secret: given })
+  let created
+  try {
+    created = await createApiKey(keys, { orgId: config.initOrg, name: 'admin', scopes: ['admin'], prefix, secret: given })
+  } catch (error) {
+    // Another server on the same database got there first (the same initial key, say).
+    if ((await keys.countActive()) > 0) return undefined
+    throw error
+  }
   logger.info('created first admin key', { org: created.org_id, key_id: created.id, key_prefix: created.key_prefix })
   if (!given)
     announce(

@@ -10,6 +10,10 @@ export interface Config {
   host: string
   /** Default `./data`. Holds the SQLite file. */
   dataDir: string
+  /** `DATABASE_URL`: when set, the PostgreSQL store instead of SQLite. */
+  databaseUrl: string | undefined
+  /** Connections in the PostgreSQL pool. Default 10. */
+  databasePoolSize: number
   /** Default `info`. One JSON line per request at `info`. */
   logLevel: LogLevel
   /** Requests per second each key may make on average. Default 1,000; 0 turns the limit off. */
@@ -37,6 +41,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port: integer(env, 'AGENTTRAIL_PORT', 7878, 0, 65_535),
     host: env.AGENTTRAIL_HOST || '127.0.0.1',
     dataDir: resolve(env.AGENTTRAIL_DATA_DIR || './data'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
+    databasePoolSize: integer(env, 'AGENTTRAIL_DB_POOL_SIZE', 10, 1, 1_000),
     logLevel: logLevel(env.AGENTTRAIL_LOG_LEVEL),
     rateLimitPerSecond: integer(env, 'AGENTTRAIL_RATE_LIMIT_PER_SECOND', 1_000, 0, 1e9),
     rateLimitBurst: integer(env, 'AGENTTRAIL_RATE_LIMIT_BURST', 2_000, 1, 1e9),
@@ -61,6 +67,12 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw.slice(0, 40)}"`)
   return value
+}
+
+function databaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://')
+  return raw
 }
 
 function logLevel(raw: string | undefined): LogLevel {

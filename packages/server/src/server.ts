@@ -2,7 +2,6 @@ import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { createMemoryRateLimiter } from './auth/rate-limiter.js'
 import { bootstrapKeys } from './bootstrap.js'
 import { lockDataDir } from './data-dir-lock.js'
 import type { Config } from './config.js'
@@ -13,6 +12,7 @@ import { startCatchUp } from './jobs/catch-up.js'
 import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
 import type { Logger } from './log.js'
 import { createLogger } from './log.js'
+import { openPostgresStore } from './store/postgres/postgres-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
 
@@ -34,7 +34,9 @@ export interface StartOptions {
   store?: Store
 }
 
-export function openStore(config: Pick<Config, 'dataDir'>): Store {
+/** PostgreSQL when `DATABASE_URL` is set, else SQLite in the data folder. */
+export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databasePoolSize'>): Promise<Store> {
+  if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl, poolSize: config.databasePoolSize })
   return openSqliteStore({ path: join(config.dataDir, 'agenttrail.db') })
 }
 
@@ -43,17 +45,16 @@ export function createServices(config: Config, store: Store, logger: Logger) {
   const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
   const ingest = createIngestService({ committer, idempotency: store.idempotency, idempotencyTtlMs: config.idempotencyTtlMs })
   const limiter =
-    config.rateLimitPerSecond > 0
-      ? createMemoryRateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst })
-      : undefined
+    config.rateLimitPerSecond > 0 ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
   const app = createApp({ store, ingest, logger, limiter, version: VERSION })
   return { committer, ingest, app }
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel)
-  const unlock = options.store ? () => {} : lockDataDir(config.dataDir)
-  const store = options.store ?? openStore(config)
+  // The data-folder lock guards the embedded store; PostgreSQL is shared by design.
+  const unlock = options.store || config.databaseUrl ? () => {} : lockDataDir(config.dataDir)
+  const store = options.store ?? (await openStore(config))
   await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
   const { committer, app } = createServices(config, store, logger)
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
@@ -66,7 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   server.keepAliveTimeout = 65_000
   const { port } = server.address() as AddressInfo
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-  logger.info('listening', { url, store: store.dialect, data_dir: config.dataDir })
+  logger.info('listening', { url, store: store.dialect, ...(store.dialect === 'sqlite' ? { data_dir: config.dataDir } : {}) })
 
   let closing: Promise<void> | undefined
   const close = () =>

@@ -1,6 +1,6 @@
 /** Decides whether one more request from a key may pass. */
 export interface RateLimiter {
-  take(key: string, now?: number): RateDecision
+  take(key: string, now?: number): RateDecision | Promise<RateDecision>
 }
 
 export interface RateDecision {
@@ -13,8 +13,8 @@ export interface RateDecision {
 
 /**
  * Token buckets in this process's memory, one per key: `burst` tokens, refilled at `perSecond`.
- * Correct for the embedded store, where exactly one server process owns the data folder; a store
- * shared by several processes brings its own limiter.
+ * Correct for the embedded store, where exactly one server process owns the data folder; the
+ * PostgreSQL store keeps its buckets in the database (`postgres-rate-limiter.ts`).
  */
 export function createMemoryRateLimiter(options: { perSecond: number; burst: number }): RateLimiter {
   const { perSecond, burst } = options

@@ -1,4 +1,5 @@
 import type { AppendReceipt, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
+import type { RateLimiter } from '../auth/rate-limiter.js'
 
 /**
  * The storage seam. One implementation per dialect (`sqlite/`, later `postgres/`), each run by the
@@ -11,6 +12,11 @@ export interface Store {
   readonly idempotency: IdempotencyStore
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
+  /**
+   * A per-key token bucket of `burst` requests refilled at `perSecond`, whose state every server
+   * process using this store shares.
+   */
+  rateLimiter(options: { perSecond: number; burst: number }): RateLimiter
   close(): Promise<void>
 }
 

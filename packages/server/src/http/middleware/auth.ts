@@ -28,7 +28,7 @@ export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
       if (!key) throw new AppError('unauthorized', 'the API key is not valid or has been revoked')
       c.set('apiKey', key)
       if (limiter) {
-        const decision = limiter.take(key.id)
+        const decision = await limiter.take(key.id)
         c.header('X-RateLimit-Limit', String(decision.limit))
         c.header('X-RateLimit-Remaining', String(decision.remaining))
         if (!decision.allowed) {

@@ -7,6 +7,7 @@ import type { AgentSummary, Store } from '../store.js'
 import { appendPostgres } from './postgres-append.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
 import { migratePostgres } from './postgres-migrate.js'
+import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
 import { SELECT_EVENT, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
 
@@ -96,6 +97,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
+    rateLimiter: (options) => createPostgresRateLimiter(pool, options),
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')
     }),

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { StoreError } from '../../app-error.js'
+import { createMemoryRateLimiter } from '../../auth/rate-limiter.js'
 import type { AgentSummary, Store } from '../store.js'
 import { microsToUsd } from '@agenttrail/protocol'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
@@ -92,6 +93,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     keys: guardAll('keys', createSqliteKeys(db, writer)),
     idempotency: guardAll('idempotency', createSqliteIdempotency(writer)),
+    // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
+    rateLimiter: createMemoryRateLimiter,
     ping: guard('ping', () => {
       ping.get()
     }),
