@@ -1,4 +1,5 @@
-import { createApiKey, createLogger, createServices, loadConfig, openSqliteStore } from '@agenttrail/server'
+import { createApiKey, createLogger, createServices, loadConfig, openPostgresStore, openSqliteStore } from '@agenttrail/server'
+import { freshDatabase } from './postgres.js'
 import type { Scope, Store } from '@agenttrail/server'
 
 export interface TestApp {
@@ -21,9 +22,13 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** The real app on a real SQLite store, called in memory (no socket). */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const store = openSqliteStore({ path: ':memory:' })
+/** The stores every HTTP test runs against. */
+export const DIALECTS = ['sqlite', 'postgres'] as const
+export type Dialect = (typeof DIALECTS)[number]
+
+/** The real app on a real store (SQLite in memory, or a fresh PostgreSQL database), called in memory (no socket). */
+export async function createTestApp(overrides: Record<string, string> = {}, dialect: Dialect = 'sqlite'): Promise<TestApp> {
+  const store = dialect === 'postgres' ? await openPostgresStore({ url: await freshDatabase() }) : openSqliteStore({ path: ':memory:' })
   const config = loadConfig({ AGENTTRAIL_LOG_LEVEL: 'silent', AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0', ...overrides })
   const { app, committer } = createServices(config, store, createLogger('silent'))
   const key = async (orgId: string, scopes: Scope[]) => (await createApiKey(store.keys, { orgId, name: 'test', scopes })).key

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LIMITS, uuidv7 } from '@agenttrail/protocol'
-import { createTestApp } from '../helpers/test-app.js'
+import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
-describe('POST /api/v1/events', () => {
+describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
   let t: TestApp
   beforeEach(async () => {
-    t = await createTestApp()
+    t = await createTestApp({}, dialect)
   })
   afterEach(() => t.close())
 
@@ -184,10 +184,10 @@ describe('POST /api/v1/events', () => {
   })
 })
 
-describe('POST /api/v1/events/batch', () => {
+describe.each(DIALECTS)('POST /api/v1/events/batch (%s)', (dialect) => {
   let t: TestApp
   beforeEach(async () => {
-    t = await createTestApp()
+    t = await createTestApp({}, dialect)
   })
   afterEach(() => t.close())
 

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger, createServices, loadConfig, openSqliteStore, createApiKey } from '@agenttrail/server'
-import { createTestApp } from '../helpers/test-app.js'
+import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
-describe('keys over the API', () => {
+describe.each(DIALECTS)('keys over the API (%s)', (dialect) => {
   let t: TestApp
   beforeEach(async () => {
-    t = await createTestApp()
+    t = await createTestApp({}, dialect)
   })
   afterEach(() => t.close())
 
@@ -78,9 +78,9 @@ describe('keys over the API', () => {
   })
 })
 
-describe('operations', () => {
+describe.each(DIALECTS)('operations (%s)', (dialect) => {
   it('rate-limits per key with 429, Retry-After and X-RateLimit headers', async () => {
-    const t = await createTestApp({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '1', AGENTTRAIL_RATE_LIMIT_BURST: '3' })
+    const t = await createTestApp({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '1', AGENTTRAIL_RATE_LIMIT_BURST: '3' }, dialect)
     try {
       const statuses = []
       let last
@@ -101,9 +101,9 @@ describe('operations', () => {
   })
 
   it('serves /healthz, /readyz (503 once the store is gone) and JSON 404 and 405', async () => {
-    const t = await createTestApp()
+    const t = await createTestApp({}, dialect)
     expect((await t.json('GET', '/healthz')).body).toEqual({ status: 'ok' })
-    expect((await t.json('GET', '/readyz')).body).toEqual({ status: 'ready', store: 'sqlite' })
+    expect((await t.json('GET', '/readyz')).body).toEqual({ status: 'ready', store: dialect })
     expect((await t.json('GET', '/nope')).body.code).toBe('not_found')
     const wrong = await t.json('DELETE', '/api/v1/events')
     expect(wrong.status).toBe(405)
@@ -159,7 +159,7 @@ describe('operations', () => {
   })
 
   it('serves an OpenAPI 3.1 document that covers every route', async () => {
-    const t = await createTestApp()
+    const t = await createTestApp({}, dialect)
     const doc = (await t.json('GET', '/api/openapi.json')).body
     expect(doc.openapi).toBe('3.1.0')
     for (const path of [

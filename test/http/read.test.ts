@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApp } from '../helpers/test-app.js'
+import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
-describe('reading events', () => {
+describe.each(DIALECTS)('reading events (%s)', (dialect) => {
   let t: TestApp
   beforeEach(async () => {
-    t = await createTestApp()
+    t = await createTestApp({}, dialect)
   })
   afterEach(() => t.close())
 
