@@ -101,7 +101,7 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
     for (const orgId of [...byOrg.keys()].sort()) {
       const list = byOrg.get(orgId) as Array<{ index: number; event: NewEvent }>
       await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, receivedAt])
-      const { rows } = await client.query<{ next_seq: string }>('SELECT next_seq FROM orgs WHERE id = $1 FOR UPDATE', [orgId])
+      const { rows } = await client.query<{ next_seq: string }>({ name: 'append-lock-org', text: 'SELECT next_seq FROM orgs WHERE id = $1 FOR UPDATE', values: [orgId] })
       const first = Number(rows[0]?.next_seq)
       const ids = [...new Set(list.map((x) => x.event.id))]
       const existing = new Map(
@@ -132,7 +132,8 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
         eventRowValues(orgId, event, s, receivedAt).forEach((v, i) => (columns[i] as unknown[]).push(v))
         search.push(foldAccents(searchableText(event)))
       }
-      await client.query(INSERT_EVENTS, [...columns, search])
+      // Named, so each connection prepares the hot statements once.
+      await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
       await client.query('UPDATE orgs SET next_seq = $2 WHERE id = $1', [orgId, seq])
       const tags = fresh.flatMap(({ event, seq: s }) => event.tags.map((tag) => [tag, event.ts, s] as const))
       if (tags.length > 0)
@@ -146,7 +147,7 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
             'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
             [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
           )
-      for (const sql of [...ROLLUPS, AGENTS]) await client.query(sql, [orgId, first, seq])
+      for (const [i, sql] of [...ROLLUPS, AGENTS].entries()) await client.query({ name: `append-derive-${i}`, text: sql, values: [orgId, first, seq] })
     }
     await client.query('COMMIT')
   } catch (error) {
