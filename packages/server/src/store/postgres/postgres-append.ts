@@ -53,7 +53,7 @@ const DIMS: Record<string, [string, string]> = {
 }
 export const PG_LATENCY_BUCKET = 'CASE WHEN duration_ms <= 1 THEN 0 ELSE ceil(ln(duration_ms) / ln(1.05) - 1e-9)::int END'
 
-/** Rollup statements over the events of one org with seq in [$2, $3): one per dimension set and grain. */
+/** Rollup upserts over the events of one org with seq in [$2, $3): one per dimension set and grain. */
 const ROLLUPS: string[] = []
 for (const [grain, size] of [
   ['h', HOUR_MS],
@@ -71,7 +71,7 @@ for (const [grain, size] of [
       FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 AND duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
       ON CONFLICT (org_id, grain, dim, bucket, environment, agent, latency) DO UPDATE SET events = latency_rollups.events + EXCLUDED.events`)
 }
-const AGENTS = `INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros)
+const AGENTS_UPSERT = `INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros)
   SELECT org_id, environment, agent, min(ts), max(ts), count(*), count(*) FILTER (WHERE status = 'error'),
     coalesce(sum(tokens_total), 0), coalesce(sum(cost_micros), 0)
   FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 AND agent IS NOT NULL GROUP BY 1, 2, 3
@@ -79,6 +79,13 @@ const AGENTS = `INSERT INTO agents (org_id, environment, name, first_seen, last_
     last_seen = greatest(agents.last_seen, EXCLUDED.last_seen), events = agents.events + EXCLUDED.events,
     errors = agents.errors + EXCLUDED.errors, tokens_total = agents.tokens_total + EXCLUDED.tokens_total,
     cost_micros = agents.cost_micros + EXCLUDED.cost_micros`
+
+/**
+ * All of them as one statement (one round trip): data-modifying CTEs all run, on one snapshot.
+ * Each upserts rows the others never touch (the dimension set is part of every key).
+ */
+const DERIVE = `WITH ${[...ROLLUPS, AGENTS_UPSERT].map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).join(',\n')}
+  SELECT ${[...ROLLUPS, AGENTS_UPSERT].map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS rows`
 
 /**
  * The append transaction on PostgreSQL. Each org's counter row is locked (`FOR UPDATE`, orgs in
@@ -101,7 +108,11 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
     for (const orgId of [...byOrg.keys()].sort()) {
       const list = byOrg.get(orgId) as Array<{ index: number; event: NewEvent }>
       await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, receivedAt])
-      const { rows } = await client.query<{ next_seq: string }>({ name: 'append-lock-org', text: 'SELECT next_seq FROM orgs WHERE id = $1 FOR UPDATE', values: [orgId] })
+      const { rows } = await client.query<{ next_seq: string }>({
+        name: 'append-lock-org',
+        text: 'SELECT next_seq FROM orgs WHERE id = $1 FOR UPDATE',
+        values: [orgId],
+      })
       const first = Number(rows[0]?.next_seq)
       const ids = [...new Set(list.map((x) => x.event.id))]
       const existing = new Map(
@@ -147,7 +158,7 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
             'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
             [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
           )
-      for (const [i, sql] of [...ROLLUPS, AGENTS].entries()) await client.query({ name: `append-derive-${i}`, text: sql, values: [orgId, first, seq] })
+      await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq] })
     }
     await client.query('COMMIT')
   } catch (error) {

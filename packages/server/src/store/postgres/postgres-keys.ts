@@ -44,7 +44,11 @@ export function createPostgresKeys(pool: pg.Pool): KeyStore {
       return toRecord(row as KeyRow)
     },
     async findByHash(keyHash) {
-      const { rows } = await pool.query<KeyRow>({ name: 'key-by-hash', text: `SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, values: [keyHash] })
+      const { rows } = await pool.query<KeyRow>({
+        name: 'key-by-hash',
+        text: `SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+        values: [keyHash],
+      })
       const row = rows[0]
       return row && toRecord(row)
     },

@@ -6,6 +6,9 @@ import { rowToEvent } from '../event-row.js'
 import { searchTerms } from '../search-text.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
+/** Below this many matches a search collects them through the GIN index; above, it walks by time. */
+const MATERIALIZE_BELOW = 5_000
+
 const COLUMNS: Partial<Record<keyof EventFilter, string>> = {
   agent: 'agent',
   service: 'service',
@@ -53,7 +56,21 @@ export async function queryPostgres(pool: pg.Pool, orgId: string, filter: EventF
   if (filter.q !== undefined) {
     const terms = searchTerms(filter.q)
     if (terms.length === 0) throw new AppError('invalid_query', 'q must contain at least one letter or digit')
-    add(`e.search @@ to_tsquery('simple', ?)`, terms.map((t) => `'${t}'`).join(' & '))
+    const tsquery = terms.map((t) => `'${t}'`).join(' & ')
+    // Two plans, as on SQLite: collect the few matches through the GIN index and sort them, or walk
+    // the time index and test each row. OFFSET 0 keeps the planner from merging the first away.
+    const { rows } = await pool.query<{ n: string }>({
+      name: 'search-count',
+      text: `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE org_id = $1 AND search @@ to_tsquery('simple', $2) LIMIT ${MATERIALIZE_BELOW + 1}) m`,
+      values: [orgId, tsquery],
+    })
+    if (Number(rows[0]?.n) <= MATERIALIZE_BELOW)
+      add(
+        `(e.org_id, e.id) IN (SELECT org_id, id FROM events WHERE org_id = ? AND search @@ to_tsquery('simple', ?) OFFSET 0)`,
+        orgId,
+        tsquery,
+      )
+    else add(`e.search @@ to_tsquery('simple', ?)`, tsquery)
   }
   if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
   params.push(page.limit + 1)

@@ -37,7 +37,9 @@ interface AgentRow {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
-  pool.on('error', () => undefined) // an idle client's error; the next query reports it
+  // Rate-limit buckets need no fsync (see postgres-rate-limiter.ts): their own small pool says so.
+  const limiterPool = new pg.Pool({ connectionString: options.url, max: 4, options: '-c synchronous_commit=off' })
+  for (const p of [pool, limiterPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
 
   const guard =
@@ -97,12 +99,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
-    rateLimiter: (options) => createPostgresRateLimiter(pool, options),
+    rateLimiter: (options) => createPostgresRateLimiter(limiterPool, options),
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')
     }),
     close: async () => {
-      await pool.end()
+      await Promise.all([pool.end(), limiterPool.end()])
     },
   }
 }
