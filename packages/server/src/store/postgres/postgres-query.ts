@@ -4,23 +4,11 @@ import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { searchTerms } from '../search-text.js'
+import { FILTER_COLUMNS } from '../filter-columns.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
 /** Below this many matches a search collects them through the GIN index; above, it walks by time. */
 const MATERIALIZE_BELOW = 5_000
-
-const COLUMNS: Partial<Record<keyof EventFilter, string>> = {
-  agent: 'agent',
-  service: 'service',
-  action: 'action',
-  status: 'status',
-  kind: 'kind',
-  environment: 'environment',
-  user: 'user',
-  traceId: 'trace_id',
-  conversationId: 'conversation_id',
-  model: 'model',
-}
 
 /** Every column but the tsvector, which only the index needs. */
 export const SELECT_EVENT = `SELECT e.org_id, e.id, e.seq, e.environment, e.idempotency_key, e.ts, e.received_at, e.agent, e."user",
@@ -48,7 +36,7 @@ export async function queryPostgres(pool: pg.Pool, orgId: string, filter: EventF
   add('e.org_id = ?', orgId)
   if (filter.from !== undefined) add('e.ts >= ?', filter.from)
   if (filter.to !== undefined) add('e.ts < ?', filter.to)
-  for (const [field, column] of Object.entries(COLUMNS)) {
+  for (const [field, column] of Object.entries(FILTER_COLUMNS)) {
     const value = filter[field as keyof EventFilter]
     if (value !== undefined) add(`e."${column}" = ?`, value)
   }

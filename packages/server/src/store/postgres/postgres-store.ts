@@ -1,8 +1,8 @@
 import pg from 'pg'
 import { microsToUsd } from '@agenttrail/protocol'
-import { StoreError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
+import { guard, guardAll } from '../guard.js'
 import type { AgentSummary, Store } from '../store.js'
 import { appendPostgres } from './postgres-append.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
@@ -41,21 +41,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const limiterPool = new pg.Pool({ connectionString: options.url, max: 4, options: '-c synchronous_commit=off' })
   for (const p of [pool, limiterPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
-
-  const guard =
-    <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await fn(...args)
-      } catch (error) {
-        if (error instanceof Error && error.name === 'AppError') throw error
-        throw new StoreError(operation, error)
-      }
-    }
-  const guardAll = <T extends object>(prefix: string, methods: T): T =>
-    Object.fromEntries(
-      Object.entries(methods).map(([name, fn]) => [name, guard(`${prefix}.${name}`, fn as (...args: unknown[]) => Promise<unknown>)]),
-    ) as T
 
   return {
     dialect: 'postgres',

@@ -4,6 +4,7 @@ import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { searchTerms } from '../search-text.js'
+import { FILTER_COLUMNS } from '../filter-columns.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
 /**
@@ -14,19 +15,6 @@ import type { EventFilter, Page, PageRequest } from '../store.js'
 const MATERIALIZE_BELOW = 5_000
 
 type Params = unknown[]
-
-const COLUMNS: Partial<Record<keyof EventFilter, string>> = {
-  agent: 'agent',
-  service: 'service',
-  action: 'action',
-  status: 'status',
-  kind: 'kind',
-  environment: 'environment',
-  user: 'user',
-  traceId: 'trace_id',
-  conversationId: 'conversation_id',
-  model: 'model',
-}
 
 export function createSqliteQuery(db: Database.Database) {
   const getOne = db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE org_id = ? AND id = ?')
@@ -45,7 +33,7 @@ export function createSqliteQuery(db: Database.Database) {
     add('e.org_id = ?', orgId)
     if (filter.from !== undefined) add('e.ts >= ?', filter.from)
     if (filter.to !== undefined) add('e.ts < ?', filter.to)
-    for (const [field, column] of Object.entries(COLUMNS)) {
+    for (const [field, column] of Object.entries(FILTER_COLUMNS)) {
       const value = filter[field as keyof EventFilter]
       if (value !== undefined) add(`e."${column}" = ?`, value)
     }

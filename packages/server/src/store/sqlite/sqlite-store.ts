@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
-import { StoreError } from '../../app-error.js'
 import { createMemoryRateLimiter } from '../../auth/rate-limiter.js'
+import { guard, guardAll } from '../guard.js'
 import type { AgentSummary, Store } from '../store.js'
 import { microsToUsd } from '@agenttrail/protocol'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
@@ -51,22 +51,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
      WHERE org_id = @org AND (@env IS NULL OR environment = @env) AND (@name IS NULL OR name = @name) ORDER BY last_seen DESC, name`,
   )
-
-  const guard =
-    <A extends unknown[], R>(operation: string, fn: (...args: A) => R) =>
-    async (...args: A): Promise<Awaited<R>> => {
-      try {
-        return await fn(...args)
-      } catch (error) {
-        if (error instanceof Error && error.name === 'AppError') throw error
-        throw new StoreError(operation, error)
-      }
-    }
-
-  const guardAll = <T extends object>(prefix: string, methods: T): T =>
-    Object.fromEntries(
-      Object.entries(methods).map(([name, fn]) => [name, guard(`${prefix}.${name}`, fn as (...args: unknown[]) => unknown)]),
-    ) as T
 
   return {
     dialect: 'sqlite',
