@@ -4,6 +4,22 @@ import { histogramQuantile } from './latency-buckets.js'
 import type { Stats, StatsCounts, StatsQuery } from './store.js'
 import { DAY_MS, HOUR_MS, floorTo } from './time-buckets.js'
 
+/** The measures every rollup row carries, in column order. Dialects build their SQL from this list. */
+export const MEASURE_COLUMNS = [
+  'events',
+  'errors',
+  'pending',
+  'denied',
+  'duration_count',
+  'duration_sum',
+  'tokens_input',
+  'tokens_output',
+  'tokens_cache_read',
+  'tokens_cache_write',
+  'tokens_total',
+  'cost_micros',
+] as const
+
 /**
  * One group of events from rollups or raw rows. `dim` says what it is grouped by besides the series
  * bucket `sb`: `total` by agent, `model` and `service` by that value. Null dimensions are ''.

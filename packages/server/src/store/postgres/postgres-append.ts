@@ -3,6 +3,7 @@ import type { NewEvent } from '@agenttrail/protocol'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { searchableText, foldAccents } from '../search-text.js'
 import type { AppendItem, AppendOutcome } from '../store.js'
+import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
 
 const TYPES: Record<string, string> = {
@@ -28,22 +29,7 @@ const MEASURES = `count(*), count(*) FILTER (WHERE status = 'error'), count(*) F
   count(*) FILTER (WHERE status = 'denied'), count(duration_ms), coalesce(sum(duration_ms), 0), coalesce(sum(tokens_input), 0),
   coalesce(sum(tokens_output), 0), coalesce(sum(tokens_cache_read), 0), coalesce(sum(tokens_cache_write), 0),
   coalesce(sum(tokens_total), 0), coalesce(sum(cost_micros), 0)`
-const ADD = [
-  'events',
-  'errors',
-  'pending',
-  'denied',
-  'duration_count',
-  'duration_sum',
-  'tokens_input',
-  'tokens_output',
-  'tokens_cache_read',
-  'tokens_cache_write',
-  'tokens_total',
-  'cost_micros',
-]
-  .map((c) => `${c} = rollups.${c} + EXCLUDED.${c}`)
-  .join(', ')
+const ADD = MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} + EXCLUDED.${c}`).join(', ')
 const DIMS: Record<string, [string, string]> = {
   total: ["coalesce(agent, '')", "''"],
   model: ["''", "coalesce(model, '')"],

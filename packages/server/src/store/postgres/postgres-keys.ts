@@ -1,28 +1,7 @@
 import type pg from 'pg'
-import type { ApiKeyRecord, IdempotencyStore, KeyStore, Scope } from '../store.js'
-
-interface KeyRow {
-  id: string
-  org_id: string
-  name: string
-  description: string | null
-  key_prefix: string
-  scopes: string
-  created_at: string
-  last_used_at: string | null
-  revoked_at: string | null
-  rotated_from: string | null
-}
-
-const iso = (ms: string | null) => (ms === null ? null : new Date(Number(ms)).toISOString())
-const toRecord = (row: KeyRow): ApiKeyRecord => ({
-  ...row,
-  scopes: JSON.parse(row.scopes) as Scope[],
-  created_at: new Date(Number(row.created_at)).toISOString(),
-  last_used_at: iso(row.last_used_at),
-  revoked_at: iso(row.revoked_at),
-})
-const COLUMNS = 'id, org_id, name, description, key_prefix, scopes, created_at, last_used_at, revoked_at, rotated_from'
+import type { IdempotencyStore, KeyStore } from '../store.js'
+import { KEY_COLUMNS, toKeyRecord } from '../key-row.js'
+import type { KeyRow } from '../key-row.js'
 
 export function createPostgresKeys(pool: pg.Pool): KeyStore {
   const one = async (sql: string, params: unknown[]) => (await pool.query<KeyRow>(sql, params)).rows[0]
@@ -38,30 +17,30 @@ export function createPostgresKeys(pool: pg.Pool): KeyStore {
       await pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [key.orgId, createdAt])
       const row = await one(
         `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${KEY_COLUMNS}`,
         [key.id, key.orgId, key.name, key.description, key.keyHash, key.keyPrefix, JSON.stringify(key.scopes), createdAt, key.rotatedFrom],
       )
-      return toRecord(row as KeyRow)
+      return toKeyRecord(row as KeyRow)
     },
     async findByHash(keyHash) {
       const { rows } = await pool.query<KeyRow>({
         name: 'key-by-hash',
-        text: `SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+        text: `SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
         values: [keyHash],
       })
       const row = rows[0]
-      return row && toRecord(row)
+      return row && toKeyRecord(row)
     },
     async get(id, orgId) {
-      const row = await one(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR org_id = $2)`, [id, orgId ?? null])
-      return row && toRecord(row)
+      const row = await one(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR org_id = $2)`, [id, orgId ?? null])
+      return row && toKeyRecord(row)
     },
     async list(orgId) {
       const { rows } = await pool.query<KeyRow>(
-        `SELECT ${COLUMNS} FROM api_keys WHERE ($1::text IS NULL OR org_id = $1) ORDER BY created_at, id`,
+        `SELECT ${KEY_COLUMNS} FROM api_keys WHERE ($1::text IS NULL OR org_id = $1) ORDER BY created_at, id`,
         [orgId ?? null],
       )
-      return rows.map(toRecord)
+      return rows.map(toKeyRecord)
     },
     async revoke(id, orgId) {
       const result = await pool.query(

@@ -1,26 +1,11 @@
 import type pg from 'pg'
-import { assembleStats, fanOut, seriesSize } from '../stats-assembler.js'
+import { MEASURE_COLUMNS, assembleStats, fanOut, seriesSize } from '../stats-assembler.js'
 import type { RawStatsRow, StatsRow } from '../stats-assembler.js'
 import type { Stats, StatsQuery } from '../store.js'
 import { HOUR_MS, ceilTo, floorTo, splitRange } from '../time-buckets.js'
 import { PG_LATENCY_BUCKET } from './postgres-append.js'
 
-const SUMS = [
-  'events',
-  'errors',
-  'pending',
-  'denied',
-  'duration_count',
-  'duration_sum',
-  'tokens_input',
-  'tokens_output',
-  'tokens_cache_read',
-  'tokens_cache_write',
-  'tokens_total',
-  'cost_micros',
-]
-  .map((c) => `sum(${c}) AS ${c}`)
-  .join(', ')
+const SUMS = MEASURE_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')
 
 const RAW = `count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
   count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'denied') AS denied,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
 
 /** The latency bucket of `duration_ms` in SQL; the same function as `latencyBucket` in latency-buckets.ts. */
@@ -11,12 +12,7 @@ export const RAW_MEASURES = `count(*) AS events, sum(status = 'error') AS errors
   coalesce(sum(tokens_cache_read), 0) AS tokens_cache_read, coalesce(sum(tokens_cache_write), 0) AS tokens_cache_write,
   coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros`
 
-const ADD = `events = events + excluded.events, errors = errors + excluded.errors, pending = pending + excluded.pending,
-  denied = denied + excluded.denied, duration_count = duration_count + excluded.duration_count,
-  duration_sum = duration_sum + excluded.duration_sum, tokens_input = tokens_input + excluded.tokens_input,
-  tokens_output = tokens_output + excluded.tokens_output, tokens_cache_read = tokens_cache_read + excluded.tokens_cache_read,
-  tokens_cache_write = tokens_cache_write + excluded.tokens_cache_write, tokens_total = tokens_total + excluded.tokens_total,
-  cost_micros = cost_micros + excluded.cost_micros`
+const ADD = MEASURE_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')
 
 /** For each dimension set: the agent and value columns it groups by. */
 const DIMS: Record<string, [agent: string, value: string]> = {

@@ -1,14 +1,11 @@
 import type Database from 'better-sqlite3'
-import { assembleStats, fanOut, seriesSize } from '../stats-assembler.js'
+import { MEASURE_COLUMNS, assembleStats, fanOut, seriesSize } from '../stats-assembler.js'
 import type { RawStatsRow, StatsRow } from '../stats-assembler.js'
 import type { Stats, StatsQuery } from '../store.js'
 import { HOUR_MS, ceilTo, floorTo, splitRange } from '../time-buckets.js'
 import { LATENCY_BUCKET_SQL, RAW_MEASURES } from './sqlite-rollups.js'
 
-const SUMS = `sum(events) AS events, sum(errors) AS errors, sum(pending) AS pending, sum(denied) AS denied,
-  sum(duration_count) AS duration_count, sum(duration_sum) AS duration_sum, sum(tokens_input) AS tokens_input,
-  sum(tokens_output) AS tokens_output, sum(tokens_cache_read) AS tokens_cache_read,
-  sum(tokens_cache_write) AS tokens_cache_write, sum(tokens_total) AS tokens_total, sum(cost_micros) AS cost_micros`
+const SUMS = MEASURE_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')
 
 /**
  * Stats from rollups: whole UTC days from the daily grain, whole hours from the hourly grain, the
