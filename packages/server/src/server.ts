@@ -12,6 +12,7 @@ import { startCatchUp } from './jobs/catch-up.js'
 import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
 import type { Logger } from './log.js'
 import { createLogger } from './log.js'
+import { createSettingsCache } from './orgs/settings-cache.js'
 import { openPostgresStore } from './store/postgres/postgres-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
@@ -43,11 +44,12 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl' |
 /** The pipeline and the HTTP app on a store, without a socket: what `startServer` serves and tests call in memory. */
 export function createServices(config: Config, store: Store, logger: Logger) {
   const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
-  const ingest = createIngestService({ committer, idempotency: store.idempotency, idempotencyTtlMs: config.idempotencyTtlMs })
+  const settings = createSettingsCache(store.orgs)
+  const ingest = createIngestService({ committer, idempotency: store.idempotency, idempotencyTtlMs: config.idempotencyTtlMs, settings })
   const limiter =
     config.rateLimitPerSecond > 0 ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
-  const app = createApp({ store, ingest, logger, limiter, version: VERSION })
-  return { committer, ingest, app }
+  const app = createApp({ store, ingest, settings, logger, limiter, version: VERSION, config })
+  return { committer, ingest, settings, app }
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {

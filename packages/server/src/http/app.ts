@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
 import { AppError } from '../app-error.js'
 import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { Config } from '../config.js'
 import type { IngestService } from '../ingest/ingest-service.js'
+import type { SettingsCache } from '../orgs/settings-cache.js'
 import type { Logger } from '../log.js'
 import type { Store } from '../store/store.js'
 import type { AppEnv } from './app-env.js'
@@ -14,12 +16,15 @@ import { agentRoutes } from './routes/agent-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
+import { orgRoutes } from './routes/org-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 
 export interface AppDeps {
   store: Store
   ingest: IngestService
+  settings: SettingsCache
   logger: Logger
+  config: Config
   /** Absent: no rate limit. */
   limiter?: RateLimiter
   version: string
@@ -35,7 +40,7 @@ export function createApp(deps: AppDeps): App {
   const hono = new Hono<AppEnv>()
   const inflight = { count: 0 }
   hono.use('*', requestLog(deps.logger, inflight))
-  hono.onError(createErrorHandler(deps.logger))
+  hono.onError(createErrorHandler(deps.logger, {}))
   hono.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404))
 
   const router = new Router(hono, authenticate(deps.store.keys, deps.limiter))
@@ -44,6 +49,7 @@ export function createApp(deps: AppDeps): App {
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
   keyRoutes(router, deps.store)
+  orgRoutes(router, deps.settings)
 
   const openapi = buildOpenApi(router.specs, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { zodIssues } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
 import type { Scope } from '../store/store.js'
+import type { Surface } from './surface.js'
 
 /**
  * A route declared as data: the same zod schemas validate the request and describe it in the
@@ -15,6 +16,8 @@ export interface RouteSpec {
   summary: string
   description?: string
   tag: string
+  /** The API dialect, which decides the shape of error bodies. Default `native`. */
+  surface?: Surface
   /** Needed scope; routes without one are public. */
   scope?: Scope
   params?: z.ZodObject

@@ -15,7 +15,12 @@ export class Router {
   add(spec: RouteSpec, handler: Handler<AppEnv>): void {
     this.specs.push(spec)
     const path = spec.path.replace(/\{(\w+)\}/g, ':$1')
-    const middleware = spec.scope ? [this.auth(spec.scope)] : []
+    const surface = spec.surface ?? 'native'
+    const setSurface: MiddlewareHandler<AppEnv> = async (c, next) => {
+      c.set('surface', surface)
+      await next()
+    }
+    const middleware = spec.scope ? [setSurface, this.auth(spec.scope)] : [setSurface]
     this.app.on([spec.method.toUpperCase()], [path], ...middleware, handler)
   }
 }

@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto'
 import { normalizeEvent } from '@agenttrail/protocol'
 import type { AppendReceipt, FieldIssue, NewEvent } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
+import type { SettingsCache } from '../orgs/settings-cache.js'
+import type { OrgSettings } from '../store/org-settings.js'
 import type { IdempotencyStore } from '../store/store.js'
 import type { GroupCommitter } from './group-committer.js'
+import { createRedactor } from './redact.js'
+import type { Redactor } from './redact.js'
 
 export interface IngestContext {
   orgId: string
@@ -16,7 +20,15 @@ export interface IngestContext {
 
 export interface IngestReceipt extends AppendReceipt {
   duplicate: boolean
+  /** The event as normalized and redacted from this request (for a duplicate id, the stored one wins). */
+  event: NewEvent
 }
+
+/**
+ * A rule applied to valid events before the idempotency claim and the append: plan limits, agent
+ * registration. Throws an AppError to refuse the whole request.
+ */
+export type IngestGate = (events: readonly NewEvent[], ctx: IngestContext, settings: OrgSettings) => Promise<void>
 
 export interface BatchResult {
   accepted: Array<{ index: number } & IngestReceipt>
@@ -25,19 +37,37 @@ export interface BatchResult {
   replayed: boolean
 }
 
+export interface IngestDeps {
+  committer: GroupCommitter
+  idempotency: IdempotencyStore
+  idempotencyTtlMs: number
+  settings: SettingsCache
+  /** Run in order on every request's valid events. */
+  gates?: IngestGate[]
+}
+
 /**
- * The one ingest pipeline every surface feeds: validate and normalize, apply the idempotency
- * claim, then append through the group committer. (Redaction and decisions join it in later
- * stages; they go here, not in the routes.)
+ * The one ingest pipeline every surface feeds: redact secrets, validate and normalize, apply the
+ * org's gates, apply the idempotency claim, then append through the group committer. Rules that
+ * apply to every surface go here, never in the routes.
  */
-export function createIngestService(deps: { committer: GroupCommitter; idempotency: IdempotencyStore; idempotencyTtlMs: number }) {
-  const { committer, idempotency, idempotencyTtlMs } = deps
+export function createIngestService(deps: IngestDeps) {
+  const { committer, idempotency, idempotencyTtlMs, settings, gates = [] } = deps
+  const redactors = new WeakMap<OrgSettings['redaction'], Redactor>()
+  const redactorFor = (s: OrgSettings): Redactor => {
+    let r = redactors.get(s.redaction)
+    if (!r) redactors.set(s.redaction, (r = createRedactor(s.redaction)))
+    return r
+  }
 
   async function ingest(raws: readonly unknown[], ctx: IngestContext, single: boolean): Promise<BatchResult> {
     const now = Date.now()
+    const orgSettings = await settings.get(ctx.orgId)
+    const redactor = redactorFor(orgSettings)
     const events: Array<{ index: number; event: NewEvent }> = []
     const errors: BatchResult['errors'] = []
-    raws.forEach((raw, index) => {
+    raws.forEach((original, index) => {
+      const raw = withRedactions(redactor, original)
       const result = normalizeEvent(raw, {
         now,
         ipAddress: ctx.ipAddress,
@@ -49,6 +79,13 @@ export function createIngestService(deps: { committer: GroupCommitter; idempoten
     })
     // An invalid single event never claims the key, so the corrected retry can use it.
     if (single && errors.length > 0) return { accepted: [], errors, replayed: false }
+    if (events.length > 0)
+      for (const gate of gates)
+        await gate(
+          events.map((e) => e.event),
+          ctx,
+          orgSettings,
+        )
     let replayed = false
     if (ctx.idempotencyKey !== undefined) {
       const proposed = raws.map(() => '')
@@ -68,7 +105,10 @@ export function createIngestService(deps: { committer: GroupCommitter; idempoten
     }
     const outcomes = await committer.append(events.map(({ event }) => ({ orgId: ctx.orgId, event })))
     return {
-      accepted: outcomes.map((outcome, i) => ({ index: (events[i] as { index: number }).index, ...outcome })),
+      accepted: outcomes.map((outcome, i) => {
+        const { index, event } = events[i] as { index: number; event: NewEvent }
+        return { index, ...outcome, event }
+      }),
       errors,
       replayed,
     }
@@ -83,7 +123,7 @@ export function createIngestService(deps: { committer: GroupCommitter; idempoten
         const issues = result.errors[0]?.details ?? []
         throw new AppError('validation_failed', describe(issues), issues)
       }
-      return { id: receipt.id, seq: receipt.seq, received_at: receipt.received_at, duplicate: receipt.duplicate, replayed: result.replayed }
+      return { ...receipt, replayed: result.replayed }
     },
     /** Up to the batch limit; valid events are appended together, invalid ones reported by index. */
     batch: (raws: readonly unknown[], ctx: IngestContext) => ingest(raws, ctx, false),
@@ -98,4 +138,14 @@ export function describe(issues: readonly FieldIssue[]): string {
   if (!first) return 'the event is not valid'
   const lead = first.path ? `${first.path}: ${first.message}` : first.message
   return issues.length === 1 ? lead : `${lead} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}; see details)`
+}
+
+/** Redacts an event as a client sent it, noting how many values were replaced in `metadata.redactions`. */
+function withRedactions(redactor: Redactor, raw: unknown): unknown {
+  const { value, count } = redactor.redact(raw)
+  if (count === 0 || value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  const event = value as Record<string, unknown>
+  const metadata = event.metadata
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) return value
+  return { ...event, metadata: { ...(metadata as Record<string, unknown> | undefined), redactions: count } }
 }

@@ -1,5 +1,6 @@
 import type { AppendReceipt, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
 import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { OrgSettings } from './org-settings.js'
 
 /**
  * The storage seam. One implementation per dialect (`sqlite/`, later `postgres/`), each run by the
@@ -10,6 +11,7 @@ export interface Store {
   readonly events: EventStore
   readonly keys: KeyStore
   readonly idempotency: IdempotencyStore
+  readonly orgs: OrgStore
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
   /**
@@ -188,4 +190,11 @@ export interface IdempotencyStore {
   claim(orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): Promise<IdempotencyClaim>
   /** Removes claims older than `before` (Unix ms); returns how many. */
   purge(before: number): Promise<number>
+}
+
+export interface OrgStore {
+  /** The org's settings with defaults filled in; the defaults for an org never seen. */
+  settings(orgId: string): Promise<OrgSettings>
+  /** Replaces the org's settings document (creating the org if needed). */
+  setSettings(orgId: string, settings: OrgSettings): Promise<void>
 }

@@ -116,7 +116,8 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
           result.errors.flatMap((e) => e.details),
         )
       if (result.replayed) c.header('Idempotent-Replayed', 'true')
-      return c.json({ accepted: result.accepted, errors: result.errors }, result.errors.length === 0 ? 201 : 200)
+      const accepted = result.accepted.map(({ index, id, seq, received_at, duplicate }) => ({ index, id, seq, received_at, duplicate }))
+      return c.json({ accepted, errors: result.errors }, result.errors.length === 0 ? 201 : 200)
     },
   )
 

@@ -3,6 +3,7 @@ import { microsToUsd } from '@agenttrail/protocol'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { guard, guardAll } from '../guard.js'
+import { parseOrgSettings } from '../org-settings.js'
 import type { AgentSummary, Store } from '../store.js'
 import { appendPostgres } from './postgres-append.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
@@ -84,6 +85,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
+    orgs: guardAll('orgs', {
+      async settings(orgId: string) {
+        const { rows } = await pool.query<{ settings: string }>('SELECT settings FROM orgs WHERE id = $1', [orgId])
+        return parseOrgSettings(rows[0]?.settings)
+      },
+      async setSettings(orgId: string, settings) {
+        await pool.query(
+          `INSERT INTO orgs (id, name, created_at, settings) VALUES ($1, $1, $2, $3)
+           ON CONFLICT (id) DO UPDATE SET settings = excluded.settings`,
+          [orgId, Date.now(), JSON.stringify(settings)],
+        )
+      },
+    }),
     rateLimiter: (options) => createPostgresRateLimiter(limiterPool, options),
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')

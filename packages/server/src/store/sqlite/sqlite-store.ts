@@ -3,6 +3,7 @@ import { createMemoryRateLimiter } from '../../auth/rate-limiter.js'
 import { guard, guardAll } from '../guard.js'
 import type { AgentSummary, Store } from '../store.js'
 import { microsToUsd } from '@agenttrail/protocol'
+import { parseOrgSettings } from '../org-settings.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
 import { createSqliteKeys } from './sqlite-keys.js'
 import { migrateSqlite } from './sqlite-migrate.js'
@@ -47,6 +48,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const query = createSqliteQuery(db)
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
+  const orgSettings = db.prepare<[string], { settings: string }>('SELECT settings FROM orgs WHERE id = ?')
   const agentRows = db.prepare<[{ org: string; env: string | null; name: string | null }], AgentRow>(
     `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
      WHERE org_id = @org AND (@env IS NULL OR environment = @env) AND (@name IS NULL OR name = @name) ORDER BY last_seen DESC, name`,
@@ -77,6 +79,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     keys: guardAll('keys', createSqliteKeys(db, writer)),
     idempotency: guardAll('idempotency', createSqliteIdempotency(writer)),
+    orgs: guardAll('orgs', {
+      settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),
+      setSettings: (orgId: string, settings) => writer.setOrgSettings(orgId, JSON.stringify(settings)),
+    }),
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,
     ping: guard('ping', () => {

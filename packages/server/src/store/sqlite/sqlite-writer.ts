@@ -54,27 +54,20 @@ export function threadWriter(path: string): SqliteWriter {
       pending.set(id, { resolve, reject })
       worker.postMessage({ id, op, args })
     })
-  const ops: WriteOp[] = [
-    'append',
-    'indexPending',
-    'rollPending',
-    'claim',
-    'purgeClaims',
-    'ensureOrg',
-    'insertKey',
-    'revokeKey',
-    'touchKey',
-  ]
-  const api = Object.fromEntries(ops.map((op) => [op, (...args: unknown[]) => call(op, args)])) as unknown as Async<SqliteWrites>
   let closing: Promise<void> | undefined
-  return {
-    ...api,
-    close: () =>
-      (closing ??= (async () => {
-        if (!failure) await call('close', [])
-        await worker.terminate()
-      })()),
-  }
+  const close = () =>
+    (closing ??= (async () => {
+      if (!failure) await call('close', [])
+      await worker.terminate()
+    })())
+  // Every write op by name: sqlite-writes.ts is the one list, so a new write needs no edit here.
+  return new Proxy({} as SqliteWriter, {
+    get: (_, op) => {
+      if (op === 'close') return close
+      if (typeof op !== 'string' || op === 'then') return undefined
+      return (...args: unknown[]) => call(op as WriteOp, args)
+    },
+  })
 }
 
 /**

@@ -1,0 +1,60 @@
+import type { OrgSettings } from '../store/org-settings.js'
+import { ASSIGNMENT, AUTH_SCHEME, KEY_FORMATS, URL_PASSWORD, isHighEntropyAssignment, isSecretName } from './secret-patterns.js'
+
+/** What a redacted value becomes. */
+export const REDACTED = '[REDACTED]'
+
+export interface Redactor {
+  /** A copy of `value` with secrets replaced, and how many were replaced. `value` is not changed. */
+  redact(value: unknown): { value: unknown; count: number }
+}
+
+/**
+ * Secret redaction, run on every event before it is validated and written, whichever surface it
+ * came through: values of fields named like credentials, high-entropy values assigned in text,
+ * and published key formats anywhere in a string.
+ */
+export function createRedactor(settings: OrgSettings['redaction']): Redactor {
+  const extra = new Set(settings.field_names.map((n) => n.toLowerCase()))
+  const allowed = new Set(settings.allow_field_names.map((n) => n.toLowerCase()))
+  const secretName = (name: string) => !allowed.has(name.toLowerCase()) && (extra.has(name.toLowerCase()) || isSecretName(name))
+
+  function redactString(text: string, counter: { n: number }): string {
+    if (text.length < 8) return text
+    let out = text
+    for (const format of KEY_FORMATS) out = out.replace(format, () => (counter.n++, REDACTED))
+    out = out.replace(AUTH_SCHEME, (_, scheme: string) => (counter.n++, `${scheme} ${REDACTED}`))
+    out = out.replace(URL_PASSWORD, (_, head: string) => (counter.n++, `${head}${REDACTED}@`))
+    out = out.replace(ASSIGNMENT, (whole: string, name: string, q1: string, q2: string, value: string) => {
+      // Already redacted, or the scheme word of an `Authorization: Bearer [REDACTED]` header.
+      if (value.startsWith('[REDACTED') || /^(bearer|basic)$/i.test(value)) return whole
+      if (!secretName(name) && !isHighEntropyAssignment(name, value)) return whole
+      counter.n++
+      return `${name}${q1}${whole.slice(name.length + q1.length, whole.length - q2.length - value.length)}${q2}${REDACTED}`
+    })
+    return out
+  }
+
+  function walk(value: unknown, counter: { n: number }, depth: number): unknown {
+    if (typeof value === 'string') return redactString(value, counter)
+    if (value === null || typeof value !== 'object' || depth > 64) return value
+    if (Array.isArray(value)) return value.map((v) => walk(v, counter, depth + 1))
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) {
+      if (secretName(k) && v !== null && v !== undefined && v !== '' && typeof v !== 'boolean') {
+        counter.n++
+        out[k] = REDACTED
+      } else out[k] = walk(v, counter, depth + 1)
+    }
+    return out
+  }
+
+  return {
+    redact(value) {
+      if (!settings.enabled) return { value, count: 0 }
+      const counter = { n: 0 }
+      const result = walk(value, counter, 0)
+      return { value: result, count: counter.n }
+    },
+  }
+}
