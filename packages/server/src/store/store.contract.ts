@@ -359,5 +359,178 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       await expect(store.ping()).rejects.toThrow()
       store = await open()
     })
+
+    describe('deleting events', () => {
+      const start = Date.parse('2026-06-01T00:00:00Z')
+      type Fields = {
+        ts: number
+        agent: string
+        environment: string
+        status: string
+        model?: string
+        service: string
+        duration_ms: number
+        tokens_input: number
+        tokens_output: number
+        cost_usd: string
+        title: string
+        tags: string[]
+      }
+      const WORDS = ['apple', 'birch', 'cedar']
+      const dataset = (n: number, seed: number): Fields[] => {
+        const rand = seeded(seed)
+        return Array.from({ length: n }, (_, i) => ({
+          ts: start + Math.floor(rand() * 3 * DAY_MS),
+          agent: ['a', 'b', 'c'][Math.floor(rand() * 3)] as string,
+          environment: rand() < 0.7 ? 'production' : 'staging',
+          status: ['success', 'error', 'pending', 'denied'][Math.floor(rand() * 4)] as string,
+          model: rand() < 0.5 ? 'gpt-4o' : undefined,
+          service: ['s1', 's2'][Math.floor(rand() * 2)] as string,
+          duration_ms: Math.floor(rand() * 3_000),
+          tokens_input: Math.floor(rand() * 1_000),
+          tokens_output: Math.floor(rand() * 300),
+          cost_usd: (Math.floor(rand() * 10_000) / 1_000_000).toFixed(6),
+          title: `${WORDS[i % 3]} step ${i}`,
+          tags: rand() < 0.4 ? ['red'] : ['blue', 'green'],
+        }))
+      }
+      type Kept = Fields & { id: string; seq: number }
+      const load = async (fields: Fields[]): Promise<Kept[]> => {
+        const out: Kept[] = []
+        for (let i = 0; i < fields.length; i += 200) {
+          const chunk = fields.slice(i, i + 200)
+          const receipts = await append('org-a', chunk)
+          receipts.forEach((r, j) => out.push({ ...(chunk[j] as Fields), id: r.id, seq: r.seq }))
+        }
+        return out
+      }
+      const micros = (usd: number | string) => Math.round(Number(usd) * 1e6)
+      const catchUp = async () => {
+        while ((await store.events.rollPending(500)) + (await store.events.indexPending(500)) > 0);
+      }
+
+      const found = async (filter: object) => {
+        const out: Event[] = []
+        let after
+        do {
+          const page = await store.events.query('org-a', filter, { limit: 500, after })
+          out.push(...page.items)
+          after = page.next
+        } while (after)
+        return out
+      }
+
+      /** Compares every derived answer with a recount over the events that should remain. */
+      async function expectAgrees(kept: Kept[]) {
+        expect((await found({})).map((e) => `${e.id}:${e.seq}`).sort()).toEqual(kept.map((k) => `${k.id}:${k.seq}`).sort())
+        const ids = (list: Array<{ id: string }>) => list.map((e) => e.id).sort()
+        for (const word of WORDS) expect(ids(await found({ q: word }))).toEqual(ids(kept.filter((k) => k.title.startsWith(word))))
+        expect(ids(await found({ q: 'step' }))).toEqual(ids(kept))
+        for (const tag of ['red', 'green']) expect(ids(await found({ tag }))).toEqual(ids(kept.filter((k) => k.tags.includes(tag))))
+        const agents = await store.events.agents('org-a', {})
+        for (const agent of agents) {
+          const mine = kept.filter((k) => k.agent === agent.name && k.environment === agent.environment)
+          expect([agent.events, agent.errors, agent.tokens_total, micros(agent.cost_usd)]).toEqual([
+            mine.length,
+            mine.filter((k) => k.status === 'error').length,
+            mine.reduce((s, k) => s + k.tokens_input + k.tokens_output, 0),
+            mine.reduce((s, k) => s + micros(k.cost_usd), 0),
+          ])
+        }
+        const ranges = [
+          { from: start, to: start + 3 * DAY_MS },
+          { from: start + 7 * HOUR_MS + 1_234, to: start + 2 * DAY_MS + 5 * HOUR_MS + 60_000 },
+          { from: start + DAY_MS, to: start + 2 * DAY_MS },
+        ]
+        for (const range of ranges)
+          for (const query of [
+            { ...range, bucket: 'day' as const },
+            { ...range, bucket: 'hour' as const },
+            { ...range, bucket: 'day' as const, agent: 'b' },
+            { ...range, bucket: 'hour' as const, environment: 'staging' },
+          ]) {
+            const stats = await store.events.stats('org-a', query)
+            const inRange = kept.filter(
+              (k) =>
+                k.ts >= query.from &&
+                k.ts < query.to &&
+                (!query.environment || k.environment === query.environment) &&
+                (!query.agent || k.agent === query.agent),
+            )
+            const by = (pick: (k: Kept) => string | undefined) => {
+              const m = new Map<string | null, number>()
+              for (const k of inRange) m.set(pick(k) ?? null, (m.get(pick(k) ?? null) ?? 0) + 1)
+              return m
+            }
+            expect(stats.totals).toEqual({
+              events: inRange.length,
+              success: inRange.filter((k) => k.status === 'success').length,
+              error: inRange.filter((k) => k.status === 'error').length,
+              pending: inRange.filter((k) => k.status === 'pending').length,
+              denied: inRange.filter((k) => k.status === 'denied').length,
+            })
+            expect(stats.tokens.total).toBe(inRange.reduce((s, k) => s + k.tokens_input + k.tokens_output, 0))
+            expect(micros(stats.cost_usd)).toBe(inRange.reduce((s, k) => s + micros(k.cost_usd), 0))
+            expect(stats.latency_ms.avg).toBe(
+              inRange.length ? Math.round(inRange.reduce((s, k) => s + k.duration_ms, 0) / inRange.length) : null,
+            )
+            expect(new Map(stats.by_agent.map((a) => [a.agent, a.events]))).toEqual(by((k) => k.agent))
+            expect(new Map(stats.by_model.map((a) => [a.model, a.events]))).toEqual(by((k) => k.model))
+            expect(new Map(stats.by_service.map((a) => [a.service, a.events]))).toEqual(by((k) => k.service))
+            const size = query.bucket === 'hour' ? HOUR_MS : DAY_MS
+            for (const point of stats.series) {
+              const t = Date.parse(point.start)
+              expect(point.events).toBe(inRange.filter((k) => k.ts >= t && k.ts < t + size).length)
+            }
+          }
+      }
+
+      const day2 = { from: start + DAY_MS, to: start + 2 * DAY_MS }
+      const inDay2OfB = (k: Kept) => k.agent === 'b' && k.ts >= day2.from && k.ts < day2.to
+
+      it('removes a day of one agent from stats, agents, search and tags, after the roller and indexer caught up', async () => {
+        const events = await load(dataset(600, 11))
+        await catchUp()
+        const removed = await store.events.delete('org-a', { ...day2, agent: 'b' })
+        expect(removed).toBe(events.filter(inDay2OfB).length)
+        expect(removed).toBeGreaterThan(0)
+        await expectAgrees(events.filter((k) => !inDay2OfB(k)))
+        expect(await store.events.delete('org-a', { ...day2, agent: 'b' })).toBe(0)
+      })
+
+      it('stays exact when the roller and indexer had reached only part of the deleted events', async () => {
+        const first = await load(dataset(400, 12))
+        await catchUp()
+        const later = await load(dataset(400, 13))
+        await store.events.rollPending(150)
+        await store.events.indexPending(90)
+        const events = [...first, ...later]
+        expect(await store.events.delete('org-a', { ...day2, agent: 'b' })).toBe(events.filter(inDay2OfB).length)
+        const kept = events.filter((k) => !inDay2OfB(k))
+        await expectAgrees(kept)
+        await catchUp()
+        await expectAgrees(kept)
+      })
+
+      it('filters by environment, leaves other orgs alone, and keeps indexing events appended after the newest was deleted', async () => {
+        const [other] = await append('org-b', [{ ts: start + DAY_MS + 1, agent: 'b', title: 'apple' }])
+        const events = await load(dataset(300, 14))
+        await catchUp()
+        const staging = (k: Kept) => k.environment === 'staging' && k.ts >= day2.from
+        expect(await store.events.delete('org-a', { from: day2.from, to: start + 3 * DAY_MS, environment: 'staging' })).toBe(
+          events.filter(staging).length,
+        )
+        let kept = events.filter((k) => !staging(k))
+        // Delete the most recently appended rows, then append: the new rows must still be rolled up and indexed.
+        const newest = events.slice(-5)
+        for (const k of newest) await store.events.delete('org-a', { from: k.ts, to: k.ts + 1, agent: k.agent })
+        kept = kept.filter((k) => !newest.some((n) => n.ts === k.ts && n.agent === k.agent))
+        kept.push(...(await load(dataset(20, 15))))
+        await catchUp()
+        await expectAgrees(kept)
+        expect(await store.events.get('org-b', other!.id)).toBeDefined()
+        expect(await all('org-b', { q: 'apple' })).toHaveLength(1)
+      })
+    })
   })
 }

@@ -47,6 +47,21 @@ export interface EventStore {
   indexPending(maxEvents?: number): Promise<number>
   /** Folds at most `maxEvents` new events into the rollups; returns how many. */
   rollPending(maxEvents?: number): Promise<number>
+  /**
+   * Deletes the org's events with `from <= ts < to` (optionally only one agent and/or environment)
+   * in one transaction, with everything derived from them (rollups, search index, tags, agent
+   * counters); returns how many. Other events keep their seq. For retention and erasure.
+   */
+  delete(orgId: string, range: DeleteRange): Promise<number>
+}
+
+export interface DeleteRange {
+  /** Inclusive lower bound, Unix ms. */
+  from: number
+  /** Exclusive upper bound, Unix ms. */
+  to: number
+  agent?: string
+  environment?: string
 }
 
 export interface EventFilter {

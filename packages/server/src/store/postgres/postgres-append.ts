@@ -30,7 +30,7 @@ const MEASURES = `count(*), count(*) FILTER (WHERE status = 'error'), count(*) F
   coalesce(sum(tokens_output), 0), coalesce(sum(tokens_cache_read), 0), coalesce(sum(tokens_cache_write), 0),
   coalesce(sum(tokens_total), 0), coalesce(sum(cost_micros), 0)`
 const ADD = MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} + EXCLUDED.${c}`).join(', ')
-const DIMS: Record<string, [string, string]> = {
+export const DIMS: Record<string, [string, string]> = {
   total: ["coalesce(agent, '')", "''"],
   model: ["''", "coalesce(model, '')"],
   service: ["''", "coalesce(service, '')"],

@@ -6,6 +6,7 @@ import { guard, guardAll } from '../guard.js'
 import { parseOrgSettings } from '../org-settings.js'
 import type { AgentSummary, Store } from '../store.js'
 import { appendPostgres } from './postgres-append.js'
+import { deletePostgres } from './postgres-delete.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
@@ -82,6 +83,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       // Rollups and the search vector are written in the append transaction: nothing trails.
       indexPending: async () => 0,
       rollPending: async () => 0,
+      delete: guard('events.delete', async (orgId, range) => {
+        const client = await pool.connect()
+        try {
+          return await deletePostgres(client, orgId, range)
+        } finally {
+          client.release()
+        }
+      }),
     },
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),

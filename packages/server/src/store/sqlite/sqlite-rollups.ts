@@ -15,7 +15,7 @@ export const RAW_MEASURES = `count(*) AS events, sum(status = 'error') AS errors
 const ADD = MEASURE_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')
 
 /** For each dimension set: the agent and value columns it groups by. */
-const DIMS: Record<string, [agent: string, value: string]> = {
+export const DIMS: Record<string, [agent: string, value: string]> = {
   total: ["coalesce(agent, '')", "''"],
   model: ["''", "coalesce(model, '')"],
   service: ["''", "coalesce(service, '')"],
@@ -23,7 +23,7 @@ const DIMS: Record<string, [agent: string, value: string]> = {
   agent_service: ["coalesce(agent, '')", "coalesce(service, '')"],
 }
 
-const LATENCY_DIMS: Record<string, string> = { all: "''", agent: "coalesce(agent, '')" }
+export const LATENCY_DIMS: Record<string, string> = { all: "''", agent: "coalesce(agent, '')" }
 
 /**
  * The roller: folds events appended since it last ran into hourly and daily rollups with set-based

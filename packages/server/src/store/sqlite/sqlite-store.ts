@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { createMemoryRateLimiter } from '../../auth/rate-limiter.js'
 import { guard, guardAll } from '../guard.js'
-import type { AgentSummary, Store } from '../store.js'
+import type { AgentSummary, DeleteRange, Store } from '../store.js'
 import { microsToUsd } from '@agenttrail/protocol'
 import { parseOrgSettings } from '../org-settings.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
@@ -76,6 +76,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       ),
       indexPending: guard('events.indexPending', (maxEvents: number = 2_000) => writer.indexPending(maxEvents)),
       rollPending: guard('events.rollPending', (maxEvents: number = 10_000) => writer.rollPending(maxEvents)),
+      delete: guard('events.delete', (orgId: string, range: DeleteRange) => writer.deleteEvents(orgId, range)),
     },
     keys: guardAll('keys', createSqliteKeys(db, writer)),
     idempotency: guardAll('idempotency', createSqliteIdempotency(writer)),

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { AppendItem, AppendOutcome, IdempotencyClaim, NewApiKey } from '../store.js'
 import { createSqliteAppender } from './sqlite-append.js'
+import { createSqliteDelete } from './sqlite-delete.js'
 import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteOrgWrites } from './sqlite-org-writes.js'
 import { createSqliteRoller } from './sqlite-rollups.js'
@@ -61,6 +62,7 @@ export function createSqliteWrites(db: Database.Database) {
   return {
     // Writes of other features live in their own files and are listed here.
     ...createSqliteOrgWrites(db),
+    ...createSqliteDelete(db),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),

@@ -1,0 +1,86 @@
+import type pg from 'pg'
+import { MEASURE_COLUMNS } from '../stats-assembler.js'
+import type { DeleteRange } from '../store.js'
+import { DAY_MS, HOUR_MS, floorTo } from '../time-buckets.js'
+import { DIMS, PG_LATENCY_BUCKET } from './postgres-append.js'
+
+const GRAINS = [
+  ['h', HOUR_MS],
+  ['d', DAY_MS],
+] as const
+const LATENCY_DIMS: Record<string, string> = { all: "''", agent: "coalesce(agent, '')" }
+
+const MEASURES = `count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
+  count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'denied') AS denied,
+  count(duration_ms) AS duration_count, coalesce(sum(duration_ms), 0) AS duration_sum,
+  coalesce(sum(tokens_input), 0) AS tokens_input, coalesce(sum(tokens_output), 0) AS tokens_output,
+  coalesce(sum(tokens_cache_read), 0) AS tokens_cache_read, coalesce(sum(tokens_cache_write), 0) AS tokens_cache_write,
+  coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros`
+
+/** What the deleted rows (`gone`) added to each rollup row, for every grain and dimension set. */
+const GONE_ROLLUPS = GRAINS.flatMap(([grain, size]) =>
+  Object.entries(DIMS).map(
+    ([dim, [agent, value]]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+      environment, ${agent} AS agent, ${value} AS value, ${MEASURES} FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  ),
+).join('\nUNION ALL\n')
+
+const GONE_LATENCY = GRAINS.flatMap(([grain, size]) =>
+  Object.entries(LATENCY_DIMS).map(
+    ([dim, agent]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+      environment, ${agent} AS agent, ${PG_LATENCY_BUCKET} AS latency, count(*) AS events
+      FROM gone WHERE duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  ),
+).join('\nUNION ALL\n')
+
+const KEY = ['org_id', 'grain', 'dim', 'bucket', 'environment', 'agent']
+const match = (columns: string[], table: string) => columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
+
+/**
+ * One statement: the rows are deleted and everything derived from exactly those rows is taken back
+ * (data-modifying CTEs all read `gone`, the deleted rows as RETURNING gives them).
+ */
+const DELETE = `WITH gone AS (
+    DELETE FROM events WHERE org_id = $1 AND ts >= $2 AND ts < $3 AND ($4::text IS NULL OR agent = $4)
+      AND ($5::text IS NULL OR environment = $5)
+    RETURNING org_id, seq, ts, environment, agent, model, service, status, duration_ms, tokens_input, tokens_output,
+      tokens_cache_read, tokens_cache_write, tokens_total, cost_micros),
+  tags AS (DELETE FROM event_tags t USING gone WHERE t.org_id = gone.org_id AND t.ts = gone.ts AND t.seq = gone.seq RETURNING 1),
+  r AS (UPDATE rollups SET ${MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} - d.${c}`).join(', ')}
+    FROM (${GONE_ROLLUPS}) d WHERE ${match([...KEY, 'value'], 'rollups')} RETURNING 1),
+  l AS (UPDATE latency_rollups SET events = latency_rollups.events - d.events
+    FROM (${GONE_LATENCY}) d WHERE ${match([...KEY, 'latency'], 'latency_rollups')} RETURNING 1),
+  a AS (UPDATE agents SET events = agents.events - d.events, errors = agents.errors - d.errors,
+      tokens_total = agents.tokens_total - d.tokens_total, cost_micros = agents.cost_micros - d.cost_micros
+    FROM (SELECT org_id, environment, agent, count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
+        coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros
+      FROM gone WHERE agent IS NOT NULL GROUP BY 1, 2, 3) d
+    WHERE agents.org_id = d.org_id AND agents.environment = d.environment AND agents.name = d.agent RETURNING 1)
+  SELECT count(*) AS n FROM gone`
+
+/**
+ * Deletes an org's events in a time range on PostgreSQL, with their rollups, tags and agent
+ * counters, in one transaction. The org row is locked first, as appends do, so no append of the
+ * org commits between reading the rows and taking them out of the rollups.
+ */
+export async function deletePostgres(client: pg.PoolClient, orgId: string, range: DeleteRange): Promise<number> {
+  const from = Math.trunc(range.from)
+  const to = Math.trunc(range.to)
+  await client.query('BEGIN')
+  try {
+    await client.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [orgId])
+    const { rows } = await client.query<{ n: string }>(DELETE, [orgId, from, to, range.agent ?? null, range.environment ?? null])
+    // Rows no event backs any more would show up as zero entries (an agent with 0 events).
+    for (const table of ['rollups', 'latency_rollups'])
+      await client.query(`DELETE FROM ${table} WHERE org_id = $1 AND bucket >= $2 AND bucket < $3 AND events = 0`, [
+        orgId,
+        floorTo(from, DAY_MS),
+        to,
+      ])
+    await client.query('COMMIT')
+    return Number(rows[0]?.n ?? 0)
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  }
+}

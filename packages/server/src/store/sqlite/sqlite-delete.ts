@@ -1,0 +1,110 @@
+import type Database from 'better-sqlite3'
+import { MEASURE_COLUMNS } from '../stats-assembler.js'
+import type { DeleteRange } from '../store.js'
+import { DAY_MS, HOUR_MS, floorTo } from '../time-buckets.js'
+import { DIMS, LATENCY_BUCKET_SQL, LATENCY_DIMS, RAW_MEASURES } from './sqlite-rollups.js'
+
+/** The events a delete removes; named parameters @org, @from, @to, @agent, @environment. */
+const RANGE = `org_id = @org AND ts >= @from AND ts < @to AND (@agent IS NULL OR agent = @agent)
+  AND (@environment IS NULL OR environment = @environment)`
+
+const GRAINS = [
+  ['h', HOUR_MS],
+  ['d', DAY_MS],
+] as const
+
+const KEY = ['org_id', 'grain', 'dim', 'bucket', 'environment', 'agent']
+
+/** What the doomed events that the roller has reached (rowid <= @rolled) added to each rollup row. */
+const ROLLED = GRAINS.flatMap(([grain, size]) =>
+  Object.entries(DIMS).map(
+    ([dim, [agent, value]]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+      environment, ${agent} AS agent, ${value} AS value, ${RAW_MEASURES}
+      FROM events WHERE ${RANGE} AND rowid <= @rolled GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  ),
+).join('\nUNION ALL\n')
+
+const ROLLED_LATENCY = GRAINS.flatMap(([grain, size]) =>
+  Object.entries(LATENCY_DIMS).map(
+    ([dim, agent]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+      environment, ${agent} AS agent, ${LATENCY_BUCKET_SQL} AS latency, count(*) AS events
+      FROM events WHERE ${RANGE} AND rowid <= @rolled AND duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  ),
+).join('\nUNION ALL\n')
+
+const match = (columns: string[], table: string) => columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
+
+/**
+ * Deletes an org's events in a time range (optionally of one agent and/or environment) in one
+ * transaction, and takes them out of everything derived from them: rollups (only what the roller
+ * had folded in), the full-text index (only what the indexer had reached), tags and agent counters.
+ * Other events keep their seq.
+ */
+export function createSqliteDelete(db: Database.Database) {
+  const cursors = db.prepare<[], { key: string; value: number }>(
+    "SELECT key, value FROM meta WHERE key IN ('rollup_rowid', 'fts_indexed_rowid')",
+  )
+  const subtractRollups = db.prepare(`UPDATE rollups SET ${MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} - d.${c}`).join(', ')}
+    FROM (${ROLLED}) AS d WHERE ${match([...KEY, 'value'], 'rollups')}`)
+  const subtractLatency = db.prepare(`UPDATE latency_rollups SET events = latency_rollups.events - d.events
+    FROM (${ROLLED_LATENCY}) AS d WHERE ${match([...KEY, 'latency'], 'latency_rollups')}`)
+  // Rows that no event backs any more would show up as zero entries (an agent with 0 events).
+  const dropEmptyRollups = db.prepare(`DELETE FROM rollups WHERE org_id = @org AND grain IN ('h', 'd')
+    AND dim IN (${Object.keys(DIMS).map((d) => `'${d}'`)}) AND bucket >= @lo AND bucket < @to AND events = 0`)
+  const dropEmptyLatency = db.prepare(`DELETE FROM latency_rollups WHERE org_id = @org AND grain IN ('h', 'd')
+    AND dim IN (${Object.keys(LATENCY_DIMS).map((d) => `'${d}'`)}) AND bucket >= @lo AND bucket < @to AND events = 0`)
+  const subtractAgents = db.prepare(`UPDATE agents SET events = agents.events - d.events, errors = agents.errors - d.errors,
+      tokens_total = agents.tokens_total - d.tokens_total, cost_micros = agents.cost_micros - d.cost_micros
+    FROM (SELECT environment, agent, count(*) AS events, sum(status = 'error') AS errors,
+        coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros
+      FROM events WHERE ${RANGE} AND agent IS NOT NULL GROUP BY 1, 2) AS d
+    WHERE agents.org_id = @org AND agents.environment = d.environment AND agents.name = d.agent`)
+  // Keyset pages in index order, so walking a large range stays linear.
+  const doomed = db.prepare<Record<string, unknown>, { rowid: number; ts: number; id: string; tags: string }>(
+    `SELECT rowid, ts, id, tags FROM events WHERE ${RANGE} AND (ts, id) > (@afterTs, @afterId) ORDER BY ts, id LIMIT 1000`,
+  )
+  const unindex = db.prepare('DELETE FROM events_fts WHERE rowid = ?')
+  const untag = db.prepare('DELETE FROM event_tags WHERE org_id = ? AND tag = ? AND ts = ? AND event = ?')
+  const deleteEvents = db.prepare(`DELETE FROM events WHERE ${RANGE}`)
+  // Without AUTOINCREMENT a new row may reuse the rowid of a deleted last row; cursors past the last
+  // remaining row would then skip it, so they come back to it (the rows between are gone).
+  const clampCursors = db.prepare(
+    "UPDATE meta SET value = min(value, coalesce((SELECT max(rowid) FROM events), 0)) WHERE key IN ('rollup_rowid', 'fts_indexed_rowid')",
+  )
+
+  const run = db.transaction((orgId: string, range: DeleteRange): number => {
+    const at = Object.fromEntries(cursors.all().map((r) => [r.key, r.value]))
+    const where = {
+      org: orgId,
+      from: Math.trunc(range.from),
+      to: Math.trunc(range.to),
+      agent: range.agent ?? null,
+      environment: range.environment ?? null,
+    }
+    subtractRollups.run({ ...where, rolled: at.rollup_rowid ?? 0 })
+    subtractLatency.run({ ...where, rolled: at.rollup_rowid ?? 0 })
+    subtractAgents.run(where)
+    const indexed = at.fts_indexed_rowid ?? 0
+    let after = { afterTs: Number.MIN_SAFE_INTEGER, afterId: '' }
+    for (;;) {
+      const rows = doomed.all({ ...where, ...after })
+      for (const row of rows) {
+        if (row.rowid <= indexed) unindex.run(row.rowid)
+        for (const tag of JSON.parse(row.tags) as string[]) untag.run(orgId, tag, row.ts, row.rowid)
+      }
+      const last = rows[rows.length - 1]
+      if (!last) break
+      after = { afterTs: last.ts, afterId: last.id }
+    }
+    const { changes } = deleteEvents.run(where)
+    const lo = floorTo(where.from, DAY_MS)
+    dropEmptyRollups.run({ org: orgId, lo, to: where.to })
+    dropEmptyLatency.run({ org: orgId, lo, to: where.to })
+    clampCursors.run()
+    return changes
+  })
+
+  return {
+    deleteEvents: (orgId: string, range: DeleteRange): number => run(orgId, range),
+  }
+}
