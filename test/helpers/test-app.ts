@@ -6,7 +6,8 @@ export interface TestApp {
   store: Store
   /** An admin key of org `org-a`. */
   adminKey: string
-  key(orgId: string, scopes: Scope[]): Promise<string>
+  /** A new key of `orgId`; `prefix` as the client expects (`al_` for the agentledger SDK). Default `at_`. */
+  key(orgId: string, scopes: Scope[], prefix?: string): Promise<string>
   request(
     method: string,
     path: string,
@@ -31,7 +32,8 @@ export async function createTestApp(overrides: Record<string, string> = {}, dial
   const store = dialect === 'postgres' ? await openPostgresStore({ url: await freshDatabase() }) : openSqliteStore({ path: ':memory:' })
   const config = loadConfig({ AGENTTRAIL_LOG_LEVEL: 'silent', AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0', ...overrides })
   const { app, committer } = createServices(config, store, createLogger('silent'))
-  const key = async (orgId: string, scopes: Scope[]) => (await createApiKey(store.keys, { orgId, name: 'test', scopes })).key
+  const key = async (orgId: string, scopes: Scope[], prefix?: string) =>
+    (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix })).key
   const adminKey = await key('org-a', ['admin'])
   const request: TestApp['request'] = (method, path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers }

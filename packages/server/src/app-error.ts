@@ -8,6 +8,8 @@ import type { ErrorCode, FieldIssue } from '@agenttrail/protocol'
  */
 export class AppError extends Error {
   readonly status: number
+  /** Facts a surface's error body may need (`retryAfter`, usage numbers); never stored values. */
+  data?: Record<string, unknown>
 
   constructor(
     readonly code: ErrorCode,
@@ -18,6 +20,12 @@ export class AppError extends Error {
     super(message)
     this.name = 'AppError'
     this.status = status ?? ERROR_CODES[code]
+  }
+
+  /** The same error carrying `data` for the surfaces' renderers. */
+  with(data: Record<string, unknown>): this {
+    this.data = { ...this.data, ...data }
+    return this
   }
 }
 

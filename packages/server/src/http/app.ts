@@ -18,6 +18,12 @@ import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
+import { actionRoutes } from './surfaces/agentledger/action-routes.js'
+import { renderAgentLedgerError } from './surfaces/agentledger/agentledger-errors.js'
+import { exportRoutes } from './surfaces/agentledger/export-routes.js'
+import { traceRoutes } from './surfaces/agentledger/trace-routes.js'
+import { renderLogwickError } from './surfaces/logwick/logwick-errors.js'
+import { logwickRoutes } from './surfaces/logwick/logwick-routes.js'
 
 export interface AppDeps {
   store: Store
@@ -40,7 +46,7 @@ export function createApp(deps: AppDeps): App {
   const hono = new Hono<AppEnv>()
   const inflight = { count: 0 }
   hono.use('*', requestLog(deps.logger, inflight))
-  hono.onError(createErrorHandler(deps.logger, {}))
+  hono.onError(createErrorHandler(deps.logger, { agentledger: renderAgentLedgerError, logwick: renderLogwickError }))
   hono.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404))
 
   const router = new Router(hono, authenticate(deps.store.keys, deps.limiter))
@@ -50,6 +56,10 @@ export function createApp(deps: AppDeps): App {
   agentRoutes(router, deps.store)
   keyRoutes(router, deps.store)
   orgRoutes(router, deps.settings)
+  actionRoutes(router, deps.store, deps.ingest)
+  traceRoutes(router, deps.store)
+  exportRoutes(router, deps.store)
+  logwickRoutes(router, deps.store, deps.ingest)
 
   const openapi = buildOpenApi(router.specs, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))

@@ -39,6 +39,16 @@ const CSV_COLUMNS = [
   'metadata',
 ] as const satisfies ReadonlyArray<keyof Event>
 
+/** How exported rows look: the native event, or a surface's own row shape. */
+export interface ExportShape {
+  columns: readonly string[]
+  row: (e: Event) => object
+  /** File name stem. */
+  name: string
+}
+
+const NATIVE_SHAPE: ExportShape = { columns: CSV_COLUMNS, row: (e) => e, name: 'events' }
+
 /**
  * Every event matching the filter as a CSV or JSONL download, pulled from the store one page of
  * 1,000 at a time as the client reads: memory stays flat whatever the number of rows.
@@ -49,6 +59,7 @@ export async function exportEvents(
   filter: EventFilter,
   after: Cursor | undefined,
   format: 'csv' | 'jsonl',
+  shape: ExportShape = NATIVE_SHAPE,
 ): Promise<Response> {
   // The first page is read before answering, so a bad filter (a q without words, say) is a 400.
   let page: Awaited<ReturnType<Store['events']['query']>> | undefined = await store.events.query(orgId, filter, {
@@ -57,12 +68,17 @@ export async function exportEvents(
   })
   const csv = format === 'csv'
   const render = (events: Event[]) =>
-    events.map((e) => (csv ? csvRow(CSV_COLUMNS.map((col) => e[col])) : `${JSON.stringify(e)}\n`)).join('')
+    events
+      .map((e) => {
+        const row = shape.row(e)
+        return csv ? csvRow(shape.columns.map((col) => (row as Record<string, unknown>)[col])) : `${JSON.stringify(row)}\n`
+      })
+      .join('')
   const encoder = new TextEncoder()
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        if (csv) controller.enqueue(encoder.encode(csvRow(CSV_COLUMNS)))
+        if (csv) controller.enqueue(encoder.encode(csvRow(shape.columns)))
       },
       async pull(controller) {
         if (!page) return controller.close()
@@ -77,7 +93,7 @@ export async function exportEvents(
   return new Response(stream, {
     headers: {
       'Content-Type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-      'Content-Disposition': `attachment; filename="events-${stamp}.${format}"`,
+      'Content-Disposition': `attachment; filename="${shape.name}-${stamp}.${format}"`,
     },
   })
 }

@@ -13,3 +13,8 @@ export const FILTER_COLUMNS: Partial<Record<keyof EventFilter, string>> = {
   conversationId: 'conversation_id',
   model: 'model',
 }
+
+/** A LIKE pattern matching `text` anywhere, with `%`, `_` and `\` in it taken literally (ESCAPE '\'). */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+}

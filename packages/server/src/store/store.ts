@@ -41,6 +41,8 @@ export interface EventStore {
   get(orgId: string, id: string): Promise<Event | undefined>
   /** Newest first by (ts, id); time-bounded and cursor-paginated. */
   query(orgId: string, filter: EventFilter, page: PageRequest): Promise<Page<Event>>
+  /** How many events match (every filter but `q`). */
+  count(orgId: string, filter: Omit<EventFilter, 'q'>): Promise<number>
   stats(orgId: string, query: StatsQuery): Promise<Stats>
   agents(orgId: string, filter: AgentFilter): Promise<AgentSummary[]>
   /** Moves the full-text index forward over at most `maxEvents` new events; returns how many. */
@@ -82,6 +84,8 @@ export interface EventFilter {
   tag?: string
   /** Full-text: every word must occur in title, input, output or error. */
   q?: string
+  /** Case-insensitive substring of `action` (the AgentLedger `search` parameter). */
+  actionContains?: string
 }
 
 /** Position after which the next page starts (exclusive), newest first. */
@@ -93,6 +97,8 @@ export interface Cursor {
 export interface PageRequest {
   limit: number
   after?: Cursor
+  /** Rows to skip before the page (after `after`, if both are given). Default 0. */
+  offset?: number
 }
 
 export interface Page<T> {

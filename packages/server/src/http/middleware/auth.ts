@@ -33,7 +33,9 @@ export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
         c.header('X-RateLimit-Remaining', String(decision.remaining))
         if (!decision.allowed) {
           c.header('Retry-After', String(decision.retryAfterSeconds ?? 1))
-          throw new AppError('rate_limited', `too many requests for this key; retry after ${decision.retryAfterSeconds ?? 1} s`)
+          throw new AppError('rate_limited', `too many requests for this key; retry after ${decision.retryAfterSeconds ?? 1} s`).with({
+            retryAfter: decision.retryAfterSeconds ?? 1,
+          })
         }
       }
       if (!hasScope(key, scope)) throw new AppError('forbidden', `this key lacks the "${scope}" scope that this endpoint needs`)

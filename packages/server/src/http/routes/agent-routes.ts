@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { LIMITS } from '@agenttrail/protocol'
+import { LIMITS, agentGuid } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
+import { agentLedgerAgent } from './agent-compat.js'
 import type { Store } from '../../store/store.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseQuery } from '../route-spec.js'
@@ -9,6 +10,7 @@ import type { Router } from '../router.js'
 const AgentSchema = z
   .object({
     name: z.string(),
+    guid: z.string().describe('Stable id of the agent in this environment (the Wiro `useragentguid`).'),
     environment: z.string(),
     status: z.enum(['active', 'paused', 'killed']),
     first_seen: z.string(),
@@ -38,7 +40,8 @@ export function agentRoutes(router: Router, store: Store): void {
     },
     async (c) => {
       const { environment } = parseQuery(Query, c)
-      return c.json({ agents: await store.events.agents(c.get('apiKey').org_id, { environment }) })
+      const orgId = c.get('apiKey').org_id
+      return c.json({ agents: withGuid(orgId, await store.events.agents(orgId, { environment })) })
     },
   )
   router.add(
@@ -48,10 +51,24 @@ export function agentRoutes(router: Router, store: Store): void {
       tag: 'agents',
       scope: 'read',
       summary: 'One agent, in each environment it was seen in (or the one named)',
+      description:
+        'Also carries AgentLedger’s agent fields: `status` (of the named environment, else production, else the most recent), `totalActions`, `totalCostCents`, `todayActions`, `todayCostCents` (since UTC midnight) and `recentActions` (the last 10, as AgentLedger action rows).',
       params: z.object({ name: z.string() }),
       query: Query,
       responses: {
-        200: { description: 'The agent', schema: z.object({ name: z.string(), environments: z.array(AgentSchema) }) },
+        200: {
+          description: 'The agent',
+          schema: z.object({
+            name: z.string(),
+            environments: z.array(AgentSchema),
+            status: z.enum(['active', 'paused', 'killed']),
+            totalActions: z.number(),
+            totalCostCents: z.number(),
+            todayActions: z.number(),
+            todayCostCents: z.number(),
+            recentActions: z.array(z.unknown()),
+          }),
+        },
         404: { description: 'Never seen in this org', schema: ErrorBodySchema },
       },
     },
@@ -59,8 +76,13 @@ export function agentRoutes(router: Router, store: Store): void {
       const { environment } = parseQuery(Query, c)
       const name = c.req.param('name') ?? ''
       const rows = await store.events.agents(c.get('apiKey').org_id, { environment, name })
-      if (rows.length === 0) throw new AppError('not_found', 'no agent with this name has been seen in your org')
-      return c.json({ name, environments: rows })
+      if (rows.length === 0) throw new AppError('not_found', 'Agent not found')
+      return c.json({ name, environments: withGuid(c.get('apiKey').org_id, rows), ...(await agentLedgerAgent(store, c.get('apiKey').org_id, name, environment, rows)) })
     },
   )
+}
+
+/** Agent rows with their guid (derived from org, environment and name; see agentGuid). */
+function withGuid<T extends { name: string; environment: string }>(orgId: string, rows: T[]): Array<T & { guid: string }> {
+  return rows.map((row) => ({ ...row, guid: agentGuid(orgId, row.environment, row.name) }))
 }

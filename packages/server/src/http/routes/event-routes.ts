@@ -1,16 +1,14 @@
 import { z } from 'zod'
 import { AppendReceiptSchema, BatchInputSchema, EventInputSchema, EventSchema, LIMITS, normalizeStatus } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
-import type { IngestContext, IngestService } from '../../ingest/ingest-service.js'
+import type { IngestService } from '../../ingest/ingest-service.js'
 import { decodeCursor, encodeCursor } from '../../store/cursor.js'
 import type { EventFilter, Store } from '../../store/store.js'
-import type { AppEnv } from '../app-env.js'
-import { readJson } from '../body.js'
+import { readIngestRequest } from '../ingest-request.js'
 import { exportEvents } from '../export-stream.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseBody, parseQuery, timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
-import type { Context } from 'hono'
 
 const text = z.string().min(1).max(LIMITS.shortString)
 
@@ -42,16 +40,6 @@ export const EventsQuerySchema = z.object({
 })
 
 export function eventRoutes(router: Router, store: Store, ingest: IngestService): void {
-  /** The JSON body and everything the pipeline needs to know about the request. */
-  const readIngest = async (c: Context<AppEnv>, maxBytes: number): Promise<{ value: unknown; ctx: IngestContext }> => {
-    const idempotencyKey = c.req.header('idempotency-key')
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey))
-      throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
-    const { value, text } = await readJson(c, maxBytes)
-    const ipAddress = c.env?.incoming?.socket.remoteAddress ?? null
-    return { value, ctx: { orgId: c.get('apiKey').org_id, ipAddress, idempotencyKey, rawBody: text } }
-  }
-
   router.add(
     {
       method: 'post',
@@ -71,7 +59,7 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       },
     },
     async (c) => {
-      const { value, ctx } = await readIngest(c, LIMITS.eventBodyBytes)
+      const { value, ctx } = await readIngestRequest(c, LIMITS.eventBodyBytes)
       const receipt = await ingest.one(value, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
       return c.json(
@@ -106,7 +94,7 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       },
     },
     async (c) => {
-      const { value, ctx } = await readIngest(c, LIMITS.batchBodyBytes)
+      const { value, ctx } = await readIngestRequest(c, LIMITS.batchBodyBytes)
       const { events } = parseBody(BatchInputSchema, value)
       const result = await ingest.batch(events, ctx)
       if (result.accepted.length === 0)

@@ -6,6 +6,7 @@ import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseQuery, timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
+import { CompatStatsFields, agentLedgerStats, logwickStats } from './stats-compat.js'
 
 const MAX_HOURLY_DAYS = 93
 
@@ -60,10 +61,11 @@ export function statsRoutes(router: Router, store: Store): void {
       tag: 'stats',
       scope: 'read',
       summary: 'Totals, rates, latency, tokens, cost, breakdowns and a time series',
-      description: 'Aggregated from hourly and daily rollups kept in the append transaction, so it costs the same at any size.',
+      description:
+        'Aggregated from rollups, so it costs the same at any size. The same response carries the Logwick fields (`total`, `success`, `error`, `success_rate`, `error_rate` in percent, `avg_latency`, `total_tokens`, `total_cost`, `period_days`) and the AgentLedger dashboard fields (`totalActions`, `todayActions`, `todayCostCents`, `weekCostCents`, `activeAgents`, `totalAgents`, `agents`, `errorCount`, `blockedCount`, `serviceBreakdown`, `agentBreakdown`, `hourlyData`, `alerts`).',
       query: StatsQuerySchema,
       responses: {
-        200: { description: 'Stats for the range', schema: StatsSchema },
+        200: { description: 'Stats for the range', schema: StatsSchema.extend(CompatStatsFields) },
         400: { description: 'A bad parameter', schema: ErrorBodySchema },
       },
     },
@@ -78,8 +80,11 @@ export function statsRoutes(router: Router, store: Store): void {
       const bucket = q.bucket ?? (to - from <= 2 * DAY_MS ? 'hour' : 'day')
       if (bucket === 'hour' && to - from > MAX_HOURLY_DAYS * DAY_MS)
         throw new AppError('invalid_query', `bucket=hour covers at most ${MAX_HOURLY_DAYS} days; use bucket=day`)
-      const stats = await store.events.stats(c.get('apiKey').org_id, { from, to, bucket, environment: q.environment, agent: q.agent })
-      return c.json(stats)
+      const orgId = c.get('apiKey').org_id
+      const filter = { environment: q.environment, agent: q.agent }
+      const stats = await store.events.stats(orgId, { from, to, bucket, ...filter })
+      const periodDays = q.days ?? Math.round((to - from) / DAY_MS)
+      return c.json({ ...stats, ...logwickStats(stats, periodDays), ...(await agentLedgerStats(store, orgId, stats, filter, Date.now())) })
     },
   )
 }

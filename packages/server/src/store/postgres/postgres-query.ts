@@ -4,7 +4,7 @@ import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { searchTerms } from '../search-text.js'
-import { FILTER_COLUMNS } from '../filter-columns.js'
+import { FILTER_COLUMNS, likePattern } from '../filter-columns.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
 /** Below this many matches a search collects them through the GIN index; above, it walks by time. */
@@ -23,24 +23,7 @@ export const SELECT_EVENT = `SELECT e.org_id, e.id, e.seq, e.environment, e.idem
  * written with the row, so there is no unindexed tail to scan.
  */
 export async function queryPostgres(pool: pg.Pool, orgId: string, filter: EventFilter, page: PageRequest): Promise<Page<Event>> {
-  const conditions: string[] = []
-  const params: unknown[] = []
-  const add = (sql: string, ...values: unknown[]) => {
-    let text = sql
-    for (const value of values) {
-      params.push(value)
-      text = text.replace('?', `$${params.length}`)
-    }
-    conditions.push(text)
-  }
-  add('e.org_id = ?', orgId)
-  if (filter.from !== undefined) add('e.ts >= ?', filter.from)
-  if (filter.to !== undefined) add('e.ts < ?', filter.to)
-  for (const [field, column] of Object.entries(FILTER_COLUMNS)) {
-    const value = filter[field as keyof EventFilter]
-    if (value !== undefined) add(`e."${column}" = ?`, value)
-  }
-  if (filter.tag !== undefined) add('e.seq IN (SELECT seq FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
+  const { conditions, params, add } = whereClause(orgId, filter)
   if (filter.q !== undefined) {
     const terms = searchTerms(filter.q)
     if (terms.length === 0) throw new AppError('invalid_query', 'q must contain at least one letter or digit')
@@ -61,12 +44,43 @@ export async function queryPostgres(pool: pg.Pool, orgId: string, filter: EventF
     else add(`e.search @@ to_tsquery('simple', ?)`, tsquery)
   }
   if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
-  params.push(page.limit + 1)
+  params.push(page.limit + 1, page.offset ?? 0)
   const { rows } = await pool.query<EventRow>(
-    `${SELECT_EVENT} WHERE ${conditions.join(' AND ')} ORDER BY e.ts DESC, e.id DESC LIMIT $${params.length}`,
+    `${SELECT_EVENT} WHERE ${conditions.join(' AND ')} ORDER BY e.ts DESC, e.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   )
   const items = rows.slice(0, page.limit).map(rowToEvent)
   const last = rows.length > page.limit ? rows[page.limit - 1] : undefined
   return last ? { items, next: { ts: Number(last.ts), id: last.id } } : { items }
+}
+
+/** How many events match every filter but `q`. */
+export async function countPostgres(pool: pg.Pool, orgId: string, filter: Omit<EventFilter, 'q'>): Promise<number> {
+  const { conditions, params } = whereClause(orgId, filter)
+  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM events e WHERE ${conditions.join(' AND ')}`, params)
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** The conditions every filter but `q` adds, with `$n` placeholders; `add` appends more. */
+function whereClause(orgId: string, filter: Omit<EventFilter, 'q'>) {
+  const conditions: string[] = []
+  const params: unknown[] = []
+  const add = (sql: string, ...values: unknown[]) => {
+    let text = sql
+    for (const value of values) {
+      params.push(value)
+      text = text.replace('?', `$${params.length}`)
+    }
+    conditions.push(text)
+  }
+  add('e.org_id = ?', orgId)
+  if (filter.from !== undefined) add('e.ts >= ?', filter.from)
+  if (filter.to !== undefined) add('e.ts < ?', filter.to)
+  for (const [field, column] of Object.entries(FILTER_COLUMNS)) {
+    const value = (filter as EventFilter)[field as keyof EventFilter]
+    if (value !== undefined) add(`e."${column}" = ?`, value)
+  }
+  if (filter.tag !== undefined) add('e.seq IN (SELECT seq FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
+  if (filter.actionContains !== undefined) add(`e.action ILIKE ? ESCAPE '\\'`, likePattern(filter.actionContains))
+  return { conditions, params, add }
 }

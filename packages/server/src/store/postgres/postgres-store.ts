@@ -10,7 +10,7 @@ import { deletePostgres } from './postgres-delete.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
-import { SELECT_EVENT, queryPostgres } from './postgres-query.js'
+import { SELECT_EVENT, countPostgres, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
 
 export interface PostgresStoreOptions {
@@ -60,6 +60,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         return rows[0] && rowToEvent(rows[0])
       }),
       query: guard('events.query', (orgId, filter, page) => queryPostgres(pool, orgId, filter, page)),
+      count: guard('events.count', (orgId, filter) => countPostgres(pool, orgId, filter)),
       stats: guard('events.stats', (orgId, query) => statsPostgres(pool, orgId, query)),
       agents: guard('events.agents', async (orgId: string, filter: { environment?: string; name?: string }) => {
         const { rows } = await pool.query<AgentRow>(

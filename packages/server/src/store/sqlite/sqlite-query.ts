@@ -4,7 +4,7 @@ import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { searchTerms } from '../search-text.js'
-import { FILTER_COLUMNS } from '../filter-columns.js'
+import { FILTER_COLUMNS, likePattern } from '../filter-columns.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
 /**
@@ -38,6 +38,8 @@ export function createSqliteQuery(db: Database.Database) {
       if (value !== undefined) add(`e."${column}" = ?`, value)
     }
     if (filter.tag !== undefined) add('e.rowid IN (SELECT event FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
+    // LIKE is case-insensitive for ASCII in SQLite, as ILIKE is on PostgreSQL.
+    if (filter.actionContains !== undefined) add(`e.action LIKE ? ESCAPE '\\'`, likePattern(filter.actionContains))
     if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
     return { sql: conditions.join(' AND '), params }
   }
@@ -53,7 +55,7 @@ export function createSqliteQuery(db: Database.Database) {
     if (terms.length === 0) throw new AppError('invalid_query', 'q must contain at least one letter or digit')
     const match = terms.map((t) => `"${t}"`).join(' ')
     const w = where(orgId, filter, page)
-    const n = page.limit + 1
+    const n = page.limit + (page.offset ?? 0) + 1
     const matches = (countUpTo.get(match, MATERIALIZE_BELOW + 1) as { n: number }).n
     const found: EventRow[] = []
     if (matches > 0 && matches <= MATERIALIZE_BELOW) {
@@ -90,6 +92,11 @@ export function createSqliteQuery(db: Database.Database) {
   }
 
   return {
+    count(orgId: string, filter: Omit<EventFilter, 'q'>): number {
+      const w = where(orgId, filter, { limit: 0 })
+      return (db.prepare<Params, { n: number }>(`SELECT count(*) AS n FROM events e WHERE ${w.sql}`).get(...w.params) as { n: number }).n
+    },
+
     get(orgId: string, id: string): Event | undefined {
       const row = getOne.get(orgId, id)
       return row && rowToEvent(row)
@@ -97,10 +104,11 @@ export function createSqliteQuery(db: Database.Database) {
 
     query(orgId: string, filter: EventFilter, page: PageRequest): Page<Event> {
       let found: EventRow[]
-      if (filter.q !== undefined) found = search(orgId, filter, page, filter.q)
+      const offset = page.offset ?? 0
+      if (filter.q !== undefined) found = search(orgId, filter, page, filter.q).slice(offset)
       else {
         const w = where(orgId, filter, page)
-        found = rows(`SELECT e.* FROM events e WHERE ${w.sql} ${ORDER}`, [...w.params, page.limit + 1])
+        found = rows(`SELECT e.* FROM events e WHERE ${w.sql} ${ORDER} OFFSET ?`, [...w.params, page.limit + 1, offset])
       }
       const items = found.slice(0, page.limit).map(rowToEvent)
       const last = found.length > page.limit ? found[page.limit - 1] : undefined

@@ -60,6 +60,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       append: guard('events.append', writer.append),
       get: guard('events.get', query.get),
       query: guard('events.query', query.query),
+      count: guard('events.count', query.count),
       stats: guard('events.stats', stats),
       agents: guard('events.agents', (orgId: string, filter: { environment?: string; name?: string }) =>
         agentRows.all({ org: orgId, env: filter.environment ?? null, name: filter.name ?? null }).map((row) => ({

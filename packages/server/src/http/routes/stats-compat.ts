@@ -1,0 +1,108 @@
+import { z } from 'zod'
+import { usdToCents } from '@agenttrail/protocol'
+import type { AgentSummary, Stats, Store } from '../../store/store.js'
+import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
+
+/**
+ * `/api/v1/stats` is shared by Logwick and AgentLedger: one response carries the native stats and
+ * both products' fields, each computed from the same rollups.
+ */
+
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10)
+
+/** Logwick's fields over the requested range (shared/reference/000, `GET /api/v1/stats?days=N`). */
+export function logwickStats(stats: Stats, periodDays: number) {
+  const { totals } = stats
+  return {
+    total: totals.events,
+    success: totals.success,
+    error: totals.error,
+    success_rate: percent(totals.success, totals.events),
+    error_rate: percent(totals.error, totals.events),
+    avg_latency: stats.latency_ms.avg === null ? 0 : Math.round(stats.latency_ms.avg),
+    total_tokens: stats.tokens.total,
+    total_cost: Math.round(stats.cost_usd * 100) / 100,
+    period_days: periodDays,
+  }
+}
+
+/**
+ * AgentLedger's dashboard summary (agentledger-wire.md §2.2): the range's totals, today (since UTC
+ * midnight), the last 7 days' cost, the last 24 hours by hour, and the agents. Alerts come from
+ * anomaly detection; until an alert exists the list is empty.
+ */
+export async function agentLedgerStats(
+  store: Store,
+  orgId: string,
+  stats: Stats,
+  filter: { environment?: string; agent?: string },
+  now: number,
+) {
+  const hourEnd = floorTo(now, HOUR_MS) + HOUR_MS
+  const [today, week, day, agents] = await Promise.all([
+    store.events.stats(orgId, { ...filter, from: floorTo(now, DAY_MS), to: hourEnd, bucket: 'hour' }),
+    store.events.stats(orgId, { ...filter, from: hourEnd - 7 * DAY_MS, to: hourEnd, bucket: 'day' }),
+    store.events.stats(orgId, { ...filter, from: hourEnd - DAY_MS, to: hourEnd, bucket: 'hour' }),
+    store.events.agents(orgId, { environment: filter.environment }),
+  ])
+  const inRange = new Map(stats.by_agent.map((a) => [a.agent, a]))
+  const shown = filter.agent === undefined ? agents : agents.filter((a) => a.name === filter.agent)
+  return {
+    totalActions: stats.totals.events,
+    todayActions: today.totals.events,
+    todayCostCents: usdToCents(today.cost_usd),
+    weekCostCents: usdToCents(week.cost_usd),
+    activeAgents: shown.filter((a) => a.status === 'active').length,
+    totalAgents: shown.length,
+    agents: shown.map((a: AgentSummary) => ({
+      name: a.name,
+      environment: a.environment,
+      status: a.status,
+      created_at: a.first_seen,
+      total_actions: inRange.get(a.name)?.events ?? 0,
+      total_cost_cents: usdToCents(inRange.get(a.name)?.cost_usd ?? 0),
+      last_active_at: a.last_seen,
+    })),
+    errorCount: today.totals.error,
+    blockedCount: today.totals.denied,
+    serviceBreakdown: Object.fromEntries(today.by_service.map((s) => [s.service ?? 'unknown', s.events])),
+    agentBreakdown: Object.fromEntries(today.by_agent.map((a) => [a.agent ?? 'unknown', a.events])),
+    hourlyData: day.series.map((s) => ({ hour: s.start.slice(11, 16), actions: s.events, cost: Math.round(s.cost_usd * 100) / 100 })),
+    alerts: [] as unknown[],
+  }
+}
+
+export const CompatStatsFields = {
+  total: z.number().describe('Logwick: events in the range.'),
+  success: z.number(),
+  error: z.number(),
+  success_rate: z.number().describe('Percent, one decimal.'),
+  error_rate: z.number().describe('Percent, one decimal.'),
+  avg_latency: z.number().describe('ms, rounded.'),
+  total_tokens: z.number(),
+  total_cost: z.number().describe('USD, rounded to cents.'),
+  period_days: z.number(),
+  totalActions: z.number().describe('AgentLedger: events in the range (default 30 days).'),
+  todayActions: z.number().describe('Since UTC midnight.'),
+  todayCostCents: z.number(),
+  weekCostCents: z.number().describe('Last 7 days.'),
+  activeAgents: z.number(),
+  totalAgents: z.number(),
+  agents: z.array(
+    z.object({
+      name: z.string(),
+      environment: z.string(),
+      status: z.string(),
+      created_at: z.string(),
+      total_actions: z.number(),
+      total_cost_cents: z.number(),
+      last_active_at: z.string(),
+    }),
+  ),
+  errorCount: z.number().describe('Today.'),
+  blockedCount: z.number().describe('Today.'),
+  serviceBreakdown: z.record(z.string(), z.number()).describe('Today, events per service.'),
+  agentBreakdown: z.record(z.string(), z.number()).describe('Today, events per agent.'),
+  hourlyData: z.array(z.object({ hour: z.string(), actions: z.number(), cost: z.number() })).describe('Last 24 hours, UTC.'),
+  alerts: z.array(z.unknown()),
+}

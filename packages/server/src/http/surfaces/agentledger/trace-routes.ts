@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import { actionLogFromEvent } from '@agenttrail/protocol'
+import type { Event } from '@agenttrail/protocol'
+import { AppError } from '../../../app-error.js'
+import type { Cursor, Store } from '../../../store/store.js'
+import { parseQuery } from '../../route-spec.js'
+import type { Router } from '../../router.js'
+import { ActionLogSchema, AgentLedgerErrorSchema } from './action-schemas.js'
+import { summarizeTrace } from './trace-summary.js'
+
+/** A trace this long is cut; the summary says so through actionCount and `truncated`. */
+const MAX_TRACE_ACTIONS = 5_000
+
+export function traceRoutes(router: Router, store: Store): void {
+  router.add(
+    {
+      method: 'get',
+      path: '/api/v1/traces/{traceId}',
+      tag: 'agentledger',
+      surface: 'agentledger',
+      scope: 'read',
+      summary: 'Every action of one trace, by start time, with a summary (AgentLedger)',
+      description:
+        '`offsetMs` is each action’s start relative to the first. `parallelGroups` lists the indices of actions whose run times overlap; `parallelGroupCount` is how many such groups there are.',
+      params: z.object({ traceId: z.string() }),
+      query: z.object({ environment: z.string().min(1).max(200).optional() }),
+      responses: {
+        200: {
+          description: 'The trace',
+          schema: z.object({
+            traceId: z.string(),
+            actions: z.array(ActionLogSchema.extend({ offsetMs: z.number() })),
+            truncated: z.boolean(),
+            summary: z.object({
+              totalDuration: z.number(),
+              wallDuration: z.number(),
+              totalCost: z.number(),
+              actionCount: z.number(),
+              firstAction: z.string().nullable(),
+              lastAction: z.string().nullable(),
+              services: z.array(z.string()),
+              hasErrors: z.boolean(),
+              parallelGroups: z.array(z.array(z.number())),
+              parallelGroupCount: z.number(),
+            }),
+          }),
+        },
+        404: { description: 'No action carries this trace id', schema: AgentLedgerErrorSchema },
+      },
+    },
+    async (c) => {
+      const { environment } = parseQuery(z.object({ environment: z.string().min(1).max(200).optional() }), c)
+      const traceId = c.req.param('traceId') ?? ''
+      const orgId = c.get('apiKey').org_id
+      const events: Event[] = []
+      let after: Cursor | undefined
+      do {
+        const page = await store.events.query(orgId, { traceId, environment }, { limit: 1_000, after })
+        events.push(...page.items)
+        after = page.next
+      } while (after && events.length < MAX_TRACE_ACTIONS)
+      if (events.length === 0) throw new AppError('not_found', 'Trace not found')
+      const { actions, summary } = summarizeTrace(events.slice(0, MAX_TRACE_ACTIONS).map(actionLogFromEvent))
+      return c.json({ traceId, actions, truncated: after !== undefined, summary })
+    },
+  )
+}
