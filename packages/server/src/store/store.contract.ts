@@ -5,6 +5,7 @@ import { newEvent, seeded } from '../../../../test/helpers/events.js'
 import { hashKey } from '../auth/api-keys.js'
 import type { AppendItem, Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
+import { describeQueryPagingContract } from './query-paging.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -533,4 +534,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       })
     })
   })
+  describeQueryPagingContract(name, open)
 }
