@@ -295,4 +295,25 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
     })
     expect((await t.json('GET', '/api/v1/stats', { key })).body.errorCount).toBe(1)
   })
+
+  it('creates, rotates and revokes keys with the documented bodies', async () => {
+    const admin = await t.key('org-a', ['admin'], 'al_')
+    const created = await t.json('POST', '/api/v1/keys/create', {
+      key: admin,
+      body: { name: 'production', description: 'Main production key' },
+    })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ id: expect.any(String), key: expect.stringMatching(/^al_/), name: 'production' })
+    const unnamed = await t.json('POST', '/api/v1/keys/create', { key: admin, body: {} })
+    expect(unnamed.body.name).toBe('api key')
+    const rotated = await t.json('POST', '/api/v1/keys/rotate', { key: admin, body: { keyId: created.body.id } })
+    expect(rotated.body).toMatchObject({ key: expect.stringMatching(/^al_/), name: 'production', rotatedFrom: created.body.id })
+    expect((await logAction({ agent: 'a', service: 's', action: 'x' }, created.body.key)).status).toBe(401)
+    expect((await t.json('POST', '/api/v1/keys/revoke', { key: admin, body: { keyId: rotated.body.id } })).body).toMatchObject({
+      revoked: true,
+    })
+    expect((await t.json('POST', '/api/v1/keys/revoke', { key: admin, body: {} })).status).toBe(400)
+    // An ingest key cannot mint keys: scopes are enforced.
+    expect((await t.json('POST', '/api/v1/keys/create', { key, body: { name: 'x' } })).status).toBe(403)
+  })
 })

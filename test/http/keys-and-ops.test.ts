@@ -58,7 +58,7 @@ describe.each(DIALECTS)('keys over the API (%s)', (dialect) => {
   })
 
   it.each([
-    [{}, 'name'],
+    [[], ''],
     [{ name: '' }, 'name'],
     [{ name: 'x', scopes: ['root'] }, 'scopes'],
     [{ name: 'x', scopes: 'read,root' }, 'scopes'],

@@ -12,17 +12,24 @@ const KEY_BODY_BYTES = 16_384
 
 const CreateKeySchema = z
   .object({
-    name: z.string().min(1, 'name must not be empty').max(100),
+    name: z.string().min(1, 'name must not be empty').max(100).default('api key').describe('Default "api key".'),
     description: z.string().max(500).optional(),
     scopes: z
       .union([z.array(z.enum(SCOPES)), z.string()])
       .optional()
       .describe(`Any of ${SCOPES.join(', ')}, as an array or a comma-separated string. Default admin.`),
-    prefix: z.enum(KEY_PREFIXES).optional().describe('Default at_.'),
+    prefix: z
+      .enum(KEY_PREFIXES)
+      .optional()
+      .describe('Default: the prefix of the key making the request, so an `al_` client gets an `al_` key.'),
   })
   .meta({ id: 'CreateKey' })
 
-const KeyIdSchema = z.object({ id: z.string().min(1).max(64) })
+/** `id`, or AgentLedger's `keyId`. */
+const KeyIdSchema = z
+  .object({ id: z.string().min(1).max(64).optional(), keyId: z.string().min(1).max(64).optional() })
+  .refine((b) => b.id !== undefined || b.keyId !== undefined, { message: 'id (or keyId) is required', path: ['id'] })
+  .transform((b) => ({ id: (b.id ?? b.keyId) as string }))
 
 const KeySchema = z
   .object({
@@ -53,6 +60,7 @@ export function keyRoutes(router: Router, store: Store): void {
       tag: 'keys',
       scope: 'admin',
       summary: 'Create a key in your org',
+      description: 'AgentLedger clients send `{ name, description }` and get the same key prefix as the key they call with.',
       body: CreateKeySchema,
       responses: {
         201: { description: 'The new key, with its secret', schema: NewKeySchema },
@@ -66,7 +74,7 @@ export function keyRoutes(router: Router, store: Store): void {
         name: body.name,
         description: body.description ?? null,
         scopes: parseScopes(body.scopes),
-        prefix: body.prefix,
+        prefix: body.prefix ?? KEY_PREFIXES.find((p) => c.get('apiKey').key_prefix.startsWith(p)),
       })
       return c.json(shown(created), 201)
     },
