@@ -1,5 +1,13 @@
 import type { OrgSettings } from '../store/org-settings.js'
-import { ASSIGNMENT, AUTH_SCHEME, KEY_FORMATS, URL_PASSWORD, isHighEntropyAssignment, isSecretName } from './secret-patterns.js'
+import {
+  ASSIGNMENT,
+  AUTH_SCHEME,
+  KEY_FORMATS,
+  KEY_FORMAT_HINT,
+  URL_PASSWORD,
+  isHighEntropyAssignment,
+  isSecretName,
+} from './secret-patterns.js'
 
 /** What a redacted value becomes. */
 export const REDACTED = '[REDACTED]'
@@ -17,14 +25,26 @@ export interface Redactor {
 export function createRedactor(settings: OrgSettings['redaction']): Redactor {
   const extra = new Set(settings.field_names.map((n) => n.toLowerCase()))
   const allowed = new Set(settings.allow_field_names.map((n) => n.toLowerCase()))
-  const secretName = (name: string) => !allowed.has(name.toLowerCase()) && (extra.has(name.toLowerCase()) || isSecretName(name))
+  // Field names repeat from event to event: remember the verdict (bounded, so hostile names cannot grow it).
+  const verdicts = new Map<string, boolean>()
+  const secretName = (name: string): boolean => {
+    let verdict = verdicts.get(name)
+    if (verdict === undefined) {
+      const lower = name.toLowerCase()
+      verdict = !allowed.has(lower) && (extra.has(lower) || isSecretName(name))
+      if (verdicts.size < 10_000) verdicts.set(name, verdict)
+    }
+    return verdict
+  }
 
   function redactString(text: string, counter: { n: number }): string {
     if (text.length < 8) return text
     let out = text
-    for (const format of KEY_FORMATS) out = out.replace(format, () => (counter.n++, REDACTED))
-    out = out.replace(AUTH_SCHEME, (_, scheme: string) => (counter.n++, `${scheme} ${REDACTED}`))
-    out = out.replace(URL_PASSWORD, (_, head: string) => (counter.n++, `${head}${REDACTED}@`))
+    if (KEY_FORMAT_HINT.test(out)) for (const format of KEY_FORMATS) out = out.replace(format, () => (counter.n++, REDACTED))
+    if (out.includes('Bearer') || out.includes('Basic'))
+      out = out.replace(AUTH_SCHEME, (_, scheme: string) => (counter.n++, `${scheme} ${REDACTED}`))
+    if (out.includes('://')) out = out.replace(URL_PASSWORD, (_, head: string) => (counter.n++, `${head}${REDACTED}@`))
+    if (!out.includes('=') && !out.includes(':')) return out
     out = out.replace(ASSIGNMENT, (whole: string, name: string, q1: string, q2: string, value: string) => {
       // Already redacted, or the scheme word of an `Authorization: Bearer [REDACTED]` header.
       if (value.startsWith('[REDACTED') || /^(bearer|basic)$/i.test(value)) return whole
@@ -35,18 +55,30 @@ export function createRedactor(settings: OrgSettings['redaction']): Redactor {
     return out
   }
 
+  /** Returns `value` itself when nothing in it changed, so clean events cost no copies. */
   function walk(value: unknown, counter: { n: number }, depth: number): unknown {
     if (typeof value === 'string') return redactString(value, counter)
     if (value === null || typeof value !== 'object' || depth > 64) return value
-    if (Array.isArray(value)) return value.map((v) => walk(v, counter, depth + 1))
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) {
-      if (secretName(k) && v !== null && v !== undefined && v !== '' && typeof v !== 'boolean') {
-        counter.n++
-        out[k] = REDACTED
-      } else out[k] = walk(v, counter, depth + 1)
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined
+      value.forEach((v, i) => {
+        const w = walk(v, counter, depth + 1)
+        if (w !== v) (copy ??= [...value])[i] = w
+      })
+      return copy ?? value
     }
-    return out
+    const obj = value as Record<string, unknown>
+    let copy: Record<string, unknown> | undefined
+    for (const k in obj) {
+      const v = obj[k]
+      let w: unknown
+      if (secretName(k) && v !== null && v !== undefined && v !== '' && typeof v !== 'boolean') {
+        if (v !== REDACTED) counter.n++
+        w = REDACTED
+      } else w = walk(v, counter, depth + 1)
+      if (w !== v) (copy ??= { ...obj })[k] = w
+    }
+    return copy ?? value
   }
 
   return {

@@ -83,6 +83,12 @@ export const KEY_FORMATS: readonly RegExp[] = [
   /\bhooks\.slack\.com\/services\/[A-Za-z0-9/]{10,200}/g,
 ]
 
+/**
+ * Cheap tests that say whether a pattern family can match at all: one scan of a string instead of
+ * one per pattern, since almost no string holds a secret.
+ */
+export const KEY_FORMAT_HINT = /sk[-_]|rk_|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|AIza|eyJ|-----BEGIN|a[tlw]_|hooks\.slack/
+
 /** `Authorization: Bearer <token>` and `Basic <token>` inside text. */
 export const AUTH_SCHEME = /\b(Bearer|Basic)\s{1,4}[A-Za-z0-9._~+/-]{8,4000}=*/g
 
