@@ -13,6 +13,7 @@ import { requestLog } from './middleware/request-log.js'
 import { buildOpenApi } from './openapi.js'
 import { Router } from './router.js'
 import { agentRoutes } from './routes/agent-routes.js'
+import { conversationRoutes } from './routes/conversation-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): App {
   eventRoutes(router, deps.store, deps.ingest)
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
+  conversationRoutes(router, deps.store)
   keyRoutes(router, deps.store)
   orgRoutes(router, deps.settings)
   actionRoutes(router, deps.store, deps.ingest)

@@ -5,6 +5,7 @@ import { newEvent, seeded } from '../../../../test/helpers/events.js'
 import { hashKey } from '../auth/api-keys.js'
 import type { AppendItem, Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
+import { describeConversationsContract } from './conversations.contract.js'
 import { describeQueryPagingContract } from './query-paging.contract.js'
 
 /**
@@ -534,5 +535,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       })
     })
   })
+  describeConversationsContract(name, open)
   describeQueryPagingContract(name, open)
 }

@@ -1,5 +1,6 @@
 import type { AppendReceipt, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
 import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { ConversationStore } from './conversation-store.js'
 import type { OrgSettings } from './org-settings.js'
 
 /**
@@ -12,6 +13,8 @@ export interface Store {
   readonly keys: KeyStore
   readonly idempotency: IdempotencyStore
   readonly orgs: OrgStore
+  /** Events grouped by `conversation_id`: the activity log, timelines, call detail (conversation-store.ts). */
+  readonly conversations: ConversationStore
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
   /**

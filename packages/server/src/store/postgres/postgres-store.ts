@@ -12,6 +12,7 @@ import { migratePostgres } from './postgres-migrate.js'
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
 import { SELECT_EVENT, countPostgres, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
+import { createPostgresConversations } from './postgres-conversations.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -95,6 +96,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
+    conversations: guardAll('conversations', createPostgresConversations(pool)),
     orgs: guardAll('orgs', {
       async settings(orgId: string) {
         const { rows } = await pool.query<{ settings: string }>('SELECT settings FROM orgs WHERE id = $1', [orgId])

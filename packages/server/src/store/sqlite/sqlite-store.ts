@@ -11,6 +11,7 @@ import { openSqliteDb } from './sqlite-db.js'
 import { inlineWriter, threadWriter } from './sqlite-writer.js'
 import { createSqliteQuery } from './sqlite-query.js'
 import { createSqliteStats } from './sqlite-stats.js'
+import { createSqliteConversations } from './sqlite-conversations.js'
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -81,6 +82,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     keys: guardAll('keys', createSqliteKeys(db, writer)),
     idempotency: guardAll('idempotency', createSqliteIdempotency(writer)),
+    conversations: guardAll('conversations', createSqliteConversations(db)),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),
       setSettings: (orgId: string, settings) => writer.setOrgSettings(orgId, JSON.stringify(settings)),
