@@ -19,23 +19,26 @@ type Params = Record<string, unknown>
  * Conversations on the embedded store. The list first finds one page of conversation ids with
  * their time span from the covering index `events_org_conversation (org_id, conversation_id, ts,
  * id)`, then aggregates only those conversations' events, so a page costs the same however many
- * conversations lie behind it.
+ * conversations lie behind it. The planner is told the plan where it would pick worse: `CROSS JOIN`
+ * keeps the page as the outer loop (one index seek per conversation), and `INDEXED BY` keeps a
+ * timeline on its conversation rather than on `events_org_seq`, which `seq > since` and `max(seq)`
+ * would otherwise walk for the whole org.
  */
 export function createSqliteConversations(db: Database.Database): ConversationStore {
   const lastSeq = db.prepare<[string, string], { last: number | null }>(
-    'SELECT max(seq) AS last FROM events WHERE org_id = ? AND conversation_id = ?',
+    'SELECT max(seq) AS last FROM events INDEXED BY events_org_conversation WHERE org_id = ? AND conversation_id = ?',
   )
   const prompt = db.prepare<[string, string], { text: string }>('SELECT text FROM system_prompts WHERE org_id = ? AND sha256 = ?')
   const timelineColumns = `${TIMELINE_COLUMNS.map((c) => `"${c}"`).join(', ')}, messages IS NOT NULL AS has_messages, thinking IS NOT NULL AS has_thinking`
 
   function listSql(filter: ConversationFilter, after: boolean): string {
     const env = (alias: string) => (filter.environment === undefined ? '' : ` AND ${alias}environment = @env`)
-    const within = (condition: string) =>
-      ` AND conversation_id IN (SELECT conversation_id FROM events WHERE org_id = @org AND conversation_id IS NOT NULL AND ${condition}${env('')})`
+    const within = (condition: string, index = '') =>
+      ` AND conversation_id IN (SELECT conversation_id FROM events${index} WHERE org_id = @org AND conversation_id IS NOT NULL AND ${condition}${env('')})`
     // A conversation is active at or after `from` exactly when one of its events is: found by time.
     const narrow = [
       filter.from === undefined ? '' : within('ts >= @from'),
-      filter.agent === undefined ? '' : within('agent = @agent'),
+      filter.agent === undefined ? '' : within('agent = @agent', ' INDEXED BY events_org_agent_ts'),
       filter.model === undefined ? '' : within('model = @model'),
     ].join('')
     const first = (column: string, where: string) =>
@@ -65,7 +68,7 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
           WHERE f.org_id = @org AND f.conversation_id = p.cid AND f.messages IS NOT NULL AND json_type(f.messages) = 'array'${env('f.')}
           AND (CASE WHEN m.type = 'object' THEN json_extract(m.value, '$.role') END) = 'user'
           ORDER BY f.ts, f.seq, m.key LIMIT 1) AS first_user
-      FROM page p JOIN events e ON e.org_id = @org AND e.conversation_id = p.cid${env('e.')}
+      FROM page p CROSS JOIN events e ON e.org_id = @org AND e.conversation_id = p.cid${env('e.')}
       GROUP BY p.cid, p.first_ts, p.last_ts
       ORDER BY p.last_ts DESC, p.cid DESC`
   }
@@ -94,7 +97,8 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
       if (request.after) Object.assign(params, { after_ts: request.after.ts, after_seq: request.after.seq })
       const rows = db
         .prepare<[Params], TimelineRow>(
-          `SELECT ${timelineColumns} FROM events WHERE org_id = @org AND conversation_id = @cid AND seq > @since AND seq <= @upTo
+          `SELECT ${timelineColumns} FROM events INDEXED BY events_org_conversation
+           WHERE org_id = @org AND conversation_id = @cid AND seq > @since AND seq <= @upTo
            ${request.after ? 'AND (ts > @after_ts OR (ts = @after_ts AND seq > @after_seq))' : ''}
            ORDER BY ts, seq LIMIT @n`,
         )
