@@ -47,6 +47,29 @@ describe.each(DIALECTS)('org settings and redaction on ingest (%s)', (dialect) =
     expect(search.body.events).toHaveLength(0)
   })
 
+  it('stores a system prompt that held a secret redacted, under the hash of the redacted text', async () => {
+    const { createHash } = await import('node:crypto')
+    const prompt = 'You are a helpful agent. Use api_key=Zx8pQ2rT7vL9mN4kJ6hG3abc for the CRM.'
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+    const res = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { kind: 'llm_call', conversation_id: 'c1', system_prompt: prompt, system_prompt_sha256: sha(prompt) },
+    })
+    expect(res.status).toBe(201)
+    const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key: t.adminKey })
+    const redacted = 'You are a helpful agent. Use api_key=[REDACTED] for the CRM.'
+    expect(stored.body.system_prompt_sha256).toBe(sha(redacted))
+    const detail = await t.json('GET', `/api/v1/conversations/c1/calls/${res.body.id}`, { key: t.adminKey })
+    expect(JSON.stringify(detail.body)).toContain(redacted)
+    expect(JSON.stringify(detail.body)).not.toContain('Zx8pQ2rT7vL9mN4kJ6hG3abc')
+    // A wrong hash is still refused.
+    const wrong = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { system_prompt: prompt, system_prompt_sha256: sha('other') },
+    })
+    expect(wrong.status).toBe(400)
+  })
+
   it('writes secrets as sent when the org turns redaction off', async () => {
     await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { redaction: { enabled: false } } })
     const res = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { input: { password: 'hunter2' } } })

@@ -140,12 +140,26 @@ export function describe(issues: readonly FieldIssue[]): string {
   return issues.length === 1 ? lead : `${lead} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}; see details)`
 }
 
-/** Redacts an event as a client sent it, noting how many values were replaced in `metadata.redactions`. */
+/**
+ * Redacts an event as a client sent it, noting how many values were replaced in
+ * `metadata.redactions`. A system prompt that loses a secret is stored under the hash of its
+ * redacted text: the client's hash (of the original) is checked against the original and dropped.
+ */
 function withRedactions(redactor: Redactor, raw: unknown): unknown {
   const { value, count } = redactor.redact(raw)
   if (count === 0 || value === null || typeof value !== 'object' || Array.isArray(value)) return value
-  const event = value as Record<string, unknown>
+  const event = { ...(value as Record<string, unknown>) }
+  const original = raw as Record<string, unknown>
+  if (
+    typeof original.system_prompt === 'string' &&
+    event.system_prompt !== original.system_prompt &&
+    typeof original.system_prompt_sha256 === 'string'
+  ) {
+    const sent = createHash('sha256').update(original.system_prompt).digest('hex')
+    // A mismatch stays for the normalizer to report; a match is replaced by the redacted text's hash.
+    if (sent === original.system_prompt_sha256) delete event.system_prompt_sha256
+  }
   const metadata = event.metadata
-  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) return value
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) return event
   return { ...event, metadata: { ...(metadata as Record<string, unknown> | undefined), redactions: count } }
 }
