@@ -15,3 +15,5 @@ export { actionLogFromEvent, eventFromAction, usdToCents } from './agentledger-a
 export type { ActionLog, ActionMapResult } from './agentledger-action.js'
 export { logwickLogFromEvent, eventFromLogwick, LOGWICK_RENAMES } from './logwick-log.js'
 export type { LogwickLog } from './logwick-log.js'
+export { AGENTWARDEN_FIELD_MESSAGES, AGENTWARDEN_STATUSES, eventFromAgentWardenLog } from './agentwarden-log.js'
+export type { AgentWardenLog, AgentWardenMapResult, AgentWardenStatus } from './agentwarden-log.js'

@@ -7,9 +7,12 @@ import { lockDataDir } from './data-dir-lock.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createGroupCommitter } from './ingest/group-committer.js'
+import { createAgentRegistrationGate } from './ingest/agent-registration-gate.js'
 import { createIngestService } from './ingest/ingest-service.js'
+import { createPlanGate } from './ingest/plan-gate.js'
 import { startCatchUp } from './jobs/catch-up.js'
 import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
+import { startRetention } from './jobs/retention.js'
 import type { Logger } from './log.js'
 import { createLogger } from './log.js'
 import { createSettingsCache } from './orgs/settings-cache.js'
@@ -45,7 +48,15 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl' |
 export function createServices(config: Config, store: Store, logger: Logger) {
   const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
   const settings = createSettingsCache(store.orgs)
-  const ingest = createIngestService({ committer, idempotency: store.idempotency, idempotencyTtlMs: config.idempotencyTtlMs, settings })
+  // Every ingest path of every surface passes these, in order: registration (404), then plan limits (429, 403).
+  const gates = [createAgentRegistrationGate(store.events), createPlanGate(store)]
+  const ingest = createIngestService({
+    committer,
+    idempotency: store.idempotency,
+    idempotencyTtlMs: config.idempotencyTtlMs,
+    settings,
+    gates,
+  })
   const limiter =
     config.rateLimitPerSecond > 0 ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
   const app = createApp({ store, ingest, settings, logger, limiter, version: VERSION, config })
@@ -61,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { committer, app } = createServices(config, store, logger)
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
   const purge = startIdempotencyPurge(store.idempotency, { ttlMs: config.idempotencyTtlMs, logger })
+  const retention = startRetention({ store, committer, logger })
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.hono.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server
@@ -81,6 +93,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       while (app.inflight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
       server.closeAllConnections()
       await stopped
+      // Stopped first: a running pass may still append its audit event, which the drain then commits.
+      await retention.stop()
       await committer.drain()
       purge.stop()
       await catchUp.stop()

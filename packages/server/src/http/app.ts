@@ -12,6 +12,7 @@ import { authenticate } from './middleware/auth.js'
 import { requestLog } from './middleware/request-log.js'
 import { buildOpenApi } from './openapi.js'
 import { Router } from './router.js'
+import { agentRegistrationRoutes } from './routes/agent-registration-routes.js'
 import { agentRoutes } from './routes/agent-routes.js'
 import { conversationRoutes } from './routes/conversation-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
@@ -23,6 +24,8 @@ import { actionRoutes } from './surfaces/agentledger/action-routes.js'
 import { renderAgentLedgerError } from './surfaces/agentledger/agentledger-errors.js'
 import { exportRoutes } from './surfaces/agentledger/export-routes.js'
 import { traceRoutes } from './surfaces/agentledger/trace-routes.js'
+import { renderAgentWardenError } from './surfaces/agentwarden/agentwarden-errors.js'
+import { sdkLogRoutes } from './surfaces/agentwarden/sdk-log-routes.js'
 import { renderLogwickError } from './surfaces/logwick/logwick-errors.js'
 import { logwickRoutes } from './surfaces/logwick/logwick-routes.js'
 
@@ -47,7 +50,13 @@ export function createApp(deps: AppDeps): App {
   const hono = new Hono<AppEnv>()
   const inflight = { count: 0 }
   hono.use('*', requestLog(deps.logger, inflight))
-  hono.onError(createErrorHandler(deps.logger, { agentledger: renderAgentLedgerError, logwick: renderLogwickError }))
+  hono.onError(
+    createErrorHandler(deps.logger, {
+      agentledger: renderAgentLedgerError,
+      logwick: renderLogwickError,
+      agentwarden: renderAgentWardenError,
+    }),
+  )
   hono.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404))
 
   const router = new Router(hono, authenticate(deps.store.keys, deps.limiter))
@@ -55,6 +64,7 @@ export function createApp(deps: AppDeps): App {
   eventRoutes(router, deps.store, deps.ingest)
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
+  agentRegistrationRoutes(router, deps.store)
   conversationRoutes(router, deps.store)
   keyRoutes(router, deps.store)
   orgRoutes(router, deps.settings)
@@ -62,6 +72,7 @@ export function createApp(deps: AppDeps): App {
   traceRoutes(router, deps.store)
   exportRoutes(router, deps.store)
   logwickRoutes(router, deps.store, deps.ingest)
+  sdkLogRoutes(router, deps.ingest)
 
   const openapi = buildOpenApi(router.specs, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))

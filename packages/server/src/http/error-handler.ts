@@ -19,7 +19,11 @@ export function createErrorHandler(logger: Logger, renderers: Partial<Record<Sur
   return (error: Error, c: Context): Response => {
     const surface = (c.get('surface') as Surface | undefined) ?? 'native'
     const render = renderers[surface] ?? renderNativeError
-    if (error instanceof AppError) return render(error, c)
+    if (error instanceof AppError) {
+      // Refusals that clear with time (rate limits) say when to retry, whatever the surface's body shape.
+      if (typeof error.data?.retryAfter === 'number') c.header('Retry-After', String(error.data.retryAfter))
+      return render(error, c)
+    }
     logger.error('unhandled error', { request_id: c.get('requestId'), path: c.req.path, ...errorFields(error) })
     const requestId = c.get('requestId') as string | undefined
     const internal = new AppError('internal', `internal error; the server log has the details under request id ${requestId ?? '-'}`)

@@ -221,4 +221,11 @@ export interface OrgStore {
   settings(orgId: string): Promise<OrgSettings>
   /** Replaces the org's settings document (creating the org if needed). */
   setSettings(orgId: string, settings: OrgSettings): Promise<void>
+  /** Every org whose plan sets `retention_days`, with it. */
+  retentionPolicies(): Promise<Array<{ orgId: string; retentionDays: number }>>
+  /**
+   * Registers an agent (its row in the agent list, with zero counts, so that orgs that require
+   * registration accept its events). Returns false when it already existed (registered or seen).
+   */
+  registerAgent(orgId: string, environment: string, name: string): Promise<boolean>
 }

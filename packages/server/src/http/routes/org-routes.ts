@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { patchPlan } from '../../orgs/plan-presets.js'
 import type { SettingsCache } from '../../orgs/settings-cache.js'
 import { OrgSettingsSchema, PlanSchema, RedactionSettingsSchema } from '../../store/org-settings.js'
 import { ErrorBodySchema } from '../openapi.js'
@@ -35,7 +36,8 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
       tag: 'org',
       scope: 'admin',
       summary: 'Change org settings',
-      description: 'Keys not named keep their value. Applies at once in this process, within 5 s in other processes.',
+      description:
+        "Keys not named keep their value. `plan.name` free, pro, business or enterprise also sets that plan's limits, except those given in the same request. Applies at once in this process, within 5 s in other processes.",
       body: SettingsPatchSchema,
       responses: {
         200: { description: 'The settings after the change', schema: OrgSettingsSchema },
@@ -44,12 +46,18 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
     },
     async (c) => {
       const orgId = c.get('apiKey').org_id
-      const patch = parseBody(SettingsPatchSchema, (await readJson(c, 64 * 1024)).value)
+      const { value } = await readJson(c, 64 * 1024)
+      const patch = parseBody(SettingsPatchSchema, value)
+      // zod fills in the defaults of keys not sent; a patch changes only the keys it names.
+      const sent = <T extends object>(parsed: T | undefined, section: 'plan' | 'redaction'): Partial<T> => {
+        const names = Object.keys((value as Record<string, object | undefined>)[section] ?? {})
+        return Object.fromEntries(Object.entries(parsed ?? {}).filter(([k]) => names.includes(k))) as Partial<T>
+      }
       const current = await settings.get(orgId)
       const next = OrgSettingsSchema.parse({
-        plan: { ...current.plan, ...patch.plan },
+        plan: patchPlan(current.plan, sent(patch.plan, 'plan')),
         require_registered_agents: patch.require_registered_agents ?? current.require_registered_agents,
-        redaction: { ...current.redaction, ...patch.redaction },
+        redaction: { ...current.redaction, ...sent(patch.redaction, 'redaction') },
       })
       await settings.set(orgId, next)
       return c.json(next)

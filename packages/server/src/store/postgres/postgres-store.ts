@@ -9,6 +9,7 @@ import { appendPostgres } from './postgres-append.js'
 import { deletePostgres } from './postgres-delete.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
 import { migratePostgres } from './postgres-migrate.js'
+import { createPostgresOrgRoster } from './postgres-org-roster.js'
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
 import { SELECT_EVENT, countPostgres, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
@@ -109,6 +110,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           [orgId, Date.now(), JSON.stringify(settings)],
         )
       },
+      ...createPostgresOrgRoster(pool),
     }),
     rateLimiter: (options) => createPostgresRateLimiter(limiterPool, options),
     ping: guard('ping', async () => {

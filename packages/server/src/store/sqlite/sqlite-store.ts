@@ -6,6 +6,7 @@ import { microsToUsd } from '@agenttrail/protocol'
 import { parseOrgSettings } from '../org-settings.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
 import { createSqliteKeys } from './sqlite-keys.js'
+import { createSqliteOrgReads } from './sqlite-org-reads.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { openSqliteDb } from './sqlite-db.js'
 import { inlineWriter, threadWriter } from './sqlite-writer.js'
@@ -86,6 +87,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),
       setSettings: (orgId: string, settings) => writer.setOrgSettings(orgId, JSON.stringify(settings)),
+      ...createSqliteOrgReads(db),
+      registerAgent: (orgId: string, environment: string, name: string) => writer.registerAgent(orgId, environment, name),
     }),
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,

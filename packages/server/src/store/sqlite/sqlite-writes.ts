@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { AppendItem, AppendOutcome, IdempotencyClaim, NewApiKey } from '../store.js'
+import { createSqliteAgentWrites } from './sqlite-agent-writes.js'
 import { createSqliteAppender } from './sqlite-append.js'
 import { createSqliteDelete } from './sqlite-delete.js'
 import { createSqliteFtsIndexer } from './sqlite-fts.js'
@@ -63,6 +64,7 @@ export function createSqliteWrites(db: Database.Database) {
     // Writes of other features live in their own files and are listed here.
     ...createSqliteOrgWrites(db),
     ...createSqliteDelete(db),
+    ...createSqliteAgentWrites(db),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
