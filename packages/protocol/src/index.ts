@@ -15,5 +15,16 @@ export { actionLogFromEvent, eventFromAction, usdToCents } from './agentledger-a
 export type { ActionLog, ActionMapResult } from './agentledger-action.js'
 export { logwickLogFromEvent, eventFromLogwick, LOGWICK_RENAMES } from './logwick-log.js'
 export type { LogwickLog } from './logwick-log.js'
+export { agentGuid } from './agent-guid.js'
+export {
+  ActivityEventSchema,
+  WIRO_ACTIVITY_KINDS,
+  WIRO_KIND_FAMILY,
+  eventFromActivity,
+  creditsToUsd,
+  usdToCredits,
+} from './wiro-activity.js'
+export type { ActivityEvent, WiroActivityKind } from './wiro-activity.js'
+export { activityFromEvent } from './wiro-activity-from-event.js'
 export { AGENTWARDEN_FIELD_MESSAGES, AGENTWARDEN_STATUSES, eventFromAgentWardenLog } from './agentwarden-log.js'
 export type { AgentWardenLog, AgentWardenMapResult, AgentWardenStatus } from './agentwarden-log.js'

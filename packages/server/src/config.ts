@@ -32,6 +32,8 @@ export interface Config {
   initOrg: string
   /** How long shutdown waits for in-flight requests. Default 10,000 ms. */
   shutdownTimeoutMs: number
+  /** Days a daily activity archive (`<dataDir>/archives/...`) is kept before it is deleted. Default 180. */
+  archiveRetentionDays: number
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -52,6 +54,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     initApiKey: env.AGENTTRAIL_INIT_API_KEY || undefined,
     initOrg: env.AGENTTRAIL_INIT_ORG || 'default',
     shutdownTimeoutMs: integer(env, 'AGENTTRAIL_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    archiveRetentionDays: integer(env, 'AGENTTRAIL_ARCHIVE_RETENTION_DAYS', 180, 1, 36_500),
   }
   return { ...config, ...overrides }
 }

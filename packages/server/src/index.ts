@@ -12,6 +12,8 @@ export { createApiKey, rotateApiKey, parseScopes, KEY_PREFIXES } from './auth/ap
 export { AppError } from './app-error.js'
 export { SCOPES } from './store/store.js'
 export type { Store, ApiKeyRecord, Scope } from './store/store.js'
+export { runArchive, startArchive } from './jobs/archive.js'
+export type { ArchiveOptions, ArchivePassOptions, ArchiveReport } from './jobs/archive.js'
 export { runRetention, startRetention } from './jobs/retention.js'
 export type { RetentionOptions, RetentionPassOptions, RetentionResult } from './jobs/retention.js'
 export { PLAN_PRESETS } from './orgs/plan-presets.js'

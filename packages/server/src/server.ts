@@ -10,6 +10,7 @@ import { createGroupCommitter } from './ingest/group-committer.js'
 import { createAgentRegistrationGate } from './ingest/agent-registration-gate.js'
 import { createIngestService } from './ingest/ingest-service.js'
 import { createPlanGate } from './ingest/plan-gate.js'
+import { startArchive } from './jobs/archive.js'
 import { startCatchUp } from './jobs/catch-up.js'
 import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
 import { startRetention } from './jobs/retention.js'
@@ -59,7 +60,7 @@ export function createServices(config: Config, store: Store, logger: Logger) {
   })
   const limiter =
     config.rateLimitPerSecond > 0 ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
-  const app = createApp({ store, ingest, settings, logger, limiter, version: VERSION, config })
+  const app = createApp({ store, ingest, committer, settings, logger, limiter, version: VERSION, config })
   return { committer, ingest, settings, app }
 }
 
@@ -73,6 +74,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
   const purge = startIdempotencyPurge(store.idempotency, { ttlMs: config.idempotencyTtlMs, logger })
   const retention = startRetention({ store, committer, logger })
+  // Daily activity archives live in the data folder on either store.
+  const archive = startArchive({ store, dataDir: config.dataDir, retentionDays: config.archiveRetentionDays, logger })
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.hono.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server
@@ -97,6 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await retention.stop()
       await committer.drain()
       purge.stop()
+      await archive.stop()
       await catchUp.stop()
       await store.close()
       unlock()

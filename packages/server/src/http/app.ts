@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { AppError } from '../app-error.js'
 import type { RateLimiter } from '../auth/rate-limiter.js'
 import type { Config } from '../config.js'
+import type { GroupCommitter } from '../ingest/group-committer.js'
 import type { IngestService } from '../ingest/ingest-service.js'
 import type { SettingsCache } from '../orgs/settings-cache.js'
 import type { Logger } from '../log.js'
@@ -28,10 +29,14 @@ import { renderAgentWardenError } from './surfaces/agentwarden/agentwarden-error
 import { sdkLogRoutes } from './surfaces/agentwarden/sdk-log-routes.js'
 import { renderLogwickError } from './surfaces/logwick/logwick-errors.js'
 import { logwickRoutes } from './surfaces/logwick/logwick-routes.js'
+import { renderWiroError } from './surfaces/wiro/wiro-errors.js'
+import { wiroRoutes } from './surfaces/wiro/wiro-routes.js'
 
 export interface AppDeps {
   store: Store
   ingest: IngestService
+  /** Appends the server's own audit records, which no ingest gate may refuse. */
+  committer: Pick<GroupCommitter, 'append'>
   settings: SettingsCache
   logger: Logger
   config: Config
@@ -54,6 +59,7 @@ export function createApp(deps: AppDeps): App {
     createErrorHandler(deps.logger, {
       agentledger: renderAgentLedgerError,
       logwick: renderLogwickError,
+      wiro: renderWiroError,
       agentwarden: renderAgentWardenError,
     }),
   )
@@ -73,6 +79,7 @@ export function createApp(deps: AppDeps): App {
   exportRoutes(router, deps.store)
   logwickRoutes(router, deps.store, deps.ingest)
   sdkLogRoutes(router, deps.ingest)
+  wiroRoutes(router, deps)
 
   const openapi = buildOpenApi(router.specs, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))

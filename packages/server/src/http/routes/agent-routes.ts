@@ -77,7 +77,11 @@ export function agentRoutes(router: Router, store: Store): void {
       const name = c.req.param('name') ?? ''
       const rows = await store.events.agents(c.get('apiKey').org_id, { environment, name })
       if (rows.length === 0) throw new AppError('not_found', 'Agent not found')
-      return c.json({ name, environments: withGuid(c.get('apiKey').org_id, rows), ...(await agentLedgerAgent(store, c.get('apiKey').org_id, name, environment, rows)) })
+      return c.json({
+        name,
+        environments: withGuid(c.get('apiKey').org_id, rows),
+        ...(await agentLedgerAgent(store, c.get('apiKey').org_id, name, environment, rows)),
+      })
     },
   )
 }

@@ -1,0 +1,155 @@
+import type { Context } from 'hono'
+import { normalizeEvent } from '@agenttrail/protocol'
+import { AppError } from '../../../app-error.js'
+import type { GroupCommitter } from '../../../ingest/group-committer.js'
+import type { ArchiveFiles } from '../../../jobs/archive-files.js'
+import { lockDay } from '../../../jobs/archive-files.js'
+import type { Store } from '../../../store/store.js'
+import { DAY_MS } from '../../../store/time-buckets.js'
+import type { AppEnv } from '../../app-env.js'
+import { readJson } from '../../body.js'
+import type { RouteSpec } from '../../route-spec.js'
+import type { Router } from '../../router.js'
+import { listActivityDays, readActivityDay } from './wiro-activity-day.js'
+import { resolveAgent } from './wiro-agent.js'
+import type { ResolvedAgent } from './wiro-agent.js'
+import { asObject, parseDate, parseLines, requireGuid } from './wiro-request.js'
+import {
+  LogsDayRequestSchema,
+  LogsDeleteResponseSchema,
+  LogsFileResponseSchema,
+  LogsListRequestSchema,
+  LogsListResponseSchema,
+  LogsRequestSchema,
+  LogsResponseSchema,
+  WiroErrorSchema,
+} from './wiro-schemas.js'
+
+/** Events one `LogsFile` answer holds at most (Wiro's per-file ceiling). */
+export const FILE_MAX_EVENTS = 50_000
+const BODY_BYTES = 64 * 1024
+
+export interface WiroLogDeps {
+  store: Store
+  committer: Pick<GroupCommitter, 'append'>
+  files: ArchiveFiles
+  retentionDays: number
+}
+
+const spec = (path: string, summary: string, description: string, body: RouteSpec['body'], ok: RouteSpec['body']): RouteSpec => ({
+  method: 'post',
+  path: `/v1/UserAgent/${path}`,
+  tag: 'wiro',
+  surface: 'wiro',
+  scope: path === 'LogsDelete' ? 'admin' : 'read',
+  summary,
+  description,
+  body,
+  responses: {
+    200: { description: 'Success, or a Wiro error (`result: false`)', schema: ok },
+    401: { description: 'Missing or unknown key', schema: WiroErrorSchema },
+  },
+})
+
+/** The request body and the agent its `useragentguid` names in the caller's org. */
+async function agentRequest(
+  c: Context<AppEnv>,
+  store: Store,
+): Promise<{ body: Record<string, unknown>; agent: () => Promise<ResolvedAgent> }> {
+  const body = asObject((await readJson(c, BODY_BYTES)).value)
+  const guid = requireGuid(body)
+  return { body, agent: () => resolveAgent(store, c.get('apiKey').org_id, guid) }
+}
+
+/** Wiro's activity feed (shared/reference/003): `Logs`, `LogsList`, `LogsFile`, `LogsDelete`. */
+export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
+  const source = { files: deps.files, events: deps.store.events }
+
+  router.add(
+    spec(
+      'Logs',
+      'Live tail of an agent’s activity (Wiro)',
+      'The newest `lines` events of one UTC day, newest first.',
+      LogsRequestSchema,
+      LogsResponseSchema,
+    ),
+    async (c) => {
+      const { body, agent } = await agentRequest(c, deps.store)
+      const { date } = parseDate(body, Date.now(), false)
+      const lines = parseLines(body)
+      const day = await readActivityDay(source, await agent(), date, lines)
+      return c.json({ result: true, errors: [], date, totalLines: day.total, events: day.events })
+    },
+  )
+
+  router.add(
+    spec(
+      'LogsList',
+      'Days with activity (Wiro)',
+      'Archive files and days not archived yet, newest first.',
+      LogsListRequestSchema,
+      LogsListResponseSchema,
+    ),
+    async (c) => {
+      const { agent } = await agentRequest(c, deps.store)
+      const dates = await listActivityDays(source, await agent(), Date.now(), deps.retentionDays)
+      return c.json({ result: true, errors: [], dates })
+    },
+  )
+
+  router.add(
+    spec(
+      'LogsFile',
+      'One day’s full activity (Wiro)',
+      'Every event of the day (at most 50,000, the newest), newest first.',
+      LogsDayRequestSchema,
+      LogsFileResponseSchema,
+    ),
+    async (c) => {
+      const { body, agent } = await agentRequest(c, deps.store)
+      const { date } = parseDate(body, Date.now(), true)
+      const day = await readActivityDay(source, await agent(), date, FILE_MAX_EVENTS)
+      if (!day.found) throw new AppError('not_found', 'Failed to fetch activity file from worker')
+      return c.json({ result: true, errors: [], date, truncated: day.total > FILE_MAX_EVENTS, events: day.events })
+    },
+  )
+
+  router.add(
+    spec(
+      'LogsDelete',
+      'Delete one day’s activity (Wiro)',
+      'Deletes the agent’s events of that UTC day from the store and its archive files, then records an `audit` event (`logs.delete`) saying who deleted how many. Idempotent. Needs the admin scope.',
+      LogsDayRequestSchema,
+      LogsDeleteResponseSchema,
+    ),
+    async (c) => {
+      const { body, agent: find } = await agentRequest(c, deps.store)
+      const { date, dayStart } = parseDate(body, Date.now(), true)
+      const agent = await find()
+      const { orgId, name, environment } = agent.ref
+      const { deleted, removed } = await lockDay(`${orgId}\u0000${agent.guid}\u0000${date}`, async () => ({
+        deleted: await deps.store.events.delete(orgId, { from: dayStart, to: dayStart + DAY_MS, agent: name, environment }),
+        removed: await deps.files.remove(orgId, agent.guid, date),
+      }))
+      // Recorded after the delete, so that deleting today does not take its own record with it.
+      const key = c.get('apiKey')
+      const now = Date.now()
+      const audit = normalizeEvent(
+        {
+          kind: 'audit',
+          action: 'logs.delete',
+          agent: name,
+          environment,
+          user: key.id,
+          title: `Deleted the activity of ${date}: ${deleted} event${deleted === 1 ? '' : 's'}`,
+          metadata: { date, deleted_events: deleted, removed, key: { id: key.id, name: key.name } },
+        },
+        { now, ipAddress: c.env?.incoming?.socket.remoteAddress ?? null },
+      )
+      if (!audit.ok) throw new Error('the LogsDelete audit event is not valid')
+      // The server's own record: appended without the ingest gates, so a plan limit cannot leave a deletion untraced.
+      await deps.committer.append([{ orgId, event: audit.event }])
+      return c.json({ result: true, errors: [], date, removed })
+    },
+  )
+}
