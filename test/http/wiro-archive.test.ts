@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promi
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runArchive } from '@agenttrail/server'
+import { createLogger, runArchive, startArchive } from '@agenttrail/server'
 import { DIALECTS } from '../helpers/test-app.js'
 import { LOGS_FILE_EVENTS, SHAPE_EXAMPLE } from './wiro-fixtures.js'
 import { DAY_MS, createWiroApp, dayOf } from './wiro-helpers.js'
@@ -61,6 +61,23 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
     const before = await Promise.all((await files()).map(async (f) => [(await stat(join(dir, f))).mtimeMs, f]))
     expect(await archive()).toEqual({ written: 0, rewritten: 0, compressed: 0, deleted: 0 })
     expect(await Promise.all((await files()).map(async (f) => [(await stat(join(dir, f))).mtimeMs, f]))).toEqual(before)
+  })
+
+  it('keeps days 1 to 6 plain and gzips from day 7, as Wiro rotates', async () => {
+    await t.ingest([eventOn(6, 'six'), eventOn(7, 'seven')])
+    await archive()
+    expect(await files()).toContain(`${dayOf(TODAY - 7 * DAY_MS)}.jsonl.gz`)
+    expect(await files()).toContain(`${dayOf(TODAY - 6 * DAY_MS)}.jsonl`)
+    // Day 180 is kept, day 181 is deleted.
+    await archive(NOW + 173 * DAY_MS)
+    expect(await files()).toContain(`${dayOf(TODAY - 7 * DAY_MS)}.jsonl.gz`)
+    expect(await files()).not.toContain(`${dayOf(TODAY - 8 * DAY_MS)}.jsonl.gz`)
+  })
+
+  it('runs a pass as soon as it starts, and stopping waits for it', async () => {
+    const job = startArchive({ store: t.store, dataDir: t.dataDir, retentionDays: 180, logger: createLogger('silent'), now: () => NOW })
+    await job.stop()
+    expect(await files()).toHaveLength(3)
   })
 
   it('lists archive files with their sizes on disk, and today with its rendered size', async () => {
