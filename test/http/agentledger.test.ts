@@ -100,6 +100,19 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
     expect((await t.json('GET', '/api/v1/actions', { key })).body.total).toBe(0)
   })
 
+  it('answers the monthly plan limit with 429 and the usage, as AgentLedger does', async () => {
+    await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { plan: { logs_per_month: 2 } } })
+    expect((await logAction({ agent: 'a', service: 's', action: 'x' })).status).toBe(200)
+    expect((await logAction({ agent: 'a', service: 's', action: 'x' })).status).toBe(200)
+    const over = await logAction({ agent: 'a', service: 's', action: 'x' })
+    expect(over.status).toBe(429)
+    expect(over.body).toMatchObject({
+      error: 'Monthly action limit reached (2/2)',
+      usage: { actionsThisMonth: 2, actionsLimit: 2, percentUsed: 100 },
+    })
+    expect((await t.json('GET', '/api/v1/actions', { key })).body.total).toBe(2)
+  })
+
   it('answers 429 with retryAfter when the key is over its rate', async () => {
     const limited = await createTestApp({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '1', AGENTTRAIL_RATE_LIMIT_BURST: '2' }, dialect)
     try {
