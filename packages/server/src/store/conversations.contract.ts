@@ -202,7 +202,7 @@ export function describeConversationsContract(name: string, open: () => Promise<
       const { fields } = generate()
       await append('org-a', fields)
       const expected = fields
-        .map((f, i) => ({ ...f, seq: i + 1 }))
+        .map((f, i): Fields & { seq: number } => ({ ...f, seq: i + 1 }))
         .filter((f) => f.conversation_id === 'conv-01')
         .sort((x, y) => x.ts - y.ts || x.seq - y.seq)
       const seen: number[] = []

@@ -3,7 +3,7 @@ import { uuidv7 } from '@agenttrail/protocol'
 import type { Event } from '@agenttrail/protocol'
 import { newEvent, seeded } from '../../../../test/helpers/events.js'
 import { hashKey } from '../auth/api-keys.js'
-import type { AppendItem, Store } from './store.js'
+import type { AppendItem, StatsQuery, Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
 import { describeConversationsContract } from './conversations.contract.js'
 import { describeQueryPagingContract } from './query-paging.contract.js'
@@ -450,7 +450,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
             { ...range, bucket: 'hour' as const },
             { ...range, bucket: 'day' as const, agent: 'b' },
             { ...range, bucket: 'hour' as const, environment: 'staging' },
-          ]) {
+          ] as StatsQuery[]) {
             const stats = await store.events.stats('org-a', query)
             const inRange = kept.filter(
               (k) =>
