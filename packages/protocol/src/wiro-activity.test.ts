@@ -7,56 +7,15 @@ import { normalizeEvent } from './normalize-event.js'
 import { isUuid } from './uuid.js'
 import { ActivityEventSchema, WIRO_ACTIVITY_KINDS, eventFromActivity } from './wiro-activity.js'
 import { activityFromEvent } from './wiro-activity-from-event.js'
+import { LOGS_RESPONSE_EVENTS, SHAPE_EXAMPLE, TOKEN_USAGE_EXAMPLE } from '../../../test/http/wiro-fixtures.js'
 
 const now = Date.parse('2026-05-03T15:00:00Z')
 const target = { agent: 'blog-bot', environment: 'production' }
-const ada = {
-  uuid: 'ada-uuid',
-  firstname: 'Ada',
-  lastname: 'Lovelace',
-  email: 'ada@example.com',
-  username: 'ada',
-  avatar: 'https://cdn.wiro.ai/avatars/ada.webp',
-  avatarinitials: 'AL',
-}
-
 /** The documented examples (reference 003), plus edge cases the mapping must keep. */
 const EXAMPLES: Record<string, unknown>[] = [
-  {
-    ts: '2026-05-03T14:00:10.234Z',
-    kind: 'tool_completed',
-    tool: 'web_fetch',
-    title: 'Fetched https://blog.example.com/weekly-roundup-12',
-    summary: { url: 'https://blog.example.com/weekly-roundup-12', status: 200, bytes: 18432 },
-    durationMs: 1840,
-    ok: true,
-    cost: { credits: 5, skill: 'int-wiro-aimodels', action: 'create' },
-    userUuid: 'ada-uuid',
-    user: ada,
-  },
-  {
-    ts: '2026-05-03T14:02:55.310Z',
-    kind: 'token_usage',
-    title: 'Token usage: 4270 tokens · 5 credits',
-    model: 'openai/gpt-5.4',
-    tokens: { input: 3450, output: 820, cacheRead: 2400, cacheWrite: 0, total: 4270 },
-    tokencost: 5,
-    durationMs: 4200,
-    calls: 2,
-    remainingcredits: 9995,
-    userUuid: 'system',
-    user: null,
-  },
-  {
-    ts: '2026-05-03T13:30:00.000Z',
-    kind: 'cron_finished',
-    title: 'Cron tick: cs-cron-blog-scanner',
-    summary: { skill: 'cs-cron-blog-scanner', interval: '0 9 * * *', trigger: 'scheduled' },
-    durationMs: 4210,
-    ok: true,
-    userUuid: 'system',
-    user: null,
-  },
+  SHAPE_EXAMPLE,
+  TOKEN_USAGE_EXAMPLE,
+  ...LOGS_RESPONSE_EVENTS.filter((e) => e.kind === 'cron_finished'),
   {
     ts: '2026-05-03T13:31:00.000Z',
     kind: 'tool_completed',
@@ -156,7 +115,7 @@ describe('Wiro ActivityEvent mapping', () => {
       user: 'ada-uuid',
       output: JSON.stringify({ url: 'https://blog.example.com/weekly-roundup-12', status: 200, bytes: 18432 }),
     })
-    expect(JSON.parse(tool.metadata)).toEqual({ wiro: { ok: true, cost: { skill: 'int-wiro-aimodels', action: 'create' }, user: ada } })
+    expect(JSON.parse(tool.metadata)).toEqual({ wiro: { ok: true, cost: { skill: 'int-wiro-aimodels', action: 'create' }, user: SHAPE_EXAMPLE.user } })
     const failed = ingest(EXAMPLES[3])
     expect(failed).toMatchObject({ status: 'error', error: '"HTTP 502 from wordpress"', cost_micros: 5_000 })
     expect(ingest(EXAMPLES[6]).status).toBe('denied')
