@@ -68,6 +68,26 @@ describe('secret redaction', () => {
     )
   })
 
+  it('closes the gaps a review found: scheme case, short password names, service keys, empty URL users, long values, depth', () => {
+    expect(on.redact('authorization: bearer 9f8a7b6c5d4e3f2a1b0c').value).toBe(`authorization: bearer ${REDACTED}`)
+    expect(on.redact('Basic information about the Bearer of this letter').value).toBe('Basic information about the Bearer of this letter')
+    expect(on.redact('MYSQL_PWD=s3cret99 DB_PASS=hunter22').value).toBe(`MYSQL_PWD=${REDACTED} DB_PASS=${REDACTED}`)
+    expect(on.redact({ db_pass: 'x1', stripeKey: 'y2', routing_key: 'z3', idempotency_key: 'k1', sort_key: 'name' }).value).toEqual({
+      db_pass: REDACTED,
+      stripeKey: REDACTED,
+      routing_key: REDACTED,
+      idempotency_key: 'k1',
+      sort_key: 'name',
+    })
+    expect(on.redact('REDIS_URL=redis://:pw0rd@cache:6379').value).toBe(`REDIS_URL=redis://:${REDACTED}@cache:6379`)
+    const long = 'x'.repeat(2_000)
+    expect(on.redact(`password=${long} next`).value).toBe(`password=${REDACTED} next`)
+    expect(on.redact('a=1&password=hunter22').value).toBe(`a=1&password=${REDACTED}`)
+    let deep: unknown = { password: 'p' }
+    for (let i = 0; i < 80; i++) deep = { next: deep }
+    expect(JSON.stringify(on.redact(deep).value)).not.toContain('"p"')
+  })
+
   it('follows the org settings: extra names, allowed names, off', () => {
     const custom = createRedactor({ enabled: true, field_names: ['ssn'], allow_field_names: ['token'] })
     expect(custom.redact({ ssn: '123-45-6789', token: 'visible' }).value).toEqual({ ssn: REDACTED, token: 'visible' })

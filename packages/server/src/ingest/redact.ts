@@ -41,8 +41,7 @@ export function createRedactor(settings: OrgSettings['redaction']): Redactor {
     if (text.length < 8) return text
     let out = text
     if (KEY_FORMAT_HINT.test(out)) for (const format of KEY_FORMATS) out = out.replace(format, () => (counter.n++, REDACTED))
-    if (out.includes('Bearer') || out.includes('Basic'))
-      out = out.replace(AUTH_SCHEME, (_, scheme: string) => (counter.n++, `${scheme} ${REDACTED}`))
+    if (/bearer|basic/i.test(out)) out = out.replace(AUTH_SCHEME, (_, scheme: string) => (counter.n++, `${scheme} ${REDACTED}`))
     if (out.includes('://')) out = out.replace(URL_PASSWORD, (_, head: string) => (counter.n++, `${head}${REDACTED}@`))
     if (!out.includes('=') && !out.includes(':')) return out
     out = out.replace(ASSIGNMENT, (whole: string, name: string, q1: string, q2: string, value: string) => {
@@ -58,7 +57,12 @@ export function createRedactor(settings: OrgSettings['redaction']): Redactor {
   /** Returns `value` itself when nothing in it changed, so clean events cost no copies. */
   function walk(value: unknown, counter: { n: number }, depth: number): unknown {
     if (typeof value === 'string') return redactString(value, counter)
-    if (value === null || typeof value !== 'object' || depth > 64) return value
+    if (value === null || typeof value !== 'object') return value
+    // Deeper than any real payload: not walked, so not kept either.
+    if (depth > 64) {
+      counter.n++
+      return REDACTED
+    }
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined
       value.forEach((v, i) => {

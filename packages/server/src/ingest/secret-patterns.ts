@@ -40,8 +40,80 @@ const SECRET_NAMES = new Set([
   'dsn',
 ])
 
-/** Last words that make a compound name secret: `db_password`, `slackBotToken`, `stripe-secret`. */
-const SECRET_LAST_WORDS = new Set(['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'credential', 'credentials'])
+/** Last words that make a compound name secret: `db_password`, `MYSQL_PWD`, `slackBotToken`, `stripe-secret`. */
+const SECRET_LAST_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'credential',
+  'credentials',
+])
+
+/**
+ * Words that make `<word> key` a secret: a service or a purpose (`stripeKey`, `OPENAI_KEY`,
+ * `routing_key`, `signing-key`). Other keys (`idempotency_key`, `sort_key`, `public_key`) are not.
+ */
+const SECRET_KEY_OWNERS = new Set([
+  'api',
+  'private',
+  'secret',
+  'access',
+  'client',
+  'app',
+  'auth',
+  'bot',
+  'admin',
+  'master',
+  'session',
+  'service',
+  'signing',
+  'encryption',
+  'license',
+  'webhook',
+  'routing',
+  'integration',
+  'deploy',
+  'ssh',
+  'pgp',
+  'gpg',
+  'jwt',
+  'hmac',
+  'stripe',
+  'openai',
+  'anthropic',
+  'gemini',
+  'google',
+  'gcp',
+  'aws',
+  'azure',
+  'github',
+  'gitlab',
+  'slack',
+  'discord',
+  'twilio',
+  'sendgrid',
+  'mailgun',
+  'pagerduty',
+  'datadog',
+  'sentry',
+  'algolia',
+  'pinecone',
+  'supabase',
+  'firebase',
+  'mistral',
+  'cohere',
+  'groq',
+  'tavily',
+  'serpapi',
+  'huggingface',
+  'hf',
+  'replicate',
+])
 
 /** Word pairs that end a secret name: `openai_api_key`, `aws-secret-access-key` ends in access key. */
 const SECRET_PAIRS = new Set(['api key', 'private key', 'secret key', 'access key', 'client secret', 'app password', 'auth token'])
@@ -63,7 +135,9 @@ export function isSecretName(name: string): boolean {
   if (SECRET_NAMES.has(w.join(''))) return true
   const last = w[w.length - 1] as string
   if (SECRET_LAST_WORDS.has(last)) return true
-  return w.length >= 2 && SECRET_PAIRS.has(`${w[w.length - 2]} ${last}`)
+  if (w.length < 2) return false
+  const before = w[w.length - 2] as string
+  return SECRET_PAIRS.has(`${before} ${last}`) || (last === 'key' && SECRET_KEY_OWNERS.has(before))
 }
 
 /** Published key formats, replaced wherever they occur inside a string. */
@@ -89,14 +163,22 @@ export const KEY_FORMATS: readonly RegExp[] = [
  */
 export const KEY_FORMAT_HINT = /sk[-_]|rk_|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|AIza|eyJ|-----BEGIN|a[tlw]_|hooks\.slack/
 
-/** `Authorization: Bearer <token>` and `Basic <token>` inside text. */
-export const AUTH_SCHEME = /\b(Bearer|Basic)\s{1,4}[A-Za-z0-9._~+/-]{8,4000}=*/g
+/**
+ * `Authorization: Bearer <token>` and `Basic <token>` inside text, in any case. The credential
+ * must look like one (20+ characters, or a digit or symbol in it), so that prose ("Basic
+ * information") is left alone.
+ */
+export const AUTH_SCHEME = /\b(bearer|basic)\s{1,4}(?=[A-Za-z0-9._~+/-]{20}|[A-Za-z]{0,4000}[\d._~+/-])[A-Za-z0-9._~+/-]{8,4000}=*/gi
 
-/** Passwords in URLs: `postgres://user:secret@host` keeps the user. */
-export const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,200}:)[^\s@/]{1,200}@/gi
+/** Passwords in URLs: `postgres://user:secret@host` keeps the user; `redis://:secret@host` has none. */
+export const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,200}:)[^\s@/]{1,200}@/gi
 
-/** `NAME=value`, `NAME: value`, `"name": "value"` assignments inside free text. */
-export const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_.-]{0,63})(["']?)\s{0,3}[:=]\s{0,3}(["']?)([^\s"',;&]{4,512})/g
+/**
+ * `NAME=value`, `NAME: value`, `"name": "value"` assignments inside free text. The value runs to
+ * the next separator however long it is (a secret is replaced whole); `=` ends it (but for
+ * base64 padding), so that `a=1&password=x` and `a=1,password=x` are two assignments.
+ */
+export const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_.-]{0,63})(["']?)\s{0,3}[:=]\s{0,3}(["']?)([^\s"',;&=]{4,}={0,3})/g
 
 /** Shannon entropy in bits per character. */
 export function entropy(text: string): number {
