@@ -79,6 +79,31 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
     expect(event.body).toMatchObject({ kind: 'action', cost_usd: 0.025, duration_ms: 40, status: 'error' })
   })
 
+  it('accepts what AgentLedger accepted, without losing anything: unknown status words, long names, large payloads', async () => {
+    const res = await logAction({
+      agent: `bot\u0007-${'n'.repeat(400)}`,
+      service: 's',
+      action: 'x',
+      status: 'timeout',
+      metadata: { blob: 'm'.repeat(70_000) },
+      input: { blob: 'i'.repeat(300_000) },
+    })
+    expect(res.status).toBe(200)
+    const [row] = (await t.json('GET', '/api/v1/actions', { key })).body.actions
+    expect(row.status).toBe('success')
+    expect(row.agent_name).toBe(`bot-${'n'.repeat(252)}`)
+    expect(row.request_meta).toMatchObject({
+      _truncated: true,
+      original_status: 'timeout',
+      truncated_fields: ['metadata', 'agent', 'input'],
+    })
+    expect(row.input).toMatchObject({
+      _truncated: true,
+      _originalSize: JSON.stringify({ blob: 'i'.repeat(300_000) }).length,
+      _preview: expect.stringMatching(/^\{"blob":"iii/),
+    })
+  })
+
   it('answers the documented errors', async () => {
     expect(await t.json('POST', '/api/v1/actions', { key: 'al_not_a_key', body: { agent: 'a', service: 's', action: 'x' } })).toMatchObject(
       {
@@ -89,10 +114,11 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
     expect((await t.json('POST', '/api/v1/actions', { body: { agent: 'a' } })).status).toBe(401)
     for (const body of [{ agent: 'a', service: 's' }, { agent: '', service: 's', action: 'x' }, [], 'x'])
       expect(await logAction(body)).toMatchObject({ status: 400, body: { error: 'Missing required fields: agent, service, action' } })
-    const bad = await logAction({ agent: 'a', service: 's', action: 'x', cost_cents: -1, status: 'exploded', metadata: [1] })
+    const bad = await logAction({ agent: 'a', service: 's', action: 'x', cost_cents: -1, duration_ms: 'slow', status: 7, metadata: [1] })
     expect(bad.status).toBe(400)
     expect(bad.body.error).toContain('cost_cents must be a number')
-    expect(bad.body.error).toContain('status must be one of')
+    expect(bad.body.error).toContain('duration_ms must be a number')
+    expect(bad.body.error).toContain('status must be a string')
     expect(bad.body.error).toContain('metadata must be an object')
     expect((await t.json('POST', '/api/v1/actions', { key, raw: '{"agent":' })).body).toMatchObject({ code: 'invalid_json' })
     const reader = await t.key('org-a', ['read'], 'al_')
@@ -145,7 +171,7 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
     expect(res.body).toMatchObject({ logged: true, count: 2, ids: [expect.any(String), expect.any(String)] })
     expect(res.body.errors).toEqual([
       { index: 1, errors: ['Missing required fields: agent, service, action'] },
-      { index: 2, errors: ['duration_ms must be a number of at least 0'] },
+      { index: 2, errors: ['duration_ms must be a number from 0 to 1000000000000'] },
     ])
     expect((await t.json('GET', '/api/v1/actions', { key })).body.total).toBe(2)
     expect((await t.json('POST', '/api/v1/actions/batch', { key, body: { actions: [] } })).body.error).toBe(

@@ -1,4 +1,5 @@
 import type { Event } from './event-schema.js'
+import { LIMITS } from './limits.js'
 import { microsToUsd, usdToMicros } from './money.js'
 import { normalizeStatus } from './status.js'
 
@@ -54,57 +55,90 @@ export type ActionMapResult = { ok: true; event: Record<string, unknown> } | { o
 
 const MISSING = 'Missing required fields: agent, service, action'
 
+/** Control characters go, as AgentLedger's `sanitizeString` does; then trim and cut to `max`. */
+function clean(text: string, max: number): { text: string; cut: boolean } {
+  // eslint-disable-next-line no-control-regex
+  const stripped = text.replace(/[\u0000-\u001f\u007f]/g, '').trim()
+  return stripped.length > max ? { text: stripped.slice(0, max), cut: true } : { text: stripped, cut: false }
+}
+
+/** An over-large value becomes AgentLedger's truncation marker instead of a refusal. */
+function fit(value: unknown, maxBytes: number, preview: boolean): { value: unknown; cut: boolean } {
+  const json = JSON.stringify(value) ?? ''
+  if (Buffer.byteLength(json) <= maxBytes) return { value, cut: false }
+  const marker: Record<string, unknown> = { _truncated: true, _originalSize: json.length }
+  if (preview) marker._preview = json.slice(0, 500)
+  return { value: marker, cut: true }
+}
+
 /**
  * A `POST /api/v1/actions` body as a native event. `ts` is when the action started: the receive
  * time minus `duration_ms`, so traces lay actions out by their real start and end.
+ *
+ * The SDK's `log()` passes whatever the caller gives it and only reports a refusal to `onError`,
+ * so what AgentLedger accepted is accepted here too, without losing anything: a status word it does
+ * not know is stored as `success` (AgentLedger's rule) with the word in `metadata.original_status`;
+ * over-long names are cut and over-large payloads replaced by a `_truncated` marker, both listed in
+ * `metadata.truncated_fields`. Values of the wrong type are refused.
  */
 export function eventFromAction(body: unknown, now: number): ActionMapResult {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, missing: true, errors: [MISSING] }
   const b = body as Record<string, unknown>
-  const present = (v: unknown) => typeof v === 'string' && v.trim() !== ''
+  const present = (v: unknown) => typeof v === 'string' && clean(v, Infinity).text !== ''
   if (!present(b.agent) || !present(b.service) || !present(b.action)) return { ok: false, missing: true, errors: [MISSING] }
   const errors: string[] = []
   const number = (name: string): number | undefined => {
     const v = b[name]
     if (v === undefined || v === null) return undefined
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      errors.push(`${name} must be a number of at least 0`)
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > LIMITS.maxCount) {
+      errors.push(`${name} must be a number from 0 to ${LIMITS.maxCount}`)
       return undefined
     }
     return v
   }
   const costCents = number('cost_cents')
   const durationMs = number('duration_ms')
-  let status: string | undefined
-  if (b.status !== undefined && b.status !== null) {
-    if (typeof b.status !== 'string' || !normalizeStatus(b.status))
-      errors.push('status must be one of success, error, blocked, pending, denied, failed')
-    else status = b.status
-  }
+  if (b.status !== undefined && b.status !== null && typeof b.status !== 'string') errors.push('status must be a string')
   if (b.metadata !== undefined && b.metadata !== null && (typeof b.metadata !== 'object' || Array.isArray(b.metadata)))
     errors.push('metadata must be an object')
-  if (b.trace_id !== undefined && b.trace_id !== null && (typeof b.trace_id !== 'string' || b.trace_id.length > 200))
-    errors.push('trace_id must be a string of at most 200 characters')
-  if (b.environment !== undefined && b.environment !== null && !present(b.environment))
-    errors.push('environment must be a non-empty string')
+  for (const name of ['trace_id', 'environment'])
+    if (b[name] !== undefined && b[name] !== null && typeof b[name] !== 'string') errors.push(`${name} must be a string`)
   if (errors.length > 0) return { ok: false, missing: false, errors }
+
+  const cut: string[] = []
+  const name = (field: string, max: number = LIMITS.shortString): string => {
+    const r = clean(b[field] as string, max)
+    if (r.cut) cut.push(field)
+    return r.text
+  }
+  const metadata = fit(b.metadata ?? {}, LIMITS.objectBytes - 1_024, false)
+  if (metadata.cut) cut.push('metadata')
+  const meta = { ...(metadata.value as Record<string, unknown>) }
+  const word = typeof b.status === 'string' ? b.status : 'success'
+  const known = normalizeStatus(word) !== undefined
+  if (!known) meta.original_status = word
 
   const event: Record<string, unknown> = {
     kind: 'action',
     ts: now - Math.round(durationMs ?? 0),
-    agent: (b.agent as string).trim(),
-    service: (b.service as string).trim(),
-    action: (b.action as string).trim(),
-    status: status ?? 'success',
+    agent: name('agent'),
+    service: name('service'),
+    action: name('action'),
+    status: known ? word : 'success',
     duration_ms: durationMs ?? 0,
     cost_usd: costCents === undefined ? 0 : centsToUsd(costCents),
-    metadata: b.metadata ?? {},
+    metadata: meta,
   }
-  if (typeof b.trace_id === 'string' && b.trace_id !== '') event.trace_id = b.trace_id
-  if (typeof b.environment === 'string') event.environment = b.environment.trim()
-  if (b.input !== undefined) event.input = b.input
-  if (b.output !== undefined) event.output = b.output
+  if (typeof b.trace_id === 'string' && b.trace_id.trim() !== '') event.trace_id = name('trace_id', 200)
+  if (typeof b.environment === 'string' && b.environment.trim() !== '') event.environment = name('environment')
+  for (const field of ['input', 'output'] as const) {
+    if (b[field] === undefined) continue
+    const r = fit(b[field], LIMITS.payloadBytes, true)
+    if (r.cut) cut.push(field)
+    event[field] = r.value
+  }
   if (typeof b.id === 'string') event.id = b.id
+  if (cut.length > 0) meta.truncated_fields = cut
   return { ok: true, event }
 }
 
