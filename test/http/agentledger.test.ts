@@ -332,7 +332,14 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
       total_cost_cents: 100,
       status: 'active',
     })
-    expect((await t.json('GET', '/api/v1/stats', { key })).body.errorCount).toBe(1)
+    const all = await t.json('GET', '/api/v1/stats', { key })
+    expect(all.body.errorCount).toBe(1)
+    // One agent name in two environments is two agents, each with its own counts.
+    const b = all.body.agents.filter((a: { name: string }) => a.name === 'b')
+    expect(b.map((a: { environment: string; total_actions: number }) => [a.environment, a.total_actions]).sort()).toEqual([
+      ['production', 1],
+      ['staging', 1],
+    ])
   })
 
   it('creates, rotates and revokes keys with the documented bodies', async () => {

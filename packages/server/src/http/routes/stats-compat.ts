@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { usdToCents } from '@agenttrail/protocol'
-import type { AgentSummary, Stats, Store } from '../../store/store.js'
+import type { AgentSummary, Stats, StatsQuery, Store } from '../../store/store.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
 
 /**
@@ -31,13 +31,8 @@ export function logwickStats(stats: Stats, periodDays: number) {
  * midnight), the last 7 days' cost, the last 24 hours by hour, and the agents. Alerts come from
  * anomaly detection; until an alert exists the list is empty.
  */
-export async function agentLedgerStats(
-  store: Store,
-  orgId: string,
-  stats: Stats,
-  filter: { environment?: string; agent?: string },
-  now: number,
-) {
+export async function agentLedgerStats(store: Store, orgId: string, stats: Stats, query: StatsQuery, now: number) {
+  const filter = { environment: query.environment, agent: query.agent }
   const hourEnd = floorTo(now, HOUR_MS) + HOUR_MS
   const [today, week, day, agents] = await Promise.all([
     store.events.stats(orgId, { ...filter, from: floorTo(now, DAY_MS), to: hourEnd, bucket: 'hour' }),
@@ -45,8 +40,8 @@ export async function agentLedgerStats(
     store.events.stats(orgId, { ...filter, from: hourEnd - DAY_MS, to: hourEnd, bucket: 'hour' }),
     store.events.agents(orgId, { environment: filter.environment }),
   ])
-  const inRange = new Map(stats.by_agent.map((a) => [a.agent, a]))
   const shown = filter.agent === undefined ? agents : agents.filter((a) => a.name === filter.agent)
+  const inRange = await countsByEnvironment(store, orgId, stats, query, shown)
   return {
     totalActions: stats.totals.events,
     todayActions: today.totals.events,
@@ -59,8 +54,8 @@ export async function agentLedgerStats(
       environment: a.environment,
       status: a.status,
       created_at: a.first_seen,
-      total_actions: inRange.get(a.name)?.events ?? 0,
-      total_cost_cents: usdToCents(inRange.get(a.name)?.cost_usd ?? 0),
+      total_actions: inRange.get(`${a.environment}\u0000${a.name}`)?.events ?? 0,
+      total_cost_cents: usdToCents(inRange.get(`${a.environment}\u0000${a.name}`)?.cost_usd ?? 0),
       last_active_at: a.last_seen,
     })),
     errorCount: today.totals.error,
@@ -70,6 +65,24 @@ export async function agentLedgerStats(
     hourlyData: day.series.map((s) => ({ hour: s.start.slice(11, 16), actions: s.events, cost: Math.round(s.cost_usd * 100) / 100 })),
     alerts: [] as unknown[],
   }
+}
+
+/**
+ * Each agent's counts over the range, per environment: an agent of the same name in production and
+ * in staging is two agents. One stats query per environment shown (usually one to three).
+ */
+async function countsByEnvironment(store: Store, orgId: string, stats: Stats, query: StatsQuery, agents: AgentSummary[]) {
+  const environments = query.environment !== undefined ? [query.environment] : [...new Set(agents.map((a) => a.environment))]
+  const perEnvironment = await Promise.all(
+    environments.map(async (environment) => ({
+      environment,
+      stats: query.environment !== undefined ? stats : await store.events.stats(orgId, { ...query, environment }),
+    })),
+  )
+  const counts = new Map<string, { events: number; cost_usd: number }>()
+  for (const { environment, stats: s } of perEnvironment)
+    for (const a of s.by_agent) if (a.agent !== null) counts.set(`${environment}\u0000${a.agent}`, a)
+  return counts
 }
 
 export const CompatStatsFields = {

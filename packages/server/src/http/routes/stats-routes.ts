@@ -81,10 +81,10 @@ export function statsRoutes(router: Router, store: Store): void {
       if (bucket === 'hour' && to - from > MAX_HOURLY_DAYS * DAY_MS)
         throw new AppError('invalid_query', `bucket=hour covers at most ${MAX_HOURLY_DAYS} days; use bucket=day`)
       const orgId = c.get('apiKey').org_id
-      const filter = { environment: q.environment, agent: q.agent }
-      const stats = await store.events.stats(orgId, { from, to, bucket, ...filter })
+      const query = { from, to, bucket, environment: q.environment, agent: q.agent }
+      const stats = await store.events.stats(orgId, query)
       const periodDays = q.days ?? Math.round((to - from) / DAY_MS)
-      return c.json({ ...stats, ...logwickStats(stats, periodDays), ...(await agentLedgerStats(store, orgId, stats, filter, Date.now())) })
+      return c.json({ ...stats, ...logwickStats(stats, periodDays), ...(await agentLedgerStats(store, orgId, stats, query, Date.now())) })
     },
   )
 }
