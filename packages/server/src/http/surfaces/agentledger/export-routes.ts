@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { actionLogFromEvent } from '@agenttrail/protocol'
 import type { ActionLog } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
-import type { Cursor, Store } from '../../../store/store.js'
+import { queryAll } from '../../../store/query-all.js'
+import type { Store } from '../../../store/store.js'
 import { csvRow } from '../../csv.js'
 import { parseQuery } from '../../route-spec.js'
 import type { Router } from '../../router.js'
@@ -60,13 +61,7 @@ export function exportRoutes(router: Router, store: Store): void {
         throw new AppError('invalid_query', 'Date range cannot exceed 90 days')
       if ((filter.from as number) >= (filter.to as number)) throw new AppError('invalid_query', '"from" must be before "to"')
       const orgId = c.get('apiKey').org_id
-      const actions: ActionLog[] = []
-      let after: Cursor | undefined
-      do {
-        const page = await store.events.query(orgId, filter, { limit: Math.min(1_000, q.limit - actions.length), after })
-        actions.push(...page.items.map(actionLogFromEvent))
-        after = page.next
-      } while (after && actions.length < q.limit)
+      const actions = (await queryAll(store.events, orgId, filter, q.limit)).items.map(actionLogFromEvent)
       if (q.format === 'csv') {
         const body = csvRow(CSV_COLUMNS) + actions.map((a) => csvRow(CSV_COLUMNS.map((k) => a[k]))).join('')
         return c.body(body, 200, {

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { actionLogFromEvent } from '@agenttrail/protocol'
-import type { Event } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
-import type { Cursor, Store } from '../../../store/store.js'
+import { queryAll } from '../../../store/query-all.js'
+import type { Store } from '../../../store/store.js'
 import { parseQuery } from '../../route-spec.js'
 import type { Router } from '../../router.js'
 import { ActionLogSchema, AgentLedgerErrorSchema } from './action-schemas.js'
@@ -52,16 +52,10 @@ export function traceRoutes(router: Router, store: Store): void {
       const { environment } = parseQuery(z.object({ environment: z.string().min(1).max(200).optional() }), c)
       const traceId = c.req.param('traceId') ?? ''
       const orgId = c.get('apiKey').org_id
-      const events: Event[] = []
-      let after: Cursor | undefined
-      do {
-        const page = await store.events.query(orgId, { traceId, environment }, { limit: 1_000, after })
-        events.push(...page.items)
-        after = page.next
-      } while (after && events.length < MAX_TRACE_ACTIONS)
+      const { items: events, truncated } = await queryAll(store.events, orgId, { traceId, environment }, MAX_TRACE_ACTIONS)
       if (events.length === 0) throw new AppError('not_found', 'Trace not found')
-      const { actions, summary } = summarizeTrace(events.slice(0, MAX_TRACE_ACTIONS).map(actionLogFromEvent))
-      return c.json({ traceId, actions, truncated: after !== undefined, summary })
+      const { actions, summary } = summarizeTrace(events.map(actionLogFromEvent))
+      return c.json({ traceId, actions, truncated, summary })
     },
   )
 }
