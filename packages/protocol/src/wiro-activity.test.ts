@@ -115,7 +115,9 @@ describe('Wiro ActivityEvent mapping', () => {
       user: 'ada-uuid',
       output: JSON.stringify({ url: 'https://blog.example.com/weekly-roundup-12', status: 200, bytes: 18432 }),
     })
-    expect(JSON.parse(tool.metadata)).toEqual({ wiro: { ok: true, cost: { skill: 'int-wiro-aimodels', action: 'create' }, user: SHAPE_EXAMPLE.user } })
+    expect(JSON.parse(tool.metadata)).toEqual({
+      wiro: { ok: true, cost: { skill: 'int-wiro-aimodels', action: 'create' }, user: SHAPE_EXAMPLE.user },
+    })
     const failed = ingest(EXAMPLES[3])
     expect(failed).toMatchObject({ status: 'error', error: '"HTTP 502 from wordpress"', cost_micros: 5_000 })
     expect(ingest(EXAMPLES[6]).status).toBe('denied')
