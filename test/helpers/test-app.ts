@@ -1,6 +1,14 @@
-import { createApiKey, createLogger, createServices, loadConfig, openPostgresStore, openSqliteStore } from '@agenttrail/server'
+import {
+  createApiKey,
+  createLogger,
+  createServices,
+  loadConfig,
+  openPostgresStore,
+  openSqliteStore,
+  withPresetLimits,
+} from '@agenttrail/server'
 import { freshDatabase } from './postgres.js'
-import type { Scope, Store } from '@agenttrail/server'
+import type { Plan, Scope, Store } from '@agenttrail/server'
 
 export interface TestApp {
   store: Store
@@ -18,6 +26,11 @@ export interface TestApp {
     path: string,
     init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: T; headers: Headers }>
+  /**
+   * Changes an org's plan (default `org-a`) as the operator does (`agenttrail orgs plan`: preset
+   * limits filled in, applied on the store), through this app's settings cache so it applies at once.
+   */
+  setPlan(change: Partial<Plan>, orgId?: string): Promise<Plan>
   /** Sends a prepared Request (for streamed bodies). */
   raw(request: Request): Promise<Response>
   close(): Promise<void>
@@ -31,7 +44,7 @@ export type Dialect = (typeof DIALECTS)[number]
 export async function createTestApp(overrides: Record<string, string> = {}, dialect: Dialect = 'sqlite'): Promise<TestApp> {
   const store = dialect === 'postgres' ? await openPostgresStore({ url: await freshDatabase() }) : openSqliteStore({ path: ':memory:' })
   const config = loadConfig({ AGENTTRAIL_LOG_LEVEL: 'silent', AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0', ...overrides })
-  const { app, committer } = createServices(config, store, createLogger('silent'))
+  const { app, committer, settings } = createServices(config, store, createLogger('silent'))
   const key = async (orgId: string, scopes: Scope[], prefix?: string) =>
     (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix })).key
   const adminKey = await key('org-a', ['admin'])
@@ -52,6 +65,7 @@ export async function createTestApp(overrides: Record<string, string> = {}, dial
       const text = await res.text()
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers }
     },
+    setPlan: async (change, orgId = 'org-a') => (await settings.update(orgId, { plan: withPresetLimits(change) })).plan,
     raw: (r) => Promise.resolve(app.hono.request(r)),
     async close() {
       await committer.drain()

@@ -127,7 +127,7 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
   })
 
   it('answers the monthly plan limit with 429 and the usage, as AgentLedger does', async () => {
-    await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { plan: { logs_per_month: 2 } } })
+    await t.setPlan({ logs_per_month: 2 })
     expect((await logAction({ agent: 'a', service: 's', action: 'x' })).status).toBe(200)
     expect((await logAction({ agent: 'a', service: 's', action: 'x' })).status).toBe(200)
     const over = await logAction({ agent: 'a', service: 's', action: 'x' })

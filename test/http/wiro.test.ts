@@ -221,8 +221,7 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
   })
 
   it('refuses ActivityEvents over the org’s plan in the Wiro shape, yet still records a deletion', async () => {
-    const patched = await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { plan: { logs_per_month: 2 } } })
-    expect(patched.status).toBe(200)
+    await t.setPlan({ logs_per_month: 2 })
     const now = { ...SHAPE_EXAMPLE, ts: new Date().toISOString() }
     const refused = await t.wiro('LogsIngest', { useragentguid: guid, events: [now, now, now] })
     expect(refused.status).toBe(200)

@@ -2,6 +2,7 @@
 import { ConfigError, DataDirLockedError, VERSION } from '@agenttrail/server'
 import { backupCommand } from './backup-command.js'
 import { keysCommand } from './keys-command.js'
+import { orgsCommand } from './orgs-command.js'
 import { serveCommand } from './serve-command.js'
 
 const USAGE = `agenttrail ${VERSION}: the audit trail and control plane for AI agents
@@ -12,10 +13,14 @@ Usage:
   agenttrail keys list [--org ORG]
   agenttrail keys revoke ID
   agenttrail keys rotate ID
+  agenttrail orgs plan ORG [--name free|pro|business|enterprise|OWN] [--logs-per-month N|none] [--retention-days N|none] [--rpm N|none]
+  agenttrail orgs show ORG
   agenttrail backup FILE [--data-dir ./data]
 
 Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
-AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys commands work on the store directly (--data-dir, or DATABASE_URL).
+AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys and orgs commands work on the store directly (--data-dir, or DATABASE_URL;
+orgs also takes --database-url). A plan is set by the operator here, never with an org's API key; running servers
+apply it within 5 s. Naming free, pro, business or enterprise takes that plan's limits, except the limits given.
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'serve') return serveCommand(rest)
   if (command === 'keys') return keysCommand(rest)
+  if (command === 'orgs') return orgsCommand(rest)
   if (command === 'backup') return backupCommand(rest)
   process.stderr.write(`agenttrail: unknown command "${command}"\n\n${USAGE}`)
   return 2

@@ -4,7 +4,7 @@ import type { AppendReceipt, FieldIssue, NewEvent } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
 import type { SettingsCache } from '../orgs/settings-cache.js'
 import type { OrgSettings } from '../store/org-settings.js'
-import type { IdempotencyStore } from '../store/store.js'
+import type { IdempotencyClaim, IdempotencyStore } from '../store/store.js'
 import type { GroupCommitter } from './group-committer.js'
 import { createRedactor } from './redact.js'
 import type { Redactor } from './redact.js'
@@ -26,7 +26,8 @@ export interface IngestReceipt extends AppendReceipt {
 
 /**
  * A rule applied to valid events before the idempotency claim and the append: plan limits, agent
- * registration. Throws an AppError to refuse the whole request.
+ * registration. Throws an AppError to refuse the whole request. Not run for a replay of an
+ * `Idempotency-Key` (the first request passed them).
  */
 export type IngestGate = (events: readonly NewEvent[], ctx: IngestContext, settings: OrgSettings) => Promise<void>
 
@@ -47,8 +48,9 @@ export interface IngestDeps {
 }
 
 /**
- * The one ingest pipeline every surface feeds: redact secrets, validate and normalize, apply the
- * org's gates, apply the idempotency claim, then append through the group committer. Rules that
+ * The one ingest pipeline every surface feeds: redact secrets, validate and normalize, answer a
+ * replay of an `Idempotency-Key` with the first request's ids, otherwise apply the org's gates and
+ * claim the key, then append through the group committer. Rules that
  * apply to every surface go here, never in the routes.
  */
 export function createIngestService(deps: IngestDeps) {
@@ -79,29 +81,43 @@ export function createIngestService(deps: IngestDeps) {
     })
     // An invalid single event never claims the key, so the corrected retry can use it.
     if (single && errors.length > 0) return { accepted: [], errors, replayed: false }
-    if (events.length > 0)
-      for (const gate of gates)
-        await gate(
-          events.map((e) => e.event),
-          ctx,
-          orgSettings,
-        )
-    let replayed = false
-    if (ctx.idempotencyKey !== undefined) {
-      const proposed = raws.map(() => '')
-      for (const { index, event } of events) proposed[index] = event.id
-      const hash = createHash('sha256')
-        .update(ctx.rawBody ?? JSON.stringify(raws))
-        .digest('hex')
-      const claim = await idempotency.claim(ctx.orgId, ctx.idempotencyKey, hash, proposed, now, idempotencyTtlMs)
+    const key = ctx.idempotencyKey
+    const hash =
+      key === undefined
+        ? ''
+        : createHash('sha256')
+            .update(ctx.rawBody ?? JSON.stringify(raws))
+            .digest('hex')
+    const useIds = (claim: IdempotencyClaim): boolean => {
       if (claim.state === 'mismatch')
         throw new AppError(
           'idempotency_key_reused',
           'this Idempotency-Key was already used with a different request body; use a new key for a new request',
         )
-      replayed = claim.state === 'replay'
       // The first request's ids: appending them again finds the stored events and changes nothing.
       for (const item of events) item.event.id = claim.ids[item.index] ?? item.event.id
+      return claim.state === 'replay'
+    }
+    // A replay was admitted the first time: it answers the first answer without meeting the gates
+    // again (a plan limit reached since then, or a requests-per-minute token); if that first
+    // append failed, the replay appends what was admitted then. Only a request the gates let
+    // through claims the key, so one they refuse can be retried under the same key.
+    const earlier = key === undefined ? undefined : await idempotency.lookup(ctx.orgId, key, hash, now, idempotencyTtlMs)
+    let replayed = earlier !== undefined && useIds(earlier)
+    if (!replayed) {
+      if (events.length > 0)
+        for (const gate of gates)
+          await gate(
+            events.map((e) => e.event),
+            ctx,
+            orgSettings,
+          )
+      if (key !== undefined) {
+        const proposed = raws.map(() => '')
+        for (const { index, event } of events) proposed[index] = event.id
+        // Still `replay` when a twin of this request claimed the key since the lookup.
+        replayed = useIds(await idempotency.claim(ctx.orgId, key, hash, proposed, now, idempotencyTtlMs))
+      }
     }
     const outcomes = await committer.append(events.map(({ event }) => ({ orgId: ctx.orgId, event })))
     return {

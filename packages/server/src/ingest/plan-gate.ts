@@ -1,23 +1,23 @@
 import { AppError } from '../app-error.js'
 import type { RateLimiter } from '../auth/rate-limiter.js'
 import type { Store } from '../store/store.js'
+import { usageMonth } from '../store/usage-month.js'
 import type { IngestGate } from './ingest-service.js'
-
-/** Start of the UTC calendar month that contains `ms`, and of the next one. */
-export function utcMonth(ms: number): { from: number; to: number } {
-  const d = new Date(ms)
-  return { from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) }
-}
 
 /**
  * The org's plan on every ingest path: at most `requests_per_minute` ingest requests (a token bucket
  * of that many, refilled evenly over the minute, keyed `plan:<org>` in the store's limiter, so
  * every server process on a PostgreSQL database shares it), and at most `logs_per_month` events
- * in the current UTC calendar month (counted exactly from the store's stats). The count is read
- * before the append: requests of one org in flight at the same moment may each pass with the last
- * free places, so a burst can overshoot the monthly limit by the events it carries.
+ * received in the current UTC calendar month.
+ *
+ * The month's usage is one row of the per-org counter that the append transaction increments
+ * (`OrgStore.usage`, usage-month.ts): counted by receive time, so a backdated `ts` counts now;
+ * duplicates are not counted; deleting events does not give quota back. The count is read before
+ * the append: requests of one org in flight at the same moment may each pass with the last free
+ * places, so a burst can overshoot the limit by the events those concurrent requests carry.
+ * Replays of an `Idempotency-Key` never reach this gate (ingest-service.ts).
  */
-export function createPlanGate(store: Pick<Store, 'events' | 'rateLimiter'>, options: { now?: () => number } = {}): IngestGate {
+export function createPlanGate(store: Pick<Store, 'orgs' | 'rateLimiter'>, options: { now?: () => number } = {}): IngestGate {
   const now = options.now ?? Date.now
   const limiters = new Map<number, RateLimiter>()
   const limiterFor = (rpm: number): RateLimiter => {
@@ -40,7 +40,7 @@ export function createPlanGate(store: Pick<Store, 'events' | 'rateLimiter'>, opt
     }
     if (plan.logs_per_month !== null) {
       const limit = plan.logs_per_month
-      const used = (await store.events.stats(ctx.orgId, { ...utcMonth(now()), bucket: 'day' })).totals.events
+      const used = await store.orgs.usage(ctx.orgId, usageMonth(now()))
       if (used + events.length > limit) {
         const message =
           used >= limit

@@ -12,10 +12,12 @@ export const PLAN_PRESETS: Readonly<Record<string, Omit<Plan, 'name'>>> = {
 }
 
 /**
- * The plan after a partial update. Naming a preset (`{"name": "free"}`) takes all of its limits,
- * except those the same update sets explicitly; any other change keeps the limits not named.
+ * A plan change with a preset's limits filled in. Naming a preset (`{name: 'free'}`) takes all of
+ * its limits, except those the same change sets explicitly; any other change (an own name, or
+ * limits alone) keeps the limits it does not name when the store applies it.
  */
-export function patchPlan(current: Plan, patch: Partial<Plan>): Plan {
-  const preset = patch.name !== undefined && Object.hasOwn(PLAN_PRESETS, patch.name) ? PLAN_PRESETS[patch.name] : undefined
-  return { ...current, ...preset, ...patch }
+export function withPresetLimits(change: Partial<Plan>): Partial<Plan> {
+  const preset = change.name !== undefined && Object.hasOwn(PLAN_PRESETS, change.name) ? PLAN_PRESETS[change.name] : undefined
+  const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))
+  return { ...preset, ...given }
 }

@@ -1,16 +1,19 @@
-import type { OrgSettings } from '../store/org-settings.js'
+import type { OrgSettings, OrgSettingsPatch } from '../store/org-settings.js'
 import type { OrgStore } from '../store/store.js'
 
 export interface SettingsCache {
   get(orgId: string): Promise<OrgSettings>
-  /** Stores new settings and forgets this process's cached copy. */
-  set(orgId: string, settings: OrgSettings): Promise<void>
+  /**
+   * Applies a partial change to the stored settings (atomically, see `OrgStore.updateSettings`),
+   * forgets this process's cached copy and returns the settings after the change.
+   */
+  update(orgId: string, patch: OrgSettingsPatch): Promise<OrgSettings>
 }
 
 /**
  * Org settings read on every ingest, cached per process for `ttlMs` (default 5000 ms). A change made
- * through this process applies at once; other processes sharing a PostgreSQL database see it
- * within `ttlMs`.
+ * through this process applies at once; other processes sharing a PostgreSQL database, and the
+ * server after `agenttrail orgs plan` changed the store directly, see it within `ttlMs`.
  */
 export function createSettingsCache(orgs: OrgStore, options: { ttlMs?: number; now?: () => number } = {}): SettingsCache {
   const { ttlMs = 5_000, now = Date.now } = options
@@ -24,9 +27,10 @@ export function createSettingsCache(orgs: OrgStore, options: { ttlMs?: number; n
       value.catch(() => cached.delete(orgId))
       return value
     },
-    async set(orgId, settings) {
-      await orgs.setSettings(orgId, settings)
+    async update(orgId, patch) {
+      const next = await orgs.updateSettings(orgId, patch)
       cached.delete(orgId)
+      return next
     },
   }
 }

@@ -60,3 +60,29 @@ export function parseOrgSettings(text: string | null | undefined): OrgSettings {
   const result = OrgSettingsSchema.safeParse(value)
   return result.success ? result.data : OrgSettingsSchema.parse({})
 }
+
+export type RedactionSettings = z.infer<typeof RedactionSettingsSchema>
+
+/** A partial change: each section given replaces only the keys it names. */
+export interface OrgSettingsPatch {
+  plan?: Partial<Plan>
+  require_registered_agents?: boolean
+  redaction?: Partial<RedactionSettings>
+}
+
+/**
+ * The settings after a patch, validated. Pure, so each store runs it inside the transaction that
+ * read `current`. A key present with the value undefined is treated as absent. Throws on a value
+ * the schema refuses: callers validate first (the routes and the CLI do).
+ */
+export function applySettingsPatch(current: OrgSettings, patch: OrgSettingsPatch): OrgSettings {
+  return OrgSettingsSchema.parse({
+    plan: { ...current.plan, ...defined(patch.plan) },
+    require_registered_agents: patch.require_registered_agents ?? current.require_registered_agents,
+    redaction: { ...current.redaction, ...defined(patch.redaction) },
+  })
+}
+
+function defined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,7 +1,7 @@
 import type { AppendReceipt, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
 import type { RateLimiter } from '../auth/rate-limiter.js'
 import type { ConversationStore } from './conversation-store.js'
-import type { OrgSettings } from './org-settings.js'
+import type { OrgSettings, OrgSettingsPatch } from './org-settings.js'
 
 /**
  * The storage seam. One implementation per dialect (`sqlite/`, later `postgres/`), each run by the
@@ -212,6 +212,18 @@ export interface IdempotencyStore {
    * `mismatch`. Atomic: two concurrent claims agree on one set of ids.
    */
   claim(orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): Promise<IdempotencyClaim>
+  /**
+   * The live claim of `key` without making one: `replay` with its ids when `requestHash` matches,
+   * `mismatch` when it does not, undefined when there is none (or it is older than `ttlMs`). Lets
+   * a replay answer before any gate runs, while a request a gate refuses never claims the key.
+   */
+  lookup(
+    orgId: string,
+    key: string,
+    requestHash: string,
+    now: number,
+    ttlMs: number,
+  ): Promise<Exclude<IdempotencyClaim, { state: 'new' }> | undefined>
   /** Removes claims older than `before` (Unix ms); returns how many. */
   purge(before: number): Promise<number>
 }
@@ -219,8 +231,20 @@ export interface IdempotencyStore {
 export interface OrgStore {
   /** The org's settings with defaults filled in; the defaults for an org never seen. */
   settings(orgId: string): Promise<OrgSettings>
-  /** Replaces the org's settings document (creating the org if needed). */
-  setSettings(orgId: string, settings: OrgSettings): Promise<void>
+  /**
+   * Applies a partial change to the settings as stored now (read and written in one transaction,
+   * so concurrent changes of different keys all survive), creating the org if needed. Returns the
+   * settings after the change. The caller validates the patch (see `applySettingsPatch`).
+   */
+  updateSettings(orgId: string, patch: OrgSettingsPatch): Promise<OrgSettings>
+  /** True when the org exists (it has or had keys, events or settings). */
+  exists(orgId: string): Promise<boolean>
+  /**
+   * Events the org appended in the UTC calendar month `month` (`YYYY-MM`, see usage-month.ts),
+   * counted by receive time when they were appended: duplicates by id are not counted, and deleted
+   * events stay counted. 0 for a month without events.
+   */
+  usage(orgId: string, month: string): Promise<number>
   /** Every org whose plan sets `retention_days`, with it. */
   retentionPolicies(): Promise<Array<{ orgId: string; retentionDays: number }>>
   /**

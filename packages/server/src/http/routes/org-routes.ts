@@ -1,20 +1,27 @@
 import { z } from 'zod'
-import { patchPlan } from '../../orgs/plan-presets.js'
+import { AppError } from '../../app-error.js'
 import type { SettingsCache } from '../../orgs/settings-cache.js'
-import { OrgSettingsSchema, PlanSchema, RedactionSettingsSchema } from '../../store/org-settings.js'
+import { OrgSettingsSchema, RedactionSettingsSchema } from '../../store/org-settings.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { readJson } from '../body.js'
 
-/** A partial update: each given section replaces only the keys it names. */
+/** A partial update: each given section replaces only the keys it names. The plan is not here (see below). */
 const SettingsPatchSchema = z
   .strictObject({
-    plan: PlanSchema.partial().strict().optional(),
     require_registered_agents: z.boolean().optional(),
     redaction: RedactionSettingsSchema.partial().strict().optional(),
   })
   .meta({ id: 'OrgSettingsPatch' })
+
+/**
+ * Why a tenant's key cannot change its plan: the plan is what the operator of this server grants
+ * the org (its limits are what the tenant pays for), so only the operator sets it, on the store.
+ */
+const planRefusal = (orgId: string) =>
+  `The plan is set by the operator of this AgentTrail server, not with an API key: agenttrail orgs plan ${orgId} --name <plan> ` +
+  '(see docs/operations.md, "Plans"). Nothing was changed.'
 
 export function orgRoutes(router: Router, settings: SettingsCache): void {
   router.add(
@@ -37,30 +44,25 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
       scope: 'admin',
       summary: 'Change org settings',
       description:
-        "Keys not named keep their value. `plan.name` free, pro, business or enterprise also sets that plan's limits, except those given in the same request. Applies at once in this process, within 5 s in other processes.",
+        'Keys not named keep their value; concurrent changes of different keys all apply. The plan is read-only here: a body with ' +
+        '`plan` is refused with 403 (the operator sets it with `agenttrail orgs plan`). Applies at once in this process, within 5 s in others.',
       body: SettingsPatchSchema,
       responses: {
         200: { description: 'The settings after the change', schema: OrgSettingsSchema },
         400: { description: 'An unknown key or a bad value, by field', schema: ErrorBodySchema },
+        403: { description: 'The body names `plan`, or the key lacks the admin scope', schema: ErrorBodySchema },
       },
     },
     async (c) => {
       const orgId = c.get('apiKey').org_id
       const { value } = await readJson(c, 64 * 1024)
+      if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'plan')) throw new AppError('forbidden', planRefusal(orgId))
       const patch = parseBody(SettingsPatchSchema, value)
       // zod fills in the defaults of keys not sent; a patch changes only the keys it names.
-      const sent = <T extends object>(parsed: T | undefined, section: 'plan' | 'redaction'): Partial<T> => {
-        const names = Object.keys((value as Record<string, object | undefined>)[section] ?? {})
-        return Object.fromEntries(Object.entries(parsed ?? {}).filter(([k]) => names.includes(k))) as Partial<T>
-      }
-      const current = await settings.get(orgId)
-      const next = OrgSettingsSchema.parse({
-        plan: patchPlan(current.plan, sent(patch.plan, 'plan')),
-        require_registered_agents: patch.require_registered_agents ?? current.require_registered_agents,
-        redaction: { ...current.redaction, ...sent(patch.redaction, 'redaction') },
-      })
-      await settings.set(orgId, next)
-      return c.json(next)
+      const sent = Object.keys((value as { redaction?: object }).redaction ?? {})
+      const redaction = Object.fromEntries(Object.entries(patch.redaction ?? {}).filter(([k]) => sent.includes(k)))
+      // Merged with the stored settings inside the store's transaction, not with this process's cache.
+      return c.json(await settings.update(orgId, { require_registered_agents: patch.require_registered_agents, redaction }))
     },
   )
 }

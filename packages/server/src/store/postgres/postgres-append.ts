@@ -5,6 +5,7 @@ import { searchableText, foldAccents } from '../search-text.js'
 import type { AppendItem, AppendOutcome } from '../store.js'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
+import { usageMonth } from '../usage-month.js'
 
 const TYPES: Record<string, string> = {
   seq: 'bigint',
@@ -66,22 +67,29 @@ const AGENTS_UPSERT = `INSERT INTO agents (org_id, environment, name, first_seen
     errors = agents.errors + EXCLUDED.errors, tokens_total = agents.tokens_total + EXCLUDED.tokens_total,
     cost_micros = agents.cost_micros + EXCLUDED.cost_micros`
 
+/** The org's usage in the receive month ($4, `YYYY-MM`) grows by the new events, seq $2 to $3 (see usage-month.ts). */
+const USAGE_ADD = `INSERT INTO org_usage (org_id, month, events) VALUES ($1, $4, $3 - $2)
+  ON CONFLICT (org_id, month) DO UPDATE SET events = org_usage.events + EXCLUDED.events`
+
 /**
  * All of them as one statement (one round trip): data-modifying CTEs all run, on one snapshot.
  * Each upserts rows the others never touch (the dimension set is part of every key).
  */
-const DERIVE = `WITH ${[...ROLLUPS, AGENTS_UPSERT].map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).join(',\n')}
-  SELECT ${[...ROLLUPS, AGENTS_UPSERT].map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS rows`
+const DERIVED = [...ROLLUPS, AGENTS_UPSERT, USAGE_ADD]
+const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).join(',\n')}
+  SELECT ${DERIVED.map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS rows`
 
 /**
  * The append transaction on PostgreSQL. Each org's counter row is locked (`FOR UPDATE`, orgs in
  * sorted order) before its events are numbered, so appends of one org serialize across every
  * server process until commit: seq is gap-free and in commit order. Rows go in with one
- * multi-row statement; rollups, agents and tags are derived from them in the same transaction.
+ * multi-row statement; rollups, agents, tags and the org's monthly usage are derived from them in
+ * the same transaction (usage counts new events only: a duplicate id is skipped before this).
  */
 export async function appendPostgres(client: pg.PoolClient, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
   const receivedAt = Date.now()
   const receivedIso = new Date(receivedAt).toISOString()
+  const month = usageMonth(receivedAt)
   const byOrg = new Map<string, Array<{ index: number; event: NewEvent }>>()
   items.forEach(({ orgId, event }, index) => {
     let list = byOrg.get(orgId)
@@ -144,7 +152,7 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
             'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
             [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
           )
-      await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq] })
+      await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq, month] })
     }
     await client.query('COMMIT')
   } catch (error) {

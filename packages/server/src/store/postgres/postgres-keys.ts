@@ -74,6 +74,17 @@ export function createPostgresIdempotency(pool: pg.Pool): IdempotencyStore {
       if (!row || row.request_hash !== requestHash) return { state: 'mismatch' }
       return { state: 'replay', ids: JSON.parse(row.ids) as string[] }
     },
+    async lookup(orgId, key, requestHash, now, ttlMs) {
+      const { rows } = await pool.query<{ request_hash: string; ids: string }>(
+        // Live under the same rule as `claim`: a claim at or before now - ttl may be taken over.
+        'SELECT request_hash, ids FROM idempotency_keys WHERE org_id = $1 AND key = $2 AND created_at > $3',
+        [orgId, key, now - ttlMs],
+      )
+      const row = rows[0]
+      if (!row) return undefined
+      if (row.request_hash !== requestHash) return { state: 'mismatch' }
+      return { state: 'replay', ids: JSON.parse(row.ids) as string[] }
+    },
     async purge(before) {
       return (await pool.query('DELETE FROM idempotency_keys WHERE created_at < $1', [before])).rowCount ?? 0
     },

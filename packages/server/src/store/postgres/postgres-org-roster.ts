@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { parseOrgSettings } from '../org-settings.js'
 
-/** Org-level reads and agent registration on PostgreSQL (see OrgStore in store.ts). */
+/** Org-level reads (retention, existence, monthly usage) and agent registration on PostgreSQL (see OrgStore in store.ts). */
 export function createPostgresOrgRoster(pool: pg.Pool) {
   return {
     async retentionPolicies(): Promise<Array<{ orgId: string; retentionDays: number }>> {
@@ -12,6 +12,18 @@ export function createPostgresOrgRoster(pool: pg.Pool) {
         const days = parseOrgSettings(row.settings).plan.retention_days
         return days === null ? [] : [{ orgId: row.id, retentionDays: days }]
       })
+    },
+    async exists(orgId: string): Promise<boolean> {
+      return ((await pool.query('SELECT 1 FROM orgs WHERE id = $1', [orgId])).rowCount ?? 0) > 0
+    },
+    /** One primary-key lookup: the plan gate runs it on every ingest request of an org with a limit. */
+    async usage(orgId: string, month: string): Promise<number> {
+      const { rows } = await pool.query<{ events: string }>({
+        name: 'org-usage',
+        text: 'SELECT events FROM org_usage WHERE org_id = $1 AND month = $2',
+        values: [orgId, month],
+      })
+      return Number(rows[0]?.events ?? 0)
     },
     async registerAgent(orgId: string, environment: string, name: string): Promise<boolean> {
       const now = Date.now()

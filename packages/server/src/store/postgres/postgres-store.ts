@@ -3,13 +3,13 @@ import { microsToUsd } from '@agenttrail/protocol'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { guard, guardAll } from '../guard.js'
-import { parseOrgSettings } from '../org-settings.js'
 import type { AgentSummary, Store } from '../store.js'
 import { appendPostgres } from './postgres-append.js'
 import { deletePostgres } from './postgres-delete.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { createPostgresOrgRoster } from './postgres-org-roster.js'
+import { createPostgresOrgSettings } from './postgres-org-settings.js'
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
 import { SELECT_EVENT, countPostgres, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
@@ -98,20 +98,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
     conversations: guardAll('conversations', createPostgresConversations(pool)),
-    orgs: guardAll('orgs', {
-      async settings(orgId: string) {
-        const { rows } = await pool.query<{ settings: string }>('SELECT settings FROM orgs WHERE id = $1', [orgId])
-        return parseOrgSettings(rows[0]?.settings)
-      },
-      async setSettings(orgId: string, settings) {
-        await pool.query(
-          `INSERT INTO orgs (id, name, created_at, settings) VALUES ($1, $1, $2, $3)
-           ON CONFLICT (id) DO UPDATE SET settings = excluded.settings`,
-          [orgId, Date.now(), JSON.stringify(settings)],
-        )
-      },
-      ...createPostgresOrgRoster(pool),
-    }),
+    orgs: guardAll('orgs', { ...createPostgresOrgSettings(pool), ...createPostgresOrgRoster(pool) }),
     rateLimiter: (options) => createPostgresRateLimiter(limiterPool, options),
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')

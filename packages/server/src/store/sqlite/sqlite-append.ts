@@ -3,10 +3,12 @@ import { agentDeltas } from '../agent-deltas.js'
 import type { AppendItem } from '../store.js'
 import type { AppendOutcome } from '../store.js'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
+import { usageMonth } from '../usage-month.js'
 
 /**
- * The append transaction: ids checked, seqs allocated, rows, tags, prompts and agent rows written.
- * Rollups and the full-text index are derived behind it (sqlite-rollups.ts, sqlite-fts.ts).
+ * The append transaction: ids checked, seqs allocated, rows, tags, prompts, agent rows and the
+ * org's monthly usage written (new events only: a duplicate id is not counted). Rollups and the
+ * full-text index are derived behind it (sqlite-rollups.ts, sqlite-fts.ts).
  */
 export function createSqliteAppender(db: Database.Database): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
@@ -29,6 +31,8 @@ export function createSqliteAppender(db: Database.Database): (items: readonly Ap
       last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events,
       errors = errors + excluded.errors, tokens_total = tokens_total + excluded.tokens_total,
       cost_micros = cost_micros + excluded.cost_micros`)
+  const addUsage = db.prepare(`INSERT INTO org_usage (org_id, month, events) VALUES (?, ?, ?)
+    ON CONFLICT (org_id, month) DO UPDATE SET events = events + excluded.events`)
 
   return db.transaction((items: readonly AppendItem[]): AppendOutcome[] => {
     const receivedAt = Date.now()
@@ -59,6 +63,10 @@ export function createSqliteAppender(db: Database.Database): (items: readonly Ap
     }
     for (const [orgId, seq] of nextSeq) writeSeq.run(seq, orgId)
     for (const delta of agentDeltas(inserted)) upsertAgent.run(delta)
+    const month = usageMonth(receivedAt)
+    const added = new Map<string, number>()
+    for (const { orgId } of inserted) added.set(orgId, (added.get(orgId) ?? 0) + 1)
+    for (const [orgId, count] of added) addUsage.run(orgId, month, count)
     return outcomes
   })
 }

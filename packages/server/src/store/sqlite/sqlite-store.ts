@@ -82,11 +82,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       delete: guard('events.delete', (orgId: string, range: DeleteRange) => writer.deleteEvents(orgId, range)),
     },
     keys: guardAll('keys', createSqliteKeys(db, writer)),
-    idempotency: guardAll('idempotency', createSqliteIdempotency(writer)),
+    idempotency: guardAll('idempotency', createSqliteIdempotency(db, writer)),
     conversations: guardAll('conversations', createSqliteConversations(db)),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),
-      setSettings: (orgId: string, settings) => writer.setOrgSettings(orgId, JSON.stringify(settings)),
+      updateSettings: (orgId: string, patch) => writer.updateOrgSettings(orgId, patch),
       ...createSqliteOrgReads(db),
       registerAgent: (orgId: string, environment: string, name: string) => writer.registerAgent(orgId, environment, name),
     }),

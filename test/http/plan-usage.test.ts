@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { usageMonth } from '@agenttrail/server'
+import { DIALECTS, createTestApp } from '../helpers/test-app.js'
+import type { TestApp } from '../helpers/test-app.js'
+
+const DAY = 86_400_000
+
+/**
+ * The monthly log limit counts what the server received this month (the per-org usage counter),
+ * and an `Idempotency-Key` replay answers the first answer whatever the plan says now.
+ */
+describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
+  let t: TestApp
+  let ingest: string
+  beforeEach(async () => {
+    t = await createTestApp({}, dialect)
+    ingest = await t.key('org-a', ['ingest'])
+  })
+  afterEach(() => t.close())
+
+  const native = (body: unknown = { agent: 'bot' }, headers: Record<string, string> = {}) =>
+    t.json('POST', '/api/v1/events', { key: ingest, body, headers })
+  const sdkLog = (context: unknown = {}, headers: Record<string, string> = {}) =>
+    t.json('POST', '/sdk/log', {
+      headers: { 'x-api-key': ingest, ...headers },
+      body: { agent_id: 'bot', action: 'refund', status: 'success', context },
+    })
+  const usage = () => t.store.orgs.usage('org-a', usageMonth(Date.now()))
+
+  it('counts backdated events in the month they arrive, on the native and AgentLedger paths', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 3 })
+    expect((await native({ agent: 'bot', ts: Date.now() - 400 * DAY })).status).toBe(201)
+    expect((await native({ agent: 'bot', ts: '2001-01-01T00:00:00Z' })).status).toBe(201)
+    // AgentLedger's ts is now - duration_ms: a long duration must not move the action to another month.
+    const al = await t.key('org-a', ['ingest'], 'al_')
+    const action = { agent: 'bot', service: 's', action: 'x', duration_ms: 40 * DAY }
+    expect((await t.json('POST', '/api/v1/actions', { key: al, body: action })).status).toBe(200)
+    expect(await usage()).toBe(3)
+    const refused = await native({ agent: 'bot', ts: Date.now() - 40 * DAY })
+    expect(refused.status).toBe(403)
+    expect(refused.body.error).toBe('Monthly log limit reached (3/3). Upgrade your plan for more logs.')
+    expect((await t.json('POST', '/api/v1/actions', { key: al, body: action })).status).toBe(429)
+  })
+
+  it('does not count an event id sent again, and gives nothing back when events are deleted', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 2 })
+    const first = await native({ agent: 'bot', title: 'once' })
+    expect((await native({ id: first.body.id, agent: 'bot', title: 'once' })).status).toBe(200)
+    expect(await usage()).toBe(1)
+    expect((await native()).status).toBe(201)
+    expect(await t.store.events.delete('org-a', { from: 0, to: Date.now() + DAY })).toBe(2)
+    // Usage is what was consumed this month: deleting it does not make room.
+    expect((await native()).status).toBe(403)
+    expect(await usage()).toBe(2)
+  })
+
+  it('replays an accepted request with the same key after the monthly limit is reached, without a second log', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 2 })
+    const headers = { 'idempotency-key': 'refund-1' }
+    const first = await sdkLog({ n: 1 }, headers)
+    const firstNative = await native({ agent: 'bot', n: 2 }, { 'idempotency-key': 'native-1' })
+    expect([first.status, firstNative.status]).toEqual([200, 201])
+    expect((await sdkLog({ n: 3 })).status).toBe(403)
+
+    const again = await sdkLog({ n: 1 }, headers)
+    expect(again.status).toBe(200)
+    expect(again.body).toEqual(first.body)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    const againNative = await native({ agent: 'bot', n: 2 }, { 'idempotency-key': 'native-1' })
+    expect(againNative.status).toBe(201)
+    expect(againNative.body.id).toBe(firstNative.body.id)
+    expect(againNative.headers.get('idempotent-replayed')).toBe('true')
+    expect(await usage()).toBe(2)
+    // A different body under a used key is still refused as such, before any gate.
+    expect((await sdkLog({ n: 4 }, headers)).status).toBe(422)
+  })
+
+  it('lets a request refused by a gate succeed under the same key once the cause is gone', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 1 })
+    expect((await native()).status).toBe(201)
+    const headers = { 'idempotency-key': 'after-upgrade' }
+    const refused = await sdkLog({ n: 1 }, headers)
+    expect(refused.status).toBe(403)
+    expect(refused.body.detail.error).toBe('plan_limit_exceeded')
+    await t.setPlan({ logs_per_month: 10 })
+    const accepted = await sdkLog({ n: 1 }, headers)
+    expect(accepted.status).toBe(200)
+    expect(accepted.headers.get('idempotent-replayed')).toBeNull()
+    expect((await t.json('GET', `/api/v1/events/${accepted.body.id}`, { key: t.adminKey })).status).toBe(200)
+    expect((await sdkLog({ n: 1 }, headers)).body).toEqual(accepted.body)
+
+    // The registration gate too: refused while the agent is unknown, accepted once it is registered.
+    await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { require_registered_agents: true } })
+    const unknown = await native({ agent: 'newcomer' }, { 'idempotency-key': 'first-call' })
+    expect(unknown.status).toBe(404)
+    expect((await t.json('POST', '/api/v1/agents', { key: t.adminKey, body: { name: 'newcomer' } })).status).toBe(201)
+    const registered = await native({ agent: 'newcomer' }, { 'idempotency-key': 'first-call' })
+    expect(registered.status).toBe(201)
+    expect(registered.headers.get('idempotent-replayed')).toBeNull()
+  })
+
+  it('does not spend a requests-per-minute token on a replay', async () => {
+    await t.setPlan({ name: 'tiny', requests_per_minute: 2 })
+    const headers = { 'idempotency-key': 'once' }
+    const first = await sdkLog({ n: 1 }, headers)
+    expect(first.status).toBe(200)
+    for (let i = 0; i < 3; i++) expect(await sdkLog({ n: 1 }, headers)).toMatchObject({ status: 200, body: first.body })
+    expect((await sdkLog({ n: 2 })).status).toBe(200)
+    expect((await sdkLog({ n: 3 })).status).toBe(429)
+    expect((await sdkLog({ n: 1 }, headers)).status).toBe(200)
+  })
+})
