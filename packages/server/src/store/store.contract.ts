@@ -7,6 +7,7 @@ import type { AppendItem, StatsQuery, Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
 import { describeConversationsContract } from './conversations.contract.js'
 import { describeQueryPagingContract } from './query-paging.contract.js'
+import { describeMaintenanceContract } from './maintenance.contract.js'
 import { describeOrgUsageContract } from './org-usage.contract.js'
 
 /**
@@ -538,5 +539,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   })
   describeConversationsContract(name, open)
   describeQueryPagingContract(name, open)
+  describeMaintenanceContract(name, open)
   describeOrgUsageContract(name, open)
 }

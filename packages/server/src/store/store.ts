@@ -18,6 +18,14 @@ export interface Store {
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
   /**
+   * True when this process leads the background job named `job` (`archive`, `retention`) and runs
+   * its pass; false when another process does. PostgreSQL: a session advisory lock taken on a
+   * connection of its own and held until the process ends or loses that connection, so of several
+   * servers on one database one runs each job; asked again, the leader checks it still holds it.
+   * SQLite: always true, as one process owns a data folder.
+   */
+  tryLead(job: string): Promise<boolean>
+  /**
    * A per-key token bucket of `burst` requests refilled at `perSecond`, whose state every server
    * process using this store shares.
    */
@@ -55,9 +63,12 @@ export interface EventStore {
   /**
    * Deletes the org's events with `from <= ts < to` (optionally only one agent and/or environment)
    * in one transaction, with everything derived from them (rollups, search index, tags, agent
-   * counters); returns how many. Other events keep their seq. For retention and erasure.
+   * counters) and the org's system prompts that no remaining event references; returns how many.
+   * Other events keep their seq. For retention and erasure.
    */
   delete(orgId: string, range: DeleteRange): Promise<number>
+  /** The `ts` of the org's oldest event (Unix ms); undefined when it has none. */
+  oldest(orgId: string): Promise<number | undefined>
 }
 
 export interface DeleteRange {

@@ -26,10 +26,13 @@ const INSERT_EVENTS = `INSERT INTO events (${COLUMN_LIST})
   SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, to_tsvector('simple', search) FROM unnest(${UNNEST})
   AS t(${[...EVENT_COLUMNS.map((c) => `"${c}"`), 'search'].join(', ')})`
 
-const MEASURES = `count(*), count(*) FILTER (WHERE status = 'error'), count(*) FILTER (WHERE status = 'pending'),
-  count(*) FILTER (WHERE status = 'denied'), count(duration_ms), coalesce(sum(duration_ms), 0), coalesce(sum(tokens_input), 0),
-  coalesce(sum(tokens_output), 0), coalesce(sum(tokens_cache_read), 0), coalesce(sum(tokens_cache_write), 0),
-  coalesce(sum(tokens_total), 0), coalesce(sum(cost_micros), 0)`
+/** The measures every rollup row carries, computed over event rows, in rollup column order (postgres-delete.ts subtracts them). */
+export const MEASURES = `count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
+  count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'denied') AS denied,
+  count(duration_ms) AS duration_count, coalesce(sum(duration_ms), 0) AS duration_sum,
+  coalesce(sum(tokens_input), 0) AS tokens_input, coalesce(sum(tokens_output), 0) AS tokens_output,
+  coalesce(sum(tokens_cache_read), 0) AS tokens_cache_read, coalesce(sum(tokens_cache_write), 0) AS tokens_cache_write,
+  coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros`
 const ADD = MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} + EXCLUDED.${c}`).join(', ')
 export const DIMS: Record<string, [string, string]> = {
   total: ["coalesce(agent, '')", "''"],
@@ -38,6 +41,8 @@ export const DIMS: Record<string, [string, string]> = {
   agent_model: ["coalesce(agent, '')", "coalesce(model, '')"],
   agent_service: ["coalesce(agent, '')", "coalesce(service, '')"],
 }
+/** For each latency dimension set: the agent column it groups by. */
+export const LATENCY_DIMS: Record<string, string> = { all: "''", agent: "coalesce(agent, '')" }
 export const PG_LATENCY_BUCKET = 'CASE WHEN duration_ms <= 1 THEN 0 ELSE ceil(ln(duration_ms) / ln(1.05) - 1e-9)::int END'
 
 /** Rollup upserts over the events of one org with seq in [$2, $3): one per dimension set and grain. */
@@ -50,10 +55,7 @@ for (const [grain, size] of [
     ROLLUPS.push(`INSERT INTO rollups SELECT org_id, '${grain}', '${dim}', (ts / ${size}) * ${size}, environment, ${agent}, ${value}, ${MEASURES}
       FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 GROUP BY 1, 2, 3, 4, 5, 6, 7
       ON CONFLICT (org_id, grain, dim, bucket, environment, agent, value) DO UPDATE SET ${ADD}`)
-  for (const [dim, agent] of [
-    ['all', "''"],
-    ['agent', "coalesce(agent, '')"],
-  ] as const)
+  for (const [dim, agent] of Object.entries(LATENCY_DIMS))
     ROLLUPS.push(`INSERT INTO latency_rollups SELECT org_id, '${grain}', '${dim}', (ts / ${size}) * ${size}, environment, ${agent}, ${PG_LATENCY_BUCKET}, count(*)
       FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 AND duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
       ON CONFLICT (org_id, grain, dim, bucket, environment, agent, latency) DO UPDATE SET events = latency_rollups.events + EXCLUDED.events`)

@@ -7,6 +7,7 @@ import type { AgentSummary, Store } from '../store.js'
 import { appendPostgres } from './postgres-append.js'
 import { deletePostgres } from './postgres-delete.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
+import { createPostgresLeadership } from './postgres-leadership.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { createPostgresOrgRoster } from './postgres-org-roster.js'
 import { createPostgresOrgSettings } from './postgres-org-settings.js'
@@ -45,6 +46,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const limiterPool = new pg.Pool({ connectionString: options.url, max: 4, options: '-c synchronous_commit=off' })
   for (const p of [pool, limiterPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
+  const leadership = createPostgresLeadership(options.url)
 
   return {
     dialect: 'postgres',
@@ -94,6 +96,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           client.release()
         }
       }),
+      oldest: guard('events.oldest', async (orgId: string) => {
+        const { rows } = await pool.query<{ ts: string | null }>('SELECT min(ts) AS ts FROM events WHERE org_id = $1', [orgId])
+        return rows[0]?.ts == null ? undefined : Number(rows[0].ts)
+      }),
     },
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
@@ -103,8 +109,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')
     }),
+    tryLead: guard('tryLead', leadership.tryLead),
     close: async () => {
-      await Promise.all([pool.end(), limiterPool.end()])
+      await Promise.all([leadership.close(), pool.end(), limiterPool.end()])
     },
   }
 }

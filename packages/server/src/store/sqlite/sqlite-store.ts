@@ -50,6 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const query = createSqliteQuery(db)
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
+  const oldest = db.prepare<[string], { ts: number | null }>('SELECT min(ts) AS ts FROM events WHERE org_id = ?')
   const orgSettings = db.prepare<[string], { settings: string }>('SELECT settings FROM orgs WHERE id = ?')
   const agentRows = db.prepare<[{ org: string; env: string | null; name: string | null }], AgentRow>(
     `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
@@ -80,6 +81,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       indexPending: guard('events.indexPending', (maxEvents: number = 2_000) => writer.indexPending(maxEvents)),
       rollPending: guard('events.rollPending', (maxEvents: number = 10_000) => writer.rollPending(maxEvents)),
       delete: guard('events.delete', (orgId: string, range: DeleteRange) => writer.deleteEvents(orgId, range)),
+      oldest: guard('events.oldest', (orgId: string) => oldest.get(orgId)?.ts ?? undefined),
     },
     keys: guardAll('keys', createSqliteKeys(db, writer)),
     idempotency: guardAll('idempotency', createSqliteIdempotency(db, writer)),
@@ -95,6 +97,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ping: guard('ping', () => {
       ping.get()
     }),
+    // One process owns an embedded data folder (the lock in data-dir-lock.ts): it leads every job.
+    tryLead: async () => true,
     close: async () => {
       await writer.close()
       if (db.open) db.close()
