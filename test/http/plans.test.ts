@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runRetention } from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
-const DAY = 86_400_000
 /** AgentWarden's documented 403 body (shared/reference/002, "Exceeding Limits"), word for word. */
 const DOCUMENTED_403 = {
   detail: {
@@ -127,32 +125,6 @@ describe.each(DIALECTS)('plans, retention and agent registration (%s)', (dialect
     // Another org has its own bucket.
     const other = await t.key('org-b', ['ingest'])
     expect((await t.json('POST', '/api/v1/events', { key: other, body: {} })).status).toBe(201)
-  })
-
-  it('deletes events older than the retention and records the deletion as an event', async () => {
-    await setPlan({ name: 'free', logs_per_month: null, requests_per_minute: null })
-    const now = Date.now()
-    const old = [now - 30 * DAY, now - 8 * DAY, now - 7 * DAY - 60_000]
-    const recent = [now - 7 * DAY + 60_000, now - DAY]
-    for (const ts of [...old, ...recent]) expect((await native({ agent: 'bot', ts, title: 'kept words' })).status).toBe(201)
-    const otherKey = await t.key('org-b', ['ingest', 'read'])
-    await t.json('POST', '/api/v1/events', { key: otherKey, body: { ts: now - 30 * DAY } })
-
-    const committer = { append: (items: Parameters<TestApp['store']['events']['append']>[0]) => t.store.events.append(items) }
-    const results = await runRetention({ store: t.store, committer, now: () => now })
-    const before = new Date(now - 7 * DAY).toISOString()
-    expect(results).toEqual([{ orgId: 'org-a', deleted: 3, before }])
-    const events = (await t.json('GET', '/api/v1/events', { key: t.adminKey })).body.events
-    expect(events.map((e: { ts: string }) => Date.parse(e.ts)).sort()).toEqual([...recent, now].sort())
-    const audit = events.find((e: { kind: string }) => e.kind === 'audit')
-    expect(audit).toMatchObject({ action: 'retention.delete', user: 'system', status: 'success', metadata: { deleted: 3, before } })
-    const agents = (await t.json('GET', '/api/v1/agents', { key: t.adminKey })).body.agents
-    expect(agents.find((a: { name: string }) => a.name === 'bot').events).toBe(2)
-    expect((await t.json('GET', '/api/v1/events?q=kept', { key: t.adminKey })).body.events).toHaveLength(2)
-    // Nothing more to delete: no second audit event; the org without retention kept its old event.
-    expect(await runRetention({ store: t.store, committer, now: () => now })).toEqual([])
-    expect((await t.json('GET', '/api/v1/events', { key: t.adminKey })).body.events).toHaveLength(3)
-    expect((await t.json('GET', '/api/v1/events', { key: otherKey })).body.events).toHaveLength(1)
   })
 
   it('refuses events of unregistered agents on every path when the org requires registration', async () => {

@@ -102,27 +102,35 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
       failure(1, 'Failed to fetch activity file from worker'),
     )
     expect((await t.wiro('Logs', { useragentguid: guid, date: '2026-05-03' })).body.totalLines).toBe(4)
+    // Idempotent: deleting the gone day again is a success, and as it removes nothing it records nothing.
     const again = await t.wiro('LogsDelete', withGuid(CURL_LOGS_DELETE, DOC_GUID, guid))
     expect(again.body).toEqual({ ...ok, date: '2026-05-02', removed: { plain: false, gz: false } })
 
     const keys = await t.json('GET', '/api/v1/keys', { key: t.adminKey })
     const keyId = keys.body.keys[0].id
     const audit = await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })
-    expect(audit.body.events).toHaveLength(2)
-    const [second, first] = audit.body.events
-    expect(first).toMatchObject({
+    expect(audit.body.events).toHaveLength(1)
+    expect(audit.body.events[0]).toMatchObject({
       kind: 'audit',
       action: 'logs.delete',
-      agent: 'blog-bot',
+      agent: null,
       environment: 'production',
       user: keyId,
-      title: 'Deleted the activity of 2026-05-02: 2 events',
-      metadata: { date: '2026-05-02', deleted_events: 2, removed: { plain: false, gz: false }, key: { id: keyId, name: 'test' } },
+      title: 'Deleted the activity of blog-bot on 2026-05-02: 2 events',
+      metadata: {
+        date: '2026-05-02',
+        agent: 'blog-bot',
+        useragentguid: guid,
+        deleted_events: 2,
+        removed: { plain: false, gz: false },
+        key: { id: keyId, name: 'test' },
+      },
     })
-    expect(second.metadata.deleted_events).toBe(0)
-    // The record shows up in the agent's own feed, today.
+    // The record names no agent: it is not in the agent's feed nor among its events.
     const feed = await t.wiro('Logs', { useragentguid: guid })
-    expect(feed.body.events[0]).toMatchObject({ kind: 'audit', title: 'Deleted the activity of 2026-05-02: 0 events', userUuid: keyId })
+    expect(feed.body.events.map((e: { kind: string }) => e.kind)).not.toContain('audit')
+    const agent = await t.json('GET', '/api/v1/agents/blog-bot', { key: t.adminKey })
+    expect(agent.body.environments[0].events).toBe(LOGS_RESPONSE_EVENTS.length + 1)
   })
 })
 

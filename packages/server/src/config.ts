@@ -34,6 +34,11 @@ export interface Config {
   shutdownTimeoutMs: number
   /** Days a daily activity archive (`<dataDir>/archives/...`) is kept before it is deleted. Default 180. */
   archiveRetentionDays: number
+  /**
+   * How often the maintenance jobs (daily archives, plan retention) run a pass. Default one hour,
+   * in ms. With PostgreSQL, only the elected leader among the servers runs them.
+   */
+  jobIntervalMs: number
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -55,6 +60,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     initOrg: env.AGENTTRAIL_INIT_ORG || 'default',
     shutdownTimeoutMs: integer(env, 'AGENTTRAIL_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     archiveRetentionDays: integer(env, 'AGENTTRAIL_ARCHIVE_RETENTION_DAYS', 180, 1, 36_500),
+    jobIntervalMs: integer(env, 'AGENTTRAIL_JOB_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
   }
   return { ...config, ...overrides }
 }

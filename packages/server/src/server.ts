@@ -73,9 +73,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { committer, app } = createServices(config, store, logger)
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
   const purge = startIdempotencyPurge(store.idempotency, { ttlMs: config.idempotencyTtlMs, logger })
-  const retention = startRetention({ store, committer, logger })
-  // Daily activity archives live in the data folder on either store.
-  const archive = startArchive({ store, dataDir: config.dataDir, retentionDays: config.archiveRetentionDays, logger })
+  // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one
+  // server of many), except that every process removes archive files its data folder should no
+  // longer hold. Daily activity archives live in the data folder on either store.
+  const jobs = { logger, intervalMs: config.jobIntervalMs }
+  const retention = startRetention({ store, committer, dataDir: config.dataDir, ...jobs })
+  const archive = startArchive({ store, dataDir: config.dataDir, retentionDays: config.archiveRetentionDays, ...jobs })
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.hono.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { mkdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { createGzip } from 'node:zlib'
+import { countArchiveLines } from './archive-read.js'
+import { fileStamp, gzipFile, ignoreMissing, names, unlinkIfThere, writeWhole } from './archive-fs.js'
 
 /** One day's archive file as `LogsList` reports it. */
 export interface ArchiveEntry {
@@ -14,147 +12,161 @@ export interface ArchiveEntry {
   compressed: boolean
 }
 
+/** Which files of one day are on disk. Both at once only briefly (see `gzipFile`) or after a crash. */
+export interface ArchiveDay {
+  plain: boolean
+  gz: boolean
+}
+
+/** An archive file to read. */
+export interface ArchiveFile {
+  path: string
+  compressed: boolean
+}
+
 const FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl(\.gz)?$/
 
 /**
  * The daily activity archives on disk: `<dataDir>/archives/<org>/<agent guid>/<YYYY-MM-DD>.jsonl`,
- * gzipped to `.jsonl.gz` once old. Every file appears whole or not at all: it is written to a
- * temporary file, flushed to disk, then renamed. Callers pass validated dates and guids.
+ * gzipped to `.jsonl.gz` once old. Every file appears whole or not at all (temporary file, fsync,
+ * rename). When both forms of a day exist the plain one is the newer (a day is rewritten plain and
+ * then gzipped again), so it is the one read. Callers pass validated dates and guids.
+ *
+ * The files are a copy derived from the store, which stays the truth (see `runArchive`). Each
+ * instance remembers the line count of the files it wrote or counted, keyed by the file's inode,
+ * size and modification time, so the archive job reads an unchanged file at most once.
  */
 export function createArchiveFiles(dataDir: string) {
   const root = join(dataDir, 'archives')
-  const dirOf = (orgId: string, guid: string) => join(root, orgSegment(orgId), guid)
+  const lineCounts = new Map<string, { stamp: string; lines: number }>()
+  const orgDir = (orgId: string) => join(root, orgSegment(orgId))
+  const dirOf = (orgId: string, guid: string) => join(orgDir(orgId), guid)
   const plainPath = (orgId: string, guid: string, date: string) => join(dirOf(orgId, guid), `${date}.jsonl`)
+  const remember = async (path: string, lines: number) => {
+    const stamp = await fileStamp(path)
+    if (stamp) lineCounts.set(path, { stamp, lines })
+  }
 
-  /** The day's file to read: the gzipped one when both exist (a gzip was cut short after its rename). */
-  async function find(orgId: string, guid: string, date: string): Promise<{ path: string; compressed: boolean } | undefined> {
+  /** The agent's days on disk. */
+  async function days(orgId: string, guid: string): Promise<Map<string, ArchiveDay>> {
+    const byDate = new Map<string, ArchiveDay>()
+    for (const name of await names(dirOf(orgId, guid))) {
+      const match = FILE.exec(name)
+      if (!match) continue
+      const date = match[1] as string
+      const day = byDate.get(date) ?? { plain: false, gz: false }
+      if (match[2] === undefined) day.plain = true
+      else day.gz = true
+      byDate.set(date, day)
+    }
+    return byDate
+  }
+
+  /** Deletes the day's files; says which existed. */
+  async function remove(orgId: string, guid: string, date: string): Promise<{ plain: boolean; gz: boolean }> {
     const plain = plainPath(orgId, guid, date)
-    if (await exists(`${plain}.gz`)) return { path: `${plain}.gz`, compressed: true }
-    if (await exists(plain)) return { path: plain, compressed: false }
-    return undefined
+    lineCounts.delete(plain)
+    lineCounts.delete(`${plain}.gz`)
+    return { plain: await unlinkIfThere(plain), gz: await unlinkIfThere(`${plain}.gz`) }
   }
 
   return {
     root,
-    find,
+    days,
+    remove,
 
-    /** The agent's archive files, newest first. */
-    async list(orgId: string, guid: string): Promise<ArchiveEntry[]> {
-      const byDate = new Map<string, ArchiveEntry>()
-      for (const name of await names(dirOf(orgId, guid))) {
-        const match = FILE.exec(name)
-        if (!match) continue
-        const date = match[1] as string
-        const compressed = match[2] !== undefined
-        if (byDate.get(date)?.compressed) continue
-        const info = await stat(join(dirOf(orgId, guid), name)).catch(() => undefined)
-        if (info) byDate.set(date, { date, sizeBytes: info.size, compressed })
-      }
-      return [...byDate.values()].sort((a, b) => (a.date < b.date ? 1 : -1))
+    /** The day's file to read, if there is one. */
+    async find(orgId: string, guid: string, date: string): Promise<ArchiveFile | undefined> {
+      const day = (await days(orgId, guid)).get(date)
+      if (!day) return undefined
+      const path = plainPath(orgId, guid, date)
+      return day.plain ? { path, compressed: false } : { path: `${path}.gz`, compressed: true }
     },
 
-    /** Writes the day's plain file from `chunks` of JSONL text, replacing any earlier one whole. */
-    async write(orgId: string, guid: string, date: string, chunks: AsyncIterable<string>): Promise<void> {
+    /** The agent's archive files with their sizes on disk, newest first. */
+    async list(orgId: string, guid: string): Promise<ArchiveEntry[]> {
+      const entries: ArchiveEntry[] = []
+      for (const [date, day] of await days(orgId, guid)) {
+        const path = plainPath(orgId, guid, date) + (day.plain ? '' : '.gz')
+        const info = await stat(path).catch((error: unknown) => (ignoreMissing(error), undefined))
+        if (info) entries.push({ date, sizeBytes: info.size, compressed: !day.plain })
+      }
+      return entries.sort((a, b) => (a.date < b.date ? 1 : -1))
+    },
+
+    /** Orgs with an archive folder. */
+    async orgs(): Promise<string[]> {
+      return (await names(root)).flatMap((segment) => {
+        try {
+          return [decodeURIComponent(segment)]
+        } catch {
+          return [] // not a folder this code made
+        }
+      })
+    },
+
+    /** Guids of the org's agents with an archive folder. */
+    agents: (orgId: string): Promise<string[]> => names(orgDir(orgId)),
+
+    /** Lines in the day's file (the plain one when both exist); undefined when it has none. */
+    async lines(orgId: string, guid: string, date: string, day: ArchiveDay): Promise<number | undefined> {
+      const path = plainPath(orgId, guid, date) + (day.plain ? '' : '.gz')
+      const stamp = await fileStamp(path)
+      if (!stamp) return undefined
+      const known = lineCounts.get(path)
+      if (known?.stamp === stamp) return known.lines
+      const lines = await countArchiveLines({ path, compressed: !day.plain }).catch((error: unknown) => (ignoreMissing(error), undefined))
+      if (lines !== undefined) lineCounts.set(path, { stamp, lines })
+      return lines
+    },
+
+    /** Writes the day's plain file from `chunks` of JSONL text, replacing any earlier one whole; returns its lines. */
+    async write(orgId: string, guid: string, date: string, chunks: AsyncIterable<string>): Promise<number> {
       await mkdir(dirOf(orgId, guid), { recursive: true })
       const target = plainPath(orgId, guid, date)
-      const temp = tempName(target)
-      const file = await open(temp, 'w')
-      try {
-        for await (const chunk of chunks) await file.write(chunk)
-        await file.sync()
-      } finally {
-        await file.close()
-      }
-      await replace(temp, target)
+      const lines = await writeWhole(target, chunks)
+      await remember(target, lines)
+      return lines
     },
 
-    /** Replaces the day's plain file by its gzipped form. */
-    compress: (orgId: string, guid: string, date: string) => compressFile(plainPath(orgId, guid, date)),
-
-    /** Deletes the day's files; says which existed. */
-    async remove(orgId: string, guid: string, date: string): Promise<{ plain: boolean; gz: boolean }> {
+    /** Replaces the day's plain file by its gzipped form; returns its lines, undefined when there was no plain file. */
+    async compress(orgId: string, guid: string, date: string): Promise<number | undefined> {
       const plain = plainPath(orgId, guid, date)
-      const gone = (path: string) =>
-        unlink(path).then(
-          () => true,
-          (error: unknown) => (ignoreMissing(error), false),
-        )
-      return { plain: await gone(plain), gz: await gone(`${plain}.gz`) }
+      lineCounts.delete(plain)
+      const lines = await gzipFile(plain)
+      if (lines !== undefined) await remember(`${plain}.gz`, lines)
+      return lines
+    },
+
+    /** Deletes the org's files of days that start before `before` (Unix ms); returns how many files went. */
+    async prune(orgId: string, before: number): Promise<number> {
+      let removed = 0
+      for (const guid of await names(orgDir(orgId)))
+        for (const date of (await days(orgId, guid)).keys())
+          if (Date.parse(`${date}T00:00:00Z`) < before) {
+            const gone = await remove(orgId, guid, date)
+            removed += Number(gone.plain) + Number(gone.gz)
+          }
+      return removed
+    },
+
+    /** Deletes temporary files older than `before` (Unix ms): a crash left them (a write in progress is younger). */
+    async sweepTemporary(before: number): Promise<void> {
+      for (const org of await names(root))
+        for (const guid of await names(join(root, org)))
+          for (const name of await names(join(root, org, guid))) {
+            if (!name.endsWith('.tmp')) continue
+            const path = join(root, org, guid, name)
+            const info = await stat(path).catch(() => undefined)
+            if (info && info.mtimeMs < before) await unlink(path).catch(() => undefined)
+          }
     },
   }
 }
 
 export type ArchiveFiles = ReturnType<typeof createArchiveFiles>
 
-/** Every archive file under `root` with its agent folder: what the daily maintenance walks. */
-export async function* walkArchives(root: string): AsyncGenerator<{ dir: string; name: string; date?: string; compressed: boolean }> {
-  for (const org of await names(root))
-    for (const agent of await names(join(root, org))) {
-      const dir = join(root, org, agent)
-      for (const name of await names(dir)) {
-        const match = FILE.exec(name)
-        yield { dir, name, date: match?.[1], compressed: match?.[2] !== undefined }
-      }
-    }
-}
-
-/** Replaces a plain file by its gzipped form (`.gz` beside it); the plain one goes only once the gz is whole. */
-export async function compressFile(plain: string): Promise<void> {
-  if (!(await exists(`${plain}.gz`))) {
-    const temp = tempName(`${plain}.gz`)
-    await pipeline(createReadStream(plain), createGzip(), createWriteStream(temp))
-    const file = await open(temp, 'r+')
-    await file.sync().finally(() => file.close())
-    await replace(temp, `${plain}.gz`)
-  }
-  await unlink(plain).catch(ignoreMissing)
-}
-
-const locks = new Map<string, Promise<unknown>>()
-
-/**
- * Runs `fn` alone for `key` (an org, agent and day) in this process, so that the archive job cannot
- * write a day back from events it read just before LogsDelete removed them and the file.
- */
-export function lockDay<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = locks.get(key) ?? Promise.resolve()
-  const run = previous.then(fn)
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  )
-  locks.set(key, settled)
-  void settled.then(() => {
-    if (locks.get(key) === settled) locks.delete(key)
-  })
-  return run
-}
-
 /** An org id as one safe path segment: kept as is when it is one, else percent-encoded. */
 function orgSegment(orgId: string): string {
   return encodeURIComponent(orgId).replace(/^\./, '%2E')
-}
-
-const tempName = (target: string) => `${target}.${process.pid}.${randomUUID()}.tmp`
-
-/** Renames into place and flushes the folder entry, so the new name survives a crash. */
-async function replace(temp: string, target: string): Promise<void> {
-  await rename(temp, target)
-  const dir = await open(join(target, '..'), 'r')
-  await dir.sync().finally(() => dir.close())
-}
-
-async function names(dir: string): Promise<string[]> {
-  return readdir(dir).catch((error: unknown) => (ignoreMissing(error), []))
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (error: unknown) => (ignoreMissing(error), false),
-  )
-}
-
-function ignoreMissing(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
 }

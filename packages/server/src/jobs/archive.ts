@@ -1,18 +1,18 @@
-import { stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
-import { agentGuid } from '@agenttrail/protocol'
 import type { Logger } from '../log.js'
 import { errorFields } from '../log.js'
 import type { Store } from '../store/store.js'
-import { DAY_MS, HOUR_MS, floorTo } from '../store/time-buckets.js'
-import type { AgentRef } from './archive-day.js'
-import { dayName, dayStartOf, storeDayLines } from './archive-day.js'
-import { compressFile, createArchiveFiles, lockDay, walkArchives } from './archive-files.js'
+import { DAY_MS, HOUR_MS, ceilTo, floorTo } from '../store/time-buckets.js'
+import { archiveOrg } from './archive-agent.js'
+import type { ArchiveReport } from './archive-agent.js'
+import { createArchiveFiles } from './archive-files.js'
 import type { ArchiveFiles } from './archive-files.js'
-import { countArchiveLines } from './archive-read.js'
+import { MAINTENANCE } from './maintenance.js'
 
-/** Days after which a day's file is gzipped (Wiro: day 7 onwards). */
-export const COMPRESS_AFTER_DAYS = 7
+export { COMPRESS_AFTER_DAYS } from './archive-agent.js'
+export type { ArchiveReport } from './archive-agent.js'
+
+/** How long after a day ends its file is first written. Default one hour. */
+export const ARCHIVE_GRACE_MS = HOUR_MS
 
 export interface ArchivePassOptions {
   store: Store
@@ -21,6 +21,8 @@ export interface ArchivePassOptions {
   retentionDays: number
   /** The clock. Default `Date.now`. */
   now?: () => number
+  /** Time after a day's end before its file is written, for events that arrive late. Default one hour. */
+  graceMs?: number
 }
 
 export interface ArchiveOptions extends ArchivePassOptions {
@@ -29,72 +31,55 @@ export interface ArchiveOptions extends ArchivePassOptions {
   intervalMs?: number
 }
 
-export interface ArchiveReport {
-  written: number
-  rewritten: number
-  compressed: number
-  deleted: number
+/**
+ * One pass of the daily archive. The store is the truth; a file is a copy of one agent's UTC day
+ * in it, and a read serves a file only when it holds as many events as the store has for that day
+ * (wiro-activity-day.ts), so a file can never bring back what was deleted.
+ *
+ * - Every process, leader or not, removes the files in its own data folder that the store does not
+ *   back: days without events in the store (deleted by LogsDelete or by the plan's retention), days
+ *   older than the archive retention, and days that begin before the plan's retention cutoff (they
+ *   would hold events the plan no longer keeps).
+ * - The leader (`store.tryLead`) writes each day once it has been over for the grace period, writes
+ *   it again while the store holds a different number of events for it (late events, also after
+ *   gzipping), and gzips it from day 7.
+ *
+ * A file just written or gzipped is checked against the store once more and removed when the count
+ * differs. LogsDelete deletes from the store first and removes the files second. So whichever way
+ * a deletion and a write interleave, in one process or several sharing the folder, no file of the
+ * deleted day survives: either the check sees the deletion, or the deletion's removal comes after
+ * the file was renamed into place. Idempotent: a second pass changes nothing.
+ */
+export function runArchive(options: ArchivePassOptions): Promise<ArchiveReport> {
+  return archivePass(options, createArchiveFiles(options.dataDir))
 }
 
-/**
- * One pass of the daily archive: each finished UTC day of each agent, within the retention, gets its
- * file (rewritten while still plain if late events changed the day); files from day 7 on are
- * gzipped; files older than the retention are deleted. Idempotent: a second pass changes nothing.
- */
-export async function runArchive(options: ArchivePassOptions): Promise<ArchiveReport> {
-  const today = floorTo((options.now ?? Date.now)(), DAY_MS)
-  const oldest = today - options.retentionDays * DAY_MS
-  const files = createArchiveFiles(options.dataDir)
-  const report: ArchiveReport = { written: 0, rewritten: 0, compressed: 0, deleted: 0 }
-  const orgs = new Set((await options.store.keys.list()).map((k) => k.org_id))
-  for (const orgId of orgs)
-    for (const agent of await options.store.events.agents(orgId, {})) {
-      const from = Math.max(oldest, floorTo(Date.parse(agent.first_seen), DAY_MS))
-      const to = Math.min(today, floorTo(Date.parse(agent.last_seen), DAY_MS) + DAY_MS)
-      if (from < to) await archiveAgent(options.store, files, { orgId, environment: agent.environment, name: agent.name }, from, to, report)
-    }
-  for await (const entry of walkArchives(files.root)) {
-    const path = join(entry.dir, entry.name)
-    if (entry.name.endsWith('.tmp')) {
-      // Left by a crash (a write in progress is younger than this).
-      const info = await stat(path).catch(() => undefined)
-      if (info && info.mtimeMs < (options.now ?? Date.now)() - HOUR_MS) await unlink(path).catch(() => undefined)
-    } else if (entry.date !== undefined) {
-      const day = dayStartOf(entry.date)
-      if (day < oldest) {
-        await unlink(path).catch(() => undefined)
-        report.deleted++
-      } else if (!entry.compressed && day <= today - COMPRESS_AFTER_DAYS * DAY_MS) {
-        await compressFile(path)
-        report.compressed++
-      }
-    }
+async function archivePass(options: ArchivePassOptions, files: ArchiveFiles): Promise<ArchiveReport> {
+  const now = (options.now ?? Date.now)()
+  const leading = await options.store.tryLead(MAINTENANCE)
+  const report: ArchiveReport = { leading, written: 0, rewritten: 0, compressed: 0, deleted: 0 }
+  const plans = new Map((await options.store.orgs.retentionPolicies()).map((p) => [p.orgId, p.retentionDays]))
+  const orgs = new Set([...(await options.store.keys.list()).map((k) => k.org_id), ...(await files.orgs())])
+  for (const orgId of orgs) {
+    const planDays = plans.get(orgId)
+    const oldest = Math.max(
+      floorTo(now, DAY_MS) - options.retentionDays * DAY_MS,
+      // A file holds a whole day: one that begins before the cutoff would hold expired events.
+      planDays === undefined ? -Infinity : ceilTo(now - planDays * DAY_MS, DAY_MS),
+    )
+    await archiveOrg({ store: options.store, files, now, oldest, graceMs: options.graceMs ?? ARCHIVE_GRACE_MS, leading, report }, orgId)
   }
+  await files.sweepTemporary(now - HOUR_MS)
   return report
 }
 
-async function archiveAgent(store: Store, files: ArchiveFiles, agent: AgentRef, from: number, to: number, report: ArchiveReport) {
-  const guid = agentGuid(agent.orgId, agent.environment, agent.name)
-  const stats = await store.events.stats(agent.orgId, { from, to, bucket: 'day', environment: agent.environment, agent: agent.name })
-  for (const point of stats.series) {
-    if (point.events === 0) continue
-    const day = Date.parse(point.start)
-    const date = dayName(day)
-    await lockDay(`${agent.orgId}\u0000${guid}\u0000${date}`, async () => {
-      const file = await files.find(agent.orgId, guid, date)
-      if (file && (file.compressed || (await countArchiveLines(file)) === point.events)) return
-      await files.write(agent.orgId, guid, date, storeDayLines(store.events, agent, day))
-      if (file) report.rewritten++
-      else report.written++
-    })
-  }
-}
-
-/** Runs the archive at start and then every hour, one pass at a time. */
+/** Runs the archive at start and then every `intervalMs`, one pass at a time. */
 export function startArchive(options: ArchiveOptions) {
+  // One instance for every pass: it remembers the line counts of files it has read.
+  const files = createArchiveFiles(options.dataDir)
   let running: Promise<void> | undefined
   const tick = () => {
-    running ??= runArchive(options)
+    running ??= archivePass(options, files)
       .then(
         (report) => options.logger.info('archive pass', { ...report }),
         (error: unknown) => options.logger.error('archive pass failed', errorFields(error)),

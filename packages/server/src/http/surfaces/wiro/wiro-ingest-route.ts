@@ -1,10 +1,9 @@
 import { ActivityEventSchema, LIMITS, agentGuid, eventFromActivity, zodIssues } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
-import type { Store } from '../../../store/store.js'
 import { readIngestRequest } from '../../ingest-request.js'
 import type { Router } from '../../router.js'
-import { resolveAgent } from './wiro-agent.js'
+import type { AgentDirectory } from './wiro-agent.js'
 import type { WiroErrorItem } from './wiro-errors.js'
 import { asObject } from './wiro-request.js'
 import { LogsIngestRequestSchema, LogsIngestResponseSchema, WiroErrorSchema } from './wiro-schemas.js'
@@ -22,9 +21,13 @@ const WIRO_NAMES: Readonly<Record<string, string>> = {
 const invalid = (message: string) => new AppError('validation_failed', message)
 
 /** The agent a LogsIngest body names: by `useragentguid`, or by `agent` (and `environment`) for a new one. */
-async function target(store: Store, orgId: string, body: Record<string, unknown>): Promise<{ agent: string; environment: string }> {
+async function target(
+  agents: AgentDirectory,
+  orgId: string,
+  body: Record<string, unknown>,
+): Promise<{ agent: string; environment: string }> {
   if (typeof body.useragentguid === 'string' && body.useragentguid.trim() !== '') {
-    const { ref } = await resolveAgent(store, orgId, body.useragentguid.trim().toLowerCase())
+    const ref = await agents.ref(orgId, body.useragentguid.trim().toLowerCase())
     return { agent: ref.name, environment: ref.environment }
   }
   const name = (field: string, value: unknown) => {
@@ -45,7 +48,7 @@ async function target(store: Store, orgId: string, body: Record<string, unknown>
  * and feeds them to the one ingest pipeline (redaction, gates, Idempotency-Key, group commit).
  * Valid events are committed together; each invalid one is an error item naming its index.
  */
-export function wiroIngestRoute(router: Router, store: Store, ingest: IngestService): void {
+export function wiroIngestRoute(router: Router, agents: AgentDirectory, ingest: IngestService): void {
   router.add(
     {
       method: 'post',
@@ -65,7 +68,7 @@ export function wiroIngestRoute(router: Router, store: Store, ingest: IngestServ
     async (c) => {
       const { value, ctx } = await readIngestRequest(c, LIMITS.batchBodyBytes)
       const body = asObject(value)
-      const { agent, environment } = await target(store, ctx.orgId, body)
+      const { agent, environment } = await target(agents, ctx.orgId, body)
       const events = body.events
       if (!Array.isArray(events) || events.length === 0) throw invalid('events is required: an array of 1 to 1000 ActivityEvents')
       if (events.length > LIMITS.batchEvents) throw invalid(`events may hold at most ${LIMITS.batchEvents} ActivityEvents`)

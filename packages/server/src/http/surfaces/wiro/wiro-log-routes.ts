@@ -1,9 +1,8 @@
 import type { Context } from 'hono'
-import { normalizeEvent } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { GroupCommitter } from '../../../ingest/group-committer.js'
+import { recordAudit } from '../../../ingest/record-audit.js'
 import type { ArchiveFiles } from '../../../jobs/archive-files.js'
-import { lockDay } from '../../../jobs/archive-files.js'
 import type { Store } from '../../../store/store.js'
 import { DAY_MS } from '../../../store/time-buckets.js'
 import type { AppEnv } from '../../app-env.js'
@@ -11,8 +10,8 @@ import { readJson } from '../../body.js'
 import type { RouteSpec } from '../../route-spec.js'
 import type { Router } from '../../router.js'
 import { listActivityDays, readActivityDay } from './wiro-activity-day.js'
-import { resolveAgent } from './wiro-agent.js'
-import type { ResolvedAgent } from './wiro-agent.js'
+import type { AgentDirectory, ResolvedAgent } from './wiro-agent.js'
+import { createRenderedSizes } from './wiro-rendered-sizes.js'
 import { asObject, parseDate, parseLines, requireGuid } from './wiro-request.js'
 import {
   LogsDayRequestSchema,
@@ -33,6 +32,7 @@ export interface WiroLogDeps {
   store: Store
   committer: Pick<GroupCommitter, 'append'>
   files: ArchiveFiles
+  agents: AgentDirectory
   retentionDays: number
 }
 
@@ -54,16 +54,16 @@ const spec = (path: string, summary: string, description: string, body: RouteSpe
 /** The request body and the agent its `useragentguid` names in the caller's org. */
 async function agentRequest(
   c: Context<AppEnv>,
-  store: Store,
+  agents: AgentDirectory,
 ): Promise<{ body: Record<string, unknown>; agent: () => Promise<ResolvedAgent> }> {
   const body = asObject((await readJson(c, BODY_BYTES)).value)
   const guid = requireGuid(body)
-  return { body, agent: () => resolveAgent(store, c.get('apiKey').org_id, guid) }
+  return { body, agent: () => agents.resolve(c.get('apiKey').org_id, guid) }
 }
 
 /** Wiro's activity feed (shared/reference/003): `Logs`, `LogsList`, `LogsFile`, `LogsDelete`. */
 export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
-  const source = { files: deps.files, events: deps.store.events }
+  const source = { files: deps.files, events: deps.store.events, sizes: createRenderedSizes() }
 
   router.add(
     spec(
@@ -74,7 +74,7 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       LogsResponseSchema,
     ),
     async (c) => {
-      const { body, agent } = await agentRequest(c, deps.store)
+      const { body, agent } = await agentRequest(c, deps.agents)
       const { date } = parseDate(body, Date.now(), false)
       const lines = parseLines(body)
       const day = await readActivityDay(source, await agent(), date, lines)
@@ -91,7 +91,7 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       LogsListResponseSchema,
     ),
     async (c) => {
-      const { agent } = await agentRequest(c, deps.store)
+      const { agent } = await agentRequest(c, deps.agents)
       const dates = await listActivityDays(source, await agent(), Date.now(), deps.retentionDays)
       return c.json({ result: true, errors: [], dates })
     },
@@ -106,7 +106,7 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       LogsFileResponseSchema,
     ),
     async (c) => {
-      const { body, agent } = await agentRequest(c, deps.store)
+      const { body, agent } = await agentRequest(c, deps.agents)
       const { date } = parseDate(body, Date.now(), true)
       const day = await readActivityDay(source, await agent(), date, FILE_MAX_EVENTS)
       if (!day.found) throw new AppError('not_found', 'Failed to fetch activity file from worker')
@@ -118,37 +118,30 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
     spec(
       'LogsDelete',
       'Delete one day’s activity (Wiro)',
-      'Deletes the agent’s events of that UTC day from the store and its archive files, then records an `audit` event (`logs.delete`) saying who deleted how many. Idempotent. Needs the admin scope.',
+      'Deletes the agent’s events of that UTC day from the store and its archive files, then, when anything was removed, records an `audit` event (`logs.delete`, no agent, the agent in `metadata`) saying who deleted how many. Idempotent. Needs the admin scope.',
       LogsDayRequestSchema,
       LogsDeleteResponseSchema,
     ),
     async (c) => {
-      const { body, agent: find } = await agentRequest(c, deps.store)
+      const { body, agent: find } = await agentRequest(c, deps.agents)
       const { date, dayStart } = parseDate(body, Date.now(), true)
       const agent = await find()
       const { orgId, name, environment } = agent.ref
-      const { deleted, removed } = await lockDay(`${orgId}\u0000${agent.guid}\u0000${date}`, async () => ({
-        deleted: await deps.store.events.delete(orgId, { from: dayStart, to: dayStart + DAY_MS, agent: name, environment }),
-        removed: await deps.files.remove(orgId, agent.guid, date),
-      }))
-      // Recorded after the delete, so that deleting today does not take its own record with it.
-      const key = c.get('apiKey')
-      const now = Date.now()
-      const audit = normalizeEvent(
-        {
-          kind: 'audit',
+      // The store first, the files second: with the archive job's check after each write, no file
+      // of the day survives however the two interleave (see runArchive in jobs/archive.ts).
+      const deleted = await deps.store.events.delete(orgId, { from: dayStart, to: dayStart + DAY_MS, agent: name, environment })
+      const removed = await deps.files.remove(orgId, agent.guid, date)
+      if (deleted > 0 || removed.plain || removed.gz) {
+        const key = c.get('apiKey')
+        await recordAudit(deps.committer, orgId, {
           action: 'logs.delete',
-          agent: name,
-          environment,
           user: key.id,
-          title: `Deleted the activity of ${date}: ${deleted} event${deleted === 1 ? '' : 's'}`,
-          metadata: { date, deleted_events: deleted, removed, key: { id: key.id, name: key.name } },
-        },
-        { now, ipAddress: c.env?.incoming?.socket.remoteAddress ?? null },
-      )
-      if (!audit.ok) throw new Error('the LogsDelete audit event is not valid')
-      // The server's own record: appended without the ingest gates, so a plan limit cannot leave a deletion untraced.
-      await deps.committer.append([{ orgId, event: audit.event }])
+          environment,
+          title: `Deleted the activity of ${name} on ${date}: ${deleted} event${deleted === 1 ? '' : 's'}`,
+          metadata: { date, agent: name, useragentguid: agent.guid, deleted_events: deleted, removed, key: { id: key.id, name: key.name } },
+          ipAddress: c.env?.incoming?.socket.remoteAddress ?? null,
+        })
+      }
       return c.json({ result: true, errors: [], date, removed })
     },
   )

@@ -1,0 +1,40 @@
+import { normalizeEvent } from '@agenttrail/protocol'
+import type { GroupCommitter } from './group-committer.js'
+
+/** What the server did to an org's data, for the trail. */
+export interface AuditRecord {
+  /** What happened: `logs.delete`, `retention.delete`. */
+  action: string
+  /** Who did it: the key id, or `system` for a job. */
+  user: string
+  title: string
+  /** The details: what was deleted, how many, of which agent and day. */
+  metadata: Record<string, unknown>
+  /** Default `production`. */
+  environment?: string
+  /** The caller's address, when a request asked for it. */
+  ipAddress?: string | null
+}
+
+/**
+ * Appends the server's own record of a change to an org's data as an event `kind: audit`, so that
+ * nothing disappears without a trace. Callers record only what changed something (a deletion that
+ * removed events or files), never a no-op.
+ *
+ * The record never names an agent, even when it is about one (the agent goes in `metadata`): a
+ * delete scoped to an agent (Wiro's LogsDelete) matches events by agent, so it can never take the
+ * record of an earlier deletion with it, and the record stays out of that agent's activity feed,
+ * archives and counters. It goes to the group committer directly, past the ingest gates, so that a
+ * plan limit cannot leave a deletion untraced. Throws when the record is not a valid event (a bug).
+ */
+export async function recordAudit(
+  committer: Pick<GroupCommitter, 'append'>,
+  orgId: string,
+  record: AuditRecord,
+  now: number = Date.now(),
+): Promise<void> {
+  const { ipAddress, ...fields } = record
+  const audit = normalizeEvent({ kind: 'audit', status: 'success', ...fields }, { now, ipAddress: ipAddress ?? null })
+  if (!audit.ok) throw new Error(`the ${record.action} audit event is not valid`)
+  await committer.append([{ orgId, event: audit.event }])
+}
