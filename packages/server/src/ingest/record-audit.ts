@@ -25,7 +25,7 @@ export interface AuditRecord {
  * delete scoped to an agent (Wiro's LogsDelete) matches events by agent, so it can never take the
  * record of an earlier deletion with it, and the record stays out of that agent's activity feed,
  * archives and counters. It goes to the group committer directly, past the ingest gates, so that a
- * plan limit cannot leave a deletion untraced. Throws when the record is not a valid event (a bug).
+ * plan limit cannot leave a deletion untraced, and it does not count as the org's usage. Throws when the record is not a valid event (a bug).
  */
 export async function recordAudit(
   committer: Pick<GroupCommitter, 'append'>,
@@ -36,5 +36,5 @@ export async function recordAudit(
   const { ipAddress, ...fields } = record
   const audit = normalizeEvent({ kind: 'audit', status: 'success', ...fields }, { now, ipAddress: ipAddress ?? null })
   if (!audit.ok) throw new Error(`the ${record.action} audit event is not valid`)
-  await committer.append([{ orgId, event: audit.event }])
+  await committer.append([{ orgId, event: audit.event, system: true }])
 }

@@ -59,6 +59,16 @@ export function describeOrgUsageContract(name: string, open: () => Promise<Store
       expect(await store.orgs.usage('org-c', month)).toBe(0)
     })
 
+    it('does not count the server’s own records as the org’s usage', async () => {
+      const month = usageMonth(Date.now())
+      await store.events.append([
+        { orgId: 'org-a', event: newEvent({ kind: 'audit', action: 'retention.delete' }), system: true },
+        { orgId: 'org-a', event: newEvent({ agent: 'a' }) },
+      ])
+      expect(await store.orgs.usage('org-a', month)).toBe(1)
+      expect(await byReceiveMonth('org-a')).toEqual(new Map([[month, 2]]))
+    })
+
     it('keeps deleted events counted: usage is what was consumed', async () => {
       const now = Date.now()
       await append('org-a', [{ agent: 'a' }, { agent: 'a' }, { agent: 'b', ts: now - YEAR_MS }])

@@ -36,6 +36,8 @@ export interface Store {
 export interface AppendItem {
   orgId: string
   event: NewEvent
+  /** The server's own record (an audit event): written like any event, not counted as the org's plan usage. */
+  system?: boolean
 }
 
 export interface AppendOutcome extends AppendReceipt {

@@ -69,8 +69,8 @@ const AGENTS_UPSERT = `INSERT INTO agents (org_id, environment, name, first_seen
     errors = agents.errors + EXCLUDED.errors, tokens_total = agents.tokens_total + EXCLUDED.tokens_total,
     cost_micros = agents.cost_micros + EXCLUDED.cost_micros`
 
-/** The org's usage in the receive month ($4, `YYYY-MM`) grows by the new events, seq $2 to $3 (see usage-month.ts). */
-const USAGE_ADD = `INSERT INTO org_usage (org_id, month, events) VALUES ($1, $4, $3 - $2)
+/** The org's usage in the receive month ($4, `YYYY-MM`) grows by the new events that are not the server's own ($5; see usage-month.ts). */
+const USAGE_ADD = `INSERT INTO org_usage (org_id, month, events) VALUES ($1, $4, $5::bigint)
   ON CONFLICT (org_id, month) DO UPDATE SET events = org_usage.events + EXCLUDED.events`
 
 /**
@@ -92,17 +92,17 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
   const receivedAt = Date.now()
   const receivedIso = new Date(receivedAt).toISOString()
   const month = usageMonth(receivedAt)
-  const byOrg = new Map<string, Array<{ index: number; event: NewEvent }>>()
-  items.forEach(({ orgId, event }, index) => {
+  const byOrg = new Map<string, Array<{ index: number; event: NewEvent; system: boolean }>>()
+  items.forEach(({ orgId, event, system }, index) => {
     let list = byOrg.get(orgId)
     if (!list) byOrg.set(orgId, (list = []))
-    list.push({ index, event })
+    list.push({ index, event, system: system === true })
   })
   const outcomes: AppendOutcome[] = new Array(items.length)
   await client.query('BEGIN')
   try {
     for (const orgId of [...byOrg.keys()].sort()) {
-      const list = byOrg.get(orgId) as Array<{ index: number; event: NewEvent }>
+      const list = byOrg.get(orgId) as Array<{ index: number; event: NewEvent; system: boolean }>
       await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, receivedAt])
       const { rows } = await client.query<{ next_seq: string }>({
         name: 'append-lock-org',
@@ -121,7 +121,8 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
       )
       const fresh: Array<{ event: NewEvent; seq: number }> = []
       let seq = first
-      for (const { index, event } of list) {
+      let counted = 0
+      for (const { index, event, system } of list) {
         const known = existing.get(event.id)
         if (known) {
           outcomes[index] = { id: event.id, ...known, duplicate: true }
@@ -129,6 +130,7 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
         }
         existing.set(event.id, { seq, received_at: receivedIso })
         fresh.push({ event, seq })
+        if (!system) counted++
         outcomes[index] = { id: event.id, seq, received_at: receivedIso, duplicate: false }
         seq++
       }
@@ -154,7 +156,7 @@ export async function appendPostgres(client: pg.PoolClient, items: readonly Appe
             'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
             [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
           )
-      await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq, month] })
+      await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq, month, counted] })
     }
     await client.query('COMMIT')
   } catch (error) {

@@ -65,7 +65,7 @@ export function createSqliteAppender(db: Database.Database): (items: readonly Ap
     for (const delta of agentDeltas(inserted)) upsertAgent.run(delta)
     const month = usageMonth(receivedAt)
     const added = new Map<string, number>()
-    for (const { orgId } of inserted) added.set(orgId, (added.get(orgId) ?? 0) + 1)
+    for (const { orgId, system } of inserted) if (!system) added.set(orgId, (added.get(orgId) ?? 0) + 1)
     for (const [orgId, count] of added) addUsage.run(orgId, month, count)
     return outcomes
   })
