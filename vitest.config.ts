@@ -8,6 +8,8 @@ export default defineConfig({
     alias: {
       '@agenttrail/protocol': src('protocol'),
       '@agenttrail/server': src('server'),
+      // Exact name only: a subpath (agenttrail/integrations/x) needs its own entry, listed before this one.
+      agenttrail: src('sdk'),
     },
   },
   test: {

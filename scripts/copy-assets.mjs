@@ -6,3 +6,6 @@ const pairs = [
   ['packages/server/src/store/postgres/migrations', 'packages/server/dist/store/postgres/migrations'],
 ]
 for (const [from, to] of pairs) if (existsSync(from)) cpSync(from, to, { recursive: true })
+
+// The SDK's CommonJS build needs a package.json saying so (packages/sdk/scripts/mark-cjs.mjs).
+await import('../packages/sdk/scripts/mark-cjs.mjs')

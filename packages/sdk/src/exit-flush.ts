@@ -1,0 +1,37 @@
+/** A client that can send what it holds before the process exits. */
+export interface ExitFlushable {
+  flushBeforeExit(): Promise<void>
+}
+
+interface ProcessLike {
+  on(event: 'beforeExit', listener: () => void): unknown
+}
+
+const clients = new Set<ExitFlushable>()
+let installed = false
+
+/**
+ * Flushes every registered client on `beforeExit`: Node emits it when the event loop has nothing
+ * left to do, which is when a script ends normally. The SDK's timers are unref'd, so pending events
+ * never keep a process alive by themselves; this is where they get sent. The client's flush holds
+ * the loop open for at most its `shutdownTimeoutMs`.
+ *
+ * Not covered, by Node's design: `process.exit()`, an uncaught exception, and signals (SIGINT,
+ * SIGTERM) skip `beforeExit`, and `exit` listeners may only run synchronous code, so no request can
+ * be sent from them. Call `await trail.shutdown()` before exiting in those paths. One listener is
+ * installed for all clients, so many clients do not trip the max-listeners warning.
+ */
+export function flushOnExit(client: ExitFlushable): void {
+  clients.add(client)
+  if (installed) return
+  const proc = (globalThis as { process?: Partial<ProcessLike> }).process
+  if (typeof proc?.on !== 'function') return
+  installed = true
+  proc.on('beforeExit', () => {
+    for (const c of clients) void c.flushBeforeExit()
+  })
+}
+
+export function stopFlushOnExit(client: ExitFlushable): void {
+  clients.delete(client)
+}

@@ -1,0 +1,96 @@
+import { AgentTrailError } from './errors.js'
+import type { ErrorDetail } from './errors.js'
+import type { FetchLike } from './fetch-like.js'
+import { parseRetryAfter } from './retry.js'
+
+export interface HttpResponse {
+  status: number
+  ok: boolean
+  /** The parsed JSON body, or undefined when there was none or it was not JSON. */
+  json: any
+  retryAfterMs: number | undefined
+}
+
+export interface RequestOptions {
+  body?: string
+  signal?: AbortSignal
+  /** Default: the client's `timeout`. */
+  timeoutMs?: number
+}
+
+/**
+ * Sends one request with the key, a JSON content type and a timeout that covers the body too.
+ * Network failures and timeouts become retryable AgentTrailErrors; any HTTP answer is returned.
+ * Headers follow AgentLedger's client: `Content-Type` and `Authorization` on every call, GETs included.
+ */
+export class HttpTransport {
+  constructor(private readonly config: { baseUrl: string; apiKey: string; timeout: number; fetch: FetchLike }) {}
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const controller = new AbortController()
+    const timeoutMs = options.timeoutMs ?? this.config.timeout
+    let timedOut = false
+    const timer = setTimeout(() => ((timedOut = true), controller.abort()), timeoutMs)
+    ;(timer as { unref?: () => void }).unref?.()
+    const external = options.signal
+    const onAbort = () => controller.abort()
+    if (external?.aborted) controller.abort()
+    else external?.addEventListener('abort', onAbort, { once: true })
+    const send = this.config.fetch
+    try {
+      const res = await send(`${this.config.baseUrl}${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.config.apiKey}` },
+        body: options.body,
+        signal: controller.signal,
+      })
+      const text = await res.text()
+      return { status: res.status, ok: res.ok, json: parseJson(text), retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) }
+    } catch (cause) {
+      if (timedOut)
+        throw new AgentTrailError(`AgentTrail: ${method} ${path} timed out after ${timeoutMs} ms`, {
+          code: 'timeout',
+          retryable: true,
+          cause,
+        })
+      if (external?.aborted) throw new AgentTrailError(`AgentTrail: ${method} ${path} aborted`, { code: 'aborted', cause })
+      throw new AgentTrailError(`AgentTrail: ${method} ${path} failed: ${describe(cause)}`, { code: 'network', retryable: true, cause })
+    } finally {
+      clearTimeout(timer)
+      external?.removeEventListener('abort', onAbort)
+    }
+  }
+}
+
+/** An error for a non-2xx answer: `<what> (<status>)`, the server's code and details, retryable or not. */
+export function httpError(what: string, res: HttpResponse): AgentTrailError {
+  const body = res.json as { code?: unknown; details?: unknown } | undefined
+  return new AgentTrailError(`${what} (${res.status})`, {
+    status: res.status,
+    code: typeof body?.code === 'string' ? body.code : undefined,
+    details: Array.isArray(body?.details) ? (body.details as ErrorDetail[]) : undefined,
+    retryable: isRetryableStatus(res.status),
+    retryAfterMs: res.retryAfterMs,
+  })
+}
+
+/** 408, 429 and 5xx may succeed later; other 4xx will not (bad event, bad key, forbidden). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+// The cause's code (ECONNREFUSED...) tells an operator what happened without any payload.
+function describe(cause: unknown): string {
+  const inner = (cause as { cause?: { code?: unknown } })?.cause
+  if (typeof inner?.code === 'string') return inner.code
+  return cause instanceof Error ? cause.message : String(cause)
+}
