@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLiveServer } from '../helpers/live-server.js'
 import type { LiveServer } from '../helpers/live-server.js'
+import { send, startWireDouble } from './wire-double.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -74,6 +75,25 @@ describe('flushing when the process is about to exit', () => {
     expect(run.code).toBe(0)
     expect(run.stdout.trim()).toBe('dropped 1 shutdown')
     expect(run.ms).toBeLessThan(3000)
+  })
+
+  it('an awaited flush() holds the process open through a Retry-After wait', async () => {
+    const double = await startWireDouble()
+    let n = 0
+    double.on('POST /api/v1/events/batch', (_req, res) =>
+      ++n === 1 ? send(res, 503, { error: 'busy' }, { 'retry-after': '1' }) : send(res, 201, { accepted: [], errors: [] }),
+    )
+    const script = `
+      import { AgentTrail } from 'agenttrail'
+      const trail = new AgentTrail({ apiKey: 'at_x', baseUrl: process.env.URL, flushOnExit: false })
+      trail.fire({ action: 'a' })
+      await trail.flush()
+      console.log('flushed', JSON.stringify(trail.stats()))
+    `
+    const run = await runScript('module', script, { URL: double.url })
+    await double.close()
+    expect(run).toMatchObject({ code: 0, stdout: 'flushed {"queued":0,"sent":1,"dropped":0,"retries":1}\n', stderr: '' })
+    expect(run.ms).toBeGreaterThanOrEqual(1000)
   })
 
   it('does not keep an idle process alive at all', async () => {

@@ -101,9 +101,13 @@ export class AgentTrail {
     return { id: res.json?.id ?? copy.id, seq: res.json?.seq }
   }
 
-  /** Resolves when every event fired before the call is sent or reported lost. Never rejects. */
+  /**
+   * Resolves when every event fired before the call is sent or reported lost (retries end at
+   * `retryDeadlineMs`). Never rejects. Holds the process open while it waits: the caller asked.
+   */
   flush(): Promise<void> {
-    return this.processor.flush()
+    const keepAlive = setInterval(() => {}, 60_000)
+    return this.processor.flush().finally(() => clearInterval(keepAlive))
   }
 
   /**
