@@ -5,12 +5,16 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@agenttrail/protocol': src('protocol'),
-      '@agenttrail/server': src('server'),
-      // Exact name only: a subpath (agenttrail/integrations/x) needs its own entry, listed before this one.
-      agenttrail: src('sdk'),
-    },
+    // An array, so the subpath pattern is tried before the bare package name.
+    alias: [
+      { find: '@agenttrail/protocol', replacement: src('protocol') },
+      { find: '@agenttrail/server', replacement: src('server') },
+      {
+        find: /^agenttrail\/integrations\/(.+)$/,
+        replacement: fileURLToPath(new URL('./packages/sdk/src/integrations/$1.ts', import.meta.url)),
+      },
+      { find: /^agenttrail$/, replacement: src('sdk') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
