@@ -4,6 +4,7 @@ import { EVENT_INPUT_FIELDS, EventInputSchema } from './event-schema.js'
 import { LIMITS } from './limits.js'
 import { usdToMicros } from './money.js'
 import type { NewEvent } from './new-event.js'
+import { priceLlmCall } from './price-llm-call.js'
 import { normalizeStatus } from './status.js'
 import { uuidv7 } from './uuid.js'
 import { zodIssues } from './zod-issues.js'
@@ -73,6 +74,9 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
 
   if (issues.length > 0 || ts === undefined || !status) return { ok: false, issues }
 
+  // A cost the client sent is kept as sent; otherwise the price table may know it.
+  const priced = costMicros === null ? priceLlmCall(input) : undefined
+
   const tokensTotal =
     input.tokens_total ??
     (input.tokens_input !== undefined || input.tokens_output !== undefined ? (input.tokens_input ?? 0) + (input.tokens_output ?? 0) : null)
@@ -103,8 +107,8 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
       tokens_cache_read: input.tokens_cache_read ?? null,
       tokens_cache_write: input.tokens_cache_write ?? null,
       tokens_total: tokensTotal,
-      cost_micros: costMicros,
-      cost_source: costMicros === null ? null : 'client',
+      cost_micros: costMicros ?? priced?.micros ?? null,
+      cost_source: costMicros !== null ? 'client' : (priced?.source ?? null),
       stop_reason: input.stop_reason ?? null,
       rate_limit: serialized.rate_limit ?? null,
       input: serialized.input ?? null,
