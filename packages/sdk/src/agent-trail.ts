@@ -144,6 +144,14 @@ export class AgentTrail {
     return { ...this.processor.stats(), retries: this.exporter.retries }
   }
 
+  /**
+   * Hands a failure to `onError` (else the console reporter); never throws. For integrations,
+   * which must not throw into the library they instrument but must not hide their own bugs either.
+   */
+  reportError(error: unknown): void {
+    this.reporter.error(error)
+  }
+
   /** AgentLedger's track(): check, run `fn`, record the outcome. See TrackOptions and the README. */
   track<T>(options: TrackOptions<T>, fn: () => T | Promise<T>): Promise<TrackResult<T>> {
     return runTrack(
