@@ -1,5 +1,8 @@
 import { AgentTrail } from './agent-trail.js'
 import type { AgentTrailOptions } from './agent-trail-options.js'
+import { recordAnthropicCall } from './integrations/anthropic.js'
+import { recordGeminiCall } from './integrations/gemini.js'
+import type { EventSink } from './integrations/provider-call.js'
 import type { TrailEvent } from './trail-event.js'
 
 /**
@@ -59,6 +62,26 @@ export class LogwickClient {
 
   shutdown(): Promise<void> {
     return this.trail.shutdown()
+  }
+
+  /**
+   * Logwick's `logwick.anthropic(() => anthropic.messages.create(...), { action, user })`: returns
+   * what the call returns and records it (output, model, tokens, stop reason, tool calls, latency).
+   * See `agenttrail/integrations/anthropic`.
+   */
+  anthropic<R>(call: () => R, log: Partial<LogwickLog>): R {
+    return recordAnthropicCall(this.namedAfterModel, call, { event: log })
+  }
+
+  /** Logwick's `logwick.gemini(() => model.generateContent(prompt), { action, user })`. See `agenttrail/integrations/gemini`. */
+  gemini<R>(call: () => R, log: Partial<LogwickLog>): R {
+    return recordGeminiCall(this.namedAfterModel, call, { event: log })
+  }
+
+  // Logwick's wrappers name the agent after the model unless the log names one.
+  private readonly namedAfterModel: EventSink = {
+    fire: (event) => this.trail.fire({ ...event, agent: event.agent ?? event.model }),
+    reportError: (error) => (this.trail as EventSink).reportError?.(error),
   }
 }
 
