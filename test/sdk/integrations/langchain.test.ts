@@ -113,6 +113,8 @@ describe('the LangChain callback handler', () => {
       metadata: { source: 'langchain', runId: ask.span_id },
     })
     expect(ask.duration_ms).toBeGreaterThanOrEqual(0)
+    // Priced by the server, each token once: (300 × $3 + 1000 × $0.30 + 200 × $3.75 + 120 × $15) / 1M.
+    expect(ask).toMatchObject({ cost_usd: 0.00375, cost_source: expect.stringMatching(/^price_table@/) })
 
     expect(calc).toMatchObject({
       kind: 'tool_call',

@@ -117,7 +117,7 @@ export class AgentTrailCallbackHandler {
         action: 'completion',
         provider,
         model,
-        ...providerTokens(result.tokens, provider),
+        ...providerTokens(result.tokens, provider, model),
       }
       if (result.stopReason !== undefined) fields.stop_reason = result.stopReason
       if (result.toolCalls !== undefined) fields.tool_calls = result.toolCalls

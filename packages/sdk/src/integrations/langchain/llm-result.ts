@@ -1,6 +1,6 @@
 import type { TrailEvent } from '../../trail-event.js'
 import { thinkingOf } from './langchain-messages.js'
-import { normalizeProvider } from './llm-provider.js'
+import { normalizeProvider, providerFromModel } from './llm-provider.js'
 
 /**
  * What an `LLMResult` (the argument of `handleLLMEnd`, read duck-typed) says about the call:
@@ -75,10 +75,16 @@ function tokensOf(candidates: Obj[], llmOutput: Obj): LlmOutcome['tokens'] {
 /**
  * LangChain's input count in the provider's own terms, which is what AgentTrail's `tokens_input`
  * means (docs/api.md): Anthropic reports input tokens WITHOUT its cache reads and writes, so those
- * come off again; OpenAI and Google count cached tokens inside their input count, as LangChain does.
+ * come off again (for Claude served by anyone: Bedrock and Vertex report as Anthropic does); OpenAI
+ * and Google count cached tokens inside their input count, as LangChain does.
  */
-export function providerTokens(tokens: LlmOutcome['tokens'], provider: string | undefined): LlmOutcome['tokens'] {
-  if (provider !== 'anthropic' || tokens.tokens_input === undefined) return tokens
+export function providerTokens(
+  tokens: LlmOutcome['tokens'],
+  provider: string | undefined,
+  model: string | undefined,
+): LlmOutcome['tokens'] {
+  const anthropic = provider === 'anthropic' || providerFromModel(model) === 'anthropic'
+  if (!anthropic || tokens.tokens_input === undefined) return tokens
   const cached = (tokens.tokens_cache_read ?? 0) + (tokens.tokens_cache_write ?? 0)
   return { ...tokens, tokens_input: Math.max(0, tokens.tokens_input - cached) }
 }
