@@ -1,5 +1,6 @@
 import { AgentTrail } from './agent-trail.js'
 import type { AgentTrailOptions } from './agent-trail-options.js'
+import { recordOpenAICall } from './integrations/openai.js'
 import { recordAnthropicCall } from './integrations/anthropic.js'
 import { recordGeminiCall } from './integrations/gemini.js'
 import type { EventSink } from './integrations/provider-call.js'
@@ -54,6 +55,18 @@ export class LogwickClient {
     const event: TrailEvent = { kind: undefined, ...log }
     event.kind = 'llm_call'
     this.trail.fire(event)
+  }
+
+  /**
+   * Logwick's OpenAI wrapper (shared/reference/000, "OpenAI integration"): runs `call` (a
+   * `chat.completions.create` or `responses.create`) and returns its result unchanged, logging the
+   * call: output, model, tokens, latency, stop reason, rate-limit headers. `options` are the log's
+   * fields (`action`, `user`, `input`, `tags`...); `agent` defaults to the model that answered. The
+   * server prices it. See `agenttrail/integrations/openai` for wrapping a client once.
+   */
+  openai<R>(call: () => R, options: Partial<LogwickLog> = {}): R {
+    const sink = { fire: (log: TrailEvent) => this.fire({ ...log, agent: log.agent ?? log.model ?? 'openai' } as LogwickLog) }
+    return recordOpenAICall(sink, call, { event: options })
   }
 
   flush(): Promise<void> {

@@ -7,8 +7,8 @@ export interface MockReply {
   status?: number
   headers?: Record<string, string>
   json?: unknown
-  /** SSE frames: `event:` (when given) and one `data:` line of JSON each. */
-  sse?: Array<{ event?: string; data: unknown }>
+  /** SSE frames: `event:` (when given) and one `data:` line of JSON each (`raw`: that text as is, e.g. OpenAI's `[DONE]`). */
+  sse?: Array<{ event?: string; data?: unknown; raw?: string }>
   /** What ends a frame: `\n\n` (Anthropic) or `\r\n\r\n` (Google). Default `\n\n`. */
   separator?: string
   /** Close the connection after this many frames, without ending the stream properly. */
@@ -66,7 +66,7 @@ async function writeSse(res: ServerResponse, reply: MockReply): Promise<void> {
   for (const [i, frame] of (reply.sse ?? []).entries()) {
     if (reply.cutAfter !== undefined && i >= reply.cutAfter) return void res.destroy()
     const event = frame.event === undefined ? '' : `event: ${frame.event}\n`
-    res.write(`${event}data: ${JSON.stringify(frame.data)}${separator}`)
+    res.write(`${event}data: ${frame.raw ?? JSON.stringify(frame.data)}${separator}`)
     // Separate writes, so the client parses frames as they arrive, as from the real API.
     await new Promise((resolve) => setImmediate(resolve))
   }
