@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import Anthropic from '@anthropic-ai/sdk'
+import { PRICE_TABLE_SOURCE } from '@agenttrail/protocol'
 import { AgentTrail, LogwickClient } from 'agenttrail'
 import { wrapAnthropic } from 'agenttrail/integrations/anthropic'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -86,9 +87,10 @@ describe('the Anthropic integration', () => {
       },
     })
     expect(event.duration_ms).toBeGreaterThanOrEqual(0)
-    // No cost is sent: the server prices the call from its price table once it has one. Until it
-    // does, the event carries the tokens the price is made from, and no cost of the client's.
-    expect(event.cost_source).not.toBe('client')
+    // No cost is sent; the server prices the call. Claude Opus 4.5 per million tokens: $5 input,
+    // $0.50 cache read, $6.25 cache write, $25 output. 42 × 5 + 4000 × 0.5 + 1200 × 6.25 + 156 × 25
+    // = 210 + 2000 + 7500 + 3900 = 13,610 µ$.
+    expect(event).toMatchObject({ cost_usd: 0.01361, cost_source: PRICE_TABLE_SOURCE })
 
     const detail = await api(`/api/v1/conversations/conv-weather-1/calls/${event.id}`)
     expect(detail).toMatchObject({
@@ -150,6 +152,9 @@ describe('the Anthropic integration', () => {
       tokens_total: 5331,
       rate_limit: fx.RATE_LIMIT_HEADERS,
       metadata: { request: { stream: true, max_tokens: 2048 }, request_id: fx.REQUEST_ID },
+      // 210 + 2000 + 7500 µ$ as above, and 89 output tokens × $25 / M = 2225 µ$.
+      cost_usd: 0.011935,
+      cost_source: PRICE_TABLE_SOURCE,
     })
   })
 
@@ -235,6 +240,20 @@ describe('the Anthropic integration', () => {
       tokens_cache_read: 4000,
       thinking: 'The user wants the weather in Paris.',
     })
+  })
+
+  it('never lets a failure to record reach the application, and reports it', async () => {
+    mock.reply({ json: fx.MESSAGE })
+    const reported: unknown[] = []
+    const broken = {
+      fire: () => {
+        throw new Error('sink is down')
+      },
+      reportError: (e: unknown) => reported.push(e),
+    }
+    const wrapped = wrapAnthropic(anthropic(), broken, { event: () => ({ agent: 'unused' }) })
+    expect(await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)).toEqual(fx.MESSAGE)
+    expect(reported).toEqual([new Error('sink is down')])
   })
 
   it("logwick.anthropic() runs the call, returns the Message and records it as Logwick's wrapper does", async () => {

@@ -89,6 +89,7 @@ function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | un
     }
     observeStream(data, {
       onItem: (event) => message.add(event as { type?: string }),
+      onError: (error) => recorder.report(error),
       onEnd: (end) => {
         if (end.how === 'failed') recorder.failure(end.error, () => mergeFields(partial(), anthropicErrorFields(end.error)))
         // A stream read to its end without `message_stop` was cut short (an aborted request ends quietly).

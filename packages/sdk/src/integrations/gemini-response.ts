@@ -164,9 +164,11 @@ function rateLimitOf(headers: unknown): TrailEvent {
  */
 export function geminiErrorFields(error: unknown): TrailEvent {
   const message = (error as { message?: unknown } | undefined)?.message
+  // A failed request's message is the body; an error chunk in a stream is `got status: X. <body>`.
+  const start = typeof message === 'string' ? message.indexOf('{') : -1
   let body: unknown
   try {
-    body = typeof message === 'string' && message.startsWith('{') ? JSON.parse(message) : undefined
+    body = start >= 0 ? JSON.parse((message as string).slice(start)) : undefined
   } catch {
     return {}
   }

@@ -13,8 +13,9 @@ type Method = (params: unknown) => unknown
 
 /**
  * A `GoogleGenAI` client (`@google/genai`) whose `models.generateContent` and
- * `models.generateContentStream` are recorded: one `llm_call` event (provider `google`) per call,
- * a stream's when the application has read it to the end. Everything else is the client itself;
+ * `models.generateContentStream` are recorded, and with them the turns of chats made with
+ * `chats.create()`: one `llm_call` event (provider `google`) per call, a stream's when the
+ * application has read it to the end. Everything else is the client itself;
  * the client passed in is not changed.
  *
  * ```ts
@@ -31,7 +32,13 @@ export function wrapGemini<G extends object>(ai: G, trail: EventSink, options: P
     replaced[name] = (params: unknown) =>
       recordGeminiCall(trail, () => (method as Method).call(models, params), { params, event: optionFields(options, params) })
   }
-  return overlay(ai, { models: overlay(models, replaced, false) }, true)
+  const recordedModels = overlay(models, replaced, false)
+  const client: Record<string, unknown> = { models: recordedModels }
+  // `chats.create()` gives each Chat the client's models module: the recorded one, so chat turns are recorded too.
+  const chats = (ai as { chats?: unknown }).chats
+  if (chats !== null && typeof chats === 'object' && 'modelsModule' in chats)
+    client.chats = overlay(chats, { modelsModule: recordedModels }, false)
+  return overlay(ai, client, true)
 }
 
 /**
@@ -73,6 +80,7 @@ function settle(recorder: ProviderCall, value: unknown): void {
     }
     observeStream(value, {
       onItem: (chunk) => response.add(chunk as GeminiResponse),
+      onError: (error) => recorder.report(error),
       onEnd: (end) => {
         if (end.how === 'completed') recorder.success(partial)
         else if (end.how === 'failed') recorder.failure(end.error, () => mergeFields(partial(), geminiErrorFields(end.error)))

@@ -6,6 +6,8 @@ export interface StreamObserver {
   onItem(item: unknown): void
   /** Once: the stream was read to its end, failed, or the application stopped reading (`break`, `return()`). */
   onEnd(end: StreamEnd): void
+  /** What `onItem` or `onEnd` threw: it is kept from the application, which reads on. */
+  onError?(error: unknown): void
 }
 
 type AnyIterator = {
@@ -23,17 +25,17 @@ type AnyIterator = {
  * - an async iterable whose reads all go through `[Symbol.asyncIterator]` (the Stainless `Stream` of
  *   the Anthropic and OpenAI libraries, whose `tee()` and `toReadableStream()` use it too): the first
  *   iterator it makes is watched; the library refuses a second read of a consumed stream anyway.
- * What the observer throws is swallowed: recording must never break the application's read.
+ * What the observer throws goes to its `onError`, never to the application's read.
  */
 export function observeStream<S extends object>(stream: S, observer: StreamObserver): S {
   let ended = false
   const end = (how: StreamEnd) => {
     if (ended) return
     ended = true
-    quietly(() => observer.onEnd(how))
+    quietly(observer, () => observer.onEnd(how))
   }
   const item = (value: unknown) => {
-    if (!ended) quietly(() => observer.onItem(value))
+    if (!ended) quietly(observer, () => observer.onItem(value))
   }
   const target = stream as unknown as AnyIterator & { [Symbol.asyncIterator]?: () => AnyIterator }
   if (typeof target.next === 'function') {
@@ -97,10 +99,14 @@ export function isAsyncIterable(value: unknown): value is object {
   )
 }
 
-function quietly(fn: () => void): void {
+function quietly(observer: StreamObserver, fn: () => void): void {
   try {
     fn()
-  } catch {
-    // Recording is best effort; the application's stream is what matters.
+  } catch (error) {
+    try {
+      observer.onError?.(error)
+    } catch {
+      // Nowhere better to go.
+    }
   }
 }
