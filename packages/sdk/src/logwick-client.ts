@@ -65,8 +65,7 @@ export class LogwickClient {
    * server prices it. See `agenttrail/integrations/openai` for wrapping a client once.
    */
   openai<R>(call: () => R, options: Partial<LogwickLog> = {}): R {
-    const sink = { fire: (log: TrailEvent) => this.fire({ ...log, agent: log.agent ?? log.model ?? 'openai' } as LogwickLog) }
-    return recordOpenAICall(sink, call, { event: options })
+    return recordOpenAICall(this.namedAfterModel, call, { event: options })
   }
 
   flush(): Promise<void> {
