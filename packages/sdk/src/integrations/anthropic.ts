@@ -1,10 +1,12 @@
 import type { TrailEvent } from '../trail-event.js'
+import { observeApiPromise } from './observe-api-promise.js'
+import type { ResponseProps } from './observe-api-promise.js'
 import { anthropicHeaderFields, anthropicRequestFields, anthropicResponseFields } from './anthropic-message.js'
 import type { AnthropicMessage } from './anthropic-message.js'
 import { AnthropicStreamMessage } from './anthropic-stream-message.js'
 import { isAsyncIterable, observeStream } from './observe-stream.js'
 import { overlay } from './overlay.js'
-import { ProviderCall, errorFields, isThenable, mergeFields, optionFields, streamCanceled } from './provider-call.js'
+import { ProviderCall, errorFields, mergeFields, optionFields, streamCanceled } from './provider-call.js'
 import type { EventSink, ProviderWrapOptions } from './provider-call.js'
 
 export type { EventSink, ProviderWrapOptions }
@@ -43,39 +45,7 @@ export function recordAnthropicCall<R>(trail: EventSink, call: () => R, options:
     recorder.failure(error, () => anthropicErrorFields(error))
     throw error
   }
-  return observeResult(recorder, pending)
-}
-
-type ResponseProps = { response?: { headers?: unknown }; controller?: { signal?: { aborted?: boolean } } }
-type ApiPromiseLike = {
-  _thenUnwrap(transform: (data: unknown, props: ResponseProps) => unknown): unknown
-  _responseProps?(): Promise<unknown>
-  responsePromise?: Promise<unknown>
-}
-
-function observeResult<R>(recorder: ProviderCall, pending: R): R {
-  const api = pending as unknown as ApiPromiseLike
-  if (typeof api?._thenUnwrap === 'function') {
-    // The library's APIPromise parses the body only when asked (`await`, `.withResponse()`);
-    // `.asResponse()` hands over the raw body. A transform runs only when it is parsed, and failures
-    // are seen on the raw response promise, so recording never reads the body itself.
-    const raw = typeof api._responseProps === 'function' ? api._responseProps() : api.responsePromise
-    void raw?.then(undefined, (error: unknown) => recorder.failure(error, () => anthropicErrorFields(error)))
-    return api._thenUnwrap((data, props) => {
-      settle(recorder, data, props)
-      return data
-    }) as R
-  }
-  if (isThenable(pending))
-    return pending.then(
-      (data) => (settle(recorder, data, undefined), data),
-      (error: unknown) => {
-        recorder.failure(error, () => anthropicErrorFields(error))
-        throw error
-      },
-    ) as R
-  settle(recorder, pending, undefined)
-  return pending
+  return observeApiPromise(recorder, pending, (data, props) => settle(recorder, data, props), anthropicErrorFields)
 }
 
 function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | undefined): void {

@@ -1,4 +1,6 @@
 import type { TrailEvent } from '../trail-event.js'
+import { observeApiPromise } from './observe-api-promise.js'
+import type { ResponseProps } from './observe-api-promise.js'
 import { chatRequestFields, chatResponseFields } from './openai-chat.js'
 import type { ChatCompletionLike } from './openai-chat.js'
 import { openaiErrorFields, openaiHeaderFields } from './openai-fields.js'
@@ -84,38 +86,7 @@ export function recordOpenAICall<R>(
     recorder.failure(error, () => openaiErrorFields(error))
     throw error
   }
-  return observeResult(recorder, pending)
-}
-
-type ResponseProps = { response?: { headers?: unknown } }
-type ApiPromiseLike = {
-  _thenUnwrap(transform: (data: unknown, props: ResponseProps) => unknown): unknown
-  responsePromise?: Promise<unknown>
-}
-
-function observeResult<R>(recorder: ProviderCall, pending: R): R {
-  const api = pending as unknown as ApiPromiseLike
-  if (typeof api?._thenUnwrap === 'function') {
-    // The library's APIPromise parses the body only when asked (`await`, `.withResponse()`), and
-    // `.asResponse()` hands over the raw body unread. `_thenUnwrap` gives a promise of the same kind
-    // whose transform runs only on that parse, so recording never reads the body itself. Failures
-    // (after the library's retries) reject the raw response promise, seen here.
-    void api.responsePromise?.then(undefined, (error: unknown) => recorder.failure(error, () => openaiErrorFields(error)))
-    return api._thenUnwrap((data, props) => {
-      settle(recorder, data, props)
-      return data
-    }) as R
-  }
-  if (isThenable(pending))
-    return pending.then(
-      (data) => (settle(recorder, data, undefined), data),
-      (error: unknown) => {
-        recorder.failure(error, () => openaiErrorFields(error))
-        throw error
-      },
-    ) as R
-  settle(recorder, pending, undefined)
-  return pending
+  return observeApiPromise(recorder, pending, (data, props) => settle(recorder, data, props), openaiErrorFields)
 }
 
 function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | undefined): void {
@@ -137,13 +108,5 @@ function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | un
 function isStream(data: unknown): data is object {
   return (
     data !== null && typeof data === 'object' && typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
-  )
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
   )
 }
