@@ -6,6 +6,7 @@ import { hashKey } from '../auth/api-keys.js'
 import type { AppendItem, StatsQuery, Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
 import { describeConversationsContract } from './conversations.contract.js'
+import { describeConversationSummaryContract } from './conversation-summary.contract.js'
 import { describeQueryPagingContract } from './query-paging.contract.js'
 import { describeMaintenanceContract } from './maintenance.contract.js'
 import { describeOrgUsageContract } from './org-usage.contract.js'
@@ -538,6 +539,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     })
   })
   describeConversationsContract(name, open)
+  describeConversationSummaryContract(name, open)
   describeQueryPagingContract(name, open)
   describeMaintenanceContract(name, open)
   describeOrgUsageContract(name, open)

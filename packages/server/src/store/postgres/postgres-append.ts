@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { NewEvent } from '@agenttrail/protocol'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
+import { CONVERSATION_DERIVED } from './postgres-conversation-summary.js'
 import { searchableText, foldAccents } from '../search-text.js'
 import type { AppendItem, AppendOutcome } from '../store.js'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
@@ -77,7 +78,7 @@ const USAGE_ADD = `INSERT INTO org_usage (org_id, month, events) VALUES ($1, $4,
  * All of them as one statement (one round trip): data-modifying CTEs all run, on one snapshot.
  * Each upserts rows the others never touch (the dimension set is part of every key).
  */
-const DERIVED = [...ROLLUPS, AGENTS_UPSERT, USAGE_ADD]
+const DERIVED = [...ROLLUPS, AGENTS_UPSERT, ...CONVERSATION_DERIVED, USAGE_ADD]
 const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).join(',\n')}
   SELECT ${DERIVED.map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS rows`
 
@@ -85,8 +86,9 @@ const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).
  * The append transaction on PostgreSQL. Each org's counter row is locked (`FOR UPDATE`, orgs in
  * sorted order) before its events are numbered, so appends of one org serialize across every
  * server process until commit: seq is gap-free and in commit order. Rows go in with one
- * multi-row statement; rollups, agents, tags and the org's monthly usage are derived from them in
- * the same transaction (usage counts new events only: a duplicate id is skipped before this).
+ * multi-row statement; rollups, agents, the conversation summary, tags and the org's monthly usage
+ * are derived from them in the same transaction (usage counts new events only: a duplicate id is
+ * skipped before this).
  */
 export async function appendPostgres(client: pg.PoolClient, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
   const receivedAt = Date.now()

@@ -12,6 +12,7 @@ import type { ConversationRow, TimelineRow } from '../conversation-rows.js'
 import { TIMELINE_COLUMNS, rowToConversation, rowToTimelineEvent } from '../conversation-rows.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
+import { createPostgresConversationPage } from './postgres-conversation-page.js'
 import { SELECT_EVENT } from './postgres-query.js'
 
 /** Numbered parameters from names, so optional filters can come and go. */
@@ -33,13 +34,14 @@ function binder() {
 
 /**
  * Conversations on PostgreSQL: the same two steps as the embedded store. One page of conversation
- * ids and spans comes from the index `events_org_conversation (org_id, conversation_id, ts, id)`,
- * then only those conversations are aggregated. JSON columns are text: they are read as `json`
+ * ids and spans comes from the summary tables (postgres-conversation-page.ts), then only those
+ * conversations are aggregated. JSON columns are text: they are read as `json`
  * (which, unlike `jsonb`, accepts every escape a client may have sent) and values leave as JSON text.
  * Conversation ids sort by their bytes (`COLLATE "C"`), as on SQLite, so both stores page alike.
  */
 export function createPostgresConversations(pool: pg.Pool): ConversationStore {
   const timelineColumns = `${TIMELINE_COLUMNS.map((c) => `"${c}"`).join(', ')}, messages IS NOT NULL AS has_messages, thinking IS NOT NULL AS has_thinking`
+  const pages = createPostgresConversationPage(pool)
 
   return {
     async list(orgId: string, filter: ConversationFilter, page: ConversationPageRequest): Promise<ConversationPage> {
@@ -47,30 +49,12 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
       const org = bind('org', orgId)
       const env = (alias: string) =>
         filter.environment === undefined ? '' : ` AND ${alias}environment = ${bind('env', filter.environment)}`
-      const within = (condition: string) =>
-        ` AND conversation_id IN (SELECT conversation_id FROM events WHERE org_id = ${org} AND conversation_id IS NOT NULL AND ${condition}${env('')})`
-      const narrow = [
-        filter.from === undefined ? '' : within(`ts >= ${bind('from', filter.from)}`),
-        filter.agent === undefined ? '' : within(`agent = ${bind('agent', filter.agent)}`),
-        filter.model === undefined ? '' : within(`model = ${bind('model', filter.model)}`),
-      ].join('')
-      const having = filter.to === undefined ? '' : ` HAVING min(ts) < ${bind('to', filter.to)}`
+      const pageSql = await pages.sql(orgId, filter, page.after, page.limit, bind)
       const cid = 'cid COLLATE "C"'
-      let after = ''
-      if (page.after) {
-        const ts = bind('after_ts', page.after.lastTs)
-        after = `WHERE last_ts < ${ts} OR (last_ts = ${ts} AND ${cid} < ${bind('after_id', page.after.id)})`
-      }
       const first = (column: string, where: string) =>
         `(SELECT ${column} FROM events f WHERE f.org_id = ${org} AND f.conversation_id = p.cid AND ${where}${env('f.')} ORDER BY f.ts, f.seq LIMIT 1)`
       const { rows } = await pool.query<ConversationRow>(
-        `WITH spans AS (
-          SELECT conversation_id AS cid, min(ts) AS first_ts, max(ts) AS last_ts FROM events
-          WHERE org_id = ${org} AND conversation_id IS NOT NULL${env('')}${narrow}
-          GROUP BY conversation_id${having}
-        ), page AS (
-          SELECT cid, first_ts, last_ts FROM spans ${after} ORDER BY last_ts DESC, ${cid} DESC LIMIT ${bind('n', page.limit + 1)}
-        )
+        `WITH page AS (${pageSql})
         SELECT p.cid, p.first_ts, p.last_ts, max(e.ts + coalesce(e.duration_ms, 0)) AS end_ts, count(*) AS events,
           count(*) FILTER (WHERE e.kind = 'llm_call') AS llm_calls, count(*) FILTER (WHERE e.kind = 'tool_call') AS tool_calls,
           count(*) FILTER (WHERE e.kind = 'http_call') AS http_calls, count(*) FILTER (WHERE e.status = 'error') AS errors,

@@ -3,6 +3,7 @@ import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import type { DeleteRange } from '../store.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../time-buckets.js'
 import { DIMS, LATENCY_DIMS, MEASURES, PG_LATENCY_BUCKET } from './postgres-append.js'
+import { recomputeConversations } from './postgres-conversation-summary.js'
 
 const GRAINS = [
   ['h', HOUR_MS],
@@ -36,7 +37,7 @@ const DELETE = `WITH gone AS (
     DELETE FROM events WHERE org_id = $1 AND ts >= $2 AND ts < $3 AND ($4::text IS NULL OR agent = $4)
       AND ($5::text IS NULL OR environment = $5)
     RETURNING org_id, seq, ts, environment, agent, model, service, status, duration_ms, tokens_input, tokens_output,
-      tokens_cache_read, tokens_cache_write, tokens_total, cost_micros, system_prompt_sha256),
+      tokens_cache_read, tokens_cache_write, tokens_total, cost_micros, system_prompt_sha256, conversation_id),
   tags AS (DELETE FROM event_tags t USING gone WHERE t.org_id = gone.org_id AND t.ts = gone.ts AND t.seq = gone.seq RETURNING 1),
   r AS (UPDATE rollups SET ${MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} - d.${c}`).join(', ')}
     FROM (${GONE_ROLLUPS}) d WHERE ${match([...KEY, 'value'], 'rollups')} RETURNING 1),
@@ -48,7 +49,8 @@ const DELETE = `WITH gone AS (
         coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros
       FROM gone WHERE agent IS NOT NULL GROUP BY 1, 2, 3) d
     WHERE agents.org_id = d.org_id AND agents.environment = d.environment AND agents.name = d.agent RETURNING 1)
-  SELECT count(*) AS n, coalesce(array_remove(array_agg(DISTINCT system_prompt_sha256), NULL), '{}') AS prompts FROM gone`
+  SELECT count(*) AS n, coalesce(array_remove(array_agg(DISTINCT system_prompt_sha256), NULL), '{}') AS prompts,
+    coalesce(array_remove(array_agg(DISTINCT conversation_id), NULL), '{}') AS conversations FROM gone`
 
 /**
  * The org's prompts ($2) that the deleted events used and no remaining event references. A
@@ -58,10 +60,11 @@ const DROP_PROMPTS = `DELETE FROM system_prompts p WHERE p.org_id = $1 AND p.sha
   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.org_id = $1 AND e.system_prompt_sha256 = p.sha256)`
 
 /**
- * Deletes an org's events in a time range on PostgreSQL, with their rollups, tags, agent counters
- * and the system prompts no remaining event references, in one transaction. The org row is locked
- * first, as appends do, so no append of the org commits between reading the rows and taking them
- * out of the rollups, nor stores a prompt that the cleanup then removes under its new event.
+ * Deletes an org's events in a time range on PostgreSQL, with their rollups, tags, agent counters,
+ * the conversation summary of the conversations they were part of and the system prompts no
+ * remaining event references, in one transaction. The org row is locked first, as appends do, so
+ * no append of the org commits between reading the rows and taking them out of the rollups (or the
+ * conversation summary), nor stores a prompt that the cleanup then removes under its new event.
  */
 export async function deletePostgres(client: pg.PoolClient, orgId: string, range: DeleteRange): Promise<number> {
   const from = Math.trunc(range.from)
@@ -69,7 +72,7 @@ export async function deletePostgres(client: pg.PoolClient, orgId: string, range
   await client.query('BEGIN')
   try {
     await client.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [orgId])
-    const { rows } = await client.query<{ n: string; prompts: string[] }>(DELETE, [
+    const { rows } = await client.query<{ n: string; prompts: string[]; conversations: string[] }>(DELETE, [
       orgId,
       from,
       to,
@@ -78,6 +81,7 @@ export async function deletePostgres(client: pg.PoolClient, orgId: string, range
     ])
     // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
     if (rows[0] && rows[0].prompts.length > 0) await client.query(DROP_PROMPTS, [orgId, rows[0].prompts])
+    await recomputeConversations(client, orgId, rows[0]?.conversations ?? [])
     // Rows no event backs any more would show up as zero entries (an agent with 0 events).
     for (const table of ['rollups', 'latency_rollups'])
       await client.query(`DELETE FROM ${table} WHERE org_id = $1 AND bucket >= $2 AND bucket < $3 AND events = 0`, [

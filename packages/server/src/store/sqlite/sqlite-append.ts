@@ -1,14 +1,15 @@
 import type Database from 'better-sqlite3'
 import { agentDeltas } from '../agent-deltas.js'
+import { createSqliteConversationSummary } from './sqlite-conversation-summary.js'
 import type { AppendItem } from '../store.js'
 import type { AppendOutcome } from '../store.js'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { usageMonth } from '../usage-month.js'
 
 /**
- * The append transaction: ids checked, seqs allocated, rows, tags, prompts, agent rows and the
- * org's monthly usage written (new events only: a duplicate id is not counted). Rollups and the
- * full-text index are derived behind it (sqlite-rollups.ts, sqlite-fts.ts).
+ * The append transaction: ids checked, seqs allocated, rows, tags, prompts, agent rows, the
+ * conversation summary and the org's monthly usage written (new events only: a duplicate id is not
+ * counted). Rollups and the full-text index are derived behind it (sqlite-rollups.ts, sqlite-fts.ts).
  */
 export function createSqliteAppender(db: Database.Database): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
@@ -33,6 +34,7 @@ export function createSqliteAppender(db: Database.Database): (items: readonly Ap
       cost_micros = cost_micros + excluded.cost_micros`)
   const addUsage = db.prepare(`INSERT INTO org_usage (org_id, month, events) VALUES (?, ?, ?)
     ON CONFLICT (org_id, month) DO UPDATE SET events = events + excluded.events`)
+  const conversations = createSqliteConversationSummary(db)
 
   return db.transaction((items: readonly AppendItem[]): AppendOutcome[] => {
     const receivedAt = Date.now()
@@ -63,6 +65,7 @@ export function createSqliteAppender(db: Database.Database): (items: readonly Ap
     }
     for (const [orgId, seq] of nextSeq) writeSeq.run(seq, orgId)
     for (const delta of agentDeltas(inserted)) upsertAgent.run(delta)
+    conversations.add(inserted)
     const month = usageMonth(receivedAt)
     const added = new Map<string, number>()
     for (const { orgId, system } of inserted) if (!system) added.set(orgId, (added.get(orgId) ?? 0) + 1)

@@ -12,17 +12,18 @@ import type { ConversationRow, TimelineRow } from '../conversation-rows.js'
 import { TIMELINE_COLUMNS, rowToConversation, rowToTimelineEvent } from '../conversation-rows.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
+import { createSqliteConversationPage } from './sqlite-conversation-page.js'
 
 type Params = Record<string, unknown>
 
 /**
  * Conversations on the embedded store. The list first finds one page of conversation ids with
- * their time span from the covering index `events_org_conversation (org_id, conversation_id, ts,
- * id)`, then aggregates only those conversations' events, so a page costs the same however many
- * conversations lie behind it. The planner is told the plan where it would pick worse: `CROSS JOIN`
- * keeps the page as the outer loop (one index seek per conversation), and `INDEXED BY` keeps a
- * timeline on its conversation rather than on `events_org_seq`, which `seq > since` and `max(seq)`
- * would otherwise walk for the whole org.
+ * their time span from the summary tables (sqlite-conversation-page.ts), then aggregates only
+ * those conversations' events, so a page costs the same however many conversations lie behind it.
+ * The planner is told the plan where it would pick worse: `CROSS JOIN` keeps the page as the outer
+ * loop (one index seek per conversation), and `INDEXED BY` keeps a timeline on its conversation
+ * rather than on `events_org_seq`, which `seq > since` and `max(seq)` would otherwise walk for the
+ * whole org.
  */
 export function createSqliteConversations(db: Database.Database): ConversationStore {
   const lastSeq = db.prepare<[string, string], { last: number | null }>(
@@ -30,28 +31,15 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
   )
   const prompt = db.prepare<[string, string], { text: string }>('SELECT text FROM system_prompts WHERE org_id = ? AND sha256 = ?')
   const timelineColumns = `${TIMELINE_COLUMNS.map((c) => `"${c}"`).join(', ')}, messages IS NOT NULL AS has_messages, thinking IS NOT NULL AS has_thinking`
+  const pages = createSqliteConversationPage(db)
+  // A handful of shapes (which filters are set, which one drives): each is compiled once.
+  const compiled = new Map<string, Database.Statement<[Params], ConversationRow>>()
 
-  function listSql(filter: ConversationFilter, after: boolean): string {
+  function listSql(pageSql: string, filter: ConversationFilter): string {
     const env = (alias: string) => (filter.environment === undefined ? '' : ` AND ${alias}environment = @env`)
-    const within = (condition: string, index = '') =>
-      ` AND conversation_id IN (SELECT conversation_id FROM events${index} WHERE org_id = @org AND conversation_id IS NOT NULL AND ${condition}${env('')})`
-    // A conversation is active at or after `from` exactly when one of its events is: found by time.
-    const narrow = [
-      filter.from === undefined ? '' : within('ts >= @from'),
-      filter.agent === undefined ? '' : within('agent = @agent', ' INDEXED BY events_org_agent_ts'),
-      filter.model === undefined ? '' : within('model = @model'),
-    ].join('')
     const first = (column: string, where: string) =>
       `(SELECT ${column} FROM events f WHERE f.org_id = @org AND f.conversation_id = p.cid AND ${where}${env('f.')} ORDER BY f.ts, f.seq LIMIT 1)`
-    return `WITH spans AS (
-        SELECT conversation_id AS cid, min(ts) AS first_ts, max(ts) AS last_ts FROM events
-        WHERE org_id = @org AND conversation_id IS NOT NULL${env('')}${narrow}
-        GROUP BY conversation_id${filter.to === undefined ? '' : ' HAVING min(ts) < @to'}
-      ), page AS (
-        SELECT cid, first_ts, last_ts FROM spans
-        ${after ? 'WHERE last_ts < @after_ts OR (last_ts = @after_ts AND cid < @after_id)' : ''}
-        ORDER BY last_ts DESC, cid DESC LIMIT @n
-      )
+    return `WITH page AS (${pageSql})
       SELECT p.cid, p.first_ts, p.last_ts, max(e.ts + coalesce(e.duration_ms, 0)) AS end_ts, count(*) AS events,
         count(*) FILTER (WHERE e.kind = 'llm_call') AS llm_calls, count(*) FILTER (WHERE e.kind = 'tool_call') AS tool_calls,
         count(*) FILTER (WHERE e.kind = 'http_call') AS http_calls, count(*) FILTER (WHERE e.status = 'error') AS errors,
@@ -82,7 +70,10 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
       if (filter.model !== undefined) params.model = filter.model
       if (filter.environment !== undefined) params.env = filter.environment
       if (page.after) Object.assign(params, { after_ts: page.after.lastTs, after_id: page.after.id })
-      const rows = db.prepare<[Params], ConversationRow>(listSql(filter, page.after !== undefined)).all(params)
+      const sql = listSql(pages.sql(orgId, filter, page.after !== undefined), filter)
+      let statement = compiled.get(sql)
+      if (!statement) compiled.set(sql, (statement = db.prepare<[Params], ConversationRow>(sql)))
+      const rows = statement.all(params)
       const items = rows.slice(0, page.limit).map(rowToConversation)
       const last = rows.length > page.limit ? rows[page.limit - 1] : undefined
       return last ? { items, next: { lastTs: Number(last.last_ts), id: last.cid } } : { items }

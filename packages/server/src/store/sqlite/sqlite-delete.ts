@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import type { DeleteRange } from '../store.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../time-buckets.js'
+import { createSqliteConversationSummary } from './sqlite-conversation-summary.js'
 import { DIMS, LATENCY_BUCKET_SQL, LATENCY_DIMS, RAW_MEASURES } from './sqlite-rollups.js'
 
 /** The events a delete removes; named parameters @org, @from, @to, @agent, @environment. */
@@ -37,8 +38,9 @@ const match = (columns: string[], table: string) => columns.map((c) => `${table}
 /**
  * Deletes an org's events in a time range (optionally of one agent and/or environment) in one
  * transaction, and takes them out of everything derived from them: rollups (only what the roller
- * had folded in), the full-text index (only what the indexer had reached), tags and agent counters,
- * and the system prompts of the deleted events that no remaining event of the org references.
+ * had folded in), the full-text index (only what the indexer had reached), tags, agent counters,
+ * the conversation summary of the conversations they were part of, and the system prompts of the
+ * deleted events that no remaining event of the org references.
  * Other events keep their seq.
  */
 export function createSqliteDelete(db: Database.Database) {
@@ -61,8 +63,11 @@ export function createSqliteDelete(db: Database.Database) {
       FROM events WHERE ${RANGE} AND agent IS NOT NULL GROUP BY 1, 2) AS d
     WHERE agents.org_id = @org AND agents.environment = d.environment AND agents.name = d.agent`)
   // Keyset pages in index order, so walking a large range stays linear.
-  const doomed = db.prepare<Record<string, unknown>, { rowid: number; ts: number; id: string; tags: string; prompt: string | null }>(
-    `SELECT rowid, ts, id, tags, system_prompt_sha256 AS prompt FROM events
+  const doomed = db.prepare<
+    Record<string, unknown>,
+    { rowid: number; ts: number; id: string; tags: string; prompt: string | null; cid: string | null }
+  >(
+    `SELECT rowid, ts, id, tags, system_prompt_sha256 AS prompt, conversation_id AS cid FROM events
      WHERE ${RANGE} AND (ts, id) > (@afterTs, @afterId) ORDER BY ts, id LIMIT 1000`,
   )
   const unindex = db.prepare('DELETE FROM events_fts WHERE rowid = ?')
@@ -71,6 +76,7 @@ export function createSqliteDelete(db: Database.Database) {
   // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
   const dropPrompt = db.prepare(`DELETE FROM system_prompts WHERE org_id = @org AND sha256 = @sha
     AND NOT EXISTS (SELECT 1 FROM events WHERE org_id = @org AND system_prompt_sha256 = @sha)`)
+  const conversations = createSqliteConversationSummary(db)
   // Without AUTOINCREMENT a new row may reuse the rowid of a deleted last row; cursors past the last
   // remaining row would then skip it, so they come back to it (the rows between are gone).
   const clampCursors = db.prepare(
@@ -91,6 +97,7 @@ export function createSqliteDelete(db: Database.Database) {
     subtractAgents.run(where)
     const indexed = at.fts_indexed_rowid ?? 0
     const prompts = new Set<string>()
+    const touched = new Set<string>()
     let after = { afterTs: Number.MIN_SAFE_INTEGER, afterId: '' }
     for (;;) {
       const rows = doomed.all({ ...where, ...after })
@@ -98,6 +105,7 @@ export function createSqliteDelete(db: Database.Database) {
         if (row.rowid <= indexed) unindex.run(row.rowid)
         for (const tag of JSON.parse(row.tags) as string[]) untag.run(orgId, tag, row.ts, row.rowid)
         if (row.prompt !== null) prompts.add(row.prompt)
+        if (row.cid !== null) touched.add(row.cid)
       }
       const last = rows[rows.length - 1]
       if (!last) break
@@ -105,6 +113,7 @@ export function createSqliteDelete(db: Database.Database) {
     }
     const { changes } = deleteEvents.run(where)
     for (const sha of prompts) dropPrompt.run({ org: orgId, sha })
+    conversations.recompute(orgId, touched)
     const lo = floorTo(where.from, DAY_MS)
     dropEmptyRollups.run({ org: orgId, lo, to: where.to })
     dropEmptyLatency.run({ org: orgId, lo, to: where.to })
