@@ -68,6 +68,18 @@ function serverEnv(dataDir, databaseUrl) {
   }
 }
 
+/** The path of the first page and of the next `n - 1` pages, following `next_cursor`. */
+async function cursorPages(url, path, n) {
+  const paths = [path]
+  while (paths.length < n) {
+    const res = await fetch(url + paths[paths.length - 1], { headers: { 'x-api-key': KEY } })
+    const cursor = (await res.json()).next_cursor
+    if (!cursor) break
+    paths.push(`${path}&cursor=${cursor}`)
+  }
+  return paths
+}
+
 async function timeRequests(url, paths, rounds) {
   const samples = []
   for (let r = 0; r < rounds; r++) {
@@ -168,8 +180,15 @@ async function measure(dialect, pgBase) {
     const worker = async () => {
       while (sent < total) {
         const n = Math.min(1_000, total - sent)
+        const first = sent
         sent += n
         const events = Array.from({ length: n }, () => makeEvent(qrand, now, 30 * DAY))
+        // 30 events in each 100 belong to a conversation, in groups of 10 (conv-0 ... conv-2 from the
+        // first 100): 30% of the events, in EVENTS / 100 × 3 conversations. Nothing else changes.
+        events.forEach((e, i) => {
+          const g = first + i
+          if (g % 100 < 30) e.conversation_id = `conv-${Math.floor(g / 100) * 3 + Math.floor((g % 100) / 10)}`
+        })
         if (sent % 97_000 < 1_000) events[0].title = `${RARE_WORD} ${events[0].title}`
         const res = await fetch(`${url}/api/v1/events/batch`, {
           method: 'POST',
@@ -226,6 +245,9 @@ async function measure(dialect, pgBase) {
     const filtered = agents.map(
       (a, i) => `/api/v1/events?agent=${a}&status=error&from=${new Date(now - (i + 2) * DAY).toISOString()}&limit=50`,
     )
+    // The activity log: 20 pages deep (following next_cursor), and the first page of each agent's conversations.
+    const conversations = await cursorPages(server.url, '/api/v1/conversations?limit=50', 20)
+    const agentConversations = agents.map((a) => `/api/v1/conversations?agent=${a}&limit=50`)
     await timeRequests(server.url, page, 2) // warm
     r.queries = {
       page: await timeRequests(server.url, page, 10),
@@ -233,6 +255,8 @@ async function measure(dialect, pgBase) {
       rare: await timeRequests(server.url, [`/api/v1/events?q=${RARE_WORD}&limit=50`], 100),
       common: await timeRequests(server.url, [`/api/v1/events?q=${COMMON_WORD}&limit=50`], 100),
       stats: await timeRequests(server.url, ['/api/v1/stats?days=30'], 100),
+      conversations: await timeRequests(server.url, conversations, 5),
+      agentConversations: await timeRequests(server.url, agentConversations, 5),
     }
     for (const [k, v] of Object.entries(r.queries)) log(`${dialect} ${k}: p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms`)
     r.queryRss = peakRssMb(server.proc.pid)
@@ -381,6 +405,8 @@ ${queryRow('filtered page (`agent, status=error, from`)', 'filtered', 20)}
 ${queryRow(`keyword search, rare word (${Math.ceil(S.load.events / 97_000)} hits)`, 'rare', 20)}
 ${queryRow('keyword search, common word', 'common', 20)}
 ${queryRow('`/api/v1/stats?days=30`', 'stats', 25)}
+${queryRow('conversations page (`/api/v1/conversations?limit=50`, pages 1 to 20)', 'conversations', 20)}
+${queryRow('conversations page of one agent (`agent=…&limit=50`)', 'agentConversations', 20)}
 
 Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss} MB (PostgreSQL; the database server's memory is not counted).
 
