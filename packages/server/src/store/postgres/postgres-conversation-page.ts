@@ -19,6 +19,11 @@ const COUNT_MEMBERS =
  * model filter is one seek in `conversation_members` per conversation walked, and a rare value
  * (under MEMBER_DRIVE_LIMIT member rows, counted first) drives the page from its own conversations.
  * Ids order by their bytes (`COLLATE "C"`), as the order indexes do.
+ *
+ * The walk is the planner's choice, made from the tables' statistics (migration 006 takes them
+ * after its backfill, autovacuum keeps them). Until the first analyze of tables that a bulk load
+ * filled quickly, it may misjudge an org as small and read and sort all of it for a later page,
+ * as the list did before these tables: slower, never a different answer.
  */
 export function createPostgresConversationPage(pool: pg.Pool) {
   async function driver(orgId: string, filter: ConversationFilter): Promise<MemberDim | undefined> {
