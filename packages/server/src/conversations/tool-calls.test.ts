@@ -4,7 +4,7 @@ import { EVENT_COLUMNS, eventRowValues, rowToEvent } from '../store/event-row.js
 import type { EventRow } from '../store/event-row.js'
 import { responseText } from './call-detail.js'
 import { httpCallOf } from './http-call.js'
-import { requestedToolCalls, resultsById, withResults } from './tool-calls.js'
+import { requestedToolCalls, resultsById, toolNameOf, withResults } from './tool-calls.js'
 
 /** A stored event, as a store would return it. */
 const stored = (fields: Record<string, unknown>, seq = 1) => {
@@ -53,6 +53,14 @@ describe('tool calls of an LLM call', () => {
       { id: 'a', name: 'sql', input: {}, result: { rows: 2 }, status: 'success', error: null, duration_ms: 2500, result_event_id: end.id },
       { ...inline, status: null, error: null, result_event_id: null },
     ])
+  })
+})
+
+describe('a tool call event’s tool name', () => {
+  it('prefers metadata.toolName, then action, then service', () => {
+    expect(toolNameOf({ action: 'invoke', service: 'search_web', metadata: { toolName: 'search_web' } })).toBe('search_web')
+    expect(toolNameOf({ action: 'lookup', service: 'crm', metadata: {} })).toBe('lookup')
+    expect(toolNameOf({ action: null, service: 'crm', metadata: {} })).toBe('crm')
   })
 })
 

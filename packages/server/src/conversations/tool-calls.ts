@@ -64,9 +64,12 @@ export function toolCallIdOf(event: Pick<Event, 'metadata' | 'span_id'>): string
   return str(event.metadata.tool_call_id) ?? event.span_id
 }
 
-/** A `tool_call` event's tool: `action`, else `service`. */
-export function toolNameOf(event: Pick<Event, 'action' | 'service'>): string | null {
-  return event.action ?? event.service
+/**
+ * A `tool_call` event's tool: `metadata.toolName` when a client names it there (the AgentLedger
+ * integrations do, with a generic action such as `invoke`), else `action`, else `service`.
+ */
+export function toolNameOf(event: Pick<Event, 'action' | 'service'> & Partial<Pick<Event, 'metadata'>>): string | null {
+  return str(event.metadata?.toolName) ?? event.action ?? event.service
 }
 
 /** Every id the calls name, for one lookup of their results. */
