@@ -12,6 +12,7 @@ import { serializeEvent } from './event-serializer.js'
 import { flushOnExit, stopFlushOnExit } from './exit-flush.js'
 import type { ExitFlushable } from './exit-flush.js'
 import { HttpTransport, httpError } from './http-transport.js'
+import { nodeHttpFetch } from './node-http-fetch.js'
 import { Reporter } from './reporter.js'
 import { withRetry } from './retry.js'
 import { traceId } from './trace-id.js'
@@ -40,7 +41,8 @@ export class AgentTrail {
   constructor(options: AgentTrailOptions = {}) {
     const opts = (this.options = resolveOptions(options))
     this.reporter = new Reporter(opts)
-    this.transport = new HttpTransport(opts)
+    // A fetch the caller passes is used for everything; by default Node's requests go over node:http.
+    this.transport = new HttpTransport({ ...opts, fetch: options.fetch ?? nodeHttpFetch() ?? opts.fetch })
     this.exporter = new BatchExporter(this.transport, {
       defaults: { environment: opts.environment, tags: opts.tags },
       retry: { deadlineMs: opts.retryDeadlineMs },

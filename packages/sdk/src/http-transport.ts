@@ -90,7 +90,10 @@ function parseJson(text: string): unknown {
 
 // The cause's code (ECONNREFUSED...) tells an operator what happened without any payload.
 function describe(cause: unknown): string {
+  // fetch wraps the socket error (its code is on `cause`); node:http throws it directly.
   const inner = (cause as { cause?: { code?: unknown } })?.cause
   if (typeof inner?.code === 'string') return inner.code
+  const own = (cause as { code?: unknown })?.code
+  if (typeof own === 'string') return own
   return cause instanceof Error ? cause.message : String(cause)
 }
