@@ -306,6 +306,20 @@ describe.each(DIALECTS)('AgentLedger data plane (%s)', (dialect) => {
     expect((await t.json('GET', `/api/v1/export?from=${from}&to=${to}&format=xml`, { key })).status).toBe(400)
   })
 
+  it('counts the week’s cost over the last 7 UTC days, from the range or on its own', async () => {
+    const day = 86_400_000
+    const midnight = Math.floor(Date.now() / day) * day
+    const events = [
+      { ts: midnight - 6 * day + 1, cost_usd: 1 },
+      { ts: midnight - 7 * day + 1, cost_usd: 10 },
+      { ts: Date.now() - 1_000, cost_usd: 0.5 },
+    ]
+    expect((await t.json('POST', '/api/v1/events/batch', { key: t.adminKey, body: { events } })).status).toBe(201)
+    // days=30 reads the week from the range's daily series; days=2 and bucket=hour need a query of their own.
+    for (const qs of ['days=30', 'days=2', 'days=30&bucket=hour'])
+      expect((await t.json('GET', `/api/v1/stats?${qs}`, { key })).body.weekCostCents, qs).toBe(150)
+  })
+
   it('carries the dashboard summary fields on /api/v1/stats, per environment', async () => {
     await logAction({ agent: 'a', service: 'slack', action: 'x', cost_cents: 100 })
     await logAction({ agent: 'b', service: 'stripe', action: 'y', status: 'blocked' })

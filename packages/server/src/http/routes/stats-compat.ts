@@ -28,15 +28,17 @@ export function logwickStats(stats: Stats, periodDays: number) {
 
 /**
  * AgentLedger's dashboard summary (agentledger-wire.md §2.2): the range's totals, today (since UTC
- * midnight), the last 7 days' cost, the last 24 hours by hour, and the agents. Alerts come from
+ * midnight), the cost of the last 7 UTC days (today and the 6 before), the last 24 hours by hour,
+ * and the agents. Alerts come from
  * anomaly detection; until an alert exists the list is empty.
  */
 export async function agentLedgerStats(store: Store, orgId: string, stats: Stats, query: StatsQuery, now: number) {
   const filter = { environment: query.environment, agent: query.agent }
   const hourEnd = floorTo(now, HOUR_MS) + HOUR_MS
-  const [today, week, day, agents] = await Promise.all([
+  const weekFrom = floorTo(now, DAY_MS) - 6 * DAY_MS
+  const [today, weekCostUsd, day, agents] = await Promise.all([
     store.events.stats(orgId, { ...filter, from: floorTo(now, DAY_MS), to: hourEnd, bucket: 'hour' }),
-    store.events.stats(orgId, { ...filter, from: hourEnd - 7 * DAY_MS, to: hourEnd, bucket: 'day' }),
+    weekCost(store, orgId, stats, { ...filter, from: weekFrom, to: hourEnd, bucket: 'day' }),
     store.events.stats(orgId, { ...filter, from: hourEnd - DAY_MS, to: hourEnd, bucket: 'hour' }),
     store.events.agents(orgId, { environment: filter.environment }),
   ])
@@ -46,7 +48,7 @@ export async function agentLedgerStats(store: Store, orgId: string, stats: Stats
     totalActions: stats.totals.events,
     todayActions: today.totals.events,
     todayCostCents: usdToCents(today.cost_usd),
-    weekCostCents: usdToCents(week.cost_usd),
+    weekCostCents: usdToCents(weekCostUsd),
     activeAgents: shown.filter((a) => a.status === 'active').length,
     totalAgents: shown.length,
     agents: shown.map((a: AgentSummary) => ({
@@ -67,16 +69,24 @@ export async function agentLedgerStats(store: Store, orgId: string, stats: Stats
   }
 }
 
+/** The week's cost from the range's daily series when it covers the week, else from its own query. */
+async function weekCost(store: Store, orgId: string, stats: Stats, week: StatsQuery): Promise<number> {
+  const days = stats.bucket === 'day' ? stats.series.filter((s) => Date.parse(s.start) >= week.from) : []
+  if (days.length === 7 && Date.parse(stats.from) <= week.from) return Number(days.reduce((sum, s) => sum + s.cost_usd, 0).toFixed(6))
+  return (await store.events.stats(orgId, week)).cost_usd
+}
+
 /**
  * Each agent's counts over the range, per environment: an agent of the same name in production and
  * in staging is two agents. One stats query per environment shown (usually one to three).
  */
 async function countsByEnvironment(store: Store, orgId: string, stats: Stats, query: StatsQuery, agents: AgentSummary[]) {
   const environments = query.environment !== undefined ? [query.environment] : [...new Set(agents.map((a) => a.environment))]
+  // With one environment, every agent's events are in it: the range's own counts are per environment.
   const perEnvironment = await Promise.all(
     environments.map(async (environment) => ({
       environment,
-      stats: query.environment !== undefined ? stats : await store.events.stats(orgId, { ...query, environment }),
+      stats: environments.length === 1 ? stats : await store.events.stats(orgId, { ...query, environment }),
     })),
   )
   const counts = new Map<string, { events: number; cost_usd: number }>()
@@ -98,7 +108,7 @@ export const CompatStatsFields = {
   totalActions: z.number().describe('AgentLedger: events in the range (default 30 days).'),
   todayActions: z.number().describe('Since UTC midnight.'),
   todayCostCents: z.number(),
-  weekCostCents: z.number().describe('Last 7 days.'),
+  weekCostCents: z.number().describe('The last 7 UTC days: today and the 6 before.'),
   activeAgents: z.number(),
   totalAgents: z.number(),
   agents: z.array(
