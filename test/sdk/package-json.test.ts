@@ -22,7 +22,7 @@ describe("the SDK's package.json", () => {
     expect(pkg.exports['./integrations/*']).toBeDefined()
   })
 
-  it('imports nothing outside the package at run time, not even node: built-ins', () => {
+  it('imports nothing outside the package at run time; node:http and node:https only lazily, in the Node transport', () => {
     const src = new URL('../../packages/sdk/src/', import.meta.url)
     const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     expect(files.length).toBeGreaterThan(10)
@@ -30,6 +30,11 @@ describe("the SDK's package.json", () => {
       const source = readFileSync(new URL(`../../packages/sdk/src/${file}`, import.meta.url), 'utf8')
       for (const [, spec] of source.matchAll(/^(?:import|export)[^'"]*from ['"]([^'"]+)['"]/gm))
         expect(spec, `${file} imports ${spec}`).toMatch(/^\.\.?\//)
+      // Dynamic imports and require: only the Node transport's own built-ins, loaded on first use.
+      for (const [, spec] of source.matchAll(/\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        expect(spec, `${file} loads ${spec}`).toMatch(/^(\.\.?\/|node:https?$)/)
+        if (spec.startsWith('node:')) expect(file).toBe('node-http-fetch.ts')
+      }
     }
   })
 })

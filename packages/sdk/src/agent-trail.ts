@@ -42,7 +42,7 @@ export class AgentTrail {
     const opts = (this.options = resolveOptions(options))
     this.reporter = new Reporter(opts)
     // A fetch the caller passes is used for everything; by default Node's requests go over node:http.
-    this.transport = new HttpTransport({ ...opts, fetch: options.fetch ?? nodeHttpFetch() ?? opts.fetch })
+    this.transport = new HttpTransport({ ...opts, fetch: options.fetch ?? nodeHttpFetch(opts.fetch) ?? opts.fetch })
     this.exporter = new BatchExporter(this.transport, {
       defaults: { environment: opts.environment, tags: opts.tags },
       retry: { deadlineMs: opts.retryDeadlineMs },
@@ -182,9 +182,12 @@ export class AgentTrail {
     return controlAgent(this.controls, name, 'kill')
   }
 
-  /** Scores a recorded action (0 to 100). Flushes first, so an `actionId` from `track()` is on the server. */
+  /**
+   * Scores a recorded action (0 to 100). Flushes first, for at most `shutdownTimeoutMs`, so an
+   * `actionId` from `track()` is on the server; a server that is down cannot hold it longer.
+   */
   async evaluate(actionId: string, options: EvaluateOptions): Promise<{ id: string }> {
-    await this.flush()
+    await this.processor.flushWithin(this.options.shutdownTimeoutMs)
     return evaluateAction(this.controls, actionId, options)
   }
 

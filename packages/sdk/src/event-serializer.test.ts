@@ -50,4 +50,13 @@ describe('serializeEvent', () => {
     expect(parse(serializeEvent({ output: circular }, defaults)).output).toEqual({ _error: 'Could not serialize' })
     expect(serializeEvent({ tokens_input: 10n as unknown as number }, defaults)).toBeUndefined()
   })
+
+  it('cuts a system prompt or thinking text over the limit instead of losing the event, and says so', () => {
+    const prompt = 'ü'.repeat(150_000) // 300,000 bytes of UTF-8
+    const out = parse(serializeEvent({ kind: 'llm_call', system_prompt: prompt, thinking: 'short', metadata: { k: 1 } }, defaults))
+    expect(new TextEncoder().encode(out.system_prompt as string).length).toBeLessThanOrEqual(262_144)
+    expect((out.system_prompt as string).startsWith('üüü')).toBe(true)
+    expect(out.thinking).toBe('short')
+    expect(out.metadata).toEqual({ k: 1, truncated_fields: ['system_prompt'] })
+  })
 })

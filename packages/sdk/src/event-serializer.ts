@@ -3,7 +3,8 @@ import type { TrailEvent } from './trail-event.js'
 /** The server's per-field limits (packages/protocol/src/limits.ts), in UTF-8 bytes. */
 const PAYLOAD_BYTES = 262_144
 const OBJECT_BYTES = 65_536
-// system_prompt and thinking are strings the server checks itself; a marker object would not fit them.
+// system_prompt and thinking are strings: cut to the limit rather than replaced by a marker object.
+const TEXT_FIELDS = ['system_prompt', 'thinking'] as const
 const PAYLOAD_FIELDS = ['input', 'output', 'messages', 'tool_calls', 'error'] as const
 const OBJECT_FIELDS = ['metadata', 'context', 'rate_limit'] as const
 // Below this many UTF-16 units no field can be over its byte limit, so the common event is checked for free.
@@ -30,6 +31,7 @@ export function serializeEvent(event: TrailEvent, defaults: EventDefaults): stri
   if (json === undefined || json.length > CHECK_ABOVE) {
     for (const field of PAYLOAD_FIELDS) fit(event, field, PAYLOAD_BYTES)
     for (const field of OBJECT_FIELDS) fit(event, field, OBJECT_BYTES)
+    for (const field of TEXT_FIELDS) cutText(event, field, PAYLOAD_BYTES)
     json = tryStringify(event)
   }
   return json
@@ -88,4 +90,17 @@ const encoder = new TextEncoder()
 
 function utf8Length(text: string): number {
   return encoder.encode(text).length
+}
+
+/** Cuts a text field over `maxBytes` of UTF-8 to fit, and says so in `metadata.truncated_fields`. */
+function cutText(event: TrailEvent, field: (typeof TEXT_FIELDS)[number], maxBytes: number): void {
+  const text = event[field]
+  if (typeof text !== 'string' || text.length * 3 <= maxBytes) return
+  const bytes = new TextEncoder().encode(text)
+  if (bytes.length <= maxBytes) return
+  // The decoder drops a character cut in half; the margin keeps the server's count under its limit.
+  event[field] = new TextDecoder().decode(bytes.subarray(0, maxBytes - 16)).replace(/\uFFFD$/, '')
+  const metadata = (event.metadata && typeof event.metadata === 'object' ? event.metadata : {}) as Record<string, unknown>
+  const cut = Array.isArray(metadata.truncated_fields) ? (metadata.truncated_fields as unknown[]) : []
+  event.metadata = { ...metadata, truncated_fields: [...cut, field] }
 }

@@ -107,9 +107,14 @@ export function openStream(config: StreamConfig, options: StreamOptions = {}): S
 
   const connect = async (): Promise<void> => {
     timer = undefined
+    // One signal per connection, linked to the handle's: fetch leaves its listener on the signal it
+    // gets, so a shared one would gather a listener per reconnect, forever.
+    const connection = new AbortController()
+    const abortConnection = () => connection.abort()
+    controller.signal.addEventListener('abort', abortConnection, { once: true })
     try {
       const headers: Record<string, string> = lastEventId ? { 'Last-Event-ID': lastEventId } : {}
-      const res = await config.fetch(url, { method: 'GET', headers, signal: controller.signal })
+      const res = await config.fetch(url, { method: 'GET', headers, signal: connection.signal })
       if (!res.ok) {
         await res.text().catch(() => '')
         throw new Error(`Stream connection failed (${res.status})`)
@@ -126,6 +131,9 @@ export function openStream(config: StreamConfig, options: StreamOptions = {}): S
     } catch (error) {
       if (controller.signal.aborted) return
       reportError(toError(error))
+    } finally {
+      controller.signal.removeEventListener('abort', abortConnection)
+      connection.abort()
     }
     if (controller.signal.aborted) return
     timer = setTimeout(() => void connect(), delay)

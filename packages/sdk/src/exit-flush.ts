@@ -7,7 +7,11 @@ interface ProcessLike {
   on(event: 'beforeExit', listener: () => void): unknown
 }
 
-const clients = new Set<ExitFlushable>()
+// Weak: a client the application dropped must not be kept alive by this list (one per request or
+// tenant would otherwise pile up); once collected, it has nothing left to send.
+const clients = new Set<WeakRef<ExitFlushable>>()
+const refs = new WeakMap<ExitFlushable, WeakRef<ExitFlushable>>()
+const forget = new FinalizationRegistry<WeakRef<ExitFlushable>>((ref) => clients.delete(ref))
 let installed = false
 
 /**
@@ -22,16 +26,23 @@ let installed = false
  * installed for all clients, so many clients do not trip the max-listeners warning.
  */
 export function flushOnExit(client: ExitFlushable): void {
-  clients.add(client)
+  if (!refs.has(client)) {
+    const ref = new WeakRef(client)
+    refs.set(client, ref)
+    clients.add(ref)
+    forget.register(client, ref)
+  }
   if (installed) return
   const proc = (globalThis as { process?: Partial<ProcessLike> }).process
   if (typeof proc?.on !== 'function') return
   installed = true
   proc.on('beforeExit', () => {
-    for (const c of clients) void c.flushBeforeExit()
+    for (const ref of clients) void ref.deref()?.flushBeforeExit()
   })
 }
 
 export function stopFlushOnExit(client: ExitFlushable): void {
-  clients.delete(client)
+  const ref = refs.get(client)
+  if (ref) clients.delete(ref)
+  refs.delete(client)
 }

@@ -33,7 +33,9 @@ export async function withRetry<T>(
       if (!(error instanceof AgentTrailError) || !error.retryable || signal?.aborted) throw error
       const backoff = Math.min(ceiling, initial * 2 ** n)
       // "Equal jitter": half fixed, half random, so clients that failed together do not return together.
-      const wait = error.retryAfterMs ?? backoff / 2 + (Math.random() * backoff) / 2
+      const jittered = backoff / 2 + (Math.random() * backoff) / 2
+      // A server's Retry-After wins, but never below the first step: `Retry-After: 0` must not spin.
+      const wait = error.retryAfterMs === undefined ? jittered : Math.max(error.retryAfterMs, initial / 2)
       if (Date.now() - start + wait >= policy.deadlineMs) throw error
       onRetry?.(error)
       await sleep(wait, signal, policy.keepAlive)

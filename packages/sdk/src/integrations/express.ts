@@ -52,7 +52,8 @@ export function agentTrailMiddleware(client: TrailSink, config: MiddlewareConfig
     const startedAt = Date.now()
     const t0 = performance.now()
     // Read now: a mounted router rewrites req.url while it runs, and AgentLedger read it inside the handler.
-    const path = req.path || req.url || ''
+    // Without the query string: it may carry tokens (`?api_key=...`) that must not be recorded.
+    const path = (req.path || req.url || '').split('?')[0] ?? ''
     let recorded = false
     const record = (hungUp: boolean) => {
       if (recorded) return
