@@ -334,8 +334,7 @@ const queryRow = (label, key, limit) =>
     `≤ ${limit} ms`,
     (x) => x.queries[key].p95 <= limit,
   )
-const md =
-  `# Benchmarks
+const md = `# Benchmarks
 
 Measured by \`npm run bench\` (\`bench/run.js\`) on ${new Date().toISOString().slice(0, 10)}.
 Machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.
@@ -413,10 +412,7 @@ ${queryRow('`/api/v1/stats?days=30`', 'stats', 25)}
 ${queryRow('conversations page (`/api/v1/conversations?limit=50`, pages 1 to 20)', 'conversations', 20)}
 ${queryRow('conversations page of one agent (`agent=…&limit=50`)', 'agentConversations', 20)}
 
-` /
-  api /
-  v1 /
-  stats` answers three products in one response (the native stats, Logwick's fields and AgentLedger's dashboard); AgentLedger's fields add a read of today and one of the last 24 hours by hour, which is most of its time beyond the native answer alone.
+\`/api/v1/stats\` answers three products in one response (the native stats, Logwick's fields and AgentLedger's dashboard); AgentLedger's fields add a read of today and one of the last 24 hours by hour, which is most of its time beyond the native answer alone.
 
 Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss} MB (PostgreSQL; the database server's memory is not counted).
 
