@@ -33,7 +33,7 @@ describe("the SDK's package.json", () => {
       // Dynamic imports and require: only the Node transport's own built-ins, loaded on first use.
       for (const [, spec] of source.matchAll(/\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g)) {
         expect(spec, `${file} loads ${spec}`).toMatch(/^(\.\.?\/|node:https?$)/)
-        if (spec.startsWith('node:')) expect(file).toBe('node-http-fetch.ts')
+        if (spec?.startsWith('node:')) expect(file).toBe('node-http-fetch.ts')
       }
     }
   })

@@ -1,51 +1,27 @@
 import { createHash } from 'node:crypto'
 import Anthropic from '@anthropic-ai/sdk'
 import { PRICE_TABLE_SOURCE } from '@agenttrail/protocol'
-import { AgentTrail, LogwickClient } from 'agenttrail'
+import { LogwickClient } from 'agenttrail'
 import { wrapAnthropic } from 'agenttrail/integrations/anthropic'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startLiveServer } from '../../helpers/live-server.js'
-import type { LiveServer } from '../../helpers/live-server.js'
+import { describe, expect, it } from 'vitest'
+import { useProviderHarness } from './provider-harness.js'
 import * as fx from './anthropic-fixtures.js'
-import { startMockProvider } from './mock-provider.js'
-import type { MockProvider } from './mock-provider.js'
 
 /**
  * The Anthropic wrapper, driven by the real `@anthropic-ai/sdk` against a Messages API double on
  * 127.0.0.1, recording into a real AgentTrail server; each stored event is read back and checked.
  */
 describe('the Anthropic integration', () => {
-  let live: LiveServer
-  let mock: MockProvider
-  let key: string
-  let trail: AgentTrail
-  beforeAll(async () => {
-    ;[live, mock] = await Promise.all([startLiveServer('sqlite'), startMockProvider()])
-    key = await live.key('org-anthropic', ['ingest', 'read'])
-    trail = new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e) })
-  })
-  afterAll(async () => {
-    await trail.shutdown()
-    await Promise.all([live.close(), mock.close()])
-  })
-  const errors: Error[] = []
-  afterEach(() => expect(errors).toEqual([]))
+  const h = useProviderHarness('org-anthropic')
 
-  const anthropic = () => new Anthropic({ apiKey: 'sk-ant-test', baseURL: mock.url, maxRetries: 0 })
-  const api = async (path: string) =>
-    (await (await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as any
-  /** The events recorded for `agent`, after sending everything fired so far. */
-  const recorded = async (agent: string) => {
-    await trail.flush()
-    return (await api(`/api/v1/events?agent=${agent}`)).events as any[]
-  }
+  const anthropic = () => new Anthropic({ apiKey: 'sk-ant-test', baseURL: h.mock.url, maxRetries: 0 })
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
   const json = (value: unknown) => JSON.parse(JSON.stringify(value))
 
   it('records a message call field by field and returns the Message the library parsed', async () => {
-    mock.reply({ json: fx.MESSAGE, headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID } })
+    h.mock.reply({ json: fx.MESSAGE, headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID } })
     const client = anthropic()
-    const wrapped = wrapAnthropic(client, trail, {
+    const wrapped = wrapAnthropic(client, h.trail, {
       event: { agent: 'weather-bot', conversation_id: 'conv-weather-1', user: 'ada@acme.com' },
     })
 
@@ -53,10 +29,10 @@ describe('the Anthropic integration', () => {
 
     expect(message).toEqual(fx.MESSAGE)
     expect(message._request_id).toBe(fx.REQUEST_ID)
-    expect(mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/messages', body: fx.REQUEST })
+    expect(h.mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/messages', body: fx.REQUEST })
     expect(client.messages.create).toBe(Anthropic.Messages.prototype.create)
 
-    const [event, ...others] = await recorded('weather-bot')
+    const [event, ...others] = await h.recorded('weather-bot')
     expect(others).toEqual([])
     expect(event).toMatchObject({
       kind: 'llm_call',
@@ -92,7 +68,7 @@ describe('the Anthropic integration', () => {
     // = 210 + 2000 + 7500 + 3900 = 13,610 µ$.
     expect(event).toMatchObject({ cost_usd: 0.01361, cost_source: PRICE_TABLE_SOURCE })
 
-    const detail = await api(`/api/v1/conversations/conv-weather-1/calls/${event.id}`)
+    const detail = await h.api(`/api/v1/conversations/conv-weather-1/calls/${event.id}`)
     expect(detail).toMatchObject({
       system_prompt: { text: 'You are a weather assistant.\n\nAlways answer in one sentence.' },
       response_text: "I'll check the current weather in Paris for you.",
@@ -102,8 +78,8 @@ describe('the Anthropic integration', () => {
   })
 
   it('keeps .withResponse() and .asResponse() working through the wrapper', async () => {
-    mock.reply({ json: fx.MESSAGE, headers: { 'request-id': fx.REQUEST_ID } })
-    const wrapped = wrapAnthropic(anthropic(), trail, { event: { agent: 'with-response-bot' } })
+    h.mock.reply({ json: fx.MESSAGE, headers: { 'request-id': fx.REQUEST_ID } })
+    const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'with-response-bot' } })
     const { data, response, request_id } = await wrapped.messages
       .create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)
       .withResponse()
@@ -112,27 +88,27 @@ describe('the Anthropic integration', () => {
     expect(request_id).toBe(fx.REQUEST_ID)
 
     // A raw response is the application's to read: the wrapper does not parse it, so records nothing.
-    mock.reply({ json: fx.MESSAGE })
+    h.mock.reply({ json: fx.MESSAGE })
     const raw = await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming).asResponse()
     expect(await raw.json()).toEqual(fx.MESSAGE)
 
-    const events = await recorded('with-response-bot')
+    const events = await h.recorded('with-response-bot')
     expect(events.map((e) => [e.status, e.output])).toEqual([['success', fx.MESSAGE]])
   })
 
   it('passes a create({ stream: true }) stream through unchanged and records the message it made when it ends', async () => {
-    mock.reply({ sse: fx.STREAM, headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID } })
-    const wrapped = wrapAnthropic(anthropic(), trail, { event: { agent: 'stream-bot' } })
+    h.mock.reply({ sse: fx.STREAM, headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID } })
+    const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'stream-bot' } })
     const stream = await wrapped.messages.create({ ...fx.REQUEST, stream: true } as Anthropic.MessageCreateParamsStreaming)
     expect(stream).toBeInstanceOf((await import('@anthropic-ai/sdk/core/streaming')).Stream)
 
-    expect(await recorded('stream-bot')).toEqual([]) // nothing until the stream ends
+    expect(await h.recorded('stream-bot')).toEqual([]) // nothing until the stream ends
     const seen: unknown[] = []
     for await (const event of stream) seen.push(event)
     // The library drops `ping` events itself; everything else reaches the application as sent.
     expect(seen).toEqual(fx.STREAM.filter((f) => f.event !== 'ping').map((f) => f.data))
 
-    const [event, ...others] = await recorded('stream-bot')
+    const [event, ...others] = await h.recorded('stream-bot')
     expect(others).toEqual([])
     expect(event).toMatchObject({
       kind: 'llm_call',
@@ -159,8 +135,8 @@ describe('the Anthropic integration', () => {
   })
 
   it('records messages.stream() once, through the create call it makes', async () => {
-    mock.reply({ sse: fx.STREAM, headers: fx.RATE_LIMIT_HEADERS })
-    const wrapped = wrapAnthropic(anthropic(), trail, { event: { agent: 'helper-stream-bot' } })
+    h.mock.reply({ sse: fx.STREAM, headers: fx.RATE_LIMIT_HEADERS })
+    const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'helper-stream-bot' } })
     const texts: string[] = []
     const final = await wrapped.messages
       .stream(fx.REQUEST as Anthropic.MessageStreamParams)
@@ -169,7 +145,7 @@ describe('the Anthropic integration', () => {
     expect(texts).toEqual(["I'll check ", 'the weather.'])
     expect(json(final)).toEqual({ ...fx.STREAMED_MESSAGE, parsed_output: null })
 
-    const events = await recorded('helper-stream-bot')
+    const events = await h.recorded('helper-stream-bot')
     expect(events).toHaveLength(1)
     expect(events[0]).toMatchObject({
       status: 'success',
@@ -181,18 +157,18 @@ describe('the Anthropic integration', () => {
 
   it('rethrows the provider error unchanged and records it with the rate-limit headers', async () => {
     const headers = { ...fx.RATE_LIMIT_HEADERS, 'retry-after': '17', 'request-id': fx.RATE_LIMITED.request_id }
-    mock.reply({ status: 429, json: fx.RATE_LIMITED, headers })
+    h.mock.reply({ status: 429, json: fx.RATE_LIMITED, headers })
     const bare = await anthropic()
       .messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)
       .catch((e: unknown) => e)
-    mock.reply({ status: 429, json: fx.RATE_LIMITED, headers })
-    const wrapped = wrapAnthropic(anthropic(), trail, { event: { agent: 'limited-bot' } })
+    h.mock.reply({ status: 429, json: fx.RATE_LIMITED, headers })
+    const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'limited-bot' } })
     const thrown = await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming).catch((e: unknown) => e)
 
     expect(thrown).toBeInstanceOf(Anthropic.RateLimitError)
     expect(thrown).toMatchObject({ status: 429, message: (bare as Error).message, error: fx.RATE_LIMITED })
 
-    const [event] = await recorded('limited-bot')
+    const [event] = await h.recorded('limited-bot')
     expect(event).toMatchObject({
       status: 'error',
       provider: 'anthropic',
@@ -207,15 +183,15 @@ describe('the Anthropic integration', () => {
   })
 
   it('records an error event sent in the middle of a stream, with what had arrived', async () => {
-    mock.reply({ sse: [...fx.STREAM.slice(0, 10), fx.OVERLOADED_EVENT] })
-    const wrapped = wrapAnthropic(anthropic(), trail, { event: { agent: 'overloaded-bot' } })
+    h.mock.reply({ sse: [...fx.STREAM.slice(0, 10), fx.OVERLOADED_EVENT] })
+    const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'overloaded-bot' } })
     const stream = await wrapped.messages.create({ ...fx.REQUEST, stream: true } as Anthropic.MessageCreateParamsStreaming)
     const thrown = await (async () => {
       for await (const _ of stream);
     })().catch((e: unknown) => e)
     expect(thrown).toBeInstanceOf(Anthropic.APIError)
 
-    const [event] = await recorded('overloaded-bot')
+    const [event] = await h.recorded('overloaded-bot')
     expect(event).toMatchObject({
       status: 'error',
       error: { name: (thrown as Error).name, message: (thrown as Error).message, type: 'overloaded_error' },
@@ -227,12 +203,12 @@ describe('the Anthropic integration', () => {
   })
 
   it('records a stream the application stopped reading as cut short, with its tokens so far', async () => {
-    mock.reply({ sse: fx.STREAM })
-    const wrapped = wrapAnthropic(anthropic(), trail, { event: { agent: 'impatient-bot' } })
+    h.mock.reply({ sse: fx.STREAM })
+    const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'impatient-bot' } })
     const stream = await wrapped.messages.create({ ...fx.REQUEST, stream: true } as Anthropic.MessageCreateParamsStreaming)
     for await (const event of stream) if (event.type === 'content_block_start' && event.index === 1) break
 
-    const [event] = await recorded('impatient-bot')
+    const [event] = await h.recorded('impatient-bot')
     expect(event).toMatchObject({
       status: 'error',
       error: { name: 'StreamCanceled', message: 'The stream was closed before the response ended' },
@@ -243,7 +219,7 @@ describe('the Anthropic integration', () => {
   })
 
   it('never lets a failure to record reach the application, and reports it', async () => {
-    mock.reply({ json: fx.MESSAGE })
+    h.mock.reply({ json: fx.MESSAGE })
     const reported: unknown[] = []
     const broken = {
       fire: () => {
@@ -257,8 +233,8 @@ describe('the Anthropic integration', () => {
   })
 
   it("logwick.anthropic() runs the call, returns the Message and records it as Logwick's wrapper does", async () => {
-    mock.reply({ json: fx.MESSAGE, headers: fx.RATE_LIMIT_HEADERS })
-    const logwick = new LogwickClient({ apiKey: key, baseUrl: live.url, flushOnExit: false, tags: ['production'] })
+    h.mock.reply({ json: fx.MESSAGE, headers: fx.RATE_LIMIT_HEADERS })
+    const logwick = new LogwickClient({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false, tags: ['production'] })
     const client = anthropic()
     const result = await logwick.anthropic(
       () =>
@@ -272,7 +248,7 @@ describe('the Anthropic integration', () => {
     expect(result).toEqual(fx.MESSAGE)
     await logwick.shutdown()
 
-    const [event] = (await api('/api/v1/events?action=document_review')).events
+    const [event] = (await h.api('/api/v1/events?action=document_review')).events
     expect(event).toMatchObject({
       kind: 'llm_call',
       agent: 'claude-opus-4-5-20251101',
@@ -285,7 +261,7 @@ describe('the Anthropic integration', () => {
       rate_limit: fx.RATE_LIMIT_HEADERS,
       tags: ['production'],
     })
-    const [log] = (await api('/api/v1/logs?action=document_review')).logs
+    const [log] = (await h.api('/api/v1/logs?action=document_review')).logs
     expect(log).toMatchObject({ agent: 'claude-opus-4-5-20251101', action: 'document_review', tokens: 5398, status: 'success' })
   })
 })

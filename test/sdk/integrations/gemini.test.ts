@@ -1,43 +1,20 @@
 import { createHash } from 'node:crypto'
 import { ApiError, GenerateContentResponse, GoogleGenAI } from '@google/genai'
 import { PRICE_TABLE_SOURCE } from '@agenttrail/protocol'
-import { AgentTrail, LogwickClient } from 'agenttrail'
+import { LogwickClient } from 'agenttrail'
 import { wrapGemini } from 'agenttrail/integrations/gemini'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startLiveServer } from '../../helpers/live-server.js'
-import type { LiveServer } from '../../helpers/live-server.js'
+import { describe, expect, it } from 'vitest'
+import { useProviderHarness } from './provider-harness.js'
 import * as fx from './gemini-fixtures.js'
-import { startMockProvider } from './mock-provider.js'
-import type { MockProvider } from './mock-provider.js'
 
 /**
  * The Gemini wrapper, driven by the real `@google/genai` against a Gemini API double on 127.0.0.1,
  * recording into a real AgentTrail server; each stored event is read back and checked.
  */
 describe('the Google Gemini integration', () => {
-  let live: LiveServer
-  let mock: MockProvider
-  let key: string
-  let trail: AgentTrail
-  const errors: Error[] = []
-  beforeAll(async () => {
-    ;[live, mock] = await Promise.all([startLiveServer('sqlite'), startMockProvider()])
-    key = await live.key('org-gemini', ['ingest', 'read'])
-    trail = new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e) })
-  })
-  afterAll(async () => {
-    await trail.shutdown()
-    await Promise.all([live.close(), mock.close()])
-  })
-  afterEach(() => expect(errors).toEqual([]))
+  const h = useProviderHarness('org-gemini')
 
-  const genai = () => new GoogleGenAI({ apiKey: 'test-gemini-key', httpOptions: { baseUrl: mock.url } })
-  const api = async (path: string) =>
-    (await (await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as any
-  const recorded = async (agent: string) => {
-    await trail.flush()
-    return (await api(`/api/v1/events?agent=${agent}`)).events as any[]
-  }
+  const genai = () => new GoogleGenAI({ apiKey: 'test-gemini-key', httpOptions: { baseUrl: h.mock.url } })
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
   const sse = (frames: unknown[]) => ({ sse: frames.map((data) => ({ data })), separator: '\r\n\r\n' })
   /** A response as the library hands it over, without its HTTP headers: what the event's output holds. */
@@ -47,10 +24,10 @@ describe('the Google Gemini integration', () => {
   }
 
   it('records generateContent field by field and returns the library’s own response', async () => {
-    mock.reply({ json: fx.RESPONSE })
+    h.mock.reply({ json: fx.RESPONSE })
     const ai = genai()
     const original = ai.models.generateContent
-    const wrapped = wrapGemini(ai, trail, { event: { agent: 'travel-bot', conversation_id: 'conv-trip-1' } })
+    const wrapped = wrapGemini(ai, h.trail, { event: { agent: 'travel-bot', conversation_id: 'conv-trip-1' } })
     expect(wrapped.models.generateContent).not.toBe(original)
     expect(ai.models.generateContent).toBe(original) // the client passed in is not changed
 
@@ -60,13 +37,13 @@ describe('the Google Gemini integration', () => {
     expect(plain(response)).toEqual(fx.RESPONSE)
     expect(response.text).toBe('Let me look up the weather in Paris.')
     expect(response.functionCalls).toEqual([{ name: 'get_weather', args: { city: 'Paris' } }])
-    expect(mock.requests.at(-1)).toMatchObject({
+    expect(h.mock.requests.at(-1)).toMatchObject({
       method: 'POST',
       path: '/v1beta/models/gemini-2.5-flash:generateContent',
       body: { contents: fx.REQUEST.contents, systemInstruction: { parts: [{ text: fx.REQUEST.config.systemInstruction }] } },
     })
 
-    const [event, ...others] = await recorded('travel-bot')
+    const [event, ...others] = await h.recorded('travel-bot')
     expect(others).toEqual([])
     expect(event).toMatchObject({
       kind: 'llm_call',
@@ -100,7 +77,7 @@ describe('the Google Gemini integration', () => {
     // = 334.2 + 122.88 + 477.5 = 934.58 µ$, rounded to 935.
     expect(event).toMatchObject({ cost_usd: 0.000935, cost_source: PRICE_TABLE_SOURCE })
 
-    const detail = await api(`/api/v1/conversations/conv-trip-1/calls/${event.id}`)
+    const detail = await h.api(`/api/v1/conversations/conv-trip-1/calls/${event.id}`)
     expect(detail).toMatchObject({
       system_prompt: { text: 'You are a travel assistant. Answer briefly.' },
       response_text: 'Let me look up the weather in Paris.',
@@ -110,18 +87,18 @@ describe('the Google Gemini integration', () => {
   })
 
   it('passes generateContentStream chunks through unchanged and records the response they make when it ends', async () => {
-    mock.reply(sse(fx.STREAM))
-    const wrapped = wrapGemini(genai(), trail, { event: { agent: 'stream-trip-bot' } })
+    h.mock.reply(sse(fx.STREAM))
+    const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'stream-trip-bot' } })
     const stream = await wrapped.models.generateContentStream({ model: fx.MODEL, contents: 'What is the weather in Paris?' })
 
-    expect(await recorded('stream-trip-bot')).toEqual([])
+    expect(await h.recorded('stream-trip-bot')).toEqual([])
     const chunks: GenerateContentResponse[] = []
     for await (const chunk of stream) chunks.push(chunk)
     expect(chunks.every((c) => c instanceof GenerateContentResponse)).toBe(true)
     expect(chunks.map(plain)).toEqual(fx.STREAM)
-    expect(mock.requests.at(-1)?.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse')
+    expect(h.mock.requests.at(-1)?.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse')
 
-    const [event, ...others] = await recorded('stream-trip-bot')
+    const [event, ...others] = await h.recorded('stream-trip-bot')
     expect(others).toEqual([])
     expect(event).toMatchObject({
       status: 'success',
@@ -163,14 +140,14 @@ describe('the Google Gemini integration', () => {
       ...fx.RESPONSE,
       candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }],
     })
-    mock.reply({ json: answer('Hello! Where are you going?') })
-    mock.reply({ json: answer('Paris is lovely in May.') })
-    const wrapped = wrapGemini(genai(), trail, { event: { agent: 'chat-trip-bot' } })
+    h.mock.reply({ json: answer('Hello! Where are you going?') })
+    h.mock.reply({ json: answer('Paris is lovely in May.') })
+    const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'chat-trip-bot' } })
     const chat = wrapped.chats.create({ model: fx.MODEL, config: { systemInstruction: 'You are a travel assistant.' } })
     expect((await chat.sendMessage({ message: 'Hi' })).text).toBe('Hello! Where are you going?')
     expect((await chat.sendMessage({ message: 'Paris, in May' })).text).toBe('Paris is lovely in May.')
 
-    const events = (await recorded('chat-trip-bot')).reverse()
+    const events = (await h.recorded('chat-trip-bot')).reverse()
     expect(events.map((e) => [e.input, e.output.text])).toEqual([
       [{ role: 'user', parts: [{ text: 'Hi' }] }, 'Hello! Where are you going?'],
       [{ role: 'user', parts: [{ text: 'Paris, in May' }] }, 'Paris is lovely in May.'],
@@ -184,20 +161,20 @@ describe('the Google Gemini integration', () => {
   })
 
   it('rethrows the provider error unchanged and records it with the quota and retry details', async () => {
-    mock.reply({ status: 429, json: fx.QUOTA_EXCEEDED })
+    h.mock.reply({ status: 429, json: fx.QUOTA_EXCEEDED })
     const bare = await genai()
       .models.generateContent({ model: fx.MODEL, contents: 'Summarize Q3' })
       .catch((e: unknown) => e)
-    mock.reply({ status: 429, json: fx.QUOTA_EXCEEDED })
-    const requestsBefore = mock.requests.length
-    const wrapped = wrapGemini(genai(), trail, { event: { agent: 'quota-bot' } })
+    h.mock.reply({ status: 429, json: fx.QUOTA_EXCEEDED })
+    const requestsBefore = h.mock.requests.length
+    const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'quota-bot' } })
     const thrown = await wrapped.models.generateContent({ model: fx.MODEL, contents: 'Summarize Q3' }).catch((e: unknown) => e)
 
-    expect(mock.requests.length).toBe(requestsBefore + 1)
+    expect(h.mock.requests.length).toBe(requestsBefore + 1)
     expect(thrown).toBeInstanceOf(ApiError)
     expect(thrown).toMatchObject({ status: 429, message: (bare as Error).message })
 
-    const [event] = await recorded('quota-bot')
+    const [event] = await h.recorded('quota-bot')
     expect(event).toMatchObject({
       status: 'error',
       provider: 'google',
@@ -210,15 +187,15 @@ describe('the Google Gemini integration', () => {
   })
 
   it('records an error chunk in the middle of a stream, with what had arrived', async () => {
-    mock.reply(sse([fx.STREAM[0], fx.STREAM[1], fx.OVERLOADED]))
-    const wrapped = wrapGemini(genai(), trail, { event: { agent: 'overloaded-trip-bot' } })
+    h.mock.reply(sse([fx.STREAM[0], fx.STREAM[1], fx.OVERLOADED]))
+    const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'overloaded-trip-bot' } })
     const stream = await wrapped.models.generateContentStream({ model: fx.MODEL, contents: 'Weather?' })
     const thrown = await (async () => {
       for await (const _ of stream);
     })().catch((e: unknown) => e)
     expect(thrown).toBeInstanceOf(ApiError)
 
-    const [event] = await recorded('overloaded-trip-bot')
+    const [event] = await h.recorded('overloaded-trip-bot')
     expect(event).toMatchObject({
       status: 'error',
       error: { name: 'ApiError', status: 503, type: 'UNAVAILABLE', message: (thrown as Error).message },
@@ -231,12 +208,12 @@ describe('the Google Gemini integration', () => {
   })
 
   it('records a stream the application stopped reading as cut short', async () => {
-    mock.reply(sse(fx.STREAM))
-    const wrapped = wrapGemini(genai(), trail, { event: { agent: 'impatient-trip-bot' } })
+    h.mock.reply(sse(fx.STREAM))
+    const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'impatient-trip-bot' } })
     const stream = await wrapped.models.generateContentStream({ model: fx.MODEL, contents: 'Weather?' })
     for await (const _ of stream) break
 
-    const [event] = await recorded('impatient-trip-bot')
+    const [event] = await h.recorded('impatient-trip-bot')
     expect(event).toMatchObject({
       status: 'error',
       error: { name: 'StreamCanceled', message: 'The stream was closed before the response ended' },
@@ -246,8 +223,8 @@ describe('the Google Gemini integration', () => {
   })
 
   it("logwick.gemini() returns the call's response and records it as Logwick's wrapper does", async () => {
-    mock.reply({ json: fx.RESPONSE })
-    const logwick = new LogwickClient({ apiKey: key, baseUrl: live.url, flushOnExit: false })
+    h.mock.reply({ json: fx.RESPONSE })
+    const logwick = new LogwickClient({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false })
     const ai = genai()
     const prompt = 'Analyse the Q3 numbers'
     const result = await logwick.gemini(() => ai.models.generateContent({ model: fx.MODEL, contents: prompt }), {
@@ -265,7 +242,7 @@ describe('the Google Gemini integration', () => {
     expect(await logwick.gemini(() => Promise.resolve(legacy), { action: 'data_analysis', user: 'bob@acme.com' })).toBe(legacy)
     await logwick.shutdown()
 
-    const events = (await api('/api/v1/events?action=data_analysis')).events as any[]
+    const events = (await h.api('/api/v1/events?action=data_analysis')).events as any[]
     expect(events.map((e) => e.user).sort()).toEqual(['ada@acme.com', 'bob@acme.com'])
     for (const event of events)
       expect(event).toMatchObject({

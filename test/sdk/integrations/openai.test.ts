@@ -3,11 +3,8 @@ import { AgentTrail, LogwickClient } from 'agenttrail'
 import { createToolExecutor, runToolCalls, withAgentLedger, wrapOpenAI, wrapOpenAICompletion } from 'agenttrail/integrations/openai'
 import OpenAI from 'openai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startLiveServer } from '../../helpers/live-server.js'
-import type { LiveServer } from '../../helpers/live-server.js'
+import { useProviderHarness } from './provider-harness.js'
 import * as fx from './openai-fixtures.js'
-import { startMockProvider } from './mock-provider.js'
-import type { MockProvider } from './mock-provider.js'
 
 /**
  * The OpenAI wrapper, driven by the real `openai` library against an API double on 127.0.0.1,
@@ -15,38 +12,17 @@ import type { MockProvider } from './mock-provider.js'
  * included (the server prices it from its table: the client sends none).
  */
 describe('the OpenAI integration', () => {
-  let live: LiveServer
-  let mock: MockProvider
-  let key: string
-  let trail: AgentTrail
-  const errors: Error[] = []
-  beforeAll(async () => {
-    ;[live, mock] = await Promise.all([startLiveServer('sqlite'), startMockProvider()])
-    key = await live.key('org-openai', ['ingest', 'read'])
-    trail = new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e) })
-  })
-  afterAll(async () => {
-    await trail.shutdown()
-    await Promise.all([live.close(), mock.close()])
-  })
-  afterEach(() => expect(errors).toEqual([]))
+  const h = useProviderHarness('org-openai')
 
-  const openai = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${mock.url}/v1`, maxRetries: 0 })
-  const wrapped = (agent: string) => wrapOpenAI(openai(), trail, { event: { agent, conversation_id: `conv-${agent}` } })
-  const api = async (path: string) =>
-    (await (await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as any
-  /** The events recorded for `agent`, after sending everything fired so far. */
-  const recorded = async (agent: string) => {
-    await trail.flush()
-    return (await api(`/api/v1/events?agent=${agent}`)).events as any[]
-  }
+  const openai = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${h.mock.url}/v1`, maxRetries: 0 })
+  const wrapped = (agent: string) => wrapOpenAI(openai(), h.trail, { event: { agent, conversation_id: `conv-${agent}` } })
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
   const json = (value: unknown) => JSON.parse(JSON.stringify(value))
   /** Chat chunks as OpenAI streams them: one `data:` line each, then `data: [DONE]`. */
   const chatSse = (chunks: unknown[]) => [...chunks.map((data) => ({ data })), { raw: '[DONE]' }]
 
   it('records a chat completion field by field and returns the completion the library parsed', async () => {
-    mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
+    h.mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
     const client = openai()
     const params = {
       model: 'gpt-4o',
@@ -54,16 +30,16 @@ describe('the OpenAI integration', () => {
       tools: fx.TOOLS,
       temperature: 0.2,
     } as OpenAI.ChatCompletionCreateParamsNonStreaming
-    const completion = await wrapOpenAI(client, trail, { event: { agent: 'chat-bot', user: 'ada@acme.com' } }).chat.completions.create(
+    const completion = await wrapOpenAI(client, h.trail, { event: { agent: 'chat-bot', user: 'ada@acme.com' } }).chat.completions.create(
       params,
     )
 
     expect(completion).toEqual(fx.CHAT_COMPLETION)
     expect(completion._request_id).toBe(fx.REQUEST_ID)
-    expect(mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: json(params) })
+    expect(h.mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: json(params) })
     expect(client.chat.completions.create).toBe(OpenAI.Chat.Completions.prototype.create)
 
-    const [event, ...others] = await recorded('chat-bot')
+    const [event, ...others] = await h.recorded('chat-bot')
     expect(others).toEqual([])
     expect(event).toMatchObject({
       kind: 'llm_call',
@@ -110,18 +86,18 @@ describe('the OpenAI integration', () => {
   })
 
   it('keeps the library promise: withResponse() gives the data and the raw response', async () => {
-    mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
+    h.mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
     const { data, response, request_id } = await wrapped('with-response-bot')
       .chat.completions.create({ model: 'gpt-4o', messages: fx.MESSAGES } as OpenAI.ChatCompletionCreateParamsNonStreaming)
       .withResponse()
     expect(data).toEqual(fx.CHAT_COMPLETION)
     expect(response.status).toBe(200)
     expect(request_id).toBe(fx.REQUEST_ID)
-    expect(await recorded('with-response-bot')).toMatchObject([{ status: 'success', tokens_input: 2006, cost_usd: 0.005615 }])
+    expect(await h.recorded('with-response-bot')).toMatchObject([{ status: 'success', tokens_input: 2006, cost_usd: 0.005615 }])
   })
 
   it('passes a stream through unchanged and takes the usage from its last chunk', async () => {
-    mock.reply({ sse: chatSse(fx.CHAT_STREAM_WITH_USAGE), headers: fx.RATE_LIMIT_HEADERS })
+    h.mock.reply({ sse: chatSse(fx.CHAT_STREAM_WITH_USAGE), headers: fx.RATE_LIMIT_HEADERS })
     const stream = await wrapped('stream-bot').chat.completions.create({
       model: 'gpt-4o-mini',
       messages: fx.MESSAGES,
@@ -132,7 +108,7 @@ describe('the OpenAI integration', () => {
     for await (const chunk of stream) read.push(chunk)
     expect(read).toEqual(fx.CHAT_STREAM_WITH_USAGE)
 
-    const [event] = await recorded('stream-bot')
+    const [event] = await h.recorded('stream-bot')
     expect(event).toMatchObject({
       status: 'success',
       model: 'gpt-4o-mini-2024-07-18',
@@ -155,7 +131,7 @@ describe('the OpenAI integration', () => {
   })
 
   it('records a stream without include_usage without tokens or price, its tool call put together', async () => {
-    mock.reply({ sse: chatSse(fx.CHAT_STREAM_TOOL_CALL) })
+    h.mock.reply({ sse: chatSse(fx.CHAT_STREAM_TOOL_CALL) })
     const stream = await wrapped('stream-tool-bot').chat.completions.create({
       model: 'gpt-4o-mini',
       messages: fx.MESSAGES,
@@ -164,7 +140,7 @@ describe('the OpenAI integration', () => {
     } as OpenAI.ChatCompletionCreateParamsStreaming)
     for await (const chunk of stream) void chunk
 
-    const [event] = await recorded('stream-tool-bot')
+    const [event] = await h.recorded('stream-tool-bot')
     expect(event).toMatchObject({
       status: 'success',
       stop_reason: 'tool_calls',
@@ -180,7 +156,7 @@ describe('the OpenAI integration', () => {
   })
 
   it('records a stream the application stops reading as canceled, with what arrived', async () => {
-    mock.reply({ sse: chatSse(fx.CHAT_STREAM_WITH_USAGE) })
+    h.mock.reply({ sse: chatSse(fx.CHAT_STREAM_WITH_USAGE) })
     const stream = await wrapped('cancel-bot').chat.completions.create({
       model: 'gpt-4o-mini',
       messages: fx.MESSAGES,
@@ -189,7 +165,7 @@ describe('the OpenAI integration', () => {
     let n = 0
     for await (const chunk of stream) if ((void chunk, ++n === 2)) break
 
-    const [event] = await recorded('cancel-bot')
+    const [event] = await h.recorded('cancel-bot')
     expect(event).toMatchObject({
       status: 'error',
       error: { name: 'StreamCanceled' },
@@ -199,7 +175,7 @@ describe('the OpenAI integration', () => {
   })
 
   it('records a Responses API call with its function call, reasoning summary and cached tokens', async () => {
-    mock.reply({ json: fx.RESPONSE, headers: fx.RATE_LIMIT_HEADERS })
+    h.mock.reply({ json: fx.RESPONSE, headers: fx.RATE_LIMIT_HEADERS })
     const params = {
       model: 'gpt-5',
       instructions: 'You are a weather assistant.',
@@ -208,9 +184,9 @@ describe('the OpenAI integration', () => {
     }
     const response = await wrapped('responses-bot').responses.create(params as OpenAI.Responses.ResponseCreateParamsNonStreaming)
     expect(json(response)).toEqual({ ...fx.RESPONSE, output_text: '' })
-    expect(mock.requests.at(-1)).toMatchObject({ path: '/v1/responses', body: params })
+    expect(h.mock.requests.at(-1)).toMatchObject({ path: '/v1/responses', body: params })
 
-    const [event] = await recorded('responses-bot')
+    const [event] = await h.recorded('responses-bot')
     expect(event).toMatchObject({
       kind: 'llm_call',
       status: 'success',
@@ -235,7 +211,7 @@ describe('the OpenAI integration', () => {
   })
 
   it('records a streamed Responses call from its final event', async () => {
-    mock.reply({ sse: fx.RESPONSES_STREAM, headers: fx.RATE_LIMIT_HEADERS })
+    h.mock.reply({ sse: fx.RESPONSES_STREAM, headers: fx.RATE_LIMIT_HEADERS })
     const stream = await wrapped('responses-stream-bot').responses.create({
       model: 'gpt-4.1',
       input: [{ role: 'user', content: 'What is the weather in Paris?' }],
@@ -245,7 +221,7 @@ describe('the OpenAI integration', () => {
     for await (const event of stream) types.push(event.type)
     expect(types).toEqual(fx.RESPONSES_STREAM.map((e) => e.event))
 
-    const [event] = await recorded('responses-stream-bot')
+    const [event] = await h.recorded('responses-stream-bot')
     expect(event).toMatchObject({
       status: 'success',
       action: 'responses',
@@ -263,7 +239,7 @@ describe('the OpenAI integration', () => {
   })
 
   it('rethrows a 429 unchanged and records it as an error with the rate-limit headers', async () => {
-    mock.reply(fx.RATE_LIMITED)
+    h.mock.reply(fx.RATE_LIMITED)
     const call = wrapped('limited-bot').chat.completions.create({
       model: 'gpt-4o',
       messages: fx.MESSAGES,
@@ -276,7 +252,7 @@ describe('the OpenAI integration', () => {
     expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'tokens', requestID: fx.REQUEST_ID })
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).message).toBe(`429 ${fx.RATE_LIMITED.json.error.message}`)
 
-    const [event] = await recorded('limited-bot')
+    const [event] = await h.recorded('limited-bot')
     expect(event).toMatchObject({
       kind: 'llm_call',
       status: 'error',
@@ -298,8 +274,8 @@ describe('the OpenAI integration', () => {
   })
 
   it('logs through LogwickClient.openai() as the Logwick reference shows, the model as agent', async () => {
-    mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
-    const logwick = new LogwickClient({ apiKey: key, baseUrl: live.url, flushOnExit: false, tags: ['production'] })
+    h.mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
+    const logwick = new LogwickClient({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false, tags: ['production'] })
     const client = openai()
     const result = await logwick.openai(
       () => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Draft a reply' }] }),
@@ -308,7 +284,7 @@ describe('the OpenAI integration', () => {
     expect(result).toEqual(fx.CHAT_COMPLETION)
     await logwick.shutdown()
 
-    const [event] = (await api('/api/v1/events?action=email_draft')).events
+    const [event] = (await h.api('/api/v1/events?action=email_draft')).events
     expect(event).toMatchObject({
       kind: 'llm_call',
       agent: 'gpt-4o-2024-08-06',
@@ -329,7 +305,7 @@ describe('the OpenAI integration', () => {
     let tools: AgentTrail
     const checkErrors: Error[] = []
     beforeAll(() => {
-      tools = new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => checkErrors.push(e) })
+      tools = new AgentTrail({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false, onError: (e) => checkErrors.push(e) })
     })
     afterAll(() => tools.shutdown())
     afterEach(() => {
@@ -338,7 +314,7 @@ describe('the OpenAI integration', () => {
     })
     const toolEvents = async (agent: string) => {
       await tools.flush()
-      return recorded(agent)
+      return h.recorded(agent)
     }
 
     it('createToolExecutor runs the handler through track() and records it as AgentLedger did', async () => {
@@ -370,7 +346,7 @@ describe('the OpenAI integration', () => {
         async (to: string, n: number) => `${to}:${n}`,
       )
       expect(await send('ada@acme.com', 2)).toBe('ada@acme.com:2')
-      mock.reply({ json: fx.CHAT_COMPLETION })
+      h.mock.reply({ json: fx.CHAT_COMPLETION })
       const client = openai()
       const create = wrapOpenAICompletion(tools, 'ledger-bot', (params: OpenAI.ChatCompletionCreateParamsNonStreaming) =>
         client.chat.completions.create(params),
