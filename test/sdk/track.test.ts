@@ -64,6 +64,19 @@ describe('track() and check()', () => {
     ])
   })
 
+  it('records input, output and metadata as they were when the action ended, not as changed later', async () => {
+    const trail = client()
+    const state = { step: 1 }
+    const meta = { attempt: 1 }
+    const result = { rows: [1] }
+    await trail.track({ ...options, input: state, metadata: meta, captureOutput: true }, () => result)
+    state.step = 2
+    meta.attempt = 2
+    result.rows.push(2)
+    await trail.flush()
+    expect(recorded()[0]).toMatchObject({ input: { step: 1 }, metadata: { attempt: 1 }, output: { rows: [1] } })
+  })
+
   it('records an explicit output over the captured one, and no output unless asked', async () => {
     const trail = client()
     await trail.track({ ...options, output: 'explicit', captureOutput: true }, () => 'returned')

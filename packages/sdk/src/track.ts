@@ -93,12 +93,12 @@ function recordOf(options: TrackOptions<any>, id: string, ts: number, status: st
     action: options.action,
     status,
     duration_ms: durationMs,
-    metadata: options.metadata ?? {},
+    metadata: snapshot(options.metadata ?? {}) as Record<string, unknown>,
   }
   if (options.costCents !== undefined) event.cost_usd = centsToUsd(options.costCents)
   if (options.traceId) event.trace_id = options.traceId
-  if (options.input !== undefined) event.input = options.input
-  if (output !== undefined) event.output = output
+  if (options.input !== undefined) event.input = snapshot(options.input)
+  if (output !== undefined) event.output = snapshot(output)
   return options.event ? { ...event, ...options.event, id, status } : event
 }
 
@@ -120,4 +120,18 @@ function enriched<T>(
 // AgentLedger records a thrown error as the output: its message and stack.
 function errorOutput(error: unknown): unknown {
   return error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) }
+}
+
+/**
+ * The value as it is now: the record is sent later, with a batch, and the application may change
+ * its objects meanwhile (AgentLedger serialized them when the action ended). A value JSON cannot
+ * copy (circular, BigInt) is kept as it is; the serializer marks it when the batch is sent.
+ */
+function snapshot(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown
+  } catch {
+    return value
+  }
 }
