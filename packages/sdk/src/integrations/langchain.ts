@@ -76,11 +76,8 @@ export class AgentTrailCallbackHandler {
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): Promise<void> {
-    safely(this.client, () => {
-      if (!this.config.trackLLM) return
-      const start: TrailEvent = { ...modelAtStart(llm, extraParams, metadata), ...conversationOf(metadata) }
-      if (this.config.captureContent) start.input = prompts.length === 1 ? prompts[0] : prompts
-      this.runs.begin(runId, parentRunId, start)
+    this.beginModelRun(llm, runId, parentRunId, extraParams, metadata, (start) => {
+      start.input = prompts.length === 1 ? prompts[0] : prompts
     })
   }
 
@@ -93,14 +90,26 @@ export class AgentTrailCallbackHandler {
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): Promise<void> {
+    this.beginModelRun(llm, runId, parentRunId, extraParams, metadata, (start) => {
+      const prompt = splitPrompt(messages[0] ?? [])
+      start.messages = prompt.messages
+      if (prompt.systemPrompt !== undefined) start.system_prompt = prompt.systemPrompt
+    })
+  }
+
+  /** Opens the run of a model call (text or chat); `content` adds what was asked, when content is captured. */
+  private beginModelRun(
+    llm: unknown,
+    runId: string,
+    parentRunId: string | undefined,
+    extraParams: Record<string, unknown> | undefined,
+    metadata: Record<string, unknown> | undefined,
+    content: (start: TrailEvent) => void,
+  ): void {
     safely(this.client, () => {
       if (!this.config.trackLLM) return
       const start: TrailEvent = { ...modelAtStart(llm, extraParams, metadata), ...conversationOf(metadata) }
-      if (this.config.captureContent) {
-        const prompt = splitPrompt(messages[0] ?? [])
-        start.messages = prompt.messages
-        if (prompt.systemPrompt !== undefined) start.system_prompt = prompt.systemPrompt
-      }
+      if (this.config.captureContent) content(start)
       this.runs.begin(runId, parentRunId, start)
     })
   }
