@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { createApiKey, loadConfig, openStore, parseScopes, rotateApiKey } from '@agenttrail/server'
 import type { ApiKeyRecord } from '@agenttrail/server'
+import { fail, usage } from './exit-codes.js'
 
 /**
  * `agenttrail keys ...` works on the data folder directly, so an operator can mint the first keys
@@ -71,14 +72,4 @@ export async function keysCommand(args: string[]): Promise<number> {
 
 function row(k: ApiKeyRecord): string {
   return [k.id, k.org_id, k.name, k.key_prefix, k.scopes.join(','), k.created_at, k.last_used_at ?? '-', k.revoked_at ?? '-'].join('\t')
-}
-
-function usage(message: string): number {
-  process.stderr.write(`agenttrail: ${message}\n`)
-  return 2
-}
-
-function fail(message: string): number {
-  process.stderr.write(`agenttrail: ${message}\n`)
-  return 1
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { PlanSchema, loadConfig, openStore, usageMonth, withPresetLimits } from '@agenttrail/server'
 import type { Plan } from '@agenttrail/server'
+import { fail, usage } from './exit-codes.js'
 
 /** The flags of `orgs plan` and the plan keys they set; a limit takes a positive integer or `none`. */
 const LIMIT_FLAGS = {
@@ -97,14 +98,4 @@ function describePlan(plan: Plan): string {
     plan.retention_days === null ? 'events kept (no retention)' : `retention ${plan.retention_days} days`,
     plan.requests_per_minute === null ? 'no request rate limit' : `${plan.requests_per_minute} requests per minute`,
   ].join(', ')
-}
-
-function usage(message: string): number {
-  process.stderr.write(`agenttrail: ${message}\n`)
-  return 2
-}
-
-function fail(message: string): number {
-  process.stderr.write(`agenttrail: ${message}\n`)
-  return 1
 }
