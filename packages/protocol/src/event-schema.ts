@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { LIMITS } from './limits.js'
 import { ACCEPTED_STATUS_WORDS } from './status.js'
 import { isUuid } from './uuid.js'
+import { ControlNoteSchema } from './control-note.js'
 
 const short = (what: string) =>
   z.string().min(1, `${what} must not be empty`).max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
@@ -137,6 +138,9 @@ export const EventSchema = z
     tags: z.array(z.string()),
     metadata: z.record(z.string(), z.unknown()),
     context: z.record(z.string(), z.unknown()).nullable(),
+    control: ControlNoteSchema.nullable().describe(
+      'Set by the server when the control plane refused the action (`denied`), asked for an approval, or recorded it as breaking a rule (`violation`); never taken from the client.',
+    ),
   })
   .meta({ id: 'Event' })
 

@@ -1,3 +1,4 @@
+import type { ControlNote } from './control-note.js'
 import type { EventStatus } from './status.js'
 
 /**
@@ -48,4 +49,6 @@ export interface NewEvent {
   /** JSON object text; never null (unknown top-level fields land here). */
   metadata: string
   context: string | null
+  /** Set by the control plane only (see control-note.ts); null from normalization. */
+  control: ControlNote | null
 }

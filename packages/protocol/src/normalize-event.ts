@@ -123,6 +123,7 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
       tags: input.tags ? [...new Set<string>(input.tags)] : [],
       metadata: serialized.metadata ?? '{}',
       context: serialized.context ?? null,
+      control: null,
     },
   }
 }

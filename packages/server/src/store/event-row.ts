@@ -44,6 +44,7 @@ export interface EventRow {
   tags: string
   metadata: string
   context: string | null
+  control: string | null
 }
 
 /** Column names in insert order; the dialects build their statements from this list. */
@@ -89,6 +90,7 @@ export const EVENT_COLUMNS = [
   'tags',
   'metadata',
   'context',
+  'control',
 ] as const satisfies ReadonlyArray<keyof EventRow>
 
 /** The values of one new row, in `EVENT_COLUMNS` order (spelled out: this runs once per event). */
@@ -135,6 +137,7 @@ export function eventRowValues(orgId: string, e: NewEvent, seq: number, received
     JSON.stringify(e.tags),
     e.metadata,
     e.context,
+    e.control === null ? null : JSON.stringify(e.control),
   ]
 }
 
@@ -184,5 +187,6 @@ export function rowToEvent(row: EventRow): Event {
     tags: JSON.parse(row.tags) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     context: parse(row.context) as Record<string, unknown> | null,
+    control: parse(row.control) as Event['control'],
   }
 }

@@ -1,5 +1,6 @@
-import type { AppendReceipt, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
+import type { AppendReceipt, ControlNote, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
 import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { ControlStore } from './control-store.js'
 import type { ConversationStore } from './conversation-store.js'
 import type { OrgSettings, OrgSettingsPatch } from './org-settings.js'
 
@@ -15,6 +16,8 @@ export interface Store {
   readonly orgs: OrgStore
   /** Events grouped by `conversation_id`: the activity log, timelines, call detail (conversation-store.ts). */
   readonly conversations: ConversationStore
+  /** Policies, budgets, approvals, alerts, agent status and the decisions they make (control-store.ts). */
+  readonly control: ControlStore
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
   /**
@@ -43,6 +46,8 @@ export interface AppendItem {
 export interface AppendOutcome extends AppendReceipt {
   /** True when an event with this id already existed for the org; the receipt is the stored one's. */
   duplicate: boolean
+  /** The rule the action broke, when it broke one (it is recorded all the same; see control/engine.ts). */
+  control?: ControlNote
 }
 
 export interface EventStore {

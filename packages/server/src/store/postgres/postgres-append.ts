@@ -7,6 +7,11 @@ import type { AppendItem, AppendOutcome } from '../store.js'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
 import { usageMonth } from '../usage-month.js'
+import { runOpsAsync } from '../../control/control-ops.js'
+import { enforceEvent, isControlled } from '../../control/engine.js'
+import { unrestricted } from '../../control/org-controls.js'
+import { postgresControlOps } from './postgres-control-ops.js'
+import type { ControlsCache } from './postgres-control-ops.js'
 
 const TYPES: Record<string, string> = {
   seq: 'bigint',
@@ -83,87 +88,117 @@ const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).
   SELECT ${DERIVED.map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS rows`
 
 /**
- * The append transaction on PostgreSQL. Each org's counter row is locked (`FOR UPDATE`, orgs in
- * sorted order) before its events are numbered, so appends of one org serialize across every
- * server process until commit: seq is gap-free and in commit order. Rows go in with one
- * multi-row statement; rollups, agents, the conversation summary, tags and the org's monthly usage
- * are derived from them in the same transaction (usage counts new events only: a duplicate id is
- * skipped before this).
+ * The append transaction on PostgreSQL (see `appendInTransaction`), committed. `cache` holds the
+ * orgs' compiled controls for this process.
  */
-export async function appendPostgres(client: pg.PoolClient, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
+export async function appendPostgres(client: pg.PoolClient, items: readonly AppendItem[], cache: ControlsCache): Promise<AppendOutcome[]> {
+  await client.query('BEGIN')
+  try {
+    const outcomes = await appendInTransaction(client, items, cache)
+    await client.query('COMMIT')
+    return outcomes
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  }
+}
+
+/**
+ * Appends inside the caller's transaction. Each org's counter row is locked (`FOR UPDATE`, orgs in
+ * sorted order) before its events are numbered, so appends of one org serialize across every
+ * server process until commit: seq is gap-free and in commit order, and the control plane judges
+ * the org's actions one at a time (control/engine.ts `enforceEvent`; a duplicate id is not judged
+ * again). Rows go in with one multi-row statement; rollups, agents, the conversation summary, tags
+ * and the org's monthly usage are derived from them in the same transaction (usage counts new
+ * events only: a duplicate id is skipped before this).
+ */
+export async function appendInTransaction(
+  client: pg.PoolClient,
+  items: readonly AppendItem[],
+  cache: ControlsCache,
+): Promise<AppendOutcome[]> {
   const receivedAt = Date.now()
   const receivedIso = new Date(receivedAt).toISOString()
   const month = usageMonth(receivedAt)
-  const byOrg = new Map<string, Array<{ index: number; event: NewEvent; system: boolean }>>()
+  type Entry = { index: number; event: NewEvent; system: boolean }
+  const byOrg = new Map<string, Entry[]>()
   items.forEach(({ orgId, event, system }, index) => {
     let list = byOrg.get(orgId)
     if (!list) byOrg.set(orgId, (list = []))
     list.push({ index, event, system: system === true })
   })
   const outcomes: AppendOutcome[] = new Array(items.length)
-  await client.query('BEGIN')
-  try {
-    for (const orgId of [...byOrg.keys()].sort()) {
-      const list = byOrg.get(orgId) as Array<{ index: number; event: NewEvent; system: boolean }>
-      await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, receivedAt])
-      const { rows } = await client.query<{ next_seq: string }>({
-        name: 'append-lock-org',
-        text: 'SELECT next_seq FROM orgs WHERE id = $1 FOR UPDATE',
-        values: [orgId],
-      })
-      const first = Number(rows[0]?.next_seq)
-      const ids = [...new Set(list.map((x) => x.event.id))]
-      const existing = new Map(
-        (
-          await client.query<{ id: string; seq: string; received_at: string }>(
-            'SELECT id, seq, received_at FROM events WHERE org_id = $1 AND id = ANY($2)',
-            [orgId, ids],
-          )
-        ).rows.map((r) => [r.id, { seq: Number(r.seq), received_at: new Date(Number(r.received_at)).toISOString() }]),
-      )
-      const fresh: Array<{ event: NewEvent; seq: number }> = []
-      let seq = first
-      let counted = 0
-      for (const { index, event, system } of list) {
-        const known = existing.get(event.id)
-        if (known) {
-          outcomes[index] = { id: event.id, ...known, duplicate: true }
-          continue
-        }
-        existing.set(event.id, { seq, received_at: receivedIso })
-        fresh.push({ event, seq })
-        if (!system) counted++
-        outcomes[index] = { id: event.id, seq, received_at: receivedIso, duplicate: false }
-        seq++
-      }
-      if (fresh.length === 0) continue
-      const columns: unknown[][] = EVENT_COLUMNS.map(() => [])
-      const search: string[] = []
-      for (const { event, seq: s } of fresh) {
-        eventRowValues(orgId, event, s, receivedAt).forEach((v, i) => (columns[i] as unknown[]).push(v))
-        search.push(foldAccents(searchableText(event)))
-      }
-      // Named, so each connection prepares the hot statements once.
-      await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
-      await client.query('UPDATE orgs SET next_seq = $2 WHERE id = $1', [orgId, seq])
-      const tags = fresh.flatMap(({ event, seq: s }) => event.tags.map((tag) => [tag, event.ts, s] as const))
-      if (tags.length > 0)
-        await client.query(
-          'INSERT INTO event_tags (org_id, tag, ts, seq) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[]) ON CONFLICT DO NOTHING',
-          [orgId, tags.map((t) => t[0]), tags.map((t) => t[1]), tags.map((t) => t[2])],
+  const ops = postgresControlOps(client, cache)
+  for (const orgId of [...byOrg.keys()].sort()) {
+    const list = byOrg.get(orgId) as Entry[]
+    await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, receivedAt])
+    const { rows } = await client.query<{ next_seq: string; control_version: string }>({
+      name: 'append-lock-org',
+      text: 'SELECT next_seq, control_version FROM orgs WHERE id = $1 FOR UPDATE',
+      values: [orgId],
+    })
+    const first = Number(rows[0]?.next_seq)
+    const version = Number(rows[0]?.control_version)
+    const ids = [...new Set(list.map((x) => x.event.id))]
+    const existing = new Map(
+      (
+        await client.query<{ id: string; seq: string; received_at: string }>(
+          'SELECT id, seq, received_at FROM events WHERE org_id = $1 AND id = ANY($2)',
+          [orgId, ids],
         )
-      for (const { event } of fresh)
-        if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
-          await client.query(
-            'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-            [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
-          )
-      await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq, month, counted] })
+      ).rows.map((r) => [r.id, { seq: Number(r.seq), received_at: new Date(Number(r.received_at)).toISOString() }]),
+    )
+    const fresh: Array<{ event: NewEvent; seq: number }> = []
+    let seq = first
+    let counted = 0
+    // The list grows while it is walked: the control plane's own records (budget thresholds) join it.
+    for (const { index, event: sent, system } of list) {
+      const known = existing.get(sent.id)
+      if (known) {
+        if (index >= 0) outcomes[index] = { id: sent.id, ...known, duplicate: true }
+        continue
+      }
+      let event = sent
+      let control: Pick<AppendOutcome, 'control'> = {}
+      if (!system && isControlled(event) && !unrestricted(await ops.controls(orgId, version))) {
+        const judged = await runOpsAsync(enforceEvent(orgId, event, receivedAt, version), ops)
+        if (judged.note) {
+          event = { ...event, control: judged.note }
+          control = { control: judged.note }
+        }
+        for (const r of judged.records) list.push({ index: -1, event: r.event, system: r.system })
+      }
+      existing.set(event.id, { seq, received_at: receivedIso })
+      fresh.push({ event, seq })
+      if (!system) counted++
+      if (index >= 0) outcomes[index] = { id: event.id, seq, received_at: receivedIso, duplicate: false, ...control }
+      seq++
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined)
-    throw error
+    if (fresh.length === 0) continue
+    const columns: unknown[][] = EVENT_COLUMNS.map(() => [])
+    const search: string[] = []
+    for (const { event, seq: s } of fresh) {
+      eventRowValues(orgId, event, s, receivedAt).forEach((v, i) => (columns[i] as unknown[]).push(v))
+      search.push(foldAccents(searchableText(event)))
+    }
+    // Named, so each connection prepares the hot statements once.
+    await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
+    await client.query('UPDATE orgs SET next_seq = $2 WHERE id = $1', [orgId, seq])
+    const tags = fresh.flatMap(({ event, seq: s }) => event.tags.map((tag) => [tag, event.ts, s] as const))
+    if (tags.length > 0)
+      await client.query(
+        'INSERT INTO event_tags (org_id, tag, ts, seq) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[]) ON CONFLICT DO NOTHING',
+        [orgId, tags.map((t) => t[0]), tags.map((t) => t[1]), tags.map((t) => t[2])],
+      )
+    for (const { event } of fresh)
+      if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
+        await client.query('INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+          orgId,
+          event.system_prompt_sha256,
+          event.system_prompt,
+          receivedAt,
+        ])
+    await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq, month, counted] })
   }
   return outcomes
 }

@@ -15,7 +15,7 @@ export const SELECT_EVENT = `SELECT e.org_id, e.id, e.seq, e.environment, e.idem
   e.ip_address, e.kind, e.service, e.action, e.status, e.title, e.trace_id, e.span_id, e.parent_span_id, e.conversation_id,
   e.provider, e.model, e.tokens_input, e.tokens_output, e.tokens_cache_read, e.tokens_cache_write, e.tokens_total,
   e.cost_micros, e.cost_source, e.stop_reason, e.rate_limit, e.input, e.output, e.system_prompt_sha256, e.messages,
-  e.thinking, e.tool_calls, e.error, e.duration_ms, e.tags, e.metadata, e.context FROM events e`
+  e.thinking, e.tool_calls, e.error, e.duration_ms, e.tags, e.metadata, e.context, e.control FROM events e`
 
 /**
  * Finding events on PostgreSQL: the same filters and order as the embedded store. Full-text

@@ -15,6 +15,8 @@ import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
 import { SELECT_EVENT, countPostgres, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
 import { createPostgresConversations } from './postgres-conversations.js'
+import { createPostgresControl } from './postgres-control.js'
+import type { ControlsCache } from './postgres-control-ops.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -47,6 +49,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   for (const p of [pool, limiterPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
   const leadership = createPostgresLeadership(options.url)
+  const controls: ControlsCache = new Map()
 
   return {
     dialect: 'postgres',
@@ -54,7 +57,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       append: guard('events.append', async (items) => {
         const client = await pool.connect()
         try {
-          return await appendPostgres(client, items)
+          return await appendPostgres(client, items, controls)
         } finally {
           client.release()
         }
@@ -104,6 +107,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
     conversations: guardAll('conversations', createPostgresConversations(pool)),
+    control: guardAll('control', createPostgresControl(pool, controls)),
     orgs: guardAll('orgs', { ...createPostgresOrgSettings(pool), ...createPostgresOrgRoster(pool) }),
     rateLimiter: (options) => createPostgresRateLimiter(limiterPool, options),
     ping: guard('ping', async () => {

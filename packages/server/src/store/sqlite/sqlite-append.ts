@@ -5,13 +5,17 @@ import type { AppendItem } from '../store.js'
 import type { AppendOutcome } from '../store.js'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { usageMonth } from '../usage-month.js'
+import type { ControlOps } from '../../control/control-ops.js'
+import { runOps } from '../../control/control-ops.js'
+import { enforceEvent, isControlled } from '../../control/engine.js'
+import { unrestricted } from '../../control/org-controls.js'
 
 /**
  * The append transaction: ids checked, seqs allocated, rows, tags, prompts, agent rows, the
  * conversation summary and the org's monthly usage written (new events only: a duplicate id is not
  * counted). Rollups and the full-text index are derived behind it (sqlite-rollups.ts, sqlite-fts.ts).
  */
-export function createSqliteAppender(db: Database.Database): (items: readonly AppendItem[]) => AppendOutcome[] {
+export function createSqliteAppender(db: Database.Database, control: ControlOps): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
   const insertEvent = db.prepare(
     `INSERT INTO events (${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
@@ -21,7 +25,9 @@ export function createSqliteAppender(db: Database.Database): (items: readonly Ap
     'SELECT seq, received_at FROM events WHERE org_id = ? AND id = ?',
   )
   const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
-  const readSeq = db.prepare<[string], { next_seq: number }>('SELECT next_seq FROM orgs WHERE id = ?')
+  const readSeq = db.prepare<[string], { next_seq: number; control_version: number }>(
+    'SELECT next_seq, control_version FROM orgs WHERE id = ?',
+  )
   const writeSeq = db.prepare('UPDATE orgs SET next_seq = ? WHERE id = ?')
   const insertTag = db.prepare('INSERT OR IGNORE INTO event_tags (org_id, tag, ts, event) VALUES (?, ?, ?, ?)')
   const insertPrompt = db.prepare('INSERT OR IGNORE INTO system_prompts (org_id, sha256, text, created_at) VALUES (?, ?, ?, ?)')
@@ -40,29 +46,47 @@ export function createSqliteAppender(db: Database.Database): (items: readonly Ap
     const receivedAt = Date.now()
     const receivedIso = new Date(receivedAt).toISOString()
     const nextSeq = new Map<string, number>()
-    const outcomes: AppendOutcome[] = []
+    const versions = new Map<string, number>()
     const inserted: AppendItem[] = []
-    for (const item of items) {
-      const { orgId, event } = item
+    // The control plane's own records (budget thresholds), appended in this transaction too.
+    const records: AppendItem[] = []
+    const put = (item: AppendItem): AppendOutcome => {
+      const { orgId } = item
+      let { event } = item
       let seq = nextSeq.get(orgId)
       if (seq === undefined) {
         ensureOrg.run(orgId, orgId, receivedAt)
-        seq = (readSeq.get(orgId) as { next_seq: number }).next_seq
+        const row = readSeq.get(orgId) as { next_seq: number; control_version: number }
+        seq = row.next_seq
+        versions.set(orgId, row.control_version)
+      }
+      let outcome: Pick<AppendOutcome, 'control'> = {}
+      if (!item.system && isControlled(event) && !unrestricted(control.controls(orgId, versions.get(orgId)))) {
+        // Judged once: a duplicate id is answered with the stored receipt before any counter moves.
+        const known = findExisting.get(orgId, event.id)
+        if (known) return { id: event.id, seq: known.seq, received_at: new Date(known.received_at).toISOString(), duplicate: true }
+        const judged = runOps(enforceEvent(orgId, event, receivedAt, versions.get(orgId)), control)
+        if (judged.note) {
+          event = { ...event, control: judged.note }
+          outcome = { control: judged.note }
+        }
+        for (const r of judged.records) records.push({ orgId, event: r.event, system: r.system })
       }
       const { changes, lastInsertRowid } = insertEvent.run(...eventRowValues(orgId, event, seq, receivedAt))
       if (changes === 0) {
         // Already stored (earlier, or earlier in this batch): answer with the stored receipt.
         const row = findExisting.get(orgId, event.id) as { seq: number; received_at: number }
-        outcomes.push({ id: event.id, seq: row.seq, received_at: new Date(row.received_at).toISOString(), duplicate: true })
-        continue
+        return { id: event.id, seq: row.seq, received_at: new Date(row.received_at).toISOString(), duplicate: true }
       }
       nextSeq.set(orgId, seq + 1)
       for (const tag of event.tags) insertTag.run(orgId, tag, event.ts, lastInsertRowid)
       if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
         insertPrompt.run(orgId, event.system_prompt_sha256, event.system_prompt, receivedAt)
-      inserted.push(item)
-      outcomes.push({ id: event.id, seq, received_at: receivedIso, duplicate: false })
+      inserted.push({ ...item, event })
+      return { id: event.id, seq, received_at: receivedIso, duplicate: false, ...outcome }
     }
+    const outcomes = items.map(put)
+    for (const record of records) put(record)
     for (const [orgId, seq] of nextSeq) writeSeq.run(seq, orgId)
     for (const delta of agentDeltas(inserted)) upsertAgent.run(delta)
     conversations.add(inserted)

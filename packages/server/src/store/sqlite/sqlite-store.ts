@@ -13,6 +13,7 @@ import { inlineWriter, threadWriter } from './sqlite-writer.js'
 import { createSqliteQuery } from './sqlite-query.js'
 import { createSqliteStats } from './sqlite-stats.js'
 import { createSqliteConversations } from './sqlite-conversations.js'
+import { createSqliteControlReads } from './sqlite-control-reads.js'
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -86,6 +87,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     keys: guardAll('keys', createSqliteKeys(db, writer)),
     idempotency: guardAll('idempotency', createSqliteIdempotency(db, writer)),
     conversations: guardAll('conversations', createSqliteConversations(db)),
+    control: guardAll('control', {
+      ...asyncReads(createSqliteControlReads(db)),
+      check: writer.controlCheck,
+      setAgentStatus: writer.setAgentStatus,
+      createPolicy: writer.createPolicy,
+      updatePolicy: writer.updatePolicy,
+      deletePolicy: writer.deletePolicy,
+      putBudget: writer.putBudget,
+      updateBudget: writer.updateBudget,
+      deleteBudget: writer.deleteBudget,
+      resetBudget: writer.resetBudget,
+      decideApproval: writer.decideApproval,
+      acknowledgeAlerts: writer.acknowledgeAlerts,
+    }),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),
       updateSettings: (orgId: string, patch) => writer.updateOrgSettings(orgId, patch),
@@ -103,6 +118,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       await writer.close()
       if (db.open) db.close()
     },
+  }
+}
+
+/** Synchronous reads as the store's asynchronous seam. */
+function asyncReads<T extends Record<string, (...args: never[]) => unknown>>(reads: T) {
+  return Object.fromEntries(Object.entries(reads).map(([name, fn]) => [name, async (...args: never[]) => fn(...args)])) as unknown as {
+    [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>>
   }
 }
 

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3'
 import type { AppendItem, AppendOutcome, IdempotencyClaim, NewApiKey } from '../store.js'
 import { createSqliteAgentWrites } from './sqlite-agent-writes.js'
 import { createSqliteAppender } from './sqlite-append.js'
+import { createSqliteControlOps } from './sqlite-control-ops.js'
+import { createSqliteControlWrites } from './sqlite-control-writes.js'
 import { createSqliteDelete } from './sqlite-delete.js'
 import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteOrgWrites } from './sqlite-org-writes.js'
@@ -32,7 +34,8 @@ export function createSqliteWrites(db: Database.Database) {
     "SELECT coalesce((SELECT max(rowid) FROM events), 0) - min(value) AS n FROM meta WHERE key IN ('fts_indexed_rowid', 'rollup_rowid')",
   )
 
-  const append = createSqliteAppender(db)
+  const control = createSqliteControlOps(db)
+  const append = createSqliteAppender(db, control)
   const indexFts = createSqliteFtsIndexer(db)
   const roll = createSqliteRoller(db)
   // Derived data needs no fsync of its own: a crash before the next durable commit only loses work
@@ -65,6 +68,7 @@ export function createSqliteWrites(db: Database.Database) {
     ...createSqliteOrgWrites(db),
     ...createSqliteDelete(db),
     ...createSqliteAgentWrites(db),
+    ...createSqliteControlWrites(db, control, append),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
