@@ -147,7 +147,14 @@ export const EventSchema = z
 export type Event = z.infer<typeof EventSchema>
 
 export const AppendReceiptSchema = z
-  .object({ id: z.string(), seq: z.number().int(), received_at: z.string() })
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    received_at: z.string(),
+    control: ControlNoteSchema.optional().describe(
+      'Present when the action broke a rule of the control plane: it is recorded all the same, with this note (docs/control.md).',
+    ),
+  })
   .meta({ id: 'AppendReceipt' })
 
 export type AppendReceipt = z.infer<typeof AppendReceiptSchema>

@@ -39,6 +39,8 @@ export interface Config {
    * in ms. With PostgreSQL, only the elected leader among the servers runs them.
    */
   jobIntervalMs: number
+  /** How long an approval request waits for a decision before it expires. Default 30 minutes, in ms. */
+  approvalTtlMs: number
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -61,6 +63,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     shutdownTimeoutMs: integer(env, 'AGENTTRAIL_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     archiveRetentionDays: integer(env, 'AGENTTRAIL_ARCHIVE_RETENTION_DAYS', 180, 1, 36_500),
     jobIntervalMs: integer(env, 'AGENTTRAIL_JOB_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
+    approvalTtlMs: integer(env, 'AGENTTRAIL_APPROVAL_TTL_MINUTES', 30, 1, 30 * 24 * 60) * 60_000,
   }
   return { ...config, ...overrides }
 }

@@ -68,7 +68,7 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
         content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
       }
       responses['403'] ??= {
-        description: `The key lacks the ${spec.scope} scope`,
+        description: `The key lacks the ${[spec.scope].flat().join(' or ')} scope`,
         content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
       }
       responses['429'] ??= {

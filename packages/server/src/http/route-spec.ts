@@ -18,8 +18,8 @@ export interface RouteSpec {
   tag: string
   /** The API dialect, which decides the shape of error bodies. Default `native`. */
   surface?: Surface
-  /** Needed scope; routes without one are public. */
-  scope?: Scope
+  /** Needed scope (with a list, any one of them); routes without one are public. */
+  scope?: Scope | readonly Scope[]
   params?: z.ZodObject
   query?: z.ZodObject
   body?: z.ZodType

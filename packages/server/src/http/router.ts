@@ -9,7 +9,7 @@ export class Router {
 
   constructor(
     private readonly app: Hono<AppEnv>,
-    private readonly auth: (scope: Scope) => MiddlewareHandler<AppEnv>,
+    private readonly auth: (scope: Scope | readonly Scope[]) => MiddlewareHandler<AppEnv>,
   ) {}
 
   add(spec: RouteSpec, handler: Handler<AppEnv>): void {

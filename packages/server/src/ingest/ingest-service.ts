@@ -131,6 +131,16 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   return {
+    /**
+     * One event redacted and normalized as ingest would store it, without storing it: the control
+     * plane's checks describe the action they decide about this way. Throws `validation_failed`.
+     */
+    async prepare(raw: unknown, ctx: Pick<IngestContext, 'orgId' | 'ipAddress'>): Promise<NewEvent> {
+      const redactor = redactorFor(await settings.get(ctx.orgId))
+      const result = normalizeEvent(withRedactions(redactor, raw), { now: Date.now(), ipAddress: ctx.ipAddress, idempotencyKey: null })
+      if (!result.ok) throw new AppError('validation_failed', describe(result.issues), result.issues)
+      return result.event
+    },
     /** One event; throws `validation_failed` naming every field problem. */
     async one(raw: unknown, ctx: IngestContext): Promise<IngestReceipt & { replayed: boolean }> {
       const result = await ingest([raw], ctx, true)

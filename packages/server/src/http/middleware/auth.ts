@@ -20,8 +20,9 @@ export function presentedKey(header: (name: string) => string | undefined): stri
  */
 export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
   const touched = new Map<string, number>()
-  return (scope: Scope): MiddlewareHandler<AppEnv> =>
-    async (c, next) => {
+  return (scope: Scope | readonly Scope[]): MiddlewareHandler<AppEnv> => {
+    const needed: readonly Scope[] = typeof scope === 'string' ? [scope] : scope
+    return async (c, next) => {
       const secret = presentedKey((name) => c.req.header(name))
       if (!secret) throw new AppError('unauthorized', 'missing API key: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"')
       const key = await keys.findByHash(hashKey(secret))
@@ -38,7 +39,8 @@ export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
           })
         }
       }
-      if (!hasScope(key, scope)) throw new AppError('forbidden', `this key lacks the "${scope}" scope that this endpoint needs`)
+      if (!needed.some((s) => hasScope(key, s)))
+        throw new AppError('forbidden', `this key lacks the ${needed.map((s) => `"${s}"`).join(' or ')} scope that this endpoint needs`)
       const now = Date.now()
       if ((touched.get(key.id) ?? 0) < now - TOUCH_EVERY_MS) {
         touched.set(key.id, now)
@@ -46,4 +48,5 @@ export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
       }
       await next()
     }
+  }
 }

@@ -63,7 +63,7 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       const receipt = await ingest.one(value, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
       return c.json(
-        { id: receipt.id, seq: receipt.seq, received_at: receipt.received_at },
+        { id: receipt.id, seq: receipt.seq, received_at: receipt.received_at, ...(receipt.control && { control: receipt.control }) },
         receipt.duplicate && !receipt.replayed ? 200 : 201,
       )
     },
@@ -104,7 +104,14 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
           result.errors.flatMap((e) => e.details),
         )
       if (result.replayed) c.header('Idempotent-Replayed', 'true')
-      const accepted = result.accepted.map(({ index, id, seq, received_at, duplicate }) => ({ index, id, seq, received_at, duplicate }))
+      const accepted = result.accepted.map(({ index, id, seq, received_at, duplicate, control }) => ({
+        index,
+        id,
+        seq,
+        received_at,
+        duplicate,
+        ...(control && { control }),
+      }))
       return c.json({ accepted, errors: result.errors }, result.errors.length === 0 ? 201 : 200)
     },
   )

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { NewEvent } from '@agenttrail/protocol'
+import type { ControlNote, NewEvent } from '@agenttrail/protocol'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { CONVERSATION_DERIVED } from './postgres-conversation-summary.js'
 import { searchableText, foldAccents } from '../search-text.js'
@@ -142,11 +142,18 @@ export async function appendInTransaction(
     const ids = [...new Set(list.map((x) => x.event.id))]
     const existing = new Map(
       (
-        await client.query<{ id: string; seq: string; received_at: string }>(
-          'SELECT id, seq, received_at FROM events WHERE org_id = $1 AND id = ANY($2)',
+        await client.query<{ id: string; seq: string; received_at: string; control: string | null }>(
+          'SELECT id, seq, received_at, control FROM events WHERE org_id = $1 AND id = ANY($2)',
           [orgId, ids],
         )
-      ).rows.map((r) => [r.id, { seq: Number(r.seq), received_at: new Date(Number(r.received_at)).toISOString() }]),
+      ).rows.map((r) => [
+        r.id,
+        {
+          seq: Number(r.seq),
+          received_at: new Date(Number(r.received_at)).toISOString(),
+          ...(r.control !== null && { control: JSON.parse(r.control) as ControlNote }),
+        },
+      ]),
     )
     const fresh: Array<{ event: NewEvent; seq: number }> = []
     let seq = first
@@ -168,7 +175,7 @@ export async function appendInTransaction(
         }
         for (const r of judged.records) list.push({ index: -1, event: r.event, system: r.system })
       }
-      existing.set(event.id, { seq, received_at: receivedIso })
+      existing.set(event.id, { seq, received_at: receivedIso, ...control })
       fresh.push({ event, seq })
       if (!system) counted++
       if (index >= 0) outcomes[index] = { id: event.id, seq, received_at: receivedIso, duplicate: false, ...control }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import type { ControlNote } from '@agenttrail/protocol'
 import { agentDeltas } from '../agent-deltas.js'
 import { createSqliteConversationSummary } from './sqlite-conversation-summary.js'
 import type { AppendItem } from '../store.js'
@@ -21,9 +22,17 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
     `INSERT INTO events (${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
      ON CONFLICT (org_id, id) DO NOTHING`,
   )
-  const findExisting = db.prepare<[string, string], { seq: number; received_at: number }>(
-    'SELECT seq, received_at FROM events WHERE org_id = ? AND id = ?',
+  const findExisting = db.prepare<[string, string], { seq: number; received_at: number; control: string | null }>(
+    'SELECT seq, received_at, control FROM events WHERE org_id = ? AND id = ?',
   )
+  // A duplicate answers what the stored event says, including what the control plane noted on it.
+  const storedReceipt = (id: string, row: { seq: number; received_at: number; control: string | null }): AppendOutcome => ({
+    id,
+    seq: row.seq,
+    received_at: new Date(row.received_at).toISOString(),
+    duplicate: true,
+    ...(row.control !== null && { control: JSON.parse(row.control) as ControlNote }),
+  })
   const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
   const readSeq = db.prepare<[string], { next_seq: number; control_version: number }>(
     'SELECT next_seq, control_version FROM orgs WHERE id = ?',
@@ -75,8 +84,7 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
       const { changes, lastInsertRowid } = insertEvent.run(...eventRowValues(orgId, event, seq, receivedAt))
       if (changes === 0) {
         // Already stored (earlier, or earlier in this batch): answer with the stored receipt.
-        const row = findExisting.get(orgId, event.id) as { seq: number; received_at: number }
-        return { id: event.id, seq: row.seq, received_at: new Date(row.received_at).toISOString(), duplicate: true }
+        return storedReceipt(event.id, findExisting.get(orgId, event.id) as { seq: number; received_at: number; control: string | null })
       }
       nextSeq.set(orgId, seq + 1)
       for (const tag of event.tags) insertTag.run(orgId, tag, event.ts, lastInsertRowid)

@@ -8,6 +8,7 @@ import { readIngestRequest } from '../../ingest-request.js'
 import { parseQuery } from '../../route-spec.js'
 import { decodeActionCursor, encodeActionCursor } from './action-cursor.js'
 import { ActionLogSchema, ActionsQuerySchema, AgentLedgerErrorSchema, actionFilter } from './action-schemas.js'
+import { ViolationSchema, violationBody } from './violation-body.js'
 
 const MAX_BATCH = 100
 
@@ -26,6 +27,11 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
       body: z.looseObject({ agent: z.string(), service: z.string(), action: z.string() }),
       responses: {
         200: { description: 'Logged', schema: z.object({ logged: z.literal(true), id: z.string() }) },
+        403: {
+          description:
+            'Logged, but the action broke a rule (the agent is paused or killed, a policy, a budget): AgentLedger’s blocked body, with `logged: true` and the event id. The event carries the same note in `control`.',
+          schema: ViolationSchema,
+        },
         400: { description: 'Missing or bad fields', schema: AgentLedgerErrorSchema },
         401: { description: 'Missing or invalid API key', schema: AgentLedgerErrorSchema },
       },
@@ -36,6 +42,7 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
       if (!mapped.ok) throw new AppError('validation_failed', mapped.errors.join('; '))
       const receipt = await ingest.one(mapped.event, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
+      if (receipt.control) return c.json(violationBody(receipt.id, receipt.control), 403)
       return c.json({ logged: true, id: receipt.id })
     },
   )
@@ -58,6 +65,10 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
             count: z.number(),
             ids: z.array(z.string()),
             errors: z.array(z.object({ index: z.number(), errors: z.array(z.string()) })).optional(),
+            violations: z
+              .array(z.object({ index: z.number(), id: z.string(), reason: z.string(), rule: z.string() }))
+              .optional()
+              .describe('Actions logged although they broke a rule; each event carries the note in `control`.'),
           }),
         },
         400: { description: 'No actions array, more than 100, or none valid', schema: AgentLedgerErrorSchema },
@@ -87,9 +98,18 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
         errors.push({ index: valid[e.index]?.index ?? e.index, errors: e.details.map((d) => `${d.path}: ${d.message}`) })
       errors.sort((a, b) => a.index - b.index)
       const ids = result?.accepted.map((a) => a.id) ?? []
+      const violations = (result?.accepted ?? []).flatMap((a) =>
+        a.control ? [{ index: valid[a.index]?.index ?? a.index, id: a.id, reason: a.control.reason, rule: a.control.rule }] : [],
+      )
       if (ids.length === 0) throw new AppError('validation_failed', 'No valid actions in the batch').with({ errors })
       if (result?.replayed) c.header('Idempotent-Replayed', 'true')
-      return c.json({ logged: true, count: ids.length, ids, ...(errors.length > 0 ? { errors } : {}) })
+      return c.json({
+        logged: true,
+        count: ids.length,
+        ids,
+        ...(errors.length > 0 ? { errors } : {}),
+        ...(violations.length > 0 ? { violations } : {}),
+      })
     },
   )
 

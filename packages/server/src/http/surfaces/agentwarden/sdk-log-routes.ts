@@ -72,6 +72,8 @@ export function sdkLogRoutes(router: Router, ingest: IngestService): void {
         status: mapped.log.status,
         context: receipt.event.context === null ? null : (JSON.parse(receipt.event.context) as Record<string, unknown>),
         created_at: receipt.received_at,
+        // An action that broke a rule of the control plane is logged all the same; this says which.
+        ...(receipt.control && { control: receipt.control }),
       })
     },
   )

@@ -111,7 +111,16 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
         )
       const receipt = await ingest.one(mapped.event, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
-      return c.json({ id: receipt.id, timestamp: new Date(receipt.event.ts).toISOString(), status: 'ingested' as const }, 201)
+      return c.json(
+        {
+          id: receipt.id,
+          timestamp: new Date(receipt.event.ts).toISOString(),
+          status: 'ingested' as const,
+          // An action that broke a rule of the control plane is logged all the same; this says which.
+          ...(receipt.control && { control: receipt.control }),
+        },
+        201,
+      )
     },
   )
 

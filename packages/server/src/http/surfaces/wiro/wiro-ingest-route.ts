@@ -1,4 +1,5 @@
 import { ActivityEventSchema, LIMITS, agentGuid, eventFromActivity, zodIssues } from '@agenttrail/protocol'
+import type { ControlNote } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
 import { readIngestRequest } from '../../ingest-request.js'
@@ -83,13 +84,17 @@ export function wiroIngestRoute(router: Router, agents: AgentDirectory, ingest: 
             errors.push({ code: 0, message: `${issue.path}: ${issue.message}` })
       })
       const ids: string[] = []
+      const violations: Array<{ id: string } & ControlNote> = []
       if (mapped.length > 0) {
         const result = await ingest.batch(
           mapped.map((m) => m.event),
           ctx,
         )
         if (result.replayed) c.header('Idempotent-Replayed', 'true')
-        for (const accepted of result.accepted) ids.push(accepted.id)
+        for (const accepted of result.accepted) {
+          ids.push(accepted.id)
+          if (accepted.control) violations.push({ id: accepted.id, ...accepted.control })
+        }
         for (const rejected of result.errors)
           for (const issue of rejected.details) {
             // Native field paths (`events.N.duration_ms`) name the position in `mapped`; report the sender's.
@@ -106,6 +111,7 @@ export function wiroIngestRoute(router: Router, agents: AgentDirectory, ingest: 
         useragentguid: agentGuid(ctx.orgId, environment, agent),
         accepted: ids.length,
         ids,
+        ...(violations.length > 0 && { violations }),
       })
     },
   )

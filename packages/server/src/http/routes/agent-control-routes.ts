@@ -1,0 +1,85 @@
+import { z } from 'zod'
+import { LIMITS } from '@agenttrail/protocol'
+import { AppError } from '../../app-error.js'
+import type { GroupCommitter } from '../../ingest/group-committer.js'
+import type { AgentStatus } from '../../store/control-store.js'
+import type { Store } from '../../store/store.js'
+import { parseQuery } from '../route-spec.js'
+import type { Router } from '../router.js'
+import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
+import { recordControlChange } from './control-audit.js'
+
+const VERBS = { pause: 'paused', resume: 'active', kill: 'killed' } as const satisfies Record<string, AgentStatus>
+const PAST = { pause: 'paused', resume: 'resumed', kill: 'killed' } as const
+
+const ParamsSchema = z.object({ name: z.string().min(1).max(LIMITS.shortString) })
+const QuerySchema = z.object({
+  environment: z
+    .string()
+    .min(1, 'environment must not be empty')
+    .max(LIMITS.shortString)
+    .default('production')
+    .describe('Default `production`.'),
+})
+const ControlledSchema = z
+  .object({
+    status: z.enum(['active', 'paused', 'killed']),
+    agent: z.string(),
+    environment: z.string(),
+    changed: z.boolean().describe('False when the agent was already in that state.'),
+  })
+  .meta({ id: 'AgentControlled' })
+
+/**
+ * AgentLedger's kill switch: `POST /api/v1/agents/:name/pause|resume|kill?environment=`. Paused
+ * agents' actions are refused until resumed; killed is final (resume and pause answer 409). Each
+ * request is recorded in the trail with the key that made it; a kill raises a critical alert.
+ */
+export function agentControlRoutes(router: Router, store: Store, committer: Pick<GroupCommitter, 'append'>): void {
+  for (const verb of Object.keys(VERBS) as Array<keyof typeof VERBS>) {
+    router.add(
+      {
+        method: 'post',
+        path: `/api/v1/agents/{name}/${verb}`,
+        tag: 'control',
+        surface: 'agentledger',
+        scope: 'control',
+        summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} an agent`,
+        description:
+          verb === 'kill'
+            ? 'Permanently: every later action of the agent in this environment is refused (checks) or recorded as a violation (reports), and it cannot be resumed. Raises a critical `agent_killed` alert.'
+            : verb === 'pause'
+              ? 'Its actions are refused until it is resumed. A killed agent cannot be paused (409).'
+              : 'Lets a paused agent act again. A killed agent stays killed (409).',
+        params: ParamsSchema,
+        query: QuerySchema,
+        responses: {
+          200: { description: 'The agent’s status now', schema: ControlledSchema },
+          403: { description: 'The key lacks the control scope', schema: AgentLedgerErrorSchema },
+          404: { description: 'No agent of that name in that environment', schema: AgentLedgerErrorSchema },
+          409: { description: 'The agent was killed', schema: AgentLedgerErrorSchema },
+        },
+      },
+      async (c) => {
+        const { name } = ParamsSchema.parse({ name: c.req.param('name') })
+        const { environment } = parseQuery(QuerySchema, c)
+        const orgId = c.get('apiKey').org_id
+        const result = await store.control.setAgentStatus(orgId, environment, name, VERBS[verb], Date.now())
+        if (result.outcome === 'not_found') throw new AppError('not_found', 'Agent not found').with({ agent: name, environment })
+        if (result.outcome === 'killed')
+          throw new AppError(
+            'agent_killed',
+            `Agent ${name} has been killed in ${environment}; a killed agent cannot be ${verb === 'pause' ? 'paused' : 'resumed'}. Register a new agent name to run it again.`,
+          )
+        const changed = result.outcome === 'changed'
+        await recordControlChange(c, committer, {
+          action: `agent.${PAST[verb]}`,
+          title: changed ? `Agent ${name} ${PAST[verb]}` : `Agent ${name} ${PAST[verb]} (it already was)`,
+          environment,
+          metadata: { agent: name, environment, status: result.status, changed },
+        })
+        return c.json({ status: result.status, agent: name, environment, changed })
+      },
+    )
+  }
+}

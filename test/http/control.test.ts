@@ -1,0 +1,238 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DIALECTS, createTestApp } from '../helpers/test-app.js'
+import type { TestApp } from '../helpers/test-app.js'
+
+describe.each(DIALECTS)('the control plane: checks, agent status, budgets, rate limits (%s)', (dialect) => {
+  let t: TestApp
+  let agentKey: string
+  let controlKey: string
+  beforeEach(async () => {
+    t = await createTestApp({}, dialect)
+    agentKey = await t.key('org-a', ['ingest'])
+    controlKey = await t.key('org-a', ['control', 'read'])
+  })
+  afterEach(() => t.close())
+
+  const check = (body: Record<string, unknown>, key = agentKey) => t.json('POST', '/api/v1/check', { key, body })
+  const log = (body: Record<string, unknown>, key = agentKey) => t.json('POST', '/api/v1/actions', { key, body })
+  const policy = async (body: Record<string, unknown>) => {
+    const res = await t.json('POST', '/api/v1/policies', { key: controlKey, body })
+    expect(res.status).toBe(201)
+    return res.body.policy as { id: string }
+  }
+  const budget = async (body: Record<string, unknown>) => {
+    const res = await t.json('POST', '/api/v1/budgets', { key: controlKey, body })
+    expect(res.status).toBe(201)
+    return res.body as { id: string }
+  }
+  const events = async (query: string) =>
+    (await t.json('GET', `/api/v1/events?${query}`, { key: t.adminKey })).body.events as Array<Record<string, any>>
+  const control = (verb: string, agent: string, query = '') =>
+    t.json('POST', `/api/v1/agents/${encodeURIComponent(agent)}/${verb}${query}`, { key: controlKey })
+
+  it('allows an unknown agent, registers it on first sight and answers remainingBudget {}', async () => {
+    const res = await check({ agent: 'bot', service: 'stripe', action: 'charge' })
+    expect(res).toMatchObject({ status: 200, body: { allowed: true, remainingBudget: {} } })
+    const agent = await t.json('GET', '/api/v1/agents/bot', { key: t.adminKey })
+    expect(agent.status).toBe(200)
+    expect(agent.body.status).toBe('active')
+    // An allowed check writes no event: only refusals are records.
+    expect(await events('agent=bot')).toEqual([])
+  })
+
+  it('refuses a paused agent until it is resumed, and records every refusal and control action', async () => {
+    await check({ agent: 'bot' })
+    expect(await control('pause', 'bot')).toMatchObject({ status: 200, body: { status: 'paused', agent: 'bot', changed: true } })
+    const refused = await check({ agent: 'bot', service: 'slack', action: 'post' })
+    expect(refused.body).toMatchObject({ allowed: false, blockReason: 'Agent is paused', rule: 'agent_paused' })
+    const [denied] = await events('agent=bot&status=denied')
+    expect(denied).toMatchObject({
+      id: refused.body.eventId,
+      status: 'denied',
+      service: 'slack',
+      action: 'post',
+      control: { decision: 'denied', rule: 'agent_paused', reason: 'Agent is paused' },
+    })
+    expect(await control('resume', 'bot')).toMatchObject({ status: 200, body: { status: 'active', changed: true } })
+    expect((await check({ agent: 'bot' })).body.allowed).toBe(true)
+    const audits = await events('kind=audit')
+    expect(audits.map((e) => e.action)).toEqual(['agent.resumed', 'agent.paused'])
+    expect(audits[1]).toMatchObject({ user: expect.any(String), metadata: { agent: 'bot', environment: 'production', changed: true } })
+  })
+
+  it('keeps a killed agent killed: resume and pause answer 409, its reports are recorded as violations with a critical alert', async () => {
+    await check({ agent: 'bot' })
+    expect((await control('kill', 'bot')).body).toMatchObject({ status: 'killed', changed: true })
+    const resume = await control('resume', 'bot')
+    expect(resume.status).toBe(409)
+    expect(resume.body).toMatchObject({ code: 'agent_killed', error: expect.stringContaining('cannot be resumed') })
+    expect((await control('pause', 'bot')).status).toBe(409)
+    expect((await control('kill', 'bot')).body).toMatchObject({ status: 'killed', changed: false })
+    expect((await check({ agent: 'bot' })).body).toMatchObject({ allowed: false, blockReason: 'Agent has been killed' })
+    const reported = await log({ agent: 'bot', service: 'db', action: 'drop' })
+    expect(reported.status).toBe(403)
+    expect(reported.body).toMatchObject({ logged: true, allowed: false, reason: 'Agent has been killed', id: expect.any(String) })
+    const stored = (await t.json('GET', `/api/v1/events/${reported.body.id}`, { key: t.adminKey })).body
+    expect(stored).toMatchObject({ status: 'success', control: { decision: 'violation', rule: 'agent_killed' } })
+    const alerts = (await t.json('GET', '/api/v1/alerts', { key: t.adminKey })).body.alerts as Array<Record<string, unknown>>
+    expect(alerts.map((a) => a.alert_type).sort()).toEqual(['agent_killed', 'policy_violation'])
+    // Another environment's agent of the same name is another agent.
+    expect((await check({ agent: 'bot', environment: 'staging' })).body.allowed).toBe(true)
+  })
+
+  it('answers 404 for an unknown agent, 403 without the control scope and 400 for a bad environment', async () => {
+    expect((await control('pause', 'ghost')).status).toBe(404)
+    await check({ agent: 'bot' })
+    expect((await t.json('POST', '/api/v1/agents/bot/pause', { key: agentKey })).status).toBe(403)
+    expect((await control('pause', 'bot', '?environment=')).status).toBe(400)
+    expect((await control('pause', 'bot', '?environment=staging')).status).toBe(404)
+  })
+
+  it('refuses bad check bodies with the field named', async () => {
+    expect((await check({})).body.error).toMatch(/^agent/)
+    expect((await check({ agent: 'bot', cost_cents: -1 })).body.error).toMatch(/^cost_cents/)
+    expect((await check({ agent: 'bot', surprise: 1 })).status).toBe(400)
+    const raw = await t.json('POST', '/api/v1/check', { key: agentKey, raw: '{"agent":' })
+    expect(raw.status).toBe(400)
+    expect((await t.json('POST', '/api/v1/check', { body: { agent: 'bot' } })).status).toBe(401)
+  })
+
+  it('lets exactly N of many simultaneous checks through a budget of N and records the rest as denied', async () => {
+    const b = await budget({ agent_name: 'bot', period: 'daily', max_actions: 5 })
+    const answers = await Promise.all(Array.from({ length: 20 }, () => check({ agent: 'bot', service: 's', action: 'a' })))
+    const allowed = answers.filter((a) => a.body.allowed)
+    expect(allowed).toHaveLength(5)
+    for (const a of answers.filter((x) => !x.body.allowed))
+      expect(a.body).toMatchObject({
+        rule: 'budget',
+        budgetId: b.id,
+        blockReason: 'daily action budget exceeded (5/5)',
+        remainingBudget: { actions: 0 },
+      })
+    expect(await events('agent=bot&status=denied&limit=100')).toHaveLength(15)
+    const audits = (await events('kind=audit')).map((e) => e.action).filter((a) => /^budget\.(warning|exceeded)$/.test(a))
+    expect(audits.sort()).toEqual(['budget.exceeded', 'budget.warning'])
+    const after = (await t.json('GET', `/api/v1/budgets/${b.id}`, { key: controlKey })).body
+    expect(after).toMatchObject({ current_actions: 5, status: 'exceeded' })
+  })
+
+  it('records every one of many simultaneous after-the-fact actions and flags exactly those past the budget', async () => {
+    await budget({ agent_name: 'bot', period: 'hourly', max_actions: 4 })
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => log({ agent: 'bot', service: 's', action: 'a', metadata: { i } })),
+    )
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(4)
+    const over = answers.filter((a) => a.status === 403)
+    expect(over).toHaveLength(8)
+    for (const a of over)
+      expect(a.body).toMatchObject({ logged: true, blocked: true, reason: expect.stringMatching(/^hourly action budget exceeded/) })
+    const stored = await events('agent=bot&limit=100')
+    expect(stored).toHaveLength(12)
+    expect(stored.filter((e) => e.control?.decision === 'violation')).toHaveLength(8)
+  })
+
+  it('counts a checked action once: its record settles the check’s reservation', async () => {
+    const b = await budget({ agent_name: 'bot', period: 'monthly', max_actions: 2, max_cost_cents: 100 })
+    for (let i = 0; i < 2; i++) {
+      expect((await check({ agent: 'bot', service: 'api', action: 'call', cost_cents: 10 })).body.allowed).toBe(true)
+      expect((await log({ agent: 'bot', service: 'api', action: 'call', cost_cents: 30 })).status).toBe(200)
+    }
+    const used = (await t.json('GET', `/api/v1/budgets/${b.id}`, { key: controlKey })).body
+    expect(used).toMatchObject({ current_actions: 2, current_cost_cents: 60 })
+    expect((await check({ agent: 'bot', service: 'api', action: 'call' })).body).toMatchObject({
+      allowed: false,
+      blockReason: 'monthly action budget exceeded (2/2)',
+    })
+  })
+
+  it('refuses a check whose cost would pass a cost budget, before it is spent', async () => {
+    await budget({ agent_name: 'bot', period: 'weekly', max_cost_cents: 500 })
+    expect((await check({ agent: 'bot', cost_cents: 400 })).body).toMatchObject({ allowed: true, remainingBudget: { costCents: 100 } })
+    const over = await check({ agent: 'bot', cost_cents: 200 })
+    expect(over.body).toMatchObject({ allowed: false, rule: 'budget', remainingBudget: { costCents: 0 } })
+    expect(over.body.blockReason).toBe('weekly cost budget would be exceeded ($4.00 + $2.00 of $5.00)')
+  })
+
+  it('applies an org-wide budget to every agent of its environment together', async () => {
+    await budget({ period: 'daily', max_actions: 3 })
+    const answers = []
+    for (const agent of ['a', 'b', 'c', 'd']) answers.push((await check({ agent })).body.allowed)
+    expect(answers).toEqual([true, true, true, false])
+    expect((await check({ agent: 'a', environment: 'staging' })).body.allowed).toBe(true)
+  })
+
+  it('holds a rate limit exactly over its window, per agent, for checks and reports alike', async () => {
+    const p = await policy({ agent_name: null, rule_type: 'rate_limit', rule_config: { max_actions: 3, window_seconds: 60 } })
+    const answers = []
+    for (let i = 0; i < 3; i++) answers.push((await check({ agent: 'bot' })).body.allowed)
+    expect(answers).toEqual([true, true, true])
+    expect((await check({ agent: 'bot' })).body).toMatchObject({
+      allowed: false,
+      policyId: p.id,
+      blockReason: 'Policy: Rate limit exceeded (3/3 in 60s)',
+    })
+    expect((await check({ agent: 'other' })).body.allowed).toBe(true)
+    const reported = await log({ agent: 'other2', service: 's', action: 'a' })
+    expect(reported.status).toBe(200)
+  })
+
+  it('checks service lists, cost per action and payload patterns before the side effect', async () => {
+    await policy({ agent_name: 'bot', rule_type: 'service_blocklist', rule_config: { services: ['stripe'] }, priority: 10 })
+    await policy({ agent_name: 'bot', rule_type: 'cost_limit_per_action', rule_config: { max_cost_cents: 500 } })
+    await policy({ rule_type: 'payload_regex_block', rule_config: { patterns: ['\\b\\d{3}-\\d{2}-\\d{4}\\b'], fields: ['input'] } })
+    expect((await check({ agent: 'bot', service: 'stripe', action: 'charge' })).body.blockReason).toBe(
+      'Policy: Service "stripe" is blocked',
+    )
+    expect((await check({ agent: 'bot', service: 'mail', cost_cents: 600 })).body.blockReason).toBe(
+      'Policy: Cost 600 cents exceeds the limit of 500 cents per action',
+    )
+    expect((await check({ agent: 'bot', service: 'mail', cost_cents: 400 })).body.allowed).toBe(true)
+    const ssn = await check({ agent: 'bot', service: 'mail', input: { body: 'my ssn is 123-45-6789' } })
+    expect(ssn.body).toMatchObject({ allowed: false, rule: 'payload_regex_block' })
+    // After the fact, the same rules flag what the record carries.
+    const reported = await log({ agent: 'bot', service: 'mail', action: 'send', cost_cents: 900 })
+    expect(reported.body).toMatchObject({ blocked: true, reason: 'Policy: Cost 900 cents exceeds the limit of 500 cents per action' })
+  })
+
+  it('evaluates an allowlist, and the highest priority refusal wins', async () => {
+    const low = await policy({ rule_type: 'service_allowlist', rule_config: { services: ['openai'] }, priority: 1 })
+    const high = await policy({ rule_type: 'service_blocklist', rule_config: { services: ['stripe'] }, priority: 100 })
+    expect((await check({ agent: 'bot', service: 'openai' })).body.allowed).toBe(true)
+    expect((await check({ agent: 'bot', service: 'stripe' })).body.policyId).toBe(high.id)
+    expect((await check({ agent: 'bot', service: 'slack' })).body).toMatchObject({
+      policyId: low.id,
+      blockReason: 'Policy: Service "slack" is not in the allowlist',
+    })
+  })
+
+  it('matches a catastrophic pattern against hostile input in linear time', async () => {
+    await policy({ rule_type: 'payload_regex_block', rule_config: { patterns: ['(a+)+$', '(x|x)*y'] } })
+    const hostile = `${'a'.repeat(200_000)}!`
+    const started = Date.now()
+    const res = await check({ agent: 'bot', input: { text: hostile } })
+    expect(res.body.allowed).toBe(true)
+    // A backtracking engine needs astronomically long here; a linear one well under this generous bound.
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it('answers the same decision at /sdk/check in AgentWarden’s style', async () => {
+    await policy({ rule_type: 'service_blocklist', rule_config: { services: ['x'] } })
+    await budget({ agent_name: 'bot', period: 'daily', max_actions: 1 })
+    const ok = await t.json('POST', '/sdk/check', {
+      headers: { 'x-api-key': agentKey },
+      body: { agent_id: 'bot', action: 'stripe.refund', context: { amount: 5 } },
+    })
+    expect(ok.body).toEqual({ allowed: true, remaining_budget: { actions: 0 } })
+    const no = await t.json('POST', '/sdk/check', {
+      headers: { 'x-api-key': agentKey },
+      body: { agent_id: 'bot', action: 'stripe.refund' },
+    })
+    expect(no.body).toMatchObject({ allowed: false, reason: 'daily action budget exceeded (1/1)', event_id: expect.any(String) })
+    const bad = await t.json('POST', '/sdk/check', { headers: { 'x-api-key': agentKey }, body: { action: 'x', cost_cents: -2 } })
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { detail: { agent_id: ['This field is required.'], cost_cents: ['Must be a number, 0 or more.'] } },
+    })
+    expect((await t.json('POST', '/sdk/check', { headers: { 'x-api-key': 'nope' }, body: {} })).body).toEqual({ detail: 'Invalid API key' })
+  })
+})
