@@ -390,8 +390,12 @@ function describeAction(e: NewEvent): string {
   return what === '' ? `(${e.kind})` : what
 }
 
-/** True for events the rules judge: an agent's action, LLM, tool or HTTP call that was not refused. */
-export const isControlled = (e: NewEvent) => e.agent !== null && e.status !== 'denied' && CONTROLLED_KINDS.has(e.kind)
+/**
+ * True for events the rules judge: an agent's action, LLM, tool or HTTP call that was not refused.
+ * The control plane's own records (a refusal, an approval request) carry their note and are not
+ * judged again.
+ */
+export const isControlled = (e: NewEvent) => e.agent !== null && e.status !== 'denied' && e.control === null && CONTROLLED_KINDS.has(e.kind)
 
 /** The alert a kill raises (AgentLedger's `agent_killed`, critical). */
 export const killedAlert = (environment: string, name: string, now: number): NewAlertRow => ({
