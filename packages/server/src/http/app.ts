@@ -15,11 +15,19 @@ import { buildOpenApi } from './openapi.js'
 import { Router } from './router.js'
 import { agentRegistrationRoutes } from './routes/agent-registration-routes.js'
 import { agentRoutes } from './routes/agent-routes.js'
+import { agentControlRoutes } from './routes/agent-control-routes.js'
+import { approvalRoutes } from './routes/approval-routes.js'
+import { checkRoutes } from './routes/check-routes.js'
+import { sdkCheckRoutes } from './surfaces/agentwarden/sdk-check-routes.js'
+import { createCheckService } from '../control/check-service.js'
+import { alertRoutes } from './routes/alert-routes.js'
+import { budgetRoutes } from './routes/budget-routes.js'
 import { conversationRoutes } from './routes/conversation-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
+import { policyRoutes } from './routes/policy-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 import { actionRoutes } from './surfaces/agentledger/action-routes.js'
 import { renderAgentLedgerError } from './surfaces/agentledger/agentledger-errors.js'
@@ -74,6 +82,14 @@ export function createApp(deps: AppDeps): App {
   conversationRoutes(router, deps.store)
   keyRoutes(router, deps.store)
   orgRoutes(router, deps.settings)
+  policyRoutes(router, deps)
+  budgetRoutes(router, deps)
+  alertRoutes(router, deps)
+  const check = createCheckService(deps.store, deps.ingest, deps.config.approvalTtlMs)
+  checkRoutes(router, check)
+  sdkCheckRoutes(router, check)
+  agentControlRoutes(router, deps.store, deps.committer)
+  approvalRoutes(router, deps.store, deps.committer)
   actionRoutes(router, deps.store, deps.ingest)
   traceRoutes(router, deps.store)
   exportRoutes(router, deps.store)

@@ -1,0 +1,102 @@
+import { z } from 'zod'
+import { LIMITS } from '@agenttrail/protocol'
+import { AppError } from '../../app-error.js'
+import type { AlertRecord } from '../../store/control-store.js'
+import type { AppDeps } from '../app.js'
+import { readJson } from '../body.js'
+import { ErrorBodySchema } from '../openapi.js'
+import { parseBody, parseQuery } from '../route-spec.js'
+import type { Router } from '../router.js'
+import { recordControlChange } from './control-audit.js'
+import { strictBody } from './strict-body.js'
+
+const ListQuery = z.object({
+  all: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true' || v === '1')
+    .describe('true: acknowledged alerts too. Default false.'),
+  environment: z.string().min(1).max(LIMITS.shortString).optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(200, 'must be at most 200')
+    .default(50)
+    .describe('1..200, default 50.'),
+})
+
+const AcknowledgeSchema = strictBody({
+  id: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
+  all: z.boolean({ error: 'must be true or false' }).optional(),
+}).meta({ id: 'AlertAcknowledge' })
+
+const AlertSchema = z
+  .object({
+    id: z.string(),
+    environment: z.string(),
+    agent_name: z.string().nullable(),
+    alert_type: z.string().describe('`policy_violation`, `budget_warning`, `budget_exceeded`, `agent_killed`...'),
+    severity: z.enum(['info', 'warning', 'critical']),
+    message: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+    acknowledged_at: z.string().nullable(),
+    acknowledged: z.boolean(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'Alert' })
+
+const view = (a: AlertRecord) => ({ ...a, acknowledged: a.acknowledged_at !== null })
+
+/** AgentLedger's alerts: `GET /api/v1/alerts` and `POST /api/v1/alerts/acknowledge`. */
+export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'committer'>): void {
+  const { store, committer } = deps
+  router.add(
+    {
+      method: 'get',
+      path: '/api/v1/alerts',
+      tag: 'control',
+      scope: 'read',
+      summary: 'Alerts, newest first: the unacknowledged ones unless `all=true`',
+      query: ListQuery,
+      responses: { 200: { description: 'The alerts', schema: z.object({ alerts: z.array(AlertSchema) }) } },
+    },
+    async (c) => c.json({ alerts: (await store.control.listAlerts(c.get('apiKey').org_id, parseQuery(ListQuery, c))).map(view) }),
+  )
+
+  router.add(
+    {
+      method: 'post',
+      path: '/api/v1/alerts/acknowledge',
+      tag: 'control',
+      scope: 'control',
+      summary: 'Acknowledge one alert (`{id}`) or every open one (`{all: true}`)',
+      description: 'Recorded in the trail as `alert.acknowledged` when it acknowledged anything.',
+      body: AcknowledgeSchema,
+      responses: {
+        200: { description: 'Acknowledged', schema: z.object({ message: z.enum(['Alert acknowledged', 'All alerts acknowledged']) }) },
+        400: { description: '`Missing required field: id or all`, or both sent', schema: ErrorBodySchema },
+        404: { description: 'No unacknowledged alert with this id in your org', schema: ErrorBodySchema },
+      },
+    },
+    async (c) => {
+      const body = parseBody(AcknowledgeSchema, (await readJson(c, 4096)).value)
+      const all = body.all === true
+      if (!all && body.id === undefined) throw new AppError('validation_failed', 'Missing required field: id or all')
+      if (all && body.id !== undefined)
+        throw new AppError('validation_failed', 'send id (one alert) or all (every open one), not both', [
+          { path: 'all', message: 'cannot be sent with id' },
+        ])
+      const orgId = c.get('apiKey').org_id
+      const count = await store.control.acknowledgeAlerts(orgId, all ? { all: true } : { id: body.id as string }, Date.now())
+      if (!all && count === 0) throw new AppError('not_found', 'no unacknowledged alert with this id in your org')
+      if (count > 0)
+        await recordControlChange(c, committer, {
+          action: 'alert.acknowledged',
+          title: all ? `Acknowledged ${count} alert${count === 1 ? '' : 's'}` : 'Acknowledged an alert',
+          metadata: all ? { all: true, count } : { id: body.id },
+        })
+      return c.json({ message: all ? 'All alerts acknowledged' : 'Alert acknowledged' })
+    },
+  )
+}
