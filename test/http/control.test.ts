@@ -76,6 +76,12 @@ describe.each(DIALECTS)('the control plane: checks, agent status, budgets, rate 
     expect(stored).toMatchObject({ status: 'success', control: { decision: 'violation', rule: 'agent_killed' } })
     const alerts = (await t.json('GET', '/api/v1/alerts', { key: t.adminKey })).body.alerts as Array<Record<string, unknown>>
     expect(alerts.map((a) => a.alert_type).sort()).toEqual(['agent_killed', 'policy_violation'])
+    // AgentLedger's dashboard shows the open ones.
+    const stats = (await t.json('GET', '/api/v1/stats', { key: t.adminKey })).body
+    expect(stats.alerts.map((a: { alert_type: string; acknowledged: boolean }) => [a.alert_type, a.acknowledged]).sort()).toEqual([
+      ['agent_killed', false],
+      ['policy_violation', false],
+    ])
     // Another environment's agent of the same name is another agent.
     expect((await check({ agent: 'bot', environment: 'staging' })).body.allowed).toBe(true)
   })

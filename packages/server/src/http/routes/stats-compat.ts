@@ -36,11 +36,12 @@ export async function agentLedgerStats(store: Store, orgId: string, stats: Stats
   const filter = { environment: query.environment, agent: query.agent }
   const hourEnd = floorTo(now, HOUR_MS) + HOUR_MS
   const weekFrom = floorTo(now, DAY_MS) - 6 * DAY_MS
-  const [today, weekCostUsd, day, agents] = await Promise.all([
+  const [today, weekCostUsd, day, agents, alerts] = await Promise.all([
     store.events.stats(orgId, { ...filter, from: floorTo(now, DAY_MS), to: hourEnd, bucket: 'hour' }),
     weekCost(store, orgId, stats, { ...filter, from: weekFrom, to: hourEnd, bucket: 'day' }),
     store.events.stats(orgId, { ...filter, from: hourEnd - DAY_MS, to: hourEnd, bucket: 'hour' }),
     store.events.agents(orgId, { environment: filter.environment }),
+    store.control.listAlerts(orgId, { all: false, environment: filter.environment, limit: 10 }),
   ])
   const shown = filter.agent === undefined ? agents : agents.filter((a) => a.name === filter.agent)
   const inRange = await countsByEnvironment(store, orgId, stats, query, shown)
@@ -65,7 +66,7 @@ export async function agentLedgerStats(store: Store, orgId: string, stats: Stats
     serviceBreakdown: Object.fromEntries(today.by_service.map((s) => [s.service ?? 'unknown', s.events])),
     agentBreakdown: Object.fromEntries(today.by_agent.map((a) => [a.agent ?? 'unknown', a.events])),
     hourlyData: day.series.map((s) => ({ hour: s.start.slice(11, 16), actions: s.events, cost: Math.round(s.cost_usd * 100) / 100 })),
-    alerts: [] as unknown[],
+    alerts: alerts.map((a) => ({ ...a, acknowledged: false })),
   }
 }
 
