@@ -64,4 +64,36 @@ describe('two servers on one PostgreSQL', () => {
     expect(allowed).toBeLessThanOrEqual(7)
     expect(statuses.filter((s) => s === 429).length).toBe(10 - allowed)
   })
+
+  it('decide as one: a rate limit and a budget hold exactly across both servers, and a pause on one stops the other', async () => {
+    const [a, b] = await twoServers()
+    const post = (url: string, path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Record<string, unknown>,
+      }))
+    expect(
+      (
+        await post(a.url, '/api/v1/policies', {
+          agent_name: 'paced',
+          rule_type: 'rate_limit',
+          rule_config: { max_actions: 7, window_seconds: 600 },
+        })
+      ).status,
+    ).toBe(201)
+    expect((await post(b.url, '/api/v1/budgets', { agent_name: 'frugal', period: 'daily', max_actions: 9 })).status).toBe(201)
+    for (const agent of ['paced', 'frugal']) {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, n) => post((n % 2 ? a : b).url, '/api/v1/check', { agent, service: 's', action: 'a' })),
+      )
+      expect(answers.filter((x) => x.body.allowed === true)).toHaveLength(agent === 'paced' ? 7 : 9)
+    }
+    // Actions reported after the fact count on whichever server receives them.
+    const reported = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => post((n % 2 ? a : b).url, '/api/v1/actions', { agent: 'frugal', service: 'x', action: 'y' })),
+    )
+    expect(reported.every((r) => r.status === 403 && r.body.logged === true)).toBe(true)
+    expect((await post(a.url, '/api/v1/agents/paced/pause', {})).body.status).toBe('paused')
+    expect((await post(b.url, '/api/v1/check', { agent: 'paced' })).body).toMatchObject({ allowed: false, blockReason: 'Agent is paused' })
+  })
 })
