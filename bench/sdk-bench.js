@@ -204,10 +204,8 @@ endpoints (no SDK) are called sequentially, ${t.calls} calls each after ${WARM_U
 is each call's time minus the bare function's median (${ms(t.bare.p50)}; its p99 ${ms(t.bare.p99)}). agentledger waits for two
 round trips one after the other (\`POST /api/v1/check\`, then \`POST /api/v1/actions\`, which answers after the commit);
 AgentTrail waits for the check only and hands the record to its batcher (${count(t.agenttrailSent)} events sent, ${t.agenttrailDropped} dropped).
-This server has no \`/api/v1/check\` yet (a later issue adds it), so both checks get a 404 and both SDKs fail open, as
-they do by default (errors reported to \`onError\`: AgentTrail ${t.errors.agenttrail}, agentledger ${t.errors.agentledger}). agentledger does not
-read the 404's body and AgentTrail does; a real check answers a JSON body that both read, plus the server's decision
-time for both.
+Both checks are real decisions by the store: the bench's org has no policy or budget, so every check is allowed
+and writes nothing (errors reported to \`onError\`, 0 when every call succeeded: AgentTrail ${t.errors.agenttrail}, agentledger ${t.errors.agentledger}).
 
 A plain \`fetch\` of the check takes ${ms(t.roundTrip.p50)} at p50 (p99 ${ms(t.roundTrip.p99)}), one of \`POST /api/v1/actions\`
 ${ms(t.commit.p50)} (p99 ${ms(t.commit.p99)}): AgentTrail's added latency is about the first, the SDK's own part is what \`check: false\` shows,

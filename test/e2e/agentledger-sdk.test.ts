@@ -2,6 +2,7 @@ import { AgentLedger } from 'agentledger'
 import { trackFunction } from 'agentledger/integrations/express'
 import { createToolExecutor, withAgentLedger } from 'agentledger/integrations/openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closedPortUrl } from '../helpers/closed-port.js'
 import { startLiveServer } from '../helpers/live-server.js'
 import type { LiveServer } from '../helpers/live-server.js'
 import { DIALECTS } from '../helpers/test-app.js'
@@ -50,7 +51,7 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
     })
   })
 
-  it('track() runs the function and logs it, failing open while the check endpoint is absent', async () => {
+  it('track() checks first, runs the function and logs it (no controls: the check allows it)', async () => {
     const errors: Error[] = []
     const ledger = new AgentLedger({ apiKey: key, baseUrl: live.url, onError: (e) => errors.push(e) })
     const outcome = await ledger.track(
@@ -58,21 +59,44 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
       async () => ({ ok: true, ts: '1.2' }),
     )
     expect(outcome).toMatchObject({ result: { ok: true, ts: '1.2' }, allowed: true, actionId: expect.any(String) })
-    expect(errors.map((e) => e.message)).toEqual(['AgentLedger: Check failed (404)'])
+    expect(errors).toEqual([])
     expect(await action(outcome.actionId as string)).toMatchObject({
       status: 'success',
       input: { text: 'hi' },
       output: { ok: true, ts: '1.2' },
       environment: 'production',
     })
+    // An allowed check is not a record of its own: the action is stored once.
+    expect((await api('/api/v1/actions?agent=support-bot')).total).toBe(1)
+  })
+
+  it('track() fails open when the check cannot be made: a non-2xx answer, or the server down', async () => {
+    const errors: Error[] = []
+    // A key without the ingest scope: the server answers the check (and the record) 403.
+    const readOnly = await live.key('org-sdk', ['read'], 'al_')
+    const refused = new AgentLedger({ apiKey: readOnly, baseUrl: live.url, onError: (e) => errors.push(e) })
+    expect(await refused.track({ agent: 'a', service: 's', action: 'x' }, async () => 'ran')).toMatchObject({
+      result: 'ran',
+      allowed: true,
+      actionId: undefined,
+    })
+    expect(errors.map((e) => e.message)).toEqual(['AgentLedger: Check failed (403)', 'AgentLedger: Failed to log action (403)'])
+    errors.length = 0
+    const down = new AgentLedger({ apiKey: key, baseUrl: await closedPortUrl(), onError: (e) => errors.push(e) })
+    expect(await down.track({ agent: 'a', service: 's', action: 'x' }, async () => 'ran')).toMatchObject({ result: 'ran' })
+    expect(errors.map((e) => e.message)).toEqual(['fetch failed', 'fetch failed'])
   })
 
   it('track() in fail-closed mode refuses to run the function when the check cannot be made', async () => {
-    const ledger = new AgentLedger({ apiKey: key, baseUrl: live.url, failOpen: false })
+    const readOnly = await live.key('org-sdk', ['read'], 'al_')
     let ran = false
-    await expect(ledger.track({ agent: 'a', service: 's', action: 'x' }, async () => (ran = true))).rejects.toThrow(
-      'AgentLedger: Cannot verify action (fail-closed mode)',
-    )
+    for (const ledger of [
+      new AgentLedger({ apiKey: readOnly, baseUrl: live.url, failOpen: false }),
+      new AgentLedger({ apiKey: key, baseUrl: await closedPortUrl(), failOpen: false }),
+    ])
+      await expect(ledger.track({ agent: 'a', service: 's', action: 'x' }, async () => (ran = true))).rejects.toThrow(
+        'AgentLedger: Cannot verify action (fail-closed mode)',
+      )
     expect(ran).toBe(false)
   })
 

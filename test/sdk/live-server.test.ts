@@ -80,15 +80,16 @@ describe.each(DIALECTS)('the SDK against AgentTrail (%s)', (dialect) => {
     expect((await api('/api/v1/events?agent=mixed-bot')).events.map((e: { action: string }) => e.action)).toEqual(['good'])
   })
 
-  it('track() runs the function and records it, failing open while the server has no /check', async () => {
+  it('track() checks with the server (no controls: allowed), runs the function and records it', async () => {
     const errors: Error[] = []
     const trail = client({ onError: (e) => errors.push(e) })
     const outcome = await trail.track(
       { agent: 'support-bot', service: 'slack', action: 'send_message', input: { text: 'hi' }, captureOutput: true, costCents: 2 },
       async () => ({ ok: true }),
     )
-    expect(errors.map((e) => e.message)).toEqual(['AgentLedger: Check failed (404)'])
+    expect(outcome.allowed).toBe(true)
     await trail.flush()
+    expect(errors).toEqual([])
     expect(await api(`/api/v1/events/${outcome.actionId}`)).toMatchObject({
       kind: 'action',
       agent: 'support-bot',

@@ -300,8 +300,8 @@ describe('the OpenAI integration', () => {
 
   describe('tool helpers with the signatures of agentledger/integrations/openai', () => {
     const weather = async (args: Record<string, unknown>) => ({ city: args.city, temp_c: 18 })
-    // These go through track(), which asks POST /api/v1/check first; this server has no /check yet,
-    // so track() fails open: the tool runs, is recorded, and the failed check goes to onError.
+    // These go through track(), which asks POST /api/v1/check first; with no policy or budget the
+    // server allows every call, so the tool runs, is recorded, and nothing reaches onError.
     let tools: AgentTrail
     const checkErrors: Error[] = []
     beforeAll(() => {
@@ -309,7 +309,7 @@ describe('the OpenAI integration', () => {
     })
     afterAll(() => tools.shutdown())
     afterEach(() => {
-      expect(new Set(checkErrors.map((e) => e.message))).toEqual(new Set(checkErrors.length ? ['AgentLedger: Check failed (404)'] : []))
+      expect(checkErrors).toEqual([])
       checkErrors.length = 0
     })
     const toolEvents = async (agent: string) => {
