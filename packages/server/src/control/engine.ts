@@ -226,7 +226,11 @@ export function* enforceEvent(orgId: string, event: NewEvent, now: number, versi
     }
     if (p.type === 'require_approval') {
       if (permit || first || !approvalApplies(p, e)) continue
-      const found = yield* op('findApproval', orgId, { ...actionKey(e), input_hash: inputHash(e.input) }, now)
+      let found = yield* op('findApproval', orgId, { ...actionKey(e), input_hash: inputHash(e.input) }, now)
+      // An approval asked by a check that sent no input (AgentLedger's SDK never does) approved the
+      // action whatever its payload: its record, which carries the input, may use it.
+      if (found?.status !== 'approved' && e.input !== null)
+        found = yield* op('findApproval', orgId, { ...actionKey(e), input_hash: inputHash(null) }, now)
       if (found?.status === 'approved') yield* op('useApproval', orgId, found.id, now)
       else first = { rule: 'require_approval', policyId: p.id, reason: 'Approval required by policy' }
       continue
