@@ -180,6 +180,9 @@ describe.each(DIALECTS)('the control plane: checks, agent status, budgets, rate 
     expect((await check({ agent: 'other' })).body.allowed).toBe(true)
     const reported = await log({ agent: 'other2', service: 's', action: 'a' })
     expect(reported.status).toBe(200)
+    // Four allowed checks left four permits and four window entries; one report, one more entry.
+    expect(await t.store.control.purge(Date.now())).toBe(0)
+    expect(await t.store.control.purge(Date.now() + 32 * 86_400_000)).toBe(9)
   })
 
   it('checks service lists, cost per action and payload patterns before the side effect', async () => {

@@ -72,7 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
   const { committer, app } = createServices(config, store, logger)
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
-  const purge = startIdempotencyPurge(store.idempotency, { ttlMs: config.idempotencyTtlMs, logger })
+  const purge = startIdempotencyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
   // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one
   // server of many), except that every process removes archive files its data folder should no
   // longer hold. Daily activity archives live in the data folder on either store.

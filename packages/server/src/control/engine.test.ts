@@ -67,4 +67,28 @@ describe('the decision engine and the calendar', () => {
     expect(check(t0 + 10_001).allowed).toBe(false)
     expect(check(t0 + 15_000).allowed).toBe(true)
   })
+
+  it('purges rate-window entries past the longest window and expired permits, nothing a decision still uses', () => {
+    const { writes, check } = engine()
+    const t0 = Date.parse('2026-11-16T10:00:00Z')
+    writes.createPolicy(
+      'org',
+      {
+        name: null,
+        agent_name: null,
+        environment: null,
+        rule_type: 'rate_limit',
+        rule_config: { max_actions: 5, window_seconds: 60 },
+        enabled: true,
+        priority: 0,
+      },
+      t0,
+    )
+    check(t0)
+    check(t0 + 1)
+    // Each allowed check left a rate entry and a permit (15 minutes).
+    expect(writes.purgeControl(t0 + 60_000)).toBe(0)
+    expect(writes.purgeControl(t0 + 16 * 60_000)).toBe(2)
+    expect(writes.purgeControl(t0 + 32 * DAY)).toBe(2)
+  })
 })

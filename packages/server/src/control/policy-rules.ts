@@ -11,6 +11,9 @@ export const RULE_TYPES = [
 ] as const
 export type RuleType = (typeof RULE_TYPES)[number]
 
+/** The longest rate window a policy may have; older rate-window entries are purged. */
+export const MAX_WINDOW_SECONDS = 31 * 86_400
+
 /** Payload fields a `payload_regex_block` rule may look at. A check carries `input` only. */
 export const PAYLOAD_FIELDS = ['input', 'output', 'metadata'] as const
 export type PayloadField = (typeof PAYLOAD_FIELDS)[number]
@@ -28,7 +31,7 @@ const names = (what: string) =>
 export const RULE_CONFIG_SCHEMAS = {
   rate_limit: z.strictObject({
     max_actions: positiveInt(1_000_000),
-    window_seconds: positiveInt(31 * 86_400).default(60),
+    window_seconds: positiveInt(MAX_WINDOW_SECONDS).default(60),
   }),
   service_allowlist: z.strictObject({ services: names('service').min(1, 'must list at least one service') }),
   service_blocklist: z.strictObject({ services: names('service').min(1, 'must list at least one service') }),

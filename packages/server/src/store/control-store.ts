@@ -158,6 +158,11 @@ export interface ControlStore {
   decideApproval(orgId: string, id: string, decision: ApprovalDecisionInput, now: number): Promise<ApprovalDecisionOutcome>
 
   listAlerts(orgId: string, filter: { all: boolean; environment?: string; limit: number }): Promise<AlertRecord[]>
+  /**
+   * Removes what no decision can use any more: rate-window entries older than the longest window a
+   * policy may have (31 days) and expired permits. Returns how many rows went.
+   */
+  purge(now: number): Promise<number>
   /** Acknowledges one alert (`id`) or every open one; returns how many changed. */
   acknowledgeAlerts(orgId: string, target: { id: string } | { all: true }, now: number): Promise<number>
 }

@@ -4,6 +4,7 @@ import { runOpsAsync } from '../../control/control-ops.js'
 import { budgetPeriod } from '../../control/budget-period.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
 import { decideCheck, killedAlert } from '../../control/engine.js'
+import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
 import type { PolicyRecord } from '../../control/policy-rules.js'
 import {
   ALERT_COLUMNS,
@@ -249,6 +250,9 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       )
       return rows.map(alertFromRow)
     },
+    purge: async (now) =>
+      ((await pool.query('DELETE FROM rate_hits WHERE ts < $1', [now - MAX_WINDOW_SECONDS * 1000])).rowCount ?? 0) +
+      ((await pool.query('DELETE FROM permits WHERE expires_at <= $1', [now])).rowCount ?? 0),
     acknowledgeAlerts: async (orgId, target, now) =>
       ('id' in target
         ? await pool.query('UPDATE alerts SET acknowledged_at = $3 WHERE org_id = $1 AND id = $2 AND acknowledged_at IS NULL', [

@@ -4,6 +4,7 @@ import type { ControlOps } from '../../control/control-ops.js'
 import { runOps } from '../../control/control-ops.js'
 import { budgetPeriod } from '../../control/budget-period.js'
 import { decideCheck, killedAlert } from '../../control/engine.js'
+import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
 import type { PolicyRecord } from '../../control/policy-rules.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
 import type {
@@ -68,6 +69,8 @@ export function createSqliteControlWrites(
   const expire = db.prepare(
     "UPDATE approvals SET status = 'expired' WHERE org_id = ? AND id = ? AND status = 'pending' AND expires_at <= ?",
   )
+  const purgeHits = db.prepare('DELETE FROM rate_hits WHERE ts < ?')
+  const purgePermits = db.prepare('DELETE FROM permits WHERE expires_at <= ?')
   const ackOne = db.prepare('UPDATE alerts SET acknowledged_at = ? WHERE org_id = ? AND id = ? AND acknowledged_at IS NULL')
   const ackAll = db.prepare('UPDATE alerts SET acknowledged_at = ? WHERE org_id = ? AND acknowledged_at IS NULL')
 
@@ -189,6 +192,7 @@ export function createSqliteControlWrites(
     resetBudget: (orgId: string, id: string, now: number): BudgetUsage | undefined => resetBudget(orgId, id, now),
     decideApproval: (orgId: string, id: string, d: ApprovalDecisionInput, now: number): ApprovalDecisionOutcome =>
       decideApproval(orgId, id, d, now),
+    purgeControl: (now: number): number => purgeHits.run(now - MAX_WINDOW_SECONDS * 1000).changes + purgePermits.run(now).changes,
     acknowledgeAlerts: (orgId: string, target: { id: string } | { all: true }, now: number): number =>
       ('id' in target ? ackOne.run(now, orgId, target.id) : ackAll.run(now, orgId)).changes,
   }

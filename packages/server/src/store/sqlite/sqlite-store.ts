@@ -100,6 +100,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       resetBudget: writer.resetBudget,
       decideApproval: writer.decideApproval,
       acknowledgeAlerts: writer.acknowledgeAlerts,
+      purge: writer.purgeControl,
     }),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),
