@@ -244,4 +244,25 @@ describe.each(DIALECTS)('the control plane: checks, agent status, budgets, rate 
     })
     expect((await t.json('POST', '/sdk/check', { headers: { 'x-api-key': 'nope' }, body: {} })).body).toEqual({ detail: 'Invalid API key' })
   })
+
+  it('keeps the org’s gates: unregistered agents where registration is required, and the plan’s requests per minute', async () => {
+    const settings = await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { require_registered_agents: true } })
+    expect(settings.status).toBe(200)
+    const unknown = await check({ agent: 'stranger' })
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'agent_not_registered' } })
+    // Refused by the gate, it was not registered on the way.
+    expect((await check({ agent: 'stranger' })).status).toBe(404)
+    expect((await t.json('POST', '/api/v1/agents', { key: controlKey, body: { name: 'known' } })).status).toBe(201)
+    expect((await check({ agent: 'known' })).body.allowed).toBe(true)
+    // AgentWarden: /sdk/log "shares the same rate limits as /sdk/check".
+    await t.setPlan({ name: 'enterprise', requests_per_minute: 2 })
+    const sdk = { 'x-api-key': agentKey }
+    expect((await t.json('POST', '/sdk/check', { headers: sdk, body: { agent_id: 'known', action: 'a' } })).status).toBe(200)
+    expect((await t.json('POST', '/sdk/log', { headers: sdk, body: { agent_id: 'known', action: 'a', status: 'success' } })).status).toBe(
+      200,
+    )
+    const limited = await t.json('POST', '/sdk/check', { headers: sdk, body: { agent_id: 'known', action: 'a' } })
+    expect(limited.status).toBe(429)
+    expect(limited.body.detail).toMatch(/^Rate limit exceeded/)
+  })
 })

@@ -37,6 +37,7 @@ export function createCheckService(store: Store, ingest: IngestService, approval
       { orgId: ctx.orgId, ipAddress: ctx.ipAddress },
     )
     if (event.agent === null) throw new AppError('validation_failed', 'agent: is required', [{ path: 'agent', message: 'is required' }])
+    await ingest.admitCheck(event, { orgId: ctx.orgId, ipAddress: ctx.ipAddress })
     return store.control.check(ctx.orgId, { event: { ...event, agent: event.agent }, keyId: ctx.keyId, approvalTtlMs })
   }
 }

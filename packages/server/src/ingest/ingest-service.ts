@@ -29,7 +29,13 @@ export interface IngestReceipt extends AppendReceipt {
  * registration. Throws an AppError to refuse the whole request. Not run for a replay of an
  * `Idempotency-Key` (the first request passed them).
  */
-export type IngestGate = (events: readonly NewEvent[], ctx: IngestContext, settings: OrgSettings) => Promise<void>
+export type IngestGate = (
+  events: readonly NewEvent[],
+  ctx: IngestContext,
+  settings: OrgSettings,
+  /** `check`: the events describe actions a check decides about (see `admitCheck`), not records. */
+  purpose: 'ingest' | 'check',
+) => Promise<void>
 
 export interface BatchResult {
   accepted: Array<{ index: number } & IngestReceipt>
@@ -111,6 +117,7 @@ export function createIngestService(deps: IngestDeps) {
             events.map((e) => e.event),
             ctx,
             orgSettings,
+            'ingest',
           )
       if (key !== undefined) {
         const proposed = raws.map(() => '')
@@ -140,6 +147,15 @@ export function createIngestService(deps: IngestDeps) {
       const result = normalizeEvent(withRedactions(redactor, raw), { now: Date.now(), ipAddress: ctx.ipAddress, idempotencyKey: null })
       if (!result.ok) throw new AppError('validation_failed', describe(result.issues), result.issues)
       return result.event
+    },
+    /**
+     * Applies the org's gates to a check of `event`: the agent must be registered where the org
+     * requires it, and the check draws on the plan's requests per minute (AgentWarden: `/sdk/log`
+     * "shares the same rate limits as `/sdk/check`"). Throws the gate's AppError.
+     */
+    async admitCheck(event: NewEvent, ctx: IngestContext): Promise<void> {
+      const orgSettings = await settings.get(ctx.orgId)
+      for (const gate of gates) await gate([event], ctx, orgSettings, 'check')
     },
     /** One event; throws `validation_failed` naming every field problem. */
     async one(raw: unknown, ctx: IngestContext): Promise<IngestReceipt & { replayed: boolean }> {

@@ -15,7 +15,8 @@ import type { IngestGate } from './ingest-service.js'
  * duplicates are not counted; deleting events does not give quota back. The count is read before
  * the append: requests of one org in flight at the same moment may each pass with the last free
  * places, so a burst can overshoot the limit by the events those concurrent requests carry.
- * Replays of an `Idempotency-Key` never reach this gate (ingest-service.ts).
+ * Replays of an `Idempotency-Key` never reach this gate (ingest-service.ts). Checks draw on the
+ * requests per minute only.
  */
 export function createPlanGate(store: Pick<Store, 'orgs' | 'rateLimiter'>, options: { now?: () => number } = {}): IngestGate {
   const now = options.now ?? Date.now
@@ -26,7 +27,7 @@ export function createPlanGate(store: Pick<Store, 'orgs' | 'rateLimiter'>, optio
     return limiter
   }
 
-  return async (events, ctx, settings) => {
+  return async (events, ctx, settings, purpose) => {
     const { plan } = settings
     if (plan.requests_per_minute !== null) {
       const decision = await limiterFor(plan.requests_per_minute).take(`plan:${ctx.orgId}`)
@@ -38,7 +39,8 @@ export function createPlanGate(store: Pick<Store, 'orgs' | 'rateLimiter'>, optio
         ).with({ retryAfter, limit_type: 'requests_per_minute', current_plan: plan.name })
       }
     }
-    if (plan.logs_per_month !== null) {
+    // A check is not a log: only what is recorded counts toward the month.
+    if (plan.logs_per_month !== null && purpose === 'ingest') {
       const limit = plan.logs_per_month
       const used = await store.orgs.usage(ctx.orgId, usageMonth(now()))
       if (used + events.length > limit) {
