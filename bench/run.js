@@ -1,16 +1,16 @@
 // npm run bench: ingest and query benchmarks against the real server, with a bare node:http
-// ceiling measured in the same run. Writes docs/benchmarks.md. Loopback only.
-import { spawn } from 'node:child_process'
+// ceiling measured in the same run, then the SDK and control plane sections. Writes
+// docs/benchmarks.md. `node bench/run.js --only sdk|control` measures that section alone and
+// replaces it in the file. Loopback only.
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir, release } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres.mjs'
+import { CLI, ROOT, freshDatabase, serverEnv, start, stop } from './cli-server.js'
+import { runSection } from './report-section.js'
 import { COMMON_WORD, RARE_WORD, makeEvent, rng } from './workload.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const CLI = join(ROOT, 'packages/cli/dist/main.js')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000)
 const KEY = 'at_benchmark_key_0123456789abcdefghij'
@@ -20,29 +20,10 @@ function log(...args) {
   process.stderr.write(`${args.join(' ')}\n`)
 }
 
-function start(args, env = {}) {
-  // The server's request log goes to /dev/null: it is still written, but nothing here reads it.
-  const proc = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', args[0].endsWith('bare-server.js') ? 'pipe' : 'ignore', 'pipe'],
-  })
-  let text = ''
-  return new Promise((resolve, reject) => {
-    const onData = (d) => {
-      text += d.toString()
-      const m = /listening on (http:\/\/\S+)/.exec(text)
-      if (m) resolve({ proc, url: m[1] })
-    }
-    proc.stdout?.on('data', onData)
-    proc.stderr.on('data', onData)
-    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)))
-  })
-}
-
-async function stop(proc) {
-  const exited = new Promise((r) => proc.once('exit', r))
-  proc.kill('SIGTERM')
-  await exited
+const only = process.argv.indexOf('--only')
+if (only !== -1) {
+  await runSection(process.argv[only + 1], join(ROOT, 'docs/benchmarks.md'), log)
+  process.exit(0)
 }
 
 function peakRssMb(pid) {
@@ -54,18 +35,6 @@ function cannon(opts) {
   return new Promise((resolve, reject) =>
     autocannon({ duration: SECONDS, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
   )
-}
-
-function serverEnv(dataDir, databaseUrl) {
-  return {
-    AGENTTRAIL_DATA_DIR: dataDir,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    AGENTTRAIL_INIT_API_KEY: KEY,
-    AGENTTRAIL_PORT: '0',
-    // The limiter stays on (its cost is part of the measurement) but far above the load.
-    AGENTTRAIL_RATE_LIMIT_PER_SECOND: '10000000',
-    AGENTTRAIL_RATE_LIMIT_BURST: '10000000',
-  }
 }
 
 /** The path of the first page and of the next `n - 1` pages, following `next_cursor`. */
@@ -123,23 +92,12 @@ async function measure(dialect, pgBase) {
   const r = {}
   let databaseUrl
   let n = 0
-  const fresh = async () => {
-    if (!pgBase) return undefined
-    const pg = (await import('pg')).default
-    const client = new pg.Client({ connectionString: pgBase })
-    await client.connect()
-    const name = `agenttrail_bench_${process.pid}_${n++}`
-    await client.query(`CREATE DATABASE ${name}`)
-    await client.end()
-    const url = new URL(pgBase)
-    url.pathname = `/${name}`
-    return url.toString()
-  }
+  const fresh = async () => (pgBase ? freshDatabase(pgBase, `agenttrail_bench_${process.pid}_${n++}`) : undefined)
   // 2. Single-event ingest, durable, 50 keep-alive connections.
   {
     const dir = mkdtempSync(join(tmpdir(), 'agenttrail-bench-'))
     databaseUrl = await fresh()
-    const { proc, url } = await start([CLI, 'serve'], serverEnv(dir, databaseUrl))
+    const { proc, url } = await start([CLI, 'serve'], serverEnv(dir, databaseUrl, KEY))
     const c = await cannon({
       url: `${url}/api/v1/events`,
       method: 'POST',
@@ -153,7 +111,7 @@ async function measure(dialect, pgBase) {
     await stop(proc)
 
     // 3. Batch ingest, 1,000 events per request, 4 connections, into the same database.
-    const again = await start([CLI, 'serve'], serverEnv(dir, databaseUrl))
+    const again = await start([CLI, 'serve'], serverEnv(dir, databaseUrl, KEY))
     const b = await cannon({
       url: `${again.url}/api/v1/events/batch`,
       method: 'POST',
@@ -172,7 +130,7 @@ async function measure(dialect, pgBase) {
   {
     const dir = mkdtempSync(join(tmpdir(), 'agenttrail-bench-'))
     databaseUrl = await fresh()
-    const { proc, url } = await start([CLI, 'serve'], serverEnv(dir, databaseUrl))
+    const { proc, url } = await start([CLI, 'serve'], serverEnv(dir, databaseUrl, KEY))
     const loadStart = performance.now()
     const total = EVENTS
     let sent = 0
@@ -239,7 +197,7 @@ async function measure(dialect, pgBase) {
     log(`derived data caught up ${r.indexCatchUp.toFixed(1)} s after the load ended`)
     await stop(proc)
 
-    const server = await start([CLI, 'serve'], serverEnv(dir, databaseUrl))
+    const server = await start([CLI, 'serve'], serverEnv(dir, databaseUrl, KEY))
     const agents = Array.from({ length: 20 }, (_, i) => `agent-${i}`)
     const page = agents.map((a) => `/api/v1/events?agent=${a}&limit=50`)
     const filtered = agents.map(
@@ -318,6 +276,10 @@ try {
 // 6. The SDK: fire() on the caller's thread and track()'s added latency beside the agentledger SDK.
 const { runSdkBench } = await import('./sdk-bench.js')
 const sdk = await runSdkBench({ log })
+
+// 7. The control plane: checks and reported actions with ten policies and two budgets in force.
+const { runCheckBench } = await import('./check-bench.js')
+const control = await runCheckBench({ log })
 
 const ms = (v) => `${v.toFixed(1)} ms`
 const pct = (a, b) => `${Math.round((100 * a) / b)}%`
@@ -421,7 +383,8 @@ Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss
 \`\`\`sh
 npm run bench                                  # full run, about 5 minutes
 BENCH_EVENTS=100000 BENCH_SECONDS=5 npm run bench   # quicker
+node bench/run.js --only control               # after npm run build: one section (sdk, control) again, replaced in place
 \`\`\`
 `
-writeFileSync(join(ROOT, 'docs/benchmarks.md'), `${md}\n${sdk.markdown}`)
+writeFileSync(join(ROOT, 'docs/benchmarks.md'), `${md}\n${sdk.markdown}\n${control.markdown}`)
 log('wrote docs/benchmarks.md')
