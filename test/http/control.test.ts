@@ -265,4 +265,79 @@ describe.each(DIALECTS)('the control plane: checks, agent status, budgets, rate 
     expect(limited.status).toBe(429)
     expect(limited.body.detail).toMatch(/^Rate limit exceeded/)
   })
+
+  it('judges payload rules on what the action will send, before secrets are redacted from the record', async () => {
+    await policy({ rule_type: 'payload_regex_block', rule_config: { patterns: ['sk_live_[0-9a-zA-Z]{10,}'] } })
+    const leak = await check({ agent: 'bot', service: 'http', action: 'post', input: { body: 'key=sk_live_abcdefghijklmnop1234' } })
+    expect(leak.body).toMatchObject({ allowed: false, rule: 'payload_regex_block' })
+    const stored = (await t.json('GET', `/api/v1/events/${leak.body.eventId}`, { key: t.adminKey })).body
+    expect(JSON.stringify(stored.input)).not.toContain('sk_live_abcdefghijklmnop1234')
+  })
+
+  it('refuses a check whose payload cannot be matched within the time bound, instead of stalling', async () => {
+    await policy({ rule_type: 'payload_regex_block', rule_config: { patterns: ['(?:[a-z]{1,30}){1,15}[0-9]'] } })
+    const started = Date.now()
+    const res = await check({ agent: 'bot', input: 'abcdefghij'.repeat(25_000) })
+    expect(res.body).toMatchObject({
+      allowed: false,
+      blockReason: 'Policy: input could not be checked against the blocked patterns within 1000 ms',
+    })
+    expect(Date.now() - started).toBeLessThan(8_000)
+    expect((await check({ agent: 'bot', input: 'short and clean' })).body.allowed).toBe(true)
+  })
+
+  it('keeps working with a case-insensitive pattern of the full 200 characters', async () => {
+    await policy({ rule_type: 'payload_regex_block', rule_config: { patterns: ['x'.repeat(200)], case_insensitive: true } })
+    expect((await check({ agent: 'bot', input: 'fine' })).body.allowed).toBe(true)
+    expect((await check({ agent: 'bot', input: 'X'.repeat(200) })).body.allowed).toBe(false)
+    expect((await log({ agent: 'bot', service: 's', action: 'a' })).status).toBe(200)
+  })
+
+  it('voids what checks allowed before a kill: the reports that follow are violations', async () => {
+    await budget({ agent_name: 'bot', period: 'daily', max_actions: 100 })
+    for (let i = 0; i < 2; i++) expect((await check({ agent: 'bot', service: 'db', action: 'drop' })).body.allowed).toBe(true)
+    await control('kill', 'bot')
+    const reports = [await log({ agent: 'bot', service: 'db', action: 'drop' }), await log({ agent: 'bot', service: 'db', action: 'drop' })]
+    expect(reports.map((r) => [r.status, r.body.reason])).toEqual([
+      [403, 'Agent has been killed'],
+      [403, 'Agent has been killed'],
+    ])
+  })
+
+  it('answers a retried violation as it answered the first time', async () => {
+    await check({ agent: 'bot' })
+    await control('pause', 'bot')
+    const send = () =>
+      t.json('POST', '/api/v1/actions', {
+        key: agentKey,
+        body: { agent: 'bot', service: 's', action: 'a' },
+        headers: { 'idempotency-key': 'k1' },
+      })
+    const first = await send()
+    const again = await send()
+    expect(first).toMatchObject({ status: 403, body: { reason: 'Agent is paused', logged: true } })
+    expect(again).toMatchObject({ status: 403, body: { reason: 'Agent is paused', id: first.body.id } })
+    const id = '01936f0e-0000-7000-8000-000000000001'
+    const native = () => t.json('POST', '/api/v1/events', { key: agentKey, body: { id, agent: 'bot', kind: 'action' } })
+    expect((await native()).body.control).toMatchObject({ decision: 'violation', rule: 'agent_paused' })
+    expect((await native()).body.control).toMatchObject({ decision: 'violation', rule: 'agent_paused' })
+  })
+
+  it('reads AgentWarden’s service.verb action names for service rules, and its context for payload rules', async () => {
+    await policy({ rule_type: 'service_blocklist', rule_config: { services: ['stripe'] } })
+    await policy({ rule_type: 'payload_regex_block', rule_config: { patterns: ['(?i)drop table'], fields: ['context'] } })
+    const sdk = { 'x-api-key': agentKey }
+    const refund = await t.json('POST', '/sdk/check', { headers: sdk, body: { agent_id: 'bot', action: 'stripe.refund' } })
+    expect(refund.body).toMatchObject({ allowed: false, reason: 'Policy: Service "stripe" is blocked' })
+    const sql = { agent_id: 'bot', action: 'db.query', context: { sql: 'DROP TABLE users' } }
+    expect((await t.json('POST', '/sdk/check', { headers: sdk, body: sql })).body.allowed).toBe(false)
+    const logged = await t.json('POST', '/sdk/log', { headers: sdk, body: { ...sql, status: 'success' } })
+    expect(logged.body.control).toMatchObject({ decision: 'violation', rule: 'payload_regex_block' })
+  })
+
+  it('names the same agent in a check as in its record: control characters and spaces are cleaned', async () => {
+    await check({ agent: 'bot' })
+    await control('kill', 'bot')
+    expect((await check({ agent: ' bot\u0007 ' })).body).toMatchObject({ allowed: false, blockReason: 'Agent has been killed' })
+  })
 })

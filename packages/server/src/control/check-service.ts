@@ -12,6 +12,8 @@ export interface CheckRequest {
   environment?: string
   /** The action's payload, so that payload rules decide before the side effect. */
   input?: unknown
+  /** Details of the action (AgentWarden's `context`), which payload rules on `context` read. */
+  context?: Record<string, unknown>
   /** The action's expected cost, so that cost rules and budgets decide before it is spent. */
   cost_usd?: number | string
   trace_id?: string
@@ -38,7 +40,12 @@ export function createCheckService(store: Store, ingest: IngestService, approval
     )
     if (event.agent === null) throw new AppError('validation_failed', 'agent: is required', [{ path: 'agent', message: 'is required' }])
     await ingest.admitCheck(event, { orgId: ctx.orgId, ipAddress: ctx.ipAddress })
-    return store.control.check(ctx.orgId, { event: { ...event, agent: event.agent }, keyId: ctx.keyId, approvalTtlMs })
+    // Payload rules read what the action will really send; what is stored is redacted.
+    const unredacted = {
+      input: request.input === undefined ? null : (JSON.stringify(request.input) ?? null),
+      context: request.context === undefined ? null : JSON.stringify(request.context),
+    }
+    return store.control.check(ctx.orgId, { event: { ...event, agent: event.agent }, keyId: ctx.keyId, approvalTtlMs, unredacted })
   }
 }
 

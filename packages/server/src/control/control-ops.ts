@@ -58,7 +58,10 @@ export interface ControlOps {
   /** Registers the agent on first sight (zero counts); an existing agent is left as it is. */
   ensureAgent(orgId: string, environment: string, name: string, now: number): void
   budgetUsage(orgId: string, budgetId: string, periodStart: number): Counters
-  /** Adds to the period's counters (creating them) and returns them as they are after the change. */
+  /**
+   * Adds to the period's counters (creating them) and returns them as they are after the change.
+   * The cost never goes below zero (a settlement after a reset).
+   */
   addBudgetUsage(orgId: string, budgetId: string, periodStart: number, actions: number, costMicros: number): Counters
   /** Marks a threshold as announced for the period; true only for the call that marked it. */
   flagBudget(orgId: string, budgetId: string, periodStart: number, flag: 'warned' | 'exceeded'): boolean
@@ -72,8 +75,10 @@ export interface ControlOps {
   /** Marks an approved approval used; false when it was used already. */
   useApproval(orgId: string, id: string, now: number): boolean
   createPermit(orgId: string, permit: PermitRow): void
-  /** Takes (deletes) the oldest live permit for the action. */
-  claimPermit(orgId: string, key: ActionKey, now: number): { reserved_micros: number } | undefined
+  /** Takes (deletes) the oldest live permit for the action: what it reserved, and when (its check). */
+  claimPermit(orgId: string, key: ActionKey, now: number): { reserved_micros: number; created_at: number } | undefined
+  /** Drops the agent's permits (it was paused or killed: what was allowed before does not stand). */
+  dropPermits(orgId: string, environment: string, agent: string): void
   insertAlert(orgId: string, alert: NewAlertRow): void
 }
 

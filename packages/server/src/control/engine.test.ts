@@ -6,7 +6,7 @@ import { migrateSqlite } from '../store/sqlite/sqlite-migrate.js'
 import { createSqliteWrites } from '../store/sqlite/sqlite-writes.js'
 import { runOps } from './control-ops.js'
 import { createSqliteControlOps } from '../store/sqlite/sqlite-control-ops.js'
-import { decideCheck } from './engine.js'
+import { decideCheck, enforceEvent } from './engine.js'
 
 const DAY = 86_400_000
 
@@ -21,8 +21,15 @@ function engine() {
     if (!r.ok) throw new Error('bad event')
     return r.event as NewEvent & { agent: string }
   }
-  const check = (now: number) => runOps(decideCheck('org', { event: action(now), keyId: 'k', approvalTtlMs: 60_000 }, now), ops).decision
-  return { writes, check }
+  const check = (now: number, costUsd?: number) => {
+    const event = costUsd === undefined ? action(now) : { ...action(now), cost_micros: costUsd * 1_000_000 }
+    return runOps(decideCheck('org', { event, keyId: 'k', approvalTtlMs: 60_000 }, now), ops).decision
+  }
+  const report = (now: number, costMicros: number | null) =>
+    runOps(enforceEvent('org', { ...action(now), status: 'success', cost_micros: costMicros }, now), ops).note
+  const budgetOf = (now: number) =>
+    writes.putBudget('org', { environment: 'production', agent_name: 'bot', period: 'daily', max_actions: null, max_cost_cents: 1000 }, now)
+  return { writes, check, report, budgetOf }
 }
 
 describe('the decision engine and the calendar', () => {
@@ -90,5 +97,23 @@ describe('the decision engine and the calendar', () => {
     expect(writes.purgeControl(t0 + 60_000)).toBe(0)
     expect(writes.purgeControl(t0 + 16 * 60_000)).toBe(2)
     expect(writes.purgeControl(t0 + 32 * DAY)).toBe(2)
+  })
+
+  it('settles a check’s reservation in the check’s period, never below zero, and keeps it for a record without a cost', () => {
+    const { check, report, budgetOf } = engine()
+    const midnight = Date.parse('2026-11-17T00:00:00Z')
+    budgetOf(midnight - DAY)
+    // Allowed at 23:59:59 with $9 reserved; the record arrives after midnight and cost nothing.
+    expect(check(midnight - 1_000, 9).allowed).toBe(true)
+    expect(report(midnight + 1_000, 0)).toBeNull()
+    // The new day did not go negative: $18 is still more than its $10.
+    expect(check(midnight + 2_000, 18)).toMatchObject({ allowed: false, rule: 'budget' })
+    // A record without a cost keeps what its check reserved.
+    expect(check(midnight + 3_000, 6).allowed).toBe(true)
+    expect(report(midnight + 4_000, null)).toBeNull()
+    expect(check(midnight + 5_000, 5)).toMatchObject({
+      allowed: false,
+      blockReason: 'daily cost budget would be exceeded ($6.00 + $5.00 of $10.00)',
+    })
   })
 })

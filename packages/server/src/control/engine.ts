@@ -4,6 +4,7 @@ import type { ControlNote, NewEvent } from '@agenttrail/protocol'
 import type { CheckInput, Decision } from '../store/control-store.js'
 import { budgetPeriod } from './budget-period.js'
 import type { BudgetRecord } from './budget-record.js'
+import { MATCH_TIMEOUT_MS, findPattern } from './bounded-match.js'
 import { op } from './control-ops.js'
 import type { ActionKey, Counters, NewAlertRow, OpProgram } from './control-ops.js'
 import { agentKey, budgetsFor, policiesFor, unrestricted } from './org-controls.js'
@@ -152,7 +153,7 @@ export function* decideCheck(orgId: string, input: CheckInput, now: number): OpP
         records: [{ event: { ...event, status: 'pending', control: note }, system: false }],
       }
     }
-    const refusal = contentRefusal(p, event)
+    const refusal = contentRefusal(p, event, input.unredacted)
     if (refusal) return refuse(refusal)
   }
 
@@ -201,8 +202,13 @@ export function* enforceEvent(orgId: string, event: NewEvent, now: number, versi
   const records: ControlRecord[] = []
 
   for (const b of budgets) {
-    const start = budgetPeriod(b.period, now).start
-    const after = yield* op('addBudgetUsage', orgId, b.id, start, permit ? 0 : 1, permit ? cost - permit.reserved_micros : cost)
+    // A permit settles in the period of its check (the reservation is there), and only for a
+    // budget that existed then; a record without a cost keeps the check's estimate.
+    const settles = permit !== undefined && Date.parse(b.created_at) <= permit.created_at
+    const start = budgetPeriod(b.period, settles ? permit.created_at : now).start
+    const after = settles
+      ? yield* op('addBudgetUsage', orgId, b.id, start, 0, e.cost_micros === null ? 0 : cost - permit.reserved_micros)
+      : yield* op('addBudgetUsage', orgId, b.id, start, 1, cost)
     const maxCost = b.max_cost_cents === null ? null : b.max_cost_cents * MICROS_PER_CENT
     if (b.max_actions !== null && after.actions > b.max_actions)
       first ??= { rule: 'budget', budgetId: b.id, reason: `${b.period} action budget exceeded (${after.actions}/${b.max_actions})` }
@@ -271,25 +277,43 @@ function rateRefusal(p: CompiledPolicy & { type: 'rate_limit' }, count: number):
   }
 }
 
+/**
+ * The service rules match: the event's, or for an action named `service.verb` without one
+ * (AgentWarden's `stripe.refund`), the part before the first dot.
+ */
+export function serviceOf(e: Pick<NewEvent, 'service' | 'action'>): string | null {
+  if (e.service !== null) return e.service
+  const dot = e.action?.indexOf('.') ?? -1
+  return dot > 0 ? (e.action as string).slice(0, dot) : null
+}
+
 function approvalApplies(p: CompiledPolicy & { type: 'require_approval' }, e: NewEvent): boolean {
   const { services, actions } = p.config
+  const service = serviceOf(e)
   return (
-    (services.length === 0 || (e.service !== null && services.includes(e.service))) &&
+    (services.length === 0 || (service !== null && services.includes(service))) &&
     (actions.length === 0 || (e.action !== null && actions.includes(e.action)))
   )
 }
 
+/** Payload text the rules may read before it was redacted: what a check was sent (never stored). */
+export type Unredacted = Partial<Record<'input' | 'context', string | null>>
+
 /** The rules judged on the action alone: service lists, cost per action, payload patterns. */
-function contentRefusal(p: CompiledPolicy, e: NewEvent): Refusal | undefined {
+function contentRefusal(p: CompiledPolicy, e: NewEvent, unredacted: Unredacted = {}): Refusal | undefined {
   switch (p.type) {
-    case 'service_allowlist':
-      if (e.service === null || !p.config.services.includes(e.service))
-        return { rule: p.type, policyId: p.id, reason: `Policy: Service "${e.service ?? ''}" is not in the allowlist` }
+    case 'service_allowlist': {
+      const service = serviceOf(e)
+      if (service === null || !p.config.services.includes(service))
+        return { rule: p.type, policyId: p.id, reason: `Policy: Service "${service ?? ''}" is not in the allowlist` }
       return undefined
-    case 'service_blocklist':
-      if (e.service !== null && p.config.services.includes(e.service))
-        return { rule: p.type, policyId: p.id, reason: `Policy: Service "${e.service}" is blocked` }
+    }
+    case 'service_blocklist': {
+      const service = serviceOf(e)
+      if (service !== null && p.config.services.includes(service))
+        return { rule: p.type, policyId: p.id, reason: `Policy: Service "${service}" is blocked` }
       return undefined
+    }
     case 'cost_limit_per_action': {
       if (e.cost_micros === null) return undefined
       const cents = e.cost_micros / MICROS_PER_CENT
@@ -303,9 +327,15 @@ function contentRefusal(p: CompiledPolicy, e: NewEvent): Refusal | undefined {
     }
     case 'payload_regex_block':
       for (const field of p.config.fields) {
-        const text = field === 'metadata' ? e.metadata : e[field]
+        const text = field === 'input' || field === 'context' ? (unredacted[field] ?? e[field]) : e[field]
         if (text === null) continue
-        const hit = p.patterns.findIndex((pattern) => pattern.test(text))
+        const hit = findPattern(p.patterns, text)
+        if (hit === 'timeout')
+          return {
+            rule: p.type,
+            policyId: p.id,
+            reason: `Policy: ${field} could not be checked against the blocked patterns within ${MATCH_TIMEOUT_MS} ms`,
+          }
         if (hit >= 0)
           return {
             rule: p.type,

@@ -1,6 +1,7 @@
 import type { AgentStatus } from '../store/control-store.js'
 import type { BudgetRecord } from './budget-record.js'
 import type { PolicyRecord, RuleConfigs, RuleType } from './policy-rules.js'
+import { warmMatcher } from './bounded-match.js'
 import { compileSafePattern } from './safe-regex.js'
 import type { SafePattern } from './safe-regex.js'
 
@@ -45,7 +46,7 @@ export function compileControls(
       const patterns =
         p.rule_type === 'payload_regex_block'
           ? (p.rule_config as RuleConfigs['payload_regex_block']).patterns.map((s) =>
-              compileSafePattern((p.rule_config as RuleConfigs['payload_regex_block']).case_insensitive ? `(?i)${s}` : s),
+              compileSafePattern(s, (p.rule_config as RuleConfigs['payload_regex_block']).case_insensitive),
             )
           : []
       return {
@@ -58,6 +59,8 @@ export function compileControls(
         patterns,
       } as CompiledPolicy
     })
+  // Large payloads are matched in a thread of its own (bounded-match.ts): start it before it is needed.
+  if (compiled.some((p) => p.type === 'payload_regex_block')) warmMatcher()
   const map = new Map<string, Exclude<AgentStatus, 'active'>>()
   for (const a of stopped) if (a.status !== 'active') map.set(agentKey(a.environment, a.name), a.status)
   return { version, policies: compiled, budgets: [...budgets], stopped: map }

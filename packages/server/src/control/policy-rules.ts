@@ -14,8 +14,8 @@ export type RuleType = (typeof RULE_TYPES)[number]
 /** The longest rate window a policy may have; older rate-window entries are purged. */
 export const MAX_WINDOW_SECONDS = 31 * 86_400
 
-/** Payload fields a `payload_regex_block` rule may look at. A check carries `input` only. */
-export const PAYLOAD_FIELDS = ['input', 'output', 'metadata'] as const
+/** Payload fields a `payload_regex_block` rule may look at. A check carries `input` (AgentWarden: `context`). */
+export const PAYLOAD_FIELDS = ['input', 'output', 'context', 'metadata'] as const
 export type PayloadField = (typeof PAYLOAD_FIELDS)[number]
 
 const positiveInt = (max: number) =>
@@ -38,25 +38,28 @@ export const RULE_CONFIG_SCHEMAS = {
   cost_limit_per_action: z.strictObject({
     max_cost_cents: z.number({ error: 'must be a number' }).positive('must be greater than 0').max(1e9, 'must be at most 1000000000'),
   }),
-  payload_regex_block: z.strictObject({
-    patterns: z
-      .array(
-        z.string().superRefine((source, ctx) => {
-          try {
-            compileSafePattern(source)
-          } catch (error) {
-            ctx.addIssue({ code: 'custom', message: (error as Error).message })
-          }
-        }),
-      )
-      .min(1, 'must list at least one pattern')
-      .max(50, 'may list at most 50 patterns'),
-    fields: z
-      .array(z.enum(PAYLOAD_FIELDS, { error: `must be one of ${PAYLOAD_FIELDS.join(', ')}` }))
-      .min(1, 'must list at least one field')
-      .default(['input', 'output']),
-    case_insensitive: z.boolean().default(false),
-  }),
+  payload_regex_block: z
+    .strictObject({
+      patterns: z
+        .array(z.string({ error: 'each pattern must be a string' }))
+        .min(1, 'must list at least one pattern')
+        .max(50, 'may list at most 50 patterns'),
+      fields: z
+        .array(z.enum(PAYLOAD_FIELDS, { error: `must be one of ${PAYLOAD_FIELDS.join(', ')}` }))
+        .min(1, 'must list at least one field')
+        .default(['input', 'output', 'context']),
+      case_insensitive: z.boolean().default(false),
+    })
+    .superRefine((config, ctx) => {
+      // Compiled as the engine will compile them (with the case flag), so what is saved always compiles.
+      config.patterns.forEach((source, i) => {
+        try {
+          compileSafePattern(source, config.case_insensitive)
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', path: ['patterns', i], message: (error as Error).message })
+        }
+      })
+    }),
   require_approval: z.strictObject({
     services: names('service').default([]).describe('Empty: every service.'),
     actions: names('action').default([]).describe('Empty: every action.'),

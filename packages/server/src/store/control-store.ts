@@ -2,6 +2,7 @@ import type { ControlNote, NewEvent } from '@agenttrail/protocol'
 import type { BudgetRecord, BudgetUsage } from '../control/budget-record.js'
 import type { BudgetPeriod } from '../control/budget-period.js'
 import type { PolicyRecord, RuleConfig, RuleType } from '../control/policy-rules.js'
+import type { Unredacted } from '../control/engine.js'
 
 export type AgentStatus = 'active' | 'paused' | 'killed'
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired'
@@ -33,6 +34,11 @@ export interface CheckInput {
   keyId: string
   /** Lifetime of a new approval, ms. */
   approvalTtlMs: number
+  /**
+   * The payload as sent, before secret redaction (JSON text), for payload rules only: a rule meant
+   * to stop a secret from leaving must see it. Never stored.
+   */
+  unredacted?: Unredacted
 }
 
 export interface ApprovalRecord {

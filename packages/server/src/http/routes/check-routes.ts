@@ -6,11 +6,16 @@ import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
 
+/** Names are cleaned as `POST /api/v1/actions` cleans them (control characters out, trimmed), so a check and its record name the same agent. */
 const name = (what: string) =>
-  z
-    .string({ error: `${what} must be a string` })
-    .min(1, `${what} must not be empty`)
-    .max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
+  z.preprocess(
+    // eslint-disable-next-line no-control-regex
+    (v) => (typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f]/g, '').trim() : v),
+    z
+      .string({ error: `${what} must be a string` })
+      .min(1, `${what} must not be empty`)
+      .max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`),
+  )
 
 export const CheckBodySchema = z
   .strictObject({

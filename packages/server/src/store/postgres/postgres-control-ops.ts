@@ -65,9 +65,9 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
         (
           await q<{ actions: string; cost_micros: string }>(
             'ctl-add-usage',
-            `INSERT INTO budget_usage (org_id, budget_id, period_start, actions, cost_micros) VALUES ($1, $2, $3, $4, $5)
+            `INSERT INTO budget_usage (org_id, budget_id, period_start, actions, cost_micros) VALUES ($1, $2, $3, $4, greatest(0, $5::bigint))
              ON CONFLICT (org_id, budget_id, period_start) DO UPDATE SET actions = budget_usage.actions + EXCLUDED.actions,
-               cost_micros = budget_usage.cost_micros + EXCLUDED.cost_micros
+               cost_micros = greatest(0, budget_usage.cost_micros + $5::bigint)
              RETURNING actions, cost_micros`,
             [orgId, budgetId, periodStart, actions, costMicros],
           )
@@ -153,14 +153,17 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
     },
     claimPermit: async (orgId, key, now) => {
       const row = (
-        await q<{ reserved_micros: string }>(
+        await q<{ reserved_micros: string; created_at: string }>(
           'ctl-claim-permit',
           `DELETE FROM permits WHERE org_id = $1 AND id = (SELECT id FROM permits WHERE org_id = $1 AND environment = $2 AND agent = $3
-             AND service = $4 AND action = $5 AND expires_at > $6 ORDER BY created_at, id LIMIT 1) RETURNING reserved_micros`,
+             AND service = $4 AND action = $5 AND expires_at > $6 ORDER BY created_at, id LIMIT 1) RETURNING reserved_micros, created_at`,
           [orgId, key.environment, key.agent, key.service, key.action, now],
         )
       )[0]
-      return row && { reserved_micros: Number(row.reserved_micros) }
+      return row && { reserved_micros: Number(row.reserved_micros), created_at: Number(row.created_at) }
+    },
+    async dropPermits(orgId, environment, agent) {
+      await q('ctl-drop-permits', 'DELETE FROM permits WHERE org_id = $1 AND environment = $2 AND agent = $3', [orgId, environment, agent])
     },
     async insertAlert(orgId, a) {
       await q(

@@ -107,7 +107,10 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
           to,
         ])
         await bump(client, orgId)
-        if (to === 'killed') await postgresControlOps(client, cache).insertAlert(orgId, killedAlert(environment, name, now))
+        const ops = postgresControlOps(client, cache)
+        // What checks allowed before the pause or kill does not stand: later reports are judged anew.
+        if (to !== 'active') await ops.dropPermits(orgId, environment, name)
+        if (to === 'killed') await ops.insertAlert(orgId, killedAlert(environment, name, now))
         return outcome
       }),
 

@@ -73,7 +73,7 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
       if (!item.system && isControlled(event) && !unrestricted(control.controls(orgId, versions.get(orgId)))) {
         // Judged once: a duplicate id is answered with the stored receipt before any counter moves.
         const known = findExisting.get(orgId, event.id)
-        if (known) return { id: event.id, seq: known.seq, received_at: new Date(known.received_at).toISOString(), duplicate: true }
+        if (known) return storedReceipt(event.id, known)
         const judged = runOps(enforceEvent(orgId, event, receivedAt, versions.get(orgId)), control)
         if (judged.note) {
           event = { ...event, control: judged.note }

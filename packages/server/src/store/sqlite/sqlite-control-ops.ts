@@ -21,9 +21,9 @@ export function createSqliteControlOps(db: Database.Database): ControlOps {
   const usage = db.prepare<[string, string, number], Counters>(
     'SELECT actions, cost_micros FROM budget_usage WHERE org_id = ? AND budget_id = ? AND period_start = ?',
   )
-  const addUsage = db.prepare<[string, string, number, number, number], Counters>(
-    `INSERT INTO budget_usage (org_id, budget_id, period_start, actions, cost_micros) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT DO UPDATE SET actions = actions + excluded.actions, cost_micros = cost_micros + excluded.cost_micros
+  const addUsage = db.prepare<Record<string, unknown>, Counters>(
+    `INSERT INTO budget_usage (org_id, budget_id, period_start, actions, cost_micros) VALUES (@org, @budget, @start, @actions, max(0, @cost))
+     ON CONFLICT DO UPDATE SET actions = actions + excluded.actions, cost_micros = max(0, cost_micros + @cost)
      RETURNING actions, cost_micros`,
   )
   const flags = {
@@ -55,11 +55,12 @@ export function createSqliteControlOps(db: Database.Database): ControlOps {
     `INSERT INTO permits (org_id, id, environment, agent, service, action, reserved_micros, created_at, expires_at)
      VALUES (@org, @id, @environment, @agent, @service, @action, @reserved_micros, @created_at, @expires_at)`,
   )
-  const claimPermit = db.prepare<Record<string, unknown>, { reserved_micros: number }>(
+  const claimPermit = db.prepare<Record<string, unknown>, { reserved_micros: number; created_at: number }>(
     `DELETE FROM permits WHERE org_id = @org AND id = (SELECT id FROM permits WHERE org_id = @org AND environment = @environment
        AND agent = @agent AND service = @service AND action = @action AND expires_at > @now ORDER BY created_at, id LIMIT 1)
-     RETURNING reserved_micros`,
+     RETURNING reserved_micros, created_at`,
   )
+  const dropPermits = db.prepare('DELETE FROM permits WHERE org_id = ? AND environment = ? AND agent = ?')
   const insertAlert = db.prepare(
     `INSERT INTO alerts (org_id, id, environment, agent_name, alert_type, severity, message, metadata, created_at)
      VALUES (@org, @id, @environment, @agent_name, @alert_type, @severity, @message, @metadata, @created_at)`,
@@ -82,7 +83,7 @@ export function createSqliteControlOps(db: Database.Database): ControlOps {
     },
     budgetUsage: (orgId, budgetId, periodStart) => usage.get(orgId, budgetId, periodStart) ?? { actions: 0, cost_micros: 0 },
     addBudgetUsage: (orgId, budgetId, periodStart, actions, costMicros) =>
-      addUsage.get(orgId, budgetId, periodStart, actions, costMicros) as Counters,
+      addUsage.get({ org: orgId, budget: budgetId, start: periodStart, actions, cost: costMicros }) as Counters,
     flagBudget: (orgId, budgetId, periodStart, flag) => flags[flag].run(orgId, budgetId, periodStart).changes === 1,
     rateCount: (orgId, policyId, environment, agent, since) =>
       (rateCount.get(orgId, policyId, environment, agent, since) as { n: number }).n,
@@ -100,6 +101,9 @@ export function createSqliteControlOps(db: Database.Database): ControlOps {
       createPermit.run({ org: orgId, ...p })
     },
     claimPermit: (orgId, key, now) => claimPermit.get({ org: orgId, ...key, now }),
+    dropPermits(orgId, environment, agent) {
+      dropPermits.run(orgId, environment, agent)
+    },
     insertAlert(orgId, a) {
       insertAlert.run({ org: orgId, ...a, metadata: JSON.stringify(a.metadata) })
     },

@@ -155,6 +155,8 @@ export function createSqliteControlWrites(
       if (outcome.outcome !== 'changed') return outcome
       setStatus.run(to, orgId, environment, name)
       bump.run(orgId)
+      // What checks allowed before the pause or kill does not stand: later reports are judged anew.
+      if (to !== 'active') ops.dropPermits(orgId, environment, name)
       if (to === 'killed') ops.insertAlert(orgId, killedAlert(environment, name, now))
       return outcome
     },

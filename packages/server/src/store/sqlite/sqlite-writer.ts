@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { compiledWorkerFile } from '../../worker-file.js'
 import type Database from 'better-sqlite3'
 import { createSqliteWrites } from './sqlite-writes.js'
 import type { SqliteWrites, WriteOp } from './sqlite-writes.js'
@@ -29,7 +28,7 @@ export function inlineWriter(db: Database.Database): SqliteWriter {
  * its fsync, so requests keep arriving, and queueing, while a transaction is on its way to disk.
  */
 export function threadWriter(path: string): SqliteWriter {
-  const worker = new Worker(workerFile(), { workerData: { path } })
+  const worker = new Worker(compiledWorkerFile(new URL('./sqlite-writer-worker.js', import.meta.url)), { workerData: { path } })
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let nextId = 0
   let failure: Error | undefined
@@ -70,12 +69,3 @@ export function threadWriter(path: string): SqliteWriter {
   })
 }
 
-/**
- * The compiled worker file. Tests run this module from TypeScript sources; the worker itself must
- * be JavaScript, so they use the build in dist/ (built before tests run).
- */
-function workerFile(): URL {
-  const here = new URL('./sqlite-writer-worker.js', import.meta.url)
-  if (existsSync(fileURLToPath(here))) return here
-  return pathToFileURL(fileURLToPath(here).replace(/\/src\/(?!.*\/src\/)/, '/dist/'))
-}

@@ -89,7 +89,8 @@ export function sdkCheckRoutes(router: Router, check: CheckService): void {
         {
           agent,
           action,
-          ...(context !== undefined && context !== null && { input: context }),
+          // Stored and judged as `/sdk/log` stores it: the event's context.
+          ...(context !== undefined && context !== null && { context: context as Record<string, unknown> }),
           ...(typeof cost === 'number' && { cost_usd: cost / 100 }),
           ...(typeof environment === 'string' && { environment }),
         },
