@@ -65,10 +65,10 @@ const dollars = (micros: number) => `$${(micros / 1_000_000).toFixed(2)}`
  * same one for the same action) or creates one. When everything passes, the action is counted at
  * once (budgets, rate windows, the approval marked used) and a permit is left for its record.
  */
-export function* decideCheck(orgId: string, input: CheckInput, now: number): OpProgram<CheckOutcome> {
+export function* decideCheck(orgId: string, input: CheckInput, now: number, version?: number): OpProgram<CheckOutcome> {
   const { event } = input
   yield* op('ensureAgent', orgId, event.environment, event.agent, now)
-  const controls = yield* op('controls', orgId)
+  const controls = yield* op('controls', orgId, version)
   const cost = event.cost_micros
   const refuse = (refusal: Refusal, remaining: Decision['remainingBudget'] = {}): CheckOutcome => {
     const note: ControlNote = { decision: 'denied', rule: refusal.rule, reason: refusal.reason }

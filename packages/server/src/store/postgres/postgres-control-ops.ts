@@ -1,13 +1,21 @@
 import type pg from 'pg'
 import type { AsyncControlOps, Counters } from '../../control/control-ops.js'
+import { PERMIT_TTL_MS } from '../../control/engine.js'
 import { compileControls } from '../../control/org-controls.js'
 import type { OrgControls } from '../../control/org-controls.js'
 import { BUDGET_COLUMNS, POLICY_COLUMNS, budgetFromRow, policyFromRow } from '../control-rows.js'
 import type { BudgetRow, PolicyRow } from '../control-rows.js'
 import type { AgentStatus } from '../control-store.js'
 
-/** Compiled controls per org and version, shared by every transaction of this process. */
-export type ControlsCache = Map<string, OrgControls>
+/** What one store instance remembers across transactions. */
+export interface ControlsCache {
+  /** Compiled controls per org, as of their version. */
+  controls: Map<string, OrgControls>
+  /** Agents known to have a row (org, environment, name). */
+  agents: Set<string>
+}
+
+export const newControlsCache = (): ControlsCache => ({ controls: new Map(), agents: new Set() })
 
 const counters = (row: { actions: string; cost_micros: string } | undefined): Counters =>
   row ? { actions: Number(row.actions), cost_micros: Number(row.cost_micros) } : { actions: 0, cost_micros: 0 }
@@ -28,7 +36,7 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
           (await q<{ control_version: string }>('ctl-version', 'SELECT control_version FROM orgs WHERE id = $1', [orgId]))[0]
             ?.control_version ?? 0,
         )
-      const hit = cache.get(orgId)
+      const hit = cache.controls.get(orgId)
       if (hit && hit.version === v) return hit
       // One after the other: a client runs one query at a time.
       const policies = await q<PolicyRow>('ctl-policies', `SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = $1 AND enabled`, [orgId])
@@ -39,16 +47,21 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
         [orgId],
       )
       const fresh = compileControls(v, policies.map(policyFromRow), budgets.map(budgetFromRow), stopped)
-      cache.set(orgId, fresh)
+      cache.controls.set(orgId, fresh)
       return fresh
     },
     async ensureAgent(orgId, environment, name, now) {
+      // Agents are never removed, so one known to exist needs no statement (a round trip under the org's lock).
+      const key = `${orgId}\u0000${environment}\u0000${name}`
+      if (cache.agents.has(key)) return
       await q(
         'ctl-ensure-agent',
         `INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros)
          VALUES ($1, $2, $3, $4, $4, 0, 0, 0, 0) ON CONFLICT DO NOTHING`,
         [orgId, environment, name, now],
       )
+      if (cache.agents.size >= 100_000) cache.agents.clear()
+      cache.agents.add(key)
     },
     budgetUsage: async (orgId, budgetId, periodStart) =>
       counters(
@@ -144,9 +157,7 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
     async createPermit(orgId, p) {
       await q(
         'ctl-create-permit',
-        `WITH pruned AS (DELETE FROM permits WHERE org_id = $1 AND environment = $3 AND agent = $4 AND service = $5 AND action = $6
-           AND expires_at <= $8)
-         INSERT INTO permits (org_id, id, environment, agent, service, action, reserved_micros, created_at, expires_at)
+        `INSERT INTO permits (org_id, id, environment, agent, service, action, reserved_micros, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [orgId, p.id, p.environment, p.agent, p.service, p.action, p.reserved_micros, p.created_at, p.expires_at],
       )
@@ -156,8 +167,9 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
         await q<{ reserved_micros: string; created_at: string }>(
           'ctl-claim-permit',
           `DELETE FROM permits WHERE org_id = $1 AND id = (SELECT id FROM permits WHERE org_id = $1 AND environment = $2 AND agent = $3
-             AND service = $4 AND action = $5 AND expires_at > $6 ORDER BY created_at, id LIMIT 1) RETURNING reserved_micros, created_at`,
-          [orgId, key.environment, key.agent, key.service, key.action, now],
+             AND service = $4 AND action = $5 AND created_at > $6 ORDER BY created_at, id LIMIT 1) RETURNING reserved_micros, created_at`,
+          // Live permits are the last PERMIT_TTL_MS's: the index walks straight to them (the hourly purge removes the rest).
+          [orgId, key.environment, key.agent, key.service, key.action, now - PERMIT_TTL_MS],
         )
       )[0]
       return row && { reserved_micros: Number(row.reserved_micros), created_at: Number(row.created_at) }

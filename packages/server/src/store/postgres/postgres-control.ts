@@ -32,13 +32,18 @@ type Db = Pick<pg.Pool | pg.PoolClient, 'query'>
  * org across all server processes; changes move `orgs.control_version` on for every cache.
  */
 export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): ControlStore {
-  async function inOrgTransaction<T>(orgId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `work` in a transaction holding the org row's lock; `work` gets the org's control version, read under it. */
+  async function inOrgTransaction<T>(orgId: string, work: (client: pg.PoolClient, version: number) => Promise<T>): Promise<T> {
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
-      await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, Date.now()])
-      await client.query({ name: 'ctl-lock-org', text: 'SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', values: [orgId] })
-      const result = await work(client)
+      const lock = { name: 'ctl-lock-org', text: 'SELECT control_version FROM orgs WHERE id = $1 FOR UPDATE', values: [orgId] }
+      let { rows } = await client.query<{ control_version: string }>(lock)
+      if (rows.length === 0) {
+        await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, Date.now()])
+        ;({ rows } = await client.query<{ control_version: string }>(lock))
+      }
+      const result = await work(client, Number(rows[0]?.control_version))
       await client.query('COMMIT')
       return result
     } catch (error) {
@@ -82,8 +87,8 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
 
   return {
     check: (orgId, input) =>
-      inOrgTransaction(orgId, async (client) => {
-        const { decision, records } = await runOpsAsync(decideCheck(orgId, input, Date.now()), postgresControlOps(client, cache))
+      inOrgTransaction(orgId, async (client, version) => {
+        const { decision, records } = await runOpsAsync(decideCheck(orgId, input, Date.now(), version), postgresControlOps(client, cache))
         if (records.length > 0)
           await appendInTransaction(
             client,

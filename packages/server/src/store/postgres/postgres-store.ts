@@ -16,7 +16,7 @@ import { SELECT_EVENT, countPostgres, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
 import { createPostgresConversations } from './postgres-conversations.js'
 import { createPostgresControl } from './postgres-control.js'
-import type { ControlsCache } from './postgres-control-ops.js'
+import { newControlsCache } from './postgres-control-ops.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -49,7 +49,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   for (const p of [pool, limiterPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
   const leadership = createPostgresLeadership(options.url)
-  const controls: ControlsCache = new Map()
+  const controls = newControlsCache()
 
   return {
     dialect: 'postgres',

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ControlOps, Counters } from '../../control/control-ops.js'
+import { PERMIT_TTL_MS } from '../../control/engine.js'
 import { compileControls } from '../../control/org-controls.js'
 import type { OrgControls } from '../../control/org-controls.js'
 import { BUDGET_COLUMNS, POLICY_COLUMNS, budgetFromRow, policyFromRow } from '../control-rows.js'
@@ -48,16 +49,13 @@ export function createSqliteControlOps(db: Database.Database): ControlOps {
        @requested_at, @expires_at, @requested_by, @event_id)`,
   )
   const useApproval = db.prepare("UPDATE approvals SET used_at = ? WHERE org_id = ? AND id = ? AND status = 'approved' AND used_at IS NULL")
-  const prunePermits = db.prepare(
-    'DELETE FROM permits WHERE org_id = ? AND environment = ? AND agent = ? AND service = ? AND action = ? AND expires_at <= ?',
-  )
   const createPermit = db.prepare(
     `INSERT INTO permits (org_id, id, environment, agent, service, action, reserved_micros, created_at, expires_at)
      VALUES (@org, @id, @environment, @agent, @service, @action, @reserved_micros, @created_at, @expires_at)`,
   )
   const claimPermit = db.prepare<Record<string, unknown>, { reserved_micros: number; created_at: number }>(
     `DELETE FROM permits WHERE org_id = @org AND id = (SELECT id FROM permits WHERE org_id = @org AND environment = @environment
-       AND agent = @agent AND service = @service AND action = @action AND expires_at > @now ORDER BY created_at, id LIMIT 1)
+       AND agent = @agent AND service = @service AND action = @action AND created_at > @live ORDER BY created_at, id LIMIT 1)
      RETURNING reserved_micros, created_at`,
   )
   const dropPermits = db.prepare('DELETE FROM permits WHERE org_id = ? AND environment = ? AND agent = ?')
@@ -97,10 +95,11 @@ export function createSqliteControlOps(db: Database.Database): ControlOps {
     },
     useApproval: (orgId, id, now) => useApproval.run(now, orgId, id).changes === 1,
     createPermit(orgId, p) {
-      prunePermits.run(orgId, p.environment, p.agent, p.service, p.action, p.created_at)
       createPermit.run({ org: orgId, ...p })
     },
-    claimPermit: (orgId, key, now) => claimPermit.get({ org: orgId, ...key, now }),
+    // Live permits are the last PERMIT_TTL_MS's: the index walks straight to them, past expired ones
+    // (the hourly purge removes those).
+    claimPermit: (orgId, key, now) => claimPermit.get({ org: orgId, ...key, live: now - PERMIT_TTL_MS }),
     dropPermits(orgId, environment, agent) {
       dropPermits.run(orgId, environment, agent)
     },

@@ -83,12 +83,14 @@ export function createSqliteControlWrites(
     now,
   })
 
-  const check = db.transaction((orgId: string, input: CheckInput): Decision => {
-    const now = Date.now()
-    const { decision, records } = runOps(decideCheck(orgId, input, now), ops)
-    if (records.length > 0) append(records.map((r) => ({ orgId, event: r.event, system: r.system })))
-    return decision
-  })
+  // Many checks in one transaction (one fsync), decided one after the other: each sees the last.
+  const check = db.transaction((items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] =>
+    items.map(({ orgId, input }) => {
+      const { decision, records } = runOps(decideCheck(orgId, input, Date.now()), ops)
+      if (records.length > 0) append(records.map((r) => ({ orgId, event: r.event, system: r.system })))
+      return decision
+    }),
+  )
 
   const createPolicy = db.transaction((orgId: string, p: NewPolicy, now: number): PolicyRecord => {
     const id = uuidv7(now)
@@ -176,7 +178,7 @@ export function createSqliteControlWrites(
   })
 
   return {
-    controlCheck: (orgId: string, input: CheckInput): Decision => check(orgId, input),
+    controlCheck: (items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] => check(items),
     setAgentStatus: (orgId: string, environment: string, name: string, to: AgentStatus, now: number): AgentControlOutcome =>
       setAgentStatus(orgId, environment, name, to, now),
     createPolicy: (orgId: string, p: NewPolicy, now: number): PolicyRecord => createPolicy(orgId, p, now),

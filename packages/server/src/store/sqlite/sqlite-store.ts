@@ -14,6 +14,8 @@ import { createSqliteQuery } from './sqlite-query.js'
 import { createSqliteStats } from './sqlite-stats.js'
 import { createSqliteConversations } from './sqlite-conversations.js'
 import { createSqliteControlReads } from './sqlite-control-reads.js'
+import { createBatcher } from '../../batcher.js'
+import type { CheckInput, Decision } from '../control-store.js'
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -48,6 +50,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   migrateSqlite(db)
   const writer = options.path === ':memory:' || options.writer === 'inline' ? inlineWriter(db) : threadWriter(options.path)
 
+  // Checks share transactions (and fsyncs) as appends do: a decision is answered after its commit.
+  const checks = createBatcher((items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => writer.controlCheck(items), 256)
   const query = createSqliteQuery(db)
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
@@ -89,7 +93,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     conversations: guardAll('conversations', createSqliteConversations(db)),
     control: guardAll('control', {
       ...asyncReads(createSqliteControlReads(db)),
-      check: writer.controlCheck,
+      check: async (orgId, input) => ((await checks.append([{ orgId, input }])) as [Decision])[0],
       setAgentStatus: writer.setAgentStatus,
       createPolicy: writer.createPolicy,
       updatePolicy: writer.updatePolicy,
@@ -116,6 +120,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     // One process owns an embedded data folder (the lock in data-dir-lock.ts): it leads every job.
     tryLead: async () => true,
     close: async () => {
+      await checks.drain()
       await writer.close()
       if (db.open) db.close()
     },

@@ -68,4 +68,3 @@ export function threadWriter(path: string): SqliteWriter {
     },
   })
 }
-
