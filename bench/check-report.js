@@ -84,10 +84,10 @@ checks of the same workload): a check takes ${us(writer.none)} of the writer's t
 writes nothing, so its commit has no fsync) and ${us(writer.controls)} with these controls, of which about ${us(writer.fsync)} is the wait for the
 commit's fsync (\`synchronous=FULL\`; the same checks without it take ${us(writer.controls - writer.fsync)}) and ${us(patterns.check)} the ${patterns.patterns} payload
 patterns over the 1 KB input (re2js: linear time, no backtracking; ${us(patterns.action)} over a reported action's input and
-output). Checks are decided one at a time on the writer thread, each in its own transaction and commit (not grouped
-into one commit as appends are), so the writer alone bounds the embedded store at
-about ${Math.round(1e6 / writer.controls).toLocaleString('en-US')} checks per second with these controls (fewer as permits pile up, below); the event loop, the writer and the load generator share the
-${cpus().length} cores, so the table shows less.
+output). These are lone checks, one transaction and commit each; checks that arrive together are decided one after
+the other in one transaction with one commit (as appends are grouped), so under concurrency the fsync is shared and
+the writer's time per check approaches the unsynced figure. The event loop, the writer and the load generator share
+the ${cpus().length} cores.
 
 Every allowed check also leaves a permit that its action's record claims, kept 15 minutes; here no record follows a
 check (the worst case). ${

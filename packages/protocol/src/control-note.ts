@@ -1,10 +1,7 @@
 import { z } from 'zod'
 
-/** The rule behind a control decision: an agent's state, a budget, or one of the six policy types. */
-export const CONTROL_RULES = [
-  'agent_paused',
-  'agent_killed',
-  'budget',
+/** The six policy rule types (AgentLedger's). */
+export const RULE_TYPES = [
   'rate_limit',
   'service_allowlist',
   'service_blocklist',
@@ -12,6 +9,10 @@ export const CONTROL_RULES = [
   'payload_regex_block',
   'require_approval',
 ] as const
+export type RuleType = (typeof RULE_TYPES)[number]
+
+/** The rule behind a control decision: an agent's state, a budget, or one of the six policy types. */
+export const CONTROL_RULES = ['agent_paused', 'agent_killed', 'budget', ...RULE_TYPES] as const
 export type ControlRule = (typeof CONTROL_RULES)[number]
 
 /**

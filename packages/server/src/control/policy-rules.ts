@@ -1,15 +1,9 @@
 import { z } from 'zod'
+import type { RuleType } from '@agenttrail/protocol'
 import { compileSafePattern } from './safe-regex.js'
 
-export const RULE_TYPES = [
-  'rate_limit',
-  'service_allowlist',
-  'service_blocklist',
-  'cost_limit_per_action',
-  'payload_regex_block',
-  'require_approval',
-] as const
-export type RuleType = (typeof RULE_TYPES)[number]
+export { RULE_TYPES } from '@agenttrail/protocol'
+export type { RuleType } from '@agenttrail/protocol'
 
 /** The longest rate window a policy may have; older rate-window entries are purged. */
 export const MAX_WINDOW_SECONDS = 31 * 86_400

@@ -14,6 +14,10 @@ export async function readIngestRequest(c: Context<AppEnv>, maxBytes: number): P
   if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey))
     throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
   const { value, text } = await readJson(c, maxBytes)
-  const ipAddress = c.env?.incoming?.socket.remoteAddress ?? null
-  return { value, ctx: { orgId: c.get('apiKey').org_id, ipAddress, idempotencyKey, rawBody: text } }
+  return { value, ctx: { orgId: c.get('apiKey').org_id, ipAddress: clientAddress(c), idempotencyKey, rawBody: text } }
+}
+
+/** The client's address (absent when the app is called in memory, as tests do). */
+export function clientAddress(c: Context<AppEnv>): string | null {
+  return c.env?.incoming?.socket.remoteAddress ?? null
 }

@@ -1,7 +1,7 @@
 import type { ControlNote, NewEvent } from '@agenttrail/protocol'
 import type { BudgetRecord, BudgetUsage } from '../control/budget-record.js'
 import type { BudgetPeriod } from '../control/budget-period.js'
-import type { PolicyRecord, RuleConfig, RuleType } from '../control/policy-rules.js'
+import type { PolicyRecord } from '../control/policy-rules.js'
 import type { Unredacted } from '../control/engine.js'
 
 export type AgentStatus = 'active' | 'paused' | 'killed'
@@ -95,15 +95,8 @@ export interface AlertRecord {
   created_at: string
 }
 
-export interface NewPolicy {
-  name: string | null
-  agent_name: string | null
-  environment: string | null
-  rule_type: RuleType
-  rule_config: RuleConfig
-  enabled: boolean
-  priority: number
-}
+/** A policy as created: the record without what the server assigns. */
+export type NewPolicy = Omit<PolicyRecord, 'id' | 'created_at' | 'updated_at'>
 
 export type PolicyPatch = Partial<NewPolicy>
 

@@ -5,6 +5,7 @@ import { readJson } from '../body.js'
 import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
+import { clientAddress } from '../ingest-request.js'
 
 /** Names are cleaned as `POST /api/v1/actions` cleans them (control characters out, trimmed), so a check and its record name the same agent. */
 const name = (what: string) =>
@@ -83,7 +84,7 @@ export function checkRoutes(router: Router, check: CheckService): void {
           environment: rest.environment ?? undefined,
           ...(cost_cents !== undefined && { cost_usd: cost_cents / 100 }),
         },
-        { orgId: key.org_id, keyId: key.id, ipAddress: c.env?.incoming?.socket.remoteAddress ?? null },
+        { orgId: key.org_id, keyId: key.id, ipAddress: clientAddress(c) },
       )
       return c.json(decision)
     },

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { GroupCommitter } from '../../ingest/group-committer.js'
 import { recordAudit } from '../../ingest/record-audit.js'
 import type { AppEnv } from '../app-env.js'
+import { clientAddress } from '../ingest-request.js'
 
 export interface ControlChange {
   /** `policy.created`, `budget.reset`... */
@@ -24,6 +25,6 @@ export async function recordControlChange(c: Context<AppEnv>, committer: Pick<Gr
     title: change.title,
     ...(change.environment ? { environment: change.environment } : {}),
     metadata: { ...change.metadata, key: { id: key.id, name: key.name } },
-    ipAddress: c.env?.incoming?.socket.remoteAddress ?? null,
+    ipAddress: clientAddress(c),
   })
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../../app-error.js'
 import type { CheckService } from '../../../control/check-service.js'
 import { readJson } from '../../body.js'
 import type { Router } from '../../router.js'
+import { clientAddress } from '../../ingest-request.js'
 
 const CheckInputSchema = z
   .looseObject({
@@ -94,7 +95,7 @@ export function sdkCheckRoutes(router: Router, check: CheckService): void {
           ...(typeof cost === 'number' && { cost_usd: cost / 100 }),
           ...(typeof environment === 'string' && { environment }),
         },
-        { orgId: key.org_id, keyId: key.id, ipAddress: c.env?.incoming?.socket.remoteAddress ?? null },
+        { orgId: key.org_id, keyId: key.id, ipAddress: clientAddress(c) },
       )
       return c.json({
         allowed: d.allowed,

@@ -13,6 +13,7 @@ import { listActivityDays, readActivityDay } from './wiro-activity-day.js'
 import type { AgentDirectory, ResolvedAgent } from './wiro-agent.js'
 import { createRenderedSizes } from './wiro-rendered-sizes.js'
 import { asObject, parseDate, parseLines, requireGuid } from './wiro-request.js'
+import { clientAddress } from '../../ingest-request.js'
 import {
   LogsDayRequestSchema,
   LogsDeleteResponseSchema,
@@ -139,7 +140,7 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
           environment,
           title: `Deleted the activity of ${name} on ${date}: ${deleted} event${deleted === 1 ? '' : 's'}`,
           metadata: { date, agent: name, useragentguid: agent.guid, deleted_events: deleted, removed, key: { id: key.id, name: key.name } },
-          ipAddress: c.env?.incoming?.socket.remoteAddress ?? null,
+          ipAddress: clientAddress(c),
         })
       }
       return c.json({ result: true, errors: [], date, removed })
