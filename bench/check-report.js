@@ -100,8 +100,9 @@ ${writer.checks.toLocaleString('en-US')} checks, ${us(growth.last)} after ${(gro
   }
 
 **Where a check's time goes, PostgreSQL.** Each check is one transaction that holds the org's row lock (\`SELECT … FOR
-UPDATE\`) from its start to its commit, and its statements run one after another, a round trip each: 6 without controls,
-11 with these for most agents (13 for agent-0 and agent-1), then a commit that waits for the WAL flush. Checks of one
+UPDATE\`, which also reads the org's control version) from its start to its commit, and its statements run one after
+another, a round trip each: 3 without controls (begin, lock, commit, once the process knows the agent), 9 with these for
+most agents (11 for agent-1, which has a second rate limit), the commit waiting for the WAL flush. Checks of one
 org are therefore serialized across connections and server processes: an org's throughput is about one over the time
 the lock is held, whatever the number of connections, and more connections add queueing to the latency.
 

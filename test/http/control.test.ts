@@ -340,4 +340,16 @@ describe.each(DIALECTS)('the control plane: checks, agent status, budgets, rate 
     await control('kill', 'bot')
     expect((await check({ agent: ' bot\u0007 ' })).body).toMatchObject({ allowed: false, blockReason: 'Agent has been killed' })
   })
+
+  it('answers an org without controls at once, and applies a new rule from the very next check', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await check({ agent: 'bot', service: 'stripe' })).body).toEqual({ allowed: true, remainingBudget: {} })
+    await policy({ rule_type: 'service_blocklist', rule_config: { services: ['stripe'] } })
+    expect((await check({ agent: 'bot', service: 'stripe' })).body.allowed).toBe(false)
+    const [p] = (await t.json('GET', '/api/v1/policies', { key: controlKey })).body.policies
+    expect((await t.json('DELETE', `/api/v1/policies/${p.id}`, { key: controlKey })).status).toBe(200)
+    expect((await check({ agent: 'bot', service: 'stripe' })).body.allowed).toBe(true)
+    await control('pause', 'bot')
+    expect((await check({ agent: 'bot', service: 'stripe' })).body.allowed).toBe(false)
+  })
 })

@@ -180,6 +180,16 @@ export function* decideCheck(orgId: string, input: CheckInput, now: number, vers
 }
 
 /**
+ * The answer a check gets without a transaction: an org with nothing that could refuse (no policy,
+ * no budget, no stopped agent) allows every action of an agent that already has its row, and such a
+ * check writes nothing. Read from the org's committed controls, so a change that commits before the
+ * read applies to it, as it would inside a transaction.
+ */
+export function freeDecision(controls: OrgControls, agentKnown: boolean): Decision | undefined {
+  return agentKnown && unrestricted(controls) ? { allowed: true, remainingBudget: {} } : undefined
+}
+
+/**
  * Judges an action reported after it happened, inside the append that records it. It is always
  * recorded and always counted (the budgets and rate windows see what really happened); the first
  * rule it broke, in the check's order, is returned to be stored on the event as a `violation`.

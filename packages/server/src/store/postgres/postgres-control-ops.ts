@@ -17,6 +17,8 @@ export interface ControlsCache {
 
 export const newControlsCache = (): ControlsCache => ({ controls: new Map(), agents: new Set() })
 
+export const agentCacheKey = (orgId: string, environment: string, name: string) => `${orgId}\u0000${environment}\u0000${name}`
+
 const counters = (row: { actions: string; cost_micros: string } | undefined): Counters =>
   row ? { actions: Number(row.actions), cost_micros: Number(row.cost_micros) } : { actions: 0, cost_micros: 0 }
 
@@ -52,7 +54,7 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
     },
     async ensureAgent(orgId, environment, name, now) {
       // Agents are never removed, so one known to exist needs no statement (a round trip under the org's lock).
-      const key = `${orgId}\u0000${environment}\u0000${name}`
+      const key = agentCacheKey(orgId, environment, name)
       if (cache.agents.has(key)) return
       await q(
         'ctl-ensure-agent',

@@ -3,7 +3,7 @@ import { uuidv7 } from '@agenttrail/protocol'
 import { runOpsAsync } from '../../control/control-ops.js'
 import { budgetPeriod } from '../../control/budget-period.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
-import { decideCheck, killedAlert } from '../../control/engine.js'
+import { decideCheck, freeDecision, killedAlert } from '../../control/engine.js'
 import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
 import type { PolicyRecord } from '../../control/policy-rules.js'
 import {
@@ -21,7 +21,7 @@ import type { AlertRow, ApprovalRow, BudgetRow, PolicyRow } from '../control-row
 import type { AgentStatus, ApprovalRecord, ControlStore, NewPolicy } from '../control-store.js'
 import { agentTransition, approvalTransition } from '../control-transitions.js'
 import { appendInTransaction } from './postgres-append.js'
-import { postgresControlOps } from './postgres-control-ops.js'
+import { agentCacheKey, postgresControlOps } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
 
 type Db = Pick<pg.Pool | pg.PoolClient, 'query'>
@@ -86,8 +86,22 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
     )
 
   return {
-    check: (orgId, input) =>
-      inOrgTransaction(orgId, async (client, version) => {
+    check: async (orgId, input) => {
+      // An org with no controls allows a known agent without a transaction or its lock (engine.ts, freeDecision).
+      const { environment, agent } = input.event
+      if (cache.agents.has(agentCacheKey(orgId, environment, agent))) {
+        const { rows } = await pool.query<{ control_version: string }>({
+          name: 'ctl-version',
+          text: 'SELECT control_version FROM orgs WHERE id = $1',
+          values: [orgId],
+        })
+        const cached = cache.controls.get(orgId)
+        if (rows[0] && cached?.version === Number(rows[0].control_version)) {
+          const free = freeDecision(cached, true)
+          if (free) return free
+        }
+      }
+      return inOrgTransaction(orgId, async (client, version) => {
         const { decision, records } = await runOpsAsync(decideCheck(orgId, input, Date.now(), version), postgresControlOps(client, cache))
         if (records.length > 0)
           await appendInTransaction(
@@ -96,7 +110,8 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
             cache,
           )
         return decision
-      }),
+      })
+    },
     setAgentStatus: (orgId, environment, name, to, now) =>
       inOrgTransaction(orgId, async (client) => {
         const { rows } = await client.query<{ status: AgentStatus }>(

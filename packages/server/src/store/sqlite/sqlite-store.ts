@@ -14,6 +14,8 @@ import { createSqliteQuery } from './sqlite-query.js'
 import { createSqliteStats } from './sqlite-stats.js'
 import { createSqliteConversations } from './sqlite-conversations.js'
 import { createSqliteControlReads } from './sqlite-control-reads.js'
+import { createSqliteControlOps } from './sqlite-control-ops.js'
+import { freeDecision } from '../../control/engine.js'
 import { createBatcher } from '../../batcher.js'
 import type { CheckInput, Decision } from '../control-store.js'
 
@@ -52,6 +54,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   // Checks share transactions (and fsyncs) as appends do: a decision is answered after its commit.
   const checks = createBatcher((items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => writer.controlCheck(items), 256)
+  // The read side of the control plane's operations, on this connection: a check of an org with no
+  // controls is answered from what is committed, without the writer (engine.ts, freeDecision).
+  const controlReads = createSqliteControlOps(db)
+  const agentRow = db.prepare<[{ org: string; env: string; name: string }], { one: number }>(
+    'SELECT 1 AS one FROM agents WHERE org_id = @org AND environment = @env AND name = @name',
+  )
   const query = createSqliteQuery(db)
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
@@ -93,7 +101,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     conversations: guardAll('conversations', createSqliteConversations(db)),
     control: guardAll('control', {
       ...asyncReads(createSqliteControlReads(db)),
-      check: async (orgId, input) => ((await checks.append([{ orgId, input }])) as [Decision])[0],
+      check: async (orgId, input) =>
+        freeDecision(
+          controlReads.controls(orgId),
+          agentRow.get({ org: orgId, env: input.event.environment, name: input.event.agent }) !== undefined,
+        ) ?? ((await checks.append([{ orgId, input }])) as [Decision])[0],
       setAgentStatus: writer.setAgentStatus,
       createPolicy: writer.createPolicy,
       updatePolicy: writer.updatePolicy,
