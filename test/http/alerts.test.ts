@@ -70,7 +70,11 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
     expect(times).toEqual([...times].sort((x, y) => y - x))
     expect(alerts.find((a) => a.alert_type === 'policy_violation')?.message).toContain('daily action budget exceeded (3/2)')
     // A kill raises one too (through the store here: the kill route is tested with it).
-    await t.store.control.setAgentStatus('org-a', 'production', 'bot', 'killed', Date.now())
+    await t.store.control.setAgentStatus('org-a', 'production', 'bot', 'killed', Date.now(), {
+      keyId: 'k',
+      keyName: 'test',
+      ipAddress: null,
+    })
     const killed = (await list())[0]
     expect(killed).toMatchObject({ alert_type: 'agent_killed', severity: 'critical', agent_name: 'bot' })
   })

@@ -3,6 +3,7 @@ import type { BudgetRecord, BudgetUsage } from '../control/budget-record.js'
 import type { BudgetPeriod } from '../control/budget-period.js'
 import type { PolicyRecord } from '../control/policy-rules.js'
 import type { Unredacted } from '../control/engine.js'
+import type { Actor } from '../control/control-records.js'
 
 export type AgentStatus = 'active' | 'paused' | 'killed'
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired'
@@ -126,7 +127,8 @@ export interface ControlStore {
    * leaves a permit that the action's own record settles when it arrives (see docs/control.md).
    */
   check(orgId: string, input: CheckInput): Promise<Decision>
-  setAgentStatus(orgId: string, environment: string, name: string, to: AgentStatus, now: number): Promise<AgentControlOutcome>
+  /** Changes the agent's status and records who did it (`actor`) in the same transaction (control-records.ts). */
+  setAgentStatus(orgId: string, environment: string, name: string, to: AgentStatus, now: number, actor: Actor): Promise<AgentControlOutcome>
 
   listPolicies(orgId: string, filter: { agent_name?: string; environment?: string }): Promise<PolicyRecord[]>
   getPolicy(orgId: string, id: string): Promise<PolicyRecord | undefined>
@@ -154,7 +156,8 @@ export interface ControlStore {
     now: number,
   ): Promise<ApprovalRecord[]>
   getApproval(orgId: string, id: string, now: number): Promise<ApprovalRecord | undefined>
-  decideApproval(orgId: string, id: string, decision: ApprovalDecisionInput, now: number): Promise<ApprovalDecisionOutcome>
+  /** Decides a pending approval and records the decision in the same transaction. */
+  decideApproval(orgId: string, id: string, decision: ApprovalDecisionInput, now: number, actor: Actor): Promise<ApprovalDecisionOutcome>
 
   listAlerts(orgId: string, filter: { all: boolean; environment?: string; limit: number }): Promise<AlertRecord[]>
   /**

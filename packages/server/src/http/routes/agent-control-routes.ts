@@ -1,16 +1,14 @@
 import { z } from 'zod'
 import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
-import type { GroupCommitter } from '../../ingest/group-committer.js'
 import type { AgentStatus } from '../../store/control-store.js'
 import type { Store } from '../../store/store.js'
 import { parseQuery } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
-import { recordControlChange } from './control-audit.js'
+import { clientAddress } from '../ingest-request.js'
 
 const VERBS = { pause: 'paused', resume: 'active', kill: 'killed' } as const satisfies Record<string, AgentStatus>
-const PAST = { pause: 'paused', resume: 'resumed', kill: 'killed' } as const
 
 const ParamsSchema = z.object({ name: z.string().min(1).max(LIMITS.shortString) })
 const QuerySchema = z.object({
@@ -35,7 +33,7 @@ const ControlledSchema = z
  * agents' actions are refused until resumed; killed is final (resume and pause answer 409). Each
  * request is recorded in the trail with the key that made it; a kill raises a critical alert.
  */
-export function agentControlRoutes(router: Router, store: Store, committer: Pick<GroupCommitter, 'append'>): void {
+export function agentControlRoutes(router: Router, store: Store): void {
   for (const verb of Object.keys(VERBS) as Array<keyof typeof VERBS>) {
     router.add(
       {
@@ -63,8 +61,10 @@ export function agentControlRoutes(router: Router, store: Store, committer: Pick
       async (c) => {
         const { name } = ParamsSchema.parse({ name: c.req.param('name') })
         const { environment } = parseQuery(QuerySchema, c)
-        const orgId = c.get('apiKey').org_id
-        const result = await store.control.setAgentStatus(orgId, environment, name, VERBS[verb], Date.now())
+        const key = c.get('apiKey')
+        const actor = { keyId: key.id, keyName: key.name, ipAddress: clientAddress(c) }
+        // The change and its record in the trail (`agent.paused`, ... with this key) commit together.
+        const result = await store.control.setAgentStatus(key.org_id, environment, name, VERBS[verb], Date.now(), actor)
         if (result.outcome === 'not_found') throw new AppError('not_found', 'Agent not found').with({ agent: name, environment })
         if (result.outcome === 'killed')
           throw new AppError(
@@ -72,12 +72,6 @@ export function agentControlRoutes(router: Router, store: Store, committer: Pick
             `Agent ${name} has been killed in ${environment}; a killed agent cannot be ${verb === 'pause' ? 'paused' : 'resumed'}. Register a new agent name to run it again.`,
           )
         const changed = result.outcome === 'changed'
-        await recordControlChange(c, committer, {
-          action: `agent.${PAST[verb]}`,
-          title: changed ? `Agent ${name} ${PAST[verb]}` : `Agent ${name} ${PAST[verb]} (it already was)`,
-          environment,
-          metadata: { agent: name, environment, status: result.status, changed },
-        })
         return c.json({ status: result.status, agent: name, environment, changed })
       },
     )

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
-import type { GroupCommitter } from '../../ingest/group-committer.js'
-import type { ApprovalRecord, ApprovalStatus } from '../../store/control-store.js'
+import type { ApprovalStatus } from '../../store/control-store.js'
 import type { Store } from '../../store/store.js'
 import { readJson } from '../body.js'
 import { parseBody, parseQuery } from '../route-spec.js'
@@ -10,7 +9,7 @@ import type { Router } from '../router.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
-import { recordControlChange } from './control-audit.js'
+import { clientAddress } from '../ingest-request.js'
 
 const STATUSES = ['pending', 'approved', 'denied', 'expired'] as const satisfies readonly ApprovalStatus[]
 
@@ -73,7 +72,7 @@ const DecisionBodySchema = z
  * their decision. Deciding needs the `approve` scope and another key than the one that asked; the
  * decision is recorded in the trail with the deciding key.
  */
-export function approvalRoutes(router: Router, store: Store, committer: Pick<GroupCommitter, 'append'>): void {
+export function approvalRoutes(router: Router, store: Store): void {
   router.add(
     {
       method: 'get',
@@ -121,11 +120,13 @@ export function approvalRoutes(router: Router, store: Store, committer: Pick<Gro
     if (id === undefined) throw new AppError('validation_failed', 'id: is required', [{ path: 'id', message: 'is required' }])
     const key = c.get('apiKey')
     const status = (body.status ?? body.decision) as 'approved' | 'denied'
+    // The decision and its record in the trail (`approval.approved`, with this key) commit together.
     const result = await store.control.decideApproval(
       key.org_id,
       id,
       { status, keyId: key.id, name: body.decided_by ?? null, note: body.note ?? null },
       Date.now(),
+      { keyId: key.id, keyName: key.name, ipAddress: clientAddress(c) },
     )
     switch (result.outcome) {
       case 'not_found':
@@ -140,7 +141,6 @@ export function approvalRoutes(router: Router, store: Store, committer: Pick<Gro
       case 'expired':
         throw new AppError('expired', 'Approval request has expired').with({ approval: result.approval })
       case 'decided':
-        await recordDecision(c, committer, result.approval)
         return c.json({ approval: result.approval })
     }
   }
@@ -183,23 +183,4 @@ export function approvalRoutes(router: Router, store: Store, committer: Pick<Gro
       return decide(c, body.id, body)
     },
   )
-}
-
-async function recordDecision(c: Context<AppEnv>, committer: Pick<GroupCommitter, 'append'>, a: ApprovalRecord) {
-  const what = [a.service, a.action].filter((x) => x !== null).join('.')
-  await recordControlChange(c, committer, {
-    action: `approval.${a.status}`,
-    title: `Approval ${a.status} for ${a.agent_name}${what ? ` ${what}` : ''}${a.decided_by_name ? ` by ${a.decided_by_name}` : ''}`,
-    environment: a.environment,
-    metadata: {
-      approval_id: a.id,
-      agent: a.agent_name,
-      service: a.service,
-      action: a.action,
-      input_hash: a.input_hash,
-      requested_by: a.requested_by,
-      decided_by_name: a.decided_by_name,
-      note: a.note,
-    },
-  })
 }

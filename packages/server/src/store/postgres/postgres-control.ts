@@ -4,6 +4,7 @@ import { runOpsAsync } from '../../control/control-ops.js'
 import { budgetPeriod } from '../../control/budget-period.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
 import { decideCheck, freeDecision, killedAlert } from '../../control/engine.js'
+import { agentControlRecord, approvalDecisionRecord } from '../../control/control-records.js'
 import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
 import type { PolicyRecord } from '../../control/policy-rules.js'
 import {
@@ -112,13 +113,17 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
         return decision
       })
     },
-    setAgentStatus: (orgId, environment, name, to, now) =>
+    setAgentStatus: (orgId, environment, name, to, now, actor) =>
       inOrgTransaction(orgId, async (client) => {
         const { rows } = await client.query<{ status: AgentStatus }>(
           'SELECT status FROM agents WHERE org_id = $1 AND environment = $2 AND name = $3',
           [orgId, environment, name],
         )
         const outcome = agentTransition(rows[0]?.status, to)
+        if (outcome.outcome === 'changed' || outcome.outcome === 'unchanged') {
+          const record = agentControlRecord(name, environment, outcome.status, outcome.outcome === 'changed', actor, now)
+          await appendInTransaction(client, [{ orgId, event: record, system: true }], cache)
+        }
         if (outcome.outcome !== 'changed') return outcome
         await client.query('UPDATE agents SET status = $4 WHERE org_id = $1 AND environment = $2 AND name = $3', [
           orgId,
@@ -247,7 +252,7 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       return rows.map((row) => approvalFromRow(row, now))
     },
     getApproval: (orgId, id, now) => getApproval(pool, orgId, id, now),
-    decideApproval: (orgId, id, d, now) =>
+    decideApproval: (orgId, id, d, now, actor) =>
       inOrgTransaction(orgId, async (client) => {
         const current = await getApproval(client, orgId, id, now)
         const step = approvalTransition(current, d)
@@ -262,7 +267,9 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
            WHERE org_id = $1 AND id = $2 AND status = 'pending'`,
           [orgId, id, d.status, now, d.keyId, d.name, d.note],
         )
-        return { outcome: 'decided' as const, approval: (await getApproval(client, orgId, id, now)) as ApprovalRecord }
+        const approval = (await getApproval(client, orgId, id, now)) as ApprovalRecord
+        await appendInTransaction(client, [{ orgId, event: approvalDecisionRecord(approval, actor, now), system: true }], cache)
+        return { outcome: 'decided' as const, approval }
       }),
 
     async listAlerts(orgId, filter) {

@@ -4,6 +4,8 @@ import type { ControlOps } from '../../control/control-ops.js'
 import { runOps } from '../../control/control-ops.js'
 import { budgetPeriod } from '../../control/budget-period.js'
 import { decideCheck, killedAlert } from '../../control/engine.js'
+import { agentControlRecord, approvalDecisionRecord } from '../../control/control-records.js'
+import type { Actor } from '../../control/control-records.js'
 import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
 import type { PolicyRecord } from '../../control/policy-rules.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
@@ -152,8 +154,12 @@ export function createSqliteControlWrites(
   })
 
   const setAgentStatus = db.transaction(
-    (orgId: string, environment: string, name: string, to: AgentStatus, now: number): AgentControlOutcome => {
+    (orgId: string, environment: string, name: string, to: AgentStatus, now: number, actor: Actor): AgentControlOutcome => {
       const outcome = agentTransition(agentStatus.get(orgId, environment, name)?.status, to)
+      if (outcome.outcome === 'changed' || outcome.outcome === 'unchanged')
+        append([
+          { orgId, event: agentControlRecord(name, environment, outcome.status, outcome.outcome === 'changed', actor, now), system: true },
+        ])
       if (outcome.outcome !== 'changed') return outcome
       setStatus.run(to, orgId, environment, name)
       bump.run(orgId)
@@ -164,23 +170,27 @@ export function createSqliteControlWrites(
     },
   )
 
-  const decideApproval = db.transaction((orgId: string, id: string, d: ApprovalDecisionInput, now: number): ApprovalDecisionOutcome => {
-    const current = reads.getApproval(orgId, id, now)
-    const step = approvalTransition(current, d)
-    if (step === 'not_found' || !current) return { outcome: 'not_found' }
-    if (step === 'own_request' || step === 'already_decided') return { outcome: step, approval: current }
-    if (step === 'expire') {
-      expire.run(orgId, id, now)
-      return { outcome: 'expired', approval: reads.getApproval(orgId, id, now) as ApprovalRecord }
-    }
-    decide.run({ org: orgId, id, status: d.status, now, key: d.keyId, name: d.name, note: d.note })
-    return { outcome: 'decided', approval: reads.getApproval(orgId, id, now) as ApprovalRecord }
-  })
+  const decideApproval = db.transaction(
+    (orgId: string, id: string, d: ApprovalDecisionInput, now: number, actor: Actor): ApprovalDecisionOutcome => {
+      const current = reads.getApproval(orgId, id, now)
+      const step = approvalTransition(current, d)
+      if (step === 'not_found' || !current) return { outcome: 'not_found' }
+      if (step === 'own_request' || step === 'already_decided') return { outcome: step, approval: current }
+      if (step === 'expire') {
+        expire.run(orgId, id, now)
+        return { outcome: 'expired', approval: reads.getApproval(orgId, id, now) as ApprovalRecord }
+      }
+      decide.run({ org: orgId, id, status: d.status, now, key: d.keyId, name: d.name, note: d.note })
+      const approval = reads.getApproval(orgId, id, now) as ApprovalRecord
+      append([{ orgId, event: approvalDecisionRecord(approval, actor, now), system: true }])
+      return { outcome: 'decided', approval }
+    },
+  )
 
   return {
     controlCheck: (items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] => check(items),
-    setAgentStatus: (orgId: string, environment: string, name: string, to: AgentStatus, now: number): AgentControlOutcome =>
-      setAgentStatus(orgId, environment, name, to, now),
+    setAgentStatus: (orgId: string, environment: string, name: string, to: AgentStatus, now: number, actor: Actor): AgentControlOutcome =>
+      setAgentStatus(orgId, environment, name, to, now, actor),
     createPolicy: (orgId: string, p: NewPolicy, now: number): PolicyRecord => createPolicy(orgId, p, now),
     updatePolicy: (orgId: string, id: string, patch: PolicyPatch, now: number): PolicyRecord | undefined =>
       patchPolicy(orgId, id, patch, now),
@@ -194,8 +204,8 @@ export function createSqliteControlWrites(
     ): BudgetUsage | undefined => patchBudget(orgId, id, patch, now),
     deleteBudget: (orgId: string, id: string): boolean => removeBudget(orgId, id),
     resetBudget: (orgId: string, id: string, now: number): BudgetUsage | undefined => resetBudget(orgId, id, now),
-    decideApproval: (orgId: string, id: string, d: ApprovalDecisionInput, now: number): ApprovalDecisionOutcome =>
-      decideApproval(orgId, id, d, now),
+    decideApproval: (orgId: string, id: string, d: ApprovalDecisionInput, now: number, actor: Actor): ApprovalDecisionOutcome =>
+      decideApproval(orgId, id, d, now, actor),
     purgeControl: (now: number): number => purgeHits.run(now - MAX_WINDOW_SECONDS * 1000).changes + purgePermits.run(now).changes,
     acknowledgeAlerts: (orgId: string, target: { id: string } | { all: true }, now: number): number =>
       ('id' in target ? ackOne.run(now, orgId, target.id) : ackAll.run(now, orgId)).changes,

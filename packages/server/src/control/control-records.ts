@@ -1,0 +1,75 @@
+import { normalizeEvent } from '@agenttrail/protocol'
+import type { NewEvent } from '@agenttrail/protocol'
+import type { AgentStatus, ApprovalRecord } from '../store/control-store.js'
+
+/** Who made a control change: the key (and the client's address), recorded on its audit event. */
+export interface Actor {
+  keyId: string
+  keyName: string
+  ipAddress: string | null
+}
+
+const PAST = { paused: 'paused', active: 'resumed', killed: 'killed' } as const satisfies Record<AgentStatus, string>
+
+function audit(action: string, title: string, environment: string, metadata: Record<string, unknown>, actor: Actor, now: number): NewEvent {
+  const result = normalizeEvent(
+    {
+      kind: 'audit',
+      status: 'success',
+      action,
+      user: actor.keyId,
+      title,
+      environment,
+      metadata: { ...metadata, key: { id: actor.keyId, name: actor.keyName } },
+    },
+    { now, ipAddress: actor.ipAddress },
+  )
+  if (!result.ok) throw new Error(`the ${action} audit event is not valid`)
+  return result.event
+}
+
+/**
+ * The trail's record of a pause, resume or kill (`agent.paused`, `agent.resumed`, `agent.killed`),
+ * written in the transaction that changes the agent's status. Like every audit record it names no
+ * agent (the agent is in `metadata`), so no delete of the agent's activity takes it.
+ */
+export function agentControlRecord(
+  name: string,
+  environment: string,
+  status: AgentStatus,
+  changed: boolean,
+  actor: Actor,
+  now: number,
+): NewEvent {
+  const past = PAST[status]
+  return audit(
+    `agent.${past}`,
+    changed ? `Agent ${name} ${past}` : `Agent ${name} ${past} (it already was)`,
+    environment,
+    { agent: name, environment, status, changed },
+    actor,
+    now,
+  )
+}
+
+/** The trail's record of an approval decision (`approval.approved`, `approval.denied`), written in the deciding transaction. */
+export function approvalDecisionRecord(a: ApprovalRecord, actor: Actor, now: number): NewEvent {
+  const what = [a.service, a.action].filter((x) => x !== null).join('.')
+  return audit(
+    `approval.${a.status}`,
+    `Approval ${a.status} for ${a.agent_name}${what ? ` ${what}` : ''}${a.decided_by_name ? ` by ${a.decided_by_name}` : ''}`,
+    a.environment,
+    {
+      approval_id: a.id,
+      agent: a.agent_name,
+      service: a.service,
+      action: a.action,
+      input_hash: a.input_hash,
+      requested_by: a.requested_by,
+      decided_by_name: a.decided_by_name,
+      note: a.note,
+    },
+    actor,
+    now,
+  )
+}
