@@ -19,7 +19,8 @@ import {
   policyFromRow,
 } from '../control-rows.js'
 import type { AlertRow, ApprovalRow, BudgetRow, PolicyRow } from '../control-rows.js'
-import type { AgentStatus, ApprovalRecord, ControlStore, NewPolicy } from '../control-store.js'
+import type { AgentStatus, ApprovalRecord, CheckInput, ControlStore, Decision, NewPolicy } from '../control-store.js'
+import { createBatcher } from '../../batcher.js'
 import { agentTransition, approvalTransition } from '../control-transitions.js'
 import { appendInTransaction } from './postgres-append.js'
 import { agentCacheKey, postgresControlOps } from './postgres-control-ops.js'
@@ -54,6 +55,48 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       client.release()
     }
   }
+  /** Decides an org's checks one after the other in one transaction holding its lock, recording refusals in it. */
+  const decideAll = (orgId: string, inputs: readonly CheckInput[]) =>
+    inOrgTransaction(orgId, async (client, version) => {
+      const ops = postgresControlOps(client, cache)
+      const decisions: Decision[] = []
+      for (const input of inputs) {
+        const { decision, records } = await runOpsAsync(decideCheck(orgId, input, Date.now(), version), ops)
+        if (records.length > 0)
+          await appendInTransaction(
+            client,
+            records.map((r) => ({ orgId, event: r.event, system: r.system })),
+            cache,
+          )
+        decisions.push(decision)
+      }
+      return decisions
+    })
+  /**
+   * Checks that arrive together share a transaction per org (one lock, one commit), and different
+   * orgs' run side by side. An org whose shared transaction fails has each of its checks decided
+   * alone; what committed is never decided again.
+   */
+  const checks = createBatcher(async (items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => {
+    const out: Array<Decision | Error> = new Array(items.length)
+    const byOrg = new Map<string, number[]>()
+    items.forEach(({ orgId }, i) => byOrg.set(orgId, [...(byOrg.get(orgId) ?? []), i]))
+    await Promise.all(
+      [...byOrg].map(async ([orgId, indexes]) => {
+        const inputs = indexes.map((i) => (items[i] as { input: CheckInput }).input)
+        try {
+          ;(await decideAll(orgId, inputs)).forEach((d, k) => (out[indexes[k] as number] = d))
+        } catch {
+          for (const [k, i] of indexes.entries())
+            out[i] = await decideAll(orgId, [inputs[k] as CheckInput]).then(
+              ([d]) => d as Decision,
+              (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+            )
+        }
+      }),
+    )
+    return out
+  }, 64)
   const bump = (db: Db, orgId: string) => db.query('UPDATE orgs SET control_version = control_version + 1 WHERE id = $1', [orgId])
 
   const getPolicy = async (db: Db, orgId: string, id: string) => {
@@ -102,16 +145,9 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
           if (free) return free
         }
       }
-      return inOrgTransaction(orgId, async (client, version) => {
-        const { decision, records } = await runOpsAsync(decideCheck(orgId, input, Date.now(), version), postgresControlOps(client, cache))
-        if (records.length > 0)
-          await appendInTransaction(
-            client,
-            records.map((r) => ({ orgId, event: r.event, system: r.system })),
-            cache,
-          )
-        return decision
-      })
+      const [outcome] = await checks.append([{ orgId, input }])
+      if (outcome instanceof Error) throw outcome
+      return outcome as Decision
     },
     setAgentStatus: (orgId, environment, name, to, now, actor) =>
       inOrgTransaction(orgId, async (client) => {
