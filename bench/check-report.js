@@ -99,12 +99,14 @@ ${results.sqlite.permits.toLocaleString('en-US')} permits at its end; the phases
 ${writer.checks.toLocaleString('en-US')} checks, ${us(growth.last)} after ${(growth.permits - writer.checks).toLocaleString('en-US')} (without fsync).`
   }
 
-**Where a check's time goes, PostgreSQL.** Each check is one transaction that holds the org's row lock (\`SELECT … FOR
-UPDATE\`, which also reads the org's control version) from its start to its commit, and its statements run one after
-another, a round trip each: 3 without controls (begin, lock, commit, once the process knows the agent), 9 with these for
-most agents (11 for agent-1, which has a second rate limit), the commit waiting for the WAL flush. Checks of one
-org are therefore serialized across connections and server processes: an org's throughput is about one over the time
-the lock is held, whatever the number of connections, and more connections add queueing to the latency.
+**Where a check's time goes, PostgreSQL.** A check of an org without controls, for an agent the process knows, is
+one read of the org's control version and no transaction. Otherwise checks are decided in a transaction that holds the
+org's row lock (\`SELECT … FOR UPDATE\`, which also reads the control version) from its start to its commit; the checks
+of one org that arrive together share it (one lock, one commit), each decided after the other. A check's statements run
+one after another, a round trip each: 6 with these controls for most agents (8 for agent-1, which has a second rate
+limit), plus begin, lock and commit once per group, the commit waiting for the WAL flush. Checks of one org are
+therefore serialized across connections and server processes: an org's throughput is about one over the time the lock
+is held per check, and more connections add queueing to the latency.
 
 **Reported actions** are appended in groups (one commit for many), so judging them adds no commit of their own, but it
 adds the rules' work to every event inside the append: the budget and rate-window writes and the patterns (${us(patterns.action)} per

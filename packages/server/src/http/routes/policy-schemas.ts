@@ -17,7 +17,7 @@ const RuleConfigInput = z
   .describe(
     'Validated against the config of `rule_type`: rate_limit `{max_actions, window_seconds? (60)}`; service_allowlist and ' +
       'service_blocklist `{services}`; cost_limit_per_action `{max_cost_cents}`; payload_regex_block `{patterns, fields? ' +
-      '(["input","output"]), case_insensitive?}` (RE2 syntax: no back-references or look-around); require_approval ' +
+      '(["input","output","context"]; "metadata" too), case_insensitive?}` (RE2 syntax: no back-references or look-around; at most 1,000 compiled instructions); require_approval ' +
       '`{services? ([] = all), actions? ([] = all), expires_in_seconds?}`.',
   )
 
