@@ -92,6 +92,8 @@ describe.each(DIALECTS)('the control plane: checks, agent status, budgets, rate 
     expect((await t.json('POST', '/api/v1/agents/bot/pause', { key: agentKey })).status).toBe(403)
     expect((await control('pause', 'bot', '?environment=')).status).toBe(400)
     expect((await control('pause', 'bot', '?environment=staging')).status).toBe(404)
+    const long = await control('kill', 'x'.repeat(300))
+    expect(long).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
   })
 
   it('refuses bad check bodies with the field named', async () => {

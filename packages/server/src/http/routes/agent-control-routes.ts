@@ -59,7 +59,12 @@ export function agentControlRoutes(router: Router, store: Store): void {
         },
       },
       async (c) => {
-        const { name } = ParamsSchema.parse({ name: c.req.param('name') })
+        const params = ParamsSchema.safeParse({ name: c.req.param('name') })
+        if (!params.success)
+          throw new AppError('validation_failed', `name: must be 1 to ${LIMITS.shortString} characters`, [
+            { path: 'name', message: `must be 1 to ${LIMITS.shortString} characters` },
+          ])
+        const { name } = params.data
         const { environment } = parseQuery(QuerySchema, c)
         const key = c.get('apiKey')
         const actor = { keyId: key.id, keyName: key.name, ipAddress: clientAddress(c) }
