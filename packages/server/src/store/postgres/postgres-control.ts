@@ -21,6 +21,7 @@ import {
 import type { AlertRow, ApprovalRow, BudgetRow, PolicyRow } from '../control-rows.js'
 import type { AgentStatus, ApprovalRecord, CheckInput, ControlStore, Decision, NewPolicy } from '../control-store.js'
 import { createBatcher } from '../../batcher.js'
+import { decideChecksByOrg } from '../checks-by-org.js'
 import { agentTransition, approvalTransition } from '../control-transitions.js'
 import { appendInTransaction } from './postgres-append.js'
 import { agentCacheKey, postgresControlOps } from './postgres-control-ops.js'
@@ -72,31 +73,8 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       }
       return decisions
     })
-  /**
-   * Checks that arrive together share a transaction per org (one lock, one commit), and different
-   * orgs' run side by side. An org whose shared transaction fails has each of its checks decided
-   * alone; what committed is never decided again.
-   */
-  const checks = createBatcher(async (items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => {
-    const out: Array<Decision | Error> = new Array(items.length)
-    const byOrg = new Map<string, number[]>()
-    items.forEach(({ orgId }, i) => byOrg.set(orgId, [...(byOrg.get(orgId) ?? []), i]))
-    await Promise.all(
-      [...byOrg].map(async ([orgId, indexes]) => {
-        const inputs = indexes.map((i) => (items[i] as { input: CheckInput }).input)
-        try {
-          ;(await decideAll(orgId, inputs)).forEach((d, k) => (out[indexes[k] as number] = d))
-        } catch {
-          for (const [k, i] of indexes.entries())
-            out[i] = await decideAll(orgId, [inputs[k] as CheckInput]).then(
-              ([d]) => d as Decision,
-              (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-            )
-        }
-      }),
-    )
-    return out
-  }, 64)
+  // Checks that arrive together share a transaction per org (one lock, one commit).
+  const checks = createBatcher((items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => decideChecksByOrg(items, decideAll), 64)
   const bump = (db: Db, orgId: string) => db.query('UPDATE orgs SET control_version = control_version + 1 WHERE id = $1', [orgId])
 
   const getPolicy = async (db: Db, orgId: string, id: string) => {
