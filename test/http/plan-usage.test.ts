@@ -42,6 +42,35 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     expect((await t.json('POST', '/api/v1/actions', { key: al, body: action })).status).toBe(429)
   })
 
+  it('holds the monthly limit exactly under a burst: of 25 simultaneous requests at 10 left, exactly 10 are logged', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 12 })
+    expect((await native({ agent: 'bot', tags: ['a', 'b'] })).status).toBe(201)
+    expect((await native()).status).toBe(201)
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => (i % 2 ? native({ agent: 'bot', n: i }) : sdkLog({ n: i }))))
+    expect(answers.filter((a) => a.status === 201 || a.status === 200)).toHaveLength(10)
+    expect(answers.filter((a) => a.status === 403)).toHaveLength(15)
+    expect(await usage()).toBe(12)
+    const stored = await t.json('GET', '/api/v1/events?limit=100', { key: t.adminKey })
+    expect(stored.body.events).toHaveLength(12)
+    // A batch that does not fit is refused whole, and its places stay free.
+    await t.setPlan({ name: 'tiny', logs_per_month: 15 })
+    const batch = await t.json('POST', '/api/v1/events/batch', { key: ingest, body: { events: [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }] } })
+    expect(batch.status).toBe(403)
+    expect(batch.body.error).toBe('Monthly log limit would be exceeded (12/15 used, 4 more sent). Upgrade your plan for more logs.')
+    expect(await usage()).toBe(12)
+    expect((await t.json('POST', '/api/v1/events/batch', { key: ingest, body: { events: [{ n: 1 }, { n: 2 }, { n: 3 }] } })).status).toBe(
+      201,
+    )
+    expect(await usage()).toBe(15)
+  })
+
+  it('refuses a reused Idempotency-Key with another body without using a place', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 5 })
+    expect((await native({ agent: 'bot', n: 1 }, { 'idempotency-key': 'k' })).status).toBe(201)
+    expect((await native({ agent: 'bot', n: 2 }, { 'idempotency-key': 'k' })).status).toBe(422)
+    expect(await usage()).toBe(1)
+  })
+
   it('does not count an event id sent again, and gives nothing back when events are deleted', async () => {
     await t.setPlan({ name: 'tiny', logs_per_month: 2 })
     const first = await native({ agent: 'bot', title: 'once' })

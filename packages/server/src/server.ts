@@ -9,7 +9,7 @@ import { createApp } from './http/app.js'
 import { createGroupCommitter } from './ingest/group-committer.js'
 import { createAgentRegistrationGate } from './ingest/agent-registration-gate.js'
 import { createIngestService } from './ingest/ingest-service.js'
-import { createPlanGate } from './ingest/plan-gate.js'
+import { createPlanGate, createPlanQuota } from './ingest/plan-gate.js'
 import { startArchive } from './jobs/archive.js'
 import { startCatchUp } from './jobs/catch-up.js'
 import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
@@ -57,6 +57,7 @@ export function createServices(config: Config, store: Store, logger: Logger) {
     idempotencyTtlMs: config.idempotencyTtlMs,
     settings,
     gates,
+    quota: createPlanQuota(store),
   })
   const limiter =
     config.rateLimitPerSecond > 0 ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined

@@ -4,8 +4,9 @@ import type { AppendReceipt, FieldIssue, NewEvent } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
 import type { SettingsCache } from '../orgs/settings-cache.js'
 import type { OrgSettings } from '../store/org-settings.js'
-import type { IdempotencyClaim, IdempotencyStore } from '../store/store.js'
+import type { AppendOutcome, IdempotencyClaim, IdempotencyStore } from '../store/store.js'
 import type { GroupCommitter } from './group-committer.js'
+import type { PlanQuota } from './plan-gate.js'
 import { createRedactor } from './redact.js'
 import type { Redactor } from './redact.js'
 
@@ -51,6 +52,8 @@ export interface IngestDeps {
   settings: SettingsCache
   /** Run in order on every request's valid events. */
   gates?: IngestGate[]
+  /** The plan's monthly limit, counted before the append (plan-gate.ts). */
+  quota?: PlanQuota
 }
 
 /**
@@ -60,7 +63,7 @@ export interface IngestDeps {
  * apply to every surface go here, never in the routes.
  */
 export function createIngestService(deps: IngestDeps) {
-  const { committer, idempotency, idempotencyTtlMs, settings, gates = [] } = deps
+  const { committer, idempotency, idempotencyTtlMs, settings, gates = [], quota } = deps
   const redactors = new WeakMap<OrgSettings['redaction'], Redactor>()
   const redactorFor = (s: OrgSettings): Redactor => {
     let r = redactors.get(s.redaction)
@@ -110,8 +113,15 @@ export function createIngestService(deps: IngestDeps) {
     // through claims the key, so one they refuse can be retried under the same key.
     const earlier = key === undefined ? undefined : await idempotency.lookup(ctx.orgId, key, hash, now, idempotencyTtlMs)
     let replayed = earlier !== undefined && useIds(earlier)
-    if (!replayed) {
-      if (events.length > 0)
+    // The month in which the plan's limit counted this request's events (none for a replay).
+    let reserved: string | undefined
+    const release = async () => {
+      if (reserved !== undefined && quota) await quota.release(ctx.orgId, reserved, events.length)
+      reserved = undefined
+    }
+    let outcomes: AppendOutcome[]
+    try {
+      if (!replayed && events.length > 0) {
         for (const gate of gates)
           await gate(
             events.map((e) => e.event),
@@ -119,14 +129,24 @@ export function createIngestService(deps: IngestDeps) {
             orgSettings,
             'ingest',
           )
-      if (key !== undefined) {
+        reserved = await quota?.reserve(ctx.orgId, orgSettings, events.length)
+      }
+      if (!replayed && key !== undefined) {
         const proposed = raws.map(() => '')
         for (const { index, event } of events) proposed[index] = event.id
-        // Still `replay` when a twin of this request claimed the key since the lookup.
+        // Still `replay` when a twin of this request claimed the key since the lookup: it was counted.
         replayed = useIds(await idempotency.claim(ctx.orgId, key, hash, proposed, now, idempotencyTtlMs))
+        if (replayed) await release()
       }
+      const month = reserved
+      outcomes = await committer.append(
+        events.map(({ event }) => ({ orgId: ctx.orgId, event, ...(month !== undefined && { reservedMonth: month }) })),
+      )
+    } catch (error) {
+      // Not appended: the places counted for it go back.
+      await release().catch(() => undefined)
+      throw error
     }
-    const outcomes = await committer.append(events.map(({ event }) => ({ orgId: ctx.orgId, event })))
     return {
       accepted: outcomes.map((outcome, i) => {
         const { index, event } = events[i] as { index: number; event: NewEvent }

@@ -2,24 +2,20 @@ import { AppError } from '../app-error.js'
 import type { RateLimiter } from '../auth/rate-limiter.js'
 import type { Store } from '../store/store.js'
 import { usageMonth } from '../store/usage-month.js'
+import type { OrgSettings } from '../store/org-settings.js'
 import type { IngestGate } from './ingest-service.js'
 
 /**
- * The org's plan on every ingest path: at most `requests_per_minute` ingest requests (a token bucket
- * of that many, refilled evenly over the minute, keyed `plan:<org>` in the store's limiter, so
- * every server process on a PostgreSQL database shares it), and at most `logs_per_month` events
- * received in the current UTC calendar month.
+ * The org's plan's requests per minute on every ingest path and every check: a token bucket of that
+ * many, refilled evenly over the minute, keyed `plan:<org>` in the store's limiter, so every server
+ * process on a PostgreSQL database shares it. Replays of an `Idempotency-Key` never reach this gate
+ * (ingest-service.ts). The monthly log limit is `createPlanQuota`, below.
  *
- * The month's usage is one row of the per-org counter that the append transaction increments
- * (`OrgStore.usage`, usage-month.ts): counted by receive time, so a backdated `ts` counts now;
- * duplicates are not counted; deleting events does not give quota back. The count is read before
- * the append: requests of one org in flight at the same moment may each pass with the last free
- * places, so a burst can overshoot the limit by the events those concurrent requests carry.
- * Replays of an `Idempotency-Key` never reach this gate (ingest-service.ts). Checks draw on the
- * requests per minute only.
+ * The month's usage is one row of the per-org counter (`OrgStore.usage`, usage-month.ts): counted
+ * by receive time, so a backdated `ts` counts now; duplicates are not counted; deleting events does
+ * not give quota back.
  */
-export function createPlanGate(store: Pick<Store, 'orgs' | 'rateLimiter'>, options: { now?: () => number } = {}): IngestGate {
-  const now = options.now ?? Date.now
+export function createPlanGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
   const limiters = new Map<number, RateLimiter>()
   const limiterFor = (rpm: number): RateLimiter => {
     let limiter = limiters.get(rpm)
@@ -27,7 +23,7 @@ export function createPlanGate(store: Pick<Store, 'orgs' | 'rateLimiter'>, optio
     return limiter
   }
 
-  return async (events, ctx, settings, purpose) => {
+  return async (_events, ctx, settings) => {
     const { plan } = settings
     if (plan.requests_per_minute !== null) {
       const decision = await limiterFor(plan.requests_per_minute).take(`plan:${ctx.orgId}`)
@@ -40,16 +36,35 @@ export function createPlanGate(store: Pick<Store, 'orgs' | 'rateLimiter'>, optio
       }
     }
     // A check is not a log: only what is recorded counts toward the month.
-    if (plan.logs_per_month !== null && purpose === 'ingest') {
-      const limit = plan.logs_per_month
-      const used = await store.orgs.usage(ctx.orgId, usageMonth(now()))
-      if (used + events.length > limit) {
-        const message =
-          used >= limit
-            ? `Monthly log limit reached (${used}/${limit}). Upgrade your plan for more logs.`
-            : `Monthly log limit would be exceeded (${used}/${limit} used, ${events.length} more sent). Upgrade your plan for more logs.`
-        throw new AppError('plan_limit_exceeded', message).with({ limit_type: 'logs', current_plan: plan.name, used, limit })
-      }
-    }
   }
 }
+
+/**
+ * The plan's monthly log limit (`logs_per_month`), exact under concurrency: a request's events are
+ * counted against the month before they are appended, in one conditional statement
+ * (`OrgStore.reserveUsage`), so simultaneous requests can never pass the limit together; the append
+ * then does not count them again, and gives back the places of events that were stored already.
+ * A request refused here never claims its `Idempotency-Key`.
+ */
+export function createPlanQuota(store: Pick<Store, 'orgs'>, options: { now?: () => number } = {}) {
+  const now = options.now ?? Date.now
+  return {
+    /** Reserves `n` places of the month; the month reserved in, or undefined when the plan has no limit. Throws `plan_limit_exceeded`. */
+    async reserve(orgId: string, settings: OrgSettings, n: number): Promise<string | undefined> {
+      const { plan } = settings
+      if (plan.logs_per_month === null) return undefined
+      const limit = plan.logs_per_month
+      const month = usageMonth(now())
+      const { ok, used } = await store.orgs.reserveUsage(orgId, month, n, limit)
+      if (ok) return month
+      const message =
+        used >= limit
+          ? `Monthly log limit reached (${used}/${limit}). Upgrade your plan for more logs.`
+          : `Monthly log limit would be exceeded (${used}/${limit} used, ${n} more sent). Upgrade your plan for more logs.`
+      throw new AppError('plan_limit_exceeded', message).with({ limit_type: 'logs', current_plan: plan.name, used, limit })
+    },
+    release: (orgId: string, month: string, n: number) => store.orgs.releaseUsage(orgId, month, n),
+  }
+}
+
+export type PlanQuota = ReturnType<typeof createPlanQuota>

@@ -41,6 +41,12 @@ export interface AppendItem {
   event: NewEvent
   /** The server's own record (an audit event): written like any event, not counted as the org's plan usage. */
   system?: boolean
+  /**
+   * The usage month (`YYYY-MM`) in which the plan's monthly limit already counted this item
+   * (`OrgStore.reserveUsage`): the append does not count it again, and gives the place back when
+   * the item turns out to be a duplicate.
+   */
+  reservedMonth?: string
 }
 
 export interface AppendOutcome extends AppendReceipt {
@@ -263,6 +269,14 @@ export interface OrgStore {
    * events stay counted. 0 for a month without events.
    */
   usage(orgId: string, month: string): Promise<number>
+  /**
+   * Counts `n` events against the org's month if that keeps it at most `limit`, in one statement,
+   * so that concurrent requests can never pass the limit together. Answers the usage after (or, when
+   * refused, as it stands). The events are then appended with `reservedMonth`.
+   */
+  reserveUsage(orgId: string, month: string, n: number, limit: number): Promise<{ ok: boolean; used: number }>
+  /** Gives back `n` reserved places (their request was not appended after all). */
+  releaseUsage(orgId: string, month: string, n: number): Promise<void>
   /** Every org whose plan sets `retention_days`, with it. */
   retentionPolicies(): Promise<Array<{ orgId: string; retentionDays: number }>>
   /**

@@ -120,12 +120,12 @@ export async function appendInTransaction(
   const receivedAt = Date.now()
   const receivedIso = new Date(receivedAt).toISOString()
   const month = usageMonth(receivedAt)
-  type Entry = { index: number; event: NewEvent; system: boolean }
+  type Entry = { index: number; event: NewEvent; system: boolean; reservedMonth?: string }
   const byOrg = new Map<string, Entry[]>()
-  items.forEach(({ orgId, event, system }, index) => {
+  items.forEach(({ orgId, event, system, reservedMonth }, index) => {
     let list = byOrg.get(orgId)
     if (!list) byOrg.set(orgId, (list = []))
-    list.push({ index, event, system: system === true })
+    list.push({ index, event, system: system === true, ...(reservedMonth !== undefined && { reservedMonth }) })
   })
   const outcomes: AppendOutcome[] = new Array(items.length)
   const ops = postgresControlOps(client, cache)
@@ -159,10 +159,13 @@ export async function appendInTransaction(
     let seq = first
     let counted = 0
     // The list grows while it is walked: the control plane's own records (budget thresholds) join it.
-    for (const { index, event: sent, system } of list) {
+    // Places the plan's monthly limit reserved for events that turn out to be stored already, per month.
+    const unused = new Map<string, number>()
+    for (const { index, event: sent, system, reservedMonth } of list) {
       const known = existing.get(sent.id)
       if (known) {
         if (index >= 0) outcomes[index] = { id: sent.id, ...known, duplicate: true }
+        if (reservedMonth !== undefined) unused.set(reservedMonth, (unused.get(reservedMonth) ?? 0) + 1)
         continue
       }
       let event = sent
@@ -177,10 +180,13 @@ export async function appendInTransaction(
       }
       existing.set(event.id, { seq, received_at: receivedIso, ...control })
       fresh.push({ event, seq })
-      if (!system) counted++
+      // Reserved events were counted when their request was admitted (plan-gate.ts).
+      if (!system && reservedMonth === undefined) counted++
       if (index >= 0) outcomes[index] = { id: event.id, seq, received_at: receivedIso, duplicate: false, ...control }
       seq++
     }
+    for (const [reserved, n] of unused)
+      await client.query('UPDATE org_usage SET events = greatest(0, events - $3) WHERE org_id = $1 AND month = $2', [orgId, reserved, n])
     if (fresh.length === 0) continue
     const columns: unknown[][] = EVENT_COLUMNS.map(() => [])
     const search: string[] = []

@@ -49,6 +49,7 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
       cost_micros = cost_micros + excluded.cost_micros`)
   const addUsage = db.prepare(`INSERT INTO org_usage (org_id, month, events) VALUES (?, ?, ?)
     ON CONFLICT (org_id, month) DO UPDATE SET events = events + excluded.events`)
+  const giveBack = db.prepare('UPDATE org_usage SET events = max(0, events - ?) WHERE org_id = ? AND month = ?')
   const conversations = createSqliteConversationSummary(db)
 
   return db.transaction((items: readonly AppendItem[]): AppendOutcome[] => {
@@ -59,6 +60,17 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
     const inserted: AppendItem[] = []
     // The control plane's own records (budget thresholds), appended in this transaction too.
     const records: AppendItem[] = []
+    // Places the plan's monthly limit reserved for events that turn out to be stored already.
+    const unused = new Map<string, { orgId: string; month: string; n: number }>()
+    const duplicate = (item: AppendItem, receipt: AppendOutcome): AppendOutcome => {
+      if (item.reservedMonth !== undefined) {
+        const key = `${item.orgId}\u0000${item.reservedMonth}`
+        const entry = unused.get(key) ?? { orgId: item.orgId, month: item.reservedMonth, n: 0 }
+        entry.n++
+        unused.set(key, entry)
+      }
+      return receipt
+    }
     const put = (item: AppendItem): AppendOutcome => {
       const { orgId } = item
       let { event } = item
@@ -73,7 +85,7 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
       if (!item.system && isControlled(event) && !unrestricted(control.controls(orgId, versions.get(orgId)))) {
         // Judged once: a duplicate id is answered with the stored receipt before any counter moves.
         const known = findExisting.get(orgId, event.id)
-        if (known) return storedReceipt(event.id, known)
+        if (known) return duplicate(item, storedReceipt(event.id, known))
         const judged = runOps(enforceEvent(orgId, event, receivedAt, versions.get(orgId)), control)
         if (judged.note) {
           event = { ...event, control: judged.note }
@@ -84,7 +96,10 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
       const { changes, lastInsertRowid } = insertEvent.run(...eventRowValues(orgId, event, seq, receivedAt))
       if (changes === 0) {
         // Already stored (earlier, or earlier in this batch): answer with the stored receipt.
-        return storedReceipt(event.id, findExisting.get(orgId, event.id) as { seq: number; received_at: number; control: string | null })
+        return duplicate(
+          item,
+          storedReceipt(event.id, findExisting.get(orgId, event.id) as { seq: number; received_at: number; control: string | null }),
+        )
       }
       nextSeq.set(orgId, seq + 1)
       for (const tag of event.tags) insertTag.run(orgId, tag, event.ts, lastInsertRowid)
@@ -100,8 +115,11 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
     conversations.add(inserted)
     const month = usageMonth(receivedAt)
     const added = new Map<string, number>()
-    for (const { orgId, system } of inserted) if (!system) added.set(orgId, (added.get(orgId) ?? 0) + 1)
+    // Reserved events were counted when their request was admitted (plan-gate.ts).
+    for (const { orgId, system, reservedMonth } of inserted)
+      if (!system && reservedMonth === undefined) added.set(orgId, (added.get(orgId) ?? 0) + 1)
     for (const [orgId, count] of added) addUsage.run(orgId, month, count)
+    for (const { orgId, month: reserved, n } of unused.values()) giveBack.run(n, orgId, reserved)
     return outcomes
   })
 }

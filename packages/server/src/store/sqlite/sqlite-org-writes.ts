@@ -15,7 +15,24 @@ export function createSqliteOrgWrites(db: Database.Database) {
     writeSettings.run(JSON.stringify(next), orgId)
     return next
   })
+  const openMonth = db.prepare('INSERT OR IGNORE INTO org_usage (org_id, month, events) VALUES (?, ?, 0)')
+  const reserve = db.prepare<Record<string, unknown>, { events: number }>(
+    'UPDATE org_usage SET events = events + @n WHERE org_id = @org AND month = @month AND events + @n <= @limit RETURNING events',
+  )
+  const used = db.prepare<[string, string], { events: number }>('SELECT events FROM org_usage WHERE org_id = ? AND month = ?')
+  const release = db.prepare('UPDATE org_usage SET events = max(0, events - ?) WHERE org_id = ? AND month = ?')
+  const reserveUsage = db.transaction((orgId: string, month: string, n: number, limit: number) => {
+    ensureOrg.run(orgId, orgId, Date.now())
+    openMonth.run(orgId, month)
+    const row = reserve.get({ n, org: orgId, month, limit })
+    return row ? { ok: true, used: row.events } : { ok: false, used: (used.get(orgId, month) as { events: number }).events }
+  })
   return {
+    reserveUsage: (orgId: string, month: string, n: number, limit: number): { ok: boolean; used: number } =>
+      reserveUsage(orgId, month, n, limit),
+    releaseUsage: (orgId: string, month: string, n: number): void => {
+      release.run(n, orgId, month)
+    },
     updateOrgSettings: (orgId: string, patch: OrgSettingsPatch): OrgSettings => update(orgId, patch),
   }
 }

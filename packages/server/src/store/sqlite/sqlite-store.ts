@@ -123,6 +123,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       updateSettings: (orgId: string, patch) => writer.updateOrgSettings(orgId, patch),
       ...createSqliteOrgReads(db),
       registerAgent: (orgId: string, environment: string, name: string) => writer.registerAgent(orgId, environment, name),
+      reserveUsage: (orgId: string, month: string, n: number, limit: number) => writer.reserveUsage(orgId, month, n, limit),
+      releaseUsage: (orgId: string, month: string, n: number) => writer.releaseUsage(orgId, month, n),
     }),
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,
