@@ -18,3 +18,17 @@ export function openSqliteDb(path: string, options: { readonly?: boolean } = {})
   db.pragma('journal_size_limit = 67108864')
   return db
 }
+
+/**
+ * Runs `fn` (its own transaction) without waiting for an fsync at its commit: for writes that the
+ * next durable commit makes durable anyway, or whose loss in a crash loses nothing (derived data
+ * redone from a cursor, a plan reservation whose request was not appended either).
+ */
+export function withoutFsync<T>(db: Database.Database, fn: () => T): T {
+  db.pragma('synchronous = NORMAL')
+  try {
+    return fn()
+  } finally {
+    db.pragma('synchronous = FULL')
+  }
+}

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { withoutFsync } from './sqlite-db.js'
 import type { AppendItem, AppendOutcome, IdempotencyClaim, NewApiKey } from '../store.js'
 import { createSqliteAgentWrites } from './sqlite-agent-writes.js'
 import { createSqliteAppender } from './sqlite-append.js'
@@ -40,14 +41,7 @@ export function createSqliteWrites(db: Database.Database) {
   const roll = createSqliteRoller(db)
   // Derived data needs no fsync of its own: a crash before the next durable commit only loses work
   // that is redone from its cursor, which moves in the same transaction. Appends stay FULL.
-  const derived = <T>(fn: () => T): T => {
-    db.pragma('synchronous = NORMAL')
-    try {
-      return fn()
-    } finally {
-      db.pragma('synchronous = FULL')
-    }
-  }
+  const derived = <T>(fn: () => T): T => withoutFsync(db, fn)
   const indexPending = (maxEvents: number) => derived(() => indexFts(maxEvents))
   const rollPending = (maxEvents: number) => derived(() => roll(maxEvents))
   // Read the claim and write a new one when none is live, in one transaction: atomic.
