@@ -64,6 +64,17 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     expect(await usage()).toBe(15)
   })
 
+  it('gives two simultaneous twins under one Idempotency-Key the same answer at the last place', async () => {
+    for (let round = 0; round < 5; round++) {
+      await t.setPlan({ name: 'tiny', logs_per_month: round + 1 })
+      const headers = { 'idempotency-key': `twin-${round}` }
+      const [a, b] = await Promise.all([native({ agent: 'bot', round }, headers), native({ agent: 'bot', round }, headers)])
+      expect([a.status, b.status].sort()).toEqual([201, 201])
+      expect(a.body.id).toBe(b.body.id)
+      expect(await usage()).toBe(round + 1)
+    }
+  })
+
   it('refuses a reused Idempotency-Key with another body without using a place', async () => {
     await t.setPlan({ name: 'tiny', logs_per_month: 5 })
     expect((await native({ agent: 'bot', n: 1 }, { 'idempotency-key': 'k' })).status).toBe(201)

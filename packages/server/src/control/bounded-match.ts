@@ -7,7 +7,7 @@ import type { SafePattern } from './safe-regex.js'
  * in the worst case, well under 50 ms. Bigger texts go to the matching thread, with a time bound.
  */
 const INLINE_WORK = 1_000_000
-/** How long a decision waits for the matching thread before it gives up (and fails closed). */
+/** How long a decision waits for the matching thread (started at its first use) before it gives up and fails closed. */
 export const MATCH_TIMEOUT_MS = 1_000
 
 let worker: Worker | undefined
@@ -19,11 +19,6 @@ function matcher(): Worker {
     worker.on('error', () => (worker = undefined))
   }
   return worker
-}
-
-/** Starts the matching thread ahead of its first use (an org has payload rules). */
-export function warmMatcher(): void {
-  matcher()
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { AgentStatus } from '../store/control-store.js'
 import type { BudgetRecord } from './budget-record.js'
 import type { PolicyRecord, RuleConfigs, RuleType } from './policy-rules.js'
-import { warmMatcher } from './bounded-match.js'
 import { compileSafePattern } from './safe-regex.js'
 import type { SafePattern } from './safe-regex.js'
 
@@ -59,8 +58,6 @@ export function compileControls(
         patterns,
       } as CompiledPolicy
     })
-  // Large payloads are matched in a thread of its own (bounded-match.ts): start it before it is needed.
-  if (compiled.some((p) => p.type === 'payload_regex_block')) warmMatcher()
   const map = new Map<string, Exclude<AgentStatus, 'active'>>()
   for (const a of stopped) if (a.status !== 'active') map.set(agentKey(a.environment, a.name), a.status)
   return { version, policies: compiled, budgets: [...budgets], stopped: map }

@@ -71,6 +71,16 @@ export function createIngestService(deps: IngestDeps) {
     return r
   }
 
+  /** The claim of `key` by a twin request, waited for up to about 50 ms. */
+  async function twinClaim(orgId: string, key: string, hash: string, now: number) {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const found = await idempotency.lookup(orgId, key, hash, now, idempotencyTtlMs)
+      if (found !== undefined) return found
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    return undefined
+  }
+
   async function ingest(raws: readonly unknown[], ctx: IngestContext, single: boolean): Promise<BatchResult> {
     const now = Date.now()
     const orgSettings = await settings.get(ctx.orgId)
@@ -115,10 +125,6 @@ export function createIngestService(deps: IngestDeps) {
     let replayed = earlier !== undefined && useIds(earlier)
     // The month in which the plan's limit counted this request's events (none for a replay).
     let reserved: string | undefined
-    const release = async () => {
-      if (reserved !== undefined && quota) await quota.release(ctx.orgId, reserved, events.length)
-      reserved = undefined
-    }
     let outcomes: AppendOutcome[]
     try {
       if (!replayed && events.length > 0) {
@@ -129,22 +135,34 @@ export function createIngestService(deps: IngestDeps) {
             orgSettings,
             'ingest',
           )
-        reserved = await quota?.reserve(ctx.orgId, orgSettings, events.length)
+        try {
+          reserved = await quota?.reserve(ctx.orgId, orgSettings, events.length)
+        } catch (error) {
+          // A twin under the same key that took the last place answers this request too: it claims
+          // the key right after counting, so look for its claim for a moment before refusing.
+          const twin = key === undefined ? undefined : await twinClaim(ctx.orgId, key, hash, now)
+          if (twin === undefined) throw error
+          replayed = useIds(twin)
+        }
       }
+      // Only a request counted (or without a limit) claims its key, so a refused one can retry under it.
       if (!replayed && key !== undefined) {
         const proposed = raws.map(() => '')
         for (const { index, event } of events) proposed[index] = event.id
-        // Still `replay` when a twin of this request claimed the key since the lookup: it was counted.
+        // Still `replay` when a twin of this request claimed the key since the lookup: the twin counts it.
         replayed = useIds(await idempotency.claim(ctx.orgId, key, hash, proposed, now, idempotencyTtlMs))
-        if (replayed) await release()
       }
-      const month = reserved
+      const month = replayed ? undefined : reserved
+      if (replayed && reserved !== undefined && quota) {
+        await quota.release(ctx.orgId, reserved, events.length)
+        reserved = undefined
+      }
       outcomes = await committer.append(
         events.map(({ event }) => ({ orgId: ctx.orgId, event, ...(month !== undefined && { reservedMonth: month }) })),
       )
     } catch (error) {
       // Not appended: the places counted for it go back.
-      await release().catch(() => undefined)
+      if (reserved !== undefined && quota) await quota.release(ctx.orgId, reserved, events.length).catch(() => undefined)
       throw error
     }
     return {

@@ -76,7 +76,7 @@ const AGENTS_UPSERT = `INSERT INTO agents (org_id, environment, name, first_seen
     cost_micros = agents.cost_micros + EXCLUDED.cost_micros`
 
 /** The org's usage in the receive month ($4, `YYYY-MM`) grows by the new events that are not the server's own ($5; see usage-month.ts). */
-const USAGE_ADD = `INSERT INTO org_usage (org_id, month, events) VALUES ($1, $4, $5::bigint)
+const USAGE_ADD = `INSERT INTO org_usage (org_id, month, events) SELECT $1, $4, $5::bigint WHERE $5::bigint > 0
   ON CONFLICT (org_id, month) DO UPDATE SET events = org_usage.events + EXCLUDED.events`
 
 /**

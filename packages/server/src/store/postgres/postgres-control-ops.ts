@@ -7,6 +7,12 @@ import { BUDGET_COLUMNS, POLICY_COLUMNS, budgetFromRow, policyFromRow } from '..
 import type { BudgetRow, PolicyRow } from '../control-rows.js'
 import type { AgentStatus } from '../control-store.js'
 
+/** Adds agents whose rows a committed transaction wrote to what the process knows. */
+export function rememberAgents(cache: ControlsCache, keys: readonly string[]): void {
+  if (cache.agents.size + keys.length > 100_000) cache.agents.clear()
+  for (const key of keys) cache.agents.add(key)
+}
+
 /** What one store instance remembers across transactions. */
 export interface ControlsCache {
   /** Compiled controls per org, as of their version. */
@@ -27,7 +33,7 @@ const counters = (row: { actions: string; cost_micros: string } | undefined): Co
  * caller holds the org row's lock (`FOR UPDATE`), so decisions of one org are serialized across
  * every server process; counters still change in one statement each.
  */
-export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache): AsyncControlOps {
+export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache, agentsSeen?: string[]): AsyncControlOps {
   const q = async <R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) =>
     (await client.query<R>({ name, text, values })).rows
   return {
@@ -62,8 +68,8 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache):
          VALUES ($1, $2, $3, $4, $4, 0, 0, 0, 0) ON CONFLICT DO NOTHING`,
         [orgId, environment, name, now],
       )
-      if (cache.agents.size >= 100_000) cache.agents.clear()
-      cache.agents.add(key)
+      // Known once the transaction commits: the caller adds what it collected here to the cache then.
+      agentsSeen?.push(key)
     },
     budgetUsage: async (orgId, budgetId, periodStart) =>
       counters(

@@ -21,10 +21,11 @@ import {
 import type { AlertRow, ApprovalRow, BudgetRow, PolicyRow } from '../control-rows.js'
 import type { AgentStatus, ApprovalRecord, CheckInput, ControlStore, Decision, NewPolicy } from '../control-store.js'
 import { createBatcher } from '../../batcher.js'
+import type { Batcher } from '../../batcher.js'
 import { decideChecksByOrg } from '../checks-by-org.js'
 import { agentTransition, approvalTransition } from '../control-transitions.js'
 import { appendInTransaction } from './postgres-append.js'
-import { agentCacheKey, postgresControlOps } from './postgres-control-ops.js'
+import { agentCacheKey, postgresControlOps, rememberAgents } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
 
 type Db = Pick<pg.Pool | pg.PoolClient, 'query'>
@@ -57,10 +58,11 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
     }
   }
   /** Decides an org's checks one after the other in one transaction holding its lock, recording refusals in it. */
-  const decideAll = (orgId: string, inputs: readonly CheckInput[]) =>
-    inOrgTransaction(orgId, async (client, version) => {
-      const ops = postgresControlOps(client, cache)
-      const decisions: Decision[] = []
+  const decideAll = async (orgId: string, inputs: readonly CheckInput[]) => {
+    const agentsSeen: string[] = []
+    const decisions = await inOrgTransaction(orgId, async (client, version) => {
+      const ops = postgresControlOps(client, cache, agentsSeen)
+      const out: Decision[] = []
       for (const input of inputs) {
         const { decision, records } = await runOpsAsync(decideCheck(orgId, input, Date.now(), version), ops)
         if (records.length > 0)
@@ -69,12 +71,26 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
             records.map((r) => ({ orgId, event: r.event, system: r.system })),
             cache,
           )
-        decisions.push(decision)
+        out.push(decision)
       }
-      return decisions
+      return out
     })
-  // Checks that arrive together share a transaction per org (one lock, one commit).
-  const checks = createBatcher((items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => decideChecksByOrg(items, decideAll), 64)
+    // Only rows a committed transaction wrote are known to exist.
+    rememberAgents(cache, agentsSeen)
+    return decisions
+  }
+  // Checks of one org that arrive together share a transaction (one lock, one commit); each org has
+  // its own queue, so an org whose lock is held (a large append) delays only its own checks.
+  const batchers = new Map<string, Batcher<{ orgId: string; input: CheckInput }, Decision | Error>>()
+  const checksOf = (orgId: string) => {
+    let batcher = batchers.get(orgId)
+    if (!batcher) {
+      // A queue is small; forgetting them all now and then bounds the map (a forgotten one finishes its work).
+      if (batchers.size >= 10_000) batchers.clear()
+      batchers.set(orgId, (batcher = createBatcher((items) => decideChecksByOrg(items, decideAll), 64)))
+    }
+    return batcher
+  }
   const bump = (db: Db, orgId: string) => db.query('UPDATE orgs SET control_version = control_version + 1 WHERE id = $1', [orgId])
 
   const getPolicy = async (db: Db, orgId: string, id: string) => {
@@ -123,7 +139,7 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
           if (free) return free
         }
       }
-      const [outcome] = await checks.append([{ orgId, input }])
+      const [outcome] = await checksOf(orgId).append([{ orgId, input }])
       if (outcome instanceof Error) throw outcome
       return outcome as Decision
     },

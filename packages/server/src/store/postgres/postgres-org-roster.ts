@@ -18,7 +18,6 @@ export function createPostgresOrgRoster(pool: pg.Pool) {
     },
     /** One primary-key lookup: the plan gate runs it on every ingest request of an org with a limit. */
     async reserveUsage(orgId: string, month: string, n: number, limit: number): Promise<{ ok: boolean; used: number }> {
-      await pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, Date.now()])
       // One statement: the row is created with n, or grows by n, only while that stays within the limit.
       const { rows } = await pool.query<{ events: string }>({
         name: 'org-usage-reserve',

@@ -97,6 +97,8 @@ CREATE TABLE permits (
   PRIMARY KEY (org_id, id)
 );
 CREATE INDEX permits_action ON permits(org_id, environment, agent, service, action, created_at);
+-- The hourly purge removes expired permits by this index.
+CREATE INDEX permits_expiry ON permits(expires_at);
 
 CREATE TABLE alerts (
   org_id           text NOT NULL,
