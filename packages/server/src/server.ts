@@ -12,7 +12,7 @@ import { createIngestService } from './ingest/ingest-service.js'
 import { createPlanGate, createPlanQuota } from './ingest/plan-gate.js'
 import { startArchive } from './jobs/archive.js'
 import { startCatchUp } from './jobs/catch-up.js'
-import { startIdempotencyPurge } from './jobs/idempotency-purge.js'
+import { startHourlyPurge } from './jobs/hourly-purge.js'
 import { startRetention } from './jobs/retention.js'
 import type { Logger } from './log.js'
 import { createLogger } from './log.js'
@@ -73,7 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
   const { committer, app } = createServices(config, store, logger)
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
-  const purge = startIdempotencyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
+  const purge = startHourlyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
   // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one
   // server of many), except that every process removes archive files its data folder should no
   // longer hold. Daily activity archives live in the data folder on either store.

@@ -7,7 +7,7 @@ import type { IdempotencyStore } from '../store/store.js'
  * Once an hour: deletes expired `Idempotency-Key` claims, and the control plane's rate-window
  * entries and permits that no decision can use any more.
  */
-export function startIdempotencyPurge(
+export function startHourlyPurge(
   store: { idempotency: IdempotencyStore; control: ControlStore },
   options: { ttlMs: number; logger: Logger },
 ) {
