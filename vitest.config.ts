@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
+const src = (pkg: string) =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
 
 export default defineConfig({
   resolve: {
@@ -11,7 +12,9 @@ export default defineConfig({
       { find: '@agenttrail/server', replacement: src('server') },
       {
         find: /^agenttrail\/integrations\/(.+)$/,
-        replacement: fileURLToPath(new URL('./packages/sdk/src/integrations/$1.ts', import.meta.url)),
+        replacement: fileURLToPath(
+          new URL('./packages/sdk/src/integrations/$1.ts', import.meta.url),
+        ),
       },
       { find: /^agenttrail$/, replacement: src('sdk') },
     ],

@@ -17,10 +17,15 @@ const server = createServer((req, res) => {
       status = 400
       body = '{"error":"bad json"}'
     }
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    })
     res.end(body)
   })
 })
 server.keepAliveTimeout = 65_000
-server.listen(0, '127.0.0.1', () => process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`))
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`),
+)
 process.on('SIGTERM', () => server.close(() => process.exit(0)))

@@ -23,9 +23,12 @@ const CONCURRENCY = [16, 64]
 
 /** Keys made on the store before the server starts: an ingest key per org, and one to set the controls. */
 async function mintKeys(dataDir, databaseUrl) {
-  const store = await openStore(loadConfig({ AGENTTRAIL_DATA_DIR: dataDir, ...(databaseUrl && { DATABASE_URL: databaseUrl }) }))
+  const store = await openStore(
+    loadConfig({ AGENTTRAIL_DATA_DIR: dataDir, ...(databaseUrl && { DATABASE_URL: databaseUrl }) }),
+  )
   try {
-    const key = async (orgId, scopes) => (await createApiKey(store.keys, { orgId, name: 'check-bench', scopes })).key
+    const key = async (orgId, scopes) =>
+      (await createApiKey(store.keys, { orgId, name: 'check-bench', scopes })).key
     return {
       none: await key('plain', ['ingest']),
       controls: await key('controlled', ['ingest']),
@@ -48,7 +51,8 @@ async function applyControls(admin) {
 }
 
 const allowed = (res) => {
-  if (res.status !== 200 || JSON.parse(res.text).allowed !== true) throw new Error(`check not allowed: ${res.status} ${res.text}`)
+  if (res.status !== 200 || JSON.parse(res.text).allowed !== true)
+    throw new Error(`check not allowed: ${res.status} ${res.text}`)
 }
 const logged = (res) => {
   if (res.status !== 200) throw new Error(`action not logged cleanly: ${res.status} ${res.text}`)
@@ -63,7 +67,8 @@ async function assertNothingRefused(admin) {
   ]) {
     const res = await admin.get(path)
     const rows = JSON.parse(res.text)[field]
-    if (res.status !== 200 || !Array.isArray(rows) || rows.length > 0) throw new Error(`${path}: ${res.status} ${res.text.slice(0, 500)}`)
+    if (res.status !== 200 || !Array.isArray(rows) || rows.length > 0)
+      throw new Error(`${path}: ${res.status} ${res.text.slice(0, 500)}`)
   }
 }
 
@@ -73,13 +78,17 @@ async function measureStore(dialect, databaseUrl, log) {
   const keys = await mintKeys(dir, databaseUrl)
   const { proc, url } = await start([CLI, 'serve'], serverEnv(dir, databaseUrl))
   const admin = createClient(url, keys.admin, 1)
-  const clients = { none: createClient(url, keys.none, 64), controls: createClient(url, keys.controls, 64) }
+  const clients = {
+    none: createClient(url, keys.none, 64),
+    controls: createClient(url, keys.controls, 64),
+  }
   try {
     await applyControls(admin)
     const bodies = { check: checkBodies(1_000), action: actionBodies(1_000) }
     const path = { check: '/api/v1/check', action: '/api/v1/actions' }
     const verify = { check: allowed, action: logged }
-    const call = (endpoint, org) => async (i) => verify[endpoint](await clients[org].post(path[endpoint], bodies[endpoint][i % 1_000]))
+    const call = (endpoint, org) => async (i) =>
+      verify[endpoint](await clients[org].post(path[endpoint], bodies[endpoint][i % 1_000]))
     const r = { latency: {}, throughput: {} }
     for (const endpoint of ['check', 'action']) {
       r.latency[endpoint] = await sequential(
@@ -94,7 +103,10 @@ async function measureStore(dialect, databaseUrl, log) {
     for (const endpoint of ['check', 'action']) {
       r.throughput[endpoint] = {}
       for (const concurrency of CONCURRENCY) {
-        const t = await saturate({ none: call(endpoint, 'none'), controls: call(endpoint, 'controls') }, { concurrency, seconds: SECONDS })
+        const t = await saturate(
+          { none: call(endpoint, 'none'), controls: call(endpoint, 'controls') },
+          { concurrency, seconds: SECONDS },
+        )
         r.throughput[endpoint][concurrency] = t
         log(
           `${dialect} ${endpoint}, ${concurrency} connections: ${Math.round(t.none.rps)}/s without controls, ${Math.round(t.controls.rps)}/s with`,
@@ -104,7 +116,8 @@ async function measureStore(dialect, databaseUrl, log) {
     await assertNothingRefused(admin)
     // Each allowed check left a permit for a record that never comes (kept 15 minutes): how many there were at the end.
     const t = r.throughput.check
-    r.permits = WARM_UP + r.latency.check.controls.n + CONCURRENCY.reduce((n, c) => n + t[c].controls.n, 0)
+    r.permits =
+      WARM_UP + r.latency.check.controls.n + CONCURRENCY.reduce((n, c) => n + t[c].controls.n, 0)
     return r
   } finally {
     admin.close()
@@ -124,7 +137,11 @@ export async function runCheckBench({ log = () => {} } = {}) {
   const results = { stages, sqlite: await measureStore('sqlite', undefined, log) }
   const postgres = await startEmbeddedPostgres()
   try {
-    results.postgres = await measureStore('postgres', await freshDatabase(postgres.url, `agenttrail_check_bench_${process.pid}`), log)
+    results.postgres = await measureStore(
+      'postgres',
+      await freshDatabase(postgres.url, `agenttrail_check_bench_${process.pid}`),
+      log,
+    )
   } finally {
     await postgres.stop()
   }

@@ -23,12 +23,18 @@ async function patternCost() {
   // Configs with their defaults, patterns compiled and matched as control/engine.ts does.
   const rules = POLICIES.filter((p) => p.rule_type === 'payload_regex_block').map((p) => {
     const config = RULE_CONFIG_SCHEMAS.payload_regex_block.parse(p.rule_config)
-    return { fields: config.fields, patterns: config.patterns.map((s) => compileSafePattern(s, config.case_insensitive)) }
+    return {
+      fields: config.fields,
+      patterns: config.patterns.map((s) => compileSafePattern(s, config.case_insensitive)),
+    }
   })
   const texts = (bodies) =>
     bodies.map((b) => {
       const { input, output } = JSON.parse(b)
-      return { input: JSON.stringify(input), output: output === undefined ? null : JSON.stringify(output) }
+      return {
+        input: JSON.stringify(input),
+        output: output === undefined ? null : JSON.stringify(output),
+      }
     })
   const timed = (items) => {
     const t0 = performance.now()
@@ -38,14 +44,19 @@ async function patternCost() {
           for (const field of rule.fields) {
             const text = item[field] ?? null
             if (text === null) continue
-            if (findPattern(rule.patterns, text) !== -1) throw new Error(`a workload pattern matched (or timed out on) its ${field}`)
+            if (findPattern(rule.patterns, text) !== -1)
+              throw new Error(`a workload pattern matched (or timed out on) its ${field}`)
           }
     return ((performance.now() - t0) * 1000) / (ROUNDS * items.length)
   }
   const check = texts(checkBodies(INPUTS, 7))
   const action = texts(actionBodies(INPUTS, 8))
   timed(check) // warm-up
-  return { check: timed(check), action: timed(action), patterns: rules.reduce((n, r) => n + r.patterns.length, 0) }
+  return {
+    check: timed(check),
+    action: timed(action),
+    patterns: rules.reduce((n, r) => n + r.patterns.length, 0),
+  }
 }
 
 /**
@@ -81,12 +92,20 @@ async function writerCost() {
           },
           now,
         )
-      for (const b of BUDGETS) writes.putBudget(org, { environment: 'production', agent_name: null, ...b }, now)
+      for (const b of BUDGETS)
+        writes.putBudget(org, { environment: 'production', agent_name: null, ...b }, now)
     }
     // Each check as the check service hands it to the store: normalized, with its cost in dollars.
     const events = checkBodies(CHECKS, 9).map((body) => {
       const { cost_cents, ...rest } = JSON.parse(body)
-      const raw = { ...rest, cost_usd: cost_cents / 100, kind: 'action', status: 'denied', user: 'bench', metadata: { source: 'check' } }
+      const raw = {
+        ...rest,
+        cost_usd: cost_cents / 100,
+        kind: 'action',
+        status: 'denied',
+        user: 'bench',
+        metadata: { source: 'check' },
+      }
       const result = normalizeEvent(raw, { now, ipAddress: null, idempotencyKey: null })
       if (!result.ok) throw new Error(`check event: ${JSON.stringify(result.issues)}`)
       return result.event
@@ -97,7 +116,11 @@ async function writerCost() {
         const t0 = performance.now()
         for (const event of events)
           // One check per transaction: what a lone client gets (concurrent checks share one commit).
-          if (!writes.controlCheck([{ orgId, input: { event, keyId: 'bench', approvalTtlMs: 1_800_000 } }])[0].allowed)
+          if (
+            !writes.controlCheck([
+              { orgId, input: { event, keyId: 'bench', approvalTtlMs: 1_800_000 } },
+            ])[0].allowed
+          )
             throw new Error('check refused')
         return ((performance.now() - t0) * 1000) / events.length
       })
@@ -113,7 +136,11 @@ async function writerCost() {
       controls,
       fsync: controls - unsynced[0],
       // Every allowed check leaves a permit for its action's record; none of these is ever claimed.
-      growth: { permits: CHECKS * GROWTH_ROUNDS, first: unsynced[0], last: unsynced[GROWTH_ROUNDS - 1] },
+      growth: {
+        permits: CHECKS * GROWTH_ROUNDS,
+        first: unsynced[0],
+        last: unsynced[GROWTH_ROUNDS - 1],
+      },
     }
   } finally {
     db.close()

@@ -11,15 +11,30 @@ const REPORTED = ['summarize', 'fetch', 'update', 'draft']
 
 /** Policy bodies for `POST /api/v1/policies`. The first eight apply to every action in production. */
 export const POLICIES = [
-  { name: 'org rate', rule_type: 'rate_limit', rule_config: { max_actions: 1_000_000, window_seconds: 60 }, priority: 100 },
+  {
+    name: 'org rate',
+    rule_type: 'rate_limit',
+    rule_config: { max_actions: 1_000_000, window_seconds: 60 },
+    priority: 100,
+  },
   {
     name: 'known services',
     rule_type: 'service_allowlist',
     rule_config: { services: [...SERVICES, 'anthropic', 'calendar', 'payments-live'] },
     priority: 90,
   },
-  { name: 'dangerous services', rule_type: 'service_blocklist', rule_config: { services: ['shell', 'prod-db'] }, priority: 80 },
-  { name: 'cost ceiling', rule_type: 'cost_limit_per_action', rule_config: { max_cost_cents: 1_000 }, priority: 70 },
+  {
+    name: 'dangerous services',
+    rule_type: 'service_blocklist',
+    rule_config: { services: ['shell', 'prod-db'] },
+    priority: 80,
+  },
+  {
+    name: 'cost ceiling',
+    rule_type: 'cost_limit_per_action',
+    rule_config: { max_cost_cents: 1_000 },
+    priority: 70,
+  },
   {
     name: 'secrets',
     rule_type: 'payload_regex_block',
@@ -38,13 +53,24 @@ export const POLICIES = [
     name: 'prompt injection and destructive commands',
     rule_type: 'payload_regex_block',
     rule_config: {
-      patterns: ['ignore (?:all )?previous instructions', 'drop\\s+table', 'rm\\s+-rf\\s+/', 'password\\s*[:=]', '<script\\b'],
+      patterns: [
+        'ignore (?:all )?previous instructions',
+        'drop\\s+table',
+        'rm\\s+-rf\\s+/',
+        'password\\s*[:=]',
+        '<script\\b',
+      ],
       fields: ['input'],
       case_insensitive: true,
     },
     priority: 50,
   },
-  { name: 'refunds', rule_type: 'require_approval', rule_config: { services: ['payments-live'], actions: ['refund'] }, priority: 40 },
+  {
+    name: 'refunds',
+    rule_type: 'require_approval',
+    rule_config: { services: ['payments-live'], actions: ['refund'] },
+    priority: 40,
+  },
   {
     name: 'no deploys from production agents',
     environment: 'production',
@@ -52,7 +78,13 @@ export const POLICIES = [
     rule_config: { services: ['deploy'] },
     priority: 30,
   },
-  { name: 'agent-0 cost', agent_name: 'agent-0', rule_type: 'cost_limit_per_action', rule_config: { max_cost_cents: 200 }, priority: 20 },
+  {
+    name: 'agent-0 cost',
+    agent_name: 'agent-0',
+    rule_type: 'cost_limit_per_action',
+    rule_config: { max_cost_cents: 200 },
+    priority: 20,
+  },
   {
     name: 'agent-1 hourly rate',
     agent_name: 'agent-1',
@@ -64,7 +96,12 @@ export const POLICIES = [
 
 /** Budget bodies for `POST /api/v1/budgets`: one agent's and the whole environment's, far above any run. */
 export const BUDGETS = [
-  { agent_name: 'agent-0', period: 'daily', max_actions: 1_000_000_000, max_cost_cents: 1_000_000_000 },
+  {
+    agent_name: 'agent-0',
+    period: 'daily',
+    max_actions: 1_000_000_000,
+    max_cost_cents: 1_000_000_000,
+  },
   { period: 'monthly', max_actions: 1_000_000_000_000, max_cost_cents: 100_000_000_000 },
 ]
 

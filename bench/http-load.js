@@ -12,11 +12,17 @@ export function createClient(url, key, sockets) {
   const send = (method, path, body) =>
     new Promise((resolve, reject) => {
       const headers = { authorization: `Bearer ${key}` }
-      if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length })
+      if (body)
+        Object.assign(headers, {
+          'content-type': 'application/json',
+          'content-length': body.length,
+        })
       const req = request({ agent, hostname, port, path, method, headers }, (res) => {
         const chunks = []
         res.on('data', (c) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }))
+        res.on('end', () =>
+          resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
+        )
         res.on('error', reject)
       })
       req.on('error', reject)
@@ -29,7 +35,8 @@ export function createClient(url, key, sockets) {
   }
 }
 
-export const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
+export const quantile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
 
 /**
  * Sequential calls, one at a time: `warmUp` calls of each variant, then `calls` of each in `blocks`
@@ -81,14 +88,29 @@ async function closedLoop(call, concurrency, seconds, latencies) {
  * slice, latencies in ms.
  */
 export async function saturate(variants, { concurrency, seconds, blocks = 5 }) {
-  const runs = Object.fromEntries(Object.keys(variants).map((name) => [name, { elapsed: 0, latencies: [] }]))
+  const runs = Object.fromEntries(
+    Object.keys(variants).map((name) => [name, { elapsed: 0, latencies: [] }]),
+  )
   for (let b = 0; b < blocks; b++)
     for (const [name, call] of Object.entries(variants))
-      runs[name].elapsed += await closedLoop(call, concurrency, seconds / blocks, runs[name].latencies)
+      runs[name].elapsed += await closedLoop(
+        call,
+        concurrency,
+        seconds / blocks,
+        runs[name].latencies,
+      )
   return Object.fromEntries(
     Object.entries(runs).map(([name, { elapsed, latencies }]) => {
       const sorted = latencies.sort((x, y) => x - y)
-      return [name, { rps: sorted.length / elapsed, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), n: sorted.length }]
+      return [
+        name,
+        {
+          rps: sorted.length / elapsed,
+          p50: quantile(sorted, 0.5),
+          p99: quantile(sorted, 0.99),
+          n: sorted.length,
+        },
+      ]
     }),
   )
 }

@@ -4,8 +4,14 @@ import { readFileSync, writeFileSync } from 'node:fs'
 
 /** The sections that can be run alone: the heading each one's markdown starts with, and how to measure it. */
 export const SECTIONS = {
-  sdk: { heading: '## SDK', run: async (log) => (await import('./sdk-bench.js')).runSdkBench({ log }) },
-  control: { heading: '## Control plane', run: async (log) => (await import('./check-bench.js')).runCheckBench({ log }) },
+  sdk: {
+    heading: '## SDK',
+    run: async (log) => (await import('./sdk-bench.js')).runSdkBench({ log }),
+  },
+  control: {
+    heading: '## Control plane',
+    run: async (log) => (await import('./check-bench.js')).runCheckBench({ log }),
+  },
 }
 
 /** `text` with the section under `heading` (up to the next `## ` heading) replaced by `markdown`; appended when absent. */

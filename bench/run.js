@@ -33,7 +33,9 @@ function peakRssMb(pid) {
 
 function cannon(opts) {
   return new Promise((resolve, reject) =>
-    autocannon({ duration: SECONDS, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
+    autocannon({ duration: SECONDS, ...opts }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    ),
   )
 }
 
@@ -69,8 +71,12 @@ const results = {}
 const rand = rng(1)
 const now = Date.now()
 const oneEvent = JSON.stringify(makeEvent(rand, now, DAY))
-const batchBody = JSON.stringify({ events: Array.from({ length: 1_000 }, () => makeEvent(rand, now, DAY)) })
-log(`event body ${Buffer.byteLength(oneEvent)} bytes; batch body ${Buffer.byteLength(batchBody)} bytes`)
+const batchBody = JSON.stringify({
+  events: Array.from({ length: 1_000 }, () => makeEvent(rand, now, DAY)),
+})
+log(
+  `event body ${Buffer.byteLength(oneEvent)} bytes; batch body ${Buffer.byteLength(batchBody)} bytes`,
+)
 
 // 1. Ceiling: bare node:http.
 {
@@ -92,7 +98,8 @@ async function measure(dialect, pgBase) {
   const r = {}
   let databaseUrl
   let n = 0
-  const fresh = async () => (pgBase ? freshDatabase(pgBase, `agenttrail_bench_${process.pid}_${n++}`) : undefined)
+  const fresh = async () =>
+    pgBase ? freshDatabase(pgBase, `agenttrail_bench_${process.pid}_${n++}`) : undefined
   // 2. Single-event ingest, durable, 50 keep-alive connections.
   {
     const dir = mkdtempSync(join(tmpdir(), 'agenttrail-bench-'))
@@ -105,9 +112,17 @@ async function measure(dialect, pgBase) {
       body: oneEvent,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
     })
-    r.single = { rps: c.requests.average, p50: c.latency.p50, p99: c.latency.p99, non2xx: c.non2xx, errors: c.errors }
+    r.single = {
+      rps: c.requests.average,
+      p50: c.latency.p50,
+      p99: c.latency.p99,
+      non2xx: c.non2xx,
+      errors: c.errors,
+    }
     r.singleRss = peakRssMb(proc.pid)
-    log(`${dialect} single ingest: ${Math.round(c.requests.average)} req/s, p99 ${c.latency.p99} ms, non2xx ${c.non2xx}`)
+    log(
+      `${dialect} single ingest: ${Math.round(c.requests.average)} req/s, p99 ${c.latency.p99} ms, non2xx ${c.non2xx}`,
+    )
     await stop(proc)
 
     // 3. Batch ingest, 1,000 events per request, 4 connections, into the same database.
@@ -121,7 +136,9 @@ async function measure(dialect, pgBase) {
     })
     r.batch = { eps: b.requests.average * 1_000, p50: b.latency.p50, non2xx: b.non2xx }
     r.batchRss = peakRssMb(again.proc.pid)
-    log(`${dialect} batch ingest: ${Math.round(b.requests.average * 1_000)} events/s, non2xx ${b.non2xx}`)
+    log(
+      `${dialect} batch ingest: ${Math.round(b.requests.average * 1_000)} events/s, non2xx ${b.non2xx}`,
+    )
     await stop(again.proc)
     rmSync(dir, { recursive: true, force: true })
   }
@@ -145,7 +162,8 @@ async function measure(dialect, pgBase) {
         // first 100): 30% of the events, in EVENTS / 100 × 3 conversations. Nothing else changes.
         events.forEach((e, i) => {
           const g = first + i
-          if (g % 100 < 30) e.conversation_id = `conv-${Math.floor(g / 100) * 3 + Math.floor((g % 100) / 10)}`
+          if (g % 100 < 30)
+            e.conversation_id = `conv-${Math.floor(g / 100) * 3 + Math.floor((g % 100) / 10)}`
         })
         if (sent % 97_000 < 1_000) events[0].title = `${RARE_WORD} ${events[0].title}`
         const res = await fetch(`${url}/api/v1/events/batch`, {
@@ -181,7 +199,10 @@ async function measure(dialect, pgBase) {
       while (loading) {
         await new Promise((r) => setTimeout(r, 1_000))
         const lag = lagOf()
-        maxLag = { search: Math.max(maxLag.search, lag.search), rollups: Math.max(maxLag.rollups, lag.rollups) }
+        maxLag = {
+          search: Math.max(maxLag.search, lag.search),
+          rollups: Math.max(maxLag.rollups, lag.rollups),
+        }
       }
     })()
     await Promise.all([worker(), worker(), worker()])
@@ -190,7 +211,9 @@ async function measure(dialect, pgBase) {
     r.load = { events: total, seconds: (performance.now() - loadStart) / 1000 }
     r.loadRss = peakRssMb(proc.pid)
     r.maxLag = maxLag
-    log(`${dialect} loaded ${total} events in ${r.load.seconds.toFixed(1)} s; largest lag seen: ${JSON.stringify(maxLag)} events`)
+    log(
+      `${dialect} loaded ${total} events in ${r.load.seconds.toFixed(1)} s; largest lag seen: ${JSON.stringify(maxLag)} events`,
+    )
     const idxStart = performance.now()
     while (lagOf().search > 0 || lagOf().rollups > 0) await new Promise((r) => setTimeout(r, 100))
     r.indexCatchUp = (performance.now() - idxStart) / 1000
@@ -201,7 +224,8 @@ async function measure(dialect, pgBase) {
     const agents = Array.from({ length: 20 }, (_, i) => `agent-${i}`)
     const page = agents.map((a) => `/api/v1/events?agent=${a}&limit=50`)
     const filtered = agents.map(
-      (a, i) => `/api/v1/events?agent=${a}&status=error&from=${new Date(now - (i + 2) * DAY).toISOString()}&limit=50`,
+      (a, i) =>
+        `/api/v1/events?agent=${a}&status=error&from=${new Date(now - (i + 2) * DAY).toISOString()}&limit=50`,
     )
     // The activity log: 20 pages deep (following next_cursor), and the first page of each agent's conversations.
     const conversations = await cursorPages(server.url, '/api/v1/conversations?limit=50', 20)
@@ -216,7 +240,8 @@ async function measure(dialect, pgBase) {
       conversations: await timeRequests(server.url, conversations, 5),
       agentConversations: await timeRequests(server.url, agentConversations, 5),
     }
-    for (const [k, v] of Object.entries(r.queries)) log(`${dialect} ${k}: p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms`)
+    for (const [k, v] of Object.entries(r.queries))
+      log(`${dialect} ${k}: p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms`)
     r.queryRss = peakRssMb(server.proc.pid)
     await stop(server.proc)
     rmSync(dir, { recursive: true, force: true })
@@ -237,9 +262,15 @@ try {
 {
   const dir = mkdtempSync(join(tmpdir(), 'agenttrail-bench-'))
   const { normalizeEvent } = await import(join(ROOT, 'packages/protocol/dist/index.js'))
-  const { openSqliteDb } = await import(join(ROOT, 'packages/server/dist/store/sqlite/sqlite-db.js'))
-  const { migrateSqlite } = await import(join(ROOT, 'packages/server/dist/store/sqlite/sqlite-migrate.js'))
-  const { createSqliteWrites } = await import(join(ROOT, 'packages/server/dist/store/sqlite/sqlite-writes.js'))
+  const { openSqliteDb } = await import(
+    join(ROOT, 'packages/server/dist/store/sqlite/sqlite-db.js')
+  )
+  const { migrateSqlite } = await import(
+    join(ROOT, 'packages/server/dist/store/sqlite/sqlite-migrate.js')
+  )
+  const { createSqliteWrites } = await import(
+    join(ROOT, 'packages/server/dist/store/sqlite/sqlite-writes.js')
+  )
   const { createRedactor } = await import(join(ROOT, 'packages/server/dist/ingest/redact.js'))
   const db = openSqliteDb(join(dir, 'stages.db'))
   migrateSqlite(db)
@@ -257,7 +288,8 @@ try {
   const events = bodies.map((b) => normalizeEvent(JSON.parse(b), { now }).event)
   const parse = perEvent(t0)
   t0 = performance.now()
-  for (let i = 0; i < events.length; i += 1_000) writes.append(events.slice(i, i + 1_000).map((event) => ({ orgId: 'default', event })))
+  for (let i = 0; i < events.length; i += 1_000)
+    writes.append(events.slice(i, i + 1_000).map((event) => ({ orgId: 'default', event })))
   const append = perEvent(t0)
   t0 = performance.now()
   while (writes.rollPending(5_000) > 0);
@@ -288,7 +320,8 @@ const S = results.sqlite
 const P = results.postgres
 const rate = (x) => x.load.events / x.load.seconds
 const maxRss = (x) => Math.max(x.singleRss, x.batchRss, x.loadRss)
-const both = (label, f, target, ok) => `| ${label} | ${f(S)} | ${f(P)} | ${target} | ${ok ? `${verdict(ok(S))} / ${verdict(ok(P))}` : ''} |`
+const both = (label, f, target, ok) =>
+  `| ${label} | ${f(S)} | ${f(P)} | ${target} | ${ok ? `${verdict(ok(S))} / ${verdict(ok(P))}` : ''} |`
 const queryRow = (label, key, limit) =>
   both(
     label,

@@ -30,7 +30,14 @@ async function startBenchServer() {
   })
   const server = await startServer(config, { logger: createLogger('silent'), announce: () => {} })
   const key = async (prefix) =>
-    (await createApiKey(server.store.keys, { orgId: 'bench', name: 'sdk-bench', scopes: ['ingest'], prefix })).key
+    (
+      await createApiKey(server.store.keys, {
+        orgId: 'bench',
+        name: 'sdk-bench',
+        scopes: ['ingest'],
+        prefix,
+      })
+    ).key
   return {
     url: server.url,
     key,
@@ -41,7 +48,8 @@ async function startBenchServer() {
   }
 }
 
-const text = (seed) => Array.from({ length: 50 }, (_, i) => `word${(seed * 31 + i) % 997}`.padEnd(10, ' ')).join('')
+const text = (seed) =>
+  Array.from({ length: 50 }, (_, i) => `word${(seed * 31 + i) % 997}`.padEnd(10, ' ')).join('')
 
 /** A realistic LLM call: 500-character input and output, model, tokens. The caller builds it, so its cost is not timed. */
 function llmEvent(i) {
@@ -68,7 +76,8 @@ async function post(url, apiKey, path, body) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
+const quantile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]
 
 /** µs per fire() over `FIRE_EVENTS` calls in one tight loop, per round; everything is sent between rounds. */
 async function measureFire(url, apiKey, log) {
@@ -106,8 +115,17 @@ async function measureFire(url, apiKey, log) {
 async function measureTrack(url, atKey, alKey, log) {
   const bare = () => new Promise((resolve) => setImmediate(resolve))
   const errors = { agenttrail: 0, agentledger: 0 }
-  const trail = new AgentTrail({ apiKey: atKey, baseUrl: url, flushOnExit: false, onError: () => errors.agenttrail++ })
-  const ledger = new AgentLedger({ apiKey: alKey, baseUrl: url, onError: () => errors.agentledger++ })
+  const trail = new AgentTrail({
+    apiKey: atKey,
+    baseUrl: url,
+    flushOnExit: false,
+    onError: () => errors.agenttrail++,
+  })
+  const ledger = new AgentLedger({
+    apiKey: alKey,
+    baseUrl: url,
+    onError: () => errors.agentledger++,
+  })
   const options = { agent: 'bench-agent', service: 'bench', action: 'step' }
   const variants = {
     bare,
@@ -117,7 +135,8 @@ async function measureTrack(url, atKey, alKey, log) {
     recordOnly: () => trail.track({ ...options, check: false }, bare),
     // Plain round trips without any SDK: what AgentTrail's check costs at the least, and agentledger's second call.
     roundTrip: () => post(url, atKey, '/api/v1/check', options),
-    commit: () => post(url, alKey, '/api/v1/actions', { ...options, status: 'success', duration_ms: 0 }),
+    commit: () =>
+      post(url, alKey, '/api/v1/actions', { ...options, status: 'success', duration_ms: 0 }),
   }
   const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
   for (const call of Object.values(variants)) for (let i = 0; i < WARM_UP; i++) await call()
@@ -132,7 +151,9 @@ async function measureTrack(url, atKey, alKey, log) {
     }
   }
   await trail.shutdown()
-  const sorted = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, [...v].sort((a, b) => a - b)]))
+  const sorted = Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, [...v].sort((a, b) => a - b)]),
+  )
   const bareP50 = quantile(sorted.bare, 0.5)
   const added = (name) => ({
     p50: quantile(sorted[name], 0.5) - bareP50,
@@ -150,7 +171,10 @@ async function measureTrack(url, atKey, alKey, log) {
     agenttrailSent: trail.stats().sent,
     agenttrailDropped: trail.stats().dropped,
   }
-  result.ratio = { p50: result.agentledger.p50 / result.agenttrail.p50, p99: result.agentledger.p99 / result.agenttrail.p99 }
+  result.ratio = {
+    p50: result.agentledger.p50 / result.agenttrail.p50,
+    p99: result.agentledger.p99 / result.agenttrail.p99,
+  }
   log(
     `track() added p50/p99: AgentTrail ${ms(result.agenttrail.p50)}/${ms(result.agenttrail.p99)}, agentledger ${ms(result.agentledger.p50)}/${ms(result.agentledger.p99)}, ratio ${result.ratio.p50.toFixed(1)}×`,
   )

@@ -1,7 +1,18 @@
 // Synthetic but realistic events: about 1 KB each, words drawn from a skewed vocabulary so that
 // some words are common and some rare, spread over 30 days, 20 agents, 5 models, 10 services.
 const VOCAB = Array.from({ length: 5_000 }, (_, i) => `w${i.toString(36)}x`)
-const STATUSES = ['success', 'success', 'success', 'success', 'success', 'success', 'success', 'success', 'error', 'pending']
+const STATUSES = [
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'success',
+  'error',
+  'pending',
+]
 
 export function rng(seed) {
   let s = seed >>> 0

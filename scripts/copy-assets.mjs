@@ -3,7 +3,10 @@ import { cpSync, existsSync } from 'node:fs'
 
 const pairs = [
   ['packages/server/src/store/sqlite/migrations', 'packages/server/dist/store/sqlite/migrations'],
-  ['packages/server/src/store/postgres/migrations', 'packages/server/dist/store/postgres/migrations'],
+  [
+    'packages/server/src/store/postgres/migrations',
+    'packages/server/dist/store/postgres/migrations',
+  ],
 ]
 for (const [from, to] of pairs) if (existsSync(from)) cpSync(from, to, { recursive: true })
 

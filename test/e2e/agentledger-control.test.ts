@@ -49,11 +49,17 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
       errors,
       call,
       ledger: (config: Partial<ConstructorParameters<typeof AgentLedger>[0]> = {}) =>
-        new AgentLedger({ apiKey: sdkKey, baseUrl: live.url, onError: (e) => errors.push(e), ...config }),
+        new AgentLedger({
+          apiKey: sdkKey,
+          baseUrl: live.url,
+          onError: (e) => errors.push(e),
+          ...config,
+        }),
       policy: async (body: Json) => (await created('/api/v1/policies', body)).policy as Json,
       budget: (body: Json) => created('/api/v1/budgets', body),
       get: async (path: string) => (await call(operatorKey, 'GET', path)).body,
-      events: async (query: string) => (await call(operatorKey, 'GET', `/api/v1/events?${query}`)).body.events as Json[],
+      events: async (query: string) =>
+        (await call(operatorKey, 'GET', `/api/v1/events?${query}`)).body.events as Json[],
     }
   }
   /** A wrapped function that counts its runs. */
@@ -68,15 +74,21 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
 
   it('a policy blocks track() before the function runs, and the refusal is stored as a denied event', async () => {
     const org = await newOrg()
-    const blocklist = await org.policy({ agent_name: 'pay-bot', rule_type: 'service_blocklist', rule_config: { services: ['stripe'] } })
+    const blocklist = await org.policy({
+      agent_name: 'pay-bot',
+      rule_type: 'service_blocklist',
+      rule_config: { services: ['stripe'] },
+    })
     const ledger = org.ledger()
     const charge = sideEffect('charged')
-    await expect(ledger.track({ agent: 'pay-bot', service: 'stripe', action: 'charge' }, charge)).rejects.toThrow(
-      'AgentLedger: Action blocked - Policy: Service "stripe" is blocked',
-    )
+    await expect(
+      ledger.track({ agent: 'pay-bot', service: 'stripe', action: 'charge' }, charge),
+    ).rejects.toThrow('AgentLedger: Action blocked - Policy: Service "stripe" is blocked')
     expect(charge.runs).toBe(0)
     const post = sideEffect('posted')
-    expect(await ledger.track({ agent: 'pay-bot', service: 'slack', action: 'post' }, post)).toMatchObject({
+    expect(
+      await ledger.track({ agent: 'pay-bot', service: 'slack', action: 'post' }, post),
+    ).toMatchObject({
       result: 'posted',
       actionId: expect.any(String),
     })
@@ -90,7 +102,12 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
       status: 'denied',
       service: 'stripe',
       action: 'charge',
-      control: { decision: 'denied', rule: 'service_blocklist', policy_id: blocklist.id, reason: 'Policy: Service "stripe" is blocked' },
+      control: {
+        decision: 'denied',
+        rule: 'service_blocklist',
+        policy_id: blocklist.id,
+        reason: 'Policy: Service "stripe" is blocked',
+      },
     })
     // AgentLedger's own listing shows the refusal as a blocked action.
     const { actions } = await org.get('/api/v1/actions?agent=pay-bot&status=blocked')
@@ -99,13 +116,18 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
 
   it('a rate limit lets its window’s worth of track() calls run, counted once for check and record', async () => {
     const org = await newOrg()
-    await org.policy({ agent_name: 'chatty', rule_type: 'rate_limit', rule_config: { max_actions: 2, window_seconds: 60 } })
+    await org.policy({
+      agent_name: 'chatty',
+      rule_type: 'rate_limit',
+      rule_config: { max_actions: 2, window_seconds: 60 },
+    })
     const ledger = org.ledger()
     const send = sideEffect('sent')
-    for (let i = 0; i < 2; i++) await ledger.track({ agent: 'chatty', service: 'slack', action: 'post' }, send)
-    await expect(ledger.track({ agent: 'chatty', service: 'slack', action: 'post' }, send)).rejects.toThrow(
-      'AgentLedger: Action blocked - Policy: Rate limit exceeded (2/2 in 60s)',
-    )
+    for (let i = 0; i < 2; i++)
+      await ledger.track({ agent: 'chatty', service: 'slack', action: 'post' }, send)
+    await expect(
+      ledger.track({ agent: 'chatty', service: 'slack', action: 'post' }, send),
+    ).rejects.toThrow('AgentLedger: Action blocked - Policy: Rate limit exceeded (2/2 in 60s)')
     expect(send.runs).toBe(2)
     expect(org.errors).toEqual([])
     const stored = await org.events('agent=chatty')
@@ -122,49 +144,88 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
     const ledger = org.ledger()
     const call = sideEffect({ ok: true })
     for (let i = 0; i < 3; i++) {
-      const outcome = await ledger.track({ agent: 'budget-bot', service: 'openai', action: 'complete', costCents: 10 }, call)
+      const outcome = await ledger.track(
+        { agent: 'budget-bot', service: 'openai', action: 'complete', costCents: 10 },
+        call,
+      )
       // The record answered 200: had the check and the record both counted, the second record would break the budget (403).
       expect(outcome.actionId).toEqual(expect.any(String))
     }
-    await expect(ledger.track({ agent: 'budget-bot', service: 'openai', action: 'complete' }, call)).rejects.toThrow(
-      'AgentLedger: Action blocked - daily action budget exceeded (3/3)',
-    )
+    await expect(
+      ledger.track({ agent: 'budget-bot', service: 'openai', action: 'complete' }, call),
+    ).rejects.toThrow('AgentLedger: Action blocked - daily action budget exceeded (3/3)')
     expect(call.runs).toBe(3)
     expect(org.errors).toEqual([])
-    expect(await org.get(`/api/v1/budgets/${budget.id}`)).toMatchObject({ current_actions: 3, current_cost_cents: 30, status: 'exceeded' })
+    expect(await org.get(`/api/v1/budgets/${budget.id}`)).toMatchObject({
+      current_actions: 3,
+      current_cost_cents: 30,
+      status: 'exceeded',
+    })
     const stored = await org.events('agent=budget-bot')
     expect(stored.filter((e) => e.status === 'success' && e.control === null)).toHaveLength(3)
     expect(stored.filter((e) => e.status === 'denied')).toMatchObject([
-      { control: { decision: 'denied', rule: 'budget', budget_id: budget.id, reason: 'daily action budget exceeded (3/3)' } },
+      {
+        control: {
+          decision: 'denied',
+          rule: 'budget',
+          budget_id: budget.id,
+          reason: 'daily action budget exceeded (3/3)',
+        },
+      },
     ])
   })
 
   it('an approval lets the approved action through once: same id while pending, a new one after use, denied on denial', async () => {
     const org = await newOrg()
-    const gate = await org.policy({ rule_type: 'require_approval', rule_config: { services: ['stripe'], actions: ['charge'] } })
+    const gate = await org.policy({
+      rule_type: 'require_approval',
+      rule_config: { services: ['stripe'], actions: ['charge'] },
+    })
     const ledger = org.ledger()
     const charge = sideEffect('charged')
-    const track = () => ledger.track({ agent: 'pay-bot', service: 'stripe', action: 'charge', input: { amount: 4200 } }, charge)
+    const track = () =>
+      ledger.track(
+        { agent: 'pay-bot', service: 'stripe', action: 'charge', input: { amount: 4200 } },
+        charge,
+      )
     const first = (await track().catch((e: unknown) => e)) as ApprovalRequiredError
     expect(first).toBeInstanceOf(ApprovalRequiredError)
     expect(first).toMatchObject({ name: 'ApprovalRequiredError', approvalId: expect.any(String) })
     expect(first.message).toBe(`Approval required (id: ${first.approvalId})`)
-    await expect(track()).rejects.toMatchObject({ name: 'ApprovalRequiredError', approvalId: first.approvalId })
+    await expect(track()).rejects.toMatchObject({
+      name: 'ApprovalRequiredError',
+      approvalId: first.approvalId,
+    })
     // Only the policy's services and actions are gated.
-    await ledger.track({ agent: 'pay-bot', service: 'stripe', action: 'refund' }, async () => 'refunded')
+    await ledger.track(
+      { agent: 'pay-bot', service: 'stripe', action: 'refund' },
+      async () => 'refunded',
+    )
     expect(charge.runs).toBe(0)
     const pending = await org.events('agent=pay-bot&status=pending')
     expect(pending).toMatchObject([
-      { action: 'charge', control: { decision: 'approval_required', policy_id: gate.id, approval_id: first.approvalId } },
+      {
+        action: 'charge',
+        control: {
+          decision: 'approval_required',
+          policy_id: gate.id,
+          approval_id: first.approvalId,
+        },
+      },
     ])
 
     // The SDK's own key polls the request but may not decide it; another key with the approve scope does.
-    expect(await ledger.waitForApproval(first.approvalId, { pollInterval: 50, timeout: 200 })).toBe('expired')
+    expect(await ledger.waitForApproval(first.approvalId, { pollInterval: 50, timeout: 200 })).toBe(
+      'expired',
+    )
     const path = `/api/v1/approvals/${first.approvalId}`
     expect((await org.call(org.sdkKey, 'PATCH', path, { status: 'approved' })).status).toBe(403)
     const waiting = ledger.waitForApproval(first.approvalId, { pollInterval: 100 })
     const decided = await org.call(org.approverKey, 'PATCH', path, { status: 'approved' })
-    expect(decided).toMatchObject({ status: 200, body: { approval: { status: 'approved', requested_by: pending[0]?.user } } })
+    expect(decided).toMatchObject({
+      status: 200,
+      body: { approval: { status: 'approved', requested_by: pending[0]?.user } },
+    })
     expect(decided.body.approval.decided_by).not.toBe(decided.body.approval.requested_by)
     expect(await waiting).toBe('approved')
 
@@ -178,16 +239,25 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
     expect(org.errors).toEqual([])
 
     const waitDenied = ledger.waitForApproval(again.approvalId, { pollInterval: 100 })
-    const denial = await org.call(org.approverKey, 'PATCH', `/api/v1/approvals/${again.approvalId}`, { status: 'denied' })
+    const denial = await org.call(
+      org.approverKey,
+      'PATCH',
+      `/api/v1/approvals/${again.approvalId}`,
+      { status: 'denied' },
+    )
     expect(denial.status).toBe(200)
     expect(await waitDenied).toBe('denied')
     await expect(track()).rejects.toBeInstanceOf(ApprovalRequiredError)
     expect(charge.runs).toBe(1)
 
     const charges = await org.events('agent=pay-bot&action=charge')
-    expect(charges.filter((e) => e.status === 'success')).toMatchObject([{ input: { amount: 4200 } }])
+    expect(charges.filter((e) => e.status === 'success')).toMatchObject([
+      { input: { amount: 4200 } },
+    ])
     expect(charges.filter((e) => e.status === 'success')[0]?.control).toBeNull()
-    const decisions = (await org.events('kind=audit')).map((e) => e.action).filter((a: string) => a.startsWith('approval.'))
+    const decisions = (await org.events('kind=audit'))
+      .map((e) => e.action)
+      .filter((a: string) => a.startsWith('approval.'))
     expect(decisions).toEqual(['approval.denied', 'approval.approved'])
   })
 
@@ -195,18 +265,31 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
   // its input. check() cannot send an input, so the approval is asked for without one.
   it('an approval asked for by check() lets that action’s log() through once, with its input', async () => {
     const org = await newOrg()
-    await org.policy({ rule_type: 'require_approval', rule_config: { services: ['stripe'], actions: ['charge'] } })
+    await org.policy({
+      rule_type: 'require_approval',
+      rule_config: { services: ['stripe'], actions: ['charge'] },
+    })
     const ledger = org.ledger()
     const action = { agent: 'manual-bot', service: 'stripe', action: 'charge' }
     const check = await ledger.check(action)
-    expect(check).toMatchObject({ allowed: false, requiresApproval: true, approvalId: expect.any(String) })
+    expect(check).toMatchObject({
+      allowed: false,
+      requiresApproval: true,
+      approvalId: expect.any(String),
+    })
     const path = `/api/v1/approvals/${check.approvalId}`
-    expect((await org.call(org.approverKey, 'PATCH', path, { status: 'approved' })).status).toBe(200)
-    expect(await ledger.waitForApproval(check.approvalId as string, { pollInterval: 50 })).toBe('approved')
+    expect((await org.call(org.approverKey, 'PATCH', path, { status: 'approved' })).status).toBe(
+      200,
+    )
+    expect(await ledger.waitForApproval(check.approvalId as string, { pollInterval: 50 })).toBe(
+      'approved',
+    )
 
     const { id } = await ledger.log({ ...action, input: { amount: 4200 } })
     expect((await org.call(org.sdkKey, 'GET', path)).body.used_at).toEqual(expect.any(String))
-    await expect(ledger.log({ ...action, input: { amount: 4200 } })).rejects.toThrow('AgentLedger: Failed to log action (403)')
+    await expect(ledger.log({ ...action, input: { amount: 4200 } })).rejects.toThrow(
+      'AgentLedger: Failed to log action (403)',
+    )
     const [again, done] = await org.events('agent=manual-bot&status=success')
     expect(done).toMatchObject({ id, input: { amount: 4200 }, control: null })
     expect(again?.control).toMatchObject({ decision: 'violation', rule: 'require_approval' })
@@ -227,13 +310,22 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
     expect(step.runs).toBe(3)
     await ledger.killAgent('ops-bot')
     await expect(track()).rejects.toThrow('AgentLedger: Action blocked - Agent has been killed')
-    await expect(ledger.resumeAgent('ops-bot')).rejects.toThrow('AgentLedger: Failed to resume agent (409)')
-    await expect(ledger.pauseAgent('ops-bot')).rejects.toThrow('AgentLedger: Failed to pause agent (409)')
+    await expect(ledger.resumeAgent('ops-bot')).rejects.toThrow(
+      'AgentLedger: Failed to resume agent (409)',
+    )
+    await expect(ledger.pauseAgent('ops-bot')).rejects.toThrow(
+      'AgentLedger: Failed to pause agent (409)',
+    )
     expect(step.runs).toBe(3)
     expect(org.errors).toEqual([])
     // An agent's ingest-only key cannot stop or start agents.
-    const plain = new AgentLedger({ apiKey: await live.key('org-control-plain', ['ingest'], 'al_'), baseUrl: live.url })
-    await expect(plain.pauseAgent('ops-bot')).rejects.toThrow('AgentLedger: Failed to pause agent (403)')
+    const plain = new AgentLedger({
+      apiKey: await live.key('org-control-plain', ['ingest'], 'al_'),
+      baseUrl: live.url,
+    })
+    await expect(plain.pauseAgent('ops-bot')).rejects.toThrow(
+      'AgentLedger: Failed to pause agent (403)',
+    )
 
     const stored = await org.events('agent=ops-bot&environment=staging')
     expect(stored.map((e) => [e.status, e.control?.rule])).toEqual([
@@ -242,7 +334,9 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
       ['denied', 'agent_paused'],
       ['success', undefined],
     ])
-    const audits = (await org.events('kind=audit&environment=staging')).filter((e) => String(e.action).startsWith('agent.'))
+    const audits = (await org.events('kind=audit&environment=staging')).filter((e) =>
+      String(e.action).startsWith('agent.'),
+    )
     expect(audits.map((e) => e.action)).toEqual(['agent.killed', 'agent.resumed', 'agent.paused'])
     // Each control action is recorded with the key that made it: the SDK's, which also made the checks.
     expect(new Set(audits.map((e) => e.user))).toEqual(new Set([stored[0]?.user]))
@@ -251,35 +345,52 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
   it('fails open when the server is down, and refuses to run the function in fail-closed mode', async () => {
     const org = await newOrg()
     const down = await closedPortUrl()
-    const open = new AgentLedger({ apiKey: org.sdkKey, baseUrl: down, onError: (e) => org.errors.push(e) })
+    const open = new AgentLedger({
+      apiKey: org.sdkKey,
+      baseUrl: down,
+      onError: (e) => org.errors.push(e),
+    })
     const work = sideEffect('worked')
     const outcome = await open.track({ agent: 'offline-bot', service: 's', action: 'x' }, work)
     expect(outcome).toMatchObject({ result: 'worked', allowed: true, actionId: undefined })
     expect(work.runs).toBe(1)
     // onError hears the failed check, then the failed record.
     expect(org.errors.map((e) => e.message)).toEqual(['fetch failed', 'fetch failed'])
-    const closed = new AgentLedger({ apiKey: org.sdkKey, baseUrl: down, failOpen: false, onError: (e) => org.errors.push(e) })
-    await expect(closed.track({ agent: 'offline-bot', service: 's', action: 'x' }, work)).rejects.toThrow(
-      'AgentLedger: Cannot verify action (fail-closed mode)',
-    )
+    const closed = new AgentLedger({
+      apiKey: org.sdkKey,
+      baseUrl: down,
+      failOpen: false,
+      onError: (e) => org.errors.push(e),
+    })
+    await expect(
+      closed.track({ agent: 'offline-bot', service: 's', action: 'x' }, work),
+    ).rejects.toThrow('AgentLedger: Cannot verify action (fail-closed mode)')
     expect(work.runs).toBe(1)
     expect(org.errors).toHaveLength(2)
   })
 
   it('log() of an action that broke a rule is recorded as a violation, and the SDK rejects with the 403', async () => {
     const org = await newOrg()
-    const blocklist = await org.policy({ rule_type: 'service_blocklist', rule_config: { services: ['stripe'] } })
+    const blocklist = await org.policy({
+      rule_type: 'service_blocklist',
+      rule_config: { services: ['stripe'] },
+    })
     const ledger = org.ledger()
-    await expect(ledger.log({ agent: 'late-bot', service: 'stripe', action: 'charge', costCents: 500 })).rejects.toThrow(
-      'AgentLedger: Failed to log action (403)',
-    )
+    await expect(
+      ledger.log({ agent: 'late-bot', service: 'stripe', action: 'charge', costCents: 500 }),
+    ).rejects.toThrow('AgentLedger: Failed to log action (403)')
     const [event] = await org.events('agent=late-bot')
     expect(event).toMatchObject({
       status: 'success',
       service: 'stripe',
       action: 'charge',
       cost_usd: 5,
-      control: { decision: 'violation', rule: 'service_blocklist', policy_id: blocklist.id, reason: 'Policy: Service "stripe" is blocked' },
+      control: {
+        decision: 'violation',
+        rule: 'service_blocklist',
+        policy_id: blocklist.id,
+        reason: 'Policy: Service "stripe" is blocked',
+      },
     })
     const { alerts } = await org.get('/api/v1/alerts')
     expect(alerts).toMatchObject([{ alert_type: 'policy_violation', agent_name: 'late-bot' }])
@@ -288,11 +399,17 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
     // function has run, the record is kept as a violation, and the SDK reports the 403 to onError.
     await org.policy({ rule_type: 'cost_limit_per_action', rule_config: { max_cost_cents: 100 } })
     const spend = sideEffect('spent')
-    const outcome = await ledger.track({ agent: 'late-bot', service: 'openai', action: 'complete', costCents: 900 }, spend)
+    const outcome = await ledger.track(
+      { agent: 'late-bot', service: 'openai', action: 'complete', costCents: 900 },
+      spend,
+    )
     expect(outcome).toMatchObject({ result: 'spent', actionId: undefined })
     expect(spend.runs).toBe(1)
     expect(org.errors.map((e) => e.message)).toEqual(['AgentLedger: Failed to log action (403)'])
     const [costly] = await org.events('agent=late-bot&service=openai')
-    expect(costly).toMatchObject({ status: 'success', control: { decision: 'violation', rule: 'cost_limit_per_action' } })
+    expect(costly).toMatchObject({
+      status: 'success',
+      control: { decision: 'violation', rule: 'cost_limit_per_action' },
+    })
   })
 })

@@ -21,7 +21,8 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
     const res = await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })
     return (await res.json()) as any
   }
-  const action = async (id: string) => (await api('/api/v1/actions?limit=200')).actions.find((a: { id: string }) => a.id === id)
+  const action = async (id: string) =>
+    (await api('/api/v1/actions?limit=200')).actions.find((a: { id: string }) => a.id === id)
 
   it('logs an action with log() and gets its id back', async () => {
     const ledger = new AgentLedger({ apiKey: key, baseUrl: live.url, environment: 'staging' })
@@ -53,12 +54,26 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
 
   it('track() checks first, runs the function and logs it (no controls: the check allows it)', async () => {
     const errors: Error[] = []
-    const ledger = new AgentLedger({ apiKey: key, baseUrl: live.url, onError: (e) => errors.push(e) })
+    const ledger = new AgentLedger({
+      apiKey: key,
+      baseUrl: live.url,
+      onError: (e) => errors.push(e),
+    })
     const outcome = await ledger.track(
-      { agent: 'support-bot', service: 'slack', action: 'send_message', input: { text: 'hi' }, captureOutput: true },
+      {
+        agent: 'support-bot',
+        service: 'slack',
+        action: 'send_message',
+        input: { text: 'hi' },
+        captureOutput: true,
+      },
       async () => ({ ok: true, ts: '1.2' }),
     )
-    expect(outcome).toMatchObject({ result: { ok: true, ts: '1.2' }, allowed: true, actionId: expect.any(String) })
+    expect(outcome).toMatchObject({
+      result: { ok: true, ts: '1.2' },
+      allowed: true,
+      actionId: expect.any(String),
+    })
     expect(errors).toEqual([])
     expect(await action(outcome.actionId as string)).toMatchObject({
       status: 'success',
@@ -74,16 +89,31 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
     const errors: Error[] = []
     // A key without the ingest scope: the server answers the check (and the record) 403.
     const readOnly = await live.key('org-sdk', ['read'], 'al_')
-    const refused = new AgentLedger({ apiKey: readOnly, baseUrl: live.url, onError: (e) => errors.push(e) })
-    expect(await refused.track({ agent: 'a', service: 's', action: 'x' }, async () => 'ran')).toMatchObject({
+    const refused = new AgentLedger({
+      apiKey: readOnly,
+      baseUrl: live.url,
+      onError: (e) => errors.push(e),
+    })
+    expect(
+      await refused.track({ agent: 'a', service: 's', action: 'x' }, async () => 'ran'),
+    ).toMatchObject({
       result: 'ran',
       allowed: true,
       actionId: undefined,
     })
-    expect(errors.map((e) => e.message)).toEqual(['AgentLedger: Check failed (403)', 'AgentLedger: Failed to log action (403)'])
+    expect(errors.map((e) => e.message)).toEqual([
+      'AgentLedger: Check failed (403)',
+      'AgentLedger: Failed to log action (403)',
+    ])
     errors.length = 0
-    const down = new AgentLedger({ apiKey: key, baseUrl: await closedPortUrl(), onError: (e) => errors.push(e) })
-    expect(await down.track({ agent: 'a', service: 's', action: 'x' }, async () => 'ran')).toMatchObject({ result: 'ran' })
+    const down = new AgentLedger({
+      apiKey: key,
+      baseUrl: await closedPortUrl(),
+      onError: (e) => errors.push(e),
+    })
+    expect(
+      await down.track({ agent: 'a', service: 's', action: 'x' }, async () => 'ran'),
+    ).toMatchObject({ result: 'ran' })
     expect(errors.map((e) => e.message)).toEqual(['fetch failed', 'fetch failed'])
   })
 
@@ -94,18 +124,21 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
       new AgentLedger({ apiKey: readOnly, baseUrl: live.url, failOpen: false }),
       new AgentLedger({ apiKey: key, baseUrl: await closedPortUrl(), failOpen: false }),
     ])
-      await expect(ledger.track({ agent: 'a', service: 's', action: 'x' }, async () => (ran = true))).rejects.toThrow(
-        'AgentLedger: Cannot verify action (fail-closed mode)',
-      )
+      await expect(
+        ledger.track({ agent: 'a', service: 's', action: 'x' }, async () => (ran = true)),
+      ).rejects.toThrow('AgentLedger: Cannot verify action (fail-closed mode)')
     expect(ran).toBe(false)
   })
 
   it('track() logs a failing function as an error and rethrows its error', async () => {
     const ledger = new AgentLedger({ apiKey: key, baseUrl: live.url, onError: () => {} })
     await expect(
-      ledger.track({ agent: 'billing-bot', service: 'stripe', action: 'refund_failing' }, async () => {
-        throw new Error('card_declined')
-      }),
+      ledger.track(
+        { agent: 'billing-bot', service: 'stripe', action: 'refund_failing' },
+        async () => {
+          throw new Error('card_declined')
+        },
+      ),
     ).rejects.toThrow('card_declined')
     // The SDK logs the failure without waiting for it.
     let logged: any
@@ -121,13 +154,19 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
     const traceId = AgentLedger.traceId()
     expect(traceId).toMatch(/^tr_[0-9a-z]+_[0-9a-z]{1,8}$/)
     await Promise.all([
-      ledger.track({ agent: 'research-bot', service: 'tavily', action: 'search', traceId }, () => new Promise((r) => setTimeout(r, 60))),
+      ledger.track(
+        { agent: 'research-bot', service: 'tavily', action: 'search', traceId },
+        () => new Promise((r) => setTimeout(r, 60)),
+      ),
       ledger.track(
         { agent: 'research-bot', service: 'openai', action: 'summarize', traceId, costCents: 3 },
         () => new Promise((r) => setTimeout(r, 60)),
       ),
     ])
-    await ledger.track({ agent: 'research-bot', service: 'sendgrid', action: 'send', traceId }, async () => 'sent')
+    await ledger.track(
+      { agent: 'research-bot', service: 'sendgrid', action: 'send', traceId },
+      async () => 'sent',
+    )
     const trace = await api(`/api/v1/traces/${traceId}`)
     expect(trace.traceId).toBe(traceId)
     expect(trace.actions.map((a: { action: string }) => a.action).slice(-1)).toEqual(['send'])
@@ -154,7 +193,16 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
             metadata: {},
             environment: 'production',
           },
-          { agent: 'batcher', service: 's', action: 'two', status: 'error', cost_cents: 0, duration_ms: 7, metadata: {}, trace_id: 'tr_b' },
+          {
+            agent: 'batcher',
+            service: 's',
+            action: 'two',
+            status: 'error',
+            cost_cents: 0,
+            duration_ms: 7,
+            metadata: {},
+            trace_id: 'tr_b',
+          },
         ],
       }),
     })
@@ -187,14 +235,27 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
       },
     )
     expect(await execute('charge_card', { amount: 21 })).toBe(42)
-    const rows = (await api('/api/v1/actions?agent=int-bot')).actions as Array<{ service: string; request_meta: any }>
+    const rows = (await api('/api/v1/actions?agent=int-bot')).actions as Array<{
+      service: string
+      request_meta: any
+    }>
     expect(rows.map((r) => r.service).sort()).toEqual(['jira', 'sendgrid', 'stripe'])
-    expect(rows.find((r) => r.service === 'stripe')?.request_meta).toMatchObject({ source: 'openai-agents', toolName: 'charge_card' })
+    expect(rows.find((r) => r.service === 'stripe')?.request_meta).toMatchObject({
+      source: 'openai-agents',
+      toolName: 'charge_card',
+    })
   })
 
   it('a wrong key fails the way the SDK reports it', async () => {
-    const ledger = new AgentLedger({ apiKey: 'al_wrong_key_000000000000000000000000', baseUrl: live.url })
-    await expect(ledger.log({ agent: 'a', service: 's', action: 'x' })).rejects.toThrow('AgentLedger: Failed to log action (401)')
-    expect(() => new AgentLedger({ apiKey: 'at_not_agentledger', baseUrl: live.url })).toThrow('Keys start with "al_"')
+    const ledger = new AgentLedger({
+      apiKey: 'al_wrong_key_000000000000000000000000',
+      baseUrl: live.url,
+    })
+    await expect(ledger.log({ agent: 'a', service: 's', action: 'x' })).rejects.toThrow(
+      'AgentLedger: Failed to log action (401)',
+    )
+    expect(() => new AgentLedger({ apiKey: 'at_not_agentledger', baseUrl: live.url })).toThrow(
+      'Keys start with "al_"',
+    )
   })
 })

@@ -15,7 +15,11 @@ afterAll(() => {
 })
 
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${server?.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+  const res = await fetch(`${server?.url}${path}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  })
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
@@ -23,24 +27,46 @@ describe('the control plane in a real server process on the embedded store', () 
   it('matches large payloads in the matching thread, from the writer thread, within the time bound', async () => {
     server = await spawnServer(dir, { AGENTTRAIL_INIT_API_KEY: KEY })
     expect(
-      (await post('/api/v1/policies', { rule_type: 'payload_regex_block', rule_config: { patterns: ['\\bDROP TABLE\\b'] } })).status,
+      (
+        await post('/api/v1/policies', {
+          rule_type: 'payload_regex_block',
+          rule_config: { patterns: ['\\bDROP TABLE\\b'] },
+        })
+      ).status,
     ).toBe(201)
     const large = 'select 1; '.repeat(20_000)
-    expect((await post('/api/v1/check', { agent: 'bot', input: `${large} DROP TABLE users` })).body).toMatchObject({
+    expect(
+      (await post('/api/v1/check', { agent: 'bot', input: `${large} DROP TABLE users` })).body,
+    ).toMatchObject({
       allowed: false,
       rule: 'payload_regex_block',
     })
     expect((await post('/api/v1/check', { agent: 'bot', input: large })).body.allowed).toBe(true)
     expect(
-      (await post('/api/v1/policies', { rule_type: 'payload_regex_block', rule_config: { patterns: ['(?:[a-z]{1,30}){1,15}[0-9]'] } }))
-        .status,
+      (
+        await post('/api/v1/policies', {
+          rule_type: 'payload_regex_block',
+          rule_config: { patterns: ['(?:[a-z]{1,30}){1,15}[0-9]'] },
+        })
+      ).status,
     ).toBe(201)
     const started = Date.now()
     const heavy = await post('/api/v1/check', { agent: 'bot', input: 'abcdefghij'.repeat(25_000) })
-    expect(heavy.body.blockReason).toBe('Policy: input could not be checked against the blocked patterns within 1000 ms')
+    expect(heavy.body.blockReason).toBe(
+      'Policy: input could not be checked against the blocked patterns within 1000 ms',
+    )
     expect(Date.now() - started).toBeLessThan(8_000)
     // The writer thread goes on: the matching thread it waited for was replaced.
-    expect((await post('/api/v1/actions', { agent: 'bot', service: 'db', action: 'select', input: 'select 1' })).status).toBe(200)
+    expect(
+      (
+        await post('/api/v1/actions', {
+          agent: 'bot',
+          service: 'db',
+          action: 'select',
+          input: 'select 1',
+        })
+      ).status,
+    ).toBe(200)
     expect((await post('/api/v1/check', { agent: 'bot', input: large })).body.allowed).toBe(true)
   })
 })

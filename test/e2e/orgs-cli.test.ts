@@ -63,7 +63,12 @@ describe('agenttrail orgs', () => {
     })
     expect(plan('--name', 'enterprise')).toEqual({
       line: 'Set the plan of org acme: enterprise, no monthly log limit, events kept (no retention), no request rate limit. Running servers apply it within 5 s.',
-      plan: { name: 'enterprise', logs_per_month: null, retention_days: null, requests_per_minute: null },
+      plan: {
+        name: 'enterprise',
+        logs_per_month: null,
+        retention_days: null,
+        requests_per_minute: null,
+      },
     })
     expect(plan('--name', 'in-house', '--logs-per-month', '5', '--rpm', '60').plan).toEqual({
       name: 'in-house',
@@ -78,7 +83,11 @@ describe('agenttrail orgs', () => {
       requests_per_minute: null,
     })
     const shown = show('acme', where)
-    expect(shown).toMatchObject({ org: 'acme', settings: { require_registered_agents: false }, usage: { events: 0 } })
+    expect(shown).toMatchObject({
+      org: 'acme',
+      settings: { require_registered_agents: false },
+      usage: { events: 0 },
+    })
     expect(shown.usage.month).toBe(new Date().toISOString().slice(0, 7))
   })
 
@@ -94,7 +103,10 @@ describe('agenttrail orgs', () => {
       [['plan', 'acme'], /needs --name/],
       [['plan', '--name', 'free'], /needs one org id/],
       [['plan', 'acme', 'other', '--name', 'free'], /needs one org id/],
-      [['plan', 'acme', '--logs-per-month', '0'], /--logs-per-month takes a positive whole number or none/],
+      [
+        ['plan', 'acme', '--logs-per-month', '0'],
+        /--logs-per-month takes a positive whole number or none/,
+      ],
       [['plan', 'acme', '--rpm', 'fast'], /--rpm takes/],
       [['plan', 'acme', '--retention-days=-3'], /--retention-days takes/],
       [['plan', 'acme', '--retention-days', '1.5'], /--retention-days takes/],
@@ -105,13 +117,18 @@ describe('agenttrail orgs', () => {
       [['plan', 'acme', '--name', 'free', '--database-url', 'postgres://localhost/x'], /not both/],
     ]
     for (const [args, message] of refused)
-      expect(runCli(['orgs', ...args, ...where])).toMatchObject({ code: 2, stderr: expect.stringMatching(message) })
+      expect(runCli(['orgs', ...args, ...where])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(message),
+      })
     expect(runCli(['orgs', 'plan', 'nobody', '--name', 'free', ...where])).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/no org "nobody".*keys create --org nobody/),
     })
     expect(runCli(['orgs', 'show', 'nobody', ...where]).code).toBe(1)
-    expect(runCli(['orgs', 'plan', 'acme', '--name', 'free', '--database-url', 'mysql://x'])).toMatchObject({ code: 2 })
+    expect(
+      runCli(['orgs', 'plan', 'acme', '--name', 'free', '--database-url', 'mysql://x']),
+    ).toMatchObject({ code: 2 })
     expect(show('acme', where).settings.plan).toEqual({
       name: 'unlimited',
       logs_per_month: null,
@@ -123,38 +140,73 @@ describe('agenttrail orgs', () => {
   it('limits a running server within 5 s of the change, which the org’s own admin key cannot undo', async () => {
     const dir = tempDir()
     const key = 'at_orgs_cli_operator_test_0123456789'
-    const server = await spawnServer(dir, { AGENTTRAIL_INIT_API_KEY: key, AGENTTRAIL_INIT_ORG: 'acme' })
+    const server = await spawnServer(dir, {
+      AGENTTRAIL_INIT_API_KEY: key,
+      AGENTTRAIL_INIT_ORG: 'acme',
+    })
     running.push(server)
     const headers = { 'x-api-key': key, 'content-type': 'application/json' }
     const log = () =>
-      fetch(`${server.url}/sdk/log`, { method: 'POST', headers, body: JSON.stringify({ agent_id: 'bot', action: 'a', status: 'success' }) })
+      fetch(`${server.url}/sdk/log`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ agent_id: 'bot', action: 'a', status: 'success' }),
+      })
     expect((await log()).status).toBe(200)
-    expect(runCli(['orgs', 'plan', 'acme', '--name', 'free', '--logs-per-month', '2', '--data-dir', dir]).code).toBe(0)
+    expect(
+      runCli(['orgs', 'plan', 'acme', '--name', 'free', '--logs-per-month', '2', '--data-dir', dir])
+        .code,
+    ).toBe(0)
     // The server read the org's settings for the first request; its cached copy lasts 5 s.
     await new Promise((r) => setTimeout(r, 5_100))
     expect((await log()).status).toBe(200)
     const refused = await log()
     expect(refused.status).toBe(403)
-    expect(((await refused.json()) as { detail: { current_plan: string } }).detail.current_plan).toBe('free')
+    expect(
+      ((await refused.json()) as { detail: { current_plan: string } }).detail.current_plan,
+    ).toBe('free')
     const upgrade = await fetch(`${server.url}/api/v1/org/settings`, {
       method: 'PATCH',
       headers,
       body: JSON.stringify({ plan: { name: 'enterprise' } }),
     })
     expect(upgrade.status).toBe(403)
-    expect(((await upgrade.json()) as { error: string }).error).toContain('agenttrail orgs plan acme')
-    const settings = (await (await fetch(`${server.url}/api/v1/org/settings`, { headers })).json()) as { plan: unknown }
-    expect(settings.plan).toEqual({ name: 'free', logs_per_month: 2, retention_days: 7, requests_per_minute: 100 })
+    expect(((await upgrade.json()) as { error: string }).error).toContain(
+      'agenttrail orgs plan acme',
+    )
+    const settings = (await (
+      await fetch(`${server.url}/api/v1/org/settings`, { headers })
+    ).json()) as { plan: unknown }
+    expect(settings.plan).toEqual({
+      name: 'free',
+      logs_per_month: 2,
+      retention_days: 7,
+      requests_per_minute: 100,
+    })
     expect(show('acme', ['--data-dir', dir]).usage.events).toBe(2)
   })
 
   it('sets and shows a plan on PostgreSQL with --database-url', async () => {
     const url = await freshDatabase()
-    expect(runCli(['keys', 'create', '--name', 'ops', '--org', 'acme'], { DATABASE_URL: url }).code).toBe(0)
-    const res = runCli(['orgs', 'plan', 'acme', '--name', 'pro', '--rpm', '30', '--database-url', url])
+    expect(
+      runCli(['keys', 'create', '--name', 'ops', '--org', 'acme'], { DATABASE_URL: url }).code,
+    ).toBe(0)
+    const res = runCli([
+      'orgs',
+      'plan',
+      'acme',
+      '--name',
+      'pro',
+      '--rpm',
+      '30',
+      '--database-url',
+      url,
+    ])
     expect(res).toMatchObject({
       code: 0,
-      stdout: expect.stringContaining('pro, 50000 logs per month, retention 30 days, 30 requests per minute'),
+      stdout: expect.stringContaining(
+        'pro, 50000 logs per month, retention 30 days, 30 requests per minute',
+      ),
     })
     expect(show('acme', ['--database-url', url]).settings.plan).toEqual({
       name: 'pro',

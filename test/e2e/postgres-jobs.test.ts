@@ -27,7 +27,11 @@ const tempDir = () => {
 async function twoServers(shared: boolean) {
   const url = await freshDatabase()
   const folder = tempDir()
-  const env = { DATABASE_URL: url, AGENTTRAIL_INIT_API_KEY: KEY, AGENTTRAIL_JOB_INTERVAL_MS: '1000' }
+  const env = {
+    DATABASE_URL: url,
+    AGENTTRAIL_INIT_API_KEY: KEY,
+    AGENTTRAIL_JOB_INTERVAL_MS: '1000',
+  }
   const first = await spawnServer(shared ? folder : tempDir(), env)
   const second = await spawnServer(shared ? folder : tempDir(), env)
   running.push(first, second)
@@ -44,7 +48,8 @@ const wiro = async (server: ServerProcess, path: string, body: object) => {
 }
 
 /** The agent's archive folder under a server's data folder (`--data-dir` of spawnServer). */
-const archiveDir = (server: ServerProcess, guid: string) => join(String(server.proc.spawnargs.at(-1)), 'archives', 'default', guid)
+const archiveDir = (server: ServerProcess, guid: string) =>
+  join(String(server.proc.spawnargs.at(-1)), 'archives', 'default', guid)
 /** The day files in it (not the temporary file of a write in progress). */
 const filesOf = (server: ServerProcess, guid: string) =>
   existsSync(archiveDir(server, guid))
@@ -53,9 +58,15 @@ const filesOf = (server: ServerProcess, guid: string) =>
         .sort()
     : []
 /** Whether the server's last archive pass led (its log line says). */
-const led = (server: ServerProcess) => [...server.stdout().matchAll(/"msg":"archive pass","leading":(true|false)/g)].at(-1)?.[1] === 'true'
+const led = (server: ServerProcess) =>
+  [...server.stdout().matchAll(/"msg":"archive pass","leading":(true|false)/g)].at(-1)?.[1] ===
+  'true'
 
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+async function until<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
@@ -71,7 +82,10 @@ async function seed(server: ServerProcess): Promise<string> {
     kind: 'cron_finished',
     title,
   })
-  const res = await wiro(server, 'LogsIngest', { agent: 'bot', events: [event(3, 'three'), event(2, 'two')] })
+  const res = await wiro(server, 'LogsIngest', {
+    agent: 'bot',
+    events: [event(3, 'three'), event(2, 'two')],
+  })
   expect(res.result).toBe(true)
   return res.useragentguid as string
 }
@@ -80,18 +94,35 @@ describe('maintenance jobs on two servers sharing one PostgreSQL database', () =
   it('archive on one server only; a day deleted through the other is never served again, and the other takes over when the leader stops', async () => {
     const both = await twoServers(false)
     const guid = await seed(both[0])
-    const leader = await until('one server to write archives', () => both.find((s) => filesOf(s, guid).length === 2))
+    const leader = await until('one server to write archives', () =>
+      both.find((s) => filesOf(s, guid).length === 2),
+    )
     const follower = both.find((s) => s !== leader) as ServerProcess
     expect(filesOf(leader, guid)).toEqual([`${dayOf(3)}.jsonl`, `${dayOf(2)}.jsonl`])
-    await until('both to have run a pass', () => led(leader) && /"msg":"archive pass","leading":false/.test(follower.stdout()))
+    await until(
+      'both to have run a pass',
+      () => led(leader) && /"msg":"archive pass","leading":false/.test(follower.stdout()),
+    )
     expect(filesOf(follower, guid)).toEqual([])
 
     // Deleted through the server that does not hold the file: the leader's copy is never served, then goes.
     const deleted = await wiro(follower, 'LogsDelete', { useragentguid: guid, date: dayOf(3) })
-    expect(deleted).toEqual({ result: true, errors: [], date: dayOf(3), removed: { plain: false, gz: false } })
-    const failed = { result: false, errors: [{ code: 1, message: 'Failed to fetch activity file from worker' }] }
+    expect(deleted).toEqual({
+      result: true,
+      errors: [],
+      date: dayOf(3),
+      removed: { plain: false, gz: false },
+    })
+    const failed = {
+      result: false,
+      errors: [{ code: 1, message: 'Failed to fetch activity file from worker' }],
+    }
     expect(await wiro(leader, 'LogsFile', { useragentguid: guid, date: dayOf(3) })).toEqual(failed)
-    expect((await wiro(leader, 'LogsList', { useragentguid: guid })).dates.map((d: { date: string }) => d.date)).toEqual([dayOf(2)])
+    expect(
+      (await wiro(leader, 'LogsList', { useragentguid: guid })).dates.map(
+        (d: { date: string }) => d.date,
+      ),
+    ).toEqual([dayOf(2)])
     await until('the leader to remove the deleted day', () => filesOf(leader, guid).length === 1)
     expect(filesOf(leader, guid)).toEqual([`${dayOf(2)}.jsonl`])
     await new Promise((r) => setTimeout(r, 2_500))
@@ -102,7 +133,9 @@ describe('maintenance jobs on two servers sharing one PostgreSQL database', () =
     await until('the other server to take over', () => filesOf(follower, guid).length === 1)
     expect(filesOf(follower, guid)).toEqual([`${dayOf(2)}.jsonl`])
     expect(
-      (await wiro(follower, 'LogsFile', { useragentguid: guid, date: dayOf(2) })).events.map((e: { title: string }) => e.title),
+      (await wiro(follower, 'LogsFile', { useragentguid: guid, date: dayOf(2) })).events.map(
+        (e: { title: string }) => e.title,
+      ),
     ).toEqual(['two'])
   }, 60_000)
 

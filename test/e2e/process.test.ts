@@ -49,11 +49,16 @@ describe('the agenttrail process', () => {
 
   it('creates exactly AGENTTRAIL_INIT_API_KEY in AGENTTRAIL_INIT_ORG when set', async () => {
     const key = 'al_scripted_setup_key_0123456789abcdef'
-    const server = await start(tempDir(), { AGENTTRAIL_INIT_API_KEY: key, AGENTTRAIL_INIT_ORG: 'acme' })
+    const server = await start(tempDir(), {
+      AGENTTRAIL_INIT_API_KEY: key,
+      AGENTTRAIL_INIT_ORG: 'acme',
+    })
     expect(server.stderr()).not.toContain(key)
     const created = await post(server.url, key, { agent: 'a' })
     const { id } = (await created.json()) as { id: string }
-    const event = (await (await fetch(`${server.url}/api/v1/events/${id}`, { headers: { 'x-api-key': key } })).json()) as { org_id: string }
+    const event = (await (
+      await fetch(`${server.url}/api/v1/events/${id}`, { headers: { 'x-api-key': key } })
+    ).json()) as { org_id: string }
     expect(event.org_id).toBe('acme')
     expect(server.stdout()).not.toContain(key)
   })
@@ -72,7 +77,11 @@ describe('the agenttrail process', () => {
           port,
           method: 'POST',
           path: '/api/v1/events',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            authorization: `Bearer ${key}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           let text = ''
@@ -92,9 +101,12 @@ describe('the agenttrail process', () => {
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow()
     expect(await server.exited).toBe(0)
     const again = await start(dir)
-    const stored = await fetch(`${again.url}/api/v1/events/${(JSON.parse(res.body) as { id: string }).id}`, {
-      headers: { 'x-api-key': key },
-    })
+    const stored = await fetch(
+      `${again.url}/api/v1/events/${(JSON.parse(res.body) as { id: string }).id}`,
+      {
+        headers: { 'x-api-key': key },
+      },
+    )
     expect(stored.status).toBe(200)
   })
 
@@ -107,7 +119,11 @@ describe('the agenttrail process', () => {
     const client = async (c: number) => {
       for (let n = 0; !stop; n++) {
         try {
-          const res = await post(server.url, key, { agent: `client-${c}`, n, input: { text: 'x'.repeat(200) } })
+          const res = await post(server.url, key, {
+            agent: `client-${c}`,
+            n,
+            input: { text: 'x'.repeat(200) },
+          })
           if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id)
         } catch {
           return
@@ -125,10 +141,16 @@ describe('the agenttrail process', () => {
     const stored = new Set<string>()
     let cursor: string | null = null
     do {
-      const res = await fetch(`${restarted.url}/api/v1/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, {
-        headers: { 'x-api-key': key },
-      })
-      const page = (await res.json()) as { events: Array<{ id: string; seq: number }>; next_cursor: string | null }
+      const res = await fetch(
+        `${restarted.url}/api/v1/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+        {
+          headers: { 'x-api-key': key },
+        },
+      )
+      const page = (await res.json()) as {
+        events: Array<{ id: string; seq: number }>
+        next_cursor: string | null
+      }
       for (const e of page.events) stored.add(e.id)
       cursor = page.next_cursor
     } while (cursor)
@@ -172,23 +194,37 @@ describe('agenttrail keys', () => {
     expect((await post(server.url, key, {})).status).toBe(401)
     expect((await post(server.url, fresh, {})).status).toBe(201)
 
-    const newId = runCli(['keys', 'list', '--org', 'acme', '--data-dir', dir]).stdout.trim().split('\n').pop()?.split('\t')[0] as string
+    const newId = runCli(['keys', 'list', '--org', 'acme', '--data-dir', dir])
+      .stdout.trim()
+      .split('\n')
+      .pop()
+      ?.split('\t')[0] as string
     expect(runCli(['keys', 'revoke', newId, '--data-dir', dir]).code).toBe(0)
     expect((await post(server.url, fresh, {})).status).toBe(401)
   })
 
   it('refuses bad input with a message and a non-zero exit', () => {
     const dir = tempDir()
-    expect(runCli(['keys', 'create', '--data-dir', dir])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--name/) })
-    expect(runCli(['keys', 'create', '--name', 'x', '--scopes', 'root', '--data-dir', dir])).toMatchObject({
+    expect(runCli(['keys', 'create', '--data-dir', dir])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--name/),
+    })
+    expect(
+      runCli(['keys', 'create', '--name', 'x', '--scopes', 'root', '--data-dir', dir]),
+    ).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/scopes/),
     })
-    expect(runCli(['keys', 'create', '--name', 'x', '--prefix', 'zz_', '--data-dir', dir])).toMatchObject({
+    expect(
+      runCli(['keys', 'create', '--name', 'x', '--prefix', 'zz_', '--data-dir', dir]),
+    ).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/prefix/),
     })
-    expect(runCli(['keys', 'revoke', 'nope', '--data-dir', dir])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no active key/) })
+    expect(runCli(['keys', 'revoke', 'nope', '--data-dir', dir])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no active key/),
+    })
     expect(runCli(['keys', 'fly', '--data-dir', dir]).code).toBe(2)
     expect(runCli(['serve', '--bogus']).code).toBe(2)
     expect(runCli(['serve', '--port', 'abc', '--data-dir', dir])).toMatchObject({
@@ -215,17 +251,23 @@ describe('agenttrail backup', () => {
     })
     expect(runCli(['backup', '--data-dir', dir]).code).toBe(2)
     const restored = await start(copyDir)
-    const page = (await (await fetch(`${restored.url}/api/v1/events?limit=100`, { headers: { 'x-api-key': key } })).json()) as {
+    const page = (await (
+      await fetch(`${restored.url}/api/v1/events?limit=100`, { headers: { 'x-api-key': key } })
+    ).json()) as {
       events: Array<{ seq: number }>
     }
-    expect(page.events.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    expect(page.events.map((e) => e.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    )
   })
 })
 
 describe('one server per data folder', () => {
   it('refuses a second server on the same data folder, and takes over a stale lock', async () => {
     const dir = tempDir()
-    const first = await start(dir, { AGENTTRAIL_INIT_API_KEY: 'at_lock_test_key_0123456789abcdefgh' })
+    const first = await start(dir, {
+      AGENTTRAIL_INIT_API_KEY: 'at_lock_test_key_0123456789abcdefgh',
+    })
     const second = runCli(['serve', '--port', '0', '--data-dir', dir])
     expect(second.code).toBe(2)
     expect(second.stderr).toMatch(/another AgentTrail server \(pid \d+\) is using/)

@@ -38,12 +38,18 @@ export function parseCurl(command: string): CurlRequest {
   }
   if (!url) throw new Error('no URL')
   const parsed = new URL(url)
-  return { method: method ?? (body === undefined ? 'GET' : 'POST'), path: parsed.pathname + parsed.search, headers, body }
+  return {
+    method: method ?? (body === undefined ? 'GET' : 'POST'),
+    path: parsed.pathname + parsed.search,
+    headers,
+    body,
+  }
 }
 
 function tokenize(text: string): string[] {
   const words: string[] = []
   const re = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g
-  for (const m of text.matchAll(re)) words.push(m[1] ?? (m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] as string)))
+  for (const m of text.matchAll(re))
+    words.push(m[1] ?? (m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] as string)))
   return words
 }

@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createApiKey, createLogger, loadConfig, openPostgresStore, openSqliteStore, startServer } from '@agenttrail/server'
+import {
+  createApiKey,
+  createLogger,
+  loadConfig,
+  openPostgresStore,
+  openSqliteStore,
+  startServer,
+} from '@agenttrail/server'
 import type { RunningServer, Scope } from '@agenttrail/server'
 import { freshDatabase } from './postgres.js'
 import type { Dialect } from './test-app.js'
@@ -17,9 +24,15 @@ export interface LiveServer {
  * The real server listening on 127.0.0.1 port 0, in this process, on SQLite in memory or a fresh
  * PostgreSQL database: for clients that speak HTTP (published SDKs, provider libraries).
  */
-export async function startLiveServer(dialect: Dialect, env: Record<string, string> = {}): Promise<LiveServer> {
+export async function startLiveServer(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+): Promise<LiveServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agenttrail-live-'))
-  const store = dialect === 'postgres' ? await openPostgresStore({ url: await freshDatabase() }) : openSqliteStore({ path: ':memory:' })
+  const store =
+    dialect === 'postgres'
+      ? await openPostgresStore({ url: await freshDatabase() })
+      : openSqliteStore({ path: ':memory:' })
   const config = loadConfig({
     AGENTTRAIL_PORT: '0',
     AGENTTRAIL_HOST: '127.0.0.1',
@@ -28,11 +41,16 @@ export async function startLiveServer(dialect: Dialect, env: Record<string, stri
     AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0',
     ...env,
   })
-  const server = await startServer(config, { store, logger: createLogger('silent'), announce: () => {} })
+  const server = await startServer(config, {
+    store,
+    logger: createLogger('silent'),
+    announce: () => {},
+  })
   return {
     url: server.url,
     server,
-    key: async (orgId, scopes, prefix) => (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix })).key,
+    key: async (orgId, scopes, prefix) =>
+      (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix })).key,
     async close() {
       await server.close()
       rmSync(dataDir, { recursive: true, force: true })

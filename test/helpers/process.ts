@@ -13,7 +13,10 @@ export interface ServerProcess {
 }
 
 /** Starts `agenttrail serve --port 0` (the built CLI) and resolves once it listens. */
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,6 +42,9 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
 
 /** Runs the CLI to completion. */
 export function runCli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' })
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }

@@ -41,9 +41,19 @@ export const DIALECTS = ['sqlite', 'postgres'] as const
 export type Dialect = (typeof DIALECTS)[number]
 
 /** The real app on a real store (SQLite in memory, or a fresh PostgreSQL database), called in memory (no socket). */
-export async function createTestApp(overrides: Record<string, string> = {}, dialect: Dialect = 'sqlite'): Promise<TestApp> {
-  const store = dialect === 'postgres' ? await openPostgresStore({ url: await freshDatabase() }) : openSqliteStore({ path: ':memory:' })
-  const config = loadConfig({ AGENTTRAIL_LOG_LEVEL: 'silent', AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0', ...overrides })
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  dialect: Dialect = 'sqlite',
+): Promise<TestApp> {
+  const store =
+    dialect === 'postgres'
+      ? await openPostgresStore({ url: await freshDatabase() })
+      : openSqliteStore({ path: ':memory:' })
+  const config = loadConfig({
+    AGENTTRAIL_LOG_LEVEL: 'silent',
+    AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0',
+    ...overrides,
+  })
   const { app, committer, settings } = createServices(config, store, createLogger('silent'))
   const key = async (orgId: string, scopes: Scope[], prefix?: string) =>
     (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix })).key
@@ -65,7 +75,8 @@ export async function createTestApp(overrides: Record<string, string> = {}, dial
       const text = await res.text()
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers }
     },
-    setPlan: async (change, orgId = 'org-a') => (await settings.update(orgId, { plan: withPresetLimits(change) })).plan,
+    setPlan: async (change, orgId = 'org-a') =>
+      (await settings.update(orgId, { plan: withPresetLimits(change) })).plan,
     raw: (r) => Promise.resolve(app.hono.request(r)),
     async close() {
       await committer.drain()

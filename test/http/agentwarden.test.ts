@@ -129,7 +129,12 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
   let admin: string
   beforeEach(async () => {
     t = await createTestApp({}, dialect)
-    await createApiKey(t.store.keys, { orgId: ORG, name: 'doc', scopes: ['ingest'], secret: DOC_KEY })
+    await createApiKey(t.store.keys, {
+      orgId: ORG,
+      name: 'doc',
+      scopes: ['ingest'],
+      secret: DOC_KEY,
+    })
     key = await t.key(ORG, ['ingest'], 'aw_')
     admin = await t.key(ORG, ['admin'])
   })
@@ -138,13 +143,20 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
   /** Sends a documented curl command to the test app, with placeholder keys replaced by `key`. */
   const curl = async (command: string, headers: Record<string, string> = {}) => {
     const req = parseCurl(command.replace(/<x-api-key>|YOUR_KEY/g, key))
-    const res = await t.request(req.method, req.path, { headers: { ...req.headers, ...headers }, raw: req.body })
+    const res = await t.request(req.method, req.path, {
+      headers: { ...req.headers, ...headers },
+      raw: req.body,
+    })
     const text = await res.text()
     return { status: res.status, body: JSON.parse(text), headers: res.headers }
   }
   const log = (body: unknown, headers: Record<string, string> = { 'x-api-key': key }) =>
-    t.json('POST', '/sdk/log', { headers, raw: typeof body === 'string' ? body : JSON.stringify(body) })
-  const stored = async (id: string) => (await t.json('GET', `/api/v1/events/${id}`, { key: admin })).body
+    t.json('POST', '/sdk/log', {
+      headers,
+      raw: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+  const stored = async (id: string) =>
+    (await t.json('GET', `/api/v1/events/${id}`, { key: admin })).body
 
   it('answers the example request, sent as written, with the documented success shape', async () => {
     const res = await curl(CURL.example)
@@ -155,7 +167,12 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
       organization_id: 'org_def456ghi012',
       action: 'stripe.refund',
       status: 'success',
-      context: { amount: 50.0, customer_id: 'cus_ABC123', refund_id: 're_xyz789', reason: 'defective_product' },
+      context: {
+        amount: 50.0,
+        customer_id: 'cus_ABC123',
+        refund_id: 're_xyz789',
+        reason: 'defective_product',
+      },
       created_at: expect.stringMatching(ISO),
     })
     expect(await stored(res.body.id)).toMatchObject({
@@ -178,7 +195,15 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
       const res = await curl(CURL[name])
       expect(res.status).toBe(200)
       expect(res.body.status).toBe(word)
-      expect(Object.keys(res.body).sort()).toEqual(['action', 'agent_id', 'context', 'created_at', 'id', 'organization_id', 'status'])
+      expect(Object.keys(res.body).sort()).toEqual([
+        'action',
+        'agent_id',
+        'context',
+        'created_at',
+        'id',
+        'organization_id',
+        'status',
+      ])
       const event = await stored(res.body.id)
       expect(event.status).toBe(core)
       expect(event.context).toEqual(res.body.context)
@@ -190,7 +215,12 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
     for (const [word, body] of Object.entries(PATTERNS)) {
       const res = await log(body)
       expect(res.status).toBe(200)
-      expect(res.body).toMatchObject({ agent_id: body.agent_id, action: body.action, status: word, context: body.context })
+      expect(res.body).toMatchObject({
+        agent_id: body.agent_id,
+        action: body.action,
+        status: word,
+        context: body.context,
+      })
       expect((await stored(res.body.id)).status).toBe(word === 'failed' ? 'error' : word)
     }
     const pending = await t.json('GET', '/api/v1/events?status=pending', { key: admin })
@@ -200,14 +230,18 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
   it('answers the placeholder template with the documented invalid status body', async () => {
     const res = await curl(CURL.template)
     expect(res.status).toBe(400)
-    expect(res.body).toEqual({ detail: { status: ['Must be one of: success, failed, pending, denied'] } })
+    expect(res.body).toEqual({
+      detail: { status: ['Must be one of: success, failed, pending, denied'] },
+    })
   })
 
   it('answers 401 {"detail": "Invalid API key"} for a missing, unknown or revoked key', async () => {
     const body = PATTERNS.success
     expect(await log(body, {})).toMatchObject({ status: 401, body: { detail: 'Invalid API key' } })
     expect((await log(body, {})).body).toEqual({ detail: 'Invalid API key' })
-    expect((await log(body, { 'x-api-key': 'ak_not_a_key_at_all_000' })).body).toEqual({ detail: 'Invalid API key' })
+    expect((await log(body, { 'x-api-key': 'ak_not_a_key_at_all_000' })).body).toEqual({
+      detail: 'Invalid API key',
+    })
     expect((await log(body, { 'x-api-key': 'ak_not_a_key_at_all_000' })).status).toBe(401)
   })
 
@@ -215,22 +249,36 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
     const res = await log({})
     expect(res.status).toBe(400)
     expect(res.body).toEqual({
-      detail: { agent_id: ['This field is required'], action: ['This field is required'], status: ['This field is required'] },
+      detail: {
+        agent_id: ['This field is required'],
+        action: ['This field is required'],
+        status: ['This field is required'],
+      },
     })
     const some = await log({ agent_id: 'a', context: { x: 1 } })
-    expect(some.body).toEqual({ detail: { action: ['This field is required'], status: ['This field is required'] } })
+    expect(some.body).toEqual({
+      detail: { action: ['This field is required'], status: ['This field is required'] },
+    })
   })
 
   it('answers an unknown status word with the documented message', async () => {
     for (const status of ['error', 'SUCCESS', 'blocked', 7]) {
       const res = await log({ agent_id: 'a', action: 'b', status })
       expect(res.status).toBe(400)
-      expect(res.body).toEqual({ detail: { status: ['Must be one of: success, failed, pending, denied'] } })
+      expect(res.body).toEqual({
+        detail: { status: ['Must be one of: success, failed, pending, denied'] },
+      })
     }
   })
 
   it('names each field of the wrong type, blank or too long', async () => {
-    const res = await log({ agent_id: 5, action: '  ', status: 'success', context: 'refund', ip_address: 7 })
+    const res = await log({
+      agent_id: 5,
+      action: '  ',
+      status: 'success',
+      context: 'refund',
+      ip_address: 7,
+    })
     expect(res.status).toBe(400)
     expect(res.body).toEqual({
       detail: {
@@ -240,11 +288,24 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
         ip_address: ['Must be a string'],
       },
     })
-    const long = await log({ agent_id: 'x'.repeat(257), action: 'a', status: 'success', context: [1] })
-    expect(long.body).toEqual({
-      detail: { agent_id: ['Ensure this field has no more than 256 characters'], context: ['Must be an object'] },
+    const long = await log({
+      agent_id: 'x'.repeat(257),
+      action: 'a',
+      status: 'success',
+      context: [1],
     })
-    const big = await log({ agent_id: 'a', action: 'b', status: 'success', context: { blob: 'x'.repeat(70_000) } })
+    expect(long.body).toEqual({
+      detail: {
+        agent_id: ['Ensure this field has no more than 256 characters'],
+        context: ['Must be an object'],
+      },
+    })
+    const big = await log({
+      agent_id: 'a',
+      action: 'b',
+      status: 'success',
+      context: { blob: 'x'.repeat(70_000) },
+    })
     expect(big.status).toBe(400)
     expect(Object.keys(big.body.detail)).toEqual(['context'])
   })
@@ -256,7 +317,14 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
       expect(Object.keys(res.body)).toEqual(['detail'])
       expect(typeof res.body.detail).toBe('string')
     }
-    const huge = await log(JSON.stringify({ agent_id: 'a', action: 'b', status: 'success', context: { x: 'y'.repeat(1_100_000) } }))
+    const huge = await log(
+      JSON.stringify({
+        agent_id: 'a',
+        action: 'b',
+        status: 'success',
+        context: { x: 'y'.repeat(1_100_000) },
+      }),
+    )
     expect(huge.status).toBe(413)
     expect(Object.keys(huge.body)).toEqual(['detail'])
     const scoped = await log(PATTERNS.success, { 'x-api-key': await t.key(ORG, ['read']) })
@@ -286,15 +354,30 @@ describe.each(DIALECTS)('AgentWarden POST /sdk/log (%s)', (dialect) => {
   })
 
   it('stores and answers the context with secrets redacted', async () => {
-    const res = await log({ agent_id: 'a', action: 'login', status: 'success', context: { user: 'ann', password: 'hunter2' } })
+    const res = await log({
+      agent_id: 'a',
+      action: 'login',
+      status: 'success',
+      context: { user: 'ann', password: 'hunter2' },
+    })
     expect(res.body.context).toEqual({ user: 'ann', password: '[REDACTED]' })
     expect((await stored(res.body.id)).context).toEqual(res.body.context)
   })
 
   it('answers 404 {"detail": "Agent not found"} for an unregistered agent when the org requires registration', async () => {
-    await t.json('PATCH', '/api/v1/org/settings', { key: admin, body: { require_registered_agents: true } })
-    expect(await log(PATTERNS.success)).toEqual({ status: 404, body: { detail: 'Agent not found' }, headers: expect.anything() })
-    const registered = await t.json('POST', '/api/v1/agents', { key: admin, body: { name: 'support-bot' } })
+    await t.json('PATCH', '/api/v1/org/settings', {
+      key: admin,
+      body: { require_registered_agents: true },
+    })
+    expect(await log(PATTERNS.success)).toEqual({
+      status: 404,
+      body: { detail: 'Agent not found' },
+      headers: expect.anything(),
+    })
+    const registered = await t.json('POST', '/api/v1/agents', {
+      key: admin,
+      body: { name: 'support-bot' },
+    })
     expect(registered.status).toBe(201)
     const res = await log(PATTERNS.success)
     expect(res.status).toBe(200)

@@ -32,7 +32,8 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
     expect(res.status).toBe(200)
     return res.body.alerts as Alert[]
   }
-  const ack = (body: unknown, key = control.key) => t.json('POST', '/api/v1/alerts/acknowledge', { key, body })
+  const ack = (body: unknown, key = control.key) =>
+    t.json('POST', '/api/v1/alerts/acknowledge', { key, body })
 
   /**
    * Real alerts: a budget of two actions in `environment`, then three actions logged through
@@ -46,13 +47,20 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
     expect(budget.status).toBe(201)
     const ingest = await t.key('org-a', ['ingest'])
     for (let i = 0; i < 3; i++)
-      await t.json('POST', '/api/v1/actions', { key: ingest, body: { agent, service: 'stripe', action: 'charge', environment } })
+      await t.json('POST', '/api/v1/actions', {
+        key: ingest,
+        body: { agent, service: 'stripe', action: 'charge', environment },
+      })
   }
 
   it('lists the unacknowledged alerts newest first, each with acknowledged: false', async () => {
     await overBudget('bot')
     const alerts = await list()
-    expect(alerts.map((a) => a.alert_type).sort()).toEqual(['budget_exceeded', 'budget_warning', 'policy_violation'])
+    expect(alerts.map((a) => a.alert_type).sort()).toEqual([
+      'budget_exceeded',
+      'budget_warning',
+      'policy_violation',
+    ])
     for (const a of alerts)
       expect(a).toEqual({
         id: expect.any(String),
@@ -68,7 +76,9 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
       })
     const times = alerts.map((a) => Date.parse(a.created_at))
     expect(times).toEqual([...times].sort((x, y) => y - x))
-    expect(alerts.find((a) => a.alert_type === 'policy_violation')?.message).toContain('daily action budget exceeded (3/2)')
+    expect(alerts.find((a) => a.alert_type === 'policy_violation')?.message).toContain(
+      'daily action budget exceeded (3/2)',
+    )
     // A kill raises one too (through the store here: the kill route is tested with it).
     await t.store.control.setAgentStatus('org-a', 'production', 'bot', 'killed', Date.now(), {
       keyId: 'k',
@@ -76,7 +86,11 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
       ipAddress: null,
     })
     const killed = (await list())[0]
-    expect(killed).toMatchObject({ alert_type: 'agent_killed', severity: 'critical', agent_name: 'bot' })
+    expect(killed).toMatchObject({
+      alert_type: 'agent_killed',
+      severity: 'critical',
+      agent_name: 'bot',
+    })
   })
 
   it('acknowledges one alert by id, which then shows only with all=true', async () => {
@@ -99,18 +113,28 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
 
   it('acknowledges every open alert with {all: true}', async () => {
     await overBudget('bot')
-    expect(await ack({ all: true })).toMatchObject({ status: 200, body: { message: 'All alerts acknowledged' } })
+    expect(await ack({ all: true })).toMatchObject({
+      status: 200,
+      body: { message: 'All alerts acknowledged' },
+    })
     expect(await list()).toEqual([])
     expect((await list('?all=1')).every((a) => a.acknowledged)).toBe(true)
     // Nothing left open: still a success.
-    expect(await ack({ all: true })).toMatchObject({ status: 200, body: { message: 'All alerts acknowledged' } })
+    expect(await ack({ all: true })).toMatchObject({
+      status: 200,
+      body: { message: 'All alerts acknowledged' },
+    })
   })
 
   it('filters by environment and limits the page', async () => {
     await overBudget('bot')
     await overBudget('stage-bot', 'staging')
     expect(await list()).toHaveLength(6)
-    expect((await list('?environment=staging')).map((a) => a.agent_name)).toEqual(['stage-bot', 'stage-bot', 'stage-bot'])
+    expect((await list('?environment=staging')).map((a) => a.agent_name)).toEqual([
+      'stage-bot',
+      'stage-bot',
+      'stage-bot',
+    ])
     expect(await list('?limit=2')).toHaveLength(2)
     expect(await list('?all=false&environment=production&limit=200')).toHaveLength(3)
   })
@@ -123,12 +147,19 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
       expect(res.body.error).toBe('Missing required field: id or all')
     }
     const [one] = await list()
-    expect((await ack({ id: one?.id, all: true })).body.error).toBe('send id (one alert) or all (every open one), not both')
+    expect((await ack({ id: one?.id, all: true })).body.error).toBe(
+      'send id (one alert) or all (every open one), not both',
+    )
     expect((await ack({ id: 7 })).body.error).toBe('id: must be a string')
     expect((await ack({ all: 'yes' })).body.error).toBe('all: must be true or false')
-    expect((await ack({ ids: ['x'] })).body.error).toBe('body: unknown field ids; the fields are id, all')
+    expect((await ack({ ids: ['x'] })).body.error).toBe(
+      'body: unknown field ids; the fields are id, all',
+    )
     expect((await ack([])).body.error).toBe('body: the body must be a JSON object')
-    expect((await t.json('POST', '/api/v1/alerts/acknowledge', { key: control.key, raw: '{' })).body.code).toBe('invalid_json')
+    expect(
+      (await t.json('POST', '/api/v1/alerts/acknowledge', { key: control.key, raw: '{' })).body
+        .code,
+    ).toBe('invalid_json')
     for (const query of ['?limit=0', '?limit=201', '?limit=ten', '?all=maybe']) {
       const res = await t.json('GET', `/api/v1/alerts${query}`, { key: read })
       expect(res.status, query).toBe(400)
@@ -141,7 +172,9 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
     await overBudget('bot')
     const [one] = await list()
     const other = await t.key('org-b', ['admin'])
-    expect((await t.json('GET', '/api/v1/alerts?all=true', { key: other })).body).toEqual({ alerts: [] })
+    expect((await t.json('GET', '/api/v1/alerts?all=true', { key: other })).body).toEqual({
+      alerts: [],
+    })
     expect((await ack({ id: one?.id }, other)).status).toBe(404)
     expect((await ack({ all: true }, other)).status).toBe(200)
     expect(await list()).toHaveLength(3)
@@ -157,9 +190,13 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
     await ack({ id: one?.id })
     await ack({ all: true })
     await ack({ all: true }) // nothing left: no record
-    const events = (await t.json('GET', `/api/v1/events?kind=audit&user=${control.id}`, { key: t.adminKey })).body.events
+    const events = (
+      await t.json('GET', `/api/v1/events?kind=audit&user=${control.id}`, { key: t.adminKey })
+    ).body.events
     expect(
-      events.filter((e: { action: string }) => e.action === 'alert.acknowledged').map((e: { metadata: unknown }) => e.metadata),
+      events
+        .filter((e: { action: string }) => e.action === 'alert.acknowledged')
+        .map((e: { metadata: unknown }) => e.metadata),
     ).toEqual([
       { all: true, count: 2, key: { id: control.id, name: 'ops' } },
       { id: one?.id, key: { id: control.id, name: 'ops' } },

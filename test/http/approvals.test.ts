@@ -14,24 +14,36 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
     reader = await t.key('org-a', ['read'])
     const res = await t.json('POST', '/api/v1/policies', {
       key: t.adminKey,
-      body: { rule_type: 'require_approval', rule_config: { services: ['stripe'], actions: ['charge'] } },
+      body: {
+        rule_type: 'require_approval',
+        rule_config: { services: ['stripe'], actions: ['charge'] },
+      },
     })
     expect(res.status).toBe(201)
   })
   afterEach(() => t.close())
 
   const charge = { agent: 'billing', service: 'stripe', action: 'charge', input: { amount: 5000 } }
-  const check = (body: Record<string, unknown> = charge, key = agentKey) => t.json('POST', '/api/v1/check', { key, body })
-  const decide = (id: string, body: Record<string, unknown>, key = approver) => t.json('PATCH', `/api/v1/approvals/${id}`, { key, body })
+  const check = (body: Record<string, unknown> = charge, key = agentKey) =>
+    t.json('POST', '/api/v1/check', { key, body })
+  const decide = (id: string, body: Record<string, unknown>, key = approver) =>
+    t.json('PATCH', `/api/v1/approvals/${id}`, { key, body })
 
   it('asks for one approval per exact action, and gives the same one while it is pending', async () => {
     const first = await check()
-    expect(first.body).toMatchObject({ allowed: false, requiresApproval: true, approvalId: expect.any(String), rule: 'require_approval' })
+    expect(first.body).toMatchObject({
+      allowed: false,
+      requiresApproval: true,
+      approvalId: expect.any(String),
+      rule: 'require_approval',
+    })
     expect(first.body.blockReason).toBeUndefined()
     const again = await check()
     expect(again.body.approvalId).toBe(first.body.approvalId)
     // Another input is another action; another service or action is not gated at all.
-    expect((await check({ ...charge, input: { amount: 1 } })).body.approvalId).not.toBe(first.body.approvalId)
+    expect((await check({ ...charge, input: { amount: 1 } })).body.approvalId).not.toBe(
+      first.body.approvalId,
+    )
     expect((await check({ ...charge, action: 'refund' })).body.allowed).toBe(true)
     const pending = await t.json('GET', '/api/v1/approvals?status=pending', { key: reader })
     expect(pending.body.approvals).toHaveLength(2)
@@ -47,15 +59,27 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
       decided_by: null,
     })
     // The request is in the trail as a pending event pointing at the approval.
-    const event = (await t.json('GET', `/api/v1/events/${one.body.event_id}`, { key: t.adminKey })).body
-    expect(event).toMatchObject({ status: 'pending', control: { decision: 'approval_required', approval_id: first.body.approvalId } })
+    const event = (await t.json('GET', `/api/v1/events/${one.body.event_id}`, { key: t.adminKey }))
+      .body
+    expect(event).toMatchObject({
+      status: 'pending',
+      control: { decision: 'approval_required', approval_id: first.body.approvalId },
+    })
   })
 
   it('lets the approved action through exactly once, then asks again', async () => {
     const { approvalId } = (await check()).body
-    const decided = await decide(approvalId, { status: 'approved', decided_by: 'ana@example.com', note: 'ok for this customer' })
+    const decided = await decide(approvalId, {
+      status: 'approved',
+      decided_by: 'ana@example.com',
+      note: 'ok for this customer',
+    })
     expect(decided.status).toBe(200)
-    expect(decided.body.approval).toMatchObject({ status: 'approved', decided_by_name: 'ana@example.com', decided_by: expect.any(String) })
+    expect(decided.body.approval).toMatchObject({
+      status: 'approved',
+      decided_by_name: 'ana@example.com',
+      decided_by: expect.any(String),
+    })
     expect((await check()).body).toEqual({ allowed: true, remainingBudget: {} })
     const used = (await t.json('GET', `/api/v1/approvals/${approvalId}`, { key: reader })).body
     expect(used.used_at).not.toBeNull()
@@ -65,7 +89,8 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
     const next = await check()
     expect(next.body).toMatchObject({ allowed: false, requiresApproval: true })
     expect(next.body.approvalId).not.toBe(approvalId)
-    const audit = (await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })).body.events
+    const audit = (await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })).body
+      .events
     expect(audit.find((e: { action: string }) => e.action === 'approval.approved')).toMatchObject({
       metadata: { approval_id: approvalId, decided_by_name: 'ana@example.com' },
     })
@@ -75,7 +100,10 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
     const { approvalId } = (await check()).body
     expect((await decide(approvalId, { status: 'denied' })).body.approval.status).toBe('denied')
     const twice = await decide(approvalId, { status: 'approved' })
-    expect(twice).toMatchObject({ status: 409, body: { error: 'Approval request already denied', code: 'already_decided' } })
+    expect(twice).toMatchObject({
+      status: 409,
+      body: { error: 'Approval request already denied', code: 'already_decided' },
+    })
     // A new check asks anew (the denied request stays denied).
     expect((await check()).body.approvalId).not.toBe(approvalId)
   })
@@ -86,8 +114,19 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
       key: approver,
       body: { id: approvalId, decision: 'approved', decided_by: 'ops' },
     })
-    expect(res.body.approval).toMatchObject({ id: approvalId, status: 'approved', decided_by_name: 'ops' })
-    expect((await t.json('PATCH', '/api/v1/approvals', { key: approver, body: { decision: 'approved' } })).status).toBe(400)
+    expect(res.body.approval).toMatchObject({
+      id: approvalId,
+      status: 'approved',
+      decided_by_name: 'ops',
+    })
+    expect(
+      (
+        await t.json('PATCH', '/api/v1/approvals', {
+          key: approver,
+          body: { decision: 'approved' },
+        })
+      ).status,
+    ).toBe(400)
   })
 
   it('needs the approve scope, and never lets the requesting key decide', async () => {
@@ -103,13 +142,24 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
   it('expires an undecided request: 410 on decision, expired when read, and a new request after', async () => {
     await t.json('POST', '/api/v1/policies', {
       key: t.adminKey,
-      body: { rule_type: 'require_approval', rule_config: { services: ['bank'], expires_in_seconds: 1 }, priority: 5 },
+      body: {
+        rule_type: 'require_approval',
+        rule_config: { services: ['bank'], expires_in_seconds: 1 },
+        priority: 5,
+      },
     })
     const { approvalId } = (await check({ agent: 'billing', service: 'bank', action: 'wire' })).body
     await new Promise((resolve) => setTimeout(resolve, 1_100))
-    expect((await t.json('GET', `/api/v1/approvals/${approvalId}`, { key: reader })).body.status).toBe('expired')
-    expect((await t.json('GET', '/api/v1/approvals?status=expired', { key: reader })).body.approvals).toHaveLength(1)
-    expect(await decide(approvalId, { status: 'approved' })).toMatchObject({ status: 410, body: { error: 'Approval request has expired' } })
+    expect(
+      (await t.json('GET', `/api/v1/approvals/${approvalId}`, { key: reader })).body.status,
+    ).toBe('expired')
+    expect(
+      (await t.json('GET', '/api/v1/approvals?status=expired', { key: reader })).body.approvals,
+    ).toHaveLength(1)
+    expect(await decide(approvalId, { status: 'approved' })).toMatchObject({
+      status: 410,
+      body: { error: 'Approval request has expired' },
+    })
     const again = await check({ agent: 'billing', service: 'bank', action: 'wire' })
     expect(again.body.approvalId).not.toBe(approvalId)
   })
@@ -118,13 +168,22 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
     const unapproved = await t.json('POST', '/api/v1/actions', { key: agentKey, body: charge })
     expect(unapproved).toMatchObject({
       status: 403,
-      body: { logged: true, blocked: true, requiresApproval: true, reason: 'Approval required by policy' },
+      body: {
+        logged: true,
+        blocked: true,
+        requiresApproval: true,
+        reason: 'Approval required by policy',
+      },
     })
     const { approvalId } = (await check()).body
     await decide(approvalId, { status: 'approved' })
     // Reported directly (no check before it): the approval of exactly this action covers it, once.
-    expect((await t.json('POST', '/api/v1/actions', { key: agentKey, body: charge })).status).toBe(200)
-    expect((await t.json('POST', '/api/v1/actions', { key: agentKey, body: charge })).status).toBe(403)
+    expect((await t.json('POST', '/api/v1/actions', { key: agentKey, body: charge })).status).toBe(
+      200,
+    )
+    expect((await t.json('POST', '/api/v1/actions', { key: agentKey, body: charge })).status).toBe(
+      403,
+    )
   })
 
   it('answers bad requests clearly', async () => {
@@ -135,10 +194,14 @@ describe.each(DIALECTS)('approvals (%s)', (dialect) => {
     expect((await decide(approvalId, { status: 'approved', extra: 1 })).status).toBe(400)
     expect((await decide('nope', { status: 'approved' })).status).toBe(404)
     expect((await t.json('GET', '/api/v1/approvals/nope', { key: reader })).status).toBe(404)
-    expect((await t.json('GET', '/api/v1/approvals?status=weird', { key: reader })).status).toBe(400)
+    expect((await t.json('GET', '/api/v1/approvals?status=weird', { key: reader })).status).toBe(
+      400,
+    )
     expect((await t.json('GET', '/api/v1/approvals?limit=0', { key: reader })).status).toBe(400)
     const other = await t.key('org-b', ['admin'])
-    expect((await t.json('GET', `/api/v1/approvals/${approvalId}`, { key: other })).status).toBe(404)
+    expect((await t.json('GET', `/api/v1/approvals/${approvalId}`, { key: other })).status).toBe(
+      404,
+    )
     expect((await decide(approvalId, { status: 'approved' }, other)).status).toBe(404)
   })
 })

@@ -4,9 +4,15 @@ import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
 /** The docs' "Budgets & Alerts" curl example (shared/reference/004), body as written. */
-const DOCS_BUDGET = { agent: 'billing-agent', period: 'daily', max_actions: 1000, max_cost_cents: 5000 }
+const DOCS_BUDGET = {
+  agent: 'billing-agent',
+  period: 'daily',
+  max_actions: 1000,
+  max_cost_cents: 5000,
+}
 
-const midnight = (at = Date.now()) => new Date(Math.floor(at / 86_400_000) * 86_400_000).toISOString()
+const midnight = (at = Date.now()) =>
+  new Date(Math.floor(at / 86_400_000) * 86_400_000).toISOString()
 
 describe.each(DIALECTS)('budgets (%s)', (dialect) => {
   let t: TestApp
@@ -19,7 +25,8 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
   })
   afterEach(() => t.close())
 
-  const post = (body: unknown, path = '/api/v1/budgets') => t.json('POST', path, { key: control.key, body })
+  const post = (body: unknown, path = '/api/v1/budgets') =>
+    t.json('POST', path, { key: control.key, body })
   const get = (path: string) => t.json('GET', path, { key: t.adminKey })
   const create = async (body: unknown) => {
     const res = await post(body)
@@ -67,11 +74,18 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
     const weekly = await create({ ...DOCS_BUDGET, period: 'weekly' })
     const staging = await post({ ...DOCS_BUDGET, environment: 'staging' })
     expect(staging.status).toBe(201)
-    const fromQuery = await post({ ...DOCS_BUDGET, period: 'hourly' }, '/api/v1/budgets?environment=dev')
+    const fromQuery = await post(
+      { ...DOCS_BUDGET, period: 'hourly' },
+      '/api/v1/budgets?environment=dev',
+    )
     expect(fromQuery.body).toMatchObject({ environment: 'dev', period: 'hourly' })
     expect(new Set([first.id, weekly.id, staging.body.id, fromQuery.body.id]).size).toBe(4)
     expect((await get('/api/v1/budgets')).body.budgets).toHaveLength(4)
-    expect((await get('/api/v1/budgets?environment=staging')).body.budgets.map((b: { id: string }) => b.id)).toEqual([staging.body.id])
+    expect(
+      (await get('/api/v1/budgets?environment=staging')).body.budgets.map(
+        (b: { id: string }) => b.id,
+      ),
+    ).toEqual([staging.body.id])
   })
 
   it('keeps an org-wide budget when no agent is named, counting every agent of its environment', async () => {
@@ -81,9 +95,18 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
     expect(await act('a', 2)).toBe(200)
     expect(await act('b', 3)).toBe(200)
     expect(await act('a', 0, 'staging')).toBe(200)
-    expect((await get(`/api/v1/budgets/${org.id}`)).body).toMatchObject({ current_actions: 2, current_cost_cents: 5, pct_actions: 20 })
-    expect((await get(`/api/v1/budgets/${own.id}`)).body).toMatchObject({ current_actions: 1, current_cost_cents: 2 })
-    expect((await get('/api/v1/budgets?agent_name=a')).body.budgets.map((b: { id: string }) => b.id)).toEqual([own.id])
+    expect((await get(`/api/v1/budgets/${org.id}`)).body).toMatchObject({
+      current_actions: 2,
+      current_cost_cents: 5,
+      pct_actions: 20,
+    })
+    expect((await get(`/api/v1/budgets/${own.id}`)).body).toMatchObject({
+      current_actions: 1,
+      current_cost_cents: 2,
+    })
+    expect(
+      (await get('/api/v1/budgets?agent_name=a')).body.budgets.map((b: { id: string }) => b.id),
+    ).toEqual([own.id])
   })
 
   it('shows the counters of logged actions, warning at 75% and exceeded at 100%', async () => {
@@ -98,7 +121,13 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
     })
     await act('bot', 10)
     const listed = (await get('/api/v1/budgets')).body.budgets[0]
-    expect(listed).toMatchObject({ id: b.id, agent_name: 'bot', current_actions: 4, pct_actions: 100, status: 'exceeded' })
+    expect(listed).toMatchObject({
+      id: b.id,
+      agent_name: 'bot',
+      current_actions: 4,
+      pct_actions: 100,
+      status: 'exceeded',
+    })
   })
 
   it('resets the current period’s counters by AgentLedger’s PATCH {id} and by POST /:id/reset', async () => {
@@ -115,35 +144,67 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
     expect((await get(`/api/v1/budgets/${b.id}`)).body.current_actions).toBe(1)
     const again = await t.json('POST', `/api/v1/budgets/${b.id}/reset`, { key: control.key })
     expect(again.body).toMatchObject({ message: 'Budget reset', budget: { current_actions: 0 } })
-    expect((await t.json('POST', '/api/v1/budgets/nope/reset', { key: control.key })).status).toBe(404)
-    expect((await t.json('PATCH', '/api/v1/budgets', { key: control.key, body: { id: 'nope' } })).status).toBe(404)
-    const withLimits = await t.json('PATCH', '/api/v1/budgets', { key: control.key, body: { id: b.id, max_actions: 9 } })
+    expect((await t.json('POST', '/api/v1/budgets/nope/reset', { key: control.key })).status).toBe(
+      404,
+    )
+    expect(
+      (await t.json('PATCH', '/api/v1/budgets', { key: control.key, body: { id: 'nope' } })).status,
+    ).toBe(404)
+    const withLimits = await t.json('PATCH', '/api/v1/budgets', {
+      key: control.key,
+      body: { id: b.id, max_actions: 9 },
+    })
     expect(withLimits.status).toBe(400)
     expect(withLimits.body.error).toMatch(/^body: unknown field max_actions/)
-    expect((await t.json('PATCH', '/api/v1/budgets', { key: control.key, body: {} })).body.error).toBe('id: is required')
+    expect(
+      (await t.json('PATCH', '/api/v1/budgets', { key: control.key, body: {} })).body.error,
+    ).toBe('id: is required')
   })
 
   it('changes or removes one limit by PATCH /:id, but never both', async () => {
     const b = await create(DOCS_BUDGET)
-    const patch = (body: unknown, id = b.id) => t.json('PATCH', `/api/v1/budgets/${id}`, { key: control.key, body })
-    expect((await patch({ max_actions: 20 })).body).toMatchObject({ id: b.id, max_actions: 20, max_cost_cents: 5000 })
-    expect((await patch({ max_cost_cents: null })).body).toMatchObject({ max_actions: 20, max_cost_cents: null, pct_cost: null })
+    const patch = (body: unknown, id = b.id) =>
+      t.json('PATCH', `/api/v1/budgets/${id}`, { key: control.key, body })
+    expect((await patch({ max_actions: 20 })).body).toMatchObject({
+      id: b.id,
+      max_actions: 20,
+      max_cost_cents: 5000,
+    })
+    expect((await patch({ max_cost_cents: null })).body).toMatchObject({
+      max_actions: 20,
+      max_cost_cents: null,
+      pct_cost: null,
+    })
     const none = await patch({ max_actions: null })
     expect(none.status).toBe(400)
     expect(none.body.error).toBe('max_actions: keep at least one of max_actions and max_cost_cents')
     expect((await patch({ max_actions: null, max_cost_cents: null })).status).toBe(400)
-    expect((await patch({})).body.error).toBe('max_actions: send at least one of max_actions and max_cost_cents')
+    expect((await patch({})).body.error).toBe(
+      'max_actions: send at least one of max_actions and max_cost_cents',
+    )
     expect((await patch({ period: 'weekly' })).body.error).toMatch(/^body: unknown field period/)
     expect((await patch({ max_actions: 0 })).body.error).toBe('max_actions: must be greater than 0')
     expect((await patch({ max_actions: 1 }, 'nope')).status).toBe(404)
-    expect((await get(`/api/v1/budgets/${b.id}`)).body).toMatchObject({ max_actions: 20, max_cost_cents: null })
+    expect((await get(`/api/v1/budgets/${b.id}`)).body).toMatchObject({
+      max_actions: 20,
+      max_cost_cents: null,
+    })
   })
 
   it('refuses bad bodies naming the field', async () => {
     const cases: [unknown, string][] = [
-      [{ agent: 'a', period: 'yearly', max_actions: 1 }, 'period: must be one of hourly, daily, weekly, monthly'],
-      [{ agent: 'a', max_actions: 1 }, 'period: is required: one of hourly, daily, weekly, monthly'],
-      [{ agent: 'a', period: 'daily' }, 'max_actions: set at least one of max_actions and max_cost_cents'],
+      [
+        { agent: 'a', period: 'yearly', max_actions: 1 },
+        'period: must be one of hourly, daily, weekly, monthly',
+      ],
+      [
+        { agent: 'a', max_actions: 1 },
+        'period: is required: one of hourly, daily, weekly, monthly',
+      ],
+      [
+        { agent: 'a', period: 'daily' },
+        'max_actions: set at least one of max_actions and max_cost_cents',
+      ],
       [
         { agent: 'a', period: 'daily', max_actions: null, max_cost_cents: null },
         'max_actions: set at least one of max_actions and max_cost_cents',
@@ -151,13 +212,22 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
       [{ agent: 'a', period: 'daily', max_actions: 0 }, 'max_actions: must be greater than 0'],
       [{ agent: 'a', period: 'daily', max_actions: 1.5 }, 'max_actions: must be a whole number'],
       [{ agent: 'a', period: 'daily', max_actions: '5' }, 'max_actions: must be a number or null'],
-      [{ agent: 'a', period: 'daily', max_cost_cents: -1 }, 'max_cost_cents: must be greater than 0'],
-      [{ agent: '', period: 'daily', max_actions: 1 }, 'agent: must not be empty; send null or leave it out for every agent'],
+      [
+        { agent: 'a', period: 'daily', max_cost_cents: -1 },
+        'max_cost_cents: must be greater than 0',
+      ],
+      [
+        { agent: '', period: 'daily', max_actions: 1 },
+        'agent: must not be empty; send null or leave it out for every agent',
+      ],
       [
         { agent: 'a', agent_name: 'b', period: 'daily', max_actions: 1 },
         'agent: agent_name and agent are two spellings of one field and differ here; send one',
       ],
-      [{ agent: 'a', period: 'daily', max_actions: 1, environment: '' }, 'environment: must not be empty'],
+      [
+        { agent: 'a', period: 'daily', max_actions: 1, environment: '' },
+        'environment: must not be empty',
+      ],
       ['daily', 'body: the body must be a JSON object'],
     ]
     for (const [body, error] of cases) {
@@ -165,13 +235,20 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
       expect(res.status, error).toBe(400)
       expect(res.body.error).toBe(error)
     }
-    expect((await post({ ...DOCS_BUDGET, reset: true })).body.error).toMatch(/^body: unknown field reset; the fields are agent_name, agent/)
-    const raw = await t.json('POST', '/api/v1/budgets', { key: control.key, raw: '{"period":"daily",' })
+    expect((await post({ ...DOCS_BUDGET, reset: true })).body.error).toMatch(
+      /^body: unknown field reset; the fields are agent_name, agent/,
+    )
+    const raw = await t.json('POST', '/api/v1/budgets', {
+      key: control.key,
+      raw: '{"period":"daily",',
+    })
     expect(raw).toMatchObject({ status: 400, body: { code: 'invalid_json' } })
     expect((await get('/api/v1/budgets?agent_name=')).status).toBe(400)
     expect((await get('/api/v1/budgets')).body).toEqual({ budgets: [] })
     // The same agent spelled both ways is fine.
-    expect((await post({ agent: 'a', agent_name: 'a', period: 'daily', max_actions: 1 })).status).toBe(201)
+    expect(
+      (await post({ agent: 'a', agent_name: 'a', period: 'daily', max_actions: 1 })).status,
+    ).toBe(201)
   })
 
   it('deletes by id and by ?id=, and answers 404 for unknown ids and other orgs’ budgets', async () => {
@@ -188,20 +265,29 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
     ] as const) {
       const res = await t.json(method, path, { key: other, body })
       expect(res.status, `${method} ${path}`).toBe(404)
-      expect(res.body).toMatchObject({ error: 'no budget with this id in your org', code: 'not_found' })
+      expect(res.body).toMatchObject({
+        error: 'no budget with this id in your org',
+        code: 'not_found',
+      })
     }
     expect((await t.json('GET', '/api/v1/budgets', { key: other })).body).toEqual({ budgets: [] })
     expect(await t.json('DELETE', `/api/v1/budgets/${a.id}`, { key: control.key })).toMatchObject({
       status: 200,
       body: { message: 'Budget deleted' },
     })
-    expect(await t.json('DELETE', `/api/v1/budgets?id=${b.id}`, { key: control.key })).toMatchObject({
+    expect(
+      await t.json('DELETE', `/api/v1/budgets?id=${b.id}`, { key: control.key }),
+    ).toMatchObject({
       status: 200,
       body: { message: 'Budget deleted' },
     })
     expect((await get(`/api/v1/budgets/${a.id}`)).status).toBe(404)
-    expect((await t.json('DELETE', `/api/v1/budgets/${a.id}`, { key: control.key })).status).toBe(404)
-    expect((await t.json('DELETE', '/api/v1/budgets', { key: control.key })).body.error).toBe('id: is required')
+    expect((await t.json('DELETE', `/api/v1/budgets/${a.id}`, { key: control.key })).status).toBe(
+      404,
+    )
+    expect((await t.json('DELETE', '/api/v1/budgets', { key: control.key })).body.error).toBe(
+      'id: is required',
+    )
     expect((await get('/api/v1/budgets')).body).toEqual({ budgets: [] })
   })
 
@@ -231,7 +317,10 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
     const b = await create(DOCS_BUDGET)
     await post({ ...DOCS_BUDGET, max_actions: 2000 })
     await post({ ...DOCS_BUDGET, max_actions: 2000 }) // the same limits: no record
-    await t.json('PATCH', `/api/v1/budgets/${b.id}`, { key: control.key, body: { max_cost_cents: null } })
+    await t.json('PATCH', `/api/v1/budgets/${b.id}`, {
+      key: control.key,
+      body: { max_cost_cents: null },
+    })
     await act('billing-agent', 7)
     await t.json('POST', `/api/v1/budgets/${b.id}/reset`, { key: control.key })
     await t.json('DELETE', `/api/v1/budgets/${b.id}`, { key: control.key })
@@ -243,10 +332,22 @@ describe.each(DIALECTS)('budgets (%s)', (dialect) => {
       'budget.reset',
       'budget.deleted',
     ])
-    for (const e of audit) expect(e).toMatchObject({ kind: 'audit', user: control.id, agent: null, environment: 'production' })
-    expect(audit[1].metadata).toMatchObject({ budget: { id: b.id, max_actions: 2000 }, from: { max_actions: 1000, max_cost_cents: 5000 } })
+    for (const e of audit)
+      expect(e).toMatchObject({
+        kind: 'audit',
+        user: control.id,
+        agent: null,
+        environment: 'production',
+      })
+    expect(audit[1].metadata).toMatchObject({
+      budget: { id: b.id, max_actions: 2000 },
+      from: { max_actions: 1000, max_cost_cents: 5000 },
+    })
     expect(audit[2].metadata.from).toEqual({ max_actions: 2000, max_cost_cents: 5000 })
     expect(audit[3].metadata.previous).toMatchObject({ current_actions: 1, current_cost_cents: 7 })
-    expect(audit[4].metadata).toMatchObject({ budget: { id: b.id }, key: { id: control.id, name: 'ops' } })
+    expect(audit[4].metadata).toMatchObject({
+      budget: { id: b.id },
+      key: { id: control.id, name: 'ops' },
+    })
   })
 })

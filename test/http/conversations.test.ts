@@ -12,7 +12,11 @@ const RATE_1 = {
   'anthropic-ratelimit-tokens-remaining': '79000',
   'anthropic-ratelimit-requests-reset': '2026-05-03T14:01:00Z',
 }
-const RATE_2 = { ...RATE_1, 'anthropic-ratelimit-requests-remaining': '48', 'anthropic-ratelimit-tokens-remaining': '76800' }
+const RATE_2 = {
+  ...RATE_1,
+  'anthropic-ratelimit-requests-remaining': '48',
+  'anthropic-ratelimit-tokens-remaining': '76800',
+}
 
 /** An agent loop as a plugin logs it: LLM call → tool → two HTTP tries → LLM call. */
 const blogConversation = (cid = 'conv-blog') => [
@@ -90,10 +94,18 @@ const blogConversation = (cid = 'conv-blog') => [
     system_prompt: PROMPT,
     messages: [
       { role: 'user', content: 'Draft this week’s roundup post from our feed' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'web_fetch', input: { url: FEED } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: '{"items":3}' }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_01', name: 'web_fetch', input: { url: FEED } }],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: '{"items":3}' }],
+      },
     ],
-    output: { content: [{ type: 'text', text: 'Here is your weekly roundup: three tools worth a look.' }] },
+    output: {
+      content: [{ type: 'text', text: 'Here is your weekly roundup: three tools worth a look.' }],
+    },
     stop_reason: 'end_turn',
     tokens_input: 1500,
     tokens_output: 700,
@@ -115,8 +127,18 @@ const others = [
     model: 'gpt-4o',
     title: 'Refund question',
   }),
-  at('2026-05-01T09:00:05Z', { conversation_id: 'conv-a', agent: 'support-bot', kind: 'tool_call', action: 'lookup_order' }),
-  at('2026-05-02T23:59:59.999Z', { conversation_id: 'conv-b', agent: 'support-bot', kind: 'llm_call', model: 'gpt-4o-mini' }),
+  at('2026-05-01T09:00:05Z', {
+    conversation_id: 'conv-a',
+    agent: 'support-bot',
+    kind: 'tool_call',
+    action: 'lookup_order',
+  }),
+  at('2026-05-02T23:59:59.999Z', {
+    conversation_id: 'conv-b',
+    agent: 'support-bot',
+    kind: 'llm_call',
+    model: 'gpt-4o-mini',
+  }),
   at('2026-05-04T00:00:00Z', {
     conversation_id: 'conv-c',
     agent: 'writer-bot',
@@ -124,8 +146,19 @@ const others = [
     model: 'gpt-4o',
     metadata: { subject: 'SEO pass' },
   }),
-  at('2026-05-03T10:00:00Z', { conversation_id: 'conv-s', agent: 'writer-bot', kind: 'llm_call', model: 'gpt-4o', environment: 'staging' }),
-  at('2026-05-03T11:00:00Z', { agent: 'writer-bot', kind: 'llm_call', model: 'gpt-4o', title: 'outside any conversation' }),
+  at('2026-05-03T10:00:00Z', {
+    conversation_id: 'conv-s',
+    agent: 'writer-bot',
+    kind: 'llm_call',
+    model: 'gpt-4o',
+    environment: 'staging',
+  }),
+  at('2026-05-03T11:00:00Z', {
+    agent: 'writer-bot',
+    kind: 'llm_call',
+    model: 'gpt-4o',
+    title: 'outside any conversation',
+  }),
 ]
 
 describe.each(DIALECTS)('conversations (%s)', (dialect) => {
@@ -144,7 +177,9 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
   }
   const get = (path: string, key = reader) => t.json('GET', path, { key })
   const ids = async (query: string) =>
-    (await get(`/api/v1/conversations${query}`)).body.conversations.map((c: { conversation_id: string }) => c.conversation_id)
+    (await get(`/api/v1/conversations${query}`)).body.conversations.map(
+      (c: { conversation_id: string }) => c.conversation_id,
+    )
 
   it('lists a conversation with its subject, agent, calls, tokens, cost, time span, models and errors', async () => {
     await ingest(blogConversation())
@@ -180,7 +215,13 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
     expect(res.status).toBe(200)
     const [first, tool, failed, fetched, second] = res.body.events
     expect(res.body).toMatchObject({ conversation_id: 'conv-blog', next_cursor: null, last_seq: 5 })
-    expect(res.body.events.map((e: { kind: string }) => e.kind)).toEqual(['llm_call', 'tool_call', 'http_call', 'http_call', 'llm_call'])
+    expect(res.body.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'llm_call',
+      'tool_call',
+      'http_call',
+      'http_call',
+      'llm_call',
+    ])
     expect(first).toMatchObject({
       id: receipts[0]!.id,
       model: 'claude-sonnet-4-5',
@@ -215,7 +256,11 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
       http: { method: 'GET', url: FEED, status: 503 },
       error: { message: 'Service Unavailable' },
     })
-    expect(fetched).toMatchObject({ status: 'success', http: { method: 'GET', url: FEED, status: 200 }, parent_span_id: 'span-tool-1' })
+    expect(fetched).toMatchObject({
+      status: 'success',
+      http: { method: 'GET', url: FEED, status: 200 },
+      parent_span_id: 'span-tool-1',
+    })
     expect(second).toMatchObject({
       tokens: { input: 1500, output: 700, cached: 1000, cache_write: null, total: 2200 },
       cost_usd: 0.0098,
@@ -238,7 +283,15 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
       messages: [{ role: 'user', content: 'Draft this week’s roundup post from our feed' }],
       response_text: 'Let me read the feed first.',
       thinking: 'The user wants a roundup. I should read the feed first.',
-      tool_calls: [{ id: 'toolu_01', name: 'web_fetch', input: { url: FEED }, result: { status: 200, items: 3 }, duration_ms: 1840 }],
+      tool_calls: [
+        {
+          id: 'toolu_01',
+          name: 'web_fetch',
+          input: { url: FEED },
+          result: { status: 200, items: 3 },
+          duration_ms: 1840,
+        },
+      ],
       error: null,
       tokens: { input: 1200, output: 300, cached: null, cache_write: 1000, total: 1500 },
       cost_usd: 0.0123,
@@ -259,13 +312,21 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
     })
     expect(two.body.messages).toHaveLength(3)
     // A later call that sends only the hash gets the text stored by the first.
-    const [third] = await ingest([{ conversation_id: 'conv-blog', kind: 'llm_call', system_prompt_sha256: PROMPT_SHA }])
-    expect((await get(`/api/v1/conversations/conv-blog/calls/${third!.id}`)).body.system_prompt).toEqual({
+    const [third] = await ingest([
+      { conversation_id: 'conv-blog', kind: 'llm_call', system_prompt_sha256: PROMPT_SHA },
+    ])
+    expect(
+      (await get(`/api/v1/conversations/conv-blog/calls/${third!.id}`)).body.system_prompt,
+    ).toEqual({
       sha256: PROMPT_SHA,
       text: PROMPT,
     })
     const http = await get(`/api/v1/conversations/conv-blog/calls/${receipts[2]!.id}`)
-    expect(http.body).toMatchObject({ kind: 'http_call', http: { method: 'GET', url: FEED, status: 503 }, system_prompt: null })
+    expect(http.body).toMatchObject({
+      kind: 'http_call',
+      http: { method: 'GET', url: FEED, status: 503 },
+      system_prompt: null,
+    })
   })
 
   it('follows a live conversation: pages of one snapshot, then only what was committed since', async () => {
@@ -274,15 +335,26 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
     let res = await get('/api/v1/conversations/conv-blog/timeline?limit=2')
     seqs.push(...res.body.events.map((e: { seq: number }) => e.seq))
     const snapshot = res.body.last_seq
-    await ingest([{ ts: '2026-05-03T14:00:01.000Z', conversation_id: 'conv-blog', kind: 'action', title: 'arrived while paging' }])
+    await ingest([
+      {
+        ts: '2026-05-03T14:00:01.000Z',
+        conversation_id: 'conv-blog',
+        kind: 'action',
+        title: 'arrived while paging',
+      },
+    ])
     while (res.body.next_cursor) {
-      res = await get(`/api/v1/conversations/conv-blog/timeline?limit=2&cursor=${res.body.next_cursor}`)
+      res = await get(
+        `/api/v1/conversations/conv-blog/timeline?limit=2&cursor=${res.body.next_cursor}`,
+      )
       expect(res.body.last_seq).toBe(snapshot)
       seqs.push(...res.body.events.map((e: { seq: number }) => e.seq))
     }
     expect(seqs).toEqual([1, 2, 3, 4, 5])
     const since = await get(`/api/v1/conversations/conv-blog/timeline?since=${snapshot}`)
-    expect(since.body.events.map((e: { title: string }) => e.title)).toEqual(['arrived while paging'])
+    expect(since.body.events.map((e: { title: string }) => e.title)).toEqual([
+      'arrived while paging',
+    ])
     expect(since.body.last_seq).toBe(6)
     const quiet = await get('/api/v1/conversations/conv-blog/timeline?since=6')
     expect(quiet.body).toMatchObject({ events: [], last_seq: 6, next_cursor: null })
@@ -295,7 +367,9 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
     expect(await ids('?from=2026-05-03&to=2026-05-03')).toEqual(['conv-blog', 'conv-s'])
     expect(await ids('?from=2026-05-03')).toEqual(['conv-c', 'conv-blog', 'conv-s'])
     expect(await ids('?to=2026-05-02')).toEqual(['conv-b', 'conv-a'])
-    expect(await ids('?from=2026-05-03T14:00:04Z&to=2026-05-03T23:00:00%2B02:00')).toEqual(['conv-blog'])
+    expect(await ids('?from=2026-05-03T14:00:04Z&to=2026-05-03T23:00:00%2B02:00')).toEqual([
+      'conv-blog',
+    ])
     expect(await ids('?from=2026-05-03T14:00:04.101Z')).toEqual(['conv-c'])
     expect(await ids('?agent=support-bot')).toEqual(['conv-b', 'conv-a'])
     expect(await ids('?model=gpt-4o')).toEqual(['conv-c', 'conv-s', 'conv-a'])
@@ -305,7 +379,11 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
     expect(await ids('?environment=production&model=gpt-4o')).toEqual(['conv-c', 'conv-a'])
     expect(await ids('?agent=nobody')).toEqual([])
     const rows = (await get('/api/v1/conversations')).body.conversations
-    expect([rows[0].subject, rows[2].subject, rows[4].subject]).toEqual(['SEO pass', null, 'Refund question'])
+    expect([rows[0].subject, rows[2].subject, rows[4].subject]).toEqual([
+      'SEO pass',
+      null,
+      'Refund question',
+    ])
   })
 
   it('pages through every conversation with a stable cursor', async () => {
@@ -321,9 +399,13 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
     while (res.body.next_cursor) {
       expect(res.body.conversations).toHaveLength(5)
       res = await get(`/api/v1/conversations?limit=5&cursor=${res.body.next_cursor}`)
-      seen.push(...res.body.conversations.map((c: { conversation_id: string }) => c.conversation_id))
+      seen.push(
+        ...res.body.conversations.map((c: { conversation_id: string }) => c.conversation_id),
+      )
     }
-    const expected = [...many].sort((x, y) => y.ts - x.ts || (y.conversation_id < x.conversation_id ? -1 : 1)).map((m) => m.conversation_id)
+    const expected = [...many]
+      .sort((x, y) => y.ts - x.ts || (y.conversation_id < x.conversation_id ? -1 : 1))
+      .map((m) => m.conversation_id)
     expect(seen).toEqual(expected)
   })
 
@@ -353,18 +435,25 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
 
   it('rejects a reversed range, cursors it did not issue, and since together with a cursor', async () => {
     await ingest(blogConversation())
-    const timelineCursor = (await get('/api/v1/conversations/conv-blog/timeline?limit=1')).body.next_cursor
+    const timelineCursor = (await get('/api/v1/conversations/conv-blog/timeline?limit=1')).body
+      .next_cursor
     await ingest(others)
     const listCursor = (await get('/api/v1/conversations?limit=1')).body.next_cursor
     for (const [path, code] of [
       ['/api/v1/conversations?from=2026-05-04&to=2026-05-03', 'invalid_query'],
       ['/api/v1/conversations?from=2026-05-03T12:00:00Z&to=2026-05-03T12:00:00Z', 'invalid_query'],
       ['/api/v1/conversations?cursor=bogus', 'invalid_cursor'],
-      [`/api/v1/conversations?cursor=${Buffer.from('["c",-1,"x"]').toString('base64url')}`, 'invalid_cursor'],
+      [
+        `/api/v1/conversations?cursor=${Buffer.from('["c",-1,"x"]').toString('base64url')}`,
+        'invalid_cursor',
+      ],
       [`/api/v1/conversations?cursor=${timelineCursor}`, 'invalid_cursor'],
       ['/api/v1/conversations/conv-blog/timeline?cursor=bogus', 'invalid_cursor'],
       [`/api/v1/conversations/conv-blog/timeline?cursor=${listCursor}`, 'invalid_cursor'],
-      [`/api/v1/conversations/conv-blog/timeline?cursor=${timelineCursor}&since=0`, 'invalid_query'],
+      [
+        `/api/v1/conversations/conv-blog/timeline?cursor=${timelineCursor}&since=0`,
+        'invalid_query',
+      ],
     ]) {
       const res = await get(path as string)
       expect(res.status, path).toBe(400)
@@ -392,21 +481,37 @@ describe.each(DIALECTS)('conversations (%s)', (dialect) => {
   it('never shows another org a conversation, its timeline, its calls or its prompt', async () => {
     const receipts = await ingest(blogConversation())
     const other = await t.key('org-b', ['read', 'ingest'])
-    expect((await get('/api/v1/conversations', other)).body).toEqual({ conversations: [], next_cursor: null })
+    expect((await get('/api/v1/conversations', other)).body).toEqual({
+      conversations: [],
+      next_cursor: null,
+    })
     expect((await get('/api/v1/conversations/conv-blog/timeline', other)).status).toBe(404)
-    expect((await get(`/api/v1/conversations/conv-blog/calls/${receipts[0]!.id}`, other)).status).toBe(404)
+    expect(
+      (await get(`/api/v1/conversations/conv-blog/calls/${receipts[0]!.id}`, other)).status,
+    ).toBe(404)
     // Same conversation id and prompt hash in org-b: its own event only, and no text it never sent.
-    const [mine] = await ingest([{ conversation_id: 'conv-blog', kind: 'llm_call', system_prompt_sha256: PROMPT_SHA }], other)
+    const [mine] = await ingest(
+      [{ conversation_id: 'conv-blog', kind: 'llm_call', system_prompt_sha256: PROMPT_SHA }],
+      other,
+    )
     const list = (await get('/api/v1/conversations', other)).body.conversations
-    expect(list).toMatchObject([{ conversation_id: 'conv-blog', events: 1, calls: { llm: 1, total: 1 }, cost_usd: 0 }])
-    expect((await get('/api/v1/conversations/conv-blog/timeline', other)).body.events).toHaveLength(1)
+    expect(list).toMatchObject([
+      { conversation_id: 'conv-blog', events: 1, calls: { llm: 1, total: 1 }, cost_usd: 0 },
+    ])
+    expect((await get('/api/v1/conversations/conv-blog/timeline', other)).body.events).toHaveLength(
+      1,
+    )
     const detail = await get(`/api/v1/conversations/conv-blog/calls/${mine!.id}`, other)
     expect(detail.body.system_prompt).toEqual({ sha256: PROMPT_SHA, text: null })
   })
 
   it('needs a key with the read scope', async () => {
     const writer = await t.key('org-a', ['ingest'])
-    for (const path of ['/api/v1/conversations', '/api/v1/conversations/x/timeline', '/api/v1/conversations/x/calls/y']) {
+    for (const path of [
+      '/api/v1/conversations',
+      '/api/v1/conversations/x/timeline',
+      '/api/v1/conversations/x/calls/y',
+    ]) {
       expect((await t.json('GET', path, { key: writer })).status).toBe(403)
       expect((await t.json('GET', path)).status).toBe(401)
     }

@@ -36,8 +36,13 @@ describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
     })
     const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key: t.adminKey })
     expect(stored.body.metadata).toEqual({ region: 'us', x: 1, _extra_fields: { region: 'eu' } })
-    const plain = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { session_label: 'morning' } })
-    expect((await t.json('GET', `/api/v1/events/${plain.body.id}`, { key: t.adminKey })).body.metadata).toEqual({
+    const plain = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { session_label: 'morning' },
+    })
+    expect(
+      (await t.json('GET', `/api/v1/events/${plain.body.id}`, { key: t.adminKey })).body.metadata,
+    ).toEqual({
       session_label: 'morning',
     })
   })
@@ -69,11 +74,15 @@ describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
     expect(res.status).toBe(403)
     expect(res.body).toMatchObject({ code: 'forbidden' })
     const ingester = await t.key('org-a', ['ingest'])
-    expect((await t.request('POST', '/api/v1/events', { key: ingester, body: {} })).status).toBe(201)
+    expect((await t.request('POST', '/api/v1/events', { key: ingester, body: {} })).status).toBe(
+      201,
+    )
     const list = await t.json('GET', '/api/v1/keys', { key: t.adminKey })
     const id = list.body.keys.find((k: { scopes: string[] }) => k.scopes.join() === 'ingest').id
     await t.json('POST', '/api/v1/keys/revoke', { key: t.adminKey, body: { id } })
-    expect((await t.request('POST', '/api/v1/events', { key: ingester, body: {} })).status).toBe(401)
+    expect((await t.request('POST', '/api/v1/events', { key: ingester, body: {} })).status).toBe(
+      401,
+    )
   })
 
   it('answers malformed JSON with 400 invalid_json and never stores anything', async () => {
@@ -92,7 +101,12 @@ describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
     })
     expect(res.status).toBe(400)
     expect(res.body.code).toBe('validation_failed')
-    expect(res.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['agent', 'duration_ms', 'tags', 'tokens_input'])
+    expect(res.body.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'agent',
+      'duration_ms',
+      'tags',
+      'tokens_input',
+    ])
     expect(res.body.error).toMatch(/^agent: .*string/)
   })
 
@@ -107,7 +121,11 @@ describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
     [{ agent: 'x'.repeat(LIMITS.shortString + 1) }, 'agent', /at most 256/],
     [{ tags: Array.from({ length: 65 }, (_, i) => `t${i}`) }, 'tags', /at most 64/],
     [{ input: 'x'.repeat(LIMITS.payloadBytes + 10) }, 'input', /at most 262144 bytes/],
-    [{ system_prompt: 'be nice', system_prompt_sha256: 'a'.repeat(64) }, 'system_prompt_sha256', /does not match/],
+    [
+      { system_prompt: 'be nice', system_prompt_sha256: 'a'.repeat(64) },
+      'system_prompt_sha256',
+      /does not match/,
+    ],
     [[1, 2], '', /JSON object/],
   ])('rejects %j with a message on %s', async (body, path, message) => {
     const res = await t.json('POST', '/api/v1/events', { key: t.adminKey, body })
@@ -140,8 +158,14 @@ describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
 
   it('makes a client-supplied id idempotent: 200 with the first receipt, no second event', async () => {
     const id = uuidv7()
-    const first = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { id, agent: 'a' } })
-    const again = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { id, agent: 'a' } })
+    const first = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { id, agent: 'a' },
+    })
+    const again = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { id, agent: 'a' },
+    })
     expect(first.status).toBe(201)
     expect(again.status).toBe(200)
     expect(again.body).toEqual(first.body)
@@ -150,37 +174,77 @@ describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
 
   it('replays the first response for a repeated Idempotency-Key, and refuses the key on another body', async () => {
     const headers = { 'Idempotency-Key': 'order-42' }
-    const first = await t.json('POST', '/api/v1/events', { key: t.adminKey, headers, body: { agent: 'a' } })
-    const again = await t.json('POST', '/api/v1/events', { key: t.adminKey, headers, body: { agent: 'a' } })
+    const first = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      headers,
+      body: { agent: 'a' },
+    })
+    const again = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      headers,
+      body: { agent: 'a' },
+    })
     expect(again.status).toBe(first.status)
     expect(again.body).toEqual(first.body)
     expect(again.headers.get('idempotent-replayed')).toBe('true')
     const concurrent = await Promise.all(
       Array.from({ length: 10 }, () =>
-        t.json('POST', '/api/v1/events', { key: t.adminKey, headers: { 'Idempotency-Key': 'burst' }, body: { n: 1 } }),
+        t.json('POST', '/api/v1/events', {
+          key: t.adminKey,
+          headers: { 'Idempotency-Key': 'burst' },
+          body: { n: 1 },
+        }),
       ),
     )
     expect(new Set(concurrent.map((r) => r.body.id)).size).toBe(1)
     expect((await t.json('GET', '/api/v1/events', { key: t.adminKey })).body.events).toHaveLength(2)
-    const other = await t.json('POST', '/api/v1/events', { key: t.adminKey, headers, body: { agent: 'b' } })
+    const other = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      headers,
+      body: { agent: 'b' },
+    })
     expect(other.status).toBe(422)
     expect(other.body.code).toBe('idempotency_key_reused')
-    const bad = await t.json('POST', '/api/v1/events', { key: t.adminKey, headers: { 'Idempotency-Key': 'x'.repeat(300) }, body: {} })
+    const bad = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      headers: { 'Idempotency-Key': 'x'.repeat(300) },
+      body: {},
+    })
     expect(bad.status).toBe(400)
   })
 
   it('does not let an invalid body reserve an Idempotency-Key', async () => {
     const headers = { 'Idempotency-Key': 'fix-and-retry' }
-    expect((await t.json('POST', '/api/v1/events', { key: t.adminKey, headers, body: { status: 'nope' } })).status).toBe(400)
-    expect((await t.json('POST', '/api/v1/events', { key: t.adminKey, headers, body: { status: 'success' } })).status).toBe(201)
+    expect(
+      (
+        await t.json('POST', '/api/v1/events', {
+          key: t.adminKey,
+          headers,
+          body: { status: 'nope' },
+        })
+      ).status,
+    ).toBe(400)
+    expect(
+      (
+        await t.json('POST', '/api/v1/events', {
+          key: t.adminKey,
+          headers,
+          body: { status: 'success' },
+        })
+      ).status,
+    ).toBe(201)
   })
 
   it('shares one transaction among concurrent requests and keeps seq gap-free', async () => {
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, n) => t.json('POST', '/api/v1/events', { key: t.adminKey, body: { n } })),
+      Array.from({ length: 200 }, (_, n) =>
+        t.json('POST', '/api/v1/events', { key: t.adminKey, body: { n } }),
+      ),
     )
     expect(results.every((r) => r.status === 201)).toBe(true)
-    expect(results.map((r) => r.body.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
+    expect(results.map((r) => r.body.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    )
   })
 })
 
@@ -206,8 +270,18 @@ describe.each(DIALECTS)('POST /api/v1/events/batch (%s)', (dialect) => {
   })
 
   it('answers 201 when all are accepted and 400 when none are', async () => {
-    expect((await t.json('POST', '/api/v1/events/batch', { key: t.adminKey, body: { events: [{}, {}] } })).status).toBe(201)
-    const none = await t.json('POST', '/api/v1/events/batch', { key: t.adminKey, body: { events: [{ status: 'x' }] } })
+    expect(
+      (
+        await t.json('POST', '/api/v1/events/batch', {
+          key: t.adminKey,
+          body: { events: [{}, {}] },
+        })
+      ).status,
+    ).toBe(201)
+    const none = await t.json('POST', '/api/v1/events/batch', {
+      key: t.adminKey,
+      body: { events: [{ status: 'x' }] },
+    })
     expect(none.status).toBe(400)
     expect(none.body.details[0].path).toBe('events.0.status')
   })
@@ -228,7 +302,10 @@ describe.each(DIALECTS)('POST /api/v1/events/batch (%s)', (dialect) => {
     const body = { events: [{ n: 1 }, { n: 2 }, { bad: true, status: '?' }] }
     const first = await t.json('POST', '/api/v1/events/batch', { key: t.adminKey, headers, body })
     const again = await t.json('POST', '/api/v1/events/batch', { key: t.adminKey, headers, body })
-    expect(again.body).toEqual({ ...first.body, accepted: first.body.accepted.map((a: object) => ({ ...a, duplicate: true })) })
+    expect(again.body).toEqual({
+      ...first.body,
+      accepted: first.body.accepted.map((a: object) => ({ ...a, duplicate: true })),
+    })
     expect((await t.json('GET', '/api/v1/events', { key: t.adminKey })).body.events).toHaveLength(2)
   })
 })

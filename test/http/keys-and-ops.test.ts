@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createLogger, createServices, loadConfig, openSqliteStore, createApiKey } from '@agenttrail/server'
+import {
+  createLogger,
+  createServices,
+  loadConfig,
+  openSqliteStore,
+  createApiKey,
+} from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
@@ -23,28 +29,56 @@ describe.each(DIALECTS)('keys over the API (%s)', (dialect) => {
       key_prefix: created.body.key.slice(0, 10),
       org_id: 'org-a',
     })
-    expect((await t.json('POST', '/api/v1/events', { key: created.body.key, body: {} })).status).toBe(201)
+    expect(
+      (await t.json('POST', '/api/v1/events', { key: created.body.key, body: {} })).status,
+    ).toBe(201)
 
     const listed = await t.json('GET', '/api/v1/keys', { key: t.adminKey })
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key)
     expect(listed.body.keys.map((k: { name: string }) => k.name)).toEqual(['test', 'ci'])
 
-    const rotated = await t.json('POST', '/api/v1/keys/rotate', { key: t.adminKey, body: { id: created.body.id } })
+    const rotated = await t.json('POST', '/api/v1/keys/rotate', {
+      key: t.adminKey,
+      body: { id: created.body.id },
+    })
     expect(rotated.status).toBe(201)
-    expect(rotated.body).toMatchObject({ rotatedFrom: created.body.id, name: 'ci', scopes: ['ingest', 'read'] })
+    expect(rotated.body).toMatchObject({
+      rotatedFrom: created.body.id,
+      name: 'ci',
+      scopes: ['ingest', 'read'],
+    })
     expect(rotated.body.key).toMatch(/^al_/)
-    expect((await t.json('POST', '/api/v1/events', { key: created.body.key, body: {} })).status).toBe(401)
-    expect((await t.json('POST', '/api/v1/events', { key: rotated.body.key, body: {} })).status).toBe(201)
+    expect(
+      (await t.json('POST', '/api/v1/events', { key: created.body.key, body: {} })).status,
+    ).toBe(401)
+    expect(
+      (await t.json('POST', '/api/v1/events', { key: rotated.body.key, body: {} })).status,
+    ).toBe(201)
 
-    const revoked = await t.json('POST', '/api/v1/keys/revoke', { key: t.adminKey, body: { id: rotated.body.id } })
+    const revoked = await t.json('POST', '/api/v1/keys/revoke', {
+      key: t.adminKey,
+      body: { id: rotated.body.id },
+    })
     expect(revoked.body).toEqual({ id: rotated.body.id, revoked: true })
-    expect((await t.json('POST', '/api/v1/events', { key: rotated.body.key, body: {} })).status).toBe(401)
-    expect((await t.json('POST', '/api/v1/keys/revoke', { key: t.adminKey, body: { id: rotated.body.id } })).status).toBe(404)
+    expect(
+      (await t.json('POST', '/api/v1/events', { key: rotated.body.key, body: {} })).status,
+    ).toBe(401)
+    expect(
+      (
+        await t.json('POST', '/api/v1/keys/revoke', {
+          key: t.adminKey,
+          body: { id: rotated.body.id },
+        })
+      ).status,
+    ).toBe(404)
   })
 
   it('does not let a key revoke itself', async () => {
     const self = (await t.json('GET', '/api/v1/keys', { key: t.adminKey })).body.keys[0]
-    const res = await t.json('POST', '/api/v1/keys/revoke', { key: t.adminKey, body: { id: self.id } })
+    const res = await t.json('POST', '/api/v1/keys/revoke', {
+      key: t.adminKey,
+      body: { id: self.id },
+    })
     expect(res.status).toBe(409)
     expect(res.body.code).toBe('self_revocation')
   })
@@ -52,8 +86,12 @@ describe.each(DIALECTS)('keys over the API (%s)', (dialect) => {
   it('keeps each org to its own keys', async () => {
     const other = await t.key('org-b', ['admin'])
     const mine = (await t.json('GET', '/api/v1/keys', { key: t.adminKey })).body.keys[0]
-    expect((await t.json('POST', '/api/v1/keys/revoke', { key: other, body: { id: mine.id } })).status).toBe(404)
-    expect((await t.json('POST', '/api/v1/keys/rotate', { key: other, body: { id: mine.id } })).status).toBe(404)
+    expect(
+      (await t.json('POST', '/api/v1/keys/revoke', { key: other, body: { id: mine.id } })).status,
+    ).toBe(404)
+    expect(
+      (await t.json('POST', '/api/v1/keys/rotate', { key: other, body: { id: mine.id } })).status,
+    ).toBe(404)
     expect((await t.json('GET', '/api/v1/keys', { key: other })).body.keys).toHaveLength(1)
   })
 
@@ -73,14 +111,21 @@ describe.each(DIALECTS)('keys over the API (%s)', (dialect) => {
   it('needs the admin scope for keys', async () => {
     const reader = await t.key('org-a', ['read', 'ingest', 'control', 'approve'])
     expect((await t.json('GET', '/api/v1/keys', { key: reader })).status).toBe(403)
-    expect((await t.json('POST', '/api/v1/keys/create', { key: reader, body: { name: 'x' } })).status).toBe(403)
-    expect((await t.json('POST', '/api/v1/keys/rotate', { key: t.adminKey, raw: '{' })).status).toBe(400)
+    expect(
+      (await t.json('POST', '/api/v1/keys/create', { key: reader, body: { name: 'x' } })).status,
+    ).toBe(403)
+    expect(
+      (await t.json('POST', '/api/v1/keys/rotate', { key: t.adminKey, raw: '{' })).status,
+    ).toBe(400)
   })
 })
 
 describe.each(DIALECTS)('operations (%s)', (dialect) => {
   it('rate-limits per key with 429, Retry-After and X-RateLimit headers', async () => {
-    const t = await createTestApp({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '1', AGENTTRAIL_RATE_LIMIT_BURST: '3' }, dialect)
+    const t = await createTestApp(
+      { AGENTTRAIL_RATE_LIMIT_PER_SECOND: '1', AGENTTRAIL_RATE_LIMIT_BURST: '3' },
+      dialect,
+    )
     try {
       const statuses = []
       let last
@@ -126,9 +171,14 @@ describe('operations', () => {
       createLogger('info', (l) => lines.push(l)),
     )
     const admin = (await createApiKey(store.keys, { orgId: 'o', name: 'a' })).key
-    const broken = { ...store.events, query: () => Promise.reject(new Error('SQLITE_CORRUPT: secret row contents')) }
+    const broken = {
+      ...store.events,
+      query: () => Promise.reject(new Error('SQLITE_CORRUPT: secret row contents')),
+    }
     Object.assign(store, { events: broken })
-    const res = await app.hono.request('/api/v1/events', { headers: { authorization: `Bearer ${admin}` } })
+    const res = await app.hono.request('/api/v1/events', {
+      headers: { authorization: `Bearer ${admin}` },
+    })
     expect(res.status).toBe(500)
     const body = (await res.json()) as { code: string }
     expect(body.code).toBe('internal')
@@ -151,13 +201,22 @@ describe('operations', () => {
       headers: { authorization: `Bearer ${admin}` },
       body: JSON.stringify({ input: 'confidential payload', title: 'also secret' }),
     })
-    await app.hono.request(`/api/v1/events?key=${admin}&q=topsecretword`, { headers: { 'x-api-key': admin } })
+    await app.hono.request(`/api/v1/events?key=${admin}&q=topsecretword`, {
+      headers: { 'x-api-key': admin },
+    })
     await committer.drain()
     const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request')
     expect(requests).toHaveLength(2)
-    expect(requests[0]).toMatchObject({ level: 'info', method: 'POST', path: '/api/v1/events', status: 201, org: 'o' })
+    expect(requests[0]).toMatchObject({
+      level: 'info',
+      method: 'POST',
+      path: '/api/v1/events',
+      status: 201,
+      org: 'o',
+    })
     const all = lines.join('\n')
-    for (const secret of [admin, 'confidential', 'also secret', 'topsecretword']) expect(all).not.toContain(secret)
+    for (const secret of [admin, 'confidential', 'also secret', 'topsecretword'])
+      expect(all).not.toContain(secret)
     await store.close()
   })
 
@@ -181,11 +240,20 @@ describe('operations', () => {
     ])
       expect(doc.paths[path], path).toBeDefined()
     const events = doc.paths['/api/v1/events']
-    expect(events.post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/EventInput')
-    expect(doc.components.schemas.EventInput.properties.tokens_input).toMatchObject({ type: 'integer', minimum: 0 })
+    expect(events.post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/EventInput',
+    )
+    expect(doc.components.schemas.EventInput.properties.tokens_input).toMatchObject({
+      type: 'integer',
+      minimum: 0,
+    })
     const params = events.get.parameters.map((p: { name: string }) => p.name)
-    expect(params).toEqual(expect.arrayContaining(['from', 'to', 'agent', 'q', 'limit', 'cursor', 'format', 'tag']))
-    expect(events.get.parameters.find((p: { name: string }) => p.name === 'from').schema.type).toBe('string')
+    expect(params).toEqual(
+      expect.arrayContaining(['from', 'to', 'agent', 'q', 'limit', 'cursor', 'format', 'tag']),
+    )
+    expect(events.get.parameters.find((p: { name: string }) => p.name === 'from').schema.type).toBe(
+      'string',
+    )
     await t.close()
   })
 })

@@ -28,7 +28,11 @@ describe.each(DIALECTS)('Logwick REST API (%s)', (dialect) => {
     expect(key.startsWith('sk-lw-')).toBe(true)
     const res = await post(example)
     expect(res.status).toBe(201)
-    expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), timestamp: expect.any(String), status: 'ingested' })
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      timestamp: expect.any(String),
+      status: 'ingested',
+    })
     expect(Date.parse(res.body.timestamp)).toBeGreaterThan(Date.now() - 60_000)
     const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key })
     expect(stored.body).toMatchObject({
@@ -73,35 +77,54 @@ describe.each(DIALECTS)('Logwick REST API (%s)', (dialect) => {
 
   it('queries by status, agent and search, pages, and exports CSV, as in the curl examples', async () => {
     await post(example)
-    await post({ ...example, status: 'error', agent: 'gpt-4o-mini', action: 'summarize', input: 'Summarize the report' })
+    await post({
+      ...example,
+      status: 'error',
+      agent: 'gpt-4o-mini',
+      action: 'summarize',
+      input: 'Summarize the report',
+    })
     await post({ ...example, status: 'pending', action: 'classify', input: 'Classify this ticket' })
     const all = await t.json('GET', '/api/v1/logs', { key })
     expect(all.status).toBe(200)
     expect(all.body.logs).toHaveLength(3)
     expect(all.body.total).toBe(3)
-    expect((await t.json('GET', '/api/v1/logs?status=error', { key })).body.logs.map((l: { action: string }) => l.action)).toEqual([
-      'summarize',
-    ])
+    expect(
+      (await t.json('GET', '/api/v1/logs?status=error', { key })).body.logs.map(
+        (l: { action: string }) => l.action,
+      ),
+    ).toEqual(['summarize'])
     expect((await t.json('GET', '/api/v1/logs?agent=gpt-4o', { key })).body.total).toBe(2)
-    expect((await t.json('GET', '/api/v1/logs?search=email', { key })).body.logs.map((l: { action: string }) => l.action)).toEqual([
-      'email_draft',
-    ])
+    expect(
+      (await t.json('GET', '/api/v1/logs?search=email', { key })).body.logs.map(
+        (l: { action: string }) => l.action,
+      ),
+    ).toEqual(['email_draft'])
     const page1 = await t.json('GET', '/api/v1/logs?limit=2', { key })
     expect(page1.body.logs).toHaveLength(2)
-    const page2 = await t.json('GET', `/api/v1/logs?limit=2&cursor=${page1.body.next_cursor}`, { key })
+    const page2 = await t.json('GET', `/api/v1/logs?limit=2&cursor=${page1.body.next_cursor}`, {
+      key,
+    })
     expect(page2.body.logs).toHaveLength(1)
     expect(page2.body.next_cursor).toBeNull()
-    expect((await t.json('GET', '/api/v1/logs?limit=2&offset=2', { key })).body.logs[0].id).toBe(page2.body.logs[0].id)
+    expect((await t.json('GET', '/api/v1/logs?limit=2&offset=2', { key })).body.logs[0].id).toBe(
+      page2.body.logs[0].id,
+    )
     const csv = await t.request('GET', '/api/v1/logs?format=csv', { key })
     expect(csv.headers.get('content-type')).toContain('text/csv')
     const lines = (await csv.text()).trim().split('\r\n')
-    expect(lines[0]).toBe('id,timestamp,agent,action,status,user,tokens,latency_ms,cost_usd,tags,input,output,environment')
+    expect(lines[0]).toBe(
+      'id,timestamp,agent,action,status,user,tokens,latency_ms,cost_usd,tags,input,output,environment',
+    )
     expect(lines).toHaveLength(4)
-    expect(lines.some((l) => l.includes(',gpt-4o-mini,summarize,error,customer@acme.com,312,1842,'))).toBe(true)
+    expect(
+      lines.some((l) => l.includes(',gpt-4o-mini,summarize,error,customer@acme.com,312,1842,')),
+    ).toBe(true)
   })
 
   it('answers GET /api/v1/stats?days=30 with exactly the documented fields, next to the native ones', async () => {
-    for (let i = 0; i < 9; i++) await post({ ...example, tokens: 100, latency_ms: 1000 + i * 100, cost_usd: 0.5 })
+    for (let i = 0; i < 9; i++)
+      await post({ ...example, tokens: 100, latency_ms: 1000 + i * 100, cost_usd: 0.5 })
     await post({ ...example, status: 'error', tokens: 21, latency_ms: 100, cost_usd: 0.27 })
     const res = await t.json('GET', '/api/v1/stats?days=30', { key })
     expect(res.status).toBe(200)
@@ -134,22 +157,33 @@ describe.each(DIALECTS)('Logwick REST API (%s)', (dialect) => {
   it('names the missing or bad field in Logwick’s own terms', async () => {
     const missing = await post({ status: 'success' })
     expect(missing.status).toBe(400)
-    expect(missing.body).toMatchObject({ code: 'validation_failed', error: 'agent and action are required' })
-    expect((await post({ agent: 'x' })).body.details).toEqual([{ path: 'action', message: 'is required' }])
+    expect(missing.body).toMatchObject({
+      code: 'validation_failed',
+      error: 'agent and action are required',
+    })
+    expect((await post({ agent: 'x' })).body.details).toEqual([
+      { path: 'action', message: 'is required' },
+    ])
     const bad = await post({ agent: 'x', action: 'y', tokens: -3 })
     expect(bad.status).toBe(400)
     expect(bad.body.details[0].path).toBe('tokens')
     expect(bad.body.error).toMatch(/^tokens: /)
-    expect((await post({ agent: 'x', action: 'y', latency_ms: 'slow' })).body.details[0].path).toBe('latency_ms')
+    expect((await post({ agent: 'x', action: 'y', latency_ms: 'slow' })).body.details[0].path).toBe(
+      'latency_ms',
+    )
     expect((await post({ agent: 'x', action: 'y', status: 'exploded' })).status).toBe(400)
     expect((await post({ agent: 'x', action: 'y', tags: 'one' })).status).toBe(400)
-    expect((await t.json('POST', '/api/v1/logs', { key, raw: 'not json' })).body.code).toBe('invalid_json')
+    expect((await t.json('POST', '/api/v1/logs', { key, raw: 'not json' })).body.code).toBe(
+      'invalid_json',
+    )
     expect((await post(example, 'sk-lw-your-key')).status).toBe(401)
     expect((await t.json('GET', '/api/v1/logs?status=maybe', { key })).status).toBe(400)
     expect((await t.json('GET', '/api/v1/logs?limit=0', { key })).status).toBe(400)
     expect((await t.json('GET', '/api/v1/logs?cursor=zzz', { key })).status).toBe(400)
     expect((await t.json('GET', '/api/v1/logs?format=xml', { key })).status).toBe(400)
-    expect((await t.json('GET', '/api/v1/logs?from=2026-02-01&to=2026-01-01', { key })).status).toBe(400)
+    expect(
+      (await t.json('GET', '/api/v1/logs?from=2026-02-01&to=2026-01-01', { key })).status,
+    ).toBe(400)
     expect((await t.json('GET', '/api/v1/logs', { key })).body.total).toBe(0)
   })
 

@@ -12,24 +12,48 @@ describe.each(DIALECTS)('org settings and redaction on ingest (%s)', (dialect) =
   it('shows defaults, applies a partial change, and refuses bad input by field', async () => {
     const first = await t.json('GET', '/api/v1/org/settings', { key: t.adminKey })
     expect(first.body).toEqual({
-      plan: { name: 'unlimited', logs_per_month: null, retention_days: null, requests_per_minute: null },
+      plan: {
+        name: 'unlimited',
+        logs_per_month: null,
+        retention_days: null,
+        requests_per_minute: null,
+      },
       require_registered_agents: false,
       redaction: { enabled: true, field_names: [], allow_field_names: [] },
     })
-    const patched = await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { redaction: { field_names: ['ssn'] } } })
+    const patched = await t.json('PATCH', '/api/v1/org/settings', {
+      key: t.adminKey,
+      body: { redaction: { field_names: ['ssn'] } },
+    })
     expect(patched.status).toBe(200)
-    expect(patched.body.redaction).toEqual({ enabled: true, field_names: ['ssn'], allow_field_names: [] })
-    const bad = await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { redaction: { enabled: 'no' }, colour: 'red' } })
+    expect(patched.body.redaction).toEqual({
+      enabled: true,
+      field_names: ['ssn'],
+      allow_field_names: [],
+    })
+    const bad = await t.json('PATCH', '/api/v1/org/settings', {
+      key: t.adminKey,
+      body: { redaction: { enabled: 'no' }, colour: 'red' },
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.code).toBe('validation_failed')
-    expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['', 'redaction.enabled'].sort())
+    expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(
+      ['', 'redaction.enabled'].sort(),
+    )
     const reader = await t.key('org-a', ['read', 'ingest'])
-    expect((await t.json('PATCH', '/api/v1/org/settings', { key: reader, body: {} })).status).toBe(403)
-    expect((await t.json('GET', '/api/v1/org/settings', { key: t.adminKey })).body.redaction.field_names).toEqual(['ssn'])
+    expect((await t.json('PATCH', '/api/v1/org/settings', { key: reader, body: {} })).status).toBe(
+      403,
+    )
+    expect(
+      (await t.json('GET', '/api/v1/org/settings', { key: t.adminKey })).body.redaction.field_names,
+    ).toEqual(['ssn'])
   })
 
   it('redacts secrets before the event is written, and counts them', async () => {
-    await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { redaction: { field_names: ['ssn'] } } })
+    await t.json('PATCH', '/api/v1/org/settings', {
+      key: t.adminKey,
+      body: { redaction: { field_names: ['ssn'] } },
+    })
     const res = await t.json('POST', '/api/v1/events', {
       key: t.adminKey,
       body: {
@@ -40,10 +64,15 @@ describe.each(DIALECTS)('org settings and redaction on ingest (%s)', (dialect) =
     })
     expect(res.status).toBe(201)
     const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key: t.adminKey })
-    expect(stored.body.input).toEqual({ ssn: '[REDACTED]', headers: { authorization: '[REDACTED]' } })
+    expect(stored.body.input).toEqual({
+      ssn: '[REDACTED]',
+      headers: { authorization: '[REDACTED]' },
+    })
     expect(stored.body.output).toBe('key is [REDACTED]')
     expect(stored.body.metadata.redactions).toBe(3)
-    const search = await t.json('GET', '/api/v1/events?q=AbCdEfGhIjKlMnOpQrStUvWxYz0123', { key: t.adminKey })
+    const search = await t.json('GET', '/api/v1/events?q=AbCdEfGhIjKlMnOpQrStUvWxYz0123', {
+      key: t.adminKey,
+    })
     expect(search.body.events).toHaveLength(0)
   })
 
@@ -53,13 +82,20 @@ describe.each(DIALECTS)('org settings and redaction on ingest (%s)', (dialect) =
     const sha = (text: string) => createHash('sha256').update(text).digest('hex')
     const res = await t.json('POST', '/api/v1/events', {
       key: t.adminKey,
-      body: { kind: 'llm_call', conversation_id: 'c1', system_prompt: prompt, system_prompt_sha256: sha(prompt) },
+      body: {
+        kind: 'llm_call',
+        conversation_id: 'c1',
+        system_prompt: prompt,
+        system_prompt_sha256: sha(prompt),
+      },
     })
     expect(res.status).toBe(201)
     const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key: t.adminKey })
     const redacted = 'You are a helpful agent. Use api_key=[REDACTED] for the CRM.'
     expect(stored.body.system_prompt_sha256).toBe(sha(redacted))
-    const detail = await t.json('GET', `/api/v1/conversations/c1/calls/${res.body.id}`, { key: t.adminKey })
+    const detail = await t.json('GET', `/api/v1/conversations/c1/calls/${res.body.id}`, {
+      key: t.adminKey,
+    })
     expect(JSON.stringify(detail.body)).toContain(redacted)
     expect(JSON.stringify(detail.body)).not.toContain('Zx8pQ2rT7vL9mN4kJ6hG3abc')
     // A wrong hash is still refused.
@@ -71,8 +107,14 @@ describe.each(DIALECTS)('org settings and redaction on ingest (%s)', (dialect) =
   })
 
   it('writes secrets as sent when the org turns redaction off', async () => {
-    await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { redaction: { enabled: false } } })
-    const res = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: { input: { password: 'hunter2' } } })
+    await t.json('PATCH', '/api/v1/org/settings', {
+      key: t.adminKey,
+      body: { redaction: { enabled: false } },
+    })
+    const res = await t.json('POST', '/api/v1/events', {
+      key: t.adminKey,
+      body: { input: { password: 'hunter2' } },
+    })
     const stored = await t.json('GET', `/api/v1/events/${res.body.id}`, { key: t.adminKey })
     expect(stored.body.input).toEqual({ password: 'hunter2' })
   })

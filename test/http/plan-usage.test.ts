@@ -38,7 +38,9 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     expect(await usage()).toBe(3)
     const refused = await native({ agent: 'bot', ts: Date.now() - 40 * DAY })
     expect(refused.status).toBe(403)
-    expect(refused.body.error).toBe('Monthly log limit reached (3/3). Upgrade your plan for more logs.')
+    expect(refused.body.error).toBe(
+      'Monthly log limit reached (3/3). Upgrade your plan for more logs.',
+    )
     expect((await t.json('POST', '/api/v1/actions', { key: al, body: action })).status).toBe(429)
   })
 
@@ -46,7 +48,11 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     await t.setPlan({ name: 'tiny', logs_per_month: 12 })
     expect((await native({ agent: 'bot', tags: ['a', 'b'] })).status).toBe(201)
     expect((await native()).status).toBe(201)
-    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => (i % 2 ? native({ agent: 'bot', n: i }) : sdkLog({ n: i }))))
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        i % 2 ? native({ agent: 'bot', n: i }) : sdkLog({ n: i }),
+      ),
+    )
     expect(answers.filter((a) => a.status === 201 || a.status === 200)).toHaveLength(10)
     expect(answers.filter((a) => a.status === 403)).toHaveLength(15)
     expect(await usage()).toBe(12)
@@ -54,13 +60,23 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     expect(stored.body.events).toHaveLength(12)
     // A batch that does not fit is refused whole, and its places stay free.
     await t.setPlan({ name: 'tiny', logs_per_month: 15 })
-    const batch = await t.json('POST', '/api/v1/events/batch', { key: ingest, body: { events: [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }] } })
+    const batch = await t.json('POST', '/api/v1/events/batch', {
+      key: ingest,
+      body: { events: [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }] },
+    })
     expect(batch.status).toBe(403)
-    expect(batch.body.error).toBe('Monthly log limit would be exceeded (12/15 used, 4 more sent). Upgrade your plan for more logs.')
-    expect(await usage()).toBe(12)
-    expect((await t.json('POST', '/api/v1/events/batch', { key: ingest, body: { events: [{ n: 1 }, { n: 2 }, { n: 3 }] } })).status).toBe(
-      201,
+    expect(batch.body.error).toBe(
+      'Monthly log limit would be exceeded (12/15 used, 4 more sent). Upgrade your plan for more logs.',
     )
+    expect(await usage()).toBe(12)
+    expect(
+      (
+        await t.json('POST', '/api/v1/events/batch', {
+          key: ingest,
+          body: { events: [{ n: 1 }, { n: 2 }, { n: 3 }] },
+        })
+      ).status,
+    ).toBe(201)
     expect(await usage()).toBe(15)
   })
 
@@ -68,7 +84,10 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     for (let round = 0; round < 5; round++) {
       await t.setPlan({ name: 'tiny', logs_per_month: round + 1 })
       const headers = { 'idempotency-key': `twin-${round}` }
-      const [a, b] = await Promise.all([native({ agent: 'bot', round }, headers), native({ agent: 'bot', round }, headers)])
+      const [a, b] = await Promise.all([
+        native({ agent: 'bot', round }, headers),
+        native({ agent: 'bot', round }, headers),
+      ])
       expect([a.status, b.status].sort()).toEqual([201, 201])
       expect(a.body.id).toBe(b.body.id)
       expect(await usage()).toBe(round + 1)
@@ -126,14 +145,22 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     const accepted = await sdkLog({ n: 1 }, headers)
     expect(accepted.status).toBe(200)
     expect(accepted.headers.get('idempotent-replayed')).toBeNull()
-    expect((await t.json('GET', `/api/v1/events/${accepted.body.id}`, { key: t.adminKey })).status).toBe(200)
+    expect(
+      (await t.json('GET', `/api/v1/events/${accepted.body.id}`, { key: t.adminKey })).status,
+    ).toBe(200)
     expect((await sdkLog({ n: 1 }, headers)).body).toEqual(accepted.body)
 
     // The registration gate too: refused while the agent is unknown, accepted once it is registered.
-    await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { require_registered_agents: true } })
+    await t.json('PATCH', '/api/v1/org/settings', {
+      key: t.adminKey,
+      body: { require_registered_agents: true },
+    })
     const unknown = await native({ agent: 'newcomer' }, { 'idempotency-key': 'first-call' })
     expect(unknown.status).toBe(404)
-    expect((await t.json('POST', '/api/v1/agents', { key: t.adminKey, body: { name: 'newcomer' } })).status).toBe(201)
+    expect(
+      (await t.json('POST', '/api/v1/agents', { key: t.adminKey, body: { name: 'newcomer' } }))
+        .status,
+    ).toBe(201)
     const registered = await native({ agent: 'newcomer' }, { 'idempotency-key': 'first-call' })
     expect(registered.status).toBe(201)
     expect(registered.headers.get('idempotent-replayed')).toBeNull()
@@ -144,7 +171,8 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     const headers = { 'idempotency-key': 'once' }
     const first = await sdkLog({ n: 1 }, headers)
     expect(first.status).toBe(200)
-    for (let i = 0; i < 3; i++) expect(await sdkLog({ n: 1 }, headers)).toMatchObject({ status: 200, body: first.body })
+    for (let i = 0; i < 3; i++)
+      expect(await sdkLog({ n: 1 }, headers)).toMatchObject({ status: 200, body: first.body })
     expect((await sdkLog({ n: 2 })).status).toBe(200)
     expect((await sdkLog({ n: 3 })).status).toBe(429)
     expect((await sdkLog({ n: 1 }, headers)).status).toBe(200)

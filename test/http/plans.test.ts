@@ -25,13 +25,25 @@ describe.each(DIALECTS)('plans, retention and agent registration (%s)', (dialect
   // Plans are the operator's (agenttrail orgs plan, test/e2e/orgs-cli.test.ts); the helper takes the same path.
   const setPlan = (plan: Parameters<TestApp['setPlan']>[0]) => t.setPlan(plan)
   const sdkLog = (agent = 'bot') =>
-    t.json('POST', '/sdk/log', { headers: { 'x-api-key': ingest }, body: { agent_id: agent, action: 'a', status: 'success' } })
-  const native = (body: unknown = { agent: 'bot' }) => t.json('POST', '/api/v1/events', { key: ingest, body })
+    t.json('POST', '/sdk/log', {
+      headers: { 'x-api-key': ingest },
+      body: { agent_id: agent, action: 'a', status: 'success' },
+    })
+  const native = (body: unknown = { agent: 'bot' }) =>
+    t.json('POST', '/api/v1/events', { key: ingest, body })
   const batch = (n: number) =>
-    t.json('POST', '/api/v1/events/batch', { key: ingest, body: { events: Array.from({ length: n }, (_, i) => ({ agent: 'bot', n: i })) } })
+    t.json('POST', '/api/v1/events/batch', {
+      key: ingest,
+      body: { events: Array.from({ length: n }, (_, i) => ({ agent: 'bot', n: i })) },
+    })
 
   it('fills a named plan with its documented limits unless the request gives numbers', async () => {
-    expect(await setPlan({ name: 'free' })).toEqual({ name: 'free', logs_per_month: 1_000, retention_days: 7, requests_per_minute: 100 })
+    expect(await setPlan({ name: 'free' })).toEqual({
+      name: 'free',
+      logs_per_month: 1_000,
+      retention_days: 7,
+      requests_per_minute: 100,
+    })
     expect(await setPlan({ name: 'pro', retention_days: 45 })).toEqual({
       name: 'pro',
       logs_per_month: 50_000,
@@ -63,7 +75,9 @@ describe.each(DIALECTS)('plans, retention and agent registration (%s)', (dialect
       requests_per_minute: null,
     })
     // GET shows the plan the operator set.
-    expect((await t.json('GET', '/api/v1/org/settings', { key: t.adminKey })).body.plan).toMatchObject({
+    expect(
+      (await t.json('GET', '/api/v1/org/settings', { key: t.adminKey })).body.plan,
+    ).toMatchObject({
       name: 'in-house',
       logs_per_month: 5,
     })
@@ -78,7 +92,10 @@ describe.each(DIALECTS)('plans, retention and agent registration (%s)', (dialect
     expect(refused.body).toEqual(DOCUMENTED_403)
     const nativeRefused = await native()
     expect(nativeRefused.status).toBe(403)
-    expect(nativeRefused.body).toEqual({ error: DOCUMENTED_403.detail.message, code: 'plan_limit_exceeded' })
+    expect(nativeRefused.body).toEqual({
+      error: DOCUMENTED_403.detail.message,
+      code: 'plan_limit_exceeded',
+    })
     const stats = await t.json('GET', '/api/v1/stats?days=1', { key: t.adminKey })
     expect(stats.body.totals.events).toBe(1_000)
   })
@@ -89,7 +106,8 @@ describe.each(DIALECTS)('plans, retention and agent registration (%s)', (dialect
     const over = await batch(3)
     expect(over.status).toBe(403)
     expect(over.body).toEqual({
-      error: 'Monthly log limit would be exceeded (1/3 used, 3 more sent). Upgrade your plan for more logs.',
+      error:
+        'Monthly log limit would be exceeded (1/3 used, 3 more sent). Upgrade your plan for more logs.',
       code: 'plan_limit_exceeded',
     })
     expect((await batch(2)).status).toBe(201)
@@ -128,7 +146,10 @@ describe.each(DIALECTS)('plans, retention and agent registration (%s)', (dialect
   })
 
   it('refuses events of unregistered agents on every path when the org requires registration', async () => {
-    await t.json('PATCH', '/api/v1/org/settings', { key: t.adminKey, body: { require_registered_agents: true } })
+    await t.json('PATCH', '/api/v1/org/settings', {
+      key: t.adminKey,
+      body: { require_registered_agents: true },
+    })
     expect((await sdkLog('bot')).body).toEqual({ detail: 'Agent not found' })
     const refused = await native({ agent: 'bot' })
     expect(refused.status).toBe(404)
@@ -139,27 +160,50 @@ describe.each(DIALECTS)('plans, retention and agent registration (%s)', (dialect
     const control = await t.key('org-a', ['control'])
     const first = await t.json('POST', '/api/v1/agents', { key: control, body: { name: 'bot' } })
     expect(first.status).toBe(201)
-    expect(first.body).toMatchObject({ name: 'bot', environment: 'production', status: 'active', events: 0, errors: 0, cost_usd: 0 })
+    expect(first.body).toMatchObject({
+      name: 'bot',
+      environment: 'production',
+      status: 'active',
+      events: 0,
+      errors: 0,
+      cost_usd: 0,
+    })
     expect(typeof first.body.guid).toBe('string')
-    expect((await t.json('POST', '/api/v1/agents', { key: control, body: { name: 'bot' } })).status).toBe(200)
+    expect(
+      (await t.json('POST', '/api/v1/agents', { key: control, body: { name: 'bot' } })).status,
+    ).toBe(200)
     expect((await sdkLog('bot')).status).toBe(200)
     expect((await native({ agent: 'bot' })).status).toBe(201)
     // Registration is per environment; a batch with one unregistered agent is refused as a whole.
     expect((await native({ agent: 'bot', environment: 'staging' })).status).toBe(404)
-    const mixed = await t.json('POST', '/api/v1/events/batch', { key: ingest, body: { events: [{ agent: 'bot' }, { agent: 'stranger' }] } })
+    const mixed = await t.json('POST', '/api/v1/events/batch', {
+      key: ingest,
+      body: { events: [{ agent: 'bot' }, { agent: 'stranger' }] },
+    })
     expect(mixed.status).toBe(404)
     const listed = await t.json('GET', '/api/v1/agents', { key: t.adminKey })
     expect(listed.body.agents).toEqual([expect.objectContaining({ name: 'bot', events: 2 })])
   })
 
   it('registers agents only with the control or admin scope and a valid body', async () => {
-    expect((await t.json('POST', '/api/v1/agents', { key: ingest, body: { name: 'bot' } })).status).toBe(403)
-    for (const body of [{}, { name: '' }, { name: 'bot', colour: 'red' }, { name: 7 }, { name: 'bot', environment: '' }]) {
+    expect(
+      (await t.json('POST', '/api/v1/agents', { key: ingest, body: { name: 'bot' } })).status,
+    ).toBe(403)
+    for (const body of [
+      {},
+      { name: '' },
+      { name: 'bot', colour: 'red' },
+      { name: 7 },
+      { name: 'bot', environment: '' },
+    ]) {
       const res = await t.json('POST', '/api/v1/agents', { key: t.adminKey, body })
       expect(res.status).toBe(400)
       expect(res.body.code).toBe('validation_failed')
     }
-    const staging = await t.json('POST', '/api/v1/agents', { key: t.adminKey, body: { name: 'bot', environment: 'staging' } })
+    const staging = await t.json('POST', '/api/v1/agents', {
+      key: t.adminKey,
+      body: { name: 'bot', environment: 'staging' },
+    })
     expect(staging.status).toBe(201)
     expect(staging.body.environment).toBe('staging')
   })

@@ -31,16 +31,25 @@ describe.each(DIALECTS)('reading events (%s)', (dialect) => {
     const seen = [...page1.body.events]
     let cursor = page1.body.next_cursor
     while (cursor) {
-      const page = await t.json('GET', `/api/v1/events?agent=even&limit=5&cursor=${cursor}`, { key: t.adminKey })
+      const page = await t.json('GET', `/api/v1/events?agent=even&limit=5&cursor=${cursor}`, {
+        key: t.adminKey,
+      })
       seen.push(...page.body.events)
       cursor = page.body.next_cursor
     }
     expect(seen).toHaveLength(13)
-    const range = await t.json('GET', `/api/v1/events?from=${new Date(base + 10_000).toISOString()}&to=${base + 20_000}`, {
-      key: t.adminKey,
-    })
+    const range = await t.json(
+      'GET',
+      `/api/v1/events?from=${new Date(base + 10_000).toISOString()}&to=${base + 20_000}`,
+      {
+        key: t.adminKey,
+      },
+    )
     expect(range.body.events).toHaveLength(10)
-    expect((await t.json('GET', '/api/v1/events?tag=first-five&status=success', { key: t.adminKey })).body.events).toHaveLength(5)
+    expect(
+      (await t.json('GET', '/api/v1/events?tag=first-five&status=success', { key: t.adminKey }))
+        .body.events,
+    ).toHaveLength(5)
     const found = await t.json('GET', '/api/v1/events?q=invoice', { key: t.adminKey })
     expect(found.body.events.map((e: { title: string }) => e.title)).toEqual(['invoice overdue'])
   })
@@ -78,8 +87,12 @@ describe.each(DIALECTS)('reading events (%s)', (dialect) => {
     const [mine] = await ingest([{ agent: 'private-bot', title: 'quarterly numbers' }])
     const other = await t.key('org-b', ['admin'])
     expect((await t.json('GET', `/api/v1/events/${mine!.id}`, { key: other })).status).toBe(404)
-    expect((await t.json('GET', '/api/v1/events?q=quarterly', { key: other })).body.events).toEqual([])
-    expect((await t.json('GET', '/api/v1/events?agent=private-bot', { key: other })).body.events).toEqual([])
+    expect((await t.json('GET', '/api/v1/events?q=quarterly', { key: other })).body.events).toEqual(
+      [],
+    )
+    expect(
+      (await t.json('GET', '/api/v1/events?agent=private-bot', { key: other })).body.events,
+    ).toEqual([])
     expect((await t.json('GET', '/api/v1/stats?days=1', { key: other })).body.totals.events).toBe(0)
     expect((await t.json('GET', '/api/v1/agents', { key: other })).body.agents).toEqual([])
     expect((await t.json('GET', '/api/v1/agents/private-bot', { key: other })).status).toBe(404)
@@ -88,7 +101,15 @@ describe.each(DIALECTS)('reading events (%s)', (dialect) => {
   })
 
   it('streams CSV with every row and escapes formula cells', async () => {
-    await ingest([{ title: '=HYPERLINK("http://evil")', agent: '+cmd', user: '@me', action: '-1+1', service: 'plain, with "quotes"' }])
+    await ingest([
+      {
+        title: '=HYPERLINK("http://evil")',
+        agent: '+cmd',
+        user: '@me',
+        action: '-1+1',
+        service: 'plain, with "quotes"',
+      },
+    ])
     await ingest(Array.from({ length: 1_000 }, (_, i) => ({ n: i })))
     await ingest(Array.from({ length: 1_000 }, (_, i) => ({ n: i })))
     await ingest(Array.from({ length: 500 }, (_, i) => ({ n: i })))
@@ -115,7 +136,15 @@ describe.each(DIALECTS)('reading events (%s)', (dialect) => {
 
   it('counts with /stats and lists /agents', async () => {
     await ingest([
-      { agent: 'a', status: 'error', duration_ms: 100, tokens_input: 10, tokens_output: 5, cost_usd: '0.01', model: 'm' },
+      {
+        agent: 'a',
+        status: 'error',
+        duration_ms: 100,
+        tokens_input: 10,
+        tokens_output: 5,
+        cost_usd: '0.01',
+        model: 'm',
+      },
       { agent: 'a', duration_ms: 300, cost_usd: '0.02' },
       { agent: 'b', environment: 'staging' },
     ])
@@ -129,20 +158,31 @@ describe.each(DIALECTS)('reading events (%s)', (dialect) => {
       tokens: { input: 10, output: 5, total: 15 },
       cost_usd: 0.03,
     })
-    expect(stats.body.by_agent[0]).toMatchObject({ agent: 'a', events: 2, errors: 1, cost_usd: 0.03 })
+    expect(stats.body.by_agent[0]).toMatchObject({
+      agent: 'a',
+      events: 2,
+      errors: 1,
+      cost_usd: 0.03,
+    })
     // 24 hours back from now touch 25 UTC hours unless now is exactly on the hour.
     expect(stats.body.series.length).toBeGreaterThanOrEqual(24)
     expect(stats.body.series.length).toBeLessThanOrEqual(25)
     expect(stats.body.series.reduce((n: number, p: { events: number }) => n + p.events, 0)).toBe(3)
-    const staging = await t.json('GET', '/api/v1/stats?days=7&environment=staging', { key: t.adminKey })
+    const staging = await t.json('GET', '/api/v1/stats?days=7&environment=staging', {
+      key: t.adminKey,
+    })
     expect(staging.body).toMatchObject({ bucket: 'day', totals: { events: 1 } })
     const agents = await t.json('GET', '/api/v1/agents', { key: t.adminKey })
-    expect(agents.body.agents.map((a: { name: string; environment: string }) => `${a.name}/${a.environment}`).sort()).toEqual([
-      'a/production',
-      'b/staging',
-    ])
+    expect(
+      agents.body.agents
+        .map((a: { name: string; environment: string }) => `${a.name}/${a.environment}`)
+        .sort(),
+    ).toEqual(['a/production', 'b/staging'])
     const one = await t.json('GET', '/api/v1/agents/a', { key: t.adminKey })
-    expect(one.body).toMatchObject({ name: 'a', environments: [{ environment: 'production', events: 2, errors: 1, status: 'active' }] })
+    expect(one.body).toMatchObject({
+      name: 'a',
+      environments: [{ environment: 'production', events: 2, errors: 1, status: 'active' }],
+    })
   })
 
   it('covers whole UTC hours for days=N, and exactly the range for from and to', async () => {
@@ -152,7 +192,11 @@ describe.each(DIALECTS)('reading events (%s)', (dialect) => {
     const end = Math.floor(now / hour) * hour + hour
     expect(Date.parse(relative.to)).toBe(end)
     expect(Date.parse(relative.from)).toBe(end - hour - 7 * 86_400_000)
-    const exact = (await t.json('GET', '/api/v1/stats?from=2026-01-01T00:30:00Z&to=2026-01-02T00:00:00Z', { key: t.adminKey })).body
+    const exact = (
+      await t.json('GET', '/api/v1/stats?from=2026-01-01T00:30:00Z&to=2026-01-02T00:00:00Z', {
+        key: t.adminKey,
+      })
+    ).body
     expect([exact.from, exact.to]).toEqual(['2026-01-01T00:30:00.000Z', '2026-01-02T00:00:00.000Z'])
   })
 

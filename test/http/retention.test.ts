@@ -22,10 +22,14 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
   })
   afterEach(() => t.close())
 
-  const committer = { append: (items: Parameters<Store['events']['append']>[0]) => t.store.events.append(items) }
-  const retention = (store: Store = t.store, now = NOW) => runRetention({ store, committer, dataDir: t.dataDir, now: () => now })
+  const committer = {
+    append: (items: Parameters<Store['events']['append']>[0]) => t.store.events.append(items),
+  }
+  const retention = (store: Store = t.store, now = NOW) =>
+    runRetention({ store, committer, dataDir: t.dataDir, now: () => now })
   const native = (body: object, key = ingest) => t.json('POST', '/api/v1/events', { key, body })
-  const events = async (key = t.adminKey) => (await t.json('GET', '/api/v1/events?limit=100', { key })).body.events
+  const events = async (key = t.adminKey) =>
+    (await t.json('GET', '/api/v1/events?limit=100', { key })).body.events
   /** The store with `events.delete` watched (and optionally failing on the n-th call). */
   const watched = (failOn?: number) => {
     const ranges: Array<{ from: number; to: number }> = []
@@ -47,16 +51,19 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
     await t.setPlan({ ...FREE_OF_LIMITS, retention_days: 7 })
     const old = [NOW - 30 * DAY_MS, NOW - 8 * DAY_MS, NOW - 7 * DAY_MS - 60_000]
     const recent = [NOW - 7 * DAY_MS + 60_000, NOW - DAY_MS]
-    for (const ts of [...old, ...recent]) expect((await native({ agent: 'bot', ts, title: 'kept words' })).status).toBe(201)
+    for (const ts of [...old, ...recent])
+      expect((await native({ agent: 'bot', ts, title: 'kept words' })).status).toBe(201)
     const otherKey = await t.key('org-b', ['ingest', 'read'])
     await native({ ts: NOW - 30 * DAY_MS }, otherKey)
 
     const before = new Date(NOW - 7 * DAY_MS).toISOString()
     expect(await retention()).toEqual([{ orgId: 'org-a', deleted: 3, filesRemoved: 0, before }])
     const left = await events()
-    expect(left.filter((e: { kind: string }) => e.kind !== 'audit').map((e: { ts: string }) => Date.parse(e.ts))).toEqual(
-      [...recent].reverse(),
-    )
+    expect(
+      left
+        .filter((e: { kind: string }) => e.kind !== 'audit')
+        .map((e: { ts: string }) => Date.parse(e.ts)),
+    ).toEqual([...recent].reverse())
     const audit = left.find((e: { kind: string }) => e.kind === 'audit')
     expect(audit).toMatchObject({
       action: 'retention.delete',
@@ -67,7 +74,9 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
     })
     const agents = (await t.json('GET', '/api/v1/agents', { key: t.adminKey })).body.agents
     expect(agents.find((a: { name: string }) => a.name === 'bot').events).toBe(2)
-    expect((await t.json('GET', '/api/v1/events?q=kept', { key: t.adminKey })).body.events).toHaveLength(2)
+    expect(
+      (await t.json('GET', '/api/v1/events?q=kept', { key: t.adminKey })).body.events,
+    ).toHaveLength(2)
     // Nothing more to delete: no second audit event; the org without retention kept its old event.
     expect(await retention()).toEqual([])
     expect(await events()).toHaveLength(3)
@@ -77,13 +86,26 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
   it('deletes a backlog one UTC day per transaction, oldest first', async () => {
     await t.setPlan({ ...FREE_OF_LIMITS, retention_days: 7 })
     const cutoff = NOW - 7 * DAY_MS
-    const stamps = [NOW - 400 * DAY_MS, NOW - 30 * DAY_MS, NOW - 30 * DAY_MS + 3_600_000, NOW - 9 * DAY_MS, cutoff - 1, cutoff]
-    await t.json('POST', '/api/v1/events/batch', { key: ingest, body: { events: stamps.map((ts) => ({ agent: 'bot', ts })) } })
+    const stamps = [
+      NOW - 400 * DAY_MS,
+      NOW - 30 * DAY_MS,
+      NOW - 30 * DAY_MS + 3_600_000,
+      NOW - 9 * DAY_MS,
+      cutoff - 1,
+      cutoff,
+    ]
+    await t.json('POST', '/api/v1/events/batch', {
+      key: ingest,
+      body: { events: stamps.map((ts) => ({ agent: 'bot', ts })) },
+    })
     const { store, ranges } = watched()
     expect(await retention(store)).toMatchObject([{ deleted: 5 }])
-    const days = [...new Set(stamps.filter((ts) => ts < cutoff).map((ts) => Math.floor(ts / DAY_MS)))]
+    const days = [
+      ...new Set(stamps.filter((ts) => ts < cutoff).map((ts) => Math.floor(ts / DAY_MS))),
+    ]
     expect(ranges.map((r) => Math.floor(r.from / DAY_MS))).toEqual(days)
-    for (const r of ranges) expect(Math.floor((r.to - 1) / DAY_MS)).toBe(Math.floor(r.from / DAY_MS))
+    for (const r of ranges)
+      expect(Math.floor((r.to - 1) / DAY_MS)).toBe(Math.floor(r.from / DAY_MS))
     expect(Math.max(...ranges.map((r) => r.to))).toBe(cutoff)
     expect((await events()).filter((e: { kind: string }) => e.kind !== 'audit')).toHaveLength(1)
   })
@@ -111,10 +133,16 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
       ts: new Date(TODAY - daysAgo * DAY_MS + hour * 3_600_000).toISOString(),
       title,
     })
-    const guid = await t.ingest([at(8, 10, 'week ago'), at(3, 10, 'morning'), at(3, 20, 'evening'), at(1, 10, 'yesterday')])
+    const guid = await t.ingest([
+      at(8, 10, 'week ago'),
+      at(3, 10, 'morning'),
+      at(3, 20, 'evening'),
+      at(1, 10, 'yesterday'),
+    ])
     const dir = join(t.dataDir, 'archives', 'org-a', guid)
     const files = async () => (await readdir(dir)).sort()
-    const archive = (store: Store = t.store) => runArchive({ store, dataDir: t.dataDir, retentionDays: 180, now: () => NOW })
+    const archive = (store: Store = t.store) =>
+      runArchive({ store, dataDir: t.dataDir, retentionDays: 180, now: () => NOW })
     await archive()
     expect(await files()).toEqual([
       `${dayOf(TODAY - 8 * DAY_MS)}.jsonl.gz`,
@@ -123,7 +151,10 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
     ])
     // Another agent folder of the org, for a day the plan keeps no more.
     await mkdir(join(t.dataDir, 'archives', 'org-a', 'other-guid'), { recursive: true })
-    await writeFile(join(t.dataDir, 'archives', 'org-a', 'other-guid', `${dayOf(TODAY - 5 * DAY_MS)}.jsonl`), '{}\n')
+    await writeFile(
+      join(t.dataDir, 'archives', 'org-a', 'other-guid', `${dayOf(TODAY - 5 * DAY_MS)}.jsonl`),
+      '{}\n',
+    )
 
     // Three days back from noon is noon on day 3: the morning goes, the evening stays.
     await t.setPlan({ ...FREE_OF_LIMITS, retention_days: 3 })
@@ -136,10 +167,14 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
     expect(await retention()).toEqual([{ orgId: 'org-a', deleted: 2, filesRemoved: 1, before }])
     expect(await files()).toEqual([`${dayOf(TODAY - DAY_MS)}.jsonl`])
     expect(await archive()).toMatchObject({ written: 0, deleted: 0 })
-    const day3 = (await t.wiro('LogsFile', { useragentguid: guid, date: dayOf(TODAY - 3 * DAY_MS) })).body
+    const day3 = (
+      await t.wiro('LogsFile', { useragentguid: guid, date: dayOf(TODAY - 3 * DAY_MS) })
+    ).body
     expect(day3.events.map((e: { title: string }) => e.title)).toEqual(['evening'])
     const listed = (await t.wiro('LogsList', { useragentguid: guid })).body.dates
-    expect(listed).toContainEqual(expect.objectContaining({ date: dayOf(TODAY - 3 * DAY_MS), compressed: false }))
+    expect(listed).toContainEqual(
+      expect.objectContaining({ date: dayOf(TODAY - 3 * DAY_MS), compressed: false }),
+    )
     expect(listed.map((d: { date: string }) => d.date)).not.toContain(dayOf(TODAY - 8 * DAY_MS))
     const audit = (await events()).find((e: { action: string }) => e.action === 'retention.delete')
     expect(audit.metadata).toEqual({ deleted: 2, before, archive_files_removed: 1 })

@@ -22,19 +22,37 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
   let t: WiroApp
   let guid: string
   let dir: string
-  const day = (daysAgo: number) => ({ date: dayOf(TODAY - daysAgo * DAY_MS), start: TODAY - daysAgo * DAY_MS })
+  const day = (daysAgo: number) => ({
+    date: dayOf(TODAY - daysAgo * DAY_MS),
+    start: TODAY - daysAgo * DAY_MS,
+  })
   /** The store as the archive job sees it, with some of its event methods replaced. */
-  const storeWith = (events: Partial<Events>): Store => ({ ...t.store, events: { ...t.store.events, ...events } })
-  const archive = (now = NOW, store: Store = t.store) => runArchive({ store, dataDir: t.dataDir, retentionDays: 180, now: () => now })
+  const storeWith = (events: Partial<Events>): Store => ({
+    ...t.store,
+    events: { ...t.store.events, ...events },
+  })
+  const archive = (now = NOW, store: Store = t.store) =>
+    runArchive({ store, dataDir: t.dataDir, retentionDays: 180, now: () => now })
   const files = async () => (await readdir(dir).catch(() => [] as string[])).sort()
-  const logsFile = async (date: string) => (await t.wiro('LogsFile', { useragentguid: guid, date })).body
+  const logsFile = async (date: string) =>
+    (await t.wiro('LogsFile', { useragentguid: guid, date })).body
   const titles = (body: { events: Array<{ title: string }> }) => body.events.map((e) => e.title)
-  const audits = async () => (await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })).body.events
-  const notFound = { result: false, errors: [{ code: 1, message: 'Failed to fetch activity file from worker' }] }
+  const audits = async () =>
+    (await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })).body.events
+  const notFound = {
+    result: false,
+    errors: [{ code: 1, message: 'Failed to fetch activity file from worker' }],
+  }
 
   beforeEach(async () => {
     t = await createWiroApp(dialect, { AGENTTRAIL_ARCHIVE_RETENTION_DAYS: '180' })
-    guid = await t.ingest([eventOn(8, 'week ago'), eventOn(3, 'a'), eventOn(3, 'b'), eventOn(1, 'yesterday'), eventOn(0, 'today')])
+    guid = await t.ingest([
+      eventOn(8, 'week ago'),
+      eventOn(3, 'a'),
+      eventOn(3, 'b'),
+      eventOn(1, 'yesterday'),
+      eventOn(0, 'today'),
+    ])
     dir = join(t.dataDir, 'archives', 'org-a', guid)
   })
   afterEach(() => t.close())
@@ -43,13 +61,17 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     const [three, one] = [day(3), day(1)]
     const fired = new Map<string, unknown>()
     const deleteDay = async (date: string) => {
-      if (!fired.has(date)) fired.set(date, (await t.wiro('LogsDelete', { useragentguid: guid, date })).body.removed)
+      if (!fired.has(date))
+        fired.set(date, (await t.wiro('LogsDelete', { useragentguid: guid, date })).body.removed)
     }
     const query: Events['query'] = async (orgId, filter, page) => {
       // The pass reads a day hour by hour: day 1 is deleted before any of it was read, day 3 once its events were.
       if (filter.from === one.start) await deleteDay(one.date)
       const result = await t.store.events.query(orgId, filter, page)
-      const inThree = filter.from !== undefined && filter.from >= three.start && filter.from < three.start + DAY_MS
+      const inThree =
+        filter.from !== undefined &&
+        filter.from >= three.start &&
+        filter.from < three.start + DAY_MS
       if (inThree && result.items.length > 0) await deleteDay(three.date)
       return result
     }
@@ -96,8 +118,13 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     // The file comes back: another server's copy, or a write that raced the delete.
     await copyFile(`${plain}.saved`, plain)
     expect(await logsFile(three.date)).toEqual(notFound)
-    expect((await t.wiro('Logs', { useragentguid: guid, date: three.date })).body).toMatchObject({ totalLines: 0, events: [] })
-    const listed = (await t.wiro('LogsList', { useragentguid: guid })).body.dates.map((d: { date: string }) => d.date)
+    expect((await t.wiro('Logs', { useragentguid: guid, date: three.date })).body).toMatchObject({
+      totalLines: 0,
+      events: [],
+    })
+    const listed = (await t.wiro('LogsList', { useragentguid: guid })).body.dates.map(
+      (d: { date: string }) => d.date,
+    )
     expect(listed).toEqual([day(0).date, day(1).date, day(8).date])
     expect(await archive()).toMatchObject({ deleted: 1 })
     expect(await files()).not.toContain(`${three.date}.jsonl`)
@@ -106,7 +133,11 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     await copyFile(`${plain}.saved`, plain)
     const again = await t.wiro('LogsDelete', { useragentguid: guid, date: three.date })
     expect(again.body.removed).toEqual({ plain: true, gz: false })
-    expect((await audits()).map((e: { metadata: { deleted_events: number; removed: object } }) => e.metadata)).toEqual([
+    expect(
+      (await audits()).map(
+        (e: { metadata: { deleted_events: number; removed: object } }) => e.metadata,
+      ),
+    ).toEqual([
       expect.objectContaining({ deleted_events: 0, removed: { plain: true, gz: false } }),
       expect.objectContaining({ deleted_events: 2, removed: { plain: true, gz: false } }),
     ])
@@ -118,8 +149,15 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     expect(await files()).toContain(`${three.date}.jsonl.gz`)
     await t.ingest([eventOn(3, 'late', 23)])
     expect(titles(await logsFile(three.date))).toEqual(['late', 'b', 'a'])
-    expect((await t.wiro('Logs', { useragentguid: guid, date: three.date, lines: 1 })).body).toMatchObject({ totalLines: 3 })
-    expect(await archive(NOW + 5 * DAY_MS)).toMatchObject({ written: 0, rewritten: 1, compressed: 1, deleted: 0 })
+    expect(
+      (await t.wiro('Logs', { useragentguid: guid, date: three.date, lines: 1 })).body,
+    ).toMatchObject({ totalLines: 3 })
+    expect(await archive(NOW + 5 * DAY_MS)).toMatchObject({
+      written: 0,
+      rewritten: 1,
+      compressed: 1,
+      deleted: 0,
+    })
     const lines = gunzipSync(await readFile(join(dir, `${three.date}.jsonl.gz`)))
       .toString('utf8')
       .trimEnd()
@@ -140,29 +178,55 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
   it('records a deletion of today once per deletion that removed something, and no later delete takes a record', async () => {
     const today = day(0).date
     const first = await t.wiro('LogsDelete', { useragentguid: guid, date: 'today' })
-    expect(first.body).toEqual({ result: true, errors: [], date: today, removed: { plain: false, gz: false } })
+    expect(first.body).toEqual({
+      result: true,
+      errors: [],
+      date: today,
+      removed: { plain: false, gz: false },
+    })
     await t.ingest([eventOn(0, 'again')])
     await t.wiro('LogsDelete', { useragentguid: guid, date: today })
     await t.wiro('LogsDelete', { useragentguid: guid, date: today })
     const records = await audits()
-    expect(records.map((e: { agent: string | null; metadata: { date: string; deleted_events: number } }) => [e.agent, e.metadata])).toEqual(
-      [
-        [null, expect.objectContaining({ date: today, agent: 'blog-bot', deleted_events: 1 })],
-        [null, expect.objectContaining({ date: today, agent: 'blog-bot', deleted_events: 1 })],
-      ],
-    )
-    expect((await t.wiro('Logs', { useragentguid: guid })).body).toMatchObject({ totalLines: 0, events: [] })
+    expect(
+      records.map(
+        (e: { agent: string | null; metadata: { date: string; deleted_events: number } }) => [
+          e.agent,
+          e.metadata,
+        ],
+      ),
+    ).toEqual([
+      [null, expect.objectContaining({ date: today, agent: 'blog-bot', deleted_events: 1 })],
+      [null, expect.objectContaining({ date: today, agent: 'blog-bot', deleted_events: 1 })],
+    ])
+    expect((await t.wiro('Logs', { useragentguid: guid })).body).toMatchObject({
+      totalLines: 0,
+      events: [],
+    })
     expect(await logsFile(today)).toEqual(notFound)
   })
 
   it('a server that does not lead writes nothing and removes only the files the store does not back', async () => {
     await archive()
-    await writeFile(join(dir, `${day(2).date}.jsonl`), `${JSON.stringify({ ...SHAPE_EXAMPLE, title: 'orphan' })}\n`)
+    await writeFile(
+      join(dir, `${day(2).date}.jsonl`),
+      `${JSON.stringify({ ...SHAPE_EXAMPLE, title: 'orphan' })}\n`,
+    )
     const follower = { ...t.store, tryLead: async () => false }
     await t.ingest([eventOn(1, 'late')])
     // A server that does not lead removes what the store does not back (day 2), and writes nothing.
-    expect(await archive(NOW + 5 * DAY_MS, follower)).toEqual({ leading: false, written: 0, rewritten: 0, compressed: 0, deleted: 1 })
-    expect(await files()).toEqual([`${day(8).date}.jsonl.gz`, `${day(3).date}.jsonl`, `${day(1).date}.jsonl`])
+    expect(await archive(NOW + 5 * DAY_MS, follower)).toEqual({
+      leading: false,
+      written: 0,
+      rewritten: 0,
+      compressed: 0,
+      deleted: 1,
+    })
+    expect(await files()).toEqual([
+      `${day(8).date}.jsonl.gz`,
+      `${day(3).date}.jsonl`,
+      `${day(1).date}.jsonl`,
+    ])
     expect(titles(await logsFile(day(1).date))).toEqual(['late', 'yesterday'])
   })
 })

@@ -25,9 +25,11 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
   let t: WiroApp
   let guid: string
   let dir: string
-  const archive = (now = NOW, retentionDays = 180) => runArchive({ store: t.store, dataDir: t.dataDir, retentionDays, now: () => now })
+  const archive = (now = NOW, retentionDays = 180) =>
+    runArchive({ store: t.store, dataDir: t.dataDir, retentionDays, now: () => now })
   const files = async () => (await readdir(dir).catch(() => [] as string[])).sort()
-  const logsFile = async (date: string) => (await t.wiro('LogsFile', { useragentguid: guid, date })).body
+  const logsFile = async (date: string) =>
+    (await t.wiro('LogsFile', { useragentguid: guid, date })).body
 
   beforeEach(async () => {
     t = await createWiroApp(dialect, { AGENTTRAIL_ARCHIVE_RETENTION_DAYS: '180' })
@@ -59,11 +61,23 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
         .split('\n')
         .map((l) => JSON.parse(l)),
     ).toEqual([...(await logsFile(dayOf(TODAY - 3 * DAY_MS))).events].reverse())
-    const gz = gunzipSync(await readFile(join(dir, `${dayOf(TODAY - 8 * DAY_MS)}.jsonl.gz`))).toString('utf8')
+    const gz = gunzipSync(
+      await readFile(join(dir, `${dayOf(TODAY - 8 * DAY_MS)}.jsonl.gz`)),
+    ).toString('utf8')
     expect(JSON.parse(gz.trim()).title).toBe('week ago')
-    const before = await Promise.all((await files()).map(async (f) => [(await stat(join(dir, f))).mtimeMs, f]))
-    expect(await archive()).toEqual({ leading: true, written: 0, rewritten: 0, compressed: 0, deleted: 0 })
-    expect(await Promise.all((await files()).map(async (f) => [(await stat(join(dir, f))).mtimeMs, f]))).toEqual(before)
+    const before = await Promise.all(
+      (await files()).map(async (f) => [(await stat(join(dir, f))).mtimeMs, f]),
+    )
+    expect(await archive()).toEqual({
+      leading: true,
+      written: 0,
+      rewritten: 0,
+      compressed: 0,
+      deleted: 0,
+    })
+    expect(
+      await Promise.all((await files()).map(async (f) => [(await stat(join(dir, f))).mtimeMs, f])),
+    ).toEqual(before)
   })
 
   it('keeps days 1 to 6 plain and gzips from day 7, as Wiro rotates', async () => {
@@ -78,7 +92,13 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
   })
 
   it('runs a pass as soon as it starts, and stopping waits for it', async () => {
-    const job = startArchive({ store: t.store, dataDir: t.dataDir, retentionDays: 180, logger: createLogger('silent'), now: () => NOW })
+    const job = startArchive({
+      store: t.store,
+      dataDir: t.dataDir,
+      retentionDays: 180,
+      logger: createLogger('silent'),
+      now: () => NOW,
+    })
     await job.stop()
     expect(await files()).toHaveLength(3)
   })
@@ -97,7 +117,10 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
     const today = (await t.wiro('Logs', { useragentguid: guid })).body.events as object[]
     const todaySize = Buffer.byteLength(today.map((e) => `${JSON.stringify(e)}\n`).join(''))
     // The 200-day-old day is past the retention: in the store, but not listed.
-    expect(res.body.dates).toEqual([{ date: dayOf(TODAY), sizeBytes: todaySize, compressed: false }, ...onDisk.reverse()])
+    expect(res.body.dates).toEqual([
+      { date: dayOf(TODAY), sizeBytes: todaySize, compressed: false },
+      ...onDisk.reverse(),
+    ])
   })
 
   it('reads the same events from the store, the plain file and the gzipped file', async () => {
@@ -128,7 +151,9 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
     await archive()
     await t.ingest([eventOn(1, 'late')])
     expect(await archive()).toMatchObject({ written: 0, rewritten: 1 })
-    expect((await logsFile(dayOf(TODAY - DAY_MS))).events.map((e: { title: string }) => e.title)).toEqual(['late', 'yesterday'])
+    expect(
+      (await logsFile(dayOf(TODAY - DAY_MS))).events.map((e: { title: string }) => e.title),
+    ).toEqual(['late', 'yesterday'])
   })
 
   it('never shows a half-written file and clears one a crash left behind', async () => {
@@ -137,7 +162,9 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
     await writeFile(stale, '{"ts":"half')
     // A minute old by the job's clock: it may be a write in progress.
     await utimes(stale, new Date(NOW - 60_000), new Date(NOW - 60_000))
-    const listed = (await t.wiro('LogsList', { useragentguid: guid })).body.dates.map((d: { date: string }) => d.date)
+    const listed = (await t.wiro('LogsList', { useragentguid: guid })).body.dates.map(
+      (d: { date: string }) => d.date,
+    )
     expect(listed).not.toContain(dayOf(TODAY - 2 * DAY_MS))
     await archive()
     expect(await files()).toContain(stale.slice(dir.length + 1))
@@ -153,8 +180,17 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
     for (let from = 0; from <= 50_000; from += 10_000) {
       const batch = Array.from({ length: Math.min(10_000, 50_001 - from) }, (_, j) => {
         const i = from + j
-        const activity = { ...LOGS_FILE_EVENTS[1], ts: new Date(start + i * 1_000).toISOString(), title: `line ${i}` }
-        return { orgId: 'org-a', event: newEvent(eventFromActivity(activity as never, { agent: 'blog-bot', environment: 'production' })) }
+        const activity = {
+          ...LOGS_FILE_EVENTS[1],
+          ts: new Date(start + i * 1_000).toISOString(),
+          title: `line ${i}`,
+        }
+        return {
+          orgId: 'org-a',
+          event: newEvent(
+            eventFromActivity(activity as never, { agent: 'blog-bot', environment: 'production' }),
+          ),
+        }
       })
       await t.store.events.append(batch)
     }
@@ -164,7 +200,9 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
       expect(res.events).toHaveLength(50_000)
       expect(res.events[0].title).toBe('line 50000')
       expect(res.events[49_999].title).toBe('line 1')
-      expect((await t.wiro('Logs', { useragentguid: guid, date, lines: 2 })).body.totalLines).toBe(50_001)
+      expect((await t.wiro('Logs', { useragentguid: guid, date, lines: 2 })).body.totalLines).toBe(
+        50_001,
+      )
     }
     await check()
     await archive()
@@ -176,18 +214,40 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
     await archive()
     const plainDay = dayOf(TODAY - 3 * DAY_MS)
     const gzDay = dayOf(TODAY - 8 * DAY_MS)
-    expect((await t.wiro('LogsDelete', { useragentguid: guid, date: plainDay })).body).toMatchObject({
+    expect(
+      (await t.wiro('LogsDelete', { useragentguid: guid, date: plainDay })).body,
+    ).toMatchObject({
       removed: { plain: true, gz: false },
     })
-    expect((await t.wiro('LogsDelete', { useragentguid: guid, date: gzDay })).body).toMatchObject({ removed: { plain: false, gz: true } })
+    expect((await t.wiro('LogsDelete', { useragentguid: guid, date: gzDay })).body).toMatchObject({
+      removed: { plain: false, gz: true },
+    })
     expect(await files()).toEqual([`${dayOf(TODAY - DAY_MS)}.jsonl`])
-    expect((await logsFile(plainDay)).errors[0].message).toBe('Failed to fetch activity file from worker')
+    expect((await logsFile(plainDay)).errors[0].message).toBe(
+      'Failed to fetch activity file from worker',
+    )
     // The store has nothing of those days left, so the next pass does not write them back.
-    expect(await archive()).toEqual({ leading: true, written: 0, rewritten: 0, compressed: 0, deleted: 0 })
+    expect(await archive()).toEqual({
+      leading: true,
+      written: 0,
+      rewritten: 0,
+      compressed: 0,
+      deleted: 0,
+    })
     const audit = await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })
     expect(audit.body.events.map((e: { metadata: object }) => e.metadata)).toEqual([
-      expect.objectContaining({ date: gzDay, useragentguid: guid, deleted_events: 1, removed: { plain: false, gz: true } }),
-      expect.objectContaining({ date: plainDay, useragentguid: guid, deleted_events: 2, removed: { plain: true, gz: false } }),
+      expect.objectContaining({
+        date: gzDay,
+        useragentguid: guid,
+        deleted_events: 1,
+        removed: { plain: false, gz: true },
+      }),
+      expect.objectContaining({
+        date: plainDay,
+        useragentguid: guid,
+        deleted_events: 2,
+        removed: { plain: true, gz: false },
+      }),
     ])
     const stats = await t.json('GET', `/api/v1/agents/blog-bot`, { key: t.adminKey })
     // 6 ingested, 3 deleted; the audit records name no agent.

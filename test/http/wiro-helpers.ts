@@ -8,14 +8,24 @@ import type { Dialect, TestApp } from '../helpers/test-app.js'
 export interface WiroApp extends TestApp {
   dataDir: string
   /** POSTs to `/v1/UserAgent/<path>` with `x-api-key`, the body as given (text is sent as is). */
-  wiro<T = any>(path: string, body: string | object, key?: string): Promise<{ status: number; body: T; headers: Headers }>
+  wiro<T = any>(
+    path: string,
+    body: string | object,
+    key?: string,
+  ): Promise<{ status: number; body: T; headers: Headers }>
   /** Appends ActivityEvents for an agent through LogsIngest; returns its guid. */
   ingest(events: object[], agent?: string, key?: string): Promise<string>
 }
 
-export async function createWiroApp(dialect: Dialect, env: Record<string, string> = {}): Promise<WiroApp> {
+export async function createWiroApp(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+): Promise<WiroApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'agenttrail-wiro-'))
-  const t = await createTestApp({ AGENTTRAIL_DATA_DIR: dataDir, AGENTTRAIL_ARCHIVE_RETENTION_DAYS: '3650', ...env }, dialect)
+  const t = await createTestApp(
+    { AGENTTRAIL_DATA_DIR: dataDir, AGENTTRAIL_ARCHIVE_RETENTION_DAYS: '3650', ...env },
+    dialect,
+  )
   const wiro: WiroApp['wiro'] = (path, body, key = t.adminKey) =>
     t.json('POST', `/v1/UserAgent/${path}`, {
       headers: { 'x-api-key': key },

@@ -23,17 +23,27 @@ describe.each(DIALECTS)('Wiro ActivityEvents in the native trail (%s)', (dialect
       ok: false,
       error: 'HTTP 502',
     }
-    const replay = { ...TOKEN_USAGE_EXAMPLE, ts: '2026-05-03T14:06:00.000Z', kind: 'token_usage_idempotent' }
+    const replay = {
+      ...TOKEN_USAGE_EXAMPLE,
+      ts: '2026-05-03T14:06:00.000Z',
+      kind: 'token_usage_idempotent',
+    }
     const sent = [SHAPE_EXAMPLE, TOKEN_USAGE_EXAMPLE, failed, replay]
     const guid = await t.ingest(sent)
-    const native = (await t.json('GET', '/api/v1/events?agent=blog-bot', { key: t.adminKey })).body.events
+    const native = (await t.json('GET', '/api/v1/events?agent=blog-bot', { key: t.adminKey })).body
+      .events
     expect(native.map((e: { kind: string; action: string }) => [e.kind, e.action])).toEqual([
       ['token_usage', 'token_usage_idempotent'],
       ['tool_call', 'tool_completed'],
       ['token_usage', 'token_usage'],
       ['tool_call', 'tool_completed'],
     ])
-    expect(native[1]).toMatchObject({ service: 'exec', status: 'error', error: 'HTTP 502', duration_ms: 12 })
+    expect(native[1]).toMatchObject({
+      service: 'exec',
+      status: 'error',
+      error: 'HTTP 502',
+      duration_ms: 12,
+    })
     expect(native[2]).toMatchObject({
       model: 'openai/gpt-5.4',
       tokens_input: 3450,
@@ -44,9 +54,16 @@ describe.each(DIALECTS)('Wiro ActivityEvents in the native trail (%s)', (dialect
       cost_usd: 0.05,
       user: 'system',
     })
-    expect(native[3]).toMatchObject({ service: 'web_fetch', cost_usd: 0.05, user: 'ada-uuid', output: SHAPE_EXAMPLE.summary })
+    expect(native[3]).toMatchObject({
+      service: 'web_fetch',
+      cost_usd: 0.05,
+      user: 'ada-uuid',
+      output: SHAPE_EXAMPLE.summary,
+    })
     // The replayed usage was billed before: it adds neither tokens nor cost.
-    const stats = await t.json('GET', `/api/v1/stats?from=${DAY}&to=2026-05-04`, { key: t.adminKey })
+    const stats = await t.json('GET', `/api/v1/stats?from=${DAY}&to=2026-05-04`, {
+      key: t.adminKey,
+    })
     expect(stats.body.tokens.total).toBe(4270)
     expect(stats.body.cost_usd).toBe(0.1)
     const file = await t.wiro('LogsFile', { useragentguid: guid, date: DAY })
@@ -60,13 +77,22 @@ describe.each(DIALECTS)('Wiro ActivityEvents in the native trail (%s)', (dialect
         kind: 'tool_completed',
         tool: 'exec',
         title: 'Called the API with sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123',
-        summary: { apikey: 'wiro-live-0123456789abcdef', token: 'tok_9f8e7d6c5b4a39281706', url: 'https://api.example.com' },
+        summary: {
+          apikey: 'wiro-live-0123456789abcdef',
+          token: 'tok_9f8e7d6c5b4a39281706',
+          url: 'https://api.example.com',
+        },
       },
     ])
     const [event] = (await t.wiro('Logs', { useragentguid: guid, date: DAY })).body.events
     expect(event.title).toBe('Called the API with [REDACTED]')
-    expect(event.summary).toEqual({ apikey: '[REDACTED]', token: '[REDACTED]', url: 'https://api.example.com' })
-    const stored = (await t.json('GET', '/api/v1/events?agent=blog-bot', { key: t.adminKey })).body.events[0]
+    expect(event.summary).toEqual({
+      apikey: '[REDACTED]',
+      token: '[REDACTED]',
+      url: 'https://api.example.com',
+    })
+    const stored = (await t.json('GET', '/api/v1/events?agent=blog-bot', { key: t.adminKey })).body
+      .events[0]
     expect(JSON.stringify(stored)).not.toMatch(/AbCdEfGhIj|0123456789abcdef|9f8e7d6c5b4a/)
     expect(stored.metadata.redactions).toBe(3)
   })
@@ -86,7 +112,14 @@ describe.each(DIALECTS)('Wiro ActivityEvents in the native trail (%s)', (dialect
             tokens_output: 5,
             cost_usd: 0.02,
           },
-          { ts: '2026-05-03T15:01:00Z', agent: 'blog-bot', service: 'stripe', action: 'charge', status: 'failed', input: { amount: 5 } },
+          {
+            ts: '2026-05-03T15:01:00Z',
+            agent: 'blog-bot',
+            service: 'stripe',
+            action: 'charge',
+            status: 'failed',
+            input: { amount: 5 },
+          },
         ],
       },
     })
@@ -111,23 +144,35 @@ describe.each(DIALECTS)('Wiro ActivityEvents in the native trail (%s)', (dialect
   it('separates environments: the same agent name in two environments has two guids', async () => {
     const prod = await t.ingest([SHAPE_EXAMPLE])
     const staging = (
-      await t.wiro('LogsIngest', { agent: 'blog-bot', environment: 'staging', events: [{ ...SHAPE_EXAMPLE, title: 'staging run' }] })
+      await t.wiro('LogsIngest', {
+        agent: 'blog-bot',
+        environment: 'staging',
+        events: [{ ...SHAPE_EXAMPLE, title: 'staging run' }],
+      })
     ).body.useragentguid
     expect(staging).not.toBe(prod)
-    expect((await t.wiro('Logs', { useragentguid: staging, date: DAY })).body.events.map((e: { title: string }) => e.title)).toEqual([
-      'staging run',
-    ])
+    expect(
+      (await t.wiro('Logs', { useragentguid: staging, date: DAY })).body.events.map(
+        (e: { title: string }) => e.title,
+      ),
+    ).toEqual(['staging run'])
     expect((await t.wiro('Logs', { useragentguid: prod, date: DAY })).body.totalLines).toBe(1)
   })
 
   it('replays an Idempotency-Key instead of appending twice', async () => {
     const body = { agent: 'blog-bot', events: [SHAPE_EXAMPLE] }
     const send = () =>
-      t.json('POST', '/v1/UserAgent/LogsIngest', { headers: { 'x-api-key': t.adminKey, 'idempotency-key': 'run-1' }, body })
+      t.json('POST', '/v1/UserAgent/LogsIngest', {
+        headers: { 'x-api-key': t.adminKey, 'idempotency-key': 'run-1' },
+        body,
+      })
     const first = await send()
     const second = await send()
     expect(second.headers.get('idempotent-replayed')).toBe('true')
     expect(second.body.ids).toEqual(first.body.ids)
-    expect((await t.wiro('Logs', { useragentguid: first.body.useragentguid, date: DAY })).body.totalLines).toBe(1)
+    expect(
+      (await t.wiro('Logs', { useragentguid: first.body.useragentguid, date: DAY })).body
+        .totalLines,
+    ).toBe(1)
   })
 })

@@ -24,30 +24,47 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
   beforeEach(async () => {
     t = await createWiroApp(dialect)
     // Oldest first, as the plugin appends them.
-    guid = await t.ingest([MAY_FIRST_EVENT, ...[...LOGS_FILE_EVENTS].reverse(), ...[...LOGS_RESPONSE_EVENTS].reverse()])
+    guid = await t.ingest([
+      MAY_FIRST_EVENT,
+      ...[...LOGS_FILE_EVENTS].reverse(),
+      ...[...LOGS_RESPONSE_EVENTS].reverse(),
+    ])
   })
   afterEach(() => t.close())
 
   it('ingests ActivityEvents and names the agent by a guid that the native agent list shows too', async () => {
-    const res = await t.wiro('LogsIngest', { agent: 'blog-bot', events: [SHAPE_EXAMPLE, TOKEN_USAGE_EXAMPLE] })
+    const res = await t.wiro('LogsIngest', {
+      agent: 'blog-bot',
+      events: [SHAPE_EXAMPLE, TOKEN_USAGE_EXAMPLE],
+    })
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ ...ok, useragentguid: guid, accepted: 2 })
     expect(res.body.ids).toHaveLength(2)
     const again = await t.wiro('LogsIngest', { useragentguid: guid, events: [SHAPE_EXAMPLE] })
     expect(again.body).toMatchObject({ ...ok, useragentguid: guid, accepted: 1 })
     const agents = await t.json('GET', '/api/v1/agents', { key: t.adminKey })
-    expect(agents.body.agents).toEqual([expect.objectContaining({ name: 'blog-bot', environment: 'production', guid })])
+    expect(agents.body.agents).toEqual([
+      expect.objectContaining({ name: 'blog-bot', environment: 'production', guid }),
+    ])
     const one = await t.json('GET', '/api/v1/agents/blog-bot', { key: t.adminKey })
     expect(one.body.environments[0].guid).toBe(guid)
   })
 
   it('answers the Logs curl example with today’s events, newest first', async () => {
     const today = Math.floor(Date.now() / DAY_MS) * DAY_MS
-    const todays = [SHAPE_EXAMPLE, TOKEN_USAGE_EXAMPLE].map((e, i) => ({ ...e, ts: new Date(today + (i + 1) * 1000).toISOString() }))
+    const todays = [SHAPE_EXAMPLE, TOKEN_USAGE_EXAMPLE].map((e, i) => ({
+      ...e,
+      ts: new Date(today + (i + 1) * 1000).toISOString(),
+    }))
     await t.ingest(todays)
     const res = await t.wiro('Logs', withGuid(CURL_LOGS, DOC_GUID, guid))
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ ...ok, date: dayOf(today), totalLines: 2, events: [...todays].reverse() })
+    expect(res.body).toEqual({
+      ...ok,
+      date: dayOf(today),
+      totalLines: 2,
+      events: [...todays].reverse(),
+    })
     expect(Object.keys(res.body)).toEqual(['result', 'errors', 'date', 'totalLines', 'events'])
     // The JavaScript polling example posts the same fields, and "today" may be said explicitly.
     const explicit = await t.wiro('Logs', { useragentguid: guid, date: 'today', lines: 200 })
@@ -56,9 +73,19 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
 
   it('returns a given day’s events exactly as documented, with every event of the day counted', async () => {
     const res = await t.wiro('Logs', { useragentguid: guid, date: '2026-05-03', lines: 200 })
-    expect(res.body).toEqual({ ...ok, date: '2026-05-03', totalLines: 4, events: LOGS_RESPONSE_EVENTS })
+    expect(res.body).toEqual({
+      ...ok,
+      date: '2026-05-03',
+      totalLines: 4,
+      events: LOGS_RESPONSE_EVENTS,
+    })
     const two = await t.wiro('Logs', { useragentguid: guid, date: '2026-05-03', lines: 2 })
-    expect(two.body).toEqual({ ...ok, date: '2026-05-03', totalLines: 4, events: LOGS_RESPONSE_EVENTS.slice(0, 2) })
+    expect(two.body).toEqual({
+      ...ok,
+      date: '2026-05-03',
+      totalLines: 4,
+      events: LOGS_RESPONSE_EVENTS.slice(0, 2),
+    })
     const many = await t.wiro('Logs', { useragentguid: guid, date: '2026-05-03', lines: 100_000 })
     expect(many.body.events).toHaveLength(4)
     const quiet = await t.wiro('Logs', { useragentguid: guid, date: '2026-04-01' })
@@ -70,7 +97,11 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
     expect(res.status).toBe(200)
     expect(res.body.result).toBe(true)
     expect(res.body.errors).toEqual([])
-    expect(res.body.dates.map((d: { date: string }) => d.date)).toEqual(['2026-05-03', '2026-05-02', '2026-05-01'])
+    expect(res.body.dates.map((d: { date: string }) => d.date)).toEqual([
+      '2026-05-03',
+      '2026-05-02',
+      '2026-05-01',
+    ])
     const file = await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-02' })
     // Not archived yet: the size of the day's JSONL rendering (events oldest first, one per line).
     const bytes = Buffer.byteLength(
@@ -85,12 +116,19 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
   it('answers the LogsFile curl example (and its Python twin) with the documented events', async () => {
     const res = await t.wiro('LogsFile', withGuid(CURL_LOGS_FILE, DOC_GUID, guid))
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ ...ok, date: '2026-05-02', truncated: false, events: LOGS_FILE_EVENTS })
+    expect(res.body).toEqual({
+      ...ok,
+      date: '2026-05-02',
+      truncated: false,
+      events: LOGS_FILE_EVENTS,
+    })
     expect(Object.keys(res.body)).toEqual(['result', 'errors', 'date', 'truncated', 'events'])
-    const cron = (await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-01' })).body.events.filter(
-      (e: { kind: string }) => e.kind === 'cron_finished',
-    )
-    expect(cron.map((e: { summary: { skill: string } }) => e.summary.skill)).toEqual(['cs-cron-blog-scanner'])
+    const cron = (
+      await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-01' })
+    ).body.events.filter((e: { kind: string }) => e.kind === 'cron_finished')
+    expect(cron.map((e: { summary: { skill: string } }) => e.summary.skill)).toEqual([
+      'cs-cron-blog-scanner',
+    ])
   })
 
   it('answers the LogsDelete curl example, removes the day and records who deleted how many', async () => {
@@ -101,7 +139,9 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
     expect((await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-02' })).body).toEqual(
       failure(1, 'Failed to fetch activity file from worker'),
     )
-    expect((await t.wiro('Logs', { useragentguid: guid, date: '2026-05-03' })).body.totalLines).toBe(4)
+    expect(
+      (await t.wiro('Logs', { useragentguid: guid, date: '2026-05-03' })).body.totalLines,
+    ).toBe(4)
     // Idempotent: deleting the gone day again is a success, and as it removes nothing it records nothing.
     const again = await t.wiro('LogsDelete', withGuid(CURL_LOGS_DELETE, DOC_GUID, guid))
     expect(again.body).toEqual({ ...ok, date: '2026-05-02', removed: { plain: false, gz: false } })
@@ -158,7 +198,11 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
 
   it('answers "useragentguid is required" with HTTP 200 on every endpoint', async () => {
     for (const path of ENDPOINTS) {
-      for (const body of [{ date: '2026-05-02' }, { useragentguid: '', date: '2026-05-02' }, { useragentguid: 7 }]) {
+      for (const body of [
+        { date: '2026-05-02' },
+        { useragentguid: '', date: '2026-05-02' },
+        { useragentguid: 7 },
+      ]) {
         const res = await t.wiro(path, body)
         expect(res.status).toBe(200)
         expect(res.body).toEqual(failure(0, 'useragentguid is required'))
@@ -168,16 +212,24 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
 
   it('answers "date is required" on LogsFile and LogsDelete, and refuses a date that is not a day', async () => {
     for (const path of ['LogsFile', 'LogsDelete'])
-      expect((await t.wiro(path, { useragentguid: guid })).body).toEqual(failure(0, 'date is required'))
+      expect((await t.wiro(path, { useragentguid: guid })).body).toEqual(
+        failure(0, 'date is required'),
+      )
     for (const date of ['2026-02-30', '02/05/2026', 20260502, 'yesterday'])
       for (const path of ENDPOINTS.filter((p) => p !== 'LogsList'))
-        expect((await t.wiro(path, { useragentguid: guid, date })).body).toEqual(failure(0, 'date must be a day as YYYY-MM-DD, or "today"'))
+        expect((await t.wiro(path, { useragentguid: guid, date })).body).toEqual(
+          failure(0, 'date must be a day as YYYY-MM-DD, or "today"'),
+        )
   })
 
   it('refuses bad lines in the Wiro shape', async () => {
     for (const lines of [0, -1, 2.5, 'many', true])
-      expect((await t.wiro('Logs', { useragentguid: guid, lines })).body).toEqual(failure(0, 'lines must be a whole number from 1 to 5000'))
-    expect((await t.wiro('Logs', { useragentguid: guid, date: '2026-05-02', lines: '1' })).body.events).toHaveLength(1)
+      expect((await t.wiro('Logs', { useragentguid: guid, lines })).body).toEqual(
+        failure(0, 'lines must be a whole number from 1 to 5000'),
+      )
+    expect(
+      (await t.wiro('Logs', { useragentguid: guid, date: '2026-05-02', lines: '1' })).body.events,
+    ).toHaveLength(1)
   })
 
   it('answers useragent-access-denied to another org’s key and for a guid of no agent, revealing nothing', async () => {
@@ -193,24 +245,30 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
         expect(res.body).toEqual(failure(1, 'useragent-access-denied'))
       }
     }
-    expect((await t.wiro('LogsIngest', { useragentguid: guid, events: [SHAPE_EXAMPLE] }, other)).body).toEqual(
-      failure(1, 'useragent-access-denied'),
-    )
+    expect(
+      (await t.wiro('LogsIngest', { useragentguid: guid, events: [SHAPE_EXAMPLE] }, other)).body,
+    ).toEqual(failure(1, 'useragent-access-denied'))
     // Nothing of org-a was deleted or written by org-b.
-    expect((await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-02' })).body.events).toEqual(LOGS_FILE_EVENTS)
+    expect(
+      (await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-02' })).body.events,
+    ).toEqual(LOGS_FILE_EVENTS)
   })
 
   it('answers useragent-access-denied to a key without the scope (reading needs read, deleting needs admin)', async () => {
     const reader = await t.key('org-a', ['read'])
     const writer = await t.key('org-a', ['ingest'])
-    expect((await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-02' }, reader)).body.result).toBe(true)
-    expect((await t.wiro('LogsDelete', { useragentguid: guid, date: '2026-05-02' }, reader)).body).toEqual(
+    expect(
+      (await t.wiro('LogsFile', { useragentguid: guid, date: '2026-05-02' }, reader)).body.result,
+    ).toBe(true)
+    expect(
+      (await t.wiro('LogsDelete', { useragentguid: guid, date: '2026-05-02' }, reader)).body,
+    ).toEqual(failure(1, 'useragent-access-denied'))
+    expect((await t.wiro('Logs', { useragentguid: guid }, writer)).body).toEqual(
       failure(1, 'useragent-access-denied'),
     )
-    expect((await t.wiro('Logs', { useragentguid: guid }, writer)).body).toEqual(failure(1, 'useragent-access-denied'))
-    expect((await t.wiro('LogsIngest', { useragentguid: guid, events: [SHAPE_EXAMPLE] }, reader)).body).toEqual(
-      failure(1, 'useragent-access-denied'),
-    )
+    expect(
+      (await t.wiro('LogsIngest', { useragentguid: guid, events: [SHAPE_EXAMPLE] }, reader)).body,
+    ).toEqual(failure(1, 'useragent-access-denied'))
   })
 
   it('answers "Failed to fetch activity file from worker" for a day with neither events nor archive', async () => {
@@ -233,11 +291,22 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
     const now = { ...SHAPE_EXAMPLE, ts: new Date().toISOString() }
     const refused = await t.wiro('LogsIngest', { useragentguid: guid, events: [now, now, now] })
     expect(refused.status).toBe(200)
-    expect(refused.body).toEqual({ result: false, errors: [{ code: 0, message: expect.stringContaining('Monthly log limit') }] })
+    expect(refused.body).toEqual({
+      result: false,
+      errors: [{ code: 0, message: expect.stringContaining('Monthly log limit') }],
+    })
     const deleted = await t.wiro('LogsDelete', { useragentguid: guid, date: '2026-05-02' })
-    expect(deleted.body).toEqual({ ...ok, date: '2026-05-02', removed: { plain: false, gz: false } })
+    expect(deleted.body).toEqual({
+      ...ok,
+      date: '2026-05-02',
+      removed: { plain: false, gz: false },
+    })
     const audit = await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })
-    expect(audit.body.events.map((e: { metadata: { deleted_events: number } }) => e.metadata.deleted_events)).toEqual([2])
+    expect(
+      audit.body.events.map(
+        (e: { metadata: { deleted_events: number } }) => e.metadata.deleted_events,
+      ),
+    ).toEqual([2])
   })
 
   it('names each invalid ActivityEvent by index and commits the valid ones', async () => {
@@ -255,7 +324,10 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
     expect(res.body.errors).toEqual([
       { code: 0, message: 'events.1.kind: kind is required' },
       { code: 0, message: expect.stringMatching(/^events\.3\.ok: /) },
-      { code: 0, message: 'events.2.ts: ts lies more than 24 hours in the future; check the client clock' },
+      {
+        code: 0,
+        message: 'events.2.ts: ts lies more than 24 hours in the future; check the client clock',
+      },
     ])
     expect((await t.wiro('LogsIngest', { useragentguid: guid })).body).toEqual(
       failure(0, 'events is required: an array of 1 to 1000 ActivityEvents'),

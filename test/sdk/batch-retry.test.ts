@@ -13,7 +13,10 @@ describe('batch retries', () => {
     vi.useRealTimers()
   })
 
-  function client(answer: (request: SeenRequest, n: number) => Answer, options: AgentTrailOptions = {}) {
+  function client(
+    answer: (request: SeenRequest, n: number) => Answer,
+    options: AgentTrailOptions = {},
+  ) {
     const net = fakeFetch(answer)
     const drops: Array<[number, DropReason]> = []
     const errors: AgentTrailError[] = []
@@ -38,7 +41,9 @@ describe('batch retries', () => {
     await vi.advanceTimersByTimeAsync(500) // the first backoff is at most 500 ms
     expect(net.requests).toHaveLength(2)
     const [first, second] = net.requests
-    expect(second?.body.events.map((e: { id: string }) => e.id)).toEqual(first?.body.events.map((e: { id: string }) => e.id))
+    expect(second?.body.events.map((e: { id: string }) => e.id)).toEqual(
+      first?.body.events.map((e: { id: string }) => e.id),
+    )
     expect(drops).toEqual([])
     expect(trail.stats()).toMatchObject({ sent: 2, retries: 1, dropped: 0 })
   })
@@ -47,7 +52,9 @@ describe('batch retries', () => {
     [429, { code: 'rate_limited', error: 'slow down' }],
     [503, { code: 'unavailable', error: 'restarting' }],
   ])('waits exactly the Retry-After of a %i before trying again', async (status, body) => {
-    const { trail, net } = client((_r, n) => (n === 1 ? json(status, body, { 'retry-after': '7' }) : created()))
+    const { trail, net } = client((_r, n) =>
+      n === 1 ? json(status, body, { 'retry-after': '7' }) : created(),
+    )
     trail.fire({ action: 'a' })
     await vi.advanceTimersByTimeAsync(10)
     expect(net.requests).toHaveLength(1)
@@ -61,7 +68,9 @@ describe('batch retries', () => {
 
   it('reads a Retry-After given as an HTTP date', async () => {
     const { trail, net } = client((_r, n) =>
-      n === 1 ? json(503, {}, { 'retry-after': new Date(Date.now() + 4000).toUTCString() }) : created(),
+      n === 1
+        ? json(503, {}, { 'retry-after': new Date(Date.now() + 4000).toUTCString() })
+        : created(),
     )
     trail.fire({ action: 'a' })
     await vi.advanceTimersByTimeAsync(10)
@@ -73,7 +82,11 @@ describe('batch retries', () => {
   })
 
   it('does not retry a 400 and reports the batch as rejected with the server details', async () => {
-    const body = { error: 'none of the 2 events is valid', code: 'validation_failed', details: [{ path: 'kind', message: 'bad kind' }] }
+    const body = {
+      error: 'none of the 2 events is valid',
+      code: 'validation_failed',
+      details: [{ path: 'kind', message: 'bad kind' }],
+    }
     const { trail, net, drops, errors } = client(() => json(400, body))
     trail.fire({ kind: 'Bad Kind' })
     trail.fire({ kind: 'Worse Kind' })
@@ -82,7 +95,12 @@ describe('batch retries', () => {
     expect(drops).toEqual([[2, 'rejected']])
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(AgentTrailError)
-    expect(errors[0]).toMatchObject({ status: 400, code: 'validation_failed', retryable: false, details: body.details })
+    expect(errors[0]).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      retryable: false,
+      details: body.details,
+    })
     expect(errors[0]?.message).toBe('AgentTrail: Failed to send events (400)')
   })
 
@@ -95,7 +113,9 @@ describe('batch retries', () => {
   })
 
   it('retries a 408 and a 500', async () => {
-    const { trail, net } = client((_r, n) => (n === 1 ? json(408, {}) : n === 2 ? json(500, {}) : created()))
+    const { trail, net } = client((_r, n) =>
+      n === 1 ? json(408, {}) : n === 2 ? json(500, {}) : created(),
+    )
     trail.fire({})
     await vi.advanceTimersByTimeAsync(5000)
     expect(net.requests).toHaveLength(3)
@@ -103,7 +123,10 @@ describe('batch retries', () => {
   })
 
   it('stops at the retry deadline and reports the batch as failed, with growing waits in between', async () => {
-    const { trail, net, drops, errors } = client(() => json(503, { error: 'down', code: 'unavailable' }), { retryDeadlineMs: 10_000 })
+    const { trail, net, drops, errors } = client(
+      () => json(503, { error: 'down', code: 'unavailable' }),
+      { retryDeadlineMs: 10_000 },
+    )
     trail.fire({})
     await vi.advanceTimersByTimeAsync(60_000)
     const times = net.requests.length
@@ -114,7 +137,9 @@ describe('batch retries', () => {
   })
 
   it('gives up at once when Retry-After lies beyond the deadline', async () => {
-    const { trail, net, drops } = client(() => json(429, {}, { 'retry-after': '120' }), { retryDeadlineMs: 30_000 })
+    const { trail, net, drops } = client(() => json(429, {}, { 'retry-after': '120' }), {
+      retryDeadlineMs: 30_000,
+    })
     trail.fire({})
     await vi.advanceTimersByTimeAsync(10)
     expect(net.requests).toHaveLength(1)
@@ -122,14 +147,21 @@ describe('batch retries', () => {
   })
 
   it('reports the events the server refused in a partly accepted batch and counts the rest as sent', async () => {
-    const refusal = { index: 1, details: [{ path: 'tokens_input', message: 'must not be negative' }] }
-    const { trail, drops, errors } = client(() => json(200, { accepted: [{ index: 0 }, { index: 2 }], errors: [refusal] }))
+    const refusal = {
+      index: 1,
+      details: [{ path: 'tokens_input', message: 'must not be negative' }],
+    }
+    const { trail, drops, errors } = client(() =>
+      json(200, { accepted: [{ index: 0 }, { index: 2 }], errors: [refusal] }),
+    )
     trail.fire({ action: 'ok' })
     trail.fire({ action: 'bad', tokens_input: -1 })
     trail.fire({ action: 'ok too' })
     await trail.flush()
     expect(drops).toEqual([[1, 'rejected']])
-    expect(errors[0]?.details).toEqual([{ path: 'tokens_input', message: 'must not be negative', index: 1 }])
+    expect(errors[0]?.details).toEqual([
+      { path: 'tokens_input', message: 'must not be negative', index: 1 },
+    ])
     expect(trail.stats()).toMatchObject({ sent: 2, dropped: 1 })
   })
 
@@ -138,7 +170,9 @@ describe('batch retries', () => {
     const { trail, net } = client(
       (request) =>
         ++n === 1
-          ? new Promise<Error>((resolve) => request.signal?.addEventListener('abort', () => resolve(new Error('aborted'))))
+          ? new Promise<Error>((resolve) =>
+              request.signal?.addEventListener('abort', () => resolve(new Error('aborted'))),
+            )
           : created(),
       { timeout: 2000 },
     )

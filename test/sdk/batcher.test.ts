@@ -13,7 +13,10 @@ describe('the batcher', () => {
     vi.useRealTimers()
   })
 
-  function client(options: AgentTrailOptions = {}, answer?: (request: SeenRequest, n: number) => Answer) {
+  function client(
+    options: AgentTrailOptions = {},
+    answer?: (request: SeenRequest, n: number) => Answer,
+  ) {
     const net = fakeFetch(answer)
     const drops: Array<[number, DropReason]> = []
     const errors: Error[] = []
@@ -40,7 +43,10 @@ describe('the batcher', () => {
     expect(net.requests[0]?.url).toBe('http://trail.test/api/v1/events/batch')
     expect(net.requests[0]?.method).toBe('POST')
     expect(net.requests[0]?.headers.Authorization).toBe(`Bearer ${KEY}`)
-    expect(net.requests[0]?.body.events.map((e: { action: string }) => e.action)).toEqual(['one', 'two'])
+    expect(net.requests[0]?.body.events.map((e: { action: string }) => e.action)).toEqual([
+      'one',
+      'two',
+    ])
   })
 
   it('sends a full batch at once, without waiting for the interval', async () => {
@@ -54,14 +60,19 @@ describe('the batcher', () => {
 
   it('keeps one export in flight: the next batch waits for the first to finish', async () => {
     let release: (r: Response) => void = () => {}
-    const { trail, net } = client({ maxBatchSize: 2 }, (_r, n) => (n === 1 ? new Promise<Response>((r) => (release = r)) : created()))
+    const { trail, net } = client({ maxBatchSize: 2 }, (_r, n) =>
+      n === 1 ? new Promise<Response>((r) => (release = r)) : created(),
+    )
     for (let i = 0; i < 4; i++) trail.fire({ action: `a${i}` })
     await vi.advanceTimersByTimeAsync(5000)
     expect(net.requests).toHaveLength(1)
     release(created())
     await vi.advanceTimersByTimeAsync(0)
     expect(net.requests).toHaveLength(2)
-    expect(net.requests[1]?.body.events.map((e: { action: string }) => e.action)).toEqual(['a2', 'a3'])
+    expect(net.requests[1]?.body.events.map((e: { action: string }) => e.action)).toEqual([
+      'a2',
+      'a3',
+    ])
   })
 
   it('gives each event a UUIDv7 id and a timestamp when it is fired, keeping ones the caller set', async () => {
@@ -69,12 +80,21 @@ describe('the batcher', () => {
     // Ahead of every id made so far: ids only move forward within a process.
     const now = Date.now() + 86_400_000
     vi.setSystemTime(now)
-    trail.fire({ action: 'mine', id: '0190a0b0-0000-7000-8000-000000000001', ts: '2026-01-01T00:00:00Z' })
+    trail.fire({
+      action: 'mine',
+      id: '0190a0b0-0000-7000-8000-000000000001',
+      ts: '2026-01-01T00:00:00Z',
+    })
     trail.fire({ action: 'new' })
     await trail.flush()
     const [mine, fresh] = net.requests[0]?.body.events ?? []
-    expect(mine).toMatchObject({ id: '0190a0b0-0000-7000-8000-000000000001', ts: '2026-01-01T00:00:00Z' })
-    expect(fresh.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(mine).toMatchObject({
+      id: '0190a0b0-0000-7000-8000-000000000001',
+      ts: '2026-01-01T00:00:00Z',
+    })
+    expect(fresh.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    )
     expect(parseInt(fresh.id.replace(/-/g, '').slice(0, 12), 16)).toBe(now)
     expect(fresh.ts).toBe(now)
   })

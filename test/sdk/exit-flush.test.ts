@@ -12,15 +12,23 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
  * through the exports map, as a user's `import` or `require` would) and waits for it to end.
  */
 function runScript(kind: 'module' | 'commonjs', source: string, env: Record<string, string>) {
-  const args = kind === 'module' ? ['--input-type=module', '-e', source] : ['--input-type=commonjs', '-e', source]
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const args =
+    kind === 'module'
+      ? ['--input-type=module', '-e', source]
+      : ['--input-type=commonjs', '-e', source]
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const started = Date.now()
-  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>(
+    (resolve) =>
+      child.once('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
   )
 }
 
@@ -34,7 +42,9 @@ describe('flushing when the process is about to exit', () => {
   afterAll(() => live.close())
 
   const count = async (agent: string) => {
-    const res = await fetch(`${live.url}/api/v1/events?agent=${agent}`, { headers: { authorization: `Bearer ${key}` } })
+    const res = await fetch(`${live.url}/api/v1/events?agent=${agent}`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
     return ((await res.json()) as { events: unknown[] }).events.length
   }
 
@@ -81,7 +91,9 @@ describe('flushing when the process is about to exit', () => {
     const double = await startWireDouble()
     let n = 0
     double.on('POST /api/v1/events/batch', (_req, res) =>
-      ++n === 1 ? send(res, 503, { error: 'busy' }, { 'retry-after': '1' }) : send(res, 201, { accepted: [], errors: [] }),
+      ++n === 1
+        ? send(res, 503, { error: 'busy' }, { 'retry-after': '1' })
+        : send(res, 201, { accepted: [], errors: [] }),
     )
     const script = `
       import { AgentTrail } from 'agenttrail'
@@ -92,7 +104,11 @@ describe('flushing when the process is about to exit', () => {
     `
     const run = await runScript('module', script, { URL: double.url })
     await double.close()
-    expect(run).toMatchObject({ code: 0, stdout: 'flushed {"queued":0,"sent":1,"dropped":0,"retries":1}\n', stderr: '' })
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: 'flushed {"queued":0,"sent":1,"dropped":0,"retries":1}\n',
+      stderr: '',
+    })
     expect(run.ms).toBeGreaterThanOrEqual(1000)
   })
 

@@ -37,16 +37,24 @@ export function fakeFetch(answer: (request: SeenRequest, n: number) => Answer = 
 }
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
 
 /** The server's 201 for a batch: every event accepted. */
 export const created = () => json(201, { accepted: [], errors: [] })
 
 /** A request that never answers until the SDK aborts it, as a stalled server. */
 export const stalled = (request: SeenRequest): Promise<Error> =>
-  new Promise((resolve) => request.signal?.addEventListener('abort', () => resolve(new Error('This operation was aborted'))))
+  new Promise((resolve) =>
+    request.signal?.addEventListener('abort', () =>
+      resolve(new Error('This operation was aborted')),
+    ),
+  )
 
 /** A network failure as undici reports it. */
-export const refused = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })
+export const refused = () =>
+  Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })
 
 export const KEY = 'at_test_key_0123456789'

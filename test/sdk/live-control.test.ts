@@ -36,7 +36,13 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
   })
 
   const client = (options: AgentTrailOptions = {}) => {
-    const trail = new AgentTrail({ apiKey: sdkKey, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e), ...options })
+    const trail = new AgentTrail({
+      apiKey: sdkKey,
+      baseUrl: live.url,
+      flushOnExit: false,
+      onError: (e) => errors.push(e),
+      ...options,
+    })
     clients.push(trail)
     return trail
   }
@@ -53,7 +59,8 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
     expect(res.status).toBe(201)
     return res.body
   }
-  const events = async (query: string) => (await call(operatorKey, 'GET', `/api/v1/events?${query}`)).body.events as Json[]
+  const events = async (query: string) =>
+    (await call(operatorKey, 'GET', `/api/v1/events?${query}`)).body.events as Json[]
   const counter = () => {
     const fn = async () => ++fn.runs
     fn.runs = 0
@@ -61,7 +68,11 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
   }
 
   it('refuses a cost and a payload before the function runs, which AgentLedger could only flag afterwards', async () => {
-    await create('/api/v1/policies', { agent_name: 'spender', rule_type: 'cost_limit_per_action', rule_config: { max_cost_cents: 100 } })
+    await create('/api/v1/policies', {
+      agent_name: 'spender',
+      rule_type: 'cost_limit_per_action',
+      rule_config: { max_cost_cents: 100 },
+    })
     await create('/api/v1/policies', {
       agent_name: 'spender',
       rule_type: 'payload_regex_block',
@@ -73,12 +84,26 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
       .track({ agent: 'spender', service: 'openai', action: 'complete', costCents: 900 }, run)
       .catch((e) => e)) as Error
     expect(costly).toBeInstanceOf(ActionBlockedError)
-    expect(costly.message).toBe('AgentLedger: Action blocked - Policy: Cost 900 cents exceeds the limit of 100 cents per action')
+    expect(costly.message).toBe(
+      'AgentLedger: Action blocked - Policy: Cost 900 cents exceeds the limit of 100 cents per action',
+    )
     await expect(
-      trail.track({ agent: 'spender', service: 'mail', action: 'send', input: { body: 'ssn 123-45-6789' } }, run),
+      trail.track(
+        { agent: 'spender', service: 'mail', action: 'send', input: { body: 'ssn 123-45-6789' } },
+        run,
+      ),
     ).rejects.toThrow(/^AgentLedger: Action blocked - Policy: input matches blocked pattern 1/)
     expect(run.runs).toBe(0)
-    await trail.track({ agent: 'spender', service: 'openai', action: 'complete', costCents: 40, input: { q: 'hi' } }, run)
+    await trail.track(
+      {
+        agent: 'spender',
+        service: 'openai',
+        action: 'complete',
+        costCents: 40,
+        input: { q: 'hi' },
+      },
+      run,
+    )
     expect(run.runs).toBe(1)
     await trail.flush()
     expect(errors).toEqual([])
@@ -91,15 +116,29 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
   })
 
   it('lets N tracked actions through a budget of N, the check reserving the cost and the record settling it', async () => {
-    const budget = await create('/api/v1/budgets', { agent_name: 'budgeted', period: 'daily', max_actions: 3, max_cost_cents: 1000 })
+    const budget = await create('/api/v1/budgets', {
+      agent_name: 'budgeted',
+      period: 'daily',
+      max_actions: 3,
+      max_cost_cents: 1000,
+    })
     const trail = client()
     const run = counter()
     const answers = await Promise.allSettled(
-      Array.from({ length: 8 }, () => trail.track({ agent: 'budgeted', service: 'openai', action: 'complete', costCents: 20 }, run)),
+      Array.from({ length: 8 }, () =>
+        trail.track(
+          { agent: 'budgeted', service: 'openai', action: 'complete', costCents: 20 },
+          run,
+        ),
+      ),
     )
     expect(run.runs).toBe(3)
-    const refused = answers.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason as Error)
-    expect(refused.map((e) => e.message)).toEqual(Array(5).fill('AgentLedger: Action blocked - daily action budget exceeded (3/3)'))
+    const refused = answers
+      .filter((a) => a.status === 'rejected')
+      .map((a) => (a as PromiseRejectedResult).reason as Error)
+    expect(refused.map((e) => e.message)).toEqual(
+      Array(5).fill('AgentLedger: Action blocked - daily action budget exceeded (3/3)'),
+    )
     await trail.flush()
     expect(errors).toEqual([])
     const used = (await call(operatorKey, 'GET', `/api/v1/budgets/${budget.id}`)).body
@@ -110,10 +149,15 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
   })
 
   it('binds an approval to the input it was asked for, and lets that action through once', async () => {
-    await create('/api/v1/policies', { agent_name: 'payer', rule_type: 'require_approval', rule_config: { services: ['stripe'] } })
+    await create('/api/v1/policies', {
+      agent_name: 'payer',
+      rule_type: 'require_approval',
+      rule_config: { services: ['stripe'] },
+    })
     const trail = client()
     const run = counter()
-    const pay = (amount: number) => trail.track({ agent: 'payer', service: 'stripe', action: 'charge', input: { amount } }, run)
+    const pay = (amount: number) =>
+      trail.track({ agent: 'payer', service: 'stripe', action: 'charge', input: { amount } }, run)
     const first = (await pay(100).catch((e) => e)) as ApprovalRequiredError
     expect(first).toBeInstanceOf(ApprovalRequiredError)
     await expect(pay(100)).rejects.toMatchObject({ approvalId: first.approvalId })
@@ -122,8 +166,17 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
     const asked = (await call(sdkKey, 'GET', `/api/v1/approvals/${first.approvalId}`)).body
     expect(asked).toMatchObject({ status: 'pending', input: { amount: 100 } })
 
-    expect((await call(sdkKey, 'PATCH', `/api/v1/approvals/${first.approvalId}`, { status: 'approved' })).status).toBe(403)
-    expect((await call(approverKey, 'PATCH', `/api/v1/approvals/${first.approvalId}`, { status: 'approved' })).status).toBe(200)
+    expect(
+      (await call(sdkKey, 'PATCH', `/api/v1/approvals/${first.approvalId}`, { status: 'approved' }))
+        .status,
+    ).toBe(403)
+    expect(
+      (
+        await call(approverKey, 'PATCH', `/api/v1/approvals/${first.approvalId}`, {
+          status: 'approved',
+        })
+      ).status,
+    ).toBe(200)
     expect(await trail.waitForApproval(first.approvalId, { pollInterval: 50 })).toBe('approved')
     await expect(pay(999)).rejects.toMatchObject({ approvalId: other.approvalId })
     expect(await pay(100)).toMatchObject({ result: 1, allowed: true })
@@ -141,13 +194,24 @@ describe.each(DIALECTS)('the SDK’s track() under the control plane (%s)', (dia
     const baseUrl = await closedPortUrl()
     const open = client({ baseUrl, retryDeadlineMs: 100, shutdownTimeoutMs: 200 })
     const run = counter()
-    expect(await open.track({ agent: 'offline', service: 's', action: 'x' }, run)).toMatchObject({ result: 1, allowed: true })
+    expect(await open.track({ agent: 'offline', service: 's', action: 'x' }, run)).toMatchObject({
+      result: 1,
+      allowed: true,
+    })
     expect(errors[0]).toBeInstanceOf(AgentTrailError)
-    expect(errors[0]).toMatchObject({ code: 'network', message: 'AgentTrail: POST /api/v1/check failed: ECONNREFUSED' })
-    const closed = client({ baseUrl, failOpen: false, retryDeadlineMs: 100, shutdownTimeoutMs: 200 })
-    await expect(closed.track({ agent: 'offline', service: 's', action: 'x' }, run)).rejects.toThrow(
-      'AgentLedger: Cannot verify action (fail-closed mode)',
-    )
+    expect(errors[0]).toMatchObject({
+      code: 'network',
+      message: 'AgentTrail: POST /api/v1/check failed: ECONNREFUSED',
+    })
+    const closed = client({
+      baseUrl,
+      failOpen: false,
+      retryDeadlineMs: 100,
+      shutdownTimeoutMs: 200,
+    })
+    await expect(
+      closed.track({ agent: 'offline', service: 's', action: 'x' }, run),
+    ).rejects.toThrow('AgentLedger: Cannot verify action (fail-closed mode)')
     expect(run.runs).toBe(1)
     await Promise.all([open.shutdown(), closed.shutdown()])
   })

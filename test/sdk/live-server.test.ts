@@ -16,9 +16,17 @@ describe.each(DIALECTS)('the SDK against AgentTrail (%s)', (dialect) => {
   afterAll(() => live.close())
 
   const api = async (path: string) =>
-    (await (await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as any
+    (await (
+      await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as any
   const client = (options: ConstructorParameters<typeof AgentTrail>[0] = {}) =>
-    new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: () => {}, ...options })
+    new AgentTrail({
+      apiKey: key,
+      baseUrl: live.url,
+      flushOnExit: false,
+      onError: () => {},
+      ...options,
+    })
 
   it('log() resolves with the id and seq of the committed event', async () => {
     const trail = client({ environment: 'staging', tags: ['sdk'] })
@@ -48,13 +56,19 @@ describe.each(DIALECTS)('the SDK against AgentTrail (%s)', (dialect) => {
 
   it('fire() delivers every event in batches, with the ids it gave them', async () => {
     const trail = client({ maxBatchSize: 40, environment: 'batch-env' })
-    for (let i = 0; i < 100; i++) trail.fire({ agent: 'fire-bot', action: `step-${i}`, kind: 'tool_call' })
+    for (let i = 0; i < 100; i++)
+      trail.fire({ agent: 'fire-bot', action: `step-${i}`, kind: 'tool_call' })
     await trail.flush()
     expect(trail.stats()).toMatchObject({ sent: 100, dropped: 0, queued: 0 })
     const { events } = await api('/api/v1/events?agent=fire-bot&limit=1000')
     expect(events).toHaveLength(100)
     expect(new Set(events.map((e: { action: string }) => e.action)).size).toBe(100)
-    expect(events.every((e: { environment: string; kind: string }) => e.environment === 'batch-env' && e.kind === 'tool_call')).toBe(true)
+    expect(
+      events.every(
+        (e: { environment: string; kind: string }) =>
+          e.environment === 'batch-env' && e.kind === 'tool_call',
+      ),
+    ).toBe(true)
   })
 
   it('a batch sent again with the same ids is not stored twice', async () => {
@@ -76,15 +90,26 @@ describe.each(DIALECTS)('the SDK against AgentTrail (%s)', (dialect) => {
     trail.fire({ agent: 'mixed-bot', action: 'bad', tokens_input: -5 })
     await trail.flush()
     expect(drops).toEqual([[1, 'rejected']])
-    expect((errors[0] as { details?: Array<{ index: number; path: string }> }).details?.[0]).toMatchObject({ index: 1 })
-    expect((await api('/api/v1/events?agent=mixed-bot')).events.map((e: { action: string }) => e.action)).toEqual(['good'])
+    expect(
+      (errors[0] as { details?: Array<{ index: number; path: string }> }).details?.[0],
+    ).toMatchObject({ index: 1 })
+    expect(
+      (await api('/api/v1/events?agent=mixed-bot')).events.map((e: { action: string }) => e.action),
+    ).toEqual(['good'])
   })
 
   it('track() checks with the server (no controls: allowed), runs the function and records it', async () => {
     const errors: Error[] = []
     const trail = client({ onError: (e) => errors.push(e) })
     const outcome = await trail.track(
-      { agent: 'support-bot', service: 'slack', action: 'send_message', input: { text: 'hi' }, captureOutput: true, costCents: 2 },
+      {
+        agent: 'support-bot',
+        service: 'slack',
+        action: 'send_message',
+        input: { text: 'hi' },
+        captureOutput: true,
+        costCents: 2,
+      },
       async () => ({ ok: true }),
     )
     expect(outcome.allowed).toBe(true)
@@ -104,7 +129,12 @@ describe.each(DIALECTS)('the SDK against AgentTrail (%s)', (dialect) => {
   })
 
   it("LogwickClient.fire() stores Logwick's fields as the server's own /api/v1/logs would", async () => {
-    const logwick = new LogwickClient({ apiKey: key, baseUrl: live.url, flushOnExit: false, tags: ['production'] })
+    const logwick = new LogwickClient({
+      apiKey: key,
+      baseUrl: live.url,
+      flushOnExit: false,
+      tags: ['production'],
+    })
     logwick.fire({
       agent: 'gpt-4o',
       action: 'email_draft',

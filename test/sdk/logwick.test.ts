@@ -8,7 +8,9 @@ describe('the Logwick surface', () => {
   let double: WireDouble
   beforeAll(async () => {
     double = await startWireDouble()
-    double.on('POST /api/v1/events/batch', (_req, res) => send(res, 201, { accepted: [], errors: [] }))
+    double.on('POST /api/v1/events/batch', (_req, res) =>
+      send(res, 201, { accepted: [], errors: [] }),
+    )
   })
   afterAll(async () => {
     await shutdown()
@@ -20,13 +22,25 @@ describe('the Logwick surface', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     fire({ agent: 'gpt-4o', action: 'early' })
     fire({ agent: 'gpt-4o', action: 'early again' })
-    expect(warn.mock.calls).toEqual([['[agenttrail] fire() called before init(); logs are dropped until init({ apiKey }) is called']])
+    expect(warn.mock.calls).toEqual([
+      [
+        '[agenttrail] fire() called before init(); logs are dropped until init({ apiKey }) is called',
+      ],
+    ])
     warn.mockRestore()
   })
 
   it("init() then fire() sends Logwick's fields mapped as the server maps POST /api/v1/logs", async () => {
     init({ apiKey: 'sk-lw-test', baseUrl: double.url, flushOnExit: false, tags: ['production'] })
-    fire({ agent: 'gpt-4o', action: 'email_draft', input: 'Draft', output: 'Hi', tokens: 312, latency_ms: 1842, user: 'ada@acme.com' })
+    fire({
+      agent: 'gpt-4o',
+      action: 'email_draft',
+      input: 'Draft',
+      output: 'Hi',
+      tokens: 312,
+      latency_ms: 1842,
+      user: 'ada@acme.com',
+    })
     fire({ agent: 'claude', action: 'review', kind: 'turn' })
     await flush()
     expect(sent()).toEqual([
@@ -51,11 +65,20 @@ describe('the Logwick surface', () => {
 
   it('LogwickClient is silent by default, as Logwick documents, and prints when told not to be', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    const quiet = new LogwickClient({ apiKey: 'sk-lw-x', baseUrl: `${double.url}/nowhere`, flushOnExit: false })
+    const quiet = new LogwickClient({
+      apiKey: 'sk-lw-x',
+      baseUrl: `${double.url}/nowhere`,
+      flushOnExit: false,
+    })
     quiet.fire({ agent: 'a', action: 'b' })
     await quiet.shutdown()
     expect(warn).not.toHaveBeenCalled()
-    const loud = new LogwickClient({ apiKey: 'sk-lw-x', baseUrl: `${double.url}/nowhere`, flushOnExit: false, silent: false })
+    const loud = new LogwickClient({
+      apiKey: 'sk-lw-x',
+      baseUrl: `${double.url}/nowhere`,
+      flushOnExit: false,
+      silent: false,
+    })
     loud.fire({ agent: 'a', action: 'b' })
     await loud.shutdown()
     expect(warn.mock.calls.map(([line]) => line)).toEqual([

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
-const read = (path: string) => JSON.parse(readFileSync(new URL(`../../packages/sdk/${path}`, import.meta.url), 'utf8'))
+const read = (path: string) =>
+  JSON.parse(readFileSync(new URL(`../../packages/sdk/${path}`, import.meta.url), 'utf8'))
 
 /** The SDK goes into every user's agent: CI holds it to zero runtime dependencies (shared/STYLE.md). */
 describe("the SDK's package.json", () => {
@@ -24,10 +25,15 @@ describe("the SDK's package.json", () => {
 
   it('imports nothing outside the package at run time; node:http and node:https only lazily, in the Node transport', () => {
     const src = new URL('../../packages/sdk/src/', import.meta.url)
-    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+    )
     expect(files.length).toBeGreaterThan(10)
     for (const file of files) {
-      const source = readFileSync(new URL(`../../packages/sdk/src/${file}`, import.meta.url), 'utf8')
+      const source = readFileSync(
+        new URL(`../../packages/sdk/src/${file}`, import.meta.url),
+        'utf8',
+      )
       for (const [, spec] of source.matchAll(/^(?:import|export)[^'"]*from ['"]([^'"]+)['"]/gm))
         expect(spec, `${file} imports ${spec}`).toMatch(/^\.\.?\//)
       // Dynamic imports and require: only the Node transport's own built-ins, loaded on first use.

@@ -20,17 +20,32 @@ describe('stream()', () => {
   })
   afterEach(() => handle?.close())
 
-  const trail = () => new AgentTrail({ apiKey: KEY, baseUrl: double.url, environment: 'staging', flushOnExit: false, onError: () => {} })
+  const trail = () =>
+    new AgentTrail({
+      apiKey: KEY,
+      baseUrl: double.url,
+      environment: 'staging',
+      flushOnExit: false,
+      onError: () => {},
+    })
   const open = (res: ServerResponse) =>
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' })
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+    })
 
   it('connects with the key in the query and no Authorization header, and dispatches actions and alerts', async () => {
     double.on('GET /api/v1/stream', (_req, res) => {
       open(res)
       res.write('id: 1\nevent: heartbeat\ndata: {"ts":1}\n\n')
-      res.write('id: 2\nevent: action.new\ndata: {"id":"a1","agent_name":"bot","service":"slack"}\n\n')
+      res.write(
+        'id: 2\nevent: action.new\ndata: {"id":"a1","agent_name":"bot","service":"slack"}\n\n',
+      )
       res.write('id: 3\nevent: alert.')
-      res.write('new\ndata: {"id":"al1","message":"spike"}\n\nid: 4\nevent: action.new\ndata: {not json}\n\n')
+      res.write(
+        'new\ndata: {"id":"al1","message":"spike"}\n\nid: 4\nevent: action.new\ndata: {not json}\n\n',
+      )
       res.write('id: 5\nevent: approval.new\ndata: {"id":"apr1"}\n\n')
     })
     const actions: unknown[] = []
@@ -65,7 +80,10 @@ describe('stream()', () => {
     double.on('GET /api/v1/stream', (_req, res) => {
       open(res)
       connections++
-      if (connections === 1) res.end('id: 41\nevent: action.new\ndata: {"id":"x"}\n\nid: 42\nevent: heartbeat\ndata: {}\n\n')
+      if (connections === 1)
+        res.end(
+          'id: 41\nevent: action.new\ndata: {"id":"x"}\n\nid: 42\nevent: heartbeat\ndata: {}\n\n',
+        )
       else res.write(`id: 43\nevent: action.new\ndata: {"id":"y"}\n\n`)
     })
     const seen: unknown[] = []

@@ -17,8 +17,12 @@ describe('track() and check()', () => {
   beforeEach(() => {
     double.requests.length = 0
     errors = []
-    double.on('POST /api/v1/events/batch', (_req, res) => send(res, 201, { accepted: [], errors: [] }))
-    double.on('POST /api/v1/check', (_req, res) => send(res, 200, { allowed: true, remainingBudget: {} }))
+    double.on('POST /api/v1/events/batch', (_req, res) =>
+      send(res, 201, { accepted: [], errors: [] }),
+    )
+    double.on('POST /api/v1/check', (_req, res) =>
+      send(res, 200, { allowed: true, remainingBudget: {} }),
+    )
   })
 
   const client = (options: AgentTrailOptions = {}) =>
@@ -36,14 +40,31 @@ describe('track() and check()', () => {
   it('checks, runs the function, and records the action through the batcher with the id it returns', async () => {
     const trail = client()
     const outcome = await trail.track(
-      { ...options, costCents: 250, metadata: { order: 1042 }, traceId: 'tr_x', input: { amount: 5000 }, captureOutput: true },
+      {
+        ...options,
+        costCents: 250,
+        metadata: { order: 1042 },
+        traceId: 'tr_x',
+        input: { amount: 5000 },
+        captureOutput: true,
+      },
       async () => ({ charged: true }),
     )
-    expect(outcome).toMatchObject({ result: { charged: true }, allowed: true, actionId: expect.any(String) })
+    expect(outcome).toMatchObject({
+      result: { charged: true },
+      allowed: true,
+      actionId: expect.any(String),
+    })
     expect(outcome.durationMs).toBeGreaterThanOrEqual(0)
     const [check] = double.to('POST /api/v1/check')
     expect(check?.headers.authorization).toBe(`Bearer ${KEY}`)
-    expect(check?.body).toEqual({ ...options, environment: 'staging', cost_cents: 250, input: { amount: 5000 }, trace_id: 'tr_x' })
+    expect(check?.body).toEqual({
+      ...options,
+      environment: 'staging',
+      cost_cents: 250,
+      input: { amount: 5000 },
+      trace_id: 'tr_x',
+    })
     expect(recorded()).toHaveLength(0) // the record did not add a round trip to the caller's wait
     await trail.flush()
     expect(recorded()).toEqual([
@@ -69,12 +90,19 @@ describe('track() and check()', () => {
     const state = { step: 1 }
     const meta = { attempt: 1 }
     const result = { rows: [1] }
-    await trail.track({ ...options, input: state, metadata: meta, captureOutput: true }, () => result)
+    await trail.track(
+      { ...options, input: state, metadata: meta, captureOutput: true },
+      () => result,
+    )
     state.step = 2
     meta.attempt = 2
     result.rows.push(2)
     await trail.flush()
-    expect(recorded()[0]).toMatchObject({ input: { step: 1 }, metadata: { attempt: 1 }, output: { rows: [1] } })
+    expect(recorded()[0]).toMatchObject({
+      input: { step: 1 },
+      metadata: { attempt: 1 },
+      output: { rows: [1] },
+    })
   })
 
   it('records an explicit output over the captured one, and no output unless asked', async () => {
@@ -86,43 +114,74 @@ describe('track() and check()', () => {
   })
 
   it('throws ApprovalRequiredError with the approval id when a policy wants a person to decide, without running the function', async () => {
-    double.on('POST /api/v1/check', (_req, res) => send(res, 200, { allowed: false, requiresApproval: true, approvalId: 'apr_1' }))
+    double.on('POST /api/v1/check', (_req, res) =>
+      send(res, 200, { allowed: false, requiresApproval: true, approvalId: 'apr_1' }),
+    )
     let ran = false
     const error = await client()
       .track(options, () => (ran = true))
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApprovalRequiredError)
-    expect(error).toMatchObject({ name: 'ApprovalRequiredError', approvalId: 'apr_1', message: 'Approval required (id: apr_1)' })
+    expect(error).toMatchObject({
+      name: 'ApprovalRequiredError',
+      approvalId: 'apr_1',
+      message: 'Approval required (id: apr_1)',
+    })
     expect(ran).toBe(false)
   })
 
   it("throws the blocked error with AgentLedger's message, the server's reason or 'budget exceeded'", async () => {
-    double.on('POST /api/v1/check', (_req, res) => send(res, 200, { allowed: false, blockReason: 'Agent is paused' }))
-    await expect(client().track(options, () => 1)).rejects.toThrow(new ActionBlockedError('Agent is paused'))
-    await expect(client().track(options, () => 1)).rejects.toThrow('AgentLedger: Action blocked - Agent is paused')
+    double.on('POST /api/v1/check', (_req, res) =>
+      send(res, 200, { allowed: false, blockReason: 'Agent is paused' }),
+    )
+    await expect(client().track(options, () => 1)).rejects.toThrow(
+      new ActionBlockedError('Agent is paused'),
+    )
+    await expect(client().track(options, () => 1)).rejects.toThrow(
+      'AgentLedger: Action blocked - Agent is paused',
+    )
     double.on('POST /api/v1/check', (_req, res) => send(res, 200, { allowed: false }))
-    await expect(client().track(options, () => 1)).rejects.toThrow('AgentLedger: Action blocked - budget exceeded')
+    await expect(client().track(options, () => 1)).rejects.toThrow(
+      'AgentLedger: Action blocked - budget exceeded',
+    )
   })
 
   it('counts a missing allowed as blocked', async () => {
     double.on('POST /api/v1/check', (_req, res) => send(res, 200, { remainingBudget: {} }))
     let ran = false
-    await expect(client().track(options, () => (ran = true))).rejects.toBeInstanceOf(ActionBlockedError)
+    await expect(client().track(options, () => (ran = true))).rejects.toBeInstanceOf(
+      ActionBlockedError,
+    )
     expect(ran).toBe(false)
     expect(errors).toEqual([])
   })
 
   it.each([
-    ['a 500', () => double.on('POST /api/v1/check', (_req, res) => send(res, 500, { error: 'boom' }))],
-    ['a 401', () => double.on('POST /api/v1/check', (_req, res) => send(res, 401, { error: 'Invalid API key' }))],
-    ['an answer that is not JSON', () => double.on('POST /api/v1/check', (_req, res) => void res.end('<html>'))],
-  ])('fails open on %s from the check: reports it to onError and runs the function', async (_name, arrange) => {
-    arrange()
-    const outcome = await client().track(options, () => 'done')
-    expect(outcome).toMatchObject({ result: 'done', allowed: true })
-    expect(errors).toHaveLength(1)
-    expect(errors[0]?.message).toMatch(/^AgentLedger: Check failed \(\d+\)$/)
-  })
+    [
+      'a 500',
+      () => double.on('POST /api/v1/check', (_req, res) => send(res, 500, { error: 'boom' })),
+    ],
+    [
+      'a 401',
+      () =>
+        double.on('POST /api/v1/check', (_req, res) =>
+          send(res, 401, { error: 'Invalid API key' }),
+        ),
+    ],
+    [
+      'an answer that is not JSON',
+      () => double.on('POST /api/v1/check', (_req, res) => void res.end('<html>')),
+    ],
+  ])(
+    'fails open on %s from the check: reports it to onError and runs the function',
+    async (_name, arrange) => {
+      arrange()
+      const outcome = await client().track(options, () => 'done')
+      expect(outcome).toMatchObject({ result: 'done', allowed: true })
+      expect(errors).toHaveLength(1)
+      expect(errors[0]?.message).toMatch(/^AgentLedger: Check failed \(\d+\)$/)
+    },
+  )
 
   it('fails closed when told to: the function does not run and the error says why', async () => {
     double.on('POST /api/v1/check', (_req, res) => send(res, 503, { error: 'down' }))
@@ -139,7 +198,9 @@ describe('track() and check()', () => {
   it('records a throwing function as an error with its message and stack, and rethrows the same error', async () => {
     const trail = client()
     const boom = new TypeError('card declined')
-    await expect(trail.track({ ...options, input: { card: 'x' } }, async () => Promise.reject(boom))).rejects.toBe(boom)
+    await expect(
+      trail.track({ ...options, input: { card: 'x' } }, async () => Promise.reject(boom)),
+    ).rejects.toBe(boom)
     await trail.flush()
     const [event] = recorded()
     expect(event).toMatchObject({
@@ -184,8 +245,14 @@ describe('track() and check()', () => {
     double.on('POST /api/v1/check', (_req, res) =>
       send(res, 200, { allowed: false, blockReason: 'daily cost budget exceeded', policyId: 'p1' }),
     )
-    await expect(client().check(options)).resolves.toEqual({ allowed: false, blockReason: 'daily cost budget exceeded', policyId: 'p1' })
-    double.on('POST /api/v1/check', (_req, res) => send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': '30' }))
+    await expect(client().check(options)).resolves.toEqual({
+      allowed: false,
+      blockReason: 'daily cost budget exceeded',
+      policyId: 'p1',
+    })
+    double.on('POST /api/v1/check', (_req, res) =>
+      send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': '30' }),
+    )
     await expect(client().check(options)).rejects.toMatchObject({
       message: 'AgentLedger: Check failed (429)',
       status: 429,

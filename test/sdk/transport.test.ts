@@ -19,7 +19,13 @@ describe('the transport', () => {
     double.requests.length = 0
   })
   const client = (options: AgentTrailOptions = {}) =>
-    new AgentTrail({ apiKey: KEY, baseUrl: double.url, flushOnExit: false, onError: () => {}, ...options })
+    new AgentTrail({
+      apiKey: KEY,
+      baseUrl: double.url,
+      flushOnExit: false,
+      onError: () => {},
+      ...options,
+    })
 
   it('times out a request that gets no answer, within the timeout', async () => {
     double.on('POST /api/v1/events', () => {}) // never answers
@@ -28,7 +34,11 @@ describe('the transport', () => {
       .log({ action: 'a' })
       .catch((e: unknown) => e)) as AgentTrailError
     expect(error).toBeInstanceOf(AgentTrailError)
-    expect(error).toMatchObject({ code: 'timeout', retryable: true, message: 'AgentTrail: POST /api/v1/events timed out after 150 ms' })
+    expect(error).toMatchObject({
+      code: 'timeout',
+      retryable: true,
+      message: 'AgentTrail: POST /api/v1/events timed out after 150 ms',
+    })
     expect(Date.now() - started).toBeGreaterThanOrEqual(140)
     expect(Date.now() - started).toBeLessThan(1500)
   })
@@ -37,11 +47,16 @@ describe('the transport', () => {
     double.on('POST /api/v1/check', () => {})
     const errors: Error[] = []
     const open = client({ timeout: 100, onError: (e) => errors.push(e) })
-    await expect(open.track({ agent: 'a', service: 's', action: 'x' }, () => 'ran')).resolves.toMatchObject({ result: 'ran' })
+    await expect(
+      open.track({ agent: 'a', service: 's', action: 'x' }, () => 'ran'),
+    ).resolves.toMatchObject({ result: 'ran' })
     expect((errors[0] as AgentTrailError).code).toBe('timeout')
-    await expect(client({ timeout: 100, failOpen: false }).track({ agent: 'a', service: 's', action: 'x' }, () => 'ran')).rejects.toThrow(
-      'AgentLedger: Cannot verify action (fail-closed mode)',
-    )
+    await expect(
+      client({ timeout: 100, failOpen: false }).track(
+        { agent: 'a', service: 's', action: 'x' },
+        () => 'ran',
+      ),
+    ).rejects.toThrow('AgentLedger: Cannot verify action (fail-closed mode)')
   })
 
   it('names a refused connection by its code and retries it until the deadline', async () => {
@@ -50,7 +65,11 @@ describe('the transport', () => {
     const error = (await client({ baseUrl: `http://127.0.0.1:${port}`, retryDeadlineMs: 1200 })
       .log({})
       .catch((e: unknown) => e)) as AgentTrailError
-    expect(error).toMatchObject({ code: 'network', retryable: true, message: 'AgentTrail: POST /api/v1/events failed: ECONNREFUSED' })
+    expect(error).toMatchObject({
+      code: 'network',
+      retryable: true,
+      message: 'AgentTrail: POST /api/v1/events failed: ECONNREFUSED',
+    })
     expect(Date.now() - started).toBeGreaterThanOrEqual(250) // at least one backoff was waited
   })
 
@@ -61,16 +80,29 @@ describe('the transport', () => {
         ? send(res, 503, { error: 'busy' }, { 'retry-after': '0' })
         : send(res, 201, { id: req.body.id, seq: 7, received_at: 'now' }),
     )
-    const receipt = await client({ environment: 'staging', tags: ['t'] }).log({ agent: 'a', durationMs: 5 })
+    const receipt = await client({ environment: 'staging', tags: ['t'] }).log({
+      agent: 'a',
+      durationMs: 5,
+    })
     const [first, second] = double.to('POST /api/v1/events')
     expect(second?.body.id).toBe(first?.body.id)
     expect(receipt).toEqual({ id: first?.body.id, seq: 7 })
-    expect(first?.body).toMatchObject({ agent: 'a', duration_ms: 5, environment: 'staging', tags: ['t'], ts: expect.any(Number) })
+    expect(first?.body).toMatchObject({
+      agent: 'a',
+      duration_ms: 5,
+      environment: 'staging',
+      tags: ['t'],
+      ts: expect.any(Number),
+    })
   })
 
   it('log() rejects at once on a 400 with the server code and details', async () => {
     double.on('POST /api/v1/events', (_req, res) =>
-      send(res, 400, { error: 'invalid event', code: 'validation_failed', details: [{ path: 'kind', message: 'bad' }] }),
+      send(res, 400, {
+        error: 'invalid event',
+        code: 'validation_failed',
+        details: [{ path: 'kind', message: 'bad' }],
+      }),
     )
     await expect(client().log({ kind: 'Bad' })).rejects.toMatchObject({
       message: 'AgentTrail: Failed to log event (400)',

@@ -22,7 +22,10 @@ export async function keysCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   })
-  const config = loadConfig({ ...process.env, ...(values['data-dir'] ? { AGENTTRAIL_DATA_DIR: values['data-dir'] } : {}) })
+  const config = loadConfig({
+    ...process.env,
+    ...(values['data-dir'] ? { AGENTTRAIL_DATA_DIR: values['data-dir'] } : {}),
+  })
   const store = await openStore(config)
   const out = (line: string) => process.stdout.write(`${line}\n`)
   try {
@@ -36,7 +39,9 @@ export async function keysCommand(args: string[]): Promise<number> {
           scopes: parseScopes(values.scopes ?? 'admin'),
           prefix: values.prefix,
         })
-        out(`Created key ${key.id} "${key.name}" in org ${key.org_id} with scopes ${key.scopes.join(',')}. The key is shown once:`)
+        out(
+          `Created key ${key.id} "${key.name}" in org ${key.org_id} with scopes ${key.scopes.join(',')}. The key is shown once:`,
+        )
         out(key.key)
         return 0
       }
@@ -71,5 +76,14 @@ export async function keysCommand(args: string[]): Promise<number> {
 }
 
 function row(k: ApiKeyRecord): string {
-  return [k.id, k.org_id, k.name, k.key_prefix, k.scopes.join(','), k.created_at, k.last_used_at ?? '-', k.revoked_at ?? '-'].join('\t')
+  return [
+    k.id,
+    k.org_id,
+    k.name,
+    k.key_prefix,
+    k.scopes.join(','),
+    k.created_at,
+    k.last_used_at ?? '-',
+    k.revoked_at ?? '-',
+  ].join('\t')
 }

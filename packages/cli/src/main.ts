@@ -50,7 +50,9 @@ main(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof DataDirLockedError ||
       (error instanceof Error &&
-        (error.name === 'AppError' || ('code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))))
+        (error.name === 'AppError' ||
+          ('code' in error &&
+            String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))))
     process.stderr.write(`agenttrail: ${error instanceof Error ? error.message : String(error)}\n`)
     if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
     process.exitCode = known ? 2 : 1

@@ -32,9 +32,11 @@ export async function orgsCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   })
-  if (sub !== 'plan' && sub !== 'show') return usage(`unknown orgs command "${sub ?? ''}"; use plan or show`)
+  if (sub !== 'plan' && sub !== 'show')
+    return usage(`unknown orgs command "${sub ?? ''}"; use plan or show`)
   const org = positionals[0]
-  if (!org || positionals.length > 1) return usage(`orgs ${sub} needs one org id, such as agenttrail orgs ${sub} acme`)
+  if (!org || positionals.length > 1)
+    return usage(`orgs ${sub} needs one org id, such as agenttrail orgs ${sub} acme`)
   let change: Partial<Plan> = {}
   if (sub === 'plan') {
     const parsed = planChange(values)
@@ -42,7 +44,8 @@ export async function orgsCommand(args: string[]): Promise<number> {
     change = parsed
   }
 
-  if (values['data-dir'] !== undefined && values['database-url'] !== undefined) return usage('give --data-dir or --database-url, not both')
+  if (values['data-dir'] !== undefined && values['database-url'] !== undefined)
+    return usage('give --data-dir or --database-url, not both')
   const env: Record<string, string | undefined> = { ...process.env }
   if (values['data-dir'] !== undefined) {
     env.AGENTTRAIL_DATA_DIR = values['data-dir']
@@ -57,7 +60,9 @@ export async function orgsCommand(args: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`)
   try {
     if (!(await store.orgs.exists(org)))
-      return fail(`no org "${org}" in this store; an org is created with its first key: agenttrail keys create --org ${org} --name NAME`)
+      return fail(
+        `no org "${org}" in this store; an org is created with its first key: agenttrail keys create --org ${org} --name NAME`,
+      )
     if (sub === 'plan') {
       const { plan } = await store.orgs.updateSettings(org, { plan: withPresetLimits(change) })
       out(`Set the plan of org ${org}: ${describePlan(plan)}. Running servers apply it within 5 s.`)
@@ -65,7 +70,13 @@ export async function orgsCommand(args: string[]): Promise<number> {
     }
     const month = usageMonth(Date.now())
     const settings = await store.orgs.settings(org)
-    out(JSON.stringify({ org, settings, usage: { month, events: await store.orgs.usage(org, month) } }, null, 2))
+    out(
+      JSON.stringify(
+        { org, settings, usage: { month, events: await store.orgs.usage(org, month) } },
+        null,
+        2,
+      ),
+    )
     return 0
   } finally {
     await store.close()
@@ -80,22 +91,30 @@ function planChange(values: Record<string, string | boolean | undefined>): Parti
     const raw = values[flag]
     if (typeof raw !== 'string') continue
     if (raw === 'none') change[key] = null
-    else if (/^\d+$/.test(raw) && Number(raw) > 0 && Number.isSafeInteger(Number(raw))) change[key] = Number(raw)
+    else if (/^\d+$/.test(raw) && Number(raw) > 0 && Number.isSafeInteger(Number(raw)))
+      change[key] = Number(raw)
     else return `--${flag} takes a positive whole number or none, not "${raw}"`
   }
   if (Object.keys(change).length === 0)
     return 'orgs plan needs --name (free, pro, business, enterprise or your own) or a limit: --logs-per-month, --retention-days, --rpm'
   const result = PlanSchema.partial().strict().safeParse(change)
-  if (!result.success) return `invalid plan: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+  if (!result.success)
+    return `invalid plan: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
   // Only the keys given: the schema's defaults must not reset the limits the operator did not name.
-  return Object.fromEntries(Object.entries(result.data).filter(([k]) => k in change)) as Partial<Plan>
+  return Object.fromEntries(
+    Object.entries(result.data).filter(([k]) => k in change),
+  ) as Partial<Plan>
 }
 
 function describePlan(plan: Plan): string {
   return [
     plan.name,
     plan.logs_per_month === null ? 'no monthly log limit' : `${plan.logs_per_month} logs per month`,
-    plan.retention_days === null ? 'events kept (no retention)' : `retention ${plan.retention_days} days`,
-    plan.requests_per_minute === null ? 'no request rate limit' : `${plan.requests_per_minute} requests per minute`,
+    plan.retention_days === null
+      ? 'events kept (no retention)'
+      : `retention ${plan.retention_days} days`,
+    plan.requests_per_minute === null
+      ? 'no request rate limit'
+      : `${plan.requests_per_minute} requests per minute`,
   ].join(', ')
 }

@@ -51,7 +51,8 @@ export function usdToCents(usd: number): number {
   return (usdToMicros(usd) ?? 0) / 10_000
 }
 
-export type ActionMapResult = { ok: true; event: Record<string, unknown> } | { ok: false; missing: boolean; errors: string[] }
+export type ActionMapResult =
+  { ok: true; event: Record<string, unknown> } | { ok: false; missing: boolean; errors: string[] }
 
 const MISSING = 'Missing required fields: agent, service, action'
 
@@ -59,7 +60,9 @@ const MISSING = 'Missing required fields: agent, service, action'
 function clean(text: string, max: number): { text: string; cut: boolean } {
   // eslint-disable-next-line no-control-regex
   const stripped = text.replace(/[\u0000-\u001f\u007f]/g, '').trim()
-  return stripped.length > max ? { text: stripped.slice(0, max), cut: true } : { text: stripped, cut: false }
+  return stripped.length > max
+    ? { text: stripped.slice(0, max), cut: true }
+    : { text: stripped, cut: false }
 }
 
 /** An over-large value becomes AgentLedger's truncation marker instead of a refusal. */
@@ -82,10 +85,12 @@ function fit(value: unknown, maxBytes: number, preview: boolean): { value: unkno
  * `metadata.truncated_fields`. Values of the wrong type are refused.
  */
 export function eventFromAction(body: unknown, now: number): ActionMapResult {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, missing: true, errors: [MISSING] }
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, missing: true, errors: [MISSING] }
   const b = body as Record<string, unknown>
   const present = (v: unknown) => typeof v === 'string' && clean(v, Infinity).text !== ''
-  if (!present(b.agent) || !present(b.service) || !present(b.action)) return { ok: false, missing: true, errors: [MISSING] }
+  if (!present(b.agent) || !present(b.service) || !present(b.action))
+    return { ok: false, missing: true, errors: [MISSING] }
   const errors: string[] = []
   const number = (name: string): number | undefined => {
     const v = b[name]
@@ -98,11 +103,17 @@ export function eventFromAction(body: unknown, now: number): ActionMapResult {
   }
   const costCents = number('cost_cents')
   const durationMs = number('duration_ms')
-  if (b.status !== undefined && b.status !== null && typeof b.status !== 'string') errors.push('status must be a string')
-  if (b.metadata !== undefined && b.metadata !== null && (typeof b.metadata !== 'object' || Array.isArray(b.metadata)))
+  if (b.status !== undefined && b.status !== null && typeof b.status !== 'string')
+    errors.push('status must be a string')
+  if (
+    b.metadata !== undefined &&
+    b.metadata !== null &&
+    (typeof b.metadata !== 'object' || Array.isArray(b.metadata))
+  )
     errors.push('metadata must be an object')
   for (const name of ['trace_id', 'environment'])
-    if (b[name] !== undefined && b[name] !== null && typeof b[name] !== 'string') errors.push(`${name} must be a string`)
+    if (b[name] !== undefined && b[name] !== null && typeof b[name] !== 'string')
+      errors.push(`${name} must be a string`)
   if (errors.length > 0) return { ok: false, missing: false, errors }
 
   const cut: string[] = []
@@ -129,8 +140,10 @@ export function eventFromAction(body: unknown, now: number): ActionMapResult {
     cost_usd: costCents === undefined ? 0 : centsToUsd(costCents),
     metadata: meta,
   }
-  if (typeof b.trace_id === 'string' && b.trace_id.trim() !== '') event.trace_id = name('trace_id', 200)
-  if (typeof b.environment === 'string' && b.environment.trim() !== '') event.environment = name('environment')
+  if (typeof b.trace_id === 'string' && b.trace_id.trim() !== '')
+    event.trace_id = name('trace_id', 200)
+  if (typeof b.environment === 'string' && b.environment.trim() !== '')
+    event.environment = name('environment')
   for (const field of ['input', 'output'] as const) {
     if (b[field] === undefined) continue
     const r = fit(b[field], LIMITS.payloadBytes, true)

@@ -24,7 +24,9 @@ export interface AgentWardenLog {
   ip_address: string | null
 }
 
-export type AgentWardenMapResult = { ok: true; log: AgentWardenLog; event: Record<string, unknown> } | { ok: false; issues: FieldIssue[] }
+export type AgentWardenMapResult =
+  | { ok: true; log: AgentWardenLog; event: Record<string, unknown> }
+  | { ok: false; issues: FieldIssue[] }
 
 const KNOWN = new Set(['agent_id', 'action', 'status', 'context', 'ip_address'])
 
@@ -38,7 +40,8 @@ export function eventFromAgentWardenLog(body: Record<string, unknown>): AgentWar
   const fail = (path: string, message: string) => issues.push({ path, message })
   const name = (field: 'agent_id' | 'action'): string | undefined => {
     const value = body[field]
-    if (value === undefined || value === null) return void fail(field, AGENTWARDEN_FIELD_MESSAGES.required)
+    if (value === undefined || value === null)
+      return void fail(field, AGENTWARDEN_FIELD_MESSAGES.required)
     if (typeof value !== 'string') return void fail(field, AGENTWARDEN_FIELD_MESSAGES.string)
     if (value.trim() === '') return void fail(field, AGENTWARDEN_FIELD_MESSAGES.blank)
     if (value.length > LIMITS.shortString) return void fail(field, AGENTWARDEN_FIELD_MESSAGES.long)
@@ -48,13 +51,17 @@ export function eventFromAgentWardenLog(body: Record<string, unknown>): AgentWar
   const action = name('action')
   const status = body.status
   if (status === undefined || status === null) fail('status', AGENTWARDEN_FIELD_MESSAGES.required)
-  else if (!(AGENTWARDEN_STATUSES as readonly unknown[]).includes(status)) fail('status', AGENTWARDEN_FIELD_MESSAGES.status)
+  else if (!(AGENTWARDEN_STATUSES as readonly unknown[]).includes(status))
+    fail('status', AGENTWARDEN_FIELD_MESSAGES.status)
   const context = body.context ?? null
-  if (context !== null && (typeof context !== 'object' || Array.isArray(context))) fail('context', AGENTWARDEN_FIELD_MESSAGES.object)
+  if (context !== null && (typeof context !== 'object' || Array.isArray(context)))
+    fail('context', AGENTWARDEN_FIELD_MESSAGES.object)
   const ip = body.ip_address ?? null
   if (ip !== null && typeof ip !== 'string') fail('ip_address', AGENTWARDEN_FIELD_MESSAGES.string)
-  else if (typeof ip === 'string' && ip.length > LIMITS.shortString) fail('ip_address', AGENTWARDEN_FIELD_MESSAGES.long)
-  if (issues.length > 0 || agentId === undefined || action === undefined) return { ok: false, issues }
+  else if (typeof ip === 'string' && ip.length > LIMITS.shortString)
+    fail('ip_address', AGENTWARDEN_FIELD_MESSAGES.long)
+  if (issues.length > 0 || agentId === undefined || action === undefined)
+    return { ok: false, issues }
 
   const log: AgentWardenLog = {
     agent_id: agentId,
@@ -64,7 +71,12 @@ export function eventFromAgentWardenLog(body: Record<string, unknown>): AgentWar
     ip_address: ip === '' ? null : (ip as string | null),
   }
   const extra = Object.fromEntries(Object.entries(body).filter(([key]) => !KNOWN.has(key)))
-  const event: Record<string, unknown> = { kind: 'action', agent: log.agent_id, action: log.action, status: log.status }
+  const event: Record<string, unknown> = {
+    kind: 'action',
+    agent: log.agent_id,
+    action: log.action,
+    status: log.status,
+  }
   if (log.context !== null) event.context = log.context
   if (log.ip_address !== null) event.ip_address = log.ip_address
   if (Object.keys(extra).length > 0) event.metadata = extra

@@ -25,7 +25,11 @@ export const ControlNoteSchema = z
   .object({
     decision: z.enum(['denied', 'approval_required', 'violation']),
     rule: z.enum(CONTROL_RULES),
-    reason: z.string().describe('The sentence the client was given, e.g. `Policy: Rate limit exceeded (10/10 in 60s)`.'),
+    reason: z
+      .string()
+      .describe(
+        'The sentence the client was given, e.g. `Policy: Rate limit exceeded (10/10 in 60s)`.',
+      ),
     policy_id: z.string().optional(),
     budget_id: z.string().optional(),
     approval_id: z.string().optional(),

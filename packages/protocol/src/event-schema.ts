@@ -5,9 +5,16 @@ import { isUuid } from './uuid.js'
 import { ControlNoteSchema } from './control-note.js'
 
 const short = (what: string) =>
-  z.string().min(1, `${what} must not be empty`).max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
 
-const count = z.number().int('must be a whole number').min(0, 'must not be negative').max(LIMITS.maxCount)
+const count = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(LIMITS.maxCount)
 
 /** Any JSON value: payload fields keep whatever shape the client sends. */
 const json = z.unknown()
@@ -26,16 +33,23 @@ export const EventInputSchema = z
     ts: z
       .union([z.string().max(64), z.number()])
       .optional()
-      .describe('When it happened: ISO 8601 with offset, or Unix epoch milliseconds. Default: receive time.'),
+      .describe(
+        'When it happened: ISO 8601 with offset, or Unix epoch milliseconds. Default: receive time.',
+      ),
     environment: short('environment').optional().describe('Default `production`.'),
     agent: short('agent').optional(),
     user: short('user').optional().describe('The actor: e-mail, user id or `system`.'),
     ip_address: short('ip_address').optional(),
     kind: z
       .string()
-      .regex(/^[a-z][a-z0-9_.]{0,63}$/, 'kind must be a lower-case identifier such as llm_call or tool_call')
+      .regex(
+        /^[a-z][a-z0-9_.]{0,63}$/,
+        'kind must be a lower-case identifier such as llm_call or tool_call',
+      )
       .optional()
-      .describe('`action` (default), `llm_call`, `tool_call`, `http_call`, `message`, `turn`, `session`, `cron`, `token_usage`, ...'),
+      .describe(
+        '`action` (default), `llm_call`, `tool_call`, `http_call`, `message`, `turn`, `session`, `cron`, `token_usage`, ...',
+      ),
     service: short('service').optional(),
     action: short('action').optional(),
     status: z
@@ -55,16 +69,24 @@ export const EventInputSchema = z
     tokens_output: count.optional(),
     tokens_cache_read: count.optional(),
     tokens_cache_write: count.optional(),
-    tokens_total: count.optional().describe('Default: the sum of input and output tokens when either is given.'),
+    tokens_total: count
+      .optional()
+      .describe('Default: the sum of input and output tokens when either is given.'),
     cost_usd: z
       .union([z.number().min(0), z.string().max(32)])
       .optional()
       .describe('Exact decimal dollars (number or string), stored as integer micro-dollars.'),
     stop_reason: short('stop_reason').optional(),
-    rate_limit: z.record(z.string(), json).optional().describe("The provider's rate-limit headers."),
+    rate_limit: z
+      .record(z.string(), json)
+      .optional()
+      .describe("The provider's rate-limit headers."),
     input: json.optional(),
     output: json.optional(),
-    system_prompt: z.string().optional().describe('Stored once per org by SHA-256; the event keeps the hash.'),
+    system_prompt: z
+      .string()
+      .optional()
+      .describe('Stored once per org by SHA-256; the event keeps the hash.'),
     system_prompt_sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'system_prompt_sha256 must be 64 lower-case hex digits')
@@ -74,7 +96,10 @@ export const EventInputSchema = z
     tool_calls: json.optional(),
     error: json.optional(),
     duration_ms: z.number().min(0, 'must not be negative').max(LIMITS.maxCount).optional(),
-    tags: z.array(z.string().min(1).max(LIMITS.tag)).max(LIMITS.tags, `at most ${LIMITS.tags} tags`).optional(),
+    tags: z
+      .array(z.string().min(1).max(LIMITS.tag))
+      .max(LIMITS.tags, `at most ${LIMITS.tags} tags`)
+      .optional(),
     metadata: z.record(z.string(), json).optional(),
     context: z.record(z.string(), json).optional(),
   })

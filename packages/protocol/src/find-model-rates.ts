@@ -25,7 +25,14 @@ const MODEL_PREFIXES: ReadonlyArray<readonly [string, PricedProvider | undefined
  * (`gpt-4o-2024-05-13`) keeps it: OpenAI dates (`-2024-08-06`), Anthropic dates (`-20250929`, Vertex's
  * `@20250929`), `-latest`, Claude Code's `[1m]`, Gemini versions (`-001`) and undated `-preview`.
  */
-const SNAPSHOT_SUFFIXES: readonly RegExp[] = [/-\d{4}-\d{2}-\d{2}$/, /[-@]\d{8}$/, /-latest$/, /\[1m\]$/, /-\d{3}$/, /-preview$/]
+const SNAPSHOT_SUFFIXES: readonly RegExp[] = [
+  /-\d{4}-\d{2}-\d{2}$/,
+  /[-@]\d{8}$/,
+  /-latest$/,
+  /\[1m\]$/,
+  /-\d{3}$/,
+  /-preview$/,
+]
 
 export interface ModelMatch {
   provider: PricedProvider
@@ -50,7 +57,8 @@ export function findModelRates(model: string, provider?: string | null): ModelMa
   for (const [prefix, prefixProvider] of MODEL_PREFIXES) {
     if (!name.startsWith(prefix)) continue
     name = name.slice(prefix.length)
-    if (prefixProvider !== undefined && named !== undefined && prefixProvider !== named) return undefined
+    if (prefixProvider !== undefined && named !== undefined && prefixProvider !== named)
+      return undefined
     named ??= prefixProvider
     break
   }
@@ -61,7 +69,8 @@ export function findModelRates(model: string, provider?: string | null): ModelMa
   for (const candidate of candidates(name)) {
     for (const p of providers) {
       const rates = PRICE_TABLE[p][candidate]
-      if (rates !== undefined && Object.hasOwn(PRICE_TABLE[p], candidate)) return { provider: p, model: candidate, rates }
+      if (rates !== undefined && Object.hasOwn(PRICE_TABLE[p], candidate))
+        return { provider: p, model: candidate, rates }
     }
   }
   return undefined

@@ -5,7 +5,13 @@ export { ERROR_CODES } from './error-codes.js'
 export type { ErrorCode, ErrorBody, FieldIssue } from './error-codes.js'
 export { usdToMicros, microsToUsd } from './money.js'
 export { isUuid, uuidv7 } from './uuid.js'
-export { EventInputSchema, EVENT_INPUT_FIELDS, BatchInputSchema, EventSchema, AppendReceiptSchema } from './event-schema.js'
+export {
+  EventInputSchema,
+  EVENT_INPUT_FIELDS,
+  BatchInputSchema,
+  EventSchema,
+  AppendReceiptSchema,
+} from './event-schema.js'
 export type { EventInput, Event, AppendReceipt } from './event-schema.js'
 export type { NewEvent } from './new-event.js'
 export { normalizeEvent } from './normalize-event.js'
@@ -32,7 +38,11 @@ export {
 } from './wiro-activity.js'
 export type { ActivityEvent, WiroActivityKind } from './wiro-activity.js'
 export { activityFromEvent } from './wiro-activity-from-event.js'
-export { AGENTWARDEN_FIELD_MESSAGES, AGENTWARDEN_STATUSES, eventFromAgentWardenLog } from './agentwarden-log.js'
+export {
+  AGENTWARDEN_FIELD_MESSAGES,
+  AGENTWARDEN_STATUSES,
+  eventFromAgentWardenLog,
+} from './agentwarden-log.js'
 export type { AgentWardenLog, AgentWardenMapResult, AgentWardenStatus } from './agentwarden-log.js'
 export { CONTROL_RULES, ControlNoteSchema, RULE_TYPES } from './control-note.js'
 export type { ControlNote, ControlRule, RuleType } from './control-note.js'

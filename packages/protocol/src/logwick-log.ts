@@ -43,16 +43,24 @@ export function logwickLogFromEvent(e: Event): LogwickLog {
 }
 
 /** Logwick field names that differ from the native ones: Logwick name → native name. */
-export const LOGWICK_RENAMES: Readonly<Record<string, string>> = { tokens: 'tokens_total', latency_ms: 'duration_ms' }
+export const LOGWICK_RENAMES: Readonly<Record<string, string>> = {
+  tokens: 'tokens_total',
+  latency_ms: 'duration_ms',
+}
 
 /**
  * A `POST /api/v1/logs` body as a native event, or the names of missing required fields. Types
  * are checked by the native schema afterwards (its field paths map back through LOGWICK_RENAMES).
  */
-export function eventFromLogwick(body: unknown): { ok: true; event: Record<string, unknown> } | { ok: false; missing: string[] } {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, missing: ['agent', 'action'] }
+export function eventFromLogwick(
+  body: unknown,
+): { ok: true; event: Record<string, unknown> } | { ok: false; missing: string[] } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, missing: ['agent', 'action'] }
   const b = body as Record<string, unknown>
-  const missing = ['agent', 'action'].filter((k) => b[k] === undefined || b[k] === null || b[k] === '')
+  const missing = ['agent', 'action'].filter(
+    (k) => b[k] === undefined || b[k] === null || b[k] === '',
+  )
   if (missing.length > 0) return { ok: false, missing }
   const event: Record<string, unknown> = { kind: 'llm_call', status: 'success' }
   for (const [key, value] of Object.entries(b)) event[LOGWICK_RENAMES[key] ?? key] = value

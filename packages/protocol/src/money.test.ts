@@ -18,7 +18,16 @@ describe('usdToMicros', () => {
     expect(usdToMicros(value)).toBe(micros)
   })
 
-  it.each([[-1], ['-0.5'], ['1e3'], ['abc'], [Number.NaN], [Number.POSITIVE_INFINITY], [''], ['1.2.3']])('rejects %j', (value) => {
+  it.each([
+    [-1],
+    ['-0.5'],
+    ['1e3'],
+    ['abc'],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+    [''],
+    ['1.2.3'],
+  ])('rejects %j', (value) => {
     expect(usdToMicros(value)).toBeUndefined()
   })
 

@@ -26,7 +26,10 @@ describe('normalizeEvent', () => {
   })
 
   it('maps status words and keeps the original word', () => {
-    expect(ok({ status: 'FAILED' })).toMatchObject({ status: 'error', metadata: '{"original_status":"FAILED"}' })
+    expect(ok({ status: 'FAILED' })).toMatchObject({
+      status: 'error',
+      metadata: '{"original_status":"FAILED"}',
+    })
     expect(ok({ status: 'blocked' }).status).toBe('denied')
     expect(ok({ status: 'error' }).metadata).toBe('{}')
   })
@@ -44,12 +47,17 @@ describe('normalizeEvent', () => {
 
   it('stores a system prompt once by its SHA-256', () => {
     const e = ok({ system_prompt: 'You are helpful.' })
-    expect(e.system_prompt_sha256).toBe(createHash('sha256').update('You are helpful.').digest('hex'))
+    expect(e.system_prompt_sha256).toBe(
+      createHash('sha256').update('You are helpful.').digest('hex'),
+    )
     expect(e.system_prompt).toBe('You are helpful.')
   })
 
   it('de-duplicates tags and rounds durations', () => {
-    expect(ok({ tags: ['a', 'b', 'a'], duration_ms: 12.6 })).toMatchObject({ tags: ['a', 'b'], duration_ms: 13 })
+    expect(ok({ tags: ['a', 'b', 'a'], duration_ms: 12.6 })).toMatchObject({
+      tags: ['a', 'b'],
+      duration_ms: 13,
+    })
   })
 
   it('prefixes issue paths for batch items', () => {

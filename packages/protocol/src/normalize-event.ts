@@ -39,17 +39,23 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
 
   const ts = parseTimestamp(input.ts, ctx.now, (m) => fail('ts', m))
   const status = normalizeStatus(input.status ?? 'success')
-  if (!status) fail('status', 'status must be one of success, error, pending, denied (or failed, blocked)')
+  if (!status)
+    fail('status', 'status must be one of success, error, pending, denied (or failed, blocked)')
 
   let costMicros: number | null = null
   if (input.cost_usd !== undefined) {
     costMicros = usdToMicros(input.cost_usd) ?? null
-    if (costMicros === null) fail('cost_usd', 'cost_usd must be a non-negative decimal number of dollars, such as 0.0125')
+    if (costMicros === null)
+      fail('cost_usd', 'cost_usd must be a non-negative decimal number of dollars, such as 0.0125')
   }
 
-  const serialized: Partial<Record<(typeof PAYLOADS)[number] | (typeof OBJECTS)[number] | 'metadata', string | null>> = {}
-  for (const field of PAYLOADS) serialized[field] = serialize(input[field], LIMITS.payloadBytes, (m) => fail(field, m))
-  for (const field of OBJECTS) serialized[field] = serialize(input[field], LIMITS.objectBytes, (m) => fail(field, m))
+  const serialized: Partial<
+    Record<(typeof PAYLOADS)[number] | (typeof OBJECTS)[number] | 'metadata', string | null>
+  > = {}
+  for (const field of PAYLOADS)
+    serialized[field] = serialize(input[field], LIMITS.payloadBytes, (m) => fail(field, m))
+  for (const field of OBJECTS)
+    serialized[field] = serialize(input[field], LIMITS.objectBytes, (m) => fail(field, m))
 
   const metadata: Record<string, unknown> = { ...input.metadata }
   for (const [key, value] of Object.entries(input)) {
@@ -65,10 +71,14 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
   let promptSha = input.system_prompt_sha256 ?? null
   const prompt = input.system_prompt ?? null
   if (prompt !== null) {
-    if (Buffer.byteLength(prompt) > LIMITS.payloadBytes) fail('system_prompt', `system_prompt must be at most ${LIMITS.payloadBytes} bytes`)
+    if (Buffer.byteLength(prompt) > LIMITS.payloadBytes)
+      fail('system_prompt', `system_prompt must be at most ${LIMITS.payloadBytes} bytes`)
     const sha = createHash('sha256').update(prompt).digest('hex')
     if (promptSha !== null && promptSha !== sha)
-      fail('system_prompt_sha256', 'system_prompt_sha256 does not match the SHA-256 of system_prompt')
+      fail(
+        'system_prompt_sha256',
+        'system_prompt_sha256 does not match the SHA-256 of system_prompt',
+      )
     promptSha = sha
   }
 
@@ -79,7 +89,9 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
 
   const tokensTotal =
     input.tokens_total ??
-    (input.tokens_input !== undefined || input.tokens_output !== undefined ? (input.tokens_input ?? 0) + (input.tokens_output ?? 0) : null)
+    (input.tokens_input !== undefined || input.tokens_output !== undefined
+      ? (input.tokens_input ?? 0) + (input.tokens_output ?? 0)
+      : null)
 
   return {
     ok: true,
@@ -128,7 +140,11 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
   }
 }
 
-function parseTimestamp(value: string | number | undefined, now: number, fail: (message: string) => void): number | undefined {
+function parseTimestamp(
+  value: string | number | undefined,
+  now: number,
+  fail: (message: string) => void,
+): number | undefined {
   if (value === undefined) return now
   let ms: number
   if (typeof value === 'number') {
@@ -155,7 +171,11 @@ function parseTimestamp(value: string | number | undefined, now: number, fail: (
   return ms
 }
 
-function serialize(value: unknown, maxBytes: number, fail: (message: string) => void): string | null {
+function serialize(
+  value: unknown,
+  maxBytes: number,
+  fail: (message: string) => void,
+): string | null {
   if (value === undefined || value === null) return null
   const text = JSON.stringify(value)
   if (text.length > maxBytes / 4 && Buffer.byteLength(text) > maxBytes) {

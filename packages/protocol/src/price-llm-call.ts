@@ -57,7 +57,11 @@ export function priceLlmCall(usage: LlmUsage): LlmCost | undefined {
 
   const long = match.rates.long
   const rates = rates64(long !== undefined && prompt > long.above ? long : match.rates)
-  const perMillion = BigInt(fresh) * rates.in + BigInt(read) * rates.cached + BigInt(write) * rates.write + BigInt(output) * rates.out
+  const perMillion =
+    BigInt(fresh) * rates.in +
+    BigInt(read) * rates.cached +
+    BigInt(write) * rates.write +
+    BigInt(output) * rates.out
   return { micros: Number((perMillion + 500_000n) / 1_000_000n), source: PRICE_TABLE_SOURCE }
 }
 

@@ -4,7 +4,8 @@ import type { ActivityEvent } from './wiro-activity.js'
 
 type Json = Record<string, unknown>
 
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value)
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /**
  * A stored event as a Wiro `ActivityEvent`. An event that came in as one (it carries
@@ -13,11 +14,14 @@ const isObject = (value: unknown): value is Json => value !== null && typeof val
  */
 export function activityFromEvent(e: Event): ActivityEvent {
   const wiro = e.metadata.wiro
-  return (isObject(wiro) && e.action !== null ? fromWiro(e, e.action, wiro) : fromNative(e)) as ActivityEvent
+  return (
+    isObject(wiro) && e.action !== null ? fromWiro(e, e.action, wiro) : fromNative(e)
+  ) as ActivityEvent
 }
 
 /** Credits the client sent (a price-table cost was not sent, so it does not come back). */
-const sentCredits = (e: Event) => (e.cost_usd === null || e.cost_source !== 'client' ? undefined : usdToCredits(e.cost_usd))
+const sentCredits = (e: Event) =>
+  e.cost_usd === null || e.cost_source !== 'client' ? undefined : usdToCredits(e.cost_usd)
 
 function tokensOf(e: Event): Json | undefined {
   const tokens = dropUndefined({
@@ -66,7 +70,9 @@ function fromNative(e: Event): Json {
   return dropUndefined({
     ts: e.ts,
     kind,
-    tool: TOOLISH.has(e.kind) ? (e.service ?? (e.kind === 'http_call' ? 'web_fetch' : undefined)) : undefined,
+    tool: TOOLISH.has(e.kind)
+      ? (e.service ?? (e.kind === 'http_call' ? 'web_fetch' : undefined))
+      : undefined,
     title: e.title ?? titleOf(e),
     summary: summaryOf(e),
     model: e.model ?? undefined,

@@ -7,7 +7,11 @@ import { normalizeEvent } from './normalize-event.js'
 import { isUuid } from './uuid.js'
 import { ActivityEventSchema, WIRO_ACTIVITY_KINDS, eventFromActivity } from './wiro-activity.js'
 import { activityFromEvent } from './wiro-activity-from-event.js'
-import { LOGS_RESPONSE_EVENTS, SHAPE_EXAMPLE, TOKEN_USAGE_EXAMPLE } from '../../../test/http/wiro-fixtures.js'
+import {
+  LOGS_RESPONSE_EVENTS,
+  SHAPE_EXAMPLE,
+  TOKEN_USAGE_EXAMPLE,
+} from '../../../test/http/wiro-fixtures.js'
 
 const now = Date.parse('2026-05-03T15:00:00Z')
 const target = { agent: 'blog-bot', environment: 'production' }
@@ -48,8 +52,18 @@ const EXAMPLES: Record<string, unknown>[] = [
     cost: { credits: 3, skill: 'voice', action: 'post-call' },
     pluginVersion: '1.4.0',
   },
-  { ts: '2026-05-03T13:34:00.000Z', kind: 'balance_gate_blocked', title: 'Turn refused: credit pool exhausted', userUuid: 'ada-uuid' },
-  { ts: '2026-05-03T13:35:00.000Z', kind: 'skill_installed', title: 'A kind a newer plugin writes', summary: ['a', 1] },
+  {
+    ts: '2026-05-03T13:34:00.000Z',
+    kind: 'balance_gate_blocked',
+    title: 'Turn refused: credit pool exhausted',
+    userUuid: 'ada-uuid',
+  },
+  {
+    ts: '2026-05-03T13:35:00.000Z',
+    kind: 'skill_installed',
+    title: 'A kind a newer plugin writes',
+    summary: ['a', 1],
+  },
 ]
 
 /** The stored shape of a NewEvent, as the store returns it (JSON text parsed back). */
@@ -113,13 +127,25 @@ describe('Wiro ActivityEvent mapping', () => {
       duration_ms: 1840,
       cost_micros: 50_000,
       user: 'ada-uuid',
-      output: JSON.stringify({ url: 'https://blog.example.com/weekly-roundup-12', status: 200, bytes: 18432 }),
+      output: JSON.stringify({
+        url: 'https://blog.example.com/weekly-roundup-12',
+        status: 200,
+        bytes: 18432,
+      }),
     })
     expect(JSON.parse(tool.metadata)).toEqual({
-      wiro: { ok: true, cost: { skill: 'int-wiro-aimodels', action: 'create' }, user: SHAPE_EXAMPLE.user },
+      wiro: {
+        ok: true,
+        cost: { skill: 'int-wiro-aimodels', action: 'create' },
+        user: SHAPE_EXAMPLE.user,
+      },
     })
     const failed = ingest(EXAMPLES[3])
-    expect(failed).toMatchObject({ status: 'error', error: '"HTTP 502 from wordpress"', cost_micros: 5_000 })
+    expect(failed).toMatchObject({
+      status: 'error',
+      error: '"HTTP 502 from wordpress"',
+      cost_micros: 5_000,
+    })
     expect(ingest(EXAMPLES[6]).status).toBe('denied')
   })
 
@@ -141,12 +167,17 @@ describe('Wiro ActivityEvent mapping', () => {
   })
 
   it('gives back exactly what was sent', () => {
-    for (const example of EXAMPLES) expect(activityFromEvent(stored(ingest(example)))).toEqual(example)
+    for (const example of EXAMPLES)
+      expect(activityFromEvent(stored(ingest(example)))).toEqual(example)
   })
 
   it('lists its fields in the documented order', () => {
-    expect(Object.keys(activityFromEvent(stored(ingest(EXAMPLES[0]))))).toEqual(Object.keys(EXAMPLES[0] as object))
-    expect(Object.keys(activityFromEvent(stored(ingest(EXAMPLES[1]))))).toEqual(Object.keys(EXAMPLES[1] as object))
+    expect(Object.keys(activityFromEvent(stored(ingest(EXAMPLES[0]))))).toEqual(
+      Object.keys(EXAMPLES[0] as object),
+    )
+    expect(Object.keys(activityFromEvent(stored(ingest(EXAMPLES[1]))))).toEqual(
+      Object.keys(EXAMPLES[1] as object),
+    )
   })
 
   it('names the missing and mistyped fields', () => {
@@ -169,7 +200,15 @@ describe('events from other surfaces as ActivityEvents', () => {
 
   it('renders a model call as token usage with nested tokens and credits', () => {
     expect(
-      native({ kind: 'llm_call', model: 'gpt-4o', tokens_input: 100, tokens_output: 20, cost_usd: 0.03, duration_ms: 900, user: 'u1' }),
+      native({
+        kind: 'llm_call',
+        model: 'gpt-4o',
+        tokens_input: 100,
+        tokens_output: 20,
+        cost_usd: 0.03,
+        duration_ms: 900,
+        user: 'u1',
+      }),
     ).toEqual({
       ts: '2026-05-03T12:00:00.000Z',
       kind: 'token_usage',
@@ -192,13 +231,33 @@ describe('events from other surfaces as ActivityEvents', () => {
       error: { message: 'card declined' },
       input: { amount: 5 },
     })
-    expect(action).toMatchObject({ kind: 'tool_completed', tool: 'stripe', title: 'stripe · charge (failed)', ok: false })
+    expect(action).toMatchObject({
+      kind: 'tool_completed',
+      tool: 'stripe',
+      title: 'stripe · charge (failed)',
+      ok: false,
+    })
     expect(action.error).toBe('{"message":"card declined"}')
-    expect(action.summary).toEqual({ input: { amount: 5 }, metadata: { original_status: 'failed' } })
-    expect(native({ kind: 'tool_call', service: 'read', status: 'pending' })).toMatchObject({ kind: 'tool_started', tool: 'read' })
+    expect(action.summary).toEqual({
+      input: { amount: 5 },
+      metadata: { original_status: 'failed' },
+    })
+    expect(native({ kind: 'tool_call', service: 'read', status: 'pending' })).toMatchObject({
+      kind: 'tool_started',
+      tool: 'read',
+    })
     expect(native({ kind: 'turn', action: 'turn_started' }).kind).toBe('turn_started')
-    const audit = native({ kind: 'audit', action: 'logs.delete', title: 'Deleted 3 events', metadata: { date: '2026-05-02' } })
-    expect(audit).toMatchObject({ kind: 'audit', title: 'Deleted 3 events', summary: { metadata: { date: '2026-05-02' } } })
+    const audit = native({
+      kind: 'audit',
+      action: 'logs.delete',
+      title: 'Deleted 3 events',
+      metadata: { date: '2026-05-02' },
+    })
+    expect(audit).toMatchObject({
+      kind: 'audit',
+      title: 'Deleted 3 events',
+      summary: { metadata: { date: '2026-05-02' } },
+    })
   })
 })
 
@@ -210,6 +269,8 @@ describe('agentGuid', () => {
     expect(agentGuid('org-a', 'production', 'blog-bot')).toBe(guid)
     expect(agentGuid('org-b', 'production', 'blog-bot')).not.toBe(guid)
     expect(agentGuid('org-a', 'staging', 'blog-bot')).not.toBe(guid)
-    expect(agentGuid('org-a', 'production blog-bot', '')).not.toBe(agentGuid('org-a', 'production', ' blog-bot'))
+    expect(agentGuid('org-a', 'production blog-bot', '')).not.toBe(
+      agentGuid('org-a', 'production', ' blog-bot'),
+    )
   })
 })

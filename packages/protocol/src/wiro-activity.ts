@@ -30,7 +30,8 @@ export type WiroActivityKind = keyof typeof WIRO_KIND_FAMILY
 export const WIRO_ACTIVITY_KINDS = Object.keys(WIRO_KIND_FAMILY) as WiroActivityKind[]
 
 const required = (field: string, type: string) => ({
-  error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : `${field} must be a ${type}`),
+  error: (issue: { input: unknown }) =>
+    issue.input === undefined ? `${field} is required` : `${field} must be a ${type}`,
 })
 const name = z.string().min(1).max(LIMITS.shortString)
 const count = z.number().int().min(0).max(LIMITS.maxCount)
@@ -50,7 +51,10 @@ export const ActivityEventSchema = z
     ts: z.string().max(64).optional().describe('ISO 8601 UTC. Default: receive time.'),
     kind: z
       .string(required('kind', 'string'))
-      .regex(/^[a-z][a-z0-9_]{0,63}$/, 'kind must be a lower-case identifier such as tool_completed')
+      .regex(
+        /^[a-z][a-z0-9_]{0,63}$/,
+        'kind must be a lower-case identifier such as tool_completed',
+      )
       .describe(`One of ${WIRO_ACTIVITY_KINDS.join(', ')}.`),
     tool: name.optional(),
     title: z.string(required('title', 'string')).max(LIMITS.title),
@@ -86,7 +90,10 @@ export function usdToCredits(usd: number): number {
  * (`token_usage_idempotent`) was already billed: its tokens and credits stay in `metadata.wiro` so
  * that stats do not count them twice.
  */
-export function eventFromActivity(activity: ActivityEvent, target: { agent: string; environment: string }): Record<string, unknown> {
+export function eventFromActivity(
+  activity: ActivityEvent,
+  target: { agent: string; environment: string },
+): Record<string, unknown> {
   const {
     ts,
     kind,
@@ -126,7 +133,11 @@ export function eventFromActivity(activity: ActivityEvent, target: { agent: stri
     if (replay) wiro.tokens = tokens
     else {
       const { input, output, cacheRead, cacheWrite, total, ...more } = tokens
-      Object.assign(native, { tokens_input: input, tokens_output: output, tokens_cache_read: cacheRead })
+      Object.assign(native, {
+        tokens_input: input,
+        tokens_output: output,
+        tokens_cache_read: cacheRead,
+      })
       Object.assign(native, { tokens_cache_write: cacheWrite, tokens_total: total })
       if (Object.keys(more).length > 0) wiro.tokens_extra = more
     }

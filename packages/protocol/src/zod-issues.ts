@@ -7,7 +7,9 @@ export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
     const parts = [...(prefix ? [prefix] : []), ...issue.path.map(String)]
     const path = parts.join('.')
     const message =
-      issue.code === 'invalid_type' && issue.path.length === 0 && !prefix ? `the body must be a JSON ${issue.expected}` : issue.message
+      issue.code === 'invalid_type' && issue.path.length === 0 && !prefix
+        ? `the body must be a JSON ${issue.expected}`
+        : issue.message
     return { path, message }
   })
 }

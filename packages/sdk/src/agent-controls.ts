@@ -51,7 +51,10 @@ export interface ControlContext {
 }
 
 /** POST /api/v1/check. Throws on a non-2xx answer or one that is not a JSON object. */
-export async function checkAction(ctx: ControlContext, options: CheckOptions): Promise<CheckResult> {
+export async function checkAction(
+  ctx: ControlContext,
+  options: CheckOptions,
+): Promise<CheckResult> {
   const body: Record<string, unknown> = {
     agent: options.agent,
     service: options.service,
@@ -64,24 +67,37 @@ export async function checkAction(ctx: ControlContext, options: CheckOptions): P
   const res = await ctx.transport.request('POST', '/api/v1/check', { body: JSON.stringify(body) })
   if (!res.ok) throw httpError('AgentLedger: Check failed', res)
   if (typeof res.json !== 'object' || res.json === null || Array.isArray(res.json))
-    throw new AgentTrailError(`AgentLedger: Check failed (${res.status})`, { status: res.status, code: 'invalid_response' })
+    throw new AgentTrailError(`AgentLedger: Check failed (${res.status})`, {
+      status: res.status,
+      code: 'invalid_response',
+    })
   return res.json as CheckResult
 }
 
 /** POST /api/v1/agents/:name/{pause|resume|kill}?environment=, no body; only the status is read. */
-export async function controlAgent(ctx: ControlContext, name: string, verb: 'pause' | 'resume' | 'kill'): Promise<void> {
+export async function controlAgent(
+  ctx: ControlContext,
+  name: string,
+  verb: 'pause' | 'resume' | 'kill',
+): Promise<void> {
   const path = `/api/v1/agents/${encodeURIComponent(name)}/${verb}?environment=${encodeURIComponent(ctx.environment)}`
   const res = await ctx.transport.request('POST', path)
   if (!res.ok) throw httpError(`AgentLedger: Failed to ${verb} agent`, res)
 }
 
 /** POST /api/v1/evaluations with the optional keys left out when undefined. */
-export async function evaluateAction(ctx: ControlContext, actionId: string, options: EvaluateOptions): Promise<{ id: string }> {
+export async function evaluateAction(
+  ctx: ControlContext,
+  actionId: string,
+  options: EvaluateOptions,
+): Promise<{ id: string }> {
   const body: Record<string, unknown> = { action_id: actionId, score: options.score }
   if (options.label !== undefined) body.label = options.label
   if (options.feedback !== undefined) body.feedback = options.feedback
   if (options.evaluatedBy !== undefined) body.evaluated_by = options.evaluatedBy
-  const res = await ctx.transport.request('POST', '/api/v1/evaluations', { body: JSON.stringify(body) })
+  const res = await ctx.transport.request('POST', '/api/v1/evaluations', {
+    body: JSON.stringify(body),
+  })
   if (!res.ok) throw httpError('AgentLedger: Failed to create evaluation', res)
   return { id: res.json?.id }
 }
@@ -99,10 +115,18 @@ export async function waitForApproval(
   const pollInterval = options.pollInterval ?? 3000
   const deadline = Date.now() + timeout
   while (Date.now() < deadline) {
-    const res = await ctx.transport.request('GET', `/api/v1/approvals/${encodeURIComponent(approvalId)}`)
+    const res = await ctx.transport.request(
+      'GET',
+      `/api/v1/approvals/${encodeURIComponent(approvalId)}`,
+    )
     if (!res.ok) throw httpError('AgentLedger: Failed to fetch approval status', res)
     const data = (res.json ?? {}) as { status?: string; expires_at?: string }
-    if (data.status === 'pending' && data.expires_at !== undefined && new Date(data.expires_at) < new Date()) return 'expired'
+    if (
+      data.status === 'pending' &&
+      data.expires_at !== undefined &&
+      new Date(data.expires_at) < new Date()
+    )
+      return 'expired'
     if (data.status !== 'pending') return data.status as ApprovalDecision
     // Held open on purpose: the caller is awaiting a person's decision.
     await sleep(Math.min(pollInterval, Math.max(0, deadline - Date.now())), undefined, true)

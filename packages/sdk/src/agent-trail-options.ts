@@ -53,13 +53,15 @@ export interface AgentTrailOptions {
   fetch?: FetchLike
 }
 
-export type ResolvedOptions = Required<Omit<AgentTrailOptions, 'onError' | 'onDrop'>> & Pick<AgentTrailOptions, 'onError' | 'onDrop'>
+export type ResolvedOptions = Required<Omit<AgentTrailOptions, 'onError' | 'onDrop'>> &
+  Pick<AgentTrailOptions, 'onError' | 'onDrop'>
 
 /** Key prefixes an AgentTrail server issues (at_ is its own; the others keep peer SDKs' key checks happy). */
 export const KEY_PREFIXES = ['at_', 'al_', 'sk-lw-', 'aw_'] as const
 
 const env = (name: string): string | undefined =>
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] ||
+  undefined
 
 /** The options merged over their defaults; throws on a missing or malformed key, as AgentLedger does. */
 export function resolveOptions(options: AgentTrailOptions): ResolvedOptions {
@@ -81,10 +83,14 @@ export function resolveOptions(options: AgentTrailOptions): ResolvedOptions {
     ...withoutUndefined(options),
   }
   if (!KEY_PREFIXES.some((prefix) => opts.apiKey.startsWith(prefix)))
-    throw new AgentTrailError(`AgentTrail: Invalid API key. Keys start with ${KEY_PREFIXES.map((p) => `"${p}"`).join(', ')}.`, {
-      code: 'invalid_key',
-    })
-  if (typeof opts.fetch !== 'function') throw new AgentTrailError('AgentTrail: no fetch in this runtime; pass options.fetch')
+    throw new AgentTrailError(
+      `AgentTrail: Invalid API key. Keys start with ${KEY_PREFIXES.map((p) => `"${p}"`).join(', ')}.`,
+      {
+        code: 'invalid_key',
+      },
+    )
+  if (typeof opts.fetch !== 'function')
+    throw new AgentTrailError('AgentTrail: no fetch in this runtime; pass options.fetch')
   opts.baseUrl = opts.baseUrl.replace(/\/+$/, '')
   opts.maxBatchSize = Math.min(Math.max(1, Math.floor(opts.maxBatchSize)), 1000)
   opts.maxQueueSize = Math.max(1, Math.floor(opts.maxQueueSize))
@@ -92,5 +98,7 @@ export function resolveOptions(options: AgentTrailOptions): ResolvedOptions {
 }
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>
+  return Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as Partial<T>
 }

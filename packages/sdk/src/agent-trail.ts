@@ -1,5 +1,11 @@
 import { checkAction, controlAgent, evaluateAction, waitForApproval } from './agent-controls.js'
-import type { ApprovalDecision, CheckOptions, CheckResult, EvaluateOptions, WaitForApprovalOptions } from './agent-controls.js'
+import type {
+  ApprovalDecision,
+  CheckOptions,
+  CheckResult,
+  EvaluateOptions,
+  WaitForApprovalOptions,
+} from './agent-controls.js'
 import { resolveOptions } from './agent-trail-options.js'
 import type { AgentTrailOptions, ResolvedOptions } from './agent-trail-options.js'
 import { BatchExporter } from './batch-exporter.js'
@@ -42,7 +48,10 @@ export class AgentTrail {
     const opts = (this.options = resolveOptions(options))
     this.reporter = new Reporter(opts)
     // A fetch the caller passes is used for everything; by default Node's requests go over node:http.
-    this.transport = new HttpTransport({ ...opts, fetch: options.fetch ?? nodeHttpFetch(opts.fetch) ?? opts.fetch })
+    this.transport = new HttpTransport({
+      ...opts,
+      fetch: options.fetch ?? nodeHttpFetch(opts.fetch) ?? opts.fetch,
+    })
     this.exporter = new BatchExporter(this.transport, {
       defaults: { environment: opts.environment, tags: opts.tags },
       retry: { deadlineMs: opts.retryDeadlineMs },
@@ -89,8 +98,14 @@ export class AgentTrail {
     const now = Date.now()
     if (copy.id === undefined) copy.id = uuidv7(now)
     if (copy.ts === undefined) copy.ts = now
-    const body = serializeEvent(copy, { environment: this.options.environment, tags: this.options.tags })
-    if (body === undefined) throw new AgentTrailError('AgentTrail: the event could not be turned into JSON', { code: 'unserializable' })
+    const body = serializeEvent(copy, {
+      environment: this.options.environment,
+      tags: this.options.tags,
+    })
+    if (body === undefined)
+      throw new AgentTrailError('AgentTrail: the event could not be turned into JSON', {
+        code: 'unserializable',
+      })
     const res = await withRetry(
       async (remainingMs) => {
         const timeoutMs = Math.max(1, Math.min(this.options.timeout, remainingMs))
@@ -120,7 +135,8 @@ export class AgentTrail {
     this.shutdownPromise ??= (async () => {
       stopFlushOnExit(this.exitHook)
       this.processor.close()
-      if (!(await this.processor.flushWithin(this.options.shutdownTimeoutMs))) this.processor.abandon()
+      if (!(await this.processor.flushWithin(this.options.shutdownTimeoutMs)))
+        this.processor.abandon()
     })()
     return this.shutdownPromise
   }
@@ -130,7 +146,10 @@ export class AgentTrail {
    * process as soon as the handler returns). The flush waits at most `timeoutMs` (default
    * `shutdownTimeoutMs`); what is not sent by then stays queued for the next invocation.
    */
-  withFlush<A extends unknown[], R>(handler: (...args: A) => R, options: { timeoutMs?: number } = {}): (...args: A) => Promise<Awaited<R>> {
+  withFlush<A extends unknown[], R>(
+    handler: (...args: A) => R,
+    options: { timeoutMs?: number } = {},
+  ): (...args: A) => Promise<Awaited<R>> {
     const timeoutMs = options.timeoutMs ?? this.options.shutdownTimeoutMs
     return async (...args: A): Promise<Awaited<R>> => {
       try {
@@ -157,7 +176,12 @@ export class AgentTrail {
   /** AgentLedger's track(): check, run `fn`, record the outcome. See TrackOptions and the README. */
   track<T>(options: TrackOptions<T>, fn: () => T | Promise<T>): Promise<TrackResult<T>> {
     return runTrack(
-      { check: (o) => this.check(o), fire: this.fire, reportError: (e) => this.reporter.error(e), failOpen: this.options.failOpen },
+      {
+        check: (o) => this.check(o),
+        fire: this.fire,
+        reportError: (e) => this.reporter.error(e),
+        failOpen: this.options.failOpen,
+      },
       options,
       fn,
     )
@@ -199,7 +223,10 @@ export class AgentTrail {
   /** Live events over SSE, reconnecting with `Last-Event-ID` until `close()`. */
   stream(options?: StreamOptions): StreamHandle {
     const { baseUrl, apiKey, environment, fetch } = this.options
-    return openStream({ baseUrl, apiKey, environment, fetch, onError: (e) => this.reporter.error(e) }, options)
+    return openStream(
+      { baseUrl, apiKey, environment, fetch, onError: (e) => this.reporter.error(e) },
+      options,
+    )
   }
 
   private get controls() {
@@ -208,6 +235,7 @@ export class AgentTrail {
 
   private async flushBeforeExit(): Promise<void> {
     if (this.processor.pending === 0) return
-    if (!(await this.processor.flushWithin(this.options.shutdownTimeoutMs))) this.processor.abandon()
+    if (!(await this.processor.flushWithin(this.options.shutdownTimeoutMs)))
+      this.processor.abandon()
   }
 }

@@ -68,7 +68,9 @@ export class BatchExporter implements EventExporter {
       result.losses.push({
         count: unserializable,
         reason: 'unserializable',
-        cause: new AgentTrailError('AgentTrail: an event could not be turned into JSON', { code: 'unserializable' }),
+        cause: new AgentTrailError('AgentTrail: an event could not be turned into JSON', {
+          code: 'unserializable',
+        }),
       })
     // One request at a time, in order: the processor's "one export in flight" holds inside a batch too.
     for (const parts of chunks) await this.send(parts, signal, result)
@@ -81,7 +83,11 @@ export class BatchExporter implements EventExporter {
       const res = await withRetry(
         async (remainingMs) => {
           const timeoutMs = Math.max(1, Math.min(this.config.timeout, remainingMs))
-          const r = await this.transport.request('POST', '/api/v1/events/batch', { body, signal, timeoutMs })
+          const r = await this.transport.request('POST', '/api/v1/events/batch', {
+            body,
+            signal,
+            timeoutMs,
+          })
           if (!r.ok) throw httpError('AgentTrail: Failed to send events', r)
           return r
         },
@@ -89,21 +95,32 @@ export class BatchExporter implements EventExporter {
         signal,
         () => this.retries++,
       )
-      const refused = Array.isArray(res.json?.errors) ? (res.json.errors as Array<{ index: number; details?: ErrorDetail[] }>) : []
+      const refused = Array.isArray(res.json?.errors)
+        ? (res.json.errors as Array<{ index: number; details?: ErrorDetail[] }>)
+        : []
       result.sent += parts.length - refused.length
       if (refused.length > 0)
         result.losses.push({
           count: refused.length,
           reason: 'rejected',
-          cause: new AgentTrailError(`AgentTrail: the server refused ${refused.length} of ${parts.length} events`, {
-            status: res.status,
-            code: 'validation_failed',
-            details: refused.flatMap((e) => (e.details ?? []).map((d) => ({ ...d, index: e.index }))),
-          }),
+          cause: new AgentTrailError(
+            `AgentTrail: the server refused ${refused.length} of ${parts.length} events`,
+            {
+              status: res.status,
+              code: 'validation_failed',
+              details: refused.flatMap((e) =>
+                (e.details ?? []).map((d) => ({ ...d, index: e.index })),
+              ),
+            },
+          ),
         })
     } catch (error) {
       const retryable = error instanceof AgentTrailError && error.retryable
-      const reason: DropReason = signal.aborted ? 'shutdown' : retryable ? 'export_failed' : 'rejected'
+      const reason: DropReason = signal.aborted
+        ? 'shutdown'
+        : retryable
+          ? 'export_failed'
+          : 'rejected'
       result.losses.push({ count: parts.length, reason, cause: error })
     }
   }

@@ -72,7 +72,9 @@ export class BatchProcessor {
    */
   async flushWithin(timeoutMs: number): Promise<boolean> {
     let timer: ReturnType<typeof setTimeout> | undefined
-    const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+    const deadline = new Promise<boolean>(
+      (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+    )
     const done = await Promise.race([this.flush().then(() => true), deadline])
     clearTimeout(timer)
     return done
@@ -127,7 +129,8 @@ export class BatchProcessor {
         this.settled += batch.length
         this.exporting = undefined
         if (this.queue.length >= this.config.maxBatchSize) this.schedule(0)
-        else if (this.queue.length > 0 && this.timer === undefined) this.schedule(this.config.flushIntervalMs)
+        else if (this.queue.length > 0 && this.timer === undefined)
+          this.schedule(this.config.flushIntervalMs)
       })
   }
 

@@ -26,7 +26,9 @@ export function serializeEvent(event: TrailEvent, defaults: EventDefaults): stri
   applyAliases(event)
   if (event.environment === undefined) event.environment = defaults.environment
   if (defaults.tags.length > 0)
-    event.tags = Array.isArray(event.tags) ? [...new Set([...defaults.tags, ...event.tags])] : [...defaults.tags]
+    event.tags = Array.isArray(event.tags)
+      ? [...new Set([...defaults.tags, ...event.tags])]
+      : [...defaults.tags]
   let json = tryStringify(event)
   if (json === undefined || json.length > CHECK_ABOVE) {
     for (const field of PAYLOAD_FIELDS) fit(event, field, PAYLOAD_BYTES)
@@ -57,7 +59,8 @@ function applyAliases(event: TrailEvent): void {
     delete event[alias]
   }
   if (event.costCents !== undefined) {
-    if (event.cost_usd === undefined && typeof event.costCents === 'number') event.cost_usd = centsToUsd(event.costCents)
+    if (event.cost_usd === undefined && typeof event.costCents === 'number')
+      event.cost_usd = centsToUsd(event.costCents)
     delete event.costCents
   }
 }
@@ -100,7 +103,11 @@ function cutText(event: TrailEvent, field: (typeof TEXT_FIELDS)[number], maxByte
   if (bytes.length <= maxBytes) return
   // The decoder drops a character cut in half; the margin keeps the server's count under its limit.
   event[field] = new TextDecoder().decode(bytes.subarray(0, maxBytes - 16)).replace(/\uFFFD$/, '')
-  const metadata = (event.metadata && typeof event.metadata === 'object' ? event.metadata : {}) as Record<string, unknown>
-  const cut = Array.isArray(metadata.truncated_fields) ? (metadata.truncated_fields as unknown[]) : []
+  const metadata = (
+    event.metadata && typeof event.metadata === 'object' ? event.metadata : {}
+  ) as Record<string, unknown>
+  const cut = Array.isArray(metadata.truncated_fields)
+    ? (metadata.truncated_fields as unknown[])
+    : []
   event.metadata = { ...metadata, truncated_fields: [...cut, field] }
 }

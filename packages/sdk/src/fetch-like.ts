@@ -6,7 +6,9 @@ export interface FetchResponseLike {
   ok: boolean
   headers: { get(name: string): string | null }
   text(): Promise<string>
-  body?: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> } } | null
+  body?: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> }
+  } | null
 }
 
 export type FetchLike = (

@@ -24,7 +24,9 @@ export interface RequestOptions {
  * Headers follow AgentLedger's client: `Content-Type` and `Authorization` on every call, GETs included.
  */
 export class HttpTransport {
-  constructor(private readonly config: { baseUrl: string; apiKey: string; timeout: number; fetch: FetchLike }) {}
+  constructor(
+    private readonly config: { baseUrl: string; apiKey: string; timeout: number; fetch: FetchLike },
+  ) {}
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const controller = new AbortController()
@@ -40,12 +42,20 @@ export class HttpTransport {
     try {
       const res = await send(`${this.config.baseUrl}${path}`, {
         method,
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.config.apiKey}` },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${this.config.apiKey}`,
+        },
         body: options.body,
         signal: controller.signal,
       })
       const text = await res.text()
-      return { status: res.status, ok: res.ok, json: parseJson(text), retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) }
+      return {
+        status: res.status,
+        ok: res.ok,
+        json: parseJson(text),
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      }
     } catch (cause) {
       if (timedOut)
         throw new AgentTrailError(`AgentTrail: ${method} ${path} timed out after ${timeoutMs} ms`, {
@@ -53,8 +63,16 @@ export class HttpTransport {
           retryable: true,
           cause,
         })
-      if (external?.aborted) throw new AgentTrailError(`AgentTrail: ${method} ${path} aborted`, { code: 'aborted', cause })
-      throw new AgentTrailError(`AgentTrail: ${method} ${path} failed: ${describe(cause)}`, { code: 'network', retryable: true, cause })
+      if (external?.aborted)
+        throw new AgentTrailError(`AgentTrail: ${method} ${path} aborted`, {
+          code: 'aborted',
+          cause,
+        })
+      throw new AgentTrailError(`AgentTrail: ${method} ${path} failed: ${describe(cause)}`, {
+        code: 'network',
+        retryable: true,
+        cause,
+      })
     } finally {
       clearTimeout(timer)
       external?.removeEventListener('abort', onAbort)

@@ -9,11 +9,22 @@ export { KEY_PREFIXES } from './agent-trail-options.js'
 export type { AgentTrailOptions, DropReason } from './agent-trail-options.js'
 export type { TrailEvent, EventReceipt } from './trail-event.js'
 export type { TrackOptions, TrackResult } from './track.js'
-export type { ApprovalDecision, CheckOptions, CheckResult, EvaluateOptions, WaitForApprovalOptions } from './agent-controls.js'
+export type {
+  ApprovalDecision,
+  CheckOptions,
+  CheckResult,
+  EvaluateOptions,
+  WaitForApprovalOptions,
+} from './agent-controls.js'
 export type { ActionLog, Alert, StreamHandle, StreamOptions } from './event-stream.js'
 export type { ProcessorStats } from './batch-processor.js'
 export type { FetchLike, FetchResponseLike } from './fetch-like.js'
-export { ActionBlockedError, AgentTrailError, ApprovalRequiredError, BLOCKED_PREFIX } from './errors.js'
+export {
+  ActionBlockedError,
+  AgentTrailError,
+  ApprovalRequiredError,
+  BLOCKED_PREFIX,
+} from './errors.js'
 export type { AgentTrailErrorInit, ErrorDetail } from './errors.js'
 export { LogwickClient, fire, flush, init, shutdown } from './logwick-client.js'
 export type { LogwickClientOptions, LogwickLog } from './logwick-client.js'

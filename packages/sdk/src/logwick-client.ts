@@ -117,7 +117,9 @@ export function fire(log: LogwickLog): void {
   if (warnedUninitialized) return
   warnedUninitialized = true
   try {
-    console.warn('[agenttrail] fire() called before init(); logs are dropped until init({ apiKey }) is called')
+    console.warn(
+      '[agenttrail] fire() called before init(); logs are dropped until init({ apiKey }) is called',
+    )
   } catch {
     // Nowhere else to report it.
   }

@@ -51,7 +51,8 @@ function load(): Promise<Transports | undefined> {
  * Idle keep-alive sockets do not hold the process open (Node unrefs an agent's free sockets).
  */
 export function nodeHttpFetch(fallback?: FetchLike): FetchLike | undefined {
-  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+    ?.node
   if (!node) return undefined
   return async (url, init) => {
     const transports = await load()
@@ -62,36 +63,51 @@ export function nodeHttpFetch(fallback?: FetchLike): FetchLike | undefined {
       return await send(transport, url, init)
     } catch (error) {
       // A keep-alive socket the server (or a proxy) closed while idle fails on first use: once more, on a new one.
-      if ((error as { reusedSocket?: boolean }).reusedSocket && (error as { code?: string }).code === 'ECONNRESET')
+      if (
+        (error as { reusedSocket?: boolean }).reusedSocket &&
+        (error as { code?: string }).code === 'ECONNRESET'
+      )
         return send(transport, url, init)
       throw error
     }
   }
 }
 
-function send(transport: { module: HttpModule; agent: unknown }, url: string, init: Parameters<FetchLike>[1]): Promise<FetchResponseLike> {
+function send(
+  transport: { module: HttpModule; agent: unknown },
+  url: string,
+  init: Parameters<FetchLike>[1],
+): Promise<FetchResponseLike> {
   const target = new URL(url)
-  const signal = init.signal as { aborted?: boolean; addEventListener?(type: 'abort', fn: () => void): void } | undefined
+  const signal = init.signal as
+    { aborted?: boolean; addEventListener?(type: 'abort', fn: () => void): void } | undefined
   return new Promise<FetchResponseLike>((resolve, reject) => {
-    const abortError = () => Object.assign(new Error('This operation was aborted'), { name: 'AbortError' })
+    const abortError = () =>
+      Object.assign(new Error('This operation was aborted'), { name: 'AbortError' })
     if (signal?.aborted) return reject(abortError())
-    const req = transport.module.request(target, { method: init.method, headers: init.headers, agent: transport.agent }, (res) => {
-      const chunks: Uint8Array[] = []
-      res.on('data', (chunk) => chunks.push(chunk))
-      res.on('error', reject)
-      res.on('aborted', () => reject(abortError()))
-      res.on('end', () => {
-        const status = res.statusCode ?? 0
-        const text = new TextDecoder().decode(concat(chunks))
-        resolve({
-          status,
-          ok: status >= 200 && status < 300,
-          headers: { get: (name) => headerValue(res.headers[name.toLowerCase()]) },
-          text: async () => text,
+    const req = transport.module.request(
+      target,
+      { method: init.method, headers: init.headers, agent: transport.agent },
+      (res) => {
+        const chunks: Uint8Array[] = []
+        res.on('data', (chunk) => chunks.push(chunk))
+        res.on('error', reject)
+        res.on('aborted', () => reject(abortError()))
+        res.on('end', () => {
+          const status = res.statusCode ?? 0
+          const text = new TextDecoder().decode(concat(chunks))
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            headers: { get: (name) => headerValue(res.headers[name.toLowerCase()]) },
+            text: async () => text,
+          })
         })
-      })
-    })
-    req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket === true })))
+      },
+    )
+    req.on('error', (error) =>
+      reject(Object.assign(error, { reusedSocket: req.reusedSocket === true })),
+    )
     signal?.addEventListener?.('abort', () => req.destroy(abortError()))
     req.end(init.body)
   })

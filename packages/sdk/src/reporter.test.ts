@@ -34,7 +34,11 @@ describe('Reporter', () => {
   it('gives a drop to onDrop and its cause to onError', () => {
     const drops: unknown[] = []
     const errors: Error[] = []
-    const reporter = new Reporter({ silent: false, onDrop: (n, r) => drops.push([n, r]), onError: (e) => errors.push(e) })
+    const reporter = new Reporter({
+      silent: false,
+      onDrop: (n, r) => drops.push([n, r]),
+      onError: (e) => errors.push(e),
+    })
     reporter.drop(2, 'export_failed', new Error('ECONNREFUSED'))
     expect(drops).toEqual([[2, 'export_failed']])
     expect(errors.map((e) => e.message)).toEqual(['ECONNREFUSED'])

@@ -34,11 +34,14 @@ export class Reporter {
       return
     }
     const because = cause === undefined ? '' : `: ${toError(cause).message}`
-    const error = new AgentTrailError(`AgentTrail: dropped ${count} event${count === 1 ? '' : 's'} (${reason})${because}`, {
-      code: reason,
-      cause,
-      details: cause instanceof AgentTrailError ? cause.details : undefined,
-    })
+    const error = new AgentTrailError(
+      `AgentTrail: dropped ${count} event${count === 1 ? '' : 's'} (${reason})${because}`,
+      {
+        code: reason,
+        cause,
+        details: cause instanceof AgentTrailError ? cause.details : undefined,
+      },
+    )
     if (this.handlers.onError) return safely(() => this.handlers.onError?.(error))
     this.warn(`drop:${reason}`, error.message)
   }

@@ -35,11 +35,16 @@ export async function withRetry<T>(
       // "Equal jitter": half fixed, half random, so clients that failed together do not return together.
       const jittered = backoff / 2 + (Math.random() * backoff) / 2
       // A server's Retry-After wins, but never below the first step: `Retry-After: 0` must not spin.
-      const wait = error.retryAfterMs === undefined ? jittered : Math.max(error.retryAfterMs, initial / 2)
+      const wait =
+        error.retryAfterMs === undefined ? jittered : Math.max(error.retryAfterMs, initial / 2)
       if (Date.now() - start + wait >= policy.deadlineMs) throw error
       onRetry?.(error)
       await sleep(wait, signal, policy.keepAlive)
-      if (signal?.aborted) throw new AgentTrailError('AgentTrail: aborted while waiting to retry', { code: 'aborted', cause: error })
+      if (signal?.aborted)
+        throw new AgentTrailError('AgentTrail: aborted while waiting to retry', {
+          code: 'aborted',
+          cause: error,
+        })
     }
   }
 }

@@ -3,7 +3,9 @@ import { SseParser } from './sse-parser.js'
 
 describe('SseParser', () => {
   it('reads the frames an AgentLedger server sends: id, event and one data line', () => {
-    const frames = new SseParser().push('id: 1\nevent: action.new\ndata: {"id":"a"}\n\nid: 2\nevent: heartbeat\ndata: {"ts":1}\n\n')
+    const frames = new SseParser().push(
+      'id: 1\nevent: action.new\ndata: {"id":"a"}\n\nid: 2\nevent: heartbeat\ndata: {"ts":1}\n\n',
+    )
     expect(frames).toEqual([
       { id: '1', event: 'action.new', data: '{"id":"a"}' },
       { id: '2', event: 'heartbeat', data: '{"ts":1}' },
@@ -21,12 +23,17 @@ describe('SseParser', () => {
 
   it('accepts CRLF line ends, even when a CRLF is split between two chunks', () => {
     const parser = new SseParser()
-    const frames = [...parser.push('id: 3\r\nevent: action.new\r\ndata: {}\r'), ...parser.push('\n\r\n')]
+    const frames = [
+      ...parser.push('id: 3\r\nevent: action.new\r\ndata: {}\r'),
+      ...parser.push('\n\r\n'),
+    ]
     expect(frames).toEqual([{ id: '3', event: 'action.new', data: '{}' }])
   })
 
   it('follows the SSE spec where AgentLedger is stricter: no space after the colon, comments, several data lines', () => {
-    const frames = new SseParser().push(': keep-alive\n\nevent:action.new\ndata:{"a":\ndata: 1}\n\n')
+    const frames = new SseParser().push(
+      ': keep-alive\n\nevent:action.new\ndata:{"a":\ndata: 1}\n\n',
+    )
     expect(frames).toEqual([{ id: '', event: 'action.new', data: '{"a":\n1}' }])
   })
 })

@@ -47,18 +47,26 @@ export interface TrackDeps {
  * so it costs the caller nothing and a retry cannot duplicate it. AgentLedger made the caller wait
  * for both, one after the other.
  */
-export async function runTrack<T>(deps: TrackDeps, options: TrackOptions<T>, fn: () => T | Promise<T>): Promise<TrackResult<T>> {
+export async function runTrack<T>(
+  deps: TrackDeps,
+  options: TrackOptions<T>,
+  fn: () => T | Promise<T>,
+): Promise<TrackResult<T>> {
   if (options.check !== false) {
     let decision: CheckResult | undefined
     try {
       decision = await deps.check(options)
     } catch (error) {
       if (!deps.failOpen)
-        throw new AgentTrailError('AgentLedger: Cannot verify action (fail-closed mode)', { code: 'fail_closed', cause: error })
+        throw new AgentTrailError('AgentLedger: Cannot verify action (fail-closed mode)', {
+          code: 'fail_closed',
+          cause: error,
+        })
       deps.reportError(error)
     }
     if (decision !== undefined && !decision.allowed) {
-      if (decision.requiresApproval && decision.approvalId) throw new ApprovalRequiredError(decision.approvalId)
+      if (decision.requiresApproval && decision.approvalId)
+        throw new ApprovalRequiredError(decision.approvalId)
       throw new ActionBlockedError(decision.blockReason)
     }
   }
@@ -73,17 +81,33 @@ export async function runTrack<T>(deps: TrackDeps, options: TrackOptions<T>, fn:
     const durationMs = Math.round(performance.now() - t0)
     const output = options.output !== undefined ? options.output : errorOutput(error)
     const event = recordOf(options, id, startedAt, 'error', durationMs, output)
-    event.error = error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) }
+    event.error =
+      error instanceof Error
+        ? { name: error.name, message: error.message }
+        : { message: String(error) }
     deps.fire(enriched(deps, options, event, { error, durationMs }))
     throw error
   }
   const durationMs = Math.round(performance.now() - t0)
-  const output = options.output !== undefined ? options.output : options.captureOutput ? result : undefined
-  deps.fire(enriched(deps, options, recordOf(options, id, startedAt, 'success', durationMs, output), { result, durationMs }))
+  const output =
+    options.output !== undefined ? options.output : options.captureOutput ? result : undefined
+  deps.fire(
+    enriched(deps, options, recordOf(options, id, startedAt, 'success', durationMs, output), {
+      result,
+      durationMs,
+    }),
+  )
   return { result, allowed: true, durationMs, actionId: id }
 }
 
-function recordOf(options: TrackOptions<any>, id: string, ts: number, status: string, durationMs: number, output: unknown): TrailEvent {
+function recordOf(
+  options: TrackOptions<any>,
+  id: string,
+  ts: number,
+  status: string,
+  durationMs: number,
+  output: unknown,
+): TrailEvent {
   const event: TrailEvent = {
     id,
     ts,
@@ -119,7 +143,9 @@ function enriched<T>(
 
 // AgentLedger records a thrown error as the output: its message and stack.
 function errorOutput(error: unknown): unknown {
-  return error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) }
+  return error instanceof Error
+    ? { error: error.message, stack: error.stack }
+    : { error: String(error) }
 }
 
 /**

@@ -15,7 +15,8 @@ let lastMs = 0
 let counter = 0
 
 function refill(): void {
-  const webCrypto = (globalThis as { crypto?: { getRandomValues?(a: Uint8Array): Uint8Array } }).crypto
+  const webCrypto = (globalThis as { crypto?: { getRandomValues?(a: Uint8Array): Uint8Array } })
+    .crypto
   if (webCrypto?.getRandomValues) webCrypto.getRandomValues(pool)
   else for (let i = 0; i < pool.length; i++) pool[i] = Math.floor(Math.random() * 256)
   poolOffset = 0

@@ -35,7 +35,10 @@ export class StoreError extends Error {
     readonly operation: string,
     cause: unknown,
   ) {
-    super(`store operation ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    super(
+      `store operation ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    )
     this.name = 'StoreError'
   }
 }

@@ -16,12 +16,16 @@ export interface Batcher<I, O> {
   drain(): Promise<void>
 }
 
-export function createBatcher<I, O>(run: (items: readonly I[]) => Promise<O[]>, maxItems: number): Batcher<I, O> {
+export function createBatcher<I, O>(
+  run: (items: readonly I[]) => Promise<O[]>,
+  maxItems: number,
+): Batcher<I, O> {
   let queue: Array<Waiting<I, O>> = []
   let running: Promise<void> | undefined
 
   const commit = async (batch: Array<Waiting<I, O>>) => {
-    const items = batch.length === 1 ? (batch[0] as Waiting<I, O>).items : batch.flatMap((w) => w.items)
+    const items =
+      batch.length === 1 ? (batch[0] as Waiting<I, O>).items : batch.flatMap((w) => w.items)
     try {
       const outcomes = await run(items)
       let offset = 0
@@ -41,7 +45,10 @@ export function createBatcher<I, O>(run: (items: readonly I[]) => Promise<O[]>, 
     while (queue.length > 0) {
       let count = 0
       let take = 0
-      while (take < queue.length && (take === 0 || count + (queue[take] as Waiting<I, O>).items.length <= maxItems)) {
+      while (
+        take < queue.length &&
+        (take === 0 || count + (queue[take] as Waiting<I, O>).items.length <= maxItems)
+      ) {
         count += (queue[take] as Waiting<I, O>).items.length
         take++
       }

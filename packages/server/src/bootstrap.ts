@@ -19,13 +19,23 @@ export async function bootstrapKeys(
   const prefix = given ? (KEY_PREFIXES.find((p) => given.startsWith(p)) ?? 'at_') : 'at_'
   let created
   try {
-    created = await createApiKey(keys, { orgId: config.initOrg, name: 'admin', scopes: ['admin'], prefix, secret: given })
+    created = await createApiKey(keys, {
+      orgId: config.initOrg,
+      name: 'admin',
+      scopes: ['admin'],
+      prefix,
+      secret: given,
+    })
   } catch (error) {
     // Another server on the same database got there first (the same initial key, say).
     if ((await keys.countActive()) > 0) return undefined
     throw error
   }
-  logger.info('created first admin key', { org: created.org_id, key_id: created.id, key_prefix: created.key_prefix })
+  logger.info('created first admin key', {
+    org: created.org_id,
+    key_id: created.id,
+    key_prefix: created.key_prefix,
+  })
   if (!given)
     announce(
       `\nNo API keys existed, so AgentTrail created org "${created.org_id}" and this admin key. It is shown once; store it now:\n\n  ${created.key}\n\n`,

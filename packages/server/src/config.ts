@@ -77,18 +77,23 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw.slice(0, 40)}"`)
+    throw new ConfigError(
+      `${name} must be a whole number from ${min} to ${max}, not "${raw.slice(0, 40)}"`,
+    )
   return value
 }
 
 function databaseUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined
-  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://')
+  if (!/^postgres(ql)?:\/\//.test(raw))
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://')
   return raw
 }
 
 function logLevel(raw: string | undefined): LogLevel {
   const value = (raw || 'info').toLowerCase()
   if (['debug', 'info', 'warn', 'error', 'silent'].includes(value)) return value as LogLevel
-  throw new ConfigError(`AGENTTRAIL_LOG_LEVEL must be one of debug, info, warn, error, silent, not "${value.slice(0, 40)}"`)
+  throw new ConfigError(
+    `AGENTTRAIL_LOG_LEVEL must be one of debug, info, warn, error, silent, not "${value.slice(0, 40)}"`,
+  )
 }

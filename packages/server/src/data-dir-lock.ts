@@ -23,7 +23,9 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const pid = Number(readFileSync(path, 'utf8').trim())
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid))
-        throw new DataDirLockedError(`another AgentTrail server (pid ${pid}) is using ${dataDir}; stop it or choose another --data-dir`)
+        throw new DataDirLockedError(
+          `another AgentTrail server (pid ${pid}) is using ${dataDir}; stop it or choose another --data-dir`,
+        )
       rmSync(path, { force: true })
     }
   }

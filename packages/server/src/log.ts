@@ -12,7 +12,10 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stdout.write(line),
+): Logger {
   const min = RANK[level]
   const emit = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: LogFields) => {
     if (RANK[lvl] < min) return
@@ -23,6 +26,7 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
 
 /** An error as log fields: its name, message and stack, with no bound values (stores wrap theirs). */
 export function errorFields(error: unknown): LogFields {
-  if (error instanceof Error) return { error: { name: error.name, message: error.message, stack: error.stack } }
+  if (error instanceof Error)
+    return { error: { name: error.name, message: error.message, stack: error.stack } }
   return { error: { message: String(error) } }
 }

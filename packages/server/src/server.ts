@@ -40,8 +40,11 @@ export interface StartOptions {
 }
 
 /** PostgreSQL when `DATABASE_URL` is set, else SQLite in the data folder. */
-export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databasePoolSize'>): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl, poolSize: config.databasePoolSize })
+export async function openStore(
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databasePoolSize'>,
+): Promise<Store> {
+  if (config.databaseUrl)
+    return openPostgresStore({ url: config.databaseUrl, poolSize: config.databasePoolSize })
   return openSqliteStore({ path: join(config.dataDir, 'agenttrail.db') })
 }
 
@@ -60,17 +63,36 @@ export function createServices(config: Config, store: Store, logger: Logger) {
     quota: createPlanQuota(store),
   })
   const limiter =
-    config.rateLimitPerSecond > 0 ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }) : undefined
-  const app = createApp({ store, ingest, committer, settings, logger, limiter, version: VERSION, config })
+    config.rateLimitPerSecond > 0
+      ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst })
+      : undefined
+  const app = createApp({
+    store,
+    ingest,
+    committer,
+    settings,
+    logger,
+    limiter,
+    version: VERSION,
+    config,
+  })
   return { committer, ingest, settings, app }
 }
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel)
   // The data-folder lock guards the embedded store; PostgreSQL is shared by design.
   const unlock = options.store || config.databaseUrl ? () => {} : lockDataDir(config.dataDir)
   const store = options.store ?? (await openStore(config))
-  await bootstrapKeys(store.keys, config, options.announce ?? ((text) => process.stderr.write(text)), logger)
+  await bootstrapKeys(
+    store.keys,
+    config,
+    options.announce ?? ((text) => process.stderr.write(text)),
+    logger,
+  )
   const { committer, app } = createServices(config, store, logger)
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
   const purge = startHourlyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
@@ -79,16 +101,27 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // longer hold. Daily activity archives live in the data folder on either store.
   const jobs = { logger, intervalMs: config.jobIntervalMs }
   const retention = startRetention({ store, committer, dataDir: config.dataDir, ...jobs })
-  const archive = startArchive({ store, dataDir: config.dataDir, retentionDays: config.archiveRetentionDays, ...jobs })
+  const archive = startArchive({
+    store,
+    dataDir: config.dataDir,
+    retentionDays: config.archiveRetentionDays,
+    ...jobs,
+  })
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.hono.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server
+    const s = serve({ fetch: app.hono.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s as Server),
+    ) as Server
     s.once('error', reject)
   })
   server.keepAliveTimeout = 65_000
   const { port } = server.address() as AddressInfo
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-  logger.info('listening', { url, store: store.dialect, ...(store.dialect === 'sqlite' ? { data_dir: config.dataDir } : {}) })
+  logger.info('listening', {
+    url,
+    store: store.dialect,
+    ...(store.dialect === 'sqlite' ? { data_dir: config.dataDir } : {}),
+  })
 
   let closing: Promise<void> | undefined
   const close = () =>
@@ -97,7 +130,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const deadline = Date.now() + config.shutdownTimeoutMs
-      while (app.inflight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+      while (app.inflight.count > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10))
       server.closeAllConnections()
       await stopped
       // Stopped first: a running pass may still append its audit event, which the drain then commits.

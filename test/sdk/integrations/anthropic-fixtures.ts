@@ -34,7 +34,12 @@ export const MESSAGE = {
       signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds',
     },
     { type: 'text', text: "I'll check the current weather in Paris for you." },
-    { type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } },
+    {
+      type: 'tool_use',
+      id: 'toolu_01A09q90qw90lq917835lq9',
+      name: 'get_weather',
+      input: { city: 'Paris', unit: 'celsius' },
+    },
   ],
   stop_reason: 'tool_use',
   stop_sequence: null,
@@ -57,7 +62,11 @@ export const TOOLS = [
   {
     name: 'get_weather',
     description: 'Get the current weather in a given city',
-    input_schema: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } }, required: ['city'] },
+    input_schema: {
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { type: 'string' } },
+      required: ['city'],
+    },
   },
 ]
 
@@ -96,47 +105,104 @@ export const STREAM = [
   },
   {
     event: 'content_block_start',
-    data: { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+    data: {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'thinking', thinking: '', signature: '' },
+    },
   },
   { event: 'ping', data: { type: 'ping' } },
   {
     event: 'content_block_delta',
-    data: { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'The user wants the weather ' } },
+    data: {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'thinking_delta', thinking: 'The user wants the weather ' },
+    },
   },
   {
     event: 'content_block_delta',
-    data: { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'in Paris.' } },
+    data: {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'thinking_delta', thinking: 'in Paris.' },
+    },
   },
   {
     event: 'content_block_delta',
-    data: { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA' } },
+    data: {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA' },
+    },
   },
   { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
-  { event: 'content_block_start', data: { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } } },
-  { event: 'content_block_delta', data: { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: "I'll check " } } },
-  { event: 'content_block_delta', data: { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'the weather.' } } },
+  {
+    event: 'content_block_start',
+    data: { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+  },
+  {
+    event: 'content_block_delta',
+    data: {
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'text_delta', text: "I'll check " },
+    },
+  },
+  {
+    event: 'content_block_delta',
+    data: {
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'text_delta', text: 'the weather.' },
+    },
+  },
   { event: 'content_block_stop', data: { type: 'content_block_stop', index: 1 } },
   {
     event: 'content_block_start',
     data: {
       type: 'content_block_start',
       index: 2,
-      content_block: { type: 'tool_use', id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', name: 'get_weather', input: {} },
+      content_block: {
+        type: 'tool_use',
+        id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6',
+        name: 'get_weather',
+        input: {},
+      },
     },
   },
-  { event: 'content_block_delta', data: { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '' } } },
   {
     event: 'content_block_delta',
-    data: { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"city": "Par' } },
+    data: {
+      type: 'content_block_delta',
+      index: 2,
+      delta: { type: 'input_json_delta', partial_json: '' },
+    },
   },
   {
     event: 'content_block_delta',
-    data: { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: 'is"}' } },
+    data: {
+      type: 'content_block_delta',
+      index: 2,
+      delta: { type: 'input_json_delta', partial_json: '{"city": "Par' },
+    },
+  },
+  {
+    event: 'content_block_delta',
+    data: {
+      type: 'content_block_delta',
+      index: 2,
+      delta: { type: 'input_json_delta', partial_json: 'is"}' },
+    },
   },
   { event: 'content_block_stop', data: { type: 'content_block_stop', index: 2 } },
   {
     event: 'message_delta',
-    data: { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 89 } },
+    data: {
+      type: 'message_delta',
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { output_tokens: 89 },
+    },
   },
   { event: 'message_stop', data: { type: 'message_stop' } },
 ]
@@ -148,9 +214,18 @@ export const STREAMED_MESSAGE = {
   role: 'assistant',
   model: 'claude-opus-4-5-20251101',
   content: [
-    { type: 'thinking', thinking: 'The user wants the weather in Paris.', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA' },
+    {
+      type: 'thinking',
+      thinking: 'The user wants the weather in Paris.',
+      signature: 'EqQBCgIYAhIM1gbcDa9GJwZA',
+    },
     { type: 'text', text: "I'll check the weather." },
-    { type: 'tool_use', id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', name: 'get_weather', input: { city: 'Paris' } },
+    {
+      type: 'tool_use',
+      id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6',
+      name: 'get_weather',
+      input: { city: 'Paris' },
+    },
   ],
   stop_reason: 'tool_use',
   stop_sequence: null,
@@ -165,7 +240,10 @@ export const STREAMED_MESSAGE = {
 
 export const RATE_LIMITED = {
   type: 'error',
-  error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' },
+  error: {
+    type: 'rate_limit_error',
+    message: 'Number of request tokens has exceeded your per-minute rate limit',
+  },
   request_id: 'req_011CSHoEeqs5C35K2UUqR7Fz',
 }
 

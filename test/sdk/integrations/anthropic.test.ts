@@ -14,22 +14,32 @@ import * as fx from './anthropic-fixtures.js'
 describe('the Anthropic integration', () => {
   const h = useProviderHarness('org-anthropic')
 
-  const anthropic = () => new Anthropic({ apiKey: 'sk-ant-test', baseURL: h.mock.url, maxRetries: 0 })
+  const anthropic = () =>
+    new Anthropic({ apiKey: 'sk-ant-test', baseURL: h.mock.url, maxRetries: 0 })
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
   const json = (value: unknown) => JSON.parse(JSON.stringify(value))
 
   it('records a message call field by field and returns the Message the library parsed', async () => {
-    h.mock.reply({ json: fx.MESSAGE, headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID } })
+    h.mock.reply({
+      json: fx.MESSAGE,
+      headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID },
+    })
     const client = anthropic()
     const wrapped = wrapAnthropic(client, h.trail, {
       event: { agent: 'weather-bot', conversation_id: 'conv-weather-1', user: 'ada@acme.com' },
     })
 
-    const message = await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)
+    const message = await wrapped.messages.create(
+      fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming,
+    )
 
     expect(message).toEqual(fx.MESSAGE)
     expect(message._request_id).toBe(fx.REQUEST_ID)
-    expect(h.mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/messages', body: fx.REQUEST })
+    expect(h.mock.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/v1/messages',
+      body: fx.REQUEST,
+    })
     expect(client.messages.create).toBe(Anthropic.Messages.prototype.create)
 
     const [event, ...others] = await h.recorded('weather-bot')
@@ -44,7 +54,9 @@ describe('the Anthropic integration', () => {
       model: 'claude-opus-4-5-20251101',
       messages: fx.REQUEST.messages,
       input: 'What is the weather in Paris?',
-      system_prompt_sha256: sha256('You are a weather assistant.\n\nAlways answer in one sentence.'),
+      system_prompt_sha256: sha256(
+        'You are a weather assistant.\n\nAlways answer in one sentence.',
+      ),
       output: fx.MESSAGE,
       thinking: 'The user wants the weather in Paris. I should call get_weather.',
       tool_calls: [fx.MESSAGE.content[2]],
@@ -58,7 +70,11 @@ describe('the Anthropic integration', () => {
       rate_limit: fx.RATE_LIMIT_HEADERS,
       error: null,
       metadata: {
-        request: { max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: ['get_weather'] },
+        request: {
+          max_tokens: 2048,
+          thinking: { type: 'enabled', budget_tokens: 1024 },
+          tools: ['get_weather'],
+        },
         request_id: fx.REQUEST_ID,
       },
     })
@@ -72,7 +88,13 @@ describe('the Anthropic integration', () => {
     expect(detail).toMatchObject({
       system_prompt: { text: 'You are a weather assistant.\n\nAlways answer in one sentence.' },
       response_text: "I'll check the current weather in Paris for you.",
-      tool_calls: [{ id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } }],
+      tool_calls: [
+        {
+          id: 'toolu_01A09q90qw90lq917835lq9',
+          name: 'get_weather',
+          input: { city: 'Paris', unit: 'celsius' },
+        },
+      ],
       tokens: { input: 42, output: 156, cached: 4000, cache_write: 1200, total: 5398 },
     })
   })
@@ -89,7 +111,9 @@ describe('the Anthropic integration', () => {
 
     // A raw response is the application's to read: the wrapper does not parse it, so records nothing.
     h.mock.reply({ json: fx.MESSAGE })
-    const raw = await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming).asResponse()
+    const raw = await wrapped.messages
+      .create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)
+      .asResponse()
     expect(await raw.json()).toEqual(fx.MESSAGE)
 
     const events = await h.recorded('with-response-bot')
@@ -97,9 +121,15 @@ describe('the Anthropic integration', () => {
   })
 
   it('passes a create({ stream: true }) stream through unchanged and records the message it made when it ends', async () => {
-    h.mock.reply({ sse: fx.STREAM, headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID } })
+    h.mock.reply({
+      sse: fx.STREAM,
+      headers: { ...fx.RATE_LIMIT_HEADERS, 'request-id': fx.REQUEST_ID },
+    })
     const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'stream-bot' } })
-    const stream = await wrapped.messages.create({ ...fx.REQUEST, stream: true } as Anthropic.MessageCreateParamsStreaming)
+    const stream = await wrapped.messages.create({
+      ...fx.REQUEST,
+      stream: true,
+    } as Anthropic.MessageCreateParamsStreaming)
     expect(stream).toBeInstanceOf((await import('@anthropic-ai/sdk/core/streaming')).Stream)
 
     expect(await h.recorded('stream-bot')).toEqual([]) // nothing until the stream ends
@@ -156,17 +186,27 @@ describe('the Anthropic integration', () => {
   })
 
   it('rethrows the provider error unchanged and records it with the rate-limit headers', async () => {
-    const headers = { ...fx.RATE_LIMIT_HEADERS, 'retry-after': '17', 'request-id': fx.RATE_LIMITED.request_id }
+    const headers = {
+      ...fx.RATE_LIMIT_HEADERS,
+      'retry-after': '17',
+      'request-id': fx.RATE_LIMITED.request_id,
+    }
     h.mock.reply({ status: 429, json: fx.RATE_LIMITED, headers })
     const bare = await anthropic()
       .messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)
       .catch((e: unknown) => e)
     h.mock.reply({ status: 429, json: fx.RATE_LIMITED, headers })
     const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'limited-bot' } })
-    const thrown = await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming).catch((e: unknown) => e)
+    const thrown = await wrapped.messages
+      .create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)
+      .catch((e: unknown) => e)
 
     expect(thrown).toBeInstanceOf(Anthropic.RateLimitError)
-    expect(thrown).toMatchObject({ status: 429, message: (bare as Error).message, error: fx.RATE_LIMITED })
+    expect(thrown).toMatchObject({
+      status: 429,
+      message: (bare as Error).message,
+      error: fx.RATE_LIMITED,
+    })
 
     const [event] = await h.recorded('limited-bot')
     expect(event).toMatchObject({
@@ -176,7 +216,12 @@ describe('the Anthropic integration', () => {
       input: 'What is the weather in Paris?',
       output: null,
       tokens_input: null,
-      error: { name: 'RateLimitError', status: 429, type: 'rate_limit_error', message: (bare as Error).message },
+      error: {
+        name: 'RateLimitError',
+        status: 429,
+        type: 'rate_limit_error',
+        message: (bare as Error).message,
+      },
       rate_limit: { ...fx.RATE_LIMIT_HEADERS, 'retry-after': '17' },
       metadata: { request_id: fx.RATE_LIMITED.request_id },
     })
@@ -185,7 +230,10 @@ describe('the Anthropic integration', () => {
   it('records an error event sent in the middle of a stream, with what had arrived', async () => {
     h.mock.reply({ sse: [...fx.STREAM.slice(0, 10), fx.OVERLOADED_EVENT] })
     const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'overloaded-bot' } })
-    const stream = await wrapped.messages.create({ ...fx.REQUEST, stream: true } as Anthropic.MessageCreateParamsStreaming)
+    const stream = await wrapped.messages.create({
+      ...fx.REQUEST,
+      stream: true,
+    } as Anthropic.MessageCreateParamsStreaming)
     const thrown = await (async () => {
       for await (const _ of stream);
     })().catch((e: unknown) => e)
@@ -194,9 +242,16 @@ describe('the Anthropic integration', () => {
     const [event] = await h.recorded('overloaded-bot')
     expect(event).toMatchObject({
       status: 'error',
-      error: { name: (thrown as Error).name, message: (thrown as Error).message, type: 'overloaded_error' },
+      error: {
+        name: (thrown as Error).name,
+        message: (thrown as Error).message,
+        type: 'overloaded_error',
+      },
       thinking: 'The user wants the weather in Paris.',
-      output: { id: 'msg_01Stream7VwVbRg4AXp1bH2x', content: [{ type: 'thinking' }, { type: 'text', text: "I'll check the weather." }] },
+      output: {
+        id: 'msg_01Stream7VwVbRg4AXp1bH2x',
+        content: [{ type: 'thinking' }, { type: 'text', text: "I'll check the weather." }],
+      },
       tokens_input: 42,
       stop_reason: null,
     })
@@ -205,8 +260,12 @@ describe('the Anthropic integration', () => {
   it('records a stream the application stopped reading as cut short, with its tokens so far', async () => {
     h.mock.reply({ sse: fx.STREAM })
     const wrapped = wrapAnthropic(anthropic(), h.trail, { event: { agent: 'impatient-bot' } })
-    const stream = await wrapped.messages.create({ ...fx.REQUEST, stream: true } as Anthropic.MessageCreateParamsStreaming)
-    for await (const event of stream) if (event.type === 'content_block_start' && event.index === 1) break
+    const stream = await wrapped.messages.create({
+      ...fx.REQUEST,
+      stream: true,
+    } as Anthropic.MessageCreateParamsStreaming)
+    for await (const event of stream)
+      if (event.type === 'content_block_start' && event.index === 1) break
 
     const [event] = await h.recorded('impatient-bot')
     expect(event).toMatchObject({
@@ -228,13 +287,20 @@ describe('the Anthropic integration', () => {
       reportError: (e: unknown) => reported.push(e),
     }
     const wrapped = wrapAnthropic(anthropic(), broken, { event: () => ({ agent: 'unused' }) })
-    expect(await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming)).toEqual(fx.MESSAGE)
+    expect(
+      await wrapped.messages.create(fx.REQUEST as Anthropic.MessageCreateParamsNonStreaming),
+    ).toEqual(fx.MESSAGE)
     expect(reported).toEqual([new Error('sink is down')])
   })
 
   it("logwick.anthropic() runs the call, returns the Message and records it as Logwick's wrapper does", async () => {
     h.mock.reply({ json: fx.MESSAGE, headers: fx.RATE_LIMIT_HEADERS })
-    const logwick = new LogwickClient({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false, tags: ['production'] })
+    const logwick = new LogwickClient({
+      apiKey: h.key,
+      baseUrl: h.live.url,
+      flushOnExit: false,
+      tags: ['production'],
+    })
     const client = anthropic()
     const result = await logwick.anthropic(
       () =>
@@ -262,6 +328,11 @@ describe('the Anthropic integration', () => {
       tags: ['production'],
     })
     const [log] = (await h.api('/api/v1/logs?action=document_review')).logs
-    expect(log).toMatchObject({ agent: 'claude-opus-4-5-20251101', action: 'document_review', tokens: 5398, status: 'success' })
+    expect(log).toMatchObject({
+      agent: 'claude-opus-4-5-20251101',
+      action: 'document_review',
+      tokens: 5398,
+      status: 'success',
+    })
   })
 })

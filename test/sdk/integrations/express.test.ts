@@ -2,7 +2,11 @@ import { once } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AgentTrail } from 'agenttrail'
-import { agentLedgerMiddleware, agentTrailMiddleware, trackFunction } from 'agenttrail/integrations/express'
+import {
+  agentLedgerMiddleware,
+  agentTrailMiddleware,
+  trackFunction,
+} from 'agenttrail/integrations/express'
 import express from 'express'
 import type { Request, Response } from 'express'
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
@@ -22,7 +26,12 @@ describe('the Express middleware and trackFunction', () => {
   beforeAll(async () => {
     live = await startLiveServer('sqlite')
     key = await live.key('org-express', ['ingest', 'read'])
-    trail = new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e) })
+    trail = new AgentTrail({
+      apiKey: key,
+      baseUrl: live.url,
+      flushOnExit: false,
+      onError: (e) => errors.push(e),
+    })
 
     const server = express()
     server.use(express.json())
@@ -39,7 +48,14 @@ describe('the Express middleware and trackFunction', () => {
         res.status(202).json({ queued: req.body.to })
       },
     )
-    server.use('/api/agent', agentTrailMiddleware(trail, { agent: 'auto-bot', autoDetect: true, event: { tags: ['http'] } }))
+    server.use(
+      '/api/agent',
+      agentTrailMiddleware(trail, {
+        agent: 'auto-bot',
+        autoDetect: true,
+        event: { tags: ['http'] },
+      }),
+    )
     server.get('/api/agent/email/send', (_req, res) => void res.send('sent'))
     server.get('/api/agent/ping', (_req, res) => void res.send('pong'))
     server.get('/api/agent/crash', (_req, res) => void res.status(500).send('boom'))
@@ -64,7 +80,9 @@ describe('the Express middleware and trackFunction', () => {
   })
 
   const events = async (agent: string): Promise<any[]> => {
-    const res = await fetch(`${live.url}/api/v1/events?limit=100&agent=${agent}`, { headers: { authorization: `Bearer ${key}` } })
+    const res = await fetch(`${live.url}/api/v1/events?limit=100&agent=${agent}`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
     return ((await res.json()) as { events: any[] }).events.reverse()
   }
 
@@ -91,10 +109,13 @@ describe('the Express middleware and trackFunction', () => {
   })
 
   it('takes service and action from the path below the mount point, and records 4xx and 5xx answers as errors', async () => {
-    for (const path of ['/email/send', '/ping', '/crash', '/missing']) await (await fetch(`${appUrl}/api/agent${path}`)).text()
+    for (const path of ['/email/send', '/ping', '/crash', '/missing'])
+      await (await fetch(`${appUrl}/api/agent${path}`)).text()
     await trail.flush()
     const stored = await events('auto-bot')
-    expect(stored.map((e) => [e.service, e.action, e.status, e.metadata.statusCode, e.metadata.path])).toEqual([
+    expect(
+      stored.map((e) => [e.service, e.action, e.status, e.metadata.statusCode, e.metadata.path]),
+    ).toEqual([
       ['email', 'send', 'success', 200, '/email/send'],
       ['http', 'ping', 'success', 200, '/ping'],
       ['http', 'crash', 'error', 500, '/crash'],
@@ -105,7 +126,9 @@ describe('the Express middleware and trackFunction', () => {
 
   it('records a request whose client hung up before the answer as an error', async () => {
     const aborted = new AbortController()
-    const request = fetch(`${appUrl}/api/agent/slow`, { signal: aborted.signal }).catch((e: Error) => e.name)
+    const request = fetch(`${appUrl}/api/agent/slow`, { signal: aborted.signal }).catch(
+      (e: Error) => e.name,
+    )
     await new Promise((resolve) => setTimeout(resolve, 50))
     aborted.abort()
     expect(await request).toBe('AbortError')
@@ -114,7 +137,10 @@ describe('the Express middleware and trackFunction', () => {
     await trail.flush()
     const slow = (await events('auto-bot')).filter((e) => e.action === 'slow')
     expect(slow).toHaveLength(1)
-    expect(slow[0]).toMatchObject({ status: 'error', error: { message: 'The client closed the connection before the response was sent' } })
+    expect(slow[0]).toMatchObject({
+      status: 'error',
+      error: { message: 'The client closed the connection before the response was sent' },
+    })
   })
 
   it('reports a cost extractor that throws and records the request without a cost', async () => {
@@ -122,7 +148,12 @@ describe('the Express middleware and trackFunction', () => {
     expect(await (await fetch(`${appUrl}/costly`)).text()).toBe('ok')
     await trail.flush()
     const [event] = await events('cost-bot')
-    expect(event).toMatchObject({ service: 'http', action: 'request', status: 'success', cost_usd: null })
+    expect(event).toMatchObject({
+      service: 'http',
+      action: 'request',
+      status: 'success',
+      cost_usd: null,
+    })
     expect(errors.map((e) => e.message)).toEqual(['no price header'])
   })
 
@@ -136,12 +167,21 @@ describe('the Express middleware and trackFunction', () => {
     }
     const send = trackFunction(
       trail,
-      { agent: 'fn-bot', service: 'sendgrid', action: 'send_email', check: false, captureArgs: true },
+      {
+        agent: 'fn-bot',
+        service: 'sendgrid',
+        action: 'send_email',
+        check: false,
+        captureArgs: true,
+      },
       mailer.send,
     )
     expectTypeOf(send).parameters.toEqualTypeOf<[to: string, subject: string]>()
     expectTypeOf(send).returns.toEqualTypeOf<Promise<{ id: string; from: string }>>()
-    expect(await send.call(mailer, 'ada@acme.com', 'hello')).toEqual({ id: 'msg-hello', from: 'bot@acme.com' })
+    expect(await send.call(mailer, 'ada@acme.com', 'hello')).toEqual({
+      id: 'msg-hello',
+      from: 'bot@acme.com',
+    })
     await expect(send.call(mailer, '', 'x')).rejects.toThrow(TypeError)
     await trail.flush()
     const [ok, failed] = await events('fn-bot')
@@ -152,6 +192,9 @@ describe('the Express middleware and trackFunction', () => {
       input: ['ada@acme.com', 'hello'],
       metadata: { source: 'tracked-function' },
     })
-    expect(failed).toMatchObject({ status: 'error', error: { name: 'TypeError', message: 'no recipient' } })
+    expect(failed).toMatchObject({
+      status: 'error',
+      error: { name: 'TypeError', message: 'no recipient' },
+    })
   })
 })

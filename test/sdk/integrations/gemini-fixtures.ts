@@ -14,7 +14,11 @@ export const TOOLS = [
       {
         name: 'get_weather',
         description: 'Get the current weather in a given city',
-        parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ['city'] },
+        parameters: {
+          type: Type.OBJECT,
+          properties: { city: { type: Type.STRING } },
+          required: ['city'],
+        },
       },
     ],
   },
@@ -41,9 +45,15 @@ export const RESPONSE = {
     {
       content: {
         parts: [
-          { text: '**Checking the forecast**\n\nThe user wants the weather in Paris; I should call get_weather.', thought: true },
+          {
+            text: '**Checking the forecast**\n\nThe user wants the weather in Paris; I should call get_weather.',
+            thought: true,
+          },
           { text: 'Let me look up the weather in Paris.' },
-          { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'CiQBcsjafEp1hZ0s0Iy2ZT4gEhhtIdU' },
+          {
+            functionCall: { name: 'get_weather', args: { city: 'Paris' } },
+            thoughtSignature: 'CiQBcsjafEp1hZ0s0Iy2ZT4gEhhtIdU',
+          },
         ],
         role: 'model',
       },
@@ -76,19 +86,35 @@ const usage = (candidates: number | undefined) => ({
 /** `streamGenerateContent?alt=sse`: the thought first, then the answer in two pieces; usage grows, the last is final. */
 export const STREAM = [
   {
-    candidates: [{ content: { parts: [{ text: '**Checking the forecast**\n\nParis, today.', thought: true }], role: 'model' }, index: 0 }],
+    candidates: [
+      {
+        content: {
+          parts: [{ text: '**Checking the forecast**\n\nParis, today.', thought: true }],
+          role: 'model',
+        },
+        index: 0,
+      },
+    ],
     usageMetadata: usage(undefined),
     modelVersion: 'gemini-2.5-flash',
     responseId: 'nBjtaPr3Gr7Vz7IP0MrQ4Qg',
   },
   {
-    candidates: [{ content: { parts: [{ text: 'The weather in Paris ' }], role: 'model' }, index: 0 }],
+    candidates: [
+      { content: { parts: [{ text: 'The weather in Paris ' }], role: 'model' }, index: 0 },
+    ],
     usageMetadata: usage(5),
     modelVersion: 'gemini-2.5-flash',
     responseId: 'nBjtaPr3Gr7Vz7IP0MrQ4Qg',
   },
   {
-    candidates: [{ content: { parts: [{ text: 'is sunny, 24°C.' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+    candidates: [
+      {
+        content: { parts: [{ text: 'is sunny, 24°C.' }], role: 'model' },
+        finishReason: 'STOP',
+        index: 0,
+      },
+    ],
     usageMetadata: usage(12),
     modelVersion: 'gemini-2.5-flash',
     responseId: 'nBjtaPr3Gr7Vz7IP0MrQ4Qg',
@@ -114,7 +140,12 @@ export const QUOTA_EXCEEDED = {
       },
       {
         '@type': 'type.googleapis.com/google.rpc.Help',
-        links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+        links: [
+          {
+            description: 'Learn more about Gemini API quotas',
+            url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+          },
+        ],
       },
       { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '17s' },
     ],
@@ -122,4 +153,10 @@ export const QUOTA_EXCEEDED = {
 }
 
 /** What the API sends in place of the next chunk when the model is overloaded mid-stream. */
-export const OVERLOADED = { error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }
+export const OVERLOADED = {
+  error: {
+    code: 503,
+    message: 'The model is overloaded. Please try again later.',
+    status: 'UNAVAILABLE',
+  },
+}

@@ -14,9 +14,13 @@ import * as fx from './gemini-fixtures.js'
 describe('the Google Gemini integration', () => {
   const h = useProviderHarness('org-gemini')
 
-  const genai = () => new GoogleGenAI({ apiKey: 'test-gemini-key', httpOptions: { baseUrl: h.mock.url } })
+  const genai = () =>
+    new GoogleGenAI({ apiKey: 'test-gemini-key', httpOptions: { baseUrl: h.mock.url } })
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
-  const sse = (frames: unknown[]) => ({ sse: frames.map((data) => ({ data })), separator: '\r\n\r\n' })
+  const sse = (frames: unknown[]) => ({
+    sse: frames.map((data) => ({ data })),
+    separator: '\r\n\r\n',
+  })
   /** A response as the library hands it over, without its HTTP headers: what the event's output holds. */
   const plain = (response: GenerateContentResponse) => {
     const { sdkHttpResponse: _headers, ...fields } = JSON.parse(JSON.stringify(response))
@@ -27,7 +31,9 @@ describe('the Google Gemini integration', () => {
     h.mock.reply({ json: fx.RESPONSE })
     const ai = genai()
     const original = ai.models.generateContent
-    const wrapped = wrapGemini(ai, h.trail, { event: { agent: 'travel-bot', conversation_id: 'conv-trip-1' } })
+    const wrapped = wrapGemini(ai, h.trail, {
+      event: { agent: 'travel-bot', conversation_id: 'conv-trip-1' },
+    })
     expect(wrapped.models.generateContent).not.toBe(original)
     expect(ai.models.generateContent).toBe(original) // the client passed in is not changed
 
@@ -40,7 +46,10 @@ describe('the Google Gemini integration', () => {
     expect(h.mock.requests.at(-1)).toMatchObject({
       method: 'POST',
       path: '/v1beta/models/gemini-2.5-flash:generateContent',
-      body: { contents: fx.REQUEST.contents, systemInstruction: { parts: [{ text: fx.REQUEST.config.systemInstruction }] } },
+      body: {
+        contents: fx.REQUEST.contents,
+        systemInstruction: { parts: [{ text: fx.REQUEST.config.systemInstruction }] },
+      },
     })
 
     const [event, ...others] = await h.recorded('travel-bot')
@@ -55,7 +64,8 @@ describe('the Google Gemini integration', () => {
       input: fx.REQUEST.contents[2],
       system_prompt_sha256: sha256('You are a travel assistant. Answer briefly.'),
       output: { text: 'Let me look up the weather in Paris.', ...fx.RESPONSE },
-      thinking: '**Checking the forecast**\n\nThe user wants the weather in Paris; I should call get_weather.',
+      thinking:
+        '**Checking the forecast**\n\nThe user wants the weather in Paris; I should call get_weather.',
       tool_calls: [{ name: 'get_weather', input: { city: 'Paris' } }],
       stop_reason: 'STOP',
       // promptTokenCount includes the 4096 cached tokens; thoughts (153) are output, beside the 38 candidates tokens.
@@ -67,7 +77,11 @@ describe('the Google Gemini integration', () => {
       rate_limit: null,
       error: null,
       metadata: {
-        request: { temperature: 0.2, thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 }, tools: ['get_weather'] },
+        request: {
+          temperature: 0.2,
+          thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 },
+          tools: ['get_weather'],
+        },
         tokens_thoughts: 153,
       },
     })
@@ -89,14 +103,19 @@ describe('the Google Gemini integration', () => {
   it('passes generateContentStream chunks through unchanged and records the response they make when it ends', async () => {
     h.mock.reply(sse(fx.STREAM))
     const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'stream-trip-bot' } })
-    const stream = await wrapped.models.generateContentStream({ model: fx.MODEL, contents: 'What is the weather in Paris?' })
+    const stream = await wrapped.models.generateContentStream({
+      model: fx.MODEL,
+      contents: 'What is the weather in Paris?',
+    })
 
     expect(await h.recorded('stream-trip-bot')).toEqual([])
     const chunks: GenerateContentResponse[] = []
     for await (const chunk of stream) chunks.push(chunk)
     expect(chunks.every((c) => c instanceof GenerateContentResponse)).toBe(true)
     expect(chunks.map(plain)).toEqual(fx.STREAM)
-    expect(h.mock.requests.at(-1)?.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse')
+    expect(h.mock.requests.at(-1)?.path).toBe(
+      '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
+    )
 
     const [event, ...others] = await h.recorded('stream-trip-bot')
     expect(others).toEqual([])
@@ -138,14 +157,21 @@ describe('the Google Gemini integration', () => {
   it('records each turn of a chat made with chats.create(), with the history it sent', async () => {
     const answer = (text: string) => ({
       ...fx.RESPONSE,
-      candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+      candidates: [
+        { content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 },
+      ],
     })
     h.mock.reply({ json: answer('Hello! Where are you going?') })
     h.mock.reply({ json: answer('Paris is lovely in May.') })
     const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'chat-trip-bot' } })
-    const chat = wrapped.chats.create({ model: fx.MODEL, config: { systemInstruction: 'You are a travel assistant.' } })
+    const chat = wrapped.chats.create({
+      model: fx.MODEL,
+      config: { systemInstruction: 'You are a travel assistant.' },
+    })
     expect((await chat.sendMessage({ message: 'Hi' })).text).toBe('Hello! Where are you going?')
-    expect((await chat.sendMessage({ message: 'Paris, in May' })).text).toBe('Paris is lovely in May.')
+    expect((await chat.sendMessage({ message: 'Paris, in May' })).text).toBe(
+      'Paris is lovely in May.',
+    )
 
     const events = (await h.recorded('chat-trip-bot')).reverse()
     expect(events.map((e) => [e.input, e.output.text])).toEqual([
@@ -168,7 +194,9 @@ describe('the Google Gemini integration', () => {
     h.mock.reply({ status: 429, json: fx.QUOTA_EXCEEDED })
     const requestsBefore = h.mock.requests.length
     const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'quota-bot' } })
-    const thrown = await wrapped.models.generateContent({ model: fx.MODEL, contents: 'Summarize Q3' }).catch((e: unknown) => e)
+    const thrown = await wrapped.models
+      .generateContent({ model: fx.MODEL, contents: 'Summarize Q3' })
+      .catch((e: unknown) => e)
 
     expect(h.mock.requests.length).toBe(requestsBefore + 1)
     expect(thrown).toBeInstanceOf(ApiError)
@@ -181,15 +209,26 @@ describe('the Google Gemini integration', () => {
       model: 'gemini-2.5-flash',
       input: 'Summarize Q3',
       output: null,
-      error: { name: 'ApiError', status: 429, type: 'RESOURCE_EXHAUSTED', message: (bare as Error).message },
-      rate_limit: { retry_delay: '17s', quota_violations: fx.QUOTA_EXCEEDED.error.details[0]!.violations },
+      error: {
+        name: 'ApiError',
+        status: 429,
+        type: 'RESOURCE_EXHAUSTED',
+        message: (bare as Error).message,
+      },
+      rate_limit: {
+        retry_delay: '17s',
+        quota_violations: fx.QUOTA_EXCEEDED.error.details[0]!.violations,
+      },
     })
   })
 
   it('records an error chunk in the middle of a stream, with what had arrived', async () => {
     h.mock.reply(sse([fx.STREAM[0], fx.STREAM[1], fx.OVERLOADED]))
     const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'overloaded-trip-bot' } })
-    const stream = await wrapped.models.generateContentStream({ model: fx.MODEL, contents: 'Weather?' })
+    const stream = await wrapped.models.generateContentStream({
+      model: fx.MODEL,
+      contents: 'Weather?',
+    })
     const thrown = await (async () => {
       for await (const _ of stream);
     })().catch((e: unknown) => e)
@@ -198,7 +237,12 @@ describe('the Google Gemini integration', () => {
     const [event] = await h.recorded('overloaded-trip-bot')
     expect(event).toMatchObject({
       status: 'error',
-      error: { name: 'ApiError', status: 503, type: 'UNAVAILABLE', message: (thrown as Error).message },
+      error: {
+        name: 'ApiError',
+        status: 503,
+        type: 'UNAVAILABLE',
+        message: (thrown as Error).message,
+      },
       output: { text: 'The weather in Paris ' },
       thinking: '**Checking the forecast**\n\nParis, today.',
       tokens_input: 5210,
@@ -210,7 +254,10 @@ describe('the Google Gemini integration', () => {
   it('records a stream the application stopped reading as cut short', async () => {
     h.mock.reply(sse(fx.STREAM))
     const wrapped = wrapGemini(genai(), h.trail, { event: { agent: 'impatient-trip-bot' } })
-    const stream = await wrapped.models.generateContentStream({ model: fx.MODEL, contents: 'Weather?' })
+    const stream = await wrapped.models.generateContentStream({
+      model: fx.MODEL,
+      contents: 'Weather?',
+    })
     for await (const _ of stream) break
 
     const [event] = await h.recorded('impatient-trip-bot')
@@ -227,19 +274,29 @@ describe('the Google Gemini integration', () => {
     const logwick = new LogwickClient({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false })
     const ai = genai()
     const prompt = 'Analyse the Q3 numbers'
-    const result = await logwick.gemini(() => ai.models.generateContent({ model: fx.MODEL, contents: prompt }), {
-      action: 'data_analysis',
-      user: 'ada@acme.com',
-      input: prompt,
-    })
+    const result = await logwick.gemini(
+      () => ai.models.generateContent({ model: fx.MODEL, contents: prompt }),
+      {
+        action: 'data_analysis',
+        user: 'ada@acme.com',
+        input: prompt,
+      },
+    )
     expect(result).toBeInstanceOf(GenerateContentResponse)
     expect(plain(result)).toEqual(fx.RESPONSE)
 
     // `@google/generative-ai`, the library Logwick's example uses (`model.generateContent(prompt)`),
     // wraps the response as `{ response }` with a text() method. It is not installed here; this
     // stand-in has its shape.
-    const legacy = { response: { ...fx.RESPONSE, text: () => 'Let me look up the weather in Paris.' } }
-    expect(await logwick.gemini(() => Promise.resolve(legacy), { action: 'data_analysis', user: 'bob@acme.com' })).toBe(legacy)
+    const legacy = {
+      response: { ...fx.RESPONSE, text: () => 'Let me look up the weather in Paris.' },
+    }
+    expect(
+      await logwick.gemini(() => Promise.resolve(legacy), {
+        action: 'data_analysis',
+        user: 'bob@acme.com',
+      }),
+    ).toBe(legacy)
     await logwick.shutdown()
 
     const events = (await h.api('/api/v1/events?action=data_analysis')).events as any[]

@@ -39,20 +39,31 @@ export class ScriptedChatModel extends BaseChatModel {
     const finish = next.response_metadata.stop_reason ?? next.response_metadata.finish_reason
     return {
       generations: [
-        { text: typeof next.content === 'string' ? next.content : '', message: next, generationInfo: { finish_reason: finish } },
+        {
+          text: typeof next.content === 'string' ? next.content : '',
+          message: next,
+          generationInfo: { finish_reason: finish },
+        },
       ],
     }
   }
 
   /** Streams the next scripted answer word by word; the last chunk carries the usage, as providers send it. */
-  override async *_streamResponseChunks(messages: BaseMessage[]): AsyncGenerator<ChatGenerationChunk> {
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+  ): AsyncGenerator<ChatGenerationChunk> {
     const { generations } = await this._generate(messages)
     const message = generations[0]!.message as AIMessage
     const words = String(message.content).split(/(?<= )/)
-    for (const word of words) yield new ChatGenerationChunk({ text: word, message: new AIMessageChunk({ content: word }) })
+    for (const word of words)
+      yield new ChatGenerationChunk({ text: word, message: new AIMessageChunk({ content: word }) })
     yield new ChatGenerationChunk({
       text: '',
-      message: new AIMessageChunk({ content: '', usage_metadata: message.usage_metadata, response_metadata: message.response_metadata }),
+      message: new AIMessageChunk({
+        content: '',
+        usage_metadata: message.usage_metadata,
+        response_metadata: message.response_metadata,
+      }),
     })
   }
 }
@@ -70,14 +81,22 @@ export class ScriptedLLM extends BaseLLM {
   async _generate(prompts: string[]): Promise<LLMResult> {
     if (this.answer instanceof Error) throw this.answer
     return {
-      generations: prompts.map(() => [{ text: this.answer as string, generationInfo: { finish_reason: 'stop' } }]),
-      llmOutput: { tokenUsage: { promptTokens: 12, completionTokens: 5, totalTokens: 17 }, modelName: 'gpt-3.5-turbo-instruct' },
+      generations: prompts.map(() => [
+        { text: this.answer as string, generationInfo: { finish_reason: 'stop' } },
+      ]),
+      llmOutput: {
+        tokenUsage: { promptTokens: 12, completionTokens: 5, totalTokens: 17 },
+        modelName: 'gpt-3.5-turbo-instruct',
+      },
     }
   }
 }
 
 /** An Anthropic answer as @langchain/anthropic returns it: input_tokens includes the cache reads and writes. */
-export function anthropicAnswer(content: AIMessage['content'], extra: { tool_calls?: AIMessage['tool_calls']; stop_reason?: string } = {}) {
+export function anthropicAnswer(
+  content: AIMessage['content'],
+  extra: { tool_calls?: AIMessage['tool_calls']; stop_reason?: string } = {},
+) {
   return new AIMessage({
     content,
     tool_calls: extra.tool_calls ?? [],

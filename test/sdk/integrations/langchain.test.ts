@@ -5,7 +5,10 @@ import { RunnableLambda } from '@langchain/core/runnables'
 import type { RunnableConfig } from '@langchain/core/runnables'
 import { tool } from '@langchain/core/tools'
 import { AgentTrail } from 'agenttrail'
-import { AgentLedgerCallbackHandler, AgentTrailCallbackHandler } from 'agenttrail/integrations/langchain'
+import {
+  AgentLedgerCallbackHandler,
+  AgentTrailCallbackHandler,
+} from 'agenttrail/integrations/langchain'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { startLiveServer } from '../../helpers/live-server.js'
@@ -23,9 +26,17 @@ describe('the LangChain callback handler', () => {
   })
   afterAll(() => live.close())
 
-  const trail = () => new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e) })
+  const trail = () =>
+    new AgentTrail({
+      apiKey: key,
+      baseUrl: live.url,
+      flushOnExit: false,
+      onError: (e) => errors.push(e),
+    })
   const events = async (query: string): Promise<any[]> => {
-    const res = await fetch(`${live.url}/api/v1/events?limit=100&${query}`, { headers: { authorization: `Bearer ${key}` } })
+    const res = await fetch(`${live.url}/api/v1/events?limit=100&${query}`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
     return ((await res.json()) as { events: any[] }).events.reverse()
   }
 
@@ -57,7 +68,9 @@ describe('the LangChain callback handler', () => {
     const model = new ScriptedChatModel(
       [
         anthropicAnswer([{ type: 'text', text: 'Let me add.' }], {
-          tool_calls: [{ name: 'calculator', args: { a: 2, b: 3 }, id: 'toolu_01', type: 'tool_call' }],
+          tool_calls: [
+            { name: 'calculator', args: { a: 2, b: 3 }, id: 'toolu_01', type: 'tool_call' },
+          ],
           stop_reason: 'tool_use',
         }),
         anthropicAnswer('2 + 3 = 5'),
@@ -80,7 +93,11 @@ describe('the LangChain callback handler', () => {
     expect(stored.map((e) => e.kind)).toEqual(['chain', 'llm_call', 'tool_call', 'llm_call'])
     const [chain, ask, calc, reply] = stored
     const traceId = chain.span_id
-    expect(stored.every((e) => e.trace_id === traceId && e.user === 'ada@acme.com' && e.tags.includes('lc'))).toBe(true)
+    expect(
+      stored.every(
+        (e) => e.trace_id === traceId && e.user === 'ada@acme.com' && e.tags.includes('lc'),
+      ),
+    ).toBe(true)
     expect(chain).toMatchObject({
       service: 'langchain',
       action: 'chain_run',
@@ -114,7 +131,10 @@ describe('the LangChain callback handler', () => {
     })
     expect(ask.duration_ms).toBeGreaterThanOrEqual(0)
     // Priced by the server, each token once: (300 × $3 + 1000 × $0.30 + 200 × $3.75 + 120 × $15) / 1M.
-    expect(ask).toMatchObject({ cost_usd: 0.00375, cost_source: expect.stringMatching(/^price_table@/) })
+    expect(ask).toMatchObject({
+      cost_usd: 0.00375,
+      cost_source: expect.stringMatching(/^price_table@/),
+    })
 
     expect(calc).toMatchObject({
       kind: 'tool_call',
@@ -124,12 +144,29 @@ describe('the LangChain callback handler', () => {
       parent_span_id: traceId,
       input: { a: 2, b: 3 },
       output: '5',
-      metadata: { source: 'langchain', toolName: 'calculator', tool_call_id: 'toolu_01', runId: calc.span_id },
+      metadata: {
+        source: 'langchain',
+        toolName: 'calculator',
+        tool_call_id: 'toolu_01',
+        runId: calc.span_id,
+      },
     })
 
-    expect(reply).toMatchObject({ stop_reason: 'end_turn', output: '2 + 3 = 5', parent_span_id: traceId })
-    expect(reply.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'tool'])
-    expect(reply.messages[2]).toMatchObject({ role: 'tool', content: '5', tool_call_id: 'toolu_01' })
+    expect(reply).toMatchObject({
+      stop_reason: 'end_turn',
+      output: '2 + 3 = 5',
+      parent_span_id: traceId,
+    })
+    expect(reply.messages.map((m: { role: string }) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+    ])
+    expect(reply.messages[2]).toMatchObject({
+      role: 'tool',
+      content: '5',
+      tool_call_id: 'toolu_01',
+    })
     expect(new Set(stored.map((e) => e.span_id)).size).toBe(4)
   })
 
@@ -139,14 +176,22 @@ describe('the LangChain callback handler', () => {
     expect(await calculator.invoke({ a: 40, b: 2 }, { callbacks: [handler] })).toBe('42')
     await client.flush()
     const [event] = await events('agent=lc-unmapped')
-    expect(event).toMatchObject({ kind: 'tool_call', service: 'calculator', action: 'invoke', input: { a: 40, b: 2 }, output: '42' })
+    expect(event).toMatchObject({
+      kind: 'tool_call',
+      service: 'calculator',
+      action: 'invoke',
+      input: { a: 40, b: 2 },
+      output: '42',
+    })
     expect(event.trace_id).toBe(event.span_id)
   })
 
   it("records a failing tool as an error and leaves LangChain's error to the caller", async () => {
     const client = trail()
     const handler = new AgentTrailCallbackHandler(client, { agent: 'lc-tool-error' })
-    await expect(weather.invoke({ city: 'Oslo' }, { callbacks: [handler] })).rejects.toThrow('no station in Oslo')
+    await expect(weather.invoke({ city: 'Oslo' }, { callbacks: [handler] })).rejects.toThrow(
+      'no station in Oslo',
+    )
     await client.flush()
     const [event] = await events('agent=lc-tool-error')
     expect(event).toMatchObject({
@@ -162,7 +207,9 @@ describe('the LangChain callback handler', () => {
   it('reads the token usage of a text model from llmOutput.tokenUsage, and its prompt as the input', async () => {
     const client = trail()
     const handler = new AgentTrailCallbackHandler(client, { agent: 'lc-llm' })
-    expect(await new ScriptedLLM('Paris.').invoke('Capital of France?', { callbacks: [handler] })).toBe('Paris.')
+    expect(
+      await new ScriptedLLM('Paris.').invoke('Capital of France?', { callbacks: [handler] }),
+    ).toBe('Paris.')
     await client.flush()
     const [event] = await events('agent=lc-llm')
     expect(event).toMatchObject({
@@ -183,7 +230,10 @@ describe('the LangChain callback handler', () => {
   it('records a failed model call with its error, and LangChain still throws it', async () => {
     const client = trail()
     const handler = new AgentTrailCallbackHandler(client, { agent: 'lc-llm-error' })
-    const model = new ScriptedChatModel([new Error('overloaded')], { provider: 'openai', model: 'gpt-4o' })
+    const model = new ScriptedChatModel([new Error('overloaded')], {
+      provider: 'openai',
+      model: 'gpt-4o',
+    })
     await expect(model.invoke('hi', { callbacks: [handler] })).rejects.toThrow('overloaded')
     await client.flush()
     const [event] = await events('agent=lc-llm-error')
@@ -201,34 +251,57 @@ describe('the LangChain callback handler', () => {
   it('records a streamed answer once, with the usage of its last chunk', async () => {
     const client = trail()
     const handler = new AgentTrailCallbackHandler(client, { agent: 'lc-stream' })
-    const model = new ScriptedChatModel([anthropicAnswer('One two three.')], { provider: 'anthropic', model: 'claude-sonnet-4-5' })
+    const model = new ScriptedChatModel([anthropicAnswer('One two three.')], {
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+    })
     let text = ''
-    for await (const chunk of await model.stream('Count', { callbacks: [handler] })) text += String(chunk.content)
+    for await (const chunk of await model.stream('Count', { callbacks: [handler] }))
+      text += String(chunk.content)
     expect(text).toBe('One two three.')
     await client.flush()
     const stored = await events('agent=lc-stream')
     expect(stored).toHaveLength(1)
-    expect(stored[0]).toMatchObject({ output: 'One two three.', tokens_input: 300, tokens_cache_read: 1000, tokens_output: 120 })
+    expect(stored[0]).toMatchObject({
+      output: 'One two three.',
+      tokens_input: 300,
+      tokens_cache_read: 1000,
+      tokens_output: 120,
+    })
   })
 
   it('records only what it is asked to: no chains by default, no tools or LLM calls when turned off, no content when told', async () => {
     const client = trail()
     const script = () => [
-      anthropicAnswer('', { tool_calls: [{ name: 'calculator', args: { a: 1, b: 1 }, id: 't1', type: 'tool_call' }] }),
+      anthropicAnswer('', {
+        tool_calls: [{ name: 'calculator', args: { a: 1, b: 1 }, id: 't1', type: 'tool_call' }],
+      }),
       anthropicAnswer('2'),
     ]
     const run = (agent: string, options: object) =>
-      agentLoop(new ScriptedChatModel(script(), { provider: 'anthropic', model: 'claude' })).invoke('1 + 1?', {
-        callbacks: [new AgentTrailCallbackHandler(client, { agent, ...options })],
-      })
+      agentLoop(new ScriptedChatModel(script(), { provider: 'anthropic', model: 'claude' })).invoke(
+        '1 + 1?',
+        {
+          callbacks: [new AgentTrailCallbackHandler(client, { agent, ...options })],
+        },
+      )
     await run('lc-default', {})
     await run('lc-no-tools', { trackTools: false })
     await run('lc-no-llm', { trackLLM: false, captureContent: false })
     await client.flush()
-    expect((await events('agent=lc-default')).map((e) => e.kind)).toEqual(['llm_call', 'tool_call', 'llm_call'])
+    expect((await events('agent=lc-default')).map((e) => e.kind)).toEqual([
+      'llm_call',
+      'tool_call',
+      'llm_call',
+    ])
     expect((await events('agent=lc-no-tools')).map((e) => e.kind)).toEqual(['llm_call', 'llm_call'])
     const [bare] = await events('agent=lc-no-llm')
-    expect(bare).toMatchObject({ kind: 'tool_call', service: 'calculator', input: null, output: null })
+    expect(bare).toMatchObject({
+      kind: 'tool_call',
+      service: 'calculator',
+      input: null,
+      output: null,
+    })
     // The chain was not recorded, yet its id still ties the calls together.
     const defaults = await events('agent=lc-default')
     expect(new Set(defaults.map((e) => e.trace_id)).size).toBe(1)
@@ -238,7 +311,10 @@ describe('the LangChain callback handler', () => {
   it('takes the LangGraph thread id from the run metadata as the conversation', async () => {
     const client = trail()
     const handler = new AgentTrailCallbackHandler(client, { agent: 'lc-thread' })
-    await calculator.invoke({ a: 1, b: 2 }, { callbacks: [handler], metadata: { thread_id: 'thread-42' } })
+    await calculator.invoke(
+      { a: 1, b: 2 },
+      { callbacks: [handler], metadata: { thread_id: 'thread-42' } },
+    )
     await client.flush()
     expect((await events('agent=lc-thread'))[0]).toMatchObject({ conversation_id: 'thread-42' })
   })

@@ -21,9 +21,16 @@ describe('the MCP integration', () => {
   afterAll(() => live.close())
 
   const trail = (errors: Error[] = []) =>
-    new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e) })
+    new AgentTrail({
+      apiKey: key,
+      baseUrl: live.url,
+      flushOnExit: false,
+      onError: (e) => errors.push(e),
+    })
   const events = async (agent: string): Promise<any[]> => {
-    const res = await fetch(`${live.url}/api/v1/events?limit=100&agent=${agent}`, { headers: { authorization: `Bearer ${key}` } })
+    const res = await fetch(`${live.url}/api/v1/events?limit=100&agent=${agent}`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
     return ((await res.json()) as { events: any[] }).events.reverse()
   }
   const connect = async (server: McpServer) => {
@@ -36,21 +43,36 @@ describe('the MCP integration', () => {
   it('records the calls of tools registered before and after wrapping, with tool() and registerTool()', async () => {
     const client = trail()
     const server = new McpServer({ name: 'tools', version: '1.0.0' })
-    server.tool('send_email', { to: z.string(), body: z.string() }, async ({ to }) => text(`sent to ${to}`))
+    server.tool('send_email', { to: z.string(), body: z.string() }, async ({ to }) =>
+      text(`sent to ${to}`),
+    )
     wrapMCPServer(client, server, {
       agent: 'mcp-server',
-      serviceMap: { send_email: { service: 'sendgrid' }, search: { service: 'tavily', action: 'search' } },
+      serviceMap: {
+        send_email: { service: 'sendgrid' },
+        search: { service: 'tavily', action: 'search' },
+      },
     })
-    server.registerTool('search', { description: 'Web search', inputSchema: { query: z.string() } }, async ({ query }) =>
-      text(`results for ${query}`),
+    server.registerTool(
+      'search',
+      { description: 'Web search', inputSchema: { query: z.string() } },
+      async ({ query }) => text(`results for ${query}`),
     )
     server.tool('ping', async () => text('pong'))
     const mcp = await connect(server)
     // Registered while a client is connected, too.
-    server.registerTool('add', { inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => text(String(a + b)))
+    server.registerTool(
+      'add',
+      { inputSchema: { a: z.number(), b: z.number() } },
+      async ({ a, b }) => text(String(a + b)),
+    )
 
-    expect(await mcp.callTool({ name: 'send_email', arguments: { to: 'ada@acme.com', body: 'hi' } })).toEqual(text('sent to ada@acme.com'))
-    expect(await mcp.callTool({ name: 'search', arguments: { query: 'mcp' } })).toEqual(text('results for mcp'))
+    expect(
+      await mcp.callTool({ name: 'send_email', arguments: { to: 'ada@acme.com', body: 'hi' } }),
+    ).toEqual(text('sent to ada@acme.com'))
+    expect(await mcp.callTool({ name: 'search', arguments: { query: 'mcp' } })).toEqual(
+      text('results for mcp'),
+    )
     expect(await mcp.callTool({ name: 'ping' })).toEqual(text('pong'))
     expect(await mcp.callTool({ name: 'add', arguments: { a: 2, b: 3 } })).toEqual(text('5'))
     await client.flush()
@@ -63,12 +85,19 @@ describe('the MCP integration', () => {
       ['tool_call', 'add', 'invoke', 'success'],
     ])
     const [send, search, ping, add] = stored
-    expect(send).toMatchObject({ input: { to: 'ada@acme.com', body: 'hi' }, output: text('sent to ada@acme.com') })
+    expect(send).toMatchObject({
+      input: { to: 'ada@acme.com', body: 'hi' },
+      output: text('sent to ada@acme.com'),
+    })
     expect(send.metadata).toMatchObject({ source: 'mcp', toolName: 'send_email' })
     expect(typeof send.metadata.requestId).toBe('number')
     expect(search).toMatchObject({ input: { query: 'mcp' }, metadata: { toolName: 'search' } })
     // A tool without an input schema gets no arguments: nothing to record, and nothing crashes.
-    expect(ping).toMatchObject({ input: null, output: text('pong'), metadata: { toolName: 'ping' } })
+    expect(ping).toMatchObject({
+      input: null,
+      output: text('pong'),
+      metadata: { toolName: 'ping' },
+    })
     expect(add).toMatchObject({ input: { a: 2, b: 3 }, output: text('5') })
     expect(stored.every((e) => e.duration_ms >= 0)).toBe(true)
     await mcp.close()
@@ -80,12 +109,21 @@ describe('the MCP integration', () => {
     server.tool('charge', { amount: z.number() }, async (): Promise<never> => {
       throw new Error('card declined')
     })
-    server.tool('lookup', { id: z.string() }, async ({ id }) => ({ ...text(`no record ${id}`), isError: true }))
+    server.tool('lookup', { id: z.string() }, async ({ id }) => ({
+      ...text(`no record ${id}`),
+      isError: true,
+    }))
     wrapMCPServer(client, server, { agent: 'mcp-failing', check: false })
     const mcp = await connect(server)
 
-    expect(await mcp.callTool({ name: 'charge', arguments: { amount: 5 } })).toEqual({ ...text('card declined'), isError: true })
-    expect(await mcp.callTool({ name: 'lookup', arguments: { id: 'x1' } })).toEqual({ ...text('no record x1'), isError: true })
+    expect(await mcp.callTool({ name: 'charge', arguments: { amount: 5 } })).toEqual({
+      ...text('card declined'),
+      isError: true,
+    })
+    expect(await mcp.callTool({ name: 'lookup', arguments: { id: 'x1' } })).toEqual({
+      ...text('no record x1'),
+      isError: true,
+    })
     await client.flush()
     const [charge, lookup] = await events('mcp-failing')
     expect(charge).toMatchObject({
@@ -95,7 +133,12 @@ describe('the MCP integration', () => {
       error: { name: 'Error', message: 'card declined' },
     })
     expect(charge.output).toMatchObject({ error: 'card declined' })
-    expect(lookup).toMatchObject({ service: 'lookup', status: 'error', error: { message: 'no record x1' }, output: { isError: true } })
+    expect(lookup).toMatchObject({
+      service: 'lookup',
+      status: 'error',
+      error: { message: 'no record x1' },
+      output: { isError: true },
+    })
     await mcp.close()
   })
 
@@ -111,7 +154,9 @@ describe('the MCP integration', () => {
     echo.update({ callback: async ({ say }) => text(say.toUpperCase()) })
     expect(await mcp.callTool({ name: 'echo', arguments: { say: 'two' } })).toEqual(text('TWO'))
     echo.update({ name: 'shout' })
-    expect(await mcp.callTool({ name: 'shout', arguments: { say: 'three' } })).toEqual(text('THREE'))
+    expect(await mcp.callTool({ name: 'shout', arguments: { say: 'three' } })).toEqual(
+      text('THREE'),
+    )
     await client.flush()
     const stored = await events('mcp-updates')
     expect(stored.map((e) => [e.service, e.metadata.toolName, e.output.content[0].text])).toEqual([
@@ -130,17 +175,27 @@ describe('the MCP integration', () => {
     server.tool(
       'send_email',
       { to: z.string() },
-      wrapMCPTool(client, { agent: 'mcp-single', service: 'sendgrid', action: 'send_email' }, async (args, extra) => {
-        seen.push(extra.requestId)
-        return text(`sent to ${args.to}`)
-      }),
+      wrapMCPTool(
+        client,
+        { agent: 'mcp-single', service: 'sendgrid', action: 'send_email' },
+        async (args, extra) => {
+          seen.push(extra.requestId)
+          return text(`sent to ${args.to}`)
+        },
+      ),
     )
     server.tool(
       'status',
-      wrapMCPTool(client, { agent: 'mcp-single', service: 'internal', action: 'status' }, async () => text('ok')),
+      wrapMCPTool(
+        client,
+        { agent: 'mcp-single', service: 'internal', action: 'status' },
+        async () => text('ok'),
+      ),
     )
     const mcp = await connect(server)
-    expect(await mcp.callTool({ name: 'send_email', arguments: { to: 'bob@acme.com' } })).toEqual(text('sent to bob@acme.com'))
+    expect(await mcp.callTool({ name: 'send_email', arguments: { to: 'bob@acme.com' } })).toEqual(
+      text('sent to bob@acme.com'),
+    )
     expect(await mcp.callTool({ name: 'status' })).toEqual(text('ok'))
     await client.flush()
     const [send, status] = await events('mcp-single')
@@ -152,7 +207,12 @@ describe('the MCP integration', () => {
       input: { to: 'bob@acme.com' },
       metadata: { source: 'mcp' },
     })
-    expect(status).toMatchObject({ service: 'internal', action: 'status', input: null, output: text('ok') })
+    expect(status).toMatchObject({
+      service: 'internal',
+      action: 'status',
+      input: null,
+      output: text('ok'),
+    })
     await mcp.close()
   })
 })

@@ -39,7 +39,12 @@ export async function startMockProvider(): Promise<MockProvider> {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8')
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined })
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      })
       const reply = queue.shift() ?? { status: 500, json: { error: 'nothing scripted' } }
       if (reply.sse) return void writeSse(res, reply)
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers })
@@ -61,7 +66,11 @@ export async function startMockProvider(): Promise<MockProvider> {
 }
 
 async function writeSse(res: ServerResponse, reply: MockReply): Promise<void> {
-  res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...reply.headers })
+  res.writeHead(reply.status ?? 200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...reply.headers,
+  })
   const separator = reply.separator ?? '\n\n'
   for (const [i, frame] of (reply.sse ?? []).entries()) {
     if (reply.cutAfter !== undefined && i >= reply.cutAfter) return void res.destroy()

@@ -46,7 +46,13 @@ export const CHAT_COMPLETION = {
       message: {
         role: 'assistant',
         content: null,
-        tool_calls: [{ id: 'call_abc123', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        tool_calls: [
+          {
+            id: 'call_abc123',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+          },
+        ],
         refusal: null,
         annotations: [],
       },
@@ -59,7 +65,12 @@ export const CHAT_COMPLETION = {
     completion_tokens: 300,
     total_tokens: 2306,
     prompt_tokens_details: { cached_tokens: 1920, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   },
   service_tier: 'default',
   system_fingerprint: 'fp_6ec83003ad',
@@ -78,7 +89,14 @@ const chunk = (choices: unknown[], usage: unknown = null) => ({
 
 /** A streamed answer with `stream_options: { include_usage: true }`: the last chunk has no choices, only usage. */
 export const CHAT_STREAM_WITH_USAGE = [
-  chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]),
+  chunk([
+    {
+      index: 0,
+      delta: { role: 'assistant', content: '', refusal: null },
+      logprobs: null,
+      finish_reason: null,
+    },
+  ]),
   chunk([{ index: 0, delta: { content: 'It is sunny' }, logprobs: null, finish_reason: null }]),
   chunk([{ index: 0, delta: { content: ' in Paris.' }, logprobs: null, finish_reason: null }]),
   chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]),
@@ -87,7 +105,12 @@ export const CHAT_STREAM_WITH_USAGE = [
     completion_tokens: 42,
     total_tokens: 1242,
     prompt_tokens_details: { cached_tokens: 1024, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   }),
 ]
 
@@ -99,16 +122,35 @@ export const CHAT_STREAM_TOOL_CALL = [
       delta: {
         role: 'assistant',
         content: null,
-        tool_calls: [{ index: 0, id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+        tool_calls: [
+          {
+            index: 0,
+            id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '' },
+          },
+        ],
         refusal: null,
       },
       logprobs: null,
       finish_reason: null,
     },
   ]),
-  chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] }, logprobs: null, finish_reason: null }]),
   chunk([
-    { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: 'ty":"Paris"}' } }] }, logprobs: null, finish_reason: null },
+    {
+      index: 0,
+      delta: { tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] },
+      logprobs: null,
+      finish_reason: null,
+    },
+  ]),
+  chunk([
+    {
+      index: 0,
+      delta: { tool_calls: [{ index: 0, function: { arguments: 'ty":"Paris"}' } }] },
+      logprobs: null,
+      finish_reason: null,
+    },
   ]),
   chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }]),
 ]
@@ -146,7 +188,14 @@ export const RESPONSE = {
   temperature: 1,
   text: { format: { type: 'text' } },
   tool_choice: 'auto',
-  tools: [{ type: 'function', name: 'get_weather', parameters: TOOLS[0]!.function.parameters, strict: true }],
+  tools: [
+    {
+      type: 'function',
+      name: 'get_weather',
+      parameters: TOOLS[0]!.function.parameters,
+      strict: true,
+    },
+  ],
   top_p: 1,
   truncation: 'disabled',
   usage: {
@@ -179,8 +228,14 @@ const message = {
 
 /** A streamed Responses answer: the final `response.completed` event carries the whole response and its usage. */
 export const RESPONSES_STREAM = [
-  { event: 'response.created', data: { type: 'response.created', sequence_number: 0, response: inProgress } },
-  { event: 'response.in_progress', data: { type: 'response.in_progress', sequence_number: 1, response: inProgress } },
+  {
+    event: 'response.created',
+    data: { type: 'response.created', sequence_number: 0, response: inProgress },
+  },
+  {
+    event: 'response.in_progress',
+    data: { type: 'response.in_progress', sequence_number: 1, response: inProgress },
+  },
   {
     event: 'response.output_item.added',
     data: {
@@ -212,7 +267,10 @@ export const RESPONSES_STREAM = [
       delta: ' in Paris.',
     },
   },
-  { event: 'response.output_item.done', data: { type: 'response.output_item.done', sequence_number: 5, output_index: 0, item: message } },
+  {
+    event: 'response.output_item.done',
+    data: { type: 'response.output_item.done', sequence_number: 5, output_index: 0, item: message },
+  },
   {
     event: 'response.completed',
     data: {
@@ -240,7 +298,8 @@ export const RATE_LIMITED = {
   headers: { ...RATE_LIMIT_HEADERS, 'x-ratelimit-remaining-tokens': '0', 'retry-after': '1' },
   json: {
     error: {
-      message: 'Rate limit reached for gpt-4o in organization org-abc123 on tokens per min (TPM): Limit 30000, Used 29950, Requested 500.',
+      message:
+        'Rate limit reached for gpt-4o in organization org-abc123 on tokens per min (TPM): Limit 30000, Used 29950, Requested 500.',
       type: 'tokens',
       param: null,
       code: 'rate_limit_exceeded',

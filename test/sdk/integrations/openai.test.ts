@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
 import { AgentTrail, LogwickClient } from 'agenttrail'
-import { createToolExecutor, runToolCalls, withAgentLedger, wrapOpenAI, wrapOpenAICompletion } from 'agenttrail/integrations/openai'
+import {
+  createToolExecutor,
+  runToolCalls,
+  withAgentLedger,
+  wrapOpenAI,
+  wrapOpenAICompletion,
+} from 'agenttrail/integrations/openai'
 import OpenAI from 'openai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { useProviderHarness } from './provider-harness.js'
@@ -15,7 +21,8 @@ describe('the OpenAI integration', () => {
   const h = useProviderHarness('org-openai')
 
   const openai = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${h.mock.url}/v1`, maxRetries: 0 })
-  const wrapped = (agent: string) => wrapOpenAI(openai(), h.trail, { event: { agent, conversation_id: `conv-${agent}` } })
+  const wrapped = (agent: string) =>
+    wrapOpenAI(openai(), h.trail, { event: { agent, conversation_id: `conv-${agent}` } })
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
   const json = (value: unknown) => JSON.parse(JSON.stringify(value))
   /** Chat chunks as OpenAI streams them: one `data:` line each, then `data: [DONE]`. */
@@ -30,13 +37,17 @@ describe('the OpenAI integration', () => {
       tools: fx.TOOLS,
       temperature: 0.2,
     } as OpenAI.ChatCompletionCreateParamsNonStreaming
-    const completion = await wrapOpenAI(client, h.trail, { event: { agent: 'chat-bot', user: 'ada@acme.com' } }).chat.completions.create(
-      params,
-    )
+    const completion = await wrapOpenAI(client, h.trail, {
+      event: { agent: 'chat-bot', user: 'ada@acme.com' },
+    }).chat.completions.create(params)
 
     expect(completion).toEqual(fx.CHAT_COMPLETION)
     expect(completion._request_id).toBe(fx.REQUEST_ID)
-    expect(h.mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: json(params) })
+    expect(h.mock.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      body: json(params),
+    })
     expect(client.chat.completions.create).toBe(OpenAI.Chat.Completions.prototype.create)
 
     const [event, ...others] = await h.recorded('chat-bot')
@@ -88,12 +99,17 @@ describe('the OpenAI integration', () => {
   it('keeps the library promise: withResponse() gives the data and the raw response', async () => {
     h.mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
     const { data, response, request_id } = await wrapped('with-response-bot')
-      .chat.completions.create({ model: 'gpt-4o', messages: fx.MESSAGES } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .chat.completions.create({
+        model: 'gpt-4o',
+        messages: fx.MESSAGES,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming)
       .withResponse()
     expect(data).toEqual(fx.CHAT_COMPLETION)
     expect(response.status).toBe(200)
     expect(request_id).toBe(fx.REQUEST_ID)
-    expect(await h.recorded('with-response-bot')).toMatchObject([{ status: 'success', tokens_input: 2006, cost_usd: 0.005615 }])
+    expect(await h.recorded('with-response-bot')).toMatchObject([
+      { status: 'success', tokens_input: 2006, cost_usd: 0.005615 },
+    ])
   })
 
   it('passes a stream through unchanged and takes the usage from its last chunk', async () => {
@@ -115,7 +131,13 @@ describe('the OpenAI integration', () => {
       stop_reason: 'stop',
       output: {
         object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'It is sunny in Paris.' }, finish_reason: 'stop' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'It is sunny in Paris.' },
+            finish_reason: 'stop',
+          },
+        ],
       },
       tokens_input: 1200,
       tokens_cache_read: 1024,
@@ -125,7 +147,10 @@ describe('the OpenAI integration', () => {
       cost_usd: 0.000128,
       cost_source: 'price_table@2026-11-01',
       rate_limit: { 'x-ratelimit-remaining-requests': '9999' },
-      metadata: { stream: true, request: { stream: true, stream_options: { include_usage: true } } },
+      metadata: {
+        stream: true,
+        request: { stream: true, stream_options: { include_usage: true } },
+      },
     })
     expect(event.metadata.first_chunk_ms).toBeGreaterThanOrEqual(0)
   })
@@ -145,7 +170,11 @@ describe('the OpenAI integration', () => {
       status: 'success',
       stop_reason: 'tool_calls',
       tool_calls: [
-        { id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        {
+          id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA',
+          type: 'function',
+          function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+        },
       ],
       tokens_input: null,
       tokens_output: null,
@@ -182,7 +211,9 @@ describe('the OpenAI integration', () => {
       input: 'What is the weather in Paris?',
       reasoning: { effort: 'medium' },
     }
-    const response = await wrapped('responses-bot').responses.create(params as OpenAI.Responses.ResponseCreateParamsNonStreaming)
+    const response = await wrapped('responses-bot').responses.create(
+      params as OpenAI.Responses.ResponseCreateParamsNonStreaming,
+    )
     expect(json(response)).toEqual({ ...fx.RESPONSE, output_text: '' })
     expect(h.mock.requests.at(-1)).toMatchObject({ path: '/v1/responses', body: params })
 
@@ -198,7 +229,13 @@ describe('the OpenAI integration', () => {
       system_prompt_sha256: sha256('You are a weather assistant.'),
       stop_reason: 'completed',
       thinking: 'The user wants the weather; call get_weather.',
-      tool_calls: [{ id: 'call_12345xyz', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      tool_calls: [
+        {
+          id: 'call_12345xyz',
+          type: 'function',
+          function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+        },
+      ],
       tokens_input: 5000,
       tokens_cache_read: 4096,
       tokens_output: 700,
@@ -206,7 +243,11 @@ describe('the OpenAI integration', () => {
       // gpt-5: (5,000 - 4,096) × $1.25 + 4,096 × $0.125 + 700 × $10 per million = 1,130 + 512 + 7,000 µ$
       cost_usd: 0.008642,
       cost_source: 'price_table@2026-11-01',
-      metadata: { reasoning_tokens: 512, response_id: fx.RESPONSE.id, request: { reasoning: { effort: 'medium' } } },
+      metadata: {
+        reasoning_tokens: 512,
+        response_id: fx.RESPONSE.id,
+        request: { reasoning: { effort: 'medium' } },
+      },
     })
   })
 
@@ -249,8 +290,15 @@ describe('the OpenAI integration', () => {
       (e: unknown) => e,
     )
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
-    expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'tokens', requestID: fx.REQUEST_ID })
-    expect((error as InstanceType<typeof OpenAI.RateLimitError>).message).toBe(`429 ${fx.RATE_LIMITED.json.error.message}`)
+    expect(error).toMatchObject({
+      status: 429,
+      code: 'rate_limit_exceeded',
+      type: 'tokens',
+      requestID: fx.REQUEST_ID,
+    })
+    expect((error as InstanceType<typeof OpenAI.RateLimitError>).message).toBe(
+      `429 ${fx.RATE_LIMITED.json.error.message}`,
+    )
 
     const [event] = await h.recorded('limited-bot')
     expect(event).toMatchObject({
@@ -275,10 +323,19 @@ describe('the OpenAI integration', () => {
 
   it('logs through LogwickClient.openai() as the Logwick reference shows, the model as agent', async () => {
     h.mock.reply({ json: fx.CHAT_COMPLETION, headers: fx.RATE_LIMIT_HEADERS })
-    const logwick = new LogwickClient({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false, tags: ['production'] })
+    const logwick = new LogwickClient({
+      apiKey: h.key,
+      baseUrl: h.live.url,
+      flushOnExit: false,
+      tags: ['production'],
+    })
     const client = openai()
     const result = await logwick.openai(
-      () => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Draft a reply' }] }),
+      () =>
+        client.chat.completions.create({
+          model: 'gpt-4o',
+          messages: [{ role: 'user', content: 'Draft a reply' }],
+        }),
       { action: 'email_draft', user: 'ops@acme.com' },
     )
     expect(result).toEqual(fx.CHAT_COMPLETION)
@@ -305,7 +362,12 @@ describe('the OpenAI integration', () => {
     let tools: AgentTrail
     const checkErrors: Error[] = []
     beforeAll(() => {
-      tools = new AgentTrail({ apiKey: h.key, baseUrl: h.live.url, flushOnExit: false, onError: (e) => checkErrors.push(e) })
+      tools = new AgentTrail({
+        apiKey: h.key,
+        baseUrl: h.live.url,
+        flushOnExit: false,
+        onError: (e) => checkErrors.push(e),
+      })
     })
     afterAll(() => tools.shutdown())
     afterEach(() => {
@@ -334,7 +396,11 @@ describe('the OpenAI integration', () => {
           status: 'success',
           service: 'weather-api',
           action: 'current',
-          metadata: { source: 'openai-agents', toolName: 'get_weather', argsPreview: '{"city":"Paris"}' },
+          metadata: {
+            source: 'openai-agents',
+            toolName: 'get_weather',
+            argsPreview: '{"city":"Paris"}',
+          },
         },
       ])
     })
@@ -348,38 +414,93 @@ describe('the OpenAI integration', () => {
       expect(await send('ada@acme.com', 2)).toBe('ada@acme.com:2')
       h.mock.reply({ json: fx.CHAT_COMPLETION })
       const client = openai()
-      const create = wrapOpenAICompletion(tools, 'ledger-bot', (params: OpenAI.ChatCompletionCreateParamsNonStreaming) =>
-        client.chat.completions.create(params),
+      const create = wrapOpenAICompletion(
+        tools,
+        'ledger-bot',
+        (params: OpenAI.ChatCompletionCreateParamsNonStreaming) =>
+          client.chat.completions.create(params),
       )
-      expect(await create({ model: 'gpt-4o', messages: fx.MESSAGES } as OpenAI.ChatCompletionCreateParamsNonStreaming)).toEqual(
-        fx.CHAT_COMPLETION,
-      )
+      expect(
+        await create({
+          model: 'gpt-4o',
+          messages: fx.MESSAGES,
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      ).toEqual(fx.CHAT_COMPLETION)
 
       const events = await toolEvents('ledger-bot')
       expect(events.map((e) => [e.service, e.action, e.metadata.argsPreview])).toEqual([
-        ['openai', 'completion', JSON.stringify([{ model: 'gpt-4o', messages: fx.MESSAGES }]).slice(0, 500)],
+        [
+          'openai',
+          'completion',
+          JSON.stringify([{ model: 'gpt-4o', messages: fx.MESSAGES }]).slice(0, 500),
+        ],
         ['sendgrid', 'send_email', '["ada@acme.com",2]'],
       ])
     })
 
     it('runToolCalls answers both APIs’ tool calls and ties each record to the call id', async () => {
-      const options = { agent: 'runner-bot', handlers: { get_weather: weather }, check: false, event: { conversation_id: 'conv-runner' } }
-      const chat = await runToolCalls(tools, options, fx.CHAT_COMPLETION.choices[0]!.message.tool_calls)
-      expect(chat).toEqual([{ role: 'tool', tool_call_id: 'call_abc123', content: '{"city":"Paris","temp_c":18}' }])
+      const options = {
+        agent: 'runner-bot',
+        handlers: { get_weather: weather },
+        check: false,
+        event: { conversation_id: 'conv-runner' },
+      }
+      const chat = await runToolCalls(
+        tools,
+        options,
+        fx.CHAT_COMPLETION.choices[0]!.message.tool_calls,
+      )
+      expect(chat).toEqual([
+        { role: 'tool', tool_call_id: 'call_abc123', content: '{"city":"Paris","temp_c":18}' },
+      ])
       const responses = await runToolCalls(
         tools,
         options,
         fx.RESPONSE.output.filter((item) => item.type === 'function_call'),
       )
-      expect(responses).toEqual([{ type: 'function_call_output', call_id: 'call_12345xyz', output: '{"city":"Paris","temp_c":18}' }])
-      await expect(runToolCalls(tools, options, [{ id: 'c', function: { name: 'get_weather', arguments: '{not json' } }])).rejects.toThrow(
-        SyntaxError,
-      )
+      expect(responses).toEqual([
+        {
+          type: 'function_call_output',
+          call_id: 'call_12345xyz',
+          output: '{"city":"Paris","temp_c":18}',
+        },
+      ])
+      await expect(
+        runToolCalls(tools, options, [
+          { id: 'c', function: { name: 'get_weather', arguments: '{not json' } },
+        ]),
+      ).rejects.toThrow(SyntaxError)
 
       const events = await toolEvents('runner-bot')
-      expect(events.map((e) => [e.kind, e.service, e.action, e.conversation_id, e.input, e.output, e.metadata.tool_call_id])).toEqual([
-        ['tool_call', 'get_weather', 'invoke', 'conv-runner', { city: 'Paris' }, { city: 'Paris', temp_c: 18 }, 'call_12345xyz'],
-        ['tool_call', 'get_weather', 'invoke', 'conv-runner', { city: 'Paris' }, { city: 'Paris', temp_c: 18 }, 'call_abc123'],
+      expect(
+        events.map((e) => [
+          e.kind,
+          e.service,
+          e.action,
+          e.conversation_id,
+          e.input,
+          e.output,
+          e.metadata.tool_call_id,
+        ]),
+      ).toEqual([
+        [
+          'tool_call',
+          'get_weather',
+          'invoke',
+          'conv-runner',
+          { city: 'Paris' },
+          { city: 'Paris', temp_c: 18 },
+          'call_12345xyz',
+        ],
+        [
+          'tool_call',
+          'get_weather',
+          'invoke',
+          'conv-runner',
+          { city: 'Paris' },
+          { city: 'Paris', temp_c: 18 },
+          'call_abc123',
+        ],
       ])
     })
   })

@@ -35,7 +35,12 @@ export function useProviderHarness(orgId: string): ProviderHarness {
   beforeAll(async () => {
     ;[live, mock] = await Promise.all([startLiveServer('sqlite'), startMockProvider()])
     key = await live.key(orgId, ['ingest', 'read'])
-    trail = new AgentTrail({ apiKey: key, baseUrl: live.url, flushOnExit: false, onError: (e) => errors.push(e) })
+    trail = new AgentTrail({
+      apiKey: key,
+      baseUrl: live.url,
+      flushOnExit: false,
+      onError: (e) => errors.push(e),
+    })
   })
   afterAll(async () => {
     await trail.shutdown()
@@ -43,7 +48,9 @@ export function useProviderHarness(orgId: string): ProviderHarness {
   })
   afterEach(() => expect(errors).toEqual([]))
   const api = async (path: string) =>
-    (await (await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as any
+    (await (
+      await fetch(`${live.url}${path}`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as any
   return {
     get live() {
       return live

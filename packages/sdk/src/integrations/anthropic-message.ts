@@ -29,10 +29,21 @@ export interface AnthropicMessage {
 }
 
 type Params = Record<string, unknown>
-const isObject = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v)
+const isObject = (v: unknown): v is Params =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
 
 // Request settings worth keeping beside the call; `tools` is reduced to the tools' names.
-const SETTINGS = ['max_tokens', 'temperature', 'top_p', 'top_k', 'stop_sequences', 'tool_choice', 'thinking', 'service_tier', 'stream']
+const SETTINGS = [
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop_sequences',
+  'tool_choice',
+  'thinking',
+  'service_tier',
+  'stream',
+]
 
 /**
  * What a `messages.create` request says about the call: `messages` as sent, the last message's
@@ -53,7 +64,8 @@ export function anthropicRequestFields(params: unknown): TrailEvent {
   if (system) fields.system_prompt = system
   const request: Record<string, unknown> = {}
   for (const name of SETTINGS) if (params[name] !== undefined) request[name] = params[name]
-  if (Array.isArray(params.tools)) request.tools = params.tools.map((t: unknown) => (isObject(t) ? (t.name ?? t.type) : t))
+  if (Array.isArray(params.tools))
+    request.tools = params.tools.map((t: unknown) => (isObject(t) ? (t.name ?? t.type) : t))
   if (Object.keys(request).length > 0) fields.metadata = { request }
   return fields
 }
@@ -62,7 +74,9 @@ export function anthropicRequestFields(params: unknown): TrailEvent {
 function systemText(system: unknown): string | undefined {
   if (typeof system === 'string') return system || undefined
   if (!Array.isArray(system)) return undefined
-  const texts = system.filter((b): b is { text: string } => isObject(b) && typeof b.text === 'string').map((b) => b.text)
+  const texts = system
+    .filter((b): b is { text: string } => isObject(b) && typeof b.text === 'string')
+    .map((b) => b.text)
   return texts.length > 0 ? texts.join('\n\n') : undefined
 }
 
@@ -75,9 +89,13 @@ export function anthropicResponseFields(message: AnthropicMessage): TrailEvent {
   if (typeof message.model === 'string') fields.model = message.model
   if (typeof message.stop_reason === 'string') fields.stop_reason = message.stop_reason
   const content = Array.isArray(message.content) ? message.content : []
-  const thinking = content.filter((b) => b?.type === 'thinking' && typeof b.thinking === 'string').map((b) => b.thinking)
+  const thinking = content
+    .filter((b) => b?.type === 'thinking' && typeof b.thinking === 'string')
+    .map((b) => b.thinking)
   if (thinking.length > 0) fields.thinking = thinking.join('\n\n')
-  const toolCalls = content.filter((b) => typeof b?.type === 'string' && b.type.endsWith('tool_use'))
+  const toolCalls = content.filter(
+    (b) => typeof b?.type === 'string' && b.type.endsWith('tool_use'),
+  )
   if (toolCalls.length > 0) fields.tool_calls = toolCalls
   return fields
 }
@@ -106,7 +124,10 @@ export function anthropicTokens(usage: AnthropicUsage | undefined): TrailEvent {
 /** The `anthropic-ratelimit-*` headers (and `retry-after`), and the request id, from a response's headers. */
 export function anthropicHeaderFields(headers: unknown): TrailEvent {
   const fields: TrailEvent = {}
-  const rateLimit = headerFields(headers, (name) => name.startsWith('anthropic-ratelimit-') || name === 'retry-after')
+  const rateLimit = headerFields(
+    headers,
+    (name) => name.startsWith('anthropic-ratelimit-') || name === 'retry-after',
+  )
   if (rateLimit) fields.rate_limit = rateLimit
   const requestId = headerFields(headers, (name) => name === 'request-id')?.['request-id']
   if (requestId) fields.metadata = { request_id: requestId }

@@ -19,7 +19,11 @@ export class AnthropicStreamMessage {
   add(event: StreamEvent): void {
     if (event === null || typeof event !== 'object') return
     if (event.type === 'message_start' && event.message) {
-      this.message = { ...event.message, content: [...(event.message.content ?? [])], usage: { ...event.message.usage } }
+      this.message = {
+        ...event.message,
+        content: [...(event.message.content ?? [])],
+        usage: { ...event.message.usage },
+      }
       return
     }
     const message = this.message

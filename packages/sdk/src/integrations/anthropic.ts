@@ -1,12 +1,22 @@
 import type { TrailEvent } from '../trail-event.js'
 import { observeApiPromise } from './observe-api-promise.js'
 import type { ResponseProps } from './observe-api-promise.js'
-import { anthropicHeaderFields, anthropicRequestFields, anthropicResponseFields } from './anthropic-message.js'
+import {
+  anthropicHeaderFields,
+  anthropicRequestFields,
+  anthropicResponseFields,
+} from './anthropic-message.js'
 import type { AnthropicMessage } from './anthropic-message.js'
 import { AnthropicStreamMessage } from './anthropic-stream-message.js'
 import { isAsyncIterable, observeStream } from './observe-stream.js'
 import { overlay } from './overlay.js'
-import { ProviderCall, errorFields, mergeFields, optionFields, streamCanceled } from './provider-call.js'
+import {
+  ProviderCall,
+  errorFields,
+  mergeFields,
+  optionFields,
+  streamCanceled,
+} from './provider-call.js'
 import type { EventSink, ProviderWrapOptions } from './provider-call.js'
 
 export type { EventSink, ProviderWrapOptions }
@@ -21,12 +31,19 @@ export type { EventSink, ProviderWrapOptions }
  * const anthropic = wrapAnthropic(new Anthropic(), trail, { event: { agent: 'support-bot' } })
  * ```
  */
-export function wrapAnthropic<C extends object>(client: C, trail: EventSink, options: ProviderWrapOptions = {}): C {
+export function wrapAnthropic<C extends object>(
+  client: C,
+  trail: EventSink,
+  options: ProviderWrapOptions = {},
+): C {
   const messages = (client as { messages?: { create?: unknown } }).messages
   if (!messages || typeof messages.create !== 'function') return client
   const create = messages.create as (params: unknown, requestOptions?: unknown) => unknown
   const recordedCreate = (params: unknown, requestOptions?: unknown) =>
-    recordAnthropicCall(trail, () => create.call(messages, params, requestOptions), { params, event: optionFields(options, params) })
+    recordAnthropicCall(trail, () => create.call(messages, params, requestOptions), {
+      params,
+      event: optionFields(options, params),
+    })
   return overlay(client, { messages: overlay(messages, { create: recordedCreate }, false) }, true)
 }
 
@@ -36,8 +53,17 @@ export function wrapAnthropic<C extends object>(client: C, trail: EventSink, opt
  * the call returns, resolving to the same Message or Stream object; errors are rethrown unchanged.
  * `params` (the request) adds its messages, system prompt and settings; `event`, fields of your own.
  */
-export function recordAnthropicCall<R>(trail: EventSink, call: () => R, options: { params?: unknown; event?: TrailEvent } = {}): R {
-  const recorder = new ProviderCall(trail, 'anthropic', () => anthropicRequestFields(options.params), options.event)
+export function recordAnthropicCall<R>(
+  trail: EventSink,
+  call: () => R,
+  options: { params?: unknown; event?: TrailEvent } = {},
+): R {
+  const recorder = new ProviderCall(
+    trail,
+    'anthropic',
+    () => anthropicRequestFields(options.params),
+    options.event,
+  )
   let pending: R
   try {
     pending = call()
@@ -45,13 +71,21 @@ export function recordAnthropicCall<R>(trail: EventSink, call: () => R, options:
     recorder.failure(error, () => anthropicErrorFields(error))
     throw error
   }
-  return observeApiPromise(recorder, pending, (data, props) => settle(recorder, data, props), anthropicErrorFields)
+  return observeApiPromise(
+    recorder,
+    pending,
+    (data, props) => settle(recorder, data, props),
+    anthropicErrorFields,
+  )
 }
 
 function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | undefined): void {
   try {
     const headers = () => anthropicHeaderFields(props?.response?.headers)
-    if (!isAsyncIterable(data)) return recorder.success(() => mergeFields(anthropicResponseFields(data as AnthropicMessage), headers()))
+    if (!isAsyncIterable(data))
+      return recorder.success(() =>
+        mergeFields(anthropicResponseFields(data as AnthropicMessage), headers()),
+      )
     const message = new AnthropicStreamMessage()
     const partial = () => {
       const result = message.result()
@@ -61,7 +95,8 @@ function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | un
       onItem: (event) => message.add(event as { type?: string }),
       onError: (error) => recorder.report(error),
       onEnd: (end) => {
-        if (end.how === 'failed') recorder.failure(end.error, () => mergeFields(partial(), anthropicErrorFields(end.error)))
+        if (end.how === 'failed')
+          recorder.failure(end.error, () => mergeFields(partial(), anthropicErrorFields(end.error)))
         // A stream read to its end without `message_stop` was cut short (an aborted request ends quietly).
         else if (end.how === 'completed' && message.stopped) recorder.success(partial)
         else recorder.failure(streamCanceled(), partial)

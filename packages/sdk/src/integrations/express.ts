@@ -48,7 +48,11 @@ export interface ResponseLike {
  * ```
  */
 export function agentTrailMiddleware(client: TrailSink, config: MiddlewareConfig) {
-  return function agentTrail(req: RequestLike, res: ResponseLike, next: (error?: unknown) => void): void {
+  return function agentTrail(
+    req: RequestLike,
+    res: ResponseLike,
+    next: (error?: unknown) => void,
+  ): void {
     const startedAt = Date.now()
     const t0 = performance.now()
     // Read now: a mounted router rewrites req.url while it runs, and AgentLedger read it inside the handler.
@@ -58,7 +62,20 @@ export function agentTrailMiddleware(client: TrailSink, config: MiddlewareConfig
     const record = (hungUp: boolean) => {
       if (recorded) return
       recorded = true
-      safely(client, () => client.fire(requestEvent(client, config, req, res, path, startedAt, Math.round(performance.now() - t0), hungUp)))
+      safely(client, () =>
+        client.fire(
+          requestEvent(
+            client,
+            config,
+            req,
+            res,
+            path,
+            startedAt,
+            Math.round(performance.now() - t0),
+            hungUp,
+          ),
+        ),
+      )
     }
     if (typeof res.once === 'function') {
       res.once('finish', () => record(false))
@@ -97,13 +114,23 @@ function requestEvent(
     action,
     status: hungUp || res.statusCode >= 400 ? 'error' : 'success',
     duration_ms: durationMs,
-    metadata: { ...metadata, source: 'express', method: req.method, path, statusCode: res.statusCode },
+    metadata: {
+      ...metadata,
+      source: 'express',
+      method: req.method,
+      path,
+      statusCode: res.statusCode,
+    },
   }
-  if (hungUp) event.error = errorField(new Error('The client closed the connection before the response was sent'))
+  if (hungUp)
+    event.error = errorField(
+      new Error('The client closed the connection before the response was sent'),
+    )
   if (config.costExtractor) {
     try {
       const cents = config.costExtractor(req, res)
-      if (typeof cents === 'number' && Number.isFinite(cents) && cents >= 0) event.cost_usd = centsToUsd(cents)
+      if (typeof cents === 'number' && Number.isFinite(cents) && cents >= 0)
+        event.cost_usd = centsToUsd(cents)
     } catch (error) {
       client.reportError?.(error)
     }
@@ -112,7 +139,10 @@ function requestEvent(
 }
 
 /** AgentLedger's rule: the last two path segments are service and action; a single one is the action. */
-function serviceAndAction(config: MiddlewareConfig, path: string): { service: string; action: string } {
+function serviceAndAction(
+  config: MiddlewareConfig,
+  path: string,
+): { service: string; action: string } {
   let service = config.service || 'http'
   let action = config.action || 'request'
   if (config.autoDetect) {

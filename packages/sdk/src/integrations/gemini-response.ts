@@ -21,7 +21,11 @@ export interface GeminiUsage {
 }
 
 export interface GeminiResponse {
-  candidates?: Array<{ content?: { role?: string; parts?: GeminiPart[] }; finishReason?: string; [field: string]: unknown }>
+  candidates?: Array<{
+    content?: { role?: string; parts?: GeminiPart[] }
+    finishReason?: string
+    [field: string]: unknown
+  }>
   promptFeedback?: { blockReason?: string; [field: string]: unknown }
   usageMetadata?: GeminiUsage
   modelVersion?: string
@@ -63,7 +67,8 @@ export function geminiRequestFields(params: unknown): TrailEvent {
   if (contents !== undefined) {
     fields.messages = Array.isArray(contents) ? [...contents] : contents
     // A list of Contents is a conversation: its last turn is new. A list of parts or strings is one turn.
-    const isConversation = Array.isArray(contents) && contents.some((c) => isObject(c) && ('role' in c || 'parts' in c))
+    const isConversation =
+      Array.isArray(contents) && contents.some((c) => isObject(c) && ('role' in c || 'parts' in c))
     fields.input = isConversation ? contents.at(-1) : contents
   }
   const config = isObject(params.config) ? params.config : {}
@@ -79,7 +84,8 @@ export function geminiRequestFields(params: unknown): TrailEvent {
 /** A tool entry: its function declarations' names, or the kind of built-in tool (`googleSearch`...). */
 function toolNames(tool: unknown): unknown[] {
   if (!isObject(tool)) return [tool]
-  if (Array.isArray(tool.functionDeclarations)) return tool.functionDeclarations.map((f: unknown) => (isObject(f) ? f.name : f))
+  if (Array.isArray(tool.functionDeclarations))
+    return tool.functionDeclarations.map((f: unknown) => (isObject(f) ? f.name : f))
   return Object.keys(tool)
 }
 
@@ -93,7 +99,11 @@ function partsText(value: unknown): string | undefined {
         : isObject(value) && Array.isArray(value.parts)
           ? value.parts
           : [value]
-  const texts = parts.map((p) => (typeof p === 'string' ? p : isObject(p) && typeof p.text === 'string' ? p.text : '')).filter((t) => t)
+  const texts = parts
+    .map((p) =>
+      typeof p === 'string' ? p : isObject(p) && typeof p.text === 'string' ? p.text : '',
+    )
+    .filter((t) => t)
   return texts.length > 0 ? texts.join('\n\n') : undefined
 }
 
@@ -109,7 +119,8 @@ export function geminiResponseFields(response: GeminiResponse): TrailEvent {
   const text = parts.filter((p) => typeof p?.text === 'string' && !p.thought).map((p) => p.text)
   const thoughts = parts.filter((p) => typeof p?.text === 'string' && p.thought).map((p) => p.text)
   const calls = parts.filter((p) => isObject(p?.functionCall)).map((p) => p.functionCall!)
-  const { candidates, promptFeedback, usageMetadata, modelVersion, responseId, createTime } = response
+  const { candidates, promptFeedback, usageMetadata, modelVersion, responseId, createTime } =
+    response
   const output = {
     text: text.length > 0 ? text.join('') : undefined,
     candidates,
@@ -119,13 +130,21 @@ export function geminiResponseFields(response: GeminiResponse): TrailEvent {
     responseId,
     createTime,
   }
-  const fields: TrailEvent = { output, ...geminiTokens(usageMetadata), ...rateLimitOf(response.sdkHttpResponse?.headers) }
+  const fields: TrailEvent = {
+    output,
+    ...geminiTokens(usageMetadata),
+    ...rateLimitOf(response.sdkHttpResponse?.headers),
+  }
   if (typeof modelVersion === 'string') fields.model = modelVersion
   const stop = candidate?.finishReason ?? promptFeedback?.blockReason
   if (typeof stop === 'string') fields.stop_reason = stop
   if (thoughts.length > 0) fields.thinking = thoughts.join('')
   if (calls.length > 0)
-    fields.tool_calls = calls.map((c) => (c.id === undefined ? { name: c.name, input: c.args } : { id: c.id, name: c.name, input: c.args }))
+    fields.tool_calls = calls.map((c) =>
+      c.id === undefined
+        ? { name: c.name, input: c.args }
+        : { id: c.id, name: c.name, input: c.args },
+    )
   return fields
 }
 
@@ -147,13 +166,17 @@ export function geminiTokens(usage: GeminiUsage | undefined): TrailEvent {
     tokens_cache_read: count(usage.cachedContentTokenCount),
     tokens_total: count(usage.totalTokenCount),
   }
-  if (thoughts !== undefined || toolUse !== undefined) fields.metadata = { tokens_thoughts: thoughts, tokens_tool_use_prompt: toolUse }
+  if (thoughts !== undefined || toolUse !== undefined)
+    fields.metadata = { tokens_thoughts: thoughts, tokens_tool_use_prompt: toolUse }
   return fields
 }
 
 /** Gemini sends no rate-limit headers of its own; a gateway's `x-ratelimit-*` and `retry-after` are kept. */
 function rateLimitOf(headers: unknown): TrailEvent {
-  const rateLimit = headerFields(headers, (name) => name.startsWith('x-ratelimit-') || name === 'retry-after')
+  const rateLimit = headerFields(
+    headers,
+    (name) => name.startsWith('x-ratelimit-') || name === 'retry-after',
+  )
   return rateLimit ? { rate_limit: rateLimit } : {}
 }
 
@@ -175,7 +198,8 @@ export function geminiErrorFields(error: unknown): TrailEvent {
   const detail = isObject(body) && isObject(body.error) ? body.error : undefined
   if (!detail) return {}
   const fields: TrailEvent = {}
-  if (typeof detail.status === 'string') fields.error = { ...errorFields(error), type: detail.status }
+  if (typeof detail.status === 'string')
+    fields.error = { ...errorFields(error), type: detail.status }
   const rateLimit: Json = {}
   for (const d of Array.isArray(detail.details) ? detail.details : []) {
     if (!isObject(d) || typeof d['@type'] !== 'string') continue

@@ -37,14 +37,22 @@ export class GeminiStreamResponse {
     const candidates = this.parts.length > 0 || Object.keys(this.candidate).length > 0
     return {
       ...this.response,
-      candidates: candidates ? [{ content: { role: 'model', parts: [...this.parts] }, ...this.candidate }] : undefined,
+      candidates: candidates
+        ? [{ content: { role: 'model', parts: [...this.parts] }, ...this.candidate }]
+        : undefined,
     }
   }
 
   private addPart(part: GeminiPart): void {
     if (part === null || typeof part !== 'object') return
     const last = this.parts.at(-1)
-    if (typeof part.text === 'string' && last && isText(last) && isText(part) && Boolean(last.thought) === Boolean(part.thought)) {
+    if (
+      typeof part.text === 'string' &&
+      last &&
+      isText(last) &&
+      isText(part) &&
+      Boolean(last.thought) === Boolean(part.thought)
+    ) {
       this.parts[this.parts.length - 1] = { ...last, ...part, text: last.text + part.text }
       return
     }
@@ -55,6 +63,9 @@ export class GeminiStreamResponse {
 /** A part that is only text (possibly a thought, possibly signed), nothing to keep apart. */
 function isText(part: GeminiPart): part is GeminiPart & { text: string } {
   return (
-    typeof part.text === 'string' && part.functionCall === undefined && part.inlineData === undefined && part.executableCode === undefined
+    typeof part.text === 'string' &&
+    part.functionCall === undefined &&
+    part.inlineData === undefined &&
+    part.executableCode === undefined
   )
 }

@@ -4,7 +4,13 @@ import type { GeminiResponse } from './gemini-response.js'
 import { GeminiStreamResponse } from './gemini-stream-response.js'
 import { isAsyncIterable, observeStream } from './observe-stream.js'
 import { overlay } from './overlay.js'
-import { ProviderCall, isThenable, mergeFields, optionFields, streamCanceled } from './provider-call.js'
+import {
+  ProviderCall,
+  isThenable,
+  mergeFields,
+  optionFields,
+  streamCanceled,
+} from './provider-call.js'
 import type { EventSink, ProviderWrapOptions } from './provider-call.js'
 
 export type { EventSink, ProviderWrapOptions }
@@ -22,7 +28,11 @@ type Method = (params: unknown) => unknown
  * const ai = wrapGemini(new GoogleGenAI({ apiKey }), trail, { event: { agent: 'analyst' } })
  * ```
  */
-export function wrapGemini<G extends object>(ai: G, trail: EventSink, options: ProviderWrapOptions = {}): G {
+export function wrapGemini<G extends object>(
+  ai: G,
+  trail: EventSink,
+  options: ProviderWrapOptions = {},
+): G {
   const models = (ai as { models?: Record<string, unknown> }).models
   if (!models || typeof models.generateContent !== 'function') return ai
   const replaced: Record<string, unknown> = {}
@@ -30,7 +40,10 @@ export function wrapGemini<G extends object>(ai: G, trail: EventSink, options: P
     const method = models[name]
     if (typeof method !== 'function') continue
     replaced[name] = (params: unknown) =>
-      recordGeminiCall(trail, () => (method as Method).call(models, params), { params, event: optionFields(options, params) })
+      recordGeminiCall(trail, () => (method as Method).call(models, params), {
+        params,
+        event: optionFields(options, params),
+      })
   }
   const recordedModels = overlay(models, replaced, false)
   const client: Record<string, unknown> = { models: recordedModels }
@@ -48,8 +61,17 @@ export function wrapGemini<G extends object>(ai: G, trail: EventSink, options: P
  * object the call gave; errors are rethrown unchanged. `params` (the request) adds its contents,
  * system instruction and settings; `event`, fields of your own.
  */
-export function recordGeminiCall<R>(trail: EventSink, call: () => R, options: { params?: unknown; event?: TrailEvent } = {}): R {
-  const recorder = new ProviderCall(trail, 'google', () => geminiRequestFields(options.params), options.event)
+export function recordGeminiCall<R>(
+  trail: EventSink,
+  call: () => R,
+  options: { params?: unknown; event?: TrailEvent } = {},
+): R {
+  const recorder = new ProviderCall(
+    trail,
+    'google',
+    () => geminiRequestFields(options.params),
+    options.event,
+  )
   let pending: R
   try {
     pending = call()
@@ -72,7 +94,8 @@ export function recordGeminiCall<R>(trail: EventSink, call: () => R, options: { 
 
 function settle(recorder: ProviderCall, value: unknown): void {
   try {
-    if (!isAsyncIterable(value)) return recorder.success(() => geminiResponseFields(responseOf(value)))
+    if (!isAsyncIterable(value))
+      return recorder.success(() => geminiResponseFields(responseOf(value)))
     const response = new GeminiStreamResponse()
     const partial = () => {
       const result = response.result()
@@ -83,7 +106,8 @@ function settle(recorder: ProviderCall, value: unknown): void {
       onError: (error) => recorder.report(error),
       onEnd: (end) => {
         if (end.how === 'completed') recorder.success(partial)
-        else if (end.how === 'failed') recorder.failure(end.error, () => mergeFields(partial(), geminiErrorFields(end.error)))
+        else if (end.how === 'failed')
+          recorder.failure(end.error, () => mergeFields(partial(), geminiErrorFields(end.error)))
         else recorder.failure(streamCanceled(), partial)
       },
     })
@@ -96,6 +120,7 @@ function settle(recorder: ProviderCall, value: unknown): void {
 /** `@google/genai` returns the response; `@google/generative-ai` wraps it as `{ response }`. */
 function responseOf(value: unknown): GeminiResponse {
   const v = value as { candidates?: unknown; response?: unknown } | undefined
-  if (v && v.candidates === undefined && v.response !== null && typeof v.response === 'object') return v.response as GeminiResponse
+  if (v && v.candidates === undefined && v.response !== null && typeof v.response === 'object')
+    return v.response as GeminiResponse
   return (v ?? {}) as GeminiResponse
 }

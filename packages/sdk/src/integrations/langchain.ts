@@ -52,7 +52,9 @@ export class AgentTrailCallbackHandler {
   readonly ignoreChain = false
   readonly ignoreRetriever = true
   readonly ignoreCustomEvent = true
-  private readonly config: Required<Pick<AgentTrailCallbackConfig, 'trackLLM' | 'trackTools' | 'trackChains' | 'captureContent'>> &
+  private readonly config: Required<
+    Pick<AgentTrailCallbackConfig, 'trackLLM' | 'trackTools' | 'trackChains' | 'captureContent'>
+  > &
     AgentTrailCallbackConfig
   private readonly runs = new RunRegistry()
 
@@ -60,7 +62,13 @@ export class AgentTrailCallbackHandler {
     private readonly client: TrailSink,
     config: AgentTrailCallbackConfig,
   ) {
-    this.config = { trackLLM: true, trackTools: true, trackChains: false, captureContent: true, ...config }
+    this.config = {
+      trackLLM: true,
+      trackTools: true,
+      trackChains: false,
+      captureContent: true,
+      ...config,
+    }
     this.ignoreLLM = !this.config.trackLLM
     this.ignoreAgent = !this.config.trackTools
   }
@@ -108,7 +116,10 @@ export class AgentTrailCallbackHandler {
   ): void {
     safely(this.client, () => {
       if (!this.config.trackLLM) return
-      const start: TrailEvent = { ...modelAtStart(llm, extraParams, metadata), ...conversationOf(metadata) }
+      const start: TrailEvent = {
+        ...modelAtStart(llm, extraParams, metadata),
+        ...conversationOf(metadata),
+      }
       if (this.config.captureContent) content(start)
       this.runs.begin(runId, parentRunId, start)
     })
@@ -120,7 +131,11 @@ export class AgentTrailCallbackHandler {
       const { state, durationMs } = this.runs.end(runId, parentRunId)
       const result = readLlmResult(output)
       const model = result.model ?? (state.start.model as string | undefined)
-      const provider = pickProvider(state.start.provider as string | undefined, result.provider, providerFromModel(model))
+      const provider = pickProvider(
+        state.start.provider as string | undefined,
+        result.provider,
+        providerFromModel(model),
+      )
       const fields: TrailEvent = {
         service: provider ?? 'llm',
         action: 'completion',
@@ -142,7 +157,10 @@ export class AgentTrailCallbackHandler {
     safely(this.client, () => {
       if (!this.config.trackLLM) return
       const { state, durationMs } = this.runs.end(runId, parentRunId)
-      const provider = pickProvider(state.start.provider as string | undefined, providerFromModel(state.start.model as string | undefined))
+      const provider = pickProvider(
+        state.start.provider as string | undefined,
+        providerFromModel(state.start.model as string | undefined),
+      )
       this.record('llm', runId, state, durationMs, 'error', {
         service: provider ?? 'llm',
         action: 'completion',
@@ -184,7 +202,8 @@ export class AgentTrailCallbackHandler {
       if (!this.config.trackTools) return
       const { state, durationMs } = this.runs.end(runId, parentRunId)
       const result = toolOutput(output)
-      const fields: TrailEvent = this.config.captureContent && result.output !== undefined ? { output: result.output } : {}
+      const fields: TrailEvent =
+        this.config.captureContent && result.output !== undefined ? { output: result.output } : {}
       this.record('tool', runId, state, durationMs, result.failed ? 'error' : 'success', fields)
     })
   }
@@ -225,7 +244,11 @@ export class AgentTrailCallbackHandler {
       const { state, durationMs } = this.runs.end(runId, parentRunId)
       if (!this.config.trackChains || state.start.hidden) return
       const fields: TrailEvent = this.config.captureContent ? { output: outputs } : {}
-      this.record('chain', runId, state, durationMs, 'success', { service: 'langchain', action: 'chain_run', ...fields })
+      this.record('chain', runId, state, durationMs, 'success', {
+        service: 'langchain',
+        action: 'chain_run',
+        ...fields,
+      })
     })
   }
 
@@ -233,7 +256,11 @@ export class AgentTrailCallbackHandler {
     safely(this.client, () => {
       const { state, durationMs } = this.runs.end(runId, parentRunId)
       if (!this.config.trackChains || state.start.hidden) return
-      this.record('chain', runId, state, durationMs, 'error', { service: 'langchain', action: 'chain_run', error: errorField(err) })
+      this.record('chain', runId, state, durationMs, 'error', {
+        service: 'langchain',
+        action: 'chain_run',
+        error: errorField(err),
+      })
     })
   }
 
@@ -257,7 +284,12 @@ export class AgentTrailCallbackHandler {
       ts: state.startedAt,
       trace_id: base?.trace_id ?? state.traceId,
       span_id: runId,
-      metadata: { ...base?.metadata, source: 'langchain', runId, ...(startMetadata as object | undefined) },
+      metadata: {
+        ...base?.metadata,
+        source: 'langchain',
+        runId,
+        ...(startMetadata as object | undefined),
+      },
     }
     if (state.parentRunId) event.parent_span_id = state.parentRunId
     if (durationMs !== undefined) event.duration_ms = durationMs
@@ -272,7 +304,10 @@ export type AgentLedgerCallbackConfig = AgentTrailCallbackConfig
 
 /** The first provider AgentTrail prices (openai, anthropic, google), else the first one named. */
 function pickProvider(...candidates: Array<string | undefined>): string | undefined {
-  return candidates.find((p) => p !== undefined && KNOWN_PROVIDERS.has(p)) ?? candidates.find((p) => p !== undefined)
+  return (
+    candidates.find((p) => p !== undefined && KNOWN_PROVIDERS.has(p)) ??
+    candidates.find((p) => p !== undefined)
+  )
 }
 
 /** LangGraph puts the `thread_id` of the run's config in the run metadata: that thread is the conversation. */

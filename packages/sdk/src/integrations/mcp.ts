@@ -38,20 +38,30 @@ const WRAPPED = Symbol.for('agenttrail.mcp.server')
  * wrapMCPServer(trail, server, { agent: 'my-mcp-server', serviceMap: { send_email: { service: 'sendgrid' } } })
  * ```
  */
-export function wrapMCPServer<S extends MCPServerLike>(client: TrackingClient, server: S, config: MCPWrapConfig): S {
+export function wrapMCPServer<S extends MCPServerLike>(
+  client: TrackingClient,
+  server: S,
+  config: MCPWrapConfig,
+): S {
   const target = server as S & Record<PropertyKey, unknown>
   if (target[WRAPPED]) return server
   Object.defineProperty(target, WRAPPED, { value: true })
 
   const record = (name: string, hasArgs: boolean, handlerArgs: unknown[], call: () => unknown) => {
     const mapped = config.serviceMap?.[name]
-    const spec: ToolCallSpec = { ...config, service: mapped?.service || name, action: mapped?.action || 'invoke', toolName: name }
+    const spec: ToolCallSpec = {
+      ...config,
+      service: mapped?.service || name,
+      action: mapped?.action || 'invoke',
+      toolName: name,
+    }
     return trackToolCall(client, spec, handlerArgs, hasArgs, call)
   }
   // McpServer's registry of tools, name → RegisteredTool (a private field: no public API lists them).
   const registry = () => target._registeredTools as Record<string, unknown> | undefined
 
-  for (const [name, registered] of Object.entries(registry() ?? {})) instrumentTool(registered, name, record)
+  for (const [name, registered] of Object.entries(registry() ?? {}))
+    instrumentTool(registered, name, record)
   for (const method of ['tool', 'registerTool'] as const) {
     const original = target[method]
     if (typeof original !== 'function') continue
@@ -89,6 +99,8 @@ export function wrapMCPTool<A extends unknown[], R>(
   handler: (...args: A) => R | Promise<R>,
 ): (...args: A) => Promise<Awaited<R>> {
   return function (this: unknown, ...args: A) {
-    return trackToolCall(client, options, args, undefined, () => handler.apply(this, args)) as Promise<Awaited<R>>
+    return trackToolCall(client, options, args, undefined, () =>
+      handler.apply(this, args),
+    ) as Promise<Awaited<R>>
   }
 }

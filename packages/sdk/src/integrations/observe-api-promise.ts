@@ -3,7 +3,10 @@ import { isThenable } from './provider-call.js'
 import type { ProviderCall } from './provider-call.js'
 
 /** What the Stainless-generated clients (openai, @anthropic-ai/sdk) hand a transform with the data. */
-export type ResponseProps = { response?: { headers?: unknown }; controller?: { signal?: { aborted?: boolean } } }
+export type ResponseProps = {
+  response?: { headers?: unknown }
+  controller?: { signal?: { aborted?: boolean } }
+}
 
 type ApiPromiseLike = {
   _thenUnwrap(transform: (data: unknown, props: ResponseProps) => unknown): unknown
@@ -26,7 +29,8 @@ export function observeApiPromise<R>(
 ): R {
   const api = pending as unknown as ApiPromiseLike
   if (typeof api?._thenUnwrap === 'function') {
-    const raw = typeof api._responseProps === 'function' ? api._responseProps() : api.responsePromise
+    const raw =
+      typeof api._responseProps === 'function' ? api._responseProps() : api.responsePromise
     void raw?.then(undefined, (error: unknown) => recorder.failure(error, () => errorFields(error)))
     return api._thenUnwrap((data, props) => {
       settle(data, props)

@@ -1,5 +1,6 @@
 /** How the application's read of a stream ended. */
-export type StreamEnd = { how: 'completed' } | { how: 'failed'; error: unknown } | { how: 'canceled' }
+export type StreamEnd =
+  { how: 'completed' } | { how: 'failed'; error: unknown } | { how: 'canceled' }
 
 export interface StreamObserver {
   /** Each item, before the application sees it. */
@@ -57,7 +58,12 @@ export function observeStream<S extends object>(stream: S, observer: StreamObser
 }
 
 /** Defines `next`/`return`/`throw` on `into`, calling those of `source` (read before they are replaced). */
-function watch(source: AnyIterator, into: AnyIterator, item: (value: unknown) => void, end: (how: StreamEnd) => void): void {
+function watch(
+  source: AnyIterator,
+  into: AnyIterator,
+  item: (value: unknown) => void,
+  end: (how: StreamEnd) => void,
+): void {
   const { next, return: ret, throw: thr } = source
   into.next = async (...args: unknown[]) => {
     let result: IteratorResult<unknown>

@@ -14,7 +14,12 @@ export interface ChatChunk {
       role?: string
       content?: string | null
       refusal?: string | null
-      tool_calls?: Array<{ index?: number; id?: string; type?: string; function?: { name?: string; arguments?: string } }> | null
+      tool_calls?: Array<{
+        index?: number
+        id?: string
+        type?: string
+        function?: { name?: string; arguments?: string }
+      }> | null
     }
     finish_reason?: string | null
   }>
@@ -46,14 +51,28 @@ export class ChatStreamCompletion {
     for (const c of chunk.choices ?? []) {
       const index = c.index ?? 0
       let state = this.choices.get(index)
-      if (!state) this.choices.set(index, (state = { role: 'assistant', content: '', refusal: '', toolCalls: [], finishReason: null }))
+      if (!state)
+        this.choices.set(
+          index,
+          (state = {
+            role: 'assistant',
+            content: '',
+            refusal: '',
+            toolCalls: [],
+            finishReason: null,
+          }),
+        )
       const delta = c.delta ?? {}
       if (delta.role) state.role = delta.role
       if (typeof delta.content === 'string') state.content += delta.content
       if (typeof delta.refusal === 'string') state.refusal += delta.refusal
       for (const part of delta.tool_calls ?? []) {
         const fn = { name: '', arguments: '' }
-        const call = (state.toolCalls[part.index ?? 0] ??= { id: undefined, type: 'function', function: fn })
+        const call = (state.toolCalls[part.index ?? 0] ??= {
+          id: undefined,
+          type: 'function',
+          function: fn,
+        })
         const into = call.function ?? fn
         if (part.id) call.id = part.id
         if (part.type) call.type = part.type
@@ -85,6 +104,14 @@ export class ChatStreamCompletion {
         },
         finish_reason: c.finishReason,
       }))
-    return { id, object: 'chat.completion', model, choices, usage: this.usage, system_fingerprint, service_tier }
+    return {
+      id,
+      object: 'chat.completion',
+      model,
+      choices,
+      usage: this.usage,
+      system_fingerprint,
+      service_tier,
+    }
   }
 }

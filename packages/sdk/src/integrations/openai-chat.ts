@@ -16,7 +16,12 @@ export interface ChatCompletionLike {
   model?: string
   choices?: Array<{
     index?: number
-    message?: { role?: string; content?: string | null; refusal?: string | null; tool_calls?: OpenAIToolCall[] | null }
+    message?: {
+      role?: string
+      content?: string | null
+      refusal?: string | null
+      tool_calls?: OpenAIToolCall[] | null
+    }
     finish_reason?: string | null
   }>
   usage?: OpenAIUsage | null
@@ -81,7 +86,12 @@ export function chatResponseFields(completion: ChatCompletionLike): TrailEvent {
   if (Array.isArray(toolCalls) && toolCalls.length > 0) fields.tool_calls = toolCalls
   const metadata: Record<string, unknown> = {}
   if (typeof completion.id === 'string') metadata.response_id = completion.id
-  if (typeof completion.system_fingerprint === 'string') metadata.system_fingerprint = completion.system_fingerprint
+  if (typeof completion.system_fingerprint === 'string')
+    metadata.system_fingerprint = completion.system_fingerprint
   if (typeof completion.service_tier === 'string') metadata.service_tier = completion.service_tier
-  return mergeFields(fields, openaiTokens(completion.usage), Object.keys(metadata).length > 0 ? { metadata } : undefined)
+  return mergeFields(
+    fields,
+    openaiTokens(completion.usage),
+    Object.keys(metadata).length > 0 ? { metadata } : undefined,
+  )
 }

@@ -18,7 +18,8 @@ export interface OpenAIUsage {
 }
 
 export type Json = Record<string, unknown>
-export const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
+export const isObject = (v: unknown): v is Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /**
  * OpenAI's input count INCLUDES the cached tokens (`prompt_tokens_details.cached_tokens`, Responses:
@@ -33,10 +34,14 @@ export function openaiTokens(reported: OpenAIUsage | null | undefined): TrailEve
   const fields: TrailEvent = {
     tokens_input: count(usage.prompt_tokens ?? usage.input_tokens),
     tokens_output: count(usage.completion_tokens ?? usage.output_tokens),
-    tokens_cache_read: count((usage.prompt_tokens_details ?? usage.input_tokens_details)?.cached_tokens),
+    tokens_cache_read: count(
+      (usage.prompt_tokens_details ?? usage.input_tokens_details)?.cached_tokens,
+    ),
     tokens_total: count(usage.total_tokens),
   }
-  const reasoning = count((usage.completion_tokens_details ?? usage.output_tokens_details)?.reasoning_tokens)
+  const reasoning = count(
+    (usage.completion_tokens_details ?? usage.output_tokens_details)?.reasoning_tokens,
+  )
   if (reasoning !== undefined) fields.metadata = { reasoning_tokens: reasoning }
   return fields
 }
@@ -44,9 +49,15 @@ export function openaiTokens(reported: OpenAIUsage | null | undefined): TrailEve
 /** The `x-ratelimit-*` headers (and `retry-after`) as `rate_limit`; the request id and processing time in `metadata`. */
 export function openaiHeaderFields(headers: unknown): TrailEvent {
   const fields: TrailEvent = {}
-  const rateLimit = headerFields(headers, (name) => name.startsWith('x-ratelimit-') || name === 'retry-after')
+  const rateLimit = headerFields(
+    headers,
+    (name) => name.startsWith('x-ratelimit-') || name === 'retry-after',
+  )
   if (rateLimit) fields.rate_limit = rateLimit
-  const ids = headerFields(headers, (name) => name === 'x-request-id' || name === 'openai-processing-ms')
+  const ids = headerFields(
+    headers,
+    (name) => name === 'x-request-id' || name === 'openai-processing-ms',
+  )
   if (ids) {
     const metadata: Json = {}
     if (ids['x-request-id']) metadata.request_id = ids['x-request-id']
@@ -63,7 +74,8 @@ export function openaiErrorFields(error: unknown): TrailEvent {
   const detail: Json = { ...errorFields(error) }
   // The library's error classes do not set `name`: the class says what happened (RateLimitError...).
   const className = (error as { constructor?: { name?: unknown } } | undefined)?.constructor?.name
-  if (detail.name === 'Error' && typeof className === 'string' && className !== 'Error') detail.name = className
+  if (detail.name === 'Error' && typeof className === 'string' && className !== 'Error')
+    detail.name = className
   if (typeof e?.type === 'string') detail.type = e.type
   if (typeof e?.code === 'string') detail.code = e.code
   fields.error = detail
@@ -88,6 +100,8 @@ function toolName(tool: unknown): unknown {
 export function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content || undefined
   if (!Array.isArray(content)) return undefined
-  const texts = content.filter((p): p is { text: string } => isObject(p) && typeof p.text === 'string').map((p) => p.text)
+  const texts = content
+    .filter((p): p is { text: string } => isObject(p) && typeof p.text === 'string')
+    .map((p) => p.text)
   return texts.length > 0 ? texts.join('\n\n') : undefined
 }

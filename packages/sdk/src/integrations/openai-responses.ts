@@ -44,7 +44,8 @@ export function responsesRequestFields(params: unknown): TrailEvent {
   if (typeof params.model === 'string') fields.model = params.model
   if (params.input !== undefined) fields.input = params.input
   if (Array.isArray(params.input)) fields.messages = [...(params.input as unknown[])]
-  if (typeof params.instructions === 'string' && params.instructions) fields.system_prompt = params.instructions
+  if (typeof params.instructions === 'string' && params.instructions)
+    fields.system_prompt = params.instructions
   const request = requestSettings(params, SETTINGS)
   if (request) fields.metadata = { request }
   return fields
@@ -64,7 +65,11 @@ export function responsesResponseFields(response: ResponseLike): TrailEvent {
   const items = Array.isArray(response.output) ? response.output : []
   const calls = items
     .filter((item) => isObject(item) && item.type === 'function_call')
-    .map((item) => ({ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } }))
+    .map((item) => ({
+      id: item.call_id,
+      type: 'function',
+      function: { name: item.name, arguments: item.arguments },
+    }))
   if (calls.length > 0) fields.tool_calls = calls
   const summaries = items
     .filter((item) => isObject(item) && item.type === 'reasoning')
@@ -74,7 +79,11 @@ export function responsesResponseFields(response: ResponseLike): TrailEvent {
   const metadata: Json = {}
   if (typeof response.id === 'string') metadata.response_id = response.id
   if (typeof response.service_tier === 'string') metadata.service_tier = response.service_tier
-  return mergeFields(fields, openaiTokens(response.usage), Object.keys(metadata).length > 0 ? { metadata } : undefined)
+  return mergeFields(
+    fields,
+    openaiTokens(response.usage),
+    Object.keys(metadata).length > 0 ? { metadata } : undefined,
+  )
 }
 
 /** Stream events that end a response and carry it whole, usage included. */

@@ -35,9 +35,16 @@ export class OpenAIStreamRecorder {
     return observeStream(stream, {
       onItem: (item) => this.add(item),
       onEnd: (end) => {
-        if (end.how === 'failed') this.recorder.failure(end.error, () => mergeFields(this.partial(), openaiErrorFields(end.error)))
-        else if (end.how === 'completed' && this.finished && !this.responses.failed) this.recorder.success(() => this.partial())
-        else if (this.responses.failed) this.recorder.failure(responseFailure(this.responses.response?.error), () => this.partial())
+        if (end.how === 'failed')
+          this.recorder.failure(end.error, () =>
+            mergeFields(this.partial(), openaiErrorFields(end.error)),
+          )
+        else if (end.how === 'completed' && this.finished && !this.responses.failed)
+          this.recorder.success(() => this.partial())
+        else if (this.responses.failed)
+          this.recorder.failure(responseFailure(this.responses.response?.error), () =>
+            this.partial(),
+          )
         else this.recorder.failure(streamCanceled(), () => this.partial())
       },
     })
@@ -46,7 +53,8 @@ export class OpenAIStreamRecorder {
   private add(item: unknown): void {
     this.firstItemMs ??= Math.round(performance.now() - this.t0)
     const typed = item as ChatChunk & { type?: string }
-    if (this.kind === undefined) this.kind = typed?.object === 'chat.completion.chunk' ? 'chat' : 'responses'
+    if (this.kind === undefined)
+      this.kind = typed?.object === 'chat.completion.chunk' ? 'chat' : 'responses'
     if (this.kind === 'chat') this.chat.add(typed)
     else this.responses.add(typed as Parameters<ResponsesStreamResult['add']>[0])
   }

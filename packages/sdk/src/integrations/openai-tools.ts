@@ -33,8 +33,9 @@ export function withAgentLedger<TArgs extends unknown[], TResult>(
 ): (...args: TArgs) => Promise<TResult> {
   return async (...args: TArgs) => {
     const metadata = { source: 'openai-agents', argsPreview: preview(args) }
-    const { result } = await ledger.track({ agent: options.agent, service: options.service, action: options.action, metadata }, () =>
-      fn(...args),
+    const { result } = await ledger.track(
+      { agent: options.agent, service: options.service, action: options.action, metadata },
+      () => fn(...args),
     )
     return result
   }
@@ -72,7 +73,12 @@ export function createToolExecutor(
     if (!handler || !Object.hasOwn(handlers, toolName)) throw new Error(`Unknown tool: ${toolName}`)
     const mapped = serviceMap?.[toolName]
     const metadata = { source: 'openai-agents', toolName, argsPreview: preview(args) }
-    const track = { agent, service: mapped?.service || toolName, action: mapped?.action || 'invoke', metadata }
+    const track = {
+      agent,
+      service: mapped?.service || toolName,
+      action: mapped?.action || 'invoke',
+      metadata,
+    }
     return (await ledger.track(track, () => handler(args))).result
   }
 }
@@ -98,7 +104,8 @@ export interface ToolCallLike {
 
 /** The answer to one tool call, ready to send back: a `tool` message, or a `function_call_output` item. */
 export type ToolMessage =
-  { role: 'tool'; tool_call_id: string; content: string } | { type: 'function_call_output'; call_id: string; output: string }
+  | { role: 'tool'; tool_call_id: string; content: string }
+  | { type: 'function_call_output'; call_id: string; output: string }
 
 export interface ToolRunOptions {
   agent: string
@@ -117,7 +124,11 @@ export interface ToolRunOptions {
  * the `llm_call` that asked for it). An unknown tool, arguments that are not JSON and a handler's
  * error are thrown, as `createToolExecutor` does; a string result is sent as is, anything else as JSON.
  */
-export async function runToolCalls(trail: Tracker, options: ToolRunOptions, toolCalls: readonly ToolCallLike[]): Promise<ToolMessage[]> {
+export async function runToolCalls(
+  trail: Tracker,
+  options: ToolRunOptions,
+  toolCalls: readonly ToolCallLike[],
+): Promise<ToolMessage[]> {
   const answers: ToolMessage[] = []
   for (const call of toolCalls) {
     const responses = call.type === 'function_call'
@@ -129,7 +140,12 @@ export async function runToolCalls(trail: Tracker, options: ToolRunOptions, tool
     const args = JSON.parse(text) as Record<string, unknown>
     const mapped = options.serviceMap?.[name]
     // track() lets `event` replace its metadata, so the call id goes into both.
-    const metadata = { ...options.event?.metadata, source: 'openai', toolName: name, tool_call_id: id }
+    const metadata = {
+      ...options.event?.metadata,
+      source: 'openai',
+      toolName: name,
+      tool_call_id: id,
+    }
     const { result } = await trail.track(
       {
         agent: options.agent,
@@ -144,7 +160,11 @@ export async function runToolCalls(trail: Tracker, options: ToolRunOptions, tool
       () => handler(args),
     )
     const content = typeof result === 'string' ? result : String(JSON.stringify(result ?? null))
-    answers.push(responses ? { type: 'function_call_output', call_id: id, output: content } : { role: 'tool', tool_call_id: id, content })
+    answers.push(
+      responses
+        ? { type: 'function_call_output', call_id: id, output: content }
+        : { role: 'tool', tool_call_id: id, content },
+    )
   }
   return answers
 }

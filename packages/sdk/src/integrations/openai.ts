@@ -12,8 +12,20 @@ import { ProviderCall, mergeFields, optionFields } from './provider-call.js'
 import type { EventSink, ProviderWrapOptions } from './provider-call.js'
 
 export type { EventSink, ProviderWrapOptions }
-export { createToolExecutor, runToolCalls, withAgentLedger, withAgentTrail, wrapOpenAICompletion } from './openai-tools.js'
-export type { ServiceMap, ToolCallLike, ToolHandlers, ToolMessage, ToolRunOptions } from './openai-tools.js'
+export {
+  createToolExecutor,
+  runToolCalls,
+  withAgentLedger,
+  withAgentTrail,
+  wrapOpenAICompletion,
+} from './openai-tools.js'
+export type {
+  ServiceMap,
+  ToolCallLike,
+  ToolHandlers,
+  ToolMessage,
+  ToolRunOptions,
+} from './openai-tools.js'
 
 /** Which OpenAI API a call went to: it decides how the request is read (`messages` or `input`). */
 export type OpenAIApi = 'chat.completions' | 'responses'
@@ -34,17 +46,31 @@ type Resource = Record<string, unknown>
  * const openai = wrapOpenAI(new OpenAI(), trail, { event: { agent: 'support-bot' } })
  * ```
  */
-export function wrapOpenAI<C extends object>(client: C, trail: EventSink, options: ProviderWrapOptions = {}): C {
+export function wrapOpenAI<C extends object>(
+  client: C,
+  trail: EventSink,
+  options: ProviderWrapOptions = {},
+): C {
   const replaced: Record<string, unknown> = {}
   const chat = (client as { chat?: Resource }).chat
   const completions = chat?.completions as Resource | undefined
-  if (chat && completions) replaced.chat = overlay(chat, { completions: recorded(completions, 'chat.completions', trail, options) }, false)
+  if (chat && completions)
+    replaced.chat = overlay(
+      chat,
+      { completions: recorded(completions, 'chat.completions', trail, options) },
+      false,
+    )
   const responses = (client as { responses?: Resource }).responses
   if (responses) replaced.responses = recorded(responses, 'responses', trail, options)
   return Object.keys(replaced).length > 0 ? overlay(client, replaced, true) : client
 }
 
-function recorded(resource: Resource, api: OpenAIApi, trail: EventSink, options: ProviderWrapOptions): Resource {
+function recorded(
+  resource: Resource,
+  api: OpenAIApi,
+  trail: EventSink,
+  options: ProviderWrapOptions,
+): Resource {
   const methods: Record<string, Method> = {}
   for (const name of ['create', 'parse']) {
     const method = resource[name]
@@ -86,7 +112,12 @@ export function recordOpenAICall<R>(
     recorder.failure(error, () => openaiErrorFields(error))
     throw error
   }
-  return observeApiPromise(recorder, pending, (data, props) => settle(recorder, data, props), openaiErrorFields)
+  return observeApiPromise(
+    recorder,
+    pending,
+    (data, props) => settle(recorder, data, props),
+    openaiErrorFields,
+  )
 }
 
 function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | undefined): void {
@@ -99,7 +130,13 @@ function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | un
     const answer = data as ChatCompletionLike & ResponseLike
     const isResponse = answer?.object === 'response'
     const fields = isResponse ? responsesResponseFields : chatResponseFields
-    recorder.success(() => mergeFields({ action: isResponse ? 'responses' : 'chat.completions' }, fields(answer), headers()))
+    recorder.success(() =>
+      mergeFields(
+        { action: isResponse ? 'responses' : 'chat.completions' },
+        fields(answer),
+        headers(),
+      ),
+    )
   } catch {
     // Recording is best effort; the application gets its data whatever happens here.
   }
@@ -107,6 +144,8 @@ function settle(recorder: ProviderCall, data: unknown, props: ResponseProps | un
 
 function isStream(data: unknown): data is object {
   return (
-    data !== null && typeof data === 'object' && typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+    data !== null &&
+    typeof data === 'object' &&
+    typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
   )
 }

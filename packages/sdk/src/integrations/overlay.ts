@@ -7,7 +7,11 @@
  * it, methods run with the proxy as `this`, so a method that calls a replaced one goes through the
  * replacement (`messages.stream()` and `messages.parse()` call `this.create()`).
  */
-export function overlay<T extends object>(target: T, replaced: Record<string, unknown>, bindMethods: boolean): T {
+export function overlay<T extends object>(
+  target: T,
+  replaced: Record<string, unknown>,
+  bindMethods: boolean,
+): T {
   const bound = new WeakMap<(...args: any[]) => unknown, (...args: any[]) => unknown>()
   return new Proxy(target, {
     get(t, prop, receiver) {

@@ -20,7 +20,10 @@ export interface ProviderWrapOptions<P = any> {
 }
 
 /** The static fields of `options.event` for one call; a throwing function counts as none. */
-export function optionFields<P>(options: ProviderWrapOptions<P>, params: P): TrailEvent | undefined {
+export function optionFields<P>(
+  options: ProviderWrapOptions<P>,
+  params: P,
+): TrailEvent | undefined {
   const { event } = options
   if (typeof event !== 'function') return event
   try {
@@ -81,7 +84,12 @@ export class ProviderCall {
       recorded = mergeFields(base, this.request, outcome(), { status })
     } catch (error) {
       this.report(error)
-      recorded = mergeFields(base, this.request, { metadata: { recording_error: messageOf(error) } }, { status })
+      recorded = mergeFields(
+        base,
+        this.request,
+        { metadata: { recording_error: messageOf(error) } },
+        { status },
+      )
     }
     try {
       this.sink.fire(mergeFields(recorded, this.fields))
@@ -125,10 +133,14 @@ export function errorFields(error: unknown): Record<string, unknown> {
   return fields
 }
 
-type HeadersLike = { forEach(fn: (value: string, name: string) => void): void } | Record<string, unknown>
+type HeadersLike =
+  { forEach(fn: (value: string, name: string) => void): void } | Record<string, unknown>
 
 /** The response headers whose lower-case name passes `keep`, as a plain object; undefined when none. */
-export function headerFields(headers: unknown, keep: (name: string) => boolean): Record<string, string> | undefined {
+export function headerFields(
+  headers: unknown,
+  keep: (name: string) => boolean,
+): Record<string, string> | undefined {
   if (headers === null || typeof headers !== 'object') return undefined
   const picked: Record<string, string> = {}
   const add = (value: unknown, name: string) => {
@@ -136,7 +148,8 @@ export function headerFields(headers: unknown, keep: (name: string) => boolean):
     if (keep(lower) && value !== undefined && value !== null) picked[lower] = String(value)
   }
   const h = headers as HeadersLike
-  if (typeof h.forEach === 'function') (h as { forEach(fn: (value: string, name: string) => void): void }).forEach(add)
+  if (typeof h.forEach === 'function')
+    (h as { forEach(fn: (value: string, name: string) => void): void }).forEach(add)
   else for (const [name, value] of Object.entries(h)) add(value, name)
   return Object.keys(picked).length > 0 ? picked : undefined
 }

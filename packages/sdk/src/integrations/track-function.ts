@@ -24,7 +24,10 @@ export function trackFunction<F extends (...args: any[]) => unknown>(
   fn: F,
 ): (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
   const { captureArgs, ...trackOptions } = options
-  return async function tracked(this: ThisParameterType<F>, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
+  return async function tracked(
+    this: ThisParameterType<F>,
+    ...args: Parameters<F>
+  ): Promise<Awaited<ReturnType<F>>> {
     const { result } = await client.track(
       {
         ...trackOptions,

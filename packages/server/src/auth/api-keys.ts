@@ -24,9 +24,16 @@ export function parseScopes(text: string | readonly string[] | undefined): Scope
   const scopes = [...new Set(words.map((w) => w.trim()).filter(Boolean))]
   const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s))
   if (bad.length > 0 || scopes.length === 0)
-    throw new AppError('validation_failed', `scopes must be a non-empty list of ${SCOPES.join(', ')}`, [
-      { path: 'scopes', message: `unknown scope(s): ${bad.join(', ').slice(0, 80) || '(none given)'}` },
-    ])
+    throw new AppError(
+      'validation_failed',
+      `scopes must be a non-empty list of ${SCOPES.join(', ')}`,
+      [
+        {
+          path: 'scopes',
+          message: `unknown scope(s): ${bad.join(', ').slice(0, 80) || '(none given)'}`,
+        },
+      ],
+    )
   return scopes as Scope[]
 }
 
@@ -46,14 +53,18 @@ export interface CreateKeyOptions {
 }
 
 /** Creates a key and returns its record with the secret, which is never stored and never shown again. */
-export async function createApiKey(keys: KeyStore, options: CreateKeyOptions): Promise<ApiKeyRecord & { key: string }> {
+export async function createApiKey(
+  keys: KeyStore,
+  options: CreateKeyOptions,
+): Promise<ApiKeyRecord & { key: string }> {
   const prefix = options.prefix ?? 'at_'
   if (!(KEY_PREFIXES as readonly string[]).includes(prefix))
     throw new AppError('validation_failed', `prefix must be one of ${KEY_PREFIXES.join(', ')}`, [
       { path: 'prefix', message: `prefix must be one of ${KEY_PREFIXES.join(', ')}` },
     ])
   const secret = options.secret ?? generateSecret(prefix)
-  if (secret.length < 20) throw new AppError('validation_failed', 'a key must be at least 20 characters long')
+  if (secret.length < 20)
+    throw new AppError('validation_failed', 'a key must be at least 20 characters long')
   const record = await keys.insert({
     id: uuidv7(),
     orgId: options.orgId,
@@ -68,7 +79,11 @@ export async function createApiKey(keys: KeyStore, options: CreateKeyOptions): P
 }
 
 /** Issues a new key with the old one's name, org and scopes, then revokes the old one. */
-export async function rotateApiKey(keys: KeyStore, id: string, orgId?: string): Promise<(ApiKeyRecord & { key: string }) | undefined> {
+export async function rotateApiKey(
+  keys: KeyStore,
+  id: string,
+  orgId?: string,
+): Promise<(ApiKeyRecord & { key: string }) | undefined> {
   const old = await keys.get(id, orgId)
   if (!old || old.revoked_at !== null) return undefined
   const prefix = KEY_PREFIXES.find((p) => old.key_prefix.startsWith(p)) ?? 'at_'

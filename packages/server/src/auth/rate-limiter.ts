@@ -16,7 +16,10 @@ export interface RateDecision {
  * Correct for the embedded store, where exactly one server process owns the data folder; the
  * PostgreSQL store keeps its buckets in the database (`postgres-rate-limiter.ts`).
  */
-export function createMemoryRateLimiter(options: { perSecond: number; burst: number }): RateLimiter {
+export function createMemoryRateLimiter(options: {
+  perSecond: number
+  burst: number
+}): RateLimiter {
   const { perSecond, burst } = options
   const buckets = new Map<string, { tokens: number; at: number }>()
   return {
@@ -32,7 +35,12 @@ export function createMemoryRateLimiter(options: { perSecond: number; burst: num
         bucket.tokens -= 1
         return { allowed: true, limit: burst, remaining: Math.floor(bucket.tokens) }
       }
-      return { allowed: false, limit: burst, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)) }
+      return {
+        allowed: false,
+        limit: burst,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)),
+      }
     },
   }
 }

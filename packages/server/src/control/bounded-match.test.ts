@@ -4,7 +4,9 @@ import { MAX_PROGRAM, compileSafePattern } from './safe-regex.js'
 
 describe('matching user patterns with a hard bound', () => {
   it('refuses patterns that need backtracking or compile to too large a program, saying why', () => {
-    expect(() => compileSafePattern('(a)\\1')).toThrow(/back-references and look-around are not supported/)
+    expect(() => compileSafePattern('(a)\\1')).toThrow(
+      /back-references and look-around are not supported/,
+    )
     expect(() => compileSafePattern('(?=a)b')).toThrow(/not a valid pattern/)
     expect(() => compileSafePattern('(?:a{1,100}){1,10}x')).toThrow(`at most ${MAX_PROGRAM}`)
     expect(() => compileSafePattern('x'.repeat(201))).toThrow(/at most 200 characters/)
@@ -13,7 +15,10 @@ describe('matching user patterns with a hard bound', () => {
   })
 
   it('finds the first matching pattern inline for small texts and in the matching thread for large ones', () => {
-    const patterns = [compileSafePattern('never-there'), compileSafePattern('\\b\\d{3}-\\d{2}-\\d{4}\\b')]
+    const patterns = [
+      compileSafePattern('never-there'),
+      compileSafePattern('\\b\\d{3}-\\d{2}-\\d{4}\\b'),
+    ]
     expect(findPattern(patterns, 'ssn 123-45-6789')).toBe(1)
     expect(findPattern(patterns, 'nothing here')).toBe(-1)
     const large = `${'lorem ipsum '.repeat(200_000)} 123-45-6789`

@@ -28,13 +28,21 @@ function matcher(): Worker {
  * it synchronously (decisions run inside a transaction) with a hard bound, after which the thread is
  * terminated and replaced.
  */
-export function findPattern(patterns: readonly SafePattern[], text: string, timeoutMs = MATCH_TIMEOUT_MS): number | 'timeout' {
+export function findPattern(
+  patterns: readonly SafePattern[],
+  text: string,
+  timeoutMs = MATCH_TIMEOUT_MS,
+): number | 'timeout' {
   const work = patterns.reduce((n, p) => n + p.size, 0) * text.length
   if (work <= INLINE_WORK) return patterns.findIndex((p) => p.test(text))
   const shared = new SharedArrayBuffer(8)
   const slots = new Int32Array(shared)
   const thread = matcher()
-  thread.postMessage({ shared, patterns: patterns.map(({ source, caseInsensitive }) => ({ source, caseInsensitive })), text })
+  thread.postMessage({
+    shared,
+    patterns: patterns.map(({ source, caseInsensitive }) => ({ source, caseInsensitive })),
+    text,
+  })
   if (Atomics.wait(slots, 0, 0, timeoutMs) === 'timed-out' && Atomics.load(slots, 0) === 0) {
     worker = undefined
     void thread.terminate()

@@ -28,7 +28,10 @@ export function budgetPeriod(period: BudgetPeriod, at: number): { start: number;
     }
     case 'monthly': {
       const d = new Date(at)
-      return { start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) }
+      return {
+        start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+        end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+      }
     }
   }
 }

@@ -30,7 +30,10 @@ export function percentUsed(used: number, limit: number | null): number | null {
   return Math.round((used / limit) * 10_000) / 100
 }
 
-export function budgetStatus(pctActions: number | null, pctCost: number | null): BudgetUsage['status'] {
+export function budgetStatus(
+  pctActions: number | null,
+  pctCost: number | null,
+): BudgetUsage['status'] {
   const worst = Math.max(pctActions ?? 0, pctCost ?? 0)
   return worst >= 100 ? 'exceeded' : worst >= 75 ? 'warning' : 'ok'
 }

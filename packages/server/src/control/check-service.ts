@@ -38,14 +38,22 @@ export function createCheckService(store: Store, ingest: IngestService, approval
       { ...request, kind: 'action', status: 'denied', user: ctx.keyId, metadata },
       { orgId: ctx.orgId, ipAddress: ctx.ipAddress },
     )
-    if (event.agent === null) throw new AppError('validation_failed', 'agent: is required', [{ path: 'agent', message: 'is required' }])
+    if (event.agent === null)
+      throw new AppError('validation_failed', 'agent: is required', [
+        { path: 'agent', message: 'is required' },
+      ])
     await ingest.admitCheck(event, { orgId: ctx.orgId, ipAddress: ctx.ipAddress })
     // Payload rules read what the action will really send; what is stored is redacted.
     const unredacted = {
       input: request.input === undefined ? null : (JSON.stringify(request.input) ?? null),
       context: request.context === undefined ? null : JSON.stringify(request.context),
     }
-    return store.control.check(ctx.orgId, { event: { ...event, agent: event.agent }, keyId: ctx.keyId, approvalTtlMs, unredacted })
+    return store.control.check(ctx.orgId, {
+      event: { ...event, agent: event.agent },
+      keyId: ctx.keyId,
+      approvalTtlMs,
+      unredacted,
+    })
   }
 }
 

@@ -62,21 +62,53 @@ export interface ControlOps {
    * Adds to the period's counters (creating them) and returns them as they are after the change.
    * The cost never goes below zero (a settlement after a reset).
    */
-  addBudgetUsage(orgId: string, budgetId: string, periodStart: number, actions: number, costMicros: number): Counters
+  addBudgetUsage(
+    orgId: string,
+    budgetId: string,
+    periodStart: number,
+    actions: number,
+    costMicros: number,
+  ): Counters
   /** Marks a threshold as announced for the period; true only for the call that marked it. */
-  flagBudget(orgId: string, budgetId: string, periodStart: number, flag: 'warned' | 'exceeded'): boolean
+  flagBudget(
+    orgId: string,
+    budgetId: string,
+    periodStart: number,
+    flag: 'warned' | 'exceeded',
+  ): boolean
   /** Actions counted by the policy for the agent with `ts > since`. */
-  rateCount(orgId: string, policyId: string, environment: string, agent: string, since: number): number
+  rateCount(
+    orgId: string,
+    policyId: string,
+    environment: string,
+    agent: string,
+    since: number,
+  ): number
   /** Counts an action in the policy's window, dropping the agent's entries at or before `pruneBefore`. */
-  rateHit(orgId: string, policyId: string, environment: string, agent: string, ts: number, pruneBefore: number): void
+  rateHit(
+    orgId: string,
+    policyId: string,
+    environment: string,
+    agent: string,
+    ts: number,
+    pruneBefore: number,
+  ): void
   /** An approved approval not used yet, else a pending one not expired, for exactly this action. */
-  findApproval(orgId: string, key: ApprovalKey, now: number): { id: string; status: 'pending' | 'approved' } | undefined
+  findApproval(
+    orgId: string,
+    key: ApprovalKey,
+    now: number,
+  ): { id: string; status: 'pending' | 'approved' } | undefined
   createApproval(orgId: string, approval: NewApprovalRow): void
   /** Marks an approved approval used; false when it was used already. */
   useApproval(orgId: string, id: string, now: number): boolean
   createPermit(orgId: string, permit: PermitRow): void
   /** Takes (deletes) the oldest live permit for the action: what it reserved, and when (its check). */
-  claimPermit(orgId: string, key: ActionKey, now: number): { reserved_micros: number; created_at: number } | undefined
+  claimPermit(
+    orgId: string,
+    key: ActionKey,
+    now: number,
+  ): { reserved_micros: number; created_at: number } | undefined
   /** Drops the agent's permits (it was paused or killed: what was allowed before does not stand). */
   dropPermits(orgId: string, environment: string, agent: string): void
   insertAlert(orgId: string, alert: NewAlertRow): void
@@ -84,7 +116,9 @@ export interface ControlOps {
 
 /** The same operations for a dialect whose driver is asynchronous. */
 export type AsyncControlOps = {
-  [K in keyof ControlOps]: (...args: Parameters<ControlOps[K]>) => Promise<ReturnType<ControlOps[K]>>
+  [K in keyof ControlOps]: (
+    ...args: Parameters<ControlOps[K]>
+  ) => Promise<ReturnType<ControlOps[K]>>
 }
 
 export interface OpStep {

@@ -9,9 +9,19 @@ export interface Actor {
   ipAddress: string | null
 }
 
-const PAST = { paused: 'paused', active: 'resumed', killed: 'killed' } as const satisfies Record<AgentStatus, string>
+const PAST = { paused: 'paused', active: 'resumed', killed: 'killed' } as const satisfies Record<
+  AgentStatus,
+  string
+>
 
-function audit(action: string, title: string, environment: string, metadata: Record<string, unknown>, actor: Actor, now: number): NewEvent {
+function audit(
+  action: string,
+  title: string,
+  environment: string,
+  metadata: Record<string, unknown>,
+  actor: Actor,
+  now: number,
+): NewEvent {
   const result = normalizeEvent(
     {
       kind: 'audit',

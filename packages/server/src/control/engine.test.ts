@@ -17,18 +17,36 @@ function engine() {
   const writes = createSqliteWrites(db)
   const ops = createSqliteControlOps(db)
   const action = (now: number): NewEvent & { agent: string } => {
-    const r = normalizeEvent({ agent: 'bot', service: 's', action: 'a', status: 'denied' }, { now, ipAddress: null })
+    const r = normalizeEvent(
+      { agent: 'bot', service: 's', action: 'a', status: 'denied' },
+      { now, ipAddress: null },
+    )
     if (!r.ok) throw new Error('bad event')
     return r.event as NewEvent & { agent: string }
   }
   const check = (now: number, costUsd?: number) => {
-    const event = costUsd === undefined ? action(now) : { ...action(now), cost_micros: costUsd * 1_000_000 }
-    return runOps(decideCheck('org', { event, keyId: 'k', approvalTtlMs: 60_000 }, now), ops).decision
+    const event =
+      costUsd === undefined ? action(now) : { ...action(now), cost_micros: costUsd * 1_000_000 }
+    return runOps(decideCheck('org', { event, keyId: 'k', approvalTtlMs: 60_000 }, now), ops)
+      .decision
   }
   const report = (now: number, costMicros: number | null) =>
-    runOps(enforceEvent('org', { ...action(now), status: 'success', cost_micros: costMicros }, now), ops).note
+    runOps(
+      enforceEvent('org', { ...action(now), status: 'success', cost_micros: costMicros }, now),
+      ops,
+    ).note
   const budgetOf = (now: number) =>
-    writes.putBudget('org', { environment: 'production', agent_name: 'bot', period: 'daily', max_actions: null, max_cost_cents: 1000 }, now)
+    writes.putBudget(
+      'org',
+      {
+        environment: 'production',
+        agent_name: 'bot',
+        period: 'daily',
+        max_actions: null,
+        max_cost_cents: 1000,
+      },
+      now,
+    )
   return { writes, check, report, budgetOf }
 }
 
@@ -36,7 +54,17 @@ describe('the decision engine and the calendar', () => {
   it('starts each budget period at zero by itself: no reset job, the period comes from the time', () => {
     const { writes, check } = engine()
     const monday = Date.parse('2026-11-16T00:00:00Z')
-    writes.putBudget('org', { environment: 'production', agent_name: 'bot', period: 'daily', max_actions: 2, max_cost_cents: null }, monday)
+    writes.putBudget(
+      'org',
+      {
+        environment: 'production',
+        agent_name: 'bot',
+        period: 'daily',
+        max_actions: 2,
+        max_cost_cents: null,
+      },
+      monday,
+    )
     const day1 = [check(monday + 1_000), check(monday + 2_000), check(monday + DAY - 1)]
     expect(day1.map((d) => d.allowed)).toEqual([true, true, false])
     expect(day1[2]?.blockReason).toBe('daily action budget exceeded (2/2)')
@@ -46,7 +74,17 @@ describe('the decision engine and the calendar', () => {
   it('keeps a weekly budget from Monday to Monday', () => {
     const { writes, check } = engine()
     const monday = Date.parse('2026-11-16T00:00:00Z')
-    writes.putBudget('org', { environment: 'production', agent_name: null, period: 'weekly', max_actions: 1, max_cost_cents: null }, monday)
+    writes.putBudget(
+      'org',
+      {
+        environment: 'production',
+        agent_name: null,
+        period: 'weekly',
+        max_actions: 1,
+        max_cost_cents: null,
+      },
+      monday,
+    )
     expect(check(monday + 3 * DAY).allowed).toBe(true)
     expect(check(monday + 7 * DAY - 1).allowed).toBe(false)
     expect(check(monday + 7 * DAY).allowed).toBe(true)
@@ -68,7 +106,11 @@ describe('the decision engine and the calendar', () => {
       },
       t0,
     )
-    expect([check(t0), check(t0 + 5_000), check(t0 + 9_999)].map((d) => d.allowed)).toEqual([true, true, false])
+    expect([check(t0), check(t0 + 5_000), check(t0 + 9_999)].map((d) => d.allowed)).toEqual([
+      true,
+      true,
+      false,
+    ])
     // The first left the window at t0 + 10 s; the second is still in it.
     expect(check(t0 + 10_000).allowed).toBe(true)
     expect(check(t0 + 10_001).allowed).toBe(false)

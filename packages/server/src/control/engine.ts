@@ -11,7 +11,12 @@ import { agentKey, budgetsFor, policiesFor, unrestricted } from './org-controls.
 import type { CompiledPolicy, OrgControls } from './org-controls.js'
 
 /** Kinds of event that are actions an agent takes, and so are counted and judged by the rules. */
-export const CONTROLLED_KINDS: ReadonlySet<string> = new Set(['action', 'llm_call', 'tool_call', 'http_call'])
+export const CONTROLLED_KINDS: ReadonlySet<string> = new Set([
+  'action',
+  'llm_call',
+  'tool_call',
+  'http_call',
+])
 
 /** How long an allowed check's permit waits for the action's record. */
 export const PERMIT_TTL_MS = 15 * 60_000
@@ -65,7 +70,12 @@ const dollars = (micros: number) => `$${(micros / 1_000_000).toFixed(2)}`
  * same one for the same action) or creates one. When everything passes, the action is counted at
  * once (budgets, rate windows, the approval marked used) and a permit is left for its record.
  */
-export function* decideCheck(orgId: string, input: CheckInput, now: number, version?: number): OpProgram<CheckOutcome> {
+export function* decideCheck(
+  orgId: string,
+  input: CheckInput,
+  now: number,
+  version?: number,
+): OpProgram<CheckOutcome> {
   const { event } = input
   yield* op('ensureAgent', orgId, event.environment, event.agent, now)
   const controls = yield* op('controls', orgId, version)
@@ -93,16 +103,24 @@ export function* decideCheck(orgId: string, input: CheckInput, now: number, vers
 
   const budgets = budgetsFor(controls, event.environment, event.agent)
   const usage: Counters[] = []
-  for (const b of budgets) usage.push(yield* op('budgetUsage', orgId, b.id, budgetPeriod(b.period, now).start))
+  for (const b of budgets)
+    usage.push(yield* op('budgetUsage', orgId, b.id, budgetPeriod(b.period, now).start))
   for (const [i, b] of budgets.entries()) {
     const u = usage[i] as Counters
     const maxCost = b.max_cost_cents === null ? null : b.max_cost_cents * MICROS_PER_CENT
     if (b.max_actions !== null && u.actions + 1 > b.max_actions)
       return refuse(
-        { rule: 'budget', budgetId: b.id, reason: `${b.period} action budget exceeded (${u.actions}/${b.max_actions})` },
+        {
+          rule: 'budget',
+          budgetId: b.id,
+          reason: `${b.period} action budget exceeded (${u.actions}/${b.max_actions})`,
+        },
         remainingOf(budgets, usage, { actions: true }),
       )
-    if (maxCost !== null && (cost === null ? u.cost_micros >= maxCost : u.cost_micros + cost > maxCost))
+    if (
+      maxCost !== null &&
+      (cost === null ? u.cost_micros >= maxCost : u.cost_micros + cost > maxCost)
+    )
       return refuse(
         {
           rule: 'budget',
@@ -120,7 +138,14 @@ export function* decideCheck(orgId: string, input: CheckInput, now: number, vers
   let approvalToUse: string | undefined
   for (const p of policies) {
     if (p.type === 'rate_limit') {
-      const n = yield* op('rateCount', orgId, p.id, event.environment, event.agent, now - p.config.window_seconds * 1000)
+      const n = yield* op(
+        'rateCount',
+        orgId,
+        p.id,
+        event.environment,
+        event.agent,
+        now - p.config.window_seconds * 1000,
+      )
       if (n >= p.config.max_actions) return refuse(rateRefusal(p, n))
       continue
     }
@@ -133,7 +158,13 @@ export function* decideCheck(orgId: string, input: CheckInput, now: number, vers
         continue
       }
       const reason = 'Approval required by policy'
-      const pending = { allowed: false, requiresApproval: true, rule: 'require_approval' as const, policyId: p.id, remainingBudget: {} }
+      const pending = {
+        allowed: false,
+        requiresApproval: true,
+        rule: 'require_approval' as const,
+        policyId: p.id,
+        remainingBudget: {},
+      }
       if (found) return { decision: { ...pending, approvalId: found.id }, records: [] }
       const id = uuidv7(now)
       yield* op('createApproval', orgId, {
@@ -143,11 +174,21 @@ export function* decideCheck(orgId: string, input: CheckInput, now: number, vers
         cost_micros: cost,
         policy_id: p.id,
         requested_at: now,
-        expires_at: now + (p.config.expires_in_seconds === undefined ? input.approvalTtlMs : p.config.expires_in_seconds * 1000),
+        expires_at:
+          now +
+          (p.config.expires_in_seconds === undefined
+            ? input.approvalTtlMs
+            : p.config.expires_in_seconds * 1000),
         requested_by: input.keyId,
         event_id: event.id,
       })
-      const note: ControlNote = { decision: 'approval_required', rule: 'require_approval', reason, policy_id: p.id, approval_id: id }
+      const note: ControlNote = {
+        decision: 'approval_required',
+        rule: 'require_approval',
+        reason,
+        policy_id: p.id,
+        approval_id: id,
+      }
       return {
         decision: { ...pending, approvalId: id, eventId: event.id },
         records: [{ event: { ...event, status: 'pending', control: note }, system: false }],
@@ -161,7 +202,15 @@ export function* decideCheck(orgId: string, input: CheckInput, now: number, vers
   if (approvalToUse !== undefined) yield* op('useApproval', orgId, approvalToUse, now)
   for (const p of policies)
     if (p.type === 'rate_limit')
-      yield* op('rateHit', orgId, p.id, event.environment, event.agent, now, now - p.config.window_seconds * 1000)
+      yield* op(
+        'rateHit',
+        orgId,
+        p.id,
+        event.environment,
+        event.agent,
+        now,
+        now - p.config.window_seconds * 1000,
+      )
   const records: ControlRecord[] = []
   for (const [i, b] of budgets.entries()) {
     const start = budgetPeriod(b.period, now).start
@@ -197,7 +246,12 @@ export function freeDecision(controls: OrgControls, agentKnown: boolean): Decisi
  * decided stands and counted it already: only the real cost is settled against the budgets, and the
  * cost and payload rules are applied to what the record carries.
  */
-export function* enforceEvent(orgId: string, event: NewEvent, now: number, version?: number): OpProgram<EnforceOutcome> {
+export function* enforceEvent(
+  orgId: string,
+  event: NewEvent,
+  now: number,
+  version?: number,
+): OpProgram<EnforceOutcome> {
   const none: EnforceOutcome = { note: null, records: [] }
   if (!isControlled(event)) return none
   const e = event as NewEvent & { agent: string }
@@ -206,7 +260,10 @@ export function* enforceEvent(orgId: string, event: NewEvent, now: number, versi
   const budgets = budgetsFor(controls, e.environment, e.agent)
   const policies = policiesFor(controls, e.environment, e.agent)
   const stopped = stoppedRefusal(controls, e.environment, e.agent)
-  const permit = budgets.length > 0 || policies.length > 0 ? yield* op('claimPermit', orgId, actionKey(e), now) : undefined
+  const permit =
+    budgets.length > 0 || policies.length > 0
+      ? yield* op('claimPermit', orgId, actionKey(e), now)
+      : undefined
   const cost = e.cost_micros ?? 0
   let first: Refusal | undefined = permit ? undefined : stopped
   const records: ControlRecord[] = []
@@ -217,11 +274,22 @@ export function* enforceEvent(orgId: string, event: NewEvent, now: number, versi
     const settles = permit !== undefined && Date.parse(b.created_at) <= permit.created_at
     const start = budgetPeriod(b.period, settles ? permit.created_at : now).start
     const after = settles
-      ? yield* op('addBudgetUsage', orgId, b.id, start, 0, e.cost_micros === null ? 0 : cost - permit.reserved_micros)
+      ? yield* op(
+          'addBudgetUsage',
+          orgId,
+          b.id,
+          start,
+          0,
+          e.cost_micros === null ? 0 : cost - permit.reserved_micros,
+        )
       : yield* op('addBudgetUsage', orgId, b.id, start, 1, cost)
     const maxCost = b.max_cost_cents === null ? null : b.max_cost_cents * MICROS_PER_CENT
     if (b.max_actions !== null && after.actions > b.max_actions)
-      first ??= { rule: 'budget', budgetId: b.id, reason: `${b.period} action budget exceeded (${after.actions}/${b.max_actions})` }
+      first ??= {
+        rule: 'budget',
+        budgetId: b.id,
+        reason: `${b.period} action budget exceeded (${after.actions}/${b.max_actions})`,
+      }
     else if (maxCost !== null && after.cost_micros > maxCost)
       first ??= {
         rule: 'budget',
@@ -242,13 +310,24 @@ export function* enforceEvent(orgId: string, event: NewEvent, now: number, versi
     }
     if (p.type === 'require_approval') {
       if (permit || first || !approvalApplies(p, e)) continue
-      let found = yield* op('findApproval', orgId, { ...actionKey(e), input_hash: inputHash(e.input) }, now)
+      let found = yield* op(
+        'findApproval',
+        orgId,
+        { ...actionKey(e), input_hash: inputHash(e.input) },
+        now,
+      )
       // An approval asked by a check that sent no input (AgentLedger's SDK never does) approved the
       // action whatever its payload: its record, which carries the input, may use it.
       if (found?.status !== 'approved' && e.input !== null)
-        found = yield* op('findApproval', orgId, { ...actionKey(e), input_hash: inputHash(null) }, now)
+        found = yield* op(
+          'findApproval',
+          orgId,
+          { ...actionKey(e), input_hash: inputHash(null) },
+          now,
+        )
       if (found?.status === 'approved') yield* op('useApproval', orgId, found.id, now)
-      else first = { rule: 'require_approval', policyId: p.id, reason: 'Approval required by policy' }
+      else
+        first = { rule: 'require_approval', policyId: p.id, reason: 'Approval required by policy' }
       continue
     }
     if (permit && (p.type === 'service_allowlist' || p.type === 'service_blocklist')) continue
@@ -272,7 +351,11 @@ export function* enforceEvent(orgId: string, event: NewEvent, now: number, versi
   return { note, records }
 }
 
-function stoppedRefusal(controls: OrgControls, environment: string, agent: string): Refusal | undefined {
+function stoppedRefusal(
+  controls: OrgControls,
+  environment: string,
+  agent: string,
+): Refusal | undefined {
   const status = controls.stopped.get(agentKey(environment, agent))
   if (status === 'killed') return { rule: 'agent_killed', reason: 'Agent has been killed' }
   if (status === 'paused') return { rule: 'agent_paused', reason: 'Agent is paused' }
@@ -310,12 +393,20 @@ function approvalApplies(p: CompiledPolicy & { type: 'require_approval' }, e: Ne
 export type Unredacted = Partial<Record<'input' | 'context', string | null>>
 
 /** The rules judged on the action alone: service lists, cost per action, payload patterns. */
-function contentRefusal(p: CompiledPolicy, e: NewEvent, unredacted: Unredacted = {}): Refusal | undefined {
+function contentRefusal(
+  p: CompiledPolicy,
+  e: NewEvent,
+  unredacted: Unredacted = {},
+): Refusal | undefined {
   switch (p.type) {
     case 'service_allowlist': {
       const service = serviceOf(e)
       if (service === null || !p.config.services.includes(service))
-        return { rule: p.type, policyId: p.id, reason: `Policy: Service "${service ?? ''}" is not in the allowlist` }
+        return {
+          rule: p.type,
+          policyId: p.id,
+          reason: `Policy: Service "${service ?? ''}" is not in the allowlist`,
+        }
       return undefined
     }
     case 'service_blocklist': {
@@ -337,7 +428,8 @@ function contentRefusal(p: CompiledPolicy, e: NewEvent, unredacted: Unredacted =
     }
     case 'payload_regex_block':
       for (const field of p.config.fields) {
-        const text = field === 'input' || field === 'context' ? (unredacted[field] ?? e[field]) : e[field]
+        const text =
+          field === 'input' || field === 'context' ? (unredacted[field] ?? e[field]) : e[field]
         if (text === null) continue
         const hit = findPattern(p.patterns, text)
         if (hit === 'timeout')
@@ -403,7 +495,15 @@ function* thresholds(
       created_at: now,
     })
     const audit = normalizeEvent(
-      { kind: 'audit', status: 'success', action: name, user: 'system', title: message, environment: b.environment, metadata },
+      {
+        kind: 'audit',
+        status: 'success',
+        action: name,
+        user: 'system',
+        title: message,
+        environment: b.environment,
+        metadata,
+      },
       { now, ipAddress: null },
     )
     if (!audit.ok) throw new Error(`the ${name} record is not a valid event`)
@@ -413,11 +513,16 @@ function* thresholds(
 }
 
 /** The least left of any budget, per dimension; the refusing dimension reads 0. */
-function remainingOf(budgets: readonly BudgetRecord[], usage: readonly Counters[], exhausted: { actions?: boolean; cost?: boolean }) {
+function remainingOf(
+  budgets: readonly BudgetRecord[],
+  usage: readonly Counters[],
+  exhausted: { actions?: boolean; cost?: boolean },
+) {
   const out: Decision['remainingBudget'] = {}
   budgets.forEach((b, i) => {
     const u = usage[i] as Counters
-    if (b.max_actions !== null) out.actions = Math.min(out.actions ?? Infinity, Math.max(0, b.max_actions - u.actions))
+    if (b.max_actions !== null)
+      out.actions = Math.min(out.actions ?? Infinity, Math.max(0, b.max_actions - u.actions))
     if (b.max_cost_cents !== null)
       out.costCents = Math.min(
         out.costCents ?? Infinity,
@@ -439,7 +544,8 @@ function describeAction(e: NewEvent): string {
  * The control plane's own records (a refusal, an approval request) carry their note and are not
  * judged again.
  */
-export const isControlled = (e: NewEvent) => e.agent !== null && e.status !== 'denied' && e.control === null && CONTROLLED_KINDS.has(e.kind)
+export const isControlled = (e: NewEvent) =>
+  e.agent !== null && e.status !== 'denied' && e.control === null && CONTROLLED_KINDS.has(e.kind)
 
 /** The alert a kill raises (AgentLedger's `agent_killed`, critical). */
 export const killedAlert = (environment: string, name: string, now: number): NewAlertRow => ({

@@ -40,12 +40,20 @@ export function compileControls(
 ): OrgControls {
   const compiled = policies
     .filter((p) => p.enabled)
-    .sort((a, b) => b.priority - a.priority || a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) =>
+        b.priority - a.priority ||
+        a.created_at.localeCompare(b.created_at) ||
+        a.id.localeCompare(b.id),
+    )
     .map((p) => {
       const patterns =
         p.rule_type === 'payload_regex_block'
           ? (p.rule_config as RuleConfigs['payload_regex_block']).patterns.map((s) =>
-              compileSafePattern(s, (p.rule_config as RuleConfigs['payload_regex_block']).case_insensitive),
+              compileSafePattern(
+                s,
+                (p.rule_config as RuleConfigs['payload_regex_block']).case_insensitive,
+              ),
             )
           : []
       return {
@@ -59,18 +67,26 @@ export function compileControls(
       } as CompiledPolicy
     })
   const map = new Map<string, Exclude<AgentStatus, 'active'>>()
-  for (const a of stopped) if (a.status !== 'active') map.set(agentKey(a.environment, a.name), a.status)
+  for (const a of stopped)
+    if (a.status !== 'active') map.set(agentKey(a.environment, a.name), a.status)
   return { version, policies: compiled, budgets: [...budgets], stopped: map }
 }
 
 /** True when the org has nothing that could refuse or flag an action. */
-export const unrestricted = (c: OrgControls) => c.policies.length === 0 && c.budgets.length === 0 && c.stopped.size === 0
+export const unrestricted = (c: OrgControls) =>
+  c.policies.length === 0 && c.budgets.length === 0 && c.stopped.size === 0
 
 export const policiesFor = (c: OrgControls, environment: string, agent: string) =>
-  c.policies.filter((p) => (p.environment === null || p.environment === environment) && (p.agent === null || p.agent === agent))
+  c.policies.filter(
+    (p) =>
+      (p.environment === null || p.environment === environment) &&
+      (p.agent === null || p.agent === agent),
+  )
 
 /** The agent's own budgets first, then the org-wide ones of its environment. */
 export const budgetsFor = (c: OrgControls, environment: string, agent: string) =>
   c.budgets
-    .filter((b) => b.environment === environment && (b.agent_name === null || b.agent_name === agent))
+    .filter(
+      (b) => b.environment === environment && (b.agent_name === null || b.agent_name === agent),
+    )
     .sort((a, b) => (a.agent_name === null ? 1 : 0) - (b.agent_name === null ? 1 : 0))

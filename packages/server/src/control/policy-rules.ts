@@ -19,7 +19,14 @@ const positiveInt = (max: number) =>
     .positive('must be greater than 0')
     .max(max, `must be at most ${max}`)
 const names = (what: string) =>
-  z.array(z.string().min(1, `each ${what} must be a non-empty string`).max(200, `each ${what} must be at most 200 characters`)).max(500)
+  z
+    .array(
+      z
+        .string()
+        .min(1, `each ${what} must be a non-empty string`)
+        .max(200, `each ${what} must be at most 200 characters`),
+    )
+    .max(500)
 
 /** The documented configs, one per rule type; `rule_config` is validated against the one its type names. */
 export const RULE_CONFIG_SCHEMAS = {
@@ -27,10 +34,17 @@ export const RULE_CONFIG_SCHEMAS = {
     max_actions: positiveInt(1_000_000),
     window_seconds: positiveInt(MAX_WINDOW_SECONDS).default(60),
   }),
-  service_allowlist: z.strictObject({ services: names('service').min(1, 'must list at least one service') }),
-  service_blocklist: z.strictObject({ services: names('service').min(1, 'must list at least one service') }),
+  service_allowlist: z.strictObject({
+    services: names('service').min(1, 'must list at least one service'),
+  }),
+  service_blocklist: z.strictObject({
+    services: names('service').min(1, 'must list at least one service'),
+  }),
   cost_limit_per_action: z.strictObject({
-    max_cost_cents: z.number({ error: 'must be a number' }).positive('must be greater than 0').max(1e9, 'must be at most 1000000000'),
+    max_cost_cents: z
+      .number({ error: 'must be a number' })
+      .positive('must be greater than 0')
+      .max(1e9, 'must be at most 1000000000'),
   }),
   payload_regex_block: z
     .strictObject({

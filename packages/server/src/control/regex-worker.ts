@@ -10,19 +10,23 @@ import type { PatternSpec, SafePattern } from './safe-regex.js'
  */
 const compiled = new Map<string, SafePattern>()
 
-parentPort?.on('message', (m: { shared: SharedArrayBuffer; patterns: PatternSpec[]; text: string }) => {
-  const slots = new Int32Array(m.shared)
-  let hit = -1
-  for (const [i, spec] of m.patterns.entries()) {
-    const key = `${spec.caseInsensitive ? 'i' : '-'}${spec.source}`
-    let pattern = compiled.get(key)
-    if (!pattern) compiled.set(key, (pattern = compileSafePattern(spec.source, spec.caseInsensitive)))
-    if (pattern.test(m.text)) {
-      hit = i
-      break
+parentPort?.on(
+  'message',
+  (m: { shared: SharedArrayBuffer; patterns: PatternSpec[]; text: string }) => {
+    const slots = new Int32Array(m.shared)
+    let hit = -1
+    for (const [i, spec] of m.patterns.entries()) {
+      const key = `${spec.caseInsensitive ? 'i' : '-'}${spec.source}`
+      let pattern = compiled.get(key)
+      if (!pattern)
+        compiled.set(key, (pattern = compileSafePattern(spec.source, spec.caseInsensitive)))
+      if (pattern.test(m.text)) {
+        hit = i
+        break
+      }
     }
-  }
-  Atomics.store(slots, 1, hit)
-  Atomics.store(slots, 0, 1)
-  Atomics.notify(slots, 0)
-})
+    Atomics.store(slots, 1, hit)
+    Atomics.store(slots, 0, 1)
+    Atomics.notify(slots, 0)
+  },
+)

@@ -30,13 +30,17 @@ export interface SafePattern extends PatternSpec {
  */
 export function compileSafePattern(source: string, caseInsensitive = false): SafePattern {
   if (source.length === 0) throw new Error('must not be empty')
-  if (source.length > MAX_PATTERN_LENGTH) throw new Error(`must be at most ${MAX_PATTERN_LENGTH} characters`)
+  if (source.length > MAX_PATTERN_LENGTH)
+    throw new Error(`must be at most ${MAX_PATTERN_LENGTH} characters`)
   let compiled: RE2JS
   try {
     compiled = RE2JS.compile(source, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0)
   } catch (error) {
-    const detail = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error)
-    throw new Error(`is not a valid pattern (${detail}); back-references and look-around are not supported`)
+    const detail =
+      error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error)
+    throw new Error(
+      `is not a valid pattern (${detail}); back-references and look-around are not supported`,
+    )
   }
   const size = programSize(compiled)
   if (size > MAX_PROGRAM)
@@ -48,6 +52,7 @@ export function compileSafePattern(source: string, caseInsensitive = false): Saf
 
 /** The compiled program's length, read from re2js's compiled form. */
 function programSize(compiled: RE2JS): number {
-  const prog = (compiled as unknown as { re2Input?: { prog?: { inst?: unknown[] } } }).re2Input?.prog?.inst
+  const prog = (compiled as unknown as { re2Input?: { prog?: { inst?: unknown[] } } }).re2Input
+    ?.prog?.inst
   return Array.isArray(prog) ? prog.length : 0
 }

@@ -5,7 +5,14 @@ import { httpCallOf } from './http-call.js'
 import type { EventTokens } from './timeline-item.js'
 import { eventTokens } from './timeline-item.js'
 import type { ToolCall } from './tool-calls.js'
-import { requestedToolCalls, resultsById, toolCallIdOf, toolCallIds, toolNameOf, withResults } from './tool-calls.js'
+import {
+  requestedToolCalls,
+  resultsById,
+  toolCallIdOf,
+  toolCallIds,
+  toolNameOf,
+  withResults,
+} from './tool-calls.js'
 
 /** Everything about one call of a conversation (built for `llm_call`; other kinds fill what applies). */
 export interface CallDetail {
@@ -84,14 +91,21 @@ export function toCallDetail(
     trace_id: event.trace_id,
     span_id: event.span_id,
     parent_span_id: event.parent_span_id,
-    system_prompt: event.system_prompt_sha256 === null ? null : { sha256: event.system_prompt_sha256, text: promptText ?? null },
+    system_prompt:
+      event.system_prompt_sha256 === null
+        ? null
+        : { sha256: event.system_prompt_sha256, text: promptText ?? null },
     messages: event.messages,
     request: event.input,
     response: event.output,
     response_text: responseText(event.output),
     thinking: event.thinking,
-    tool_calls: withResults(requestedToolCalls(event.tool_calls, event.output), resultsById(results)),
-    tool: event.kind === 'tool_call' ? { call_id: toolCallIdOf(event), name: toolNameOf(event) } : null,
+    tool_calls: withResults(
+      requestedToolCalls(event.tool_calls, event.output),
+      resultsById(results),
+    ),
+    tool:
+      event.kind === 'tool_call' ? { call_id: toolCallIdOf(event), name: toolNameOf(event) } : null,
     http: event.kind === 'http_call' ? httpCallOf(event) : null,
     error: event.error,
     tokens: eventTokens(event),

@@ -23,14 +23,23 @@ const VERB = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT)$/i
  * A client that sends `method`, `url` and `status_code` as top-level fields has them kept under
  * `metadata`, so they are read from there too; `action` may carry the method.
  */
-export function httpCallOf(event: Pick<Event, 'input' | 'output' | 'metadata' | 'action'>): HttpCall {
+export function httpCallOf(
+  event: Pick<Event, 'input' | 'output' | 'metadata' | 'action'>,
+): HttpCall {
   const input = isObject(event.input) ? event.input : {}
   const output = isObject(event.output) ? event.output : {}
   const meta = event.metadata
-  const method = str(input.method) ?? str(meta.method) ?? (event.action && VERB.test(event.action) ? event.action : null)
+  const method =
+    str(input.method) ??
+    str(meta.method) ??
+    (event.action && VERB.test(event.action) ? event.action : null)
   return {
     method: method?.toUpperCase() ?? null,
     url: str(input.url) ?? str(meta.url),
-    status: code(output.status) ?? code(output.status_code) ?? code(meta.status_code) ?? code(meta.http_status),
+    status:
+      code(output.status) ??
+      code(output.status_code) ??
+      code(meta.status_code) ??
+      code(meta.http_status),
   }
 }

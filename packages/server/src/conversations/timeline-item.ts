@@ -3,7 +3,13 @@ import type { TimelineEvent } from '../store/conversation-store.js'
 import type { HttpCall } from './http-call.js'
 import { httpCallOf } from './http-call.js'
 import type { ToolCall } from './tool-calls.js'
-import { requestedToolCalls, toolCallIdOf, toolCallIds, toolNameOf, withResults } from './tool-calls.js'
+import {
+  requestedToolCalls,
+  toolCallIdOf,
+  toolCallIds,
+  toolNameOf,
+  withResults,
+} from './tool-calls.js'
 
 /** Token counts of one event; null where the event did not say. `cached` is `tokens_cache_read`. */
 export interface EventTokens {
@@ -49,7 +55,10 @@ export interface TimelineItem {
 }
 
 export function eventTokens(
-  e: Pick<Event, 'tokens_input' | 'tokens_output' | 'tokens_cache_read' | 'tokens_cache_write' | 'tokens_total'>,
+  e: Pick<
+    Event,
+    'tokens_input' | 'tokens_output' | 'tokens_cache_read' | 'tokens_cache_write' | 'tokens_total'
+  >,
 ): EventTokens {
   return {
     input: e.tokens_input,
@@ -62,10 +71,17 @@ export function eventTokens(
 
 /** The tool call ids a page of timeline events asks for, to fetch their results in one lookup. */
 export function requestedIds(events: readonly TimelineEvent[]): string[] {
-  return toolCallIds(events.filter((e) => e.kind === 'llm_call').flatMap((e) => requestedToolCalls(e.tool_calls, e.output)))
+  return toolCallIds(
+    events
+      .filter((e) => e.kind === 'llm_call')
+      .flatMap((e) => requestedToolCalls(e.tool_calls, e.output)),
+  )
 }
 
-export function toTimelineItem(e: TimelineEvent, results: ReadonlyMap<string, readonly Event[]>): TimelineItem {
+export function toTimelineItem(
+  e: TimelineEvent,
+  results: ReadonlyMap<string, readonly Event[]>,
+): TimelineItem {
   const llm = e.kind === 'llm_call'
   return {
     id: e.id,

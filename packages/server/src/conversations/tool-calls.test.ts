@@ -9,7 +9,9 @@ import { requestedToolCalls, resultsById, toolNameOf, withResults } from './tool
 /** A stored event, as a store would return it. */
 const stored = (fields: Record<string, unknown>, seq = 1) => {
   const values = eventRowValues('org', newEvent(fields), seq, Date.now())
-  return rowToEvent(Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as EventRow)
+  return rowToEvent(
+    Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as EventRow,
+  )
 }
 
 describe('tool calls of an LLM call', () => {
@@ -17,7 +19,11 @@ describe('tool calls of an LLM call', () => {
     expect(
       requestedToolCalls(
         [
-          { id: 'call_1', type: 'function', function: { name: 'search', arguments: '{"q":"weather"}' } },
+          {
+            id: 'call_1',
+            type: 'function',
+            function: { name: 'search', arguments: '{"q":"weather"}' },
+          },
           { id: 'call_2', type: 'function', function: { name: 'broken', arguments: '{not json' } },
           { type: 'tool_use', id: 'toolu_1', name: 'web_fetch', input: { url: 'https://x.test' } },
           'calculator',
@@ -28,7 +34,13 @@ describe('tool calls of an LLM call', () => {
     ).toEqual([
       { id: 'call_1', name: 'search', input: { q: 'weather' }, result: null, duration_ms: null },
       { id: 'call_2', name: 'broken', input: '{not json', result: null, duration_ms: null },
-      { id: 'toolu_1', name: 'web_fetch', input: { url: 'https://x.test' }, result: null, duration_ms: null },
+      {
+        id: 'toolu_1',
+        name: 'web_fetch',
+        input: { url: 'https://x.test' },
+        result: null,
+        duration_ms: null,
+      },
       { id: null, name: 'calculator', input: null, result: null, duration_ms: null },
     ])
   })
@@ -40,17 +52,48 @@ describe('tool calls of an LLM call', () => {
         { type: 'tool_use', id: 't9', name: 'read', input: { path: '/a' } },
       ],
     }
-    expect(requestedToolCalls(null, output)).toMatchObject([{ id: 't9', name: 'read', input: { path: '/a' } }])
+    expect(requestedToolCalls(null, output)).toMatchObject([
+      { id: 't9', name: 'read', input: { path: '/a' } },
+    ])
     expect(requestedToolCalls(null, 'plain text')).toEqual([])
   })
 
   it('joins a start and an end event: the last one answers, the time between them is the duration', () => {
-    const start = stored({ kind: 'tool_call', ts: '2026-05-03T10:00:00Z', status: 'pending', metadata: { tool_call_id: 'a' } }, 1)
-    const end = stored({ kind: 'tool_call', ts: '2026-05-03T10:00:02.5Z', output: { rows: 2 }, span_id: 'a', action: 'sql' }, 2)
+    const start = stored(
+      {
+        kind: 'tool_call',
+        ts: '2026-05-03T10:00:00Z',
+        status: 'pending',
+        metadata: { tool_call_id: 'a' },
+      },
+      1,
+    )
+    const end = stored(
+      {
+        kind: 'tool_call',
+        ts: '2026-05-03T10:00:02.5Z',
+        output: { rows: 2 },
+        span_id: 'a',
+        action: 'sql',
+      },
+      2,
+    )
     const inline = { id: 'b', name: 'inline', input: null, result: 'sent inline', duration_ms: 7 }
-    const calls = withResults([{ id: 'a', name: null, input: {}, result: null, duration_ms: null }, inline], resultsById([start, end]))
+    const calls = withResults(
+      [{ id: 'a', name: null, input: {}, result: null, duration_ms: null }, inline],
+      resultsById([start, end]),
+    )
     expect(calls).toEqual([
-      { id: 'a', name: 'sql', input: {}, result: { rows: 2 }, status: 'success', error: null, duration_ms: 2500, result_event_id: end.id },
+      {
+        id: 'a',
+        name: 'sql',
+        input: {},
+        result: { rows: 2 },
+        status: 'success',
+        error: null,
+        duration_ms: 2500,
+        result_event_id: end.id,
+      },
       { ...inline, status: null, error: null, result_event_id: null },
     ])
   })
@@ -58,7 +101,9 @@ describe('tool calls of an LLM call', () => {
 
 describe('a tool call event’s tool name', () => {
   it('prefers metadata.toolName, then action, then service', () => {
-    expect(toolNameOf({ action: 'invoke', service: 'search_web', metadata: { toolName: 'search_web' } })).toBe('search_web')
+    expect(
+      toolNameOf({ action: 'invoke', service: 'search_web', metadata: { toolName: 'search_web' } }),
+    ).toBe('search_web')
     expect(toolNameOf({ action: 'lookup', service: 'crm', metadata: {} })).toBe('lookup')
     expect(toolNameOf({ action: null, service: 'crm', metadata: {} })).toBe('crm')
   })
@@ -67,18 +112,35 @@ describe('a tool call event’s tool name', () => {
 describe('HTTP calls and response text', () => {
   it('reads method, url and status from input and output, or from top-level fields kept in metadata', () => {
     expect(
-      httpCallOf(stored({ kind: 'http_call', input: { method: 'post', url: 'https://api.test/x' }, output: { status: 201 } })),
+      httpCallOf(
+        stored({
+          kind: 'http_call',
+          input: { method: 'post', url: 'https://api.test/x' },
+          output: { status: 201 },
+        }),
+      ),
     ).toEqual({
       method: 'POST',
       url: 'https://api.test/x',
       status: 201,
     })
-    expect(httpCallOf(stored({ kind: 'http_call', action: 'DELETE', url: 'https://api.test/y', status_code: '404' }))).toEqual({
+    expect(
+      httpCallOf(
+        stored({
+          kind: 'http_call',
+          action: 'DELETE',
+          url: 'https://api.test/y',
+          status_code: '404',
+        }),
+      ),
+    ).toEqual({
       method: 'DELETE',
       url: 'https://api.test/y',
       status: 404,
     })
-    expect(httpCallOf(stored({ kind: 'http_call', action: 'publish', output: { status: 'ok' } }))).toEqual({
+    expect(
+      httpCallOf(stored({ kind: 'http_call', action: 'publish', output: { status: 'ok' } })),
+    ).toEqual({
       method: null,
       url: null,
       status: null,
@@ -86,8 +148,14 @@ describe('HTTP calls and response text', () => {
   })
 
   it('finds the text of OpenAI, Anthropic and plain responses', () => {
-    expect(responseText({ choices: [{ message: { role: 'assistant', content: 'Hi there' } }] })).toBe('Hi there')
-    expect(responseText({ content: [{ type: 'text', text: 'A' }, { type: 'tool_use' }, { type: 'text', text: 'B' }] })).toBe('A B')
+    expect(
+      responseText({ choices: [{ message: { role: 'assistant', content: 'Hi there' } }] }),
+    ).toBe('Hi there')
+    expect(
+      responseText({
+        content: [{ type: 'text', text: 'A' }, { type: 'tool_use' }, { type: 'text', text: 'B' }],
+      }),
+    ).toBe('A B')
     expect(responseText('just text')).toBe('just text')
     expect(responseText({ text: 'completion' })).toBe('completion')
     expect(responseText({ something: 1 })).toBeNull()

@@ -29,15 +29,20 @@ function parseArguments(value: unknown): unknown {
   }
 }
 
-function fromEntry(entry: unknown): Omit<ToolCall, 'status' | 'error' | 'result_event_id'> | undefined {
-  if (typeof entry === 'string') return { id: null, name: entry, input: null, result: null, duration_ms: null }
+function fromEntry(
+  entry: unknown,
+): Omit<ToolCall, 'status' | 'error' | 'result_event_id'> | undefined {
+  if (typeof entry === 'string')
+    return { id: null, name: entry, input: null, result: null, duration_ms: null }
   if (!isObject(entry)) return undefined
   const fn = isObject(entry.function) ? entry.function : undefined
   const duration = entry.duration_ms
   return {
     id: str(entry.id) ?? str(entry.tool_call_id) ?? str(entry.call_id),
     name: str(fn?.name) ?? str(entry.name) ?? str(entry.tool_name) ?? str(entry.tool),
-    input: fn ? parseArguments(fn.arguments) : parseArguments(entry.input ?? entry.arguments ?? entry.args ?? null),
+    input: fn
+      ? parseArguments(fn.arguments)
+      : parseArguments(entry.input ?? entry.arguments ?? entry.args ?? null),
     result: entry.result ?? entry.output ?? null,
     duration_ms: typeof duration === 'number' && duration >= 0 ? duration : null,
   }
@@ -48,13 +53,18 @@ function fromEntry(entry: unknown): Omit<ToolCall, 'status' | 'error' | 'result_
  * Anthropic `tool_use` blocks, or `{ id, name, input }` objects), or else from the `tool_use`
  * blocks of its `output` (an Anthropic response's `content`, or the response itself).
  */
-export function requestedToolCalls(toolCalls: unknown, output: unknown): Array<Omit<ToolCall, 'status' | 'error' | 'result_event_id'>> {
+export function requestedToolCalls(
+  toolCalls: unknown,
+  output: unknown,
+): Array<Omit<ToolCall, 'status' | 'error' | 'result_event_id'>> {
   let entries: unknown[] = []
   if (Array.isArray(toolCalls)) entries = toolCalls
-  else if (isObject(toolCalls)) entries = Array.isArray(toolCalls.calls) ? toolCalls.calls : [toolCalls]
+  else if (isObject(toolCalls))
+    entries = Array.isArray(toolCalls.calls) ? toolCalls.calls : [toolCalls]
   else {
     const content = isObject(output) ? output.content : output
-    if (Array.isArray(content)) entries = content.filter((b) => isObject(b) && b.type === 'tool_use')
+    if (Array.isArray(content))
+      entries = content.filter((b) => isObject(b) && b.type === 'tool_use')
   }
   return entries.map(fromEntry).filter((c) => c !== undefined)
 }
@@ -68,7 +78,9 @@ export function toolCallIdOf(event: Pick<Event, 'metadata' | 'span_id'>): string
  * A `tool_call` event's tool: `metadata.toolName` when a client names it there (the AgentLedger
  * integrations do, with a generic action such as `invoke`), else `action`, else `service`.
  */
-export function toolNameOf(event: Pick<Event, 'action' | 'service'> & Partial<Pick<Event, 'metadata'>>): string | null {
+export function toolNameOf(
+  event: Pick<Event, 'action' | 'service'> & Partial<Pick<Event, 'metadata'>>,
+): string | null {
   return str(event.metadata?.toolName) ?? event.action ?? event.service
 }
 

@@ -71,7 +71,9 @@ export function createApp(deps: AppDeps): App {
       agentwarden: renderAgentWardenError,
     }),
   )
-  hono.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404))
+  hono.notFound((c) =>
+    c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404),
+  )
 
   const router = new Router(hono, authenticate(deps.store.keys, deps.limiter))
   healthRoutes(router, deps.store)

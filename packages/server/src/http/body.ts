@@ -6,23 +6,36 @@ import { AppError } from '../app-error.js'
  * Reads a JSON body of at most `maxBytes`: 413 beyond it (checked on the declared length before
  * reading, and on the bytes actually read), 400 with the parser's position when it is not JSON.
  */
-export async function readJson(c: Context, maxBytes: number): Promise<{ value: unknown; text: string }> {
+export async function readJson(
+  c: Context,
+  maxBytes: number,
+): Promise<{ value: unknown; text: string }> {
   const declared = Number(c.req.header('content-length') ?? Number.NaN)
   if (declared > maxBytes) throw tooLarge(maxBytes)
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
   // On a real socket, read the Node stream itself: building a web Request body costs more than the rest of an append.
-  const text = (incoming ? await readNode(incoming, maxBytes) : await readWeb(c.req.raw.body, maxBytes)).toString('utf8')
-  if (text.trim() === '') throw new AppError('invalid_json', 'the request body is empty; send a JSON object')
+  const text = (
+    incoming ? await readNode(incoming, maxBytes) : await readWeb(c.req.raw.body, maxBytes)
+  ).toString('utf8')
+  if (text.trim() === '')
+    throw new AppError('invalid_json', 'the request body is empty; send a JSON object')
   try {
     return { value: JSON.parse(text), text }
   } catch (error) {
-    const detail = error instanceof SyntaxError ? error.message.replace(/"(?:[^"\\]|\\.)*"/g, '…') : 'unreadable'
-    throw new AppError('invalid_json', `the request body is not valid JSON (${detail.slice(0, 120)})`)
+    const detail =
+      error instanceof SyntaxError ? error.message.replace(/"(?:[^"\\]|\\.)*"/g, '…') : 'unreadable'
+    throw new AppError(
+      'invalid_json',
+      `the request body is not valid JSON (${detail.slice(0, 120)})`,
+    )
   }
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError('payload_too_large', `the request body is larger than ${maxBytes} bytes; split it into smaller requests`)
+  return new AppError(
+    'payload_too_large',
+    `the request body is larger than ${maxBytes} bytes; split it into smaller requests`,
+  )
 }
 
 function readNode(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -38,7 +51,9 @@ function readNode(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> 
       } else chunks.push(chunk)
     }
     incoming.on('data', onData)
-    incoming.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
+    incoming.once('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    )
     incoming.once('error', reject)
   })
 }

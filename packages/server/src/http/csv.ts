@@ -4,7 +4,12 @@
  */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return ''
-  let text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  let text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value)
   if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }

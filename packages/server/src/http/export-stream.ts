@@ -62,16 +62,22 @@ export async function exportEvents(
   shape: ExportShape = NATIVE_SHAPE,
 ): Promise<Response> {
   // The first page is read before answering, so a bad filter (a q without words, say) is a 400.
-  let page: Awaited<ReturnType<Store['events']['query']>> | undefined = await store.events.query(orgId, filter, {
-    limit: EXPORT_PAGE,
-    after,
-  })
+  let page: Awaited<ReturnType<Store['events']['query']>> | undefined = await store.events.query(
+    orgId,
+    filter,
+    {
+      limit: EXPORT_PAGE,
+      after,
+    },
+  )
   const csv = format === 'csv'
   const render = (events: Event[]) =>
     events
       .map((e) => {
         const row = shape.row(e)
-        return csv ? csvRow(shape.columns.map((col) => (row as Record<string, unknown>)[col])) : `${JSON.stringify(row)}\n`
+        return csv
+          ? csvRow(shape.columns.map((col) => (row as Record<string, unknown>)[col]))
+          : `${JSON.stringify(row)}\n`
       })
       .join('')
   const encoder = new TextEncoder()
@@ -84,7 +90,9 @@ export async function exportEvents(
         if (!page) return controller.close()
         const current = page
         controller.enqueue(encoder.encode(render(current.items)))
-        page = current.next ? await store.events.query(orgId, filter, { limit: EXPORT_PAGE, after: current.next }) : undefined
+        page = current.next
+          ? await store.events.query(orgId, filter, { limit: EXPORT_PAGE, after: current.next })
+          : undefined
       },
     },
     { highWaterMark: 1 },

@@ -9,12 +9,26 @@ import { readJson } from './body.js'
  * org, client address, `Idempotency-Key` and the raw body it is checked against. Shared by every
  * surface's ingest route.
  */
-export async function readIngestRequest(c: Context<AppEnv>, maxBytes: number): Promise<{ value: unknown; ctx: IngestContext }> {
+export async function readIngestRequest(
+  c: Context<AppEnv>,
+  maxBytes: number,
+): Promise<{ value: unknown; ctx: IngestContext }> {
   const idempotencyKey = c.req.header('idempotency-key')
   if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey))
-    throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
+    throw new AppError(
+      'validation_failed',
+      'Idempotency-Key must be 1 to 255 visible ASCII characters',
+    )
   const { value, text } = await readJson(c, maxBytes)
-  return { value, ctx: { orgId: c.get('apiKey').org_id, ipAddress: clientAddress(c), idempotencyKey, rawBody: text } }
+  return {
+    value,
+    ctx: {
+      orgId: c.get('apiKey').org_id,
+      ipAddress: clientAddress(c),
+      idempotencyKey,
+      rawBody: text,
+    },
+  }
 }
 
 /** The client's address (absent when the app is called in memory, as tests do). */

@@ -59,8 +59,12 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
     for (const [status, response] of Object.entries(spec.responses)) {
       const content: Record<string, JsonSchema> = {}
       if (response.schema)
-        for (const type of response.contentTypes ?? ['application/json']) content[type] = { schema: convert(response.schema, 'output') }
-      responses[status] = { description: response.description, ...(response.schema ? { content } : {}) }
+        for (const type of response.contentTypes ?? ['application/json'])
+          content[type] = { schema: convert(response.schema, 'output') }
+      responses[status] = {
+        description: response.description,
+        ...(response.schema ? { content } : {}),
+      }
     }
     if (spec.scope) {
       responses['401'] ??= {
@@ -80,9 +84,18 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
       tags: [spec.tag],
-      ...(spec.scope ? { security: [{ bearer: [] }, { apiKeyHeader: [] }], 'x-required-scope': spec.scope } : {}),
+      ...(spec.scope
+        ? { security: [{ bearer: [] }, { apiKeyHeader: [] }], 'x-required-scope': spec.scope }
+        : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: convert(spec.body, 'input') } } } } : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: convert(spec.body, 'input') } },
+            },
+          }
+        : {}),
       responses,
     }
   }
@@ -91,7 +104,8 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
     info: {
       title: 'AgentTrail API',
       version: info.version,
-      description: 'The audit trail and control plane for AI agents. Errors are `{ error, code, details? }`.',
+      description:
+        'The audit trail and control plane for AI agents. Errors are `{ error, code, details? }`.',
     },
     paths,
     components: {
@@ -109,6 +123,9 @@ function rewriteRefs(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value
   const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value))
-    out[key] = key === '$ref' && typeof item === 'string' ? item.replace('#/$defs/', '#/components/schemas/') : rewriteRefs(item)
+    out[key] =
+      key === '$ref' && typeof item === 'string'
+        ? item.replace('#/$defs/', '#/components/schemas/')
+        : rewriteRefs(item)
   return out
 }

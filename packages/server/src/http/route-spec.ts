@@ -32,7 +32,11 @@ export function parseQuery<T extends z.ZodObject>(schema: T, c: Context): z.infe
   if (!result.success) {
     const issues = zodIssues(result.error)
     const first = issues[0]
-    throw new AppError('invalid_query', first ? `${first.path}: ${first.message}` : 'invalid query', issues)
+    throw new AppError(
+      'invalid_query',
+      first ? `${first.path}: ${first.message}` : 'invalid query',
+      issues,
+    )
   }
   return result.data
 }
@@ -43,7 +47,11 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   if (!result.success) {
     const issues = zodIssues(result.error)
     const first = issues[0]
-    throw new AppError('validation_failed', first ? `${first.path || 'body'}: ${first.message}` : 'invalid body', issues)
+    throw new AppError(
+      'validation_failed',
+      first ? `${first.path || 'body'}: ${first.message}` : 'invalid body',
+      issues,
+    )
   }
   return result.data
 }
@@ -54,11 +62,16 @@ const ISO_OR_MS = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
 export const timeParam = z
   .string()
   .transform((text, ctx) => {
-    const ms = /^\d{10,16}$/.test(text) ? Number(text) : ISO_OR_MS.test(text) ? Date.parse(text) : Number.NaN
+    const ms = /^\d{10,16}$/.test(text)
+      ? Number(text)
+      : ISO_OR_MS.test(text)
+        ? Date.parse(text)
+        : Number.NaN
     if (Number.isNaN(ms)) {
       ctx.addIssue({
         code: 'custom',
-        message: 'must be an ISO 8601 date or date-time (such as 2026-11-22T10:00:00Z) or epoch milliseconds',
+        message:
+          'must be an ISO 8601 date or date-time (such as 2026-11-22T10:00:00Z) or epoch milliseconds',
       })
       return z.NEVER
     }

@@ -12,7 +12,8 @@ export function createAgentRegistrationGate(events: Pick<EventStore, 'agents'>):
     if (!settings.require_registered_agents) return
     const pairs = new Map<string, { environment: string; name: string }>()
     for (const e of batch)
-      if (e.agent !== null) pairs.set(`${e.environment}\u0000${e.agent}`, { environment: e.environment, name: e.agent })
+      if (e.agent !== null)
+        pairs.set(`${e.environment}\u0000${e.agent}`, { environment: e.environment, name: e.agent })
     for (const { environment, name } of pairs.values()) {
       const known = await events.agents(ctx.orgId, { environment, name })
       if (known.length === 0)

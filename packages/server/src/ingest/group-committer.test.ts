@@ -23,7 +23,9 @@ describe('createGroupCommitter', () => {
   it('commits concurrent callers together and answers each with its own slice', async () => {
     const store = fakeStore()
     const committer = createGroupCommitter(store)
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => committer.append([item(i), item(i)])))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => committer.append([item(i), item(i)])),
+    )
     expect(store.calls).toEqual([100])
     results.forEach((r, i) => expect(r.map((o) => o.seq)).toEqual([2 * i + 1, 2 * i + 2]))
   })

@@ -15,6 +15,12 @@ export interface GroupCommitter {
  * transaction. If a shared transaction fails, each caller's items are retried alone so that one
  * bad request cannot fail its neighbours.
  */
-export function createGroupCommitter(store: Pick<EventStore, 'append'>, options: { maxEvents?: number } = {}): GroupCommitter {
-  return createBatcher((items: readonly AppendItem[]) => store.append(items), options.maxEvents ?? 5_000)
+export function createGroupCommitter(
+  store: Pick<EventStore, 'append'>,
+  options: { maxEvents?: number } = {},
+): GroupCommitter {
+  return createBatcher(
+    (items: readonly AppendItem[]) => store.append(items),
+    options.maxEvents ?? 5_000,
+  )
 }

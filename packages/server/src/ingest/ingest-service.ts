@@ -81,7 +81,11 @@ export function createIngestService(deps: IngestDeps) {
     return undefined
   }
 
-  async function ingest(raws: readonly unknown[], ctx: IngestContext, single: boolean): Promise<BatchResult> {
+  async function ingest(
+    raws: readonly unknown[],
+    ctx: IngestContext,
+    single: boolean,
+  ): Promise<BatchResult> {
     const now = Date.now()
     const orgSettings = await settings.get(ctx.orgId)
     const redactor = redactorFor(orgSettings)
@@ -121,7 +125,10 @@ export function createIngestService(deps: IngestDeps) {
     // again (a plan limit reached since then, or a requests-per-minute token); if that first
     // append failed, the replay appends what was admitted then. Only a request the gates let
     // through claims the key, so one they refuse can be retried under the same key.
-    const earlier = key === undefined ? undefined : await idempotency.lookup(ctx.orgId, key, hash, now, idempotencyTtlMs)
+    const earlier =
+      key === undefined
+        ? undefined
+        : await idempotency.lookup(ctx.orgId, key, hash, now, idempotencyTtlMs)
     let replayed = earlier !== undefined && useIds(earlier)
     // The month in which the plan's limit counted this request's events (none for a replay).
     let reserved: string | undefined
@@ -150,7 +157,9 @@ export function createIngestService(deps: IngestDeps) {
         const proposed = raws.map(() => '')
         for (const { index, event } of events) proposed[index] = event.id
         // Still `replay` when a twin of this request claimed the key since the lookup: the twin counts it.
-        replayed = useIds(await idempotency.claim(ctx.orgId, key, hash, proposed, now, idempotencyTtlMs))
+        replayed = useIds(
+          await idempotency.claim(ctx.orgId, key, hash, proposed, now, idempotencyTtlMs),
+        )
       }
       const month = replayed ? undefined : reserved
       if (replayed && reserved !== undefined && quota) {
@@ -158,11 +167,16 @@ export function createIngestService(deps: IngestDeps) {
         reserved = undefined
       }
       outcomes = await committer.append(
-        events.map(({ event }) => ({ orgId: ctx.orgId, event, ...(month !== undefined && { reservedMonth: month }) })),
+        events.map(({ event }) => ({
+          orgId: ctx.orgId,
+          event,
+          ...(month !== undefined && { reservedMonth: month }),
+        })),
       )
     } catch (error) {
       // Not appended: the places counted for it go back.
-      if (reserved !== undefined && quota) await quota.release(ctx.orgId, reserved, events.length).catch(() => undefined)
+      if (reserved !== undefined && quota)
+        await quota.release(ctx.orgId, reserved, events.length).catch(() => undefined)
       throw error
     }
     return {
@@ -180,10 +194,18 @@ export function createIngestService(deps: IngestDeps) {
      * One event redacted and normalized as ingest would store it, without storing it: the control
      * plane's checks describe the action they decide about this way. Throws `validation_failed`.
      */
-    async prepare(raw: unknown, ctx: Pick<IngestContext, 'orgId' | 'ipAddress'>): Promise<NewEvent> {
+    async prepare(
+      raw: unknown,
+      ctx: Pick<IngestContext, 'orgId' | 'ipAddress'>,
+    ): Promise<NewEvent> {
       const redactor = redactorFor(await settings.get(ctx.orgId))
-      const result = normalizeEvent(withRedactions(redactor, raw), { now: Date.now(), ipAddress: ctx.ipAddress, idempotencyKey: null })
-      if (!result.ok) throw new AppError('validation_failed', describe(result.issues), result.issues)
+      const result = normalizeEvent(withRedactions(redactor, raw), {
+        now: Date.now(),
+        ipAddress: ctx.ipAddress,
+        idempotencyKey: null,
+      })
+      if (!result.ok)
+        throw new AppError('validation_failed', describe(result.issues), result.issues)
       return result.event
     },
     /**
@@ -217,7 +239,9 @@ export function describe(issues: readonly FieldIssue[]): string {
   const first = issues[0]
   if (!first) return 'the event is not valid'
   const lead = first.path ? `${first.path}: ${first.message}` : first.message
-  return issues.length === 1 ? lead : `${lead} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}; see details)`
+  return issues.length === 1
+    ? lead
+    : `${lead} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}; see details)`
 }
 
 /**
@@ -227,7 +251,8 @@ export function describe(issues: readonly FieldIssue[]): string {
  */
 function withRedactions(redactor: Redactor, raw: unknown): unknown {
   const { value, count } = redactor.redact(raw)
-  if (count === 0 || value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  if (count === 0 || value === null || typeof value !== 'object' || Array.isArray(value))
+    return value
   const event = { ...(value as Record<string, unknown>) }
   const original = raw as Record<string, unknown>
   if (
@@ -240,6 +265,13 @@ function withRedactions(redactor: Redactor, raw: unknown): unknown {
     if (sent === original.system_prompt_sha256) delete event.system_prompt_sha256
   }
   const metadata = event.metadata
-  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) return event
-  return { ...event, metadata: { ...(metadata as Record<string, unknown> | undefined), redactions: count } }
+  if (
+    metadata !== undefined &&
+    (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+  )
+    return event
+  return {
+    ...event,
+    metadata: { ...(metadata as Record<string, unknown> | undefined), redactions: count },
+  }
 }

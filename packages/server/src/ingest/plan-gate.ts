@@ -19,7 +19,8 @@ export function createPlanGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
   const limiters = new Map<number, RateLimiter>()
   const limiterFor = (rpm: number): RateLimiter => {
     let limiter = limiters.get(rpm)
-    if (!limiter) limiters.set(rpm, (limiter = store.rateLimiter({ perSecond: rpm / 60, burst: rpm })))
+    if (!limiter)
+      limiters.set(rpm, (limiter = store.rateLimiter({ perSecond: rpm / 60, burst: rpm })))
     return limiter
   }
 
@@ -61,7 +62,12 @@ export function createPlanQuota(store: Pick<Store, 'orgs'>, options: { now?: () 
         used >= limit
           ? `Monthly log limit reached (${used}/${limit}). Upgrade your plan for more logs.`
           : `Monthly log limit would be exceeded (${used}/${limit} used, ${n} more sent). Upgrade your plan for more logs.`
-      throw new AppError('plan_limit_exceeded', message).with({ limit_type: 'logs', current_plan: plan.name, used, limit })
+      throw new AppError('plan_limit_exceeded', message).with({
+        limit_type: 'logs',
+        current_plan: plan.name,
+        used,
+        limit,
+      })
     },
     release: (orgId: string, month: string, n: number) => store.orgs.releaseUsage(orgId, month, n),
   }

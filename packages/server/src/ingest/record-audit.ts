@@ -34,7 +34,10 @@ export async function recordAudit(
   now: number = Date.now(),
 ): Promise<void> {
   const { ipAddress, ...fields } = record
-  const audit = normalizeEvent({ kind: 'audit', status: 'success', ...fields }, { now, ipAddress: ipAddress ?? null })
+  const audit = normalizeEvent(
+    { kind: 'audit', status: 'success', ...fields },
+    { now, ipAddress: ipAddress ?? null },
+  )
   if (!audit.ok) throw new Error(`the ${record.action} audit event is not valid`)
   await committer.append([{ orgId, event: audit.event, system: true }])
 }

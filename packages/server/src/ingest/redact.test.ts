@@ -34,9 +34,15 @@ describe('secret redaction', () => {
   })
 
   it('replaces values of secret fields at any depth without touching the input', () => {
-    const input = { context: { amount: 50, api_key: 'abc', nested: [{ password: 'hunter2' }] }, tokens: 312 }
+    const input = {
+      context: { amount: 50, api_key: 'abc', nested: [{ password: 'hunter2' }] },
+      tokens: 312,
+    }
     const { value, count } = on.redact(input)
-    expect(value).toEqual({ context: { amount: 50, api_key: REDACTED, nested: [{ password: REDACTED }] }, tokens: 312 })
+    expect(value).toEqual({
+      context: { amount: 50, api_key: REDACTED, nested: [{ password: REDACTED }] },
+      tokens: 312,
+    })
     expect(count).toBe(2)
     expect(input.context.api_key).toBe('abc')
   })
@@ -53,7 +59,9 @@ describe('secret redaction', () => {
     ].join('\n')
     const { value, count } = on.redact(text)
     const out = value as string
-    expect(out).not.toMatch(/AbCdEf|AKIAIOSFODNN7EXAMPLE|ghp_a1B2|abcdefghijklmnop|s3cretpass|eyJzdWIi/)
+    expect(out).not.toMatch(
+      /AbCdEf|AKIAIOSFODNN7EXAMPLE|ghp_a1B2|abcdefghijklmnop|s3cretpass|eyJzdWIi/,
+    )
     expect(out).toContain('postgres://app:[REDACTED]@db.internal')
     expect(out).toContain('Bearer [REDACTED]')
     expect(count).toBe(7)
@@ -69,17 +77,33 @@ describe('secret redaction', () => {
   })
 
   it('closes the gaps a review found: scheme case, short password names, service keys, empty URL users, long values, depth', () => {
-    expect(on.redact('authorization: bearer 9f8a7b6c5d4e3f2a1b0c').value).toBe(`authorization: bearer ${REDACTED}`)
-    expect(on.redact('Basic information about the Bearer of this letter').value).toBe('Basic information about the Bearer of this letter')
-    expect(on.redact('MYSQL_PWD=s3cret99 DB_PASS=hunter22').value).toBe(`MYSQL_PWD=${REDACTED} DB_PASS=${REDACTED}`)
-    expect(on.redact({ db_pass: 'x1', stripeKey: 'y2', routing_key: 'z3', idempotency_key: 'k1', sort_key: 'name' }).value).toEqual({
+    expect(on.redact('authorization: bearer 9f8a7b6c5d4e3f2a1b0c').value).toBe(
+      `authorization: bearer ${REDACTED}`,
+    )
+    expect(on.redact('Basic information about the Bearer of this letter').value).toBe(
+      'Basic information about the Bearer of this letter',
+    )
+    expect(on.redact('MYSQL_PWD=s3cret99 DB_PASS=hunter22').value).toBe(
+      `MYSQL_PWD=${REDACTED} DB_PASS=${REDACTED}`,
+    )
+    expect(
+      on.redact({
+        db_pass: 'x1',
+        stripeKey: 'y2',
+        routing_key: 'z3',
+        idempotency_key: 'k1',
+        sort_key: 'name',
+      }).value,
+    ).toEqual({
       db_pass: REDACTED,
       stripeKey: REDACTED,
       routing_key: REDACTED,
       idempotency_key: 'k1',
       sort_key: 'name',
     })
-    expect(on.redact('REDIS_URL=redis://:pw0rd@cache:6379').value).toBe(`REDIS_URL=redis://:${REDACTED}@cache:6379`)
+    expect(on.redact('REDIS_URL=redis://:pw0rd@cache:6379').value).toBe(
+      `REDIS_URL=redis://:${REDACTED}@cache:6379`,
+    )
     const long = 'x'.repeat(2_000)
     expect(on.redact(`password=${long} next`).value).toBe(`password=${REDACTED} next`)
     expect(on.redact('a=1&password=hunter22').value).toBe(`a=1&password=${REDACTED}`)
@@ -89,8 +113,15 @@ describe('secret redaction', () => {
   })
 
   it('follows the org settings: extra names, allowed names, off', () => {
-    const custom = createRedactor({ enabled: true, field_names: ['ssn'], allow_field_names: ['token'] })
-    expect(custom.redact({ ssn: '123-45-6789', token: 'visible' }).value).toEqual({ ssn: REDACTED, token: 'visible' })
+    const custom = createRedactor({
+      enabled: true,
+      field_names: ['ssn'],
+      allow_field_names: ['token'],
+    })
+    expect(custom.redact({ ssn: '123-45-6789', token: 'visible' }).value).toEqual({
+      ssn: REDACTED,
+      token: 'visible',
+    })
     const off = createRedactor({ enabled: false, field_names: [], allow_field_names: [] })
     expect(off.redact({ password: 'x' }).value).toEqual({ password: 'x' })
   })

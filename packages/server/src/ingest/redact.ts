@@ -40,17 +40,23 @@ export function createRedactor(settings: OrgSettings['redaction']): Redactor {
   function redactString(text: string, counter: { n: number }): string {
     if (text.length < 8) return text
     let out = text
-    if (KEY_FORMAT_HINT.test(out)) for (const format of KEY_FORMATS) out = out.replace(format, () => (counter.n++, REDACTED))
-    if (/bearer|basic/i.test(out)) out = out.replace(AUTH_SCHEME, (_, scheme: string) => (counter.n++, `${scheme} ${REDACTED}`))
-    if (out.includes('://')) out = out.replace(URL_PASSWORD, (_, head: string) => (counter.n++, `${head}${REDACTED}@`))
+    if (KEY_FORMAT_HINT.test(out))
+      for (const format of KEY_FORMATS) out = out.replace(format, () => (counter.n++, REDACTED))
+    if (/bearer|basic/i.test(out))
+      out = out.replace(AUTH_SCHEME, (_, scheme: string) => (counter.n++, `${scheme} ${REDACTED}`))
+    if (out.includes('://'))
+      out = out.replace(URL_PASSWORD, (_, head: string) => (counter.n++, `${head}${REDACTED}@`))
     if (!out.includes('=') && !out.includes(':')) return out
-    out = out.replace(ASSIGNMENT, (whole: string, name: string, q1: string, q2: string, value: string) => {
-      // Already redacted, or the scheme word of an `Authorization: Bearer [REDACTED]` header.
-      if (value.startsWith('[REDACTED') || /^(bearer|basic)$/i.test(value)) return whole
-      if (!secretName(name) && !isHighEntropyAssignment(name, value)) return whole
-      counter.n++
-      return `${name}${q1}${whole.slice(name.length + q1.length, whole.length - q2.length - value.length)}${q2}${REDACTED}`
-    })
+    out = out.replace(
+      ASSIGNMENT,
+      (whole: string, name: string, q1: string, q2: string, value: string) => {
+        // Already redacted, or the scheme word of an `Authorization: Bearer [REDACTED]` header.
+        if (value.startsWith('[REDACTED') || /^(bearer|basic)$/i.test(value)) return whole
+        if (!secretName(name) && !isHighEntropyAssignment(name, value)) return whole
+        counter.n++
+        return `${name}${q1}${whole.slice(name.length + q1.length, whole.length - q2.length - value.length)}${q2}${REDACTED}`
+      },
+    )
     return out
   }
 

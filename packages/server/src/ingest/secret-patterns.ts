@@ -116,7 +116,15 @@ const SECRET_KEY_OWNERS = new Set([
 ])
 
 /** Word pairs that end a secret name: `openai_api_key`, `aws-secret-access-key` ends in access key. */
-const SECRET_PAIRS = new Set(['api key', 'private key', 'secret key', 'access key', 'client secret', 'app password', 'auth token'])
+const SECRET_PAIRS = new Set([
+  'api key',
+  'private key',
+  'secret key',
+  'access key',
+  'client secret',
+  'app password',
+  'auth token',
+])
 
 /** Splits `openaiApiKey`, `OPENAI_API_KEY`, `x-api-key` into lower-case words. */
 function words(name: string): string[] {
@@ -161,14 +169,16 @@ export const KEY_FORMATS: readonly RegExp[] = [
  * Cheap tests that say whether a pattern family can match at all: one scan of a string instead of
  * one per pattern, since almost no string holds a secret.
  */
-export const KEY_FORMAT_HINT = /sk[-_]|rk_|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|AIza|eyJ|-----BEGIN|a[tlw]_|hooks\.slack/
+export const KEY_FORMAT_HINT =
+  /sk[-_]|rk_|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|AIza|eyJ|-----BEGIN|a[tlw]_|hooks\.slack/
 
 /**
  * `Authorization: Bearer <token>` and `Basic <token>` inside text, in any case. The credential
  * must look like one (20+ characters, or a digit or symbol in it), so that prose ("Basic
  * information") is left alone.
  */
-export const AUTH_SCHEME = /\b(bearer|basic)\s{1,4}(?=[A-Za-z0-9._~+/-]{20}|[A-Za-z]{0,4000}[\d._~+/-])[A-Za-z0-9._~+/-]{8,4000}=*/gi
+export const AUTH_SCHEME =
+  /\b(bearer|basic)\s{1,4}(?=[A-Za-z0-9._~+/-]{20}|[A-Za-z]{0,4000}[\d._~+/-])[A-Za-z0-9._~+/-]{8,4000}=*/gi
 
 /** Passwords in URLs: `postgres://user:secret@host` keeps the user; `redis://:secret@host` has none. */
 export const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,200}:)[^\s@/]{1,200}@/gi
@@ -178,7 +188,8 @@ export const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,200}:)[^\s
  * the next separator however long it is (a secret is replaced whole); `=` ends it (but for
  * base64 padding), so that `a=1&password=x` and `a=1,password=x` are two assignments.
  */
-export const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_.-]{0,63})(["']?)\s{0,3}[:=]\s{0,3}(["']?)([^\s"',;&=]{4,}={0,3})/g
+export const ASSIGNMENT =
+  /([A-Za-z_][A-Za-z0-9_.-]{0,63})(["']?)\s{0,3}[:=]\s{0,3}(["']?)([^\s"',;&=]{4,}={0,3})/g
 
 /** Shannon entropy in bits per character. */
 export function entropy(text: string): number {

@@ -33,15 +33,28 @@ export interface OrgPass {
 
 export async function archiveOrg(pass: OrgPass, orgId: string): Promise<void> {
   const byGuid = new Map<string, AgentSummary>()
-  for (const agent of await pass.store.events.agents(orgId, {})) byGuid.set(agentGuid(orgId, agent.environment, agent.name), agent)
+  for (const agent of await pass.store.events.agents(orgId, {}))
+    byGuid.set(agentGuid(orgId, agent.environment, agent.name), agent)
   // Folders of agents the store no longer has are visited too: their files have nothing behind them.
   for (const guid of new Set([...byGuid.keys(), ...(await pass.files.agents(orgId))]))
     await archiveAgent(pass, orgId, guid, byGuid.get(guid))
 }
 
-async function archiveAgent(pass: OrgPass, orgId: string, guid: string, summary: AgentSummary | undefined) {
-  const ref: AgentRef | undefined = summary && { orgId, environment: summary.environment, name: summary.name }
-  const counts = summary && ref ? await dayCounts(pass.store, ref, summary, pass.oldest) : new Map<number, number>()
+async function archiveAgent(
+  pass: OrgPass,
+  orgId: string,
+  guid: string,
+  summary: AgentSummary | undefined,
+) {
+  const ref: AgentRef | undefined = summary && {
+    orgId,
+    environment: summary.environment,
+    name: summary.name,
+  }
+  const counts =
+    summary && ref
+      ? await dayCounts(pass.store, ref, summary, pass.oldest)
+      : new Map<number, number>()
   const onDisk = await pass.files.days(orgId, guid)
   for (const date of [...onDisk.keys()]) {
     const start = dayStartOf(date)
@@ -54,17 +67,30 @@ async function archiveAgent(pass: OrgPass, orgId: string, guid: string, summary:
   if (!pass.leading || !ref) return
   for (const [start, events] of counts)
     // A day is archived once it has been over for the grace period, so that late events are in it.
-    if (start + DAY_MS + pass.graceMs <= pass.now) await archiveDay(pass, ref, guid, start, events, onDisk.get(dayName(start)))
+    if (start + DAY_MS + pass.graceMs <= pass.now)
+      await archiveDay(pass, ref, guid, start, events, onDisk.get(dayName(start)))
 }
 
 /** Events per UTC day of the agent in the store, for the days a file may exist for; days without events are absent. */
-async function dayCounts(store: Store, ref: AgentRef, summary: AgentSummary, oldest: number): Promise<Map<number, number>> {
+async function dayCounts(
+  store: Store,
+  ref: AgentRef,
+  summary: AgentSummary,
+  oldest: number,
+): Promise<Map<number, number>> {
   const counts = new Map<number, number>()
   const from = Math.max(oldest, floorTo(Date.parse(summary.first_seen), DAY_MS))
   const to = floorTo(Date.parse(summary.last_seen), DAY_MS) + DAY_MS
   if (from >= to) return counts
-  const stats = await store.events.stats(ref.orgId, { from, to, bucket: 'day', environment: ref.environment, agent: ref.name })
-  for (const point of stats.series) if (point.events > 0) counts.set(Date.parse(point.start), point.events)
+  const stats = await store.events.stats(ref.orgId, {
+    from,
+    to,
+    bucket: 'day',
+    environment: ref.environment,
+    agent: ref.name,
+  })
+  for (const point of stats.series)
+    if (point.events > 0) counts.set(Date.parse(point.start), point.events)
   return counts
 }
 
@@ -74,7 +100,14 @@ async function dayCounts(store: Store, ref: AgentRef, summary: AgentSummary, old
  * checked against the store once more and removed when the day changed meanwhile; the next pass
  * writes it again if the day still has events. See `runArchive` for why this keeps deleted days gone.
  */
-async function archiveDay(pass: OrgPass, ref: AgentRef, guid: string, start: number, events: number, onDisk: ArchiveDay | undefined) {
+async function archiveDay(
+  pass: OrgPass,
+  ref: AgentRef,
+  guid: string,
+  start: number,
+  events: number,
+  onDisk: ArchiveDay | undefined,
+) {
   const { files, report } = pass
   const date = dayName(start)
   let lines = onDisk && (await files.lines(ref.orgId, guid, date, onDisk))

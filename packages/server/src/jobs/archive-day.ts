@@ -20,18 +20,26 @@ const dayFilter = (agent: AgentRef, from: number, to: number): EventFilter => ({
 })
 
 /** One archive line: the event as a Wiro ActivityEvent. */
-export const activityLine = (event: Event): string => `${JSON.stringify(activityFromEvent(event))}\n`
+export const activityLine = (event: Event): string =>
+  `${JSON.stringify(activityFromEvent(event))}\n`
 
 /**
  * The agent's events of the UTC day starting at `dayStart`, from the store, as JSONL text, oldest
  * first (the order of an activity file). Read one hour at a time, so memory holds one hour's events.
  */
-export async function* storeDayLines(events: EventStore, agent: AgentRef, dayStart: number): AsyncGenerator<string> {
+export async function* storeDayLines(
+  events: EventStore,
+  agent: AgentRef,
+  dayStart: number,
+): AsyncGenerator<string> {
   for (let hour = dayStart; hour < dayStart + DAY_MS; hour += HOUR_MS) {
     const newestFirst: Event[] = []
     let after: Cursor | undefined
     do {
-      const page = await events.query(agent.orgId, dayFilter(agent, hour, hour + HOUR_MS), { limit: PAGE, after })
+      const page = await events.query(agent.orgId, dayFilter(agent, hour, hour + HOUR_MS), {
+        limit: PAGE,
+        after,
+      })
       newestFirst.push(...page.items)
       after = page.next
     } while (after)
@@ -40,7 +48,12 @@ export async function* storeDayLines(events: EventStore, agent: AgentRef, daySta
 }
 
 /** The newest `limit` events of the agent's UTC day in the store, newest first. */
-export async function storeDayNewest(events: EventStore, agent: AgentRef, dayStart: number, limit: number): Promise<ActivityEvent[]> {
+export async function storeDayNewest(
+  events: EventStore,
+  agent: AgentRef,
+  dayStart: number,
+  limit: number,
+): Promise<ActivityEvent[]> {
   const found: ActivityEvent[] = []
   let after: Cursor | undefined
   while (found.length < limit) {
@@ -56,7 +69,11 @@ export async function storeDayNewest(events: EventStore, agent: AgentRef, daySta
 }
 
 /** How many events the agent has on that UTC day in the store. */
-export function storeDayCount(events: EventStore, agent: AgentRef, dayStart: number): Promise<number> {
+export function storeDayCount(
+  events: EventStore,
+  agent: AgentRef,
+  dayStart: number,
+): Promise<number> {
   return events.count(agent.orgId, dayFilter(agent, dayStart, dayStart + DAY_MS))
 }
 

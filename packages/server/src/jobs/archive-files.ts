@@ -1,7 +1,14 @@
 import { mkdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { countArchiveLines } from './archive-read.js'
-import { fileStamp, gzipFile, ignoreMissing, names, unlinkIfThere, writeWhole } from './archive-fs.js'
+import {
+  fileStamp,
+  gzipFile,
+  ignoreMissing,
+  names,
+  unlinkIfThere,
+  writeWhole,
+} from './archive-fs.js'
 
 /** One day's archive file as `LogsList` reports it. */
 export interface ArchiveEntry {
@@ -41,7 +48,8 @@ export function createArchiveFiles(dataDir: string) {
   const lineCounts = new Map<string, { stamp: string; lines: number }>()
   const orgDir = (orgId: string) => join(root, orgSegment(orgId))
   const dirOf = (orgId: string, guid: string) => join(orgDir(orgId), guid)
-  const plainPath = (orgId: string, guid: string, date: string) => join(dirOf(orgId, guid), `${date}.jsonl`)
+  const plainPath = (orgId: string, guid: string, date: string) =>
+    join(dirOf(orgId, guid), `${date}.jsonl`)
   const remember = async (path: string, lines: number) => {
     const stamp = await fileStamp(path)
     if (stamp) lineCounts.set(path, { stamp, lines })
@@ -63,7 +71,11 @@ export function createArchiveFiles(dataDir: string) {
   }
 
   /** Deletes the day's files; says which existed. */
-  async function remove(orgId: string, guid: string, date: string): Promise<{ plain: boolean; gz: boolean }> {
+  async function remove(
+    orgId: string,
+    guid: string,
+    date: string,
+  ): Promise<{ plain: boolean; gz: boolean }> {
     const plain = plainPath(orgId, guid, date)
     lineCounts.delete(plain)
     lineCounts.delete(`${plain}.gz`)
@@ -109,19 +121,31 @@ export function createArchiveFiles(dataDir: string) {
     agents: (orgId: string): Promise<string[]> => names(orgDir(orgId)),
 
     /** Lines in the day's file (the plain one when both exist); undefined when it has none. */
-    async lines(orgId: string, guid: string, date: string, day: ArchiveDay): Promise<number | undefined> {
+    async lines(
+      orgId: string,
+      guid: string,
+      date: string,
+      day: ArchiveDay,
+    ): Promise<number | undefined> {
       const path = plainPath(orgId, guid, date) + (day.plain ? '' : '.gz')
       const stamp = await fileStamp(path)
       if (!stamp) return undefined
       const known = lineCounts.get(path)
       if (known?.stamp === stamp) return known.lines
-      const lines = await countArchiveLines({ path, compressed: !day.plain }).catch((error: unknown) => (ignoreMissing(error), undefined))
+      const lines = await countArchiveLines({ path, compressed: !day.plain }).catch(
+        (error: unknown) => (ignoreMissing(error), undefined),
+      )
       if (lines !== undefined) lineCounts.set(path, { stamp, lines })
       return lines
     },
 
     /** Writes the day's plain file from `chunks` of JSONL text, replacing any earlier one whole; returns its lines. */
-    async write(orgId: string, guid: string, date: string, chunks: AsyncIterable<string>): Promise<number> {
+    async write(
+      orgId: string,
+      guid: string,
+      date: string,
+      chunks: AsyncIterable<string>,
+    ): Promise<number> {
       await mkdir(dirOf(orgId, guid), { recursive: true })
       const target = plainPath(orgId, guid, date)
       const lines = await writeWhole(target, chunks)

@@ -13,7 +13,10 @@ export interface ArchiveRead {
  * Reads a plain or gzipped archive file line by line, keeping only the last `keepLast` lines (the
  * file is oldest first), so memory stays bounded whatever the file's size.
  */
-export async function readArchive(file: { path: string; compressed: boolean }, keepLast: number): Promise<ArchiveRead> {
+export async function readArchive(
+  file: { path: string; compressed: boolean },
+  keepLast: number,
+): Promise<ArchiveRead> {
   const ring: string[] = []
   let total = 0
   const keep = (line: string) => {
@@ -24,12 +27,16 @@ export async function readArchive(file: { path: string; compressed: boolean }, k
   for await (const line of lines(file)) keep(line)
   const kept = Math.min(total, keepLast)
   const events: ActivityEvent[] = []
-  for (let i = 1; i <= kept; i++) events.push(JSON.parse(ring[(total - i) % keepLast] as string) as ActivityEvent)
+  for (let i = 1; i <= kept; i++)
+    events.push(JSON.parse(ring[(total - i) % keepLast] as string) as ActivityEvent)
   return { events, total }
 }
 
 /** Counts the lines of an archive file. */
-export async function countArchiveLines(file: { path: string; compressed: boolean }): Promise<number> {
+export async function countArchiveLines(file: {
+  path: string
+  compressed: boolean
+}): Promise<number> {
   return (await readArchive(file, 0)).total
 }
 

@@ -54,12 +54,20 @@ export function runArchive(options: ArchivePassOptions): Promise<ArchiveReport> 
   return archivePass(options, createArchiveFiles(options.dataDir))
 }
 
-async function archivePass(options: ArchivePassOptions, files: ArchiveFiles): Promise<ArchiveReport> {
+async function archivePass(
+  options: ArchivePassOptions,
+  files: ArchiveFiles,
+): Promise<ArchiveReport> {
   const now = (options.now ?? Date.now)()
   const leading = await options.store.tryLead(MAINTENANCE)
   const report: ArchiveReport = { leading, written: 0, rewritten: 0, compressed: 0, deleted: 0 }
-  const plans = new Map((await options.store.orgs.retentionPolicies()).map((p) => [p.orgId, p.retentionDays]))
-  const orgs = new Set([...(await options.store.keys.list()).map((k) => k.org_id), ...(await files.orgs())])
+  const plans = new Map(
+    (await options.store.orgs.retentionPolicies()).map((p) => [p.orgId, p.retentionDays]),
+  )
+  const orgs = new Set([
+    ...(await options.store.keys.list()).map((k) => k.org_id),
+    ...(await files.orgs()),
+  ])
   for (const orgId of orgs) {
     const planDays = plans.get(orgId)
     const oldest = Math.max(
@@ -67,7 +75,18 @@ async function archivePass(options: ArchivePassOptions, files: ArchiveFiles): Pr
       // A file holds a whole day: one that begins before the cutoff would hold expired events.
       planDays === undefined ? -Infinity : ceilTo(now - planDays * DAY_MS, DAY_MS),
     )
-    await archiveOrg({ store: options.store, files, now, oldest, graceMs: options.graceMs ?? ARCHIVE_GRACE_MS, leading, report }, orgId)
+    await archiveOrg(
+      {
+        store: options.store,
+        files,
+        now,
+        oldest,
+        graceMs: options.graceMs ?? ARCHIVE_GRACE_MS,
+        leading,
+        report,
+      },
+      orgId,
+    )
   }
   await files.sweepTemporary(now - HOUR_MS)
   return report

@@ -13,7 +13,10 @@ const INDEX_CHUNK = 500
  * in the store's writer, between appends; queries add what they have not reached yet, so answers
  * are complete either way.
  */
-export function startCatchUp(events: Pick<EventStore, 'indexPending' | 'rollPending'>, options: { intervalMs: number; logger: Logger }) {
+export function startCatchUp(
+  events: Pick<EventStore, 'indexPending' | 'rollPending'>,
+  options: { intervalMs: number; logger: Logger },
+) {
   let stopped = false
   let running: Promise<void> | undefined
   const run = async () => {

@@ -15,8 +15,12 @@ export function startHourlyPurge(
     const now = Date.now()
     store.idempotency
       .purge(now - options.ttlMs)
-      .catch((error: unknown) => options.logger.error('idempotency purge failed', errorFields(error)))
-    store.control.purge(now).catch((error: unknown) => options.logger.error('control purge failed', errorFields(error)))
+      .catch((error: unknown) =>
+        options.logger.error('idempotency purge failed', errorFields(error)),
+      )
+    store.control
+      .purge(now)
+      .catch((error: unknown) => options.logger.error('control purge failed', errorFields(error)))
   }, 3_600_000)
   timer.unref()
   return { stop: () => clearInterval(timer) }

@@ -47,7 +47,12 @@ export async function runRetention(options: RetentionPassOptions): Promise<Reten
   const results: RetentionResult[] = []
   for (const { orgId, retentionDays } of await options.store.orgs.retentionPolicies()) {
     const cutoff = now - retentionDays * DAY_MS
-    const result: RetentionResult = { orgId, deleted: 0, filesRemoved: 0, before: new Date(cutoff).toISOString() }
+    const result: RetentionResult = {
+      orgId,
+      deleted: 0,
+      filesRemoved: 0,
+      before: new Date(cutoff).toISOString(),
+    }
     try {
       await deleteBefore(options.store.events, orgId, cutoff, (n) => (result.deleted += n))
       result.filesRemoved = await files.prune(orgId, cutoff)
@@ -61,7 +66,11 @@ export async function runRetention(options: RetentionPassOptions): Promise<Reten
             action: 'retention.delete',
             user: 'system',
             title: `Retention: ${result.deleted} events older than ${retentionDays} days deleted${archived}`,
-            metadata: { deleted: result.deleted, before: result.before, archive_files_removed: result.filesRemoved },
+            metadata: {
+              deleted: result.deleted,
+              before: result.before,
+              archive_files_removed: result.filesRemoved,
+            },
           },
           now,
         )
@@ -77,11 +86,24 @@ export async function runRetention(options: RetentionPassOptions): Promise<Reten
  * a large backlog never holds the SQLite writer or the org's row lock on PostgreSQL for long:
  * appends of the org go in between.
  */
-async function deleteBefore(events: EventStore, orgId: string, cutoff: number, deleted: (n: number) => void): Promise<void> {
-  for (let oldest = await events.oldest(orgId); oldest !== undefined && oldest < cutoff; oldest = await events.oldest(orgId)) {
-    const n = await events.delete(orgId, { from: oldest, to: Math.min(floorTo(oldest, DAY_MS) + DAY_MS, cutoff) })
+async function deleteBefore(
+  events: EventStore,
+  orgId: string,
+  cutoff: number,
+  deleted: (n: number) => void,
+): Promise<void> {
+  for (
+    let oldest = await events.oldest(orgId);
+    oldest !== undefined && oldest < cutoff;
+    oldest = await events.oldest(orgId)
+  ) {
+    const n = await events.delete(orgId, {
+      from: oldest,
+      to: Math.min(floorTo(oldest, DAY_MS) + DAY_MS, cutoff),
+    })
     // The oldest event is in the range, so 0 means it went meanwhile; ask again rather than spin.
-    if (n === 0 && (await events.oldest(orgId)) === oldest) throw new Error('retention made no progress')
+    if (n === 0 && (await events.oldest(orgId)) === oldest)
+      throw new Error('retention made no progress')
     deleted(n)
   }
 }

@@ -17,7 +17,10 @@ export const PLAN_PRESETS: Readonly<Record<string, Omit<Plan, 'name'>>> = {
  * limits alone) keeps the limits it does not name when the store applies it.
  */
 export function withPresetLimits(change: Partial<Plan>): Partial<Plan> {
-  const preset = change.name !== undefined && Object.hasOwn(PLAN_PRESETS, change.name) ? PLAN_PRESETS[change.name] : undefined
+  const preset =
+    change.name !== undefined && Object.hasOwn(PLAN_PRESETS, change.name)
+      ? PLAN_PRESETS[change.name]
+      : undefined
   const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))
   return { ...preset, ...given }
 }

@@ -15,7 +15,10 @@ export interface SettingsCache {
  * through this process applies at once; other processes sharing a PostgreSQL database, and the
  * server after `agenttrail orgs plan` changed the store directly, see it within `ttlMs`.
  */
-export function createSettingsCache(orgs: OrgStore, options: { ttlMs?: number; now?: () => number } = {}): SettingsCache {
+export function createSettingsCache(
+  orgs: OrgStore,
+  options: { ttlMs?: number; now?: () => number } = {},
+): SettingsCache {
   const { ttlMs = 5_000, now = Date.now } = options
   const cached = new Map<string, { at: number; value: Promise<OrgSettings> }>()
   return {

@@ -61,7 +61,11 @@ export const budgetFromRow = (r: BudgetRow): BudgetRecord => ({
 })
 
 /** A budget with the counters of the period holding `now` (zero when that period has none yet). */
-export function budgetWithUsage(b: BudgetRecord, counters: { actions: Num; cost_micros: Num } | undefined, now: number): BudgetUsage {
+export function budgetWithUsage(
+  b: BudgetRecord,
+  counters: { actions: Num; cost_micros: Num } | undefined,
+  now: number,
+): BudgetUsage {
   const { start, end } = budgetPeriod(b.period, now)
   const actions = counters ? num(counters.actions) : 0
   const costCents = counters ? num(counters.cost_micros) / 10_000 : 0
@@ -112,7 +116,9 @@ export const approvalFromRow = (r: ApprovalRow, now: number): ApprovalRecord => 
   input: r.input === null ? null : (JSON.parse(r.input) as unknown),
   cost_cents: r.cost_micros === null ? null : num(r.cost_micros) / 10_000,
   policy_id: r.policy_id,
-  status: (r.status === 'pending' && num(r.expires_at) <= now ? 'expired' : r.status) as ApprovalStatus,
+  status: (r.status === 'pending' && num(r.expires_at) <= now
+    ? 'expired'
+    : r.status) as ApprovalStatus,
   requested_at: iso(r.requested_at),
   expires_at: iso(r.expires_at),
   requested_by: r.requested_by,
@@ -149,8 +155,11 @@ export const alertFromRow = (r: AlertRow): AlertRecord => ({
 })
 
 /** Columns of each table, for SELECTs in both dialects. */
-export const POLICY_COLUMNS = 'id, name, agent_name, environment, rule_type, rule_config, enabled, priority, created_at, updated_at'
-export const BUDGET_COLUMNS = 'id, environment, agent_name, period, max_actions, max_cost_cents, created_at, updated_at'
+export const POLICY_COLUMNS =
+  'id, name, agent_name, environment, rule_type, rule_config, enabled, priority, created_at, updated_at'
+export const BUDGET_COLUMNS =
+  'id, environment, agent_name, period, max_actions, max_cost_cents, created_at, updated_at'
 export const APPROVAL_COLUMNS =
   'id, environment, agent, service, action, input_hash, input, cost_micros, policy_id, status, requested_at, expires_at, requested_by, decided_at, decided_by, decided_by_name, note, used_at, event_id'
-export const ALERT_COLUMNS = 'id, environment, agent_name, alert_type, severity, message, metadata, acknowledged_at, created_at'
+export const ALERT_COLUMNS =
+  'id, environment, agent_name, alert_type, severity, message, metadata, acknowledged_at, created_at'

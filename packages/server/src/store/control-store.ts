@@ -110,7 +110,9 @@ export interface NewBudget {
 }
 
 export type AgentControlOutcome =
-  { outcome: 'changed' | 'unchanged'; status: AgentStatus } | { outcome: 'not_found' } | { outcome: 'killed' }
+  | { outcome: 'changed' | 'unchanged'; status: AgentStatus }
+  | { outcome: 'not_found' }
+  | { outcome: 'killed' }
 
 /**
  * The control plane's storage: policies, budgets and their counters, approvals, alerts, agent
@@ -128,18 +130,41 @@ export interface ControlStore {
    */
   check(orgId: string, input: CheckInput): Promise<Decision>
   /** Changes the agent's status and records who did it (`actor`) in the same transaction (control-records.ts). */
-  setAgentStatus(orgId: string, environment: string, name: string, to: AgentStatus, now: number, actor: Actor): Promise<AgentControlOutcome>
+  setAgentStatus(
+    orgId: string,
+    environment: string,
+    name: string,
+    to: AgentStatus,
+    now: number,
+    actor: Actor,
+  ): Promise<AgentControlOutcome>
 
-  listPolicies(orgId: string, filter: { agent_name?: string; environment?: string }): Promise<PolicyRecord[]>
+  listPolicies(
+    orgId: string,
+    filter: { agent_name?: string; environment?: string },
+  ): Promise<PolicyRecord[]>
   getPolicy(orgId: string, id: string): Promise<PolicyRecord | undefined>
   createPolicy(orgId: string, policy: NewPolicy, now: number): Promise<PolicyRecord>
-  updatePolicy(orgId: string, id: string, patch: PolicyPatch, now: number): Promise<PolicyRecord | undefined>
+  updatePolicy(
+    orgId: string,
+    id: string,
+    patch: PolicyPatch,
+    now: number,
+  ): Promise<PolicyRecord | undefined>
   deletePolicy(orgId: string, id: string): Promise<boolean>
 
-  listBudgets(orgId: string, filter: { agent_name?: string; environment?: string }, now: number): Promise<BudgetUsage[]>
+  listBudgets(
+    orgId: string,
+    filter: { agent_name?: string; environment?: string },
+    now: number,
+  ): Promise<BudgetUsage[]>
   getBudget(orgId: string, id: string, now: number): Promise<BudgetUsage | undefined>
   /** Creates the budget of (environment, agent, period), or changes its limits: `created` says which. */
-  putBudget(orgId: string, budget: NewBudget, now: number): Promise<{ budget: BudgetUsage; created: boolean }>
+  putBudget(
+    orgId: string,
+    budget: NewBudget,
+    now: number,
+  ): Promise<{ budget: BudgetUsage; created: boolean }>
   updateBudget(
     orgId: string,
     id: string,
@@ -157,16 +182,29 @@ export interface ControlStore {
   ): Promise<ApprovalRecord[]>
   getApproval(orgId: string, id: string, now: number): Promise<ApprovalRecord | undefined>
   /** Decides a pending approval and records the decision in the same transaction. */
-  decideApproval(orgId: string, id: string, decision: ApprovalDecisionInput, now: number, actor: Actor): Promise<ApprovalDecisionOutcome>
+  decideApproval(
+    orgId: string,
+    id: string,
+    decision: ApprovalDecisionInput,
+    now: number,
+    actor: Actor,
+  ): Promise<ApprovalDecisionOutcome>
 
-  listAlerts(orgId: string, filter: { all: boolean; environment?: string; limit: number }): Promise<AlertRecord[]>
+  listAlerts(
+    orgId: string,
+    filter: { all: boolean; environment?: string; limit: number },
+  ): Promise<AlertRecord[]>
   /**
    * Removes what no decision can use any more: rate-window entries older than the longest window a
    * policy may have (31 days) and expired permits. Returns how many rows went.
    */
   purge(now: number): Promise<number>
   /** Acknowledges one alert (`id`) or every open one; returns how many changed. */
-  acknowledgeAlerts(orgId: string, target: { id: string } | { all: true }, now: number): Promise<number>
+  acknowledgeAlerts(
+    orgId: string,
+    target: { id: string } | { all: true },
+    now: number,
+  ): Promise<number>
 }
 
 export type { BudgetRecord, BudgetUsage, PolicyRecord }

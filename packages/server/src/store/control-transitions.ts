@@ -1,13 +1,22 @@
-import type { AgentControlOutcome, AgentStatus, ApprovalDecisionInput, ApprovalRecord } from './control-store.js'
+import type {
+  AgentControlOutcome,
+  AgentStatus,
+  ApprovalDecisionInput,
+  ApprovalRecord,
+} from './control-store.js'
 
 /**
  * What pausing, resuming or killing an agent in `current` state does. Killed is final: resuming or
  * pausing a killed agent is refused (`killed`), killing it again changes nothing. `changed` tells
  * the dialect to write `to`.
  */
-export function agentTransition(current: AgentStatus | undefined, to: AgentStatus): AgentControlOutcome {
+export function agentTransition(
+  current: AgentStatus | undefined,
+  to: AgentStatus,
+): AgentControlOutcome {
   if (current === undefined) return { outcome: 'not_found' }
-  if (current === 'killed') return to === 'killed' ? { outcome: 'unchanged', status: 'killed' } : { outcome: 'killed' }
+  if (current === 'killed')
+    return to === 'killed' ? { outcome: 'unchanged', status: 'killed' } : { outcome: 'killed' }
   return { outcome: current === to ? 'unchanged' : 'changed', status: to }
 }
 

@@ -9,7 +9,10 @@ export interface TimelineCursor extends TimelinePosition {
 }
 
 const refuse = (): never => {
-  throw new AppError('invalid_cursor', 'cursor is not one this server issued; start again without it')
+  throw new AppError(
+    'invalid_cursor',
+    'cursor is not one this server issued; start again without it',
+  )
 }
 
 /** Decodes base64url JSON, or refuses. Conversation ids are free text, so the cursor is JSON, not `ts.id`. */
@@ -22,7 +25,8 @@ function decodeJson(text: string): unknown {
   }
 }
 
-const whole = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+const whole = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 
 /** Opaque cursor of the conversation list: base64url of `["c", lastTs, id]`. */
 export function encodeConversationCursor(cursor: ConversationCursor): string {
@@ -33,13 +37,16 @@ export function decodeConversationCursor(text: string): ConversationCursor {
   const value = decodeJson(text)
   if (!Array.isArray(value) || value.length !== 3 || value[0] !== 'c') return refuse()
   const [, lastTs, id] = value as [string, unknown, unknown]
-  if (!whole(lastTs) || typeof id !== 'string' || id.length === 0 || id.length > LIMITS.shortString) return refuse()
+  if (!whole(lastTs) || typeof id !== 'string' || id.length === 0 || id.length > LIMITS.shortString)
+    return refuse()
   return { lastTs, id }
 }
 
 /** Opaque cursor of a timeline: base64url of `["t", ts, seq, since, upTo]`. */
 export function encodeTimelineCursor(cursor: TimelineCursor): string {
-  return Buffer.from(JSON.stringify(['t', cursor.ts, cursor.seq, cursor.since, cursor.upTo])).toString('base64url')
+  return Buffer.from(
+    JSON.stringify(['t', cursor.ts, cursor.seq, cursor.since, cursor.upTo]),
+  ).toString('base64url')
 }
 
 export function decodeTimelineCursor(text: string): TimelineCursor {

@@ -24,7 +24,12 @@ export interface ConversationDeltas {
   members: ConversationMember[]
 }
 
-function widen(map: Map<string, ConversationSpanDelta>, key: string, ts: number, make: () => ConversationSpanDelta): void {
+function widen(
+  map: Map<string, ConversationSpanDelta>,
+  key: string,
+  ts: number,
+  make: () => ConversationSpanDelta,
+): void {
   const known = map.get(key)
   if (!known) map.set(key, make())
   else if (ts < known.first_ts) known.first_ts = ts
@@ -38,11 +43,19 @@ function widen(map: Map<string, ConversationSpanDelta>, key: string, ts: number,
  * transaction writes each row once however many of its events the batch holds. On the writer's
  * hot path: objects are made only for keys not seen yet in the batch.
  */
-export function conversationDeltas(items: Iterable<{ orgId: string; event: NewEvent }>): ConversationDeltas {
+export function conversationDeltas(
+  items: Iterable<{ orgId: string; event: NewEvent }>,
+): ConversationDeltas {
   const spans = new Map<string, ConversationSpanDelta>()
   const envSpans = new Map<string, ConversationSpanDelta>()
   const members = new Map<string, ConversationMember>()
-  const member = (org_id: string, dim: ConversationMember['dim'], value: string, conversation_id: string, environment: string) => {
+  const member = (
+    org_id: string,
+    dim: ConversationMember['dim'],
+    value: string,
+    conversation_id: string,
+    environment: string,
+  ) => {
     const key = `${org_id}\u0000${conversation_id}\u0000${environment}\u0000${dim}\u0000${value}`
     if (!members.has(key)) members.set(key, { org_id, dim, value, conversation_id, environment })
   }
@@ -52,7 +65,13 @@ export function conversationDeltas(items: Iterable<{ orgId: string; event: NewEv
     const { ts, environment } = e
     const key = `${org_id}\u0000${conversation_id}`
     widen(spans, key, ts, () => ({ org_id, conversation_id, first_ts: ts, last_ts: ts }))
-    widen(envSpans, `${key}\u0000${environment}`, ts, () => ({ org_id, conversation_id, environment, first_ts: ts, last_ts: ts }))
+    widen(envSpans, `${key}\u0000${environment}`, ts, () => ({
+      org_id,
+      conversation_id,
+      environment,
+      first_ts: ts,
+      last_ts: ts,
+    }))
     if (e.agent !== null) member(org_id, 'agent', e.agent, conversation_id, environment)
     if (e.model !== null) member(org_id, 'model', e.model, conversation_id, environment)
   }

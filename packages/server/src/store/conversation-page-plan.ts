@@ -27,6 +27,7 @@ export function memberFilters(filter: ConversationFilter): Array<[MemberDim, str
  */
 export function memberDriver(counts: ReadonlyArray<[MemberDim, number]>): MemberDim | undefined {
   let best: [MemberDim, number] | undefined
-  for (const entry of counts) if (entry[1] < MEMBER_DRIVE_LIMIT && (!best || entry[1] < best[1])) best = entry
+  for (const entry of counts)
+    if (entry[1] < MEMBER_DRIVE_LIMIT && (!best || entry[1] < best[1])) best = entry
   return best?.[0]
 }

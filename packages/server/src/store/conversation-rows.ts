@@ -34,7 +34,9 @@ export interface ConversationRow {
 }
 
 const list = (v: string | string[] | null): string[] =>
-  (v === null ? [] : Array.isArray(v) ? [...v] : (JSON.parse(v) as string[])).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  (v === null ? [] : Array.isArray(v) ? [...v] : (JSON.parse(v) as string[])).sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )
 
 export function rowToConversation(row: ConversationRow): ConversationSummary {
   const llm = Number(row.llm_calls)
@@ -44,7 +46,11 @@ export function rowToConversation(row: ConversationRow): ConversationSummary {
   const end = Math.max(Number(row.end_ts), first)
   return {
     conversation_id: row.cid,
-    subject: conversationSubject({ metadataSubject: row.subject_meta, firstUserContent: row.first_user, firstTitle: row.first_title }),
+    subject: conversationSubject({
+      metadataSubject: row.subject_meta,
+      firstUserContent: row.first_user,
+      firstTitle: row.first_title,
+    }),
     agent: row.agent,
     agents: list(row.agents),
     environment: row.environment,
@@ -70,9 +76,20 @@ export function rowToConversation(row: ConversationRow): ConversationSummary {
 /** The columns a timeline reads: all but `messages` and `thinking`, whose presence it reports instead. */
 export const TIMELINE_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'messages' && c !== 'thinking')
 
-export type TimelineRow = Omit<EventRow, 'messages' | 'thinking'> & { has_messages: Num | boolean; has_thinking: Num | boolean }
+export type TimelineRow = Omit<EventRow, 'messages' | 'thinking'> & {
+  has_messages: Num | boolean
+  has_thinking: Num | boolean
+}
 
 export function rowToTimelineEvent(row: TimelineRow): TimelineEvent {
-  const { messages: _m, thinking: _t, ...event } = rowToEvent({ ...row, messages: null, thinking: null })
-  return { ...event, has_messages: Boolean(Number(row.has_messages)), has_thinking: Boolean(Number(row.has_thinking)) }
+  const {
+    messages: _m,
+    thinking: _t,
+    ...event
+  } = rowToEvent({ ...row, messages: null, thinking: null })
+  return {
+    ...event,
+    has_messages: Boolean(Number(row.has_messages)),
+    has_thinking: Boolean(Number(row.has_thinking)),
+  }
 }

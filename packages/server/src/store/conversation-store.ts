@@ -9,17 +9,29 @@ export interface ConversationStore {
    * One row per conversation, newest activity (last event `ts`) first, then by conversation id.
    * The page holds at most `limit` rows; `next` is present when more may follow.
    */
-  list(orgId: string, filter: ConversationFilter, page: ConversationPageRequest): Promise<ConversationPage>
+  list(
+    orgId: string,
+    filter: ConversationFilter,
+    page: ConversationPageRequest,
+  ): Promise<ConversationPage>
   /**
    * The conversation's events in chronological order (`ts`, then `seq`), or undefined when the org
    * has no event with this conversation id.
    */
-  timeline(orgId: string, conversationId: string, request: TimelineRequest): Promise<TimelinePage | undefined>
+  timeline(
+    orgId: string,
+    conversationId: string,
+    request: TimelineRequest,
+  ): Promise<TimelinePage | undefined>
   /**
    * The conversation's `tool_call` events that answer any of these tool call ids (their
    * `metadata.tool_call_id`, else their `span_id`), in chronological order.
    */
-  toolResults(orgId: string, conversationId: string, toolCallIds: readonly string[]): Promise<Event[]>
+  toolResults(
+    orgId: string,
+    conversationId: string,
+    toolCallIds: readonly string[],
+  ): Promise<Event[]>
   /** The text stored once per org under this SHA-256 (hex), if any. */
   systemPrompt(orgId: string, sha256: string): Promise<string | undefined>
 }
@@ -115,4 +127,7 @@ export interface TimelinePage {
 }
 
 /** An event as the timeline lists it: everything but the heavy request fields, which the call detail has. */
-export type TimelineEvent = Omit<Event, 'messages' | 'thinking'> & { has_messages: boolean; has_thinking: boolean }
+export type TimelineEvent = Omit<Event, 'messages' | 'thinking'> & {
+  has_messages: boolean
+  has_thinking: boolean
+}

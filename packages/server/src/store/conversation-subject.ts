@@ -17,7 +17,11 @@ export interface SubjectSources {
  * answer never changes unless earlier events arrive.
  */
 export function conversationSubject(sources: SubjectSources): string | null {
-  for (const text of [fromJson(sources.metadataSubject), fromJson(sources.firstUserContent), sources.firstTitle]) {
+  for (const text of [
+    fromJson(sources.metadataSubject),
+    fromJson(sources.firstUserContent),
+    sources.firstTitle,
+  ]) {
     const line = oneLine(text)
     if (line) return line
   }
@@ -41,7 +45,9 @@ export function contentText(content: unknown): string | null {
     .map((block: unknown) =>
       typeof block === 'string'
         ? block
-        : block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string'
+        : block &&
+            typeof block === 'object' &&
+            typeof (block as { text?: unknown }).text === 'string'
           ? (block as { text: string }).text
           : '',
     )

@@ -45,7 +45,8 @@ async function seed(store: Store): Promise<void> {
 async function answers(store: Store): Promise<ConversationSummary[][]> {
   const out = []
   for (const orgId of ['org-a', 'org-b'])
-    for (const filter of FILTERS) out.push((await store.conversations.list(orgId, filter, { limit: 100 })).items)
+    for (const filter of FILTERS)
+      out.push((await store.conversations.list(orgId, filter, { limit: 100 })).items)
   return out
 }
 

@@ -5,7 +5,14 @@ import type { ConversationFilter, ConversationSummary } from './conversation-sto
 import type { DeleteRange, Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
 
-type Fields = { ts: number; environment: string; conversation_id?: string; agent?: string; model?: string; kind?: string }
+type Fields = {
+  ts: number
+  environment: string
+  conversation_id?: string
+  agent?: string
+  model?: string
+  kind?: string
+}
 
 const START = Date.parse('2026-06-01T00:00:00Z')
 const SOLO = START + 10 * DAY_MS
@@ -30,8 +37,21 @@ function dataset(): Fields[] {
       })
     }
   }
-  for (let i = 0; i < 10; i++) out.push({ ts: START + Math.floor(rand() * 4 * DAY_MS), environment: 'production', agent: 'a', model: 'm1' })
-  for (let i = 0; i < 3; i++) out.push({ ts: SOLO + i, conversation_id: 'solo', environment: 'production', agent: 'a', model: 'm1' })
+  for (let i = 0; i < 10; i++)
+    out.push({
+      ts: START + Math.floor(rand() * 4 * DAY_MS),
+      environment: 'production',
+      agent: 'a',
+      model: 'm1',
+    })
+  for (let i = 0; i < 3; i++)
+    out.push({
+      ts: SOLO + i,
+      conversation_id: 'solo',
+      environment: 'production',
+      agent: 'a',
+      model: 'm1',
+    })
   return out
 }
 
@@ -39,8 +59,17 @@ function dataset(): Fields[] {
 function expectedSpans(events: Fields[], filter: ConversationFilter): string[] {
   const spans = new Map<string, { first: number; last: number; agent: boolean; model: boolean }>()
   for (const e of events) {
-    if (!e.conversation_id || (filter.environment !== undefined && e.environment !== filter.environment)) continue
-    const s = spans.get(e.conversation_id) ?? { first: e.ts, last: e.ts, agent: false, model: false }
+    if (
+      !e.conversation_id ||
+      (filter.environment !== undefined && e.environment !== filter.environment)
+    )
+      continue
+    const s = spans.get(e.conversation_id) ?? {
+      first: e.ts,
+      last: e.ts,
+      agent: false,
+      model: false,
+    }
     s.first = Math.min(s.first, e.ts)
     s.last = Math.max(s.last, e.ts)
     s.agent ||= e.agent === filter.agent
@@ -48,10 +77,18 @@ function expectedSpans(events: Fields[], filter: ConversationFilter): string[] {
     spans.set(e.conversation_id, s)
   }
   return [...spans]
-    .filter(([, s]) => (filter.from === undefined || s.last >= filter.from) && (filter.to === undefined || s.first < filter.to))
-    .filter(([, s]) => (filter.agent === undefined || s.agent) && (filter.model === undefined || s.model))
+    .filter(
+      ([, s]) =>
+        (filter.from === undefined || s.last >= filter.from) &&
+        (filter.to === undefined || s.first < filter.to),
+    )
+    .filter(
+      ([, s]) => (filter.agent === undefined || s.agent) && (filter.model === undefined || s.model),
+    )
     .sort(([a, x], [b, y]) => y.last - x.last || (b < a ? -1 : b > a ? 1 : 0))
-    .map(([cid, s]) => `${cid} ${new Date(s.first).toISOString()} ${new Date(s.last).toISOString()}`)
+    .map(
+      ([cid, s]) => `${cid} ${new Date(s.first).toISOString()} ${new Date(s.last).toISOString()}`,
+    )
 }
 
 const FILTERS: ConversationFilter[] = [
@@ -67,7 +104,10 @@ const FILTERS: ConversationFilter[] = [
 ]
 
 /** The conversation summary (migration 005/006) against every store: exact after deletes, whichever plan a filter takes. */
-export function describeConversationSummaryContract(name: string, open: () => Promise<Store> | Store): void {
+export function describeConversationSummaryContract(
+  name: string,
+  open: () => Promise<Store> | Store,
+): void {
   describe(`conversations contract: ${name}: the summary the list pages over`, () => {
     const stores: Store[] = []
     let store: Store
@@ -79,7 +119,9 @@ export function describeConversationSummaryContract(name: string, open: () => Pr
     })
     const append = async (target: Store, orgId: string, fields: Fields[]) => {
       for (let i = 0; i < fields.length; i += 500)
-        await target.events.append(fields.slice(i, i + 500).map((f) => ({ orgId, event: newEvent(f) })))
+        await target.events.append(
+          fields.slice(i, i + 500).map((f) => ({ orgId, event: newEvent(f) })),
+        )
     }
     const listAll = async (target: Store, filter: ConversationFilter, limit: number) => {
       const out: ConversationSummary[] = []
@@ -93,12 +135,16 @@ export function describeConversationSummaryContract(name: string, open: () => Pr
       return out
     }
     const spans = async (target: Store, filter: ConversationFilter, limit = 4) =>
-      (await listAll(target, filter, limit)).map((c) => `${c.conversation_id} ${c.started_at} ${c.last_event_at}`)
+      (await listAll(target, filter, limit)).map(
+        (c) => `${c.conversation_id} ${c.started_at} ${c.last_event_at}`,
+      )
 
     it('stays exact when deletes take part of a conversation, one agent or environment of it, or all of it', async () => {
       let kept = dataset()
       await append(store, 'org-a', kept)
-      await append(store, 'org-b', [{ ts: START, conversation_id: 'c-1', environment: 'staging', agent: 'b', model: 'm2' }])
+      await append(store, 'org-b', [
+        { ts: START, conversation_id: 'c-1', environment: 'staging', agent: 'b', model: 'm2' },
+      ])
       const remove = async (range: DeleteRange) => {
         const gone = (e: Fields) =>
           e.ts >= range.from &&
@@ -107,7 +153,8 @@ export function describeConversationSummaryContract(name: string, open: () => Pr
           (range.environment === undefined || e.environment === range.environment)
         expect(await store.events.delete('org-a', range)).toBe(kept.filter(gone).length)
         kept = kept.filter((e) => !gone(e))
-        for (const filter of FILTERS) expect(await spans(store, filter)).toEqual(expectedSpans(kept, filter))
+        for (const filter of FILTERS)
+          expect(await spans(store, filter)).toEqual(expectedSpans(kept, filter))
       }
       await remove({ from: START, to: START + 20 * HOUR_MS }) // the first events of some conversations, all of others
       await remove({ from: START + 2 * DAY_MS, to: START + 4 * DAY_MS, agent: 'b' }) // one agent's part
@@ -120,7 +167,8 @@ export function describeConversationSummaryContract(name: string, open: () => Pr
       stores.push(await open())
       const fresh = stores[stores.length - 1] as Store
       await append(fresh, 'org-a', kept)
-      for (const filter of FILTERS) expect(await listAll(store, filter, 3)).toEqual(await listAll(fresh, filter, 3))
+      for (const filter of FILTERS)
+        expect(await listAll(store, filter, 3)).toEqual(await listAll(fresh, filter, 3))
       expect((await store.conversations.list('org-b', {}, { limit: 10 })).items).toHaveLength(1)
     })
 
@@ -134,7 +182,12 @@ export function describeConversationSummaryContract(name: string, open: () => Pr
         const environment = i % 7 === 0 ? 'staging' : 'production'
         const model = i % 400 === 5 ? 'rare' : 'common'
         events.push({ ts: START + i * 1_000, conversation_id, environment, agent: 'busy', model })
-        events.push({ ts: START + Math.floor(i / 3) * 3_000 + 2_500, conversation_id, environment, agent: i % 2 ? 'odd' : 'busy' })
+        events.push({
+          ts: START + Math.floor(i / 3) * 3_000 + 2_500,
+          conversation_id,
+          environment,
+          agent: i % 2 ? 'odd' : 'busy',
+        })
       }
       await append(store, 'org-a', events)
       for (const filter of [

@@ -4,7 +4,11 @@ import type { ConversationFilter, ConversationSummary } from './conversation-sto
 import type { Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
 
-type Fields = Record<string, unknown> & { ts: number; environment: string; conversation_id?: string }
+type Fields = Record<string, unknown> & {
+  ts: number
+  environment: string
+  conversation_id?: string
+}
 
 const START = Date.parse('2026-05-10T00:00:00Z')
 const KINDS = ['llm_call', 'llm_call', 'tool_call', 'http_call', 'action'] as const
@@ -14,7 +18,11 @@ const KINDS = ['llm_call', 'llm_call', 'tool_call', 'http_call', 'action'] as co
  * HTTP calls, errors), some events outside any conversation, and org-b events that reuse the same
  * conversation ids. Each conversation's subject is known by construction (`expectedSubject`).
  */
-function generate(): { fields: Fields[]; expectedSubject: Map<string, string | null>; others: Fields[] } {
+function generate(): {
+  fields: Fields[]
+  expectedSubject: Map<string, string | null>
+  others: Fields[]
+} {
   const rand = seeded(2024)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T
   const fields: Fields[] = []
@@ -29,7 +37,8 @@ function generate(): { fields: Fields[]; expectedSubject: Map<string, string | n
     for (let i = 0; i < n; i++) {
       const kind = pick(KINDS)
       // The first event is the earliest; ties in ts happen on purpose (seq then decides).
-      const ts = i === 0 ? base : base + 1 + Math.floor(rand() * 3) * Math.floor(rand() * 2 * HOUR_MS)
+      const ts =
+        i === 0 ? base : base + 1 + Math.floor(rand() * 3) * Math.floor(rand() * 2 * HOUR_MS)
       events.push({
         ts,
         conversation_id: cid,
@@ -40,8 +49,10 @@ function generate(): { fields: Fields[]; expectedSubject: Map<string, string | n
         model: kind === 'llm_call' ? pick(['m1', 'm2', 'm3']) : undefined,
         tokens_input: kind === 'llm_call' ? Math.floor(rand() * 2000) : undefined,
         tokens_output: kind === 'llm_call' ? Math.floor(rand() * 500) : undefined,
-        tokens_cache_read: kind === 'llm_call' && rand() < 0.5 ? Math.floor(rand() * 1500) : undefined,
-        tokens_cache_write: kind === 'llm_call' && rand() < 0.3 ? Math.floor(rand() * 300) : undefined,
+        tokens_cache_read:
+          kind === 'llm_call' && rand() < 0.5 ? Math.floor(rand() * 1500) : undefined,
+        tokens_cache_write:
+          kind === 'llm_call' && rand() < 0.3 ? Math.floor(rand() * 300) : undefined,
         cost_usd: kind === 'llm_call' ? (Math.floor(rand() * 50_000) / 1e6).toFixed(6) : undefined,
         duration_ms: rand() < 0.8 ? Math.floor(rand() * 30_000) : undefined,
       })
@@ -55,8 +66,15 @@ function generate(): { fields: Fields[]; expectedSubject: Map<string, string | n
       subject = `Subject ${c}`
     } else if (c % 4 === 1) {
       first.title = `Title ${c}`
-      const user = c % 8 === 1 ? `Question  ${c}\nplease` : [{ type: 'text', text: `Question ${c}` }, { type: 'image' }]
-      second.messages = [{ role: 'system', content: 'be brief' }, 'not a message', { role: 'user', content: user }]
+      const user =
+        c % 8 === 1
+          ? `Question  ${c}\nplease`
+          : [{ type: 'text', text: `Question ${c}` }, { type: 'image' }]
+      second.messages = [
+        { role: 'system', content: 'be brief' },
+        'not a message',
+        { role: 'user', content: user },
+      ]
       if (sorted[2]) sorted[2].messages = [{ role: 'user', content: 'a later question' }]
       subject = c % 8 === 1 ? `Question ${c} please` : `Question ${c}`
     } else if (c % 4 === 2) {
@@ -68,7 +86,12 @@ function generate(): { fields: Fields[]; expectedSubject: Map<string, string | n
     fields.push(...events)
   }
   for (let i = 0; i < 30; i++)
-    fields.push({ ts: START + Math.floor(rand() * 5 * DAY_MS), environment: 'production', agent: 'a', model: 'm1' })
+    fields.push({
+      ts: START + Math.floor(rand() * 5 * DAY_MS),
+      environment: 'production',
+      agent: 'a',
+      model: 'm1',
+    })
   const others = ['conv-00', 'conv-05', 'elsewhere'].map((cid) => ({
     ts: START + DAY_MS,
     environment: 'production',
@@ -83,7 +106,10 @@ function generate(): { fields: Fields[]; expectedSubject: Map<string, string | n
 }
 
 /** The activity log computed by brute force over the generated events (seq = position + 1). */
-function bruteForce(fields: Fields[], filter: ConversationFilter): Array<Omit<ConversationSummary, 'subject'>> {
+function bruteForce(
+  fields: Fields[],
+  filter: ConversationFilter,
+): Array<Omit<ConversationSummary, 'subject'>> {
   const groups = new Map<string, Array<Fields & { seq: number }>>()
   fields.forEach((f, i) => {
     if (!f.conversation_id || (filter.environment && f.environment !== filter.environment)) return
@@ -100,13 +126,15 @@ function bruteForce(fields: Fields[], filter: ConversationFilter): Array<Omit<Co
     if (filter.to !== undefined && first >= filter.to) continue
     if (filter.agent !== undefined && !events.some((e) => e.agent === filter.agent)) continue
     if (filter.model !== undefined && !events.some((e) => e.model === filter.model)) continue
-    const sum = (k: string) => events.reduce((acc, e) => acc + ((e[k] as number | undefined) ?? 0), 0)
+    const sum = (k: string) =>
+      events.reduce((acc, e) => acc + ((e[k] as number | undefined) ?? 0), 0)
     const count = (p: (e: Fields) => boolean) => events.filter(p).length
     const end = Math.max(...events.map((e) => e.ts + ((e.duration_ms as number | undefined) ?? 0)))
     const llm = count((e) => e.kind === 'llm_call')
     const tool = count((e) => e.kind === 'tool_call')
     const http = count((e) => e.kind === 'http_call')
-    const distinct = (k: string) => [...new Set(events.map((e) => e[k]).filter((v) => typeof v === 'string'))].sort() as string[]
+    const distinct = (k: string) =>
+      [...new Set(events.map((e) => e[k]).filter((v) => typeof v === 'string'))].sort() as string[]
     out.push({
       conversation_id: cid,
       agent: (events.find((e) => e.agent !== undefined)?.agent as string | undefined) ?? null,
@@ -130,11 +158,18 @@ function bruteForce(fields: Fields[], filter: ConversationFilter): Array<Omit<Co
       last_event_at: new Date(last).toISOString(),
     })
   }
-  return out.sort((x, y) => Date.parse(y.last_event_at) - Date.parse(x.last_event_at) || (y.conversation_id < x.conversation_id ? -1 : 1))
+  return out.sort(
+    (x, y) =>
+      Date.parse(y.last_event_at) - Date.parse(x.last_event_at) ||
+      (y.conversation_id < x.conversation_id ? -1 : 1),
+  )
 }
 
 /** The conversation contract, run for each dialect from `describeStoreContract`. */
-export function describeConversationsContract(name: string, open: () => Promise<Store> | Store): void {
+export function describeConversationsContract(
+  name: string,
+  open: () => Promise<Store> | Store,
+): void {
   describe(`conversations contract: ${name}`, () => {
     let store: Store
     beforeEach(async () => {
@@ -145,7 +180,9 @@ export function describeConversationsContract(name: string, open: () => Promise<
     })
     const append = async (orgId: string, fields: Array<Record<string, unknown>>) => {
       for (let i = 0; i < fields.length; i += 200)
-        await store.events.append(fields.slice(i, i + 200).map((f) => ({ orgId, event: newEvent(f) })))
+        await store.events.append(
+          fields.slice(i, i + 200).map((f) => ({ orgId, event: newEvent(f) })),
+        )
     }
     const listAll = async (orgId: string, filter: ConversationFilter, limit = 7) => {
       const out: ConversationSummary[] = []
@@ -188,7 +225,11 @@ export function describeConversationsContract(name: string, open: () => Promise<
       const ts = START + HOUR_MS
       await append(
         'org-a',
-        Array.from({ length: 12 }, (_, i) => ({ ts, conversation_id: `same-${i % 6}`, kind: 'llm_call' })),
+        Array.from({ length: 12 }, (_, i) => ({
+          ts,
+          conversation_id: `same-${i % 6}`,
+          kind: 'llm_call',
+        })),
       )
       const first = await store.conversations.list('org-a', {}, { limit: 4 })
       expect(first.next).toBeDefined()
@@ -215,14 +256,22 @@ export function describeConversationsContract(name: string, open: () => Promise<
       } while (after)
       expect(seen).toEqual(expected.map((f) => f.seq))
       expect(page!.lastSeq).toBe(Math.max(...expected.map((f) => f.seq)))
-      const later = await store.conversations.timeline('org-a', 'conv-01', { since: page!.lastSeq, limit: 10 })
+      const later = await store.conversations.timeline('org-a', 'conv-01', {
+        since: page!.lastSeq,
+        limit: 10,
+      })
       expect(later).toMatchObject({ items: [], lastSeq: page!.lastSeq })
       await append('org-a', [{ ts: START, conversation_id: 'conv-01', title: 'late but early' }])
-      const fresh = await store.conversations.timeline('org-a', 'conv-01', { since: page!.lastSeq, limit: 10 })
+      const fresh = await store.conversations.timeline('org-a', 'conv-01', {
+        since: page!.lastSeq,
+        limit: 10,
+      })
       expect(fresh!.items.map((e) => e.title)).toEqual(['late but early'])
       expect(fresh!.lastSeq).toBe(fields.length + 1)
       const withMessages = expected.find((f) => f.messages !== undefined)!
-      const item = (await store.conversations.timeline('org-a', 'conv-01', { limit: 100 }))!.items.find((e) => e.seq === withMessages.seq)
+      const item = (await store.conversations.timeline('org-a', 'conv-01', {
+        limit: 100,
+      }))!.items.find((e) => e.seq === withMessages.seq)
       expect(item).toMatchObject({ has_messages: true, has_thinking: false })
       expect(item).not.toHaveProperty('messages')
       expect(await store.conversations.timeline('org-a', 'no-such', { limit: 10 })).toBeUndefined()
@@ -230,8 +279,18 @@ export function describeConversationsContract(name: string, open: () => Promise<
 
     it('finds tool results by tool call id or span id, and the system prompt by its hash', async () => {
       await append('org-a', [
-        { conversation_id: 'c', kind: 'llm_call', system_prompt: 'You are terse.', tool_calls: [{ id: 't1' }, { id: 't2' }] },
-        { conversation_id: 'c', kind: 'tool_call', metadata: { tool_call_id: 't1' }, output: { ok: 1 } },
+        {
+          conversation_id: 'c',
+          kind: 'llm_call',
+          system_prompt: 'You are terse.',
+          tool_calls: [{ id: 't1' }, { id: 't2' }],
+        },
+        {
+          conversation_id: 'c',
+          kind: 'tool_call',
+          metadata: { tool_call_id: 't1' },
+          output: { ok: 1 },
+        },
         { conversation_id: 'c', kind: 'tool_call', span_id: 't2', output: { ok: 2 } },
         { conversation_id: 'c', kind: 'http_call', span_id: 't1' },
         { conversation_id: 'other', kind: 'tool_call', metadata: { tool_call_id: 't1' } },
@@ -240,24 +299,36 @@ export function describeConversationsContract(name: string, open: () => Promise<
       expect(results.map((e) => e.output)).toEqual([{ ok: 1 }, { ok: 2 }])
       expect(await store.conversations.toolResults('org-a', 'c', [])).toEqual([])
       const [call] = (await store.conversations.timeline('org-a', 'c', { limit: 1 }))!.items
-      expect(await store.conversations.systemPrompt('org-a', call!.system_prompt_sha256!)).toBe('You are terse.')
+      expect(await store.conversations.systemPrompt('org-a', call!.system_prompt_sha256!)).toBe(
+        'You are terse.',
+      )
       expect(await store.conversations.systemPrompt('org-a', '0'.repeat(64))).toBeUndefined()
     })
 
     it('never shows one org the conversations, timelines, tool results or prompts of another', async () => {
       await append('org-a', [
-        { conversation_id: 'shared', agent: 'a', kind: 'llm_call', system_prompt: 'secret prompt', cost_usd: 2 },
+        {
+          conversation_id: 'shared',
+          agent: 'a',
+          kind: 'llm_call',
+          system_prompt: 'secret prompt',
+          cost_usd: 2,
+        },
         { conversation_id: 'shared', kind: 'tool_call', span_id: 's1' },
       ])
       await append('org-b', [{ conversation_id: 'shared', agent: 'b', kind: 'action' }])
       const [b] = await listAll('org-b', {})
       expect(b).toMatchObject({ conversation_id: 'shared', agents: ['b'], events: 1, cost_usd: 0 })
       expect(await listAll('org-c', {})).toEqual([])
-      expect((await store.conversations.timeline('org-b', 'shared', { limit: 10 }))!.items).toHaveLength(1)
+      expect(
+        (await store.conversations.timeline('org-b', 'shared', { limit: 10 }))!.items,
+      ).toHaveLength(1)
       expect(await store.conversations.timeline('org-c', 'shared', { limit: 10 })).toBeUndefined()
       expect(await store.conversations.toolResults('org-b', 'shared', ['s1'])).toEqual([])
       const [call] = (await store.conversations.timeline('org-a', 'shared', { limit: 1 }))!.items
-      expect(await store.conversations.systemPrompt('org-b', call!.system_prompt_sha256!)).toBeUndefined()
+      expect(
+        await store.conversations.systemPrompt('org-b', call!.system_prompt_sha256!),
+      ).toBeUndefined()
     })
   })
 }

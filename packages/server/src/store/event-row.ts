@@ -94,7 +94,12 @@ export const EVENT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof EventRow>
 
 /** The values of one new row, in `EVENT_COLUMNS` order (spelled out: this runs once per event). */
-export function eventRowValues(orgId: string, e: NewEvent, seq: number, receivedAt: number): unknown[] {
+export function eventRowValues(
+  orgId: string,
+  e: NewEvent,
+  seq: number,
+  receivedAt: number,
+): unknown[] {
   return [
     orgId,
     e.id,

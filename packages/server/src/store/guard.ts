@@ -1,7 +1,10 @@
 import { StoreError } from '../app-error.js'
 
 /** Wraps a store operation so a driver error leaves as a StoreError naming the operation, never its values. */
-export function guard<A extends unknown[], R>(operation: string, fn: (...args: A) => R): (...args: A) => Promise<Awaited<R>> {
+export function guard<A extends unknown[], R>(
+  operation: string,
+  fn: (...args: A) => R,
+): (...args: A) => Promise<Awaited<R>> {
   return async (...args: A): Promise<Awaited<R>> => {
     try {
       return await fn(...args)
@@ -15,6 +18,9 @@ export function guard<A extends unknown[], R>(operation: string, fn: (...args: A
 /** `guard` over every method of an object, named `prefix.method`. */
 export function guardAll<T extends object>(prefix: string, methods: T): T {
   return Object.fromEntries(
-    Object.entries(methods).map(([name, fn]) => [name, guard(`${prefix}.${name}`, fn as (...args: unknown[]) => unknown)]),
+    Object.entries(methods).map(([name, fn]) => [
+      name,
+      guard(`${prefix}.${name}`, fn as (...args: unknown[]) => unknown),
+    ]),
   ) as T
 }

@@ -14,9 +14,11 @@ export interface KeyRow {
   rotated_from: string | null
 }
 
-export const KEY_COLUMNS = 'id, org_id, name, description, key_prefix, scopes, created_at, last_used_at, revoked_at, rotated_from'
+export const KEY_COLUMNS =
+  'id, org_id, name, description, key_prefix, scopes, created_at, last_used_at, revoked_at, rotated_from'
 
-const iso = (ms: number | string | null) => (ms === null ? null : new Date(Number(ms)).toISOString())
+const iso = (ms: number | string | null) =>
+  ms === null ? null : new Date(Number(ms)).toISOString()
 
 export function toKeyRecord(row: KeyRow): ApiKeyRecord {
   return {

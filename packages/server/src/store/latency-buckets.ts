@@ -21,7 +21,10 @@ export function bucketUpperBound(bucket: number): number {
  * The `p`-quantile (0 < p <= 1) of a histogram given as (bucket, count) pairs, by the nearest-rank
  * method, as the bucket's upper bound rounded to whole ms; null when the histogram is empty.
  */
-export function histogramQuantile(histogram: ReadonlyMap<number, number>, p: number): number | null {
+export function histogramQuantile(
+  histogram: ReadonlyMap<number, number>,
+  p: number,
+): number | null {
   let total = 0
   for (const n of histogram.values()) total += n
   if (total === 0) return null

@@ -4,7 +4,10 @@ import type { Store } from './store.js'
 import { DAY_MS } from './time-buckets.js'
 
 /** What the maintenance jobs need of every store: the oldest event, prompt cleanup on delete, leadership. */
-export function describeMaintenanceContract(name: string, open: () => Promise<Store> | Store): void {
+export function describeMaintenanceContract(
+  name: string,
+  open: () => Promise<Store> | Store,
+): void {
   describe(`store contract: ${name}: retention and erasure`, () => {
     let store: Store
     beforeEach(async () => {
@@ -16,7 +19,10 @@ export function describeMaintenanceContract(name: string, open: () => Promise<St
     const append = (orgId: string, events: Array<Record<string, unknown>>) =>
       store.events.append(events.map((fields) => ({ orgId, event: newEvent(fields) })))
     const prompt = (orgId: string, text: string) =>
-      store.conversations.systemPrompt(orgId, newEvent({ system_prompt: text }).system_prompt_sha256 as string)
+      store.conversations.systemPrompt(
+        orgId,
+        newEvent({ system_prompt: text }).system_prompt_sha256 as string,
+      )
 
     it('finds the oldest event of an org, before 1970 too, and nothing for an org without events', async () => {
       expect(await store.events.oldest('org-a')).toBeUndefined()
@@ -37,7 +43,9 @@ export function describeMaintenanceContract(name: string, open: () => Promise<St
       ])
       // The same text in another org is that org's own copy.
       await append('org-b', [{ ts: day, kind: 'llm_call', system_prompt: 'only on day one' }])
-      expect(await store.events.delete('org-a', { from: day, to: day + DAY_MS, agent: 'x' })).toBe(2)
+      expect(await store.events.delete('org-a', { from: day, to: day + DAY_MS, agent: 'x' })).toBe(
+        2,
+      )
       expect(await prompt('org-a', 'only on day one')).toBeUndefined()
       expect(await prompt('org-a', 'on both days')).toBe('on both days')
       expect(await prompt('org-a', 'another agent')).toBe('another agent')
@@ -51,7 +59,9 @@ export function describeMaintenanceContract(name: string, open: () => Promise<St
     })
 
     it('keeps a prompt that an event referencing it by hash alone still uses', async () => {
-      const [first] = await append('org-a', [{ ts: day, kind: 'llm_call', system_prompt: 'shared by hash' }])
+      const [first] = await append('org-a', [
+        { ts: day, kind: 'llm_call', system_prompt: 'shared by hash' },
+      ])
       const sha = (await store.events.get('org-a', first!.id))!.system_prompt_sha256
       await append('org-a', [{ ts: day + DAY_MS, kind: 'llm_call', system_prompt_sha256: sha }])
       await store.events.delete('org-a', { from: day, to: day + 1 })

@@ -6,9 +6,26 @@ import { z } from 'zod'
  */
 export const PlanSchema = z
   .object({
-    name: z.string().min(1).max(64).default('unlimited').describe('A label: free, pro, business, enterprise, or your own.'),
-    logs_per_month: z.number().int().positive().nullable().default(null).describe('Events per UTC calendar month. null: no limit.'),
-    retention_days: z.number().int().positive().nullable().default(null).describe('Events older than this are deleted. null: kept.'),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .default('unlimited')
+      .describe('A label: free, pro, business, enterprise, or your own.'),
+    logs_per_month: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .default(null)
+      .describe('Events per UTC calendar month. null: no limit.'),
+    retention_days: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .default(null)
+      .describe('Events older than this are deleted. null: kept.'),
     requests_per_minute: z
       .number()
       .int()
@@ -21,7 +38,10 @@ export const PlanSchema = z
 
 export const RedactionSettingsSchema = z
   .object({
-    enabled: z.boolean().default(true).describe('Secret redaction before anything is written. Default true.'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Secret redaction before anything is written. Default true.'),
     field_names: z
       .array(z.string().min(1).max(128))
       .max(100)
@@ -41,7 +61,9 @@ export const OrgSettingsSchema = z
     require_registered_agents: z
       .boolean()
       .default(false)
-      .describe('When true, events for an agent that is not registered are refused (404 Agent not found on /sdk/log).'),
+      .describe(
+        'When true, events for an agent that is not registered are refused (404 Agent not found on /sdk/log).',
+      ),
     redaction: RedactionSettingsSchema.prefault({}),
   })
   .meta({ id: 'OrgSettings' })
@@ -84,5 +106,7 @@ export function applySettingsPatch(current: OrgSettings, patch: OrgSettingsPatch
 }
 
 function defined<T extends object>(value: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>
+  return Object.fromEntries(
+    Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
+  ) as Partial<T>
 }

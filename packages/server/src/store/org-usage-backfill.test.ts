@@ -22,7 +22,12 @@ const LAST_MONTH = monthStart - 86_400_000
 
 /** Appends 3 events to org-a and 1 to org-b, all received now. */
 async function seed(store: Store): Promise<void> {
-  await store.events.append([1, 2, 3].map(() => ({ orgId: 'org-a', event: newEvent({ agent: 'a', ts: Date.now() - 400 * 86_400_000 }) })))
+  await store.events.append(
+    [1, 2, 3].map(() => ({
+      orgId: 'org-a',
+      event: newEvent({ agent: 'a', ts: Date.now() - 400 * 86_400_000 }),
+    })),
+  )
   await store.events.append([{ orgId: 'org-b', event: newEvent({ agent: 'b' }) }])
 }
 
@@ -39,7 +44,9 @@ describe('the org usage migration on an existing database', () => {
     await before.close()
     const db = new Database(path)
     db.exec('DROP TABLE org_usage')
-    db.prepare("UPDATE events SET received_at = ? WHERE rowid = (SELECT min(rowid) FROM events WHERE org_id = 'org-a')").run(LAST_MONTH)
+    db.prepare(
+      "UPDATE events SET received_at = ? WHERE rowid = (SELECT min(rowid) FROM events WHERE org_id = 'org-a')",
+    ).run(LAST_MONTH)
     db.exec(migration('./sqlite/migrations/003_org_usage.sql'))
     db.close()
     const store = openSqliteStore({ path })
@@ -61,7 +68,9 @@ describe('the org usage migration on an existing database', () => {
     await client.connect()
     try {
       await client.query('DROP TABLE org_usage')
-      await client.query("UPDATE events SET received_at = $1 WHERE seq = 1 AND org_id = 'org-a'", [LAST_MONTH])
+      await client.query("UPDATE events SET received_at = $1 WHERE seq = 1 AND org_id = 'org-a'", [
+        LAST_MONTH,
+      ])
       await client.query(migration('./postgres/migrations/004_org_usage.sql'))
     } finally {
       await client.end()

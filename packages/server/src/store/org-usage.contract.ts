@@ -34,7 +34,10 @@ export function describeOrgUsageContract(name: string, open: () => Promise<Store
       } while (after)
       const months = new Map<string, number>()
       for (const e of events)
-        months.set(usageMonth(Date.parse(e.received_at)), (months.get(usageMonth(Date.parse(e.received_at))) ?? 0) + 1)
+        months.set(
+          usageMonth(Date.parse(e.received_at)),
+          (months.get(usageMonth(Date.parse(e.received_at))) ?? 0) + 1,
+        )
       return months
     }
 
@@ -42,7 +45,12 @@ export function describeOrgUsageContract(name: string, open: () => Promise<Store
       const now = Date.now()
       const month = usageMonth(now)
       const id = uuidv7()
-      await append('org-a', [{ id, agent: 'a' }, { ts: now - 2 * YEAR_MS }, { ts: now - 40 * 86_400_000 }, { agent: 'b' }])
+      await append('org-a', [
+        { id, agent: 'a' },
+        { ts: now - 2 * YEAR_MS },
+        { ts: now - 40 * 86_400_000 },
+        { agent: 'b' },
+      ])
       await append('org-b', [{ agent: 'x' }])
       // A duplicate of a stored id, and one repeated inside a batch, are not counted again.
       const again = uuidv7()
@@ -62,7 +70,11 @@ export function describeOrgUsageContract(name: string, open: () => Promise<Store
     it('does not count the server’s own records as the org’s usage', async () => {
       const month = usageMonth(Date.now())
       await store.events.append([
-        { orgId: 'org-a', event: newEvent({ kind: 'audit', action: 'retention.delete' }), system: true },
+        {
+          orgId: 'org-a',
+          event: newEvent({ kind: 'audit', action: 'retention.delete' }),
+          system: true,
+        },
         { orgId: 'org-a', event: newEvent({ agent: 'a' }) },
       ])
       expect(await store.orgs.usage('org-a', month)).toBe(1)
@@ -83,13 +95,24 @@ export function describeOrgUsageContract(name: string, open: () => Promise<Store
       const now = Date.now()
       expect(await store.idempotency.lookup('org-a', 'k1', 'h1', now, 1000)).toBeUndefined()
       // Looking up claimed nothing: the first claim is still new.
-      expect(await store.idempotency.claim('org-a', 'k1', 'h1', ['i1', ''], now, 1000)).toEqual({ state: 'new', ids: ['i1', ''] })
-      expect(await store.idempotency.lookup('org-a', 'k1', 'h1', now + 1, 1000)).toEqual({ state: 'replay', ids: ['i1', ''] })
-      expect(await store.idempotency.lookup('org-a', 'k1', 'h2', now + 1, 1000)).toEqual({ state: 'mismatch' })
+      expect(await store.idempotency.claim('org-a', 'k1', 'h1', ['i1', ''], now, 1000)).toEqual({
+        state: 'new',
+        ids: ['i1', ''],
+      })
+      expect(await store.idempotency.lookup('org-a', 'k1', 'h1', now + 1, 1000)).toEqual({
+        state: 'replay',
+        ids: ['i1', ''],
+      })
+      expect(await store.idempotency.lookup('org-a', 'k1', 'h2', now + 1, 1000)).toEqual({
+        state: 'mismatch',
+      })
       expect(await store.idempotency.lookup('org-b', 'k1', 'h1', now + 1, 1000)).toBeUndefined()
       // Expired under the same rule as claim: at now - ttl a new claim may take the key.
       expect(await store.idempotency.lookup('org-a', 'k1', 'h1', now + 1000, 1000)).toBeUndefined()
-      expect(await store.idempotency.claim('org-a', 'k1', 'h2', ['i2'], now + 1000, 1000)).toEqual({ state: 'new', ids: ['i2'] })
+      expect(await store.idempotency.claim('org-a', 'k1', 'h2', ['i2'], now + 1000, 1000)).toEqual({
+        state: 'new',
+        ids: ['i2'],
+      })
     })
 
     it('applies concurrent settings changes of different keys without losing one, creating the org', async () => {
@@ -110,8 +133,15 @@ export function describeOrgUsageContract(name: string, open: () => Promise<Store
         redaction: { enabled: false, field_names: ['ssn'], allow_field_names: [] },
       })
       // A key given as undefined is absent; null clears a limit; the result is what was stored.
-      const after = await store.orgs.updateSettings('org-new', { plan: { logs_per_month: null, retention_days: undefined } })
-      expect(after.plan).toEqual({ name: 'own', logs_per_month: null, retention_days: 9, requests_per_minute: 7 })
+      const after = await store.orgs.updateSettings('org-new', {
+        plan: { logs_per_month: null, retention_days: undefined },
+      })
+      expect(after.plan).toEqual({
+        name: 'own',
+        logs_per_month: null,
+        retention_days: 9,
+        requests_per_minute: 7,
+      })
       expect(await store.orgs.settings('org-new')).toEqual(after)
     })
   })

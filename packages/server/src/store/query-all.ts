@@ -15,7 +15,10 @@ export async function queryAll(
   const items: Event[] = []
   let after: Cursor | undefined
   do {
-    const page = await events.query(orgId, filter, { limit: Math.min(pageSize, max - items.length), after })
+    const page = await events.query(orgId, filter, {
+      limit: Math.min(pageSize, max - items.length),
+      after,
+    })
     items.push(...page.items)
     after = page.next
   } while (after && items.length < max)

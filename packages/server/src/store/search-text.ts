@@ -4,10 +4,13 @@ import type { EventRow } from './event-row.js'
  * The text the full-text index holds for one event: the title and the string values (not the keys)
  * of input, output and error.
  */
-export function searchableText(row: Pick<EventRow, 'title' | 'input' | 'output' | 'error'>): string {
+export function searchableText(
+  row: Pick<EventRow, 'title' | 'input' | 'output' | 'error'>,
+): string {
   const parts: string[] = []
   if (row.title) parts.push(row.title)
-  for (const field of [row.input, row.output, row.error]) if (field !== null) collectStrings(JSON.parse(field), parts)
+  for (const field of [row.input, row.output, row.error])
+    if (field !== null) collectStrings(JSON.parse(field), parts)
   return parts.join('\n')
 }
 
@@ -15,7 +18,8 @@ function collectStrings(value: unknown, out: string[]): void {
   if (typeof value === 'string') out.push(value)
   else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value))
   else if (Array.isArray(value)) for (const item of value) collectStrings(item, out)
-  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) collectStrings(item, out)
+  else if (value !== null && typeof value === 'object')
+    for (const item of Object.values(value)) collectStrings(item, out)
 }
 
 /** Text without accents (é → e), as both dialects index and search it. */

@@ -75,7 +75,11 @@ export function seriesSize(query: StatsQuery): number {
 }
 
 /** Folds grouped rows and a latency histogram into the `Stats` answer. Dialect-independent. */
-export function assembleStats(query: StatsQuery, rows: readonly StatsRow[], histogram: ReadonlyMap<number, number>): Stats {
+export function assembleStats(
+  query: StatsQuery,
+  rows: readonly StatsRow[],
+  histogram: ReadonlyMap<number, number>,
+): Stats {
   const size = seriesSize(query)
   const byStatus: Record<EventStatus, number> = { success: 0, error: 0, pending: 0, denied: 0 }
   const tokens = { input: 0, output: 0, cache_read: 0, cache_write: 0, total: 0 }
@@ -125,14 +129,18 @@ export function assembleStats(query: StatsQuery, rows: readonly StatsRow[], hist
     add(series as Map<string | number, Acc>, Number(row.sb), row)
   }
 
-  const rates = Object.fromEntries(EVENT_STATUSES.map((s) => [s, events === 0 ? 0 : Number((byStatus[s] / events).toFixed(4))])) as Record<
-    EventStatus,
-    number
-  >
+  const rates = Object.fromEntries(
+    EVENT_STATUSES.map((s) => [s, events === 0 ? 0 : Number((byStatus[s] / events).toFixed(4))]),
+  ) as Record<EventStatus, number>
   const ranked = <K extends string>(map: Map<string, Acc>, name: K) =>
     [...map.entries()]
       .sort((a, b) => b[1].events - a[1].events || a[0].localeCompare(b[0]))
-      .map(([key, acc]) => ({ [name]: key === '' ? null : key, ...toCounts(acc) }) as { [P in K]: string | null } & StatsCounts)
+      .map(
+        ([key, acc]) =>
+          ({ [name]: key === '' ? null : key, ...toCounts(acc) }) as {
+            [P in K]: string | null
+          } & StatsCounts,
+      )
 
   return {
     from: new Date(query.from).toISOString(),

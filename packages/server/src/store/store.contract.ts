@@ -41,7 +41,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
 
     it('appends and returns the full event by id', async () => {
       const [receipt] = await append('org-a', [
-        { agent: 'a1', kind: 'llm_call', input: { q: 'hi' }, cost_usd: '0.000123', tags: ['x'], metadata: { k: 1 } },
+        {
+          agent: 'a1',
+          kind: 'llm_call',
+          input: { q: 'hi' },
+          cost_usd: '0.000123',
+          tags: ['x'],
+          metadata: { k: 1 },
+        },
       ])
       expect(receipt).toMatchObject({ seq: 1, duplicate: false })
       const event = await store.events.get('org-a', receipt!.id)
@@ -78,7 +85,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
     it('keeps seq gap-free per org in commit order, across batches and orgs', async () => {
       for (let i = 0; i < 5; i++) {
         const items: AppendItem[] = []
-        for (let j = 0; j < 7; j++) items.push({ orgId: j % 2 ? 'org-a' : 'org-b', event: newEvent({ n: i * 7 + j }) })
+        for (let j = 0; j < 7; j++)
+          items.push({ orgId: j % 2 ? 'org-a' : 'org-b', event: newEvent({ n: i * 7 + j }) })
         await store.events.append(items)
       }
       for (const org of ['org-a', 'org-b']) {
@@ -93,7 +101,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       expect(await store.events.get('org-b', mine!.id)).toBeUndefined()
       expect(await all('org-b', { agent: 'shared-name' })).toEqual([])
       expect(await all('org-b', { q: 'secret' })).toEqual([])
-      expect((await store.events.stats('org-b', { from: 0, to: Date.now() + HOUR_MS, bucket: 'day' })).totals.events).toBe(0)
+      expect(
+        (await store.events.stats('org-b', { from: 0, to: Date.now() + HOUR_MS, bucket: 'day' }))
+          .totals.events,
+      ).toBe(0)
       expect(await store.events.agents('org-b', {})).toEqual([])
     })
 
@@ -198,7 +209,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         ts: base + Math.floor(rand() * DAY_MS),
         title: i % 1_000 === 0 ? `common rareword ${i}` : `common filler ${i}`,
       }))
-      for (let i = 0; i < events.length; i += 1_000) await append('org-a', events.slice(i, i + 1_000))
+      for (let i = 0; i < events.length; i += 1_000)
+        await append('org-a', events.slice(i, i + 1_000))
       while ((await store.events.indexPending(5_000)) > 0);
       const rare = await all('org-a', { q: 'rareword' })
       expect(rare).toHaveLength(6)
@@ -274,7 +286,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
             (!query.environment || f.environment === query.environment) &&
             (!query.agent || f.agent === query.agent),
         )
-        const sum = (pick: (f: StatsFields) => number) => inRange.reduce((acc, f) => acc + pick(f), 0)
+        const sum = (pick: (f: StatsFields) => number) =>
+          inRange.reduce((acc, f) => acc + pick(f), 0)
         const count = (pred: (f: StatsFields) => boolean) => inRange.filter(pred).length
         expect(stats.totals.events).toBe(inRange.length)
         expect(stats.totals.error).toBe(count((f) => f.status === 'error'))
@@ -283,18 +296,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         expect(stats.tokens.input).toBe(sum((f) => f.tokens_input))
         expect(stats.tokens.cache_read).toBe(sum((f) => f.tokens_cache_read))
         expect(stats.tokens.total).toBe(sum((f) => f.tokens_input + f.tokens_output))
-        expect(Math.round(stats.cost_usd * 1e6)).toBe(sum((f) => Math.round(Number(f.cost_usd) * 1e6)))
+        expect(Math.round(stats.cost_usd * 1e6)).toBe(
+          sum((f) => Math.round(Number(f.cost_usd) * 1e6)),
+        )
         const durations = inRange.map((f) => f.duration_ms).sort((a, b) => a - b)
         if (durations.length > 0) {
-          expect(stats.latency_ms.avg).toBe(Math.round(sum((f) => f.duration_ms) / durations.length))
+          expect(stats.latency_ms.avg).toBe(
+            Math.round(sum((f) => f.duration_ms) / durations.length),
+          )
           const exactP95 = durations[Math.ceil(0.95 * durations.length) - 1] as number
           expect(stats.latency_ms.p95).toBeGreaterThanOrEqual(exactP95 - 1)
           expect(stats.latency_ms.p95).toBeLessThanOrEqual(exactP95 * 1.05 + 1)
         }
         expect(stats.series.reduce((acc, p) => acc + p.events, 0)).toBe(inRange.length)
         expect(stats.by_agent.reduce((acc, a) => acc + a.events, 0)).toBe(inRange.length)
-        expect(stats.by_model.find((m) => m.model === 'gpt-4o')?.events ?? 0).toBe(count((f) => f.model === 'gpt-4o'))
-        expect(stats.by_service.find((m) => m.service === 's2')?.errors ?? 0).toBe(count((f) => f.service === 's2' && f.status === 'error'))
+        expect(stats.by_model.find((m) => m.model === 'gpt-4o')?.events ?? 0).toBe(
+          count((f) => f.model === 'gpt-4o'),
+        )
+        expect(stats.by_service.find((m) => m.service === 's2')?.errors ?? 0).toBe(
+          count((f) => f.service === 's2' && f.status === 'error'),
+        )
         for (const point of stats.series) {
           const size = query.bucket === 'hour' ? HOUR_MS : DAY_MS
           const t = Date.parse(point.start)
@@ -305,7 +326,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
 
     it('lists agents per environment with counts, cost and last seen', async () => {
       await append('org-a', [
-        { agent: 'bot', ts: Date.parse('2026-01-01T00:00:00Z'), status: 'error', cost_usd: 0.5, tokens_total: 10 },
+        {
+          agent: 'bot',
+          ts: Date.parse('2026-01-01T00:00:00Z'),
+          status: 'error',
+          cost_usd: 0.5,
+          tokens_total: 10,
+        },
         { agent: 'bot', ts: Date.parse('2026-01-02T00:00:00Z'), cost_usd: 0.25 },
         { agent: 'bot', environment: 'staging' },
       ])
@@ -350,11 +377,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
 
     it('claims idempotency keys: replay within the ttl, mismatch on another body, new after expiry', async () => {
       const now = Date.now()
-      expect(await store.idempotency.claim('org-a', 'k1', 'h1', ['i1'], now, 1000)).toEqual({ state: 'new', ids: ['i1'] })
-      expect(await store.idempotency.claim('org-a', 'k1', 'h1', ['i2'], now + 1, 1000)).toEqual({ state: 'replay', ids: ['i1'] })
-      expect(await store.idempotency.claim('org-a', 'k1', 'h2', ['i3'], now + 2, 1000)).toEqual({ state: 'mismatch' })
-      expect(await store.idempotency.claim('org-b', 'k1', 'h2', ['i4'], now + 2, 1000)).toEqual({ state: 'new', ids: ['i4'] })
-      expect(await store.idempotency.claim('org-a', 'k1', 'h2', ['i5'], now + 5000, 1000)).toEqual({ state: 'new', ids: ['i5'] })
+      expect(await store.idempotency.claim('org-a', 'k1', 'h1', ['i1'], now, 1000)).toEqual({
+        state: 'new',
+        ids: ['i1'],
+      })
+      expect(await store.idempotency.claim('org-a', 'k1', 'h1', ['i2'], now + 1, 1000)).toEqual({
+        state: 'replay',
+        ids: ['i1'],
+      })
+      expect(await store.idempotency.claim('org-a', 'k1', 'h2', ['i3'], now + 2, 1000)).toEqual({
+        state: 'mismatch',
+      })
+      expect(await store.idempotency.claim('org-b', 'k1', 'h2', ['i4'], now + 2, 1000)).toEqual({
+        state: 'new',
+        ids: ['i4'],
+      })
+      expect(await store.idempotency.claim('org-a', 'k1', 'h2', ['i5'], now + 5000, 1000)).toEqual({
+        state: 'new',
+        ids: ['i5'],
+      })
       expect(await store.idempotency.purge(now + 3000)).toBe(1)
     })
 
@@ -427,14 +468,22 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
 
       /** Compares every derived answer with a recount over the events that should remain. */
       async function expectAgrees(kept: Kept[]) {
-        expect((await found({})).map((e) => `${e.id}:${e.seq}`).sort()).toEqual(kept.map((k) => `${k.id}:${k.seq}`).sort())
+        expect((await found({})).map((e) => `${e.id}:${e.seq}`).sort()).toEqual(
+          kept.map((k) => `${k.id}:${k.seq}`).sort(),
+        )
         const ids = (list: Array<{ id: string }>) => list.map((e) => e.id).sort()
-        for (const word of WORDS) expect(ids(await found({ q: word }))).toEqual(ids(kept.filter((k) => k.title.startsWith(word))))
+        for (const word of WORDS)
+          expect(ids(await found({ q: word }))).toEqual(
+            ids(kept.filter((k) => k.title.startsWith(word))),
+          )
         expect(ids(await found({ q: 'step' }))).toEqual(ids(kept))
-        for (const tag of ['red', 'green']) expect(ids(await found({ tag }))).toEqual(ids(kept.filter((k) => k.tags.includes(tag))))
+        for (const tag of ['red', 'green'])
+          expect(ids(await found({ tag }))).toEqual(ids(kept.filter((k) => k.tags.includes(tag))))
         const agents = await store.events.agents('org-a', {})
         for (const agent of agents) {
-          const mine = kept.filter((k) => k.agent === agent.name && k.environment === agent.environment)
+          const mine = kept.filter(
+            (k) => k.agent === agent.name && k.environment === agent.environment,
+          )
           expect([agent.events, agent.errors, agent.tokens_total, micros(agent.cost_usd)]).toEqual([
             mine.length,
             mine.filter((k) => k.status === 'error').length,
@@ -474,14 +523,24 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
               pending: inRange.filter((k) => k.status === 'pending').length,
               denied: inRange.filter((k) => k.status === 'denied').length,
             })
-            expect(stats.tokens.total).toBe(inRange.reduce((s, k) => s + k.tokens_input + k.tokens_output, 0))
+            expect(stats.tokens.total).toBe(
+              inRange.reduce((s, k) => s + k.tokens_input + k.tokens_output, 0),
+            )
             expect(micros(stats.cost_usd)).toBe(inRange.reduce((s, k) => s + micros(k.cost_usd), 0))
             expect(stats.latency_ms.avg).toBe(
-              inRange.length ? Math.round(inRange.reduce((s, k) => s + k.duration_ms, 0) / inRange.length) : null,
+              inRange.length
+                ? Math.round(inRange.reduce((s, k) => s + k.duration_ms, 0) / inRange.length)
+                : null,
             )
-            expect(new Map(stats.by_agent.map((a) => [a.agent, a.events]))).toEqual(by((k) => k.agent))
-            expect(new Map(stats.by_model.map((a) => [a.model, a.events]))).toEqual(by((k) => k.model))
-            expect(new Map(stats.by_service.map((a) => [a.service, a.events]))).toEqual(by((k) => k.service))
+            expect(new Map(stats.by_agent.map((a) => [a.agent, a.events]))).toEqual(
+              by((k) => k.agent),
+            )
+            expect(new Map(stats.by_model.map((a) => [a.model, a.events]))).toEqual(
+              by((k) => k.model),
+            )
+            expect(new Map(stats.by_service.map((a) => [a.service, a.events]))).toEqual(
+              by((k) => k.service),
+            )
             const size = query.bucket === 'hour' ? HOUR_MS : DAY_MS
             for (const point of stats.series) {
               const t = Date.parse(point.start)
@@ -510,7 +569,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
         await store.events.rollPending(150)
         await store.events.indexPending(90)
         const events = [...first, ...later]
-        expect(await store.events.delete('org-a', { ...day2, agent: 'b' })).toBe(events.filter(inDay2OfB).length)
+        expect(await store.events.delete('org-a', { ...day2, agent: 'b' })).toBe(
+          events.filter(inDay2OfB).length,
+        )
         const kept = events.filter((k) => !inDay2OfB(k))
         await expectAgrees(kept)
         await catchUp()
@@ -518,17 +579,24 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
       })
 
       it('filters by environment, leaves other orgs alone, and keeps indexing events appended after the newest was deleted', async () => {
-        const [other] = await append('org-b', [{ ts: start + DAY_MS + 1, agent: 'b', title: 'apple' }])
+        const [other] = await append('org-b', [
+          { ts: start + DAY_MS + 1, agent: 'b', title: 'apple' },
+        ])
         const events = await load(dataset(300, 14))
         await catchUp()
         const staging = (k: Kept) => k.environment === 'staging' && k.ts >= day2.from
-        expect(await store.events.delete('org-a', { from: day2.from, to: start + 3 * DAY_MS, environment: 'staging' })).toBe(
-          events.filter(staging).length,
-        )
+        expect(
+          await store.events.delete('org-a', {
+            from: day2.from,
+            to: start + 3 * DAY_MS,
+            environment: 'staging',
+          }),
+        ).toBe(events.filter(staging).length)
         let kept = events.filter((k) => !staging(k))
         // Delete the most recently appended rows, then append: the new rows must still be rolled up and indexed.
         const newest = events.slice(-5)
-        for (const k of newest) await store.events.delete('org-a', { from: k.ts, to: k.ts + 1, agent: k.agent })
+        for (const k of newest)
+          await store.events.delete('org-a', { from: k.ts, to: k.ts + 1, agent: k.agent })
         kept = kept.filter((k) => !newest.some((n) => n.ts === k.ts && n.agent === k.agent))
         kept.push(...(await load(dataset(20, 15))))
         await catchUp()

@@ -226,7 +226,8 @@ export interface KeyStore {
   touch(id: string, at: number): Promise<void>
 }
 
-export type IdempotencyClaim = { state: 'new'; ids: string[] } | { state: 'replay'; ids: string[] } | { state: 'mismatch' }
+export type IdempotencyClaim =
+  { state: 'new'; ids: string[] } | { state: 'replay'; ids: string[] } | { state: 'mismatch' }
 
 export interface IdempotencyStore {
   /**
@@ -235,7 +236,14 @@ export interface IdempotencyStore {
    * request's ids back (`replay`), so appending again changes nothing; a different body is a
    * `mismatch`. Atomic: two concurrent claims agree on one set of ids.
    */
-  claim(orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): Promise<IdempotencyClaim>
+  claim(
+    orgId: string,
+    key: string,
+    requestHash: string,
+    ids: string[],
+    now: number,
+    ttlMs: number,
+  ): Promise<IdempotencyClaim>
   /**
    * The live claim of `key` without making one: `replay` with its ids when `requestHash` matches,
    * `mismatch` when it does not, undefined when there is none (or it is older than `ttlMs`). Lets
@@ -274,7 +282,12 @@ export interface OrgStore {
    * so that concurrent requests can never pass the limit together. Answers the usage after (or, when
    * refused, as it stands). The events are then appended with `reservedMonth`.
    */
-  reserveUsage(orgId: string, month: string, n: number, limit: number): Promise<{ ok: boolean; used: number }>
+  reserveUsage(
+    orgId: string,
+    month: string,
+    n: number,
+    limit: number,
+  ): Promise<{ ok: boolean; used: number }>
   /** Gives back `n` reserved places (their request was not appended after all). */
   releaseUsage(orgId: string, month: string, n: number): Promise<void>
   /** Every org whose plan sets `retention_days`, with it. */

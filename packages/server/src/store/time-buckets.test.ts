@@ -19,10 +19,18 @@ describe('splitRange', () => {
     ])
   })
   it('uses raw rows alone inside one hour', () => {
-    expect(splitRange(d0 + 10, d0 + 20)).toEqual({ days: null, hours: [], raw: [[d0 + 10, d0 + 20]] })
+    expect(splitRange(d0 + 10, d0 + 20)).toEqual({
+      days: null,
+      hours: [],
+      raw: [[d0 + 10, d0 + 20]],
+    })
   })
   it('uses aligned rollups alone for an aligned range', () => {
-    expect(splitRange(d0, d0 + 2 * DAY_MS)).toEqual({ days: [d0, d0 + 2 * DAY_MS], hours: [], raw: [] })
+    expect(splitRange(d0, d0 + 2 * DAY_MS)).toEqual({
+      days: [d0, d0 + 2 * DAY_MS],
+      hours: [],
+      raw: [],
+    })
   })
 })
 
@@ -36,7 +44,8 @@ describe('latency histograms', () => {
   })
   it('reads quantiles by nearest rank', () => {
     const h = new Map<number, number>()
-    for (let d = 1; d <= 100; d++) h.set(latencyBucket(d * 10), (h.get(latencyBucket(d * 10)) ?? 0) + 1)
+    for (let d = 1; d <= 100; d++)
+      h.set(latencyBucket(d * 10), (h.get(latencyBucket(d * 10)) ?? 0) + 1)
     const p50 = histogramQuantile(h, 0.5) as number
     expect(p50).toBeGreaterThanOrEqual(500)
     expect(p50).toBeLessThanOrEqual(525)
@@ -48,12 +57,22 @@ describe('eventRowValues', () => {
   it('lists values in EVENT_COLUMNS order', async () => {
     const { EVENT_COLUMNS, eventRowValues } = await import('./event-row.js')
     const { newEvent } = await import('../../../../test/helpers/events.js')
-    const event = newEvent({ agent: 'a', user: 'u', kind: 'llm_call', model: 'm', tags: ['t'], tokens_cache_write: 7, context: { c: 1 } })
+    const event = newEvent({
+      agent: 'a',
+      user: 'u',
+      kind: 'llm_call',
+      model: 'm',
+      tags: ['t'],
+      tokens_cache_write: 7,
+      context: { c: 1 },
+    })
     const values = eventRowValues('org', event, 9, 1234)
     const row = Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, values[i]]))
     expect(values).toHaveLength(EVENT_COLUMNS.length)
     for (const column of EVENT_COLUMNS) {
-      const expected = { org_id: 'org', seq: 9, received_at: 1234, tags: '["t"]' }[column as string] ?? event[column as keyof typeof event]
+      const expected =
+        { org_id: 'org', seq: 9, received_at: 1234, tags: '["t"]' }[column as string] ??
+        event[column as keyof typeof event]
       expect(row[column], column).toEqual(expected)
     }
   })

@@ -7,7 +7,13 @@ type Obj = Record<string, unknown>
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object'
 
 /** LangChain's message types, spelled as the providers' roles. */
-const ROLES: Record<string, string> = { human: 'user', ai: 'assistant', system: 'system', tool: 'tool', function: 'function' }
+const ROLES: Record<string, string> = {
+  human: 'user',
+  ai: 'assistant',
+  system: 'system',
+  tool: 'tool',
+  function: 'function',
+}
 
 export interface TrailMessage {
   role: string
@@ -32,7 +38,8 @@ function typeOf(message: Obj): string | undefined {
 export function roleOf(message: unknown): string {
   if (!isObject(message)) return 'user'
   const type = typeOf(message)
-  if (type === 'generic' || type === undefined) return typeof message.role === 'string' ? message.role : 'user'
+  if (type === 'generic' || type === undefined)
+    return typeof message.role === 'string' ? message.role : 'user'
   return ROLES[type] ?? type
 }
 
@@ -40,7 +47,8 @@ export function toTrailMessage(message: unknown): TrailMessage {
   if (!isObject(message)) return { role: 'user', content: message }
   const out: TrailMessage = { role: roleOf(message), content: message.content }
   if (typeof message.name === 'string' && message.name) out.name = message.name
-  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) out.tool_calls = message.tool_calls
+  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0)
+    out.tool_calls = message.tool_calls
   if (typeof message.tool_call_id === 'string') out.tool_call_id = message.tool_call_id
   return out
 }
@@ -49,7 +57,9 @@ export function toTrailMessage(message: unknown): TrailMessage {
 export function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return undefined
-  const texts = content.filter((b): b is Obj => isObject(b) && b.type === 'text' && typeof b.text === 'string').map((b) => b.text)
+  const texts = content
+    .filter((b): b is Obj => isObject(b) && b.type === 'text' && typeof b.text === 'string')
+    .map((b) => b.text)
   return texts.length > 0 ? texts.join('\n') : undefined
 }
 
@@ -60,7 +70,8 @@ export function thinkingOf(content: unknown): string | undefined {
   for (const block of content) {
     if (!isObject(block)) continue
     if (block.type === 'thinking' && typeof block.thinking === 'string') parts.push(block.thinking)
-    else if (block.type === 'reasoning' && typeof block.reasoning === 'string') parts.push(block.reasoning)
+    else if (block.type === 'reasoning' && typeof block.reasoning === 'string')
+      parts.push(block.reasoning)
   }
   return parts.length > 0 ? parts.join('\n') : undefined
 }
@@ -69,7 +80,10 @@ export function thinkingOf(content: unknown): string | undefined {
  * The prompt of a chat model call: its system messages' text as `system_prompt` (stored once per org
  * by hash) and the other messages in order.
  */
-export function splitPrompt(messages: readonly unknown[]): { systemPrompt?: string; messages: TrailMessage[] } {
+export function splitPrompt(messages: readonly unknown[]): {
+  systemPrompt?: string
+  messages: TrailMessage[]
+} {
   const system: string[] = []
   const rest: TrailMessage[] = []
   for (const message of messages) {
@@ -78,5 +92,7 @@ export function splitPrompt(messages: readonly unknown[]): { systemPrompt?: stri
     if (text !== undefined) system.push(text)
     else rest.push(mapped)
   }
-  return system.length > 0 ? { systemPrompt: system.join('\n\n'), messages: rest } : { messages: rest }
+  return system.length > 0
+    ? { systemPrompt: system.join('\n\n'), messages: rest }
+    : { messages: rest }
 }

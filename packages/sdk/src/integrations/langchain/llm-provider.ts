@@ -6,7 +6,8 @@
 
 type Obj = Record<string, unknown>
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object'
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined)
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : undefined
 
 /** LangChain's provider names, as AgentTrail's price table and token rules know them. */
 export function normalizeProvider(name: string | undefined): string | undefined {
@@ -39,9 +40,16 @@ function providerFromClass(serialized: unknown): string | undefined {
 }
 
 /** Provider and model known when the run starts. */
-export function modelAtStart(serialized: unknown, extraParams: unknown, metadata: unknown): { provider?: string; model?: string } {
+export function modelAtStart(
+  serialized: unknown,
+  extraParams: unknown,
+  metadata: unknown,
+): { provider?: string; model?: string } {
   const meta = isObject(metadata) ? metadata : {}
-  const params = isObject(extraParams) && isObject(extraParams.invocation_params) ? extraParams.invocation_params : {}
+  const params =
+    isObject(extraParams) && isObject(extraParams.invocation_params)
+      ? extraParams.invocation_params
+      : {}
   const kwargs = isObject(serialized) && isObject(serialized.kwargs) ? serialized.kwargs : {}
   const model =
     str(meta.ls_model_name) ??

@@ -10,7 +10,10 @@ import { normalizeProvider, providerFromModel } from './llm-provider.js'
 export interface LlmOutcome {
   provider?: string
   model?: string
-  tokens: Pick<TrailEvent, 'tokens_input' | 'tokens_output' | 'tokens_cache_read' | 'tokens_cache_write' | 'tokens_total'>
+  tokens: Pick<
+    TrailEvent,
+    'tokens_input' | 'tokens_output' | 'tokens_cache_read' | 'tokens_cache_write' | 'tokens_total'
+  >
   stopReason?: string
   output?: unknown
   toolCalls?: unknown[]
@@ -20,14 +23,16 @@ export interface LlmOutcome {
 type Obj = Record<string, unknown>
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object'
 const obj = (v: unknown): Obj => (isObject(v) ? v : {})
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined)
-const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined)
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : undefined
+const count = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined
 
 export function readLlmResult(result: unknown): LlmOutcome {
   const llmOutput = obj(obj(result).llmOutput)
-  const candidates = (Array.isArray(obj(result).generations) ? (obj(result).generations as unknown[]) : []).flatMap((g) =>
-    Array.isArray(g) ? g.map(obj) : [],
-  )
+  const candidates = (
+    Array.isArray(obj(result).generations) ? (obj(result).generations as unknown[]) : []
+  ).flatMap((g) => (Array.isArray(g) ? g.map(obj) : []))
   const first = candidates[0] ?? {}
   const message = obj(first.message)
   const meta = obj(message.response_metadata)
@@ -35,13 +40,23 @@ export function readLlmResult(result: unknown): LlmOutcome {
 
   const outcome: LlmOutcome = {
     provider: normalizeProvider(str(meta.model_provider)),
-    model: str(meta.model_name) ?? str(meta.model) ?? str(llmOutput.model_name) ?? str(llmOutput.modelName) ?? str(llmOutput.model),
+    model:
+      str(meta.model_name) ??
+      str(meta.model) ??
+      str(llmOutput.model_name) ??
+      str(llmOutput.modelName) ??
+      str(llmOutput.model),
     tokens: tokensOf(candidates, llmOutput),
-    stopReason: str(info.finish_reason) ?? str(meta.finish_reason) ?? str(meta.stop_reason) ?? str(llmOutput.stop_reason),
+    stopReason:
+      str(info.finish_reason) ??
+      str(meta.finish_reason) ??
+      str(meta.stop_reason) ??
+      str(llmOutput.stop_reason),
   }
   const outputs = candidates.map((c) => (isObject(c.message) ? c.message.content : c.text))
   outcome.output = outputs.length > 1 ? outputs : outputs[0]
-  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) outcome.toolCalls = message.tool_calls
+  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0)
+    outcome.toolCalls = message.tool_calls
   const thinking = thinkingOf(message.content)
   if (thinking !== undefined) outcome.thinking = thinking
   return outcome

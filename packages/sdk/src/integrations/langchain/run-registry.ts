@@ -40,12 +40,20 @@ export class RunRegistry {
   }
 
   /** Ends a run; a run that never started here (or was forgotten) ends with what the end knows. */
-  end(runId: string, parentRunId: string | undefined): { state: RunState; durationMs: number | undefined } {
+  end(
+    runId: string,
+    parentRunId: string | undefined,
+  ): { state: RunState; durationMs: number | undefined } {
     const state = this.runs.get(runId)
     this.runs.delete(runId)
     if (state) return { state, durationMs: Math.round(performance.now() - state.t0) }
     const parent = parentRunId ? this.runs.get(parentRunId) : undefined
-    const orphan: RunState = { startedAt: Date.now(), t0: performance.now(), traceId: parent?.traceId ?? parentRunId ?? runId, start: {} }
+    const orphan: RunState = {
+      startedAt: Date.now(),
+      t0: performance.now(),
+      traceId: parent?.traceId ?? parentRunId ?? runId,
+      start: {},
+    }
     if (parentRunId) orphan.parentRunId = parentRunId
     return { state: orphan, durationMs: undefined }
   }

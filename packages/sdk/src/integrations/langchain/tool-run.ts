@@ -6,10 +6,18 @@
 
 type Obj = Record<string, unknown>
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object'
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined)
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : undefined
 
 /** Class names that say nothing about which tool ran. */
-const GENERIC_CLASSES = new Set(['DynamicTool', 'DynamicStructuredTool', 'StructuredTool', 'Tool', 'RunnableLambda', 'RunnableSequence'])
+const GENERIC_CLASSES = new Set([
+  'DynamicTool',
+  'DynamicStructuredTool',
+  'StructuredTool',
+  'Tool',
+  'RunnableLambda',
+  'RunnableSequence',
+])
 
 /** `runName`, else the serialized `name` (LangChain 0.1), else `kwargs.name`, else a non-generic class name. */
 export function runNameOf(serialized: unknown, runName: string | undefined): string | undefined {

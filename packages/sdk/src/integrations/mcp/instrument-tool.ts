@@ -13,18 +13,30 @@ const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object'
 const INSTRUMENTED = Symbol.for('agenttrail.mcp.instrumented')
 
 /** Calls the tool's handler, recording it under `name`; `hasArgs` is true when the tool has an input schema. */
-export type ToolCallRecorder = (name: string, hasArgs: boolean, handlerArgs: unknown[], call: () => unknown) => Promise<unknown>
+export type ToolCallRecorder = (
+  name: string,
+  hasArgs: boolean,
+  handlerArgs: unknown[],
+  call: () => unknown,
+) => Promise<unknown>
 
 export function instrumentTool(registered: unknown, name: string, record: ToolCallRecorder): void {
   if (!isObject(registered) || registered[INSTRUMENTED]) return
-  const field = typeof registered.handler === 'function' ? 'handler' : typeof registered.callback === 'function' ? 'callback' : undefined
+  const field =
+    typeof registered.handler === 'function'
+      ? 'handler'
+      : typeof registered.callback === 'function'
+        ? 'callback'
+        : undefined
   if (field === undefined) return
   let toolName = name
 
   const wrap = (handler: unknown): unknown => {
     if (typeof handler !== 'function') return handler
     return function recorded(this: unknown, ...handlerArgs: unknown[]) {
-      return record(toolName, registered.inputSchema !== undefined, handlerArgs, () => (handler as Handler).apply(this, handlerArgs))
+      return record(toolName, registered.inputSchema !== undefined, handlerArgs, () =>
+        (handler as Handler).apply(this, handlerArgs),
+      )
     }
   }
 

@@ -46,13 +46,20 @@ export async function trackToolCall(
       agent: spec.agent,
       service: spec.service,
       action: spec.action,
-      metadata: { ...metadata, source: 'mcp', ...(spec.toolName ? { toolName: spec.toolName } : {}), ...requestOf(extra) },
+      metadata: {
+        ...metadata,
+        source: 'mcp',
+        ...(spec.toolName ? { toolName: spec.toolName } : {}),
+        ...requestOf(extra),
+      },
       input: capture ? args : undefined,
       captureOutput: capture,
       check: spec.check,
       event: { ...event, kind: 'tool_call' },
       enrich: ({ result }) =>
-        isObject(result) && result.isError === true ? { status: 'error', error: { message: textOf(result.content) } } : undefined,
+        isObject(result) && result.isError === true
+          ? { status: 'error', error: { message: textOf(result.content) } }
+          : undefined,
     },
     call,
   )
@@ -71,6 +78,8 @@ function requestOf(extra: unknown): Obj {
 
 function textOf(content: unknown): string {
   if (!Array.isArray(content)) return 'Tool returned isError'
-  const texts = content.filter((b): b is Obj => isObject(b) && b.type === 'text' && typeof b.text === 'string').map((b) => b.text as string)
+  const texts = content
+    .filter((b): b is Obj => isObject(b) && b.type === 'text' && typeof b.text === 'string')
+    .map((b) => b.text as string)
   return texts.length > 0 ? texts.join('\n') : 'Tool returned isError'
 }

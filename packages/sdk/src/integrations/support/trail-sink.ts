@@ -32,7 +32,11 @@ export function safely(sink: TrailSink, record: () => void): void {
 /** An error as the event's `error` field: name and message, never the stack or the cause. */
 export function errorField(error: unknown): TrailEvent['error'] {
   if (error instanceof Error) return { name: error.name, message: error.message }
-  if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string')
+  if (
+    error !== null &&
+    typeof error === 'object' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  )
     return { message: (error as { message: string }).message }
   return { message: String(error) }
 }

@@ -24,7 +24,11 @@ export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
     const needed: readonly Scope[] = typeof scope === 'string' ? [scope] : scope
     return async (c, next) => {
       const secret = presentedKey((name) => c.req.header(name))
-      if (!secret) throw new AppError('unauthorized', 'missing API key: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"')
+      if (!secret)
+        throw new AppError(
+          'unauthorized',
+          'missing API key: send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"',
+        )
       const key = await keys.findByHash(hashKey(secret))
       if (!key) throw new AppError('unauthorized', 'the API key is not valid or has been revoked')
       c.set('apiKey', key)
@@ -34,13 +38,19 @@ export function authenticate(keys: KeyStore, limiter: RateLimiter | undefined) {
         c.header('X-RateLimit-Remaining', String(decision.remaining))
         if (!decision.allowed) {
           c.header('Retry-After', String(decision.retryAfterSeconds ?? 1))
-          throw new AppError('rate_limited', `too many requests for this key; retry after ${decision.retryAfterSeconds ?? 1} s`).with({
+          throw new AppError(
+            'rate_limited',
+            `too many requests for this key; retry after ${decision.retryAfterSeconds ?? 1} s`,
+          ).with({
             retryAfter: decision.retryAfterSeconds ?? 1,
           })
         }
       }
       if (!needed.some((s) => hasScope(key, s)))
-        throw new AppError('forbidden', `this key lacks the ${needed.map((s) => `"${s}"`).join(' or ')} scope that this endpoint needs`)
+        throw new AppError(
+          'forbidden',
+          `this key lacks the ${needed.map((s) => `"${s}"`).join(' or ')} scope that this endpoint needs`,
+        )
       const now = Date.now()
       if ((touched.get(key.id) ?? 0) < now - TOUCH_EVERY_MS) {
         touched.set(key.id, now)

@@ -6,7 +6,13 @@ import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
  * AgentLedger's `GET /api/v1/agents/:name` fields (agentledger-wire.md §2.1), over the named
  * environment or all of them, computed in the database rather than by summing rows.
  */
-export async function agentLedgerAgent(store: Store, orgId: string, name: string, environment: string | undefined, rows: AgentSummary[]) {
+export async function agentLedgerAgent(
+  store: Store,
+  orgId: string,
+  name: string,
+  environment: string | undefined,
+  rows: AgentSummary[],
+) {
   const now = Date.now()
   const [today, recent] = await Promise.all([
     store.events.stats(orgId, {

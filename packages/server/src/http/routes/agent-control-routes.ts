@@ -8,7 +8,10 @@ import type { Router } from '../router.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
 import { clientAddress } from '../ingest-request.js'
 
-const VERBS = { pause: 'paused', resume: 'active', kill: 'killed' } as const satisfies Record<string, AgentStatus>
+const VERBS = { pause: 'paused', resume: 'active', kill: 'killed' } as const satisfies Record<
+  string,
+  AgentStatus
+>
 
 const ParamsSchema = z.object({ name: z.string().min(1).max(LIMITS.shortString) })
 const QuerySchema = z.object({
@@ -54,23 +57,36 @@ export function agentControlRoutes(router: Router, store: Store): void {
         responses: {
           200: { description: 'The agent’s status now', schema: ControlledSchema },
           403: { description: 'The key lacks the control scope', schema: AgentLedgerErrorSchema },
-          404: { description: 'No agent of that name in that environment', schema: AgentLedgerErrorSchema },
+          404: {
+            description: 'No agent of that name in that environment',
+            schema: AgentLedgerErrorSchema,
+          },
           409: { description: 'The agent was killed', schema: AgentLedgerErrorSchema },
         },
       },
       async (c) => {
         const params = ParamsSchema.safeParse({ name: c.req.param('name') })
         if (!params.success)
-          throw new AppError('validation_failed', `name: must be 1 to ${LIMITS.shortString} characters`, [
-            { path: 'name', message: `must be 1 to ${LIMITS.shortString} characters` },
-          ])
+          throw new AppError(
+            'validation_failed',
+            `name: must be 1 to ${LIMITS.shortString} characters`,
+            [{ path: 'name', message: `must be 1 to ${LIMITS.shortString} characters` }],
+          )
         const { name } = params.data
         const { environment } = parseQuery(QuerySchema, c)
         const key = c.get('apiKey')
         const actor = { keyId: key.id, keyName: key.name, ipAddress: clientAddress(c) }
         // The change and its record in the trail (`agent.paused`, ... with this key) commit together.
-        const result = await store.control.setAgentStatus(key.org_id, environment, name, VERBS[verb], Date.now(), actor)
-        if (result.outcome === 'not_found') throw new AppError('not_found', 'Agent not found').with({ agent: name, environment })
+        const result = await store.control.setAgentStatus(
+          key.org_id,
+          environment,
+          name,
+          VERBS[verb],
+          Date.now(),
+          actor,
+        )
+        if (result.outcome === 'not_found')
+          throw new AppError('not_found', 'Agent not found').with({ agent: name, environment })
         if (result.outcome === 'killed')
           throw new AppError(
             'agent_killed',

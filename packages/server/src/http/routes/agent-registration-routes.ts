@@ -7,11 +7,16 @@ import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'
 
 const name = (what: string) =>
-  z.string().min(1, `${what} must not be empty`).max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(LIMITS.shortString, `${what} must be at most ${LIMITS.shortString} characters`)
 
 const RegisterSchema = z
   .strictObject({
-    name: name('name').describe('The agent name events carry in `agent` (AgentWarden: `agent_id`).'),
+    name: name('name').describe(
+      'The agent name events carry in `agent` (AgentWarden: `agent_id`).',
+    ),
     environment: name('environment').default('production').describe('Default `production`.'),
   })
   .meta({ id: 'AgentRegistration' })
@@ -51,8 +56,14 @@ export function agentRegistrationRoutes(router: Router, store: Store): void {
       const orgId = c.get('apiKey').org_id
       const body = parseBody(RegisterSchema, (await readJson(c, 64 * 1024)).value)
       const created = await store.orgs.registerAgent(orgId, body.environment, body.name)
-      const [agent] = await store.events.agents(orgId, { environment: body.environment, name: body.name })
-      return c.json({ ...agent, guid: agentGuid(orgId, body.environment, body.name) }, created ? 201 : 200)
+      const [agent] = await store.events.agents(orgId, {
+        environment: body.environment,
+        name: body.name,
+      })
+      return c.json(
+        { ...agent, guid: agentGuid(orgId, body.environment, body.name) },
+        created ? 201 : 200,
+      )
     },
   )
 }

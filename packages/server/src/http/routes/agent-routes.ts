@@ -10,7 +10,9 @@ import type { Router } from '../router.js'
 const AgentSchema = z
   .object({
     name: z.string(),
-    guid: z.string().describe('Stable id of the agent in this environment (the Wiro `useragentguid`).'),
+    guid: z
+      .string()
+      .describe('Stable id of the agent in this environment (the Wiro `useragentguid`).'),
     environment: z.string(),
     status: z.enum(['active', 'paused', 'killed']),
     first_seen: z.string(),
@@ -34,7 +36,10 @@ export function agentRoutes(router: Router, store: Store): void {
       summary: 'Every agent seen, per environment, with counts, cost and last activity',
       query: Query,
       responses: {
-        200: { description: 'Agents, most recently active first', schema: z.object({ agents: z.array(AgentSchema) }) },
+        200: {
+          description: 'Agents, most recently active first',
+          schema: z.object({ agents: z.array(AgentSchema) }),
+        },
         400: { description: 'A bad parameter', schema: ErrorBodySchema },
       },
     },
@@ -87,6 +92,9 @@ export function agentRoutes(router: Router, store: Store): void {
 }
 
 /** Agent rows with their guid (derived from org, environment and name; see agentGuid). */
-function withGuid<T extends { name: string; environment: string }>(orgId: string, rows: T[]): Array<T & { guid: string }> {
+function withGuid<T extends { name: string; environment: string }>(
+  orgId: string,
+  rows: T[],
+): Array<T & { guid: string }> {
   return rows.map((row) => ({ ...row, guid: agentGuid(orgId, row.environment, row.name) }))
 }

@@ -36,7 +36,9 @@ const AlertSchema = z
     id: z.string(),
     environment: z.string(),
     agent_name: z.string().nullable(),
-    alert_type: z.string().describe('`policy_violation`, `budget_warning`, `budget_exceeded`, `agent_killed`...'),
+    alert_type: z
+      .string()
+      .describe('`policy_violation`, `budget_warning`, `budget_exceeded`, `agent_killed`...'),
     severity: z.enum(['info', 'warning', 'critical']),
     message: z.string(),
     metadata: z.record(z.string(), z.unknown()),
@@ -59,9 +61,16 @@ export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'commi
       scope: 'read',
       summary: 'Alerts, newest first: the unacknowledged ones unless `all=true`',
       query: ListQuery,
-      responses: { 200: { description: 'The alerts', schema: z.object({ alerts: z.array(AlertSchema) }) } },
+      responses: {
+        200: { description: 'The alerts', schema: z.object({ alerts: z.array(AlertSchema) }) },
+      },
     },
-    async (c) => c.json({ alerts: (await store.control.listAlerts(c.get('apiKey').org_id, parseQuery(ListQuery, c))).map(view) }),
+    async (c) =>
+      c.json({
+        alerts: (
+          await store.control.listAlerts(c.get('apiKey').org_id, parseQuery(ListQuery, c))
+        ).map(view),
+      }),
   )
 
   router.add(
@@ -74,26 +83,45 @@ export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'commi
       description: 'Recorded in the trail as `alert.acknowledged` when it acknowledged anything.',
       body: AcknowledgeSchema,
       responses: {
-        200: { description: 'Acknowledged', schema: z.object({ message: z.enum(['Alert acknowledged', 'All alerts acknowledged']) }) },
-        400: { description: '`Missing required field: id or all`, or both sent', schema: ErrorBodySchema },
-        404: { description: 'No unacknowledged alert with this id in your org', schema: ErrorBodySchema },
+        200: {
+          description: 'Acknowledged',
+          schema: z.object({ message: z.enum(['Alert acknowledged', 'All alerts acknowledged']) }),
+        },
+        400: {
+          description: '`Missing required field: id or all`, or both sent',
+          schema: ErrorBodySchema,
+        },
+        404: {
+          description: 'No unacknowledged alert with this id in your org',
+          schema: ErrorBodySchema,
+        },
       },
     },
     async (c) => {
       const body = parseBody(AcknowledgeSchema, (await readJson(c, 4096)).value)
       const all = body.all === true
-      if (!all && body.id === undefined) throw new AppError('validation_failed', 'Missing required field: id or all')
+      if (!all && body.id === undefined)
+        throw new AppError('validation_failed', 'Missing required field: id or all')
       if (all && body.id !== undefined)
-        throw new AppError('validation_failed', 'send id (one alert) or all (every open one), not both', [
-          { path: 'all', message: 'cannot be sent with id' },
-        ])
+        throw new AppError(
+          'validation_failed',
+          'send id (one alert) or all (every open one), not both',
+          [{ path: 'all', message: 'cannot be sent with id' }],
+        )
       const orgId = c.get('apiKey').org_id
-      const count = await store.control.acknowledgeAlerts(orgId, all ? { all: true } : { id: body.id as string }, Date.now())
-      if (!all && count === 0) throw new AppError('not_found', 'no unacknowledged alert with this id in your org')
+      const count = await store.control.acknowledgeAlerts(
+        orgId,
+        all ? { all: true } : { id: body.id as string },
+        Date.now(),
+      )
+      if (!all && count === 0)
+        throw new AppError('not_found', 'no unacknowledged alert with this id in your org')
       if (count > 0)
         await recordControlChange(c, committer, {
           action: 'alert.acknowledged',
-          title: all ? `Acknowledged ${count} alert${count === 1 ? '' : 's'}` : 'Acknowledged an alert',
+          title: all
+            ? `Acknowledged ${count} alert${count === 1 ? '' : 's'}`
+            : 'Acknowledged an alert',
           metadata: all ? { all: true, count } : { id: body.id },
         })
       return c.json({ message: all ? 'All alerts acknowledged' : 'Alert acknowledged' })

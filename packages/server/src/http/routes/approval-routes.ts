@@ -11,7 +11,12 @@ import type { AppEnv } from '../app-env.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
 import { clientAddress } from '../ingest-request.js'
 
-const STATUSES = ['pending', 'approved', 'denied', 'expired'] as const satisfies readonly ApprovalStatus[]
+const STATUSES = [
+  'pending',
+  'approved',
+  'denied',
+  'expired',
+] as const satisfies readonly ApprovalStatus[]
 
 const ApprovalSchema = z
   .object({
@@ -20,7 +25,9 @@ const ApprovalSchema = z
     agent_name: z.string(),
     service: z.string().nullable(),
     action: z.string().nullable(),
-    input_hash: z.string().describe('SHA-256 of the input as stored: the approval lets through exactly this action.'),
+    input_hash: z
+      .string()
+      .describe('SHA-256 of the input as stored: the approval lets through exactly this action.'),
     input: z.unknown(),
     cost_cents: z.number().nullable(),
     policy_id: z.string().nullable(),
@@ -30,9 +37,15 @@ const ApprovalSchema = z
     requested_by: z.string().nullable().describe('The key that asked; it may not decide.'),
     decided_at: z.string().nullable(),
     decided_by: z.string().nullable().describe('The key that decided.'),
-    decided_by_name: z.string().nullable().describe('Who the decider said they are (`decided_by` in the body).'),
+    decided_by_name: z
+      .string()
+      .nullable()
+      .describe('Who the decider said they are (`decided_by` in the body).'),
     note: z.string().nullable(),
-    used_at: z.string().nullable().describe('When the approved action went through: an approval lets one action through.'),
+    used_at: z
+      .string()
+      .nullable()
+      .describe('When the approved action went through: an approval lets one action through.'),
     event_id: z.string().nullable().describe('The `pending` event that records the request.'),
   })
   .meta({ id: 'Approval' })
@@ -51,10 +64,26 @@ const ListQuerySchema = z.object({
 
 const DecisionBodySchema = z
   .strictObject({
-    id: z.string().min(1).max(64).optional().describe('With `PATCH /api/v1/approvals` (AgentLedger’s form): the approval.'),
-    status: z.enum(['approved', 'denied'], { error: 'must be approved or denied' }).optional().describe('The documented form.'),
-    decision: z.enum(['approved', 'denied'], { error: 'must be approved or denied' }).optional().describe('AgentLedger’s body form.'),
-    decided_by: z.string().min(1).max(200).optional().describe('Who decided, in words; the key that decided is recorded anyway.'),
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('With `PATCH /api/v1/approvals` (AgentLedger’s form): the approval.'),
+    status: z
+      .enum(['approved', 'denied'], { error: 'must be approved or denied' })
+      .optional()
+      .describe('The documented form.'),
+    decision: z
+      .enum(['approved', 'denied'], { error: 'must be approved or denied' })
+      .optional()
+      .describe('AgentLedger’s body form.'),
+    decided_by: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Who decided, in words; the key that decided is recorded anyway.'),
     note: z.string().max(2_000).optional(),
   })
   .refine((b) => b.status !== undefined || b.decision !== undefined, {
@@ -83,7 +112,10 @@ export function approvalRoutes(router: Router, store: Store): void {
       summary: 'List approval requests, newest first',
       query: ListQuerySchema,
       responses: {
-        200: { description: 'Approval requests', schema: z.object({ approvals: z.array(ApprovalSchema) }) },
+        200: {
+          description: 'Approval requests',
+          schema: z.object({ approvals: z.array(ApprovalSchema) }),
+        },
         400: { description: 'A bad parameter', schema: AgentLedgerErrorSchema },
       },
     },
@@ -102,7 +134,8 @@ export function approvalRoutes(router: Router, store: Store): void {
       surface: 'agentledger',
       scope: ['ingest', 'read'],
       summary: 'One approval request',
-      description: 'What `waitForApproval` polls: an agent’s ingest key may read it, as may a read key.',
+      description:
+        'What `waitForApproval` polls: an agent’s ingest key may read it, as may a read key.',
       params: z.object({ id: z.string() }),
       responses: {
         200: { description: 'The approval request', schema: ApprovalSchema },
@@ -110,14 +143,25 @@ export function approvalRoutes(router: Router, store: Store): void {
       },
     },
     async (c) => {
-      const approval = await store.control.getApproval(c.get('apiKey').org_id, c.req.param('id') ?? '', Date.now())
+      const approval = await store.control.getApproval(
+        c.get('apiKey').org_id,
+        c.req.param('id') ?? '',
+        Date.now(),
+      )
       if (!approval) throw new AppError('not_found', 'Approval request not found')
       return c.json(approval)
     },
   )
 
-  const decide = async (c: Context<AppEnv>, id: string | undefined, body: z.infer<typeof DecisionBodySchema>) => {
-    if (id === undefined) throw new AppError('validation_failed', 'id: is required', [{ path: 'id', message: 'is required' }])
+  const decide = async (
+    c: Context<AppEnv>,
+    id: string | undefined,
+    body: z.infer<typeof DecisionBodySchema>,
+  ) => {
+    if (id === undefined)
+      throw new AppError('validation_failed', 'id: is required', [
+        { path: 'id', message: 'is required' },
+      ])
     const key = c.get('apiKey')
     const status = (body.status ?? body.decision) as 'approved' | 'denied'
     // The decision and its record in the trail (`approval.approved`, with this key) commit together.
@@ -137,9 +181,14 @@ export function approvalRoutes(router: Router, store: Store): void {
           'the key that requested this approval cannot decide it; decide with another key that has the approve scope',
         )
       case 'already_decided':
-        throw new AppError('already_decided', `Approval request already ${result.approval.status}`).with({ approval: result.approval })
+        throw new AppError(
+          'already_decided',
+          `Approval request already ${result.approval.status}`,
+        ).with({ approval: result.approval })
       case 'expired':
-        throw new AppError('expired', 'Approval request has expired').with({ approval: result.approval })
+        throw new AppError('expired', 'Approval request has expired').with({
+          approval: result.approval,
+        })
       case 'decided':
         return c.json({ approval: result.approval })
     }
@@ -154,7 +203,10 @@ export function approvalRoutes(router: Router, store: Store): void {
     responses: {
       200: { description: 'Decided', schema: z.object({ approval: ApprovalSchema }) },
       400: { description: 'A missing or bad field', schema: AgentLedgerErrorSchema },
-      403: { description: 'The key lacks the approve scope, or it is the key that asked', schema: AgentLedgerErrorSchema },
+      403: {
+        description: 'The key lacks the approve scope, or it is the key that asked',
+        schema: AgentLedgerErrorSchema,
+      },
       404: { description: 'No such approval in this org', schema: AgentLedgerErrorSchema },
       409: { description: 'Already decided', schema: AgentLedgerErrorSchema },
       410: { description: 'Expired before it was decided', schema: AgentLedgerErrorSchema },
@@ -169,7 +221,12 @@ export function approvalRoutes(router: Router, store: Store): void {
         'Body `{"status": "approved" | "denied"}` (AgentLedger’s `decision` is accepted too), optionally `decided_by` and `note`.',
       params: z.object({ id: z.string() }),
     },
-    async (c) => decide(c, c.req.param('id'), parseBody(DecisionBodySchema, (await readJson(c, 16_384)).value)),
+    async (c) =>
+      decide(
+        c,
+        c.req.param('id'),
+        parseBody(DecisionBodySchema, (await readJson(c, 16_384)).value),
+      ),
   )
   router.add(
     {

@@ -24,8 +24,16 @@ export const CheckBodySchema = z
     service: name('service').nullish(),
     action: name('action').nullish(),
     environment: name('environment').nullish().describe('Default `production`.'),
-    input: z.unknown().optional().describe('The payload the action will send: payload rules and approvals look at it.'),
-    cost_cents: z.number().min(0, 'must not be negative').max(1e9).optional().describe('The expected cost, in cents.'),
+    input: z
+      .unknown()
+      .optional()
+      .describe('The payload the action will send: payload rules and approvals look at it.'),
+    cost_cents: z
+      .number()
+      .min(0, 'must not be negative')
+      .max(1e9)
+      .optional()
+      .describe('The expected cost, in cents.'),
     cost_usd: z
       .union([z.number().min(0), z.string().max(32)])
       .optional()
@@ -49,7 +57,10 @@ export const DecisionSchema = z
     budgetId: z.string().optional(),
     rule: z.enum(CONTROL_RULES).optional(),
     remainingBudget: z.object({ actions: z.number().optional(), costCents: z.number().optional() }),
-    eventId: z.string().optional().describe('The event that records the refusal or the approval request.'),
+    eventId: z
+      .string()
+      .optional()
+      .describe('The event that records the refusal or the approval request.'),
   })
   .meta({ id: 'Decision' })
 

@@ -17,7 +17,11 @@ export interface ControlChange {
  * Records a change to what decides (a policy, a budget, an alert's state) in the trail as an audit
  * event by the key that made it, once the store has made it. Nothing is recorded for a no-op.
  */
-export async function recordControlChange(c: Context<AppEnv>, committer: Pick<GroupCommitter, 'append'>, change: ControlChange) {
+export async function recordControlChange(
+  c: Context<AppEnv>,
+  committer: Pick<GroupCommitter, 'append'>,
+  change: ControlChange,
+) {
   const key = c.get('apiKey')
   await recordAudit(committer, key.org_id, {
     action: change.action,

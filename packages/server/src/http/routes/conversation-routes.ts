@@ -41,18 +41,34 @@ export function conversationRoutes(router: Router, store: Store): void {
       responses: {
         200: {
           description: 'A page of conversations',
-          schema: z.object({ conversations: z.array(ConversationSchema), next_cursor: z.string().nullable() }),
+          schema: z.object({
+            conversations: z.array(ConversationSchema),
+            next_cursor: z.string().nullable(),
+          }),
         },
         400: { description: 'A bad parameter or cursor', schema: ErrorBodySchema },
       },
     },
     async (c) => {
       const q = parseQuery(ConversationsQuerySchema, c)
-      if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError('invalid_query', 'from must be earlier than to')
+      if (q.from !== undefined && q.to !== undefined && q.from >= q.to)
+        throw new AppError('invalid_query', 'from must be earlier than to')
       const after = q.cursor === undefined ? undefined : decodeConversationCursor(q.cursor)
-      const filter = { from: q.from, to: q.to, agent: q.agent, model: q.model, environment: q.environment }
-      const page = await store.conversations.list(c.get('apiKey').org_id, filter, { limit: q.limit, after })
-      return c.json({ conversations: page.items, next_cursor: page.next ? encodeConversationCursor(page.next) : null })
+      const filter = {
+        from: q.from,
+        to: q.to,
+        agent: q.agent,
+        model: q.model,
+        environment: q.environment,
+      }
+      const page = await store.conversations.list(c.get('apiKey').org_id, filter, {
+        limit: q.limit,
+        after,
+      })
+      return c.json({
+        conversations: page.items,
+        next_cursor: page.next ? encodeConversationCursor(page.next) : null,
+      })
     },
   )
 
@@ -84,18 +100,30 @@ export function conversationRoutes(router: Router, store: Store): void {
     async (c) => {
       const q = parseQuery(TimelineQuerySchema, c)
       if (q.cursor !== undefined && q.since !== undefined)
-        throw new AppError('invalid_query', 'send either since or cursor: a cursor already carries since')
+        throw new AppError(
+          'invalid_query',
+          'send either since or cursor: a cursor already carries since',
+        )
       const orgId = c.get('apiKey').org_id
       const id = c.req.param('id') ?? ''
       const cursor = q.cursor === undefined ? undefined : decodeTimelineCursor(q.cursor)
       const since = cursor?.since ?? q.since ?? 0
-      const page = await store.conversations.timeline(orgId, id, { since, upTo: cursor?.upTo, after: cursor, limit: q.limit })
+      const page = await store.conversations.timeline(orgId, id, {
+        since,
+        upTo: cursor?.upTo,
+        after: cursor,
+        limit: q.limit,
+      })
       if (!page) throw new AppError('not_found', NO_CONVERSATION)
-      const results = resultsById(await store.conversations.toolResults(orgId, id, requestedIds(page.items)))
+      const results = resultsById(
+        await store.conversations.toolResults(orgId, id, requestedIds(page.items)),
+      )
       return c.json({
         conversation_id: id,
         events: page.items.map((e) => toTimelineItem(e, results)),
-        next_cursor: page.next ? encodeTimelineCursor({ ...page.next, since, upTo: page.lastSeq }) : null,
+        next_cursor: page.next
+          ? encodeTimelineCursor({ ...page.next, since, upTo: page.lastSeq })
+          : null,
         last_seq: page.lastSeq,
       })
     },
@@ -113,16 +141,22 @@ export function conversationRoutes(router: Router, store: Store): void {
       params: z.object({ id: z.string(), eventId: z.string() }),
       responses: {
         200: { description: 'The call', schema: CallDetailSchema },
-        404: { description: 'No such event in this conversation of your org', schema: ErrorBodySchema },
+        404: {
+          description: 'No such event in this conversation of your org',
+          schema: ErrorBodySchema,
+        },
       },
     },
     async (c) => {
       const orgId = c.get('apiKey').org_id
       const id = c.req.param('id') ?? ''
       const event = await store.events.get(orgId, c.req.param('eventId') ?? '')
-      if (!event || event.conversation_id !== id) throw new AppError('not_found', 'no event with this id in this conversation of your org')
+      if (!event || event.conversation_id !== id)
+        throw new AppError('not_found', 'no event with this id in this conversation of your org')
       const [prompt, results] = await Promise.all([
-        event.system_prompt_sha256 === null ? undefined : store.conversations.systemPrompt(orgId, event.system_prompt_sha256),
+        event.system_prompt_sha256 === null
+          ? undefined
+          : store.conversations.systemPrompt(orgId, event.system_prompt_sha256),
         store.conversations.toolResults(orgId, id, requestedCallIds(event)),
       ])
       return c.json(toCallDetail({ ...event, conversation_id: id }, prompt, results))

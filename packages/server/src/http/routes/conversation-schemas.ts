@@ -22,28 +22,43 @@ export const dayOrTime = (bound: 'from' | 'to') =>
       const date = DATE.exec(text)
       const dateTime = DATE_TIME.exec(text)
       let ms = Number.NaN
-      if (date && realDay(text)) ms = Date.parse(`${text}T00:00:00Z`) + (bound === 'to' ? DAY_MS : 0)
+      if (date && realDay(text))
+        ms = Date.parse(`${text}T00:00:00Z`) + (bound === 'to' ? DAY_MS : 0)
       else if (dateTime && realDay(dateTime[1] as string)) ms = Date.parse(text)
       if (Number.isNaN(ms)) {
         ctx.addIssue({
           code: 'custom',
-          message: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone, such as 2026-05-03T14:00:00Z',
+          message:
+            'must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone, such as 2026-05-03T14:00:00Z',
         })
         return z.NEVER
       }
       return ms
     })
-    .meta({ type: 'string', description: `YYYY-MM-DD (a whole UTC day${bound === 'to' ? ', included' : ''}) or ISO 8601 date-time.` })
+    .meta({
+      type: 'string',
+      description: `YYYY-MM-DD (a whole UTC day${bound === 'to' ? ', included' : ''}) or ISO 8601 date-time.`,
+    })
 
 const text = z.string().min(1).max(LIMITS.shortString)
 
 export const ConversationsQuerySchema = z.object({
-  from: dayOrTime('from').optional().describe('Conversations active at or after this: their last event is not earlier.'),
-  to: dayOrTime('to').optional().describe('Conversations that started before the end of this day (or this instant).'),
+  from: dayOrTime('from')
+    .optional()
+    .describe('Conversations active at or after this: their last event is not earlier.'),
+  to: dayOrTime('to')
+    .optional()
+    .describe('Conversations that started before the end of this day (or this instant).'),
   agent: text.optional().describe('Conversations in which this agent recorded any event.'),
   model: text.optional().describe('Conversations in which any call used this model.'),
   environment: text.optional().describe('Only this environment’s events count.'),
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Rows per page. Default 50, at most 200.'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .describe('Rows per page. Default 50, at most 200.'),
   cursor: z.string().optional().describe('`next_cursor` of the previous page.'),
 })
 
@@ -53,7 +68,9 @@ export const TimelineQuerySchema = z.object({
     .regex(/^\d{1,15}$/, 'must be a whole number: the last_seq of an earlier answer')
     .transform(Number)
     .optional()
-    .describe('Only events committed after this seq (`last_seq` of an earlier answer): what is new since then.'),
+    .describe(
+      'Only events committed after this seq (`last_seq` of an earlier answer): what is new since then.',
+    ),
   limit: z.coerce
     .number()
     .int()
@@ -61,27 +78,48 @@ export const TimelineQuerySchema = z.object({
     .max(LIMITS.pageRows)
     .default(200)
     .describe(`Events per page. Default 200, at most ${LIMITS.pageRows}.`),
-  cursor: z.string().optional().describe('`next_cursor` of the previous page (it carries `since`).'),
+  cursor: z
+    .string()
+    .optional()
+    .describe('`next_cursor` of the previous page (it carries `since`).'),
 })
 
-const Tokens = z.object({ input: z.number(), output: z.number(), cached: z.number(), cache_write: z.number(), total: z.number() })
+const Tokens = z.object({
+  input: z.number(),
+  output: z.number(),
+  cached: z.number(),
+  cache_write: z.number(),
+  total: z.number(),
+})
 const EventTokens = z
   .object({
     input: z.number().nullable(),
     output: z.number().nullable(),
-    cached: z.number().nullable().describe('Tokens read from the prompt cache (`tokens_cache_read`).'),
+    cached: z
+      .number()
+      .nullable()
+      .describe('Tokens read from the prompt cache (`tokens_cache_read`).'),
     cache_write: z.number().nullable(),
     total: z.number().nullable(),
   })
   .meta({ id: 'EventTokens' })
-const Http = z.object({ method: z.string().nullable(), url: z.string().nullable(), status: z.number().nullable() }).meta({ id: 'HttpCall' })
+const Http = z
+  .object({
+    method: z.string().nullable(),
+    url: z.string().nullable(),
+    status: z.number().nullable(),
+  })
+  .meta({ id: 'HttpCall' })
 const Tool = z.object({ call_id: z.string().nullable(), name: z.string().nullable() }).nullable()
 const Status = z.enum(['success', 'error', 'pending', 'denied'])
 
 export const ConversationSchema = z
   .object({
     conversation_id: z.string(),
-    subject: z.string().nullable().describe('metadata.subject, else the first user message, else the first title.'),
+    subject: z
+      .string()
+      .nullable()
+      .describe('metadata.subject, else the first user message, else the first title.'),
     agent: z.string().nullable(),
     agents: z.array(z.string()),
     environment: z.string(),

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { AppendReceiptSchema, BatchInputSchema, EventInputSchema, EventSchema, LIMITS, normalizeStatus } from '@agenttrail/protocol'
+import {
+  AppendReceiptSchema,
+  BatchInputSchema,
+  EventInputSchema,
+  EventSchema,
+  LIMITS,
+  normalizeStatus,
+} from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { IngestService } from '../../ingest/ingest-service.js'
 import { decodeCursor, encodeCursor } from '../../store/cursor.js'
@@ -22,7 +29,8 @@ export const EventsQuerySchema = z.object({
     .string()
     .transform((word, ctx) => {
       const status = normalizeStatus(word)
-      if (!status) ctx.addIssue({ code: 'custom', message: 'must be one of success, error, pending, denied' })
+      if (!status)
+        ctx.addIssue({ code: 'custom', message: 'must be one of success, error, pending, denied' })
       return status ?? z.NEVER
     })
     .optional(),
@@ -33,10 +41,24 @@ export const EventsQuerySchema = z.object({
   conversation_id: text.optional(),
   model: text.optional(),
   tag: text.optional(),
-  q: z.string().min(1).max(512).optional().describe('Full-text: every word must occur in title, input, output or error.'),
-  limit: z.coerce.number().int().min(1).max(LIMITS.pageRows).default(50).describe('Rows per page (JSON only). Default 50.'),
+  q: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .describe('Full-text: every word must occur in title, input, output or error.'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.pageRows)
+    .default(50)
+    .describe('Rows per page (JSON only). Default 50.'),
   cursor: z.string().optional().describe('`next_cursor` of the previous page.'),
-  format: z.enum(['json', 'csv', 'jsonl']).default('json').describe('csv and jsonl stream every matching row.'),
+  format: z
+    .enum(['json', 'csv', 'jsonl'])
+    .default('json')
+    .describe('csv and jsonl stream every matching row.'),
 })
 
 export function eventRoutes(router: Router, store: Store, ingest: IngestService): void {
@@ -52,7 +74,10 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       body: EventInputSchema,
       responses: {
         201: { description: 'Committed', schema: AppendReceiptSchema },
-        200: { description: 'An event with this id already existed; its receipt', schema: AppendReceiptSchema },
+        200: {
+          description: 'An event with this id already existed; its receipt',
+          schema: AppendReceiptSchema,
+        },
         400: { description: 'Malformed JSON or an invalid field', schema: ErrorBodySchema },
         413: { description: 'Body over 1 MiB', schema: ErrorBodySchema },
         422: { description: 'Idempotency-Key reused with another body', schema: ErrorBodySchema },
@@ -63,7 +88,12 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       const receipt = await ingest.one(value, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
       return c.json(
-        { id: receipt.id, seq: receipt.seq, received_at: receipt.received_at, ...(receipt.control && { control: receipt.control }) },
+        {
+          id: receipt.id,
+          seq: receipt.seq,
+          received_at: receipt.received_at,
+          ...(receipt.control && { control: receipt.control }),
+        },
         receipt.duplicate && !receipt.replayed ? 200 : 201,
       )
     },
@@ -71,8 +101,15 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
 
   const BatchResultSchema = z
     .object({
-      accepted: z.array(AppendReceiptSchema.extend({ index: z.number().int(), duplicate: z.boolean() })),
-      errors: z.array(z.object({ index: z.number().int(), details: z.array(z.object({ path: z.string(), message: z.string() })) })),
+      accepted: z.array(
+        AppendReceiptSchema.extend({ index: z.number().int(), duplicate: z.boolean() }),
+      ),
+      errors: z.array(
+        z.object({
+          index: z.number().int(),
+          details: z.array(z.object({ path: z.string(), message: z.string() })),
+        }),
+      ),
     })
     .meta({ id: 'BatchResult' })
 
@@ -89,7 +126,10 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       responses: {
         201: { description: 'All committed', schema: BatchResultSchema },
         200: { description: 'Partly committed: see `errors`', schema: BatchResultSchema },
-        400: { description: 'Malformed JSON, no events, or every event invalid', schema: ErrorBodySchema },
+        400: {
+          description: 'Malformed JSON, no events, or every event invalid',
+          schema: ErrorBodySchema,
+        },
         413: { description: 'Body over 16 MiB', schema: ErrorBodySchema },
       },
     },
@@ -104,14 +144,16 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
           result.errors.flatMap((e) => e.details),
         )
       if (result.replayed) c.header('Idempotent-Replayed', 'true')
-      const accepted = result.accepted.map(({ index, id, seq, received_at, duplicate, control }) => ({
-        index,
-        id,
-        seq,
-        received_at,
-        duplicate,
-        ...(control && { control }),
-      }))
+      const accepted = result.accepted.map(
+        ({ index, id, seq, received_at, duplicate, control }) => ({
+          index,
+          id,
+          seq,
+          received_at,
+          duplicate,
+          ...(control && { control }),
+        }),
+      )
       return c.json({ accepted, errors: result.errors }, result.errors.length === 0 ? 201 : 200)
     },
   )
@@ -159,7 +201,10 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
       if (query.format === 'json') {
         const page = await store.events.query(orgId, filter, { limit: query.limit, after })
-        return c.json({ events: page.items, next_cursor: page.next ? encodeCursor(page.next) : null })
+        return c.json({
+          events: page.items,
+          next_cursor: page.next ? encodeCursor(page.next) : null,
+        })
       }
       return exportEvents(store, orgId, filter, after, query.format)
     },

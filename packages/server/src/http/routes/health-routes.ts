@@ -20,8 +20,14 @@ export function healthRoutes(router: Router, store: Store): void {
       tag: 'operations',
       summary: 'The store answers a real query',
       responses: {
-        200: { description: 'Ready', schema: z.object({ status: z.literal('ready'), store: z.string() }) },
-        503: { description: 'The store does not answer', schema: z.object({ status: z.literal('unavailable'), store: z.string() }) },
+        200: {
+          description: 'Ready',
+          schema: z.object({ status: z.literal('ready'), store: z.string() }),
+        },
+        503: {
+          description: 'The store does not answer',
+          schema: z.object({ status: z.literal('unavailable'), store: z.string() }),
+        },
       },
     },
     async (c) => {

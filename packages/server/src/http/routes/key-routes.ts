@@ -12,23 +12,35 @@ const KEY_BODY_BYTES = 16_384
 
 const CreateKeySchema = z
   .object({
-    name: z.string().min(1, 'name must not be empty').max(100).default('api key').describe('Default "api key".'),
+    name: z
+      .string()
+      .min(1, 'name must not be empty')
+      .max(100)
+      .default('api key')
+      .describe('Default "api key".'),
     description: z.string().max(500).optional(),
     scopes: z
       .union([z.array(z.enum(SCOPES)), z.string()])
       .optional()
-      .describe(`Any of ${SCOPES.join(', ')}, as an array or a comma-separated string. Default admin.`),
+      .describe(
+        `Any of ${SCOPES.join(', ')}, as an array or a comma-separated string. Default admin.`,
+      ),
     prefix: z
       .enum(KEY_PREFIXES)
       .optional()
-      .describe('Default: the prefix of the key making the request, so an `al_` client gets an `al_` key.'),
+      .describe(
+        'Default: the prefix of the key making the request, so an `al_` client gets an `al_` key.',
+      ),
   })
   .meta({ id: 'CreateKey' })
 
 /** `id`, or AgentLedger's `keyId`. */
 const KeyIdSchema = z
   .object({ id: z.string().min(1).max(64).optional(), keyId: z.string().min(1).max(64).optional() })
-  .refine((b) => b.id !== undefined || b.keyId !== undefined, { message: 'id (or keyId) is required', path: ['id'] })
+  .refine((b) => b.id !== undefined || b.keyId !== undefined, {
+    message: 'id (or keyId) is required',
+    path: ['id'],
+  })
   .transform((b) => ({ id: (b.id ?? b.keyId) as string }))
 
 const KeySchema = z
@@ -46,7 +58,9 @@ const KeySchema = z
   })
   .meta({ id: 'ApiKey' })
 
-const NewKeySchema = KeySchema.extend({ key: z.string().describe('The secret. Shown once, never stored.') }).meta({ id: 'NewApiKey' })
+const NewKeySchema = KeySchema.extend({
+  key: z.string().describe('The secret. Shown once, never stored.'),
+}).meta({ id: 'NewApiKey' })
 
 function shown(record: ApiKeyRecord & { key: string }) {
   return { ...record, rotatedFrom: record.rotated_from }
@@ -60,7 +74,8 @@ export function keyRoutes(router: Router, store: Store): void {
       tag: 'keys',
       scope: 'admin',
       summary: 'Create a key in your org',
-      description: 'AgentLedger clients send `{ name, description }` and get the same key prefix as the key they call with.',
+      description:
+        'AgentLedger clients send `{ name, description }` and get the same key prefix as the key they call with.',
       body: CreateKeySchema,
       responses: {
         201: { description: 'The new key, with its secret', schema: NewKeySchema },
@@ -88,7 +103,10 @@ export function keyRoutes(router: Router, store: Store): void {
       summary: 'Replace a key by a new one with the same name and scopes; the old one is revoked',
       body: KeyIdSchema,
       responses: {
-        201: { description: 'The new key, with `rotatedFrom`', schema: NewKeySchema.extend({ rotatedFrom: z.string() }) },
+        201: {
+          description: 'The new key, with `rotatedFrom`',
+          schema: NewKeySchema.extend({ rotatedFrom: z.string() }),
+        },
         404: { description: 'No such active key in your org', schema: ErrorBodySchema },
       },
     },
@@ -108,7 +126,10 @@ export function keyRoutes(router: Router, store: Store): void {
       summary: 'Revoke a key (not the one making the request)',
       body: KeyIdSchema,
       responses: {
-        200: { description: 'Revoked', schema: z.object({ id: z.string(), revoked: z.literal(true) }) },
+        200: {
+          description: 'Revoked',
+          schema: z.object({ id: z.string(), revoked: z.literal(true) }),
+        },
         404: { description: 'No such active key in your org', schema: ErrorBodySchema },
         409: { description: 'A key cannot revoke itself', schema: ErrorBodySchema },
       },
@@ -117,8 +138,12 @@ export function keyRoutes(router: Router, store: Store): void {
       const { id } = parseBody(KeyIdSchema, (await readJson(c, KEY_BODY_BYTES)).value)
       const self = c.get('apiKey')
       if (id === self.id)
-        throw new AppError('self_revocation', 'a key cannot revoke itself; revoke it with another admin key, or rotate it')
-      if (!(await store.keys.revoke(id, self.org_id))) throw new AppError('not_found', 'no active key with this id in your org')
+        throw new AppError(
+          'self_revocation',
+          'a key cannot revoke itself; revoke it with another admin key, or rotate it',
+        )
+      if (!(await store.keys.revoke(id, self.org_id)))
+        throw new AppError('not_found', 'no active key with this id in your org')
       return c.json({ id, revoked: true as const })
     },
   )
@@ -129,7 +154,9 @@ export function keyRoutes(router: Router, store: Store): void {
       tag: 'keys',
       scope: 'admin',
       summary: "Your org's keys (never their secrets)",
-      responses: { 200: { description: 'Keys, oldest first', schema: z.object({ keys: z.array(KeySchema) }) } },
+      responses: {
+        200: { description: 'Keys, oldest first', schema: z.object({ keys: z.array(KeySchema) }) },
+      },
     },
     async (c) => c.json({ keys: await store.keys.list(c.get('apiKey').org_id) }),
   )

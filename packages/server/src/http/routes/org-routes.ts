@@ -31,7 +31,9 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
       tag: 'org',
       scope: 'admin',
       summary: "The key's org settings: plan limits, agent registration, secret redaction",
-      responses: { 200: { description: 'The settings, defaults filled in', schema: OrgSettingsSchema } },
+      responses: {
+        200: { description: 'The settings, defaults filled in', schema: OrgSettingsSchema },
+      },
     },
     async (c) => c.json(await settings.get(c.get('apiKey').org_id)),
   )
@@ -50,19 +52,30 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
       responses: {
         200: { description: 'The settings after the change', schema: OrgSettingsSchema },
         400: { description: 'An unknown key or a bad value, by field', schema: ErrorBodySchema },
-        403: { description: 'The body names `plan`, or the key lacks the admin scope', schema: ErrorBodySchema },
+        403: {
+          description: 'The body names `plan`, or the key lacks the admin scope',
+          schema: ErrorBodySchema,
+        },
       },
     },
     async (c) => {
       const orgId = c.get('apiKey').org_id
       const { value } = await readJson(c, 64 * 1024)
-      if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'plan')) throw new AppError('forbidden', planRefusal(orgId))
+      if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'plan'))
+        throw new AppError('forbidden', planRefusal(orgId))
       const patch = parseBody(SettingsPatchSchema, value)
       // zod fills in the defaults of keys not sent; a patch changes only the keys it names.
       const sent = Object.keys((value as { redaction?: object }).redaction ?? {})
-      const redaction = Object.fromEntries(Object.entries(patch.redaction ?? {}).filter(([k]) => sent.includes(k)))
+      const redaction = Object.fromEntries(
+        Object.entries(patch.redaction ?? {}).filter(([k]) => sent.includes(k)),
+      )
       // Merged with the stored settings inside the store's transaction, not with this process's cache.
-      return c.json(await settings.update(orgId, { require_registered_agents: patch.require_registered_agents, redaction }))
+      return c.json(
+        await settings.update(orgId, {
+          require_registered_agents: patch.require_registered_agents,
+          redaction,
+        }),
+      )
     },
   )
 }

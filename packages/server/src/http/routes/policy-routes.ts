@@ -12,18 +12,35 @@ import { parseBody, parseQuery } from '../route-spec.js'
 import type { RouteSpec } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { recordControlChange } from './control-audit.js'
-import { NewPolicySchema, PolicyPatchSchema, PolicyPatchWithIdSchema, PolicySchema, parseRuleConfig, sentConfig } from './policy-schemas.js'
+import {
+  NewPolicySchema,
+  PolicyPatchSchema,
+  PolicyPatchWithIdSchema,
+  PolicySchema,
+  parseRuleConfig,
+  sentConfig,
+} from './policy-schemas.js'
 import type { PolicyPatchBody } from './policy-schemas.js'
 
 const BODY_BYTES = 64 * 1024
 const scopeParam = z.string().min(1).max(LIMITS.shortString).optional()
 const ListQuery = z.object({
   agent_name: scopeParam.describe('Only the policies of this agent (not the org-wide ones).'),
-  environment: scopeParam.describe('Only the policies that apply in this environment (its own and those of every environment).'),
+  environment: scopeParam.describe(
+    'Only the policies that apply in this environment (its own and those of every environment).',
+  ),
 })
 const IdQuery = z.object({ id: z.string({ error: 'is required' }).min(1, 'is required') })
 const IdParams = z.object({ id: z.string() })
-const PATCHABLE = ['name', 'agent_name', 'environment', 'rule_type', 'rule_config', 'enabled', 'priority'] as const
+const PATCHABLE = [
+  'name',
+  'agent_name',
+  'environment',
+  'rule_type',
+  'rule_config',
+  'enabled',
+  'priority',
+] as const
 
 const One = z.object({ policy: PolicySchema })
 const notFound = () => new AppError('not_found', 'no policy with this id in your org')
@@ -40,17 +57,24 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
       tag: 'control',
       scope: 'control',
       summary: 'Create a policy',
-      description: 'Recorded in the trail as `policy.created`. Takes effect at the next decision of every server process.',
+      description:
+        'Recorded in the trail as `policy.created`. Takes effect at the next decision of every server process.',
       body: NewPolicySchema,
       responses: {
         201: { description: 'Created', schema: One },
-        400: { description: 'A bad field, named (`rule_config.max_actions: must be greater than 0`)', schema: ErrorBodySchema },
+        400: {
+          description: 'A bad field, named (`rule_config.max_actions: must be greater than 0`)',
+          schema: ErrorBodySchema,
+        },
       },
     },
     async (c) => {
       const body = parseBody(NewPolicySchema, (await readJson(c, BODY_BYTES)).value)
       const config = sentConfig(body)
-      if (!config) throw new AppError('validation_failed', 'rule_config: is required', [{ path: 'rule_config', message: 'is required' }])
+      if (!config)
+        throw new AppError('validation_failed', 'rule_config: is required', [
+          { path: 'rule_config', message: 'is required' },
+        ])
       const policy = await store.control.createPolicy(
         orgOf(c),
         {
@@ -82,9 +106,12 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
       scope: 'read',
       summary: 'Policies, highest priority first',
       query: ListQuery,
-      responses: { 200: { description: 'The policies', schema: z.object({ policies: z.array(PolicySchema) }) } },
+      responses: {
+        200: { description: 'The policies', schema: z.object({ policies: z.array(PolicySchema) }) },
+      },
     },
-    async (c) => c.json({ policies: await store.control.listPolicies(orgOf(c), parseQuery(ListQuery, c)) }),
+    async (c) =>
+      c.json({ policies: await store.control.listPolicies(orgOf(c), parseQuery(ListQuery, c)) }),
   )
 
   router.add(
@@ -95,7 +122,10 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
       scope: 'read',
       summary: 'One policy',
       params: IdParams,
-      responses: { 200: { description: 'The policy', schema: One }, 404: { description: 'No such policy', schema: ErrorBodySchema } },
+      responses: {
+        200: { description: 'The policy', schema: One },
+        404: { description: 'No such policy', schema: ErrorBodySchema },
+      },
     },
     async (c) => {
       const policy = await store.control.getPolicy(orgOf(c), c.req.param('id') as string)
@@ -104,7 +134,11 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     },
   )
 
-  const patch = async (c: Context<AppEnv>, id: string, body: PolicyPatchBody | z.infer<typeof PolicyPatchWithIdSchema>) => {
+  const patch = async (
+    c: Context<AppEnv>,
+    id: string,
+    body: PolicyPatchBody | z.infer<typeof PolicyPatchWithIdSchema>,
+  ) => {
     if (![...PATCHABLE, 'config'].some((f) => (body as Record<string, unknown>)[f] !== undefined)) {
       const message = `send at least one of ${PATCHABLE.join(', ')}`
       throw new AppError('validation_failed', `body: ${message}`, [{ path: '', message }])
@@ -125,13 +159,18 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     }
     const policy = await store.control.updatePolicy(orgId, id, change, Date.now())
     if (!policy) throw notFound()
-    const changed = PATCHABLE.filter((f) => JSON.stringify(current[f]) !== JSON.stringify(policy[f]))
+    const changed = PATCHABLE.filter(
+      (f) => JSON.stringify(current[f]) !== JSON.stringify(policy[f]),
+    )
     if (changed.length > 0)
       await recordControlChange(c, committer, {
         action: 'policy.updated',
         title: `Changed ${changed.join(', ')} of policy ${policy.name ?? policy.id}`,
         environment: policy.environment,
-        metadata: { policy, changed: Object.fromEntries(changed.map((f) => [f, { from: current[f], to: policy[f] }])) },
+        metadata: {
+          policy,
+          changed: Object.fromEntries(changed.map((f) => [f, { from: current[f], to: policy[f] }])),
+        },
       })
     return c.json({ policy })
   }
@@ -141,7 +180,9 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     path,
     tag: 'control',
     scope: 'control',
-    summary: path.endsWith('{id}') ? 'Change a policy' : 'Change a policy (AgentLedger’s form: the id in the body)',
+    summary: path.endsWith('{id}')
+      ? 'Change a policy'
+      : 'Change a policy (AgentLedger’s form: the id in the body)',
     description:
       'Fields not sent keep their value. `rule_type` and `rule_config` are validated together: a new config against the new type if ' +
       'one is sent, else the stored type; a new type without a config needs the stored config to fit it. Both are stored. Recorded as `policy.updated`.',
@@ -154,7 +195,11 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     },
   })
   router.add(patchSpec('/api/v1/policies/{id}', PolicyPatchSchema), async (c) =>
-    patch(c, c.req.param('id') as string, parseBody(PolicyPatchSchema, (await readJson(c, BODY_BYTES)).value)),
+    patch(
+      c,
+      c.req.param('id') as string,
+      parseBody(PolicyPatchSchema, (await readJson(c, BODY_BYTES)).value),
+    ),
   )
   router.add(patchSpec('/api/v1/policies', PolicyPatchWithIdSchema), async (c) => {
     const body = parseBody(PolicyPatchWithIdSchema, (await readJson(c, BODY_BYTES)).value)
@@ -178,7 +223,9 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     path,
     tag: 'control',
     scope: 'control',
-    summary: path.endsWith('{id}') ? 'Delete a policy' : 'Delete a policy (AgentLedger’s form: `?id=`)',
+    summary: path.endsWith('{id}')
+      ? 'Delete a policy'
+      : 'Delete a policy (AgentLedger’s form: `?id=`)',
     description: 'Recorded as `policy.deleted`, with the policy as it was.',
     ...(path.endsWith('{id}') ? { params: IdParams } : { query: IdQuery }),
     responses: {
@@ -196,6 +243,8 @@ function storedConfigFor(type: PolicyRecord['rule_type'], current: PolicyRecord)
     return parseRuleConfig(type, current.rule_config, 'rule_config')
   } catch {
     const message = `the stored rule_config does not fit rule_type ${type}; send a rule_config for it`
-    throw new AppError('validation_failed', `rule_config: ${message}`, [{ path: 'rule_config', message }])
+    throw new AppError('validation_failed', `rule_config: ${message}`, [
+      { path: 'rule_config', message },
+    ])
   }
 }

@@ -9,7 +9,8 @@ import { strictBody } from './strict-body.js'
 const TYPES = RULE_TYPES.join(', ')
 
 export const RuleTypeSchema = z.enum(RULE_TYPES, {
-  error: (issue) => (issue.input === undefined ? `is required: one of ${TYPES}` : `must be one of ${TYPES}`),
+  error: (issue) =>
+    issue.input === undefined ? `is required: one of ${TYPES}` : `must be one of ${TYPES}`,
 })
 
 const RuleConfigInput = z
@@ -21,19 +22,30 @@ const RuleConfigInput = z
       '`{services? ([] = all), actions? ([] = all), expires_in_seconds?}`.',
   )
 
-const name = () => z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters')
+const name = () =>
+  z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters')
 const scopeName = () =>
   z
     .string({ error: 'must be a string or null' })
     .min(1, 'must not be empty; send null for all')
     .max(LIMITS.shortString, `must be at most ${LIMITS.shortString} characters`)
 const priority = () =>
-  z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').max(1000, 'must be at most 1000')
+  z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be at least 0')
+    .max(1000, 'must be at most 1000')
 
 const fields = {
   name: name().nullable().optional(),
-  agent_name: scopeName().nullable().optional().describe('The agent it applies to; null or absent: every agent of the org.'),
-  environment: scopeName().nullable().optional().describe('The environment it applies to; null or absent: every environment.'),
+  agent_name: scopeName()
+    .nullable()
+    .optional()
+    .describe('The agent it applies to; null or absent: every agent of the org.'),
+  environment: scopeName()
+    .nullable()
+    .optional()
+    .describe('The environment it applies to; null or absent: every environment.'),
   rule_type: RuleTypeSchema,
   rule_config: RuleConfigInput.optional(),
   config: RuleConfigInput.optional().describe('The documentation’s spelling of `rule_config`.'),
@@ -45,7 +57,10 @@ export const NewPolicySchema = strictBody(fields).meta({ id: 'NewPolicy' })
 
 const patchFields = { ...fields, rule_type: RuleTypeSchema.optional() }
 export const PolicyPatchSchema = strictBody(patchFields).meta({ id: 'PolicyPatch' })
-export const PolicyPatchWithIdSchema = strictBody({ id: z.string({ error: 'is required' }).min(1), ...patchFields }).meta({
+export const PolicyPatchWithIdSchema = strictBody({
+  id: z.string({ error: 'is required' }).min(1),
+  ...patchFields,
+}).meta({
   id: 'PolicyPatchWithId',
 })
 export type PolicyPatchBody = z.infer<typeof PolicyPatchSchema>
@@ -66,9 +81,17 @@ export const PolicySchema = z
   .meta({ id: 'Policy' })
 
 /** The config a body sends, under either spelling; 400 when it sends both and they differ. */
-export function sentConfig(body: { rule_config?: unknown; config?: unknown }): { value: unknown; field: string } | undefined {
-  if (body.rule_config !== undefined && body.config !== undefined && !isDeepStrictEqual(body.rule_config, body.config)) {
-    const message = 'rule_config and config are two spellings of one field and differ here; send one'
+export function sentConfig(body: {
+  rule_config?: unknown
+  config?: unknown
+}): { value: unknown; field: string } | undefined {
+  if (
+    body.rule_config !== undefined &&
+    body.config !== undefined &&
+    !isDeepStrictEqual(body.rule_config, body.config)
+  ) {
+    const message =
+      'rule_config and config are two spellings of one field and differ here; send one'
     throw new AppError('validation_failed', `config: ${message}`, [{ path: 'config', message }])
   }
   if (body.rule_config !== undefined) return { value: body.rule_config, field: 'rule_config' }
@@ -83,8 +106,14 @@ export function parseRuleConfig(type: RuleType, value: unknown, field: string): 
   // A missing field reads as missing, not as a type error (the input itself stays out of the answer).
   const raw = result.error.issues
   const issues = zodIssues(result.error, field).map((issue, i) =>
-    raw[i]?.code === 'invalid_type' && raw[i].input === undefined ? { ...issue, message: 'is required' } : issue,
+    raw[i]?.code === 'invalid_type' && raw[i].input === undefined
+      ? { ...issue, message: 'is required' }
+      : issue,
   )
   const first = issues[0]
-  throw new AppError('validation_failed', first ? `${first.path}: ${first.message}` : `${field}: invalid for ${type}`, issues)
+  throw new AppError(
+    'validation_failed',
+    first ? `${first.path}: ${first.message}` : `${field}: invalid for ${type}`,
+    issues,
+  )
 }

@@ -8,7 +8,8 @@ import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
  * both products' fields, each computed from the same rollups.
  */
 
-const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10)
+const percent = (part: number, whole: number) =>
+  whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10
 
 /** Logwick's fields over the requested range (shared/reference/000, `GET /api/v1/stats?days=N`). */
 export function logwickStats(stats: Stats, periodDays: number) {
@@ -32,12 +33,23 @@ export function logwickStats(stats: Stats, periodDays: number) {
  * and the agents. Alerts come from
  * anomaly detection; until an alert exists the list is empty.
  */
-export async function agentLedgerStats(store: Store, orgId: string, stats: Stats, query: StatsQuery, now: number) {
+export async function agentLedgerStats(
+  store: Store,
+  orgId: string,
+  stats: Stats,
+  query: StatsQuery,
+  now: number,
+) {
   const filter = { environment: query.environment, agent: query.agent }
   const hourEnd = floorTo(now, HOUR_MS) + HOUR_MS
   const weekFrom = floorTo(now, DAY_MS) - 6 * DAY_MS
   const [today, weekCostUsd, day, agents, alerts] = await Promise.all([
-    store.events.stats(orgId, { ...filter, from: floorTo(now, DAY_MS), to: hourEnd, bucket: 'hour' }),
+    store.events.stats(orgId, {
+      ...filter,
+      from: floorTo(now, DAY_MS),
+      to: hourEnd,
+      bucket: 'hour',
+    }),
     weekCost(store, orgId, stats, { ...filter, from: weekFrom, to: hourEnd, bucket: 'day' }),
     store.events.stats(orgId, { ...filter, from: hourEnd - DAY_MS, to: hourEnd, bucket: 'hour' }),
     store.events.agents(orgId, { environment: filter.environment }),
@@ -63,17 +75,30 @@ export async function agentLedgerStats(store: Store, orgId: string, stats: Stats
     })),
     errorCount: today.totals.error,
     blockedCount: today.totals.denied,
-    serviceBreakdown: Object.fromEntries(today.by_service.map((s) => [s.service ?? 'unknown', s.events])),
+    serviceBreakdown: Object.fromEntries(
+      today.by_service.map((s) => [s.service ?? 'unknown', s.events]),
+    ),
     agentBreakdown: Object.fromEntries(today.by_agent.map((a) => [a.agent ?? 'unknown', a.events])),
-    hourlyData: day.series.map((s) => ({ hour: s.start.slice(11, 16), actions: s.events, cost: Math.round(s.cost_usd * 100) / 100 })),
+    hourlyData: day.series.map((s) => ({
+      hour: s.start.slice(11, 16),
+      actions: s.events,
+      cost: Math.round(s.cost_usd * 100) / 100,
+    })),
     alerts: alerts.map((a) => ({ ...a, acknowledged: false })),
   }
 }
 
 /** The week's cost from the range's daily series when it covers the week, else from its own query. */
-async function weekCost(store: Store, orgId: string, stats: Stats, week: StatsQuery): Promise<number> {
-  const days = stats.bucket === 'day' ? stats.series.filter((s) => Date.parse(s.start) >= week.from) : []
-  if (days.length === 7 && Date.parse(stats.from) <= week.from) return Number(days.reduce((sum, s) => sum + s.cost_usd, 0).toFixed(6))
+async function weekCost(
+  store: Store,
+  orgId: string,
+  stats: Stats,
+  week: StatsQuery,
+): Promise<number> {
+  const days =
+    stats.bucket === 'day' ? stats.series.filter((s) => Date.parse(s.start) >= week.from) : []
+  if (days.length === 7 && Date.parse(stats.from) <= week.from)
+    return Number(days.reduce((sum, s) => sum + s.cost_usd, 0).toFixed(6))
   return (await store.events.stats(orgId, week)).cost_usd
 }
 
@@ -81,18 +106,31 @@ async function weekCost(store: Store, orgId: string, stats: Stats, week: StatsQu
  * Each agent's counts over the range, per environment: an agent of the same name in production and
  * in staging is two agents. One stats query per environment shown (usually one to three).
  */
-async function countsByEnvironment(store: Store, orgId: string, stats: Stats, query: StatsQuery, agents: AgentSummary[]) {
-  const environments = query.environment !== undefined ? [query.environment] : [...new Set(agents.map((a) => a.environment))]
+async function countsByEnvironment(
+  store: Store,
+  orgId: string,
+  stats: Stats,
+  query: StatsQuery,
+  agents: AgentSummary[],
+) {
+  const environments =
+    query.environment !== undefined
+      ? [query.environment]
+      : [...new Set(agents.map((a) => a.environment))]
   // With one environment, every agent's events are in it: the range's own counts are per environment.
   const perEnvironment = await Promise.all(
     environments.map(async (environment) => ({
       environment,
-      stats: environments.length === 1 ? stats : await store.events.stats(orgId, { ...query, environment }),
+      stats:
+        environments.length === 1
+          ? stats
+          : await store.events.stats(orgId, { ...query, environment }),
     })),
   )
   const counts = new Map<string, { events: number; cost_usd: number }>()
   for (const { environment, stats: s } of perEnvironment)
-    for (const a of s.by_agent) if (a.agent !== null) counts.set(`${environment}\u0000${a.agent}`, a)
+    for (const a of s.by_agent)
+      if (a.agent !== null) counts.set(`${environment}\u0000${a.agent}`, a)
   return counts
 }
 
@@ -127,6 +165,8 @@ export const CompatStatsFields = {
   blockedCount: z.number().describe('Today.'),
   serviceBreakdown: z.record(z.string(), z.number()).describe('Today, events per service.'),
   agentBreakdown: z.record(z.string(), z.number()).describe('Today, events per agent.'),
-  hourlyData: z.array(z.object({ hour: z.string(), actions: z.number(), cost: z.number() })).describe('Last 24 hours, UTC.'),
+  hourlyData: z
+    .array(z.object({ hour: z.string(), actions: z.number(), cost: z.number() }))
+    .describe('Last 24 hours, UTC.'),
   alerts: z.array(z.unknown()),
 }

@@ -27,24 +27,49 @@ export const StatsQuerySchema = z.object({
   bucket: z
     .enum(['hour', 'day'])
     .optional()
-    .describe(`Time-series step. Default: hour for ranges up to 2 days, else day. Hourly up to ${MAX_HOURLY_DAYS} days.`),
+    .describe(
+      `Time-series step. Default: hour for ranges up to 2 days, else day. Hourly up to ${MAX_HOURLY_DAYS} days.`,
+    ),
 })
 
-const Counts = { events: z.number(), errors: z.number(), tokens_total: z.number(), cost_usd: z.number() }
+const Counts = {
+  events: z.number(),
+  errors: z.number(),
+  tokens_total: z.number(),
+  cost_usd: z.number(),
+}
 
 export const StatsSchema = z
   .object({
     from: z.string(),
     to: z.string(),
     bucket: z.enum(['hour', 'day']),
-    totals: z.object({ events: z.number(), success: z.number(), error: z.number(), pending: z.number(), denied: z.number() }),
+    totals: z.object({
+      events: z.number(),
+      success: z.number(),
+      error: z.number(),
+      pending: z.number(),
+      denied: z.number(),
+    }),
     rates: z
       .object({ success: z.number(), error: z.number(), pending: z.number(), denied: z.number() })
       .describe('Fractions of all events, 0 to 1.'),
     latency_ms: z
-      .object({ avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() })
-      .describe('avg is exact; p50 and p95 come from histograms and are at most 5% above the exact value.'),
-    tokens: z.object({ input: z.number(), output: z.number(), cache_read: z.number(), cache_write: z.number(), total: z.number() }),
+      .object({
+        avg: z.number().nullable(),
+        p50: z.number().nullable(),
+        p95: z.number().nullable(),
+      })
+      .describe(
+        'avg is exact; p50 and p95 come from histograms and are at most 5% above the exact value.',
+      ),
+    tokens: z.object({
+      input: z.number(),
+      output: z.number(),
+      cache_read: z.number(),
+      cache_write: z.number(),
+      total: z.number(),
+    }),
     cost_usd: z.number(),
     by_agent: z.array(z.object({ agent: z.string().nullable(), ...Counts })),
     by_model: z.array(z.object({ model: z.string().nullable(), ...Counts })),
@@ -75,16 +100,25 @@ export function statsRoutes(router: Router, store: Store): void {
       // through the end of the current one, so that rollups answer all of it.
       const wholeHours = q.from === undefined && q.to === undefined
       const to = q.to ?? (wholeHours ? floorTo(Date.now(), HOUR_MS) + HOUR_MS : Date.now())
-      const from = q.from ?? (wholeHours ? to - HOUR_MS - (q.days ?? 30) * DAY_MS : to - (q.days ?? 30) * DAY_MS)
+      const from =
+        q.from ??
+        (wholeHours ? to - HOUR_MS - (q.days ?? 30) * DAY_MS : to - (q.days ?? 30) * DAY_MS)
       if (from >= to) throw new AppError('invalid_query', 'from must be earlier than to')
       const bucket = q.bucket ?? (to - from <= 2 * DAY_MS ? 'hour' : 'day')
       if (bucket === 'hour' && to - from > MAX_HOURLY_DAYS * DAY_MS)
-        throw new AppError('invalid_query', `bucket=hour covers at most ${MAX_HOURLY_DAYS} days; use bucket=day`)
+        throw new AppError(
+          'invalid_query',
+          `bucket=hour covers at most ${MAX_HOURLY_DAYS} days; use bucket=day`,
+        )
       const orgId = c.get('apiKey').org_id
       const query = { from, to, bucket, environment: q.environment, agent: q.agent }
       const stats = await store.events.stats(orgId, query)
       const periodDays = q.days ?? Math.round((to - from) / DAY_MS)
-      return c.json({ ...stats, ...logwickStats(stats, periodDays), ...(await agentLedgerStats(store, orgId, stats, query, Date.now())) })
+      return c.json({
+        ...stats,
+        ...logwickStats(stats, periodDays),
+        ...(await agentLedgerStats(store, orgId, stats, query, Date.now())),
+      })
     },
   )
 }

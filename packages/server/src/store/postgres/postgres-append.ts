@@ -26,7 +26,10 @@ const TYPES: Record<string, string> = {
   duration_ms: 'bigint',
 }
 const COLUMN_LIST = [...EVENT_COLUMNS.map((c) => `"${c}"`), 'search'].join(', ')
-const UNNEST = [...EVENT_COLUMNS.map((c, i) => `$${i + 1}::${TYPES[c] ?? 'text'}[]`), `$${EVENT_COLUMNS.length + 1}::text[]`].join(', ')
+const UNNEST = [
+  ...EVENT_COLUMNS.map((c, i) => `$${i + 1}::${TYPES[c] ?? 'text'}[]`),
+  `$${EVENT_COLUMNS.length + 1}::text[]`,
+].join(', ')
 // One statement for the whole batch: a column per array. The search text becomes a tsvector here.
 const INSERT_EVENTS = `INSERT INTO events (${COLUMN_LIST})
   SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, to_tsvector('simple', search) FROM unnest(${UNNEST})
@@ -49,7 +52,8 @@ export const DIMS: Record<string, [string, string]> = {
 }
 /** For each latency dimension set: the agent column it groups by. */
 export const LATENCY_DIMS: Record<string, string> = { all: "''", agent: "coalesce(agent, '')" }
-export const PG_LATENCY_BUCKET = 'CASE WHEN duration_ms <= 1 THEN 0 ELSE ceil(ln(duration_ms) / ln(1.05) - 1e-9)::int END'
+export const PG_LATENCY_BUCKET =
+  'CASE WHEN duration_ms <= 1 THEN 0 ELSE ceil(ln(duration_ms) / ln(1.05) - 1e-9)::int END'
 
 /** Rollup upserts over the events of one org with seq in [$2, $3): one per dimension set and grain. */
 const ROLLUPS: string[] = []
@@ -91,7 +95,11 @@ const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).
  * The append transaction on PostgreSQL (see `appendInTransaction`), committed. `cache` holds the
  * orgs' compiled controls for this process.
  */
-export async function appendPostgres(client: pg.PoolClient, items: readonly AppendItem[], cache: ControlsCache): Promise<AppendOutcome[]> {
+export async function appendPostgres(
+  client: pg.PoolClient,
+  items: readonly AppendItem[],
+  cache: ControlsCache,
+): Promise<AppendOutcome[]> {
   await client.query('BEGIN')
   try {
     const outcomes = await appendInTransaction(client, items, cache)
@@ -125,13 +133,21 @@ export async function appendInTransaction(
   items.forEach(({ orgId, event, system, reservedMonth }, index) => {
     let list = byOrg.get(orgId)
     if (!list) byOrg.set(orgId, (list = []))
-    list.push({ index, event, system: system === true, ...(reservedMonth !== undefined && { reservedMonth }) })
+    list.push({
+      index,
+      event,
+      system: system === true,
+      ...(reservedMonth !== undefined && { reservedMonth }),
+    })
   })
   const outcomes: AppendOutcome[] = new Array(items.length)
   const ops = postgresControlOps(client, cache)
   for (const orgId of [...byOrg.keys()].sort()) {
     const list = byOrg.get(orgId) as Entry[]
-    await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, receivedAt])
+    await client.query(
+      'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
+      [orgId, receivedAt],
+    )
     const { rows } = await client.query<{ next_seq: string; control_version: string }>({
       name: 'append-lock-org',
       text: 'SELECT next_seq, control_version FROM orgs WHERE id = $1 FOR UPDATE',
@@ -142,10 +158,15 @@ export async function appendInTransaction(
     const ids = [...new Set(list.map((x) => x.event.id))]
     const existing = new Map(
       (
-        await client.query<{ id: string; seq: string; received_at: string; control: string | null }>(
-          'SELECT id, seq, received_at, control FROM events WHERE org_id = $1 AND id = ANY($2)',
-          [orgId, ids],
-        )
+        await client.query<{
+          id: string
+          seq: string
+          received_at: string
+          control: string | null
+        }>('SELECT id, seq, received_at, control FROM events WHERE org_id = $1 AND id = ANY($2)', [
+          orgId,
+          ids,
+        ])
       ).rows.map((r) => [
         r.id,
         {
@@ -165,7 +186,8 @@ export async function appendInTransaction(
       const known = existing.get(sent.id)
       if (known) {
         if (index >= 0) outcomes[index] = { id: sent.id, ...known, duplicate: true }
-        if (reservedMonth !== undefined) unused.set(reservedMonth, (unused.get(reservedMonth) ?? 0) + 1)
+        if (reservedMonth !== undefined)
+          unused.set(reservedMonth, (unused.get(reservedMonth) ?? 0) + 1)
         continue
       }
       let event = sent
@@ -182,22 +204,36 @@ export async function appendInTransaction(
       fresh.push({ event, seq })
       // Reserved events were counted when their request was admitted (plan-gate.ts).
       if (!system && reservedMonth === undefined) counted++
-      if (index >= 0) outcomes[index] = { id: event.id, seq, received_at: receivedIso, duplicate: false, ...control }
+      if (index >= 0)
+        outcomes[index] = {
+          id: event.id,
+          seq,
+          received_at: receivedIso,
+          duplicate: false,
+          ...control,
+        }
       seq++
     }
     for (const [reserved, n] of unused)
-      await client.query('UPDATE org_usage SET events = greatest(0, events - $3) WHERE org_id = $1 AND month = $2', [orgId, reserved, n])
+      await client.query(
+        'UPDATE org_usage SET events = greatest(0, events - $3) WHERE org_id = $1 AND month = $2',
+        [orgId, reserved, n],
+      )
     if (fresh.length === 0) continue
     const columns: unknown[][] = EVENT_COLUMNS.map(() => [])
     const search: string[] = []
     for (const { event, seq: s } of fresh) {
-      eventRowValues(orgId, event, s, receivedAt).forEach((v, i) => (columns[i] as unknown[]).push(v))
+      eventRowValues(orgId, event, s, receivedAt).forEach((v, i) =>
+        (columns[i] as unknown[]).push(v),
+      )
       search.push(foldAccents(searchableText(event)))
     }
     // Named, so each connection prepares the hot statements once.
     await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
     await client.query('UPDATE orgs SET next_seq = $2 WHERE id = $1', [orgId, seq])
-    const tags = fresh.flatMap(({ event, seq: s }) => event.tags.map((tag) => [tag, event.ts, s] as const))
+    const tags = fresh.flatMap(({ event, seq: s }) =>
+      event.tags.map((tag) => [tag, event.ts, s] as const),
+    )
     if (tags.length > 0)
       await client.query(
         'INSERT INTO event_tags (org_id, tag, ts, seq) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[]) ON CONFLICT DO NOTHING',
@@ -205,13 +241,15 @@ export async function appendInTransaction(
       )
     for (const { event } of fresh)
       if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
-        await client.query('INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-          orgId,
-          event.system_prompt_sha256,
-          event.system_prompt,
-          receivedAt,
-        ])
-    await client.query({ name: 'append-derive', text: DERIVE, values: [orgId, first, seq, month, counted] })
+        await client.query(
+          'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
+        )
+    await client.query({
+      name: 'append-derive',
+      text: DERIVE,
+      values: [orgId, first, seq, month, counted],
+    })
   }
   return outcomes
 }

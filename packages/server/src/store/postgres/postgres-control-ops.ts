@@ -23,17 +23,24 @@ export interface ControlsCache {
 
 export const newControlsCache = (): ControlsCache => ({ controls: new Map(), agents: new Set() })
 
-export const agentCacheKey = (orgId: string, environment: string, name: string) => `${orgId}\u0000${environment}\u0000${name}`
+export const agentCacheKey = (orgId: string, environment: string, name: string) =>
+  `${orgId}\u0000${environment}\u0000${name}`
 
 const counters = (row: { actions: string; cost_micros: string } | undefined): Counters =>
-  row ? { actions: Number(row.actions), cost_micros: Number(row.cost_micros) } : { actions: 0, cost_micros: 0 }
+  row
+    ? { actions: Number(row.actions), cost_micros: Number(row.cost_micros) }
+    : { actions: 0, cost_micros: 0 }
 
 /**
  * The control plane's operations on one PostgreSQL transaction's client (see control-ops.ts). The
  * caller holds the org row's lock (`FOR UPDATE`), so decisions of one org are serialized across
  * every server process; counters still change in one statement each.
  */
-export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache, agentsSeen?: string[]): AsyncControlOps {
+export function postgresControlOps(
+  client: pg.PoolClient,
+  cache: ControlsCache,
+  agentsSeen?: string[],
+): AsyncControlOps {
   const q = async <R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) =>
     (await client.query<R>({ name, text, values })).rows
   return {
@@ -41,20 +48,38 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache, 
       const v =
         known ??
         Number(
-          (await q<{ control_version: string }>('ctl-version', 'SELECT control_version FROM orgs WHERE id = $1', [orgId]))[0]
-            ?.control_version ?? 0,
+          (
+            await q<{ control_version: string }>(
+              'ctl-version',
+              'SELECT control_version FROM orgs WHERE id = $1',
+              [orgId],
+            )
+          )[0]?.control_version ?? 0,
         )
       const hit = cache.controls.get(orgId)
       if (hit && hit.version === v) return hit
       // One after the other: a client runs one query at a time.
-      const policies = await q<PolicyRow>('ctl-policies', `SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = $1 AND enabled`, [orgId])
-      const budgets = await q<BudgetRow>('ctl-budgets', `SELECT ${BUDGET_COLUMNS} FROM budgets WHERE org_id = $1`, [orgId])
+      const policies = await q<PolicyRow>(
+        'ctl-policies',
+        `SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = $1 AND enabled`,
+        [orgId],
+      )
+      const budgets = await q<BudgetRow>(
+        'ctl-budgets',
+        `SELECT ${BUDGET_COLUMNS} FROM budgets WHERE org_id = $1`,
+        [orgId],
+      )
       const stopped = await q<{ environment: string; name: string; status: AgentStatus }>(
         'ctl-stopped',
         "SELECT environment, name, status FROM agents WHERE org_id = $1 AND status <> 'active'",
         [orgId],
       )
-      const fresh = compileControls(v, policies.map(policyFromRow), budgets.map(budgetFromRow), stopped)
+      const fresh = compileControls(
+        v,
+        policies.map(policyFromRow),
+        budgets.map(budgetFromRow),
+        stopped,
+      )
       cache.controls.set(orgId, fresh)
       return fresh
     },
@@ -156,18 +181,27 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache, 
     },
     useApproval: async (orgId, id, now) =>
       (
-        await client.query("UPDATE approvals SET used_at = $3 WHERE org_id = $1 AND id = $2 AND status = 'approved' AND used_at IS NULL", [
-          orgId,
-          id,
-          now,
-        ])
+        await client.query(
+          "UPDATE approvals SET used_at = $3 WHERE org_id = $1 AND id = $2 AND status = 'approved' AND used_at IS NULL",
+          [orgId, id, now],
+        )
       ).rowCount === 1,
     async createPermit(orgId, p) {
       await q(
         'ctl-create-permit',
         `INSERT INTO permits (org_id, id, environment, agent, service, action, reserved_micros, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [orgId, p.id, p.environment, p.agent, p.service, p.action, p.reserved_micros, p.created_at, p.expires_at],
+        [
+          orgId,
+          p.id,
+          p.environment,
+          p.agent,
+          p.service,
+          p.action,
+          p.reserved_micros,
+          p.created_at,
+          p.expires_at,
+        ],
       )
     },
     claimPermit: async (orgId, key, now) => {
@@ -180,17 +214,33 @@ export function postgresControlOps(client: pg.PoolClient, cache: ControlsCache, 
           [orgId, key.environment, key.agent, key.service, key.action, now - PERMIT_TTL_MS],
         )
       )[0]
-      return row && { reserved_micros: Number(row.reserved_micros), created_at: Number(row.created_at) }
+      return (
+        row && { reserved_micros: Number(row.reserved_micros), created_at: Number(row.created_at) }
+      )
     },
     async dropPermits(orgId, environment, agent) {
-      await q('ctl-drop-permits', 'DELETE FROM permits WHERE org_id = $1 AND environment = $2 AND agent = $3', [orgId, environment, agent])
+      await q(
+        'ctl-drop-permits',
+        'DELETE FROM permits WHERE org_id = $1 AND environment = $2 AND agent = $3',
+        [orgId, environment, agent],
+      )
     },
     async insertAlert(orgId, a) {
       await q(
         'ctl-insert-alert',
         `INSERT INTO alerts (org_id, id, environment, agent_name, alert_type, severity, message, metadata, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [orgId, a.id, a.environment, a.agent_name, a.alert_type, a.severity, a.message, JSON.stringify(a.metadata), a.created_at],
+        [
+          orgId,
+          a.id,
+          a.environment,
+          a.agent_name,
+          a.alert_type,
+          a.severity,
+          a.message,
+          JSON.stringify(a.metadata),
+          a.created_at,
+        ],
       )
     },
   }

@@ -19,7 +19,14 @@ import {
   policyFromRow,
 } from '../control-rows.js'
 import type { AlertRow, ApprovalRow, BudgetRow, PolicyRow } from '../control-rows.js'
-import type { AgentStatus, ApprovalRecord, CheckInput, ControlStore, Decision, NewPolicy } from '../control-store.js'
+import type {
+  AgentStatus,
+  ApprovalRecord,
+  CheckInput,
+  ControlStore,
+  Decision,
+  NewPolicy,
+} from '../control-store.js'
 import { createBatcher } from '../../batcher.js'
 import type { Batcher } from '../../batcher.js'
 import { decideChecksByOrg } from '../checks-by-org.js'
@@ -37,14 +44,24 @@ type Db = Pick<pg.Pool | pg.PoolClient, 'query'>
  */
 export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): ControlStore {
   /** Runs `work` in a transaction holding the org row's lock; `work` gets the org's control version, read under it. */
-  async function inOrgTransaction<T>(orgId: string, work: (client: pg.PoolClient, version: number) => Promise<T>): Promise<T> {
+  async function inOrgTransaction<T>(
+    orgId: string,
+    work: (client: pg.PoolClient, version: number) => Promise<T>,
+  ): Promise<T> {
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
-      const lock = { name: 'ctl-lock-org', text: 'SELECT control_version FROM orgs WHERE id = $1 FOR UPDATE', values: [orgId] }
+      const lock = {
+        name: 'ctl-lock-org',
+        text: 'SELECT control_version FROM orgs WHERE id = $1 FOR UPDATE',
+        values: [orgId],
+      }
       let { rows } = await client.query<{ control_version: string }>(lock)
       if (rows.length === 0) {
-        await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, Date.now()])
+        await client.query(
+          'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
+          [orgId, Date.now()],
+        )
         ;({ rows } = await client.query<{ control_version: string }>(lock))
       }
       const result = await work(client, Number(rows[0]?.control_version))
@@ -64,7 +81,10 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       const ops = postgresControlOps(client, cache, agentsSeen)
       const out: Decision[] = []
       for (const input of inputs) {
-        const { decision, records } = await runOpsAsync(decideCheck(orgId, input, Date.now(), version), ops)
+        const { decision, records } = await runOpsAsync(
+          decideCheck(orgId, input, Date.now(), version),
+          ops,
+        )
         if (records.length > 0)
           await appendInTransaction(
             client,
@@ -81,23 +101,38 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
   }
   // Checks of one org that arrive together share a transaction (one lock, one commit); each org has
   // its own queue, so an org whose lock is held (a large append) delays only its own checks.
-  const batchers = new Map<string, Batcher<{ orgId: string; input: CheckInput }, Decision | Error>>()
+  const batchers = new Map<
+    string,
+    Batcher<{ orgId: string; input: CheckInput }, Decision | Error>
+  >()
   const checksOf = (orgId: string) => {
     let batcher = batchers.get(orgId)
     if (!batcher) {
       // A queue is small; forgetting them all now and then bounds the map (a forgotten one finishes its work).
       if (batchers.size >= 10_000) batchers.clear()
-      batchers.set(orgId, (batcher = createBatcher((items) => decideChecksByOrg(items, decideAll), 64)))
+      batchers.set(
+        orgId,
+        (batcher = createBatcher((items) => decideChecksByOrg(items, decideAll), 64)),
+      )
     }
     return batcher
   }
-  const bump = (db: Db, orgId: string) => db.query('UPDATE orgs SET control_version = control_version + 1 WHERE id = $1', [orgId])
+  const bump = (db: Db, orgId: string) =>
+    db.query('UPDATE orgs SET control_version = control_version + 1 WHERE id = $1', [orgId])
 
   const getPolicy = async (db: Db, orgId: string, id: string) => {
-    const { rows } = await db.query<PolicyRow>(`SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = $1 AND id = $2`, [orgId, id])
+    const { rows } = await db.query<PolicyRow>(
+      `SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = $1 AND id = $2`,
+      [orgId, id],
+    )
     return rows[0] && policyFromRow(rows[0])
   }
-  const withUsage = async (db: Db, orgId: string, row: BudgetRow, now: number): Promise<BudgetUsage> => {
+  const withUsage = async (
+    db: Db,
+    orgId: string,
+    row: BudgetRow,
+    now: number,
+  ): Promise<BudgetUsage> => {
     const b = budgetFromRow(row)
     const { rows } = await db.query<{ actions: string; cost_micros: string }>(
       'SELECT actions, cost_micros FROM budget_usage WHERE org_id = $1 AND budget_id = $2 AND period_start = $3',
@@ -106,21 +141,45 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
     return budgetWithUsage(b, rows[0], now)
   }
   const getBudget = async (db: Db, orgId: string, id: string, now: number) => {
-    const { rows } = await db.query<BudgetRow>(`SELECT ${BUDGET_COLUMNS} FROM budgets WHERE org_id = $1 AND id = $2`, [orgId, id])
+    const { rows } = await db.query<BudgetRow>(
+      `SELECT ${BUDGET_COLUMNS} FROM budgets WHERE org_id = $1 AND id = $2`,
+      [orgId, id],
+    )
     return rows[0] && withUsage(db, orgId, rows[0], now)
   }
   const getApproval = async (db: Db, orgId: string, id: string, now: number) => {
-    const { rows } = await db.query<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE org_id = $1 AND id = $2`, [orgId, id])
+    const { rows } = await db.query<ApprovalRow>(
+      `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE org_id = $1 AND id = $2`,
+      [orgId, id],
+    )
     return rows[0] && approvalFromRow(rows[0], now)
   }
-  const writePolicy = (db: Db, orgId: string, id: string, p: NewPolicy, now: number, insert: boolean) =>
+  const writePolicy = (
+    db: Db,
+    orgId: string,
+    id: string,
+    p: NewPolicy,
+    now: number,
+    insert: boolean,
+  ) =>
     db.query(
       insert
         ? `INSERT INTO policies (org_id, id, name, agent_name, environment, rule_type, rule_config, enabled, priority, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`
         : `UPDATE policies SET name = $3, agent_name = $4, environment = $5, rule_type = $6, rule_config = $7, enabled = $8,
            priority = $9, updated_at = $10 WHERE org_id = $1 AND id = $2`,
-      [orgId, id, p.name, p.agent_name, p.environment, p.rule_type, JSON.stringify(p.rule_config), p.enabled, p.priority, now],
+      [
+        orgId,
+        id,
+        p.name,
+        p.agent_name,
+        p.environment,
+        p.rule_type,
+        JSON.stringify(p.rule_config),
+        p.enabled,
+        p.priority,
+        now,
+      ],
     )
 
   return {
@@ -151,16 +210,21 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
         )
         const outcome = agentTransition(rows[0]?.status, to)
         if (outcome.outcome === 'changed' || outcome.outcome === 'unchanged') {
-          const record = agentControlRecord(name, environment, outcome.status, outcome.outcome === 'changed', actor, now)
+          const record = agentControlRecord(
+            name,
+            environment,
+            outcome.status,
+            outcome.outcome === 'changed',
+            actor,
+            now,
+          )
           await appendInTransaction(client, [{ orgId, event: record, system: true }], cache)
         }
         if (outcome.outcome !== 'changed') return outcome
-        await client.query('UPDATE agents SET status = $4 WHERE org_id = $1 AND environment = $2 AND name = $3', [
-          orgId,
-          environment,
-          name,
-          to,
-        ])
+        await client.query(
+          'UPDATE agents SET status = $4 WHERE org_id = $1 AND environment = $2 AND name = $3',
+          [orgId, environment, name, to],
+        )
         await bump(client, orgId)
         const ops = postgresControlOps(client, cache)
         // What checks allowed before the pause or kill does not stand: later reports are judged anew.
@@ -196,8 +260,15 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       }),
     deletePolicy: (orgId, id) =>
       inOrgTransaction(orgId, async (client) => {
-        if ((await client.query('DELETE FROM policies WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount === 0) return false
-        await client.query('DELETE FROM rate_hits WHERE org_id = $1 AND policy_id = $2', [orgId, id])
+        if (
+          (await client.query('DELETE FROM policies WHERE org_id = $1 AND id = $2', [orgId, id]))
+            .rowCount === 0
+        )
+          return false
+        await client.query('DELETE FROM rate_hits WHERE org_id = $1 AND policy_id = $2', [
+          orgId,
+          id,
+        ])
         await bump(client, orgId)
         return true
       }),
@@ -220,13 +291,10 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
         )
         const id = rows[0]?.id ?? uuidv7(now)
         if (rows[0])
-          await client.query('UPDATE budgets SET max_actions = $3, max_cost_cents = $4, updated_at = $5 WHERE org_id = $1 AND id = $2', [
-            orgId,
-            id,
-            b.max_actions,
-            b.max_cost_cents,
-            now,
-          ])
+          await client.query(
+            'UPDATE budgets SET max_actions = $3, max_cost_cents = $4, updated_at = $5 WHERE org_id = $1 AND id = $2',
+            [orgId, id, b.max_actions, b.max_cost_cents, now],
+          )
         else
           await client.query(
             `INSERT INTO budgets (org_id, id, environment, agent_name, period, max_actions, max_cost_cents, created_at, updated_at)
@@ -234,27 +302,38 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
             [orgId, id, b.environment, agent, b.period, b.max_actions, b.max_cost_cents, now],
           )
         await bump(client, orgId)
-        return { budget: (await getBudget(client, orgId, id, now)) as BudgetUsage, created: !rows[0] }
+        return {
+          budget: (await getBudget(client, orgId, id, now)) as BudgetUsage,
+          created: !rows[0],
+        }
       }),
     updateBudget: (orgId, id, patch, now) =>
       inOrgTransaction(orgId, async (client) => {
         const current = await getBudget(client, orgId, id, now)
         if (!current) return undefined
-        const next = { max_actions: current.max_actions, max_cost_cents: current.max_cost_cents, ...patch }
-        await client.query('UPDATE budgets SET max_actions = $3, max_cost_cents = $4, updated_at = $5 WHERE org_id = $1 AND id = $2', [
-          orgId,
-          id,
-          next.max_actions,
-          next.max_cost_cents,
-          now,
-        ])
+        const next = {
+          max_actions: current.max_actions,
+          max_cost_cents: current.max_cost_cents,
+          ...patch,
+        }
+        await client.query(
+          'UPDATE budgets SET max_actions = $3, max_cost_cents = $4, updated_at = $5 WHERE org_id = $1 AND id = $2',
+          [orgId, id, next.max_actions, next.max_cost_cents, now],
+        )
         await bump(client, orgId)
         return getBudget(client, orgId, id, now)
       }),
     deleteBudget: (orgId, id) =>
       inOrgTransaction(orgId, async (client) => {
-        if ((await client.query('DELETE FROM budgets WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount === 0) return false
-        await client.query('DELETE FROM budget_usage WHERE org_id = $1 AND budget_id = $2', [orgId, id])
+        if (
+          (await client.query('DELETE FROM budgets WHERE org_id = $1 AND id = $2', [orgId, id]))
+            .rowCount === 0
+        )
+          return false
+        await client.query('DELETE FROM budget_usage WHERE org_id = $1 AND budget_id = $2', [
+          orgId,
+          id,
+        ])
         await bump(client, orgId)
         return true
       }),
@@ -262,11 +341,10 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       inOrgTransaction(orgId, async (client) => {
         const current = await getBudget(client, orgId, id, now)
         if (!current) return undefined
-        await client.query('DELETE FROM budget_usage WHERE org_id = $1 AND budget_id = $2 AND period_start = $3', [
-          orgId,
-          id,
-          budgetPeriod(current.period, now).start,
-        ])
+        await client.query(
+          'DELETE FROM budget_usage WHERE org_id = $1 AND budget_id = $2 AND period_start = $3',
+          [orgId, id, budgetPeriod(current.period, now).start],
+        )
         return getBudget(client, orgId, id, now)
       }),
 
@@ -277,7 +355,14 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
            AND ($4::text IS NULL OR ($4 = 'expired' AND (status = 'expired' OR (status = 'pending' AND expires_at <= $5)))
                 OR ($4 = 'pending' AND status = 'pending' AND expires_at > $5) OR ($4 NOT IN ('pending', 'expired') AND status = $4))
          ORDER BY requested_at DESC, id DESC LIMIT $6`,
-        [orgId, filter.environment ?? null, filter.agent ?? null, filter.status ?? null, now, filter.limit],
+        [
+          orgId,
+          filter.environment ?? null,
+          filter.agent ?? null,
+          filter.status ?? null,
+          now,
+          filter.limit,
+        ],
       )
       return rows.map((row) => approvalFromRow(row, now))
     },
@@ -287,10 +372,17 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
         const current = await getApproval(client, orgId, id, now)
         const step = approvalTransition(current, d)
         if (step === 'not_found' || !current) return { outcome: 'not_found' as const }
-        if (step === 'own_request' || step === 'already_decided') return { outcome: step, approval: current }
+        if (step === 'own_request' || step === 'already_decided')
+          return { outcome: step, approval: current }
         if (step === 'expire') {
-          await client.query("UPDATE approvals SET status = 'expired' WHERE org_id = $1 AND id = $2 AND status = 'pending'", [orgId, id])
-          return { outcome: 'expired' as const, approval: (await getApproval(client, orgId, id, now)) as ApprovalRecord }
+          await client.query(
+            "UPDATE approvals SET status = 'expired' WHERE org_id = $1 AND id = $2 AND status = 'pending'",
+            [orgId, id],
+          )
+          return {
+            outcome: 'expired' as const,
+            approval: (await getApproval(client, orgId, id, now)) as ApprovalRecord,
+          }
         }
         await client.query(
           `UPDATE approvals SET status = $3, decided_at = $4, decided_by = $5, decided_by_name = $6, note = $7
@@ -298,7 +390,11 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
           [orgId, id, d.status, now, d.keyId, d.name, d.note],
         )
         const approval = (await getApproval(client, orgId, id, now)) as ApprovalRecord
-        await appendInTransaction(client, [{ orgId, event: approvalDecisionRecord(approval, actor, now), system: true }], cache)
+        await appendInTransaction(
+          client,
+          [{ orgId, event: approvalDecisionRecord(approval, actor, now), system: true }],
+          cache,
+        )
         return { outcome: 'decided' as const, approval }
       }),
 
@@ -311,16 +407,19 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       return rows.map(alertFromRow)
     },
     purge: async (now) =>
-      ((await pool.query('DELETE FROM rate_hits WHERE ts < $1', [now - MAX_WINDOW_SECONDS * 1000])).rowCount ?? 0) +
+      ((await pool.query('DELETE FROM rate_hits WHERE ts < $1', [now - MAX_WINDOW_SECONDS * 1000]))
+        .rowCount ?? 0) +
       ((await pool.query('DELETE FROM permits WHERE expires_at <= $1', [now])).rowCount ?? 0),
     acknowledgeAlerts: async (orgId, target, now) =>
       ('id' in target
-        ? await pool.query('UPDATE alerts SET acknowledged_at = $3 WHERE org_id = $1 AND id = $2 AND acknowledged_at IS NULL', [
-            orgId,
-            target.id,
-            now,
-          ])
-        : await pool.query('UPDATE alerts SET acknowledged_at = $2 WHERE org_id = $1 AND acknowledged_at IS NULL', [orgId, now])
+        ? await pool.query(
+            'UPDATE alerts SET acknowledged_at = $3 WHERE org_id = $1 AND id = $2 AND acknowledged_at IS NULL',
+            [orgId, target.id, now],
+          )
+        : await pool.query(
+            'UPDATE alerts SET acknowledged_at = $2 WHERE org_id = $1 AND acknowledged_at IS NULL',
+            [orgId, now],
+          )
       ).rowCount ?? 0,
   }
 }

@@ -41,16 +41,26 @@ export function createPostgresConversationPage(pool: pg.Pool) {
 
   return {
     /** The page query for this filter, its values bound through `bind`: `WITH page AS (<this>)`. */
-    async sql(orgId: string, filter: ConversationFilter, after: ConversationCursor | undefined, limit: number, bind: Bind) {
+    async sql(
+      orgId: string,
+      filter: ConversationFilter,
+      after: ConversationCursor | undefined,
+      limit: number,
+      bind: Bind,
+    ) {
       const drive = await driver(orgId, filter)
       const org = bind('org', orgId)
       const inEnv = (alias: string) =>
-        filter.environment === undefined ? '' : ` AND ${alias}environment = ${bind('env', filter.environment)}`
+        filter.environment === undefined
+          ? ''
+          : ` AND ${alias}environment = ${bind('env', filter.environment)}`
       const where = [`s.org_id = ${org}${inEnv('s.')}`]
       if (filter.from !== undefined) where.push(`s.last_ts >= ${bind('from', filter.from)}`)
       if (filter.to !== undefined) where.push(`s.first_ts < ${bind('to', filter.to)}`)
       if (after)
-        where.push(`(s.last_ts, s.conversation_id COLLATE "C") < (${bind('after_ts', after.lastTs)}, ${bind('after_id', after.id)}::text)`)
+        where.push(
+          `(s.last_ts, s.conversation_id COLLATE "C") < (${bind('after_ts', after.lastTs)}, ${bind('after_id', after.id)}::text)`,
+        )
       // Each probe is a LATERAL subquery with LIMIT 1: always a seek per conversation walked, and
       // estimated to keep every row. As EXISTS or a filter, the planner may count on it to drop
       // rows and, believing the page cannot fill, read and sort the whole org instead (it does so
@@ -58,14 +68,19 @@ export function createPostgresConversationPage(pool: pg.Pool) {
       const probes = memberFilters(filter)
         .filter(([dim]) => dim !== drive)
         .map(
-          ([dim, value]) => `CROSS JOIN LATERAL (SELECT 1 FROM conversation_members m WHERE m.org_id = ${org} AND m.dim = '${dim}'
+          ([
+            dim,
+            value,
+          ]) => `CROSS JOIN LATERAL (SELECT 1 FROM conversation_members m WHERE m.org_id = ${org} AND m.dim = '${dim}'
             AND m.value = ${bind(dim, value)} AND m.conversation_id = s.conversation_id${inEnv('m.')} LIMIT 1) AS has_${dim}`,
         )
         .join(' ')
-      const spans = filter.environment === undefined ? 'conversation_spans' : 'conversation_env_spans'
+      const spans =
+        filter.environment === undefined ? 'conversation_spans' : 'conversation_env_spans'
       const columns = 's.conversation_id AS cid, s.first_ts, s.last_ts'
       const order = `ORDER BY s.last_ts DESC, s.conversation_id COLLATE "C" DESC LIMIT ${bind('n', limit + 1)}`
-      if (drive === undefined) return `SELECT ${columns} FROM ${spans} s ${probes} WHERE ${where.join(' AND ')} ${order}`
+      if (drive === undefined)
+        return `SELECT ${columns} FROM ${spans} s ${probes} WHERE ${where.join(' AND ')} ${order}`
       // One primary key seek per conversation of the rare value, never a scan of the spans: LIMIT 1
       // (there is at most one row) keeps the LATERAL subquery from being flattened into a hash join.
       return `SELECT ${columns} FROM (SELECT DISTINCT conversation_id FROM conversation_members WHERE org_id = ${org}

@@ -1,7 +1,8 @@
 import type pg from 'pg'
 
 /** The events one append added: org $1, seq in [$2, $3) (see postgres-append.ts). */
-const NEW_EVENTS = 'FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 AND conversation_id IS NOT NULL'
+const NEW_EVENTS =
+  'FROM events WHERE org_id = $1 AND seq >= $2 AND seq < $3 AND conversation_id IS NOT NULL'
 const span = (table: string) =>
   `first_ts = least(${table}.first_ts, EXCLUDED.first_ts), last_ts = greatest(${table}.last_ts, EXCLUDED.last_ts)
   WHERE EXCLUDED.first_ts < ${table}.first_ts OR EXCLUDED.last_ts > ${table}.last_ts`
@@ -55,6 +56,10 @@ const RECOMPUTE = `WITH remaining AS (
  * After a delete, in its transaction (and after its statement, so that the deleted rows are gone):
  * makes the summary rows of these conversations match the org's remaining events.
  */
-export async function recomputeConversations(client: pg.PoolClient, orgId: string, conversationIds: readonly string[]): Promise<void> {
+export async function recomputeConversations(
+  client: pg.PoolClient,
+  orgId: string,
+  conversationIds: readonly string[],
+): Promise<void> {
   if (conversationIds.length > 0) await client.query(RECOMPUTE, [orgId, conversationIds])
 }

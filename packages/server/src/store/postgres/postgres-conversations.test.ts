@@ -7,10 +7,18 @@ import { openPostgresStore } from './postgres-store.js'
 it('stores a system prompt once per org however many calls share it', async () => {
   const url = await freshDatabase()
   const store = await openPostgresStore({ url })
-  const call = (orgId: string) => ({ orgId, event: newEvent({ conversation_id: 'c', kind: 'llm_call', system_prompt: 'You are terse.' }) })
-  await Promise.all([store.events.append([call('org-a'), call('org-a')]), store.events.append([call('org-a'), call('org-b')])])
+  const call = (orgId: string) => ({
+    orgId,
+    event: newEvent({ conversation_id: 'c', kind: 'llm_call', system_prompt: 'You are terse.' }),
+  })
+  await Promise.all([
+    store.events.append([call('org-a'), call('org-a')]),
+    store.events.append([call('org-a'), call('org-b')]),
+  ])
   const [first] = (await store.conversations.timeline('org-a', 'c', { limit: 10 }))!.items
-  expect(await store.conversations.systemPrompt('org-a', first!.system_prompt_sha256!)).toBe('You are terse.')
+  expect(await store.conversations.systemPrompt('org-a', first!.system_prompt_sha256!)).toBe(
+    'You are terse.',
+  )
   await store.close()
   const client = new pg.Client({ connectionString: url })
   await client.connect()

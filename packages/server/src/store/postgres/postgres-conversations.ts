@@ -44,11 +44,17 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
   const pages = createPostgresConversationPage(pool)
 
   return {
-    async list(orgId: string, filter: ConversationFilter, page: ConversationPageRequest): Promise<ConversationPage> {
+    async list(
+      orgId: string,
+      filter: ConversationFilter,
+      page: ConversationPageRequest,
+    ): Promise<ConversationPage> {
       const { values, bind } = binder()
       const org = bind('org', orgId)
       const env = (alias: string) =>
-        filter.environment === undefined ? '' : ` AND ${alias}environment = ${bind('env', filter.environment)}`
+        filter.environment === undefined
+          ? ''
+          : ` AND ${alias}environment = ${bind('env', filter.environment)}`
       const pageSql = await pages.sql(orgId, filter, page.after, page.limit, bind)
       const cid = 'cid COLLATE "C"'
       const first = (column: string, where: string) =>
@@ -83,7 +89,11 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
       return last ? { items, next: { lastTs: Number(last.last_ts), id: last.cid } } : { items }
     },
 
-    async timeline(orgId: string, conversationId: string, request: TimelineRequest): Promise<TimelinePage | undefined> {
+    async timeline(
+      orgId: string,
+      conversationId: string,
+      request: TimelineRequest,
+    ): Promise<TimelinePage | undefined> {
       const found = await pool.query<{ last: string | null }>(
         'SELECT max(seq) AS last FROM events WHERE org_id = $1 AND conversation_id = $2',
         [orgId, conversationId],
@@ -106,7 +116,11 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
       return next ? { items, lastSeq: upTo, next } : { items, lastSeq: upTo }
     },
 
-    async toolResults(orgId: string, conversationId: string, toolCallIds: readonly string[]): Promise<Event[]> {
+    async toolResults(
+      orgId: string,
+      conversationId: string,
+      toolCallIds: readonly string[],
+    ): Promise<Event[]> {
       if (toolCallIds.length === 0) return []
       // `-> ... ::text` keeps the JSON text, compared with each id as JSON, so no escape is ever decoded.
       const { rows } = await pool.query<EventRow>(
@@ -119,10 +133,10 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
     },
 
     async systemPrompt(orgId: string, sha256: string): Promise<string | undefined> {
-      const { rows } = await pool.query<{ text: string }>('SELECT text FROM system_prompts WHERE org_id = $1 AND sha256 = $2', [
-        orgId,
-        sha256,
-      ])
+      const { rows } = await pool.query<{ text: string }>(
+        'SELECT text FROM system_prompts WHERE org_id = $1 AND sha256 = $2',
+        [orgId, sha256],
+      )
       return rows[0]?.text
     },
   }

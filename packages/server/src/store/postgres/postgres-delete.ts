@@ -13,21 +13,28 @@ const GRAINS = [
 /** What the deleted rows (`gone`) added to each rollup row, for every grain and dimension set. */
 const GONE_ROLLUPS = GRAINS.flatMap(([grain, size]) =>
   Object.entries(DIMS).map(
-    ([dim, [agent, value]]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+    ([
+      dim,
+      [agent, value],
+    ]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
       environment, ${agent} AS agent, ${value} AS value, ${MEASURES} FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ),
 ).join('\nUNION ALL\n')
 
 const GONE_LATENCY = GRAINS.flatMap(([grain, size]) =>
   Object.entries(LATENCY_DIMS).map(
-    ([dim, agent]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+    ([
+      dim,
+      agent,
+    ]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
       environment, ${agent} AS agent, ${PG_LATENCY_BUCKET} AS latency, count(*) AS events
       FROM gone WHERE duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ),
 ).join('\nUNION ALL\n')
 
 const KEY = ['org_id', 'grain', 'dim', 'bucket', 'environment', 'agent']
-const match = (columns: string[], table: string) => columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
+const match = (columns: string[], table: string) =>
+  columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
 
 /**
  * One statement: the rows are deleted and everything derived from exactly those rows is taken back
@@ -66,29 +73,30 @@ const DROP_PROMPTS = `DELETE FROM system_prompts p WHERE p.org_id = $1 AND p.sha
  * no append of the org commits between reading the rows and taking them out of the rollups (or the
  * conversation summary), nor stores a prompt that the cleanup then removes under its new event.
  */
-export async function deletePostgres(client: pg.PoolClient, orgId: string, range: DeleteRange): Promise<number> {
+export async function deletePostgres(
+  client: pg.PoolClient,
+  orgId: string,
+  range: DeleteRange,
+): Promise<number> {
   const from = Math.trunc(range.from)
   const to = Math.trunc(range.to)
   await client.query('BEGIN')
   try {
     await client.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [orgId])
-    const { rows } = await client.query<{ n: string; prompts: string[]; conversations: string[] }>(DELETE, [
-      orgId,
-      from,
-      to,
-      range.agent ?? null,
-      range.environment ?? null,
-    ])
+    const { rows } = await client.query<{ n: string; prompts: string[]; conversations: string[] }>(
+      DELETE,
+      [orgId, from, to, range.agent ?? null, range.environment ?? null],
+    )
     // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
-    if (rows[0] && rows[0].prompts.length > 0) await client.query(DROP_PROMPTS, [orgId, rows[0].prompts])
+    if (rows[0] && rows[0].prompts.length > 0)
+      await client.query(DROP_PROMPTS, [orgId, rows[0].prompts])
     await recomputeConversations(client, orgId, rows[0]?.conversations ?? [])
     // Rows no event backs any more would show up as zero entries (an agent with 0 events).
     for (const table of ['rollups', 'latency_rollups'])
-      await client.query(`DELETE FROM ${table} WHERE org_id = $1 AND bucket >= $2 AND bucket < $3 AND events = 0`, [
-        orgId,
-        floorTo(from, DAY_MS),
-        to,
-      ])
+      await client.query(
+        `DELETE FROM ${table} WHERE org_id = $1 AND bucket >= $2 AND bucket < $3 AND events = 0`,
+        [orgId, floorTo(from, DAY_MS), to],
+      )
     await client.query('COMMIT')
     return Number(rows[0]?.n ?? 0)
   } catch (error) {

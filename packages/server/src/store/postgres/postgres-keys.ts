@@ -4,21 +4,44 @@ import { KEY_COLUMNS, toKeyRecord } from '../key-row.js'
 import type { KeyRow } from '../key-row.js'
 
 export function createPostgresKeys(pool: pg.Pool): KeyStore {
-  const one = async (sql: string, params: unknown[]) => (await pool.query<KeyRow>(sql, params)).rows[0]
+  const one = async (sql: string, params: unknown[]) =>
+    (await pool.query<KeyRow>(sql, params)).rows[0]
   return {
     async ensureOrg(orgId) {
-      await pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, Date.now()])
+      await pool.query(
+        'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
+        [orgId, Date.now()],
+      )
     },
     async countActive() {
-      return Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')).rows[0]?.n ?? 0)
+      return Number(
+        (
+          await pool.query<{ n: string }>(
+            'SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL',
+          )
+        ).rows[0]?.n ?? 0,
+      )
     },
     async insert(key) {
       const createdAt = Date.now()
-      await pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [key.orgId, createdAt])
+      await pool.query(
+        'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
+        [key.orgId, createdAt],
+      )
       const row = await one(
         `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${KEY_COLUMNS}`,
-        [key.id, key.orgId, key.name, key.description, key.keyHash, key.keyPrefix, JSON.stringify(key.scopes), createdAt, key.rotatedFrom],
+        [
+          key.id,
+          key.orgId,
+          key.name,
+          key.description,
+          key.keyHash,
+          key.keyPrefix,
+          JSON.stringify(key.scopes),
+          createdAt,
+          key.rotatedFrom,
+        ],
       )
       return toKeyRecord(row as KeyRow)
     },
@@ -32,7 +55,10 @@ export function createPostgresKeys(pool: pg.Pool): KeyStore {
       return row && toKeyRecord(row)
     },
     async get(id, orgId) {
-      const row = await one(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR org_id = $2)`, [id, orgId ?? null])
+      const row = await one(
+        `SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR org_id = $2)`,
+        [id, orgId ?? null],
+      )
       return row && toKeyRecord(row)
     },
     async list(orgId) {
@@ -86,7 +112,10 @@ export function createPostgresIdempotency(pool: pg.Pool): IdempotencyStore {
       return { state: 'replay', ids: JSON.parse(row.ids) as string[] }
     },
     async purge(before) {
-      return (await pool.query('DELETE FROM idempotency_keys WHERE created_at < $1', [before])).rowCount ?? 0
+      return (
+        (await pool.query('DELETE FROM idempotency_keys WHERE created_at < $1', [before]))
+          .rowCount ?? 0
+      )
     },
   }
 }

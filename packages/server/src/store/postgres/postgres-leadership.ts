@@ -54,10 +54,10 @@ export function createPostgresLeadership(url: string) {
           return false
         }
       }
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
-        LOCK_SPACE,
-        jobLockKey(job),
-      ])
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, $2) AS locked',
+        [LOCK_SPACE, jobLockKey(job)],
+      )
       if (rows[0]?.locked) held.add(job)
       return held.has(job)
     },

@@ -13,8 +13,14 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
   const client = await pool.connect()
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)')
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version))
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+    )
+    const done = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+        (r) => r.version,
+      ),
+    )
     const files = readdirSync(MIGRATIONS_DIR)
       .filter((name) => /^\d{3}_.+\.sql$/.test(name))
       .sort()
@@ -25,7 +31,10 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
       await client.query('BEGIN')
       try {
         await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'))
-        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()])
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          version,
+          Date.now(),
+        ])
         await client.query('COMMIT')
       } catch (error) {
         await client.query('ROLLBACK')

@@ -17,7 +17,12 @@ export function createPostgresOrgRoster(pool: pg.Pool) {
       return ((await pool.query('SELECT 1 FROM orgs WHERE id = $1', [orgId])).rowCount ?? 0) > 0
     },
     /** One primary-key lookup: the plan gate runs it on every ingest request of an org with a limit. */
-    async reserveUsage(orgId: string, month: string, n: number, limit: number): Promise<{ ok: boolean; used: number }> {
+    async reserveUsage(
+      orgId: string,
+      month: string,
+      n: number,
+      limit: number,
+    ): Promise<{ ok: boolean; used: number }> {
       // One statement: the row is created with n, or grows by n, only while that stays within the limit.
       const { rows } = await pool.query<{ events: string }>({
         name: 'org-usage-reserve',
@@ -27,11 +32,17 @@ export function createPostgresOrgRoster(pool: pg.Pool) {
         values: [orgId, month, n, limit],
       })
       if (rows[0]) return { ok: true, used: Number(rows[0].events) }
-      const now = await pool.query<{ events: string }>('SELECT events FROM org_usage WHERE org_id = $1 AND month = $2', [orgId, month])
+      const now = await pool.query<{ events: string }>(
+        'SELECT events FROM org_usage WHERE org_id = $1 AND month = $2',
+        [orgId, month],
+      )
       return { ok: false, used: Number(now.rows[0]?.events ?? 0) }
     },
     async releaseUsage(orgId: string, month: string, n: number): Promise<void> {
-      await pool.query('UPDATE org_usage SET events = greatest(0, events - $3) WHERE org_id = $1 AND month = $2', [orgId, month, n])
+      await pool.query(
+        'UPDATE org_usage SET events = greatest(0, events - $3) WHERE org_id = $1 AND month = $2',
+        [orgId, month, n],
+      )
     },
     async usage(orgId: string, month: string): Promise<number> {
       const { rows } = await pool.query<{ events: string }>({
@@ -43,7 +54,10 @@ export function createPostgresOrgRoster(pool: pg.Pool) {
     },
     async registerAgent(orgId: string, environment: string, name: string): Promise<boolean> {
       const now = Date.now()
-      await pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, now])
+      await pool.query(
+        'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
+        [orgId, now],
+      )
       // Registered but not seen yet: first and last seen are the registration time, counts zero.
       const { rowCount } = await pool.query(
         `INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros)

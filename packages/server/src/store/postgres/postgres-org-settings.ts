@@ -6,7 +6,10 @@ import type { OrgSettings, OrgSettingsPatch } from '../org-settings.js'
 export function createPostgresOrgSettings(pool: pg.Pool) {
   return {
     async settings(orgId: string): Promise<OrgSettings> {
-      const { rows } = await pool.query<{ settings: string }>('SELECT settings FROM orgs WHERE id = $1', [orgId])
+      const { rows } = await pool.query<{ settings: string }>(
+        'SELECT settings FROM orgs WHERE id = $1',
+        [orgId],
+      )
       return parseOrgSettings(rows[0]?.settings)
     },
     /**
@@ -18,10 +21,19 @@ export function createPostgresOrgSettings(pool: pg.Pool) {
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
-        await client.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [orgId, Date.now()])
-        const { rows } = await client.query<{ settings: string }>('SELECT settings FROM orgs WHERE id = $1 FOR UPDATE', [orgId])
+        await client.query(
+          'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
+          [orgId, Date.now()],
+        )
+        const { rows } = await client.query<{ settings: string }>(
+          'SELECT settings FROM orgs WHERE id = $1 FOR UPDATE',
+          [orgId],
+        )
         const next = applySettingsPatch(parseOrgSettings(rows[0]?.settings), patch)
-        await client.query('UPDATE orgs SET settings = $2 WHERE id = $1', [orgId, JSON.stringify(next)])
+        await client.query('UPDATE orgs SET settings = $2 WHERE id = $1', [
+          orgId,
+          JSON.stringify(next),
+        ])
         await client.query('COMMIT')
         return next
       } catch (error) {

@@ -22,11 +22,17 @@ export const SELECT_EVENT = `SELECT e.org_id, e.id, e.seq, e.environment, e.idem
  * search matches every word as a whole word through the GIN index on `search`; the index is
  * written with the row, so there is no unindexed tail to scan.
  */
-export async function queryPostgres(pool: pg.Pool, orgId: string, filter: EventFilter, page: PageRequest): Promise<Page<Event>> {
+export async function queryPostgres(
+  pool: pg.Pool,
+  orgId: string,
+  filter: EventFilter,
+  page: PageRequest,
+): Promise<Page<Event>> {
   const { conditions, params, add } = whereClause(orgId, filter)
   if (filter.q !== undefined) {
     const terms = searchTerms(filter.q)
-    if (terms.length === 0) throw new AppError('invalid_query', 'q must contain at least one letter or digit')
+    if (terms.length === 0)
+      throw new AppError('invalid_query', 'q must contain at least one letter or digit')
     const tsquery = terms.map((t) => `'${t}'`).join(' & ')
     // Two plans, as on SQLite: collect the few matches through the GIN index and sort them, or walk
     // the time index and test each row. OFFSET 0 keeps the planner from merging the first away.
@@ -55,9 +61,16 @@ export async function queryPostgres(pool: pg.Pool, orgId: string, filter: EventF
 }
 
 /** How many events match every filter but `q`. */
-export async function countPostgres(pool: pg.Pool, orgId: string, filter: Omit<EventFilter, 'q'>): Promise<number> {
+export async function countPostgres(
+  pool: pg.Pool,
+  orgId: string,
+  filter: Omit<EventFilter, 'q'>,
+): Promise<number> {
   const { conditions, params } = whereClause(orgId, filter)
-  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM events e WHERE ${conditions.join(' AND ')}`, params)
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM events e WHERE ${conditions.join(' AND ')}`,
+    params,
+  )
   return Number(rows[0]?.n ?? 0)
 }
 
@@ -80,7 +93,9 @@ function whereClause(orgId: string, filter: Omit<EventFilter, 'q'>) {
     const value = (filter as EventFilter)[field as keyof EventFilter]
     if (value !== undefined) add(`e."${column}" = ?`, value)
   }
-  if (filter.tag !== undefined) add('e.seq IN (SELECT seq FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
-  if (filter.actionContains !== undefined) add(`e.action ILIKE ? ESCAPE '\\'`, likePattern(filter.actionContains))
+  if (filter.tag !== undefined)
+    add('e.seq IN (SELECT seq FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
+  if (filter.actionContains !== undefined)
+    add(`e.action ILIKE ? ESCAPE '\\'`, likePattern(filter.actionContains))
   return { conditions, params, add }
 }

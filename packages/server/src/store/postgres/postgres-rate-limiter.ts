@@ -9,7 +9,10 @@ const REFILLED = 'least($2::float8, b.tokens + greatest(0, $3 - b.at) * $4::floa
  * buckets are not worth an fsync each: the pool given here runs with `synchronous_commit = off`, so
  * a crash can at worst hand back a few tokens.
  */
-export function createPostgresRateLimiter(pool: pg.Pool, options: { perSecond: number; burst: number }): RateLimiter {
+export function createPostgresRateLimiter(
+  pool: pg.Pool,
+  options: { perSecond: number; burst: number },
+): RateLimiter {
   const { perSecond, burst } = options
   return {
     async take(key, now = Date.now()): Promise<RateDecision> {
@@ -25,7 +28,12 @@ export function createPostgresRateLimiter(pool: pg.Pool, options: { perSecond: n
       })
       const { tokens, allowed } = rows[0] as { tokens: number; allowed: boolean }
       if (allowed) return { allowed, limit: burst, remaining: Math.max(0, Math.floor(tokens)) }
-      return { allowed, limit: burst, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)) }
+      return {
+        allowed,
+        limit: burst,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)),
+      }
     },
   }
 }

@@ -19,22 +19,32 @@ const RAW = `count(*) AS events, count(*) FILTER (WHERE status = 'error') AS err
  * raw rows for the sub-hour edges. Rollups are written in the append transaction, so one
  * REPEATABLE READ snapshot sees them and the events consistently.
  */
-export async function statsPostgres(pool: pg.Pool, orgId: string, query: StatsQuery): Promise<Stats> {
+export async function statsPostgres(
+  pool: pg.Pool,
+  orgId: string,
+  query: StatsQuery,
+): Promise<Stats> {
   const size = Math.trunc(seriesSize(query))
   const rows: StatsRow[] = []
   const histogram = new Map<number, number>()
   // The environment and agent filters, which rollups and raw rows share; numbered after `offset`.
   const filters = (['environment', 'agent'] as const).filter((f) => query[f] !== undefined)
   const filterParams = filters.map((f) => query[f])
-  const filterSql = (offset: number) => filters.map((f, i) => ` AND ${f} = $${offset + i + 1}`).join('')
+  const filterSql = (offset: number) =>
+    filters.map((f, i) => ` AND ${f} = $${offset + i + 1}`).join('')
   const agentFiltered = query.agent !== undefined
-  const dims = agentFiltered ? "'total', 'agent_model', 'agent_service'" : "'total', 'model', 'service'"
-  const dimName = agentFiltered ? "CASE dim WHEN 'agent_model' THEN 'model' WHEN 'agent_service' THEN 'service' ELSE dim END" : 'dim'
+  const dims = agentFiltered
+    ? "'total', 'agent_model', 'agent_service'"
+    : "'total', 'model', 'service'"
+  const dimName = agentFiltered
+    ? "CASE dim WHEN 'agent_model' THEN 'model' WHEN 'agent_service' THEN 'service' ELSE dim END"
+    : 'dim'
   const client = await pool.connect()
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
     const addLatency = (list: Array<{ latency: number; events: string }>) => {
-      for (const l of list) histogram.set(Number(l.latency), (histogram.get(Number(l.latency)) ?? 0) + Number(l.events))
+      for (const l of list)
+        histogram.set(Number(l.latency), (histogram.get(Number(l.latency)) ?? 0) + Number(l.events))
     }
     const fromRollups = async (grain: 'h' | 'd', from: number, to: number) => {
       const params = [orgId, grain, from, to, ...filterParams]

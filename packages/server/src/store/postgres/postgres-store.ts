@@ -45,7 +45,11 @@ interface AgentRow {
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
   // Rate-limit buckets need no fsync (see postgres-rate-limiter.ts): their own small pool says so.
-  const limiterPool = new pg.Pool({ connectionString: options.url, max: 4, options: '-c synchronous_commit=off' })
+  const limiterPool = new pg.Pool({
+    connectionString: options.url,
+    max: 4,
+    options: '-c synchronous_commit=off',
+  })
   for (const p of [pool, limiterPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
   const leadership = createPostgresLeadership(options.url)
@@ -63,31 +67,39 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       }),
       get: guard('events.get', async (orgId: string, id: string) => {
-        const { rows } = await pool.query<EventRow>(`${SELECT_EVENT} WHERE e.org_id = $1 AND e.id = $2`, [orgId, id])
+        const { rows } = await pool.query<EventRow>(
+          `${SELECT_EVENT} WHERE e.org_id = $1 AND e.id = $2`,
+          [orgId, id],
+        )
         return rows[0] && rowToEvent(rows[0])
       }),
-      query: guard('events.query', (orgId, filter, page) => queryPostgres(pool, orgId, filter, page)),
+      query: guard('events.query', (orgId, filter, page) =>
+        queryPostgres(pool, orgId, filter, page),
+      ),
       count: guard('events.count', (orgId, filter) => countPostgres(pool, orgId, filter)),
       stats: guard('events.stats', (orgId, query) => statsPostgres(pool, orgId, query)),
-      agents: guard('events.agents', async (orgId: string, filter: { environment?: string; name?: string }) => {
-        const { rows } = await pool.query<AgentRow>(
-          `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
+      agents: guard(
+        'events.agents',
+        async (orgId: string, filter: { environment?: string; name?: string }) => {
+          const { rows } = await pool.query<AgentRow>(
+            `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
            WHERE org_id = $1 AND ($2::text IS NULL OR environment = $2) AND ($3::text IS NULL OR name = $3)
            ORDER BY last_seen DESC, name`,
-          [orgId, filter.environment ?? null, filter.name ?? null],
-        )
-        return rows.map((row) => ({
-          name: row.name,
-          environment: row.environment,
-          status: row.status,
-          first_seen: new Date(Number(row.first_seen)).toISOString(),
-          last_seen: new Date(Number(row.last_seen)).toISOString(),
-          events: Number(row.events),
-          errors: Number(row.errors),
-          tokens_total: Number(row.tokens_total),
-          cost_usd: microsToUsd(Number(row.cost_micros)),
-        }))
-      }),
+            [orgId, filter.environment ?? null, filter.name ?? null],
+          )
+          return rows.map((row) => ({
+            name: row.name,
+            environment: row.environment,
+            status: row.status,
+            first_seen: new Date(Number(row.first_seen)).toISOString(),
+            last_seen: new Date(Number(row.last_seen)).toISOString(),
+            events: Number(row.events),
+            errors: Number(row.errors),
+            tokens_total: Number(row.tokens_total),
+            cost_usd: microsToUsd(Number(row.cost_micros)),
+          }))
+        },
+      ),
       // Rollups and the search vector are written in the append transaction: nothing trails.
       indexPending: async () => 0,
       rollPending: async () => 0,
@@ -100,7 +112,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       }),
       oldest: guard('events.oldest', async (orgId: string) => {
-        const { rows } = await pool.query<{ ts: string | null }>('SELECT min(ts) AS ts FROM events WHERE org_id = $1', [orgId])
+        const { rows } = await pool.query<{ ts: string | null }>(
+          'SELECT min(ts) AS ts FROM events WHERE org_id = $1',
+          [orgId],
+        )
         return rows[0]?.ts == null ? undefined : Number(rows[0].ts)
       }),
     },
@@ -108,7 +123,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
     conversations: guardAll('conversations', createPostgresConversations(pool)),
     control: guardAll('control', createPostgresControl(pool, controls)),
-    orgs: guardAll('orgs', { ...createPostgresOrgSettings(pool), ...createPostgresOrgRoster(pool) }),
+    orgs: guardAll('orgs', {
+      ...createPostgresOrgSettings(pool),
+      ...createPostgresOrgRoster(pool),
+    }),
     rateLimiter: (options) => createPostgresRateLimiter(limiterPool, options),
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')

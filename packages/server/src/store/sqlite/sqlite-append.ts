@@ -16,17 +16,24 @@ import { unrestricted } from '../../control/org-controls.js'
  * conversation summary and the org's monthly usage written (new events only: a duplicate id is not
  * counted). Rollups and the full-text index are derived behind it (sqlite-rollups.ts, sqlite-fts.ts).
  */
-export function createSqliteAppender(db: Database.Database, control: ControlOps): (items: readonly AppendItem[]) => AppendOutcome[] {
+export function createSqliteAppender(
+  db: Database.Database,
+  control: ControlOps,
+): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
   const insertEvent = db.prepare(
     `INSERT INTO events (${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
      ON CONFLICT (org_id, id) DO NOTHING`,
   )
-  const findExisting = db.prepare<[string, string], { seq: number; received_at: number; control: string | null }>(
-    'SELECT seq, received_at, control FROM events WHERE org_id = ? AND id = ?',
-  )
+  const findExisting = db.prepare<
+    [string, string],
+    { seq: number; received_at: number; control: string | null }
+  >('SELECT seq, received_at, control FROM events WHERE org_id = ? AND id = ?')
   // A duplicate answers what the stored event says, including what the control plane noted on it.
-  const storedReceipt = (id: string, row: { seq: number; received_at: number; control: string | null }): AppendOutcome => ({
+  const storedReceipt = (
+    id: string,
+    row: { seq: number; received_at: number; control: string | null },
+  ): AppendOutcome => ({
     id,
     seq: row.seq,
     received_at: new Date(row.received_at).toISOString(),
@@ -38,8 +45,12 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
     'SELECT next_seq, control_version FROM orgs WHERE id = ?',
   )
   const writeSeq = db.prepare('UPDATE orgs SET next_seq = ? WHERE id = ?')
-  const insertTag = db.prepare('INSERT OR IGNORE INTO event_tags (org_id, tag, ts, event) VALUES (?, ?, ?, ?)')
-  const insertPrompt = db.prepare('INSERT OR IGNORE INTO system_prompts (org_id, sha256, text, created_at) VALUES (?, ?, ?, ?)')
+  const insertTag = db.prepare(
+    'INSERT OR IGNORE INTO event_tags (org_id, tag, ts, event) VALUES (?, ?, ?, ?)',
+  )
+  const insertPrompt = db.prepare(
+    'INSERT OR IGNORE INTO system_prompts (org_id, sha256, text, created_at) VALUES (?, ?, ?, ?)',
+  )
   const upsertAgent = db.prepare(`
     INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros)
     VALUES (@org_id, @environment, @name, @first_seen, @last_seen, @events, @errors, @tokens_total, @cost_micros)
@@ -49,7 +60,9 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
       cost_micros = cost_micros + excluded.cost_micros`)
   const addUsage = db.prepare(`INSERT INTO org_usage (org_id, month, events) VALUES (?, ?, ?)
     ON CONFLICT (org_id, month) DO UPDATE SET events = events + excluded.events`)
-  const giveBack = db.prepare('UPDATE org_usage SET events = max(0, events - ?) WHERE org_id = ? AND month = ?')
+  const giveBack = db.prepare(
+    'UPDATE org_usage SET events = max(0, events - ?) WHERE org_id = ? AND month = ?',
+  )
   const conversations = createSqliteConversationSummary(db)
 
   return db.transaction((items: readonly AppendItem[]): AppendOutcome[] => {
@@ -82,7 +95,11 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
         versions.set(orgId, row.control_version)
       }
       let outcome: Pick<AppendOutcome, 'control'> = {}
-      if (!item.system && isControlled(event) && !unrestricted(control.controls(orgId, versions.get(orgId)))) {
+      if (
+        !item.system &&
+        isControlled(event) &&
+        !unrestricted(control.controls(orgId, versions.get(orgId)))
+      ) {
         // Judged once: a duplicate id is answered with the stored receipt before any counter moves.
         const known = findExisting.get(orgId, event.id)
         if (known) return duplicate(item, storedReceipt(event.id, known))
@@ -93,12 +110,21 @@ export function createSqliteAppender(db: Database.Database, control: ControlOps)
         }
         for (const r of judged.records) records.push({ orgId, event: r.event, system: r.system })
       }
-      const { changes, lastInsertRowid } = insertEvent.run(...eventRowValues(orgId, event, seq, receivedAt))
+      const { changes, lastInsertRowid } = insertEvent.run(
+        ...eventRowValues(orgId, event, seq, receivedAt),
+      )
       if (changes === 0) {
         // Already stored (earlier, or earlier in this batch): answer with the stored receipt.
         return duplicate(
           item,
-          storedReceipt(event.id, findExisting.get(orgId, event.id) as { seq: number; received_at: number; control: string | null }),
+          storedReceipt(
+            event.id,
+            findExisting.get(orgId, event.id) as {
+              seq: number
+              received_at: number
+              control: string | null
+            },
+          ),
         )
       }
       nextSeq.set(orgId, seq + 1)

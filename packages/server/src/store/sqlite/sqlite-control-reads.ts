@@ -22,12 +22,16 @@ export function createSqliteControlReads(db: Database.Database) {
     `SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = @org AND (@agent IS NULL OR agent_name = @agent)
        AND (@env IS NULL OR environment = @env OR environment IS NULL) ORDER BY priority DESC, created_at, id`,
   )
-  const policy = db.prepare<[string, string], PolicyRow>(`SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = ? AND id = ?`)
+  const policy = db.prepare<[string, string], PolicyRow>(
+    `SELECT ${POLICY_COLUMNS} FROM policies WHERE org_id = ? AND id = ?`,
+  )
   const budgets = db.prepare<Record<string, unknown>, BudgetRow>(
     `SELECT ${BUDGET_COLUMNS} FROM budgets WHERE org_id = @org AND (@agent IS NULL OR agent_name = @agent)
        AND (@env IS NULL OR environment = @env) ORDER BY environment, agent_name, period, id`,
   )
-  const budget = db.prepare<[string, string], BudgetRow>(`SELECT ${BUDGET_COLUMNS} FROM budgets WHERE org_id = ? AND id = ?`)
+  const budget = db.prepare<[string, string], BudgetRow>(
+    `SELECT ${BUDGET_COLUMNS} FROM budgets WHERE org_id = ? AND id = ?`,
+  )
   const usage = db.prepare<[string, string, number], { actions: number; cost_micros: number }>(
     'SELECT actions, cost_micros FROM budget_usage WHERE org_id = ? AND budget_id = ? AND period_start = ?',
   )
@@ -38,7 +42,9 @@ export function createSqliteControlReads(db: Database.Database) {
             OR (@status = 'pending' AND status = 'pending' AND expires_at > @now) OR (@status NOT IN ('pending', 'expired') AND status = @status))
      ORDER BY requested_at DESC, id DESC LIMIT @limit`,
   )
-  const approval = db.prepare<[string, string], ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE org_id = ? AND id = ?`)
+  const approval = db.prepare<[string, string], ApprovalRow>(
+    `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE org_id = ? AND id = ?`,
+  )
   const alerts = db.prepare<Record<string, unknown>, AlertRow>(
     `SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = @org AND (@all = 1 OR acknowledged_at IS NULL)
        AND (@env IS NULL OR environment = @env) ORDER BY created_at DESC, id DESC LIMIT @limit`,
@@ -49,13 +55,22 @@ export function createSqliteControlReads(db: Database.Database) {
     return budgetWithUsage(b, usage.get(orgId, b.id, budgetPeriod(b.period, now).start), now)
   }
   return {
-    listPolicies: (orgId: string, filter: Parameters<ControlStore['listPolicies']>[1]): PolicyRecord[] =>
-      policies.all({ org: orgId, agent: filter.agent_name ?? null, env: filter.environment ?? null }).map(policyFromRow),
+    listPolicies: (
+      orgId: string,
+      filter: Parameters<ControlStore['listPolicies']>[1],
+    ): PolicyRecord[] =>
+      policies
+        .all({ org: orgId, agent: filter.agent_name ?? null, env: filter.environment ?? null })
+        .map(policyFromRow),
     getPolicy: (orgId: string, id: string): PolicyRecord | undefined => {
       const row = policy.get(orgId, id)
       return row && policyFromRow(row)
     },
-    listBudgets: (orgId: string, filter: Parameters<ControlStore['listBudgets']>[1], now: number): BudgetUsage[] =>
+    listBudgets: (
+      orgId: string,
+      filter: Parameters<ControlStore['listBudgets']>[1],
+      now: number,
+    ): BudgetUsage[] =>
       budgets
         .all({ org: orgId, agent: filter.agent_name ?? null, env: filter.environment ?? null })
         .map((row) => withUsage(orgId, row, now)),
@@ -63,7 +78,11 @@ export function createSqliteControlReads(db: Database.Database) {
       const row = budget.get(orgId, id)
       return row && withUsage(orgId, row, now)
     },
-    listApprovals: (orgId: string, filter: Parameters<ControlStore['listApprovals']>[1], now: number): ApprovalRecord[] =>
+    listApprovals: (
+      orgId: string,
+      filter: Parameters<ControlStore['listApprovals']>[1],
+      now: number,
+    ): ApprovalRecord[] =>
       approvals
         .all({
           org: orgId,
@@ -79,6 +98,13 @@ export function createSqliteControlReads(db: Database.Database) {
       return row && approvalFromRow(row, now)
     },
     listAlerts: (orgId: string, filter: Parameters<ControlStore['listAlerts']>[1]): AlertRecord[] =>
-      alerts.all({ org: orgId, all: filter.all ? 1 : 0, env: filter.environment ?? null, limit: filter.limit }).map(alertFromRow),
+      alerts
+        .all({
+          org: orgId,
+          all: filter.all ? 1 : 0,
+          env: filter.environment ?? null,
+          limit: filter.limit,
+        })
+        .map(alertFromRow),
   }
 }

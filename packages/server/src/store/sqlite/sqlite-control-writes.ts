@@ -59,11 +59,15 @@ export function createSqliteControlWrites(
   )
   const deleteBudget = db.prepare('DELETE FROM budgets WHERE org_id = ? AND id = ?')
   const deleteUsage = db.prepare('DELETE FROM budget_usage WHERE org_id = ? AND budget_id = ?')
-  const resetUsage = db.prepare('DELETE FROM budget_usage WHERE org_id = ? AND budget_id = ? AND period_start = ?')
+  const resetUsage = db.prepare(
+    'DELETE FROM budget_usage WHERE org_id = ? AND budget_id = ? AND period_start = ?',
+  )
   const agentStatus = db.prepare<[string, string, string], { status: AgentStatus }>(
     'SELECT status FROM agents WHERE org_id = ? AND environment = ? AND name = ?',
   )
-  const setStatus = db.prepare('UPDATE agents SET status = ? WHERE org_id = ? AND environment = ? AND name = ?')
+  const setStatus = db.prepare(
+    'UPDATE agents SET status = ? WHERE org_id = ? AND environment = ? AND name = ?',
+  )
   const decide = db.prepare(
     `UPDATE approvals SET status = @status, decided_at = @now, decided_by = @key, decided_by_name = @name, note = @note
      WHERE org_id = @org AND id = @id AND status = 'pending' AND expires_at > @now`,
@@ -73,8 +77,12 @@ export function createSqliteControlWrites(
   )
   const purgeHits = db.prepare('DELETE FROM rate_hits WHERE ts < ?')
   const purgePermits = db.prepare('DELETE FROM permits WHERE expires_at <= ?')
-  const ackOne = db.prepare('UPDATE alerts SET acknowledged_at = ? WHERE org_id = ? AND id = ? AND acknowledged_at IS NULL')
-  const ackAll = db.prepare('UPDATE alerts SET acknowledged_at = ? WHERE org_id = ? AND acknowledged_at IS NULL')
+  const ackOne = db.prepare(
+    'UPDATE alerts SET acknowledged_at = ? WHERE org_id = ? AND id = ? AND acknowledged_at IS NULL',
+  )
+  const ackAll = db.prepare(
+    'UPDATE alerts SET acknowledged_at = ? WHERE org_id = ? AND acknowledged_at IS NULL',
+  )
 
   const policyParams = (orgId: string, id: string, p: NewPolicy, now: number) => ({
     org: orgId,
@@ -86,12 +94,14 @@ export function createSqliteControlWrites(
   })
 
   // Many checks in one transaction (one fsync), decided one after the other: each sees the last.
-  const check = db.transaction((items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] =>
-    items.map(({ orgId, input }) => {
-      const { decision, records } = runOps(decideCheck(orgId, input, Date.now()), ops)
-      if (records.length > 0) append(records.map((r) => ({ orgId, event: r.event, system: r.system })))
-      return decision
-    }),
+  const check = db.transaction(
+    (items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] =>
+      items.map(({ orgId, input }) => {
+        const { decision, records } = runOps(decideCheck(orgId, input, Date.now()), ops)
+        if (records.length > 0)
+          append(records.map((r) => ({ orgId, event: r.event, system: r.system })))
+        return decision
+      }),
   )
 
   const createPolicy = db.transaction((orgId: string, p: NewPolicy, now: number): PolicyRecord => {
@@ -102,14 +112,16 @@ export function createSqliteControlWrites(
     return reads.getPolicy(orgId, id) as PolicyRecord
   })
 
-  const patchPolicy = db.transaction((orgId: string, id: string, patch: PolicyPatch, now: number): PolicyRecord | undefined => {
-    const current = reads.getPolicy(orgId, id)
-    if (!current) return undefined
-    const { id: _id, created_at: _c, updated_at: _u, ...fields } = current
-    updatePolicy.run(policyParams(orgId, id, { ...fields, ...patch }, now))
-    bump.run(orgId)
-    return reads.getPolicy(orgId, id)
-  })
+  const patchPolicy = db.transaction(
+    (orgId: string, id: string, patch: PolicyPatch, now: number): PolicyRecord | undefined => {
+      const current = reads.getPolicy(orgId, id)
+      if (!current) return undefined
+      const { id: _id, created_at: _c, updated_at: _u, ...fields } = current
+      updatePolicy.run(policyParams(orgId, id, { ...fields, ...patch }, now))
+      bump.run(orgId)
+      return reads.getPolicy(orgId, id)
+    },
+  )
 
   const removePolicy = db.transaction((orgId: string, id: string): boolean => {
     if (deletePolicy.run(orgId, id).changes === 0) return false
@@ -118,22 +130,43 @@ export function createSqliteControlWrites(
     return true
   })
 
-  const putBudget = db.transaction((orgId: string, b: NewBudget, now: number): { budget: BudgetUsage; created: boolean } => {
-    const agent = b.agent_name ?? ''
-    const existing = findBudget.get(orgId, b.environment, agent, b.period)
-    const id = existing?.id ?? uuidv7(now)
-    ensureOrg.run(orgId, orgId, now)
-    if (existing) updateBudget.run({ org: orgId, id, max_actions: b.max_actions, max_cost_cents: b.max_cost_cents, now })
-    else insertBudget.run({ org: orgId, id, ...b, agent_name: agent, now })
-    bump.run(orgId)
-    return { budget: reads.getBudget(orgId, id, now) as BudgetUsage, created: !existing }
-  })
+  const putBudget = db.transaction(
+    (orgId: string, b: NewBudget, now: number): { budget: BudgetUsage; created: boolean } => {
+      const agent = b.agent_name ?? ''
+      const existing = findBudget.get(orgId, b.environment, agent, b.period)
+      const id = existing?.id ?? uuidv7(now)
+      ensureOrg.run(orgId, orgId, now)
+      if (existing)
+        updateBudget.run({
+          org: orgId,
+          id,
+          max_actions: b.max_actions,
+          max_cost_cents: b.max_cost_cents,
+          now,
+        })
+      else insertBudget.run({ org: orgId, id, ...b, agent_name: agent, now })
+      bump.run(orgId)
+      return { budget: reads.getBudget(orgId, id, now) as BudgetUsage, created: !existing }
+    },
+  )
 
   const patchBudget = db.transaction(
-    (orgId: string, id: string, patch: Partial<Pick<NewBudget, 'max_actions' | 'max_cost_cents'>>, now: number) => {
+    (
+      orgId: string,
+      id: string,
+      patch: Partial<Pick<NewBudget, 'max_actions' | 'max_cost_cents'>>,
+      now: number,
+    ) => {
       const current = reads.getBudget(orgId, id, now)
       if (!current) return undefined
-      updateBudget.run({ org: orgId, id, max_actions: current.max_actions, max_cost_cents: current.max_cost_cents, ...patch, now })
+      updateBudget.run({
+        org: orgId,
+        id,
+        max_actions: current.max_actions,
+        max_cost_cents: current.max_cost_cents,
+        ...patch,
+        now,
+      })
       bump.run(orgId)
       return reads.getBudget(orgId, id, now)
     },
@@ -146,19 +179,39 @@ export function createSqliteControlWrites(
     return true
   })
 
-  const resetBudget = db.transaction((orgId: string, id: string, now: number): BudgetUsage | undefined => {
-    const current = reads.getBudget(orgId, id, now)
-    if (!current) return undefined
-    resetUsage.run(orgId, id, budgetPeriod(current.period, now).start)
-    return reads.getBudget(orgId, id, now)
-  })
+  const resetBudget = db.transaction(
+    (orgId: string, id: string, now: number): BudgetUsage | undefined => {
+      const current = reads.getBudget(orgId, id, now)
+      if (!current) return undefined
+      resetUsage.run(orgId, id, budgetPeriod(current.period, now).start)
+      return reads.getBudget(orgId, id, now)
+    },
+  )
 
   const setAgentStatus = db.transaction(
-    (orgId: string, environment: string, name: string, to: AgentStatus, now: number, actor: Actor): AgentControlOutcome => {
+    (
+      orgId: string,
+      environment: string,
+      name: string,
+      to: AgentStatus,
+      now: number,
+      actor: Actor,
+    ): AgentControlOutcome => {
       const outcome = agentTransition(agentStatus.get(orgId, environment, name)?.status, to)
       if (outcome.outcome === 'changed' || outcome.outcome === 'unchanged')
         append([
-          { orgId, event: agentControlRecord(name, environment, outcome.status, outcome.outcome === 'changed', actor, now), system: true },
+          {
+            orgId,
+            event: agentControlRecord(
+              name,
+              environment,
+              outcome.status,
+              outcome.outcome === 'changed',
+              actor,
+              now,
+            ),
+            system: true,
+          },
         ])
       if (outcome.outcome !== 'changed') return outcome
       setStatus.run(to, orgId, environment, name)
@@ -171,16 +224,31 @@ export function createSqliteControlWrites(
   )
 
   const decideApproval = db.transaction(
-    (orgId: string, id: string, d: ApprovalDecisionInput, now: number, actor: Actor): ApprovalDecisionOutcome => {
+    (
+      orgId: string,
+      id: string,
+      d: ApprovalDecisionInput,
+      now: number,
+      actor: Actor,
+    ): ApprovalDecisionOutcome => {
       const current = reads.getApproval(orgId, id, now)
       const step = approvalTransition(current, d)
       if (step === 'not_found' || !current) return { outcome: 'not_found' }
-      if (step === 'own_request' || step === 'already_decided') return { outcome: step, approval: current }
+      if (step === 'own_request' || step === 'already_decided')
+        return { outcome: step, approval: current }
       if (step === 'expire') {
         expire.run(orgId, id, now)
         return { outcome: 'expired', approval: reads.getApproval(orgId, id, now) as ApprovalRecord }
       }
-      decide.run({ org: orgId, id, status: d.status, now, key: d.keyId, name: d.name, note: d.note })
+      decide.run({
+        org: orgId,
+        id,
+        status: d.status,
+        now,
+        key: d.keyId,
+        name: d.name,
+        note: d.note,
+      })
       const approval = reads.getApproval(orgId, id, now) as ApprovalRecord
       append([{ orgId, event: approvalDecisionRecord(approval, actor, now), system: true }])
       return { outcome: 'decided', approval }
@@ -188,14 +256,30 @@ export function createSqliteControlWrites(
   )
 
   return {
-    controlCheck: (items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] => check(items),
-    setAgentStatus: (orgId: string, environment: string, name: string, to: AgentStatus, now: number, actor: Actor): AgentControlOutcome =>
-      setAgentStatus(orgId, environment, name, to, now, actor),
-    createPolicy: (orgId: string, p: NewPolicy, now: number): PolicyRecord => createPolicy(orgId, p, now),
-    updatePolicy: (orgId: string, id: string, patch: PolicyPatch, now: number): PolicyRecord | undefined =>
-      patchPolicy(orgId, id, patch, now),
+    controlCheck: (items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] =>
+      check(items),
+    setAgentStatus: (
+      orgId: string,
+      environment: string,
+      name: string,
+      to: AgentStatus,
+      now: number,
+      actor: Actor,
+    ): AgentControlOutcome => setAgentStatus(orgId, environment, name, to, now, actor),
+    createPolicy: (orgId: string, p: NewPolicy, now: number): PolicyRecord =>
+      createPolicy(orgId, p, now),
+    updatePolicy: (
+      orgId: string,
+      id: string,
+      patch: PolicyPatch,
+      now: number,
+    ): PolicyRecord | undefined => patchPolicy(orgId, id, patch, now),
     deletePolicy: (orgId: string, id: string): boolean => removePolicy(orgId, id),
-    putBudget: (orgId: string, b: NewBudget, now: number): { budget: BudgetUsage; created: boolean } => putBudget(orgId, b, now),
+    putBudget: (
+      orgId: string,
+      b: NewBudget,
+      now: number,
+    ): { budget: BudgetUsage; created: boolean } => putBudget(orgId, b, now),
     updateBudget: (
       orgId: string,
       id: string,
@@ -203,11 +287,22 @@ export function createSqliteControlWrites(
       now: number,
     ): BudgetUsage | undefined => patchBudget(orgId, id, patch, now),
     deleteBudget: (orgId: string, id: string): boolean => removeBudget(orgId, id),
-    resetBudget: (orgId: string, id: string, now: number): BudgetUsage | undefined => resetBudget(orgId, id, now),
-    decideApproval: (orgId: string, id: string, d: ApprovalDecisionInput, now: number, actor: Actor): ApprovalDecisionOutcome =>
-      decideApproval(orgId, id, d, now, actor),
-    purgeControl: (now: number): number => purgeHits.run(now - MAX_WINDOW_SECONDS * 1000).changes + purgePermits.run(now).changes,
-    acknowledgeAlerts: (orgId: string, target: { id: string } | { all: true }, now: number): number =>
+    resetBudget: (orgId: string, id: string, now: number): BudgetUsage | undefined =>
+      resetBudget(orgId, id, now),
+    decideApproval: (
+      orgId: string,
+      id: string,
+      d: ApprovalDecisionInput,
+      now: number,
+      actor: Actor,
+    ): ApprovalDecisionOutcome => decideApproval(orgId, id, d, now, actor),
+    purgeControl: (now: number): number =>
+      purgeHits.run(now - MAX_WINDOW_SECONDS * 1000).changes + purgePermits.run(now).changes,
+    acknowledgeAlerts: (
+      orgId: string,
+      target: { id: string } | { all: true },
+      now: number,
+    ): number =>
       ('id' in target ? ackOne.run(now, orgId, target.id) : ackAll.run(now, orgId)).changes,
   }
 }

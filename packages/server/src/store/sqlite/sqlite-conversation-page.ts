@@ -23,7 +23,11 @@ export function createSqliteConversationPage(db: Database.Database) {
     'SELECT count(*) AS n FROM (SELECT 1 FROM conversation_members WHERE org_id = ? AND dim = ? AND value = ? LIMIT ?)',
   )
 
-  function pageSql(filter: ConversationFilter, after: boolean, driver: MemberDim | undefined): string {
+  function pageSql(
+    filter: ConversationFilter,
+    after: boolean,
+    driver: MemberDim | undefined,
+  ): string {
     const byEnv = filter.environment !== undefined
     const inEnv = (alias: string) => (byEnv ? ` AND ${alias}environment = @env` : '')
     const where = [`s.org_id = @org${inEnv('s.')}`]

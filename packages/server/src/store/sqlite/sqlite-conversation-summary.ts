@@ -18,13 +18,16 @@ const BACKS_ENV = `${BACKS_SPAN} AND e.environment = s.environment`
  */
 export function createSqliteConversationSummary(db: Database.Database) {
   const grow = 'WHERE excluded.first_ts < first_ts OR excluded.last_ts > last_ts'
-  const upsertSpan = db.prepare(`INSERT INTO conversation_spans (org_id, conversation_id, first_ts, last_ts)
+  const upsertSpan =
+    db.prepare(`INSERT INTO conversation_spans (org_id, conversation_id, first_ts, last_ts)
     VALUES (@org_id, @conversation_id, @first_ts, @last_ts)
     ON CONFLICT DO UPDATE SET first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts) ${grow}`)
-  const upsertEnvSpan = db.prepare(`INSERT INTO conversation_env_spans (org_id, conversation_id, environment, first_ts, last_ts)
+  const upsertEnvSpan =
+    db.prepare(`INSERT INTO conversation_env_spans (org_id, conversation_id, environment, first_ts, last_ts)
     VALUES (@org_id, @conversation_id, @environment, @first_ts, @last_ts)
     ON CONFLICT DO UPDATE SET first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts) ${grow}`)
-  const insertMember = db.prepare(`INSERT INTO conversation_members (org_id, dim, value, conversation_id, environment)
+  const insertMember =
+    db.prepare(`INSERT INTO conversation_members (org_id, dim, value, conversation_id, environment)
     VALUES (@org_id, @dim, @value, @conversation_id, @environment) ON CONFLICT DO NOTHING`)
 
   // min(ts) and max(ts) alone are each one seek in events_org_conversation (org_id, conversation_id, ts, id).

@@ -12,11 +12,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 it('stores a system prompt once per org however many calls share it (writer thread)', async () => {
   const path = join(dir, 'store.db')
   const store = openSqliteStore({ path })
-  const call = (orgId: string) => ({ orgId, event: newEvent({ conversation_id: 'c', kind: 'llm_call', system_prompt: 'You are terse.' }) })
+  const call = (orgId: string) => ({
+    orgId,
+    event: newEvent({ conversation_id: 'c', kind: 'llm_call', system_prompt: 'You are terse.' }),
+  })
   await store.events.append([call('org-a'), call('org-a')])
   await store.events.append([call('org-a'), call('org-b')])
   const [first] = (await store.conversations.timeline('org-a', 'c', { limit: 10 }))!.items
-  expect(await store.conversations.systemPrompt('org-a', first!.system_prompt_sha256!)).toBe('You are terse.')
+  expect(await store.conversations.systemPrompt('org-a', first!.system_prompt_sha256!)).toBe(
+    'You are terse.',
+  )
   await store.close()
   const db = new Database(path, { readonly: true })
   try {
@@ -25,7 +30,9 @@ it('stores a system prompt once per org however many calls share it (writer thre
       { org_id: 'org-a', sha256: first!.system_prompt_sha256 },
       { org_id: 'org-b', sha256: first!.system_prompt_sha256 },
     ])
-    const hashes = db.prepare("SELECT DISTINCT system_prompt_sha256 AS h FROM events WHERE org_id = 'org-a'").all()
+    const hashes = db
+      .prepare("SELECT DISTINCT system_prompt_sha256 AS h FROM events WHERE org_id = 'org-a'")
+      .all()
     expect(hashes).toEqual([{ h: first!.system_prompt_sha256 }])
   } finally {
     db.close()

@@ -29,14 +29,17 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
   const lastSeq = db.prepare<[string, string], { last: number | null }>(
     'SELECT max(seq) AS last FROM events INDEXED BY events_org_conversation WHERE org_id = ? AND conversation_id = ?',
   )
-  const prompt = db.prepare<[string, string], { text: string }>('SELECT text FROM system_prompts WHERE org_id = ? AND sha256 = ?')
+  const prompt = db.prepare<[string, string], { text: string }>(
+    'SELECT text FROM system_prompts WHERE org_id = ? AND sha256 = ?',
+  )
   const timelineColumns = `${TIMELINE_COLUMNS.map((c) => `"${c}"`).join(', ')}, messages IS NOT NULL AS has_messages, thinking IS NOT NULL AS has_thinking`
   const pages = createSqliteConversationPage(db)
   // A handful of shapes (which filters are set, which one drives): each is compiled once.
   const compiled = new Map<string, Database.Statement<[Params], ConversationRow>>()
 
   function listSql(pageSql: string, filter: ConversationFilter): string {
-    const env = (alias: string) => (filter.environment === undefined ? '' : ` AND ${alias}environment = @env`)
+    const env = (alias: string) =>
+      filter.environment === undefined ? '' : ` AND ${alias}environment = @env`
     const first = (column: string, where: string) =>
       `(SELECT ${column} FROM events f WHERE f.org_id = @org AND f.conversation_id = p.cid AND ${where}${env('f.')} ORDER BY f.ts, f.seq LIMIT 1)`
     return `WITH page AS (${pageSql})
@@ -62,14 +65,19 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
   }
 
   return {
-    async list(orgId: string, filter: ConversationFilter, page: ConversationPageRequest): Promise<ConversationPage> {
+    async list(
+      orgId: string,
+      filter: ConversationFilter,
+      page: ConversationPageRequest,
+    ): Promise<ConversationPage> {
       const params: Params = { org: orgId, n: page.limit + 1 }
       if (filter.from !== undefined) params.from = filter.from
       if (filter.to !== undefined) params.to = filter.to
       if (filter.agent !== undefined) params.agent = filter.agent
       if (filter.model !== undefined) params.model = filter.model
       if (filter.environment !== undefined) params.env = filter.environment
-      if (page.after) Object.assign(params, { after_ts: page.after.lastTs, after_id: page.after.id })
+      if (page.after)
+        Object.assign(params, { after_ts: page.after.lastTs, after_id: page.after.id })
       const sql = listSql(pages.sql(orgId, filter, page.after !== undefined), filter)
       let statement = compiled.get(sql)
       if (!statement) compiled.set(sql, (statement = db.prepare<[Params], ConversationRow>(sql)))
@@ -79,13 +87,18 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
       return last ? { items, next: { lastTs: Number(last.last_ts), id: last.cid } } : { items }
     },
 
-    async timeline(orgId: string, conversationId: string, request: TimelineRequest): Promise<TimelinePage | undefined> {
+    async timeline(
+      orgId: string,
+      conversationId: string,
+      request: TimelineRequest,
+    ): Promise<TimelinePage | undefined> {
       const last = lastSeq.get(orgId, conversationId)?.last
       if (last === null || last === undefined) return undefined
       const since = request.since ?? 0
       const upTo = request.upTo ?? Math.max(last, since)
       const params: Params = { org: orgId, cid: conversationId, since, upTo, n: request.limit + 1 }
-      if (request.after) Object.assign(params, { after_ts: request.after.ts, after_seq: request.after.seq })
+      if (request.after)
+        Object.assign(params, { after_ts: request.after.ts, after_seq: request.after.seq })
       const rows = db
         .prepare<[Params], TimelineRow>(
           `SELECT ${timelineColumns} FROM events INDEXED BY events_org_conversation
@@ -100,7 +113,11 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
       return next ? { items, lastSeq: upTo, next } : { items, lastSeq: upTo }
     },
 
-    async toolResults(orgId: string, conversationId: string, toolCallIds: readonly string[]): Promise<Event[]> {
+    async toolResults(
+      orgId: string,
+      conversationId: string,
+      toolCallIds: readonly string[],
+    ): Promise<Event[]> {
       if (toolCallIds.length === 0) return []
       return db
         .prepare<[string, string, string, string], EventRow>(

@@ -6,7 +6,10 @@ import Database from 'better-sqlite3'
  * Opens a connection with the settings every connection needs: WAL, so readers never wait for the
  * writer, and `synchronous = FULL`, so a committed transaction has been fsynced.
  */
-export function openSqliteDb(path: string, options: { readonly?: boolean } = {}): Database.Database {
+export function openSqliteDb(
+  path: string,
+  options: { readonly?: boolean } = {},
+): Database.Database {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, { readonly: options.readonly ?? false })
   if (!options.readonly) db.pragma('journal_mode = WAL')

@@ -19,7 +19,10 @@ const KEY = ['org_id', 'grain', 'dim', 'bucket', 'environment', 'agent']
 /** What the doomed events that the roller has reached (rowid <= @rolled) added to each rollup row. */
 const ROLLED = GRAINS.flatMap(([grain, size]) =>
   Object.entries(DIMS).map(
-    ([dim, [agent, value]]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+    ([
+      dim,
+      [agent, value],
+    ]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
       environment, ${agent} AS agent, ${value} AS value, ${RAW_MEASURES}
       FROM events WHERE ${RANGE} AND rowid <= @rolled GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ),
@@ -27,13 +30,17 @@ const ROLLED = GRAINS.flatMap(([grain, size]) =>
 
 const ROLLED_LATENCY = GRAINS.flatMap(([grain, size]) =>
   Object.entries(LATENCY_DIMS).map(
-    ([dim, agent]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
+    ([
+      dim,
+      agent,
+    ]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
       environment, ${agent} AS agent, ${LATENCY_BUCKET_SQL} AS latency, count(*) AS events
       FROM events WHERE ${RANGE} AND rowid <= @rolled AND duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ),
 ).join('\nUNION ALL\n')
 
-const match = (columns: string[], table: string) => columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
+const match = (columns: string[], table: string) =>
+  columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
 
 /**
  * Deletes an org's events in a time range (optionally of one agent and/or environment) in one
@@ -47,16 +54,21 @@ export function createSqliteDelete(db: Database.Database) {
   const cursors = db.prepare<[], { key: string; value: number }>(
     "SELECT key, value FROM meta WHERE key IN ('rollup_rowid', 'fts_indexed_rowid')",
   )
-  const subtractRollups = db.prepare(`UPDATE rollups SET ${MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} - d.${c}`).join(', ')}
+  const subtractRollups =
+    db.prepare(`UPDATE rollups SET ${MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} - d.${c}`).join(', ')}
     FROM (${ROLLED}) AS d WHERE ${match([...KEY, 'value'], 'rollups')}`)
-  const subtractLatency = db.prepare(`UPDATE latency_rollups SET events = latency_rollups.events - d.events
+  const subtractLatency =
+    db.prepare(`UPDATE latency_rollups SET events = latency_rollups.events - d.events
     FROM (${ROLLED_LATENCY}) AS d WHERE ${match([...KEY, 'latency'], 'latency_rollups')}`)
   // Rows that no event backs any more would show up as zero entries (an agent with 0 events).
-  const dropEmptyRollups = db.prepare(`DELETE FROM rollups WHERE org_id = @org AND grain IN ('h', 'd')
+  const dropEmptyRollups =
+    db.prepare(`DELETE FROM rollups WHERE org_id = @org AND grain IN ('h', 'd')
     AND dim IN (${Object.keys(DIMS).map((d) => `'${d}'`)}) AND bucket >= @lo AND bucket < @to AND events = 0`)
-  const dropEmptyLatency = db.prepare(`DELETE FROM latency_rollups WHERE org_id = @org AND grain IN ('h', 'd')
+  const dropEmptyLatency =
+    db.prepare(`DELETE FROM latency_rollups WHERE org_id = @org AND grain IN ('h', 'd')
     AND dim IN (${Object.keys(LATENCY_DIMS).map((d) => `'${d}'`)}) AND bucket >= @lo AND bucket < @to AND events = 0`)
-  const subtractAgents = db.prepare(`UPDATE agents SET events = agents.events - d.events, errors = agents.errors - d.errors,
+  const subtractAgents =
+    db.prepare(`UPDATE agents SET events = agents.events - d.events, errors = agents.errors - d.errors,
       tokens_total = agents.tokens_total - d.tokens_total, cost_micros = agents.cost_micros - d.cost_micros
     FROM (SELECT environment, agent, count(*) AS events, sum(status = 'error') AS errors,
         coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros
@@ -65,13 +77,22 @@ export function createSqliteDelete(db: Database.Database) {
   // Keyset pages in index order, so walking a large range stays linear.
   const doomed = db.prepare<
     Record<string, unknown>,
-    { rowid: number; ts: number; id: string; tags: string; prompt: string | null; cid: string | null }
+    {
+      rowid: number
+      ts: number
+      id: string
+      tags: string
+      prompt: string | null
+      cid: string | null
+    }
   >(
     `SELECT rowid, ts, id, tags, system_prompt_sha256 AS prompt, conversation_id AS cid FROM events
      WHERE ${RANGE} AND (ts, id) > (@afterTs, @afterId) ORDER BY ts, id LIMIT 1000`,
   )
   const unindex = db.prepare('DELETE FROM events_fts WHERE rowid = ?')
-  const untag = db.prepare('DELETE FROM event_tags WHERE org_id = ? AND tag = ? AND ts = ? AND event = ?')
+  const untag = db.prepare(
+    'DELETE FROM event_tags WHERE org_id = ? AND tag = ? AND ts = ? AND event = ?',
+  )
   const deleteEvents = db.prepare(`DELETE FROM events WHERE ${RANGE}`)
   // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
   const dropPrompt = db.prepare(`DELETE FROM system_prompts WHERE org_id = @org AND sha256 = @sha

@@ -7,10 +7,13 @@ import type { EventRow } from '../event-row.js'
  * call. Runs behind ingest (see `jobs/catch-up.ts` and the writer thread), never inside the append transaction.
  */
 export function createSqliteFtsIndexer(db: Database.Database): (maxEvents: number) => number {
-  const cursor = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'fts_indexed_rowid'")
-  const pending = db.prepare<[number, number], Pick<EventRow, 'title' | 'input' | 'output' | 'error'> & { rowid: number }>(
-    'SELECT rowid, title, input, output, error FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?',
+  const cursor = db.prepare<[], { value: number }>(
+    "SELECT value FROM meta WHERE key = 'fts_indexed_rowid'",
   )
+  const pending = db.prepare<
+    [number, number],
+    Pick<EventRow, 'title' | 'input' | 'output' | 'error'> & { rowid: number }
+  >('SELECT rowid, title, input, output, error FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?')
   const insert = db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)')
   const advance = db.prepare("UPDATE meta SET value = ? WHERE key = 'fts_indexed_rowid'")
   return db.transaction((maxEvents: number): number => {

@@ -6,11 +6,17 @@ import type { SqliteWriter } from './sqlite-writer.js'
 
 /** Key reads on the reading connection; writes go through the writer. */
 export function createSqliteKeys(db: Database.Database, writer: SqliteWriter): KeyStore {
-  const countActive = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')
-  const byHash = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL`)
+  const countActive = db.prepare<[], { n: number }>(
+    'SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL',
+  )
+  const byHash = db.prepare<[string], KeyRow>(
+    `SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL`,
+  )
   const byId = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`)
   const all = db.prepare<[], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`)
-  const ofOrg = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE org_id = ? ORDER BY created_at, id`)
+  const ofOrg = db.prepare<[string], KeyRow>(
+    `SELECT ${KEY_COLUMNS} FROM api_keys WHERE org_id = ? ORDER BY created_at, id`,
+  )
 
   return {
     ensureOrg: (orgId) => writer.ensureOrg(orgId),

@@ -8,7 +8,9 @@ export function createSqliteOrgReads(db: Database.Database) {
   )
   const org = db.prepare<[string], { id: string }>('SELECT id FROM orgs WHERE id = ?')
   // One primary-key lookup: the plan gate runs it on every ingest request of an org with a limit.
-  const usage = db.prepare<[string, string], { events: number }>('SELECT events FROM org_usage WHERE org_id = ? AND month = ?')
+  const usage = db.prepare<[string, string], { events: number }>(
+    'SELECT events FROM org_usage WHERE org_id = ? AND month = ?',
+  )
   return {
     retentionPolicies: async (): Promise<Array<{ orgId: string; retentionDays: number }>> =>
       withRetention.all().flatMap((row) => {
@@ -16,6 +18,7 @@ export function createSqliteOrgReads(db: Database.Database) {
         return days === null ? [] : [{ orgId: row.id, retentionDays: days }]
       }),
     exists: async (orgId: string): Promise<boolean> => org.get(orgId) !== undefined,
-    usage: async (orgId: string, month: string): Promise<number> => usage.get(orgId, month)?.events ?? 0,
+    usage: async (orgId: string, month: string): Promise<number> =>
+      usage.get(orgId, month)?.events ?? 0,
   }
 }

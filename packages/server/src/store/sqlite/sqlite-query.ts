@@ -17,13 +17,21 @@ const MATERIALIZE_BELOW = 5_000
 type Params = unknown[]
 
 export function createSqliteQuery(db: Database.Database) {
-  const getOne = db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE org_id = ? AND id = ?')
+  const getOne = db.prepare<[string, string], EventRow>(
+    'SELECT * FROM events WHERE org_id = ? AND id = ?',
+  )
   const countUpTo = db.prepare<[string, number], { n: number }>(
     'SELECT count(*) AS n FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ? LIMIT ?)',
   )
-  const indexedUpTo = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'fts_indexed_rowid'")
+  const indexedUpTo = db.prepare<[], { value: number }>(
+    "SELECT value FROM meta WHERE key = 'fts_indexed_rowid'",
+  )
 
-  function where(orgId: string, filter: EventFilter, page: PageRequest): { sql: string; params: Params } {
+  function where(
+    orgId: string,
+    filter: EventFilter,
+    page: PageRequest,
+  ): { sql: string; params: Params } {
     const conditions: string[] = []
     const params: Params = []
     const add = (sql: string, ...values: unknown[]) => {
@@ -37,9 +45,15 @@ export function createSqliteQuery(db: Database.Database) {
       const value = filter[field as keyof EventFilter]
       if (value !== undefined) add(`e."${column}" = ?`, value)
     }
-    if (filter.tag !== undefined) add('e.rowid IN (SELECT event FROM event_tags WHERE org_id = ? AND tag = ?)', orgId, filter.tag)
+    if (filter.tag !== undefined)
+      add(
+        'e.rowid IN (SELECT event FROM event_tags WHERE org_id = ? AND tag = ?)',
+        orgId,
+        filter.tag,
+      )
     // LIKE is case-insensitive for ASCII in SQLite, as ILIKE is on PostgreSQL.
-    if (filter.actionContains !== undefined) add(`e.action LIKE ? ESCAPE '\\'`, likePattern(filter.actionContains))
+    if (filter.actionContains !== undefined)
+      add(`e.action LIKE ? ESCAPE '\\'`, likePattern(filter.actionContains))
     if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
     return { sql: conditions.join(' AND '), params }
   }
@@ -52,7 +66,8 @@ export function createSqliteQuery(db: Database.Database) {
 
   function search(orgId: string, filter: EventFilter, page: PageRequest, q: string): EventRow[] {
     const terms = searchTerms(q)
-    if (terms.length === 0) throw new AppError('invalid_query', 'q must contain at least one letter or digit')
+    if (terms.length === 0)
+      throw new AppError('invalid_query', 'q must contain at least one letter or digit')
     const match = terms.map((t) => `"${t}"`).join(' ')
     const w = where(orgId, filter, page)
     const n = page.limit + (page.offset ?? 0) + 1
@@ -88,13 +103,19 @@ export function createSqliteQuery(db: Database.Database) {
         [tail, ...w.params, ...tailTerms(q), n],
       ),
     )
-    return found.sort((a, b) => Number(b.ts) - Number(a.ts) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)).slice(0, n)
+    return found
+      .sort((a, b) => Number(b.ts) - Number(a.ts) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0))
+      .slice(0, n)
   }
 
   return {
     count(orgId: string, filter: Omit<EventFilter, 'q'>): number {
       const w = where(orgId, filter, { limit: 0 })
-      return (db.prepare<Params, { n: number }>(`SELECT count(*) AS n FROM events e WHERE ${w.sql}`).get(...w.params) as { n: number }).n
+      return (
+        db
+          .prepare<Params, { n: number }>(`SELECT count(*) AS n FROM events e WHERE ${w.sql}`)
+          .get(...w.params) as { n: number }
+      ).n
     },
 
     get(orgId: string, id: string): Event | undefined {
@@ -108,7 +129,11 @@ export function createSqliteQuery(db: Database.Database) {
       if (filter.q !== undefined) found = search(orgId, filter, page, filter.q).slice(offset)
       else {
         const w = where(orgId, filter, page)
-        found = rows(`SELECT e.* FROM events e WHERE ${w.sql} ${ORDER} OFFSET ?`, [...w.params, page.limit + 1, offset])
+        found = rows(`SELECT e.* FROM events e WHERE ${w.sql} ${ORDER} OFFSET ?`, [
+          ...w.params,
+          page.limit + 1,
+          offset,
+        ])
       }
       const items = found.slice(0, page.limit).map(rowToEvent)
       const last = found.length > page.limit ? found[page.limit - 1] : undefined

@@ -3,7 +3,8 @@ import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
 
 /** The latency bucket of `duration_ms` in SQL; the same function as `latencyBucket` in latency-buckets.ts. */
-export const LATENCY_BUCKET_SQL = 'CASE WHEN duration_ms <= 1 THEN 0 ELSE CAST(ceil(ln(duration_ms) / ln(1.05) - 1e-9) AS INTEGER) END'
+export const LATENCY_BUCKET_SQL =
+  'CASE WHEN duration_ms <= 1 THEN 0 ELSE CAST(ceil(ln(duration_ms) / ln(1.05) - 1e-9) AS INTEGER) END'
 
 /** The measures every rollup row carries, computed over raw events, in rollup column order. */
 export const RAW_MEASURES = `count(*) AS events, sum(status = 'error') AS errors, sum(status = 'pending') AS pending,
@@ -31,7 +32,9 @@ export const LATENCY_DIMS: Record<string, string> = { all: "''", agent: "coalesc
  * all in one transaction. Ingest never waits for it; stats add the rows it has not reached yet.
  */
 export function createSqliteRoller(db: Database.Database): (maxEvents: number) => number {
-  const cursor = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'rollup_rowid'")
+  const cursor = db.prepare<[], { value: number }>(
+    "SELECT value FROM meta WHERE key = 'rollup_rowid'",
+  )
   const upTo = db.prepare<[number, number], { hi: number | null; n: number }>(
     'SELECT max(rowid) AS hi, count(*) AS n FROM (SELECT rowid FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?)',
   )

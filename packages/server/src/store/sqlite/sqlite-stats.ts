@@ -13,8 +13,12 @@ const SUMS = MEASURE_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')
  * has not reached yet. Read in one transaction, so rollups and their cursor agree. Exact counts and
  * sums at any size; percentiles from log-bucket histograms (latency-buckets.ts).
  */
-export function createSqliteStats(db: Database.Database): (orgId: string, query: StatsQuery) => Stats {
-  const rolledUpTo = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'rollup_rowid'")
+export function createSqliteStats(
+  db: Database.Database,
+): (orgId: string, query: StatsQuery) => Stats {
+  const rolledUpTo = db.prepare<[], { value: number }>(
+    "SELECT value FROM meta WHERE key = 'rollup_rowid'",
+  )
   return db.transaction((orgId: string, query: StatsQuery): Stats => {
     // An integer literal: bound JS numbers are REAL in SQLite, which would make the division inexact.
     const size = Math.trunc(seriesSize(query))
@@ -36,8 +40,12 @@ export function createSqliteStats(db: Database.Database): (orgId: string, query:
       filterParams.push(query.agent)
     }
     // With an agent filter, read that agent's model and service rows instead of the org-wide ones.
-    const dims = agentFiltered ? "'total', 'agent_model', 'agent_service'" : "'total', 'model', 'service'"
-    const dimName = agentFiltered ? "CASE dim WHEN 'agent_model' THEN 'model' WHEN 'agent_service' THEN 'service' ELSE dim END" : 'dim'
+    const dims = agentFiltered
+      ? "'total', 'agent_model', 'agent_service'"
+      : "'total', 'model', 'service'"
+    const dimName = agentFiltered
+      ? "CASE dim WHEN 'agent_model' THEN 'model' WHEN 'agent_service' THEN 'service' ELSE dim END"
+      : 'dim'
 
     const fromRollups = (grain: 'h' | 'd', from: number, to: number) => {
       rows.push(

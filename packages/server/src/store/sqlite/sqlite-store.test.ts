@@ -9,5 +9,9 @@ const dir = mkdtempSync(join(tmpdir(), 'agenttrail-store-'))
 let n = 0
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describeStoreContract('sqlite in memory, inline writer', () => openSqliteStore({ path: ':memory:' }))
-describeStoreContract('sqlite file, writer thread', () => openSqliteStore({ path: join(dir, `store-${n++}.db`) }))
+describeStoreContract('sqlite in memory, inline writer', () =>
+  openSqliteStore({ path: ':memory:' }),
+)
+describeStoreContract('sqlite file, writer thread', () =>
+  openSqliteStore({ path: join(dir, `store-${n++}.db`) }),
+)

@@ -50,10 +50,16 @@ interface AgentRow {
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqliteDb(options.path)
   migrateSqlite(db)
-  const writer = options.path === ':memory:' || options.writer === 'inline' ? inlineWriter(db) : threadWriter(options.path)
+  const writer =
+    options.path === ':memory:' || options.writer === 'inline'
+      ? inlineWriter(db)
+      : threadWriter(options.path)
 
   // Checks share transactions (and fsyncs) as appends do: a decision is answered after its commit.
-  const checks = createBatcher((items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => writer.controlCheck(items), 256)
+  const checks = createBatcher(
+    (items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => writer.controlCheck(items),
+    256,
+  )
   // The read side of the control plane's operations, on this connection: a check of an org with no
   // controls is answered from what is committed, without the writer (engine.ts, freeDecision).
   const controlReads = createSqliteControlOps(db)
@@ -63,9 +69,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const query = createSqliteQuery(db)
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
-  const oldest = db.prepare<[string], { ts: number | null }>('SELECT min(ts) AS ts FROM events WHERE org_id = ?')
-  const orgSettings = db.prepare<[string], { settings: string }>('SELECT settings FROM orgs WHERE id = ?')
-  const agentRows = db.prepare<[{ org: string; env: string | null; name: string | null }], AgentRow>(
+  const oldest = db.prepare<[string], { ts: number | null }>(
+    'SELECT min(ts) AS ts FROM events WHERE org_id = ?',
+  )
+  const orgSettings = db.prepare<[string], { settings: string }>(
+    'SELECT settings FROM orgs WHERE id = ?',
+  )
+  const agentRows = db.prepare<
+    [{ org: string; env: string | null; name: string | null }],
+    AgentRow
+  >(
     `SELECT name, environment, status, first_seen, last_seen, events, errors, tokens_total, cost_micros FROM agents
      WHERE org_id = @org AND (@env IS NULL OR environment = @env) AND (@name IS NULL OR name = @name) ORDER BY last_seen DESC, name`,
   )
@@ -78,22 +91,32 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       query: guard('events.query', query.query),
       count: guard('events.count', query.count),
       stats: guard('events.stats', stats),
-      agents: guard('events.agents', (orgId: string, filter: { environment?: string; name?: string }) =>
-        agentRows.all({ org: orgId, env: filter.environment ?? null, name: filter.name ?? null }).map((row) => ({
-          name: row.name,
-          environment: row.environment,
-          status: row.status,
-          first_seen: new Date(row.first_seen).toISOString(),
-          last_seen: new Date(row.last_seen).toISOString(),
-          events: row.events,
-          errors: row.errors,
-          tokens_total: row.tokens_total,
-          cost_usd: microsToUsd(row.cost_micros),
-        })),
+      agents: guard(
+        'events.agents',
+        (orgId: string, filter: { environment?: string; name?: string }) =>
+          agentRows
+            .all({ org: orgId, env: filter.environment ?? null, name: filter.name ?? null })
+            .map((row) => ({
+              name: row.name,
+              environment: row.environment,
+              status: row.status,
+              first_seen: new Date(row.first_seen).toISOString(),
+              last_seen: new Date(row.last_seen).toISOString(),
+              events: row.events,
+              errors: row.errors,
+              tokens_total: row.tokens_total,
+              cost_usd: microsToUsd(row.cost_micros),
+            })),
       ),
-      indexPending: guard('events.indexPending', (maxEvents: number = 2_000) => writer.indexPending(maxEvents)),
-      rollPending: guard('events.rollPending', (maxEvents: number = 10_000) => writer.rollPending(maxEvents)),
-      delete: guard('events.delete', (orgId: string, range: DeleteRange) => writer.deleteEvents(orgId, range)),
+      indexPending: guard('events.indexPending', (maxEvents: number = 2_000) =>
+        writer.indexPending(maxEvents),
+      ),
+      rollPending: guard('events.rollPending', (maxEvents: number = 10_000) =>
+        writer.rollPending(maxEvents),
+      ),
+      delete: guard('events.delete', (orgId: string, range: DeleteRange) =>
+        writer.deleteEvents(orgId, range),
+      ),
       oldest: guard('events.oldest', (orgId: string) => oldest.get(orgId)?.ts ?? undefined),
     },
     keys: guardAll('keys', createSqliteKeys(db, writer)),
@@ -104,7 +127,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       check: async (orgId, input) =>
         freeDecision(
           controlReads.controls(orgId),
-          agentRow.get({ org: orgId, env: input.event.environment, name: input.event.agent }) !== undefined,
+          agentRow.get({ org: orgId, env: input.event.environment, name: input.event.agent }) !==
+            undefined,
         ) ?? ((await checks.append([{ orgId, input }])) as [Decision])[0],
       setAgentStatus: writer.setAgentStatus,
       createPolicy: writer.createPolicy,
@@ -122,9 +146,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),
       updateSettings: (orgId: string, patch) => writer.updateOrgSettings(orgId, patch),
       ...createSqliteOrgReads(db),
-      registerAgent: (orgId: string, environment: string, name: string) => writer.registerAgent(orgId, environment, name),
-      reserveUsage: (orgId: string, month: string, n: number, limit: number) => writer.reserveUsage(orgId, month, n, limit),
-      releaseUsage: (orgId: string, month: string, n: number) => writer.releaseUsage(orgId, month, n),
+      registerAgent: (orgId: string, environment: string, name: string) =>
+        writer.registerAgent(orgId, environment, name),
+      reserveUsage: (orgId: string, month: string, n: number, limit: number) =>
+        writer.reserveUsage(orgId, month, n, limit),
+      releaseUsage: (orgId: string, month: string, n: number) =>
+        writer.releaseUsage(orgId, month, n),
     }),
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,
@@ -143,7 +170,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
 /** Synchronous reads as the store's asynchronous seam. */
 function asyncReads<T extends Record<string, (...args: never[]) => unknown>>(reads: T) {
-  return Object.fromEntries(Object.entries(reads).map(([name, fn]) => [name, async (...args: never[]) => fn(...args)])) as unknown as {
+  return Object.fromEntries(
+    Object.entries(reads).map(([name, fn]) => [name, async (...args: never[]) => fn(...args)]),
+  ) as unknown as {
     [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>>
   }
 }

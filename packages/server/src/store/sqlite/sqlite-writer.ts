@@ -4,7 +4,9 @@ import type Database from 'better-sqlite3'
 import { createSqliteWrites } from './sqlite-writes.js'
 import type { SqliteWrites, WriteOp } from './sqlite-writes.js'
 
-type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never }
+type Async<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never
+}
 
 /** The store's writes, asynchronous whichever thread runs them. */
 export interface SqliteWriter extends Async<SqliteWrites> {
@@ -28,17 +30,28 @@ export function inlineWriter(db: Database.Database): SqliteWriter {
  * its fsync, so requests keep arriving, and queueing, while a transaction is on its way to disk.
  */
 export function threadWriter(path: string): SqliteWriter {
-  const worker = new Worker(compiledWorkerFile(new URL('./sqlite-writer-worker.js', import.meta.url)), { workerData: { path } })
+  const worker = new Worker(
+    compiledWorkerFile(new URL('./sqlite-writer-worker.js', import.meta.url)),
+    { workerData: { path } },
+  )
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let nextId = 0
   let failure: Error | undefined
-  worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
-    const p = pending.get(m.id)
-    pending.delete(m.id)
-    if (!p) return
-    if (m.ok) p.resolve(m.result)
-    else p.reject(Object.assign(new Error(m.error?.message), { name: m.error?.name ?? 'Error' }))
-  })
+  worker.on(
+    'message',
+    (m: {
+      id: number
+      ok: boolean
+      result?: unknown
+      error?: { name: string; message: string }
+    }) => {
+      const p = pending.get(m.id)
+      pending.delete(m.id)
+      if (!p) return
+      if (m.ok) p.resolve(m.result)
+      else p.reject(Object.assign(new Error(m.error?.message), { name: m.error?.name ?? 'Error' }))
+    },
+  )
   const failAll = (error: Error) => {
     failure ??= error
     for (const p of pending.values()) p.reject(error)

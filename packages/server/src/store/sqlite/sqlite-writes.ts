@@ -21,11 +21,14 @@ export function createSqliteWrites(db: Database.Database) {
     `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const revokeKey = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND (? IS NULL OR org_id = ?)')
-  const touchKey = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
-  const findClaim = db.prepare<[string, string], { request_hash: string; ids: string; created_at: number }>(
-    'SELECT request_hash, ids, created_at FROM idempotency_keys WHERE org_id = ? AND key = ?',
+  const revokeKey = db.prepare(
+    'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND (? IS NULL OR org_id = ?)',
   )
+  const touchKey = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
+  const findClaim = db.prepare<
+    [string, string],
+    { request_hash: string; ids: string; created_at: number }
+  >('SELECT request_hash, ids, created_at FROM idempotency_keys WHERE org_id = ? AND key = ?')
   const upsertClaim = db.prepare(
     `INSERT INTO idempotency_keys (org_id, key, request_hash, ids, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT DO UPDATE SET request_hash = excluded.request_hash, ids = excluded.ids, created_at = excluded.created_at`,
@@ -46,7 +49,14 @@ export function createSqliteWrites(db: Database.Database) {
   const rollPending = (maxEvents: number) => derived(() => roll(maxEvents))
   // Read the claim and write a new one when none is live, in one transaction: atomic.
   const claim = db.transaction(
-    (orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): IdempotencyClaim => {
+    (
+      orgId: string,
+      key: string,
+      requestHash: string,
+      ids: string[],
+      now: number,
+      ttlMs: number,
+    ): IdempotencyClaim => {
       const row = findClaim.get(orgId, key)
       if (row && row.created_at > now - ttlMs) {
         if (row.request_hash !== requestHash) return { state: 'mismatch' }
@@ -68,8 +78,14 @@ export function createSqliteWrites(db: Database.Database) {
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
     /** Events appended that the rollups or the full-text index have not reached yet. */
     backlog: (): number => (backlog.get() as { n: number }).n,
-    claim: (orgId: string, key: string, requestHash: string, ids: string[], now: number, ttlMs: number): IdempotencyClaim =>
-      claim(orgId, key, requestHash, ids, now, ttlMs),
+    claim: (
+      orgId: string,
+      key: string,
+      requestHash: string,
+      ids: string[],
+      now: number,
+      ttlMs: number,
+    ): IdempotencyClaim => claim(orgId, key, requestHash, ids, now, ttlMs),
     purgeClaims: (before: number): number => purgeClaims.run(before).changes,
     ensureOrg: (orgId: string): void => {
       ensureOrg.run(orgId, orgId, Date.now())
@@ -89,13 +105,17 @@ export function createSqliteWrites(db: Database.Database) {
         key.rotatedFrom,
       )
     },
-    revokeKey: (id: string, orgId: string | null): boolean => revokeKey.run(Date.now(), id, orgId, orgId).changes === 1,
+    revokeKey: (id: string, orgId: string | null): boolean =>
+      revokeKey.run(Date.now(), id, orgId, orgId).changes === 1,
     touchKey: (id: string, at: number): void => {
       touchKey.run(at, id)
     },
     /** Checkpoints and truncates the write-ahead log once it is over 64 MiB. */
     checkpointIfLarge: (): void => {
-      const [status] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>
+      const [status] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{
+        log: number
+        checkpointed: number
+      }>
       if (status && status.log * 4096 > 64 * 2 ** 20) db.pragma('wal_checkpoint(TRUNCATE)')
     },
   }

@@ -7,7 +7,12 @@ import type { Router } from '../../router.js'
 import { readIngestRequest } from '../../ingest-request.js'
 import { parseQuery } from '../../route-spec.js'
 import { decodeActionCursor, encodeActionCursor } from './action-cursor.js'
-import { ActionLogSchema, ActionsQuerySchema, AgentLedgerErrorSchema, actionFilter } from './action-schemas.js'
+import {
+  ActionLogSchema,
+  ActionsQuerySchema,
+  AgentLedgerErrorSchema,
+  actionFilter,
+} from './action-schemas.js'
 import { ViolationSchema, violationBody } from './violation-body.js'
 
 const MAX_BATCH = 100
@@ -26,7 +31,10 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
         'The body of the AgentLedger SDK: `{agent, service, action, status?, cost_cents?, duration_ms?, metadata?, trace_id?, environment?, input?, output?}`. Answers after the event is committed.',
       body: z.looseObject({ agent: z.string(), service: z.string(), action: z.string() }),
       responses: {
-        200: { description: 'Logged', schema: z.object({ logged: z.literal(true), id: z.string() }) },
+        200: {
+          description: 'Logged',
+          schema: z.object({ logged: z.literal(true), id: z.string() }),
+        },
         403: {
           description:
             'Logged, but the action broke a rule (the agent is paused or killed, a policy, a budget): AgentLedger’s blocked body, with `logged: true` and the event id. The event carries the same note in `control`.',
@@ -55,7 +63,8 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
       surface: 'agentledger',
       scope: 'ingest',
       summary: 'Log up to 100 actions (AgentLedger)',
-      description: 'Valid actions are committed together; invalid ones are listed by index. 400 when none is valid.',
+      description:
+        'Valid actions are committed together; invalid ones are listed by index. 400 when none is valid.',
       body: z.object({ actions: z.array(z.unknown()) }),
       responses: {
         200: {
@@ -64,21 +73,37 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
             logged: z.boolean(),
             count: z.number(),
             ids: z.array(z.string()),
-            errors: z.array(z.object({ index: z.number(), errors: z.array(z.string()) })).optional(),
+            errors: z
+              .array(z.object({ index: z.number(), errors: z.array(z.string()) }))
+              .optional(),
             violations: z
-              .array(z.object({ index: z.number(), id: z.string(), reason: z.string(), rule: z.string() }))
+              .array(
+                z.object({
+                  index: z.number(),
+                  id: z.string(),
+                  reason: z.string(),
+                  rule: z.string(),
+                }),
+              )
               .optional()
-              .describe('Actions logged although they broke a rule; each event carries the note in `control`.'),
+              .describe(
+                'Actions logged although they broke a rule; each event carries the note in `control`.',
+              ),
           }),
         },
-        400: { description: 'No actions array, more than 100, or none valid', schema: AgentLedgerErrorSchema },
+        400: {
+          description: 'No actions array, more than 100, or none valid',
+          schema: AgentLedgerErrorSchema,
+        },
       },
     },
     async (c) => {
       const { value, ctx } = await readIngestRequest(c, 16 * 1024 * 1024)
       const actions = (value as { actions?: unknown } | null)?.actions
-      if (!Array.isArray(actions) || actions.length === 0) throw new AppError('validation_failed', 'Missing or empty actions array')
-      if (actions.length > MAX_BATCH) throw new AppError('validation_failed', `Maximum ${MAX_BATCH} actions per batch`)
+      if (!Array.isArray(actions) || actions.length === 0)
+        throw new AppError('validation_failed', 'Missing or empty actions array')
+      if (actions.length > MAX_BATCH)
+        throw new AppError('validation_failed', `Maximum ${MAX_BATCH} actions per batch`)
       const now = Date.now()
       const errors: Array<{ index: number; errors: string[] }> = []
       const valid: Array<{ index: number; event: Record<string, unknown> }> = []
@@ -95,13 +120,26 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
             )
           : undefined
       for (const e of result?.errors ?? [])
-        errors.push({ index: valid[e.index]?.index ?? e.index, errors: e.details.map((d) => `${d.path}: ${d.message}`) })
+        errors.push({
+          index: valid[e.index]?.index ?? e.index,
+          errors: e.details.map((d) => `${d.path}: ${d.message}`),
+        })
       errors.sort((a, b) => a.index - b.index)
       const ids = result?.accepted.map((a) => a.id) ?? []
       const violations = (result?.accepted ?? []).flatMap((a) =>
-        a.control ? [{ index: valid[a.index]?.index ?? a.index, id: a.id, reason: a.control.reason, rule: a.control.rule }] : [],
+        a.control
+          ? [
+              {
+                index: valid[a.index]?.index ?? a.index,
+                id: a.id,
+                reason: a.control.reason,
+                rule: a.control.rule,
+              },
+            ]
+          : [],
       )
-      if (ids.length === 0) throw new AppError('validation_failed', 'No valid actions in the batch').with({ errors })
+      if (ids.length === 0)
+        throw new AppError('validation_failed', 'No valid actions in the batch').with({ errors })
       if (result?.replayed) c.header('Idempotent-Replayed', 'true')
       return c.json({
         logged: true,
@@ -127,7 +165,11 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
       responses: {
         200: {
           description: 'A page of actions',
-          schema: z.object({ actions: z.array(ActionLogSchema), total: z.number(), nextCursor: z.string().optional() }),
+          schema: z.object({
+            actions: z.array(ActionLogSchema),
+            total: z.number(),
+            nextCursor: z.string().optional(),
+          }),
         },
         400: { description: 'A bad parameter or cursor', schema: AgentLedgerErrorSchema },
       },

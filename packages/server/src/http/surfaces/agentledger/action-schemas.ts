@@ -5,7 +5,10 @@ import type { EventFilter } from '../../../store/store.js'
 
 export const AgentLedgerErrorSchema = z
   .object({ error: z.string(), code: z.string().optional() })
-  .meta({ id: 'AgentLedgerError', description: 'AgentLedger error body; `code` is the native machine-readable code.' })
+  .meta({
+    id: 'AgentLedgerError',
+    description: 'AgentLedger error body; `code` is the native machine-readable code.',
+  })
 
 export const ActionLogSchema = z
   .object({
@@ -41,7 +44,12 @@ export const ActionFilterQuery = {
 
 export const ActionsQuerySchema = z.object({
   ...ActionFilterQuery,
-  search: z.string().min(1).max(LIMITS.shortString).optional().describe('Part of the action name, any case.'),
+  search: z
+    .string()
+    .min(1)
+    .max(LIMITS.shortString)
+    .optional()
+    .describe('Part of the action name, any case.'),
   limit: z.coerce
     .number()
     .int()
@@ -68,13 +76,20 @@ export function actionFilter(q: {
     const value = q[name]
     if (value === undefined) return undefined
     const ms = Date.parse(value)
-    if (Number.isNaN(ms)) throw new AppError('invalid_query', `Invalid "${name}" date. Must be ISO 8601 format.`)
+    if (Number.isNaN(ms))
+      throw new AppError('invalid_query', `Invalid "${name}" date. Must be ISO 8601 format.`)
     return ms
   }
   let status: EventFilter['status']
   if (q.status !== undefined) {
-    status = ['success', 'error', 'blocked', 'pending'].includes(q.status) ? normalizeStatus(q.status) : undefined
-    if (!status) throw new AppError('invalid_query', 'Invalid status. Must be one of: success, error, blocked, pending')
+    status = ['success', 'error', 'blocked', 'pending'].includes(q.status)
+      ? normalizeStatus(q.status)
+      : undefined
+    if (!status)
+      throw new AppError(
+        'invalid_query',
+        'Invalid status. Must be one of: success, error, blocked, pending',
+      )
   }
   const from = time('from')
   // AgentLedger's `to` is inclusive.

@@ -7,7 +7,12 @@ import type { Store } from '../../../store/store.js'
 import { csvRow } from '../../csv.js'
 import { parseQuery } from '../../route-spec.js'
 import type { Router } from '../../router.js'
-import { ActionFilterQuery, ActionLogSchema, AgentLedgerErrorSchema, actionFilter } from './action-schemas.js'
+import {
+  ActionFilterQuery,
+  ActionLogSchema,
+  AgentLedgerErrorSchema,
+  actionFilter,
+} from './action-schemas.js'
 
 const MAX_SPAN_MS = 90 * 86_400_000
 const CSV_COLUMNS = [
@@ -26,7 +31,13 @@ const CSV_COLUMNS = [
 const ExportQuery = z.object({
   ...ActionFilterQuery,
   format: z.enum(['json', 'csv']).default('json'),
-  limit: z.coerce.number().int().min(1).max(10_000).default(5_000).describe('Default 5000, at most 10000.'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(5_000)
+    .describe('Default 5000, at most 10000.'),
 })
 
 export function exportRoutes(router: Router, store: Store): void {
@@ -45,32 +56,52 @@ export function exportRoutes(router: Router, store: Store): void {
         200: {
           description: 'The export',
           schema: z.object({
-            export: z.object({ format: z.string(), count: z.number(), from: z.string(), to: z.string(), generated_at: z.string() }),
+            export: z.object({
+              format: z.string(),
+              count: z.number(),
+              from: z.string(),
+              to: z.string(),
+              generated_at: z.string(),
+            }),
             actions: z.array(ActionLogSchema),
           }),
           contentTypes: ['application/json', 'text/csv'],
         },
-        400: { description: 'Missing or bad from/to, span over 90 days, a bad filter', schema: AgentLedgerErrorSchema },
+        400: {
+          description: 'Missing or bad from/to, span over 90 days, a bad filter',
+          schema: AgentLedgerErrorSchema,
+        },
       },
     },
     async (c) => {
       const q = parseQuery(ExportQuery, c)
-      if (q.from === undefined || q.to === undefined) throw new AppError('invalid_query', 'Missing required parameters: from, to')
+      if (q.from === undefined || q.to === undefined)
+        throw new AppError('invalid_query', 'Missing required parameters: from, to')
       const filter = actionFilter(q)
       if ((filter.to as number) - (filter.from as number) > MAX_SPAN_MS)
         throw new AppError('invalid_query', 'Date range cannot exceed 90 days')
-      if ((filter.from as number) >= (filter.to as number)) throw new AppError('invalid_query', '"from" must be before "to"')
+      if ((filter.from as number) >= (filter.to as number))
+        throw new AppError('invalid_query', '"from" must be before "to"')
       const orgId = c.get('apiKey').org_id
-      const actions = (await queryAll(store.events, orgId, filter, q.limit)).items.map(actionLogFromEvent)
+      const actions = (await queryAll(store.events, orgId, filter, q.limit)).items.map(
+        actionLogFromEvent,
+      )
       if (q.format === 'csv') {
-        const body = csvRow(CSV_COLUMNS) + actions.map((a) => csvRow(CSV_COLUMNS.map((k) => a[k]))).join('')
+        const body =
+          csvRow(CSV_COLUMNS) + actions.map((a) => csvRow(CSV_COLUMNS.map((k) => a[k]))).join('')
         return c.body(body, 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="agent-actions-${q.from.slice(0, 10)}-to-${q.to.slice(0, 10)}.csv"`,
         })
       }
       return c.json({
-        export: { format: 'json', count: actions.length, from: q.from, to: q.to, generated_at: new Date().toISOString() },
+        export: {
+          format: 'json',
+          count: actions.length,
+          from: q.from,
+          to: q.to,
+          generated_at: new Date().toISOString(),
+        },
         actions,
       })
     },

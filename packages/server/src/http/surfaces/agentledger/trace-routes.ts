@@ -49,10 +49,18 @@ export function traceRoutes(router: Router, store: Store): void {
       },
     },
     async (c) => {
-      const { environment } = parseQuery(z.object({ environment: z.string().min(1).max(200).optional() }), c)
+      const { environment } = parseQuery(
+        z.object({ environment: z.string().min(1).max(200).optional() }),
+        c,
+      )
       const traceId = c.req.param('traceId') ?? ''
       const orgId = c.get('apiKey').org_id
-      const { items: events, truncated } = await queryAll(store.events, orgId, { traceId, environment }, MAX_TRACE_ACTIONS)
+      const { items: events, truncated } = await queryAll(
+        store.events,
+        orgId,
+        { traceId, environment },
+        MAX_TRACE_ACTIONS,
+      )
       if (events.length === 0) throw new AppError('not_found', 'Trace not found')
       const { actions, summary } = summarizeTrace(events.map(actionLogFromEvent))
       return c.json({ traceId, actions, truncated, summary })

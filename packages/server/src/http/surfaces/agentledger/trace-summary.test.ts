@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { ActionLog } from '@agenttrail/protocol'
 import { summarizeTrace } from './trace-summary.js'
 
-const at = (startMs: number, duration: number, service = 'svc', status = 'success', cents = 1): ActionLog => ({
+const at = (
+  startMs: number,
+  duration: number,
+  service = 'svc',
+  status = 'success',
+  cents = 1,
+): ActionLog => ({
   id: `00000000-0000-7000-8000-${String(startMs).padStart(12, '0')}`,
   org_id: 'o',
   agent_name: 'a',

@@ -22,9 +22,16 @@ export interface TraceSummary {
  * `duration_ms` later. Actions whose intervals overlap (directly or through others) form a
  * parallel group; an action alone is not a group.
  */
-export function summarizeTrace(actions: readonly ActionLog[]): { actions: Array<ActionLog & { offsetMs: number }>; summary: TraceSummary } {
+export function summarizeTrace(actions: readonly ActionLog[]): {
+  actions: Array<ActionLog & { offsetMs: number }>
+  summary: TraceSummary
+} {
   const spans = actions
-    .map((a) => ({ a, start: Date.parse(a.created_at), end: Date.parse(a.created_at) + a.duration_ms }))
+    .map((a) => ({
+      a,
+      start: Date.parse(a.created_at),
+      end: Date.parse(a.created_at) + a.duration_ms,
+    }))
     .sort((x, y) => x.start - y.start || x.end - y.end)
   const first = spans[0]?.start ?? 0
   const groups: number[][] = []
@@ -39,7 +46,9 @@ export function summarizeTrace(actions: readonly ActionLog[]): { actions: Array<
     reach = Math.max(reach, s.end)
   })
   if (current.length > 1) groups.push(current)
-  const services = [...new Set(spans.map((s) => s.a.service).filter((v): v is string => v !== null))]
+  const services = [
+    ...new Set(spans.map((s) => s.a.service).filter((v): v is string => v !== null)),
+  ]
   return {
     actions: spans.map((s) => ({ ...s.a, offsetMs: s.start - first })),
     summary: {

@@ -3,10 +3,15 @@ import type { ControlNote } from '@agenttrail/protocol'
 
 export const ViolationSchema = z
   .object({
-    logged: z.literal(true).describe('The action is in the trail: nothing reported after the fact is dropped.'),
+    logged: z
+      .literal(true)
+      .describe('The action is in the trail: nothing reported after the fact is dropped.'),
     id: z.string(),
     blocked: z.literal(true).optional(),
-    allowed: z.literal(false).optional().describe('For a paused or killed agent, as AgentLedger answers it.'),
+    allowed: z
+      .literal(false)
+      .optional()
+      .describe('For a paused or killed agent, as AgentLedger answers it.'),
     reason: z.string(),
     requiresApproval: z.literal(true).optional(),
     policyId: z.string().optional(),
@@ -22,7 +27,8 @@ export const ViolationSchema = z
  */
 export function violationBody(id: string, note: ControlNote): z.infer<typeof ViolationSchema> {
   const common = { logged: true as const, id, reason: note.reason, rule: note.rule }
-  if (note.rule === 'agent_paused' || note.rule === 'agent_killed') return { ...common, allowed: false }
+  if (note.rule === 'agent_paused' || note.rule === 'agent_killed')
+    return { ...common, allowed: false }
   return {
     ...common,
     blocked: true,

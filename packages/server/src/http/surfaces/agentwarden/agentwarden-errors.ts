@@ -28,7 +28,12 @@ export const renderAgentWardenError: ErrorRenderer = (error, c) => {
         403,
       )
     case 'rate_limited':
-      return c.json({ detail: `Rate limit exceeded. Retry after ${Number(error.data?.retryAfter ?? 1)} seconds.` }, 429)
+      return c.json(
+        {
+          detail: `Rate limit exceeded. Retry after ${Number(error.data?.retryAfter ?? 1)} seconds.`,
+        },
+        429,
+      )
     case 'internal':
       return c.json({ detail: 'Internal server error' }, 500)
     default:

@@ -15,7 +15,11 @@ const CheckInputSchema = z
       .nullable()
       .optional()
       .describe('The action’s details: payload rules and approvals look at them.'),
-    cost_cents: z.number().min(0).optional().describe('The expected cost, in cents: cost rules and budgets decide on it.'),
+    cost_cents: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('The expected cost, in cents: cost rules and budgets decide on it.'),
     environment: z.string().optional().describe('Default `production`.'),
   })
   .meta({ id: 'AgentWardenCheckInput' })
@@ -33,18 +37,29 @@ const CheckAnswerSchema = z
     approval_id: z.string().optional(),
     policy_id: z.string().optional(),
     budget_id: z.string().optional(),
-    remaining_budget: z.object({ actions: z.number().optional(), cost_cents: z.number().optional() }),
+    remaining_budget: z.object({
+      actions: z.number().optional(),
+      cost_cents: z.number().optional(),
+    }),
     event_id: z.string().optional(),
   })
   .meta({ id: 'AgentWardenCheck' })
 
 const DetailSchema = z.object({ detail: z.unknown() })
 
-const field = (body: Record<string, unknown>, name: string, problems: Array<{ path: string; message: string }>) => {
+const field = (
+  body: Record<string, unknown>,
+  name: string,
+  problems: Array<{ path: string; message: string }>,
+) => {
   const value = body[name]
-  if (typeof value !== 'string' || value.trim() === '') problems.push({ path: name, message: 'This field is required.' })
+  if (typeof value !== 'string' || value.trim() === '')
+    problems.push({ path: name, message: 'This field is required.' })
   else if (value.length > LIMITS.shortString)
-    problems.push({ path: name, message: `Ensure this field has no more than ${LIMITS.shortString} characters.` })
+    problems.push({
+      path: name,
+      message: `Ensure this field has no more than ${LIMITS.shortString} characters.`,
+    })
   return typeof value === 'string' ? value : ''
 }
 
@@ -77,7 +92,11 @@ export function sdkCheckRoutes(router: Router, check: CheckService): void {
       const agent = field(body, 'agent_id', problems)
       const action = field(body, 'action', problems)
       const context = body.context
-      if (context !== undefined && context !== null && (typeof context !== 'object' || Array.isArray(context)))
+      if (
+        context !== undefined &&
+        context !== null &&
+        (typeof context !== 'object' || Array.isArray(context))
+      )
         problems.push({ path: 'context', message: 'Must be an object.' })
       const cost = body.cost_cents
       if (cost !== undefined && (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0))
@@ -91,7 +110,8 @@ export function sdkCheckRoutes(router: Router, check: CheckService): void {
           agent,
           action,
           // Stored and judged as `/sdk/log` stores it: the event's context.
-          ...(context !== undefined && context !== null && { context: context as Record<string, unknown> }),
+          ...(context !== undefined &&
+            context !== null && { context: context as Record<string, unknown> }),
           ...(typeof cost === 'number' && { cost_usd: cost / 100 }),
           ...(typeof environment === 'string' && { environment }),
         },
@@ -100,12 +120,18 @@ export function sdkCheckRoutes(router: Router, check: CheckService): void {
       return c.json({
         allowed: d.allowed,
         ...(d.blockReason !== undefined && { reason: d.blockReason }),
-        ...(d.requiresApproval && { requires_approval: true, reason: 'Approval required by policy', approval_id: d.approvalId }),
+        ...(d.requiresApproval && {
+          requires_approval: true,
+          reason: 'Approval required by policy',
+          approval_id: d.approvalId,
+        }),
         ...(d.policyId !== undefined && { policy_id: d.policyId }),
         ...(d.budgetId !== undefined && { budget_id: d.budgetId }),
         remaining_budget: {
           ...(d.remainingBudget.actions !== undefined && { actions: d.remainingBudget.actions }),
-          ...(d.remainingBudget.costCents !== undefined && { cost_cents: d.remainingBudget.costCents }),
+          ...(d.remainingBudget.costCents !== undefined && {
+            cost_cents: d.remainingBudget.costCents,
+          }),
         },
         ...(d.eventId !== undefined && { event_id: d.eventId }),
       })

@@ -9,9 +9,19 @@ const LogInputSchema = z
   .looseObject({
     agent_id: z.string().describe('Required. The agent that performed the action.'),
     action: z.string().describe('Required. Such as stripe.refund or email.send.'),
-    status: z.enum(AGENTWARDEN_STATUSES).describe('Required. Kept as sent; `failed` is stored as `error`.'),
-    context: z.record(z.string(), z.unknown()).nullable().optional().describe('Details: amounts, ids, error messages.'),
-    ip_address: z.string().nullable().optional().describe("Where the action originated. Default: the client's address."),
+    status: z
+      .enum(AGENTWARDEN_STATUSES)
+      .describe('Required. Kept as sent; `failed` is stored as `error`.'),
+    context: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .optional()
+      .describe('Details: amounts, ids, error messages.'),
+    ip_address: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("Where the action originated. Default: the client's address."),
   })
   .meta({ id: 'AgentWardenLogInput' })
 
@@ -44,15 +54,25 @@ export function sdkLogRoutes(router: Router, ingest: IngestService): void {
       body: LogInputSchema,
       responses: {
         200: { description: 'Logged', schema: LogSchema },
-        400: { description: '`{"detail": {field: [messages]}}`, or a string for a body that is not JSON', schema: DetailSchema },
-        401: { description: '`{"detail": "Invalid API key"}`', schema: DetailSchema },
-        403: {
-          description: 'Monthly log limit of the plan reached: `{"detail": {"error": "plan_limit_exceeded", ...}}`',
+        400: {
+          description: '`{"detail": {field: [messages]}}`, or a string for a body that is not JSON',
           schema: DetailSchema,
         },
-        404: { description: '`{"detail": "Agent not found"}`: the org requires registered agents', schema: DetailSchema },
+        401: { description: '`{"detail": "Invalid API key"}`', schema: DetailSchema },
+        403: {
+          description:
+            'Monthly log limit of the plan reached: `{"detail": {"error": "plan_limit_exceeded", ...}}`',
+          schema: DetailSchema,
+        },
+        404: {
+          description: '`{"detail": "Agent not found"}`: the org requires registered agents',
+          schema: DetailSchema,
+        },
         413: { description: 'Body over 1 MiB', schema: DetailSchema },
-        429: { description: "The plan's requests per minute exceeded; see Retry-After", schema: DetailSchema },
+        429: {
+          description: "The plan's requests per minute exceeded; see Retry-After",
+          schema: DetailSchema,
+        },
       },
     },
     async (c) => {
@@ -70,7 +90,10 @@ export function sdkLogRoutes(router: Router, ingest: IngestService): void {
         organization_id: ctx.orgId,
         action: mapped.log.action,
         status: mapped.log.status,
-        context: receipt.event.context === null ? null : (JSON.parse(receipt.event.context) as Record<string, unknown>),
+        context:
+          receipt.event.context === null
+            ? null
+            : (JSON.parse(receipt.event.context) as Record<string, unknown>),
         created_at: receipt.received_at,
         // An action that broke a rule of the control plane is logged all the same; this says which.
         ...(receipt.control && { control: receipt.control }),

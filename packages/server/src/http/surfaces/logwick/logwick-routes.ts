@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { LIMITS, eventFromLogwick, logwickLogFromEvent, normalizeStatus } from '@agenttrail/protocol'
+import {
+  LIMITS,
+  eventFromLogwick,
+  logwickLogFromEvent,
+  normalizeStatus,
+} from '@agenttrail/protocol'
 import type { LogwickLog } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
@@ -67,14 +72,21 @@ const LogsQuery = z.object({
     .string()
     .transform(
       (word, ctx) =>
-        normalizeStatus(word) ?? (ctx.addIssue({ code: 'custom', message: 'must be one of success, error, pending' }), z.NEVER),
+        normalizeStatus(word) ??
+        (ctx.addIssue({ code: 'custom', message: 'must be one of success, error, pending' }),
+        z.NEVER),
     )
     .optional(),
   agent: z.string().min(1).max(LIMITS.shortString).optional(),
   action: z.string().min(1).max(LIMITS.shortString).optional(),
   user: z.string().min(1).max(LIMITS.shortString).optional(),
   environment: z.string().min(1).max(LIMITS.shortString).optional(),
-  search: z.string().min(1).max(512).optional().describe('Every word must occur in the input, output, title or error.'),
+  search: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .describe('Every word must occur in the input, output, title or error.'),
   from: timeParam.optional(),
   to: timeParam.optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageRows).default(50),
@@ -93,10 +105,18 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
       surface: 'logwick',
       scope: 'ingest',
       summary: 'Ingest one AI-call log (Logwick)',
-      description: '`tokens` is stored as the total token count and `latency_ms` as the duration. Answers after the commit.',
+      description:
+        '`tokens` is stored as the total token count and `latency_ms` as the duration. Answers after the commit.',
       body: LogInputSchema,
       responses: {
-        201: { description: 'Ingested', schema: z.object({ id: z.string(), timestamp: z.string(), status: z.literal('ingested') }) },
+        201: {
+          description: 'Ingested',
+          schema: z.object({
+            id: z.string(),
+            timestamp: z.string(),
+            status: z.literal('ingested'),
+          }),
+        },
         400: { description: 'A missing or bad field, named', schema: ErrorBodySchema },
       },
     },
@@ -132,12 +152,17 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
       surface: 'logwick',
       scope: 'read',
       summary: 'Query logs, newest first (Logwick)',
-      description: 'Page with `cursor` (the previous `next_cursor`) or `offset`. `format=csv` downloads every matching log.',
+      description:
+        'Page with `cursor` (the previous `next_cursor`) or `offset`. `format=csv` downloads every matching log.',
       query: LogsQuery,
       responses: {
         200: {
           description: 'A page of logs, or the CSV',
-          schema: z.object({ logs: z.array(LogwickLogSchema), total: z.number().optional(), next_cursor: z.string().nullable() }),
+          schema: z.object({
+            logs: z.array(LogwickLogSchema),
+            total: z.number().optional(),
+            next_cursor: z.string().nullable(),
+          }),
           contentTypes: ['application/json', 'text/csv'],
         },
         400: { description: 'A bad parameter', schema: ErrorBodySchema },
@@ -145,7 +170,8 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
     },
     async (c) => {
       const q = parseQuery(LogsQuery, c)
-      if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError('invalid_query', 'from must be earlier than to')
+      if (q.from !== undefined && q.to !== undefined && q.from >= q.to)
+        throw new AppError('invalid_query', 'from must be earlier than to')
       const orgId = c.get('apiKey').org_id
       const filter: EventFilter = {
         status: q.status,
@@ -159,8 +185,16 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
       }
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
       if (q.format === 'csv')
-        return exportEvents(store, orgId, filter, after, 'csv', { columns: CSV_COLUMNS, row: logwickLogFromEvent, name: 'logs' })
-      const page = await store.events.query(orgId, filter, { limit: q.limit, after, offset: after ? 0 : q.offset })
+        return exportEvents(store, orgId, filter, after, 'csv', {
+          columns: CSV_COLUMNS,
+          row: logwickLogFromEvent,
+          name: 'logs',
+        })
+      const page = await store.events.query(orgId, filter, {
+        limit: q.limit,
+        after,
+        offset: after ? 0 : q.offset,
+      })
       // Counting a full-text match would read every match; totals come without `search` only.
       const total = q.search === undefined ? await store.events.count(orgId, filter) : undefined
       return c.json({

@@ -32,7 +32,12 @@ export interface ActivityDay {
  * as many events as the store; a file that does not (late events, a day still being rewritten)
  * gives way to the store.
  */
-export async function readActivityDay(source: ActivitySource, agent: ResolvedAgent, date: string, limit: number): Promise<ActivityDay> {
+export async function readActivityDay(
+  source: ActivitySource,
+  agent: ResolvedAgent,
+  date: string,
+  limit: number,
+): Promise<ActivityDay> {
   const dayStart = dayStartOf(date)
   const total = await storeDayCount(source.events, agent.ref, dayStart)
   if (total === 0) return { events: [], total: 0, found: false }
@@ -44,7 +49,11 @@ export async function readActivityDay(source: ActivitySource, agent: ResolvedAge
     })
     if (read?.total === total) return { ...read, found: true }
   }
-  return { events: await storeDayNewest(source.events, agent.ref, dayStart, limit), total, found: true }
+  return {
+    events: await storeDayNewest(source.events, agent.ref, dayStart, limit),
+    total,
+    found: true,
+  }
 }
 
 /**
@@ -60,10 +69,15 @@ export async function listActivityDays(
   now: number,
   retentionDays: number,
 ): Promise<ArchiveEntry[]> {
-  const from = Math.max(floorTo(now, DAY_MS) - retentionDays * DAY_MS, floorTo(Date.parse(agent.summary.first_seen), DAY_MS))
+  const from = Math.max(
+    floorTo(now, DAY_MS) - retentionDays * DAY_MS,
+    floorTo(Date.parse(agent.summary.first_seen), DAY_MS),
+  )
   const to = floorTo(Date.parse(agent.summary.last_seen), DAY_MS) + DAY_MS
   if (from >= to) return []
-  const files = new Map((await source.files.list(agent.ref.orgId, agent.guid)).map((e) => [e.date, e]))
+  const files = new Map(
+    (await source.files.list(agent.ref.orgId, agent.guid)).map((e) => [e.date, e]),
+  )
   const stats = await source.events.stats(agent.ref.orgId, {
     from,
     to,
@@ -77,7 +91,11 @@ export async function listActivityDays(
     const dayStart = Date.parse(point.start)
     const date = dayName(dayStart)
     entries.push(
-      files.get(date) ?? { date, sizeBytes: await source.sizes.bytes(source.events, agent.ref, dayStart, point.events), compressed: false },
+      files.get(date) ?? {
+        date,
+        sizeBytes: await source.sizes.bytes(source.events, agent.ref, dayStart, point.events),
+        compressed: false,
+      },
     )
   }
   return entries.sort((a, b) => (a.date < b.date ? 1 : -1))

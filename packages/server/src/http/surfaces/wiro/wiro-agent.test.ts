@@ -15,7 +15,10 @@ describe('the Wiro agent directory', () => {
     // Counts the scans of an org's whole agent list (a lookup of one agent names it).
     const events = {
       ...store.events,
-      agents: (orgId: string, filter: { name?: string }) => ((scans += filter.name ? 0 : 1), store.events.agents(orgId, filter)),
+      agents: (orgId: string, filter: { name?: string }) => (
+        (scans += filter.name ? 0 : 1),
+        store.events.agents(orgId, filter)
+      ),
     }
     directory = createAgentDirectory({ events })
   })
@@ -32,7 +35,9 @@ describe('the Wiro agent directory', () => {
         environment: 'production',
         name: 'one',
       })
-      expect((await directory.resolve('org-a', agentGuid('org-a', 'staging', 'two'))).summary).toMatchObject({ name: 'two', events: 1 })
+      expect(
+        (await directory.resolve('org-a', agentGuid('org-a', 'staging', 'two'))).summary,
+      ).toMatchObject({ name: 'two', events: 1 })
     }
     expect(scans).toBe(1)
   })
@@ -41,16 +46,22 @@ describe('the Wiro agent directory', () => {
     await add('org-a', 'one')
     await directory.ref('org-a', agentGuid('org-a', 'production', 'one'))
     await add('org-a', 'late')
-    expect((await directory.resolve('org-a', agentGuid('org-a', 'production', 'late'))).ref.name).toBe('late')
+    expect(
+      (await directory.resolve('org-a', agentGuid('org-a', 'production', 'late'))).ref.name,
+    ).toBe('late')
     expect(scans).toBe(2)
   })
 
   it('answers useragent-access-denied for another org’s agent and an unknown guid, and scans once for concurrent misses', async () => {
     await add('org-b', 'theirs')
     const denied = { name: 'AppError', code: 'forbidden', message: 'useragent-access-denied' }
-    await expect(directory.ref('org-a', agentGuid('org-b', 'production', 'theirs'))).rejects.toMatchObject(denied)
+    await expect(
+      directory.ref('org-a', agentGuid('org-b', 'production', 'theirs')),
+    ).rejects.toMatchObject(denied)
     scans = 0
-    const misses = await Promise.allSettled([1, 2, 3].map(() => directory.ref('org-a', 'no-such-guid')))
+    const misses = await Promise.allSettled(
+      [1, 2, 3].map(() => directory.ref('org-a', 'no-such-guid')),
+    )
     expect(misses.map((m) => m.status)).toEqual(['rejected', 'rejected', 'rejected'])
     expect(scans).toBe(1)
   })

@@ -33,7 +33,12 @@ export function createAgentDirectory(store: Pick<Store, 'events'>) {
       pending = store.events
         .agents(orgId, {})
         .then((agents) => {
-          const guids = new Map(agents.map((a) => [agentGuid(orgId, a.environment, a.name), { environment: a.environment, name: a.name }]))
+          const guids = new Map(
+            agents.map((a) => [
+              agentGuid(orgId, a.environment, a.name),
+              { environment: a.environment, name: a.name },
+            ]),
+          )
           byOrg.delete(orgId)
           byOrg.set(orgId, guids)
           if (byOrg.size > MAX_ORGS) byOrg.delete(byOrg.keys().next().value as string)
@@ -57,7 +62,10 @@ export function createAgentDirectory(store: Pick<Store, 'events'>) {
     /** The agent with its current summary (first and last seen, counts). */
     async resolve(orgId: string, guid: string): Promise<ResolvedAgent> {
       const agent = await ref(orgId, guid)
-      const [summary] = await store.events.agents(orgId, { environment: agent.environment, name: agent.name })
+      const [summary] = await store.events.agents(orgId, {
+        environment: agent.environment,
+        name: agent.name,
+      })
       if (!summary) throw new AppError('forbidden', WIRO_ACCESS_DENIED)
       return { guid, ref: agent, summary }
     },

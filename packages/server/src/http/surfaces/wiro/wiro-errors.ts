@@ -17,13 +17,19 @@ export const WIRO_ACCESS_DENIED = 'useragent-access-denied'
  * scope is a caller who may not see the agent. Validation problems are listed one item each.
  */
 export const renderWiroError: ErrorRenderer = (error, c) => {
-  if (error.code === 'unauthorized') return c.json({ result: false, errors: [{ code: 0, message: WIRO_UNAUTHORIZED }] }, 401)
-  if (error.code === 'rate_limited') return c.json({ result: false, errors: [{ code: 0, message: error.message }] }, 429)
-  if (error.code === 'forbidden') return c.json({ result: false, errors: [{ code: 1, message: WIRO_ACCESS_DENIED }] }, 200)
+  if (error.code === 'unauthorized')
+    return c.json({ result: false, errors: [{ code: 0, message: WIRO_UNAUTHORIZED }] }, 401)
+  if (error.code === 'rate_limited')
+    return c.json({ result: false, errors: [{ code: 0, message: error.message }] }, 429)
+  if (error.code === 'forbidden')
+    return c.json({ result: false, errors: [{ code: 1, message: WIRO_ACCESS_DENIED }] }, 200)
   const code = error.code === 'not_found' ? 1 : 0
   const errors: WiroErrorItem[] =
     error.details && error.details.length > 0
-      ? error.details.map((d) => ({ code, message: d.path ? `${d.path}: ${d.message}` : d.message }))
+      ? error.details.map((d) => ({
+          code,
+          message: d.path ? `${d.path}: ${d.message}` : d.message,
+        }))
       : [{ code, message: error.message }]
   return c.json({ result: false, errors }, 200)
 }

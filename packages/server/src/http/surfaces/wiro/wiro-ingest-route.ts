@@ -1,4 +1,10 @@
-import { ActivityEventSchema, LIMITS, agentGuid, eventFromActivity, zodIssues } from '@agenttrail/protocol'
+import {
+  ActivityEventSchema,
+  LIMITS,
+  agentGuid,
+  eventFromActivity,
+  zodIssues,
+} from '@agenttrail/protocol'
 import type { ControlNote } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
@@ -7,7 +13,11 @@ import type { Router } from '../../router.js'
 import type { AgentDirectory } from './wiro-agent.js'
 import type { WiroErrorItem } from './wiro-errors.js'
 import { asObject } from './wiro-request.js'
-import { LogsIngestRequestSchema, LogsIngestResponseSchema, WiroErrorSchema } from './wiro-schemas.js'
+import {
+  LogsIngestRequestSchema,
+  LogsIngestResponseSchema,
+  WiroErrorSchema,
+} from './wiro-schemas.js'
 
 /** Native fields the pipeline may name in an error, in the Wiro words they came from. */
 const WIRO_NAMES: Readonly<Record<string, string>> = {
@@ -36,10 +46,12 @@ async function target(
       throw invalid(`${field} must be a name of 1 to ${LIMITS.shortString} characters`)
     return value
   }
-  if (body.agent === undefined) throw invalid('useragentguid is required (or agent, for an agent that has no events yet)')
+  if (body.agent === undefined)
+    throw invalid('useragentguid is required (or agent, for an agent that has no events yet)')
   return {
     agent: name('agent', body.agent),
-    environment: body.environment === undefined ? 'production' : name('environment', body.environment),
+    environment:
+      body.environment === undefined ? 'production' : name('environment', body.environment),
   }
 }
 
@@ -49,7 +61,11 @@ async function target(
  * and feeds them to the one ingest pipeline (redaction, gates, Idempotency-Key, group commit).
  * Valid events are committed together; each invalid one is an error item naming its index.
  */
-export function wiroIngestRoute(router: Router, agents: AgentDirectory, ingest: IngestService): void {
+export function wiroIngestRoute(
+  router: Router,
+  agents: AgentDirectory,
+  ingest: IngestService,
+): void {
   router.add(
     {
       method: 'post',
@@ -62,7 +78,10 @@ export function wiroIngestRoute(router: Router, agents: AgentDirectory, ingest: 
         '`{ useragentguid | agent, environment?, events: [ActivityEvent, ...] }`, 1 to 1,000 events. `result` is true when every event was accepted; otherwise `errors` names each rejected one (`events.N...`) and the others are committed.',
       body: LogsIngestRequestSchema,
       responses: {
-        200: { description: 'Committed, or a Wiro error (`result: false`)', schema: LogsIngestResponseSchema },
+        200: {
+          description: 'Committed, or a Wiro error (`result: false`)',
+          schema: LogsIngestResponseSchema,
+        },
         401: { description: 'Missing or unknown key', schema: WiroErrorSchema },
       },
     },
@@ -71,14 +90,17 @@ export function wiroIngestRoute(router: Router, agents: AgentDirectory, ingest: 
       const body = asObject(value)
       const { agent, environment } = await target(agents, ctx.orgId, body)
       const events = body.events
-      if (!Array.isArray(events) || events.length === 0) throw invalid('events is required: an array of 1 to 1000 ActivityEvents')
-      if (events.length > LIMITS.batchEvents) throw invalid(`events may hold at most ${LIMITS.batchEvents} ActivityEvents`)
+      if (!Array.isArray(events) || events.length === 0)
+        throw invalid('events is required: an array of 1 to 1000 ActivityEvents')
+      if (events.length > LIMITS.batchEvents)
+        throw invalid(`events may hold at most ${LIMITS.batchEvents} ActivityEvents`)
 
       const errors: WiroErrorItem[] = []
       const mapped: Array<{ index: number; event: Record<string, unknown> }> = []
       events.forEach((raw, index) => {
         const parsed = ActivityEventSchema.safeParse(raw)
-        if (parsed.success) mapped.push({ index, event: eventFromActivity(parsed.data, { agent, environment }) })
+        if (parsed.success)
+          mapped.push({ index, event: eventFromActivity(parsed.data, { agent, environment }) })
         else
           for (const issue of zodIssues(parsed.error, `events.${index}`))
             errors.push({ code: 0, message: `${issue.path}: ${issue.message}` })
@@ -99,8 +121,12 @@ export function wiroIngestRoute(router: Router, agents: AgentDirectory, ingest: 
           for (const issue of rejected.details) {
             // Native field paths (`events.N.duration_ms`) name the position in `mapped`; report the sender's.
             const sent = mapped[rejected.index]?.index ?? rejected.index
-            const path = issue.path.replace(/^events\.\d+(\.(\w+))?/, (_, __, field: string | undefined) =>
-              field === undefined ? `events.${sent}` : `events.${sent}.${WIRO_NAMES[field] ?? field}`,
+            const path = issue.path.replace(
+              /^events\.\d+(\.(\w+))?/,
+              (_, __, field: string | undefined) =>
+                field === undefined
+                  ? `events.${sent}`
+                  : `events.${sent}.${WIRO_NAMES[field] ?? field}`,
             )
             errors.push({ code: 0, message: `${path}: ${issue.message}` })
           }

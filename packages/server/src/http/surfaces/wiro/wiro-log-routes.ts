@@ -37,7 +37,13 @@ export interface WiroLogDeps {
   retentionDays: number
 }
 
-const spec = (path: string, summary: string, description: string, body: RouteSpec['body'], ok: RouteSpec['body']): RouteSpec => ({
+const spec = (
+  path: string,
+  summary: string,
+  description: string,
+  body: RouteSpec['body'],
+  ok: RouteSpec['body'],
+): RouteSpec => ({
   method: 'post',
   path: `/v1/UserAgent/${path}`,
   tag: 'wiro',
@@ -111,7 +117,13 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       const { date } = parseDate(body, Date.now(), true)
       const day = await readActivityDay(source, await agent(), date, FILE_MAX_EVENTS)
       if (!day.found) throw new AppError('not_found', 'Failed to fetch activity file from worker')
-      return c.json({ result: true, errors: [], date, truncated: day.total > FILE_MAX_EVENTS, events: day.events })
+      return c.json({
+        result: true,
+        errors: [],
+        date,
+        truncated: day.total > FILE_MAX_EVENTS,
+        events: day.events,
+      })
     },
   )
 
@@ -130,7 +142,12 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       const { orgId, name, environment } = agent.ref
       // The store first, the files second: with the archive job's check after each write, no file
       // of the day survives however the two interleave (see runArchive in jobs/archive.ts).
-      const deleted = await deps.store.events.delete(orgId, { from: dayStart, to: dayStart + DAY_MS, agent: name, environment })
+      const deleted = await deps.store.events.delete(orgId, {
+        from: dayStart,
+        to: dayStart + DAY_MS,
+        agent: name,
+        environment,
+      })
       const removed = await deps.files.remove(orgId, agent.guid, date)
       if (deleted > 0 || removed.plain || removed.gz) {
         const key = c.get('apiKey')
@@ -139,7 +156,14 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
           user: key.id,
           environment,
           title: `Deleted the activity of ${name} on ${date}: ${deleted} event${deleted === 1 ? '' : 's'}`,
-          metadata: { date, agent: name, useragentguid: agent.guid, deleted_events: deleted, removed, key: { id: key.id, name: key.name } },
+          metadata: {
+            date,
+            agent: name,
+            useragentguid: agent.guid,
+            deleted_events: deleted,
+            removed,
+            key: { id: key.id, name: key.name },
+          },
           ipAddress: clientAddress(c),
         })
       }

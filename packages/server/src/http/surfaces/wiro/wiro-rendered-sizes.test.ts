@@ -17,11 +17,18 @@ describe('rendered day sizes for LogsList', () => {
     events = { ...store.events, query: (...args) => (reads++, store.events.query(...args)) }
   })
   afterEach(() => store.close())
-  const add = (title: string, ts: number) => store.events.append([{ orgId: 'org-a', event: newEvent({ agent: 'bot', title, ts }) }])
+  const add = (title: string, ts: number) =>
+    store.events.append([{ orgId: 'org-a', event: newEvent({ agent: 'bot', title, ts }) }])
   /** The day as its archive file would hold it. */
   const expected = async () => {
-    const page = await store.events.query('org-a', { from: day, to: day + 86_400_000, agent: 'bot' }, { limit: 100 })
-    return Buffer.byteLength(page.items.map((e) => `${JSON.stringify(activityFromEvent(e))}\n`).join(''))
+    const page = await store.events.query(
+      'org-a',
+      { from: day, to: day + 86_400_000, agent: 'bot' },
+      { limit: 100 },
+    )
+    return Buffer.byteLength(
+      page.items.map((e) => `${JSON.stringify(activityFromEvent(e))}\n`).join(''),
+    )
   }
 
   it('renders a day once while its event count stays the same, and again when it changes', async () => {

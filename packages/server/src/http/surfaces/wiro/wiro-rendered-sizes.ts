@@ -16,7 +16,12 @@ const MAX_DAYS = 10_000
 export function createRenderedSizes() {
   const sizes = new Map<string, { events: number; bytes: number }>()
   return {
-    async bytes(events: EventStore, agent: AgentRef, dayStart: number, count: number): Promise<number> {
+    async bytes(
+      events: EventStore,
+      agent: AgentRef,
+      dayStart: number,
+      count: number,
+    ): Promise<number> {
       const key = `${agent.orgId}\u0000${agent.environment}\u0000${agent.name}\u0000${dayStart}`
       const known = sizes.get(key)
       sizes.delete(key)
@@ -25,7 +30,8 @@ export function createRenderedSizes() {
         return known.bytes
       }
       let bytes = 0
-      for await (const chunk of storeDayLines(events, agent, dayStart)) bytes += Buffer.byteLength(chunk)
+      for await (const chunk of storeDayLines(events, agent, dayStart))
+        bytes += Buffer.byteLength(chunk)
       sizes.set(key, { events: count, bytes })
       if (sizes.size > MAX_DAYS) sizes.delete(sizes.keys().next().value as string)
       return bytes

@@ -12,7 +12,8 @@ const invalid = (message: string) => new AppError('validation_failed', message)
 
 /** The body as an object; Wiro's parameters are all in the JSON body. */
 export function asObject(value: unknown): Body {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid('the body must be a JSON object')
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw invalid('the body must be a JSON object')
   return value as Body
 }
 
@@ -26,7 +27,11 @@ export function requireGuid(body: Body): string {
  * `date`: `YYYY-MM-DD` (a real UTC day) or `"today"`. Absent: today when optional, else
  * `date is required`.
  */
-export function parseDate(body: Body, now: number, required: boolean): { date: string; dayStart: number } {
+export function parseDate(
+  body: Body,
+  now: number,
+  required: boolean,
+): { date: string; dayStart: number } {
   const value = body.date
   const today = floorTo(now, DAY_MS)
   if (value === undefined || value === null || value === '') {
@@ -34,7 +39,11 @@ export function parseDate(body: Body, now: number, required: boolean): { date: s
     return { date: dayName(today), dayStart: today }
   }
   if (value === 'today') return { date: dayName(today), dayStart: today }
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || dayName(dayStartOf(value)) !== value)
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    dayName(dayStartOf(value)) !== value
+  )
     throw invalid('date must be a day as YYYY-MM-DD, or "today"')
   return { date: value, dayStart: dayStartOf(value) }
 }

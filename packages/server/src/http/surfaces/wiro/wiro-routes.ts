@@ -6,7 +6,10 @@ import { wiroIngestRoute } from './wiro-ingest-route.js'
 import { wiroLogRoutes } from './wiro-log-routes.js'
 
 /** The Wiro surface (shared/reference/003) under `/v1`: the activity feed and its ingest. */
-export function wiroRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'ingest' | 'committer' | 'config'>): void {
+export function wiroRoutes(
+  router: Router,
+  deps: Pick<AppDeps, 'store' | 'ingest' | 'committer' | 'config'>,
+): void {
   const agents = createAgentDirectory(deps.store)
   wiroIngestRoute(router, agents, deps.ingest)
   wiroLogRoutes(router, {
