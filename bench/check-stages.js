@@ -71,11 +71,12 @@ async function writerCost() {
   const { migrateSqlite } = await dist('server/dist/store/sqlite/sqlite-migrate.js')
   const { createSqliteWrites } = await dist('server/dist/store/sqlite/sqlite-writes.js')
   const { RULE_CONFIG_SCHEMAS } = await dist('server/dist/control/policy-rules.js')
+  const { enforcement } = await dist('server/dist/control/engine.js')
   const dir = mkdtempSync(join(tmpdir(), 'agenttrail-check-stages-'))
   const db = openSqliteDb(join(dir, 'stages.db'))
   try {
     migrateSqlite(db)
-    const writes = createSqliteWrites(db)
+    const writes = createSqliteWrites(db, enforcement)
     const now = Date.now()
     for (const org of ['synced', 'unsynced']) {
       for (const p of POLICIES)

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  enforcement,
   createApiKey,
   createLogger,
   loadConfig,
@@ -31,8 +32,8 @@ export async function startLiveServer(
   const dataDir = mkdtempSync(join(tmpdir(), 'agenttrail-live-'))
   const store =
     dialect === 'postgres'
-      ? await openPostgresStore({ url: await freshDatabase() })
-      : openSqliteStore({ path: ':memory:' })
+      ? await openPostgresStore({ url: await freshDatabase(), enforce: enforcement })
+      : openSqliteStore({ path: ':memory:', enforce: enforcement })
   const config = loadConfig({
     AGENTTRAIL_PORT: '0',
     AGENTTRAIL_HOST: '127.0.0.1',

@@ -1,4 +1,5 @@
 import {
+  enforcement,
   createApiKey,
   createLogger,
   createServices,
@@ -47,8 +48,8 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const store =
     dialect === 'postgres'
-      ? await openPostgresStore({ url: await freshDatabase() })
-      : openSqliteStore({ path: ':memory:' })
+      ? await openPostgresStore({ url: await freshDatabase(), enforce: enforcement })
+      : openSqliteStore({ path: ':memory:', enforce: enforcement })
   const config = loadConfig({
     AGENTTRAIL_LOG_LEVEL: 'silent',
     AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0',

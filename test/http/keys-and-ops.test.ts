@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  enforcement,
   createLogger,
   createServices,
   loadConfig,
@@ -164,7 +165,7 @@ describe.each(DIALECTS)('operations (%s)', (dialect) => {
 describe('operations', () => {
   it('answers a store failure with a 500 that holds no internals', async () => {
     const lines: string[] = []
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = openSqliteStore({ path: ':memory:', enforce: enforcement })
     const { app } = createServices(
       loadConfig({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' }),
       store,
@@ -189,7 +190,7 @@ describe('operations', () => {
 
   it('logs one JSON line per request with no payloads and no keys', async () => {
     const lines: string[] = []
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = openSqliteStore({ path: ':memory:', enforce: enforcement })
     const { app, committer } = createServices(
       loadConfig({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' }),
       store,

@@ -5,6 +5,7 @@ import type { Server } from 'node:http'
 import { bootstrapKeys } from './bootstrap.js'
 import { lockDataDir } from './data-dir-lock.js'
 import type { Config } from './config.js'
+import { enforcement } from './control/engine.js'
 import { createApp } from './http/app.js'
 import { createGroupCommitter } from './ingest/group-committer.js'
 import { createAgentRegistrationGate } from './ingest/agent-registration-gate.js'
@@ -39,13 +40,20 @@ export interface StartOptions {
   store?: Store
 }
 
-/** PostgreSQL when `DATABASE_URL` is set, else SQLite in the data folder. */
+/**
+ * PostgreSQL when `DATABASE_URL` is set, else SQLite in the data folder. Either runs the control
+ * engine's enforcement step inside its appends and checks (the store does not import the engine).
+ */
 export async function openStore(
   config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databasePoolSize'>,
 ): Promise<Store> {
   if (config.databaseUrl)
-    return openPostgresStore({ url: config.databaseUrl, poolSize: config.databasePoolSize })
-  return openSqliteStore({ path: join(config.dataDir, 'agenttrail.db') })
+    return openPostgresStore({
+      url: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      enforce: enforcement,
+    })
+  return openSqliteStore({ path: join(config.dataDir, 'agenttrail.db'), enforce: enforcement })
 }
 
 /** The pipeline and the HTTP app on a store, without a socket: what `startServer` serves and tests call in memory. */

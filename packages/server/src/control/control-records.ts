@@ -1,13 +1,7 @@
-import { normalizeEvent } from '@agenttrail/protocol'
+import { normalizeEvent, uuidv7 } from '@agenttrail/protocol'
 import type { NewEvent } from '@agenttrail/protocol'
-import type { AgentStatus, ApprovalRecord } from '../store/control-store.js'
-
-/** Who made a control change: the key (and the client's address), recorded on its audit event. */
-export interface Actor {
-  keyId: string
-  keyName: string
-  ipAddress: string | null
-}
+import type { NewAlertRow } from './control-ops.js'
+import type { Actor, AgentStatus, ApprovalRecord } from './control-types.js'
 
 const PAST = { paused: 'paused', active: 'resumed', killed: 'killed' } as const satisfies Record<
   AgentStatus,
@@ -83,3 +77,15 @@ export function approvalDecisionRecord(a: ApprovalRecord, actor: Actor, now: num
     now,
   )
 }
+
+/** The alert a kill raises (AgentLedger's `agent_killed`, critical). */
+export const killedAlert = (environment: string, name: string, now: number): NewAlertRow => ({
+  id: uuidv7(now),
+  environment,
+  agent_name: name,
+  alert_type: 'agent_killed',
+  severity: 'critical',
+  message: `Agent ${name} was killed in ${environment}; every further action is refused`,
+  metadata: { agent: name, environment },
+  created_at: now,
+})

@@ -6,7 +6,7 @@ import { migrateSqlite } from '../store/sqlite/sqlite-migrate.js'
 import { createSqliteWrites } from '../store/sqlite/sqlite-writes.js'
 import { runOps } from './control-ops.js'
 import { createSqliteControlOps } from '../store/sqlite/sqlite-control-ops.js'
-import { decideCheck, enforceEvent } from './engine.js'
+import { decideCheck, enforceEvent, enforcement } from './engine.js'
 
 const DAY = 86_400_000
 
@@ -14,7 +14,7 @@ const DAY = 86_400_000
 function engine() {
   const db = openSqliteDb(':memory:')
   migrateSqlite(db)
-  const writes = createSqliteWrites(db)
+  const writes = createSqliteWrites(db, enforcement)
   const ops = createSqliteControlOps(db)
   const action = (now: number): NewEvent & { agent: string } => {
     const r = normalizeEvent(

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto'
 import { normalizeEvent, uuidv7 } from '@agenttrail/protocol'
 import type { ControlNote, NewEvent } from '@agenttrail/protocol'
-import type { CheckInput, Decision } from '../store/control-store.js'
+import { PERMIT_TTL_MS } from './control-types.js'
+import type { CheckInput, Decision, Unredacted } from './control-types.js'
 import { budgetPeriod } from './budget-period.js'
 import type { BudgetRecord } from './budget-record.js'
 import { MATCH_TIMEOUT_MS, findPattern } from './bounded-match.js'
 import { op } from './control-ops.js'
-import type { ActionKey, Counters, NewAlertRow, OpProgram } from './control-ops.js'
+import type { ActionKey, Counters, OpProgram } from './control-ops.js'
 import { agentKey, budgetsFor, policiesFor, unrestricted } from './org-controls.js'
 import type { CompiledPolicy, OrgControls } from './org-controls.js'
+import type { CheckOutcome, ControlRecord, EnforceOutcome, Enforcement } from './enforcement.js'
+import { compiledWorkerFile } from '../worker-file.js'
 
 /** Kinds of event that are actions an agent takes, and so are counted and judged by the rules. */
 export const CONTROLLED_KINDS: ReadonlySet<string> = new Set([
@@ -18,27 +21,7 @@ export const CONTROLLED_KINDS: ReadonlySet<string> = new Set([
   'http_call',
 ])
 
-/** How long an allowed check's permit waits for the action's record. */
-export const PERMIT_TTL_MS = 15 * 60_000
-
 const MICROS_PER_CENT = 10_000
-
-/** A record the decision adds to the trail in its own transaction. */
-export interface ControlRecord {
-  event: NewEvent
-  /** The server's own record (budget thresholds): not counted as plan usage. */
-  system: boolean
-}
-
-export interface CheckOutcome {
-  decision: Decision
-  records: ControlRecord[]
-}
-
-export interface EnforceOutcome {
-  note: ControlNote | null
-  records: ControlRecord[]
-}
 
 interface Refusal {
   rule: ControlNote['rule']
@@ -389,9 +372,6 @@ function approvalApplies(p: CompiledPolicy & { type: 'require_approval' }, e: Ne
   )
 }
 
-/** Payload text the rules may read before it was redacted: what a check was sent (never stored). */
-export type Unredacted = Partial<Record<'input' | 'context', string | null>>
-
 /** The rules judged on the action alone: service lists, cost per action, payload patterns. */
 function contentRefusal(
   p: CompiledPolicy,
@@ -547,14 +527,14 @@ function describeAction(e: NewEvent): string {
 export const isControlled = (e: NewEvent) =>
   e.agent !== null && e.status !== 'denied' && e.control === null && CONTROLLED_KINDS.has(e.kind)
 
-/** The alert a kill raises (AgentLedger's `agent_killed`, critical). */
-export const killedAlert = (environment: string, name: string, now: number): NewAlertRow => ({
-  id: uuidv7(now),
-  environment,
-  agent_name: name,
-  alert_type: 'agent_killed',
-  severity: 'critical',
-  message: `Agent ${name} was killed in ${environment}; every further action is refused`,
-  metadata: { agent: name, environment },
-  created_at: now,
-})
+/**
+ * The engine as the stores' enforcement step (enforcement.ts), handed to them by the composition
+ * root. `module` is this file as JavaScript, which the embedded store's writer thread imports.
+ */
+export const enforcement: Enforcement = {
+  module: compiledWorkerFile(new URL('./engine.js', import.meta.url)).href,
+  judges: isControlled,
+  event: enforceEvent,
+  check: decideCheck,
+  free: freeDecision,
+}

@@ -1,4 +1,4 @@
-import type { AgentStatus } from '../store/control-store.js'
+import type { AgentStatus } from './control-types.js'
 import type { BudgetRecord } from './budget-record.js'
 import type { PolicyRecord, RuleConfigs, RuleType } from './policy-rules.js'
 import { compileSafePattern } from './safe-regex.js'

@@ -1,9 +1,29 @@
 import type { IncomingMessage } from 'node:http'
-import type { ApiKeyRecord } from '../store/store.js'
+import type { Config } from '../config.js'
+import type { GroupCommitter } from '../ingest/group-committer.js'
+import type { IngestService } from '../ingest/ingest-service.js'
+import type { Logger } from '../log.js'
+import type { SettingsCache } from '../orgs/settings-cache.js'
+import type { RateLimiter } from '../store/rate-limiter.js'
+import type { ApiKeyRecord, Store } from '../store/store.js'
 import type { Surface } from './surface.js'
 
 /** Hono's typed context for this app. `incoming` is absent when tested in memory. */
 export interface AppEnv {
   Bindings: { incoming?: IncomingMessage }
   Variables: { requestId: string; apiKey: ApiKeyRecord; surface: Surface }
+}
+
+/** What the app is built from (server.ts `createServices`); routes take the part they need. */
+export interface AppDeps {
+  store: Store
+  ingest: IngestService
+  /** Appends the server's own audit records, which no ingest gate may refuse. */
+  committer: Pick<GroupCommitter, 'append'>
+  settings: SettingsCache
+  logger: Logger
+  config: Config
+  /** Absent: no rate limit. */
+  limiter?: RateLimiter
+  version: string
 }

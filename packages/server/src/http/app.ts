@@ -1,13 +1,6 @@
 import { Hono } from 'hono'
 import { AppError } from '../app-error.js'
-import type { RateLimiter } from '../auth/rate-limiter.js'
-import type { Config } from '../config.js'
-import type { GroupCommitter } from '../ingest/group-committer.js'
-import type { IngestService } from '../ingest/ingest-service.js'
-import type { SettingsCache } from '../orgs/settings-cache.js'
-import type { Logger } from '../log.js'
-import type { Store } from '../store/store.js'
-import type { AppEnv } from './app-env.js'
+import type { AppDeps, AppEnv } from './app-env.js'
 import { createErrorHandler } from './error-handler.js'
 import { authenticate } from './middleware/auth.js'
 import { requestLog } from './middleware/request-log.js'
@@ -19,7 +12,7 @@ import { agentControlRoutes } from './routes/agent-control-routes.js'
 import { approvalRoutes } from './routes/approval-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
 import { sdkCheckRoutes } from './surfaces/agentwarden/sdk-check-routes.js'
-import { createCheckService } from '../control/check-service.js'
+import { createCheckService } from '../ingest/check-service.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { budgetRoutes } from './routes/budget-routes.js'
 import { conversationRoutes } from './routes/conversation-routes.js'
@@ -39,19 +32,6 @@ import { renderLogwickError } from './surfaces/logwick/logwick-errors.js'
 import { logwickRoutes } from './surfaces/logwick/logwick-routes.js'
 import { renderWiroError } from './surfaces/wiro/wiro-errors.js'
 import { wiroRoutes } from './surfaces/wiro/wiro-routes.js'
-
-export interface AppDeps {
-  store: Store
-  ingest: IngestService
-  /** Appends the server's own audit records, which no ingest gate may refuse. */
-  committer: Pick<GroupCommitter, 'append'>
-  settings: SettingsCache
-  logger: Logger
-  config: Config
-  /** Absent: no rate limit. */
-  limiter?: RateLimiter
-  version: string
-}
 
 export interface App {
   hono: Hono<AppEnv>

@@ -1,9 +1,9 @@
 import { AppError } from '../app-error.js'
-import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { RateLimiter } from '../store/rate-limiter.js'
 import type { Store } from '../store/store.js'
 import { usageMonth } from '../store/usage-month.js'
-import type { OrgSettings } from '../store/org-settings.js'
-import type { IngestGate } from './ingest-service.js'
+import type { OrgSettings } from '../orgs/org-settings.js'
+import type { IngestGate, PlanQuota } from './gates.js'
 
 /**
  * The org's plan's requests per minute on every ingest path and every check: a token bucket of that
@@ -47,10 +47,12 @@ export function createPlanGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
  * then does not count them again, and gives back the places of events that were stored already.
  * A request refused here never claims its `Idempotency-Key`.
  */
-export function createPlanQuota(store: Pick<Store, 'orgs'>, options: { now?: () => number } = {}) {
+export function createPlanQuota(
+  store: Pick<Store, 'orgs'>,
+  options: { now?: () => number } = {},
+): PlanQuota {
   const now = options.now ?? Date.now
   return {
-    /** Reserves `n` places of the month; the month reserved in, or undefined when the plan has no limit. Throws `plan_limit_exceeded`. */
     async reserve(orgId: string, settings: OrgSettings, n: number): Promise<string | undefined> {
       const { plan } = settings
       if (plan.logs_per_month === null) return undefined
@@ -72,5 +74,3 @@ export function createPlanQuota(store: Pick<Store, 'orgs'>, options: { now?: () 
     release: (orgId: string, month: string, n: number) => store.orgs.releaseUsage(orgId, month, n),
   }
 }
-
-export type PlanQuota = ReturnType<typeof createPlanQuota>

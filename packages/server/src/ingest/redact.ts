@@ -1,4 +1,4 @@
-import type { OrgSettings } from '../store/org-settings.js'
+import type { OrgSettings } from '../orgs/org-settings.js'
 import {
   ASSIGNMENT,
   AUTH_SCHEME,

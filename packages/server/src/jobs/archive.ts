@@ -2,14 +2,14 @@ import type { Logger } from '../log.js'
 import { errorFields } from '../log.js'
 import type { Store } from '../store/store.js'
 import { DAY_MS, HOUR_MS, ceilTo, floorTo } from '../store/time-buckets.js'
-import { archiveOrg } from './archive-agent.js'
-import type { ArchiveReport } from './archive-agent.js'
-import { createArchiveFiles } from './archive-files.js'
-import type { ArchiveFiles } from './archive-files.js'
+import { archiveOrg } from '../archive/archive-agent.js'
+import type { ArchiveReport } from '../archive/archive-agent.js'
+import { createArchiveFiles } from '../archive/archive-files.js'
+import type { ArchiveFiles } from '../archive/archive-files.js'
 import { MAINTENANCE } from './maintenance.js'
 
-export { COMPRESS_AFTER_DAYS } from './archive-agent.js'
-export type { ArchiveReport } from './archive-agent.js'
+export { COMPRESS_AFTER_DAYS } from '../archive/archive-agent.js'
+export type { ArchiveReport } from '../archive/archive-agent.js'
 
 /** How long after a day ends its file is first written. Default one hour. */
 export const ARCHIVE_GRACE_MS = HOUR_MS

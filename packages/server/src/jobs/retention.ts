@@ -4,7 +4,7 @@ import type { Logger } from '../log.js'
 import { errorFields } from '../log.js'
 import type { EventStore, Store } from '../store/store.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../store/time-buckets.js'
-import { createArchiveFiles } from './archive-files.js'
+import { createArchiveFiles } from '../archive/archive-files.js'
 import { MAINTENANCE } from './maintenance.js'
 
 export interface RetentionPassOptions {

@@ -1,4 +1,4 @@
-import type { Plan } from '../store/org-settings.js'
+import type { Plan } from './org-settings.js'
 
 /**
  * AgentWarden's plans (shared/reference/002, "Plan Limits" and "Rate Limiting"). Enterprise is

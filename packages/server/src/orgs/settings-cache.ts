@@ -1,5 +1,11 @@
-import type { OrgSettings, OrgSettingsPatch } from '../store/org-settings.js'
-import type { OrgStore } from '../store/store.js'
+import type { OrgSettings, OrgSettingsPatch } from './org-settings.js'
+
+/** Where settings are kept: the store's `OrgStore` implements it. */
+export interface SettingsSource {
+  settings(orgId: string): Promise<OrgSettings>
+  /** Applies a partial change atomically and returns the settings after it. */
+  updateSettings(orgId: string, patch: OrgSettingsPatch): Promise<OrgSettings>
+}
 
 export interface SettingsCache {
   get(orgId: string): Promise<OrgSettings>
@@ -16,7 +22,7 @@ export interface SettingsCache {
  * server after `agenttrail orgs plan` changed the store directly, see it within `ttlMs`.
  */
 export function createSettingsCache(
-  orgs: OrgStore,
+  orgs: SettingsSource,
   options: { ttlMs?: number; now?: () => number } = {},
 ): SettingsCache {
   const { ttlMs = 5_000, now = Date.now } = options

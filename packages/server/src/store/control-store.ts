@@ -1,118 +1,20 @@
-import type { ControlNote, NewEvent } from '@agenttrail/protocol'
 import type { BudgetRecord, BudgetUsage } from '../control/budget-record.js'
-import type { BudgetPeriod } from '../control/budget-period.js'
 import type { PolicyRecord } from '../control/policy-rules.js'
-import type { Unredacted } from '../control/engine.js'
-import type { Actor } from '../control/control-records.js'
-
-export type AgentStatus = 'active' | 'paused' | 'killed'
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired'
-
-/** What a check decided: AgentLedger's `CheckResult`, plus what the native API adds. */
-export interface Decision {
-  allowed: boolean
-  blockReason?: string
-  requiresApproval?: boolean
-  approvalId?: string
-  policyId?: string
-  budgetId?: string
-  /** The rule that refused the action. */
-  rule?: ControlNote['rule']
-  /** What is left of the agent's tightest budgets after this action: `{}` without budgets. */
-  remainingBudget: { actions?: number; costCents?: number }
-  /** The id of the event that records a refusal (absent when allowed). */
-  eventId?: string
-}
-
-export interface CheckInput {
-  /**
-   * The action as an event, already normalized and redacted (status `denied`): stored when the check
-   * refuses it or asks for an approval, and the source of the agent, service, action, environment,
-   * input and cost the rules look at.
-   */
-  event: NewEvent & { agent: string }
-  /** The key that asked, recorded on an approval it causes (that key may not decide it). */
-  keyId: string
-  /** Lifetime of a new approval, ms. */
-  approvalTtlMs: number
-  /**
-   * The payload as sent, before secret redaction (JSON text), for payload rules only: a rule meant
-   * to stop a secret from leaving must see it. Never stored.
-   */
-  unredacted?: Unredacted
-}
-
-export interface ApprovalRecord {
-  id: string
-  environment: string
-  agent_name: string
-  service: string | null
-  action: string | null
-  /** SHA-256 of the action's input as stored (empty input: of the empty string). */
-  input_hash: string
-  input: unknown
-  cost_cents: number | null
-  policy_id: string | null
-  /** `expired` when still pending past `expires_at`. */
-  status: ApprovalStatus
-  requested_at: string
-  expires_at: string
-  requested_by: string | null
-  decided_at: string | null
-  /** The key that decided. */
-  decided_by: string | null
-  /** The person the decider named (`decided_by` in AgentLedger's body), if any. */
-  decided_by_name: string | null
-  note: string | null
-  /** When the approved action used it; an approval lets one action through. */
-  used_at: string | null
-  /** The event recording the request. */
-  event_id: string | null
-}
-
-export interface ApprovalDecisionInput {
-  status: 'approved' | 'denied'
-  keyId: string
-  name: string | null
-  note: string | null
-}
-
-export type ApprovalDecisionOutcome =
-  | { outcome: 'decided'; approval: ApprovalRecord }
-  | { outcome: 'not_found' }
-  | { outcome: 'already_decided'; approval: ApprovalRecord }
-  | { outcome: 'expired'; approval: ApprovalRecord }
-  | { outcome: 'own_request'; approval: ApprovalRecord }
-
-export interface AlertRecord {
-  id: string
-  environment: string
-  agent_name: string | null
-  alert_type: string
-  severity: 'info' | 'warning' | 'critical'
-  message: string
-  metadata: Record<string, unknown>
-  acknowledged_at: string | null
-  created_at: string
-}
-
-/** A policy as created: the record without what the server assigns. */
-export type NewPolicy = Omit<PolicyRecord, 'id' | 'created_at' | 'updated_at'>
-
-export type PolicyPatch = Partial<NewPolicy>
-
-export interface NewBudget {
-  environment: string
-  agent_name: string | null
-  period: BudgetPeriod
-  max_actions: number | null
-  max_cost_cents: number | null
-}
-
-export type AgentControlOutcome =
-  | { outcome: 'changed' | 'unchanged'; status: AgentStatus }
-  | { outcome: 'not_found' }
-  | { outcome: 'killed' }
+import type {
+  Actor,
+  AgentControlOutcome,
+  AgentStatus,
+  AlertRecord,
+  ApprovalDecisionInput,
+  ApprovalDecisionOutcome,
+  ApprovalRecord,
+  ApprovalStatus,
+  CheckInput,
+  Decision,
+  NewBudget,
+  NewPolicy,
+  PolicyPatch,
+} from '../control/control-types.js'
 
 /**
  * The control plane's storage: policies, budgets and their counters, approvals, alerts, agent
@@ -207,4 +109,22 @@ export interface ControlStore {
   ): Promise<number>
 }
 
-export type { BudgetRecord, BudgetUsage, PolicyRecord }
+// The control plane's model, named beside the seam that stores it (declared in control/).
+export type {
+  Actor,
+  AgentControlOutcome,
+  AgentStatus,
+  AlertRecord,
+  ApprovalDecisionInput,
+  ApprovalDecisionOutcome,
+  ApprovalRecord,
+  ApprovalStatus,
+  BudgetRecord,
+  BudgetUsage,
+  CheckInput,
+  Decision,
+  NewBudget,
+  NewPolicy,
+  PolicyPatch,
+  PolicyRecord,
+}

@@ -11,6 +11,7 @@ import { openPostgresStore } from './postgres/postgres-store.js'
 import { openSqliteStore } from './sqlite/sqlite-store.js'
 import type { Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
+import { enforcement } from '../control/engine.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agenttrail-conversations-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -58,7 +59,7 @@ async function answers(store: Store): Promise<ConversationSummary[][]> {
 describe('the conversation summary migration on an existing database', () => {
   it('backfills the summary from the events on SQLite (005)', async () => {
     const path = join(dir, 'backfill.db')
-    const before = openSqliteStore({ path })
+    const before = openSqliteStore({ path, enforce: enforcement })
     await seed(before)
     const expected = await answers(before)
     await before.close()
@@ -67,7 +68,7 @@ describe('the conversation summary migration on an existing database', () => {
     for (const table of TABLES) db.exec(`DROP TABLE ${table}`)
     db.exec(migration('./sqlite/migrations/005_conversations.sql'))
     db.close()
-    const store = openSqliteStore({ path })
+    const store = openSqliteStore({ path, enforce: enforcement })
     try {
       expect(await answers(store)).toEqual(expected)
     } finally {
@@ -77,7 +78,7 @@ describe('the conversation summary migration on an existing database', () => {
 
   it('backfills the summary from the events on PostgreSQL (006)', async () => {
     const url = await freshDatabase()
-    const before = await openPostgresStore({ url })
+    const before = await openPostgresStore({ url, enforce: enforcement })
     await seed(before)
     const expected = await answers(before)
     await before.close()
@@ -90,7 +91,7 @@ describe('the conversation summary migration on an existing database', () => {
     } finally {
       await client.end()
     }
-    const store = await openPostgresStore({ url })
+    const store = await openPostgresStore({ url, enforce: enforcement })
     try {
       expect(await answers(store)).toEqual(expected)
     } finally {

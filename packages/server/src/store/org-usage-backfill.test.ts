@@ -10,6 +10,7 @@ import { openPostgresStore } from './postgres/postgres-store.js'
 import { openSqliteStore } from './sqlite/sqlite-store.js'
 import type { Store } from './store.js'
 import { usageMonth } from './usage-month.js'
+import { enforcement } from '../control/engine.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agenttrail-usage-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -39,7 +40,7 @@ async function seed(store: Store): Promise<void> {
 describe('the org usage migration on an existing database', () => {
   it('backfills the current receive month on SQLite (003)', async () => {
     const path = join(dir, 'backfill.db')
-    const before = openSqliteStore({ path })
+    const before = openSqliteStore({ path, enforce: enforcement })
     await seed(before)
     await before.close()
     const db = new Database(path)
@@ -49,7 +50,7 @@ describe('the org usage migration on an existing database', () => {
     ).run(LAST_MONTH)
     db.exec(migration('./sqlite/migrations/003_org_usage.sql'))
     db.close()
-    const store = openSqliteStore({ path })
+    const store = openSqliteStore({ path, enforce: enforcement })
     try {
       expect(await store.orgs.usage('org-a', usageMonth(Date.now()))).toBe(2)
       expect(await store.orgs.usage('org-b', usageMonth(Date.now()))).toBe(1)
@@ -61,7 +62,7 @@ describe('the org usage migration on an existing database', () => {
 
   it('backfills the current receive month on PostgreSQL (004)', async () => {
     const url = await freshDatabase()
-    const before = await openPostgresStore({ url })
+    const before = await openPostgresStore({ url, enforce: enforcement })
     await seed(before)
     await before.close()
     const client = new pg.Client({ connectionString: url })
@@ -75,7 +76,7 @@ describe('the org usage migration on an existing database', () => {
     } finally {
       await client.end()
     }
-    const store = await openPostgresStore({ url })
+    const store = await openPostgresStore({ url, enforce: enforcement })
     try {
       expect(await store.orgs.usage('org-a', usageMonth(Date.now()))).toBe(2)
       expect(await store.orgs.usage('org-b', usageMonth(Date.now()))).toBe(1)

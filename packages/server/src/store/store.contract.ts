@@ -13,7 +13,7 @@ import { describeOrgUsageContract } from './org-usage.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
- * `describeStoreContract('sqlite', () => openSqliteStore({ path: ':memory:' }))`.
+ * `describeStoreContract('sqlite', () => openSqliteStore({ path: ':memory:', enforce: enforcement }))`.
  */
 export function describeStoreContract(name: string, open: () => Promise<Store> | Store): void {
   describe(`store contract: ${name}`, () => {

@@ -1,8 +1,8 @@
 import type { AppendReceipt, ControlNote, Event, EventStatus, NewEvent } from '@agenttrail/protocol'
-import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { RateLimiter } from './rate-limiter.js'
 import type { ControlStore } from './control-store.js'
 import type { ConversationStore } from './conversation-store.js'
-import type { OrgSettings, OrgSettingsPatch } from './org-settings.js'
+import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
 /**
  * The storage seam. One implementation per dialect (`sqlite/`, later `postgres/`), each run by the

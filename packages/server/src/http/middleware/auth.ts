@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { AppError } from '../../app-error.js'
 import { hasScope, hashKey } from '../../auth/api-keys.js'
-import type { RateLimiter } from '../../auth/rate-limiter.js'
+import type { RateLimiter } from '../../store/rate-limiter.js'
 import type { KeyStore, Scope } from '../../store/store.js'
 import type { AppEnv } from '../app-env.js'
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CONTROL_RULES, LIMITS } from '@agenttrail/protocol'
-import type { CheckService } from '../../control/check-service.js'
+import type { CheckService } from '../../ingest/check-service.js'
 import { readJson } from '../body.js'
 import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'

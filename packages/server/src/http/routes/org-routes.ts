@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../../app-error.js'
 import type { SettingsCache } from '../../orgs/settings-cache.js'
-import { OrgSettingsSchema, RedactionSettingsSchema } from '../../store/org-settings.js'
+import { OrgSettingsSchema, RedactionSettingsSchema } from '../../orgs/org-settings.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'

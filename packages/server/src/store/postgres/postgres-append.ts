@@ -8,7 +8,7 @@ import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
 import { usageMonth } from '../usage-month.js'
 import { runOpsAsync } from '../../control/control-ops.js'
-import { enforceEvent, isControlled } from '../../control/engine.js'
+import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
 import { postgresControlOps } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
@@ -99,10 +99,11 @@ export async function appendPostgres(
   client: pg.PoolClient,
   items: readonly AppendItem[],
   cache: ControlsCache,
+  enforce: Enforcement,
 ): Promise<AppendOutcome[]> {
   await client.query('BEGIN')
   try {
-    const outcomes = await appendInTransaction(client, items, cache)
+    const outcomes = await appendInTransaction(client, items, cache, enforce)
     await client.query('COMMIT')
     return outcomes
   } catch (error) {
@@ -115,7 +116,7 @@ export async function appendPostgres(
  * Appends inside the caller's transaction. Each org's counter row is locked (`FOR UPDATE`, orgs in
  * sorted order) before its events are numbered, so appends of one org serialize across every
  * server process until commit: seq is gap-free and in commit order, and the control plane judges
- * the org's actions one at a time (control/engine.ts `enforceEvent`; a duplicate id is not judged
+ * the org's actions one at a time (`enforce`, control/enforcement.ts; a duplicate id is not judged
  * again). Rows go in with one multi-row statement; rollups, agents, the conversation summary, tags
  * and the org's monthly usage are derived from them in the same transaction (usage counts new
  * events only: a duplicate id is skipped before this).
@@ -124,6 +125,7 @@ export async function appendInTransaction(
   client: pg.PoolClient,
   items: readonly AppendItem[],
   cache: ControlsCache,
+  enforce: Enforcement,
 ): Promise<AppendOutcome[]> {
   const receivedAt = Date.now()
   const receivedIso = new Date(receivedAt).toISOString()
@@ -192,8 +194,8 @@ export async function appendInTransaction(
       }
       let event = sent
       let control: Pick<AppendOutcome, 'control'> = {}
-      if (!system && isControlled(event) && !unrestricted(await ops.controls(orgId, version))) {
-        const judged = await runOpsAsync(enforceEvent(orgId, event, receivedAt, version), ops)
+      if (!system && enforce.judges(event) && !unrestricted(await ops.controls(orgId, version))) {
+        const judged = await runOpsAsync(enforce.event(orgId, event, receivedAt, version), ops)
         if (judged.note) {
           event = { ...event, control: judged.note }
           control = { control: judged.note }

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { AsyncControlOps, Counters } from '../../control/control-ops.js'
-import { PERMIT_TTL_MS } from '../../control/engine.js'
+import { PERMIT_TTL_MS } from '../../control/control-types.js'
 import { compileControls } from '../../control/org-controls.js'
 import type { OrgControls } from '../../control/org-controls.js'
 import { BUDGET_COLUMNS, POLICY_COLUMNS, budgetFromRow, policyFromRow } from '../control-rows.js'

@@ -3,8 +3,12 @@ import { uuidv7 } from '@agenttrail/protocol'
 import { runOpsAsync } from '../../control/control-ops.js'
 import { budgetPeriod } from '../../control/budget-period.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
-import { decideCheck, freeDecision, killedAlert } from '../../control/engine.js'
-import { agentControlRecord, approvalDecisionRecord } from '../../control/control-records.js'
+import {
+  agentControlRecord,
+  approvalDecisionRecord,
+  killedAlert,
+} from '../../control/control-records.js'
+import type { Enforcement } from '../../control/enforcement.js'
 import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
 import type { PolicyRecord } from '../../control/policy-rules.js'
 import {
@@ -23,14 +27,14 @@ import type {
   AgentStatus,
   ApprovalRecord,
   CheckInput,
-  ControlStore,
   Decision,
   NewPolicy,
-} from '../control-store.js'
+} from '../../control/control-types.js'
+import type { ControlStore } from '../control-store.js'
 import { createBatcher } from '../../batcher.js'
 import type { Batcher } from '../../batcher.js'
 import { decideChecksByOrg } from '../checks-by-org.js'
-import { agentTransition, approvalTransition } from '../control-transitions.js'
+import { agentTransition, approvalTransition } from '../../control/control-transitions.js'
 import { appendInTransaction } from './postgres-append.js'
 import { agentCacheKey, postgresControlOps, rememberAgents } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
@@ -42,7 +46,11 @@ type Db = Pick<pg.Pool | pg.PoolClient, 'query'>
  * in a transaction that first locks the org's row (the lock appends take), so they serialize per
  * org across all server processes; changes move `orgs.control_version` on for every cache.
  */
-export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): ControlStore {
+export function createPostgresControl(
+  pool: pg.Pool,
+  cache: ControlsCache,
+  enforce: Enforcement,
+): ControlStore {
   /** Runs `work` in a transaction holding the org row's lock; `work` gets the org's control version, read under it. */
   async function inOrgTransaction<T>(
     orgId: string,
@@ -82,7 +90,7 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
       const out: Decision[] = []
       for (const input of inputs) {
         const { decision, records } = await runOpsAsync(
-          decideCheck(orgId, input, Date.now(), version),
+          enforce.check(orgId, input, Date.now(), version),
           ops,
         )
         if (records.length > 0)
@@ -90,6 +98,7 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
             client,
             records.map((r) => ({ orgId, event: r.event, system: r.system })),
             cache,
+            enforce,
           )
         out.push(decision)
       }
@@ -184,7 +193,7 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
 
   return {
     check: async (orgId, input) => {
-      // An org with no controls allows a known agent without a transaction or its lock (engine.ts, freeDecision).
+      // An org with no controls allows a known agent without a transaction or its lock (`Enforcement.free`).
       const { environment, agent } = input.event
       if (cache.agents.has(agentCacheKey(orgId, environment, agent))) {
         const { rows } = await pool.query<{ control_version: string }>({
@@ -194,7 +203,7 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
         })
         const cached = cache.controls.get(orgId)
         if (rows[0] && cached?.version === Number(rows[0].control_version)) {
-          const free = freeDecision(cached, true)
+          const free = enforce.free(cached, true)
           if (free) return free
         }
       }
@@ -218,7 +227,12 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
             actor,
             now,
           )
-          await appendInTransaction(client, [{ orgId, event: record, system: true }], cache)
+          await appendInTransaction(
+            client,
+            [{ orgId, event: record, system: true }],
+            cache,
+            enforce,
+          )
         }
         if (outcome.outcome !== 'changed') return outcome
         await client.query(
@@ -394,6 +408,7 @@ export function createPostgresControl(pool: pg.Pool, cache: ControlsCache): Cont
           client,
           [{ orgId, event: approvalDecisionRecord(approval, actor, now), system: true }],
           cache,
+          enforce,
         )
         return { outcome: 'decided' as const, approval }
       }),

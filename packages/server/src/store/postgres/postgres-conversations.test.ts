@@ -3,10 +3,11 @@ import { expect, it } from 'vitest'
 import { newEvent } from '../../../../../test/helpers/events.js'
 import { freshDatabase } from '../../../../../test/helpers/postgres.js'
 import { openPostgresStore } from './postgres-store.js'
+import { enforcement } from '../../control/engine.js'
 
 it('stores a system prompt once per org however many calls share it', async () => {
   const url = await freshDatabase()
-  const store = await openPostgresStore({ url })
+  const store = await openPostgresStore({ url, enforce: enforcement })
   const call = (orgId: string) => ({
     orgId,
     event: newEvent({ conversation_id: 'c', kind: 'llm_call', system_prompt: 'You are terse.' }),

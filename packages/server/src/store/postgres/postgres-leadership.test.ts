@@ -3,6 +3,7 @@ import pg from 'pg'
 import { freshDatabase } from '../../../../../test/helpers/postgres.js'
 import type { Store } from '../store.js'
 import { openPostgresStore } from './postgres-store.js'
+import { enforcement } from '../../control/engine.js'
 
 describe('job leadership on PostgreSQL', () => {
   const open: Store[] = []
@@ -11,7 +12,9 @@ describe('job leadership on PostgreSQL', () => {
   })
   const stores = async (n: number) => {
     const url = await freshDatabase()
-    const made = await Promise.all(Array.from({ length: n }, () => openPostgresStore({ url })))
+    const made = await Promise.all(
+      Array.from({ length: n }, () => openPostgresStore({ url, enforce: enforcement })),
+    )
     open.push(...made)
     return { url, made }
   }

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { parseOrgSettings } from '../org-settings.js'
+import { parseOrgSettings } from '../../orgs/org-settings.js'
 
 /** Org-level reads (retention, existence, monthly usage) and agent registration on PostgreSQL (see OrgStore in store.ts). */
 export function createPostgresOrgRoster(pool: pg.Pool) {

@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import { applySettingsPatch, parseOrgSettings } from '../org-settings.js'
-import type { OrgSettings, OrgSettingsPatch } from '../org-settings.js'
+import { applySettingsPatch, parseOrgSettings } from '../../orgs/org-settings.js'
+import type { OrgSettings, OrgSettingsPatch } from '../../orgs/org-settings.js'
 
 /** One org's settings document on PostgreSQL (see OrgStore in store.ts). */
 export function createPostgresOrgSettings(pool: pg.Pool) {

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { RateDecision, RateLimiter } from '../../auth/rate-limiter.js'
+import type { RateDecision, RateLimiter } from '../rate-limiter.js'
 
 const REFILLED = 'least($2::float8, b.tokens + greatest(0, $3 - b.at) * $4::float8 / 1000)'
 

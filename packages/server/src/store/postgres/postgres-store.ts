@@ -1,4 +1,5 @@
 import pg from 'pg'
+import type { Enforcement } from '../../control/enforcement.js'
 import { microsToUsd } from '@agenttrail/protocol'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
@@ -23,6 +24,11 @@ export interface PostgresStoreOptions {
   url: string
   /** Connections in the pool. Default 10. */
   poolSize?: number
+  /**
+   * The control plane's step that appends and checks run in their transactions (control/engine.ts
+   * `enforcement`, passed by the composition root).
+   */
+  enforce: Enforcement
 }
 
 interface AgentRow {
@@ -61,7 +67,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       append: guard('events.append', async (items) => {
         const client = await pool.connect()
         try {
-          return await appendPostgres(client, items, controls)
+          return await appendPostgres(client, items, controls, options.enforce)
         } finally {
           client.release()
         }
@@ -122,7 +128,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keys: guardAll('keys', createPostgresKeys(pool)),
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
     conversations: guardAll('conversations', createPostgresConversations(pool)),
-    control: guardAll('control', createPostgresControl(pool, controls)),
+    control: guardAll('control', createPostgresControl(pool, controls, options.enforce)),
     orgs: guardAll('orgs', {
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),

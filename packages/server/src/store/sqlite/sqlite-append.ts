@@ -8,7 +8,7 @@ import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { usageMonth } from '../usage-month.js'
 import type { ControlOps } from '../../control/control-ops.js'
 import { runOps } from '../../control/control-ops.js'
-import { enforceEvent, isControlled } from '../../control/engine.js'
+import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
 
 /**
@@ -19,6 +19,7 @@ import { unrestricted } from '../../control/org-controls.js'
 export function createSqliteAppender(
   db: Database.Database,
   control: ControlOps,
+  enforce: Enforcement,
 ): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
   const insertEvent = db.prepare(
@@ -97,13 +98,13 @@ export function createSqliteAppender(
       let outcome: Pick<AppendOutcome, 'control'> = {}
       if (
         !item.system &&
-        isControlled(event) &&
+        enforce.judges(event) &&
         !unrestricted(control.controls(orgId, versions.get(orgId)))
       ) {
         // Judged once: a duplicate id is answered with the stored receipt before any counter moves.
         const known = findExisting.get(orgId, event.id)
         if (known) return duplicate(item, storedReceipt(event.id, known))
-        const judged = runOps(enforceEvent(orgId, event, receivedAt, versions.get(orgId)), control)
+        const judged = runOps(enforce.event(orgId, event, receivedAt, versions.get(orgId)), control)
         if (judged.note) {
           event = { ...event, control: judged.note }
           outcome = { control: judged.note }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ControlOps, Counters } from '../../control/control-ops.js'
-import { PERMIT_TTL_MS } from '../../control/engine.js'
+import { PERMIT_TTL_MS } from '../../control/control-types.js'
 import { compileControls } from '../../control/org-controls.js'
 import type { OrgControls } from '../../control/org-controls.js'
 import { BUDGET_COLUMNS, POLICY_COLUMNS, budgetFromRow, policyFromRow } from '../control-rows.js'

@@ -3,13 +3,17 @@ import { uuidv7 } from '@agenttrail/protocol'
 import type { ControlOps } from '../../control/control-ops.js'
 import { runOps } from '../../control/control-ops.js'
 import { budgetPeriod } from '../../control/budget-period.js'
-import { decideCheck, killedAlert } from '../../control/engine.js'
-import { agentControlRecord, approvalDecisionRecord } from '../../control/control-records.js'
-import type { Actor } from '../../control/control-records.js'
+import {
+  agentControlRecord,
+  approvalDecisionRecord,
+  killedAlert,
+} from '../../control/control-records.js'
+import type { Enforcement } from '../../control/enforcement.js'
 import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
 import type { PolicyRecord } from '../../control/policy-rules.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
 import type {
+  Actor,
   AgentControlOutcome,
   AgentStatus,
   ApprovalDecisionInput,
@@ -20,9 +24,9 @@ import type {
   NewBudget,
   NewPolicy,
   PolicyPatch,
-} from '../control-store.js'
+} from '../../control/control-types.js'
 import type { AppendItem, AppendOutcome } from '../store.js'
-import { agentTransition, approvalTransition } from '../control-transitions.js'
+import { agentTransition, approvalTransition } from '../../control/control-transitions.js'
 import { createSqliteControlReads } from './sqlite-control-reads.js'
 
 /**
@@ -33,6 +37,7 @@ export function createSqliteControlWrites(
   db: Database.Database,
   ops: ControlOps,
   append: (items: readonly AppendItem[]) => AppendOutcome[],
+  enforce: Enforcement,
 ) {
   const reads = createSqliteControlReads(db)
   const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
@@ -97,7 +102,7 @@ export function createSqliteControlWrites(
   const check = db.transaction(
     (items: ReadonlyArray<{ orgId: string; input: CheckInput }>): Decision[] =>
       items.map(({ orgId, input }) => {
-        const { decision, records } = runOps(decideCheck(orgId, input, Date.now()), ops)
+        const { decision, records } = runOps(enforce.check(orgId, input, Date.now()), ops)
         if (records.length > 0)
           append(records.map((r) => ({ orgId, event: r.event, system: r.system })))
         return decision

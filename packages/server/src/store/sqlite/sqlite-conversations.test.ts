@@ -5,13 +5,14 @@ import Database from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
 import { newEvent } from '../../../../../test/helpers/events.js'
 import { openSqliteStore } from './sqlite-store.js'
+import { enforcement } from '../../control/engine.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agenttrail-prompts-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 it('stores a system prompt once per org however many calls share it (writer thread)', async () => {
   const path = join(dir, 'store.db')
-  const store = openSqliteStore({ path })
+  const store = openSqliteStore({ path, enforce: enforcement })
   const call = (orgId: string) => ({
     orgId,
     event: newEvent({ conversation_id: 'c', kind: 'llm_call', system_prompt: 'You are terse.' }),

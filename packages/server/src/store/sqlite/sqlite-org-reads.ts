@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { parseOrgSettings } from '../org-settings.js'
+import { parseOrgSettings } from '../../orgs/org-settings.js'
 
 /** Org-level reads of the embedded store that go beyond one org's settings (main connection). */
 export function createSqliteOrgReads(db: Database.Database) {

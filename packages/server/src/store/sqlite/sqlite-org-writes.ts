@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { withoutFsync } from './sqlite-db.js'
-import { applySettingsPatch, parseOrgSettings } from '../org-settings.js'
-import type { OrgSettings, OrgSettingsPatch } from '../org-settings.js'
+import { applySettingsPatch, parseOrgSettings } from '../../orgs/org-settings.js'
+import type { OrgSettings, OrgSettingsPatch } from '../../orgs/org-settings.js'
 
 /** Org-level writes of the embedded store (run by the writer, see sqlite-writes.ts). */
 export function createSqliteOrgWrites(db: Database.Database) {

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3'
-import { createMemoryRateLimiter } from '../../auth/rate-limiter.js'
+import type { Enforcement } from '../../control/enforcement.js'
+import type { CheckInput, Decision } from '../../control/control-types.js'
+import { createMemoryRateLimiter } from '../rate-limiter.js'
 import { guard, guardAll } from '../guard.js'
 import type { AgentSummary, DeleteRange, Store } from '../store.js'
 import { microsToUsd } from '@agenttrail/protocol'
-import { parseOrgSettings } from '../org-settings.js'
+import { parseOrgSettings } from '../../orgs/org-settings.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
 import { createSqliteKeys } from './sqlite-keys.js'
 import { createSqliteOrgReads } from './sqlite-org-reads.js'
@@ -15,9 +17,7 @@ import { createSqliteStats } from './sqlite-stats.js'
 import { createSqliteConversations } from './sqlite-conversations.js'
 import { createSqliteControlReads } from './sqlite-control-reads.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
-import { freeDecision } from '../../control/engine.js'
 import { createBatcher } from '../../batcher.js'
-import type { CheckInput, Decision } from '../control-store.js'
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -27,6 +27,11 @@ export interface SqliteStoreOptions {
    * so commits never block the event loop. `inline`: on the caller's thread (always for `:memory:`).
    */
   writer?: 'thread' | 'inline'
+  /**
+   * The control plane's step that appends and checks run in their transactions (control/engine.ts
+   * `enforcement`, passed by the composition root).
+   */
+  enforce: Enforcement
 }
 
 interface AgentRow {
@@ -52,8 +57,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   migrateSqlite(db)
   const writer =
     options.path === ':memory:' || options.writer === 'inline'
-      ? inlineWriter(db)
-      : threadWriter(options.path)
+      ? inlineWriter(db, options.enforce)
+      : threadWriter(options.path, options.enforce)
 
   // Checks share transactions (and fsyncs) as appends do: a decision is answered after its commit.
   const checks = createBatcher(
@@ -61,7 +66,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     256,
   )
   // The read side of the control plane's operations, on this connection: a check of an org with no
-  // controls is answered from what is committed, without the writer (engine.ts, freeDecision).
+  // controls is answered from what is committed, without the writer (`Enforcement.free`).
   const controlReads = createSqliteControlOps(db)
   const agentRow = db.prepare<[{ org: string; env: string; name: string }], { one: number }>(
     'SELECT 1 AS one FROM agents WHERE org_id = @org AND environment = @env AND name = @name',
@@ -125,7 +130,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     control: guardAll('control', {
       ...asyncReads(createSqliteControlReads(db)),
       check: async (orgId, input) =>
-        freeDecision(
+        options.enforce.free(
           controlReads.controls(orgId),
           agentRow.get({ org: orgId, env: input.event.environment, name: input.event.agent }) !==
             undefined,

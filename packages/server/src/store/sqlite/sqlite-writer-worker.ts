@@ -1,11 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads'
+import type { Enforcement } from '../../control/enforcement.js'
 import { openSqliteDb } from './sqlite-db.js'
 import { createSqliteWrites } from './sqlite-writes.js'
 import type { WriteOp } from './sqlite-writes.js'
 
+const data = workerData as { path: string; enforcement: string }
+/**
+ * The enforcement step, from the module the store's options named (`Enforcement.module`): the
+ * thread imports it itself, because functions cannot be sent to it. Messages sent meanwhile wait in
+ * the port's queue until the listener below is attached.
+ */
+const enforce = ((await import(data.enforcement)) as { enforcement?: Enforcement }).enforcement
+if (typeof enforce?.event !== 'function' || typeof enforce.check !== 'function')
+  throw new Error('sqlite-writer-worker: the enforcement module exports no `enforcement`')
+
 /** The writer thread: one connection, one write at a time, answered by message id. */
-const db = openSqliteDb((workerData as { path: string }).path)
-const writes = createSqliteWrites(db)
+const db = openSqliteDb(data.path)
+const writes = createSqliteWrites(db, enforce)
 const port = parentPort
 if (!port) throw new Error('sqlite-writer-worker must run as a worker thread')
 

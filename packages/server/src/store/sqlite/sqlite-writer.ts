@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { compiledWorkerFile } from '../../worker-file.js'
 import type Database from 'better-sqlite3'
+import type { Enforcement } from '../../control/enforcement.js'
 import { createSqliteWrites } from './sqlite-writes.js'
 import type { SqliteWrites, WriteOp } from './sqlite-writes.js'
 
@@ -14,8 +15,8 @@ export interface SqliteWriter extends Async<SqliteWrites> {
 }
 
 /** Writes on the caller's thread: for `:memory:` databases, which a second thread cannot open. */
-export function inlineWriter(db: Database.Database): SqliteWriter {
-  const writes = createSqliteWrites(db)
+export function inlineWriter(db: Database.Database, enforce: Enforcement): SqliteWriter {
+  const writes = createSqliteWrites(db, enforce)
   const wrapped = Object.fromEntries(
     Object.entries(writes).map(([name, fn]) => [
       name,
@@ -28,11 +29,12 @@ export function inlineWriter(db: Database.Database): SqliteWriter {
 /**
  * Writes in a worker thread with its own connection. The event loop never waits for a commit or
  * its fsync, so requests keep arriving, and queueing, while a transaction is on its way to disk.
+ * The thread imports the enforcement step from `enforce.module` (functions do not cross threads).
  */
-export function threadWriter(path: string): SqliteWriter {
+export function threadWriter(path: string, enforce: Enforcement): SqliteWriter {
   const worker = new Worker(
     compiledWorkerFile(new URL('./sqlite-writer-worker.js', import.meta.url)),
-    { workerData: { path } },
+    { workerData: { path, enforcement: enforce.module } },
   )
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let nextId = 0

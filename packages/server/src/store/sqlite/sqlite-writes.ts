@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { withoutFsync } from './sqlite-db.js'
+import type { Enforcement } from '../../control/enforcement.js'
 import type { AppendItem, AppendOutcome, IdempotencyClaim, NewApiKey } from '../store.js'
 import { createSqliteAgentWrites } from './sqlite-agent-writes.js'
 import { createSqliteAppender } from './sqlite-append.js'
@@ -13,9 +14,10 @@ import { createSqliteRoller } from './sqlite-rollups.js'
 /**
  * Every write the embedded store makes, as synchronous functions on one connection. They run either
  * on the caller's thread (`:memory:` databases, tests) or in the writer thread
- * (`sqlite-writer-worker.ts`), which keeps commits and their fsyncs off the event loop.
+ * (`sqlite-writer-worker.ts`), which keeps commits and their fsyncs off the event loop. `enforce` is
+ * the control plane's step that appends and checks run in their transactions.
  */
-export function createSqliteWrites(db: Database.Database) {
+export function createSqliteWrites(db: Database.Database, enforce: Enforcement) {
   const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
   const insertKey = db.prepare(
     `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
@@ -39,7 +41,7 @@ export function createSqliteWrites(db: Database.Database) {
   )
 
   const control = createSqliteControlOps(db)
-  const append = createSqliteAppender(db, control)
+  const append = createSqliteAppender(db, control, enforce)
   const indexFts = createSqliteFtsIndexer(db)
   const roll = createSqliteRoller(db)
   // Derived data needs no fsync of its own: a crash before the next durable commit only loses work
@@ -72,7 +74,7 @@ export function createSqliteWrites(db: Database.Database) {
     ...createSqliteOrgWrites(db),
     ...createSqliteDelete(db),
     ...createSqliteAgentWrites(db),
-    ...createSqliteControlWrites(db, control, append),
+    ...createSqliteControlWrites(db, control, append, enforce),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
-import type { CheckService } from '../../../control/check-service.js'
+import type { CheckService } from '../../../ingest/check-service.js'
 import { readJson } from '../../body.js'
 import type { Router } from '../../router.js'
 import { clientAddress } from '../../ingest-request.js'

@@ -4,13 +4,14 @@ import { newEvent } from '../../../../../../test/helpers/events.js'
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.js'
 import type { Store } from '../../../store/store.js'
 import { createAgentDirectory } from './wiro-agent.js'
+import { enforcement } from '../../../control/engine.js'
 
 describe('the Wiro agent directory', () => {
   let store: Store
   let scans: number
   let directory: ReturnType<typeof createAgentDirectory>
   beforeEach(() => {
-    store = openSqliteStore({ path: ':memory:' })
+    store = openSqliteStore({ path: ':memory:', enforce: enforcement })
     scans = 0
     // Counts the scans of an org's whole agent list (a lookup of one agent names it).
     const events = {

@@ -1,6 +1,6 @@
 import { agentGuid } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
-import type { AgentRef } from '../../../jobs/archive-day.js'
+import type { AgentRef } from '../../../archive/archive-day.js'
 import type { AgentSummary, Store } from '../../../store/store.js'
 import { WIRO_ACCESS_DENIED } from './wiro-errors.js'
 

@@ -4,6 +4,7 @@ import { newEvent } from '../../../../../../test/helpers/events.js'
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.js'
 import type { EventStore, Store } from '../../../store/store.js'
 import { createRenderedSizes } from './wiro-rendered-sizes.js'
+import { enforcement } from '../../../control/engine.js'
 
 describe('rendered day sizes for LogsList', () => {
   const day = Date.UTC(2026, 4, 2)
@@ -12,7 +13,7 @@ describe('rendered day sizes for LogsList', () => {
   let reads: number
   let events: EventStore
   beforeEach(() => {
-    store = openSqliteStore({ path: ':memory:' })
+    store = openSqliteStore({ path: ':memory:', enforce: enforcement })
     reads = 0
     events = { ...store.events, query: (...args) => (reads++, store.events.query(...args)) }
   })

@@ -1,5 +1,5 @@
-import type { AgentRef } from '../../../jobs/archive-day.js'
-import { storeDayLines } from '../../../jobs/archive-day.js'
+import type { AgentRef } from '../../../archive/archive-day.js'
+import { storeDayLines } from '../../../archive/archive-day.js'
 import type { EventStore } from '../../../store/store.js'
 
 /** Days whose size is remembered; the least recently used is forgotten first. */

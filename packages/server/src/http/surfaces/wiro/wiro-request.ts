@@ -1,5 +1,5 @@
 import { AppError } from '../../../app-error.js'
-import { dayName, dayStartOf } from '../../../jobs/archive-day.js'
+import { dayName, dayStartOf } from '../../../archive/archive-day.js'
 import { DAY_MS, floorTo } from '../../../store/time-buckets.js'
 
 /** Most events `Logs` returns; its default is 200. */

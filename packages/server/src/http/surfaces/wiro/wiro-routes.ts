@@ -1,5 +1,5 @@
-import { createArchiveFiles } from '../../../jobs/archive-files.js'
-import type { AppDeps } from '../../app.js'
+import { createArchiveFiles } from '../../../archive/archive-files.js'
+import type { AppDeps } from '../../app-env.js'
 import type { Router } from '../../router.js'
 import { createAgentDirectory } from './wiro-agent.js'
 import { wiroIngestRoute } from './wiro-ingest-route.js'

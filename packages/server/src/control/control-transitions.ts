@@ -3,7 +3,7 @@ import type {
   AgentStatus,
   ApprovalDecisionInput,
   ApprovalRecord,
-} from './control-store.js'
+} from './control-types.js'
 
 /**
  * What pausing, resuming or killing an agent in `current` state does. Killed is final: resuming or

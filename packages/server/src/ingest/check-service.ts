@@ -1,7 +1,7 @@
 import type { NewEvent } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
-import type { IngestService } from '../ingest/ingest-service.js'
-import type { Decision } from '../store/control-store.js'
+import type { IngestService } from './ingest-service.js'
+import type { Decision } from '../control/control-types.js'
 import type { Store } from '../store/store.js'
 
 /** What a check asks about, in the native shape: any surface maps its body onto this. */

@@ -1,0 +1,34 @@
+import type { NewEvent } from '@agenttrail/protocol'
+import type { OrgSettings } from '../orgs/org-settings.js'
+
+export interface IngestContext {
+  orgId: string
+  ipAddress: string | null
+  /** The `Idempotency-Key` header, if any. */
+  idempotencyKey?: string
+  /** The raw request body, hashed to tell a replay from a different request under the same key. */
+  rawBody?: string
+}
+
+/**
+ * A rule applied to valid events before the idempotency claim and the append: plan limits, agent
+ * registration. Throws an AppError to refuse the whole request. Not run for a replay of an
+ * `Idempotency-Key` (the first request passed them).
+ */
+export type IngestGate = (
+  events: readonly NewEvent[],
+  ctx: IngestContext,
+  settings: OrgSettings,
+  /** `check`: the events describe actions a check decides about (see `admitCheck`), not records. */
+  purpose: 'ingest' | 'check',
+) => Promise<void>
+
+/**
+ * The plan's monthly log limit, counted before the append (plan-gate.ts `createPlanQuota`).
+ */
+export interface PlanQuota {
+  /** Reserves `n` places of the month; the month reserved in, or undefined when the plan has no limit. Throws `plan_limit_exceeded`. */
+  reserve(orgId: string, settings: OrgSettings, n: number): Promise<string | undefined>
+  /** Gives back `n` places reserved in `month` that were not used. */
+  release(orgId: string, month: string, n: number): Promise<void>
+}
