@@ -57,17 +57,30 @@ const writePolicy = (
       now,
     ],
   )
-
 /**
  * Control-plane writes on PostgreSQL. Every write that changes what decides runs in a transaction
  * that first locks the org's row (the lock appends take), so it serializes with the org's appends
  * and checks across all server processes, and moves `orgs.control_version` on for every cache.
  */
 export function createPostgresControlWrites(pool: pg.Pool, cache: ControlsCache): ControlWrites {
-  /** `work` in a transaction holding the org row's lock (created when missing). */
-  const inOrg = <T>(orgId: string, work: (client: pg.PoolClient) => Promise<T>) =>
+  return {
+    ...agentWrites(pool, cache),
+    ...policyWrites(pool),
+    ...budgetWrites(pool),
+    ...approvalWrites(pool, cache),
+    ...alertWrites(pool),
+  }
+}
+
+/** `work` in a transaction holding the org row's lock (the row created when missing). */
+const orgTransaction =
+  (pool: pg.Pool) =>
+  <T>(orgId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
     withTransaction(pool, work, { lockOrg: orgId })
 
+/** Pause, resume and kill, each recorded as an audit event in the same transaction. */
+function agentWrites(pool: pg.Pool, cache: ControlsCache): Pick<ControlStore, 'setAgentStatus'> {
+  const inOrg = orgTransaction(pool)
   return {
     setAgentStatus: (orgId, environment, name, to, now, actor) =>
       inOrg(orgId, async (client) => {
@@ -99,7 +112,15 @@ export function createPostgresControlWrites(pool: pg.Pool, cache: ControlsCache)
         if (to === 'killed') await ops.insertAlert(orgId, killedAlert(environment, name, now))
         return outcome
       }),
+  }
+}
 
+/** Policies; each change moves the org's control version on. */
+function policyWrites(
+  pool: pg.Pool,
+): Pick<ControlStore, 'createPolicy' | 'updatePolicy' | 'deletePolicy'> {
+  const inOrg = orgTransaction(pool)
+  return {
     createPolicy: (orgId, p, now) =>
       inOrg(orgId, async (client) => {
         const id = uuidv7(now)
@@ -130,7 +151,15 @@ export function createPostgresControlWrites(pool: pg.Pool, cache: ControlsCache)
         await bump(client, orgId)
         return true
       }),
+  }
+}
 
+/** Budgets; a reset clears the current period's usage and leaves the control version. */
+function budgetWrites(
+  pool: pg.Pool,
+): Pick<ControlStore, 'putBudget' | 'updateBudget' | 'deleteBudget' | 'resetBudget'> {
+  const inOrg = orgTransaction(pool)
+  return {
     putBudget: (orgId, b, now) =>
       inOrg(orgId, async (client) => {
         const agent = b.agent_name ?? ''
@@ -196,7 +225,13 @@ export function createPostgresControlWrites(pool: pg.Pool, cache: ControlsCache)
         )
         return getBudget(client, orgId, id, now)
       }),
+  }
+}
 
+/** An approval's decision, recorded as an audit event in the same transaction. */
+function approvalWrites(pool: pg.Pool, cache: ControlsCache): Pick<ControlStore, 'decideApproval'> {
+  const inOrg = orgTransaction(pool)
+  return {
     decideApproval: (orgId, id, d, now, actor) =>
       inOrg(orgId, async (client) => {
         const current = await getApproval(client, orgId, id, now)
@@ -227,8 +262,12 @@ export function createPostgresControlWrites(pool: pg.Pool, cache: ControlsCache)
         )
         return { outcome: 'decided' as const, approval }
       }),
+  }
+}
 
-    // Alerts and the purge touch no decision: single statements, no lock.
+/** Alerts and the purge touch no decision: single statements, no lock. */
+function alertWrites(pool: pg.Pool): Pick<ControlStore, 'acknowledgeAlerts' | 'purge'> {
+  return {
     acknowledgeAlerts: async (orgId, target, now) =>
       ('id' in target
         ? await pool.query(
