@@ -144,13 +144,21 @@ function adoptClaim(req: IngestRequest, claim: IdempotencyClaim): boolean {
   return claim.state === 'replay'
 }
 
-/** The claim of the key by a twin request, waited for up to about 50 ms. */
+/** How long a request refused at the plan's limit looks for a twin's claim. */
+const TWIN_WAIT_MS = 500
+
+/**
+ * The claim of the key by a twin request, looked for until TWIN_WAIT_MS have passed, at growing
+ * intervals (5 ms, doubling, at most 100 ms). The twin claims right after its count, one store
+ * round trip away; a bound in time rather than in attempts still finds it when the store is slow.
+ */
 async function twinClaim(
   deps: StageDeps,
   req: IngestRequest,
   { key, hash }: { key: string; hash: string },
 ): Promise<IdempotencyClaim | undefined> {
-  for (let attempt = 0; attempt < 6; attempt++) {
+  const deadline = Date.now() + TWIN_WAIT_MS
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
     const found = await deps.idempotency.lookup(
       req.ctx.orgId,
       key,
@@ -159,7 +167,8 @@ async function twinClaim(
       deps.idempotencyTtlMs,
     )
     if (found !== undefined) return found
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    const left = deadline - Date.now()
+    if (left <= 0) return undefined
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)))
   }
-  return undefined
 }
