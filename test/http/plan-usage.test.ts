@@ -94,6 +94,24 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     }
   })
 
+  it('answers a twin as its twin when the store takes 200 ms to record the claim', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 1 })
+    // A store under load: the claim, one round trip after the count, lands late.
+    const claim = t.store.idempotency.claim.bind(t.store.idempotency)
+    t.store.idempotency.claim = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return claim(...args)
+    }
+    const headers = { 'idempotency-key': 'slow-twin' }
+    const [a, b] = await Promise.all([
+      native({ agent: 'bot' }, headers),
+      native({ agent: 'bot' }, headers),
+    ])
+    expect([a.status, b.status]).toEqual([201, 201])
+    expect(a.body.id).toBe(b.body.id)
+    expect(await usage()).toBe(1)
+  })
+
   it('refuses a reused Idempotency-Key with another body without using a place', async () => {
     await t.setPlan({ name: 'tiny', logs_per_month: 5 })
     expect((await native({ agent: 'bot', n: 1 }, { 'idempotency-key': 'k' })).status).toBe(201)

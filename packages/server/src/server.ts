@@ -10,7 +10,7 @@ import { createApp } from './http/app.js'
 import { createGroupCommitter } from './ingest/group-committer.js'
 import { createAgentRegistrationGate } from './ingest/agent-registration-gate.js'
 import { createIngestService } from './ingest/ingest-service.js'
-import { createPlanGate, createPlanQuota } from './ingest/plan-gate.js'
+import { createPlanRateGate, createPlanQuota } from './ingest/plan-gate.js'
 import { startArchive } from './jobs/archive.js'
 import { startCatchUp } from './jobs/catch-up.js'
 import { startHourlyPurge } from './jobs/hourly-purge.js'
@@ -61,7 +61,7 @@ export function createServices(config: Config, store: Store, logger: Logger) {
   const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
   const settings = createSettingsCache(store.orgs)
   // Every ingest path of every surface passes these, in order: registration (404), then plan limits (429, 403).
-  const gates = [createAgentRegistrationGate(store.events), createPlanGate(store)]
+  const gates = [createAgentRegistrationGate(store.events), createPlanRateGate(store)]
   const ingest = createIngestService({
     committer,
     idempotency: store.idempotency,

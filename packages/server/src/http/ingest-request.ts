@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { AppError } from '../app-error.js'
-import type { IngestContext } from '../ingest/gates.js'
+import type { IngestContext } from '../ingest/ingest-types.js'
 import type { AppEnv } from './app-env.js'
 import { readJson } from './body.js'
 

@@ -1,6 +1,6 @@
 import { AppError } from '../app-error.js'
 import type { EventStore } from '../store/store.js'
-import type { IngestGate } from './gates.js'
+import type { IngestGate } from './ingest-types.js'
 
 /**
  * For orgs whose settings say `require_registered_agents`, refuses a request when any of its events

@@ -3,19 +3,16 @@ import type { RateLimiter } from '../store/rate-limiter.js'
 import type { Store } from '../store/store.js'
 import { usageMonth } from '../store/usage-month.js'
 import type { OrgSettings } from '../orgs/org-settings.js'
-import type { IngestGate, PlanQuota } from './gates.js'
+import type { IngestGate, PlanQuota } from './ingest-types.js'
 
 /**
- * The org's plan's requests per minute on every ingest path and every check: a token bucket of that
- * many, refilled evenly over the minute, keyed `plan:<org>` in the store's limiter, so every server
- * process on a PostgreSQL database shares it. Replays of an `Idempotency-Key` never reach this gate
- * (ingest-service.ts). The monthly log limit is `createPlanQuota`, below.
- *
- * The month's usage is one row of the per-org counter (`OrgStore.usage`, usage-month.ts): counted
- * by receive time, so a backdated `ts` counts now; duplicates are not counted; deleting events does
- * not give quota back.
+ * The plan's requests per minute (`requests_per_minute`) on every ingest path and every check: a
+ * token bucket of that many, refilled evenly over the minute, keyed `plan:<org>` in the store's
+ * limiter, so every server process on a PostgreSQL database shares it. Replays of an
+ * `Idempotency-Key` never reach this gate (ingest-stages.ts, `replayOf`). The monthly log limit is
+ * `createPlanQuota`, below.
  */
-export function createPlanGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
+export function createPlanRateGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
   const limiters = new Map<number, RateLimiter>()
   const limiterFor = (rpm: number): RateLimiter => {
     let limiter = limiters.get(rpm)
@@ -36,7 +33,6 @@ export function createPlanGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
         ).with({ retryAfter, limit_type: 'requests_per_minute', current_plan: plan.name })
       }
     }
-    // A check is not a log: only what is recorded counts toward the month.
   }
 }
 
@@ -46,6 +42,10 @@ export function createPlanGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
  * (`OrgStore.reserveUsage`), so simultaneous requests can never pass the limit together; the append
  * then does not count them again, and gives back the places of events that were stored already.
  * A request refused here never claims its `Idempotency-Key`.
+ *
+ * The month's usage is one row of the per-org counter (`OrgStore.usage`, usage-month.ts): counted
+ * by receive time, so a backdated `ts` counts now; duplicates are not counted; deleting events does
+ * not give quota back. Only ingest counts: a check is not a log, and only what is recorded counts.
  */
 export function createPlanQuota(
   store: Pick<Store, 'orgs'>,

@@ -12,6 +12,7 @@ import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
 import { postgresControlOps } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
+import { lockOrg, withTransaction } from './postgres-tx.js'
 
 const TYPES: Record<string, string> = {
   seq: 'bigint',
@@ -101,15 +102,7 @@ export async function appendPostgres(
   cache: ControlsCache,
   enforce: Enforcement,
 ): Promise<AppendOutcome[]> {
-  await client.query('BEGIN')
-  try {
-    const outcomes = await appendInTransaction(client, items, cache, enforce)
-    await client.query('COMMIT')
-    return outcomes
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined)
-    throw error
-  }
+  return withTransaction(client, (tx) => appendInTransaction(tx, items, cache, enforce))
 }
 
 /**
@@ -146,17 +139,9 @@ export async function appendInTransaction(
   const ops = postgresControlOps(client, cache)
   for (const orgId of [...byOrg.keys()].sort()) {
     const list = byOrg.get(orgId) as Entry[]
-    await client.query(
-      'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
-      [orgId, receivedAt],
-    )
-    const { rows } = await client.query<{ next_seq: string; control_version: string }>({
-      name: 'append-lock-org',
-      text: 'SELECT next_seq, control_version FROM orgs WHERE id = $1 FOR UPDATE',
-      values: [orgId],
-    })
-    const first = Number(rows[0]?.next_seq)
-    const version = Number(rows[0]?.control_version)
+    const org = await lockOrg(client, orgId)
+    const first = Number(org?.nextSeq)
+    const version = Number(org?.controlVersion)
     const ids = [...new Set(list.map((x) => x.event.id))]
     const existing = new Map(
       (

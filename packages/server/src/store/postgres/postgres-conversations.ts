@@ -12,6 +12,7 @@ import type { ConversationRow, TimelineRow } from '../conversation-rows.js'
 import { TIMELINE_COLUMNS, rowToConversation, rowToTimelineEvent } from '../conversation-rows.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
+import { pageOf } from '../page-of.js'
 import { createPostgresConversationPage } from './postgres-conversation-page.js'
 import { SELECT_EVENT } from './postgres-query.js'
 
@@ -84,9 +85,10 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
         ORDER BY p.last_ts DESC, p.${cid} DESC`,
         values,
       )
-      const items = rows.slice(0, page.limit).map(rowToConversation)
-      const last = rows.length > page.limit ? rows[page.limit - 1] : undefined
-      return last ? { items, next: { lastTs: Number(last.last_ts), id: last.cid } } : { items }
+      return pageOf(rows, page.limit, rowToConversation, (last) => ({
+        lastTs: Number(last.last_ts),
+        id: last.cid,
+      }))
     },
 
     async timeline(
@@ -110,9 +112,10 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
          ORDER BY ts, seq LIMIT $5`,
         values,
       )
-      const items = rows.slice(0, request.limit).map(rowToTimelineEvent)
-      const end = rows.length > request.limit ? rows[request.limit - 1] : undefined
-      const next = end ? { ts: Number(end.ts), seq: Number(end.seq) } : undefined
+      const { items, next } = pageOf(rows, request.limit, rowToTimelineEvent, (end) => ({
+        ts: Number(end.ts),
+        seq: Number(end.seq),
+      }))
       return next ? { items, lastSeq: upTo, next } : { items, lastSeq: upTo }
     },
 

@@ -4,6 +4,7 @@ import type { DeleteRange } from '../store.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../time-buckets.js'
 import { DIMS, LATENCY_DIMS, MEASURES, PG_LATENCY_BUCKET } from './postgres-append.js'
 import { recomputeConversations } from './postgres-conversation-summary.js'
+import { withTransaction } from './postgres-tx.js'
 
 const GRAINS = [
   ['h', HOUR_MS],
@@ -80,27 +81,26 @@ export async function deletePostgres(
 ): Promise<number> {
   const from = Math.trunc(range.from)
   const to = Math.trunc(range.to)
-  await client.query('BEGIN')
-  try {
-    await client.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [orgId])
-    const { rows } = await client.query<{ n: string; prompts: string[]; conversations: string[] }>(
-      DELETE,
-      [orgId, from, to, range.agent ?? null, range.environment ?? null],
-    )
-    // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
-    if (rows[0] && rows[0].prompts.length > 0)
-      await client.query(DROP_PROMPTS, [orgId, rows[0].prompts])
-    await recomputeConversations(client, orgId, rows[0]?.conversations ?? [])
-    // Rows no event backs any more would show up as zero entries (an agent with 0 events).
-    for (const table of ['rollups', 'latency_rollups'])
-      await client.query(
-        `DELETE FROM ${table} WHERE org_id = $1 AND bucket >= $2 AND bucket < $3 AND events = 0`,
-        [orgId, floorTo(from, DAY_MS), to],
+  return withTransaction(
+    client,
+    async (tx) => {
+      const { rows } = await tx.query<{ n: string; prompts: string[]; conversations: string[] }>(
+        DELETE,
+        [orgId, from, to, range.agent ?? null, range.environment ?? null],
       )
-    await client.query('COMMIT')
-    return Number(rows[0]?.n ?? 0)
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined)
-    throw error
-  }
+      // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
+      if (rows[0] && rows[0].prompts.length > 0)
+        await tx.query(DROP_PROMPTS, [orgId, rows[0].prompts])
+      await recomputeConversations(tx, orgId, rows[0]?.conversations ?? [])
+      // Rows no event backs any more would show up as zero entries (an agent with 0 events).
+      for (const table of ['rollups', 'latency_rollups'])
+        await tx.query(
+          `DELETE FROM ${table} WHERE org_id = $1 AND bucket >= $2 AND bucket < $3 AND events = 0`,
+          [orgId, floorTo(from, DAY_MS), to],
+        )
+      return Number(rows[0]?.n ?? 0)
+    },
+    // Locked, not created: an org without a row has no events to delete.
+    { lockOrg: orgId, createOrg: false },
+  )
 }

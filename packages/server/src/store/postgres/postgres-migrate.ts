@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import type pg from 'pg'
+import { withTransaction } from './postgres-tx.js'
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
 /** Any fixed number: the advisory lock that lets one process migrate while the others wait. */
@@ -28,18 +29,13 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
     for (const file of files) {
       const version = Number(file.slice(0, 3))
       if (done.has(version)) continue
-      await client.query('BEGIN')
-      try {
-        await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'))
-        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+      await withTransaction(client, async (tx) => {
+        await tx.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'))
+        await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
           version,
           Date.now(),
         ])
-        await client.query('COMMIT')
-      } catch (error) {
-        await client.query('ROLLBACK')
-        throw error
-      }
+      })
       applied++
     }
     return applied

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { applySettingsPatch, parseOrgSettings } from '../../orgs/org-settings.js'
 import type { OrgSettings, OrgSettingsPatch } from '../../orgs/org-settings.js'
+import { withTransaction } from './postgres-tx.js'
 
 /** One org's settings document on PostgreSQL (see OrgStore in store.ts). */
 export function createPostgresOrgSettings(pool: pg.Pool) {
@@ -18,30 +19,22 @@ export function createPostgresOrgSettings(pool: pg.Pool) {
      * one appends take for `next_seq`: an org's appends wait for this short transaction.
      */
     async updateSettings(orgId: string, patch: OrgSettingsPatch): Promise<OrgSettings> {
-      const client = await pool.connect()
-      try {
-        await client.query('BEGIN')
-        await client.query(
-          'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
-          [orgId, Date.now()],
-        )
-        const { rows } = await client.query<{ settings: string }>(
-          'SELECT settings FROM orgs WHERE id = $1 FOR UPDATE',
-          [orgId],
-        )
-        const next = applySettingsPatch(parseOrgSettings(rows[0]?.settings), patch)
-        await client.query('UPDATE orgs SET settings = $2 WHERE id = $1', [
-          orgId,
-          JSON.stringify(next),
-        ])
-        await client.query('COMMIT')
-        return next
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined)
-        throw error
-      } finally {
-        client.release()
-      }
+      return withTransaction(
+        pool,
+        async (client) => {
+          const { rows } = await client.query<{ settings: string }>(
+            'SELECT settings FROM orgs WHERE id = $1',
+            [orgId],
+          )
+          const next = applySettingsPatch(parseOrgSettings(rows[0]?.settings), patch)
+          await client.query('UPDATE orgs SET settings = $2 WHERE id = $1', [
+            orgId,
+            JSON.stringify(next),
+          ])
+          return next
+        },
+        { lockOrg: orgId },
+      )
     },
   }
 }

@@ -3,6 +3,7 @@ import type { Event } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
+import { pageOf } from '../page-of.js'
 import { searchTerms } from '../search-text.js'
 import { FILTER_COLUMNS, likePattern } from '../filter-columns.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
@@ -55,9 +56,7 @@ export async function queryPostgres(
     `${SELECT_EVENT} WHERE ${conditions.join(' AND ')} ORDER BY e.ts DESC, e.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   )
-  const items = rows.slice(0, page.limit).map(rowToEvent)
-  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined
-  return last ? { items, next: { ts: Number(last.ts), id: last.id } } : { items }
+  return pageOf(rows, page.limit, rowToEvent, (last) => ({ ts: Number(last.ts), id: last.id }))
 }
 
 /** How many events match every filter but `q`. */

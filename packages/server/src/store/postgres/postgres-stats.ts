@@ -4,6 +4,7 @@ import type { RawStatsRow, StatsRow } from '../stats-assembler.js'
 import type { Stats, StatsQuery } from '../store.js'
 import { HOUR_MS, ceilTo, floorTo, splitRange } from '../time-buckets.js'
 import { PG_LATENCY_BUCKET } from './postgres-append.js'
+import { withTransaction } from './postgres-tx.js'
 
 const SUMS = MEASURE_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')
 
@@ -39,9 +40,7 @@ export async function statsPostgres(
   const dimName = agentFiltered
     ? "CASE dim WHEN 'agent_model' THEN 'model' WHEN 'agent_service' THEN 'service' ELSE dim END"
     : 'dim'
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+  const readAll = async (client: pg.PoolClient) => {
     const addLatency = (list: Array<{ latency: number; events: string }>) => {
       for (const l of list)
         histogram.set(Number(l.latency), (histogram.get(Number(l.latency)) ?? 0) + Number(l.events))
@@ -101,12 +100,8 @@ export async function statsPostgres(
       if (query.from < hStart) await fromRaw(query.from, hStart)
       if (hEnd < query.to) await fromRaw(hEnd, query.to)
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined)
-    throw error
-  } finally {
-    client.release()
   }
+  // One snapshot: the rollups and the raw rows at the edges agree.
+  await withTransaction(pool, readAll, { isolation: 'repeatable read', readOnly: true })
   return assembleStats(query, rows, histogram)
 }

@@ -12,6 +12,7 @@ import type { ConversationRow, TimelineRow } from '../conversation-rows.js'
 import { TIMELINE_COLUMNS, rowToConversation, rowToTimelineEvent } from '../conversation-rows.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
+import { pageOf } from '../page-of.js'
 import { createSqliteConversationPage } from './sqlite-conversation-page.js'
 
 type Params = Record<string, unknown>
@@ -82,9 +83,10 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
       let statement = compiled.get(sql)
       if (!statement) compiled.set(sql, (statement = db.prepare<[Params], ConversationRow>(sql)))
       const rows = statement.all(params)
-      const items = rows.slice(0, page.limit).map(rowToConversation)
-      const last = rows.length > page.limit ? rows[page.limit - 1] : undefined
-      return last ? { items, next: { lastTs: Number(last.last_ts), id: last.cid } } : { items }
+      return pageOf(rows, page.limit, rowToConversation, (last) => ({
+        lastTs: Number(last.last_ts),
+        id: last.cid,
+      }))
     },
 
     async timeline(
@@ -107,9 +109,10 @@ export function createSqliteConversations(db: Database.Database): ConversationSt
            ORDER BY ts, seq LIMIT @n`,
         )
         .all(params)
-      const items = rows.slice(0, request.limit).map(rowToTimelineEvent)
-      const end = rows.length > request.limit ? rows[request.limit - 1] : undefined
-      const next = end ? { ts: Number(end.ts), seq: Number(end.seq) } : undefined
+      const { items, next } = pageOf(rows, request.limit, rowToTimelineEvent, (end) => ({
+        ts: Number(end.ts),
+        seq: Number(end.seq),
+      }))
       return next ? { items, lastSeq: upTo, next } : { items, lastSeq: upTo }
     },
 

@@ -14,16 +14,59 @@ export interface SqliteWriter extends Async<SqliteWrites> {
   close(): Promise<void>
 }
 
+/**
+ * Every write op by name, grouped as sqlite-writes.ts composes them. Typed from `SqliteWrites`: a
+ * write added there and missing here, or a name here that is not a write, fails to compile.
+ */
+const WRITE_OPS = {
+  // sqlite-org-writes.ts
+  reserveUsage: true,
+  releaseUsage: true,
+  updateOrgSettings: true,
+  // sqlite-delete.ts, sqlite-agent-writes.ts
+  deleteEvents: true,
+  registerAgent: true,
+  // sqlite-control-writes.ts
+  controlCheck: true,
+  setAgentStatus: true,
+  createPolicy: true,
+  updatePolicy: true,
+  deletePolicy: true,
+  putBudget: true,
+  updateBudget: true,
+  deleteBudget: true,
+  resetBudget: true,
+  decideApproval: true,
+  purgeControl: true,
+  acknowledgeAlerts: true,
+  // sqlite-writes.ts
+  append: true,
+  indexPending: true,
+  rollPending: true,
+  backlog: true,
+  claim: true,
+  purgeClaims: true,
+  ensureOrg: true,
+  insertKey: true,
+  revokeKey: true,
+  touchKey: true,
+  checkpointIfLarge: true,
+} as const satisfies Record<WriteOp, true>
+
+/** The writer's methods: `run(op, args)` for each op of the table, and nothing else. */
+function writerOf(run: (op: WriteOp, args: unknown[]) => Promise<unknown>): Async<SqliteWrites> {
+  const ops = Object.keys(WRITE_OPS) as WriteOp[]
+  return Object.fromEntries(
+    ops.map((op) => [op, (...args: unknown[]) => run(op, args)]),
+  ) as unknown as Async<SqliteWrites>
+}
+
 /** Writes on the caller's thread: for `:memory:` databases, which a second thread cannot open. */
 export function inlineWriter(db: Database.Database, enforce: Enforcement): SqliteWriter {
   const writes = createSqliteWrites(db, enforce)
-  const wrapped = Object.fromEntries(
-    Object.entries(writes).map(([name, fn]) => [
-      name,
-      (...args: unknown[]) => Promise.resolve((fn as (...a: unknown[]) => unknown)(...args)),
-    ]),
-  ) as unknown as Async<SqliteWrites>
-  return { ...wrapped, close: async () => {} }
+  const run = (op: WriteOp, args: unknown[]) =>
+    Promise.resolve((writes[op] as (...a: unknown[]) => unknown)(...args))
+  return { ...writerOf(run), close: async () => {} }
 }
 
 /**
@@ -74,12 +117,5 @@ export function threadWriter(path: string, enforce: Enforcement): SqliteWriter {
       if (!failure) await call('close', [])
       await worker.terminate()
     })())
-  // Every write op by name: sqlite-writes.ts is the one list, so a new write needs no edit here.
-  return new Proxy({} as SqliteWriter, {
-    get: (_, op) => {
-      if (op === 'close') return close
-      if (typeof op !== 'string' || op === 'then') return undefined
-      return (...args: unknown[]) => call(op as WriteOp, args)
-    },
-  })
+  return { ...writerOf(call), close }
 }

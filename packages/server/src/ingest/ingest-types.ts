@@ -1,4 +1,4 @@
-import type { NewEvent } from '@agenttrail/protocol'
+import type { AppendReceipt, FieldIssue, NewEvent } from '@agenttrail/protocol'
 import type { OrgSettings } from '../orgs/org-settings.js'
 
 export interface IngestContext {
@@ -8,6 +8,12 @@ export interface IngestContext {
   idempotencyKey?: string
   /** The raw request body, hashed to tell a replay from a different request under the same key. */
   rawBody?: string
+}
+
+export interface IngestReceipt extends AppendReceipt {
+  duplicate: boolean
+  /** The event as normalized and redacted from this request (for a duplicate id, the stored one wins). */
+  event: NewEvent
 }
 
 /**
@@ -23,11 +29,19 @@ export type IngestGate = (
   purpose: 'ingest' | 'check',
 ) => Promise<void>
 
-/**
- * The plan's monthly log limit, counted before the append (plan-gate.ts `createPlanQuota`).
- */
+export interface BatchResult {
+  accepted: Array<{ index: number } & IngestReceipt>
+  errors: Array<{ index: number; details: FieldIssue[] }>
+  /** True when the `Idempotency-Key` was seen before with this body. */
+  replayed: boolean
+}
+
+/** The plan's monthly log limit, counted before the append (plan-gate.ts `createPlanQuota`). */
 export interface PlanQuota {
-  /** Reserves `n` places of the month; the month reserved in, or undefined when the plan has no limit. Throws `plan_limit_exceeded`. */
+  /**
+   * Reserves `n` places of the month; the month reserved in, or undefined when the plan has no
+   * limit. Throws `plan_limit_exceeded`.
+   */
   reserve(orgId: string, settings: OrgSettings, n: number): Promise<string | undefined>
   /** Gives back `n` places reserved in `month` that were not used. */
   release(orgId: string, month: string, n: number): Promise<void>
