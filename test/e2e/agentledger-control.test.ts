@@ -342,6 +342,48 @@ describe.each(DIALECTS)('the agentledger SDK under the control plane (%s)', (dia
     expect(new Set(audits.map((e) => e.user))).toEqual(new Set([stored[0]?.user]))
   })
 
+  it('killAgent() of an agent not seen yet takes effect: its first track() is blocked and its first log() is a violation', async () => {
+    const org = await newOrg(['ingest', 'control'])
+    const ledger = org.ledger()
+    // AgentLedger's documented example, before the bot has done anything.
+    await ledger.killAgent('rogue-bot')
+    const step = sideEffect('done')
+    await expect(
+      ledger.track({ agent: 'rogue-bot', service: 'db', action: 'drop' }, step),
+    ).rejects.toThrow('AgentLedger: Action blocked - Agent has been killed')
+    expect(step.runs).toBe(0)
+    await expect(ledger.log({ agent: 'rogue-bot', service: 'db', action: 'drop' })).rejects.toThrow(
+      'AgentLedger: Failed to log action (403)',
+    )
+    await expect(ledger.resumeAgent('rogue-bot')).rejects.toThrow(
+      'AgentLedger: Failed to resume agent (409)',
+    )
+    // Pausing a new name holds until it is resumed; resuming a name never seen stays 404.
+    await ledger.pauseAgent('new-bot')
+    await expect(
+      ledger.track({ agent: 'new-bot', service: 'db', action: 'read' }, step),
+    ).rejects.toThrow('AgentLedger: Action blocked - Agent is paused')
+    await ledger.resumeAgent('new-bot')
+    await ledger.track({ agent: 'new-bot', service: 'db', action: 'read' }, step)
+    expect(step.runs).toBe(1)
+    await expect(ledger.resumeAgent('nobody')).rejects.toThrow(
+      'AgentLedger: Failed to resume agent (404)',
+    )
+    expect(org.errors).toEqual([])
+
+    const stored = await org.events('agent=rogue-bot')
+    expect(stored.map((e) => [e.status, e.control?.decision, e.control?.rule])).toEqual([
+      ['success', 'violation', 'agent_killed'],
+      ['denied', 'denied', 'agent_killed'],
+    ])
+    const kills = (await org.events('kind=audit')).filter((e) => e.action === 'agent.killed')
+    expect(kills).toMatchObject([{ metadata: { agent: 'rogue-bot', registered: true } }])
+    const { alerts } = await org.get('/api/v1/alerts')
+    expect(
+      alerts.filter((a: Json) => a.agent_name === 'rogue-bot').map((a: Json) => a.alert_type),
+    ).toEqual(expect.arrayContaining(['agent_killed', 'policy_violation']))
+  })
+
   it('fails open when the server is down, and refuses to run the function in fail-closed mode', async () => {
     const org = await newOrg()
     const down = await closedPortUrl()

@@ -131,14 +131,126 @@ describe.each(DIALECTS)(
       expect((await check({ agent: 'bot', environment: 'staging' })).body.allowed).toBe(true)
     })
 
-    it('answers 404 for an unknown agent, 403 without the control scope and 400 for a bad environment', async () => {
-      expect((await control('pause', 'ghost')).status).toBe(404)
+    it('answers 404 for resuming an unknown agent, 403 without the control scope and 400 for a bad environment', async () => {
+      expect((await control('resume', 'ghost')).status).toBe(404)
+      // Resuming registers nothing.
+      expect((await t.json('GET', '/api/v1/agents/ghost', { key: t.adminKey })).status).toBe(404)
       await check({ agent: 'bot' })
       expect((await t.json('POST', '/api/v1/agents/bot/pause', { key: agentKey })).status).toBe(403)
+      expect((await t.json('POST', '/api/v1/agents/new/kill', { key: agentKey })).status).toBe(403)
+      expect((await t.json('GET', '/api/v1/agents/new', { key: t.adminKey })).status).toBe(404)
       expect((await control('pause', 'bot', '?environment=')).status).toBe(400)
-      expect((await control('pause', 'bot', '?environment=staging')).status).toBe(404)
+      expect((await control('resume', 'bot', '?environment=staging')).status).toBe(404)
       const long = await control('kill', 'x'.repeat(300))
       expect(long).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    })
+
+    it('kills an agent not seen yet: registered killed, recorded and alerted like any kill, refused from its first check and report on', async () => {
+      expect(await control('kill', 'rogue-bot')).toMatchObject({
+        status: 200,
+        body: {
+          status: 'killed',
+          agent: 'rogue-bot',
+          environment: 'production',
+          changed: true,
+          registered: true,
+        },
+      })
+      const agent = await t.json('GET', '/api/v1/agents/rogue-bot', { key: t.adminKey })
+      expect(agent).toMatchObject({
+        status: 200,
+        body: { status: 'killed', totalActions: 0, environments: [{ status: 'killed' }] },
+      })
+      const [audit, ...moreAudits] = await events('kind=audit')
+      expect(moreAudits).toEqual([])
+      expect(audit).toMatchObject({
+        action: 'agent.killed',
+        user: expect.any(String),
+        metadata: { agent: 'rogue-bot', status: 'killed', changed: true, registered: true },
+      })
+      const alerts = (await t.json('GET', '/api/v1/alerts', { key: t.adminKey })).body.alerts
+      expect(alerts).toMatchObject([
+        { alert_type: 'agent_killed', severity: 'critical', agent_name: 'rogue-bot' },
+      ])
+      // Its first check is refused and recorded.
+      const first = await check({ agent: 'rogue-bot', service: 'db', action: 'drop' })
+      expect(first.body).toMatchObject({
+        allowed: false,
+        blockReason: 'Agent has been killed',
+        rule: 'agent_killed',
+      })
+      // Its first report without a check is recorded as a violation.
+      const reported = await log({ agent: 'rogue-bot', service: 'db', action: 'drop' })
+      expect(reported).toMatchObject({
+        status: 403,
+        body: { logged: true, allowed: false, reason: 'Agent has been killed' },
+      })
+      expect((await events('agent=rogue-bot')).map((e) => [e.status, e.control?.rule])).toEqual([
+        ['success', 'agent_killed'],
+        ['denied', 'agent_killed'],
+      ])
+      // Killed is final as for any kill; killing again registers nothing new.
+      expect((await control('resume', 'rogue-bot')).status).toBe(409)
+      expect((await control('pause', 'rogue-bot')).status).toBe(409)
+      expect((await control('kill', 'rogue-bot')).body).toMatchObject({
+        changed: false,
+        registered: false,
+      })
+      // Per environment: the same name elsewhere is another agent.
+      expect((await check({ agent: 'rogue-bot', environment: 'staging' })).body.allowed).toBe(true)
+    })
+
+    it('pauses an agent not seen yet in its environment only, until it is resumed', async () => {
+      expect((await control('pause', 'sleepy', '?environment=staging')).body).toMatchObject({
+        status: 'paused',
+        environment: 'staging',
+        changed: true,
+        registered: true,
+      })
+      expect((await check({ agent: 'sleepy', environment: 'staging' })).body.blockReason).toBe(
+        'Agent is paused',
+      )
+      expect((await check({ agent: 'sleepy' })).body.allowed).toBe(true)
+      const reported = await t.json('POST', '/api/v1/events', {
+        key: agentKey,
+        body: { agent: 'sleepy', environment: 'staging', kind: 'tool_call' },
+      })
+      expect(reported).toMatchObject({
+        status: 201,
+        body: { control: { decision: 'violation', rule: 'agent_paused' } },
+      })
+      expect((await events('kind=audit')).map((e) => e.metadata)).toMatchObject([
+        { agent: 'sleepy', environment: 'staging', status: 'paused', registered: true },
+      ])
+      expect(
+        (await t.json('GET', '/api/v1/alerts', { key: t.adminKey })).body.alerts,
+      ).toMatchObject([{ alert_type: 'policy_violation' }])
+      expect((await control('resume', 'sleepy', '?environment=staging')).body).toMatchObject({
+        status: 'active',
+        changed: true,
+        registered: false,
+      })
+      expect((await check({ agent: 'sleepy', environment: 'staging' })).body.allowed).toBe(true)
+    })
+
+    it('kills an unknown agent of an org that requires registered agents: the kill registers it, so it is refused as killed', async () => {
+      await t.json('PATCH', '/api/v1/org/settings', {
+        key: t.adminKey,
+        body: { require_registered_agents: true },
+      })
+      expect((await check({ agent: 'stranger' })).body.code).toBe('agent_not_registered')
+      expect((await control('kill', 'stranger')).body).toMatchObject({
+        status: 'killed',
+        registered: true,
+      })
+      expect((await check({ agent: 'stranger' })).body).toMatchObject({
+        allowed: false,
+        blockReason: 'Agent has been killed',
+      })
+      // Its reports are kept, each a violation with an alert: the operator sees it still runs.
+      expect((await log({ agent: 'stranger', service: 'db', action: 'drop' })).status).toBe(403)
+      const [stored] = await events('agent=stranger&status=success')
+      expect(stored?.control).toMatchObject({ decision: 'violation', rule: 'agent_killed' })
     })
 
     it('refuses bad check bodies with the field named', async () => {

@@ -1,4 +1,5 @@
 import type { Event } from './event-schema.js'
+import { nestedDeeperThan } from './json-depth.js'
 import { LIMITS } from './limits.js'
 import { microsToUsd, usdToMicros } from './money.js'
 import { normalizeStatus } from './status.js'
@@ -114,6 +115,10 @@ export function eventFromAction(body: unknown, now: number): ActionMapResult {
   for (const name of ['trace_id', 'environment'])
     if (b[name] !== undefined && b[name] !== null && typeof b[name] !== 'string')
       errors.push(`${name} must be a string`)
+  // Measured (fit) before redaction, which keeps only 64 levels: deeper still would exhaust the stack.
+  for (const name of ['metadata', 'input', 'output'])
+    if (nestedDeeperThan(b[name], LIMITS.jsonDepth))
+      errors.push(`${name} must not be nested more than ${LIMITS.jsonDepth} levels deep`)
   if (errors.length > 0) return { ok: false, missing: false, errors }
 
   const cut: string[] = []

@@ -1,4 +1,14 @@
 export { LIMITS } from './limits.js'
+export { nestedDeeperThan } from './json-depth.js'
+export {
+  MAX_TIME_MS,
+  MIN_TIME_MS,
+  inRange,
+  parseDateTime,
+  parseDay,
+  parseEpochMs,
+  parseTimeBound,
+} from './calendar-time.js'
 export { EVENT_STATUSES, ACCEPTED_STATUS_WORDS, normalizeStatus } from './status.js'
 export type { EventStatus } from './status.js'
 export { ERROR_CODES } from './error-codes.js'

@@ -24,6 +24,12 @@ export const LIMITS = {
   batchEvents: 1_000,
   /** Rows in one page of `GET /api/v1/events`. */
   pageRows: 1_000,
+  /**
+   * Levels of nesting a JSON value may have where it is read before secret redaction (which keeps 64
+   * levels of what it stores): a check's `input` and `context`, AgentLedger's `input`, `output` and
+   * `metadata`. Deeper values would exhaust the stack of a JSON serializer.
+   */
+  jsonDepth: 1_000,
   /** Token counts and durations are integers in [0, this]. */
   maxCount: 1e12,
   /** How far in the future a client-set `ts` may lie, in ms (clock skew). Default 24 h. */

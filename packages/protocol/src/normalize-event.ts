@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { parseDateTime } from './calendar-time.js'
 import type { FieldIssue } from './error-codes.js'
 import { EVENT_INPUT_FIELDS, EventInputSchema } from './event-schema.js'
 import { LIMITS } from './limits.js'
@@ -24,7 +25,6 @@ export interface NormalizeContext {
 
 export type NormalizeResult = { ok: true; event: NewEvent } | { ok: false; issues: FieldIssue[] }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
 const PAYLOADS = ['input', 'output', 'messages', 'tool_calls', 'error'] as const
 const OBJECTS = ['rate_limit', 'context'] as const
 
@@ -158,11 +158,12 @@ function parseTimestamp(
     }
     ms = value
   } else {
-    ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN
-    if (Number.isNaN(ms)) {
+    const parsed = parseDateTime(value)
+    if (parsed === undefined) {
       fail('ts must be an ISO 8601 date-time with a time zone, such as 2026-11-22T10:15:00Z')
       return undefined
     }
+    ms = parsed
   }
   if (ms > now + LIMITS.futureSkewMs) {
     fail('ts lies more than 24 hours in the future; check the client clock')

@@ -35,22 +35,28 @@ function audit(
 /**
  * The trail's record of a pause, resume or kill (`agent.paused`, `agent.resumed`, `agent.killed`),
  * written in the transaction that changes the agent's status. Like every audit record it names no
- * agent (the agent is in `metadata`), so no delete of the agent's activity takes it.
+ * agent (the agent is in `metadata`), so no delete of the agent's activity takes it. `change` says
+ * whether the status changed, and whether the agent was registered by it (not seen before).
  */
 export function agentControlRecord(
   name: string,
   environment: string,
   status: AgentStatus,
-  changed: boolean,
+  change: { changed: boolean; registered: boolean },
   actor: Actor,
   now: number,
 ): NewEvent {
   const past = PAST[status]
+  const { changed, registered } = change
   return audit(
     `agent.${past}`,
-    changed ? `Agent ${name} ${past}` : `Agent ${name} ${past} (it already was)`,
+    registered
+      ? `Agent ${name} ${past} before it was seen (registered ${past})`
+      : changed
+        ? `Agent ${name} ${past}`
+        : `Agent ${name} ${past} (it already was)`,
     environment,
-    { agent: name, environment, status, changed },
+    { agent: name, environment, status, changed, registered },
     actor,
     now,
   )

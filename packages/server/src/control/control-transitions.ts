@@ -8,13 +8,16 @@ import type {
 /**
  * What pausing, resuming or killing an agent in `current` state does. Killed is final: resuming or
  * pausing a killed agent is refused (`killed`), killing it again changes nothing. `changed` tells
- * the dialect to write `to`.
+ * the dialect to write `to`. An agent not seen yet (`undefined`) that is paused or killed is
+ * `registered` in that state, so the stop holds from its first check or report on; resuming one
+ * is `not_found`.
  */
 export function agentTransition(
   current: AgentStatus | undefined,
   to: AgentStatus,
 ): AgentControlOutcome {
-  if (current === undefined) return { outcome: 'not_found' }
+  if (current === undefined)
+    return to === 'active' ? { outcome: 'not_found' } : { outcome: 'registered', status: to }
   if (current === 'killed')
     return to === 'killed' ? { outcome: 'unchanged', status: 'killed' } : { outcome: 'killed' }
   return { outcome: current === to ? 'unchanged' : 'changed', status: to }

@@ -127,5 +127,7 @@ export interface NewBudget {
 
 export type AgentControlOutcome =
   | { outcome: 'changed' | 'unchanged'; status: AgentStatus }
+  /** The agent was not seen yet: it is registered in the paused or killed state. */
+  | { outcome: 'registered'; status: Exclude<AgentStatus, 'active'> }
   | { outcome: 'not_found' }
   | { outcome: 'killed' }

@@ -19,6 +19,11 @@ export async function readJson(
   ).toString('utf8')
   if (text.trim() === '')
     throw new AppError('invalid_json', 'the request body is empty; send a JSON object')
+  if (holdsNul(text))
+    throw new AppError(
+      'invalid_json',
+      'the request body holds a NUL character (\\u0000), which cannot be stored; remove it',
+    )
   try {
     return { value: JSON.parse(text), text }
   } catch (error) {
@@ -29,6 +34,15 @@ export async function readJson(
       `the request body is not valid JSON (${detail.slice(0, 120)})`,
     )
   }
+}
+
+/**
+ * True when the JSON text holds the escape `\u0000` (a raw NUL is not valid JSON): PostgreSQL's text
+ * and jsonb cannot hold that character, so every store refuses it alike, at the door. An escaped
+ * backslash before `u0000` (`\\u0000`, the six characters themselves) is not a NUL.
+ */
+function holdsNul(text: string): boolean {
+  return text.includes('\\u0000') && /(?:^|[^\\])(?:\\\\)*\\u0000/.test(text)
 }
 
 function tooLarge(maxBytes: number): AppError {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { zodIssues } from '@agenttrail/protocol'
+import { parseTimeBound, zodIssues } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
 import type { Scope } from '../store/store.js'
 import type { Surface } from './surface.js'
@@ -56,22 +56,19 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   return result.data
 }
 
-const ISO_OR_MS = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/
-
-/** A query parameter holding a time: ISO 8601 (a date alone means its UTC midnight) or epoch ms. */
+/**
+ * A query parameter holding a time: ISO 8601 (a date alone means its UTC midnight) or epoch ms, read
+ * strictly (calendar-time.ts): 2026-02-30 or epoch ms past the year 9999 are a 400, not a 500.
+ */
 export const timeParam = z
   .string()
   .transform((text, ctx) => {
-    const ms = /^\d{10,16}$/.test(text)
-      ? Number(text)
-      : ISO_OR_MS.test(text)
-        ? Date.parse(text)
-        : Number.NaN
-    if (Number.isNaN(ms)) {
+    const ms = parseTimeBound(text, { epochMs: true })
+    if (ms === undefined) {
       ctx.addIssue({
         code: 'custom',
         message:
-          'must be an ISO 8601 date or date-time (such as 2026-11-22T10:00:00Z) or epoch milliseconds',
+          'must be an ISO 8601 date or date-time (such as 2026-11-22T10:00:00Z) or epoch milliseconds, of a real day within the years 0000 to 9999',
       })
       return z.NEVER
     }

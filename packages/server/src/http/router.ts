@@ -2,6 +2,7 @@ import type { Handler, Hono, MiddlewareHandler } from 'hono'
 import type { Scope } from '../store/store.js'
 import type { AppEnv } from './app-env.js'
 import type { RouteSpec } from './route-spec.js'
+import { urlGuard } from './middleware/url-guard.js'
 
 /** Registers routes on the app and records their specs for the OpenAPI document. */
 export class Router {
@@ -20,7 +21,9 @@ export class Router {
       c.set('surface', surface)
       await next()
     }
-    const middleware = spec.scope ? [setSurface, this.auth(spec.scope)] : [setSurface]
+    const middleware = spec.scope
+      ? [setSurface, urlGuard, this.auth(spec.scope)]
+      : [setSurface, urlGuard]
     this.app.on([spec.method.toUpperCase()], [path], ...middleware, handler)
   }
 }

@@ -1,3 +1,4 @@
+import { LIMITS, nestedDeeperThan } from '@agenttrail/protocol'
 import type { NewEvent } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
 import type { IngestService } from './ingest-service.js'
@@ -43,6 +44,17 @@ export function createCheckService(store: Store, ingest: IngestService, approval
         { path: 'agent', message: 'is required' },
       ])
     await ingest.admitCheck(event, { orgId: ctx.orgId, ipAddress: ctx.ipAddress })
+    // Serialized as sent, before redaction (which keeps 64 levels): deeper still would exhaust the stack.
+    for (const [path, value] of [
+      ['input', request.input],
+      ['context', request.context],
+    ] as const)
+      if (nestedDeeperThan(value, LIMITS.jsonDepth))
+        throw new AppError(
+          'validation_failed',
+          `${path}: nested more than ${LIMITS.jsonDepth} levels deep`,
+          [{ path, message: `must not be nested more than ${LIMITS.jsonDepth} levels deep` }],
+        )
     // Payload rules read what the action will really send; what is stored is redacted.
     const unredacted = {
       input: request.input === undefined ? null : (JSON.stringify(request.input) ?? null),

@@ -4,6 +4,7 @@ import { AppError } from '../../app-error.js'
 import type { AgentStatus } from '../../store/control-store.js'
 import type { Store } from '../../store/store.js'
 import { parseQuery } from '../route-spec.js'
+import type { RouteSpec } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
 import { clientAddress } from '../ingest-request.js'
@@ -28,13 +29,25 @@ const ControlledSchema = z
     agent: z.string(),
     environment: z.string(),
     changed: z.boolean().describe('False when the agent was already in that state.'),
+    registered: z
+      .boolean()
+      .describe(
+        'True when no agent of that name was seen in that environment yet: it is registered, paused or killed, so the stop holds from its first action on.',
+      ),
   })
   .meta({ id: 'AgentControlled' })
 
+/** Only resuming needs an agent that was seen: pausing or killing a new name registers it. */
+const UNKNOWN: RouteSpec['responses'] = {
+  404: { description: 'No agent of that name in that environment', schema: AgentLedgerErrorSchema },
+}
+
 /**
  * AgentLedger's kill switch: `POST /api/v1/agents/:name/pause|resume|kill?environment=`. Paused
- * agents' actions are refused until resumed; killed is final (resume and pause answer 409). Each
- * request is recorded in the trail with the key that made it; a kill raises a critical alert.
+ * agents' actions are refused until resumed; killed is final (resume and pause answer 409). An agent
+ * not seen yet is registered paused or killed (AgentLedger's `killAgent('rogue-bot')` before the
+ * bot's first action); resuming one is 404. Each request is recorded in the trail with the key that
+ * made it; a kill raises a critical alert.
  */
 export function agentControlRoutes(router: Router, store: Store): void {
   for (const verb of Object.keys(VERBS) as Array<keyof typeof VERBS>) {
@@ -48,20 +61,17 @@ export function agentControlRoutes(router: Router, store: Store): void {
         summary: `${verb[0]?.toUpperCase()}${verb.slice(1)} an agent`,
         description:
           verb === 'kill'
-            ? 'Permanently: every later action of the agent in this environment is refused (checks) or recorded as a violation (reports), and it cannot be resumed. Raises a critical `agent_killed` alert.'
+            ? 'Permanently: every later action of the agent in this environment is refused (checks) or recorded as a violation (reports), and it cannot be resumed. Raises a critical `agent_killed` alert. A name not seen yet is registered killed.'
             : verb === 'pause'
-              ? 'Its actions are refused until it is resumed. A killed agent cannot be paused (409).'
-              : 'Lets a paused agent act again. A killed agent stays killed (409).',
+              ? 'Its actions are refused until it is resumed. A killed agent cannot be paused (409). A name not seen yet is registered paused.'
+              : 'Lets a paused agent act again. A killed agent stays killed (409); an agent not seen yet is 404.',
         params: ParamsSchema,
         query: QuerySchema,
         responses: {
           200: { description: 'The agent’s status now', schema: ControlledSchema },
           403: { description: 'The key lacks the control scope', schema: AgentLedgerErrorSchema },
-          404: {
-            description: 'No agent of that name in that environment',
-            schema: AgentLedgerErrorSchema,
-          },
           409: { description: 'The agent was killed', schema: AgentLedgerErrorSchema },
+          ...(verb === 'resume' ? UNKNOWN : {}),
         },
       },
       async (c) => {
@@ -92,8 +102,9 @@ export function agentControlRoutes(router: Router, store: Store): void {
             'agent_killed',
             `Agent ${name} has been killed in ${environment}; a killed agent cannot be ${verb === 'pause' ? 'paused' : 'resumed'}. Register a new agent name to run it again.`,
           )
-        const changed = result.outcome === 'changed'
-        return c.json({ status: result.status, agent: name, environment, changed })
+        const registered = result.outcome === 'registered'
+        const changed = registered || result.outcome === 'changed'
+        return c.json({ status: result.status, agent: name, environment, changed, registered })
       },
     )
   }

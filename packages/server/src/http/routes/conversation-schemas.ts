@@ -1,31 +1,17 @@
 import { z } from 'zod'
-import { LIMITS } from '@agenttrail/protocol'
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
-const DAY_MS = 86_400_000
-
-/** True when `YYYY-MM-DD` names a real calendar day (Date.parse rolls 2026-02-30 over into March). */
-const realDay = (day: string) => {
-  const ms = Date.parse(`${day}T00:00:00Z`)
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day
-}
+import { LIMITS, parseTimeBound } from '@agenttrail/protocol'
 
 /**
  * A range bound: `YYYY-MM-DD` (a whole UTC day: `from` its start, `to` its end, so `to` includes the
- * day) or an ISO 8601 date-time with a zone (`to` exclusive). Parsed to Unix ms, `to` exclusive.
+ * day) or an ISO 8601 date-time with a zone (`to` exclusive). Parsed strictly (calendar-time.ts) to
+ * Unix ms, `to` exclusive.
  */
 export const dayOrTime = (bound: 'from' | 'to') =>
   z
     .string()
     .transform((text, ctx) => {
-      const date = DATE.exec(text)
-      const dateTime = DATE_TIME.exec(text)
-      let ms = Number.NaN
-      if (date && realDay(text))
-        ms = Date.parse(`${text}T00:00:00Z`) + (bound === 'to' ? DAY_MS : 0)
-      else if (dateTime && realDay(dateTime[1] as string)) ms = Date.parse(text)
-      if (Number.isNaN(ms)) {
+      const ms = parseTimeBound(text, { dayEnd: bound === 'to' })
+      if (ms === undefined) {
         ctx.addIssue({
           code: 'custom',
           message:

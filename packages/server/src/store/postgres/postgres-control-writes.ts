@@ -14,7 +14,7 @@ import type { AgentStatus, ApprovalRecord, NewPolicy } from '../../control/contr
 import type { ControlStore } from '../control-store.js'
 import { agentTransition, approvalTransition } from '../../control/control-transitions.js'
 import { appendInTransaction } from './postgres-append.js'
-import { postgresControlOps } from './postgres-control-ops.js'
+import { agentCacheKey, postgresControlOps, rememberAgents } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
 import { getApproval, getBudget, getPolicy } from './postgres-control-reads.js'
 import type { Db } from './postgres-control-reads.js'
@@ -95,41 +95,56 @@ function agentWrites(
 ): Pick<ControlStore, 'setAgentStatus'> {
   const inOrg = orgTransaction(pool)
   return {
-    setAgentStatus: (orgId, environment, name, to, now, actor) =>
-      inOrg(orgId, async (client) => {
-        const { rows } = await client.query<{ status: AgentStatus }>(
-          'SELECT status FROM agents WHERE org_id = $1 AND environment = $2 AND name = $3',
-          [orgId, environment, name],
-        )
-        const outcome = agentTransition(rows[0]?.status, to)
-        if (outcome.outcome === 'changed' || outcome.outcome === 'unchanged') {
-          const record = agentControlRecord(
-            name,
-            environment,
-            outcome.status,
-            outcome.outcome === 'changed',
-            actor,
-            now,
+    setAgentStatus: async (orgId, environment, name, to, now, actor) => {
+      const outcome = await inOrg(orgId, async (client) => {
+        const status = async () =>
+          (
+            await client.query<{ status: AgentStatus }>(
+              'SELECT status FROM agents WHERE org_id = $1 AND environment = $2 AND name = $3',
+              [orgId, environment, name],
+            )
+          ).rows[0]?.status
+        let outcome = agentTransition(await status(), to)
+        if (outcome.outcome === 'registered') {
+          // An agent paused or killed before it was seen: registered in that state, counts zero.
+          const { rowCount } = await client.query(
+            `INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros, status)
+             VALUES ($1, $2, $3, $4, $4, 0, 0, 0, 0, $5) ON CONFLICT DO NOTHING`,
+            [orgId, environment, name, now, to],
           )
-          await appendInTransaction(
-            client,
-            [{ orgId, event: record, system: true }],
-            cache,
-            enforce,
-          )
+          // Registered at the same moment without the org's lock (POST /api/v1/agents): decide on that row.
+          if (rowCount === 0) outcome = agentTransition(await status(), to)
         }
-        if (outcome.outcome !== 'changed') return outcome
-        await client.query(
-          'UPDATE agents SET status = $4 WHERE org_id = $1 AND environment = $2 AND name = $3',
-          [orgId, environment, name, to],
+        if (outcome.outcome === 'not_found' || outcome.outcome === 'killed') return outcome
+        const registered = outcome.outcome === 'registered'
+        const changed = outcome.outcome !== 'unchanged'
+        const record = agentControlRecord(
+          name,
+          environment,
+          outcome.status,
+          { changed, registered },
+          actor,
+          now,
         )
+        await appendInTransaction(client, [{ orgId, event: record, system: true }], cache, enforce)
+        if (!changed) return outcome
+        if (!registered)
+          await client.query(
+            'UPDATE agents SET status = $4 WHERE org_id = $1 AND environment = $2 AND name = $3',
+            [orgId, environment, name, to],
+          )
         await bump(client, orgId)
         const ops = postgresControlOps(client, cache)
         // What checks allowed before the pause or kill does not stand: later reports are judged anew.
         if (to !== 'active') await ops.dropPermits(orgId, environment, name)
         if (to === 'killed') await ops.insertAlert(orgId, killedAlert(environment, name, now))
         return outcome
-      }),
+      })
+      // Only rows a committed transaction wrote are known to exist.
+      if (outcome.outcome === 'registered')
+        rememberAgents(cache, [agentCacheKey(orgId, environment, name)])
+      return outcome
+    },
   }
 }
 

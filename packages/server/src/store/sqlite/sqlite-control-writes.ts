@@ -73,6 +73,11 @@ export function createSqliteControlWrites(
   const setStatus = db.prepare(
     'UPDATE agents SET status = ? WHERE org_id = ? AND environment = ? AND name = ?',
   )
+  // An agent paused or killed before it was seen: registered in that state, counts zero.
+  const registerAs = db.prepare(
+    `INSERT INTO agents (org_id, environment, name, first_seen, last_seen, events, errors, tokens_total, cost_micros, status)
+     VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, ?)`,
+  )
   const decide = db.prepare(
     `UPDATE approvals SET status = @status, decided_at = @now, decided_by = @key, decided_by_name = @name, note = @note
      WHERE org_id = @org AND id = @id AND status = 'pending' AND expires_at > @now`,
@@ -203,23 +208,28 @@ export function createSqliteControlWrites(
       actor: Actor,
     ): AgentControlOutcome => {
       const outcome = agentTransition(agentStatus.get(orgId, environment, name)?.status, to)
-      if (outcome.outcome === 'changed' || outcome.outcome === 'unchanged')
-        append([
-          {
-            orgId,
-            event: agentControlRecord(
-              name,
-              environment,
-              outcome.status,
-              outcome.outcome === 'changed',
-              actor,
-              now,
-            ),
-            system: true,
-          },
-        ])
-      if (outcome.outcome !== 'changed') return outcome
-      setStatus.run(to, orgId, environment, name)
+      if (outcome.outcome === 'not_found' || outcome.outcome === 'killed') return outcome
+      const registered = outcome.outcome === 'registered'
+      const changed = outcome.outcome !== 'unchanged'
+      append([
+        {
+          orgId,
+          event: agentControlRecord(
+            name,
+            environment,
+            outcome.status,
+            { changed, registered },
+            actor,
+            now,
+          ),
+          system: true,
+        },
+      ])
+      if (!changed) return outcome
+      if (registered) {
+        ensureOrg.run(orgId, orgId, now)
+        registerAs.run(orgId, environment, name, now, now, to)
+      } else setStatus.run(to, orgId, environment, name)
       bump.run(orgId)
       // What checks allowed before the pause or kill does not stand: later reports are judged anew.
       if (to !== 'active') ops.dropPermits(orgId, environment, name)

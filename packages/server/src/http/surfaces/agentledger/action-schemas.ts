@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LIMITS, normalizeStatus } from '@agenttrail/protocol'
+import { LIMITS, normalizeStatus, parseTimeBound } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { EventFilter } from '../../../store/store.js'
 
@@ -75,8 +75,9 @@ export function actionFilter(q: {
   const time = (name: 'from' | 'to') => {
     const value = q[name]
     if (value === undefined) return undefined
-    const ms = Date.parse(value)
-    if (Number.isNaN(ms))
+    // PostgREST handed AgentLedger's bound to PostgreSQL, which reads a time without a zone as UTC.
+    const ms = parseTimeBound(value, { zoneless: 'utc' })
+    if (ms === undefined)
       throw new AppError('invalid_query', `Invalid "${name}" date. Must be ISO 8601 format.`)
     return ms
   }

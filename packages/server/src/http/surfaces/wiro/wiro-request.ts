@@ -1,5 +1,6 @@
 import { AppError } from '../../../app-error.js'
-import { dayName, dayStartOf } from '../../../archive/archive-day.js'
+import { parseDay } from '@agenttrail/protocol'
+import { dayName } from '../../../archive/archive-day.js'
 import { DAY_MS, floorTo } from '../../../store/time-buckets.js'
 
 /** Most events `Logs` returns; its default is 200. */
@@ -39,13 +40,9 @@ export function parseDate(
     return { date: dayName(today), dayStart: today }
   }
   if (value === 'today') return { date: dayName(today), dayStart: today }
-  if (
-    typeof value !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    dayName(dayStartOf(value)) !== value
-  )
-    throw invalid('date must be a day as YYYY-MM-DD, or "today"')
-  return { date: value, dayStart: dayStartOf(value) }
+  const dayStart = typeof value === 'string' ? parseDay(value) : undefined
+  if (dayStart === undefined) throw invalid('date must be a day as YYYY-MM-DD, or "today"')
+  return { date: value as string, dayStart }
 }
 
 /** `lines`: a whole number from 1; more than 5000 reads 5000 (the documented maximum). Default 200. */
