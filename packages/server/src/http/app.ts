@@ -18,7 +18,6 @@ import { agentRoutes } from './routes/agent-routes.js'
 import { agentControlRoutes } from './routes/agent-control-routes.js'
 import { approvalRoutes } from './routes/approval-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
-import { sdkCheckRoutes } from './surfaces/agentwarden/sdk-check-routes.js'
 import { createCheckService } from '../control/check-service.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { budgetRoutes } from './routes/budget-routes.js'
@@ -29,16 +28,8 @@ import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
 import { policyRoutes } from './routes/policy-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
-import { actionRoutes } from './surfaces/agentledger/action-routes.js'
-import { renderAgentLedgerError } from './surfaces/agentledger/agentledger-errors.js'
-import { exportRoutes } from './surfaces/agentledger/export-routes.js'
-import { traceRoutes } from './surfaces/agentledger/trace-routes.js'
-import { renderAgentWardenError } from './surfaces/agentwarden/agentwarden-errors.js'
-import { sdkLogRoutes } from './surfaces/agentwarden/sdk-log-routes.js'
-import { renderLogwickError } from './surfaces/logwick/logwick-errors.js'
-import { logwickRoutes } from './surfaces/logwick/logwick-routes.js'
-import { renderWiroError } from './surfaces/wiro/wiro-errors.js'
-import { wiroRoutes } from './surfaces/wiro/wiro-routes.js'
+import type { ErrorRenderer, Surface } from './surface.js'
+import { SURFACES } from './surfaces.js'
 
 export interface AppDeps {
   store: Store
@@ -63,14 +54,7 @@ export function createApp(deps: AppDeps): App {
   const hono = new Hono<AppEnv>()
   const inflight = { count: 0 }
   hono.use('*', requestLog(deps.logger, inflight))
-  hono.onError(
-    createErrorHandler(deps.logger, {
-      agentledger: renderAgentLedgerError,
-      logwick: renderLogwickError,
-      wiro: renderWiroError,
-      agentwarden: renderAgentWardenError,
-    }),
-  )
+  hono.onError(createErrorHandler(deps.logger, errorRenderers()))
   hono.notFound((c) =>
     c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404),
   )
@@ -89,15 +73,9 @@ export function createApp(deps: AppDeps): App {
   alertRoutes(router, deps)
   const check = createCheckService(deps.store, deps.ingest, deps.config.approvalTtlMs)
   checkRoutes(router, check)
-  sdkCheckRoutes(router, check)
   agentControlRoutes(router, deps.store)
   approvalRoutes(router, deps.store)
-  actionRoutes(router, deps.store, deps.ingest)
-  traceRoutes(router, deps.store)
-  exportRoutes(router, deps.store)
-  logwickRoutes(router, deps.store, deps.ingest)
-  sdkLogRoutes(router, deps.ingest)
-  wiroRoutes(router, deps)
+  for (const surface of SURFACES) surface.routes(router, { ...deps, check })
 
   const openapi = buildOpenApi(router.specs, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))
@@ -109,4 +87,12 @@ export function createApp(deps: AppDeps): App {
     return c.notFound()
   })
   return { hono, inflight }
+}
+
+/** Each surface's error renderer, by name; a surface without one answers the native body. */
+function errorRenderers(): Partial<Record<Surface, ErrorRenderer>> {
+  const renderers: Partial<Record<Surface, ErrorRenderer>> = {}
+  for (const surface of SURFACES)
+    if (surface.renderError) renderers[surface.name] = surface.renderError
+  return renderers
 }
