@@ -28,7 +28,7 @@ import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
 import { policyRoutes } from './routes/policy-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
-import type { ErrorRenderer, Surface } from './surface.js'
+import { mountSurfaces, surfaceRenderers } from './surface.js'
 import { SURFACES } from './surfaces.js'
 
 export interface AppDeps {
@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): App {
   const hono = new Hono<AppEnv>()
   const inflight = { count: 0 }
   hono.use('*', requestLog(deps.logger, inflight))
-  hono.onError(createErrorHandler(deps.logger, errorRenderers()))
+  hono.onError(createErrorHandler(deps.logger, surfaceRenderers(SURFACES)))
   hono.notFound((c) =>
     c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404),
   )
@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): App {
   checkRoutes(router, check)
   agentControlRoutes(router, deps.store)
   approvalRoutes(router, deps.store)
-  for (const surface of SURFACES) surface.routes(router, { ...deps, check })
+  mountSurfaces(router, SURFACES, { ...deps, check })
 
   const openapi = buildOpenApi(router.specs, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))
@@ -87,12 +87,4 @@ export function createApp(deps: AppDeps): App {
     return c.notFound()
   })
   return { hono, inflight }
-}
-
-/** Each surface's error renderer, by name; a surface without one answers the native body. */
-function errorRenderers(): Partial<Record<Surface, ErrorRenderer>> {
-  const renderers: Partial<Record<Surface, ErrorRenderer>> = {}
-  for (const surface of SURFACES)
-    if (surface.renderError) renderers[surface.name] = surface.renderError
-  return renderers
 }

@@ -36,3 +36,32 @@ export function defineSurface<const Name extends string>(
 ): SurfaceModule<Name> {
   return module
 }
+
+/**
+ * Registers each module's routes, in order, and holds every route to its module: a route that
+ * declares another surface (or none) would answer errors in the wrong shape, so it stops the start.
+ */
+export function mountSurfaces(
+  router: Router,
+  modules: readonly SurfaceModule[],
+  deps: SurfaceDeps,
+): void {
+  for (const module of modules) {
+    const before = router.specs.length
+    module.routes(router, deps)
+    for (const spec of router.specs.slice(before))
+      if (spec.surface !== module.name)
+        throw new Error(
+          `${spec.method.toUpperCase()} ${spec.path} is mounted by surface ${module.name} but declares ${spec.surface ?? 'native'}`,
+        )
+  }
+}
+
+/** Each module's error renderer by name; a surface without one answers the native body. */
+export function surfaceRenderers<M extends SurfaceModule>(
+  modules: readonly M[],
+): Partial<Record<M['name'], ErrorRenderer>> {
+  const renderers: Partial<Record<M['name'], ErrorRenderer>> = {}
+  for (const m of modules) if (m.renderError) renderers[m.name as M['name']] = m.renderError
+  return renderers
+}
