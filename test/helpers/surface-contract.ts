@@ -31,8 +31,11 @@ export function describeSurfaceContract(
     }
 
     describe.each(paths)('$name ($path)', (row) => {
-      const check = (name: ContractCheck, title: string, fn: () => Promise<void>) =>
-        row.skip?.[name] === undefined ? it(`${name}: ${title}`, fn) : it.skip(`${name}: ${title}`)
+      const check = (name: ContractCheck, title: string, fn: () => Promise<void>) => {
+        const reason = row.skip?.[name]
+        if (reason === undefined) it(`${name}: ${title}`, fn)
+        else it.skip(`${name}: ${title} (skipped: ${reason})`)
+      }
 
       const send = (key: string, body: unknown, headers: Record<string, string> = {}) =>
         t.json('POST', row.path, { key, body, headers })
