@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Surface } from '@agenttrail/server'
 
 /** A secret in a field the redactor knows by name. */
 export const FIELD_SECRET = 'hunter2-field-value'
@@ -28,6 +29,8 @@ export interface Refusal {
  */
 export interface IngestPath {
   name: string
+  /** The surface that serves the path (`SURFACES` in `http/surfaces.ts`, or `native`). */
+  surface: Surface
   path: string
   /** One request for one event of `agent`, with `FIELD_SECRET` in a field and `KEY_IN_TEXT` in text. */
   body(agent: string): unknown
@@ -101,6 +104,7 @@ const NATIVE_REFUSALS = {
 export const INGEST_PATHS: readonly IngestPath[] = [
   {
     name: 'native event',
+    surface: 'native',
     path: '/api/v1/events',
     body: nativeEvent,
     accepted: 201,
@@ -110,6 +114,7 @@ export const INGEST_PATHS: readonly IngestPath[] = [
   },
   {
     name: 'native batch',
+    surface: 'native',
     path: '/api/v1/events/batch',
     body: (agent) => ({ events: [nativeEvent(agent)] }),
     accepted: 201,
@@ -124,6 +129,7 @@ export const INGEST_PATHS: readonly IngestPath[] = [
   },
   {
     name: 'AgentLedger action',
+    surface: 'agentledger',
     path: '/api/v1/actions',
     body: action,
     accepted: 200,
@@ -140,6 +146,7 @@ export const INGEST_PATHS: readonly IngestPath[] = [
   },
   {
     name: 'AgentLedger batch',
+    surface: 'agentledger',
     path: '/api/v1/actions/batch',
     body: (agent) => ({ actions: [action(agent)] }),
     accepted: 200,
@@ -154,6 +161,7 @@ export const INGEST_PATHS: readonly IngestPath[] = [
   },
   {
     name: 'Logwick log',
+    surface: 'logwick',
     path: '/api/v1/logs',
     body: (agent) => ({
       agent,
@@ -169,6 +177,7 @@ export const INGEST_PATHS: readonly IngestPath[] = [
   },
   {
     name: 'AgentWarden SDK log',
+    surface: 'agentwarden',
     path: '/sdk/log',
     body: (agent) => ({
       agent_id: agent,
@@ -189,6 +198,7 @@ export const INGEST_PATHS: readonly IngestPath[] = [
   },
   {
     name: 'Wiro ingest',
+    surface: 'wiro',
     path: '/v1/UserAgent/LogsIngest',
     body: (agent) => ({
       agent,

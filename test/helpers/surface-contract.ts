@@ -30,7 +30,7 @@ export function describeSurfaceContract(
       return { orgId, key: await t.key(orgId, ['admin']) }
     }
 
-    describe.each(paths)('$name ($path)', (row) => {
+    describe.each(paths)('$name ($surface: $path)', (row) => {
       const check = (name: ContractCheck, title: string, fn: () => Promise<void>) => {
         const reason = row.skip?.[name]
         if (reason === undefined) it(`${name}: ${title}`, fn)

@@ -3,13 +3,6 @@ import type { AppError } from '../app-error.js'
 import type { CheckService } from '../control/check-service.js'
 import type { AppDeps } from './app.js'
 import type { Router } from './router.js'
-import type { SurfaceName } from './surfaces.js'
-
-/**
- * The API dialect a route speaks. The native API is `/api/v1/...`; every other name is a module in
- * `SURFACES` (`http/surfaces.ts`), so adding a module there adds its name here.
- */
-export type Surface = 'native' | SurfaceName
 
 /** Turns an AppError into the response a client of one surface expects. */
 export type ErrorRenderer = (error: AppError, c: Context) => Response

@@ -15,5 +15,9 @@ export const SURFACES = [
   wiroSurface,
 ] as const
 
-/** The names of the compatibility surfaces. */
-export type SurfaceName = (typeof SURFACES)[number]['name']
+/**
+ * The API dialect a route speaks: `native` (`/api/v1/...`) or the name of a module in `SURFACES`,
+ * so adding a module adds its name. Code below this list (route specs, the error handler) holds the
+ * name as a string, since the surfaces import it; `mountSurfaces` checks each route's name.
+ */
+export type Surface = 'native' | (typeof SURFACES)[number]['name']
