@@ -33,10 +33,18 @@ export { priceLlmCall, PRICE_TABLE_SOURCE } from './price-llm-call.js'
 export type { LlmCost, LlmUsage } from './price-llm-call.js'
 export type { NormalizeContext, NormalizeResult } from './normalize-event.js'
 export { zodIssues } from './zod-issues.js'
-export { actionLogFromEvent, eventFromAction, usdToCents } from './agentledger-action.js'
-export type { ActionLog, ActionMapResult } from './agentledger-action.js'
-export { logwickLogFromEvent, eventFromLogwick, LOGWICK_RENAMES } from './logwick-log.js'
-export type { LogwickLog } from './logwick-log.js'
+export {
+  actionLogFromEvent,
+  eventFromAction,
+  usdToCents,
+} from './peers/agentledger/agentledger-action.js'
+export type { ActionLog, ActionMapResult } from './peers/agentledger/agentledger-action.js'
+export {
+  logwickLogFromEvent,
+  eventFromLogwick,
+  LOGWICK_RENAMES,
+} from './peers/logwick/logwick-log.js'
+export type { LogwickLog } from './peers/logwick/logwick-log.js'
 export { agentGuid } from './agent-guid.js'
 export {
   ActivityEventSchema,
@@ -45,14 +53,18 @@ export {
   eventFromActivity,
   creditsToUsd,
   usdToCredits,
-} from './wiro-activity.js'
-export type { ActivityEvent, WiroActivityKind } from './wiro-activity.js'
-export { activityFromEvent } from './wiro-activity-from-event.js'
+} from './peers/wiro/wiro-activity.js'
+export type { ActivityEvent, WiroActivityKind } from './peers/wiro/wiro-activity.js'
+export { activityFromEvent } from './peers/wiro/wiro-activity-from-event.js'
 export {
   AGENTWARDEN_FIELD_MESSAGES,
   AGENTWARDEN_STATUSES,
   eventFromAgentWardenLog,
-} from './agentwarden-log.js'
-export type { AgentWardenLog, AgentWardenMapResult, AgentWardenStatus } from './agentwarden-log.js'
+} from './peers/agentwarden/agentwarden-log.js'
+export type {
+  AgentWardenLog,
+  AgentWardenMapResult,
+  AgentWardenStatus,
+} from './peers/agentwarden/agentwarden-log.js'
 export { CONTROL_RULES, ControlNoteSchema, RULE_TYPES } from './control-note.js'
 export type { ControlNote, ControlRule, RuleType } from './control-note.js'

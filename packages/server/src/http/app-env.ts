@@ -6,12 +6,11 @@ import type { Logger } from '../log.js'
 import type { SettingsCache } from '../orgs/settings-cache.js'
 import type { RateLimiter } from '../store/rate-limiter.js'
 import type { ApiKeyRecord, Store } from '../store/store.js'
-import type { Surface } from './surface.js'
 
 /** Hono's typed context for this app. `incoming` is absent when tested in memory. */
 export interface AppEnv {
   Bindings: { incoming?: IncomingMessage }
-  Variables: { requestId: string; apiKey: ApiKeyRecord; surface: Surface }
+  Variables: { requestId: string; apiKey: ApiKeyRecord; surface: string }
 }
 
 /** What the app is built from (server.ts `createServices`); routes take the part they need. */

@@ -11,7 +11,6 @@ import { agentRoutes } from './routes/agent-routes.js'
 import { agentControlRoutes } from './routes/agent-control-routes.js'
 import { approvalRoutes } from './routes/approval-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
-import { sdkCheckRoutes } from './surfaces/agentwarden/sdk-check-routes.js'
 import { createCheckService } from '../ingest/check-service.js'
 import { alertRoutes } from './routes/alert-routes.js'
 import { budgetRoutes } from './routes/budget-routes.js'
@@ -22,16 +21,8 @@ import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
 import { policyRoutes } from './routes/policy-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
-import { actionRoutes } from './surfaces/agentledger/action-routes.js'
-import { renderAgentLedgerError } from './surfaces/agentledger/agentledger-errors.js'
-import { exportRoutes } from './surfaces/agentledger/export-routes.js'
-import { traceRoutes } from './surfaces/agentledger/trace-routes.js'
-import { renderAgentWardenError } from './surfaces/agentwarden/agentwarden-errors.js'
-import { sdkLogRoutes } from './surfaces/agentwarden/sdk-log-routes.js'
-import { renderLogwickError } from './surfaces/logwick/logwick-errors.js'
-import { logwickRoutes } from './surfaces/logwick/logwick-routes.js'
-import { renderWiroError } from './surfaces/wiro/wiro-errors.js'
-import { wiroRoutes } from './surfaces/wiro/wiro-routes.js'
+import { mountSurfaces, surfaceRenderers } from './surface.js'
+import { SURFACES } from './surfaces.js'
 
 export interface App {
   hono: Hono<AppEnv>
@@ -43,14 +34,7 @@ export function createApp(deps: AppDeps): App {
   const hono = new Hono<AppEnv>()
   const inflight = { count: 0 }
   hono.use('*', requestLog(deps.logger, inflight))
-  hono.onError(
-    createErrorHandler(deps.logger, {
-      agentledger: renderAgentLedgerError,
-      logwick: renderLogwickError,
-      wiro: renderWiroError,
-      agentwarden: renderAgentWardenError,
-    }),
-  )
+  hono.onError(createErrorHandler(deps.logger, surfaceRenderers(SURFACES)))
   hono.notFound((c) =>
     c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404),
   )
@@ -69,15 +53,9 @@ export function createApp(deps: AppDeps): App {
   alertRoutes(router, deps)
   const check = createCheckService(deps.store, deps.ingest, deps.config.approvalTtlMs)
   checkRoutes(router, check)
-  sdkCheckRoutes(router, check)
   agentControlRoutes(router, deps.store)
   approvalRoutes(router, deps.store)
-  actionRoutes(router, deps.store, deps.ingest)
-  traceRoutes(router, deps.store)
-  exportRoutes(router, deps.store)
-  logwickRoutes(router, deps.store, deps.ingest)
-  sdkLogRoutes(router, deps.ingest)
-  wiroRoutes(router, deps)
+  mountSurfaces(router, SURFACES, { ...deps, check })
 
   const openapi = buildOpenApi(router.specs, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))

@@ -3,7 +3,7 @@ import type { ErrorBody } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
 import type { Logger } from '../log.js'
 import { errorFields } from '../log.js'
-import type { ErrorRenderer, Surface } from './surface.js'
+import type { ErrorRenderer } from './surface.js'
 
 /** The native error body: `{ error, code, details? }`. */
 export const renderNativeError: ErrorRenderer = (error, c) => {
@@ -21,10 +21,10 @@ export const renderNativeError: ErrorRenderer = (error, c) => {
  */
 export function createErrorHandler(
   logger: Logger,
-  renderers: Partial<Record<Surface, ErrorRenderer>> = {},
+  renderers: Partial<Record<string, ErrorRenderer>> = {},
 ) {
   return (error: Error, c: Context): Response => {
-    const surface = (c.get('surface') as Surface | undefined) ?? 'native'
+    const surface = (c.get('surface') as string | undefined) ?? 'native'
     const render = renderers[surface] ?? renderNativeError
     if (error instanceof AppError) {
       // Refusals that clear with time (rate limits) say when to retry, whatever the surface's body shape.

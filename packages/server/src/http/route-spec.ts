@@ -3,7 +3,6 @@ import { z } from 'zod'
 import { parseTimeBound, zodIssues } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
 import type { Scope } from '../store/store.js'
-import type { Surface } from './surface.js'
 
 /**
  * A route declared as data: the same zod schemas validate the request and describe it in the
@@ -16,8 +15,11 @@ export interface RouteSpec {
   summary: string
   description?: string
   tag: string
-  /** The API dialect, which decides the shape of error bodies. Default `native`. */
-  surface?: Surface
+  /**
+   * The API dialect, which decides the shape of error bodies: the name of the surface module that
+   * mounts the route (checked when it is mounted, `mountSurfaces`). Default `native`.
+   */
+  surface?: string
   /** Needed scope (with a list, any one of them); routes without one are public. */
   scope?: Scope | readonly Scope[]
   params?: z.ZodObject

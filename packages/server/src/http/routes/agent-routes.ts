@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { LIMITS, agentGuid } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
-import { agentLedgerAgent } from './agent-compat.js'
+import { agentLedgerAgent } from '../surfaces/agentledger/agentledger-agent.js'
 import type { Store } from '../../store/store.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseQuery } from '../route-spec.js'

@@ -6,7 +6,11 @@ import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { parseQuery, timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
-import { CompatStatsFields, agentLedgerStats, logwickStats } from './stats-compat.js'
+import {
+  AgentLedgerStatsFields,
+  agentLedgerStats,
+} from '../surfaces/agentledger/agentledger-stats.js'
+import { LogwickStatsFields, logwickStats } from '../surfaces/logwick/logwick-stats.js'
 
 const MAX_HOURLY_DAYS = 93
 
@@ -78,6 +82,11 @@ export const StatsSchema = z
   })
   .meta({ id: 'Stats' })
 
+/**
+ * `/api/v1/stats` answers Logwick and AgentLedger in one body: the native stats plus each product's
+ * fields, computed from the same rollups by that product's folder (`surfaces/<product>/*-stats.ts`).
+ * The path is one route because both products' SDKs call the same path with the same method.
+ */
 export function statsRoutes(router: Router, store: Store): void {
   router.add(
     {
@@ -90,7 +99,10 @@ export function statsRoutes(router: Router, store: Store): void {
         'Aggregated from rollups, so it costs the same at any size. The same response carries the Logwick fields (`total`, `success`, `error`, `success_rate`, `error_rate` in percent, `avg_latency`, `total_tokens`, `total_cost`, `period_days`) and the AgentLedger dashboard fields (`totalActions`, `todayActions`, `todayCostCents`, `weekCostCents`, `activeAgents`, `totalAgents`, `agents`, `errorCount`, `blockedCount`, `serviceBreakdown`, `agentBreakdown`, `hourlyData`, `alerts`).',
       query: StatsQuerySchema,
       responses: {
-        200: { description: 'Stats for the range', schema: StatsSchema.extend(CompatStatsFields) },
+        200: {
+          description: 'Stats for the range',
+          schema: StatsSchema.extend({ ...LogwickStatsFields, ...AgentLedgerStatsFields }),
+        },
         400: { description: 'A bad parameter', schema: ErrorBodySchema },
       },
     },

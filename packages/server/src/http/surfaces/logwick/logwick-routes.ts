@@ -131,10 +131,12 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
         )
       const receipt = await ingest.one(mapped.event, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
+      // A replay answers what the first request was answered: the stored event's time, not this one's.
+      const stored = receipt.replayed ? await store.events.get(ctx.orgId, receipt.id) : undefined
       return c.json(
         {
           id: receipt.id,
-          timestamp: new Date(receipt.event.ts).toISOString(),
+          timestamp: stored?.ts ?? new Date(receipt.event.ts).toISOString(),
           status: 'ingested' as const,
           // An action that broke a rule of the control plane is logged all the same; this says which.
           ...(receipt.control && { control: receipt.control }),

@@ -1,5 +1,5 @@
-import type { FieldIssue } from './error-codes.js'
-import { LIMITS } from './limits.js'
+import type { FieldIssue } from '../../error-codes.js'
+import { LIMITS } from '../../limits.js'
 
 /** The status words of AgentWarden's `POST /sdk/log` (shared/reference/002), in its order. */
 export const AGENTWARDEN_STATUSES = ['success', 'failed', 'pending', 'denied'] as const

@@ -1,8 +1,8 @@
-import type { Event } from './event-schema.js'
-import { nestedDeeperThan } from './json-depth.js'
-import { LIMITS } from './limits.js'
-import { microsToUsd, usdToMicros } from './money.js'
-import { normalizeStatus } from './status.js'
+import type { Event } from '../../event-schema.js'
+import { nestedDeeperThan } from '../../json-depth.js'
+import { LIMITS } from '../../limits.js'
+import { microsToUsd, usdToMicros } from '../../money.js'
+import { normalizeStatus } from '../../status.js'
 
 /**
  * The AgentLedger action shapes (shared/reference/004 and agentledger-wire.md) mapped onto the

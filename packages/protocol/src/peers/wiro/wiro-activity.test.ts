@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { agentGuid } from './agent-guid.js'
-import type { Event } from './event-schema.js'
-import { microsToUsd } from './money.js'
-import type { NewEvent } from './new-event.js'
-import { normalizeEvent } from './normalize-event.js'
-import { isUuid } from './uuid.js'
+import { agentGuid } from '../../agent-guid.js'
+import type { Event } from '../../event-schema.js'
+import { microsToUsd } from '../../money.js'
+import type { NewEvent } from '../../new-event.js'
+import { normalizeEvent } from '../../normalize-event.js'
+import { isUuid } from '../../uuid.js'
 import { ActivityEventSchema, WIRO_ACTIVITY_KINDS, eventFromActivity } from './wiro-activity.js'
 import { activityFromEvent } from './wiro-activity-from-event.js'
 import {
   LOGS_RESPONSE_EVENTS,
   SHAPE_EXAMPLE,
   TOKEN_USAGE_EXAMPLE,
-} from '../../../test/http/wiro-fixtures.js'
+} from '../../../../../test/http/wiro-fixtures.js'
 
 const now = Date.parse('2026-05-03T15:00:00Z')
 const target = { agent: 'blog-bot', environment: 'production' }

@@ -1,6 +1,6 @@
 import { actionLogFromEvent, usdToCents } from '@agenttrail/protocol'
-import type { AgentSummary, Store } from '../../store/store.js'
-import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
+import type { AgentSummary, Store } from '../../../store/store.js'
+import { DAY_MS, HOUR_MS, floorTo } from '../../../store/time-buckets.js'
 
 /**
  * AgentLedger's `GET /api/v1/agents/:name` fields (agentledger-wire.md §2.1), over the named

@@ -1,4 +1,4 @@
-import type { Event } from './event-schema.js'
+import type { Event } from '../../event-schema.js'
 
 /**
  * The Logwick log shapes (shared/reference/000) mapped onto the native event. A Logwick log is

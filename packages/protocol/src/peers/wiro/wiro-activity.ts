@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LIMITS } from './limits.js'
+import { LIMITS } from '../../limits.js'
 
 /**
  * Wiro's `ActivityEvent` (shared/reference/003, "ActivityEvent Shape") and how it maps onto the

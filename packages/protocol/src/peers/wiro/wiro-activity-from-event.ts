@@ -1,4 +1,4 @@
-import type { Event } from './event-schema.js'
+import type { Event } from '../../event-schema.js'
 import { WIRO_KIND_FAMILY, dropUndefined, usdToCredits } from './wiro-activity.js'
 import type { ActivityEvent } from './wiro-activity.js'
 
