@@ -440,7 +440,9 @@ describe.each(DIALECTS)(
         rule_type: 'payload_regex_block',
         rule_config: { patterns: ['(a+)+$', '(x|x)*y'] },
       })
-      const hostile = `${'a'.repeat(200_000)}!`
+      // A backtracking engine never finishes this; RE2 matches it in milliseconds, on the caller's
+      // thread (under the matching thread's work), so the answer cannot depend on how busy the machine is.
+      const hostile = `${'a'.repeat(50_000)}!`
       const started = Date.now()
       const res = await check({ agent: 'bot', input: { text: hostile } })
       expect(res.body.allowed).toBe(true)

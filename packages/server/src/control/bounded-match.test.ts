@@ -21,7 +21,8 @@ describe('matching user patterns with a hard bound', () => {
     ]
     expect(findPattern(patterns, 'ssn 123-45-6789')).toBe(1)
     expect(findPattern(patterns, 'nothing here')).toBe(-1)
-    const large = `${'lorem ipsum '.repeat(200_000)} 123-45-6789`
+    // Just over the inline work, so the thread matches it, and far under the bound even on a busy machine.
+    const large = `${'lorem ipsum '.repeat(4_000)} 123-45-6789`
     expect(findPattern(patterns, large)).toBe(1)
     expect(findPattern(patterns, large.slice(0, -12))).toBe(-1)
   })
@@ -33,6 +34,14 @@ describe('matching user patterns with a hard bound', () => {
     expect(findPattern(heavy, text, 100)).toBe('timeout')
     expect(Date.now() - started).toBeLessThan(2_000)
     // The matching thread was replaced: the next large match works.
-    expect(findPattern([compileSafePattern('z9')], `${'a'.repeat(2_000_000)}z9`)).toBe(0)
+    expect(findPattern([compileSafePattern('z9')], `${'a'.repeat(400_000)}z9`)).toBe(0)
+  })
+
+  it('starts its time bound when the thread takes the work up, not at the start of a new thread', () => {
+    // A timeout replaces the thread; the next large match starts a new one, which takes longer than
+    // this bound to start, but the match itself fits in it.
+    const heavy = [compileSafePattern('(?:[a-z]{1,30}){1,15}[0-9]')]
+    expect(findPattern(heavy, 'abcdefghij'.repeat(300_000), 1)).toBe('timeout')
+    expect(findPattern([compileSafePattern('z9')], `${'a'.repeat(400_000)}z9`, 200)).toBe(0)
   })
 })

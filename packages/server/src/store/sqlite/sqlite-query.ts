@@ -107,6 +107,13 @@ export function createSqliteQuery(db: Database.Database) {
       .sort((a, b) => Number(b.ts) - Number(a.ts) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0))
       .slice(0, n)
   }
+  /**
+   * A search reads the indexed part and the tail past the indexer's cursor in one transaction, so
+   * in one snapshot of the WAL. Outside a transaction each statement reads its own snapshot, and the
+   * writer thread commits index steps at any moment: a step committed after the index was read and
+   * before the cursor was would take events out of the tail that the index read had not seen.
+   */
+  const searchInOneSnapshot = db.transaction(search)
 
   return {
     count(orgId: string, filter: Omit<EventFilter, 'q'>): number {
@@ -126,7 +133,8 @@ export function createSqliteQuery(db: Database.Database) {
     query(orgId: string, filter: EventFilter, page: PageRequest): Page<Event> {
       let found: EventRow[]
       const offset = page.offset ?? 0
-      if (filter.q !== undefined) found = search(orgId, filter, page, filter.q).slice(offset)
+      if (filter.q !== undefined)
+        found = searchInOneSnapshot(orgId, filter, page, filter.q).slice(offset)
       else {
         const w = where(orgId, filter, page)
         found = rows(`SELECT e.* FROM events e WHERE ${w.sql} ${ORDER} OFFSET ?`, [
