@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES } from '@agenttrail/protocol'
+import { isRawBody } from './route-spec.js'
 import type { RouteSpec } from './route-spec.js'
 
 export const ErrorBodySchema = z
@@ -92,7 +93,11 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: convert(spec.body, 'input') } },
+              content: {
+                'application/json': {
+                  schema: convert(isRawBody(spec.body) ? spec.body.raw : spec.body, 'input'),
+                },
+              },
             },
           }
         : {}),
