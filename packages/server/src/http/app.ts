@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { z } from 'zod'
 import { AppError } from '../app-error.js'
 import type { RateLimiter } from '../auth/rate-limiter.js'
 import type { Config } from '../config.js'
@@ -11,7 +12,8 @@ import type { AppEnv } from './app-env.js'
 import { createErrorHandler } from './error-handler.js'
 import { authenticate } from './middleware/auth.js'
 import { requestLog } from './middleware/request-log.js'
-import { buildOpenApi } from './openapi.js'
+import { ErrorBodySchema, buildOpenApi, declaredResponses } from './openapi.js'
+import type { RouteSpec } from './route-spec.js'
 import { Router } from './router.js'
 import { agentRegistrationRoutes } from './routes/agent-registration-routes.js'
 import { agentRoutes } from './routes/agent-routes.js'
@@ -31,14 +33,29 @@ import { policyRoutes } from './routes/policy-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 import { actionRoutes } from './surfaces/agentledger/action-routes.js'
 import { renderAgentLedgerError } from './surfaces/agentledger/agentledger-errors.js'
+import { AgentLedgerErrorSchema } from './surfaces/agentledger/action-schemas.js'
 import { exportRoutes } from './surfaces/agentledger/export-routes.js'
 import { traceRoutes } from './surfaces/agentledger/trace-routes.js'
-import { renderAgentWardenError } from './surfaces/agentwarden/agentwarden-errors.js'
+import {
+  AgentWardenErrorSchema,
+  renderAgentWardenError,
+} from './surfaces/agentwarden/agentwarden-errors.js'
 import { sdkLogRoutes } from './surfaces/agentwarden/sdk-log-routes.js'
 import { renderLogwickError } from './surfaces/logwick/logwick-errors.js'
 import { logwickRoutes } from './surfaces/logwick/logwick-routes.js'
 import { renderWiroError } from './surfaces/wiro/wiro-errors.js'
 import { wiroRoutes } from './surfaces/wiro/wiro-routes.js'
+import { WiroErrorSchema } from './surfaces/wiro/wiro-schemas.js'
+import type { Surface } from './surface.js'
+
+/** Each surface's error body: the shape of the responses the router and auth answer on its routes. */
+const ERROR_SCHEMAS: Record<Surface, z.ZodType> = {
+  native: ErrorBodySchema,
+  agentledger: AgentLedgerErrorSchema,
+  logwick: ErrorBodySchema,
+  agentwarden: AgentWardenErrorSchema,
+  wiro: WiroErrorSchema,
+}
 
 export interface AppDeps {
   store: Store
@@ -57,6 +74,8 @@ export interface App {
   hono: Hono<AppEnv>
   /** Requests being handled right now (for graceful shutdown). */
   inflight: { count: number }
+  /** Every route as declared, with every response it can answer (`declaredResponses`). */
+  routes: readonly RouteSpec[]
 }
 
 export function createApp(deps: AppDeps): App {
@@ -99,7 +118,11 @@ export function createApp(deps: AppDeps): App {
   sdkLogRoutes(router, deps.ingest)
   wiroRoutes(router, deps)
 
-  const openapi = buildOpenApi(router.specs, { version: deps.version })
+  const routes = router.specs.map((spec) => ({
+    ...spec,
+    responses: declaredResponses(spec, ERROR_SCHEMAS[spec.surface ?? 'native']),
+  }))
+  const openapi = buildOpenApi(routes, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))
   // A known path with an unknown method is a 405, not a 404.
   const known = router.specs.map((s) => new RegExp(`^${s.path.replace(/\{\w+\}/g, '[^/]+')}$`))
@@ -108,5 +131,5 @@ export function createApp(deps: AppDeps): App {
       throw new AppError('method_not_allowed', `${c.req.method} is not supported on ${c.req.path}`)
     return c.notFound()
   })
-  return { hono, inflight }
+  return { hono, inflight, routes }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../../app-error.js'
 import type { CheckService } from '../../../control/check-service.js'
 import { rawBody } from '../../route-spec.js'
 import type { Router } from '../../router.js'
+import { AgentWardenErrorSchema } from './agentwarden-errors.js'
 import { clientAddress } from '../../ingest-request.js'
 
 const CheckInputSchema = z
@@ -45,7 +46,7 @@ const CheckAnswerSchema = z
   })
   .meta({ id: 'AgentWardenCheck' })
 
-const DetailSchema = z.object({ detail: z.unknown() })
+const DetailSchema = AgentWardenErrorSchema
 
 const field = (
   body: Record<string, unknown>,

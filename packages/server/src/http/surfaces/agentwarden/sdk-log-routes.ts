@@ -4,6 +4,7 @@ import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
 import { rawBody } from '../../route-spec.js'
 import type { Router } from '../../router.js'
+import { AgentWardenErrorSchema } from './agentwarden-errors.js'
 
 const LogInputSchema = z
   .looseObject({
@@ -37,7 +38,7 @@ const LogSchema = z
   })
   .meta({ id: 'AgentWardenLog' })
 
-const DetailSchema = z.object({ detail: z.unknown() }).meta({ id: 'AgentWardenError' })
+const DetailSchema = AgentWardenErrorSchema
 
 /** AgentWarden's `POST /sdk/log` (shared/reference/002): one action of one agent onto the ingest pipeline. */
 export function sdkLogRoutes(router: Router, ingest: IngestService): void {
