@@ -32,10 +32,26 @@ export function declaredResponses(spec: RouteSpec, errorSchema: z.ZodType): Resp
     implied[403] = error(`The key lacks the ${[spec.scope].flat().join(' or ')} scope`)
     implied[429] = error('Rate limited; see Retry-After')
   }
-  return {
-    ...implied,
-    ...spec.responses,
+  // The ingest pipeline's gates, on every ingest route.
+  if (spec.idempotent) {
+    implied[403] = error(
+      `The key lacks the ${[spec.scope].flat().join(' or ')} scope, or the plan's monthly limit is reached`,
+    )
+    implied[404] = error('The org requires registered agents, and this one is not registered')
+    implied[422] = error('The Idempotency-Key was used with another request body')
   }
+  const responses: Responses = { ...implied, ...spec.responses }
+  // A status the route answers itself and the router or a gate answers too takes either body.
+  for (const [status, own] of Object.entries(spec.responses)) {
+    const other = implied[Number(status)]
+    if (own.schema && other?.schema && other.schema !== own.schema)
+      responses[Number(status)] = {
+        ...own,
+        description: `${own.description}; or: ${other.description}`,
+        schema: z.union([own.schema, other.schema]),
+      }
+  }
+  return responses
 }
 
 /**

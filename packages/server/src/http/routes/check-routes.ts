@@ -80,6 +80,10 @@ export function checkRoutes(router: Router, check: CheckService): void {
         200: { description: 'The decision', schema: DecisionSchema },
         400: { description: 'A missing or bad field', schema: AgentLedgerErrorSchema },
         401: { description: 'Missing or invalid API key', schema: AgentLedgerErrorSchema },
+        404: {
+          description: 'The org requires registered agents, and this one is not registered',
+          schema: AgentLedgerErrorSchema,
+        },
       },
     },
     async (c, { body, key }) => {

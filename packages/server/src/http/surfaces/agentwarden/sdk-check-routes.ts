@@ -83,6 +83,10 @@ export function sdkCheckRoutes(router: Router, check: CheckService): void {
         200: { description: 'The decision', schema: CheckAnswerSchema },
         400: { description: '`{"detail": {field: [messages]}}`', schema: DetailSchema },
         401: { description: '`{"detail": "Invalid API key"}`', schema: DetailSchema },
+        404: {
+          description: '`{"detail": "Agent not found"}`: the org requires registered agents',
+          schema: DetailSchema,
+        },
       },
     },
     async (c, { body: value, key }) => {

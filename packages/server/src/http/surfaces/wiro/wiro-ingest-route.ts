@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import {
   ActivityEventSchema,
   LIMITS,
@@ -83,7 +84,8 @@ export function wiroIngestRoute(
       responses: {
         200: {
           description: 'Committed, or a Wiro error (`result: false`)',
-          schema: LogsIngestResponseSchema,
+          // Wiro answers its errors with 200 too.
+          schema: z.union([LogsIngestResponseSchema, WiroErrorSchema]),
         },
         401: { description: 'Missing or unknown key', schema: WiroErrorSchema },
       },

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { AppError } from '../../../app-error.js'
 import type { GroupCommitter } from '../../../ingest/group-committer.js'
 import { recordAudit } from '../../../ingest/record-audit.js'
@@ -49,7 +49,11 @@ const spec = (path: string, summary: string, description: string, body: z.ZodTyp
     body: rawBody(body),
     bodyBytes: BODY_BYTES,
     responses: {
-      200: { description: 'Success, or a Wiro error (`result: false`)', schema: ok },
+      // Wiro answers its errors with 200 too.
+      200: {
+        description: 'Success, or a Wiro error (`result: false`)',
+        schema: z.union([ok, WiroErrorSchema]),
+      },
       401: { description: 'Missing or unknown key', schema: WiroErrorSchema },
     },
   }) satisfies RouteSpec
