@@ -29,6 +29,11 @@ export class Router {
   ) {}
 
   add<const S extends RouteSpec>(spec: S, handler: RouteHandler<S>): void {
+    for (const [, name] of spec.path.matchAll(/\{(\w+)\}/g))
+      if (!name || !spec.params?.shape[name])
+        throw new Error(
+          `${spec.method} ${spec.path} must declare its path parameter ${name} in params`,
+        )
     this.specs.push(spec)
     const path = spec.path.replace(/\{(\w+)\}/g, ':$1')
     const surface = spec.surface ?? 'native'
