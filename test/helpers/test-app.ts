@@ -9,6 +9,7 @@ import {
   withPresetLimits,
 } from '@agenttrail/server'
 import { freshDatabase } from './postgres.js'
+import { createResponseCheck } from './response-check.js'
 import type { Plan, Scope, Store } from '@agenttrail/server'
 
 export interface TestApp {
@@ -41,7 +42,11 @@ export interface TestApp {
 export const DIALECTS = ['sqlite', 'postgres'] as const
 export type Dialect = (typeof DIALECTS)[number]
 
-/** The real app on a real store (SQLite in memory, or a fresh PostgreSQL database), called in memory (no socket). */
+/**
+ * The real app on a real store (SQLite in memory, or a fresh PostgreSQL database), called in memory
+ * (no socket). Every response is checked against its route's declared responses
+ * (`response-check.ts`), so `/api/openapi.json` cannot drift from what the server answers.
+ */
 export async function createTestApp(
   overrides: Record<string, string> = {},
   dialect: Dialect = 'sqlite',
@@ -59,12 +64,15 @@ export async function createTestApp(
   const key = async (orgId: string, scopes: Scope[], prefix?: string) =>
     (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix })).key
   const adminKey = await key('org-a', ['admin'])
+  const check = createResponseCheck(app.routes)
   const request: TestApp['request'] = (method, path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers }
     if (init.key !== undefined) headers.authorization = `Bearer ${init.key}`
     const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body))
     if (body !== undefined) headers['content-type'] ??= 'application/json'
-    return Promise.resolve(app.hono.request(path, { method, headers, body }))
+    return Promise.resolve(app.hono.request(path, { method, headers, body })).then((res) =>
+      check(method, path, res),
+    )
   }
   return {
     store,
@@ -78,7 +86,7 @@ export async function createTestApp(
     },
     setPlan: async (change, orgId = 'org-a') =>
       (await settings.update(orgId, { plan: withPresetLimits(change) })).plan,
-    raw: (r) => Promise.resolve(app.hono.request(r)),
+    raw: (r) => Promise.resolve(app.hono.request(r)).then((res) => check(r.method, r.url, res)),
     async close() {
       await committer.drain()
       await store.close()

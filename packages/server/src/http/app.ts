@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
+import type { z } from 'zod'
 import { AppError } from '../app-error.js'
 import type { AppDeps, AppEnv } from './app-env.js'
 import { createErrorHandler } from './error-handler.js'
 import { authenticate } from './middleware/auth.js'
 import { requestLog } from './middleware/request-log.js'
-import { buildOpenApi } from './openapi.js'
+import { ErrorBodySchema, buildOpenApi, declaredResponses } from './openapi.js'
+import type { RouteSpec } from './route-spec.js'
 import { Router } from './router.js'
 import { agentRegistrationRoutes } from './routes/agent-registration-routes.js'
 import { agentRoutes } from './routes/agent-routes.js'
@@ -24,10 +26,17 @@ import { statsRoutes } from './routes/stats-routes.js'
 import { mountSurfaces, surfaceRenderers } from './surface.js'
 import { SURFACES } from './surfaces.js'
 
+/** The error body of a route's surface: what the router and auth answer on its routes. */
+function errorSchemaOf(surface: string | undefined): z.ZodType {
+  return SURFACES.find((s) => s.name === surface)?.errorSchema ?? ErrorBodySchema
+}
+
 export interface App {
   hono: Hono<AppEnv>
   /** Requests being handled right now (for graceful shutdown). */
   inflight: { count: number }
+  /** Every route as declared, with every response it can answer (`declaredResponses`). */
+  routes: readonly RouteSpec[]
 }
 
 export function createApp(deps: AppDeps): App {
@@ -57,7 +66,11 @@ export function createApp(deps: AppDeps): App {
   approvalRoutes(router, deps.store)
   mountSurfaces(router, SURFACES, { ...deps, check })
 
-  const openapi = buildOpenApi(router.specs, { version: deps.version })
+  const routes = router.specs.map((spec) => ({
+    ...spec,
+    responses: declaredResponses(spec, errorSchemaOf(spec.surface)),
+  }))
+  const openapi = buildOpenApi(routes, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))
   // A known path with an unknown method is a 405, not a 404.
   const known = router.specs.map((s) => new RegExp(`^${s.path.replace(/\{\w+\}/g, '[^/]+')}$`))
@@ -66,5 +79,5 @@ export function createApp(deps: AppDeps): App {
       throw new AppError('method_not_allowed', `${c.req.method} is not supported on ${c.req.path}`)
     return c.notFound()
   })
-  return { hono, inflight }
+  return { hono, inflight, routes }
 }

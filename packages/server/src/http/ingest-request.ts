@@ -1,34 +1,20 @@
 import type { Context } from 'hono'
 import { AppError } from '../app-error.js'
-import type { IngestContext } from '../ingest/ingest-types.js'
 import type { AppEnv } from './app-env.js'
-import { readJson } from './body.js'
 
 /**
- * The JSON body of an ingest request and everything the pipeline needs to know about the request:
- * org, client address, `Idempotency-Key` and the raw body it is checked against. Shared by every
- * surface's ingest route.
+ * The `Idempotency-Key` header of an ingest request (routes declared `idempotent`), checked: 1 to
+ * 255 visible ASCII characters. The router hands it to the pipeline with the raw body it is
+ * checked against.
  */
-export async function readIngestRequest(
-  c: Context<AppEnv>,
-  maxBytes: number,
-): Promise<{ value: unknown; ctx: IngestContext }> {
-  const idempotencyKey = c.req.header('idempotency-key')
-  if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey))
+export function idempotencyKey(c: Context<AppEnv>): string | undefined {
+  const key = c.req.header('idempotency-key')
+  if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key))
     throw new AppError(
       'validation_failed',
       'Idempotency-Key must be 1 to 255 visible ASCII characters',
     )
-  const { value, text } = await readJson(c, maxBytes)
-  return {
-    value,
-    ctx: {
-      orgId: c.get('apiKey').org_id,
-      ipAddress: clientAddress(c),
-      idempotencyKey,
-      rawBody: text,
-    },
-  }
+  return key
 }
 
 /** The client's address (absent when the app is called in memory, as tests do). */

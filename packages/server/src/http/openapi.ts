@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES } from '@agenttrail/protocol'
+import { isRawBody } from './route-spec.js'
 import type { RouteSpec } from './route-spec.js'
 
 export const ErrorBodySchema = z
@@ -12,9 +13,50 @@ export const ErrorBodySchema = z
 
 type JsonSchema = Record<string, unknown>
 
+type Responses = RouteSpec['responses']
+
 /**
- * The OpenAPI 3.1 document, generated from the route specs' zod schemas. Schemas with a meta `id`
- * become shared components.
+ * Every response a route can answer: those it declares, and those the router and the auth step
+ * answer for it in its surface's error shape (`errorSchema`): 400 for a bad parameter or body,
+ * 413 for a body over `bodyBytes`, 401, 403 and 429 when it needs a key. The OpenAPI document
+ * lists these, and the tests check every response against them.
+ */
+export function declaredResponses(spec: RouteSpec, errorSchema: z.ZodType): Responses {
+  const implied: Responses = {}
+  const error = (description: string) => ({ description, schema: errorSchema })
+  if (spec.params || spec.query || spec.body)
+    implied[400] = error('A bad parameter or body field, named')
+  if (spec.body) implied[413] = error('The body is larger than the route takes')
+  if (spec.scope) {
+    implied[401] = error('Missing or invalid API key')
+    implied[403] = error(`The key lacks the ${[spec.scope].flat().join(' or ')} scope`)
+    implied[429] = error('Rate limited; see Retry-After')
+  }
+  // The ingest pipeline's gates, on every ingest route.
+  if (spec.idempotent) {
+    implied[403] = error(
+      `The key lacks the ${[spec.scope].flat().join(' or ')} scope, or the plan's monthly limit is reached`,
+    )
+    implied[404] = error('The org requires registered agents, and this one is not registered')
+    implied[422] = error('The Idempotency-Key was used with another request body')
+  }
+  const responses: Responses = { ...implied, ...spec.responses }
+  // A status the route answers itself and the router or a gate answers too takes either body.
+  for (const [status, own] of Object.entries(spec.responses)) {
+    const other = implied[Number(status)]
+    if (own.schema && other?.schema && other.schema !== own.schema)
+      responses[Number(status)] = {
+        ...own,
+        description: `${own.description}; or: ${other.description}`,
+        schema: z.union([own.schema, other.schema]),
+      }
+  }
+  return responses
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the route specs' zod schemas (with their responses as
+ * `declaredResponses` completes them). Schemas with a meta `id` become shared components.
  */
 export function buildOpenApi(specs: readonly RouteSpec[], info: { version: string }): JsonSchema {
   const components: Record<string, JsonSchema> = {}
@@ -66,20 +108,6 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
         ...(response.schema ? { content } : {}),
       }
     }
-    if (spec.scope) {
-      responses['401'] ??= {
-        description: 'Missing or invalid API key',
-        content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
-      }
-      responses['403'] ??= {
-        description: `The key lacks the ${[spec.scope].flat().join(' or ')} scope`,
-        content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
-      }
-      responses['429'] ??= {
-        description: 'Rate limited; see Retry-After',
-        content: { 'application/json': { schema: convert(ErrorBodySchema, 'output') } },
-      }
-    }
     ;(paths[spec.path] ??= {})[spec.method] = {
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
@@ -92,7 +120,11 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: convert(spec.body, 'input') } },
+              content: {
+                'application/json': {
+                  schema: convert(isRawBody(spec.body) ? spec.body.raw : spec.body, 'input'),
+                },
+              },
             },
           }
         : {}),

@@ -2,11 +2,32 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { parseTimeBound, zodIssues } from '@agenttrail/protocol'
 import { AppError } from '../app-error.js'
-import type { Scope } from '../store/store.js'
+import type { IngestContext } from '../ingest/ingest-types.js'
+import type { ApiKeyRecord, Scope } from '../store/store.js'
 
 /**
- * A route declared as data: the same zod schemas validate the request and describe it in the
- * OpenAPI document (`openapi.ts`), so the document cannot drift from the code.
+ * A body the handler parses itself: a product's own field-error shape, or the ingest pipeline,
+ * which redacts before it validates. The router still reads it (JSON, `bodyBytes`) and the schema
+ * still describes it in the OpenAPI document.
+ */
+export interface RawBody<T extends z.ZodType = z.ZodType> {
+  raw: T
+}
+
+/** Declares a body the handler parses itself; see {@link RawBody}. */
+export function rawBody<T extends z.ZodType>(schema: T): RawBody<T> {
+  return { raw: schema }
+}
+
+export function isRawBody(body: z.ZodType | RawBody): body is RawBody {
+  return !('_zod' in body)
+}
+
+/**
+ * A route declared as data: the router (`router.ts`) applies its `params`, `query` and `body`
+ * schemas before the handler runs, and the same schemas describe it in the OpenAPI document
+ * (`openapi.ts`), so the document cannot drift from the code. Tests check every response against
+ * `responses` (`test/helpers/test-app.ts`).
  */
 export interface RouteSpec {
   method: 'get' | 'post' | 'patch' | 'delete'
@@ -22,10 +43,39 @@ export interface RouteSpec {
   surface?: string
   /** Needed scope (with a list, any one of them); routes without one are public. */
   scope?: Scope | readonly Scope[]
+  /** Path parameters; a failure is a 400 `validation_failed` naming the parameter. */
   params?: z.ZodObject
+  /** Query parameters; a failure is a 400 `invalid_query` naming the parameter. */
   query?: z.ZodObject
-  body?: z.ZodType
-  responses: Record<number, { description: string; schema?: z.ZodType; contentTypes?: string[] }>
+  /** The JSON body; a failure is a 400 `validation_failed` naming every field. */
+  body?: z.ZodType | RawBody
+  /** The largest body read, in bytes: 413 beyond it. Default 64 KiB. */
+  bodyBytes?: number
+  /** Honours an `Idempotency-Key` header (the ingest routes): its form is checked, see `input.ingest`. */
+  idempotent?: boolean
+  responses: Record<
+    number,
+    { description: string; schema?: z.ZodType; contentTypes?: readonly string[] }
+  >
+}
+
+/** Default `bodyBytes`: 64 KiB. */
+export const DEFAULT_BODY_BYTES = 64 * 1024
+
+type Output<T, Absent> = T extends z.ZodType ? z.output<T> : Absent
+
+/** What the router hands a route's handler, typed from its spec. */
+export interface RouteInput<S extends RouteSpec> {
+  params: Output<S['params'], Record<string, never>>
+  query: Output<S['query'], Record<string, never>>
+  /** The parsed body; with `rawBody(...)` the decoded JSON, unchecked. */
+  body: S['body'] extends RawBody ? unknown : Output<S['body'], undefined>
+  /** The request body exactly as received (empty without a declared body). */
+  text: string
+  /** The key that authenticated the request (routes with a scope). */
+  key: S['scope'] extends Scope | readonly Scope[] ? ApiKeyRecord : undefined
+  /** The request as the ingest pipeline takes it (routes declared `idempotent`). */
+  ingest: S['idempotent'] extends true ? IngestContext : undefined
 }
 
 /** Parses a query string object against a route's query schema; 400 naming the parameter otherwise. */

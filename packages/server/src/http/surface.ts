@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { z } from 'zod'
 import type { AppError } from '../app-error.js'
 import type { CheckService } from '../ingest/check-service.js'
 import type { AppDeps } from './app-env.js'
@@ -20,6 +21,8 @@ export interface SurfaceDeps extends AppDeps {
 export interface SurfaceModule<Name extends string = string> {
   readonly name: Name
   readonly renderError?: ErrorRenderer
+  /** The body `renderError` answers (absent: the native body), declared on every route's errors. */
+  readonly errorSchema?: z.ZodType
   routes(router: Router, deps: SurfaceDeps): void
 }
 

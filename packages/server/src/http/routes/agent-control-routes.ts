@@ -3,7 +3,6 @@ import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { AgentStatus } from '../../store/control-store.js'
 import type { Store } from '../../store/store.js'
-import { parseQuery } from '../route-spec.js'
 import type { RouteSpec } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
@@ -14,7 +13,10 @@ const VERBS = { pause: 'paused', resume: 'active', kill: 'killed' } as const sat
   AgentStatus
 >
 
-const ParamsSchema = z.object({ name: z.string().min(1).max(LIMITS.shortString) })
+const nameRule = `must be 1 to ${LIMITS.shortString} characters`
+const ParamsSchema = z.object({
+  name: z.string().min(1, nameRule).max(LIMITS.shortString, nameRule),
+})
 const QuerySchema = z.object({
   environment: z
     .string()
@@ -74,17 +76,7 @@ export function agentControlRoutes(router: Router, store: Store): void {
           ...(verb === 'resume' ? UNKNOWN : {}),
         },
       },
-      async (c) => {
-        const params = ParamsSchema.safeParse({ name: c.req.param('name') })
-        if (!params.success)
-          throw new AppError(
-            'validation_failed',
-            `name: must be 1 to ${LIMITS.shortString} characters`,
-            [{ path: 'name', message: `must be 1 to ${LIMITS.shortString} characters` }],
-          )
-        const { name } = params.data
-        const { environment } = parseQuery(QuerySchema, c)
-        const key = c.get('apiKey')
+      async (c, { params: { name }, query: { environment }, key }) => {
         const actor = { keyId: key.id, keyName: key.name, ipAddress: clientAddress(c) }
         // The change and its record in the trail (`agent.paused`, ... with this key) commit together.
         const result = await store.control.setAgentStatus(

@@ -1,9 +1,7 @@
 import { z } from 'zod'
 import { LIMITS, agentGuid } from '@agenttrail/protocol'
 import type { Store } from '../../store/store.js'
-import { readJson } from '../body.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'
 
 const name = (what: string) =>
@@ -46,15 +44,15 @@ export function agentRegistrationRoutes(router: Router, store: Store): void {
       description:
         'Adds the agent to the org’s agent list (zero counts), so that an org with `require_registered_agents` accepts its events. Idempotent: registering an agent again, or one that has logged before, answers 200. Needs the control or admin scope.',
       body: RegisterSchema,
+      bodyBytes: 64 * 1024,
       responses: {
         201: { description: 'Registered', schema: RegisteredSchema },
         200: { description: 'Already registered or seen', schema: RegisteredSchema },
         400: { description: 'A missing or bad field', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const orgId = c.get('apiKey').org_id
-      const body = parseBody(RegisterSchema, (await readJson(c, 64 * 1024)).value)
+    async (c, { body, key }) => {
+      const orgId = key.org_id
       const created = await store.orgs.registerAgent(orgId, body.environment, body.name)
       const [agent] = await store.events.agents(orgId, {
         environment: body.environment,

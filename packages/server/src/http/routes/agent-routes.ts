@@ -4,7 +4,6 @@ import { AppError } from '../../app-error.js'
 import { agentLedgerAgent } from '../surfaces/agentledger/agentledger-agent.js'
 import type { Store } from '../../store/store.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseQuery } from '../route-spec.js'
 import type { Router } from '../router.js'
 
 const AgentSchema = z
@@ -43,9 +42,8 @@ export function agentRoutes(router: Router, store: Store): void {
         400: { description: 'A bad parameter', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const { environment } = parseQuery(Query, c)
-      const orgId = c.get('apiKey').org_id
+    async (c, { query: { environment }, key }) => {
+      const orgId = key.org_id
       return c.json({ agents: withGuid(orgId, await store.events.agents(orgId, { environment })) })
     },
   )
@@ -77,15 +75,13 @@ export function agentRoutes(router: Router, store: Store): void {
         404: { description: 'Never seen in this org', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const { environment } = parseQuery(Query, c)
-      const name = c.req.param('name') ?? ''
-      const rows = await store.events.agents(c.get('apiKey').org_id, { environment, name })
+    async (c, { params: { name }, query: { environment }, key }) => {
+      const rows = await store.events.agents(key.org_id, { environment, name })
       if (rows.length === 0) throw new AppError('not_found', 'Agent not found')
       return c.json({
         name,
-        environments: withGuid(c.get('apiKey').org_id, rows),
-        ...(await agentLedgerAgent(store, c.get('apiKey').org_id, name, environment, rows)),
+        environments: withGuid(key.org_id, rows),
+        ...(await agentLedgerAgent(store, key.org_id, name, environment, rows)),
       })
     },
   )

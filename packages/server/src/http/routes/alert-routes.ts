@@ -3,9 +3,7 @@ import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { AlertRecord } from '../../store/control-store.js'
 import type { AppDeps } from '../app-env.js'
-import { readJson } from '../body.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseBody, parseQuery } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { recordControlChange } from './control-audit.js'
 import { strictBody } from './strict-body.js'
@@ -65,12 +63,8 @@ export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'commi
         200: { description: 'The alerts', schema: z.object({ alerts: z.array(AlertSchema) }) },
       },
     },
-    async (c) =>
-      c.json({
-        alerts: (
-          await store.control.listAlerts(c.get('apiKey').org_id, parseQuery(ListQuery, c))
-        ).map(view),
-      }),
+    async (c, { query, key }) =>
+      c.json({ alerts: (await store.control.listAlerts(key.org_id, query)).map(view) }),
   )
 
   router.add(
@@ -82,6 +76,7 @@ export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'commi
       summary: 'Acknowledge one alert (`{id}`) or every open one (`{all: true}`)',
       description: 'Recorded in the trail as `alert.acknowledged` when it acknowledged anything.',
       body: AcknowledgeSchema,
+      bodyBytes: 4096,
       responses: {
         200: {
           description: 'Acknowledged',
@@ -97,8 +92,7 @@ export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'commi
         },
       },
     },
-    async (c) => {
-      const body = parseBody(AcknowledgeSchema, (await readJson(c, 4096)).value)
+    async (c, { body, key }) => {
       const all = body.all === true
       if (!all && body.id === undefined)
         throw new AppError('validation_failed', 'Missing required field: id or all')
@@ -108,7 +102,7 @@ export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'commi
           'send id (one alert) or all (every open one), not both',
           [{ path: 'all', message: 'cannot be sent with id' }],
         )
-      const orgId = c.get('apiKey').org_id
+      const orgId = key.org_id
       const count = await store.control.acknowledgeAlerts(
         orgId,
         all ? { all: true } : { id: body.id as string },

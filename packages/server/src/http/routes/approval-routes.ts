@@ -3,8 +3,6 @@ import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { ApprovalStatus } from '../../store/control-store.js'
 import type { Store } from '../../store/store.js'
-import { readJson } from '../body.js'
-import { parseBody, parseQuery } from '../route-spec.js'
 import type { Router } from '../router.js'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.js'
@@ -119,9 +117,8 @@ export function approvalRoutes(router: Router, store: Store): void {
         400: { description: 'A bad parameter', schema: AgentLedgerErrorSchema },
       },
     },
-    async (c) => {
-      const q = parseQuery(ListQuerySchema, c)
-      const approvals = await store.control.listApprovals(c.get('apiKey').org_id, q, Date.now())
+    async (c, { query, key }) => {
+      const approvals = await store.control.listApprovals(key.org_id, query, Date.now())
       return c.json({ approvals })
     },
   )
@@ -142,12 +139,8 @@ export function approvalRoutes(router: Router, store: Store): void {
         404: { description: 'No such approval in this org', schema: AgentLedgerErrorSchema },
       },
     },
-    async (c) => {
-      const approval = await store.control.getApproval(
-        c.get('apiKey').org_id,
-        c.req.param('id') ?? '',
-        Date.now(),
-      )
+    async (c, { params, key }) => {
+      const approval = await store.control.getApproval(key.org_id, params.id, Date.now())
       if (!approval) throw new AppError('not_found', 'Approval request not found')
       return c.json(approval)
     },
@@ -200,6 +193,7 @@ export function approvalRoutes(router: Router, store: Store): void {
     surface: 'agentledger' as const,
     scope: 'approve' as const,
     body: DecisionBodySchema,
+    bodyBytes: 16_384,
     responses: {
       200: { description: 'Decided', schema: z.object({ approval: ApprovalSchema }) },
       400: { description: 'A missing or bad field', schema: AgentLedgerErrorSchema },
@@ -221,12 +215,7 @@ export function approvalRoutes(router: Router, store: Store): void {
         'Body `{"status": "approved" | "denied"}` (AgentLedger’s `decision` is accepted too), optionally `decided_by` and `note`.',
       params: z.object({ id: z.string() }),
     },
-    async (c) =>
-      decide(
-        c,
-        c.req.param('id'),
-        parseBody(DecisionBodySchema, (await readJson(c, 16_384)).value),
-      ),
+    (c, { params, body }) => decide(c, params.id, body),
   )
   router.add(
     {
@@ -235,9 +224,6 @@ export function approvalRoutes(router: Router, store: Store): void {
       summary: 'Approve or deny a request (AgentLedger’s body form)',
       description: 'Body `{"id": ..., "decision": "approved" | "denied", "decided_by"?: ...}`.',
     },
-    async (c) => {
-      const body = parseBody(DecisionBodySchema, (await readJson(c, 16_384)).value)
-      return decide(c, body.id, body)
-    },
+    (c, { body }) => decide(c, body.id, body),
   )
 }

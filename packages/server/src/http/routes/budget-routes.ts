@@ -5,9 +5,7 @@ import { AppError } from '../../app-error.js'
 import type { BudgetUsage } from '../../control/budget-record.js'
 import type { AppDeps } from '../app-env.js'
 import type { AppEnv } from '../app-env.js'
-import { readJson } from '../body.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseBody, parseQuery } from '../route-spec.js'
 import type { RouteSpec } from '../route-spec.js'
 import type { Router } from '../router.js'
 import {
@@ -41,22 +39,14 @@ const limits = (b: BudgetUsage) => ({
 const sameLimits = (a: BudgetUsage, b: BudgetUsage) =>
   a.max_actions === b.max_actions && a.max_cost_cents === b.max_cost_cents
 
-type SpecRest = Partial<RouteSpec> & Pick<RouteSpec, 'responses'>
-const spec = (
+type SpecRest = Omit<RouteSpec, 'method' | 'path' | 'tag' | 'scope' | 'summary'>
+const spec = <const R extends SpecRest>(
   method: RouteSpec['method'],
   path: string,
   scope: 'read' | 'control',
   summary: string,
-  rest: SpecRest,
-): RouteSpec => ({
-  method,
-  path,
-  tag: 'control',
-  scope,
-  summary,
-  ...(path.includes('{id}') ? { params: IdParams } : {}),
-  ...rest,
-})
+  rest: R,
+) => ({ method, path, tag: 'control', scope, summary, bodyBytes: BODY_BYTES, ...rest })
 
 /** Budgets (`/api/v1/budgets`): create or change, list with the current period's usage, change limits, reset, delete. */
 export function budgetRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'committer'>): void {
@@ -95,10 +85,9 @@ export function budgetRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
         },
       },
     ),
-    async (c) => {
-      const body = parseBody(NewBudgetSchema, (await readJson(c, BODY_BYTES)).value)
+    async (c, { body, query }) => {
       const agent = sentAgent(body)
-      const environment = body.environment ?? parseQuery(EnvQuery, c).environment ?? 'production'
+      const environment = body.environment ?? query.environment ?? 'production'
       const wanted = {
         max_actions: body.max_actions ?? null,
         max_cost_cents: body.max_cost_cents ?? null,
@@ -130,29 +119,22 @@ export function budgetRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
         200: { description: 'The budgets', schema: z.object({ budgets: z.array(BudgetSchema) }) },
       },
     }),
-    async (c) => {
-      const budgets = await store.control.listBudgets(
-        orgOf(c),
-        parseQuery(ListQuery, c),
-        Date.now(),
-      )
+    async (c, { query }) => {
+      const budgets = await store.control.listBudgets(orgOf(c), query, Date.now())
       return c.json({ budgets: budgets.map(budgetView) })
     },
   )
 
   router.add(
     spec('get', '/api/v1/budgets/{id}', 'read', 'One budget with its usage in the current period', {
+      params: IdParams,
       responses: {
         200: { description: 'The budget', schema: BudgetSchema },
         404: { description: 'No such budget', schema: ErrorBodySchema },
       },
     }),
-    async (c) => {
-      const budget = await store.control.getBudget(
-        orgOf(c),
-        c.req.param('id') as string,
-        Date.now(),
-      )
+    async (c, { params }) => {
+      const budget = await store.control.getBudget(orgOf(c), params.id, Date.now())
       if (!budget) throw notFound()
       return c.json(budgetView(budget))
     },
@@ -162,6 +144,7 @@ export function budgetRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     spec('patch', '/api/v1/budgets/{id}', 'control', 'Change a budget’s limits', {
       description:
         'Limits not sent keep their value; null removes one, but one must remain. Recorded as `budget.updated`.',
+      params: IdParams,
       body: BudgetPatchSchema,
       responses: {
         200: { description: 'The budget after the change', schema: BudgetSchema },
@@ -169,12 +152,10 @@ export function budgetRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
         404: { description: 'No such budget', schema: ErrorBodySchema },
       },
     }),
-    async (c) => {
-      const patch = parseBody(BudgetPatchSchema, (await readJson(c, BODY_BYTES)).value)
+    async (c, { params: { id }, body: patch }) => {
       if (patch.max_actions === undefined && patch.max_cost_cents === undefined)
         requireLimit(null, null, 'send')
       const orgId = orgOf(c)
-      const id = c.req.param('id') as string
       const before = await store.control.getBudget(orgId, id, Date.now())
       if (!before) throw notFound()
       const next = (field: 'max_actions' | 'max_cost_cents') =>
@@ -223,14 +204,15 @@ export function budgetRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
         responses: resetResponses,
       },
     ),
-    async (c) => reset(c, parseBody(BudgetResetSchema, (await readJson(c, BODY_BYTES)).value).id),
+    (c, { body }) => reset(c, body.id),
   )
   router.add(
     spec('post', '/api/v1/budgets/{id}/reset', 'control', 'Reset a budget’s counters', {
       description: resetNote,
+      params: IdParams,
       responses: resetResponses,
     }),
-    (c) => reset(c, c.req.param('id') as string),
+    (c, { params }) => reset(c, params.id),
   )
 
   const remove = async (c: Context<AppEnv>, id: string) => {
@@ -246,15 +228,16 @@ export function budgetRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
   }
   router.add(
     spec('delete', '/api/v1/budgets/{id}', 'control', 'Delete a budget', {
+      params: IdParams,
       responses: deleteResponses,
     }),
-    (c) => remove(c, c.req.param('id') as string),
+    (c, { params }) => remove(c, params.id),
   )
   router.add(
     spec('delete', '/api/v1/budgets', 'control', 'Delete a budget (AgentLedger’s form: `?id=`)', {
       query: IdQuery,
       responses: deleteResponses,
     }),
-    (c) => remove(c, parseQuery(IdQuery, c).id),
+    (c, { query }) => remove(c, query.id),
   )
 }

@@ -1,8 +1,6 @@
 import { z } from 'zod'
 import { CONTROL_RULES, LIMITS } from '@agenttrail/protocol'
 import type { CheckService } from '../../ingest/check-service.js'
-import { readJson } from '../body.js'
-import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { AgentLedgerErrorSchema } from '../surfaces/agentledger/action-schemas.js'
 import { clientAddress } from '../ingest-request.js'
@@ -77,15 +75,18 @@ export function checkRoutes(router: Router, check: CheckService): void {
       description:
         'The agent’s state, its budgets and the policies that apply to it, in that order (docs/control.md); the first refusal wins. Every decision answers 200 with `allowed`. A refusal is recorded as a `denied` event, an approval request as a `pending` one; an allowed action is counted at once in its budgets and rate windows, and its own record (`POST /api/v1/actions` with the same agent, service and action) settles the cost within 15 minutes without counting it twice.',
       body: CheckBodySchema,
+      bodyBytes: LIMITS.eventBodyBytes,
       responses: {
         200: { description: 'The decision', schema: DecisionSchema },
         400: { description: 'A missing or bad field', schema: AgentLedgerErrorSchema },
         401: { description: 'Missing or invalid API key', schema: AgentLedgerErrorSchema },
+        404: {
+          description: 'The org requires registered agents, and this one is not registered',
+          schema: AgentLedgerErrorSchema,
+        },
       },
     },
-    async (c) => {
-      const key = c.get('apiKey')
-      const body = parseBody(CheckBodySchema, (await readJson(c, LIMITS.eventBodyBytes)).value)
+    async (c, { body, key }) => {
       const { cost_cents, ...rest } = body
       const decision = await check(
         {

@@ -11,7 +11,6 @@ import {
 } from '../../store/conversation-cursor.js'
 import type { Store } from '../../store/store.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseQuery } from '../route-spec.js'
 import type { Router } from '../router.js'
 import {
   CallDetailSchema,
@@ -49,8 +48,7 @@ export function conversationRoutes(router: Router, store: Store): void {
         400: { description: 'A bad parameter or cursor', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const q = parseQuery(ConversationsQuerySchema, c)
+    async (c, { query: q, key }) => {
       if (q.from !== undefined && q.to !== undefined && q.from >= q.to)
         throw new AppError('invalid_query', 'from must be earlier than to')
       const after = q.cursor === undefined ? undefined : decodeConversationCursor(q.cursor)
@@ -61,7 +59,7 @@ export function conversationRoutes(router: Router, store: Store): void {
         model: q.model,
         environment: q.environment,
       }
-      const page = await store.conversations.list(c.get('apiKey').org_id, filter, {
+      const page = await store.conversations.list(key.org_id, filter, {
         limit: q.limit,
         after,
       })
@@ -97,15 +95,13 @@ export function conversationRoutes(router: Router, store: Store): void {
         404: { description: 'No event of this conversation in your org', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const q = parseQuery(TimelineQuerySchema, c)
+    async (c, { params: { id }, query: q, key }) => {
       if (q.cursor !== undefined && q.since !== undefined)
         throw new AppError(
           'invalid_query',
           'send either since or cursor: a cursor already carries since',
         )
-      const orgId = c.get('apiKey').org_id
-      const id = c.req.param('id') ?? ''
+      const orgId = key.org_id
       const cursor = q.cursor === undefined ? undefined : decodeTimelineCursor(q.cursor)
       const since = cursor?.since ?? q.since ?? 0
       const page = await store.conversations.timeline(orgId, id, {
@@ -147,10 +143,9 @@ export function conversationRoutes(router: Router, store: Store): void {
         },
       },
     },
-    async (c) => {
-      const orgId = c.get('apiKey').org_id
-      const id = c.req.param('id') ?? ''
-      const event = await store.events.get(orgId, c.req.param('eventId') ?? '')
+    async (c, { params: { id, eventId }, key }) => {
+      const orgId = key.org_id
+      const event = await store.events.get(orgId, eventId)
       if (!event || event.conversation_id !== id)
         throw new AppError('not_found', 'no event with this id in this conversation of your org')
       const [prompt, results] = await Promise.all([

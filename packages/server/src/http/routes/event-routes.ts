@@ -11,10 +11,9 @@ import { AppError } from '../../app-error.js'
 import type { IngestService } from '../../ingest/ingest-service.js'
 import { decodeCursor, encodeCursor } from '../../store/cursor.js'
 import type { EventFilter, Store } from '../../store/store.js'
-import { readIngestRequest } from '../ingest-request.js'
 import { exportEvents } from '../export-stream.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseBody, parseQuery, timeParam } from '../route-spec.js'
+import { rawBody, timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
 
 const text = z.string().min(1).max(LIMITS.shortString)
@@ -71,7 +70,10 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       summary: 'Append one event',
       description:
         'Answers only after the event is committed to disk. A client-supplied `id` makes the append idempotent (200 with the stored receipt); an `Idempotency-Key` header replays the first response for 24 hours.',
-      body: EventInputSchema,
+      // The pipeline redacts, then validates and normalizes (`normalizeEvent`, which applies this schema).
+      body: rawBody(EventInputSchema),
+      bodyBytes: LIMITS.eventBodyBytes,
+      idempotent: true,
       responses: {
         201: { description: 'Committed', schema: AppendReceiptSchema },
         200: {
@@ -83,9 +85,8 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
         422: { description: 'Idempotency-Key reused with another body', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const { value, ctx } = await readIngestRequest(c, LIMITS.eventBodyBytes)
-      const receipt = await ingest.one(value, ctx)
+    async (c, { body, ingest: ctx }) => {
+      const receipt = await ingest.one(body, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
       return c.json(
         {
@@ -123,6 +124,8 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       description:
         'Each event is validated on its own. The valid ones are committed together in one transaction; the invalid ones are listed by index with every problem. 201: all accepted. 200: some accepted, some rejected. 400: none accepted.',
       body: BatchInputSchema,
+      bodyBytes: LIMITS.batchBodyBytes,
+      idempotent: true,
       responses: {
         201: { description: 'All committed', schema: BatchResultSchema },
         200: { description: 'Partly committed: see `errors`', schema: BatchResultSchema },
@@ -133,9 +136,7 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
         413: { description: 'Body over 16 MiB', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const { value, ctx } = await readIngestRequest(c, LIMITS.batchBodyBytes)
-      const { events } = parseBody(BatchInputSchema, value)
+    async (c, { body: { events }, ingest: ctx }) => {
       const result = await ingest.batch(events, ctx)
       if (result.accepted.length === 0)
         throw new AppError(
@@ -177,9 +178,8 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
         400: { description: 'A bad parameter or cursor', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const query = parseQuery(EventsQuerySchema, c)
-      const orgId = c.get('apiKey').org_id
+    async (c, { query, key }) => {
+      const orgId = key.org_id
       if (query.from !== undefined && query.to !== undefined && query.from >= query.to)
         throw new AppError('invalid_query', 'from must be earlier than to')
       const filter: EventFilter = {
@@ -223,8 +223,8 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
         404: { description: 'No such event in this org', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const event = await store.events.get(c.get('apiKey').org_id, c.req.param('id') ?? '')
+    async (c, { params, key }) => {
+      const event = await store.events.get(key.org_id, params.id)
       if (!event) throw new AppError('not_found', 'no event with this id in your org')
       return c.json(event)
     },

@@ -3,9 +3,7 @@ import { AppError } from '../../app-error.js'
 import { KEY_PREFIXES, createApiKey, parseScopes, rotateApiKey } from '../../auth/api-keys.js'
 import type { ApiKeyRecord, Store } from '../../store/store.js'
 import { SCOPES } from '../../store/store.js'
-import { readJson } from '../body.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseBody } from '../route-spec.js'
 import type { Router } from '../router.js'
 
 const KEY_BODY_BYTES = 16_384
@@ -77,19 +75,19 @@ export function keyRoutes(router: Router, store: Store): void {
       description:
         'AgentLedger clients send `{ name, description }` and get the same key prefix as the key they call with.',
       body: CreateKeySchema,
+      bodyBytes: KEY_BODY_BYTES,
       responses: {
         201: { description: 'The new key, with its secret', schema: NewKeySchema },
         400: { description: 'Invalid body', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const body = parseBody(CreateKeySchema, (await readJson(c, KEY_BODY_BYTES)).value)
+    async (c, { body, key }) => {
       const created = await createApiKey(store.keys, {
-        orgId: c.get('apiKey').org_id,
+        orgId: key.org_id,
         name: body.name,
         description: body.description ?? null,
         scopes: parseScopes(body.scopes),
-        prefix: body.prefix ?? KEY_PREFIXES.find((p) => c.get('apiKey').key_prefix.startsWith(p)),
+        prefix: body.prefix ?? KEY_PREFIXES.find((p) => key.key_prefix.startsWith(p)),
       })
       return c.json(shown(created), 201)
     },
@@ -102,6 +100,7 @@ export function keyRoutes(router: Router, store: Store): void {
       scope: 'admin',
       summary: 'Replace a key by a new one with the same name and scopes; the old one is revoked',
       body: KeyIdSchema,
+      bodyBytes: KEY_BODY_BYTES,
       responses: {
         201: {
           description: 'The new key, with `rotatedFrom`',
@@ -110,9 +109,8 @@ export function keyRoutes(router: Router, store: Store): void {
         404: { description: 'No such active key in your org', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const { id } = parseBody(KeyIdSchema, (await readJson(c, KEY_BODY_BYTES)).value)
-      const fresh = await rotateApiKey(store.keys, id, c.get('apiKey').org_id)
+    async (c, { body: { id }, key }) => {
+      const fresh = await rotateApiKey(store.keys, id, key.org_id)
       if (!fresh) throw new AppError('not_found', 'no active key with this id in your org')
       return c.json(shown(fresh), 201)
     },
@@ -125,6 +123,7 @@ export function keyRoutes(router: Router, store: Store): void {
       scope: 'admin',
       summary: 'Revoke a key (not the one making the request)',
       body: KeyIdSchema,
+      bodyBytes: KEY_BODY_BYTES,
       responses: {
         200: {
           description: 'Revoked',
@@ -134,9 +133,7 @@ export function keyRoutes(router: Router, store: Store): void {
         409: { description: 'A key cannot revoke itself', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const { id } = parseBody(KeyIdSchema, (await readJson(c, KEY_BODY_BYTES)).value)
-      const self = c.get('apiKey')
+    async (c, { body: { id }, key: self }) => {
       if (id === self.id)
         throw new AppError(
           'self_revocation',
@@ -158,6 +155,6 @@ export function keyRoutes(router: Router, store: Store): void {
         200: { description: 'Keys, oldest first', schema: z.object({ keys: z.array(KeySchema) }) },
       },
     },
-    async (c) => c.json({ keys: await store.keys.list(c.get('apiKey').org_id) }),
+    async (c, { key }) => c.json({ keys: await store.keys.list(key.org_id) }),
   )
 }

@@ -3,9 +3,8 @@ import { AppError } from '../../app-error.js'
 import type { SettingsCache } from '../../orgs/settings-cache.js'
 import { OrgSettingsSchema, RedactionSettingsSchema } from '../../orgs/org-settings.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseBody } from '../route-spec.js'
+import { parseBody, rawBody } from '../route-spec.js'
 import type { Router } from '../router.js'
-import { readJson } from '../body.js'
 
 /** A partial update: each given section replaces only the keys it names. The plan is not here (see below). */
 const SettingsPatchSchema = z
@@ -35,7 +34,7 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
         200: { description: 'The settings, defaults filled in', schema: OrgSettingsSchema },
       },
     },
-    async (c) => c.json(await settings.get(c.get('apiKey').org_id)),
+    async (c, { key }) => c.json(await settings.get(key.org_id)),
   )
 
   router.add(
@@ -48,7 +47,10 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
       description:
         'Keys not named keep their value; concurrent changes of different keys all apply. The plan is read-only here: a body with ' +
         '`plan` is refused with 403 (the operator sets it with `agenttrail orgs plan`). Applies at once in this process, within 5 s in others.',
-      body: SettingsPatchSchema,
+      // Parsed here: a body naming `plan` is a 403 before any field is checked, and the patch
+      // applies only the redaction keys sent (the schema fills in the others' defaults).
+      body: rawBody(SettingsPatchSchema),
+      bodyBytes: 64 * 1024,
       responses: {
         200: { description: 'The settings after the change', schema: OrgSettingsSchema },
         400: { description: 'An unknown key or a bad value, by field', schema: ErrorBodySchema },
@@ -58,9 +60,8 @@ export function orgRoutes(router: Router, settings: SettingsCache): void {
         },
       },
     },
-    async (c) => {
-      const orgId = c.get('apiKey').org_id
-      const { value } = await readJson(c, 64 * 1024)
+    async (c, { body: value, key }) => {
+      const orgId = key.org_id
       if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'plan'))
         throw new AppError('forbidden', planRefusal(orgId))
       const patch = parseBody(SettingsPatchSchema, value)

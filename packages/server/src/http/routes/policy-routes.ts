@@ -6,10 +6,7 @@ import type { PolicyRecord } from '../../control/policy-rules.js'
 import type { PolicyPatch } from '../../store/control-store.js'
 import type { AppDeps } from '../app-env.js'
 import type { AppEnv } from '../app-env.js'
-import { readJson } from '../body.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseBody, parseQuery } from '../route-spec.js'
-import type { RouteSpec } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { recordControlChange } from './control-audit.js'
 import {
@@ -60,6 +57,7 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
       description:
         'Recorded in the trail as `policy.created`. Takes effect at the next decision of every server process.',
       body: NewPolicySchema,
+      bodyBytes: BODY_BYTES,
       responses: {
         201: { description: 'Created', schema: One },
         400: {
@@ -68,8 +66,7 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
         },
       },
     },
-    async (c) => {
-      const body = parseBody(NewPolicySchema, (await readJson(c, BODY_BYTES)).value)
+    async (c, { body }) => {
       const config = sentConfig(body)
       if (!config)
         throw new AppError('validation_failed', 'rule_config: is required', [
@@ -110,8 +107,7 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
         200: { description: 'The policies', schema: z.object({ policies: z.array(PolicySchema) }) },
       },
     },
-    async (c) =>
-      c.json({ policies: await store.control.listPolicies(orgOf(c), parseQuery(ListQuery, c)) }),
+    async (c, { query }) => c.json({ policies: await store.control.listPolicies(orgOf(c), query) }),
   )
 
   router.add(
@@ -127,8 +123,8 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
         404: { description: 'No such policy', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const policy = await store.control.getPolicy(orgOf(c), c.req.param('id') as string)
+    async (c, { params }) => {
+      const policy = await store.control.getPolicy(orgOf(c), params.id)
       if (!policy) throw notFound()
       return c.json({ policy })
     },
@@ -175,36 +171,31 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     return c.json({ policy })
   }
 
-  const patchSpec = (path: string, body: z.ZodType): RouteSpec => ({
-    method: 'patch',
+  const patchSpec = (path: string) => ({
+    method: 'patch' as const,
     path,
     tag: 'control',
-    scope: 'control',
+    scope: 'control' as const,
     summary: path.endsWith('{id}')
       ? 'Change a policy'
       : 'Change a policy (AgentLedger’s form: the id in the body)',
     description:
       'Fields not sent keep their value. `rule_type` and `rule_config` are validated together: a new config against the new type if ' +
       'one is sent, else the stored type; a new type without a config needs the stored config to fit it. Both are stored. Recorded as `policy.updated`.',
-    ...(path.endsWith('{id}') ? { params: IdParams } : {}),
-    body,
+    bodyBytes: BODY_BYTES,
     responses: {
       200: { description: 'The policy after the change', schema: One },
       400: { description: 'A bad field, named', schema: ErrorBodySchema },
       404: { description: 'No such policy', schema: ErrorBodySchema },
     },
   })
-  router.add(patchSpec('/api/v1/policies/{id}', PolicyPatchSchema), async (c) =>
-    patch(
-      c,
-      c.req.param('id') as string,
-      parseBody(PolicyPatchSchema, (await readJson(c, BODY_BYTES)).value),
-    ),
+  router.add(
+    { ...patchSpec('/api/v1/policies/{id}'), params: IdParams, body: PolicyPatchSchema },
+    (c, { params, body }) => patch(c, params.id, body),
   )
-  router.add(patchSpec('/api/v1/policies', PolicyPatchWithIdSchema), async (c) => {
-    const body = parseBody(PolicyPatchWithIdSchema, (await readJson(c, BODY_BYTES)).value)
-    return patch(c, body.id, body)
-  })
+  router.add({ ...patchSpec('/api/v1/policies'), body: PolicyPatchWithIdSchema }, (c, { body }) =>
+    patch(c, body.id, body),
+  )
 
   const remove = async (c: Context<AppEnv>, id: string) => {
     const orgId = orgOf(c)
@@ -218,23 +209,26 @@ export function policyRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'comm
     })
     return c.json({ deleted: true as const })
   }
-  const deleteSpec = (path: string): RouteSpec => ({
-    method: 'delete',
+  const deleteSpec = (path: string) => ({
+    method: 'delete' as const,
     path,
     tag: 'control',
-    scope: 'control',
+    scope: 'control' as const,
     summary: path.endsWith('{id}')
       ? 'Delete a policy'
       : 'Delete a policy (AgentLedger’s form: `?id=`)',
     description: 'Recorded as `policy.deleted`, with the policy as it was.',
-    ...(path.endsWith('{id}') ? { params: IdParams } : { query: IdQuery }),
     responses: {
       200: { description: 'Deleted', schema: z.object({ deleted: z.literal(true) }) },
       404: { description: 'No such policy', schema: ErrorBodySchema },
     },
   })
-  router.add(deleteSpec('/api/v1/policies/{id}'), (c) => remove(c, c.req.param('id') as string))
-  router.add(deleteSpec('/api/v1/policies'), (c) => remove(c, parseQuery(IdQuery, c).id))
+  router.add({ ...deleteSpec('/api/v1/policies/{id}'), params: IdParams }, (c, { params }) =>
+    remove(c, params.id),
+  )
+  router.add({ ...deleteSpec('/api/v1/policies'), query: IdQuery }, (c, { query }) =>
+    remove(c, query.id),
+  )
 }
 
 /** The stored config under a new rule type: kept only when it fits that type. */

@@ -4,7 +4,7 @@ import { AppError } from '../../app-error.js'
 import type { Store } from '../../store/store.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../../store/time-buckets.js'
 import { ErrorBodySchema } from '../openapi.js'
-import { parseQuery, timeParam } from '../route-spec.js'
+import { timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
 import {
   AgentLedgerStatsFields,
@@ -106,8 +106,7 @@ export function statsRoutes(router: Router, store: Store): void {
         400: { description: 'A bad parameter', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const q = parseQuery(StatsQuerySchema, c)
+    async (c, { query: q, key }) => {
       // Without from and to, `days=N` covers whole UTC hours: from the start of the hour N days ago
       // through the end of the current one, so that rollups answer all of it.
       const wholeHours = q.from === undefined && q.to === undefined
@@ -122,7 +121,7 @@ export function statsRoutes(router: Router, store: Store): void {
           'invalid_query',
           `bucket=hour covers at most ${MAX_HOURLY_DAYS} days; use bucket=day`,
         )
-      const orgId = c.get('apiKey').org_id
+      const orgId = key.org_id
       const query = { from, to, bucket, environment: q.environment, agent: q.agent }
       const stats = await store.events.stats(orgId, query)
       const periodDays = q.days ?? Math.round((to - from) / DAY_MS)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { newEvent } from '../../../../../test/helpers/events.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
+import { enforcement } from '../../control/engine.js'
 import { openSqliteStore } from './sqlite-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agenttrail-derived-reads-'))
@@ -22,7 +23,7 @@ const ROUNDS = 24
  */
 describe('sqlite file store: reads of derived data while the writer thread moves it', () => {
   it('finds every acknowledged matching event and counts each event once, in every read', async () => {
-    const store = openSqliteStore({ path: join(dir, 'race.db') })
+    const store = openSqliteStore({ path: join(dir, 'race.db'), enforce: enforcement })
     try {
       await store.keys.ensureOrg('org-a')
       const day = Date.UTC(2026, 2, 10)

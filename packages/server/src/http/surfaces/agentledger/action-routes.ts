@@ -1,13 +1,13 @@
 import { z } from 'zod'
-import { actionLogFromEvent, eventFromAction } from '@agenttrail/protocol'
+import { LIMITS, actionLogFromEvent, eventFromAction } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
 import type { Store } from '../../../store/store.js'
 import type { Router } from '../../router.js'
-import { readIngestRequest } from '../../ingest-request.js'
-import { parseQuery } from '../../route-spec.js'
+import { rawBody } from '../../route-spec.js'
 import { decodeActionCursor, encodeActionCursor } from './action-cursor.js'
 import {
+  ActionInputSchema,
   ActionLogSchema,
   ActionsQuerySchema,
   AgentLedgerErrorSchema,
@@ -29,7 +29,9 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
       summary: 'Log an agent action (AgentLedger)',
       description:
         'The body of the AgentLedger SDK: `{agent, service, action, status?, cost_cents?, duration_ms?, metadata?, trace_id?, environment?, input?, output?}`. Answers after the event is committed.',
-      body: z.looseObject({ agent: z.string(), service: z.string(), action: z.string() }),
+      body: rawBody(ActionInputSchema),
+      bodyBytes: LIMITS.eventBodyBytes,
+      idempotent: true,
       responses: {
         200: {
           description: 'Logged',
@@ -44,9 +46,8 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
         401: { description: 'Missing or invalid API key', schema: AgentLedgerErrorSchema },
       },
     },
-    async (c) => {
-      const { value, ctx } = await readIngestRequest(c, 1024 * 1024)
-      const mapped = eventFromAction(value, Date.now())
+    async (c, { body, ingest: ctx }) => {
+      const mapped = eventFromAction(body, Date.now())
       if (!mapped.ok) throw new AppError('validation_failed', mapped.errors.join('; '))
       const receipt = await ingest.one(mapped.event, ctx)
       if (receipt.replayed) c.header('Idempotent-Replayed', 'true')
@@ -65,7 +66,9 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
       summary: 'Log up to 100 actions (AgentLedger)',
       description:
         'Valid actions are committed together; invalid ones are listed by index. 400 when none is valid.',
-      body: z.object({ actions: z.array(z.unknown()) }),
+      body: rawBody(z.object({ actions: z.array(ActionInputSchema).min(1).max(MAX_BATCH) })),
+      bodyBytes: LIMITS.batchBodyBytes,
+      idempotent: true,
       responses: {
         200: {
           description: 'Logged (see `errors` for rejected items)',
@@ -97,8 +100,7 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
         },
       },
     },
-    async (c) => {
-      const { value, ctx } = await readIngestRequest(c, 16 * 1024 * 1024)
+    async (c, { body: value, ingest: ctx }) => {
       const actions = (value as { actions?: unknown } | null)?.actions
       if (!Array.isArray(actions) || actions.length === 0)
         throw new AppError('validation_failed', 'Missing or empty actions array')
@@ -174,9 +176,8 @@ export function actionRoutes(router: Router, store: Store, ingest: IngestService
         400: { description: 'A bad parameter or cursor', schema: AgentLedgerErrorSchema },
       },
     },
-    async (c) => {
-      const q = parseQuery(ActionsQuerySchema, c)
-      const orgId = c.get('apiKey').org_id
+    async (c, { query: q, key }) => {
+      const orgId = key.org_id
       const filter = actionFilter(q)
       const after = q.cursor === undefined ? undefined : decodeActionCursor(q.cursor)
       const [page, total] = await Promise.all([

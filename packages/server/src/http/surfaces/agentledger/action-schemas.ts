@@ -10,6 +10,32 @@ export const AgentLedgerErrorSchema = z
     description: 'AgentLedger error body; `code` is the native machine-readable code.',
   })
 
+const count = z.number().min(0).max(LIMITS.maxCount).nullish()
+
+/**
+ * The body `eventFromAction` (protocol) accepts, which parses it: AgentLedger's messages, and
+ * per-item errors in a batch. Over-long names and payloads are cut, not refused.
+ */
+export const ActionInputSchema = z
+  .looseObject({
+    agent: z.string().describe('Required, not blank.'),
+    service: z.string().describe('Required, not blank.'),
+    action: z.string().describe('Required, not blank.'),
+    status: z
+      .string()
+      .nullish()
+      .describe('Default `success`; a word not known is stored as `success`.'),
+    cost_cents: count,
+    duration_ms: count,
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+    trace_id: z.string().nullish(),
+    environment: z.string().nullish(),
+    input: z.unknown().optional(),
+    output: z.unknown().optional(),
+    id: z.string().optional().describe('A client-chosen event id: the append is idempotent on it.'),
+  })
+  .meta({ id: 'AgentLedgerActionInput' })
+
 export const ActionLogSchema = z
   .object({
     id: z.string(),

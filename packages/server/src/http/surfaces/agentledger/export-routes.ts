@@ -5,7 +5,6 @@ import { AppError } from '../../../app-error.js'
 import { queryAll } from '../../../store/query-all.js'
 import type { Store } from '../../../store/store.js'
 import { csvRow } from '../../csv.js'
-import { parseQuery } from '../../route-spec.js'
 import type { Router } from '../../router.js'
 import {
   ActionFilterQuery,
@@ -73,8 +72,7 @@ export function exportRoutes(router: Router, store: Store): void {
         },
       },
     },
-    async (c) => {
-      const q = parseQuery(ExportQuery, c)
+    async (c, { query: q, key }) => {
       if (q.from === undefined || q.to === undefined)
         throw new AppError('invalid_query', 'Missing required parameters: from, to')
       const filter = actionFilter(q)
@@ -82,7 +80,7 @@ export function exportRoutes(router: Router, store: Store): void {
         throw new AppError('invalid_query', 'Date range cannot exceed 90 days')
       if ((filter.from as number) >= (filter.to as number))
         throw new AppError('invalid_query', '"from" must be before "to"')
-      const orgId = c.get('apiKey').org_id
+      const orgId = key.org_id
       const actions = (await queryAll(store.events, orgId, filter, q.limit)).items.map(
         actionLogFromEvent,
       )

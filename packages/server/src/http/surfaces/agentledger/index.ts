@@ -1,5 +1,6 @@
 import { defineSurface } from '../../surface.js'
 import { actionRoutes } from './action-routes.js'
+import { AgentLedgerErrorSchema } from './action-schemas.js'
 import { renderAgentLedgerError } from './agentledger-errors.js'
 import { exportRoutes } from './export-routes.js'
 import { traceRoutes } from './trace-routes.js'
@@ -13,6 +14,7 @@ import { traceRoutes } from './trace-routes.js'
 export const agentLedgerSurface = defineSurface({
   name: 'agentledger',
   renderError: renderAgentLedgerError,
+  errorSchema: AgentLedgerErrorSchema,
   routes(router, deps) {
     actionRoutes(router, deps.store, deps.ingest)
     traceRoutes(router, deps.store)

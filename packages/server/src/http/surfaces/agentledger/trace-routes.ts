@@ -3,7 +3,6 @@ import { actionLogFromEvent } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import { queryAll } from '../../../store/query-all.js'
 import type { Store } from '../../../store/store.js'
-import { parseQuery } from '../../route-spec.js'
 import type { Router } from '../../router.js'
 import { ActionLogSchema, AgentLedgerErrorSchema } from './action-schemas.js'
 import { summarizeTrace } from './trace-summary.js'
@@ -48,13 +47,8 @@ export function traceRoutes(router: Router, store: Store): void {
         404: { description: 'No action carries this trace id', schema: AgentLedgerErrorSchema },
       },
     },
-    async (c) => {
-      const { environment } = parseQuery(
-        z.object({ environment: z.string().min(1).max(200).optional() }),
-        c,
-      )
-      const traceId = c.req.param('traceId') ?? ''
-      const orgId = c.get('apiKey').org_id
+    async (c, { params: { traceId }, query: { environment }, key }) => {
+      const orgId = key.org_id
       const { items: events, truncated } = await queryAll(
         store.events,
         orgId,

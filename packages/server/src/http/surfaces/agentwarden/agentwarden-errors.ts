@@ -1,4 +1,10 @@
+import { z } from 'zod'
 import type { ErrorRenderer } from '../../surface.js'
+
+/** AgentWarden's error body: `{"detail": ...}`, see `renderAgentWardenError`. */
+export const AgentWardenErrorSchema = z
+  .object({ detail: z.unknown() })
+  .meta({ id: 'AgentWardenError' })
 
 /** Where AgentWarden sends a client to change plans (shared/reference/002, "Exceeding Limits"). */
 const UPGRADE_URL = '/settings?tab=plans'

@@ -1,5 +1,5 @@
 import { defineSurface } from '../../surface.js'
-import { renderAgentWardenError } from './agentwarden-errors.js'
+import { AgentWardenErrorSchema, renderAgentWardenError } from './agentwarden-errors.js'
 import { sdkCheckRoutes } from './sdk-check-routes.js'
 import { sdkLogRoutes } from './sdk-log-routes.js'
 
@@ -7,6 +7,7 @@ import { sdkLogRoutes } from './sdk-log-routes.js'
 export const agentWardenSurface = defineSurface({
   name: 'agentwarden',
   renderError: renderAgentWardenError,
+  errorSchema: AgentWardenErrorSchema,
   routes(router, deps) {
     sdkCheckRoutes(router, deps.check)
     sdkLogRoutes(router, deps.ingest)

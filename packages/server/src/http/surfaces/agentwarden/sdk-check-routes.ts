@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { LIMITS } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { CheckService } from '../../../ingest/check-service.js'
-import { readJson } from '../../body.js'
+import { rawBody } from '../../route-spec.js'
 import type { Router } from '../../router.js'
+import { AgentWardenErrorSchema } from './agentwarden-errors.js'
 import { clientAddress } from '../../ingest-request.js'
 
 const CheckInputSchema = z
@@ -45,7 +46,7 @@ const CheckAnswerSchema = z
   })
   .meta({ id: 'AgentWardenCheck' })
 
-const DetailSchema = z.object({ detail: z.unknown() })
+const DetailSchema = AgentWardenErrorSchema
 
 const field = (
   body: Record<string, unknown>,
@@ -75,16 +76,20 @@ export function sdkCheckRoutes(router: Router, check: CheckService): void {
       summary: 'Decide an action before it happens (AgentWarden)',
       description:
         'Send the key as `X-API-Key`. The same decision as `POST /api/v1/check` (docs/control.md): `allowed`, and when refused the `reason`. A refusal is already recorded as a `denied` event.',
-      body: CheckInputSchema,
+      // Parsed here, for AgentWarden's `{"detail": {field: [messages]}}`.
+      body: rawBody(CheckInputSchema),
+      bodyBytes: LIMITS.eventBodyBytes,
       responses: {
         200: { description: 'The decision', schema: CheckAnswerSchema },
         400: { description: '`{"detail": {field: [messages]}}`', schema: DetailSchema },
         401: { description: '`{"detail": "Invalid API key"}`', schema: DetailSchema },
+        404: {
+          description: '`{"detail": "Agent not found"}`: the org requires registered agents',
+          schema: DetailSchema,
+        },
       },
     },
-    async (c) => {
-      const key = c.get('apiKey')
-      const { value } = await readJson(c, LIMITS.eventBodyBytes)
+    async (c, { body: value, key }) => {
       if (value === null || typeof value !== 'object' || Array.isArray(value))
         throw new AppError('validation_failed', 'The request body must be a JSON object')
       const body = value as Record<string, unknown>

@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { AGENTWARDEN_STATUSES, LIMITS, eventFromAgentWardenLog } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
-import { readIngestRequest } from '../../ingest-request.js'
+import { rawBody } from '../../route-spec.js'
 import type { Router } from '../../router.js'
+import { AgentWardenErrorSchema } from './agentwarden-errors.js'
 
 const LogInputSchema = z
   .looseObject({
@@ -37,7 +38,7 @@ const LogSchema = z
   })
   .meta({ id: 'AgentWardenLog' })
 
-const DetailSchema = z.object({ detail: z.unknown() }).meta({ id: 'AgentWardenError' })
+const DetailSchema = AgentWardenErrorSchema
 
 /** AgentWarden's `POST /sdk/log` (shared/reference/002): one action of one agent onto the ingest pipeline. */
 export function sdkLogRoutes(router: Router, ingest: IngestService): void {
@@ -51,7 +52,10 @@ export function sdkLogRoutes(router: Router, ingest: IngestService): void {
       summary: 'Log an agent action (AgentWarden)',
       description:
         'Send the key as `X-API-Key`. Answers 200 after the commit (the reference names no success code). An `Idempotency-Key` replays the first answer for 24 hours.',
-      body: LogInputSchema,
+      // Parsed here (`eventFromAgentWardenLog`), for AgentWarden's `{"detail": {field: [messages]}}`.
+      body: rawBody(LogInputSchema),
+      bodyBytes: LIMITS.eventBodyBytes,
+      idempotent: true,
       responses: {
         200: { description: 'Logged', schema: LogSchema },
         400: {
@@ -75,8 +79,7 @@ export function sdkLogRoutes(router: Router, ingest: IngestService): void {
         },
       },
     },
-    async (c) => {
-      const { value, ctx } = await readIngestRequest(c, LIMITS.eventBodyBytes)
+    async (c, { body: value, ingest: ctx }) => {
       if (value === null || typeof value !== 'object' || Array.isArray(value))
         throw new AppError('validation_failed', 'The request body must be a JSON object')
       const mapped = eventFromAgentWardenLog(value as Record<string, unknown>)

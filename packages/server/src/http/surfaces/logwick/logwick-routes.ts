@@ -11,9 +11,8 @@ import type { IngestService } from '../../../ingest/ingest-service.js'
 import { decodeCursor, encodeCursor } from '../../../store/cursor.js'
 import type { EventFilter, Store } from '../../../store/store.js'
 import { exportEvents } from '../../export-stream.js'
-import { readIngestRequest } from '../../ingest-request.js'
 import { ErrorBodySchema } from '../../openapi.js'
-import { parseQuery, timeParam } from '../../route-spec.js'
+import { rawBody, timeParam } from '../../route-spec.js'
 import type { Router } from '../../router.js'
 
 const LogwickLogSchema = z
@@ -107,7 +106,10 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
       summary: 'Ingest one AI-call log (Logwick)',
       description:
         '`tokens` is stored as the total token count and `latency_ms` as the duration. Answers after the commit.',
-      body: LogInputSchema,
+      // Parsed here (`eventFromLogwick`), naming the missing fields as Logwick does.
+      body: rawBody(LogInputSchema),
+      bodyBytes: LIMITS.eventBodyBytes,
+      idempotent: true,
       responses: {
         201: {
           description: 'Ingested',
@@ -120,9 +122,8 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
         400: { description: 'A missing or bad field, named', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const { value, ctx } = await readIngestRequest(c, LIMITS.eventBodyBytes)
-      const mapped = eventFromLogwick(value)
+    async (c, { body, ingest: ctx }) => {
+      const mapped = eventFromLogwick(body)
       if (!mapped.ok)
         throw new AppError(
           'validation_failed',
@@ -170,11 +171,10 @@ export function logwickRoutes(router: Router, store: Store, ingest: IngestServic
         400: { description: 'A bad parameter', schema: ErrorBodySchema },
       },
     },
-    async (c) => {
-      const q = parseQuery(LogsQuery, c)
+    async (c, { query: q, key }) => {
       if (q.from !== undefined && q.to !== undefined && q.from >= q.to)
         throw new AppError('invalid_query', 'from must be earlier than to')
-      const orgId = c.get('apiKey').org_id
+      const orgId = key.org_id
       const filter: EventFilter = {
         status: q.status,
         agent: q.agent,

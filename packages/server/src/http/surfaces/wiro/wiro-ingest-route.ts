@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import {
   ActivityEventSchema,
   LIMITS,
@@ -8,7 +9,7 @@ import {
 import type { ControlNote } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import type { IngestService } from '../../../ingest/ingest-service.js'
-import { readIngestRequest } from '../../ingest-request.js'
+import { rawBody } from '../../route-spec.js'
 import type { Router } from '../../router.js'
 import type { AgentDirectory } from './wiro-agent.js'
 import type { WiroErrorItem } from './wiro-errors.js'
@@ -76,17 +77,20 @@ export function wiroIngestRoute(
       summary: 'Append ActivityEvents (AgentTrail addition to the Wiro API)',
       description:
         '`{ useragentguid | agent, environment?, events: [ActivityEvent, ...] }`, 1 to 1,000 events. `result` is true when every event was accepted; otherwise `errors` names each rejected one (`events.N...`) and the others are committed.',
-      body: LogsIngestRequestSchema,
+      // Parsed here: each invalid ActivityEvent is an error item, the others are committed.
+      body: rawBody(LogsIngestRequestSchema),
+      bodyBytes: LIMITS.batchBodyBytes,
+      idempotent: true,
       responses: {
         200: {
           description: 'Committed, or a Wiro error (`result: false`)',
-          schema: LogsIngestResponseSchema,
+          // Wiro answers its errors with 200 too.
+          schema: z.union([LogsIngestResponseSchema, WiroErrorSchema]),
         },
         401: { description: 'Missing or unknown key', schema: WiroErrorSchema },
       },
     },
-    async (c) => {
-      const { value, ctx } = await readIngestRequest(c, LIMITS.batchBodyBytes)
+    async (c, { body: value, ingest: ctx }) => {
       const body = asObject(value)
       const { agent, environment } = await target(agents, ctx.orgId, body)
       const events = body.events

@@ -1,12 +1,11 @@
-import type { Context } from 'hono'
+import { z } from 'zod'
 import { AppError } from '../../../app-error.js'
 import type { GroupCommitter } from '../../../ingest/group-committer.js'
 import { recordAudit } from '../../../ingest/record-audit.js'
 import type { ArchiveFiles } from '../../../archive/archive-files.js'
-import type { Store } from '../../../store/store.js'
+import type { ApiKeyRecord, Store } from '../../../store/store.js'
 import { DAY_MS } from '../../../store/time-buckets.js'
-import type { AppEnv } from '../../app-env.js'
-import { readJson } from '../../body.js'
+import { rawBody } from '../../route-spec.js'
 import type { RouteSpec } from '../../route-spec.js'
 import type { Router } from '../../router.js'
 import { listActivityDays, readActivityDay } from './wiro-activity-day.js'
@@ -37,35 +36,37 @@ export interface WiroLogDeps {
   retentionDays: number
 }
 
-const spec = (
-  path: string,
-  summary: string,
-  description: string,
-  body: RouteSpec['body'],
-  ok: RouteSpec['body'],
-): RouteSpec => ({
-  method: 'post',
-  path: `/v1/UserAgent/${path}`,
-  tag: 'wiro',
-  surface: 'wiro',
-  scope: path === 'LogsDelete' ? 'admin' : 'read',
-  summary,
-  description,
-  body,
-  responses: {
-    200: { description: 'Success, or a Wiro error (`result: false`)', schema: ok },
-    401: { description: 'Missing or unknown key', schema: WiroErrorSchema },
-  },
-})
+// Wiro's parameters are parsed by hand (`wiro-request.ts`) for Wiro's own error messages.
+const spec = (path: string, summary: string, description: string, body: z.ZodType, ok: z.ZodType) =>
+  ({
+    method: 'post',
+    path: `/v1/UserAgent/${path}`,
+    tag: 'wiro',
+    surface: 'wiro',
+    scope: path === 'LogsDelete' ? 'admin' : 'read',
+    summary,
+    description,
+    body: rawBody(body),
+    bodyBytes: BODY_BYTES,
+    responses: {
+      // Wiro answers its errors with 200 too.
+      200: {
+        description: 'Success, or a Wiro error (`result: false`)',
+        schema: z.union([ok, WiroErrorSchema]),
+      },
+      401: { description: 'Missing or unknown key', schema: WiroErrorSchema },
+    },
+  }) satisfies RouteSpec
 
 /** The request body and the agent its `useragentguid` names in the caller's org. */
-async function agentRequest(
-  c: Context<AppEnv>,
+function agentRequest(
+  value: unknown,
+  key: ApiKeyRecord,
   agents: AgentDirectory,
-): Promise<{ body: Record<string, unknown>; agent: () => Promise<ResolvedAgent> }> {
-  const body = asObject((await readJson(c, BODY_BYTES)).value)
+): { body: Record<string, unknown>; agent: () => Promise<ResolvedAgent> } {
+  const body = asObject(value)
   const guid = requireGuid(body)
-  return { body, agent: () => agents.resolve(c.get('apiKey').org_id, guid) }
+  return { body, agent: () => agents.resolve(key.org_id, guid) }
 }
 
 /** Wiro's activity feed (shared/reference/003): `Logs`, `LogsList`, `LogsFile`, `LogsDelete`. */
@@ -80,8 +81,8 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       LogsRequestSchema,
       LogsResponseSchema,
     ),
-    async (c) => {
-      const { body, agent } = await agentRequest(c, deps.agents)
+    async (c, input) => {
+      const { body, agent } = agentRequest(input.body, input.key, deps.agents)
       const { date } = parseDate(body, Date.now(), false)
       const lines = parseLines(body)
       const day = await readActivityDay(source, await agent(), date, lines)
@@ -97,8 +98,8 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       LogsListRequestSchema,
       LogsListResponseSchema,
     ),
-    async (c) => {
-      const { agent } = await agentRequest(c, deps.agents)
+    async (c, input) => {
+      const { agent } = agentRequest(input.body, input.key, deps.agents)
       const dates = await listActivityDays(source, await agent(), Date.now(), deps.retentionDays)
       return c.json({ result: true, errors: [], dates })
     },
@@ -112,8 +113,8 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       LogsDayRequestSchema,
       LogsFileResponseSchema,
     ),
-    async (c) => {
-      const { body, agent } = await agentRequest(c, deps.agents)
+    async (c, input) => {
+      const { body, agent } = agentRequest(input.body, input.key, deps.agents)
       const { date } = parseDate(body, Date.now(), true)
       const day = await readActivityDay(source, await agent(), date, FILE_MAX_EVENTS)
       if (!day.found) throw new AppError('not_found', 'Failed to fetch activity file from worker')
@@ -135,8 +136,8 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       LogsDayRequestSchema,
       LogsDeleteResponseSchema,
     ),
-    async (c) => {
-      const { body, agent: find } = await agentRequest(c, deps.agents)
+    async (c, input) => {
+      const { body, agent: find } = agentRequest(input.body, input.key, deps.agents)
       const { date, dayStart } = parseDate(body, Date.now(), true)
       const agent = await find()
       const { orgId, name, environment } = agent.ref
@@ -150,7 +151,7 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       })
       const removed = await deps.files.remove(orgId, agent.guid, date)
       if (deleted > 0 || removed.plain || removed.gz) {
-        const key = c.get('apiKey')
+        const key = input.key
         await recordAudit(deps.committer, orgId, {
           action: 'logs.delete',
           user: key.id,
