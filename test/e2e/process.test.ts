@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCli, spawnServer } from '../helpers/process.js'
+import { runCli, spawnServer, spawnUnreapedServer } from '../helpers/process.js'
 import type { ServerProcess } from '../helpers/process.js'
 
 const dirs: string[] = []
@@ -263,17 +263,56 @@ describe('agenttrail backup', () => {
 })
 
 describe('one server per data folder', () => {
-  it('refuses a second server on the same data folder, and takes over a stale lock', async () => {
+  it('refuses a second live server on the same data folder with a clear message', async () => {
     const dir = tempDir()
-    const first = await start(dir, {
-      AGENTTRAIL_INIT_API_KEY: 'at_lock_test_key_0123456789abcdefgh',
-    })
+    const first = await start(dir)
     const second = runCli(['serve', '--port', '0', '--data-dir', dir])
     expect(second.code).toBe(2)
-    expect(second.stderr).toMatch(/another AgentTrail server \(pid \d+\) is using/)
-    first.proc.kill('SIGKILL')
-    await first.exited
-    const third = await start(dir)
-    expect((await fetch(`${third.url}/healthz`)).status).toBe(200)
-  })
+    expect(second.stderr).toContain(
+      `agenttrail: another AgentTrail server is using ${dir} (it holds agenttrail.lock); stop it or choose another --data-dir`,
+    )
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200)
+  }, 90_000)
+
+  it('starts at once after a SIGKILL, every time, also while the killed server is not reaped yet', async () => {
+    const dir = tempDir()
+    const key = 'at_restart_test_key_0123456789abcdef'
+    let victim = (await start(dir, { AGENTTRAIL_INIT_API_KEY: key })).proc.pid as number
+    try {
+      for (let round = 0; round < 8; round++) {
+        process.kill(victim, 'SIGKILL')
+        // No waiting for the exit: the restart comes at once. Every other restarted server has a
+        // parent that never waits for it, so when the next round kills it, it stays a zombie, as a
+        // killed process does until its supervisor reaps it.
+        if (round % 2 === 0) {
+          const restarted = await spawnUnreapedServer(dir)
+          running.push(restarted)
+          expect((await post(restarted.url, key, { round })).status).toBe(201)
+          victim = restarted.serverPid
+        } else {
+          const restarted = await start(dir)
+          expect((await post(restarted.url, key, { round })).status).toBe(201)
+          victim = restarted.proc.pid as number
+        }
+      }
+    } finally {
+      process.kill(victim, 'SIGKILL')
+    }
+  }, 300_000)
+
+  it('is not blocked by a pid left in the pid file of earlier versions or in the lock file', async () => {
+    const dir = tempDir()
+    // This test's own pid, and pid 1: both alive, neither a server.
+    for (const [file, pid] of [
+      ['agenttrail.pid', process.pid],
+      ['agenttrail.pid', 1],
+      ['agenttrail.lock', process.pid],
+    ] as const) {
+      writeFileSync(join(dir, file), `${pid}\n`)
+      const server = await start(dir)
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+      server.proc.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+    }
+  }, 120_000)
 })

@@ -21,6 +21,30 @@ export async function spawnServer(
     env: { ...process.env, AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  return listening(proc)
+}
+
+/**
+ * Starts a server whose parent never reaps it: `proc` is that parent (a shell that became
+ * `sleep`), `serverPid` the server. A server killed here stays a zombie until `proc` is killed,
+ * as a process does while its supervisor has not yet waited for it.
+ */
+export async function spawnUnreapedServer(
+  dataDir: string,
+): Promise<ServerProcess & { serverPid: number }> {
+  const serve = [process.execPath, CLI, 'serve', '--port', '0', '--data-dir', dataDir]
+  const script = `${serve.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ')} & echo "server pid $!"; exec sleep 600`
+  const proc = spawn('/bin/sh', ['-c', script], {
+    env: { ...process.env, AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const server = await listening(proc)
+  const pid = /server pid (\d+)/.exec(server.stdout())?.[1]
+  if (pid === undefined) throw new Error(`no server pid in: ${server.stdout()}`)
+  return { ...server, serverPid: Number(pid) }
+}
+
+async function listening(proc: ChildProcess): Promise<ServerProcess> {
   let err = ''
   let out = ''
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()))

@@ -29,16 +29,33 @@ export class AppError extends Error {
   }
 }
 
-/** A failure inside a store: keeps the operation's name, never the bound values. */
+/**
+ * A failure inside a store: names the operation and the driver's error code (SQLSTATE on
+ * PostgreSQL, `SQLITE_*` on SQLite), never the driver's text, which can quote a bound value
+ * (`invalid input syntax for type bigint: "..."`, `no such column: ...`). The driver's error stays
+ * the `cause`; the log keeps only its code and stack frames (`errorFields`).
+ */
 export class StoreError extends Error {
+  /** The driver's error code; absent when the failure has none (then the message names its class). */
+  readonly driverCode: string | undefined
+
   constructor(
     readonly operation: string,
     cause: unknown,
   ) {
-    super(
-      `store operation ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    )
+    const code = errorCode(cause)
+    super(`store operation ${operation} failed (${code ?? errorClass(cause)})`, { cause })
     this.name = 'StoreError'
+    this.driverCode = code
   }
+}
+
+/** A driver's error code: a short word such as `22P02` or `SQLITE_CONSTRAINT_UNIQUE`. */
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code
+  return typeof code === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(code) ? code : undefined
+}
+
+function errorClass(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error
 }

@@ -1,3 +1,4 @@
+import { StoreError } from './app-error.js'
 import type { LogLevel } from './config.js'
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
@@ -24,9 +25,26 @@ export function createLogger(
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
 
-/** An error as log fields: its name, message and stack, with no bound values (stores wrap theirs). */
+/**
+ * An error as log fields: its name, message and stack. A store's error (`StoreError`) adds its
+ * cause's class, code and stack frames, never the cause's message, which can quote bound values.
+ */
 export function errorFields(error: unknown): LogFields {
-  if (error instanceof Error)
-    return { error: { name: error.name, message: error.message, stack: error.stack } }
-  return { error: { message: String(error) } }
+  if (!(error instanceof Error)) return { error: { message: String(error) } }
+  const fields: LogFields = { name: error.name, message: error.message, stack: error.stack }
+  if (error instanceof StoreError && error.cause instanceof Error)
+    fields.cause = {
+      name: error.cause.name,
+      code: error.driverCode,
+      frames: stackFrames(error.cause),
+    }
+  return { error: fields }
+}
+
+/** The `at ...` lines of a stack, without the message lines above them. */
+function stackFrames(error: Error): string | undefined {
+  return error.stack
+    ?.split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n')
 }

@@ -97,6 +97,11 @@ port.on('message', (message: { id: number; op: WriteOp | 'close'; args: unknown[
     if (message.op === 'append') afterAppend(performance.now() - started)
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error))
-    port.postMessage({ id: message.id, ok: false, error: { name: e.name, message: e.message } })
+    const { code } = e as { code?: unknown }
+    port.postMessage({
+      id: message.id,
+      ok: false,
+      error: { name: e.name, message: e.message, code },
+    })
   }
 })

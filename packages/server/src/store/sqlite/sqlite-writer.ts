@@ -88,13 +88,20 @@ export function threadWriter(path: string, enforce: Enforcement): SqliteWriter {
       id: number
       ok: boolean
       result?: unknown
-      error?: { name: string; message: string }
+      error?: { name: string; message: string; code?: unknown }
     }) => {
       const p = pending.get(m.id)
       pending.delete(m.id)
       if (!p) return
       if (m.ok) p.resolve(m.result)
-      else p.reject(Object.assign(new Error(m.error?.message), { name: m.error?.name ?? 'Error' }))
+      else
+        p.reject(
+          Object.assign(new Error(m.error?.message), {
+            name: m.error?.name ?? 'Error',
+            // The driver's code (SQLITE_*), which a StoreError keeps instead of the message.
+            ...(m.error?.code === undefined ? {} : { code: m.error.code }),
+          }),
+        )
     },
   )
   const failAll = (error: Error) => {
