@@ -5,6 +5,7 @@ import { freshDatabase } from '../../../../test/helpers/postgres.js'
 import { createApiKey } from '../auth/api-keys.js'
 import { StoreError } from '../app-error.js'
 import { loadConfig } from '../config.js'
+import { enforcement } from '../control/engine.js'
 import { createLogger } from '../log.js'
 import { createServices } from '../server.js'
 import { guard } from './guard.js'
@@ -28,7 +29,7 @@ const DRIVERS = {
     code: '22P02',
     async open() {
       const url = await freshDatabase()
-      const store = await openPostgresStore({ url })
+      const store = await openPostgresStore({ url, enforce: enforcement })
       const pool = new pg.Pool({ connectionString: url, max: 1 })
       cleanups.push(
         () => store.close(),
@@ -42,7 +43,7 @@ const DRIVERS = {
   sqlite: {
     code: 'SQLITE_ERROR',
     async open() {
-      const store = openSqliteStore({ path: ':memory:' })
+      const store = openSqliteStore({ path: ':memory:', enforce: enforcement })
       const db = new Database(':memory:')
       cleanups.push(
         () => store.close(),

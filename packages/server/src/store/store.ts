@@ -5,7 +5,7 @@ import type { ConversationStore } from './conversation-store.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
 /**
- * The storage seam. One implementation per dialect (`sqlite/`, later `postgres/`), each run by the
+ * The storage seam. One implementation per dialect (`sqlite/`, `postgres/`), each run by the
  * same contract suite (`store.contract.ts`). Domain-level and async; no SQL leaks through it.
  */
 export interface Store {
