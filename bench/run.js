@@ -418,6 +418,7 @@ Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss
 npm run bench                                  # full run, about 5 minutes
 BENCH_EVENTS=100000 BENCH_SECONDS=5 npm run bench   # quicker
 node bench/run.js --only control               # after npm run build: one section (sdk, control) again, replaced in place
+node bench/ab-ingest.js --a ../base --b .      # after npm run build in both: same-run A/B of ingest, B/A per store and phase
 \`\`\`
 `
 writeFileSync(join(ROOT, 'docs/benchmarks.md'), `${md}\n${sdk.markdown}\n${control.markdown}`)
