@@ -153,14 +153,26 @@ describe.each(DIALECTS)('the agentledger SDK against AgentTrail (%s)', (dialect)
     const ledger = new AgentLedger({ apiKey: key, baseUrl: live.url, onError: () => {} })
     const traceId = AgentLedger.traceId()
     expect(traceId).toMatch(/^tr_[0-9a-z]+_[0-9a-z]{1,8}$/)
+    // Each function runs until both have started, then 500 ms more, so the two run at the same
+    // moment whatever load does to their checks (two fixed 60 ms sleeps could miss each other).
+    // The server lays an action out from its receipt minus its duration, so the two intervals
+    // overlap unless their records arrive more than 500 ms apart.
+    let started = 0
+    let bothStarted!: () => void
+    const both = new Promise<void>((r) => (bothStarted = r))
+    const together = async () => {
+      if (++started === 2) bothStarted()
+      await both
+      await new Promise((r) => setTimeout(r, 500))
+    }
     await Promise.all([
       ledger.track(
         { agent: 'research-bot', service: 'tavily', action: 'search', traceId },
-        () => new Promise((r) => setTimeout(r, 60)),
+        together,
       ),
       ledger.track(
         { agent: 'research-bot', service: 'openai', action: 'summarize', traceId, costCents: 3 },
-        () => new Promise((r) => setTimeout(r, 60)),
+        together,
       ),
     ])
     await ledger.track(

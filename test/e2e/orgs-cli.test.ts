@@ -29,7 +29,9 @@ const show = (org: string, where: string[], env: Record<string, string> = {}) =>
   }
 }
 
-describe('agenttrail orgs', () => {
+// Each CLI command is a Node process that loads the server package (about 1 s of CPU); these tests
+// run a dozen or more one after the other, so their limit is sized to that work on a loaded machine.
+describe('agenttrail orgs', { timeout: 180_000 }, () => {
   it('sets a plan in the data folder: a named plan takes its limits unless numbers are given, others keep what is not named', () => {
     const dir = tempDir()
     const where = ['--data-dir', dir]

@@ -162,7 +162,9 @@ describe('the agenttrail process', () => {
   })
 })
 
-describe('agenttrail keys', () => {
+// Each CLI command is a Node process that loads the server package (about 1 s of CPU); these tests
+// run a dozen or more one after the other, so their limit is sized to that work on a loaded machine.
+describe('agenttrail keys', { timeout: 180_000 }, () => {
   it('creates, lists, rotates and revokes keys in the data folder', async () => {
     const dir = tempDir()
     const created = runCli([
@@ -238,7 +240,7 @@ describe('agenttrail keys', () => {
   })
 })
 
-describe('agenttrail backup', () => {
+describe('agenttrail backup', { timeout: 180_000 }, () => {
   it('copies the database consistently while the server runs, and the copy serves the same events', async () => {
     const dir = tempDir()
     const key = 'at_backup_test_key_0123456789abcdef'

@@ -40,6 +40,9 @@ export function declaredResponses(spec: RouteSpec, errorSchema: z.ZodType): Resp
     implied[404] = error('The org requires registered agents, and this one is not registered')
     implied[422] = error('The Idempotency-Key was used with another request body')
   }
+  // Any route: a failure the server did not expect (the store down, a bug). The body carries the
+  // request id; the cause goes to the log, never to the client.
+  implied[500] = error('An internal error; the body names the request id to look up in the log')
   const responses: Responses = { ...implied, ...spec.responses }
   // A status the route answers itself and the router or a gate answers too takes either body.
   for (const [status, own] of Object.entries(spec.responses)) {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { normalizeEvent } from '@agenttrail/protocol'
 import type { NewEvent } from '@agenttrail/protocol'
+import { StoreError } from '../../app-error.js'
 import type { Enforcement } from '../../control/enforcement.js'
 import { openSqliteStore } from './sqlite-store.js'
 
@@ -93,9 +94,13 @@ describe('the embedded store runs the enforcement step its options name', () => 
       enforce: { ...fakeEnforcement(), module: pathToFileURL(file).href },
     })
     try {
-      await expect(store.events.append([{ orgId: 'org', event: action() }])).rejects.toThrow(
-        /exports no `enforcement`/,
+      const failure = await store.events.append([{ orgId: 'org', event: action() }]).then(
+        () => undefined,
+        (error: unknown) => error,
       )
+      // The store's error names the operation only; the thread's own message is its cause.
+      expect(failure).toBeInstanceOf(StoreError)
+      expect(((failure as StoreError).cause as Error).message).toMatch(/exports no `enforcement`/)
     } finally {
       await store.close()
     }
