@@ -4,7 +4,7 @@
 // A, B then B, A round by round (drift in the machine's load hits both alike), and each round's
 // B/A ratio is kept: their spread is the noise a median difference has to beat.
 //
-//   node bench/ab-ingest.js --a <dirA> --b <dirB> [--rounds 3] [--seconds 5]
+//   node bench/ab-ingest.js --a <dirA> --b <dirB> [--rounds 3] [--seconds 5] [--stores sqlite,postgres]
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -21,10 +21,13 @@ const { values } = parseArgs({
     b: { type: 'string' },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
   },
 })
 if (!values.a || !values.b) {
-  console.error('usage: node bench/ab-ingest.js --a <dirA> --b <dirB> [--rounds 3] [--seconds 5]')
+  console.error(
+    'usage: node bench/ab-ingest.js --a <dirA> --b <dirB> [--rounds 3] [--seconds 5] [--stores sqlite,postgres]',
+  )
   process.exit(2)
 }
 const ROUNDS = Number(values.rounds)
@@ -150,12 +153,16 @@ const LABELS = {
   batch: '`POST /api/v1/events/batch`, 1,000 per request, 4 connections',
 }
 
-const results = { SQLite: await measureStore('sqlite') }
-const postgres = await startEmbeddedPostgres()
-try {
-  results.PostgreSQL = await measureStore('postgres', postgres.url)
-} finally {
-  await postgres.stop()
+const STORES = new Set(values.stores.split(','))
+const results = {}
+if (STORES.has('sqlite')) results.SQLite = await measureStore('sqlite')
+if (STORES.has('postgres')) {
+  const postgres = await startEmbeddedPostgres()
+  try {
+    results.PostgreSQL = await measureStore('postgres', postgres.url)
+  } finally {
+    await postgres.stop()
+  }
 }
 
 const lines = [

@@ -421,5 +421,11 @@ node bench/run.js --only control               # after npm run build: one sectio
 node bench/ab-ingest.js --a ../base --b .      # after npm run build in both: same-run A/B of ingest, B/A per store and phase
 \`\`\`
 `
-writeFileSync(join(ROOT, 'docs/benchmarks.md'), `${md}\n${sdk.markdown}\n${control.markdown}`)
+// The A/B section comes from bench/ab-ingest.js, not from this run: keep it as it is.
+const previous = readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8')
+const ab = /\n## A\/B[^\n]*\n[\s\S]*?(?=\n## |$)/.exec(previous)?.[0] ?? ''
+writeFileSync(
+  join(ROOT, 'docs/benchmarks.md'),
+  `${md}\n${sdk.markdown}\n${control.markdown}${ab ? `\n${ab.trim()}\n` : ''}`,
+)
 log('wrote docs/benchmarks.md')
