@@ -78,34 +78,43 @@ export interface RouteInput<S extends RouteSpec> {
   ingest: S['idempotent'] extends true ? IngestContext : undefined
 }
 
-/** Parses a query string object against a route's query schema; 400 naming the parameter otherwise. */
-export function parseQuery<T extends z.ZodObject>(schema: T, c: Context): z.infer<T> {
-  const result = schema.safeParse(c.req.query())
-  if (!result.success) {
-    const issues = zodIssues(result.error)
-    const first = issues[0]
-    throw new AppError(
-      'invalid_query',
-      first ? `${first.path}: ${first.message}` : 'invalid query',
-      issues,
-    )
-  }
-  return result.data
+/**
+ * Parses one part of a request against its schema; otherwise a 400 with `code` whose message names
+ * the first field (`what` when the issue has no path) and whose details list every issue.
+ */
+function parsePart<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  code: 'validation_failed' | 'invalid_query',
+  what: string,
+): z.infer<T> {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const issues = zodIssues(result.error)
+  const first = issues[0]
+  throw new AppError(
+    code,
+    first ? `${first.path || what}: ${first.message}` : `invalid ${what}`,
+    issues,
+  )
 }
 
-/** Parses an already-decoded JSON body against a schema; 400 naming every field otherwise. */
+/** Parses a query string object against a route's query schema; 400 naming the parameter otherwise. */
+export function parseQuery<T extends z.ZodObject>(schema: T, c: Context): z.infer<T> {
+  return parsePart(schema, c.req.query(), 'invalid_query', 'query')
+}
+
+/** Path parameters against the route's schema; 400 naming the parameter otherwise. */
+export function parseParams<T extends z.ZodObject>(
+  schema: T,
+  params: Record<string, string>,
+): z.infer<T> {
+  return parsePart(schema, params, 'validation_failed', 'path')
+}
+
+/** Parses a body against a schema; 400 naming every bad field otherwise. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body)
-  if (!result.success) {
-    const issues = zodIssues(result.error)
-    const first = issues[0]
-    throw new AppError(
-      'validation_failed',
-      first ? `${first.path || 'body'}: ${first.message}` : 'invalid body',
-      issues,
-    )
-  }
-  return result.data
+  return parsePart(schema, body, 'validation_failed', 'body')
 }
 
 /**

@@ -1,12 +1,9 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono'
-import type { z } from 'zod'
-import { zodIssues } from '@agenttrail/protocol'
-import { AppError } from '../app-error.js'
 import type { Scope } from '../store/store.js'
 import type { AppEnv } from './app-env.js'
 import { readJson } from './body.js'
 import { clientAddress, idempotencyKey } from './ingest-request.js'
-import { DEFAULT_BODY_BYTES, isRawBody, parseBody, parseQuery } from './route-spec.js'
+import { DEFAULT_BODY_BYTES, isRawBody, parseBody, parseParams, parseQuery } from './route-spec.js'
 import type { RouteInput, RouteSpec } from './route-spec.js'
 import { urlGuard } from './middleware/url-guard.js'
 
@@ -74,17 +71,4 @@ async function readInput(spec: RouteSpec, c: Context<AppEnv>): Promise<RouteInpu
         }
       : undefined
   return { params, query, body, text, key, ingest } as RouteInput<RouteSpec>
-}
-
-/** Path parameters against the route's schema; 400 naming the parameter otherwise. */
-function parseParams(schema: z.ZodObject, params: Record<string, string>): unknown {
-  const result = schema.safeParse(params)
-  if (result.success) return result.data
-  const issues = zodIssues(result.error)
-  const first = issues[0]
-  throw new AppError(
-    'validation_failed',
-    first ? `${first.path}: ${first.message}` : 'invalid path',
-    issues,
-  )
 }

@@ -57,9 +57,8 @@ export const getApproval = async (db: Db, orgId: string, id: string, now: number
 }
 
 /** Control-plane reads on PostgreSQL: from the pool, outside any transaction. */
-export function createPostgresControlReads(
-  pool: pg.Pool,
-): Pick<
+/** The control store's reads, which run on the pool without the org's lock. */
+export type ControlReads = Pick<
   ControlStore,
   | 'listPolicies'
   | 'getPolicy'
@@ -68,7 +67,9 @@ export function createPostgresControlReads(
   | 'listApprovals'
   | 'getApproval'
   | 'listAlerts'
-> {
+>
+
+export function createPostgresControlReads(pool: pg.Pool): ControlReads {
   return {
     async listPolicies(orgId, filter) {
       const { rows } = await pool.query<PolicyRow>(

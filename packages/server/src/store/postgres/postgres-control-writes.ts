@@ -17,20 +17,10 @@ import { appendInTransaction } from './postgres-append.js'
 import { agentCacheKey, postgresControlOps, rememberAgents } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
 import { getApproval, getBudget, getPolicy } from './postgres-control-reads.js'
-import type { Db } from './postgres-control-reads.js'
+import type { ControlReads, Db } from './postgres-control-reads.js'
 import { withTransaction } from './postgres-tx.js'
 
-type ControlWrites = Omit<
-  ControlStore,
-  | 'check'
-  | 'listPolicies'
-  | 'getPolicy'
-  | 'listBudgets'
-  | 'getBudget'
-  | 'listApprovals'
-  | 'getApproval'
-  | 'listAlerts'
->
+type ControlWrites = Omit<ControlStore, 'check' | keyof ControlReads>
 
 const bump = (db: Db, orgId: string) =>
   db.query('UPDATE orgs SET control_version = control_version + 1 WHERE id = $1', [orgId])
