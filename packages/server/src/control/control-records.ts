@@ -95,3 +95,39 @@ export const killedAlert = (environment: string, name: string, now: number): New
   metadata: { agent: name, environment },
   created_at: now,
 })
+
+/**
+ * The trail's record of an alert (`alert.created`), appended in the transaction that raises it: the
+ * alert as stored, under `metadata.alert`, so the stream and the announcements read it from the
+ * trail like every other event. System-made: the actor is `system`.
+ */
+export function alertRecord(orgId: string, a: NewAlertRow): NewEvent {
+  const result = normalizeEvent(
+    {
+      kind: 'audit',
+      status: 'success',
+      action: 'alert.created',
+      user: 'system',
+      title: a.message,
+      environment: a.environment,
+      metadata: {
+        alert: {
+          id: a.id,
+          org_id: orgId,
+          agent_id: null,
+          agent_name: a.agent_name,
+          alert_type: a.alert_type,
+          severity: a.severity,
+          message: a.message,
+          metadata: a.metadata,
+          environment: a.environment,
+          acknowledged_at: null,
+          created_at: new Date(a.created_at).toISOString(),
+        },
+      },
+    },
+    { now: a.created_at, ipAddress: null },
+  )
+  if (!result.ok) throw new Error('the alert.created record is not a valid event')
+  return result.event
+}

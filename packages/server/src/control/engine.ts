@@ -7,7 +7,8 @@ import { budgetPeriod } from './budget-period.js'
 import type { BudgetRecord } from './budget-record.js'
 import { MATCH_TIMEOUT_MS, findPattern } from './bounded-match.js'
 import { op } from './control-ops.js'
-import type { ActionKey, Counters, OpProgram } from './control-ops.js'
+import { alertRecord } from './control-records.js'
+import type { ActionKey, Counters, NewAlertRow, OpProgram } from './control-ops.js'
 import { agentKey, budgetsFor, policiesFor, unrestricted } from './org-controls.js'
 import type { CompiledPolicy, OrgControls } from './org-controls.js'
 import type { CheckOutcome, ControlRecord, EnforceOutcome, Enforcement } from './enforcement.js'
@@ -321,7 +322,7 @@ export function* enforceEvent(
   const note: ControlNote = { decision: 'violation', rule: first.rule, reason: first.reason }
   if (first.policyId) note.policy_id = first.policyId
   if (first.budgetId) note.budget_id = first.budgetId
-  yield* op('insertAlert', orgId, {
+  const alert: NewAlertRow = {
     id: uuidv7(now),
     environment: e.environment,
     agent_name: e.agent,
@@ -330,7 +331,9 @@ export function* enforceEvent(
     message: `${e.agent} ${describeAction(e)} broke a rule and was recorded: ${first.reason}`,
     metadata: { event_id: e.id, ...note },
     created_at: now,
-  })
+  }
+  yield* op('insertAlert', orgId, alert)
+  records.push({ event: alertRecord(orgId, alert), system: true })
   return { note, records }
 }
 
@@ -464,7 +467,7 @@ function* thresholds(
       max_cost_cents: b.max_cost_cents,
       trigger_event_id: e.id,
     }
-    yield* op('insertAlert', orgId, {
+    const alert: NewAlertRow = {
       id: uuidv7(now),
       environment: b.environment,
       agent_name: b.agent_name ?? e.agent,
@@ -473,7 +476,8 @@ function* thresholds(
       message,
       metadata,
       created_at: now,
-    })
+    }
+    yield* op('insertAlert', orgId, alert)
     const audit = normalizeEvent(
       {
         kind: 'audit',
@@ -488,6 +492,7 @@ function* thresholds(
     )
     if (!audit.ok) throw new Error(`the ${name} record is not a valid event`)
     records.push({ event: audit.event, system: true })
+    records.push({ event: alertRecord(orgId, alert), system: true })
   }
   return records
 }

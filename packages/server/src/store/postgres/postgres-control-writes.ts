@@ -6,6 +6,7 @@ import {
   agentControlRecord,
   approvalDecisionRecord,
   killedAlert,
+  alertRecord,
 } from '../../control/control-records.js'
 import type { Enforcement } from '../../control/enforcement.js'
 import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
@@ -127,7 +128,16 @@ function agentWrites(
         const ops = postgresControlOps(client, cache)
         // What checks allowed before the pause or kill does not stand: later reports are judged anew.
         if (to !== 'active') await ops.dropPermits(orgId, environment, name)
-        if (to === 'killed') await ops.insertAlert(orgId, killedAlert(environment, name, now))
+        if (to === 'killed') {
+          const alert = killedAlert(environment, name, now)
+          await ops.insertAlert(orgId, alert)
+          await appendInTransaction(
+            client,
+            [{ orgId, event: alertRecord(orgId, alert), system: true }],
+            cache,
+            enforce,
+          )
+        }
         return outcome
       })
       // Only rows a committed transaction wrote are known to exist.

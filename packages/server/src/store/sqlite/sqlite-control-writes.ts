@@ -7,6 +7,7 @@ import {
   agentControlRecord,
   approvalDecisionRecord,
   killedAlert,
+  alertRecord,
 } from '../../control/control-records.js'
 import type { Enforcement } from '../../control/enforcement.js'
 import { MAX_WINDOW_SECONDS } from '../../control/policy-rules.js'
@@ -233,7 +234,11 @@ export function createSqliteControlWrites(
       bump.run(orgId)
       // What checks allowed before the pause or kill does not stand: later reports are judged anew.
       if (to !== 'active') ops.dropPermits(orgId, environment, name)
-      if (to === 'killed') ops.insertAlert(orgId, killedAlert(environment, name, now))
+      if (to === 'killed') {
+        const alert = killedAlert(environment, name, now)
+        ops.insertAlert(orgId, alert)
+        append([{ orgId, event: alertRecord(orgId, alert), system: true }])
+      }
       return outcome
     },
   )
