@@ -45,6 +45,8 @@ export interface InsertedEvent {
   system?: boolean
   /** Set on the events of one batch request (`batch.logged` is announced once per batch). */
   batch?: string
+  /** Carried through for the caller (store.ts `AppendItem`). */
+  reservedMonth?: string
 }
 
 /** Micro-dollars to cents (10,000 micros a cent). */
@@ -77,7 +79,9 @@ const metadataOf = (e: NewEvent): Record<string, unknown> => {
 }
 
 /** The announcements one stored event makes, before any subscription is consulted. */
-export function announcementsOf(inserted: InsertedEvent): Array<{ topic: Topic; data: () => string }> {
+export function announcementsOf(
+  inserted: InsertedEvent,
+): Array<{ topic: Topic; data: () => string }> {
   const { event: e, seq } = inserted
   if (e.kind === 'audit') return auditAnnouncements(e)
   if (inserted.system) return []
@@ -183,7 +187,10 @@ export function outboxRows(
   wants: (orgId: string) => ReadonlySet<Topic>,
 ): OutboxRow[] {
   const rows: OutboxRow[] = []
-  const batches = new Map<string, { orgId: string; count: number; agents: Set<string>; env: string }>()
+  const batches = new Map<
+    string,
+    { orgId: string; count: number; agents: Set<string>; env: string }
+  >()
   for (const item of inserted) {
     const topics = wants(item.orgId)
     if (topics.size === 0) continue
@@ -201,7 +208,12 @@ export function outboxRows(
         })
     if (item.batch !== undefined && !item.system && topics.has('batch.logged')) {
       const key = `${item.orgId}\u0000${item.batch}`
-      const b = batches.get(key) ?? { orgId: item.orgId, count: 0, agents: new Set(), env: e.environment }
+      const b = batches.get(key) ?? {
+        orgId: item.orgId,
+        count: 0,
+        agents: new Set(),
+        env: e.environment,
+      }
       b.count++
       if (e.agent !== null) b.agents.add(e.agent)
       batches.set(key, b)

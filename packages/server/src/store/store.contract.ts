@@ -10,6 +10,7 @@ import { describeConversationSummaryContract } from './conversation-summary.cont
 import { describeQueryPagingContract } from './query-paging.contract.js'
 import { describeMaintenanceContract } from './maintenance.contract.js'
 import { describeOrgUsageContract } from './org-usage.contract.js'
+import { describeOutboxContract } from './outbox.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -611,4 +612,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   describeQueryPagingContract(name, open)
   describeMaintenanceContract(name, open)
   describeOrgUsageContract(name, open)
+  describeOutboxContract(name, open)
 }

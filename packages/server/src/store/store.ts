@@ -2,6 +2,7 @@ import type { AppendReceipt, ControlNote, Event, EventStatus, NewEvent } from '@
 import type { RateLimiter } from './rate-limiter.js'
 import type { ControlStore } from './control-store.js'
 import type { ConversationStore } from './conversation-store.js'
+import type { NotifyStore } from './notify-store.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
 /**
@@ -18,6 +19,8 @@ export interface Store {
   readonly conversations: ConversationStore
   /** Policies, budgets, approvals, alerts, agent status and the decisions they make (control-store.ts). */
   readonly control: ControlStore
+  /** Subscriptions, the outbox and deliveries: the publish stage (notify-store.ts). */
+  readonly notify: NotifyStore
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
   /**
@@ -47,6 +50,8 @@ export interface AppendItem {
    * the item turns out to be a duplicate.
    */
   reservedMonth?: string
+  /** Set on every event of one batch request: `batch.logged` is announced once for them. */
+  batch?: string
 }
 
 export interface AppendOutcome extends AppendReceipt {

@@ -13,6 +13,8 @@ import { unrestricted } from '../../control/org-controls.js'
 import { postgresControlOps } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
 import { lockOrg, withTransaction } from './postgres-tx.js'
+import { writeOutbox } from './postgres-outbox.js'
+import type { InsertedEvent } from '../outbox-rows.js'
 
 const TYPES: Record<string, string> = {
   seq: 'bigint',
@@ -123,9 +125,15 @@ export async function appendInTransaction(
   const receivedAt = Date.now()
   const receivedIso = new Date(receivedAt).toISOString()
   const month = usageMonth(receivedAt)
-  type Entry = { index: number; event: NewEvent; system: boolean; reservedMonth?: string }
+  type Entry = {
+    index: number
+    event: NewEvent
+    system: boolean
+    reservedMonth?: string
+    batch?: string
+  }
   const byOrg = new Map<string, Entry[]>()
-  items.forEach(({ orgId, event, system, reservedMonth }, index) => {
+  items.forEach(({ orgId, event, system, reservedMonth, batch }, index) => {
     let list = byOrg.get(orgId)
     if (!list) byOrg.set(orgId, (list = []))
     list.push({
@@ -133,6 +141,7 @@ export async function appendInTransaction(
       event,
       system: system === true,
       ...(reservedMonth !== undefined && { reservedMonth }),
+      ...(batch !== undefined && { batch }),
     })
   })
   const outcomes: AppendOutcome[] = new Array(items.length)
@@ -163,13 +172,13 @@ export async function appendInTransaction(
         },
       ]),
     )
-    const fresh: Array<{ event: NewEvent; seq: number }> = []
+    const fresh: InsertedEvent[] = []
     let seq = first
     let counted = 0
     // The list grows while it is walked: the control plane's own records (budget thresholds) join it.
     // Places the plan's monthly limit reserved for events that turn out to be stored already, per month.
     const unused = new Map<string, number>()
-    for (const { index, event: sent, system, reservedMonth } of list) {
+    for (const { index, event: sent, system, reservedMonth, batch } of list) {
       const known = existing.get(sent.id)
       if (known) {
         if (index >= 0) outcomes[index] = { id: sent.id, ...known, duplicate: true }
@@ -188,7 +197,7 @@ export async function appendInTransaction(
         for (const r of judged.records) list.push({ index: -1, event: r.event, system: r.system })
       }
       existing.set(event.id, { seq, received_at: receivedIso, ...control })
-      fresh.push({ event, seq })
+      fresh.push({ orgId, event, seq, system, ...(batch !== undefined && { batch }) })
       // Reserved events were counted when their request was admitted (plan-gate.ts).
       if (!system && reservedMonth === undefined) counted++
       if (index >= 0)
@@ -232,6 +241,7 @@ export async function appendInTransaction(
           'INSERT INTO system_prompts (org_id, sha256, text, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
           [orgId, event.system_prompt_sha256, event.system_prompt, receivedAt],
         )
+    await writeOutbox(client, cache, orgId, Number(org?.notifyVersion), fresh, receivedAt)
     await client.query({
       name: 'append-derive',
       text: DERIVE,

@@ -1,3 +1,4 @@
+import type { Topic } from '../outbox-rows.js'
 import type pg from 'pg'
 import type { AsyncControlOps, Counters } from '../../control/control-ops.js'
 import { PERMIT_TTL_MS } from '../../control/control-types.js'
@@ -19,9 +20,15 @@ export interface ControlsCache {
   controls: Map<string, OrgControls>
   /** Agents known to have a row (org, environment, name). */
   agents: Set<string>
+  /** The topics each org's subscriptions want, as of its notify version (postgres-outbox.ts). */
+  topics: Map<string, { version: number; topics: ReadonlySet<Topic> }>
 }
 
-export const newControlsCache = (): ControlsCache => ({ controls: new Map(), agents: new Set() })
+export const newControlsCache = (): ControlsCache => ({
+  controls: new Map(),
+  agents: new Set(),
+  topics: new Map(),
+})
 
 export const agentCacheKey = (orgId: string, environment: string, name: string) =>
   `${orgId}\u0000${environment}\u0000${name}`

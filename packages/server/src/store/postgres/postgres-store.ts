@@ -18,6 +18,7 @@ import { statsPostgres } from './postgres-stats.js'
 import { createPostgresConversations } from './postgres-conversations.js'
 import { createPostgresControl } from './postgres-control.js'
 import { newControlsCache } from './postgres-control-ops.js'
+import { createPostgresNotify } from './postgres-notify.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -129,6 +130,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
     conversations: guardAll('conversations', createPostgresConversations(pool)),
     control: guardAll('control', createPostgresControl(pool, controls, options.enforce)),
+    notify: guardAll('notify', createPostgresNotify(pool)),
     orgs: guardAll('orgs', {
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),

@@ -6,6 +6,8 @@ export interface LockedOrg {
   nextSeq: number
   /** Moves on with every change to what decides (control/engine.ts caches by it). */
   controlVersion: number
+  /** Moves on with every change to the org's subscriptions (the outbox caches the topics by it). */
+  notifyVersion: number
 }
 
 export interface TransactionOptions {
@@ -68,19 +70,26 @@ export async function lockOrg(
 ): Promise<LockedOrg | undefined> {
   const lock = {
     name: 'lock-org',
-    text: 'SELECT next_seq, control_version FROM orgs WHERE id = $1 FOR UPDATE',
+    text: 'SELECT next_seq, control_version, notify_version FROM orgs WHERE id = $1 FOR UPDATE',
     values: [orgId],
   }
-  let { rows } = await client.query<{ next_seq: string; control_version: string }>(lock)
+  type Row = { next_seq: string; control_version: string; notify_version: string }
+  let { rows } = await client.query<Row>(lock)
   if (rows.length === 0 && create) {
     await client.query(
       'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
       [orgId, Date.now()],
     )
-    ;({ rows } = await client.query<{ next_seq: string; control_version: string }>(lock))
+    ;({ rows } = await client.query<Row>(lock))
   }
   const row = rows[0]
-  return row && { nextSeq: Number(row.next_seq), controlVersion: Number(row.control_version) }
+  return (
+    row && {
+      nextSeq: Number(row.next_seq),
+      controlVersion: Number(row.control_version),
+      notifyVersion: Number(row.notify_version),
+    }
+  )
 }
 
 function beginStatement({ isolation, readOnly }: TransactionOptions): string {

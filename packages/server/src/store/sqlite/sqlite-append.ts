@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3'
 import type { ControlNote } from '@agenttrail/protocol'
 import { agentDeltas } from '../agent-deltas.js'
 import { createSqliteConversationSummary } from './sqlite-conversation-summary.js'
+import { createSqliteOutbox } from './sqlite-outbox.js'
+import type { InsertedEvent } from '../outbox-rows.js'
 import type { AppendItem } from '../store.js'
 import type { AppendOutcome } from '../store.js'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
@@ -42,9 +44,10 @@ export function createSqliteAppender(
     ...(row.control !== null && { control: JSON.parse(row.control) as ControlNote }),
   })
   const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
-  const readSeq = db.prepare<[string], { next_seq: number; control_version: number }>(
-    'SELECT next_seq, control_version FROM orgs WHERE id = ?',
-  )
+  const readSeq = db.prepare<
+    [string],
+    { next_seq: number; control_version: number; notify_version: number }
+  >('SELECT next_seq, control_version, notify_version FROM orgs WHERE id = ?')
   const writeSeq = db.prepare('UPDATE orgs SET next_seq = ? WHERE id = ?')
   const insertTag = db.prepare(
     'INSERT OR IGNORE INTO event_tags (org_id, tag, ts, event) VALUES (?, ?, ?, ?)',
@@ -65,13 +68,15 @@ export function createSqliteAppender(
     'UPDATE org_usage SET events = max(0, events - ?) WHERE org_id = ? AND month = ?',
   )
   const conversations = createSqliteConversationSummary(db)
+  const outbox = createSqliteOutbox(db)
 
   return db.transaction((items: readonly AppendItem[]): AppendOutcome[] => {
     const receivedAt = Date.now()
     const receivedIso = new Date(receivedAt).toISOString()
     const nextSeq = new Map<string, number>()
     const versions = new Map<string, number>()
-    const inserted: AppendItem[] = []
+    const notifyVersions = new Map<string, number>()
+    const inserted: InsertedEvent[] = []
     // The control plane's own records (budget thresholds), appended in this transaction too.
     const records: AppendItem[] = []
     // Places the plan's monthly limit reserved for events that turn out to be stored already.
@@ -91,9 +96,14 @@ export function createSqliteAppender(
       let seq = nextSeq.get(orgId)
       if (seq === undefined) {
         ensureOrg.run(orgId, orgId, receivedAt)
-        const row = readSeq.get(orgId) as { next_seq: number; control_version: number }
+        const row = readSeq.get(orgId) as {
+          next_seq: number
+          control_version: number
+          notify_version: number
+        }
         seq = row.next_seq
         versions.set(orgId, row.control_version)
+        notifyVersions.set(orgId, row.notify_version)
       }
       let outcome: Pick<AppendOutcome, 'control'> = {}
       if (
@@ -132,7 +142,7 @@ export function createSqliteAppender(
       for (const tag of event.tags) insertTag.run(orgId, tag, event.ts, lastInsertRowid)
       if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
         insertPrompt.run(orgId, event.system_prompt_sha256, event.system_prompt, receivedAt)
-      inserted.push({ ...item, event })
+      inserted.push({ ...item, event, seq })
       return { id: event.id, seq, received_at: receivedIso, duplicate: false, ...outcome }
     }
     const outcomes = items.map(put)
@@ -140,6 +150,7 @@ export function createSqliteAppender(
     for (const [orgId, seq] of nextSeq) writeSeq.run(seq, orgId)
     for (const delta of agentDeltas(inserted)) upsertAgent.run(delta)
     conversations.add(inserted)
+    outbox(inserted, notifyVersions, receivedAt)
     const month = usageMonth(receivedAt)
     const added = new Map<string, number>()
     // Reserved events were counted when their request was admitted (plan-gate.ts).

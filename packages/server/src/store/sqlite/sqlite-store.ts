@@ -17,6 +17,7 @@ import { createSqliteStats } from './sqlite-stats.js'
 import { createSqliteConversations } from './sqlite-conversations.js'
 import { createSqliteControlReads } from './sqlite-control-reads.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
+import { createSqliteNotifyReads } from './sqlite-notify-reads.js'
 import { createBatcher } from '../../batcher.js'
 
 export interface SqliteStoreOptions {
@@ -146,6 +147,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       decideApproval: writer.decideApproval,
       acknowledgeAlerts: writer.acknowledgeAlerts,
       purge: writer.purgeControl,
+    }),
+    notify: guardAll('notify', {
+      ...asyncReads(createSqliteNotifyReads(db)),
+      createSubscription: writer.createSubscription,
+      updateSubscription: writer.updateSubscription,
+      deleteSubscription: writer.deleteSubscription,
+      fanOut: writer.fanOut,
+      claimDeliveries: writer.claimDeliveries,
+      settleDelivery: writer.settleDelivery,
+      enqueue: writer.enqueueDelivery,
+      redeliver: writer.redeliver,
+      purge: writer.purgeDeliveries,
     }),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),

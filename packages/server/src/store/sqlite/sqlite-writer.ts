@@ -39,6 +39,16 @@ const WRITE_OPS = {
   decideApproval: true,
   purgeControl: true,
   acknowledgeAlerts: true,
+  // sqlite-notify-writes.ts
+  createSubscription: true,
+  updateSubscription: true,
+  deleteSubscription: true,
+  fanOut: true,
+  claimDeliveries: true,
+  settleDelivery: true,
+  enqueueDelivery: true,
+  redeliver: true,
+  purgeDeliveries: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,

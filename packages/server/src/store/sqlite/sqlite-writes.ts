@@ -9,6 +9,7 @@ import { createSqliteControlWrites } from './sqlite-control-writes.js'
 import { createSqliteDelete } from './sqlite-delete.js'
 import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteOrgWrites } from './sqlite-org-writes.js'
+import { createSqliteNotifyWrites } from './sqlite-notify-writes.js'
 import { createSqliteRoller } from './sqlite-rollups.js'
 
 /**
@@ -75,6 +76,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     ...createSqliteDelete(db),
     ...createSqliteAgentWrites(db),
     ...createSqliteControlWrites(db, control, append, enforce),
+    ...createSqliteNotifyWrites(db),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),

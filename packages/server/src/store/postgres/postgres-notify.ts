@@ -1,0 +1,373 @@
+import type pg from 'pg'
+import { uuidv7 } from '@agenttrail/protocol'
+import type {
+  AttemptOutcome,
+  ClaimedDelivery,
+  NewSubscription,
+  NotifyStore,
+  SubscriptionKind,
+  SubscriptionPatch,
+  SubscriptionRecord,
+} from '../notify-store.js'
+import {
+  attemptFromRow,
+  deliveryFromRow,
+  subscriptionFromRow,
+  wants,
+} from '../subscription-rows.js'
+import type { AttemptRow, DeliveryRow, SubscriptionRow } from '../subscription-rows.js'
+import { withTransaction } from './postgres-tx.js'
+
+type OutboxRow = {
+  org_id: string
+  topic: string
+  event_id: string | null
+  agent: string | null
+  environment: string
+  data: string
+  created_at: string
+}
+
+const BUMP = 'UPDATE orgs SET notify_version = notify_version + 1 WHERE id = $1'
+const INSERT_DELIVERIES = `INSERT INTO deliveries (org_id, id, subscription_id, topic, event_id, agent,
+  environment, data, announced_at, status, next_attempt_at, created_at)
+  SELECT *, 'pending', $10::bigint, $10::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+    $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])`
+
+/**
+ * The publish stage on PostgreSQL, shared by every server on the database: the fan-out takes outbox
+ * rows and the dispatchers take deliveries with `FOR UPDATE SKIP LOCKED`, so no two servers take
+ * the same row, and a lease lets another server retry a delivery whose dispatcher died.
+ */
+export function createPostgresNotify(pool: pg.Pool): NotifyStore {
+  const getSub = async (db: pg.Pool | pg.PoolClient, orgId: string, kind: string, id: string) => {
+    const { rows } = await db.query<SubscriptionRow>(
+      'SELECT * FROM subscriptions WHERE org_id = $1 AND kind = $2 AND id = $3',
+      [orgId, kind, id],
+    )
+    return rows[0] && subscriptionFromRow(rows[0])
+  }
+  const getDelivery = async (
+    db: pg.Pool | pg.PoolClient,
+    orgId: string,
+    subId: string,
+    id: string,
+  ) => {
+    const { rows } = await db.query<DeliveryRow>(
+      'SELECT * FROM deliveries WHERE org_id = $1 AND subscription_id = $2 AND id = $3',
+      [orgId, subId, id],
+    )
+    return rows[0] && deliveryFromRow(rows[0])
+  }
+  const disable = async (
+    c: pg.PoolClient,
+    orgId: string,
+    subId: string,
+    reason: string,
+    at: number,
+  ) => {
+    const { rowCount } = await c.query(
+      'UPDATE subscriptions SET enabled = false, disabled_reason = $3, updated_at = $4 WHERE org_id = $1 AND id = $2 AND enabled',
+      [orgId, subId, reason, at],
+    )
+    if (rowCount) await c.query(BUMP, [orgId])
+  }
+
+  return {
+    createSubscription: (orgId: string, s: NewSubscription, now: number) =>
+      withTransaction(pool, async (c) => {
+        await c.query(
+          'INSERT INTO orgs (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING',
+          [orgId, now],
+        )
+        await c.query(
+          `INSERT INTO subscriptions (org_id, id, kind, channel, url, secret, config, topics, agent_name,
+            description, enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+          [
+            orgId,
+            s.id,
+            s.kind,
+            s.channel,
+            s.url,
+            s.secret,
+            s.config,
+            JSON.stringify(s.topics),
+            s.agent_name,
+            s.description,
+            s.enabled !== false,
+            now,
+          ],
+        )
+        await c.query(BUMP, [orgId])
+        return (await getSub(c, orgId, s.kind, s.id)) as SubscriptionRecord
+      }),
+    listSubscriptions: async (orgId: string, kind: SubscriptionKind) =>
+      (
+        await pool.query<SubscriptionRow>(
+          'SELECT * FROM subscriptions WHERE org_id = $1 AND kind = $2 ORDER BY created_at, id',
+          [orgId, kind],
+        )
+      ).rows.map(subscriptionFromRow),
+    getSubscription: (orgId, kind, id) => getSub(pool, orgId, kind, id),
+    updateSubscription: (
+      orgId: string,
+      kind: SubscriptionKind,
+      id: string,
+      patch: SubscriptionPatch,
+      now: number,
+    ) =>
+      withTransaction(pool, async (c) => {
+        const sets = ['updated_at = $4']
+        const values: unknown[] = [orgId, kind, id, now]
+        const set = (column: string, value: unknown) => {
+          values.push(value)
+          sets.push(`${column} = $${values.length}`)
+        }
+        for (const key of ['url', 'secret', 'config', 'agent_name', 'description'] as const)
+          if (patch[key] !== undefined) set(key, patch[key])
+        if (patch.topics !== undefined) set('topics', JSON.stringify(patch.topics))
+        if (patch.enabled === true)
+          sets.push('enabled = true, disabled_reason = NULL, failure_count = 0')
+        if (patch.enabled === false) sets.push("enabled = false, disabled_reason = 'operator'")
+        const { rowCount } = await c.query(
+          `UPDATE subscriptions SET ${sets.join(', ')} WHERE org_id = $1 AND kind = $2 AND id = $3`,
+          values,
+        )
+        if (!rowCount) return undefined
+        await c.query(BUMP, [orgId])
+        return getSub(c, orgId, kind, id)
+      }),
+    deleteSubscription: (orgId: string, kind: SubscriptionKind, id: string) =>
+      withTransaction(pool, async (c) => {
+        const { rowCount } = await c.query(
+          'DELETE FROM subscriptions WHERE org_id = $1 AND kind = $2 AND id = $3',
+          [orgId, kind, id],
+        )
+        if (!rowCount) return false
+        await c.query('DELETE FROM delivery_attempts WHERE org_id = $1 AND subscription_id = $2', [
+          orgId,
+          id,
+        ])
+        await c.query('DELETE FROM deliveries WHERE org_id = $1 AND subscription_id = $2', [
+          orgId,
+          id,
+        ])
+        await c.query(BUMP, [orgId])
+        return true
+      }),
+
+    fanOut: (now: number, limit: number) =>
+      withTransaction(pool, async (c) => {
+        const { rows } = await c.query<OutboxRow>(
+          `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+           RETURNING org_id, topic, event_id, agent, environment, data, created_at`,
+          [limit],
+        )
+        if (rows.length === 0) return 0
+        const orgs = [...new Set(rows.map((r) => r.org_id))]
+        const subs = new Map<string, SubscriptionRecord[]>(orgs.map((o) => [o, []]))
+        const found = await c.query<SubscriptionRow & { org_id: string }>(
+          'SELECT * FROM subscriptions WHERE org_id = ANY($1) AND enabled',
+          [orgs],
+        )
+        for (const r of found.rows) subs.get(r.org_id)?.push(subscriptionFromRow(r))
+        const cols: string[][] = [[], [], [], [], [], [], [], [], []]
+        for (const row of rows) {
+          const a = { ...row, created_at: Number(row.created_at) }
+          for (const s of subs.get(row.org_id) ?? [])
+            if (wants(s, a))
+              [
+                row.org_id,
+                uuidv7(now),
+                s.id,
+                row.topic,
+                row.event_id,
+                row.agent,
+                row.environment,
+                row.data,
+                row.created_at,
+              ].forEach((v, i) => (cols[i] as Array<string | null>).push(v))
+        }
+        if ((cols[0] as string[]).length > 0) await c.query(INSERT_DELIVERIES, [...cols, now])
+        return rows.length
+      }),
+
+    claimDeliveries: async (now: number, limit: number, leaseMs: number) => {
+      const { rows } = await pool.query<DeliveryRow & { org_id: string }>(
+        `UPDATE deliveries SET lease_until = $3, attempts = attempts + 1
+         WHERE (org_id, id) IN (SELECT org_id, id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1
+           AND (lease_until IS NULL OR lease_until <= $1) ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [now, limit, now + leaseMs],
+      )
+      if (rows.length === 0) return []
+      const subs = await pool.query<SubscriptionRow & { org_id: string }>(
+        'SELECT * FROM subscriptions WHERE (org_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+        [rows.map((r) => r.org_id), rows.map((r) => r.subscription_id)],
+      )
+      const byKey = new Map(
+        subs.rows.map((s) => [`${s.org_id}\u0000${s.id}`, subscriptionFromRow(s)]),
+      )
+      const out: ClaimedDelivery[] = []
+      for (const row of rows) {
+        const subscription = byKey.get(`${row.org_id}\u0000${row.subscription_id}`)
+        if (!subscription) continue
+        const d = deliveryFromRow(row)
+        out.push({ ...d, orgId: row.org_id, attempt: d.attempts, subscription })
+      }
+      return out
+    },
+
+    settleDelivery: (
+      orgId: string,
+      id: string,
+      attempt: number,
+      o: AttemptOutcome,
+      maxFailures: number,
+    ) =>
+      withTransaction(pool, async (c) => {
+        const { rows } = await c.query<{
+          attempts: string
+          status: string
+          subscription_id: string
+        }>(
+          'SELECT attempts, status, subscription_id FROM deliveries WHERE org_id = $1 AND id = $2 FOR UPDATE',
+          [orgId, id],
+        )
+        const row = rows[0]
+        if (!row || Number(row.attempts) !== attempt || row.status !== 'pending') return false
+        const subId = row.subscription_id
+        const at = o.startedAt
+        await c.query(
+          `INSERT INTO delivery_attempts (org_id, delivery_id, attempt, subscription_id, started_at, duration_ms,
+            ok, status_code, error, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            orgId,
+            id,
+            attempt,
+            subId,
+            at,
+            Math.round(o.durationMs),
+            o.ok,
+            o.status,
+            o.error,
+            o.responseBody,
+          ],
+        )
+        const status = o.ok ? 'delivered' : o.retryAt === null ? 'failed' : 'pending'
+        await c.query(
+          `UPDATE deliveries SET status = $3, next_attempt_at = $4, lease_until = NULL, last_status = $5,
+            last_error = $6, body = coalesce(body, $7), delivered_at = $8 WHERE org_id = $1 AND id = $2`,
+          [
+            orgId,
+            id,
+            status,
+            o.retryAt ?? at,
+            o.status,
+            o.error,
+            o.body,
+            o.ok ? at + Math.round(o.durationMs) : null,
+          ],
+        )
+        if (o.ok)
+          await c.query(
+            'UPDATE subscriptions SET failure_count = 0, last_triggered_at = $3 WHERE org_id = $1 AND id = $2',
+            [orgId, subId, at],
+          )
+        else if (status === 'failed') {
+          const failed = await c.query<{ failure_count: string }>(
+            `UPDATE subscriptions SET failure_count = failure_count + 1, last_triggered_at = $3
+             WHERE org_id = $1 AND id = $2 RETURNING failure_count`,
+            [orgId, subId, at],
+          )
+          if (Number(failed.rows[0]?.failure_count ?? 0) >= maxFailures)
+            await disable(c, orgId, subId, 'failures', at)
+        } else
+          await c.query(
+            'UPDATE subscriptions SET last_triggered_at = $3 WHERE org_id = $1 AND id = $2',
+            [orgId, subId, at],
+          )
+        if (o.disable) await disable(c, orgId, subId, o.disable, at)
+        return true
+      }),
+
+    enqueue: async (
+      orgId: string,
+      subscriptionId: string,
+      topic: string,
+      data: string,
+      now: number,
+    ) => {
+      const id = uuidv7(now)
+      await pool.query(INSERT_DELIVERIES, [
+        [orgId],
+        [id],
+        [subscriptionId],
+        [topic],
+        [null],
+        [null],
+        [''],
+        [data],
+        [now],
+        now,
+      ])
+      return (await getDelivery(pool, orgId, subscriptionId, id)) as NonNullable<
+        Awaited<ReturnType<typeof getDelivery>>
+      >
+    },
+    redeliver: async (orgId: string, subscriptionId: string, id: string, now: number) => {
+      const { rowCount } = await pool.query(
+        `UPDATE deliveries SET status = 'pending', next_attempt_at = $4, lease_until = NULL
+         WHERE org_id = $1 AND subscription_id = $2 AND id = $3`,
+        [orgId, subscriptionId, id, now],
+      )
+      return rowCount ? getDelivery(pool, orgId, subscriptionId, id) : undefined
+    },
+    listDeliveries: async (orgId, subscriptionId, page) => {
+      const { rows } = await pool.query<DeliveryRow>(
+        `SELECT * FROM deliveries WHERE org_id = $1 AND subscription_id = $2 AND created_at < $3
+         ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [orgId, subscriptionId, page.before ?? Number.MAX_SAFE_INTEGER, page.limit],
+      )
+      const attempts = await pool.query<AttemptRow>(
+        `SELECT a.*, d.topic FROM delivery_attempts a JOIN deliveries d ON d.org_id = a.org_id AND d.id = a.delivery_id
+         WHERE a.org_id = $1 AND a.delivery_id = ANY($2) ORDER BY a.attempt`,
+        [orgId, rows.map((r) => r.id)],
+      )
+      return rows.map((r) => ({
+        ...deliveryFromRow(r),
+        attempts_log: attempts.rows.filter((a) => a.delivery_id === r.id).map(attemptFromRow),
+      }))
+    },
+    listAttempts: async (orgId, kind, limit) =>
+      (
+        await pool.query<AttemptRow>(
+          `SELECT a.*, d.topic FROM delivery_attempts a
+           JOIN subscriptions s ON s.org_id = a.org_id AND s.id = a.subscription_id
+           JOIN deliveries d ON d.org_id = a.org_id AND d.id = a.delivery_id
+           WHERE a.org_id = $1 AND s.kind = $2 ORDER BY a.started_at DESC LIMIT $3`,
+          [orgId, kind, limit],
+        )
+      ).rows.map(attemptFromRow),
+    backlog: async () => {
+      const { rows } = await pool.query<{ outbox: string; pending: string }>(
+        `SELECT (SELECT count(*) FROM outbox) AS outbox,
+           (SELECT count(*) FROM deliveries WHERE status = 'pending') AS pending`,
+      )
+      return { outbox: Number(rows[0]?.outbox), pending: Number(rows[0]?.pending) }
+    },
+    purge: (before: number) =>
+      withTransaction(pool, async (c) => {
+        const a = await c.query(
+          `DELETE FROM delivery_attempts WHERE (org_id, delivery_id) IN
+            (SELECT org_id, id FROM deliveries WHERE status != 'pending' AND created_at < $1)`,
+          [before],
+        )
+        const d = await c.query(
+          "DELETE FROM deliveries WHERE status != 'pending' AND created_at < $1",
+          [before],
+        )
+        return (a.rowCount ?? 0) + (d.rowCount ?? 0)
+      }),
+  }
+}

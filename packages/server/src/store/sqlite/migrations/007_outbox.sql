@@ -1,0 +1,78 @@
+-- The publish stage (docs/events-out.md): who is told (subscriptions: webhooks, notification
+-- channels, rollback hooks), what must be told (outbox rows, written by the append in the
+-- transaction of the event that causes them), and each telling (deliveries and their attempts).
+-- Every change to an org's subscriptions moves orgs.notify_version on, so each process's cache of
+-- the topics an org wants is refreshed at its next append.
+
+ALTER TABLE orgs ADD COLUMN notify_version INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE subscriptions (
+  org_id           TEXT NOT NULL,
+  id               TEXT NOT NULL,
+  kind             TEXT NOT NULL,       -- webhook | notification | rollback
+  channel          TEXT,                -- notification: slack | discord | pagerduty | email
+  url              TEXT,                -- webhook and rollback: the destination
+  secret           TEXT,                -- sealed (notify/secret-box.ts): the signing secret
+  config           TEXT,                -- sealed JSON: a channel's config
+  topics           TEXT NOT NULL,       -- JSON array of topics
+  agent_name       TEXT,                -- rollback: only this agent's (NULL: every agent)
+  description      TEXT,
+  enabled          INTEGER NOT NULL,
+  disabled_reason  TEXT,
+  failure_count    INTEGER NOT NULL DEFAULT 0,
+  last_triggered_at INTEGER,
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  PRIMARY KEY (org_id, id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE outbox (
+  id           INTEGER PRIMARY KEY,
+  org_id       TEXT NOT NULL,
+  topic        TEXT NOT NULL,
+  event_id     TEXT,
+  seq          INTEGER,
+  agent        TEXT,
+  environment  TEXT NOT NULL,
+  data         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE deliveries (
+  org_id           TEXT NOT NULL,
+  id               TEXT NOT NULL,
+  subscription_id  TEXT NOT NULL,
+  topic            TEXT NOT NULL,
+  event_id         TEXT,
+  agent            TEXT,
+  environment      TEXT NOT NULL,
+  data             TEXT NOT NULL,
+  body             TEXT,               -- the exact bytes sent, kept from the first attempt
+  announced_at     INTEGER NOT NULL,
+  status           TEXT NOT NULL,      -- pending | delivered | failed
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  lease_until      INTEGER,
+  last_status      INTEGER,
+  last_error       TEXT,
+  delivered_at     INTEGER,
+  created_at       INTEGER NOT NULL,
+  PRIMARY KEY (org_id, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_of ON deliveries (org_id, subscription_id, created_at);
+
+CREATE TABLE delivery_attempts (
+  org_id           TEXT NOT NULL,
+  delivery_id      TEXT NOT NULL,
+  attempt          INTEGER NOT NULL,
+  subscription_id  TEXT NOT NULL,
+  started_at       INTEGER NOT NULL,
+  duration_ms      INTEGER NOT NULL,
+  ok               INTEGER NOT NULL,
+  status_code      INTEGER,
+  error            TEXT,
+  response_body    TEXT,
+  PRIMARY KEY (org_id, delivery_id, attempt)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX delivery_attempts_of ON delivery_attempts (org_id, subscription_id, started_at);
