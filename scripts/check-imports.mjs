@@ -63,6 +63,8 @@ export const RULES = {
   [`${S}archive/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}ingest/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
   [`${S}jobs/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}archive/`, `${S}ingest/`],
+  // The publish stage: reads what the store announced and the control plane's model.
+  [`${S}notify/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
   [`${S}http/`]: [
     PROTOCOL,
     ...LEAVES,
