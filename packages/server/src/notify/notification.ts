@@ -117,7 +117,7 @@ export function notificationOf(a: Announcement, publicUrl: string | undefined): 
   return {
     topic: a.topic,
     title: text.title,
-    summary: text.summary,
+    summary: /[.!?]$/.test(text.summary) ? text.summary : `${text.summary}.`,
     severity: severityOf(a.topic, data),
     agent: text.agent,
     environment: text.environment,
