@@ -41,6 +41,17 @@ export interface Config {
   jobIntervalMs: number
   /** How long an approval request waits for a decision before it expires. Default 30 minutes, in ms. */
   approvalTtlMs: number
+  /**
+   * `AGENTTRAIL_PUBLIC_URL`: where people reach this server (http or https, no trailing slash).
+   * Notifications link to it; unset, they carry no link.
+   */
+  publicUrl: string | undefined
+  /** `AGENTTRAIL_PAGERDUTY_URL`: the Events API v2 endpoint. Default https://events.pagerduty.com/v2/enqueue. */
+  pagerdutyUrl: string
+  /** `AGENTTRAIL_SMTP_URL`: `smtp://user:pass@host:587` or `smtps://…:465`. Unset: no e-mail. */
+  smtpUrl: string | undefined
+  /** `AGENTTRAIL_SMTP_FROM`: the sender of notification e-mails. Unset: no e-mail. */
+  smtpFrom: string | undefined
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -64,6 +75,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     archiveRetentionDays: integer(env, 'AGENTTRAIL_ARCHIVE_RETENTION_DAYS', 180, 1, 36_500),
     jobIntervalMs: integer(env, 'AGENTTRAIL_JOB_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     approvalTtlMs: integer(env, 'AGENTTRAIL_APPROVAL_TTL_MINUTES', 30, 1, 30 * 24 * 60) * 60_000,
+    publicUrl: httpUrl(env, 'AGENTTRAIL_PUBLIC_URL'),
+    pagerdutyUrl:
+      httpUrl(env, 'AGENTTRAIL_PAGERDUTY_URL') ?? 'https://events.pagerduty.com/v2/enqueue',
+    smtpUrl: smtpUrl(env.AGENTTRAIL_SMTP_URL),
+    smtpFrom: env.AGENTTRAIL_SMTP_FROM || undefined,
   }
   return { ...config, ...overrides }
 }
@@ -87,6 +103,29 @@ function databaseUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined
   if (!/^postgres(ql)?:\/\//.test(raw))
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://')
+  return raw
+}
+
+/** An http(s) URL with its trailing slashes trimmed; the value is not echoed (it may hold a token). */
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`${name} must be an http:// or https:// URL`)
+  return raw.replace(/\/+$/, '')
+}
+
+/** The credentials it may carry are never echoed. */
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  if (!/^smtps?:\/\/[^/]/.test(raw))
+    throw new ConfigError('AGENTTRAIL_SMTP_URL must start with smtp:// or smtps://')
   return raw
 }
 
