@@ -41,6 +41,19 @@ export interface Config {
   jobIntervalMs: number
   /** How long an approval request waits for a decision before it expires. Default 30 minutes, in ms. */
   approvalTtlMs: number
+  /**
+   * `AGENTTRAIL_OUTBOUND_ALLOW`, raw: a comma-separated list of CIDRs, IP addresses and host names
+   * that webhooks and notification channels may reach although they are private (by default every
+   * loopback, private, link-local and reserved address is refused). Parsed by
+   * `notify/outbound.ts` (`parseOutboundAllow`).
+   */
+  outboundAllow: string | undefined
+  /**
+   * `AGENTTRAIL_SECRET_KEY`, raw: the base64 of 32 bytes sealing stored secrets (webhook secrets,
+   * chat URLs, routing keys). Unset: `<dataDir>/secret.key`, created on first use. Servers sharing
+   * one PostgreSQL database must all be given the same key. Decoded by `notify/secret-box.ts`.
+   */
+  secretKey: string | undefined
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -64,6 +77,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     archiveRetentionDays: integer(env, 'AGENTTRAIL_ARCHIVE_RETENTION_DAYS', 180, 1, 36_500),
     jobIntervalMs: integer(env, 'AGENTTRAIL_JOB_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     approvalTtlMs: integer(env, 'AGENTTRAIL_APPROVAL_TTL_MINUTES', 30, 1, 30 * 24 * 60) * 60_000,
+    outboundAllow: env.AGENTTRAIL_OUTBOUND_ALLOW || undefined,
+    secretKey: env.AGENTTRAIL_SECRET_KEY || undefined,
   }
   return { ...config, ...overrides }
 }
