@@ -122,10 +122,37 @@ function normalHost(host: string): string {
   return host.toLowerCase().replace(/\.$/, '')
 }
 
+const MAX_URL_LENGTH = 2000
+
+/**
+ * Why `url` cannot be a destination, or undefined when it can: unparsable, not http or https,
+ * carrying credentials, longer than 2,000 characters, or (given `allow`) an IP literal in a
+ * refused range. The API checks URLs with it when they are created or changed; `post` checks
+ * again, and checks the addresses a name resolves to when it connects.
+ */
+function checkOutboundUrl(url: string, allow?: OutboundAllow): string | undefined {
+  if (url.length > MAX_URL_LENGTH) return `the URL is longer than ${MAX_URL_LENGTH} characters`
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'the URL cannot be parsed'
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return `the scheme ${parsed.protocol.slice(0, 20)} is not allowed: use http or https`
+  if (parsed.username !== '' || parsed.password !== '')
+    return 'the URL carries credentials: put them in a header or the path instead'
+  if (parsed.hostname === '') return 'the URL has no host'
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
+  if (allow && isIP(host) !== 0 && !allow.hosts.has(normalHost(host)))
+    return blockedReason(host, allow)
+  return undefined
+}
+
 function badEntry(entry: string): Error {
   return new Error(
     `AGENTTRAIL_OUTBOUND_ALLOW: "${entry.slice(0, 100)}" is not a CIDR, an IP address or a host name`,
   )
 }
 
-export { blockedReason, normalHost, parseOutboundAllow }
+export { blockedReason, checkOutboundUrl, normalHost, parseOutboundAllow }

@@ -1,21 +1,16 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
+import { lookup as dnsLookup } from 'node:dns'
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { isIP } from 'node:net'
-import { blockedReason, normalHost, parseOutboundAllow } from './outbound-address.js'
+import {
+  blockedReason,
+  checkOutboundUrl,
+  normalHost,
+  parseOutboundAllow,
+} from './outbound-address.js'
+import { guardedLookup, RefusedAddress, type LookupFunction } from './guarded-lookup.js'
 import type { OutboundAllow } from './outbound-address.js'
 import type { Outbound, OutboundRequest, OutboundResult } from './outbound-types.js'
-
-/** A `dns.lookup`-compatible function: `(hostname, options, callback)`. */
-export type LookupFunction = (
-  hostname: string,
-  options: LookupOptions,
-  callback: (
-    error: NodeJS.ErrnoException | null,
-    address: string | LookupAddress[],
-    family?: number,
-  ) => void,
-) => void
 
 export interface OutboundOptions {
   /** Exceptions to the refused ranges (`parseOutboundAllow(config.outboundAllow)`). */
@@ -32,32 +27,6 @@ export interface OutboundOptions {
 const MAX_READ_BYTES = 64 * 1024
 /** Characters of the answer kept in `responseBody`. */
 const KEPT_CHARS = 1000
-const MAX_URL_LENGTH = 2000
-
-/**
- * Why `url` cannot be a destination, or undefined when it can: unparsable, not http or https,
- * carrying credentials, longer than 2,000 characters, or (given `allow`) an IP literal in a
- * refused range. The API checks URLs with it when they are created or changed; `post` checks
- * again, and checks the addresses a name resolves to when it connects.
- */
-function checkOutboundUrl(url: string, allow?: OutboundAllow): string | undefined {
-  if (url.length > MAX_URL_LENGTH) return `the URL is longer than ${MAX_URL_LENGTH} characters`
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return 'the URL cannot be parsed'
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    return `the scheme ${parsed.protocol.slice(0, 20)} is not allowed: use http or https`
-  if (parsed.username !== '' || parsed.password !== '')
-    return 'the URL carries credentials: put them in a header or the path instead'
-  if (parsed.hostname === '') return 'the URL has no host'
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
-  if (allow && isIP(host) !== 0 && !allow.hosts.has(normalHost(host)))
-    return blockedReason(host, allow)
-  return undefined
-}
 
 /**
  * The publish stage's one way out: POSTs that never reach a refused address (see
@@ -76,8 +45,6 @@ function createOutbound(options: OutboundOptions): Outbound {
     post: (request) => post(opts, request),
   }
 }
-
-class Refused extends Error {}
 
 function post(opts: Required<OutboundOptions>, request: OutboundRequest): Promise<OutboundResult> {
   const started = performance.now()
@@ -107,24 +74,7 @@ function post(opts: Required<OutboundOptions>, request: OutboundRequest): Promis
         done({ ok: false, status: null, error: `blocked_address: ${reason}`, permanent: true }),
       )
   }
-  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    opts.lookup(hostname, { ...lookupOptions, all: true }, (error, answer) => {
-      if (error) return callback(error, '')
-      const all = Array.isArray(answer) ? answer : [{ address: answer, family: isIP(answer) }]
-      const reasons = trusted ? [] : all.map((a) => blockedReason(a.address, opts.allow))
-      const kept = all.filter((_, i) => reasons[i] === undefined)
-      const first = kept[0]
-      if (first === undefined)
-        return callback(
-          new Refused(
-            `${hostname} resolves only to refused addresses (${reasons.find(Boolean) ?? 'none'})`,
-          ),
-          '',
-        )
-      if (lookupOptions.all) callback(null, kept)
-      else callback(null, first.address, first.family)
-    })
-  }
+  const lookup = guardedLookup(opts.lookup, opts.allow, trusted)
 
   return new Promise((resolve) => {
     let settled = false
@@ -172,7 +122,7 @@ function post(opts: Required<OutboundOptions>, request: OutboundRequest): Promis
       timeoutMs,
     )
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error instanceof Refused)
+      if (error instanceof RefusedAddress)
         finish({
           ok: false,
           status: null,
@@ -250,4 +200,4 @@ function parseRetryAfter(value: string | undefined, nowMs: number): number | und
 }
 
 export { blockedReason, checkOutboundUrl, createOutbound, parseOutboundAllow, parseRetryAfter }
-export type { OutboundAllow }
+export type { LookupFunction, OutboundAllow }
