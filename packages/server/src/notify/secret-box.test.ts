@@ -1,6 +1,14 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -116,6 +124,18 @@ describe('loadSecretKey', () => {
     expect(createSecretBox(second).open(box.seal('kept across restarts'))).toBe(
       'kept across restarts',
     )
+  })
+
+  it('reads an existing key file without writing to the data directory', () => {
+    const dataDir = tempDir()
+    const key = randomBytes(32)
+    writeFileSync(join(dataDir, 'secret.key'), key, { mode: 0o600 })
+    // A file created or removed in the directory would move its modification time (and a
+    // read-only mode would not stop root), so the time is set back and must stay there.
+    const past = new Date('2020-01-01T00:00:00Z')
+    utimesSync(dataDir, past, past)
+    expect(loadSecretKey({ dataDir }).equals(key)).toBe(true)
+    expect(statSync(dataDir).mtime).toEqual(past)
   })
 
   it('refuses a key file of the wrong size', () => {

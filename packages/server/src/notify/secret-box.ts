@@ -75,6 +75,11 @@ function loadSecretKey(options: LoadSecretKeyOptions): Buffer {
   const { configured, dataDir } = options
   if (configured !== undefined && configured !== '') return decodeConfigured(configured)
   const path = join(dataDir, KEY_FILE)
+  try {
+    return readKeyFile(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
   mkdirSync(dataDir, { recursive: true })
   // The whole key is written to a private temporary file first and then linked into place: a link
   // fails when the name exists, so of two servers starting at once exactly one key wins, and the
