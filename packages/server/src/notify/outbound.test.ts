@@ -220,6 +220,17 @@ describe('outbound requests to a real receiver', () => {
     expect(result.permanent).toBeUndefined()
   })
 
+  it('sends https through the same guarded lookup (a plain-HTTP receiver fails the handshake)', async () => {
+    const lookup = scriptedLookup('127.0.0.1')
+    const result = await post(`https://tls.example:${port}/ok`, { allow: loopbackAllowed, lookup })
+    expect(lookup.calls).toEqual(['tls.example'])
+    expect(result).toMatchObject({ ok: false, status: null })
+    expect(result.error).toMatch(
+      new RegExp(`^connect: no answer from https://tls.example:${port} \\(\\w+\\)$`),
+    )
+    expectBlocked(await post(`https://tls.example:${port}/ok`, { allow: none, lookup }))
+  })
+
   it('reports a name that cannot be resolved as dns, not permanent', async () => {
     const lookup: LookupFunction = (_host, _options, callback) => {
       const error: NodeJS.ErrnoException = new Error('getaddrinfo ENOTFOUND')
