@@ -52,6 +52,19 @@ export interface Config {
   smtpUrl: string | undefined
   /** `AGENTTRAIL_SMTP_FROM`: the sender of notification e-mails. Unset: no e-mail. */
   smtpFrom: string | undefined
+  /**
+   * `AGENTTRAIL_OUTBOUND_ALLOW`, raw: a comma-separated list of CIDRs, IP addresses and host names
+   * that webhooks and notification channels may reach although they are private (by default every
+   * loopback, private, link-local and reserved address is refused). Parsed by
+   * `notify/outbound.ts` (`parseOutboundAllow`).
+   */
+  outboundAllow: string | undefined
+  /**
+   * `AGENTTRAIL_SECRET_KEY`, raw: the base64 of 32 bytes sealing stored secrets (webhook secrets,
+   * chat URLs, routing keys). Unset: `<dataDir>/secret.key`, created on first use. Servers sharing
+   * one PostgreSQL database must all be given the same key. Decoded by `notify/secret-box.ts`.
+   */
+  secretKey: string | undefined
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -80,6 +93,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       httpUrl(env, 'AGENTTRAIL_PAGERDUTY_URL') ?? 'https://events.pagerduty.com/v2/enqueue',
     smtpUrl: smtpUrl(env.AGENTTRAIL_SMTP_URL),
     smtpFrom: env.AGENTTRAIL_SMTP_FROM || undefined,
+    outboundAllow: env.AGENTTRAIL_OUTBOUND_ALLOW || undefined,
+    secretKey: env.AGENTTRAIL_SECRET_KEY || undefined,
   }
   return { ...config, ...overrides }
 }
