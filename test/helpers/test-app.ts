@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import {
   enforcement,
   createApiKey,
@@ -58,6 +59,8 @@ export async function createTestApp(
   const config = loadConfig({
     AGENTTRAIL_LOG_LEVEL: 'silent',
     AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0',
+    // Stored secrets are sealed under this key, never a key file in the working directory.
+    AGENTTRAIL_SECRET_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   })
   const { app, committer, settings } = createServices(config, store, createLogger('silent'))

@@ -65,6 +65,16 @@ export interface Config {
    * one PostgreSQL database must all be given the same key. Decoded by `notify/secret-box.ts`.
    */
   secretKey: string | undefined
+  /** `AGENTTRAIL_DELIVERY_TIMEOUT_MS`: how long one outbound request may take. Default 15,000 ms. */
+  deliveryTimeoutMs: number
+  /**
+   * `AGENTTRAIL_DELIVERY_RETRY_SECONDS`: the waits between attempts of a failed delivery, comma
+   * separated, in seconds; one attempt more than waits. Default `5,300,1800,7200,18000,36000,36000`
+   * (eight attempts over about 27 hours).
+   */
+  deliveryRetryDelaysMs: readonly number[] | undefined
+  /** `AGENTTRAIL_DELIVERY_POLL_MS`: how often due retries are looked for. Default 1,000 ms. */
+  deliveryPollMs: number
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -95,6 +105,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     smtpFrom: env.AGENTTRAIL_SMTP_FROM || undefined,
     outboundAllow: env.AGENTTRAIL_OUTBOUND_ALLOW || undefined,
     secretKey: env.AGENTTRAIL_SECRET_KEY || undefined,
+    deliveryTimeoutMs: integer(env, 'AGENTTRAIL_DELIVERY_TIMEOUT_MS', 15_000, 100, 120_000),
+    deliveryRetryDelaysMs: retryDelays(env.AGENTTRAIL_DELIVERY_RETRY_SECONDS),
+    deliveryPollMs: integer(env, 'AGENTTRAIL_DELIVERY_POLL_MS', 1_000, 10, 60_000),
   }
   return { ...config, ...overrides }
 }
@@ -150,4 +163,15 @@ function logLevel(raw: string | undefined): LogLevel {
   throw new ConfigError(
     `AGENTTRAIL_LOG_LEVEL must be one of debug, info, warn, error, silent, not "${value.slice(0, 40)}"`,
   )
+}
+
+function retryDelays(raw: string | undefined): readonly number[] | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const parts = raw.split(',').map((p) => p.trim())
+  const seconds = parts.map(Number)
+  if (parts.length > 20 || seconds.some((n, i) => parts[i] === '' || !(n >= 0 && n <= 7 * 86_400)))
+    throw new ConfigError(
+      'AGENTTRAIL_DELIVERY_RETRY_SECONDS must be at most 20 comma-separated waits in seconds, each from 0 to 604800',
+    )
+  return seconds.map((n) => Math.round(n * 1000))
 }

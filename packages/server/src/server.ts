@@ -18,6 +18,8 @@ import { startRetention } from './jobs/retention.js'
 import type { Logger } from './log.js'
 import { createLogger } from './log.js'
 import { createSettingsCache } from './orgs/settings-cache.js'
+import { createPublisher, serverSecretBox } from './notify/publisher.js'
+import type { SecretBox } from './notify/secret-box.js'
 import { openPostgresStore } from './store/postgres/postgres-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
@@ -57,7 +59,12 @@ export async function openStore(
 }
 
 /** The pipeline and the HTTP app on a store, without a socket: what `startServer` serves and tests call in memory. */
-export function createServices(config: Config, store: Store, logger: Logger) {
+export function createServices(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  secrets: SecretBox = serverSecretBox(config, false),
+) {
   const committer = createGroupCommitter(store.events, { maxEvents: config.maxCommitEvents })
   const settings = createSettingsCache(store.orgs)
   // Every ingest path of every surface passes these, in order: registration (404), then plan limits (429, 403).
@@ -74,8 +81,10 @@ export function createServices(config: Config, store: Store, logger: Logger) {
     config.rateLimitPerSecond > 0
       ? store.rateLimiter({ perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst })
       : undefined
+  const publisher = createPublisher({ config, store, logger, secrets })
   const app = createApp({
     store,
+    publish: publisher.deps,
     ingest,
     committer,
     settings,
@@ -84,7 +93,7 @@ export function createServices(config: Config, store: Store, logger: Logger) {
     version: VERSION,
     config,
   })
-  return { committer, ingest, settings, app }
+  return { committer, ingest, settings, app, publisher }
 }
 
 export async function startServer(
@@ -101,7 +110,14 @@ export async function startServer(
     options.announce ?? ((text) => process.stderr.write(text)),
     logger,
   )
-  const { committer, app } = createServices(config, store, logger)
+  const { committer, app, publisher } = createServices(
+    config,
+    store,
+    logger,
+    serverSecretBox(config, true),
+  )
+  // Every server delivers (on PostgreSQL they share the deliveries through row locks).
+  publisher.start()
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
   const purge = startHourlyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
   // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one
@@ -145,6 +161,7 @@ export async function startServer(
       // Stopped first: a running pass may still append its audit event, which the drain then commits.
       await retention.stop()
       await committer.drain()
+      await publisher.stop()
       purge.stop()
       await archive.stop()
       await catchUp.stop()

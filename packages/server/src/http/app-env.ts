@@ -3,6 +3,7 @@ import type { Config } from '../config.js'
 import type { GroupCommitter } from '../ingest/group-committer.js'
 import type { IngestService } from '../ingest/ingest-service.js'
 import type { Logger } from '../log.js'
+import type { PublishDeps } from '../notify/publisher.js'
 import type { SettingsCache } from '../orgs/settings-cache.js'
 import type { RateLimiter } from '../store/rate-limiter.js'
 import type { ApiKeyRecord, Store } from '../store/store.js'
@@ -20,6 +21,8 @@ export interface AppDeps {
   /** Appends the server's own audit records, which no ingest gate may refuse. */
   committer: Pick<GroupCommitter, 'append'>
   settings: SettingsCache
+  /** The publish stage: sealing secrets, allowed destinations, waking the dispatcher. */
+  publish: PublishDeps
   logger: Logger
   config: Config
   /** Absent: no rate limit. */
