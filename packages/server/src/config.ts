@@ -75,6 +75,11 @@ export interface Config {
   deliveryRetryDelaysMs: readonly number[] | undefined
   /** `AGENTTRAIL_DELIVERY_POLL_MS`: how often due retries are looked for. Default 1,000 ms. */
   deliveryPollMs: number
+  /**
+   * `AGENTTRAIL_DELIVERY_WORKER`: whether this server makes deliveries (`true`, the default). With
+   * PostgreSQL, servers set to `false` only write the outbox, and the others deliver.
+   */
+  deliveryWorker: boolean
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -108,6 +113,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deliveryTimeoutMs: integer(env, 'AGENTTRAIL_DELIVERY_TIMEOUT_MS', 15_000, 100, 120_000),
     deliveryRetryDelaysMs: retryDelays(env.AGENTTRAIL_DELIVERY_RETRY_SECONDS),
     deliveryPollMs: integer(env, 'AGENTTRAIL_DELIVERY_POLL_MS', 1_000, 10, 60_000),
+    deliveryWorker: flag(env, 'AGENTTRAIL_DELIVERY_WORKER', true),
   }
   return { ...config, ...overrides }
 }
@@ -174,4 +180,12 @@ function retryDelays(raw: string | undefined): readonly number[] | undefined {
       'AGENTTRAIL_DELIVERY_RETRY_SECONDS must be at most 20 comma-separated waits in seconds, each from 0 to 604800',
     )
   return seconds.map((n) => Math.round(n * 1000))
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  throw new ConfigError(`${name} must be true or false, not "${raw.slice(0, 40)}"`)
 }

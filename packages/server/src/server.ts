@@ -116,8 +116,9 @@ export async function startServer(
     logger,
     serverSecretBox(config, true),
   )
-  // Every server delivers (on PostgreSQL they share the deliveries through row locks).
-  publisher.start()
+  // Every server delivers unless told not to (on PostgreSQL they share the deliveries through row
+  // locks; one that does not deliver still writes the outbox in its appends).
+  if (config.deliveryWorker) publisher.start()
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
   const purge = startHourlyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
   // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one

@@ -102,6 +102,7 @@ async function ingest(
     sent: raws.length,
     valid,
     key: keyOf(ctx, raws),
+    batch: !single,
   }
   let replayed = await replayOf(deps, req)
   let reserved: string | undefined

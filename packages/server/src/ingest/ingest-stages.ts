@@ -28,6 +28,8 @@ export interface IngestRequest {
   valid: ValidEvent[]
   /** The `Idempotency-Key` and the SHA-256 of the body sent under it; none without a key. */
   key: { key: string; hash: string } | undefined
+  /** A batch request (its new events are announced together as `batch.logged`). */
+  batch: boolean
 }
 
 /** The request's `Idempotency-Key` and the hash that tells a replay from a different body. */
@@ -110,11 +112,14 @@ export function append(
   reserved: string | undefined,
 ): Promise<AppendOutcome[]> {
   const { orgId } = req.ctx
+  // The first event's id names the batch: unique to the request, the same when it is retried.
+  const batch = req.batch ? req.valid[0]?.event.id : undefined
   return deps.committer.append(
     req.valid.map(({ event }) => ({
       orgId,
       event,
       ...(reserved !== undefined && { reservedMonth: reserved }),
+      ...(batch !== undefined && { batch }),
     })),
   )
 }
