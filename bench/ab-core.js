@@ -62,8 +62,7 @@ async function drained(url, { path, connections, body, perRequest }, duration) {
   }
 }
 
-const load = (url, spec, duration) =>
-  (spec.perRequest > 1 ? drained : cannon)(url, spec, duration)
+const load = (url, spec, duration) => (spec.perRequest > 1 ? drained : cannon)(url, spec, duration)
 
 /**
  * One start of a variant's server on a fresh store (`variant.cli`, `variant.env`; `variant.setup(url)`

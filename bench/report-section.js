@@ -12,6 +12,10 @@ export const SECTIONS = {
     heading: '## Control plane',
     run: async (log) => (await import('./check-bench.js')).runCheckBench({ log }),
   },
+  'events-out': {
+    heading: '## Events out',
+    run: async (log) => (await import('./events-out-bench.js')).runEventsOutBench({ log }),
+  },
 }
 
 /** `text` with the section under `heading` (up to the next `## ` heading) replaced by `markdown`; appended when absent. */
