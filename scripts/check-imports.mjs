@@ -63,6 +63,7 @@ export const RULES = {
   [`${S}archive/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}ingest/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
   [`${S}jobs/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}archive/`, `${S}ingest/`],
+  [`${S}notify/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
   [`${S}http/`]: [
     PROTOCOL,
     ...LEAVES,
@@ -73,6 +74,7 @@ export const RULES = {
     `${S}conversations/`,
     `${S}archive/`,
     `${S}ingest/`,
+    `${S}notify/`,
   ],
   'packages/cli/src/': [PROTOCOL, 'packages/server/src/index.ts'],
 }

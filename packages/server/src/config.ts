@@ -41,6 +41,20 @@ export interface Config {
   jobIntervalMs: number
   /** How long an approval request waits for a decision before it expires. Default 30 minutes, in ms. */
   approvalTtlMs: number
+  /** Live streams (`GET /api/v1/stream`) one API key may hold open at once. Default 10. */
+  streamMaxPerKey: number
+  /**
+   * Bytes a live stream may have queued for a client that reads too slowly; past it the server
+   * closes the stream and the client resumes from its `Last-Event-ID`. Default 1 MiB.
+   */
+  streamQueueBytes: number
+  /** How often a live stream sends `heartbeat`. Default 30,000 ms. */
+  streamHeartbeatMs: number
+  /**
+   * PostgreSQL: how often a server with open streams re-reads the orgs' last seq, covering commit
+   * notifications missed while its LISTEN connection reconnected. Default 3,000 ms.
+   */
+  streamPollMs: number
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -64,6 +78,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     archiveRetentionDays: integer(env, 'AGENTTRAIL_ARCHIVE_RETENTION_DAYS', 180, 1, 36_500),
     jobIntervalMs: integer(env, 'AGENTTRAIL_JOB_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     approvalTtlMs: integer(env, 'AGENTTRAIL_APPROVAL_TTL_MINUTES', 30, 1, 30 * 24 * 60) * 60_000,
+    streamMaxPerKey: integer(env, 'AGENTTRAIL_STREAM_MAX_PER_KEY', 10, 1, 10_000),
+    streamQueueBytes: integer(
+      env,
+      'AGENTTRAIL_STREAM_QUEUE_BYTES',
+      1_048_576,
+      1_024,
+      1_073_741_824,
+    ),
+    streamHeartbeatMs: integer(env, 'AGENTTRAIL_STREAM_HEARTBEAT_MS', 30_000, 10, 3_600_000),
+    streamPollMs: integer(env, 'AGENTTRAIL_STREAM_POLL_MS', 3_000, 10, 600_000),
   }
   return { ...config, ...overrides }
 }
