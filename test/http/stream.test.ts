@@ -1,4 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import {
+  createApiKey,
+  createLogger,
+  createServices,
+  enforcement,
+  loadConfig,
+  openSqliteStore,
+} from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 import { sseReader } from '../helpers/sse.js'
@@ -230,5 +238,35 @@ describe.each(DIALECTS)('GET /api/v1/stream (%s)', (dialect) => {
       expect(res).toMatchObject({ status: 400, body: { code: 'invalid_query' } })
     }
     expect(t.streams.size).toBe(0)
+  })
+})
+
+describe('the request log of a stream', () => {
+  it('never holds the key or token sent in the URL', async () => {
+    const lines: string[] = []
+    const store = openSqliteStore({ path: ':memory:', enforce: enforcement })
+    const config = loadConfig({ AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0' })
+    const { app } = createServices(
+      config,
+      store,
+      createLogger('info', (l) => lines.push(l)),
+    )
+    const { key } = await createApiKey(store.keys, { orgId: 'org-a', name: 't', scopes: ['read'] })
+    const minted = await app.hono.request('/api/v1/stream/token', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+    })
+    const { token } = (await minted.json()) as { token: string }
+    for (const query of [`key=${key}`, `token=${token}`]) {
+      const res = await app.hono.request(`/api/v1/stream?${query}`)
+      expect(res.status).toBe(200)
+      await res.body?.cancel()
+    }
+    app.streams.close()
+    await store.close()
+    const logged = lines.join('')
+    expect(logged).toContain('/api/v1/stream')
+    expect(logged).not.toContain(key)
+    expect(logged).not.toContain(token)
   })
 })
