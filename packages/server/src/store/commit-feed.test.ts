@@ -49,7 +49,7 @@ describe.each(Object.keys(dialects) as Array<keyof typeof dialects>)(
       const s = await dialects[d]()
       open.push(s.done, () => s.reader.close())
       if (s.writer !== s.reader) open.push(() => s.writer.close())
-        await s.writer.keys.ensureOrg('org-f')
+      await s.writer.keys.ensureOrg('org-f')
       return s
     }
 
