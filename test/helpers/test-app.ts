@@ -11,7 +11,7 @@ import {
 } from '@agenttrail/server'
 import { freshDatabase } from './postgres.js'
 import { createResponseCheck } from './response-check.js'
-import type { Plan, Scope, Store } from '@agenttrail/server'
+import type { Plan, Scope, Store, StreamHub } from '@agenttrail/server'
 
 export interface TestApp {
   store: Store
@@ -34,6 +34,8 @@ export interface TestApp {
    * limits filled in, applied on the store), through this app's settings cache so it applies at once.
    */
   setPlan(change: Partial<Plan>, orgId?: string): Promise<Plan>
+  /** The app's live streams (`GET /api/v1/stream`). */
+  streams: StreamHub
   /** Sends a prepared Request (for streamed bodies). */
   raw(request: Request): Promise<Response>
   close(): Promise<void>
@@ -89,8 +91,10 @@ export async function createTestApp(
     },
     setPlan: async (change, orgId = 'org-a') =>
       (await settings.update(orgId, { plan: withPresetLimits(change) })).plan,
+    streams: app.streams,
     raw: (r) => Promise.resolve(app.hono.request(r)).then((res) => check(r.method, r.url, res)),
     async close() {
+      app.streams.close()
       await committer.drain()
       await store.close()
     },

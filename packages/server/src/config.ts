@@ -80,6 +80,20 @@ export interface Config {
    * PostgreSQL, servers set to `false` only write the outbox, and the others deliver.
    */
   deliveryWorker: boolean
+  /** Live streams (`GET /api/v1/stream`) one API key may hold open at once. Default 10. */
+  streamMaxPerKey: number
+  /**
+   * Bytes a live stream may have queued for a client that reads too slowly; past it the server
+   * closes the stream and the client resumes from its `Last-Event-ID`. Default 1 MiB.
+   */
+  streamQueueBytes: number
+  /** How often a live stream sends `heartbeat`. Default 30,000 ms. */
+  streamHeartbeatMs: number
+  /**
+   * PostgreSQL: how often a server with open streams re-reads the orgs' last seq, covering commit
+   * notifications missed while its LISTEN connection reconnected. Default 3,000 ms.
+   */
+  streamPollMs: number
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -114,6 +128,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deliveryRetryDelaysMs: retryDelays(env.AGENTTRAIL_DELIVERY_RETRY_SECONDS),
     deliveryPollMs: integer(env, 'AGENTTRAIL_DELIVERY_POLL_MS', 1_000, 10, 60_000),
     deliveryWorker: flag(env, 'AGENTTRAIL_DELIVERY_WORKER', true),
+    streamMaxPerKey: integer(env, 'AGENTTRAIL_STREAM_MAX_PER_KEY', 10, 1, 10_000),
+    streamQueueBytes: integer(
+      env,
+      'AGENTTRAIL_STREAM_QUEUE_BYTES',
+      1_048_576,
+      1_024,
+      1_073_741_824,
+    ),
+    streamHeartbeatMs: integer(env, 'AGENTTRAIL_STREAM_HEARTBEAT_MS', 30_000, 10, 3_600_000),
+    streamPollMs: integer(env, 'AGENTTRAIL_STREAM_POLL_MS', 3_000, 10, 600_000),
   }
   return { ...config, ...overrides }
 }

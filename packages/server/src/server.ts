@@ -47,13 +47,15 @@ export interface StartOptions {
  * engine's enforcement step inside its appends and checks (the store does not import the engine).
  */
 export async function openStore(
-  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databasePoolSize'>,
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databasePoolSize'> &
+    Partial<Pick<Config, 'streamPollMs'>>,
 ): Promise<Store> {
   if (config.databaseUrl)
     return openPostgresStore({
       url: config.databaseUrl,
       poolSize: config.databasePoolSize,
       enforce: enforcement,
+      ...(config.streamPollMs !== undefined && { streamPollMs: config.streamPollMs }),
     })
   return openSqliteStore({ path: join(config.dataDir, 'agenttrail.db'), enforce: enforcement })
 }
@@ -152,6 +154,8 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down', { inflight: app.inflight.count })
+      // Live streams never end by themselves: end them so their connections can close.
+      app.streams.close()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const deadline = Date.now() + config.shutdownTimeoutMs

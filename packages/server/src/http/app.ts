@@ -23,6 +23,10 @@ import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
 import { policyRoutes } from './routes/policy-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
+import { streamRoutes } from './routes/stream-routes.js'
+import { errorFields } from '../log.js'
+import { createStreamHub } from '../notify/stream-hub.js'
+import type { StreamHub } from '../notify/stream-hub.js'
 import { mountSurfaces, surfaceRenderers } from './surface.js'
 import { SURFACES } from './surfaces.js'
 
@@ -37,6 +41,8 @@ export interface App {
   inflight: { count: number }
   /** Every route as declared, with every response it can answer (`declaredResponses`). */
   routes: readonly RouteSpec[]
+  /** The live streams (`GET /api/v1/stream`); closed at shutdown before the store. */
+  streams: StreamHub
 }
 
 export function createApp(deps: AppDeps): App {
@@ -64,6 +70,14 @@ export function createApp(deps: AppDeps): App {
   checkRoutes(router, check)
   agentControlRoutes(router, deps.store)
   approvalRoutes(router, deps.store)
+  const streams = createStreamHub({
+    store: deps.store,
+    maxPerKey: deps.config.streamMaxPerKey,
+    queueBytes: deps.config.streamQueueBytes,
+    heartbeatMs: deps.config.streamHeartbeatMs,
+    onError: (error) => deps.logger.error('live stream read failed', errorFields(error)),
+  })
+  streamRoutes(router, deps.store, streams)
   mountSurfaces(router, SURFACES, { ...deps, check })
 
   const routes = router.specs.map((spec) => ({
@@ -79,5 +93,5 @@ export function createApp(deps: AppDeps): App {
       throw new AppError('method_not_allowed', `${c.req.method} is not supported on ${c.req.path}`)
     return c.notFound()
   })
-  return { hono, inflight, routes }
+  return { hono, inflight, routes, streams }
 }

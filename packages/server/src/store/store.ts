@@ -3,6 +3,7 @@ import type { RateLimiter } from './rate-limiter.js'
 import type { ControlStore } from './control-store.js'
 import type { ConversationStore } from './conversation-store.js'
 import type { NotifyStore } from './notify-store.js'
+import type { CommitFeed } from './commit-feed.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
 /**
@@ -21,6 +22,11 @@ export interface Store {
   readonly control: ControlStore
   /** Subscriptions, the outbox and deliveries: the publish stage (notify-store.ts). */
   readonly notify: NotifyStore
+  /**
+   * Signals commits that appended events, per org (commit-feed.ts): in process on SQLite; on
+   * PostgreSQL through one LISTEN connection per server, so every server hears every server.
+   */
+  readonly commits: CommitFeed
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
   /**
@@ -68,6 +74,13 @@ export interface EventStore {
    */
   append(items: readonly AppendItem[]): Promise<AppendOutcome[]>
   get(orgId: string, id: string): Promise<Event | undefined>
+  /**
+   * The org's events with `seq > afterSeq`, in seq order, at most `limit` (the replay log of live
+   * streams, read through the `(org_id, seq)` index). Fewer than `limit`: the reader is caught up.
+   */
+  since(orgId: string, afterSeq: number, limit: number): Promise<Event[]>
+  /** The highest seq the org has committed; 0 when it has no events. */
+  head(orgId: string): Promise<number>
   /** Newest first by (ts, id); time-bounded and cursor-paginated. */
   query(orgId: string, filter: EventFilter, page: PageRequest): Promise<Page<Event>>
   /** How many events match (every filter but `q`). */
@@ -229,6 +242,20 @@ export interface KeyStore {
   revoke(id: string, orgId?: string): Promise<boolean>
   /** Records use; callers throttle how often. */
   touch(id: string, at: number): Promise<void>
+  /**
+   * Stores a live-stream token (only its hash) for `keyId` until `expiresAt` (Unix ms), and drops
+   * tokens that expired before `now`.
+   */
+  insertStreamToken(token: NewStreamToken, now: number): Promise<void>
+  /** The unrevoked key of a stream token that has not expired at `now`. */
+  findStreamToken(tokenHash: string, now: number): Promise<ApiKeyRecord | undefined>
+}
+
+export interface NewStreamToken {
+  tokenHash: string
+  keyId: string
+  /** Unix ms. */
+  expiresAt: number
 }
 
 export type IdempotencyClaim =

@@ -12,6 +12,7 @@ import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
 import { postgresControlOps } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
+import { notifyCommit } from './postgres-commit-feed.js'
 import { lockOrg, withTransaction } from './postgres-tx.js'
 import { writeOutbox } from './postgres-outbox.js'
 import type { InsertedEvent } from '../outbox-rows.js'
@@ -227,6 +228,7 @@ export async function appendInTransaction(
     // Named, so each connection prepares the hot statements once.
     await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
     await client.query('UPDATE orgs SET next_seq = $2 WHERE id = $1', [orgId, seq])
+    await notifyCommit(client, orgId, seq - 1) // at commit, wakes every server's live streams
     const tags = fresh.flatMap(({ event, seq: s }) =>
       event.tags.map((tag) => [tag, event.ts, s] as const),
     )

@@ -78,6 +78,23 @@ export function createPostgresKeys(pool: pg.Pool): KeyStore {
     async touch(id, at) {
       await pool.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [id, at])
     },
+    async insertStreamToken(token, now) {
+      await pool.query(
+        `WITH gone AS (DELETE FROM stream_tokens WHERE expires_at < $4)
+         INSERT INTO stream_tokens (token_hash, key_id, expires_at) VALUES ($1, $2, $3)`,
+        [token.tokenHash, token.keyId, token.expiresAt, now],
+      )
+    },
+    async findStreamToken(tokenHash, now) {
+      const row = await one(
+        `SELECT ${KEY_COLUMNS.split(',')
+          .map((c) => `k.${c.trim()}`)
+          .join(', ')} FROM stream_tokens t
+         JOIN api_keys k ON k.id = t.key_id WHERE t.token_hash = $1 AND t.expires_at > $2 AND k.revoked_at IS NULL`,
+        [tokenHash, now],
+      )
+      return row && toKeyRecord(row)
+    },
   }
 }
 

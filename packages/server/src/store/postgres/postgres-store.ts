@@ -19,6 +19,7 @@ import { createPostgresConversations } from './postgres-conversations.js'
 import { createPostgresControl } from './postgres-control.js'
 import { newControlsCache } from './postgres-control-ops.js'
 import { createPostgresNotify } from './postgres-notify.js'
+import { createPostgresCommitFeed } from './postgres-commit-feed.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -30,6 +31,8 @@ export interface PostgresStoreOptions {
    * `enforcement`, passed by the composition root).
    */
   enforce: Enforcement
+  /** How often live streams' fallback poll re-reads the orgs' last seq. Default 3,000 ms. */
+  streamPollMs?: number
 }
 
 interface AgentRow {
@@ -61,6 +64,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   await migratePostgres(pool)
   const leadership = createPostgresLeadership(options.url)
   const controls = newControlsCache()
+  const commits = createPostgresCommitFeed({
+    url: options.url,
+    pool,
+    ...(options.streamPollMs !== undefined && { pollMs: options.streamPollMs }),
+  })
 
   return {
     dialect: 'postgres',
@@ -79,6 +87,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           [orgId, id],
         )
         return rows[0] && rowToEvent(rows[0])
+      }),
+      since: guard('events.since', async (orgId: string, afterSeq: number, limit: number) => {
+        const { rows } = await pool.query<EventRow>(
+          `${SELECT_EVENT} WHERE e.org_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+          [orgId, afterSeq, limit],
+        )
+        return rows.map(rowToEvent)
+      }),
+      head: guard('events.head', async (orgId: string) => {
+        const { rows } = await pool.query<{ seq: string }>(
+          'SELECT next_seq - 1 AS seq FROM orgs WHERE id = $1',
+          [orgId],
+        )
+        return rows[0] ? Number(rows[0].seq) : 0
       }),
       query: guard('events.query', (orgId, filter, page) =>
         queryPostgres(pool, orgId, filter, page),
@@ -140,8 +162,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await pool.query('SELECT count(*) FROM orgs')
     }),
     tryLead: guard('tryLead', leadership.tryLead),
+    commits,
     close: async () => {
-      await Promise.all([leadership.close(), pool.end(), limiterPool.end()])
+      await Promise.all([commits.close(), leadership.close(), pool.end(), limiterPool.end()])
     },
   }
 }

@@ -13,6 +13,12 @@ export function createSqliteKeys(db: Database.Database, writer: SqliteWriter): K
     `SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL`,
   )
   const byId = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`)
+  const byStreamToken = db.prepare<[string, number], KeyRow>(
+    `SELECT ${KEY_COLUMNS.split(',')
+      .map((c) => `k.${c.trim()}`)
+      .join(', ')} FROM stream_tokens t
+     JOIN api_keys k ON k.id = t.key_id WHERE t.token_hash = ? AND t.expires_at > ? AND k.revoked_at IS NULL`,
+  )
   const all = db.prepare<[], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`)
   const ofOrg = db.prepare<[string], KeyRow>(
     `SELECT ${KEY_COLUMNS} FROM api_keys WHERE org_id = ? ORDER BY created_at, id`,
@@ -40,5 +46,10 @@ export function createSqliteKeys(db: Database.Database, writer: SqliteWriter): K
     },
     revoke: (id, orgId) => writer.revokeKey(id, orgId ?? null),
     touch: (id, at) => writer.touchKey(id, at),
+    insertStreamToken: (token, now) => writer.insertStreamToken(token, now),
+    async findStreamToken(tokenHash, now) {
+      const row = byStreamToken.get(tokenHash, now)
+      return row && toKeyRecord(row)
+    },
   }
 }

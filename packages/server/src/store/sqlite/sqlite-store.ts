@@ -19,6 +19,10 @@ import { createSqliteControlReads } from './sqlite-control-reads.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteNotifyReads } from './sqlite-notify-reads.js'
 import { createBatcher } from '../../batcher.js'
+import { createLocalCommitFeed } from '../commit-feed.js'
+import type { EventRow } from '../event-row.js'
+import { rowToEvent } from '../event-row.js'
+import { signalCommits } from './sqlite-commit-signal.js'
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -56,10 +60,20 @@ interface AgentRow {
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqliteDb(options.path)
   migrateSqlite(db)
-  const writer =
+  const commits = createLocalCommitFeed()
+  const committedUpTo = db.prepare<[string], { seq: number }>(
+    'SELECT next_seq - 1 AS seq FROM orgs WHERE id = ?',
+  )
+  // Every write that can append events signals the orgs it touched once it has committed.
+  const writer = signalCommits(
     options.path === ':memory:' || options.writer === 'inline'
       ? inlineWriter(db, options.enforce)
-      : threadWriter(options.path, options.enforce)
+      : threadWriter(options.path, options.enforce),
+    (orgId) => commits.emit(orgId, committedUpTo.get(orgId)?.seq ?? 0),
+  )
+  const since = db.prepare<[string, number, number], EventRow>(
+    'SELECT * FROM events WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  )
 
   // Checks share transactions (and fsyncs) as appends do: a decision is answered after its commit.
   const checks = createBatcher(
@@ -94,6 +108,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     events: {
       append: guard('events.append', writer.append),
       get: guard('events.get', query.get),
+      since: guard('events.since', (orgId: string, afterSeq: number, limit: number) =>
+        since.all(orgId, afterSeq, limit).map(rowToEvent),
+      ),
+      head: guard('events.head', (orgId: string) => committedUpTo.get(orgId)?.seq ?? 0),
       query: guard('events.query', query.query),
       count: guard('events.count', query.count),
       stats: guard('events.stats', stats),
@@ -171,6 +189,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       releaseUsage: (orgId: string, month: string, n: number) =>
         writer.releaseUsage(orgId, month, n),
     }),
+    commits: commits.feed,
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,
     ping: guard('ping', () => {

@@ -60,6 +60,7 @@ const WRITE_OPS = {
   insertKey: true,
   revokeKey: true,
   touchKey: true,
+  insertStreamToken: true,
   checkpointIfLarge: true,
 } as const satisfies Record<WriteOp, true>
 

@@ -1,7 +1,13 @@
 import type Database from 'better-sqlite3'
 import { withoutFsync } from './sqlite-db.js'
 import type { Enforcement } from '../../control/enforcement.js'
-import type { AppendItem, AppendOutcome, IdempotencyClaim, NewApiKey } from '../store.js'
+import type {
+  AppendItem,
+  AppendOutcome,
+  IdempotencyClaim,
+  NewApiKey,
+  NewStreamToken,
+} from '../store.js'
 import { createSqliteAgentWrites } from './sqlite-agent-writes.js'
 import { createSqliteAppender } from './sqlite-append.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
@@ -28,6 +34,10 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND (? IS NULL OR org_id = ?)',
   )
   const touchKey = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
+  const dropStreamTokens = db.prepare('DELETE FROM stream_tokens WHERE expires_at < ?')
+  const insertStreamToken = db.prepare(
+    'INSERT INTO stream_tokens (token_hash, key_id, expires_at) VALUES (?, ?, ?)',
+  )
   const findClaim = db.prepare<
     [string, string],
     { request_hash: string; ids: string; created_at: number }
@@ -114,6 +124,11 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     touchKey: (id: string, at: number): void => {
       touchKey.run(at, id)
     },
+    insertStreamToken: (token: NewStreamToken, now: number): void =>
+      db.transaction(() => {
+        dropStreamTokens.run(now)
+        insertStreamToken.run(token.tokenHash, token.keyId, token.expiresAt)
+      })(),
     /** Checkpoints and truncates the write-ahead log once it is over 64 MiB. */
     checkpointIfLarge: (): void => {
       const [status] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{
