@@ -31,6 +31,11 @@ export interface DispatcherOptions {
   retryDelaysMs?: readonly number[]
   /** Deliveries failed in a row that disable a subscription. Default 10 (as AgentLedger documents). */
   maxFailures?: number
+  /**
+   * Least time between the starts of two passes that wake-ups ask for, so that a stream of commits
+   * costs the store at most one look at the outbox per gap. Default 20 ms.
+   */
+  minGapMs?: number
   now?: () => number
 }
 
@@ -58,6 +63,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     leaseMs: 60_000,
     retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
     maxFailures: 10,
+    minGapMs: 20,
     now: Date.now,
     ...options,
   }
@@ -66,6 +72,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let running: Promise<void> | undefined
   let again = false
   let timer: NodeJS.Timeout | undefined
+  let soon: NodeJS.Timeout | undefined
+  let lastStart = 0
 
   const outcomeOf = (d: ClaimedDelivery, delivered: Delivered, startedAt: number) => {
     const { result } = delivered
@@ -152,7 +160,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       try {
         do {
           again = false
+          lastStart = performance.now()
           await pass()
+          // Woken while it ran: go again, no sooner than the gap after this pass's start.
+          const wait = lastStart + opts.minGapMs - performance.now()
+          if (again && wait > 0) await new Promise((r) => setTimeout(r, wait))
         } while (again && !stopped)
       } catch (error) {
         logger.error('the delivery dispatcher failed a pass', errorFields(error))
@@ -172,9 +184,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   schedule()
   return {
     wake() {
-      if (stopped) return
-      if (running) again = true
-      else void run()
+      if (stopped || soon) return
+      if (running) {
+        again = true
+        return
+      }
+      const wait = lastStart + opts.minGapMs - performance.now()
+      if (wait <= 0) void run()
+      else
+        soon = setTimeout(() => {
+          soon = undefined
+          void run()
+        }, wait)
     },
     async drain() {
       do {
@@ -185,6 +206,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async stop() {
       stopped = true
       clearTimeout(timer)
+      clearTimeout(soon)
       await running
     },
   }

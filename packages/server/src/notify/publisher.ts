@@ -54,6 +54,7 @@ export function createPublisher(options: {
     publicUrl: config.publicUrl,
   })
   let dispatcher: Dispatcher | undefined
+  let unsubscribe = () => {}
   return {
     deps: { secrets, allow, mailConfigured: canMail, wake: () => dispatcher?.wake() },
     start() {
@@ -66,9 +67,13 @@ export function createPublisher(options: {
         leaseMs: config.deliveryTimeoutMs * 2 + 30_000,
         ...(config.deliveryRetryDelaysMs && { retryDelaysMs: config.deliveryRetryDelaysMs }),
       })
+      // Woken by every commit of any server on the store, so a delivery follows its commit at once.
+      const started = dispatcher
+      unsubscribe = store.commits.subscribeAll(() => started.wake())
       return dispatcher
     },
     stop: async () => {
+      unsubscribe()
       await dispatcher?.stop()
     },
   }

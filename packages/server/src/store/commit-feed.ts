@@ -10,6 +10,8 @@ export interface CommitFeed {
    * PostgreSQL, in any server on the database). Returns the unsubscribe function.
    */
   subscribe(orgId: string, listener: (seq: number) => void): () => void
+  /** The same for commits of every org (the delivery dispatcher's wake-up). */
+  subscribeAll(listener: (orgId: string, seq: number) => void): () => void
 }
 
 /** A feed and the function that signals it, for a store that learns of commits itself. */
@@ -26,6 +28,14 @@ export function createLocalCommitFeed(
   onListenerError: (error: unknown) => void = () => {},
 ): LocalCommitFeed {
   const listeners = new Map<string, Set<(seq: number) => void>>()
+  const everyOrg = new Set<(orgId: string, seq: number) => void>()
+  const call = (fn: () => void) => {
+    try {
+      fn()
+    } catch (error) {
+      onListenerError(error)
+    }
+  }
   return {
     feed: {
       subscribe(orgId, listener) {
@@ -37,14 +47,14 @@ export function createLocalCommitFeed(
           if (set.size === 0 && listeners.get(orgId) === set) listeners.delete(orgId)
         }
       },
+      subscribeAll(listener) {
+        everyOrg.add(listener)
+        return () => everyOrg.delete(listener)
+      },
     },
     emit(orgId, seq) {
-      for (const listener of [...(listeners.get(orgId) ?? [])])
-        try {
-          listener(seq)
-        } catch (error) {
-          onListenerError(error)
-        }
+      for (const listener of [...(listeners.get(orgId) ?? [])]) call(() => listener(seq))
+      for (const listener of [...everyOrg]) call(() => listener(orgId, seq))
     },
     orgs: () => [...listeners.keys()],
   }

@@ -74,9 +74,9 @@ export function createPostgresCommitFeed(
   }
 
   const poll = async () => {
+    listen()
     const orgs = local.orgs()
     if (orgs.length === 0) return
-    listen()
     const { rows } = await options.pool.query<{ id: string; seq: string }>(
       'SELECT id, next_seq - 1 AS seq FROM orgs WHERE id = ANY($1)',
       [orgs],
@@ -84,8 +84,9 @@ export function createPostgresCommitFeed(
     for (const row of rows) signal(row.id, Number(row.seq))
   }
 
+  let everyOrg = 0
   const stopWhenIdle = () => {
-    if (local.orgs().length > 0 || !timer) return
+    if (local.orgs().length > 0 || everyOrg > 0 || !timer) return
     clearInterval(timer)
     timer = undefined
   }
@@ -97,6 +98,18 @@ export function createPostgresCommitFeed(
       timer ??= setInterval(() => void poll().catch(() => undefined), pollMs).unref()
       return () => {
         unsubscribe()
+        stopWhenIdle()
+      }
+    },
+    subscribeAll(fn) {
+      const unsubscribe = local.feed.subscribeAll(fn)
+      everyOrg++
+      listen()
+      // The tick reopens a lost connection (it polls orgs only for per-org listeners).
+      timer ??= setInterval(() => void poll().catch(() => undefined), pollMs).unref()
+      return () => {
+        unsubscribe()
+        everyOrg--
         stopWhenIdle()
       }
     },
