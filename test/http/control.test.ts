@@ -161,8 +161,14 @@ describe.each(DIALECTS)(
         status: 200,
         body: { status: 'killed', totalActions: 0, environments: [{ status: 'killed' }] },
       })
-      const [audit, ...moreAudits] = await events('kind=audit')
-      expect(moreAudits).toEqual([])
+      // The kill and the alert it raised, each recorded in the trail.
+      const audits = await events('kind=audit')
+      expect(audits.map((e) => e.action).sort()).toEqual(['agent.killed', 'alert.created'])
+      expect(audits.find((e) => e.action === 'alert.created')).toMatchObject({
+        user: 'system',
+        metadata: { alert: { alert_type: 'agent_killed', agent_name: 'rogue-bot' } },
+      })
+      const audit = audits.find((e) => e.action === 'agent.killed')
       expect(audit).toMatchObject({
         action: 'agent.killed',
         user: expect.any(String),
@@ -219,9 +225,12 @@ describe.each(DIALECTS)(
         status: 201,
         body: { control: { decision: 'violation', rule: 'agent_paused' } },
       })
-      expect((await events('kind=audit')).map((e) => e.metadata)).toMatchObject([
-        { agent: 'sleepy', environment: 'staging', status: 'paused', registered: true },
-      ])
+      expect((await events('kind=audit&action=agent.paused')).map((e) => e.metadata)).toMatchObject(
+        [{ agent: 'sleepy', environment: 'staging', status: 'paused', registered: true }],
+      )
+      expect(
+        (await events('kind=audit&action=alert.created')).map((e) => e.metadata),
+      ).toMatchObject([{ alert: { alert_type: 'policy_violation', agent_name: 'sleepy' } }])
       expect(
         (await t.json('GET', '/api/v1/alerts', { key: t.adminKey })).body.alerts,
       ).toMatchObject([{ alert_type: 'policy_violation' }])
