@@ -29,13 +29,15 @@ export interface LoopbackReceiver {
  * recorded and answered by `answer` (which sees it, so it can check the payload as the service
  * would and answer 400 when it is wrong).
  */
-export async function startReceiver(answer: (r: Received) => Answer): Promise<LoopbackReceiver> {
+export async function startReceiver(
+  answer: (r: Received) => Answer | Promise<Answer>,
+): Promise<LoopbackReceiver> {
   const received: Received[] = []
   const server = createServer((req, res) => {
     let body = ''
     req.setEncoding('utf8')
     req.on('data', (chunk: string) => (body += chunk))
-    req.on('end', () => {
+    req.on('end', async () => {
       const r: Received = {
         method: req.method ?? '',
         path: req.url ?? '',
@@ -43,7 +45,7 @@ export async function startReceiver(answer: (r: Received) => Answer): Promise<Lo
         body,
       }
       received.push(r)
-      const a = answer(r)
+      const a = await answer(r)
       res.writeHead(a.status, a.headers ?? {})
       res.end(a.body ?? '')
     })

@@ -64,7 +64,7 @@ export function createPublisher(options: {
         logger,
         pollMs: config.deliveryPollMs,
         // Longer than an attempt can last, so a live attempt is never taken twice.
-        leaseMs: config.deliveryTimeoutMs * 2 + 30_000,
+        leaseMs: config.deliveryTimeoutMs * 2 + 5_000,
         ...(config.deliveryRetryDelaysMs && { retryDelaysMs: config.deliveryRetryDelaysMs }),
       })
       // Woken by every commit of any server on the store, so a delivery follows its commit at once.
