@@ -22,6 +22,9 @@ import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
 import { policyRoutes } from './routes/policy-routes.js'
+import { notificationRoutes } from './routes/notification-routes.js'
+import { rollbackHookRoutes } from './routes/rollback-hook-routes.js'
+import { webhookRoutes } from './routes/webhook-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 import { streamRoutes } from './routes/stream-routes.js'
 import { errorFields } from '../log.js'
@@ -66,6 +69,9 @@ export function createApp(deps: AppDeps): App {
   policyRoutes(router, deps)
   budgetRoutes(router, deps)
   alertRoutes(router, deps)
+  webhookRoutes(router, deps)
+  notificationRoutes(router, deps)
+  rollbackHookRoutes(router, deps)
   const check = createCheckService(deps.store, deps.ingest, deps.config.approvalTtlMs)
   checkRoutes(router, check)
   agentControlRoutes(router, deps.store)

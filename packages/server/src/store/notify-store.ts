@@ -159,11 +159,14 @@ export interface NotifyStore {
     id: string,
     now: number,
   ): Promise<DeliveryRecord | undefined>
-  /** A subscription's deliveries, newest first, each with its attempts. */
+  /**
+   * A subscription's deliveries, newest first, each with its attempts; with `before` (epoch ms)
+   * those created earlier, or at that time with an id below `beforeId` (a page's last row).
+   */
   listDeliveries(
     orgId: string,
     subscriptionId: string,
-    page: { limit: number; before?: number },
+    page: { limit: number; before?: number; beforeId?: string },
   ): Promise<Array<DeliveryRecord & { attempts_log: AttemptRecord[] }>>
   /** Attempts of a kind's subscriptions, newest first (AgentLedger's rollback executions). */
   listAttempts(orgId: string, kind: SubscriptionKind, limit: number): Promise<AttemptRecord[]>

@@ -325,9 +325,16 @@ export function createPostgresNotify(pool: pg.Pool): NotifyStore {
     },
     listDeliveries: async (orgId, subscriptionId, page) => {
       const { rows } = await pool.query<DeliveryRow>(
-        `SELECT * FROM deliveries WHERE org_id = $1 AND subscription_id = $2 AND created_at < $3
+        `SELECT * FROM deliveries WHERE org_id = $1 AND subscription_id = $2
+           AND (created_at < $3 OR (created_at = $3 AND id < $5))
          ORDER BY created_at DESC, id DESC LIMIT $4`,
-        [orgId, subscriptionId, page.before ?? Number.MAX_SAFE_INTEGER, page.limit],
+        [
+          orgId,
+          subscriptionId,
+          page.before ?? Number.MAX_SAFE_INTEGER,
+          page.limit,
+          page.beforeId ?? '',
+        ],
       )
       const attempts = await pool.query<AttemptRow>(
         `SELECT a.*, d.topic FROM delivery_attempts a JOIN deliveries d ON d.org_id = a.org_id AND d.id = a.delivery_id

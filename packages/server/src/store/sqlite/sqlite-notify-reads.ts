@@ -11,9 +11,13 @@ export function createSqliteNotifyReads(db: Database.Database) {
   const get = db.prepare<[string, string, string], SubscriptionRow>(
     'SELECT * FROM subscriptions WHERE org_id = ? AND kind = ? AND id = ?',
   )
-  const deliveries = db.prepare<[string, string, number, number], DeliveryRow>(
-    `SELECT * FROM deliveries WHERE org_id = ? AND subscription_id = ? AND created_at < ?
-     ORDER BY created_at DESC, id DESC LIMIT ?`,
+  const deliveries = db.prepare<
+    { org: string; sub: string; before: number; beforeId: string; limit: number },
+    DeliveryRow
+  >(
+    `SELECT * FROM deliveries WHERE org_id = @org AND subscription_id = @sub
+       AND (created_at < @before OR (created_at = @before AND id < @beforeId))
+     ORDER BY created_at DESC, id DESC LIMIT @limit`,
   )
   const attemptsOf = db.prepare<[string, string], AttemptRow>(
     `SELECT a.*, d.topic FROM delivery_attempts a JOIN deliveries d ON d.org_id = a.org_id AND d.id = a.delivery_id
@@ -39,10 +43,16 @@ export function createSqliteNotifyReads(db: Database.Database) {
     listDeliveries: (
       orgId: string,
       subscriptionId: string,
-      page: { limit: number; before?: number },
+      page: { limit: number; before?: number; beforeId?: string },
     ): Array<DeliveryRecord & { attempts_log: AttemptRecord[] }> =>
       deliveries
-        .all(orgId, subscriptionId, page.before ?? Number.MAX_SAFE_INTEGER, page.limit)
+        .all({
+          org: orgId,
+          sub: subscriptionId,
+          before: page.before ?? Number.MAX_SAFE_INTEGER,
+          beforeId: page.beforeId ?? '',
+          limit: page.limit,
+        })
         .map((row) => ({
           ...deliveryFromRow(row),
           attempts_log: attemptsOf.all(orgId, row.id).map(attemptFromRow),
