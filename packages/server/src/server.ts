@@ -118,6 +118,10 @@ export async function startServer(
     logger,
     serverSecretBox(config, true),
   )
+  if (config.databaseUrl && !config.secretKey)
+    logger.warn(
+      'AGENTTRAIL_SECRET_KEY is not set: stored secrets are sealed with the key in this data folder, so other servers on this database cannot deliver them; give every server the same AGENTTRAIL_SECRET_KEY',
+    )
   // Every server delivers unless told not to (on PostgreSQL they share the deliveries through row
   // locks; one that does not deliver still writes the outbox in its appends).
   if (config.deliveryWorker) publisher.start()

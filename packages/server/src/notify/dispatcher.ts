@@ -6,8 +6,11 @@ import { DEFAULT_RETRY_DELAYS_MS, nextAttemptAt } from './retry-schedule.js'
 
 /** What one attempt sent and what came of it. */
 export interface Delivered {
-  /** The exact body sent (kept from the first attempt, so every retry sends the same bytes). */
-  body: string
+  /**
+   * The exact body sent (kept from the first attempt, so every retry sends the same bytes); null
+   * when nothing was sent (the attempt could not be made).
+   */
+  body: string | null
   result: OutboundResult
 }
 
@@ -112,7 +115,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         ...errorFields(error),
       })
       delivered = {
-        body: d.body ?? '',
+        body: null,
         result: {
           ok: false,
           status: null,

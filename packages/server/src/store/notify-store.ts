@@ -94,8 +94,8 @@ export interface AttemptOutcome {
   error: string | null
   responseBody: string
   startedAt: number
-  /** The body sent, stored on the first attempt so every retry sends the same bytes. */
-  body: string
+  /** The body sent, stored on the first attempt so every retry sends the same bytes (null: none sent). */
+  body: string | null
   /** When to try again; null when this was the last attempt (ok or given up). */
   retryAt: number | null
   /** Disable the subscription (`gone`: the receiver answered 410). */
