@@ -391,6 +391,7 @@ Each stage alone, in-process on one thread, over 50,000 events in transactions o
 | append (row, 7 indexes, tags, agents; one fsync per 1,000) | writer | ${results.stages.append.toFixed(1)} |
 | rollups (set-based SQL) | writer | ${results.stages.roll.toFixed(1)} |
 | full-text index | writer | ${results.stages.index.toFixed(1)} |
+| outbox rows, three webhooks subscribed to \`action.logged\` (measured apart: see "Events out") | writer | ${(eventsOut.stage.subscribed - eventsOut.stage.plain).toFixed(1)} |
 
 The writer's share, ${(results.stages.append + results.stages.roll + results.stages.index).toFixed(0)} µs per event, bounds sustained ingest
 at about ${Math.round(1e6 / (results.stages.append + results.stages.roll + results.stages.index)).toLocaleString('en-US')} events/s on one core before HTTP; the event loop's share bounds it at about
