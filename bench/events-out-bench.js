@@ -100,7 +100,11 @@ export async function stageCosts() {
   const fanOut = ((performance.now() - t0) * 1000) / rows
   db.close()
   rmSync(dir, { recursive: true, force: true })
-  const median = (xs) => [...xs].sort((a, b) => a - b).slice(1, -1).reduce((a, b) => a + b, 0) / 2
+  const median = (xs) =>
+    [...xs]
+      .sort((a, b) => a - b)
+      .slice(1, -1)
+      .reduce((a, b) => a + b, 0) / 2
   return { plain: median(plain), subscribed: median(subscribed), fanOut, rows }
 }
 
