@@ -17,7 +17,7 @@ import { quantile } from './http-load.js'
 import { makeEvent, rng } from './workload.js'
 
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 3)
-const SECONDS = Number(process.env.BENCH_AB_SECONDS ?? 5)
+const SECONDS = Number(process.env.BENCH_AB_SECONDS ?? 8)
 const RATE = 100
 const LATENCY_SECONDS = 10
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }

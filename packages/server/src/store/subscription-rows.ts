@@ -1,6 +1,7 @@
 import { isTopic } from './outbox-rows.js'
 import type { Topic } from './outbox-rows.js'
 import type {
+  AttemptOutcome,
   AttemptRecord,
   DeliveryRecord,
   SubscriptionKind,
@@ -136,4 +137,13 @@ export function attemptFromRow(r: AttemptRow): AttemptRecord {
     error: r.error,
     response_body: r.response_body,
   }
+}
+
+/** One attempt's outcome to record (NotifyStore.settleDelivery's arguments, batched). */
+export interface SettleItem {
+  orgId: string
+  id: string
+  attempt: number
+  outcome: AttemptOutcome
+  maxFailures: number
 }

@@ -1,7 +1,6 @@
 import type pg from 'pg'
 import { uuidv7 } from '@agenttrail/protocol'
 import type {
-  AttemptOutcome,
   ClaimedDelivery,
   NewSubscription,
   NotifyStore,
@@ -17,6 +16,8 @@ import {
 } from '../subscription-rows.js'
 import type { AttemptRow, DeliveryRow, SubscriptionRow } from '../subscription-rows.js'
 import { withTransaction } from './postgres-tx.js'
+import { createBatcher } from '../../batcher.js'
+import type { SettleItem } from '../subscription-rows.js'
 
 type OutboxRow = {
   org_id: string
@@ -39,7 +40,7 @@ const INSERT_DELIVERIES = `INSERT INTO deliveries (org_id, id, subscription_id, 
  * rows and the dispatchers take deliveries with `FOR UPDATE SKIP LOCKED`, so no two servers take
  * the same row, and a lease lets another server retry a delivery whose dispatcher died.
  */
-export function createPostgresNotify(pool: pg.Pool): NotifyStore {
+export function createPostgresNotify(pool: pg.Pool, fastPool: pg.Pool): NotifyStore {
   const getSub = async (db: pg.Pool | pg.PoolClient, orgId: string, kind: string, id: string) => {
     const { rows } = await db.query<SubscriptionRow>(
       'SELECT * FROM subscriptions WHERE org_id = $1 AND kind = $2 AND id = $3',
@@ -59,19 +60,16 @@ export function createPostgresNotify(pool: pg.Pool): NotifyStore {
     )
     return rows[0] && deliveryFromRow(rows[0])
   }
-  const disable = async (
-    c: pg.PoolClient,
-    orgId: string,
-    subId: string,
-    reason: string,
-    at: number,
-  ) => {
-    const { rowCount } = await c.query(
-      'UPDATE subscriptions SET enabled = false, disabled_reason = $3, updated_at = $4 WHERE org_id = $1 AND id = $2 AND enabled',
-      [orgId, subId, reason, at],
-    )
-    if (rowCount) await c.query(BUMP, [orgId])
-  }
+  // Attempts' outcomes share transactions (on the pool that does not wait for fsync).
+  const settles = createBatcher(
+    (items: readonly SettleItem[]) =>
+      withTransaction(fastPool, async (c) => {
+        const out: boolean[] = []
+        for (const item of items) out.push(await settleOne(c, item))
+        return out
+      }),
+    256,
+  )
 
   return {
     createSubscription: (orgId: string, s: NewSubscription, now: number) =>
@@ -192,8 +190,9 @@ export function createPostgresNotify(pool: pg.Pool): NotifyStore {
         return rows.length
       }),
 
+    // A claim lost in a crash only means the same delivery (same id) is made again: no fsync wait.
     claimDeliveries: async (now: number, limit: number, leaseMs: number) => {
-      const { rows } = await pool.query<DeliveryRow & { org_id: string }>(
+      const { rows } = await fastPool.query<DeliveryRow & { org_id: string }>(
         `UPDATE deliveries SET lease_until = $3, attempts = attempts + 1
          WHERE (org_id, id) IN (SELECT org_id, id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1
            AND (lease_until IS NULL OR lease_until <= $1) ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -218,78 +217,8 @@ export function createPostgresNotify(pool: pg.Pool): NotifyStore {
       return out
     },
 
-    settleDelivery: (
-      orgId: string,
-      id: string,
-      attempt: number,
-      o: AttemptOutcome,
-      maxFailures: number,
-    ) =>
-      withTransaction(pool, async (c) => {
-        const { rows } = await c.query<{
-          attempts: string
-          status: string
-          subscription_id: string
-        }>(
-          'SELECT attempts, status, subscription_id FROM deliveries WHERE org_id = $1 AND id = $2 FOR UPDATE',
-          [orgId, id],
-        )
-        const row = rows[0]
-        if (!row || Number(row.attempts) !== attempt || row.status !== 'pending') return false
-        const subId = row.subscription_id
-        const at = o.startedAt
-        await c.query(
-          `INSERT INTO delivery_attempts (org_id, delivery_id, attempt, subscription_id, started_at, duration_ms,
-            ok, status_code, error, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            orgId,
-            id,
-            attempt,
-            subId,
-            at,
-            Math.round(o.durationMs),
-            o.ok,
-            o.status,
-            o.error,
-            o.responseBody,
-          ],
-        )
-        const status = o.ok ? 'delivered' : o.retryAt === null ? 'failed' : 'pending'
-        await c.query(
-          `UPDATE deliveries SET status = $3, next_attempt_at = $4, lease_until = NULL, last_status = $5,
-            last_error = $6, body = coalesce(body, $7), delivered_at = $8 WHERE org_id = $1 AND id = $2`,
-          [
-            orgId,
-            id,
-            status,
-            o.retryAt ?? at,
-            o.status,
-            o.error,
-            o.body,
-            o.ok ? at + Math.round(o.durationMs) : null,
-          ],
-        )
-        if (o.ok)
-          await c.query(
-            'UPDATE subscriptions SET failure_count = 0, last_triggered_at = $3 WHERE org_id = $1 AND id = $2',
-            [orgId, subId, at],
-          )
-        else if (status === 'failed') {
-          const failed = await c.query<{ failure_count: string }>(
-            `UPDATE subscriptions SET failure_count = failure_count + 1, last_triggered_at = $3
-             WHERE org_id = $1 AND id = $2 RETURNING failure_count`,
-            [orgId, subId, at],
-          )
-          if (Number(failed.rows[0]?.failure_count ?? 0) >= maxFailures)
-            await disable(c, orgId, subId, 'failures', at)
-        } else
-          await c.query(
-            'UPDATE subscriptions SET last_triggered_at = $3 WHERE org_id = $1 AND id = $2',
-            [orgId, subId, at],
-          )
-        if (o.disable) await disable(c, orgId, subId, o.disable, at)
-        return true
-      }),
+    settleDelivery: async (orgId, id, attempt, outcome, maxFailures) =>
+      (await settles.append([{ orgId, id, attempt, outcome, maxFailures }]))[0] as boolean,
 
     enqueue: async (
       orgId: string,
@@ -377,4 +306,83 @@ export function createPostgresNotify(pool: pg.Pool): NotifyStore {
         return (a.rowCount ?? 0) + (d.rowCount ?? 0)
       }),
   }
+}
+
+async function disable(c: pg.PoolClient, orgId: string, subId: string, reason: string, at: number) {
+  const { rowCount } = await c.query(
+    'UPDATE subscriptions SET enabled = false, disabled_reason = $3, updated_at = $4 WHERE org_id = $1 AND id = $2 AND enabled',
+    [orgId, subId, reason, at],
+  )
+  if (rowCount) await c.query(BUMP, [orgId])
+}
+
+/** Records one attempt's outcome on the transaction's client (see NotifyStore.settleDelivery). */
+async function settleOne(
+  c: pg.PoolClient,
+  { orgId, id, attempt, outcome: o, maxFailures }: SettleItem,
+): Promise<boolean> {
+  const { rows } = await c.query<{
+    attempts: string
+    status: string
+    subscription_id: string
+  }>(
+    'SELECT attempts, status, subscription_id FROM deliveries WHERE org_id = $1 AND id = $2 FOR UPDATE',
+    [orgId, id],
+  )
+  const row = rows[0]
+  if (!row || Number(row.attempts) !== attempt || row.status !== 'pending') return false
+  const subId = row.subscription_id
+  const at = o.startedAt
+  await c.query(
+    `INSERT INTO delivery_attempts (org_id, delivery_id, attempt, subscription_id, started_at, duration_ms,
+        ok, status_code, error, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      orgId,
+      id,
+      attempt,
+      subId,
+      at,
+      Math.round(o.durationMs),
+      o.ok,
+      o.status,
+      o.error,
+      o.responseBody,
+    ],
+  )
+  const status = o.ok ? 'delivered' : o.retryAt === null ? 'failed' : 'pending'
+  await c.query(
+    `UPDATE deliveries SET status = $3, next_attempt_at = $4, lease_until = NULL, last_status = $5,
+        last_error = $6, body = coalesce(body, $7), delivered_at = $8 WHERE org_id = $1 AND id = $2`,
+    [
+      orgId,
+      id,
+      status,
+      o.retryAt ?? at,
+      o.status,
+      o.error,
+      o.body,
+      o.ok ? at + Math.round(o.durationMs) : null,
+    ],
+  )
+  if (o.ok)
+    await c.query(
+      'UPDATE subscriptions SET failure_count = 0, last_triggered_at = $3 WHERE org_id = $1 AND id = $2',
+      [orgId, subId, at],
+    )
+  else if (status === 'failed') {
+    const failed = await c.query<{ failure_count: string }>(
+      `UPDATE subscriptions SET failure_count = failure_count + 1, last_triggered_at = $3
+         WHERE org_id = $1 AND id = $2 RETURNING failure_count`,
+      [orgId, subId, at],
+    )
+    if (Number(failed.rows[0]?.failure_count ?? 0) >= maxFailures)
+      await disable(c, orgId, subId, 'failures', at)
+  } else
+    await c.query('UPDATE subscriptions SET last_triggered_at = $3 WHERE org_id = $1 AND id = $2', [
+      orgId,
+      subId,
+      at,
+    ])
+  if (o.disable) await disable(c, orgId, subId, o.disable, at)
+  return true
 }

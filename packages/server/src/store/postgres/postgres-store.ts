@@ -54,13 +54,14 @@ interface AgentRow {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
-  // Rate-limit buckets need no fsync (see postgres-rate-limiter.ts): their own small pool says so.
-  const limiterPool = new pg.Pool({
+  // Writes that need no fsync have their own small pool that says so: rate-limit buckets (see
+  // postgres-rate-limiter.ts), and delivery claims and outcomes (see postgres-notify.ts).
+  const noFsyncPool = new pg.Pool({
     connectionString: options.url,
     max: 4,
     options: '-c synchronous_commit=off',
   })
-  for (const p of [pool, limiterPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
+  for (const p of [pool, noFsyncPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
   const leadership = createPostgresLeadership(options.url)
   const controls = newControlsCache()
@@ -152,19 +153,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     idempotency: guardAll('idempotency', createPostgresIdempotency(pool)),
     conversations: guardAll('conversations', createPostgresConversations(pool)),
     control: guardAll('control', createPostgresControl(pool, controls, options.enforce)),
-    notify: guardAll('notify', createPostgresNotify(pool)),
+    notify: guardAll('notify', createPostgresNotify(pool, noFsyncPool)),
     orgs: guardAll('orgs', {
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),
     }),
-    rateLimiter: (options) => createPostgresRateLimiter(limiterPool, options),
+    rateLimiter: (options) => createPostgresRateLimiter(noFsyncPool, options),
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')
     }),
     tryLead: guard('tryLead', leadership.tryLead),
     commits,
     close: async () => {
-      await Promise.all([commits.close(), leadership.close(), pool.end(), limiterPool.end()])
+      await Promise.all([commits.close(), leadership.close(), pool.end(), noFsyncPool.end()])
     },
   }
 }

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3'
 import { uuidv7 } from '@agenttrail/protocol'
 import type {
-  AttemptOutcome,
   ClaimedDelivery,
   DeliveryRecord,
   NewSubscription,
@@ -10,6 +9,8 @@ import type {
   SubscriptionRecord,
 } from '../notify-store.js'
 import { deliveryFromRow, subscriptionFromRow, wants } from '../subscription-rows.js'
+import type { SettleItem } from '../subscription-rows.js'
+import { withoutFsync } from './sqlite-db.js'
 import type { DeliveryRow, SubscriptionRow } from '../subscription-rows.js'
 
 interface OutboxRow {
@@ -201,55 +202,48 @@ export function createSqliteNotifyWrites(db: Database.Database) {
     },
   )
 
-  const settleDelivery = db.transaction(
-    (
-      orgId: string,
-      id: string,
-      attempt: number,
-      o: AttemptOutcome,
-      maxFailures: number,
-    ): boolean => {
-      const row = held.get(orgId, id)
-      if (!row || row.attempts !== attempt || row.status !== 'pending') return false
-      const sub = row
-      insertAttempt.run(
-        orgId,
-        id,
-        attempt,
-        sub.subscription_id,
-        o.startedAt,
-        Math.round(o.durationMs),
-        o.ok ? 1 : 0,
-        o.status,
-        o.error,
-        o.responseBody,
-      )
-      const status = o.ok ? 'delivered' : o.retryAt === null ? 'failed' : 'pending'
-      settle.run({
-        org: orgId,
-        id,
-        status,
-        next: o.retryAt ?? o.startedAt,
-        code: o.status,
-        error: o.error,
-        body: o.body,
-        delivered: o.ok ? o.startedAt + Math.round(o.durationMs) : null,
-      })
-      const at = o.startedAt
-      if (o.ok) subOk.run(at, orgId, sub.subscription_id)
-      else if (status === 'failed') {
-        const { failure_count } = subFailed.get(at, orgId, sub.subscription_id) ?? {
-          failure_count: 0,
-        }
-        if (failure_count >= maxFailures) {
-          if (disable.run('failures', at, orgId, sub.subscription_id).changes > 0) bump.run(orgId)
-        }
-      } else subTouched.run(at, orgId, sub.subscription_id)
-      if (o.disable && disable.run(o.disable, at, orgId, sub.subscription_id).changes > 0)
-        bump.run(orgId)
-      return true
-    },
-  )
+  const settleOne = ({ orgId, id, attempt, outcome: o, maxFailures }: SettleItem): boolean => {
+    const row = held.get(orgId, id)
+    if (!row || row.attempts !== attempt || row.status !== 'pending') return false
+    const sub = row
+    insertAttempt.run(
+      orgId,
+      id,
+      attempt,
+      sub.subscription_id,
+      o.startedAt,
+      Math.round(o.durationMs),
+      o.ok ? 1 : 0,
+      o.status,
+      o.error,
+      o.responseBody,
+    )
+    const status = o.ok ? 'delivered' : o.retryAt === null ? 'failed' : 'pending'
+    settle.run({
+      org: orgId,
+      id,
+      status,
+      next: o.retryAt ?? o.startedAt,
+      code: o.status,
+      error: o.error,
+      body: o.body,
+      delivered: o.ok ? o.startedAt + Math.round(o.durationMs) : null,
+    })
+    const at = o.startedAt
+    if (o.ok) subOk.run(at, orgId, sub.subscription_id)
+    else if (status === 'failed') {
+      const { failure_count } = subFailed.get(at, orgId, sub.subscription_id) ?? {
+        failure_count: 0,
+      }
+      if (failure_count >= maxFailures) {
+        if (disable.run('failures', at, orgId, sub.subscription_id).changes > 0) bump.run(orgId)
+      }
+    } else subTouched.run(at, orgId, sub.subscription_id)
+    if (o.disable && disable.run(o.disable, at, orgId, sub.subscription_id).changes > 0)
+      bump.run(orgId)
+    return true
+  }
+  const settleMany = db.transaction((items: readonly SettleItem[]) => items.map(settleOne))
 
   const enqueue = db.transaction(
     (orgId: string, subscriptionId: string, topic: string, data: string, now: number) => {
@@ -285,15 +279,14 @@ export function createSqliteNotifyWrites(db: Database.Database) {
     deleteSubscription: (orgId: string, kind: SubscriptionKind, id: string) =>
       deleteSubscription(orgId, kind, id),
     fanOut: (now: number, limit: number): number => fanOut(now, limit),
+    // Claims and settlements need no fsync of their own: one lost in a crash only means the same
+    // delivery (same id) is made again, which at least once allows. The fan-out stays durable: a
+    // lost one would make its deliveries again under new ids.
     claimDeliveries: (now: number, limit: number, leaseMs: number) =>
-      claimDeliveries(now, limit, leaseMs),
-    settleDelivery: (
-      orgId: string,
-      id: string,
-      attempt: number,
-      outcome: AttemptOutcome,
-      maxFailures: number,
-    ): boolean => settleDelivery(orgId, id, attempt, outcome, maxFailures),
+      withoutFsync(db, () => claimDeliveries(now, limit, leaseMs)),
+    /** Many attempts' outcomes in one transaction (the store batches them, see sqlite-store.ts). */
+    settleDeliveries: (items: readonly SettleItem[]): boolean[] =>
+      withoutFsync(db, () => settleMany(items)),
     enqueueDelivery: (
       orgId: string,
       subscriptionId: string,

@@ -23,6 +23,7 @@ import { createLocalCommitFeed } from '../commit-feed.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { signalCommits } from './sqlite-commit-signal.js'
+import type { SettleItem } from '../subscription-rows.js'
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -75,6 +76,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     'SELECT * FROM events WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?',
   )
 
+  // Attempts' outcomes share transactions, as appends and checks do.
+  const settles = createBatcher(
+    (items: readonly SettleItem[]) => writer.settleDeliveries(items),
+    256,
+  )
   // Checks share transactions (and fsyncs) as appends do: a decision is answered after its commit.
   const checks = createBatcher(
     (items: ReadonlyArray<{ orgId: string; input: CheckInput }>) => writer.controlCheck(items),
@@ -173,7 +179,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       deleteSubscription: writer.deleteSubscription,
       fanOut: writer.fanOut,
       claimDeliveries: writer.claimDeliveries,
-      settleDelivery: writer.settleDelivery,
+      settleDelivery: async (orgId, id, attempt, outcome, maxFailures) =>
+        (await settles.append([{ orgId, id, attempt, outcome, maxFailures }]))[0] as boolean,
       enqueue: writer.enqueueDelivery,
       redeliver: writer.redeliver,
       purge: writer.purgeDeliveries,
@@ -199,6 +206,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     tryLead: async () => true,
     close: async () => {
       await checks.drain()
+      await settles.drain()
       await writer.close()
       if (db.open) db.close()
     },

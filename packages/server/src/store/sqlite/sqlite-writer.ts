@@ -45,7 +45,7 @@ const WRITE_OPS = {
   deleteSubscription: true,
   fanOut: true,
   claimDeliveries: true,
-  settleDelivery: true,
+  settleDeliveries: true,
   enqueueDelivery: true,
   redeliver: true,
   purgeDeliveries: true,
