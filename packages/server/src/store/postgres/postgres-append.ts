@@ -12,7 +12,7 @@ import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
 import { postgresControlOps } from './postgres-control-ops.js'
 import type { ControlsCache } from './postgres-control-ops.js'
-import { notifyCommit } from './postgres-commit-feed.js'
+import { COMMIT_CHANNEL } from './postgres-commit-feed.js'
 import { lockOrg, withTransaction } from './postgres-tx.js'
 import { writeOutbox } from './postgres-outbox.js'
 import type { InsertedEvent } from '../outbox-rows.js'
@@ -94,6 +94,9 @@ const USAGE_ADD = `INSERT INTO org_usage (org_id, month, events) SELECT $1, $4, 
 const DERIVED = [...ROLLUPS, AGENTS_UPSERT, ...CONVERSATION_DERIVED, USAGE_ADD]
 const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).join(',\n')}
   SELECT ${DERIVED.map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS rows`
+
+const ADVANCE_SEQ = `UPDATE orgs SET next_seq = $2 WHERE id = $1
+  RETURNING pg_notify('${COMMIT_CHANNEL}', $1 || ':' || ($2::bigint - 1))`
 
 /**
  * The append transaction on PostgreSQL (see `appendInTransaction`), committed. `cache` holds the
@@ -227,8 +230,9 @@ export async function appendInTransaction(
     }
     // Named, so each connection prepares the hot statements once.
     await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
-    await client.query('UPDATE orgs SET next_seq = $2 WHERE id = $1', [orgId, seq])
-    await notifyCommit(client, orgId, seq - 1) // at commit, wakes every server's live streams
+    // The counter moves on and, in the same round trip, every server's streams and dispatcher are
+    // told at commit that the org has events up to seq - 1 (postgres-commit-feed.ts).
+    await client.query({ name: 'append-seq', text: ADVANCE_SEQ, values: [orgId, seq] })
     const tags = fresh.flatMap(({ event, seq: s }) =>
       event.tags.map((tag) => [tag, event.ts, s] as const),
     )

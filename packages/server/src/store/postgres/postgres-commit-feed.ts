@@ -5,15 +5,12 @@ import { createLocalCommitFeed } from '../commit-feed.js'
 /** The channel on which appends announce `<org_id>:<seq>`: never rows, only where to read from. */
 export const COMMIT_CHANNEL = 'agenttrail_events'
 
-/**
- * Announces, inside the append transaction, that `orgId` has events up to `seq`. PostgreSQL
- * delivers it at commit and drops it on rollback
- * (https://www.postgresql.org/docs/current/sql-notify.html). Called once per org per append, so a
- * group commit costs one notification per org, not one per event.
+/*
+ * The append announces, inside its transaction, that the org has events up to a seq, in the
+ * statement that moves the org's counter on (postgres-append.ts, ADVANCE_SEQ): PostgreSQL delivers
+ * it at commit and drops it on rollback (https://www.postgresql.org/docs/current/sql-notify.html).
+ * Once per org per append, so a group commit costs one notification per org, not one per event.
  */
-export async function notifyCommit(client: pg.ClientBase, orgId: string, seq: number) {
-  await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, `${orgId}:${seq}`])
-}
 
 export interface PostgresCommitFeedOptions {
   url: string
