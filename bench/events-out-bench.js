@@ -109,7 +109,7 @@ export async function stageCosts() {
 }
 
 /** 3. Commit-to-receiver latency of each delivery at `RATE` single events a second. */
-async function latency(store, pgBase) {
+export async function latency(store, pgBase) {
   const acked = new Map()
   const arrivals = []
   const receivers = await Promise.all(

@@ -158,6 +158,33 @@ export function describeOutboxContract(name: string, open: () => Promise<Store> 
       expect((await store.notify.backlog()).outbox).toBe(1)
     })
 
+    it('settles outcomes made at once together: each delivery once, failures in a row counted across them', async () => {
+      const sub = await store.notify.createSubscription('org-a', webhook(['action.logged']), 0)
+      await append(
+        'org-a',
+        Array.from({ length: 6 }, () => ({ agent: 'a', kind: 'action' })),
+      )
+      await store.notify.fanOut(Date.now(), 100)
+      const claimed = await store.notify.claimDeliveries(Date.now() + 1, 10, 60_000)
+      expect(claimed).toHaveLength(6)
+      const failed = outcome({ ok: false, status: 500, retryAt: null })
+      const results = await Promise.all([
+        ...claimed.map((d) => store.notify.settleDelivery('org-a', d.id, d.attempt, failed, 5)),
+        // The same attempt settled twice at once: it counts once.
+        store.notify.settleDelivery('org-a', claimed[0]?.id as string, 1, failed, 5),
+      ])
+      expect(results.filter(Boolean)).toHaveLength(6)
+      expect(await store.notify.getSubscription('org-a', 'webhook', sub.id)).toMatchObject({
+        failure_count: 6,
+        enabled: false,
+        disabled_reason: 'failures',
+      })
+      const log = await store.notify.listDeliveries('org-a', sub.id, { limit: 10 })
+      expect(log.map((d) => [d.status, d.attempts_log.length])).toEqual(
+        Array(6).fill(['failed', 1]),
+      )
+    })
+
     it('disables a subscription whose receiver is gone, and resets the failure count on a success', async () => {
       const sub = await store.notify.createSubscription('org-a', webhook(['action.logged']), 0)
       const test = await store.notify.enqueue('org-a', sub.id, 'webhook.test', '{}', T0)

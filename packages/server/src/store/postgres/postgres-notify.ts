@@ -62,12 +62,7 @@ export function createPostgresNotify(pool: pg.Pool, fastPool: pg.Pool): NotifySt
   }
   // Attempts' outcomes share transactions (on the pool that does not wait for fsync).
   const settles = createBatcher(
-    (items: readonly SettleItem[]) =>
-      withTransaction(fastPool, async (c) => {
-        const out: boolean[] = []
-        for (const item of items) out.push(await settleOne(c, item))
-        return out
-      }),
+    (items: readonly SettleItem[]) => withTransaction(fastPool, (c) => settleMany(c, items)),
     256,
   )
 
@@ -316,73 +311,120 @@ async function disable(c: pg.PoolClient, orgId: string, subId: string, reason: s
   if (rowCount) await c.query(BUMP, [orgId])
 }
 
-/** Records one attempt's outcome on the transaction's client (see NotifyStore.settleDelivery). */
-async function settleOne(
-  c: pg.PoolClient,
-  { orgId, id, attempt, outcome: o, maxFailures }: SettleItem,
-): Promise<boolean> {
+/**
+ * Records many attempts' outcomes on the transaction's client in a fixed number of statements,
+ * whatever their number (see NotifyStore.settleDelivery): an outcome counts only when its delivery
+ * is still pending at that attempt (not taken again since its lease lapsed).
+ */
+async function settleMany(c: pg.PoolClient, items: readonly SettleItem[]): Promise<boolean[]> {
+  const key = (orgId: string, id: string) => `${orgId}\u0000${id}`
   const { rows } = await c.query<{
+    org_id: string
+    id: string
     attempts: string
     status: string
     subscription_id: string
   }>(
-    'SELECT attempts, status, subscription_id FROM deliveries WHERE org_id = $1 AND id = $2 FOR UPDATE',
-    [orgId, id],
+    `SELECT org_id, id, attempts, status, subscription_id FROM deliveries
+     WHERE (org_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY org_id, id FOR UPDATE`,
+    [items.map((i) => i.orgId), items.map((i) => i.id)],
   )
-  const row = rows[0]
-  if (!row || Number(row.attempts) !== attempt || row.status !== 'pending') return false
-  const subId = row.subscription_id
-  const at = o.startedAt
+  const held = new Map(rows.map((r) => [key(r.org_id, r.id), r]))
+  const seen = new Set<string>()
+  const live: Array<SettleItem & { subId: string; status: string }> = []
+  const settled = items.map((i) => {
+    const k = key(i.orgId, i.id)
+    const row = held.get(k)
+    if (!row || seen.has(k) || Number(row.attempts) !== i.attempt || row.status !== 'pending')
+      return false
+    seen.add(k)
+    const o = i.outcome
+    live.push({
+      ...i,
+      subId: row.subscription_id,
+      status: o.ok ? 'delivered' : o.retryAt === null ? 'failed' : 'pending',
+    })
+    return true
+  })
+  if (live.length === 0) return settled
+  const col = <T>(f: (x: (typeof live)[number]) => T) => live.map(f)
   await c.query(
     `INSERT INTO delivery_attempts (org_id, delivery_id, attempt, subscription_id, started_at, duration_ms,
-        ok, status_code, error, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       ok, status_code, error, response_body)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[],
+       $7::boolean[], $8::bigint[], $9::text[], $10::text[])`,
     [
-      orgId,
-      id,
-      attempt,
-      subId,
-      at,
-      Math.round(o.durationMs),
-      o.ok,
-      o.status,
-      o.error,
-      o.responseBody,
+      col((x) => x.orgId),
+      col((x) => x.id),
+      col((x) => x.attempt),
+      col((x) => x.subId),
+      col((x) => x.outcome.startedAt),
+      col((x) => Math.round(x.outcome.durationMs)),
+      col((x) => x.outcome.ok),
+      col((x) => x.outcome.status),
+      col((x) => x.outcome.error),
+      col((x) => x.outcome.responseBody),
     ],
   )
-  const status = o.ok ? 'delivered' : o.retryAt === null ? 'failed' : 'pending'
   await c.query(
-    `UPDATE deliveries SET status = $3, next_attempt_at = $4, lease_until = NULL, last_status = $5,
-        last_error = $6, body = coalesce(body, $7), delivered_at = $8 WHERE org_id = $1 AND id = $2`,
+    `UPDATE deliveries d SET status = i.status, next_attempt_at = i.next, lease_until = NULL,
+       last_status = i.code, last_error = i.error, body = coalesce(d.body, i.body), delivered_at = i.delivered
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bigint[])
+       AS i(org_id, id, status, next, code, error, body, delivered)
+     WHERE d.org_id = i.org_id AND d.id = i.id`,
     [
-      orgId,
-      id,
-      status,
-      o.retryAt ?? at,
-      o.status,
-      o.error,
-      o.body,
-      o.ok ? at + Math.round(o.durationMs) : null,
+      col((x) => x.orgId),
+      col((x) => x.id),
+      col((x) => x.status),
+      col((x) => x.outcome.retryAt ?? x.outcome.startedAt),
+      col((x) => x.outcome.status),
+      col((x) => x.outcome.error),
+      col((x) => x.outcome.body),
+      col((x) => (x.outcome.ok ? x.outcome.startedAt + Math.round(x.outcome.durationMs) : null)),
     ],
   )
-  if (o.ok)
-    await c.query(
-      'UPDATE subscriptions SET failure_count = 0, last_triggered_at = $3 WHERE org_id = $1 AND id = $2',
-      [orgId, subId, at],
+  // Each subscription's outcomes in order: a success starts the count of failures in a row again.
+  const subs = new Map<
+    string,
+    {
+      orgId: string
+      subId: string
+      reset: boolean
+      failed: number
+      at: number
+      gone: boolean
+      max: number
+    }
+  >()
+  for (const x of live) {
+    const k = key(x.orgId, x.subId)
+    const s = subs.get(k) ?? {
+      orgId: x.orgId,
+      subId: x.subId,
+      reset: false,
+      failed: 0,
+      at: 0,
+      gone: false,
+      max: x.maxFailures,
+    }
+    if (x.outcome.ok) {
+      s.reset = true
+      s.failed = 0
+    } else if (x.status === 'failed') s.failed++
+    s.at = Math.max(s.at, x.outcome.startedAt)
+    if (x.outcome.disable === 'gone') s.gone = true
+    subs.set(k, s)
+  }
+  for (const s of subs.values()) {
+    const { rows: after } = await c.query<{ failure_count: string }>(
+      `UPDATE subscriptions SET failure_count = CASE WHEN $3 THEN $4 ELSE failure_count + $4 END,
+         last_triggered_at = greatest(coalesce(last_triggered_at, 0), $5)
+       WHERE org_id = $1 AND id = $2 RETURNING failure_count`,
+      [s.orgId, s.subId, s.reset, s.failed, s.at],
     )
-  else if (status === 'failed') {
-    const failed = await c.query<{ failure_count: string }>(
-      `UPDATE subscriptions SET failure_count = failure_count + 1, last_triggered_at = $3
-         WHERE org_id = $1 AND id = $2 RETURNING failure_count`,
-      [orgId, subId, at],
-    )
-    if (Number(failed.rows[0]?.failure_count ?? 0) >= maxFailures)
-      await disable(c, orgId, subId, 'failures', at)
-  } else
-    await c.query('UPDATE subscriptions SET last_triggered_at = $3 WHERE org_id = $1 AND id = $2', [
-      orgId,
-      subId,
-      at,
-    ])
-  if (o.disable) await disable(c, orgId, subId, o.disable, at)
-  return true
+    if (s.failed > 0 && Number(after[0]?.failure_count ?? 0) >= s.max)
+      await disable(c, s.orgId, s.subId, 'failures', s.at)
+    if (s.gone) await disable(c, s.orgId, s.subId, 'gone', s.at)
+  }
+  return settled
 }
