@@ -94,9 +94,10 @@ export async function stageCosts() {
     plain.push(timeAppends('plain', events()))
     subscribed.push(timeAppends('subscribed', events()))
   }
+  // Every subscribed event announces action.logged: three deliveries each.
+  const rows = subscribed.length * N
   const t0 = performance.now()
-  let rows = 0
-  for (let n; (n = writes.fanOut(Date.now(), 1_000)) > 0;) rows += n
+  while (writes.fanOut(Date.now(), 1_000) > 0);
   const fanOut = ((performance.now() - t0) * 1000) / rows
   db.close()
   rmSync(dir, { recursive: true, force: true })
@@ -214,14 +215,14 @@ export async function runEventsOutBench({ log }) {
 
 Measured by \`node bench/run.js --only events-out\` (\`bench/events-out-bench.js\`) on ${new Date().toISOString().slice(0, 10)}, on the machine above.
 
-**Outbox rows in the writer** (SQLite, in-process, ${(stage.rows / 1).toLocaleString('en-US')} announcements, transactions of 1,000 events):
+**Outbox rows in the writer** (SQLite, in-process, ${stage.rows.toLocaleString('en-US')} events in transactions of 1,000; the append writes one outbox row per transaction and org naming its events, and the fan-out works out what they announce):
 
 | stage | µs per event |
 | --- | --- |
 | append without subscriptions | ${stage.plain.toFixed(1)} |
-| append with three webhooks subscribed to \`action.logged\` (one outbox row per event) | ${stage.subscribed.toFixed(1)} |
+| append with three webhooks subscribed to \`action.logged\` | ${stage.subscribed.toFixed(1)} |
 | outbox rows alone (the difference) | ${(stage.subscribed - stage.plain).toFixed(1)} |
-| fan-out, later, per outbox row (three deliveries each) | ${stage.fanOut.toFixed(1)} |
+| fan-out, later, per event (reading it, three deliveries) | ${stage.fanOut.toFixed(1)} |
 
 **Ingest with three webhooks subscribed to \`action.logged\`** (B) against none (A), same run, ${ROUNDS} alternating rounds of ${SECONDS} s per phase. B's server writes the outbox but does not deliver (\`AGENTTRAIL_DELIVERY_WORKER=false\`), so B/A is the outbox's cost alone; the target is B/A ≥ 0.90 (${worst >= 0.9 ? 'met' : 'not met'}: lowest ${worst.toFixed(3)}).
 

@@ -145,7 +145,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   /** One pass: fan out, then take and attempt due deliveries until a claim comes back short. */
   const pass = async () => {
-    while (!stopped && (await store.fanOut(opts.now(), 500)) === 500);
+    // Bounded, so that under sustained ingest the deliveries already made get their turn.
+    for (let i = 0; i < 20 && !stopped && (await store.fanOut(opts.now(), 500)) > 0; i++);
     for (;;) {
       if (stopped) return
       const claimed = await store.claimDeliveries(opts.now(), opts.batch, opts.leaseMs)

@@ -121,11 +121,12 @@ export interface NotifyStore {
   deleteSubscription(orgId: string, kind: SubscriptionKind, id: string): Promise<boolean>
 
   /**
-   * Turns up to `limit` outbox rows into deliveries, one per enabled subscription that wants the
-   * topic and existed when it was announced, and removes the rows: in one transaction, so each
-   * row fans out exactly once even with several dispatchers. Returns how many rows it took.
+   * Turns outbox rows (in order, those naming at most `maxEvents` events, and at least one) into
+   * deliveries, one per announcement of their events and enabled subscription that wants it and
+   * existed when it was announced, and removes the rows: in one transaction, so each row fans out
+   * exactly once even with several dispatchers. Returns how many rows it took (0: none left).
    */
-  fanOut(now: number, limit: number): Promise<number>
+  fanOut(now: number, maxEvents: number): Promise<number>
   /**
    * Takes up to `limit` deliveries that are due and not held by another dispatcher, holding each
    * until `now + leaseMs` and counting the attempt. A dispatcher that dies mid-attempt lets its

@@ -1,4 +1,4 @@
-import type { NewEvent } from '@agenttrail/protocol'
+import type { ControlNote, NewEvent } from '@agenttrail/protocol'
 
 /**
  * What AgentTrail announces (webhooks, notification channels, rollback hooks): AgentLedger's eight
@@ -24,18 +24,17 @@ export type Topic = (typeof TOPICS)[number]
 
 export const isTopic = (s: string): s is Topic => (TOPICS as readonly string[]).includes(s)
 
-/** An announcement as the append writes it into the outbox: its topic and its `data`, as JSON text. */
-export interface OutboxRow {
-  orgId: string
-  topic: Topic
-  /** The event that caused it (absent for `batch.logged`). */
-  eventId: string | null
-  seq: number | null
-  agent: string | null
-  environment: string
-  /** The webhook body's `data`, JSON. */
-  data: string
-}
+/**
+ * What the append writes into the outbox: for each org with subscriptions, one row naming the seqs
+ * of the events it inserted (what they announce is worked out from those events when the row is
+ * fanned out, `announcementsOf`), and one row per batch request (`batch.logged`).
+ */
+export type OutboxRow =
+  | { orgId: string; topic: typeof EVENTS_ROW; from: number; to: number }
+  | { orgId: string; topic: 'batch.logged'; environment: string; data: string }
+
+/** The topic of an outbox row that names a range of the org's events. */
+export const EVENTS_ROW = 'events'
 
 /** An event as the append inserted it. */
 export interface InsertedEvent {
@@ -49,11 +48,39 @@ export interface InsertedEvent {
   reservedMonth?: string
 }
 
+/** The fields of a stored event that decide what it announces (a stored row has them all). */
+export interface AnnouncedEvent {
+  id: string
+  seq: number
+  ts: number
+  environment: string
+  agent: string | null
+  kind: string
+  service: string | null
+  action: string | null
+  status: string
+  trace_id: string | null
+  cost_micros: number | null
+  duration_ms: number | null
+  /** JSON text. */
+  metadata: string
+  control: ControlNote | null
+}
+
+/** An announcement made by one stored event. */
+export interface Announcement {
+  topic: Topic
+  /** The agent it is about (rollback hooks bound to an agent hear only its own). */
+  agent: string | null
+  /** The webhook body's `data`, JSON. */
+  data: string
+}
+
 /** Micro-dollars to cents (10,000 micros a cent). */
 const cents = (micros: number | null) => (micros === null ? 0 : micros / 10_000)
 
 /** The action in AgentLedger's documented `action.logged` shape (shared/reference/004, Webhooks). */
-function actionData(e: NewEvent, seq: number): string {
+function actionData(e: AnnouncedEvent): string {
   const head = JSON.stringify({
     id: e.id,
     agent_name: e.agent,
@@ -66,62 +93,69 @@ function actionData(e: NewEvent, seq: number): string {
     duration_ms: e.duration_ms ?? 0,
     environment: e.environment,
     trace_id: e.trace_id,
-    seq,
+    seq: e.seq,
     created_at: new Date(e.ts).toISOString(),
   })
   // The metadata is JSON text already: spliced in, not parsed and written again.
   return `${head.slice(0, -1)},"metadata":${e.metadata}}`
 }
 
-const metadataOf = (e: NewEvent): Record<string, unknown> => {
+const metadataOf = (e: AnnouncedEvent): Record<string, unknown> => {
   const parsed: unknown = JSON.parse(e.metadata)
   return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
 }
 
-/** The announcements one stored event makes, before any subscription is consulted. */
-export function announcementsOf(
-  inserted: InsertedEvent,
-): Array<{ topic: Topic; data: () => string }> {
-  const { event: e, seq } = inserted
-  if (e.kind === 'audit') return auditAnnouncements(e)
-  if (inserted.system) return []
-  const out: Array<{ topic: Topic; data: () => string }> = []
-  const action = () => actionData(e, seq)
+/**
+ * The announcements one stored event makes: an agent's event announces `action.logged` (and
+ * `action.error`, `policy.violation`, or `approval.requested` for a check that asked for one); the
+ * server's own records (audit events) announce what they record. Pure; the fan-out calls it.
+ */
+export function announcementsOf(e: AnnouncedEvent): Announcement[] {
+  const announce = (topic: Topic, data: string): Announcement => ({
+    topic,
+    agent: e.kind === 'audit' ? agentOfAudit(e) : e.agent,
+    data,
+  })
+  if (e.kind === 'audit') return auditAnnouncements(e).map((a) => announce(a.topic, a.data()))
+  const out: Announcement[] = []
+  const action = actionData(e)
   if (e.control?.decision === 'approval_required')
-    out.push({
-      topic: 'approval.requested',
-      data: () =>
+    out.push(
+      announce(
+        'approval.requested',
         JSON.stringify({
-          approval_id: e.control?.approval_id ?? null,
+          approval_id: e.control.approval_id ?? null,
           event_id: e.id,
           agent: e.agent,
           service: e.service,
           action: e.action,
           environment: e.environment,
-          reason: e.control?.reason,
-          policy_id: e.control?.policy_id ?? null,
+          reason: e.control.reason,
+          policy_id: e.control.policy_id ?? null,
           created_at: new Date(e.ts).toISOString(),
         }),
-    })
-  else out.push({ topic: 'action.logged', data: action })
-  if (e.status === 'error') out.push({ topic: 'action.error', data: action })
+      ),
+    )
+  else out.push(announce('action.logged', action))
+  if (e.status === 'error') out.push(announce('action.error', action))
   if (e.control?.decision === 'violation')
-    out.push({
-      topic: 'policy.violation',
-      data: () =>
+    out.push(
+      announce(
+        'policy.violation',
         JSON.stringify({
           event_id: e.id,
           agent: e.agent,
           service: e.service,
           action: e.action,
           environment: e.environment,
-          rule: e.control?.rule,
-          reason: e.control?.reason,
-          policy_id: e.control?.policy_id ?? null,
-          budget_id: e.control?.budget_id ?? null,
+          rule: e.control.rule,
+          reason: e.control.reason,
+          policy_id: e.control.policy_id ?? null,
+          budget_id: e.control.budget_id ?? null,
           created_at: new Date(e.ts).toISOString(),
         }),
-    })
+      ),
+    )
   return out
 }
 
@@ -132,7 +166,7 @@ const AGENT_TOPICS: Record<string, Topic> = {
 }
 
 /** The control plane's own records (control-records.ts, engine.ts) announce what they record. */
-function auditAnnouncements(e: NewEvent): Array<{ topic: Topic; data: () => string }> {
+function auditAnnouncements(e: AnnouncedEvent): Array<{ topic: Topic; data: () => string }> {
   const action = e.action ?? ''
   const agentTopic = AGENT_TOPICS[action]
   if (agentTopic) {
@@ -178,15 +212,17 @@ function auditAnnouncements(e: NewEvent): Array<{ topic: Topic; data: () => stri
 }
 
 /**
- * The outbox rows for events just inserted in the append transaction: one per announcement some
- * subscription of the org wants (`wants`), so an org without subscriptions writes none. Pure; both
- * stores call it inside their append, so an announcement commits exactly when its event does.
+ * The outbox rows for events just inserted in the append transaction: for each org whose
+ * subscriptions want anything (`wants`), one row naming the range of seqs inserted (an append
+ * numbers an org's events one after another), and one per batch request when `batch.logged` is
+ * wanted. An org without subscriptions writes none. Pure; both stores call it inside their append,
+ * so announcements commit exactly when their events do, at the cost of one small row per append.
  */
 export function outboxRows(
   inserted: readonly InsertedEvent[],
   wants: (orgId: string) => ReadonlySet<Topic>,
 ): OutboxRow[] {
-  const rows: OutboxRow[] = []
+  const ranges = new Map<string, { from: number; to: number }>()
   const batches = new Map<
     string,
     { orgId: string; count: number; agents: Set<string>; env: string }
@@ -194,18 +230,16 @@ export function outboxRows(
   for (const item of inserted) {
     const topics = wants(item.orgId)
     if (topics.size === 0) continue
+    // Every topic but batch.logged is announced by the events themselves.
+    if (topics.size > 1 || !topics.has('batch.logged')) {
+      const range = ranges.get(item.orgId)
+      if (!range) ranges.set(item.orgId, { from: item.seq, to: item.seq })
+      else {
+        range.from = Math.min(range.from, item.seq)
+        range.to = Math.max(range.to, item.seq)
+      }
+    }
     const { event: e } = item
-    for (const a of announcementsOf(item))
-      if (topics.has(a.topic))
-        rows.push({
-          orgId: item.orgId,
-          topic: a.topic,
-          eventId: e.id,
-          seq: item.seq,
-          agent: e.kind === 'audit' ? agentOfAudit(e) : e.agent,
-          environment: e.environment,
-          data: a.data(),
-        })
     if (item.batch !== undefined && !item.system && topics.has('batch.logged')) {
       const key = `${item.orgId}\u0000${item.batch}`
       const b = batches.get(key) ?? {
@@ -219,22 +253,29 @@ export function outboxRows(
       batches.set(key, b)
     }
   }
+  const rows: OutboxRow[] = [...ranges].map(([orgId, r]) => ({ orgId, topic: EVENTS_ROW, ...r }))
   for (const b of batches.values())
     rows.push({
       orgId: b.orgId,
       topic: 'batch.logged',
-      eventId: null,
-      seq: null,
-      agent: null,
       environment: b.env,
       data: JSON.stringify({ count: b.count, agents: [...b.agents] }),
     })
   return rows
 }
 
-function agentOfAudit(e: NewEvent): string | null {
+function agentOfAudit(e: AnnouncedEvent): string | null {
   const m = metadataOf(e)
   const alert = m.alert as { agent_name?: unknown } | undefined
   const agent = m.agent ?? alert?.agent_name
   return typeof agent === 'string' ? agent : null
+}
+
+/** A row's columns after `org_id`: topic, seq, seq_to, environment, data (both dialects' insert). */
+export function outboxColumns(
+  r: OutboxRow,
+): [topic: string, seq: number | null, seqTo: number | null, environment: string, data: string] {
+  return r.topic === EVENTS_ROW
+    ? [r.topic, r.from, r.to, '', '']
+    : [r.topic, null, null, r.environment, r.data]
 }

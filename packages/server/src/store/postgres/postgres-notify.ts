@@ -8,26 +8,15 @@ import type {
   SubscriptionPatch,
   SubscriptionRecord,
 } from '../notify-store.js'
-import {
-  attemptFromRow,
-  deliveryFromRow,
-  subscriptionFromRow,
-  wants,
-} from '../subscription-rows.js'
+import { attemptFromRow, deliveryFromRow, subscriptionFromRow } from '../subscription-rows.js'
+import { deliveriesOf, takeRows } from '../fan-out.js'
+import type { StoredOutboxRow } from '../fan-out.js'
+import type { EventRow } from '../event-row.js'
+import { EVENTS_ROW } from '../outbox-rows.js'
 import type { AttemptRow, DeliveryRow, SubscriptionRow } from '../subscription-rows.js'
 import { withTransaction } from './postgres-tx.js'
 import { createBatcher } from '../../batcher.js'
 import type { SettleItem } from '../subscription-rows.js'
-
-type OutboxRow = {
-  org_id: string
-  topic: string
-  event_id: string | null
-  agent: string | null
-  environment: string
-  data: string
-  created_at: string
-}
 
 const BUMP = 'UPDATE orgs SET notify_version = notify_version + 1 WHERE id = $1'
 const INSERT_DELIVERIES = `INSERT INTO deliveries (org_id, id, subscription_id, topic, event_id, agent,
@@ -149,14 +138,15 @@ export function createPostgresNotify(pool: pg.Pool, fastPool: pg.Pool): NotifySt
         return true
       }),
 
-    fanOut: (now: number, limit: number) =>
+    fanOut: (now: number, maxEvents: number) =>
       withTransaction(pool, async (c) => {
-        const { rows } = await c.query<OutboxRow>(
-          `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-           RETURNING org_id, topic, event_id, agent, environment, data, created_at`,
-          [limit],
+        // Rows another server is fanning out are skipped; the rows not taken are unlocked at commit.
+        const locked = await c.query<StoredOutboxRow>(
+          'SELECT * FROM outbox ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED',
         )
+        const rows = takeRows(locked.rows, maxEvents)
         if (rows.length === 0) return 0
+        await c.query('DELETE FROM outbox WHERE id = ANY($1)', [rows.map((r) => r.id)])
         const orgs = [...new Set(rows.map((r) => r.org_id))]
         const subs = new Map<string, SubscriptionRecord[]>(orgs.map((o) => [o, []]))
         const found = await c.query<SubscriptionRow & { org_id: string }>(
@@ -164,24 +154,33 @@ export function createPostgresNotify(pool: pg.Pool, fastPool: pg.Pool): NotifySt
           [orgs],
         )
         for (const r of found.rows) subs.get(r.org_id)?.push(subscriptionFromRow(r))
-        const cols: string[][] = [[], [], [], [], [], [], [], [], []]
+        const cols: Array<Array<string | number | null>> = [[], [], [], [], [], [], [], [], []]
         for (const row of rows) {
-          const a = { ...row, created_at: Number(row.created_at) }
-          for (const s of subs.get(row.org_id) ?? [])
-            if (wants(s, a))
-              [
-                row.org_id,
-                uuidv7(now),
-                s.id,
-                row.topic,
-                row.event_id,
-                row.agent,
-                row.environment,
-                row.data,
-                row.created_at,
-              ].forEach((v, i) => (cols[i] as Array<string | null>).push(v))
+          const list = subs.get(row.org_id) ?? []
+          if (list.length === 0) continue
+          const events =
+            row.topic === EVENTS_ROW
+              ? (
+                  await c.query<EventRow>(
+                    'SELECT * FROM events WHERE org_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
+                    [row.org_id, row.seq, row.seq_to],
+                  )
+                ).rows
+              : []
+          for (const d of deliveriesOf(row, events, list))
+            [
+              row.org_id,
+              uuidv7(now),
+              d.subscription_id,
+              d.topic,
+              d.event_id,
+              d.agent,
+              d.environment,
+              d.data,
+              d.announced_at,
+            ].forEach((v, i) => cols[i]?.push(v))
         }
-        if ((cols[0] as string[]).length > 0) await c.query(INSERT_DELIVERIES, [...cols, now])
+        if ((cols[0] as unknown[]).length > 0) await c.query(INSERT_DELIVERIES, [...cols, now])
         return rows.length
       }),
 

@@ -1,12 +1,12 @@
 import type pg from 'pg'
-import { outboxRows } from '../outbox-rows.js'
+import { outboxColumns, outboxRows } from '../outbox-rows.js'
 import type { InsertedEvent, Topic } from '../outbox-rows.js'
 import { subscriptionFromRow, topicsWanted } from '../subscription-rows.js'
 import type { SubscriptionRow } from '../subscription-rows.js'
 import type { ControlsCache } from './postgres-control-ops.js'
 
-const INSERT = `INSERT INTO outbox (org_id, topic, event_id, seq, agent, environment, data, created_at)
-  SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[])`
+const INSERT = `INSERT INTO outbox (org_id, topic, seq, seq_to, environment, data, created_at)
+  SELECT $1, *, $7::bigint FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])`
 
 /**
  * The append's outbox step on PostgreSQL, for one org whose row the transaction holds locked: the
@@ -36,19 +36,11 @@ export async function writeOutbox(
   if (topics.size === 0) return 0
   const rows = outboxRows(inserted, () => topics)
   if (rows.length === 0) return 0
+  const columns = rows.map(outboxColumns)
   await client.query({
     name: 'append-outbox',
     text: INSERT,
-    values: [
-      orgId,
-      rows.map((r) => r.topic),
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.seq),
-      rows.map((r) => r.agent),
-      rows.map((r) => r.environment),
-      rows.map((r) => r.data),
-      rows.map(() => now),
-    ],
+    values: [orgId, ...[0, 1, 2, 3, 4].map((i) => columns.map((c) => c[i])), now],
   })
   return rows.length
 }

@@ -8,22 +8,14 @@ import type {
   SubscriptionPatch,
   SubscriptionRecord,
 } from '../notify-store.js'
-import { deliveryFromRow, subscriptionFromRow, wants } from '../subscription-rows.js'
+import { deliveryFromRow, subscriptionFromRow } from '../subscription-rows.js'
+import { deliveriesOf, takeRows } from '../fan-out.js'
+import type { StoredOutboxRow } from '../fan-out.js'
+import type { EventRow } from '../event-row.js'
+import { EVENTS_ROW } from '../outbox-rows.js'
 import type { SettleItem } from '../subscription-rows.js'
 import { withoutFsync } from './sqlite-db.js'
 import type { DeliveryRow, SubscriptionRow } from '../subscription-rows.js'
-
-interface OutboxRow {
-  id: number
-  org_id: string
-  topic: string
-  event_id: string | null
-  seq: number | null
-  agent: string | null
-  environment: string
-  data: string
-  created_at: number
-}
 
 /**
  * The publish stage's writes on SQLite (the one writer: a claim is exclusive because only this
@@ -46,8 +38,13 @@ export function createSqliteNotifyWrites(db: Database.Database) {
   const deleteAttempts = db.prepare(
     'DELETE FROM delivery_attempts WHERE org_id = ? AND subscription_id = ?',
   )
-  const takeOutbox = db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY id LIMIT ?')
+  const takeOutbox = db.prepare<[number], StoredOutboxRow>(
+    'SELECT * FROM outbox ORDER BY id LIMIT ?',
+  )
   const dropOutbox = db.prepare('DELETE FROM outbox WHERE id <= ?')
+  const eventsIn = db.prepare<[string, number, number], EventRow>(
+    'SELECT * FROM events WHERE org_id = ? AND seq >= ? AND seq <= ? ORDER BY seq',
+  )
   const orgSubs = db.prepare<[string], SubscriptionRow>(
     'SELECT * FROM subscriptions WHERE org_id = ? AND enabled = 1',
   )
@@ -155,30 +152,34 @@ export function createSqliteNotifyWrites(db: Database.Database) {
     },
   )
 
-  const fanOut = db.transaction((now: number, limit: number): number => {
-    const rows = takeOutbox.all(limit)
+  const fanOut = db.transaction((now: number, maxEvents: number): number => {
+    const rows = takeRows(takeOutbox.all(100), maxEvents)
     if (rows.length === 0) return 0
     const subs = new Map<string, SubscriptionRecord[]>()
     for (const row of rows) {
       let list = subs.get(row.org_id)
       if (!list) subs.set(row.org_id, (list = orgSubs.all(row.org_id).map(subscriptionFromRow)))
-      for (const s of list)
-        if (wants(s, row))
-          insertDelivery.run(
-            row.org_id,
-            uuidv7(now),
-            s.id,
-            row.topic,
-            row.event_id,
-            row.agent,
-            row.environment,
-            row.data,
-            row.created_at,
-            now,
-            now,
-          )
+      if (list.length === 0) continue
+      const events =
+        row.topic === EVENTS_ROW
+          ? eventsIn.all(row.org_id, Number(row.seq), Number(row.seq_to))
+          : []
+      for (const d of deliveriesOf(row, events, list))
+        insertDelivery.run(
+          row.org_id,
+          uuidv7(now),
+          d.subscription_id,
+          d.topic,
+          d.event_id,
+          d.agent,
+          d.environment,
+          d.data,
+          d.announced_at,
+          now,
+          now,
+        )
     }
-    dropOutbox.run((rows[rows.length - 1] as OutboxRow).id)
+    dropOutbox.run(Number((rows[rows.length - 1] as StoredOutboxRow).id))
     return rows.length
   })
 

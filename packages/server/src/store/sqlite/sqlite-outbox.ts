@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { outboxRows } from '../outbox-rows.js'
+import { outboxColumns, outboxRows } from '../outbox-rows.js'
 import type { InsertedEvent, Topic } from '../outbox-rows.js'
 import { subscriptionFromRow, topicsWanted } from '../subscription-rows.js'
 import type { SubscriptionRow } from '../subscription-rows.js'
@@ -12,8 +12,8 @@ import type { SubscriptionRow } from '../subscription-rows.js'
  */
 export function createSqliteOutbox(db: Database.Database) {
   const insert = db.prepare(
-    `INSERT INTO outbox (org_id, topic, event_id, seq, agent, environment, data, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO outbox (org_id, topic, seq, seq_to, environment, data, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
   const subscriptions = db.prepare<[string], SubscriptionRow>(
     'SELECT * FROM subscriptions WHERE org_id = ? AND enabled = 1',
@@ -36,8 +36,7 @@ export function createSqliteOutbox(db: Database.Database) {
       const version = versions.get(orgId)
       return version === undefined ? none : topicsOf(orgId, version)
     })
-    for (const r of rows)
-      insert.run(r.orgId, r.topic, r.eventId, r.seq, r.agent, r.environment, r.data, now)
+    for (const r of rows) insert.run(r.orgId, ...outboxColumns(r), now)
     return rows.length
   }
 }

@@ -26,13 +26,15 @@ CREATE TABLE subscriptions (
   PRIMARY KEY (org_id, id)
 ) STRICT, WITHOUT ROWID;
 
+-- A row names the seqs of the events one append inserted for an org (topic `events`; what they
+-- announce is worked out from the events when the row is fanned out), or is one batch request's
+-- `batch.logged` (with its data).
 CREATE TABLE outbox (
   id           INTEGER PRIMARY KEY,
   org_id       TEXT NOT NULL,
   topic        TEXT NOT NULL,
-  event_id     TEXT,
   seq          INTEGER,
-  agent        TEXT,
+  seq_to       INTEGER,
   environment  TEXT NOT NULL,
   data         TEXT NOT NULL,
   created_at   INTEGER NOT NULL
