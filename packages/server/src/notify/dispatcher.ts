@@ -3,6 +3,7 @@ import { errorFields } from '../log.js'
 import type { AttemptOutcome, ClaimedDelivery, NotifyStore } from '../store/notify-store.js'
 import type { OutboundResult } from './outbound-types.js'
 import { DEFAULT_RETRY_DELAYS_MS, nextAttemptAt } from './retry-schedule.js'
+import { singleFlight } from './single-flight.js'
 
 /** What one attempt sent and what came of it. */
 export interface Delivered {
@@ -72,11 +73,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
   const { store, logger } = opts
   let stopped = false
-  let running: Promise<void> | undefined
-  let again = false
-  let timer: NodeJS.Timeout | undefined
-  let soon: NodeJS.Timeout | undefined
-  let lastStart = 0
 
   const outcomeOf = (d: ClaimedDelivery, delivered: Delivered, startedAt: number) => {
     const { result } = delivered
@@ -126,6 +122,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
     }
     const outcome = outcomeOf(d, delivered, startedAt)
+    return { d, outcome }
+  }
+
+  /** Records an attempt's outcome (the store batches the records of attempts made together). */
+  const settle = async ({ d, outcome }: { d: ClaimedDelivery; outcome: AttemptOutcome }) => {
     const settled = await store.settleDelivery(d.orgId, d.id, d.attempt, outcome, opts.maxFailures)
     if (settled && !outcome.ok && outcome.retryAt === null)
       logger.warn('a delivery failed for good', {
@@ -143,75 +144,61 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       })
   }
 
-  /** One pass: fan out, then take and attempt due deliveries until a claim comes back short. */
-  const pass = async () => {
-    // Bounded, so that under sustained ingest the deliveries already made get their turn.
-    for (let i = 0; i < 20 && !stopped && (await store.fanOut(opts.now(), 500)) > 0; i++);
-    for (;;) {
-      if (stopped) return
-      const claimed = await store.claimDeliveries(opts.now(), opts.batch, opts.leaseMs)
-      const queue = [...claimed]
-      const workers = Array.from({ length: Math.min(opts.concurrency, queue.length) }, async () => {
-        for (let d = queue.shift(); d; d = queue.shift()) await attempt(d)
-      })
-      await Promise.all(workers)
-      if (claimed.length < opts.batch) return
-    }
-  }
-
-  const run = (): Promise<void> =>
-    (running ??= (async () => {
-      try {
-        do {
-          again = false
-          lastStart = performance.now()
-          await pass()
-          // Woken while it ran: go again, no sooner than the gap after this pass's start.
-          const wait = lastStart + opts.minGapMs - performance.now()
-          if (again && wait > 0) await new Promise((r) => setTimeout(r, wait))
-        } while (again && !stopped)
-      } catch (error) {
-        logger.error('the delivery dispatcher failed a pass', errorFields(error))
-      } finally {
-        running = undefined
-        schedule()
-      }
-    })())
-
-  const schedule = () => {
-    if (stopped) return
-    clearTimeout(timer)
-    timer = setTimeout(() => void run(), opts.pollMs)
-    timer.unref()
-  }
-
-  schedule()
-  return {
-    wake() {
-      if (stopped || soon) return
-      if (running) {
-        again = true
-        return
-      }
-      const wait = lastStart + opts.minGapMs - performance.now()
-      if (wait <= 0) void run()
-      else
-        soon = setTimeout(() => {
-          soon = undefined
-          void run()
-        }, wait)
+  /** Fans out what was committed, then has the deliveries it made attempted. */
+  const fanning = singleFlight(
+    async () => {
+      let rows = 0
+      // Bounded: a long backlog is taken in turns, between which wake-ups are heard.
+      for (let i = 0, n = 1; i < 20 && n > 0 && !stopped; i++)
+        rows += n = await store.fanOut(opts.now(), 500)
+      if (rows > 0) delivering.wake()
     },
+    {
+      pollMs: opts.pollMs,
+      minGapMs: opts.minGapMs,
+      onError: (error) => logger.error('the delivery fan-out failed', errorFields(error)),
+    },
+  )
+  /** Takes and attempts due deliveries until a claim comes back short. */
+  const delivering = singleFlight(
+    async () => {
+      for (;;) {
+        if (stopped) return
+        const claimed = await store.claimDeliveries(opts.now(), opts.batch, opts.leaseMs)
+        const queue = [...claimed]
+        // A worker goes on to its next attempt while the last one's outcome is being recorded;
+        // all are recorded before the next claim.
+        const recorded: Array<Promise<void>> = []
+        const workers = Array.from(
+          { length: Math.min(opts.concurrency, queue.length) },
+          async () => {
+            for (let d = queue.shift(); d; d = queue.shift())
+              recorded.push(settle(await attempt(d)))
+          },
+        )
+        await Promise.all(workers)
+        await Promise.all(recorded)
+        if (claimed.length < opts.batch) return
+      }
+    },
+    {
+      pollMs: opts.pollMs,
+      minGapMs: opts.minGapMs,
+      onError: (error) => logger.error('the delivery dispatcher failed a pass', errorFields(error)),
+    },
+  )
+
+  return {
+    // Fan-out and deliveries run side by side: a slow receiver never holds up the fan-out of
+    // what commits meanwhile, nor the deliveries to others in the next claim.
+    wake: () => fanning.wake(),
     async drain() {
-      do {
-        await running
-        await run()
-      } while (again)
+      await fanning.drain()
+      await delivering.drain()
     },
     async stop() {
       stopped = true
-      clearTimeout(timer)
-      clearTimeout(soon)
-      await running
+      await Promise.all([fanning.stop(), delivering.stop()])
     },
   }
 }
