@@ -229,7 +229,7 @@ Measured by \`node bench/run.js --only events-out\` (\`bench/events-out-bench.js
 | --- | --- |
 | append without subscriptions | ${stage.plain.toFixed(1)} |
 | append with three webhooks subscribed to \`action.logged\` | ${stage.subscribed.toFixed(1)} |
-| outbox rows alone (the difference) | ${(stage.subscribed - stage.plain).toFixed(1)} |
+| outbox rows alone (the difference; two runs of the same build differ by a few µs) | ${(stage.subscribed - stage.plain).toFixed(1)} |
 | fan-out, later, per event (reading it, three deliveries) | ${stage.fanOut.toFixed(1)} |
 
 **Ingest with three webhooks subscribed to \`action.logged\`** (B) against none (A), same run, ${ROUNDS} alternating rounds of ${SECONDS} s per phase. B's server writes the outbox but does not deliver (\`AGENTTRAIL_DELIVERY_WORKER=false\`), so B/A is the outbox's cost alone; the target is B/A ≥ 0.90 (${worst >= 0.9 ? 'met' : 'not met'}: lowest ${worst.toFixed(3)}).
