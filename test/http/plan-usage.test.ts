@@ -112,6 +112,28 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     expect(await usage()).toBe(1)
   })
 
+  it('answers a request as the creator of its event when a twin appended it first', async () => {
+    await t.setPlan({ name: 'tiny', logs_per_month: 1 })
+    // Twins under one Idempotency-Key each append the claimed ids (in case the other's append
+    // fails); when the twin's commit lands first (in the same group commit, or just before), this
+    // request's append finds its own event stored. The store does that here, as the twin would.
+    const append = t.store.events.append.bind(t.store.events)
+    let twins = 0
+    t.store.events.append = async (items) => {
+      // The twin replays the claim: its events were counted by this request, not by it.
+      if (twins++ === 0) await append(items.map(({ reservedMonth: _, ...twin }) => twin))
+      return append(items)
+    }
+    const res = await native({ agent: 'bot' }, { 'idempotency-key': 'twin-first' })
+    expect([res.status, twins]).toEqual([201, 1])
+    expect(await usage()).toBe(1)
+    // An event stored before the request arrived is a duplicate, as ever.
+    t.store.events.append = append
+    await t.setPlan({ name: 'tiny', logs_per_month: 10 })
+    const again = await native({ id: res.body.id, agent: 'bot' })
+    expect(again.status).toBe(200)
+  })
+
   it('refuses a reused Idempotency-Key with another body without using a place', async () => {
     await t.setPlan({ name: 'tiny', logs_per_month: 5 })
     expect((await native({ agent: 'bot', n: 1 }, { 'idempotency-key': 'k' })).status).toBe(201)

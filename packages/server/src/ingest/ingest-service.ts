@@ -113,7 +113,12 @@ async function ingest(
     const outcomes = await append(deps, req, reserved)
     const accepted = outcomes.map((outcome, i) => {
       const { index, event } = valid[i] as { index: number; event: NewEvent }
-      return { index, ...outcome, event }
+      // A duplicate is an event stored before this request arrived. One stored since is this
+      // request's own, appended by a twin under the same Idempotency-Key that adopted its ids
+      // (each appends, in case the other's append fails): whichever commits second is answered
+      // as the creator it is, not as a client that sent an old event again.
+      const duplicate = outcome.duplicate && Date.parse(outcome.received_at) < now
+      return { index, ...outcome, duplicate, event }
     })
     return { accepted, errors, replayed }
   } catch (error) {
