@@ -7,10 +7,10 @@ import type { SubscriptionPatch } from '../../store/notify-store.js'
 import type { AppDeps, AppEnv } from '../app-env.js'
 import { ErrorBodySchema } from '../openapi.js'
 import type { Router } from '../router.js'
+import { deleteRoutes } from './delete-routes.js'
 import { recordControlChange } from './control-audit.js'
 import {
   IdParams,
-  IdQuery,
   auditUrl,
   checkDestination,
   checkHookLimit,
@@ -277,27 +277,15 @@ export function rollbackHookRoutes(
     await record(c, 'deleted', rollbackHookView(found))
     return c.json({ deleted: true as const })
   }
-  const deleteSpec = {
-    method: 'delete' as const,
-    tag: TAG,
-    scope: 'admin' as const,
-    description: 'Its pending calls and their log go with it. Recorded as `rollback_hook.deleted`.',
-    responses: {
-      200: { description: 'Deleted', schema: z.object({ deleted: z.literal(true) }) },
-      404: Errors[404],
-    },
-  }
-  router.add(
-    { ...deleteSpec, path: `${BASE}/{id}`, summary: 'Delete a rollback hook', params: IdParams },
-    (c, { params }) => remove(c, params.id),
-  )
-  router.add(
+  deleteRoutes(
+    router,
     {
-      ...deleteSpec,
-      path: BASE,
-      summary: 'Delete a rollback hook (AgentLedger’s form: `?id=`)',
-      query: IdQuery,
+      base: BASE,
+      tag: TAG,
+      noun: 'rollback hook',
+      description:
+        'Its pending calls and their log go with it. Recorded as `rollback_hook.deleted`.',
     },
-    (c, { query }) => remove(c, query.id),
+    remove,
   )
 }

@@ -9,10 +9,10 @@ import type { AppDeps, AppEnv } from '../app-env.js'
 import { ErrorBodySchema } from '../openapi.js'
 import type { Router } from '../router.js'
 import { recordControlChange } from './control-audit.js'
+import { deleteRoutes } from './delete-routes.js'
 import { deliveryRoutes } from './delivery-routes.js'
 import {
   IdParams,
-  IdQuery,
   auditUrl,
   checkDestination,
   checkHookLimit,
@@ -232,29 +232,16 @@ export function webhookRoutes(
     })
     return c.json({ deleted: true as const })
   }
-  const deleteSpec = {
-    method: 'delete' as const,
-    tag: TAG,
-    scope: 'admin' as const,
-    description:
-      'Its pending deliveries and its delivery log go with it. Recorded as `webhook.deleted`.',
-    responses: {
-      200: { description: 'Deleted', schema: z.object({ deleted: z.literal(true) }) },
-      404: Errors[404],
-    },
-  }
-  router.add(
-    { ...deleteSpec, path: `${BASE}/{id}`, summary: 'Delete a webhook', params: IdParams },
-    (c, { params }) => remove(c, params.id),
-  )
-  router.add(
+  deleteRoutes(
+    router,
     {
-      ...deleteSpec,
-      path: BASE,
-      summary: 'Delete a webhook (AgentLedger’s form: `?id=`)',
-      query: IdQuery,
+      base: BASE,
+      tag: TAG,
+      noun: 'webhook',
+      description:
+        'Its pending deliveries and its delivery log go with it. Recorded as `webhook.deleted`.',
     },
-    (c, { query }) => remove(c, query.id),
+    remove,
   )
 
   deliveryRoutes(router, deps, { kind: 'webhook', base: BASE, tag: TAG, noun: 'webhook' })
