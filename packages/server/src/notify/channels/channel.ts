@@ -94,3 +94,12 @@ export function urlSecrets(url: string): string[] {
     return [url]
   }
 }
+
+/** The config of a channel that posts to a webhook URL (Slack, Discord): `{webhook_url}`. */
+export function webhookUrlConfig(raw: unknown): ParsedConfig<{ webhook_url: string }> {
+  const c = configObject(raw)
+  if (typeof c === 'string') return { ok: false, error: c }
+  const url = webhookUrl(c.webhook_url, 'webhook_url')
+  if (typeof url !== 'string') return { ok: false, error: url.error }
+  return { ok: true, config: { webhook_url: url } }
+}

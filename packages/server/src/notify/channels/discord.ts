@@ -2,7 +2,7 @@ import type { Notification, Severity } from '../notification.js'
 import { displayFields } from '../notification.js'
 import type { OutboundResult } from '../outbound-types.js'
 import type { Channel } from './channel.js'
-import { configObject, httpOutcome, urlSecrets, webhookUrl } from './channel.js'
+import { httpOutcome, urlSecrets, webhookUrlConfig } from './channel.js'
 import { truncate } from './text-limits.js'
 
 export interface DiscordConfig {
@@ -90,13 +90,7 @@ export function discordRetryAfter(result: OutboundResult): number | undefined {
 export const discordChannel: Channel<DiscordConfig> = {
   name: 'discord',
   secretFields: ['webhook_url'],
-  parseConfig(raw) {
-    const c = configObject(raw)
-    if (typeof c === 'string') return { ok: false, error: c }
-    const url = webhookUrl(c.webhook_url, 'webhook_url')
-    if (typeof url !== 'string') return { ok: false, error: url.error }
-    return { ok: true, config: { webhook_url: url } }
-  },
+  parseConfig: webhookUrlConfig,
   async send(config, n, deps) {
     const result = await deps.outbound.post({
       url: config.webhook_url,

@@ -1,7 +1,7 @@
 import type { Notification } from '../notification.js'
 import { displayFields } from '../notification.js'
 import type { Channel } from './channel.js'
-import { configObject, httpOutcome, urlSecrets, webhookUrl } from './channel.js'
+import { httpOutcome, urlSecrets, webhookUrlConfig } from './channel.js'
 import { truncate, truncateEscaped } from './text-limits.js'
 
 export interface SlackConfig {
@@ -72,13 +72,7 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
 export const slackChannel: Channel<SlackConfig> = {
   name: 'slack',
   secretFields: ['webhook_url'],
-  parseConfig(raw) {
-    const c = configObject(raw)
-    if (typeof c === 'string') return { ok: false, error: c }
-    const url = webhookUrl(c.webhook_url, 'webhook_url')
-    if (typeof url !== 'string') return { ok: false, error: url.error }
-    return { ok: true, config: { webhook_url: url } }
-  },
+  parseConfig: webhookUrlConfig,
   async send(config, n, deps) {
     const result = await deps.outbound.post({
       url: config.webhook_url,
