@@ -65,6 +65,8 @@ export const RULES = {
   [`${S}jobs/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}archive/`, `${S}ingest/`],
   // The publish stage: reads the store's outbox and deliveries, renders and sends.
   [`${S}notify/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
+  // The watch stage: judges the rollups against baselines and rules, writes alerts with records.
+  [`${S}alerts/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}http/`]: [
     PROTOCOL,
     ...LEAVES,
@@ -76,6 +78,7 @@ export const RULES = {
     `${S}archive/`,
     `${S}ingest/`,
     `${S}notify/`,
+    `${S}alerts/`,
   ],
   'packages/cli/src/': [PROTOCOL, 'packages/server/src/index.ts'],
 }

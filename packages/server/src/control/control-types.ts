@@ -110,6 +110,16 @@ export interface AlertRecord {
   metadata: Record<string, unknown>
   acknowledged_at: string | null
   created_at: string
+  /** `firing` until resolved; alerts of the control plane (kills, budgets) stay firing. */
+  state: 'firing' | 'resolved'
+  /** The rule that raised it (null for the control plane's alerts). */
+  rule_id: string | null
+  /** The series of the rule it is about: JSON of [environment, agent, service]. */
+  series: string | null
+  /** Every step of its life (alerts/alert-model.ts `AlertTransition`), oldest first. */
+  history: Array<Record<string, unknown>>
+  updated_at: string
+  resolved_at: string | null
 }
 
 /** A policy as created: the record without what the server assigns. */

@@ -140,6 +140,12 @@ export interface AlertRow {
   metadata: string
   acknowledged_at: Num | null
   created_at: Num
+  state: string
+  rule_id: string | null
+  series: string | null
+  history: string
+  updated_at: Num | null
+  resolved_at: Num | null
 }
 
 export const alertFromRow = (r: AlertRow): AlertRecord => ({
@@ -152,6 +158,12 @@ export const alertFromRow = (r: AlertRow): AlertRecord => ({
   metadata: JSON.parse(r.metadata) as Record<string, unknown>,
   acknowledged_at: optIso(r.acknowledged_at),
   created_at: iso(r.created_at),
+  state: r.state as AlertRecord['state'],
+  rule_id: r.rule_id,
+  series: r.series,
+  history: JSON.parse(r.history) as AlertRecord['history'],
+  updated_at: iso(r.updated_at ?? r.created_at),
+  resolved_at: optIso(r.resolved_at),
 })
 
 /** Columns of each table, for SELECTs in both dialects. */
@@ -162,4 +174,4 @@ export const BUDGET_COLUMNS =
 export const APPROVAL_COLUMNS =
   'id, environment, agent, service, action, input_hash, input, cost_micros, policy_id, status, requested_at, expires_at, requested_by, decided_at, decided_by, decided_by_name, note, used_at, event_id'
 export const ALERT_COLUMNS =
-  'id, environment, agent_name, alert_type, severity, message, metadata, acknowledged_at, created_at'
+  'id, environment, agent_name, alert_type, severity, message, metadata, acknowledged_at, created_at, state, rule_id, series, history, updated_at, resolved_at'

@@ -92,10 +92,21 @@ export interface ControlStore {
     actor: Actor,
   ): Promise<ApprovalDecisionOutcome>
 
+  /**
+   * Newest first: unacknowledged ones unless `all`, optionally only one environment, agent or
+   * state (`firing`: raised and not resolved; `resolved`).
+   */
   listAlerts(
     orgId: string,
-    filter: { all: boolean; environment?: string; limit: number },
+    filter: {
+      all: boolean
+      environment?: string
+      agent?: string
+      state?: 'firing' | 'resolved'
+      limit: number
+    },
   ): Promise<AlertRecord[]>
+  getAlert(orgId: string, id: string): Promise<AlertRecord | undefined>
   /**
    * Removes what no decision can use any more: rate-window entries older than the longest window a
    * policy may have (31 days) and expired permits. Returns how many rows went.

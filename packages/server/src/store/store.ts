@@ -3,6 +3,7 @@ import type { RateLimiter } from './rate-limiter.js'
 import type { ControlStore } from './control-store.js'
 import type { ConversationStore } from './conversation-store.js'
 import type { NotifyStore } from './notify-store.js'
+import type { AlertStore } from './alert-store.js'
 import type { CommitFeed } from './commit-feed.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
@@ -22,6 +23,8 @@ export interface Store {
   readonly control: ControlStore
   /** Subscriptions, the outbox and deliveries: the publish stage (notify-store.ts). */
   readonly notify: NotifyStore
+  /** Alert rules, the series they watch and the evaluator's reads of the rollups (alert-store.ts). */
+  readonly alerts: AlertStore
   /**
    * Signals commits that appended events, per org (commit-feed.ts): in process on SQLite; on
    * PostgreSQL through one LISTEN connection per server, so every server hears every server.

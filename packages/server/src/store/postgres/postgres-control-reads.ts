@@ -67,6 +67,7 @@ export type ControlReads = Pick<
   | 'listApprovals'
   | 'getApproval'
   | 'listAlerts'
+  | 'getAlert'
 >
 
 export function createPostgresControlReads(pool: pg.Pool): ControlReads {
@@ -114,10 +115,25 @@ export function createPostgresControlReads(pool: pg.Pool): ControlReads {
     async listAlerts(orgId, filter) {
       const { rows } = await pool.query<AlertRow>(
         `SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = $1 AND ($2 OR acknowledged_at IS NULL)
-           AND ($3::text IS NULL OR environment = $3) ORDER BY created_at DESC, id DESC LIMIT $4`,
-        [orgId, filter.all, filter.environment ?? null, filter.limit],
+           AND ($3::text IS NULL OR environment = $3) AND ($5::text IS NULL OR agent_name = $5)
+           AND ($6::text IS NULL OR state = $6) ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [
+          orgId,
+          filter.all,
+          filter.environment ?? null,
+          filter.limit,
+          filter.agent ?? null,
+          filter.state ?? null,
+        ],
       )
       return rows.map(alertFromRow)
+    },
+    async getAlert(orgId: string, id: string) {
+      const { rows } = await pool.query<AlertRow>(
+        `SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = $1 AND id = $2`,
+        [orgId, id],
+      )
+      return rows[0] && alertFromRow(rows[0])
     },
   }
 }

@@ -19,6 +19,7 @@ import { createPostgresConversations } from './postgres-conversations.js'
 import { createPostgresControl } from './postgres-control.js'
 import { newControlsCache } from './postgres-control-ops.js'
 import { createPostgresNotify } from './postgres-notify.js'
+import { createPostgresAlerts } from './postgres-alerts.js'
 import { createPostgresCommitFeed } from './postgres-commit-feed.js'
 
 export interface PostgresStoreOptions {
@@ -154,6 +155,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     conversations: guardAll('conversations', createPostgresConversations(pool)),
     control: guardAll('control', createPostgresControl(pool, controls, options.enforce)),
     notify: guardAll('notify', createPostgresNotify(pool, noFsyncPool)),
+    alerts: guardAll('alerts', createPostgresAlerts(pool, controls, options.enforce)),
     orgs: guardAll('orgs', {
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),

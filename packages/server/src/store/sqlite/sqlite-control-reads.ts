@@ -47,7 +47,11 @@ export function createSqliteControlReads(db: Database.Database) {
   )
   const alerts = db.prepare<Record<string, unknown>, AlertRow>(
     `SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = @org AND (@all = 1 OR acknowledged_at IS NULL)
-       AND (@env IS NULL OR environment = @env) ORDER BY created_at DESC, id DESC LIMIT @limit`,
+       AND (@env IS NULL OR environment = @env) AND (@agent IS NULL OR agent_name = @agent)
+       AND (@state IS NULL OR state = @state) ORDER BY created_at DESC, id DESC LIMIT @limit`,
+  )
+  const alert = db.prepare<[string, string], AlertRow>(
+    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = ? AND id = ?`,
   )
 
   const withUsage = (orgId: string, row: BudgetRow, now: number): BudgetUsage => {
@@ -103,8 +107,14 @@ export function createSqliteControlReads(db: Database.Database) {
           org: orgId,
           all: filter.all ? 1 : 0,
           env: filter.environment ?? null,
+          agent: filter.agent ?? null,
+          state: filter.state ?? null,
           limit: filter.limit,
         })
         .map(alertFromRow),
+    getAlert: (orgId: string, id: string): AlertRecord | undefined => {
+      const row = alert.get(orgId, id)
+      return row && alertFromRow(row)
+    },
   }
 }

@@ -18,6 +18,7 @@ import { createSqliteConversations } from './sqlite-conversations.js'
 import { createSqliteControlReads } from './sqlite-control-reads.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteNotifyReads } from './sqlite-notify-reads.js'
+import { createSqliteAlertReads } from './sqlite-alert-reads.js'
 import { createBatcher } from '../../batcher.js'
 import { createLocalCommitFeed } from '../commit-feed.js'
 import type { EventRow } from '../event-row.js'
@@ -89,6 +90,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // The read side of the control plane's operations, on this connection: a check of an org with no
   // controls is answered from what is committed, without the writer (`Enforcement.free`).
   const controlReads = createSqliteControlOps(db)
+  const alertReads = createSqliteAlertReads(db)
+  // The built-in alert rules are created on an org's first use, once per process.
+  const rulesReady = new Set<string>()
+  const ensureRules = async (orgId: string) => {
+    if (rulesReady.has(orgId)) return
+    await writer.ensureAlertRules(orgId, Date.now())
+    rulesReady.add(orgId)
+  }
   const agentRow = db.prepare<[{ org: string; env: string; name: string }], { one: number }>(
     'SELECT 1 AS one FROM agents WHERE org_id = @org AND environment = @env AND name = @name',
   )
@@ -184,6 +193,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       enqueue: writer.enqueueDelivery,
       redeliver: writer.redeliver,
       purge: writer.purgeDeliveries,
+    }),
+    alerts: guardAll('alerts', {
+      ...asyncReads(alertReads),
+      listRules: async (orgId: string) => {
+        await ensureRules(orgId)
+        return alertReads.listRules(orgId)
+      },
+      getRule: async (orgId: string, id: string) => {
+        await ensureRules(orgId)
+        return alertReads.getRule(orgId, id)
+      },
+      createRule: writer.createAlertRule,
+      updateRule: writer.updateAlertRule,
+      deleteRule: writer.deleteAlertRule,
+      apply: writer.applyAlerts,
     }),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),

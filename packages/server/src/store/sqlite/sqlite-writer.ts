@@ -49,6 +49,12 @@ const WRITE_OPS = {
   enqueueDelivery: true,
   redeliver: true,
   purgeDeliveries: true,
+  // sqlite-alert-writes.ts
+  ensureAlertRules: true,
+  createAlertRule: true,
+  updateAlertRule: true,
+  deleteAlertRule: true,
+  applyAlerts: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,

@@ -9,6 +9,7 @@ import type {
   NewStreamToken,
 } from '../store.js'
 import { createSqliteAgentWrites } from './sqlite-agent-writes.js'
+import { createSqliteAlertWrites } from './sqlite-alert-writes.js'
 import { createSqliteAppender } from './sqlite-append.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteControlWrites } from './sqlite-control-writes.js'
@@ -87,6 +88,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     ...createSqliteAgentWrites(db),
     ...createSqliteControlWrites(db, control, append, enforce),
     ...createSqliteNotifyWrites(db),
+    ...createSqliteAlertWrites(db, append),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
