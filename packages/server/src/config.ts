@@ -80,6 +80,12 @@ export interface Config {
    * PostgreSQL, servers set to `false` only write the outbox, and the others deliver.
    */
   deliveryWorker: boolean
+  /**
+   * `AGENTTRAIL_ALERT_INTERVAL_MS`: time between two evaluations of the alert rules and anomaly
+   * detectors (one server evaluates: the leader of the `alerts` job). Default 60,000 ms; 0 turns
+   * evaluation off in this server.
+   */
+  alertIntervalMs: number
   /** Live streams (`GET /api/v1/stream`) one API key may hold open at once. Default 10. */
   streamMaxPerKey: number
   /**
@@ -128,6 +134,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deliveryRetryDelaysMs: retryDelays(env.AGENTTRAIL_DELIVERY_RETRY_SECONDS),
     deliveryPollMs: integer(env, 'AGENTTRAIL_DELIVERY_POLL_MS', 1_000, 10, 60_000),
     deliveryWorker: flag(env, 'AGENTTRAIL_DELIVERY_WORKER', true),
+    alertIntervalMs: integer(env, 'AGENTTRAIL_ALERT_INTERVAL_MS', 60_000, 0, 86_400_000),
     streamMaxPerKey: integer(env, 'AGENTTRAIL_STREAM_MAX_PER_KEY', 10, 1, 10_000),
     streamQueueBytes: integer(
       env,

@@ -11,6 +11,7 @@ import { createGroupCommitter } from './ingest/group-committer.js'
 import { createAgentRegistrationGate } from './ingest/agent-registration-gate.js'
 import { createIngestService } from './ingest/ingest-service.js'
 import { createPlanRateGate, createPlanQuota } from './ingest/plan-gate.js'
+import { startEvaluator } from './alerts/evaluator.js'
 import { startArchive } from './jobs/archive.js'
 import { startCatchUp } from './jobs/catch-up.js'
 import { startHourlyPurge } from './jobs/hourly-purge.js'
@@ -126,6 +127,11 @@ export async function startServer(
   // locks; one that does not deliver still writes the outbox in its appends).
   if (config.deliveryWorker) publisher.start()
   const catchUp = startCatchUp(store.events, { intervalMs: config.catchUpIntervalMs, logger })
+  // Alert rules and anomaly detectors: evaluated by the process that leads the `alerts` job.
+  const evaluator =
+    config.alertIntervalMs > 0
+      ? startEvaluator({ store, logger, intervalMs: config.alertIntervalMs })
+      : undefined
   const purge = startHourlyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
   // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one
   // server of many), except that every process removes archive files its data folder should no
@@ -169,6 +175,7 @@ export async function startServer(
       await stopped
       // Stopped first: a running pass may still append its audit event, which the drain then commits.
       await retention.stop()
+      await evaluator?.stop()
       await committer.drain()
       await publisher.stop()
       purge.stop()

@@ -64,6 +64,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 
 function dedupKeyOf(a: Announcement, data: Record<string, unknown>, raw: string): string {
   if (a.topic === 'alert.created' || a.topic === 'alert.resolved') {
+    // A rule's alert: one incident per rule and series, which its resolution closes.
+    if (typeof data.rule_id === 'string' && typeof data.series === 'string')
+      return capKey(`agenttrail:${a.orgId}:${data.rule_id}:${data.series}`)
     const type = typeof data.alert_type === 'string' ? data.alert_type : 'alert'
     const env = typeof data.environment === 'string' ? data.environment : '-'
     const agent = typeof data.agent_name === 'string' ? data.agent_name : '-'

@@ -41,9 +41,16 @@ export function framesOf(event: Event, filter: StreamFilter): string[] {
   return frames
 }
 
-/** The alert row an `alert.created` audit event carries (control-records.ts `alertRecord`). */
+/**
+ * The alert row an `alert.created` or `alert.escalated` audit event carries (control-records.ts
+ * `alertRecord`, alerts/alert-records.ts): `alert.new` when an alert is raised or escalates.
+ */
 function alertOf(event: Event): { agent_name?: unknown } | undefined {
-  if (event.kind !== 'audit' || event.action !== 'alert.created') return undefined
+  if (
+    event.kind !== 'audit' ||
+    (event.action !== 'alert.created' && event.action !== 'alert.escalated')
+  )
+    return undefined
   const alert = (event.metadata as { alert?: unknown } | null)?.alert
   return alert !== null && typeof alert === 'object'
     ? (alert as { agent_name?: unknown })

@@ -186,9 +186,10 @@ function auditAnnouncements(e: AnnouncedEvent): Array<{ topic: Topic; data: () =
     const data = () => JSON.stringify({ ...metadataOf(e), environment: e.environment })
     return [{ topic: action, data }]
   }
-  if (action === 'alert.created' || action === 'alert.resolved') {
+  if (action === 'alert.created' || action === 'alert.resolved' || action === 'alert.escalated') {
     const data = () => JSON.stringify(metadataOf(e).alert ?? {})
-    return [{ topic: action, data }]
+    // An escalation is announced as the alert raised again, with its new severity, under its id.
+    return [{ topic: action === 'alert.resolved' ? 'alert.resolved' : 'alert.created', data }]
   }
   if (action === 'approval.approved' || action === 'approval.denied') {
     const data = () => {
