@@ -122,7 +122,7 @@ export function alertWords(
     }
   }
   const b = detail?.baseline
-  const usual = b ? show(rule.metric, b.median) : 'unknown'
+  const usual = verdict.expected === null ? 'unknown' : show(rule.metric, verdict.expected)
   const rate =
     (rule.metric === 'error_rate' || rule.metric === 'denied_rate') && detail?.events
       ? ` (${detail.failures ?? 0} of ${detail.events} actions)`

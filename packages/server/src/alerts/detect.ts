@@ -67,12 +67,14 @@ export function detect(metric: HourMetric, b: MetricBaseline, row: HourRow | und
     case 'denied_rate': {
       const failures = Math.round(v.value * v.n)
       const p = Math.max(b.median, RATE_FLOOR)
-      if (v.n < RATE_MIN_ACTIONS || failures < RATE_MIN_FAILURES) return { ...QUIET, ...seen }
+      // What the test assumed: the baseline's rate after its floor.
+      const rated = { value: v.value, expected: p }
+      if (v.n < RATE_MIN_ACTIONS || failures < RATE_MIN_FAILURES) return { ...QUIET, ...rated }
       const tail = binomialUpperTail(v.n, failures, p)
       const score = tail > 0 ? -Math.log10(tail) : 300
       const level = tail < CRITICAL_P ? 'critical' : tail < WARNING_P ? 'warning' : 'none'
       const extreme = tail < EXTREME_P && v.value >= 10 * p
-      return { ...seen, score, extreme, level: extreme ? 'critical' : level }
+      return { ...rated, score, extreme, level: extreme ? 'critical' : level }
     }
     case 'cost_per_action':
     case 'duration': {
