@@ -13,6 +13,7 @@ import {
   alertsOf,
   liveThrough,
   loadHistory,
+  only,
   transitionsOf,
 } from './anomaly-proof.js'
 
@@ -21,11 +22,11 @@ const HISTORY_END = START + 4 * WEEK_MS
 const at = (day: number, hour: number) => HISTORY_END + day * DAY_MS + hour * HOUR_MS
 
 const INJECTIONS: Injections = new Map([
-  [at(1, 14), new Map([['busy', { factor: 3 }]])],
-  [at(1, 15), new Map([['busy', { factor: 3 }]])],
-  [at(2, 3), new Map([['busy', { count: 15 }]])],
-  [at(2, 4), new Map([['busy', { count: 15 }]])],
-  [at(2, 11), new Map([['quiet', { count: 2, errors: 1 }]])],
+  [at(1, 14), only('busy', { factor: 3 })],
+  [at(1, 15), only('busy', { factor: 3 })],
+  [at(2, 3), only('busy', { count: 15 })],
+  [at(2, 4), only('busy', { count: 15 })],
+  [at(2, 11), only('quiet', { count: 2, errors: 1 })],
 ])
 
 describe('anomaly alerts on PostgreSQL, with two servers evaluating one database', () => {

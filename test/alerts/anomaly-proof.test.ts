@@ -13,6 +13,7 @@ import {
   alertsOf,
   liveThrough,
   loadHistory,
+  only,
   transitionsOf,
 } from './anomaly-proof.js'
 
@@ -26,17 +27,17 @@ const at = (day: number, hour: number) => SPIKE_WEEK + day * DAY_MS + hour * HOU
 /** The spike week's injections (day 0 is a Monday). */
 const INJECTIONS: Injections = new Map([
   // Tuesday afternoon: three times the usual actions for two hours.
-  [at(1, 14), new Map([['busy', { factor: 3 }]])],
-  [at(1, 15), new Map([['busy', { factor: 3 }]])],
+  [at(1, 14), only('busy', { factor: 3 })],
+  [at(1, 15), only('busy', { factor: 3 })],
   // Wednesday night: 15 actions an hour where 3 are usual, for two hours.
-  [at(2, 3), new Map([['busy', { count: 15 }]])],
-  [at(2, 4), new Map([['busy', { count: 15 }]])],
+  [at(2, 3), only('busy', { count: 15 })],
+  [at(2, 4), only('busy', { count: 15 })],
   // Thursday afternoon: 12 failures in a busy hour (1 % is usual).
-  [at(3, 14), new Map([['busy', { errors: 12 }]])],
+  [at(3, 14), only('busy', { errors: 12 })],
   // Friday morning: the quiet agent fails once in its two actions of the hour.
-  [at(4, 11), new Map([['quiet', { count: 2, errors: 1 }]])],
+  [at(4, 11), only('quiet', { count: 2, errors: 1 })],
   // Friday afternoon: a service the busy agent never used.
-  [at(4, 15), new Map([['busy', { service: 'stripe' }]])],
+  [at(4, 15), only('busy', { service: 'stripe' })],
 ])
 
 const anomalies = (alerts: Awaited<ReturnType<typeof alertsOf>>) =>

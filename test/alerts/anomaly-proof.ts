@@ -30,6 +30,10 @@ export const PROFILES: AgentProfile[] = [
 /** Hour start → agent → what that hour does differently. */
 export type Injections = Map<number, Map<string, HourOverride>>
 
+/** One agent's override of an hour, as an entry of `Injections`. */
+export const only = (agent: string, o: HourOverride): Map<string, HourOverride> =>
+  new Map([[agent, o]])
+
 /** Appends the synthetic history of [from, to) in day-sized batches, without evaluating. */
 export async function loadHistory(store: Store, from: number, to: number, seed: number) {
   for (let day = from; day < to; day += DAY_MS) {
