@@ -174,10 +174,6 @@ export function createPostgresAlerts(
         return `$${params.length}`
       })
       const acc = totalsAccumulator(q.groupByAgent)
-      const at = (v: unknown) => {
-        params.push(v)
-        return `$${params.length}`
-      }
       const base = params.length
       const queries: Array<Promise<void>> = []
       const run = <R>(sql: string, args: unknown[], each: (r: R) => void) =>
@@ -210,18 +206,20 @@ export function createPostgresAlerts(
       }
       if (hStart >= hEnd) raw(q.from, q.to)
       else {
-        const range = `org_id = $1 AND grain = 'h' AND bucket >= ${at(hStart)} AND bucket < ${at(hEnd)}`
+        const args = params.slice(0, base)
+        const range = `org_id = $1 AND grain = 'h' AND bucket >= $${args.push(hStart)} AND bucket < $${args.push(hEnd)}`
+        // f.dim is one of two constants.
         run<TotalsRow>(
-          `SELECT environment, agent, ${SUMS} FROM rollups WHERE ${range} AND dim = ${at(f.dim)}
+          `SELECT environment, agent, ${SUMS} FROM rollups WHERE ${range} AND dim = '${f.dim}'
              AND ${f.rollup} GROUP BY environment, agent`,
-          [...params],
+          args,
           acc.add,
         )
         if (q.latency)
           run<{ environment: string; agent: string; latency: number; events: string }>(
             `SELECT environment, agent, latency, sum(events) AS events FROM latency_rollups
              WHERE ${range} AND dim = 'agent' AND ${f.rollup} GROUP BY environment, agent, latency`,
-            [...params],
+            args,
             acc.addLatency,
           )
         if (q.from < hStart) raw(q.from, hStart)
