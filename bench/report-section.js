@@ -16,6 +16,10 @@ export const SECTIONS = {
     heading: '## Events out',
     run: async (log) => (await import('./events-out-bench.js')).runEventsOutBench({ log }),
   },
+  alerts: {
+    heading: '## Alerts',
+    run: async (log) => (await import('./alerts-bench.js')).runAlertsBench({ log }),
+  },
 }
 
 /** `text` with the section under `heading` (up to the next `## ` heading) replaced by `markdown`; appended when absent. */

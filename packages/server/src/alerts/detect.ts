@@ -1,7 +1,7 @@
 import type { HourRow, Severity } from '../store/alert-model.js'
 import type { HourMetric, MetricBaseline } from './baseline.js'
 import { hourValue, isLogScaled, logOf } from './baseline.js'
-import { binomialUpperTail } from './robust.js'
+import { binomialUpperTail, poissonUpperTail } from './robust.js'
 
 /** What one window says about one series. */
 export interface Verdict {
@@ -43,7 +43,8 @@ export const MEAN_MIN_ACTIONS = 10
 
 /**
  * Scores one window of one series against its baseline (ALERTS.md §4, the recommended rule):
- * - actions per hour: robust z over a Poisson noise floor, with an absolute excess of 5;
+ * - actions per hour: robust z over a Poisson noise floor, with an absolute excess of 5, and a
+ *   count unlikely (P < 0.001) as Poisson noise around the usual level;
  * - error and denied rates: the one-sided binomial tail of the window's failures at the baseline
  *   rate (floored at 1 %), so volume counts: one failure of two actions never fires;
  * - cost per action and duration: robust z in log units (floored at 10 %), at least 10 actions,
@@ -59,6 +60,10 @@ export function detect(metric: HourMetric, b: MetricBaseline, row: HourRow | und
       const excess = v.value - b.median
       const score = excess / b.scale
       if (excess < MIN_EXCESS) return { ...QUIET, ...seen, score }
+      // Small counts are skewed: the count must also be unlikely as Poisson noise around the
+      // usual level (the larger of median and mean, which a median of a few actions understates).
+      if (poissonUpperTail(v.value, Math.max(b.median, b.mean)) >= WARNING_P)
+        return { ...QUIET, ...seen, score }
       const extreme =
         excess >= 2 * MIN_EXCESS && (score > EXTREME_Z || v.value > 10 * Math.max(b.median, 1))
       return { ...seen, score, extreme, level: levelOf(score, extreme) }

@@ -45,6 +45,16 @@ const inScope = (scope: RuleScope, environment: string, agent: string) =>
   (scope.environment === null || scope.environment === environment) &&
   (scope.agent === null || scope.agent === agent)
 
+/**
+ * The last closed hour each org's anomalies were judged on, kept by the evaluator between passes:
+ * a closed hour is judged once, and the passes in between only look at the hour running.
+ */
+export type JudgedHours = Map<string, number>
+
+/** The last hour that closed at least `CLOSE_GRACE_MS` ago. */
+const closedHour = (now: number) =>
+  Math.floor((now - CLOSE_GRACE_MS) / HOUR_MS) * HOUR_MS - HOUR_MS
+
 /** What one evaluation of one org found and changed. */
 export interface OrgPass {
   /** Series judged (a rule on one environment and agent, or one service). */
@@ -61,6 +71,7 @@ export async function evaluateOrg(
   alerts: AlertStore,
   orgId: string,
   now: number,
+  memo?: JudgedHours,
 ): Promise<OrgPass> {
   const rules = (await alerts.listRules(orgId)).filter((r) => r.enabled)
   const states = new Map<string, SeriesState>()
@@ -95,7 +106,10 @@ export async function evaluateOrg(
   }
 
   const anomalies = rules.filter((r): r is AnomalyRule => r.type === 'anomaly')
-  if (anomalies.length > 0) await judgeAnomalies(alerts, orgId, now, anomalies, states, move)
+  const closed = closedHour(now)
+  const judgedBefore = memo?.get(orgId) === closed
+  if (anomalies.length > 0)
+    await judgeAnomalies(alerts, orgId, now, anomalies, states, move, judgedBefore)
   for (const rule of rules)
     if (rule.type === 'threshold') await judgeThreshold(alerts, orgId, now, rule, states, move)
 
@@ -104,6 +118,7 @@ export async function evaluateOrg(
   for (const s of states.values()) if (!live.has(s.rule_id)) out.push(closeSeries(orgId, s, now))
 
   const changes = out.length > 0 ? await alerts.apply(orgId, out) : 0
+  memo?.set(orgId, closed)
   return { series: judged, changes }
 }
 
@@ -122,8 +137,9 @@ async function judgeAnomalies(
   rules: AnomalyRule[],
   states: ReadonlyMap<string, SeriesState>,
   move: Move,
+  closedJudged: boolean,
 ) {
-  const closed = Math.floor((now - CLOSE_GRACE_MS) / HOUR_MS) * HOUR_MS - HOUR_MS
+  const closed = closedHour(now)
   const running = Math.floor(now / HOUR_MS) * HOUR_MS
   const rows = new Map<string, Map<number, HourRow>>()
   for (const r of await alerts.hourRows(orgId, hoursToRead([closed, running]))) {
@@ -145,7 +161,9 @@ async function judgeAnomalies(
     if (s.environment !== null && s.agent !== null) open.add(agentKey(s.environment, s.agent))
 
   const looks: Array<[number, Look]> = [
-    [closed, { from: closed, to: closed + HOUR_MS, closed: true }],
+    ...(closedJudged
+      ? []
+      : [[closed, { from: closed, to: closed + HOUR_MS, closed: true }] as [number, Look]]),
     [running, { from: running, to: now, closed: false }],
   ]
   for (const rule of rules) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { binomialUpperTail, logGamma, mad, meanAndStddev, median } from './robust.js'
+import {
+  binomialUpperTail,
+  logGamma,
+  mad,
+  meanAndStddev,
+  median,
+  poissonUpperTail,
+} from './robust.js'
 
 /** P(X >= k) from P(X = 0) = (1 - p)^n and the ratio of consecutive terms, in plain doubles. */
 function tailByRecursion(n: number, k: number, p: number): number {
@@ -55,5 +62,22 @@ describe('robust statistics', () => {
     const tiny = binomialUpperTail(60, 30, 0.01)
     expect(tiny).toBeGreaterThan(0)
     expect(tiny).toBeLessThan(1e-30)
+  })
+  it('matches the Poisson upper tail summed from P(X = 0)', () => {
+    for (const [k, lambda] of [
+      [8, 2.5],
+      [15, 3],
+      [120, 60],
+    ] as const) {
+      let pmf = Math.exp(-lambda)
+      let tail = 0
+      for (let i = 0; i < 400; i++) {
+        if (i >= k) tail += pmf
+        pmf *= lambda / (i + 1)
+      }
+      expect(Math.abs(poissonUpperTail(k, lambda) - tail) / tail).toBeLessThan(1e-9)
+    }
+    expect(poissonUpperTail(2, 3)).toBe(1)
+    expect(poissonUpperTail(0, 3)).toBe(1)
   })
 })

@@ -78,3 +78,22 @@ export function binomialUpperTail(n: number, k: number, p: number): number {
   }
   return Math.min(1, Math.exp(first + Math.log(sum)))
 }
+
+/**
+ * P(X ≥ k) for X ~ Poisson(lambda): how likely at least `k` actions are in an hour that usually
+ * has `lambda`. Summed from k upwards in logs; exact to double precision past the mean.
+ */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1
+  if (lambda <= 0) return 0
+  if (k <= lambda) return 1
+  const first = k * Math.log(lambda) - lambda - logGamma(k + 1)
+  let sum = 1
+  let term = 1
+  for (let i = k + 1; ; i++) {
+    term *= lambda / i
+    sum += term
+    if (term < sum * 1e-17) break
+  }
+  return Math.min(1, Math.exp(first + Math.log(sum)))
+}
