@@ -1,5 +1,5 @@
 import type { Event } from '@agenttrail/protocol'
-import { evaluateOrg } from '../../packages/server/src/alerts/evaluate-org.js'
+import { evaluateOrg, newEvaluatorMemo } from '../../packages/server/src/alerts/evaluate-org.js'
 import { runEvaluation } from '../../packages/server/src/alerts/evaluator.js'
 import type { AlertRecord } from '../../packages/server/src/control/control-types.js'
 import type { Store } from '../../packages/server/src/store/store.js'
@@ -59,13 +59,17 @@ export async function liveThrough(
   injections: Injections = new Map(),
   leaderless = false,
 ) {
+  // Each evaluator keeps what a server keeps between its passes.
+  const memos = evaluators.map(() => newEvaluatorMemo())
   for (let h = from; h < to; h += HOUR_MS) {
     const items = syntheticHour(ORG, h, PROFILES, seed, injections.get(h))
     if (items.length > 0) await store.events.append(items)
     const now = h + HOUR_MS + 3 * 60_000
     await Promise.all(
-      evaluators.map((s) =>
-        leaderless ? evaluateOrg(s.alerts, ORG, now) : runEvaluation({ store: s, now: () => now }),
+      evaluators.map((s, i) =>
+        leaderless
+          ? evaluateOrg(s.alerts, ORG, now, memos[i])
+          : runEvaluation({ store: s, now: () => now, memo: memos[i] }),
       ),
     )
   }

@@ -46,14 +46,19 @@ const inScope = (scope: RuleScope, environment: string, agent: string) =>
   (scope.agent === null || scope.agent === agent)
 
 /**
- * The last closed hour each org's anomalies were judged on, kept by the evaluator between passes:
- * a closed hour is judged once, and the passes in between only look at the hour running.
+ * What the evaluator keeps between passes, per org: the last closed hour its anomalies were judged
+ * on (a closed hour is judged once; the passes in between look at the hour running only), and the
+ * rollup rows of the sample hours of the hour running, which do not change within it.
  */
-export type JudgedHours = Map<string, number>
+export interface EvaluatorMemo {
+  judged: Map<string, number>
+  samples: Map<string, { hour: number; rows: HourRow[] }>
+}
+
+export const newEvaluatorMemo = (): EvaluatorMemo => ({ judged: new Map(), samples: new Map() })
 
 /** The last hour that closed at least `CLOSE_GRACE_MS` ago. */
-const closedHour = (now: number) =>
-  Math.floor((now - CLOSE_GRACE_MS) / HOUR_MS) * HOUR_MS - HOUR_MS
+const closedHour = (now: number) => Math.floor((now - CLOSE_GRACE_MS) / HOUR_MS) * HOUR_MS - HOUR_MS
 
 /** What one evaluation of one org found and changed. */
 export interface OrgPass {
@@ -71,7 +76,7 @@ export async function evaluateOrg(
   alerts: AlertStore,
   orgId: string,
   now: number,
-  memo?: JudgedHours,
+  memo?: EvaluatorMemo,
 ): Promise<OrgPass> {
   const rules = (await alerts.listRules(orgId)).filter((r) => r.enabled)
   const states = new Map<string, SeriesState>()
@@ -107,9 +112,9 @@ export async function evaluateOrg(
 
   const anomalies = rules.filter((r): r is AnomalyRule => r.type === 'anomaly')
   const closed = closedHour(now)
-  const judgedBefore = memo?.get(orgId) === closed
+  const judgedBefore = memo?.judged.get(orgId) === closed
   if (anomalies.length > 0)
-    await judgeAnomalies(alerts, orgId, now, anomalies, states, move, judgedBefore)
+    await judgeAnomalies(alerts, orgId, now, anomalies, states, move, judgedBefore, memo)
   for (const rule of rules)
     if (rule.type === 'threshold') await judgeThreshold(alerts, orgId, now, rule, states, move)
 
@@ -118,7 +123,7 @@ export async function evaluateOrg(
   for (const s of states.values()) if (!live.has(s.rule_id)) out.push(closeSeries(orgId, s, now))
 
   const changes = out.length > 0 ? await alerts.apply(orgId, out) : 0
-  memo?.set(orgId, closed)
+  memo?.judged.set(orgId, closed)
   return { series: judged, changes }
 }
 
@@ -138,11 +143,19 @@ async function judgeAnomalies(
   states: ReadonlyMap<string, SeriesState>,
   move: Move,
   closedJudged: boolean,
+  memo: EvaluatorMemo | undefined,
 ) {
   const closed = closedHour(now)
   const running = Math.floor(now / HOUR_MS) * HOUR_MS
   const rows = new Map<string, Map<number, HourRow>>()
-  for (const r of await alerts.hourRows(orgId, hoursToRead([closed, running]))) {
+  // The sample hours are past hours: read once per hour running; the two judged hours every pass.
+  let samples = memo?.samples.get(orgId)
+  if (samples?.hour !== running) {
+    const past = hoursToRead([closed, running]).filter((b) => b !== closed && b !== running)
+    samples = { hour: running, rows: await alerts.hourRows(orgId, past) }
+    memo?.samples.set(orgId, samples)
+  }
+  for (const r of [...samples.rows, ...(await alerts.hourRows(orgId, [closed, running]))]) {
     const key = agentKey(r.environment, r.agent)
     let byHour = rows.get(key)
     if (!byHour) rows.set(key, (byHour = new Map()))

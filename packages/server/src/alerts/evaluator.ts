@@ -3,7 +3,8 @@ import { errorFields } from '../log.js'
 import type { Store } from '../store/store.js'
 import { HOUR_MS } from '../store/time-buckets.js'
 import { evaluateOrg } from './evaluate-org.js'
-import type { JudgedHours } from './evaluate-org.js'
+import type { EvaluatorMemo } from './evaluate-org.js'
+import { newEvaluatorMemo } from './evaluate-org.js'
 
 /** The job name the evaluator leads under (`store.tryLead`): one server of many evaluates. */
 export const ALERTS_JOB = 'alerts'
@@ -15,8 +16,8 @@ export interface EvaluationPassOptions {
   store: Pick<Store, 'alerts' | 'events' | 'tryLead'>
   /** The clock. Default `Date.now`. */
   now?: () => number
-  /** The closed hours already judged, kept from pass to pass (`startEvaluator` keeps one). */
-  judged?: JudgedHours
+  /** What passes keep for the next ones (`startEvaluator` keeps one; evaluate-org.ts). */
+  memo?: EvaluatorMemo
 }
 
 export interface EvaluationPass {
@@ -47,7 +48,7 @@ export async function runEvaluation(
   for (const orgId of await options.store.alerts.watchedOrgs(now - WATCH_MS)) {
     pass.orgs++
     try {
-      const r = await evaluateOrg(options.store.alerts, orgId, now, options.judged)
+      const r = await evaluateOrg(options.store.alerts, orgId, now, options.memo)
       pass.series += r.series
       pass.changes += r.changes
     } catch (error) {
@@ -67,10 +68,10 @@ export interface EvaluatorOptions extends EvaluationPassOptions {
 /** Runs a pass every `intervalMs` (the first after one interval); `stop()` waits for a running pass. */
 export function startEvaluator(options: EvaluatorOptions) {
   const intervalMs = options.intervalMs ?? 60_000
-  const judged: JudgedHours = new Map()
+  const memo = newEvaluatorMemo()
   let running: Promise<void> | undefined
   const run = () => {
-    running ??= runEvaluation({ ...options, judged }, options.logger)
+    running ??= runEvaluation({ ...options, memo }, options.logger)
       .then((p) => {
         if (p.changes > 0 || p.failedOrgs > 0)
           options.logger.info('alerts evaluated', {
