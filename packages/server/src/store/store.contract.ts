@@ -11,6 +11,7 @@ import { describeQueryPagingContract } from './query-paging.contract.js'
 import { describeMaintenanceContract } from './maintenance.contract.js'
 import { describeOrgUsageContract } from './org-usage.contract.js'
 import { describeOutboxContract } from './outbox.contract.js'
+import { describeEvaluationsContract } from './evaluations.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -613,4 +614,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   describeMaintenanceContract(name, open)
   describeOrgUsageContract(name, open)
   describeOutboxContract(name, open)
+  describeEvaluationsContract(name, open)
 }

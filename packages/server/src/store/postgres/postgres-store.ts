@@ -20,6 +20,7 @@ import { createPostgresControl } from './postgres-control.js'
 import { newControlsCache } from './postgres-control-ops.js'
 import { createPostgresNotify } from './postgres-notify.js'
 import { createPostgresCommitFeed } from './postgres-commit-feed.js'
+import { createPostgresEvaluations } from './postgres-evaluations.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -154,6 +155,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     conversations: guardAll('conversations', createPostgresConversations(pool)),
     control: guardAll('control', createPostgresControl(pool, controls, options.enforce)),
     notify: guardAll('notify', createPostgresNotify(pool, noFsyncPool)),
+    evaluations: guardAll('evaluations', createPostgresEvaluations(pool)),
     orgs: guardAll('orgs', {
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),

@@ -18,6 +18,7 @@ import { createSqliteConversations } from './sqlite-conversations.js'
 import { createSqliteControlReads } from './sqlite-control-reads.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteNotifyReads } from './sqlite-notify-reads.js'
+import { createSqliteEvaluationReads } from './sqlite-evaluations.js'
 import { createBatcher } from '../../batcher.js'
 import { createLocalCommitFeed } from '../commit-feed.js'
 import type { EventRow } from '../event-row.js'
@@ -184,6 +185,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       enqueue: writer.enqueueDelivery,
       redeliver: writer.redeliver,
       purge: writer.purgeDeliveries,
+    }),
+    evaluations: guardAll('evaluations', {
+      ...createSqliteEvaluationReads(db),
+      create: writer.createEvaluation,
     }),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),

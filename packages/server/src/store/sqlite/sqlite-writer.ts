@@ -49,6 +49,8 @@ const WRITE_OPS = {
   enqueueDelivery: true,
   redeliver: true,
   purgeDeliveries: true,
+  // sqlite-evaluations.ts
+  createEvaluation: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,
