@@ -203,4 +203,14 @@ describe.each(DIALECTS)('evaluations: scoring events (%s)', (dialect) => {
       body: UNKNOWN,
     })
   })
+
+  it('is described in the OpenAPI document: the three routes and the body', async () => {
+    const doc = (await t.json('GET', '/api/openapi.json')).body
+    expect(Object.keys(doc.paths['/api/v1/evaluations'])).toEqual(['post', 'get'])
+    expect(doc.paths['/api/v1/evaluations/stats'].get).toBeDefined()
+    expect(doc.components.schemas.NewEvaluation.properties).toHaveProperty('action_id')
+    expect(Object.keys(doc.components.schemas.EvaluationStats.properties)).toEqual(
+      expect.arrayContaining(['avgScore', 'byAgent', 'byLabel', 'trend', 'totalEvaluations']),
+    )
+  })
 })
