@@ -130,9 +130,6 @@ export function evaluationEqualities(
   return pairs.filter((pair): pair is [string, string] => pair[1] !== undefined)
 }
 
-/** The length of a UTC day in ms: the `byDay` buckets. */
-export const EVALUATION_DAY_MS = 86_400_000
-
 /**
  * One row of the statistics query: `grp` is `total`, `agent`, `label` or `day`; `k` the agent, the
  * label, or the day's midnight (Unix ms) as text; `n` the count; `avg` the mean score. Both

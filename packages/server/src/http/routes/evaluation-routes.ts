@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../../app-error.js'
+import { DAY_MS } from '../../store/time-buckets.js'
 import type { AppDeps } from '../app-env.js'
 import { ErrorBodySchema } from '../openapi.js'
 import type { Router } from '../router.js'
@@ -18,8 +19,6 @@ import {
  * so the answer never says whether an id exists elsewhere.
  */
 const UNKNOWN_EVENT = 'action_id not found or does not belong to your organization'
-
-const DAY_MS = 86_400_000
 
 /** Rounds a mean score to one decimal; null stays null. */
 const oneDecimal = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10)

@@ -2,11 +2,11 @@ import type pg from 'pg'
 import { uuidv7 } from '@agenttrail/protocol'
 import {
   EVALUATION_COLUMNS,
-  EVALUATION_DAY_MS,
   assembleEvaluationStats,
   evaluationEqualities,
   evaluationFromRow,
 } from '../evaluation-store.js'
+import { DAY_MS } from '../time-buckets.js'
 import type {
   EvaluationFilter,
   EvaluationRecord,
@@ -59,7 +59,7 @@ export function createPostgresEvaluations(pool: pg.Pool): EvaluationStore {
     async stats(orgId, query) {
       const { where, values } = conditions(orgId, query, query.from, query.to)
       // One statement, one snapshot: the four groupings of the same rows.
-      const day = `(created_at / ${EVALUATION_DAY_MS}) * ${EVALUATION_DAY_MS}`
+      const day = `(created_at / ${DAY_MS}) * ${DAY_MS}`
       const { rows } = await pool.query<StatsRow>(
         `WITH w AS MATERIALIZED (SELECT agent, label, score, created_at FROM evaluations WHERE ${where})
          SELECT 'total' AS grp, NULL::text AS k, count(*) AS n, avg(score) AS avg FROM w

@@ -2,11 +2,11 @@ import type Database from 'better-sqlite3'
 import { uuidv7 } from '@agenttrail/protocol'
 import {
   EVALUATION_COLUMNS,
-  EVALUATION_DAY_MS,
   assembleEvaluationStats,
   evaluationEqualities,
   evaluationFromRow,
 } from '../evaluation-store.js'
+import { DAY_MS } from '../time-buckets.js'
 import type {
   EvaluationFilter,
   EvaluationRecord,
@@ -52,7 +52,8 @@ export function createSqliteEvaluationWrites(db: Database.Database) {
 
 /** The evaluation reads of the embedded store, on the main connection. */
 export function createSqliteEvaluationReads(db: Database.Database) {
-  // One statement per set of filters present (at most 16 of each), so each can use its filter's index.
+  // One statement per combination of filters present (a few dozen at most), so each can use the
+  // index of its filter rather than one plan for all.
   const statements = new Map<string, Database.Statement<unknown[], unknown>>()
   const prepared = <R>(sql: string) => {
     let statement = statements.get(sql)
@@ -80,8 +81,8 @@ export function createSqliteEvaluationReads(db: Database.Database) {
         SELECT 'total' AS grp, NULL AS k, count(*) AS n, avg(score) AS avg FROM w
         UNION ALL SELECT 'agent', agent, count(*), avg(score) FROM w GROUP BY agent
         UNION ALL SELECT 'label', label, count(*), avg(score) FROM w WHERE label IS NOT NULL GROUP BY label
-        UNION ALL SELECT 'day', CAST(created_at / ${EVALUATION_DAY_MS} * ${EVALUATION_DAY_MS} AS TEXT), count(*), avg(score)
-          FROM w GROUP BY created_at / ${EVALUATION_DAY_MS}`
+        UNION ALL SELECT 'day', CAST(created_at / ${DAY_MS} * ${DAY_MS} AS TEXT), count(*), avg(score)
+          FROM w GROUP BY created_at / ${DAY_MS}`
       return assembleEvaluationStats(prepared<StatsRow>(sql).all(...values))
     },
   }
