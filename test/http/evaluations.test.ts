@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApiKey } from '@agenttrail/server'
+import { createApiKey, runRetention } from '@agenttrail/server'
+import type { Store } from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
+const DAY_MS = 86_400_000
 const UNKNOWN = {
   error: 'action_id not found or does not belong to your organization',
   code: 'not_found',
@@ -182,21 +187,27 @@ describe.each(DIALECTS)('evaluations: scoring events (%s)', (dialect) => {
     ).toHaveLength(1)
   })
 
-  it('deletes the evaluations of deleted events (retention, erasure) and keeps the others', async () => {
-    const gone = await record({ agent: 'bot', ts: '2026-01-01T10:00:00Z' })
+  it('the retention job deletes the evaluations of the events it removes and keeps the others', async () => {
+    await t.setPlan({ name: 'custom', logs_per_month: null, retention_days: 7 })
+    const gone = await record({ agent: 'bot', ts: Date.now() - 30 * DAY_MS })
     const kept = await record({ agent: 'bot' })
     for (const id of [gone, kept])
       expect((await evaluate({ action_id: id, score: 70 })).status).toBe(201)
-    const day = Date.UTC(2026, 0, 1)
-    expect(await t.store.events.delete('org-a', { from: day, to: day + 86_400_000 })).toBe(1)
+    const dataDir = mkdtempSync(join(tmpdir(), 'agenttrail-evaluations-'))
+    try {
+      const committer = {
+        append: (items: Parameters<Store['events']['append']>[0]) => t.store.events.append(items),
+      }
+      const [result] = await runRetention({ store: t.store, committer, dataDir })
+      expect(result).toMatchObject({ orgId: 'org-a', deleted: 1 })
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
     const left = (await t.json('GET', '/api/v1/evaluations', { key: read })).body.evaluations
     expect(left.map((e: { event_id: string }) => e.event_id)).toEqual([kept])
-    expect(
-      (await t.json('GET', `/api/v1/evaluations?action_id=${gone}`, { key: read })).body,
-    ).toEqual({
-      evaluations: [],
-    })
-    const stats = await t.json('GET', '/api/v1/evaluations/stats', { key: read })
+    const forGone = await t.json('GET', `/api/v1/evaluations?action_id=${gone}`, { key: read })
+    expect(forGone.body).toEqual({ evaluations: [] })
+    const stats = await t.json('GET', '/api/v1/evaluations/stats?days=366', { key: read })
     expect(stats.body).toMatchObject({ totalEvaluations: 1, avgScore: 70 })
     expect(await evaluate({ action_id: gone, score: 1 })).toMatchObject({
       status: 404,
