@@ -18,6 +18,7 @@ import { alertRoutes } from './routes/alert-routes.js'
 import { budgetRoutes } from './routes/budget-routes.js'
 import { conversationRoutes } from './routes/conversation-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
+import { evaluationRoutes } from './routes/evaluation-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): App {
   policyRoutes(router, deps)
   budgetRoutes(router, deps)
   alertRoutes(router, deps)
+  evaluationRoutes(router, deps)
   webhookRoutes(router, deps)
   notificationRoutes(router, deps)
   rollbackHookRoutes(router, deps)

@@ -12,6 +12,7 @@ import { describeMaintenanceContract } from './maintenance.contract.js'
 import { describeOrgUsageContract } from './org-usage.contract.js'
 import { describeOutboxContract } from './outbox.contract.js'
 import { describeAlertsContract } from './alerts.contract.js'
+import { describeEvaluationsContract } from './evaluations.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -615,4 +616,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   describeOrgUsageContract(name, open)
   describeOutboxContract(name, open)
   describeAlertsContract(name, open)
+  describeEvaluationsContract(name, open)
 }

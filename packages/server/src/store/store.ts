@@ -4,6 +4,7 @@ import type { ControlStore } from './control-store.js'
 import type { ConversationStore } from './conversation-store.js'
 import type { NotifyStore } from './notify-store.js'
 import type { AlertStore } from './alert-store.js'
+import type { EvaluationStore } from './evaluation-store.js'
 import type { CommitFeed } from './commit-feed.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
@@ -25,6 +26,8 @@ export interface Store {
   readonly notify: NotifyStore
   /** Alert rules, the series they watch and the evaluator's reads of the rollups (alert-store.ts). */
   readonly alerts: AlertStore
+  /** Scores given to recorded events, deleted with them (evaluation-store.ts). */
+  readonly evaluations: EvaluationStore
   /**
    * Signals commits that appended events, per org (commit-feed.ts): in process on SQLite; on
    * PostgreSQL through one LISTEN connection per server, so every server hears every server.
@@ -97,7 +100,7 @@ export interface EventStore {
   /**
    * Deletes the org's events with `from <= ts < to` (optionally only one agent and/or environment)
    * in one transaction, with everything derived from them (rollups, search index, tags, agent
-   * counters) and the org's system prompts that no remaining event references; returns how many.
+   * counters), their evaluations, and the org's system prompts that no remaining event references; returns how many.
    * Other events keep their seq. For retention and erasure.
    */
   delete(orgId: string, range: DeleteRange): Promise<number>

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from '../../store/cursor.js'
 import type { EventFilter, Store } from '../../store/store.js'
 import { exportEvents } from '../export-stream.js'
 import { ErrorBodySchema } from '../openapi.js'
+import { EvaluationSchema, evaluationView } from './evaluation-schemas.js'
 import { rawBody, timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
 
@@ -217,16 +218,21 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
       tag: 'events',
       scope: 'read',
       summary: 'One event, in full',
+      description: 'With its evaluations (the 100 newest), newest first.',
       params: z.object({ id: z.string() }),
       responses: {
-        200: { description: 'The event', schema: EventSchema },
+        200: {
+          description: 'The event',
+          schema: EventSchema.extend({ evaluations: z.array(EvaluationSchema) }),
+        },
         404: { description: 'No such event in this org', schema: ErrorBodySchema },
       },
     },
     async (c, { params, key }) => {
       const event = await store.events.get(key.org_id, params.id)
       if (!event) throw new AppError('not_found', 'no event with this id in your org')
-      return c.json(event)
+      const evaluations = await store.evaluations.forEvent(key.org_id, params.id)
+      return c.json({ ...event, evaluations: evaluations.map(evaluationView) })
     },
   )
 }

@@ -44,9 +44,10 @@ const match = (columns: string[], table: string) =>
 const DELETE = `WITH gone AS (
     DELETE FROM events WHERE org_id = $1 AND ts >= $2 AND ts < $3 AND ($4::text IS NULL OR agent = $4)
       AND ($5::text IS NULL OR environment = $5)
-    RETURNING org_id, seq, ts, environment, agent, model, service, status, duration_ms, tokens_input, tokens_output,
+    RETURNING org_id, id, seq, ts, environment, agent, model, service, status, duration_ms, tokens_input, tokens_output,
       tokens_cache_read, tokens_cache_write, tokens_total, cost_micros, system_prompt_sha256, conversation_id),
   tags AS (DELETE FROM event_tags t USING gone WHERE t.org_id = gone.org_id AND t.ts = gone.ts AND t.seq = gone.seq RETURNING 1),
+  ev AS (DELETE FROM evaluations v USING gone WHERE v.org_id = gone.org_id AND v.event_id = gone.id RETURNING 1),
   r AS (UPDATE rollups SET ${MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} - d.${c}`).join(', ')}
     FROM (${GONE_ROLLUPS}) d WHERE ${match([...KEY, 'value'], 'rollups')} RETURNING 1),
   l AS (UPDATE latency_rollups SET events = latency_rollups.events - d.events
@@ -69,10 +70,11 @@ const DROP_PROMPTS = `DELETE FROM system_prompts p WHERE p.org_id = $1 AND p.sha
 
 /**
  * Deletes an org's events in a time range on PostgreSQL, with their rollups, tags, agent counters,
- * the conversation summary of the conversations they were part of and the system prompts no
- * remaining event references, in one transaction. The org row is locked first, as appends do, so
+ * evaluations, the conversation summary of the conversations they were part of and the system
+ * prompts no remaining event references, in one transaction. The org row is locked first, as appends do, so
  * no append of the org commits between reading the rows and taking them out of the rollups (or the
- * conversation summary), nor stores a prompt that the cleanup then removes under its new event.
+ * conversation summary), nor stores a prompt that the cleanup then removes under its new event, nor
+ * an evaluation of an event being deleted (postgres-evaluations.ts takes the lock in share mode).
  */
 export async function deletePostgres(
   client: pg.PoolClient,

@@ -21,6 +21,7 @@ import { newControlsCache } from './postgres-control-ops.js'
 import { createPostgresNotify } from './postgres-notify.js'
 import { createPostgresAlerts } from './postgres-alerts.js'
 import { createPostgresCommitFeed } from './postgres-commit-feed.js'
+import { createPostgresEvaluations } from './postgres-evaluations.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -156,6 +157,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     control: guardAll('control', createPostgresControl(pool, controls, options.enforce)),
     notify: guardAll('notify', createPostgresNotify(pool, noFsyncPool)),
     alerts: guardAll('alerts', createPostgresAlerts(pool, controls, options.enforce)),
+    evaluations: guardAll('evaluations', createPostgresEvaluations(pool)),
     orgs: guardAll('orgs', {
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),

@@ -46,8 +46,8 @@ const match = (columns: string[], table: string) =>
  * Deletes an org's events in a time range (optionally of one agent and/or environment) in one
  * transaction, and takes them out of everything derived from them: rollups (only what the roller
  * had folded in), the full-text index (only what the indexer had reached), tags, agent counters,
- * the conversation summary of the conversations they were part of, and the system prompts of the
- * deleted events that no remaining event of the org references.
+ * the conversation summary of the conversations they were part of, their evaluations, and the system
+ * prompts of the deleted events that no remaining event of the org references.
  * Other events keep their seq.
  */
 export function createSqliteDelete(db: Database.Database) {
@@ -94,6 +94,10 @@ export function createSqliteDelete(db: Database.Database) {
     'DELETE FROM event_tags WHERE org_id = ? AND tag = ? AND ts = ? AND event = ?',
   )
   const deleteEvents = db.prepare(`DELETE FROM events WHERE ${RANGE}`)
+  // An evaluation scores one event: it goes with it (before it, while the range still finds it).
+  const dropEvaluations = db.prepare(
+    `DELETE FROM evaluations WHERE org_id = @org AND event_id IN (SELECT id FROM events WHERE ${RANGE})`,
+  )
   // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
   const dropPrompt = db.prepare(`DELETE FROM system_prompts WHERE org_id = @org AND sha256 = @sha
     AND NOT EXISTS (SELECT 1 FROM events WHERE org_id = @org AND system_prompt_sha256 = @sha)`)
@@ -132,6 +136,7 @@ export function createSqliteDelete(db: Database.Database) {
       if (!last) break
       after = { afterTs: last.ts, afterId: last.id }
     }
+    dropEvaluations.run(where)
     const { changes } = deleteEvents.run(where)
     for (const sha of prompts) dropPrompt.run({ org: orgId, sha })
     conversations.recompute(orgId, touched)

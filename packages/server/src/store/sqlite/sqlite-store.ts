@@ -19,6 +19,7 @@ import { createSqliteControlReads } from './sqlite-control-reads.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteNotifyReads } from './sqlite-notify-reads.js'
 import { createSqliteAlertReads } from './sqlite-alert-reads.js'
+import { createSqliteEvaluationReads } from './sqlite-evaluations.js'
 import { createBatcher } from '../../batcher.js'
 import { createLocalCommitFeed } from '../commit-feed.js'
 import type { EventRow } from '../event-row.js'
@@ -208,6 +209,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       updateRule: writer.updateAlertRule,
       deleteRule: writer.deleteAlertRule,
       apply: writer.applyAlerts,
+    evaluations: guardAll('evaluations', {
+      ...createSqliteEvaluationReads(db),
+      create: writer.createEvaluation,
     }),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),

@@ -55,6 +55,8 @@ const WRITE_OPS = {
   updateAlertRule: true,
   deleteAlertRule: true,
   applyAlerts: true,
+  // sqlite-evaluations.ts
+  createEvaluation: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,

@@ -14,6 +14,7 @@ import { createSqliteAppender } from './sqlite-append.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteControlWrites } from './sqlite-control-writes.js'
 import { createSqliteDelete } from './sqlite-delete.js'
+import { createSqliteEvaluationWrites } from './sqlite-evaluations.js'
 import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteOrgWrites } from './sqlite-org-writes.js'
 import { createSqliteNotifyWrites } from './sqlite-notify-writes.js'
@@ -89,6 +90,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     ...createSqliteControlWrites(db, control, append, enforce),
     ...createSqliteNotifyWrites(db),
     ...createSqliteAlertWrites(db, append),
+    ...createSqliteEvaluationWrites(db),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
