@@ -209,6 +209,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       updateRule: writer.updateAlertRule,
       deleteRule: writer.deleteAlertRule,
       apply: writer.applyAlerts,
+    }),
     evaluations: guardAll('evaluations', {
       ...createSqliteEvaluationReads(db),
       create: writer.createEvaluation,
