@@ -2,12 +2,12 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { uuidv7 } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
-import type { AlertRule, RuleScope } from '../../store/alert-model.js'
+import type { AlertRule } from '../../store/alert-model.js'
 import type { AppDeps, AppEnv } from '../app-env.js'
 import { ErrorBodySchema } from '../openapi.js'
 import type { Router } from '../router.js'
+import { EVERYWHERE, changed, field, mergeScope } from './alert-rule-change.js'
 import {
-  ANOMALY_PATCHABLE,
   AlertRulePatchSchema,
   AlertRuleSchema,
   NewAlertRuleSchema,
@@ -16,65 +16,12 @@ import {
   checkThresholdRule,
   defaultsFor,
 } from './alert-rule-schemas.js'
-import type { AlertRulePatchBody } from './alert-rule-schemas.js'
 import { recordControlChange } from './control-audit.js'
 
 const BODY_BYTES = 16 * 1024
 const IdParams = z.object({ id: z.string() })
 const One = z.object({ rule: AlertRuleSchema })
 const notFound = () => new AppError('not_found', 'no alert rule with this id in your org')
-const invalid = (path: string, message: string) =>
-  new AppError('validation_failed', `${path}: ${message}`, [{ path, message }])
-
-/** A scope as sent over the scope it changes: fields sent replace, null clears, absent keeps. */
-const mergeScope = (base: RuleScope, sent: Partial<RuleScope> | undefined): RuleScope => ({
-  environment: sent?.environment !== undefined ? sent.environment : base.environment,
-  agent: sent?.agent !== undefined ? sent.agent : base.agent,
-  service: sent?.service !== undefined ? sent.service : base.service,
-})
-/** A field of either kind of rule (an anomaly rule has no `alert`: undefined). */
-const field = (rule: AlertRule, f: string): unknown =>
-  (rule as unknown as Record<string, unknown>)[f]
-const EVERYWHERE: RuleScope = { environment: null, agent: null, service: null }
-
-/** The rule after a change, validated as a whole; 400 when the change does not fit the rule. */
-function changed(current: AlertRule, body: AlertRulePatchBody, now: string): AlertRule {
-  const scope = mergeScope(current.scope, body.scope)
-  const common = {
-    name: body.name ?? current.name,
-    enabled: body.enabled ?? current.enabled,
-    scope,
-    updated_at: now,
-  }
-  if (current.type === 'anomaly') {
-    const other = PATCHABLE.filter(
-      (f) => body[f] !== undefined && !(ANOMALY_PATCHABLE as readonly string[]).includes(f),
-    )
-    if (other.length > 0)
-      throw invalid(
-        other[0] as string,
-        `an anomaly rule takes only name, enabled and scope (environment, agent); not ${other.join(', ')}`,
-      )
-    if (body.scope?.service !== undefined && body.scope.service !== null)
-      throw invalid('scope.service', 'an anomaly rule watches agents; it takes no service scope')
-    return { ...current, ...common }
-  }
-  const rule = { ...current, ...common }
-  for (const f of [
-    'metric',
-    'group_by',
-    'window_minutes',
-    'operator',
-    'warning',
-    'alert',
-    'min_actions',
-    'no_data',
-  ] as const)
-    if (body[f] !== undefined) Object.assign(rule, { [f]: body[f] })
-  checkThresholdRule(rule)
-  return rule
-}
-
 /** Alert rules (`/api/v1/alert-rules`): the built-in detectors and the org's threshold rules. */
 export function alertRuleRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'committer'>): void {
   const { store, committer } = deps
