@@ -3,6 +3,11 @@ import { createApiKey } from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
+/** What an evaluation writes to the alerts table (store/alert-model.ts `AlertUpsert`). */
+type AlertUpsert = NonNullable<
+  Parameters<TestApp['store']['alerts']['apply']>[1][number]['change']['alert']
+>
+
 interface Alert {
   id: string
   environment: string
@@ -14,6 +19,12 @@ interface Alert {
   acknowledged_at: string | null
   acknowledged: boolean
   created_at: string
+  state: 'firing' | 'resolved'
+  rule_id: string | null
+  series: string | null
+  history: unknown[]
+  updated_at: string
+  resolved_at: string | null
 }
 
 describe.each(DIALECTS)('alerts (%s)', (dialect) => {
@@ -73,6 +84,12 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
         acknowledged_at: null,
         acknowledged: false,
         created_at: expect.any(String),
+        state: 'firing',
+        rule_id: null,
+        series: null,
+        history: [],
+        updated_at: a.created_at,
+        resolved_at: null,
       })
     const times = alerts.map((a) => Date.parse(a.created_at))
     expect(times).toEqual([...times].sort((x, y) => y - x))
@@ -137,6 +154,147 @@ describe.each(DIALECTS)('alerts (%s)', (dialect) => {
     ])
     expect(await list('?limit=2')).toHaveLength(2)
     expect(await list('?all=false&environment=production&limit=200')).toHaveLength(3)
+  })
+
+  it('filters by agent and state', async () => {
+    await overBudget('bot')
+    await overBudget('other-bot')
+    expect((await list('?agent=bot')).map((a) => a.agent_name)).toEqual(['bot', 'bot', 'bot'])
+    expect(await list('?agent=nobody')).toEqual([])
+    expect(await list('?state=firing')).toHaveLength(6)
+    expect(await list('?state=firing&agent=other-bot&limit=2')).toHaveLength(2)
+    // The control plane's alerts never resolve.
+    expect(await list('?state=resolved&all=true')).toEqual([])
+    for (const query of ['?state=open', '?agent=', `?agent=${'a'.repeat(257)}`]) {
+      const res = await t.json('GET', `/api/v1/alerts${query}`, { key: read })
+      expect(res.status, query).toBe(400)
+      expect(res.body.code).toBe('invalid_query')
+    }
+    expect((await t.json('GET', '/api/v1/alerts?state=open', { key: read })).body.error).toMatch(
+      /state: must be firing or resolved/,
+    )
+  })
+
+  it('shows a rule’s alert with its rule, series and history, firing and then resolved', async () => {
+    const start = Date.parse('2026-12-01T10:00:00.000Z')
+    const step = (
+      state: AlertUpsert['history'][number]['state'],
+      minutes: number,
+      value: number,
+    ) => ({
+      state,
+      at: new Date(start + minutes * 60_000).toISOString(),
+      severity: 'critical' as const,
+      value,
+      window: {
+        from: new Date(start + (minutes - 15) * 60_000).toISOString(),
+        to: new Date(start + minutes * 60_000).toISOString(),
+      },
+    })
+    const series = JSON.stringify(['production', 'bot', null])
+    const alert = {
+      id: '0190a0a0-0000-7000-8000-000000000001',
+      environment: 'production',
+      agent_name: 'bot',
+      alert_type: 'threshold',
+      severity: 'critical' as const,
+      message: 'Error rate spike: 60 % of 20 actions failed',
+      metadata: { value: 0.6 },
+      rule_id: 'error-rate-spike',
+      series,
+      created_at: start + 5 * 60_000,
+    }
+    const fired = [step('pending', 0, 0.55), step('firing', 5, 0.6)]
+    // Through the store as an evaluation applies it (the evaluator is tested on its own).
+    const apply = (change: AlertUpsert) =>
+      t.store.alerts.apply('org-a', [
+        {
+          change: {
+            rule_id: 'error-rate-spike',
+            series,
+            fromStep: 0,
+            next: null,
+            alert: change,
+          },
+          records: [],
+        },
+      ])
+    await t.store.alerts.listRules('org-a')
+    expect(
+      await apply({
+        ...alert,
+        op: 'create',
+        state: 'firing',
+        history: fired,
+        updated_at: alert.created_at,
+        resolved_at: null,
+      }),
+    ).toBe(1)
+    await overBudget('bot')
+    const [firing] = await list('?state=firing&agent=bot&limit=200').then((a) =>
+      a.filter((x) => x.rule_id !== null),
+    )
+    expect(firing).toMatchObject({
+      id: alert.id,
+      state: 'firing',
+      rule_id: 'error-rate-spike',
+      series,
+      history: fired,
+      resolved_at: null,
+      created_at: '2026-12-01T10:05:00.000Z',
+    })
+    const resolvedAt = start + 20 * 60_000
+    const history = [...fired, step('recovering', 10, 0.1), step('resolved', 20, 0.05)]
+    await apply({
+      ...alert,
+      op: 'update',
+      state: 'resolved',
+      history,
+      updated_at: resolvedAt,
+      resolved_at: resolvedAt,
+    })
+    expect((await list('?state=firing')).map((a) => a.alert_type).sort()).toEqual([
+      'budget_exceeded',
+      'budget_warning',
+      'policy_violation',
+    ])
+    const [resolved, ...none] = await list('?state=resolved')
+    expect(none).toEqual([])
+    expect(resolved).toMatchObject({
+      id: alert.id,
+      state: 'resolved',
+      history,
+      updated_at: '2026-12-01T10:20:00.000Z',
+      resolved_at: '2026-12-01T10:20:00.000Z',
+    })
+    expect((await t.json('GET', `/api/v1/alerts/${alert.id}`, { key: read })).body).toEqual({
+      alert: resolved,
+    })
+  })
+
+  it('answers one alert by id with its history, acknowledged or not', async () => {
+    await overBudget('bot')
+    const [one] = await list()
+    const res = await t.json('GET', `/api/v1/alerts/${one?.id}`, { key: read })
+    expect(res).toMatchObject({ status: 200, body: { alert: one } })
+    await ack({ id: one?.id })
+    expect(
+      (await t.json('GET', `/api/v1/alerts/${one?.id}`, { key: read })).body.alert,
+    ).toMatchObject({
+      id: one?.id,
+      acknowledged: true,
+      acknowledged_at: expect.any(String),
+      history: [],
+    })
+    expect(await t.json('GET', '/api/v1/alerts/no-such-alert', { key: read })).toMatchObject({
+      status: 404,
+      body: { code: 'not_found', error: 'no alert with this id in your org' },
+    })
+    const other = await t.key('org-b', ['read'])
+    expect((await t.json('GET', `/api/v1/alerts/${one?.id}`, { key: other })).status).toBe(404)
+    expect((await t.json('GET', `/api/v1/alerts/${one?.id}`, { key: control.key })).status).toBe(
+      403,
+    )
   })
 
   it('refuses bad acknowledge bodies and bad queries', async () => {

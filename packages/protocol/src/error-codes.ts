@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   expired: 410,
   policy_violation: 403,
   self_revocation: 409,
+  builtin_rule: 409,
   idempotency_key_reused: 422,
   idempotency_key_in_use: 409,
   payload_too_large: 413,

@@ -15,6 +15,8 @@ import { approvalRoutes } from './routes/approval-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
 import { createCheckService } from '../ingest/check-service.js'
 import { alertRoutes } from './routes/alert-routes.js'
+import { alertRuleRoutes } from './routes/alert-rule-routes.js'
+import { baselineRoutes } from './routes/baseline-routes.js'
 import { budgetRoutes } from './routes/budget-routes.js'
 import { conversationRoutes } from './routes/conversation-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps): App {
   budgetRoutes(router, deps)
   alertRoutes(router, deps)
   evaluationRoutes(router, deps)
+  alertRuleRoutes(router, deps)
+  baselineRoutes(router, deps)
   webhookRoutes(router, deps)
   notificationRoutes(router, deps)
   rollbackHookRoutes(router, deps)

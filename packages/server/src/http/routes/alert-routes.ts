@@ -15,6 +15,16 @@ const ListQuery = z.object({
     .transform((v) => v === 'true' || v === '1')
     .describe('true: acknowledged alerts too. Default false.'),
   environment: z.string().min(1).max(LIMITS.shortString).optional(),
+  agent: z
+    .string()
+    .min(1)
+    .max(LIMITS.shortString)
+    .optional()
+    .describe('Only the alerts about this agent.'),
+  state: z
+    .enum(['firing', 'resolved'], { error: 'must be firing or resolved' })
+    .optional()
+    .describe('Only firing or only resolved alerts. Default both.'),
   limit: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -28,6 +38,24 @@ const AcknowledgeSchema = strictBody({
   id: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
   all: z.boolean({ error: 'must be true or false' }).optional(),
 }).meta({ id: 'AlertAcknowledge' })
+
+const TransitionSchema = z
+  .object({
+    state: z.enum([
+      'pending',
+      'firing',
+      'escalated',
+      'recovering',
+      'refiring',
+      'resolved',
+      'cleared',
+    ]),
+    at: z.string(),
+    severity: z.enum(['warning', 'critical']),
+    value: z.number().nullable(),
+    window: z.object({ from: z.string(), to: z.string() }),
+  })
+  .meta({ id: 'AlertTransition' })
 
 const AlertSchema = z
   .object({
@@ -43,12 +71,31 @@ const AlertSchema = z
     acknowledged_at: z.string().nullable(),
     acknowledged: z.boolean(),
     created_at: z.string(),
+    state: z
+      .enum(['firing', 'resolved'])
+      .describe(
+        '`firing` until resolved; the control plane’s alerts (kills, budgets) stay firing.',
+      ),
+    rule_id: z
+      .string()
+      .nullable()
+      .describe('The alert rule that raised it; null for the control plane’s.'),
+    series: z
+      .string()
+      .nullable()
+      .describe('The series of the rule it is about: JSON of [environment, agent, service].'),
+    history: z.array(TransitionSchema).describe('Every step of its life, oldest first.'),
+    updated_at: z.string(),
+    resolved_at: z.string().nullable(),
   })
   .meta({ id: 'Alert' })
 
 const view = (a: AlertRecord) => ({ ...a, acknowledged: a.acknowledged_at !== null })
 
-/** AgentLedger's alerts: `GET /api/v1/alerts` and `POST /api/v1/alerts/acknowledge`. */
+/**
+ * AgentLedger's alerts, `GET /api/v1/alerts` and `POST /api/v1/alerts/acknowledge`, with state and
+ * history added, and `GET /api/v1/alerts/{id}`.
+ */
 export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'committer'>): void {
   const { store, committer } = deps
   router.add(
@@ -65,6 +112,26 @@ export function alertRoutes(router: Router, deps: Pick<AppDeps, 'store' | 'commi
     },
     async (c, { query, key }) =>
       c.json({ alerts: (await store.control.listAlerts(key.org_id, query)).map(view) }),
+  )
+
+  router.add(
+    {
+      method: 'get',
+      path: '/api/v1/alerts/{id}',
+      tag: 'control',
+      scope: 'read',
+      summary: 'One alert, with its history',
+      params: z.object({ id: z.string() }),
+      responses: {
+        200: { description: 'The alert', schema: z.object({ alert: AlertSchema }) },
+        404: { description: 'No alert with this id in your org', schema: ErrorBodySchema },
+      },
+    },
+    async (c, { params, key }) => {
+      const alert = await store.control.getAlert(key.org_id, params.id)
+      if (!alert) throw new AppError('not_found', 'no alert with this id in your org')
+      return c.json({ alert: view(alert) })
+    },
   )
 
   router.add(
