@@ -3,6 +3,8 @@ import { enforcement } from '../../packages/server/src/control/engine.js'
 import { openSqliteStore } from '../../packages/server/src/store/sqlite/sqlite-store.js'
 import type { Store } from '../../packages/server/src/store/store.js'
 import { baselinesAt } from '../../packages/server/src/alerts/baselines.js'
+import { runEvaluation } from '../../packages/server/src/alerts/evaluator.js'
+import { newEvent } from '../helpers/events.js'
 import type { Injections } from './anomaly-proof.js'
 import {
   DAY_MS,
@@ -106,5 +108,36 @@ describe('anomaly alerts on seeded synthetic traffic, through the real evaluator
     }
     // No series is left open.
     expect(await store.alerts.seriesStates(ORG)).toEqual([])
+  }, 120_000)
+
+  it('fires on a spike at the end of an hour within a minute of it, before the hour is judged closed', async () => {
+    // Saturday: history up to 13:00, then 200 actions in the last five minutes of 13:00-14:00.
+    const saturday = SPIKE_WEEK + 5 * DAY_MS
+    await liveThrough(
+      store,
+      [store],
+      SPIKE_WEEK + 5 * DAY_MS - 10 * HOUR_MS,
+      saturday + 13 * HOUR_MS,
+      SEED,
+    )
+    const hour = saturday + 13 * HOUR_MS
+    const spike = Array.from({ length: 200 }, (_, i) => ({
+      orgId: ORG,
+      event: newEvent(
+        { agent: 'busy', service: 'openai', status: 'success', ts: hour + 55 * 60_000 + i },
+        hour + 56 * 60_000,
+      ),
+    }))
+    await store.events.append(spike)
+    const before = (await alertsOf(store)).length
+    // 30 s after the hour closed: the closed-hour judgement waits two minutes, the spike does not.
+    await runEvaluation({ store, now: () => hour + HOUR_MS + 30_000 })
+    const [latest] = await alertsOf(store)
+    expect((await alertsOf(store)).length).toBe(before + 1)
+    expect(latest).toMatchObject({
+      agent_name: 'busy',
+      alert_type: 'actions_anomaly',
+      state: 'firing',
+    })
   }, 120_000)
 })

@@ -147,15 +147,19 @@ async function judgeAnomalies(
 ) {
   const closed = closedHour(now)
   const running = Math.floor(now / HOUR_MS) * HOUR_MS
+  // The hours not judged closed yet: the one running, and in the first minutes of an hour the one
+  // that just closed (judged closed after the grace); an extreme spike in either fires at once.
+  const openHours = running - closed > HOUR_MS ? [closed + HOUR_MS, running] : [running]
+  const judgedNow = [closed, ...openHours]
   const rows = new Map<string, Map<number, HourRow>>()
-  // The sample hours are past hours: read once per hour running; the two judged hours every pass.
+  // The sample hours are past hours: read once per hour running; the judged hours every pass.
   let samples = memo?.samples.get(orgId)
   if (samples?.hour !== running) {
-    const past = hoursToRead([closed, running]).filter((b) => b !== closed && b !== running)
+    const past = hoursToRead(judgedNow).filter((b) => !judgedNow.includes(b))
     samples = { hour: running, rows: await alerts.hourRows(orgId, past) }
     memo?.samples.set(orgId, samples)
   }
-  for (const r of [...samples.rows, ...(await alerts.hourRows(orgId, [closed, running]))]) {
+  for (const r of [...samples.rows, ...(await alerts.hourRows(orgId, judgedNow))]) {
     const key = agentKey(r.environment, r.agent)
     let byHour = rows.get(key)
     if (!byHour) rows.set(key, (byHour = new Map()))
@@ -177,7 +181,10 @@ async function judgeAnomalies(
     ...(closedJudged
       ? []
       : [[closed, { from: closed, to: closed + HOUR_MS, closed: true }] as [number, Look]]),
-    [running, { from: running, to: now, closed: false }],
+    ...openHours.map((hour): [number, Look] => [
+      hour,
+      { from: hour, to: Math.min(hour + HOUR_MS, now), closed: false },
+    ]),
   ]
   for (const rule of rules) {
     if (rule.metric === 'new_service') continue
