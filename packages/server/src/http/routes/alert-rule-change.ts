@@ -41,17 +41,10 @@ export function changed(current: AlertRule, body: AlertRulePatchBody, now: strin
     return { ...current, ...common }
   }
   const rule = { ...current, ...common }
-  for (const f of [
-    'metric',
-    'group_by',
-    'window_minutes',
-    'operator',
-    'warning',
-    'alert',
-    'min_actions',
-    'no_data',
-  ] as const)
-    if (body[f] !== undefined) Object.assign(rule, { [f]: body[f] })
+  // The threshold fields: every patchable one but those the anomaly rules share.
+  for (const f of PATCHABLE)
+    if (!(ANOMALY_PATCHABLE as readonly string[]).includes(f) && body[f] !== undefined)
+      Object.assign(rule, { [f]: body[f] })
   checkThresholdRule(rule)
   return rule
 }
