@@ -1,6 +1,8 @@
 import { lazy } from 'react'
 import type { ComponentType, LazyExoticComponent } from 'react'
 
+const settingsView = lazy(() => import('./settings/settings-view'))
+
 /** One view: its path pattern (wouter), the nav label (none = not in the nav) and its component. */
 export interface ViewEntry {
   path: string
@@ -14,4 +16,6 @@ export interface ViewEntry {
  */
 export const VIEWS: ViewEntry[] = [
   { path: '/', nav: 'Overview', component: lazy(() => import('./overview/overview-view')) },
+  { path: '/settings/:section', component: settingsView },
+  { path: '/settings', nav: 'Settings', component: settingsView },
 ]
