@@ -95,15 +95,21 @@ export function collectProblems(page: Page): PageProblems {
 }
 
 /**
- * Saves a full-page PNG as `<dir>/<name>.png` (by default `docs/img/dashboard/`) and answers its
- * path. Names are kebab-case, e.g. the view's name.
+ * Saves the viewport (1280x800, so every image in the docs has one size) as `<dir>/<name>.png`,
+ * by default in `docs/img/dashboard/`, and answers its path. Names are kebab-case, e.g. the
+ * view's name. `fullPage` captures the whole scrolled page instead.
  */
-export async function screenshot(page: Page, name: string, dir = SCREENSHOT_DIR): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  dir = SCREENSHOT_DIR,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
     throw new Error(`screenshot name must be kebab-case: ${JSON.stringify(name)}`)
   }
   const path = join(dir, `${name}.png`)
   mkdirSync(dirname(path), { recursive: true })
-  await page.screenshot({ path, fullPage: true })
+  await page.screenshot({ path, fullPage: options.fullPage ?? false })
   return path
 }
