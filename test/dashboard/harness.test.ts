@@ -10,13 +10,10 @@ import type { DashboardSeed } from '../helpers/dashboard-seed.js'
 describe('the dashboard test harness', () => {
   let seed: DashboardSeed
   let browser: TestBrowser
-  let seedMs: number
   const shots = mkdtempSync(join(tmpdir(), 'agenttrail-shots-'))
 
   beforeAll(async () => {
-    const started = performance.now()
     seed = await seedDashboard()
-    seedMs = performance.now() - started
     browser = await openBrowser()
   })
   afterAll(async () => {
@@ -32,10 +29,6 @@ describe('the dashboard test harness', () => {
     expect(res.status, path).toBe(200)
     return (await res.json()) as any
   }
-
-  it('seeds through the batch endpoint in under three seconds', () => {
-    expect(seedMs).toBeLessThan(3000)
-  })
 
   it('loads a page of the real server in Chromium at 1280x800 and screenshots it', async () => {
     const page = await browser.newPage(seed.url)
@@ -87,9 +80,11 @@ describe('the dashboard test harness', () => {
   it('seeded the events, agents and environments', async () => {
     const stats = await get('/api/v1/stats?days=9')
     // The audit events the server records for the seed's changes come on top.
-    expect(stats.total).toBeGreaterThanOrEqual(seed.eventCount)
+    expect(stats.totals.events).toBeGreaterThanOrEqual(seed.eventCount)
+    expect(stats.totals.error).toBeGreaterThan(5)
+    expect(stats.cost_usd).toBeGreaterThan(0)
     const { agents } = await get('/api/v1/agents')
-    const pairs = agents.map((a: any) => `${a.name ?? a.agent}@${a.environment}`).sort()
+    const pairs = agents.map((a: any) => `${a.name}@${a.environment}`).sort()
     expect(pairs).toEqual(
       expect.arrayContaining([
         'billing-agent@production',
@@ -99,13 +94,11 @@ describe('the dashboard test harness', () => {
         'writer-bot@production',
       ]),
     )
-    const errors = await get('/api/v1/events?status=error&limit=1000')
-    expect(errors.events.length).toBeGreaterThan(5)
   })
 
   it('seeded two conversations with a timeline of calls', async () => {
     const { conversations } = await get('/api/v1/conversations')
-    expect(conversations.map((c: any) => c.conversation_id ?? c.id).sort()).toEqual(
+    expect(conversations.map((c: any) => c.conversation_id).sort()).toEqual(
       [...seed.conversationIds].sort(),
     )
     const [first] = seed.conversationIds
@@ -124,10 +117,13 @@ describe('the dashboard test harness', () => {
     const trace = await get(`/api/v1/traces/${seed.traceId}`)
     expect(trace.actions).toHaveLength(5)
     expect(trace.summary.parallelGroupCount).toBeGreaterThan(0)
+    expect(trace.summary.wallDuration).toBeLessThan(trace.summary.totalDuration)
     const pending = await get('/api/v1/approvals?status=pending')
     expect(pending.approvals.map((a: any) => a.id)).toEqual([seed.approvalId])
     const { alerts } = await get('/api/v1/alerts')
-    expect(alerts.length).toBeGreaterThan(0)
+    expect(alerts).toMatchObject([
+      { alert_type: 'policy_violation', metadata: { event_id: seed.violationEventId } },
+    ])
     const { rules } = await get('/api/v1/alert-rules')
     expect(rules.map((r: any) => r.id)).toContain(seed.alertRuleId)
     const stats = await get('/api/v1/evaluations/stats')
@@ -145,5 +141,22 @@ describe('the dashboard test harness', () => {
       body: JSON.stringify({ rule_type: 'service_blocklist', rule_config: { services: ['x'] } }),
     })
     expect(res.status).toBe(403)
+  })
+
+  it('seeds the same org on PostgreSQL', async () => {
+    const pg = await seedDashboard({ dialect: 'postgres' })
+    try {
+      const res = await fetch(new URL('/api/v1/approvals?status=pending', pg.url), {
+        headers: { authorization: `Bearer ${pg.readKey}` },
+      })
+      expect(((await res.json()) as any).approvals.map((a: any) => a.id)).toEqual([pg.approvalId])
+      const timeline = await fetch(
+        new URL(`/api/v1/conversations/${pg.conversationIds[1]}/timeline`, pg.url),
+        { headers: { authorization: `Bearer ${pg.readKey}` } },
+      )
+      expect(((await timeline.json()) as any).events).toHaveLength(3)
+    } finally {
+      await pg.close()
+    }
   })
 })
