@@ -38,10 +38,12 @@ describe('the dashboard test harness', () => {
     expect(page.viewportSize()).toEqual(VIEWPORT)
     expect(await page.locator('body').innerText()).toContain('"openapi"')
     const path = await screenshot(page, 'harness', shots)
-    // A PNG starts with its eight-byte signature.
-    expect(readFileSync(path).subarray(0, 8)).toEqual(
+    // A PNG: its eight-byte signature, then the IHDR chunk with width and height.
+    const png = readFileSync(path)
+    expect(png.subarray(0, 8)).toEqual(
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     )
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 800])
     // Chromium asks for /favicon.ico after any page; without the dashboard built into the server
     // that is a 404, which the collector reports like any other failed load.
     expect(problems.all.filter((line) => !line.includes('/favicon.ico'))).toEqual([])
