@@ -25,6 +25,8 @@ const lines = (text: string) =>
  */
 export function RedactionSection() {
   const gate = useGate('admin')
+  // Kept here: the form below starts again (a new key) from the stored value after each save.
+  const [saved, setSaved] = useState(false)
   const settings = useQuery({
     queryKey: ['org-settings'],
     queryFn: () => api<OrgSettings>('/api/v1/org/settings'),
@@ -39,17 +41,31 @@ export function RedactionSection() {
   if (settings.isPending) return <Loading what="Loading settings" />
   if (settings.error) return <ErrorBox error={settings.error} />
   // Keyed by the stored value, so the form starts again from what the server holds after a save.
-  return <RedactionForm key={JSON.stringify(settings.data)} current={settings.data} />
+  return (
+    <RedactionForm
+      key={JSON.stringify(settings.data)}
+      current={settings.data}
+      saved={saved}
+      setSaved={setSaved}
+    />
+  )
 }
 
-function RedactionForm({ current }: { current: OrgSettings }) {
+function RedactionForm({
+  current,
+  saved,
+  setSaved,
+}: {
+  current: OrgSettings
+  saved: boolean
+  setSaved: (saved: boolean) => void
+}) {
   const client = useQueryClient()
   const [enabled, setEnabled] = useState(current.redaction.enabled)
   const [names, setNames] = useState(current.redaction.field_names.join('\n'))
   const [allow, setAllow] = useState(current.redaction.allow_field_names.join('\n'))
   const [registered, setRegistered] = useState(current.require_registered_agents)
   const [busy, setBusy] = useState(false)
-  const [saved, setSaved] = useState(false)
   const [error, setError] = useState<unknown>()
   const { fields, other } = errorsOf(error)
   const submit = async () => {

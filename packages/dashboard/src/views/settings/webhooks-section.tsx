@@ -120,8 +120,8 @@ export function WebhooksSection() {
                 aria-selected={selected?.id === w.id}
                 className={selected?.id === w.id ? 'selected' : undefined}
               >
-                <td className="mono wrap">
-                  {w.url}
+                <td className="wrap">
+                  <span className="mono">{w.url}</span>
                   {w.description ? <div className="muted">{w.description}</div> : null}
                 </td>
                 <td title={w.events.join(', ')}>
