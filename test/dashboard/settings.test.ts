@@ -100,6 +100,52 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     await done(page, problems)
   })
 
+  it('rotates a key (new secret once, old one refused) and revokes it after a confirmation naming it', async () => {
+    const created = await fetch(new URL('/api/v1/keys/create', seed.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${seed.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'nightly export', scopes: ['read'] }),
+    })
+    const oldSecret = ((await created.json()) as { key: string }).key
+    const { page, problems } = await signedIn(seed.adminKey)
+    await page.goto('/settings/keys')
+    const own = page.getByRole('row').filter({ hasText: 'this session' })
+    expect(await own.getByRole('button', { name: 'Revoke' }).isDisabled()).toBe(true)
+    await own.getByRole('button', { name: 'Rotate' }).click()
+    await page.getByRole('alertdialog').getByText('ends this session').waitFor()
+    await page.getByRole('button', { name: 'Cancel' }).click()
+
+    const row = page.getByRole('row').filter({ hasText: 'nightly export' })
+    await row.getByRole('button', { name: 'Rotate' }).click()
+    const dialog = page.getByRole('alertdialog')
+    expect(await dialog.getByRole('heading').innerText()).toContain('nightly export')
+    await dialog.getByRole('button', { name: 'Rotate key' }).click()
+    const newSecret = await page.getByLabel('Secret', { exact: true }).inputValue()
+    expect(newSecret).not.toBe(oldSecret)
+    expect((await api('/api/v1/stats', oldSecret)).status).toBe(401)
+    expect((await api('/api/v1/stats', newSecret)).status).toBe(200)
+    await page.getByRole('button', { name: 'I have copied it, close' }).click()
+
+    // The rotated key is the active row of that name; the old one is listed as revoked.
+    const active = page
+      .getByRole('row')
+      .filter({ hasText: 'nightly export' })
+      .filter({
+        has: page.getByRole('button', { name: 'Revoke' }),
+      })
+    await active.getByRole('button', { name: 'Revoke' }).click()
+    expect(await dialog.getByRole('heading').innerText()).toBe('Revoke key “nightly export”?')
+    await dialog.getByRole('button', { name: 'Revoke key' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await expect.poll(async () => (await api('/api/v1/stats', newSecret)).status).toBe(401)
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'nightly export' })
+      .getByRole('button', { name: 'Revoke' })
+      .waitFor({ state: 'detached' })
+    await done(page, problems)
+  })
+
   it('creates a webhook to a loopback receiver, test-sends it and shows the delivery in the log', async () => {
     const { page, problems } = await signedIn(seed.adminKey)
     await page.goto('/settings/webhooks')
@@ -168,6 +214,48 @@ describe('the Settings view', { timeout: 120_000 }, () => {
       .getByText('delivered', { exact: true })
       .waitFor()
     await screenshot(page, 'settings-notifications')
+    await done(page, problems)
+  })
+
+  it('registers a rollback hook (secret shown once) and shows its call when the agent is killed', async () => {
+    const { page, problems } = await signedIn(seed.adminKey)
+    await page.goto('/settings/rollback-hooks')
+    await page.getByText('No rollback hooks yet').waitFor()
+    await page.getByRole('button', { name: 'New rollback hook' }).click()
+    const form = page.getByRole('form', { name: 'New rollback hook' })
+    await form.getByLabel('URL', { exact: true }).fill(`${receiver.url}/rollback`)
+    await form.getByLabel('Agent (empty: every agent)').fill('rollback-demo-bot')
+    await form.getByLabel(/^Config/).fill('{"queue": ')
+    await form.getByRole('button', { name: 'Create hook' }).click()
+    await form.getByText('is not valid JSON').waitFor()
+    await form.getByLabel(/^Config/).fill('{"queue": "refunds"}')
+    await form.getByRole('button', { name: 'Create hook' }).click()
+    expect(await page.getByLabel('Secret', { exact: true }).inputValue()).toMatch(/^whsec_/)
+    await page.getByRole('button', { name: 'I have copied it, close' }).click()
+    const hooks = page.getByRole('table', { name: 'Rollback hooks' })
+    await hooks.getByText('rollback-demo-bot').waitFor()
+
+    const before = receiver.received.length
+    const kill = await fetch(new URL('/api/v1/agents/rollback-demo-bot/kill', seed.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${seed.adminKey}` },
+    })
+    expect(kill.status).toBe(200)
+    await expect
+      .poll(() => receiver.received.slice(before).filter((r) => r.path === '/rollback').length, {
+        timeout: 20_000,
+      })
+      .toBe(1)
+    const call = JSON.parse(
+      receiver.received.slice(before).find((r) => r.path === '/rollback')!.body,
+    )
+    expect(call.config).toEqual({ queue: 'refunds' })
+    // The calls log is read when the section loads: a reload shows the call.
+    await page.reload()
+    const calls = page.getByRole('table', { name: 'Rollback hook calls' })
+    const row = calls.getByRole('row').filter({ hasText: 'agent.killed' })
+    await row.waitFor()
+    expect(await row.innerText()).toMatch(/ok[\s\S]*200/)
     await done(page, problems)
   })
 
