@@ -30,6 +30,7 @@ import { rollbackHookRoutes } from './routes/rollback-hook-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 import { streamRoutes } from './routes/stream-routes.js'
+import { sessionRoutes } from './routes/session-routes.js'
 import { errorFields } from '../log.js'
 import { createStreamHub } from '../notify/stream-hub.js'
 import type { StreamHub } from '../notify/stream-hub.js'
@@ -60,8 +61,12 @@ export function createApp(deps: AppDeps): App {
     c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404),
   )
 
-  const router = new Router(hono, authenticate(deps.store.keys, deps.limiter))
+  const router = new Router(
+    hono,
+    authenticate(deps.store.keys, deps.limiter, { publicUrl: deps.config.publicUrl }),
+  )
   healthRoutes(router, deps.store)
+  sessionRoutes(router, deps.store, deps.config.publicUrl)
   eventRoutes(router, deps.store, deps.ingest)
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
