@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startLiveServer } from '../helpers/live-server.js'
 import type { LiveServer } from '../helpers/live-server.js'
 import { sseReader } from '../helpers/sse.js'
@@ -251,5 +251,42 @@ describe('dashboard session routes answer only what they declare', () => {
       (await t.json('DELETE', '/api/v1/session', { headers: { cookie, ...origin } })).status,
     ).toBe(204)
     expect((await t.json('GET', '/api/v1/session', { headers: { cookie } })).status).toBe(401)
+  })
+})
+
+/** Behind a TLS proxy: the public URL, never a forwarded header, decides `Secure` and the origin. */
+describe('dashboard sessions behind https', () => {
+  let t: TestApp
+  afterEach(() => t.close())
+
+  it('marks the cookie Secure and accepts changes from the public https origin only when it is configured', async () => {
+    t = await createTestApp({ AGENTTRAIL_PUBLIC_URL: 'https://trail.example.com/' })
+    const key = await t.key('org-a', ['read', 'control'])
+    const made = await t.json('POST', '/api/v1/session', {
+      body: { api_key: key },
+      headers: { origin: 'https://trail.example.com' },
+    })
+    expect(made.status).toBe(201)
+    expect(made.body.base_url).toBe('https://trail.example.com')
+    const setCookie = made.headers.get('set-cookie')!
+    expect(setCookie.split('; ')).toContain('Secure')
+    const cookie = setCookie.split(';')[0]!
+    const kill = (origin: string) =>
+      t.json('POST', '/api/v1/agents/edge-bot/kill', { headers: { cookie, origin } })
+    expect((await kill('https://trail.example.com')).status).toBe(200)
+    expect((await kill('http://trail.example.com')).status).toBe(403)
+    const doc = (await t.json('GET', '/api/openapi.json')).body
+    expect(Object.keys(doc.paths['/api/v1/session']).sort()).toEqual(['delete', 'get', 'post'])
+  })
+
+  it('trusts no X-Forwarded-Proto: without a public URL the cookie over http is not Secure', async () => {
+    t = await createTestApp()
+    const made = await t.json('POST', '/api/v1/session', {
+      body: { api_key: t.adminKey },
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'trail.example.com' },
+    })
+    expect(made.status).toBe(201)
+    expect(made.headers.get('set-cookie')!.split('; ')).not.toContain('Secure')
+    expect(made.body.base_url).toBe('http://localhost')
   })
 })
