@@ -254,6 +254,25 @@ describe('dashboard session routes answer only what they declare', () => {
   })
 })
 
+/** The limiter takes a session's requests from its key's bucket (the limiter is keyed by key id). */
+describe('dashboard sessions and the rate limit', () => {
+  let t: TestApp
+  afterAll(() => t.close())
+
+  it("applies the key's rate limit to requests authenticated by the cookie", async () => {
+    t = await createTestApp({
+      AGENTTRAIL_RATE_LIMIT_PER_SECOND: '1',
+      AGENTTRAIL_RATE_LIMIT_BURST: '1000',
+    })
+    const made = await t.json('POST', '/api/v1/session', { body: { api_key: t.adminKey } })
+    const cookie = made.headers.get('set-cookie')!.split(';')[0]!
+    const byCookie = await t.json('GET', '/api/v1/events', { headers: { cookie } })
+    expect(byCookie.status).toBe(200)
+    expect(byCookie.headers.get('x-ratelimit-limit')).toBe('1000')
+    expect(Number(byCookie.headers.get('x-ratelimit-remaining'))).toBeLessThan(1000)
+  })
+})
+
 /** Behind a TLS proxy: the public URL, never a forwarded header, decides `Secure` and the origin. */
 describe('dashboard sessions behind https', () => {
   let t: TestApp
