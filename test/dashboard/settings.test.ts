@@ -303,6 +303,14 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     expect(text).toContain(usage.logs.used.toLocaleString('en-US'))
     expect(text).toContain('50,000')
     expect(text).toContain('30 days')
+    // An event sent now arrives through the live stream and the count follows.
+    const sent = await fetch(new URL('/api/v1/events', seed.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${seed.ingestKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agent: 'usage-probe', title: 'counted this month' }),
+    })
+    expect(sent.status).toBe(201)
+    await page.getByText(`${(usage.logs.used + 1).toLocaleString('en-US')} of 50,000`).waitFor()
     await screenshot(page, 'settings-plan')
     await done(page, problems)
   })

@@ -1,5 +1,7 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef } from 'react'
 import { api } from '../../api/client'
+import { useStreamFrames } from '../../api/stream'
 import { ErrorBox, Loading, StatCard } from '../../components/page'
 import { formatNumber, formatPercent } from '../../lib/format'
 import type { OrgUsage } from './settings-types'
@@ -12,9 +14,21 @@ const limitText = (n: number | null, unit: string) =>
  * this UTC month against the plan's monthly limit, which is what the server enforces.
  */
 export function PlanSection() {
+  const client = useQueryClient()
   const usage = useQuery({
     queryKey: ['org-usage'],
     queryFn: () => api<OrgUsage>('/api/v1/org/usage'),
+  })
+  // New events count against the month: read the usage again a second after the first new
+  // event, once per burst however many arrive.
+  const timer = useRef<number | undefined>(undefined)
+  useEffect(() => () => window.clearTimeout(timer.current), [])
+  useStreamFrames((frame) => {
+    if (frame.type !== 'event.new' || timer.current !== undefined) return
+    timer.current = window.setTimeout(() => {
+      timer.current = undefined
+      void client.invalidateQueries({ queryKey: ['org-usage'] })
+    }, 1000)
   })
   if (usage.isPending) return <Loading what="Loading the plan" />
   if (usage.error) return <ErrorBox error={usage.error} />
