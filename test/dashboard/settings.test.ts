@@ -250,7 +250,12 @@ describe('the Settings view', { timeout: 120_000 }, () => {
       receiver.received.slice(before).find((r) => r.path === '/rollback')!.body,
     )
     expect(call.config).toEqual({ queue: 'refunds' })
-    // The calls log is read when the section loads: a reload shows the call.
+    // The call is logged once its answer is in (after the receiver saw it); then a reload shows it.
+    await expect
+      .poll(async () => (await api('/api/v1/rollback-hooks/executions')).body.executions.length, {
+        timeout: 20_000,
+      })
+      .toBe(1)
     await page.reload()
     const calls = page.getByRole('table', { name: 'Rollback hook calls' })
     const row = calls.getByRole('row').filter({ hasText: 'agent.killed' })
