@@ -120,6 +120,8 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     const dialog = page.getByRole('alertdialog')
     expect(await dialog.getByRole('heading').innerText()).toContain('nightly export')
     await dialog.getByRole('button', { name: 'Rotate key' }).click()
+    // The dialog closes once the list has been read again (the old key revoked, the new one in).
+    await dialog.waitFor({ state: 'detached' })
     const newSecret = await page.getByLabel('Secret', { exact: true }).inputValue()
     expect(newSecret).not.toBe(oldSecret)
     expect((await api('/api/v1/stats', oldSecret)).status).toBe(401)
