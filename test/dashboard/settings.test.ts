@@ -337,4 +337,30 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     expect(await page.getByRole('button', { name: 'Save settings' }).count()).toBe(0)
     await done(page, problems)
   })
+  it('ends the session when its own key is rotated, after showing the new secret, and the new secret signs in', async () => {
+    const created = await fetch(new URL('/api/v1/keys/create', seed.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${seed.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'on-call laptop', scopes: ['admin'] }),
+    })
+    const { page, problems } = await signedIn(((await created.json()) as { key: string }).key)
+    await page.goto('/settings/keys')
+    const own = page.getByRole('row').filter({ hasText: 'this session' })
+    expect(await own.innerText()).toContain('on-call laptop')
+    await own.getByRole('button', { name: 'Rotate' }).click()
+    const dialog = page.getByRole('alertdialog')
+    expect(await dialog.innerText()).toContain('rotating it ends this session')
+    await dialog.getByRole('button', { name: 'Rotate key' }).click()
+    const secret = await page.getByLabel('Secret', { exact: true }).inputValue()
+    await page.getByText('the session has ended').waitFor()
+    await page.getByRole('button', { name: 'I have copied it, close' }).click()
+    // The next request answers 401: the app shows the sign-in form, where the new secret works.
+    await page.getByLabel('API key').waitFor()
+    // Those 401s are how the app learns the session ended.
+    problems.clear()
+    await page.getByLabel('API key').fill(secret)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('navigation', { name: 'Views' }).waitFor()
+    await done(page, problems)
+  })
 })
