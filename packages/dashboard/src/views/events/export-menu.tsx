@@ -1,0 +1,24 @@
+import { eventsUrl } from './event-filters'
+import type { EventFilters } from './event-filters'
+
+/**
+ * Downloads of exactly the feed's filters. `GET /api/v1/events?format=csv|jsonl` takes every filter
+ * the feed does (search, kind, model, tag, time range, ...) and streams every matching row in
+ * constant memory; a plain link carries the session cookie, so the browser does the download.
+ */
+export function ExportMenu({ filters }: { filters: EventFilters }) {
+  return (
+    <details className="menu">
+      <summary className="button">Export</summary>
+      <div className="menu-panel" role="group" aria-label="Export">
+        <p className="muted">Every event matching the current filters, newest first.</p>
+        <a className="button" href={eventsUrl(filters, { format: 'csv' })} download>
+          Download CSV
+        </a>
+        <a className="button" href={eventsUrl(filters, { format: 'jsonl' })} download>
+          Download JSONL
+        </a>
+      </div>
+    </details>
+  )
+}

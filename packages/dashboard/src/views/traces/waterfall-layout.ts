@@ -1,0 +1,115 @@
+/** One action of `GET /api/v1/traces/{traceId}` (AgentLedger's row, with its start offset). */
+export interface TraceAction {
+  id: string
+  agent_name: string | null
+  service: string | null
+  action: string | null
+  status: string
+  estimated_cost_cents: number
+  duration_ms: number
+  environment: string
+  created_at: string
+  offsetMs: number
+}
+
+/** `GET /api/v1/traces/{traceId}`. */
+export interface TraceAnswer {
+  traceId: string
+  actions: TraceAction[]
+  truncated: boolean
+  summary: {
+    totalDuration: number
+    wallDuration: number
+    totalCost: number
+    actionCount: number
+    services: string[]
+    hasErrors: boolean
+    parallelGroups: number[][]
+    parallelGroupCount: number
+  }
+}
+
+/** What the native event adds to an action: its span, parent span, kind and title. */
+export interface SpanInfo {
+  span_id: string | null
+  parent_span_id: string | null
+  kind: string
+  title: string | null
+}
+
+/** One bar of the waterfall, on its own row. */
+export interface WaterfallRow {
+  action: TraceAction
+  span: SpanInfo | undefined
+  depth: number
+  startMs: number
+  durationMs: number
+  /** 1-based number of the group of actions that ran at the same time, if any. */
+  parallelGroup: number | null
+}
+
+/**
+ * Lays a trace out as a waterfall: one row per action, children under their parent span (when the
+ * events carry span ids) and siblings by start time, so actions that overlap in time are separate
+ * rows whose bars overlap on the time axis. Offsets are from the trace's first start.
+ */
+export function layoutWaterfall(
+  trace: TraceAnswer,
+  spans: ReadonlyMap<string, SpanInfo>,
+): { rows: WaterfallRow[]; totalMs: number } {
+  const group = new Map<string, number>()
+  trace.summary.parallelGroups.forEach((g, n) =>
+    g.forEach((i) => {
+      const a = trace.actions[i]
+      if (a) group.set(a.id, n + 1)
+    }),
+  )
+  const bySpan = new Map<string, TraceAction>()
+  for (const a of trace.actions) {
+    const span = spans.get(a.id)?.span_id
+    if (span && !bySpan.has(span)) bySpan.set(span, a)
+  }
+  const children = new Map<string, TraceAction[]>()
+  const roots: TraceAction[] = []
+  for (const a of trace.actions) {
+    const parentSpan = spans.get(a.id)?.parent_span_id
+    const parent = parentSpan ? bySpan.get(parentSpan) : undefined
+    if (parent && parent.id !== a.id) {
+      const list = children.get(parent.id) ?? []
+      list.push(a)
+      children.set(parent.id, list)
+    } else roots.push(a)
+  }
+  const byStart = (x: TraceAction, y: TraceAction) =>
+    x.offsetMs - y.offsetMs || y.duration_ms - x.duration_ms
+  const rows: WaterfallRow[] = []
+  const placed = new Set<string>()
+  const visit = (a: TraceAction, depth: number) => {
+    if (placed.has(a.id)) return
+    placed.add(a.id)
+    rows.push({
+      action: a,
+      span: spans.get(a.id),
+      depth,
+      startMs: a.offsetMs,
+      durationMs: a.duration_ms,
+      parallelGroup: group.get(a.id) ?? null,
+    })
+    for (const c of [...(children.get(a.id) ?? [])].sort(byStart)) visit(c, depth + 1)
+  }
+  for (const r of [...roots].sort(byStart)) visit(r, 0)
+  // Spans whose parents form a cycle have no root: they still get a row each.
+  for (const a of [...trace.actions].sort(byStart)) visit(a, 0)
+  const totalMs = Math.max(1, ...rows.map((r) => r.startMs + r.durationMs))
+  return { rows, totalMs }
+}
+
+/** Tick positions for a time axis of `totalMs`: about five, at 1, 2 or 5 times a power of ten. */
+export function axisTicks(totalMs: number, target = 5): number[] {
+  const raw = totalMs / target
+  const power = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw
+  const ticks: number[] = []
+  for (let t = 0; t <= totalMs + 1e-9; t += step) ticks.push(t)
+  return ticks
+}
