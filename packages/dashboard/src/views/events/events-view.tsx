@@ -27,9 +27,8 @@ const TOP_SLACK = 40
  */
 export default function EventsView() {
   const [params, set] = useUrlState()
-  const filterKey = FILTER_PARAM_KEYS.map((k) => params[k] ?? '').join('\u0000')
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed only when a filter changes
-  const filters = useMemo(() => readFilters(params), [filterKey])
+  const filters = useMemo(() => readFilters(params), [params])
+  const filterKey = JSON.stringify(filters)
   const columnIds = useMemo(() => parseColumns(params.cols), [params.cols])
   const scroller = useRef<HTMLDivElement>(null)
   const [atTop, setAtTop] = useState(true)
@@ -145,8 +144,6 @@ export default function EventsView() {
     </Page>
   )
 }
-
-const FILTER_PARAM_KEYS = ['environment', ...Object.keys(CHIP_LABELS)]
 
 function NoEvents({
   narrowed,

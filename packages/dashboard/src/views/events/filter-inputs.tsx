@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react'
+import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { FieldError } from '../../components/page'
 
 /**
@@ -110,12 +110,27 @@ export function SearchBox({
 }) {
   const id = useId()
   const [text, setText] = useState(value ?? '')
-  useEffect(() => setText(value ?? ''), [value])
+  // What this box last applied: when the URL comes back with it, the user may already have typed
+  // on, and that newer text must stay. Any other value (a cleared chip, the back button) shows.
+  const applied = useRef(value ?? '')
   useEffect(() => {
-    if (text.trim() === (value ?? '')) return
-    const timer = setTimeout(() => onApply(text.trim()), 300)
+    if ((value ?? '') !== applied.current) {
+      applied.current = value ?? ''
+      setText(value ?? '')
+    }
+  }, [value])
+  const apply = useCallback(
+    (q: string) => {
+      applied.current = q
+      onApply(q)
+    },
+    [onApply],
+  )
+  useEffect(() => {
+    if (text.trim() === applied.current) return
+    const timer = setTimeout(() => apply(text.trim()), 300)
     return () => clearTimeout(timer)
-  }, [text, value, onApply])
+  }, [text, apply])
   return (
     <label className="field filter-field search-field">
       <span>Search</span>
@@ -127,7 +142,7 @@ export function SearchBox({
         aria-describedby={error ? `${id}-error` : undefined}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') onApply(text.trim())
+          if (e.key === 'Enter') apply(text.trim())
         }}
       />
       <FieldError id={`${id}-error`} message={error} />

@@ -110,6 +110,7 @@ export function axisTicks(totalMs: number, target = 5): number[] {
   const power = 10 ** Math.floor(Math.log10(raw))
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw
   const ticks: number[] = []
-  for (let t = 0; t <= totalMs + 1e-9; t += step) ticks.push(t)
+  // Multiplied, not summed, so 0.1 steps do not drift (0.30000000000000004).
+  for (let i = 0; i * step <= totalMs + 1e-9; i++) ticks.push(Number((i * step).toPrecision(12)))
   return ticks
 }
