@@ -59,22 +59,35 @@ describe('layoutWaterfall', () => {
       ['b', span('s-b', 's-root')],
       ['c', span('s-c', 's-root')],
     ])
-    const { rows, totalMs } = layoutWaterfall(t, spans)
-    expect(rows.map((r) => [r.action.id, r.depth])).toEqual([
-      ['root', 0],
-      ['c', 1],
-      ['b', 1],
+    const { rows, totalMs, parallelGroups } = layoutWaterfall(t, spans)
+    expect(rows.map((r) => [r.action.id, r.depth, r.parallelGroup])).toEqual([
+      ['root', 0, null],
+      ['c', 1, 1],
+      ['b', 1, 1],
     ])
     expect(totalMs).toBe(1000)
+    expect(parallelGroups).toBe(1)
   })
 
-  it('marks the actions of a parallel group with its number and leaves the others unmarked', () => {
-    const t = trace([action('a', 0, 100), action('b', 200, 300), action('c', 250, 300)], [[1, 2]])
+  it('marks overlapping siblings as a parallel group but not a parent with its children', () => {
+    const t = trace([action('a', 0, 100), action('b', 200, 300), action('c', 250, 300)])
     const { rows } = layoutWaterfall(t, new Map())
     expect(rows.map((r) => [r.action.id, r.parallelGroup])).toEqual([
       ['a', null],
       ['b', 1],
       ['c', 1],
+    ])
+    const nested = layoutWaterfall(
+      t,
+      new Map([
+        ['b', span('s-b')],
+        ['c', span('s-c', 's-b')],
+      ]),
+    )
+    expect(nested.rows.map((r) => [r.action.id, r.depth, r.parallelGroup])).toEqual([
+      ['a', 0, null],
+      ['b', 0, null],
+      ['c', 1, null],
     ])
   })
 

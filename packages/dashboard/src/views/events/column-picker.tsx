@@ -1,4 +1,5 @@
 import { COLUMN_SPECS, DEFAULT_COLUMNS, metaColumnId } from './event-columns'
+import { Menu } from './menu'
 
 /**
  * Which columns the feed shows: the built-in fields and every metadata key seen in the loaded
@@ -31,25 +32,22 @@ export function ColumnPicker({
     </label>
   )
   return (
-    <details className="menu">
-      <summary className="button">Columns</summary>
-      <div className="menu-panel column-picker" role="group" aria-label="Columns">
-        <fieldset>
-          <legend>Fields</legend>
-          {Object.entries(COLUMN_SPECS).map(([id, spec]) => box(id, spec.header))}
-        </fieldset>
-        <fieldset>
-          <legend>Metadata</legend>
-          {allMeta.length === 0 ? (
-            <p className="muted">No metadata keys in the loaded rows.</p>
-          ) : (
-            allMeta.map((key) => box(metaColumnId(key), key))
-          )}
-        </fieldset>
-        <button type="button" onClick={() => onChange([...DEFAULT_COLUMNS])}>
-          Default columns
-        </button>
-      </div>
-    </details>
+    <Menu label="Columns" panelLabel="Columns" className="column-picker">
+      <fieldset>
+        <legend>Fields</legend>
+        {Object.entries(COLUMN_SPECS).map(([id, spec]) => box(id, spec.header))}
+      </fieldset>
+      <fieldset>
+        <legend>Metadata</legend>
+        {allMeta.length === 0 ? (
+          <p className="muted">No metadata keys in the loaded rows.</p>
+        ) : (
+          allMeta.map((key) => box(metaColumnId(key), key))
+        )}
+      </fieldset>
+      <button type="button" onClick={() => onChange([...DEFAULT_COLUMNS])}>
+        Default columns
+      </button>
+    </Menu>
   )
 }

@@ -1,5 +1,6 @@
 import { eventsUrl } from './event-filters'
 import type { EventFilters } from './event-filters'
+import { Menu } from './menu'
 
 /**
  * Downloads of exactly the feed's filters. `GET /api/v1/events?format=csv|jsonl` takes every filter
@@ -8,17 +9,14 @@ import type { EventFilters } from './event-filters'
  */
 export function ExportMenu({ filters }: { filters: EventFilters }) {
   return (
-    <details className="menu">
-      <summary className="button">Export</summary>
-      <div className="menu-panel" role="group" aria-label="Export">
-        <p className="muted">Every event matching the current filters, newest first.</p>
-        <a className="button" href={eventsUrl(filters, { format: 'csv' })} download>
-          Download CSV
-        </a>
-        <a className="button" href={eventsUrl(filters, { format: 'jsonl' })} download>
-          Download JSONL
-        </a>
-      </div>
-    </details>
+    <Menu label="Export" panelLabel="Export">
+      <p className="muted">Every event matching the current filters, newest first.</p>
+      <a className="button" href={eventsUrl(filters, { format: 'csv' })} download>
+        Download CSV
+      </a>
+      <a className="button" href={eventsUrl(filters, { format: 'jsonl' })} download>
+        Download JSONL
+      </a>
+    </Menu>
   )
 }

@@ -1,7 +1,8 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useMemo } from 'react'
 import { Link, useParams } from 'wouter'
 import { api, ApiError } from '../../api/client'
+import { useStreamFrames } from '../../api/stream'
 import { EmptyState, ErrorBox, Loading, Page, StatCard } from '../../components/page'
 import { formatDuration, formatNumber, formatTime, formatUsd } from '../../lib/format'
 import { hrefWithEnv, useEnvironment, useUrlState } from '../../lib/url-state'
@@ -46,6 +47,14 @@ export default function TraceView() {
       } while (cursor && out.size < MAX_ACTIONS)
       return out
     },
+  })
+  // Actions of this trace that arrive while it is open redraw it.
+  const client = useQueryClient()
+  useStreamFrames((frame) => {
+    if (frame.type === 'event.new' && frame.data.trace_id === traceId) {
+      void client.invalidateQueries({ queryKey: ['traces', traceId] })
+      void client.invalidateQueries({ queryKey: ['events', 'trace-spans', traceId] })
+    }
   })
   const layout = useMemo(
     () => (trace.data ? layoutWaterfall(trace.data, spans.data ?? new Map()) : undefined),
@@ -96,7 +105,11 @@ export default function TraceView() {
           value={formatDuration(s.wallDuration)}
           sub={`${formatDuration(s.totalDuration)} summed`}
         />
-        <StatCard label="Parallel groups" value={formatNumber(s.parallelGroupCount)} />
+        <StatCard
+          label="Parallel groups"
+          value={formatNumber(layout?.parallelGroups ?? s.parallelGroupCount)}
+          sub="siblings that overlap in time"
+        />
         <StatCard label="Cost" value={formatUsd(s.totalCost / 100)} />
         <StatCard
           label="Errors"
@@ -104,7 +117,7 @@ export default function TraceView() {
           tone={s.hasErrors ? 'bad' : 'good'}
         />
       </div>
-      <p className="muted">
+      <p className="muted trace-meta">
         Started {formatTime(t.actions[0]?.created_at)} · services {s.services.join(', ') || '—'}
         {spans.data ? '' : spans.error ? ' · span nesting unavailable' : ' · reading spans…'}
       </p>

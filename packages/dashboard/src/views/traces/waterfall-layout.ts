@@ -44,26 +44,42 @@ export interface WaterfallRow {
   depth: number
   startMs: number
   durationMs: number
-  /** 1-based number of the group of actions that ran at the same time, if any. */
+  /** 1-based number of the group of sibling actions that ran at the same time, if any. */
   parallelGroup: number | null
+}
+
+/**
+ * Groups of siblings whose run times overlap, directly or through each other (a chain of
+ * overlaps), as ids; an action alone is no group. Siblings are given sorted by start.
+ */
+function overlapGroups(sorted: readonly TraceAction[]): string[][] {
+  const groups: string[][] = []
+  let current: string[] = []
+  let reach = Number.NEGATIVE_INFINITY
+  for (const a of sorted) {
+    if (a.offsetMs < reach) current.push(a.id)
+    else {
+      if (current.length > 1) groups.push(current)
+      current = [a.id]
+    }
+    reach = Math.max(reach, a.offsetMs + a.duration_ms)
+  }
+  if (current.length > 1) groups.push(current)
+  return groups
 }
 
 /**
  * Lays a trace out as a waterfall: one row per action, children under their parent span (when the
  * events carry span ids) and siblings by start time, so actions that overlap in time are separate
  * rows whose bars overlap on the time axis. Offsets are from the trace's first start.
+ *
+ * Parallel groups are found among siblings: a parent always overlaps its children, which is
+ * nesting, not parallelism. Without span ids every action is a sibling, as in the API's summary.
  */
 export function layoutWaterfall(
   trace: TraceAnswer,
   spans: ReadonlyMap<string, SpanInfo>,
-): { rows: WaterfallRow[]; totalMs: number } {
-  const group = new Map<string, number>()
-  trace.summary.parallelGroups.forEach((g, n) =>
-    g.forEach((i) => {
-      const a = trace.actions[i]
-      if (a) group.set(a.id, n + 1)
-    }),
-  )
+): { rows: WaterfallRow[]; totalMs: number; parallelGroups: number } {
   const bySpan = new Map<string, TraceAction>()
   for (const a of trace.actions) {
     const span = spans.get(a.id)?.span_id
@@ -82,6 +98,14 @@ export function layoutWaterfall(
   }
   const byStart = (x: TraceAction, y: TraceAction) =>
     x.offsetMs - y.offsetMs || y.duration_ms - x.duration_ms
+  const group = new Map<string, number>()
+  let groups = 0
+  const markParallel = (siblings: readonly TraceAction[]) => {
+    for (const g of overlapGroups(siblings)) {
+      groups += 1
+      for (const id of g) group.set(id, groups)
+    }
+  }
   const rows: WaterfallRow[] = []
   const placed = new Set<string>()
   const visit = (a: TraceAction, depth: number) => {
@@ -95,13 +119,17 @@ export function layoutWaterfall(
       durationMs: a.duration_ms,
       parallelGroup: group.get(a.id) ?? null,
     })
-    for (const c of [...(children.get(a.id) ?? [])].sort(byStart)) visit(c, depth + 1)
+    const kids = [...(children.get(a.id) ?? [])].sort(byStart)
+    markParallel(kids)
+    for (const c of kids) visit(c, depth + 1)
   }
-  for (const r of [...roots].sort(byStart)) visit(r, 0)
+  const sortedRoots = [...roots].sort(byStart)
+  markParallel(sortedRoots)
+  for (const r of sortedRoots) visit(r, 0)
   // Spans whose parents form a cycle have no root: they still get a row each.
   for (const a of [...trace.actions].sort(byStart)) visit(a, 0)
   const totalMs = Math.max(1, ...rows.map((r) => r.startMs + r.durationMs))
-  return { rows, totalMs }
+  return { rows, totalMs, parallelGroups: groups }
 }
 
 /** Tick positions for a time axis of `totalMs`: about five, at 1, 2 or 5 times a power of ten. */

@@ -74,14 +74,11 @@ export function Waterfall({
                     className={`wf-bar ${STATUS_CLASS[a.status] ?? 'ok'}`}
                     style={{ left: pct(r.startMs), width: pct(r.durationMs) }}
                   />
-                  <span
-                    className="wf-duration"
-                    style={{
-                      left: `min(calc(${pct(r.startMs + r.durationMs)} + 4px), calc(100% - 60px))`,
-                    }}
-                  >
-                    {formatDuration(r.durationMs)}
-                  </span>
+                  <DurationLabel
+                    startPct={(r.startMs / totalMs) * 100}
+                    endPct={((r.startMs + r.durationMs) / totalMs) * 100}
+                    text={formatDuration(r.durationMs)}
+                  />
                 </span>
               </button>
             </li>
@@ -89,5 +86,37 @@ export function Waterfall({
         })}
       </ol>
     </div>
+  )
+}
+
+/**
+ * A bar's duration: after the bar when there is room on the right, before it when there is room on
+ * the left, else inside the bar's right end.
+ */
+function DurationLabel({
+  startPct,
+  endPct,
+  text,
+}: {
+  startPct: number
+  endPct: number
+  text: string
+}) {
+  if (endPct <= 85)
+    return (
+      <span className="wf-duration" style={{ left: `calc(${endPct}% + 4px)` }}>
+        {text}
+      </span>
+    )
+  if (startPct >= 15)
+    return (
+      <span className="wf-duration" style={{ right: `calc(${100 - startPct}% + 4px)` }}>
+        {text}
+      </span>
+    )
+  return (
+    <span className="wf-duration inside" style={{ right: `calc(${100 - endPct}% + 4px)` }}>
+      {text}
+    </span>
   )
 }
