@@ -50,7 +50,9 @@ export function hasScope(session: Session | null | undefined, scope: string): bo
 export function useResetSession() {
   const client = useQueryClient()
   return async () => {
-    client.clear()
-    await client.refetchQueries({ queryKey: SESSION_KEY })
+    // `clear()` would drop the session query itself, and the gate would keep its stale answer:
+    // the other answers go, the session is reset to pending and fetched again.
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] })
+    await client.resetQueries({ queryKey: SESSION_KEY })
   }
 }
