@@ -168,6 +168,20 @@ describe('the Events and Traces views', () => {
     // Frames come in commit order: the other agent's came first and was left out.
     expect(await page.getByText(`Other agent ${stamp}`).count()).toBe(0)
     expect(await rows(page).first().innerText()).toContain(`Live arrival ${stamp}`)
+
+    // Scrolled down, the rows stay put and a pill counts what came in; clicking it shows them.
+    await page.locator('.table-scroll').evaluate((el) => el.scrollTo({ top: 600 }))
+    await page.locator('.feed[data-at-top="false"]').waitFor()
+    const table = page.getByRole('table', { name: 'Events, newest first' })
+    const loaded = Number(await table.getAttribute('aria-rowcount'))
+    await post({ agent: 'writer-bot', title: `While reading ${stamp}` })
+    const pill = page.getByRole('button', { name: '1 new event' })
+    await pill.waitFor()
+    expect(Number(await table.getAttribute('aria-rowcount'))).toBe(loaded)
+    await pill.click()
+    await page.getByText(`While reading ${stamp}`).waitFor()
+    expect(Number(await table.getAttribute('aria-rowcount'))).toBe(loaded + 1)
+    expect(await rows(page).first().innerText()).toContain(`While reading ${stamp}`)
     await done(page, problems)
   })
 

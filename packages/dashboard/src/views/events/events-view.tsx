@@ -93,7 +93,7 @@ export default function EventsView() {
         fieldErrors={fieldErrors}
       />
       {feed.error && Object.keys(fieldErrors).length === 0 ? <ErrorBox error={feed.error} /> : null}
-      <div className="feed">
+      <div className="feed" data-at-top={atTop}>
         {feed.waiting > 0 ? (
           <button type="button" className="new-pill" onClick={showWaiting}>
             {formatNumber(feed.waiting)} new {feed.waiting === 1 ? 'event' : 'events'}
