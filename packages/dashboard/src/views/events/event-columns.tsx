@@ -55,30 +55,30 @@ const filterCell =
 
 /** Every built-in column, in the order the picker lists them. */
 export const COLUMN_SPECS: Record<string, ColumnSpec> = {
-  time: { header: 'Time', width: '150px', cell: (e) => formatTime(e.ts) },
-  agent: { header: 'Agent', width: 'minmax(90px, 0.8fr)', cell: filterCell('agent', 'agent') },
-  kind: { header: 'Kind', width: '90px', cell: filterCell('kind', 'kind') },
+  time: { header: 'Time', width: '162px', cell: (e) => formatTime(e.ts) },
+  agent: { header: 'Agent', width: 'minmax(72px, 0.8fr)', cell: filterCell('agent', 'agent') },
+  kind: { header: 'Kind', width: '76px', cell: filterCell('kind', 'kind') },
   service: {
     header: 'Service',
-    width: 'minmax(80px, 0.7fr)',
+    width: 'minmax(70px, 0.7fr)',
     cell: filterCell('service', 'service'),
   },
   action: { header: 'Action', width: 'minmax(80px, 0.7fr)', cell: filterCell('action', 'action') },
   title: {
     header: 'What',
-    width: 'minmax(140px, 2fr)',
+    width: 'minmax(90px, 2fr)',
     cell: (e) => <span title={eventLabel(e)}>{eventLabel(e)}</span>,
   },
   status: {
     header: 'Status',
-    width: '82px',
+    width: '70px',
     cell: (e, filterBy) => (
       <FilterValue name="status" value={e.status} filterBy={filterBy}>
         <span className={`badge ${e.status}`}>{e.status}</span>
       </FilterValue>
     ),
   },
-  model: { header: 'Model', width: 'minmax(80px, 0.8fr)', cell: filterCell('model', 'model') },
+  model: { header: 'Model', width: 'minmax(70px, 0.8fr)', cell: filterCell('model', 'model') },
   provider: { header: 'Provider', width: '90px', cell: (e) => e.provider ?? '—' },
   environment: {
     header: 'Environment',
@@ -88,7 +88,7 @@ export const COLUMN_SPECS: Record<string, ColumnSpec> = {
   user: { header: 'User', width: 'minmax(80px, 0.7fr)', cell: filterCell('user', 'user') },
   duration: {
     header: 'Duration',
-    width: '76px',
+    width: '66px',
     align: 'right',
     cell: (e) => formatDuration(e.duration_ms),
   },
@@ -98,7 +98,7 @@ export const COLUMN_SPECS: Record<string, ColumnSpec> = {
     align: 'right',
     cell: (e) => formatNumber(e.tokens_total),
   },
-  cost: { header: 'Cost', width: '76px', align: 'right', cell: (e) => formatUsd(e.cost_usd) },
+  cost: { header: 'Cost', width: '60px', align: 'right', cell: (e) => formatUsd(e.cost_usd) },
   tags: {
     header: 'Tags',
     width: 'minmax(90px, 1fr)',

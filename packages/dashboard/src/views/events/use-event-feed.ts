@@ -31,6 +31,8 @@ export function useEventFeed(filters: EventFilters, atTop: boolean) {
     // Live rows keep the feed current; refetching would reload every page the user scrolled through.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
+    // Live rows do not outlive the view, so neither do the pages: coming back starts from the top.
+    gcTime: 0,
   })
   const [live, setLive] = useState<{ key: string; shown: FeedEvent[]; waiting: FeedEvent[] }>({
     key,
