@@ -242,4 +242,27 @@ describe('the Events and Traces views', () => {
     await drawer.getByRole('link', { name: seed.traceId }).waitFor()
     await done(page, problems)
   })
+
+  it('opens a pasted trace id, and says when no action carries it', async () => {
+    const { page, problems } = await signedIn('/traces')
+    await page.getByLabel('Trace id').fill(seed.traceId)
+    await page.getByRole('button', { name: 'Open trace' }).click()
+    await page.waitForURL(new RegExp(`/traces/${seed.traceId}$`))
+    await expect.poll(() => page.locator('.wf-row').count()).toBe(5)
+    await page.goto('/traces/no-such-trace')
+    await page.getByText('No action carries this trace id').waitFor()
+    // The 404 that says so is the answer the page expects.
+    expect(problems.all.filter((line) => !line.includes('/api/v1/traces/no-such-trace'))).toEqual(
+      [],
+    )
+    await page.context().close()
+  })
+
+  it('shows a new org how to send its first event', async () => {
+    const key = await seed.live.key('org-brand-new', ['read'])
+    const { page, problems } = await signedIn('/events', key)
+    await page.getByText('Nothing has been recorded yet').waitFor()
+    await page.getByText(`${seed.url}/api/v1/events`).waitFor()
+    await done(page, problems)
+  })
 })
