@@ -16,6 +16,9 @@ export interface ViewEntry {
  */
 export const VIEWS: ViewEntry[] = [
   { path: '/', nav: 'Overview', component: lazy(() => import('./overview/overview-view')) },
+  { path: '/events', nav: 'Events', component: lazy(() => import('./events/events-view')) },
+  { path: '/traces/:id', component: lazy(() => import('./traces/trace-view')) },
+  { path: '/traces', nav: 'Traces', component: lazy(() => import('./traces/traces-view')) },
   { path: '/settings/:section', component: settingsView },
   { path: '/settings', nav: 'Settings', component: settingsView },
 ]
