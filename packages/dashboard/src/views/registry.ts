@@ -14,4 +14,9 @@ export interface ViewEntry {
  */
 export const VIEWS: ViewEntry[] = [
   { path: '/', nav: 'Overview', component: lazy(() => import('./overview/overview-view')) },
+  { path: '/agents/:name', component: lazy(() => import('./agents/agent-view')) },
+  { path: '/agents', nav: 'Agents', component: lazy(() => import('./agents/agents-view')) },
+  { path: '/control/:tab', component: lazy(() => import('./control/control-view')) },
+  { path: '/control', nav: 'Control', component: lazy(() => import('./control/control-view')) },
+  { path: '/alerts', nav: 'Alerts', component: lazy(() => import('./alerts/alerts-view')) },
 ]
