@@ -149,7 +149,7 @@ export default function AgentView() {
               <StatCard
                 label="Error rate"
                 value={formatPercent(s!.rates.error)}
-                sub={`${formatNumber(s!.totals.error)} errors`}
+                sub={`${formatNumber(s!.totals.error)} error${s!.totals.error === 1 ? '' : 's'}`}
                 tone={s!.rates.error > 0.05 ? 'bad' : undefined}
               />
               <StatCard label="Denied" value={formatNumber(s!.totals.denied)} />

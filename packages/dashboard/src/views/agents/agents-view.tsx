@@ -88,13 +88,17 @@ export default function AgentsView() {
           </button>
         </EmptyState>
       ) : (
-        <DataTable
-          label="Agents"
-          rows={rows}
-          columns={columns}
-          rowKey={(a) => `${a.environment}\u0000${a.name}`}
-          height="min(70vh, 900px)"
-        />
+        // Wrapped: the shared table grows to fill a flex column, and this one is only as tall as its rows.
+        <div>
+          <DataTable
+            label="Agents"
+            rows={rows}
+            columns={columns}
+            rowKey={(a) => `${a.environment}\u0000${a.name}`}
+            // As tall as its rows up to most of the screen; beyond that it scrolls (virtual rows).
+            height={`min(70vh, ${rows.length * 34 + 2}px)`}
+          />
+        </div>
       )}
     </Page>
   )

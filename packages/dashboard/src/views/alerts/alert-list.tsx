@@ -106,7 +106,8 @@ export function AlertList({ environment }: { environment: string | undefined }) 
                     <div>{a.message}</div>
                     <details>
                       <summary className="muted">
-                        {a.alert_type} · history ({a.history.length})
+                        {a.alert_type}
+                        {a.history.length > 0 ? ` · history (${a.history.length})` : ' · details'}
                       </summary>
                       {a.history.length > 0 ? (
                         <ol className="history" aria-label={`History of alert ${a.id}`}>

@@ -18,7 +18,10 @@ function value(rule: ThresholdRule, v: number): string {
 
 /** A rule's condition in words: `error_rate above 25.0% (warning 10.0%) over 60 min`. */
 function condition(rule: AlertRule): string {
-  if (rule.type === 'anomaly') return `${rule.metric} away from its baseline`
+  if (rule.type === 'anomaly')
+    return rule.metric === 'new_service'
+      ? 'an agent uses a service or tool it never used before'
+      : `${rule.metric} far from the agent's baseline for the hour`
   const warn = rule.warning === null ? '' : ` (warning ${value(rule, rule.warning)})`
   return `${rule.metric} ${rule.operator} ${value(rule, rule.alert)}${warn} over ${rule.window_minutes} min`
 }
@@ -107,7 +110,14 @@ export function AlertRulesPanel() {
                   <td>{r.name}</td>
                   <td>
                     {r.type}
-                    {r.builtin ? <span className="badge tab-count">built-in</span> : null}
+                    {r.builtin ? (
+                      <span
+                        className="badge tab-count"
+                        title="Made by the server for every org: it can be changed or disabled, not deleted"
+                      >
+                        built-in
+                      </span>
+                    ) : null}
                   </td>
                   <td className="config-summary">{condition(r)}</td>
                   <td>{scopeText(r)}</td>
