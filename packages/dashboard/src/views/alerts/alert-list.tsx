@@ -28,12 +28,19 @@ export function AlertList({ environment }: { environment: string | undefined }) 
   })
   useLiveInvalidate([['alerts']], (f) => f.type === 'alert.new', 500)
   const acknowledge = useMutation({
-    mutationFn: (body: { id: string } | { all: true }) =>
-      api('/api/v1/alerts/acknowledge', { method: 'POST', body }),
+    mutationFn: async (which: { id: string } | { all: true } | { ids: string[] }) => {
+      if (!('ids' in which))
+        return api('/api/v1/alerts/acknowledge', { method: 'POST', body: which })
+      for (const id of which.ids)
+        await api('/api/v1/alerts/acknowledge', { method: 'POST', body: { id } })
+    },
     onSettled: () => client.invalidateQueries({ queryKey: ['alerts'] }),
   })
   const rows = alerts.data?.alerts ?? []
-  const open = rows.filter((a) => !a.acknowledged).length
+  const unacknowledged = rows.filter((a) => !a.acknowledged).map((a) => a.id)
+  const open = unacknowledged.length
+  // `{all: true}` acknowledges every open alert of the org; with a filter on, only the listed ones.
+  const filtered = Boolean(state || environment)
   return (
     <>
       <div className="toolbar">
@@ -58,9 +65,9 @@ export function AlertList({ environment }: { environment: string | undefined }) 
             scope="control"
             disabled={open === 0 || acknowledge.isPending}
             title={open === 0 ? 'Nothing to acknowledge' : undefined}
-            onClick={() => acknowledge.mutate({ all: true })}
+            onClick={() => acknowledge.mutate(filtered ? { ids: unacknowledged } : { all: true })}
           >
-            Acknowledge all
+            {filtered ? `Acknowledge these ${open}` : 'Acknowledge all'}
           </ScopedButton>
         </div>
       </div>
