@@ -51,7 +51,7 @@ describe('the dashboard Control view', () => {
     await page.getByRole('button', { name: 'Create policy' }).click()
     const row = table.getByRole('row').filter({ hasText: 'Rate limit writer' })
     await row.getByText('rate_limit').waitFor()
-    await row.getByText('{"max_actions":100,"window_seconds":3600}').waitFor()
+    await row.getByText('max_actions 100 · window_seconds 3600').waitFor()
     const listed = await callApi(seed.url, seed.readKey, 'GET', '/api/v1/policies')
     expect(listed.body.policies.map((p: { name: string }) => p.name)).toContain('Rate limit writer')
 

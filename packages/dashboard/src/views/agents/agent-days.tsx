@@ -52,7 +52,7 @@ export function AgentDays({ name, environment }: { name: string; environment?: s
     select: activityDays,
   })
   return (
-    <section className="panel" aria-labelledby="agent-days-title">
+    <section className="panel table-panel" aria-labelledby="agent-days-title">
       <h2 id="agent-days-title">Days of activity</h2>
       <p className="muted">
         Each UTC day this agent was active in the last {DAYS_BACK} days

@@ -39,7 +39,7 @@ export function AgentEvents({ name, environment }: { name: string; environment?:
   )
   const rows = events.data?.pages.flatMap((p) => p.events) ?? []
   return (
-    <section className="panel" aria-labelledby="agent-events-title">
+    <section className="panel table-panel" aria-labelledby="agent-events-title">
       <div className="section-head">
         <h2 id="agent-events-title">Recent events</h2>
         <div className="row-actions">

@@ -83,7 +83,7 @@ export default function AgentView() {
   const s = stats.data
   return (
     <Page title={name} actions={back}>
-      <section className="panel" aria-labelledby="agent-envs-title">
+      <section className="panel table-panel" aria-labelledby="agent-envs-title">
         <h2 id="agent-envs-title">Status</h2>
         <table className="simple" aria-label={`Status of ${name} per environment`}>
           <thead>

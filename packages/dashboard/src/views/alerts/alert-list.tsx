@@ -85,7 +85,7 @@ export function AlertList({ environment }: { environment: string | undefined }) 
           </p>
         </EmptyState>
       ) : (
-        <section className="panel">
+        <section className="panel table-panel">
           {rows.length >= LIMIT ? (
             <p className="muted">The newest {LIMIT} are shown; narrow by state or environment.</p>
           ) : null}

@@ -92,7 +92,7 @@ export function AlertRulesPanel() {
           <p>Create a threshold rule with New threshold rule.</p>
         </EmptyState>
       ) : (
-        <section className="panel">
+        <section className="panel table-panel">
           <table className="simple" aria-label="Alert rules">
             <thead>
               <tr>

@@ -57,7 +57,7 @@ export function BaselinesPanel({ environment }: { environment: string | undefine
       </EmptyState>
     )
   return (
-    <section className="panel">
+    <section className="panel table-panel">
       <p className="muted">
         For the UTC hour running now ({rows[0]?.hour.slice(11, 16)}), from the same hour of earlier
         weeks, or of the last 7 days when there are fewer than 3 weeks of history. Mean ± standard

@@ -71,7 +71,7 @@ export function ApprovalsPanel({ environment }: { environment: string | undefine
           </p>
         </EmptyState>
       ) : (
-        <section className="panel">
+        <section className="panel table-panel">
           <table className="simple" aria-label={`Approval requests, ${status}`}>
             <thead>
               <tr>

@@ -59,7 +59,7 @@ export function BudgetsPanel({ environment }: { environment: string | undefined 
           </p>
         </EmptyState>
       ) : (
-        <section className="panel">
+        <section className="panel table-panel">
           <table className="simple" aria-label="Budgets">
             <thead>
               <tr>

@@ -3,10 +3,26 @@ import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { EmptyState, ErrorBox, Loading } from '../../components/page'
-import { formatTime } from '../../lib/format'
+import { formatAgo, formatTime } from '../../lib/format'
 import type { Policy } from './control-types'
 import { PolicyForm } from './policy-form'
 import { ScopedButton } from './scoped-button'
+
+/** A config in words: `max_actions 100 · window_seconds 3600`, lists joined by commas. */
+export function configText(config: Record<string, unknown>): string {
+  return Object.entries(config)
+    .map(([k, v]) => {
+      const value = Array.isArray(v)
+        ? v.length === 0
+          ? 'all'
+          : v.map(String).join(', ')
+        : typeof v === 'object' && v !== null
+          ? JSON.stringify(v)
+          : String(v)
+      return `${k} ${value}`
+    })
+    .join(' · ')
+}
 
 /** Policies: highest priority first, with enable/disable and delete; a form to create one. */
 export function PoliciesPanel({ environment }: { environment: string | undefined }) {
@@ -61,7 +77,7 @@ export function PoliciesPanel({ environment }: { environment: string | undefined
           </p>
         </EmptyState>
       ) : (
-        <section className="panel">
+        <section className="panel table-panel">
           <table className="simple" aria-label="Policies">
             <thead>
               <tr>
@@ -82,7 +98,7 @@ export function PoliciesPanel({ environment }: { environment: string | undefined
                 <tr key={p.id}>
                   <td>{p.name ?? <span className="muted">(unnamed)</span>}</td>
                   <td className="mono">{p.rule_type}</td>
-                  <td className="config-summary">{JSON.stringify(p.rule_config)}</td>
+                  <td className="config-summary">{configText(p.rule_config)}</td>
                   <td>
                     {p.agent_name ?? 'every agent'} · {p.environment ?? 'every environment'}
                   </td>
@@ -92,7 +108,7 @@ export function PoliciesPanel({ environment }: { environment: string | undefined
                       {p.enabled ? 'enabled' : 'disabled'}
                     </span>
                   </td>
-                  <td className="mono">{formatTime(p.updated_at)}</td>
+                  <td title={formatTime(p.updated_at)}>{formatAgo(p.updated_at)}</td>
                   <td>
                     <div className="row-actions">
                       <ScopedButton
