@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectProblems, openBrowser, screenshot } from '../helpers/browser.js'
 import type { TestBrowser } from '../helpers/browser.js'
@@ -22,7 +23,7 @@ describe('the dashboard Agents view', () => {
   it('lists every agent per environment with its status, counts and last activity', async () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/agents')
+    await signInWith(page, seed.adminKey, '/agents', problems)
     await page.getByRole('link', { name: 'Agents' }).click()
     await page.waitForURL(/\/agents$/)
     const table = page.getByRole('table', { name: 'Agents' })
@@ -56,7 +57,7 @@ describe('the dashboard Agents view', () => {
     })
     expect(before.body.allowed).toBe(true)
 
-    await signInWith(page, seed.adminKey, '/agents')
+    await signInWith(page, seed.adminKey, '/agents', problems)
     await page.getByRole('button', { name: `Kill ${agent} (production)` }).click()
     const dialog = page.getByRole('alertdialog')
     await dialog.getByText(`Kill ${agent}?`).waitFor()
@@ -92,7 +93,7 @@ describe('the dashboard Agents view', () => {
   it('shows a read-only key the controls disabled, saying which scope they need', async () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.readKey, '/agents')
+    await signInWith(page, seed.readKey, '/agents', problems)
     const kill = page.getByRole('button', { name: `Kill ${seed.agents.billing} (production)` })
     await kill.waitFor()
     expect(await kill.isDisabled()).toBe(true)
@@ -107,7 +108,7 @@ describe('the dashboard Agents view', () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
     const agent = seed.agents.billing
-    await signInWith(page, seed.adminKey, '/agents')
+    await signInWith(page, seed.adminKey, '/agents', problems)
     await page.getByRole('link', { name: agent, exact: true }).first().click()
     await page.waitForURL(new RegExp(`/agents/${agent}$`))
     await page.getByRole('heading', { name: agent, level: 1 }).waitFor()
@@ -119,25 +120,38 @@ describe('the dashboard Agents view', () => {
     await page.getByLabel('Range').selectOption('7d')
     await page.waitForURL(/range=7d/)
 
-    const days = page.getByRole('table', { name: `Days of activity of ${agent}` })
+    // The days come from Wiro's LogsList and a day's file from LogsFile, with the session cookie.
+    const days = page.getByRole('table', { name: `Days of activity of ${agent} in production` })
     await days.getByRole('row').nth(1).waitFor()
-    const dayCount = (await days.getByRole('row').count()) - 1
-    expect(dayCount).toBeGreaterThan(1)
-    const link = days.getByRole('link', { name: /as JSON Lines$/ }).first()
-    const href = await link.getAttribute('href')
-    // The browser's own request, with the session cookie: every line is one of this agent's events.
+    expect(await days.getByRole('row').count()).toBeGreaterThan(2)
+    const day = (await days.getByRole('row').nth(1).getByRole('cell').first().innerText()).trim()
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      days.getByRole('button', { name: `Download the activity file of ${day}` }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe(`${agent}-production-${day}.jsonl`)
+    const file = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n')
+    const activity = file.map((line) => JSON.parse(line) as { ts: string; kind: string })
+    expect(activity.length).toBeGreaterThan(0)
+    expect(new Set(activity.map((e) => e.ts.slice(0, 10)))).toEqual(new Set([day]))
+    // The same day as native events: the browser's own request, with the session cookie.
+    const href = await days
+      .getByRole('link', { name: `Download every event of ${day} as JSON Lines` })
+      .getAttribute('href')
     const res = await page.request.get(href!)
     expect(res.status()).toBe(200)
     const lines = (await res.text())
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l))
-    expect(lines.length).toBeGreaterThan(0)
     expect(new Set(lines.map((e) => e.agent))).toEqual(new Set([agent]))
-    const day = (await days.getByRole('row').nth(1).getByRole('cell').first().innerText()).trim()
     expect(new Set(lines.map((e) => String(e.ts).slice(0, 10)))).toEqual(new Set([day]))
+    expect(lines.length).toBe(activity.length)
     await page.getByLabel('Range').selectOption('24h')
-    await page.getByRole('heading', { name: 'Activity' }).scrollIntoViewIfNeeded()
+    await page.getByRole('heading', { name: agent, level: 1 }).scrollIntoViewIfNeeded()
     await screenshot(page, 'agent')
     expect(problems.all).toEqual([])
     await page.context().close()

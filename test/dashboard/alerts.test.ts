@@ -25,7 +25,7 @@ describe('the dashboard Alerts view', () => {
     const violation = seeded[0] as { id: string; message: string }
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/alerts')
+    await signInWith(page, seed.adminKey, '/alerts', problems)
     await page.getByRole('link', { name: 'Alerts' }).first().click()
     const table = page.getByRole('table', { name: 'Alerts' })
     await table.getByText(violation.message).waitFor()
@@ -64,7 +64,7 @@ describe('the dashboard Alerts view', () => {
   it('shows the baselines per agent with their learning state', async () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.readKey, '/alerts?tab=baselines')
+    await signInWith(page, seed.readKey, '/alerts?tab=baselines', problems)
     const table = page.getByRole('table', { name: 'Baselines' })
     const row = table.getByRole('row').filter({ hasText: seed.agents.billing }).first()
     await row.waitFor()
@@ -80,7 +80,7 @@ describe('the dashboard Alerts view', () => {
   it('lists the alert rules, keeps built-in ones from deletion, and creates, edits and deletes one', async () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/alerts')
+    await signInWith(page, seed.adminKey, '/alerts', problems)
     await page.getByRole('link', { name: 'Rules' }).click()
     await page.waitForURL(/tab=rules/)
     const table = page.getByRole('table', { name: 'Alert rules' })

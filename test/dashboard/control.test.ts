@@ -23,7 +23,7 @@ describe('the dashboard Control view', () => {
   it("shows the server's complaint under the config field, then creates the policy", async () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/control')
+    await signInWith(page, seed.adminKey, '/control', problems)
     await page.getByRole('link', { name: 'Control' }).click()
     await page.getByRole('link', { name: 'Policies' }).click()
     await page.waitForURL(/\/control\/policies$/)
@@ -68,7 +68,7 @@ describe('the dashboard Control view', () => {
   it('creates a budget and shows its usage as a bar', async () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/control/budgets')
+    await signInWith(page, seed.adminKey, '/control/budgets', problems)
     const table = page.getByRole('table', { name: 'Budgets' })
     await table.getByRole('meter', { name: /monthly budget of billing-agent/ }).waitFor()
 
@@ -102,7 +102,7 @@ describe('the dashboard Control view', () => {
       rule_config: { services: ['bank'], actions: ['wire'] },
     })
     expect(policy.status).toBe(201)
-    await signInWith(page, seed.adminKey, '/')
+    await signInWith(page, seed.adminKey, '/', problems)
     // The Overview's card links here.
     await page.locator('.stat-card', { hasText: 'Pending approvals' }).getByRole('link').click()
     await page.waitForURL(/\/control\/approvals$/)
@@ -143,7 +143,7 @@ describe('the dashboard Control view', () => {
   it('shows a read-only key every control disabled, naming the scope', async () => {
     const page = await browser.newPage(seed.url)
     const problems = collectProblems(page)
-    await signInWith(page, seed.readKey, '/control/approvals')
+    await signInWith(page, seed.readKey, '/control/approvals', problems)
     const approve = page.getByRole('button', { name: /^Approve billing-agent stripe refund/ })
     await approve.first().waitFor()
     expect(await approve.first().isDisabled()).toBe(true)

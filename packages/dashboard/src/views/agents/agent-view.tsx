@@ -17,7 +17,7 @@ import {
 import { hrefWithEnv, useEnvironment, useUrlState } from '../../lib/url-state'
 import { useLiveInvalidate } from '../control/use-live-invalidate'
 import { AgentControls } from './agent-controls'
-import { AgentDays } from './agent-days'
+import { AgentDaysSection } from './agent-days'
 import { AgentEvents } from './agent-events'
 import '../control/control.css'
 
@@ -170,7 +170,7 @@ export default function AgentView() {
         )}
       </section>
       <AgentEvents name={name} environment={environment} />
-      <AgentDays name={name} environment={environment} />
+      <AgentDaysSection agents={agent.data.environments} />
     </Page>
   )
 }
