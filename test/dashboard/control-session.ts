@@ -15,6 +15,8 @@ export async function signInWith(
   path: string,
   problems: PageProblems,
 ): Promise<void> {
+  // Shorter than the test's own limit, so a wait that fails names its locator.
+  page.setDefaultTimeout(15_000)
   await page.goto(path)
   await page.getByLabel('API key').fill(key)
   await page.getByRole('button', { name: 'Sign in' }).click()
