@@ -9,7 +9,11 @@ import { ScopedButton } from './scoped-button'
 import { useLiveInvalidate } from './use-live-invalidate'
 
 const STATUSES = ['pending', 'approved', 'denied', 'expired'] as const
-/** Polling backs up the stream: a request is recorded as a `pending` event, but a decision taken elsewhere may not reach this page as a frame. Default 5 s. */
+/**
+ * A request and a decision are each recorded as an event, so their `event.new` frames refresh the
+ * list at once; polling (default 5 s) covers what sends no frame: a request expiring, and a stream
+ * that is reconnecting.
+ */
 const POLL_MS = 5000
 
 /** Approval requests: the waiting ones with approve and deny (`approve` scope), and the decided. */
