@@ -78,7 +78,15 @@ export function AgentEvents({ name, environment }: { name: string; environment?:
             <tbody>
               {rows.map((e) => (
                 <tr key={e.id}>
-                  <td className="mono">{formatTime(e.ts)}</td>
+                  <td className="mono">
+                    {/* The Events view opens one event's detail from `?event=`, among this agent's. */}
+                    <Link
+                      href={hrefWithEnv('/events', environment, { agent: name, event: e.id })}
+                      aria-label={`Open the event of ${formatTime(e.ts)} in Events`}
+                    >
+                      {formatTime(e.ts)}
+                    </Link>
+                  </td>
                   {environment ? null : <td>{e.environment}</td>}
                   <td>{e.kind}</td>
                   <td>{[e.service, e.action].filter(Boolean).join(' · ') || '—'}</td>
