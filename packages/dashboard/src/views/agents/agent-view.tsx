@@ -6,18 +6,11 @@ import type { Agent, Stats } from '../../api/types'
 import { Chart } from '../../components/chart'
 import type { ChartSeries } from '../../components/chart'
 import { EmptyState, ErrorBox, Loading, Page, StatCard } from '../../components/page'
-import {
-  formatAgo,
-  formatDuration,
-  formatNumber,
-  formatPercent,
-  formatTime,
-  formatUsd,
-} from '../../lib/format'
+import { formatDuration, formatNumber, formatPercent, formatUsd } from '../../lib/format'
 import { hrefWithEnv, useEnvironment, useUrlState } from '../../lib/url-state'
 import { useLiveInvalidate } from '../control/use-live-invalidate'
-import { AgentControls } from './agent-controls'
 import { AgentDaysSection } from './agent-days'
+import { AgentStatus } from './agent-status'
 import { AgentEvents } from './agent-events'
 import '../control/control.css'
 
@@ -83,47 +76,7 @@ export default function AgentView() {
   const s = stats.data
   return (
     <Page title={name} actions={back}>
-      <section className="panel table-panel" aria-labelledby="agent-envs-title">
-        <h2 id="agent-envs-title">Status</h2>
-        <table className="simple" aria-label={`Status of ${name} per environment`}>
-          <thead>
-            <tr>
-              <th scope="col">Environment</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="right">
-                Events
-              </th>
-              <th scope="col" className="right">
-                Errors
-              </th>
-              <th scope="col" className="right">
-                Cost
-              </th>
-              <th scope="col">First seen</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Control</th>
-            </tr>
-          </thead>
-          <tbody>
-            {agent.data.environments.map((a) => (
-              <tr key={a.environment}>
-                <td>{a.environment}</td>
-                <td>
-                  <span className={`badge ${a.status}`}>{a.status}</span>
-                </td>
-                <td className="right">{formatNumber(a.events)}</td>
-                <td className="right">{formatNumber(a.errors)}</td>
-                <td className="right">{formatUsd(a.cost_usd)}</td>
-                <td className="mono">{formatTime(a.first_seen)}</td>
-                <td title={formatTime(a.last_seen)}>{formatAgo(a.last_seen)}</td>
-                <td>
-                  <AgentControls agent={a} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <AgentStatus name={name} rows={agent.data.environments} />
       <section className="panel" aria-labelledby="agent-activity-title">
         <div className="section-head">
           <h2 id="agent-activity-title">Activity</h2>

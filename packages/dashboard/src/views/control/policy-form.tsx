@@ -6,8 +6,9 @@ import type { Policy, RuleType } from './control-types'
 import { RULE_TYPES } from './control-types'
 import { allAtFields, fieldErrorsOf, numberOrUndefined } from './field-errors'
 import { FormField } from './form-field'
-import { EMPTY_CONFIG, RULE_HELP, RuleConfigFields, ruleConfig } from './rule-config-fields'
-import type { ConfigDraft } from './rule-config-fields'
+import { EMPTY_CONFIG, RULE_HELP, ruleConfig } from './rule-config'
+import type { ConfigDraft } from './rule-config'
+import { RuleConfigFields } from './rule-config-fields'
 
 const SHOWN = [
   'name',
