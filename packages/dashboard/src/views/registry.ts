@@ -2,6 +2,7 @@ import { lazy } from 'react'
 import type { ComponentType, LazyExoticComponent } from 'react'
 
 const settingsView = lazy(() => import('./settings/settings-view'))
+const controlView = lazy(() => import('./control/control-view'))
 
 /** One view: its path pattern (wouter), the nav label (none = not in the nav) and its component. */
 export interface ViewEntry {
@@ -19,6 +20,11 @@ export const VIEWS: ViewEntry[] = [
   { path: '/events', nav: 'Events', component: lazy(() => import('./events/events-view')) },
   { path: '/traces/:id', component: lazy(() => import('./traces/trace-view')) },
   { path: '/traces', nav: 'Traces', component: lazy(() => import('./traces/traces-view')) },
+  { path: '/agents/:name', component: lazy(() => import('./agents/agent-view')) },
+  { path: '/agents', nav: 'Agents', component: lazy(() => import('./agents/agents-view')) },
+  { path: '/control/:tab', component: controlView },
+  { path: '/control', nav: 'Control', component: controlView },
+  { path: '/alerts', nav: 'Alerts', component: lazy(() => import('./alerts/alerts-view')) },
   { path: '/settings/:section', component: settingsView },
   { path: '/settings', nav: 'Settings', component: settingsView },
 ]
