@@ -111,6 +111,25 @@ describe('the dashboard shell', () => {
     await page.context().close()
   })
 
+  it('follows the links that notifications carry to the event, the approval and the agent', async () => {
+    const page = await browser.newPage(seed.url)
+    const problems = collectProblems(page)
+    await signIn(page, seed.readKey)
+    await page.goto(`/events/${seed.scriptEventId}`)
+    await page.waitForURL(new RegExp(`/events\\?event=${seed.scriptEventId}$`))
+    await page.getByRole('dialog').waitFor()
+
+    await page.goto(`/approvals/${seed.approvalId}`)
+    await page.waitForURL(new RegExp(`/control/approvals\\?approval=${seed.approvalId}$`))
+    await page.locator('tr.selected', { hasText: seed.agents.billing }).waitFor()
+
+    await page.goto(`/agents/production/${seed.agents.billing}`)
+    await page.waitForURL(new RegExp(`/agents/${seed.agents.billing}\\?environment=production$`))
+    await page.getByRole('heading', { name: seed.agents.billing, level: 1 }).waitFor()
+    expect(problems.all).toEqual([])
+    await page.context().close()
+  })
+
   it('is readable in dark mode and at a 1024 px laptop width', async () => {
     const context = await browser.browser.newContext({
       baseURL: seed.url,

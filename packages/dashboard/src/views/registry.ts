@@ -17,11 +17,23 @@ export interface ViewEntry {
  */
 export const VIEWS: ViewEntry[] = [
   { path: '/', nav: 'Overview', component: lazy(() => import('./overview/overview-view')) },
+  {
+    path: '/events/:id',
+    component: lazy(() => import('./links').then((m) => ({ default: m.EventLink }))),
+  },
   { path: '/events', nav: 'Events', component: lazy(() => import('./events/events-view')) },
   { path: '/traces/:id', component: lazy(() => import('./traces/trace-view')) },
   { path: '/traces', nav: 'Traces', component: lazy(() => import('./traces/traces-view')) },
+  {
+    path: '/agents/:env/:name',
+    component: lazy(() => import('./links').then((m) => ({ default: m.AgentLink }))),
+  },
   { path: '/agents/:name', component: lazy(() => import('./agents/agent-view')) },
   { path: '/agents', nav: 'Agents', component: lazy(() => import('./agents/agents-view')) },
+  {
+    path: '/approvals/:id',
+    component: lazy(() => import('./links').then((m) => ({ default: m.ApprovalLink }))),
+  },
   { path: '/control/:tab', component: controlView },
   { path: '/control', nav: 'Control', component: controlView },
   { path: '/alerts', nav: 'Alerts', component: lazy(() => import('./alerts/alerts-view')) },

@@ -78,7 +78,8 @@ function dedupKeyOf(a: Announcement, data: Record<string, unknown>, raw: string)
 const seg = encodeURIComponent
 
 /**
- * The dashboard's routes-to-be (docs/events-out.md): an event, an agent, an approval, the alerts.
+ * The dashboard's pages (docs/events-out.md, docs/dashboard.md): an event, an agent, an approval,
+ * the alerts.
  */
 function linkOf(
   a: Announcement,

@@ -20,9 +20,16 @@ const POLL_MS = 5000
 export function ApprovalsPanel({ environment }: { environment: string | undefined }) {
   const client = useQueryClient()
   const [params, set] = useUrlState()
+  // A notification links to one request (`?approval=<id>`): show the list it is in, marked.
+  const linked = useQuery({
+    queryKey: ['approvals', 'one', params.approval],
+    queryFn: () =>
+      api<ApprovalRequest>(`/api/v1/approvals/${encodeURIComponent(params.approval!)}`),
+    enabled: Boolean(params.approval),
+  })
   const status = (STATUSES as readonly string[]).includes(params.status ?? '')
     ? params.status!
-    : 'pending'
+    : (linked.data?.status ?? 'pending')
   const approvals = useQuery({
     queryKey: ['approvals', status, environment],
     queryFn: () =>
@@ -60,6 +67,7 @@ export function ApprovalsPanel({ environment }: { environment: string | undefine
         </label>
       </div>
       <ErrorBox error={decide.error} />
+      <ErrorBox error={linked.error} />
       {approvals.isPending ? (
         <Loading what="Loading approvals" />
       ) : approvals.error ? (
@@ -92,7 +100,11 @@ export function ApprovalsPanel({ environment }: { environment: string | undefine
             </thead>
             <tbody>
               {rows.map((a) => (
-                <tr key={a.id}>
+                <tr
+                  key={a.id}
+                  className={a.id === params.approval ? 'selected' : undefined}
+                  aria-current={a.id === params.approval ? 'true' : undefined}
+                >
                   <td title={formatTime(a.requested_at)}>{formatAgo(a.requested_at)}</td>
                   <td>
                     {a.agent_name} <span className="muted">({a.environment})</span>
