@@ -14,4 +14,19 @@ export interface ViewEntry {
  */
 export const VIEWS: ViewEntry[] = [
   { path: '/', nav: 'Overview', component: lazy(() => import('./overview/overview-view')) },
+  {
+    path: '/conversations/:id',
+    component: lazy(() => import('./conversations/conversation-view')),
+  },
+  {
+    path: '/conversations',
+    nav: 'Conversations',
+    component: lazy(() => import('./conversations/conversations-view')),
+  },
+  { path: '/stats', nav: 'Stats', component: lazy(() => import('./stats/stats-view')) },
+  {
+    path: '/evaluations',
+    nav: 'Evaluations',
+    component: lazy(() => import('./evaluations/evaluations-view')),
+  },
 ]

@@ -1,0 +1,289 @@
+import { useQuery } from '@tanstack/react-query'
+import { useMemo } from 'react'
+import { api } from '../../api/client'
+import { useSession } from '../../api/session'
+import { Chart } from '../../components/chart'
+import { EmptyState, ErrorBox, Loading, Page, StatCard } from '../../components/page'
+import { formatNumber } from '../../lib/format'
+import { useEnvironment, useUrlState } from '../../lib/url-state'
+import { FilterSelect, useAgentNames } from '../conversations/filter-controls'
+import { useLiveRefresh } from '../conversations/use-live-refresh'
+import '../stats/stats.css'
+import { evaluationCharts } from './evaluation-charts'
+import { EvaluationTable, Score } from './evaluation-table'
+import type { Evaluation, EvaluationStats } from './evaluation-types'
+import './evaluations.css'
+
+const WINDOWS = [7, 30, 90] as const
+const LIST_LIMIT = 200
+
+/**
+ * Evaluations: the mean score over time, by agent and by label, and the latest evaluations with
+ * links to the events they score. Window, agent and label live in the URL.
+ */
+export default function EvaluationsView() {
+  const environment = useEnvironment()
+  const [params, set] = useUrlState()
+  const days = WINDOWS.find((d) => String(d) === params.days) ?? 30
+  const agent = params.agent
+  const label = params.label
+  const stats = useQuery({
+    queryKey: ['evaluations', 'stats', days, agent, environment],
+    queryFn: ({ signal }) =>
+      api<EvaluationStats>('/api/v1/evaluations/stats', {
+        query: { days, agent, environment },
+        signal,
+      }),
+  })
+  const from = stats.data?.from
+  const list = useQuery({
+    queryKey: ['evaluations', 'list', from, agent, label, environment],
+    enabled: from !== undefined,
+    queryFn: ({ signal }) =>
+      api<{ evaluations: Evaluation[] }>('/api/v1/evaluations', {
+        query: { from, agent, label, environment, limit: LIST_LIMIT },
+        signal,
+      }),
+  })
+  // A new evaluation is recorded in the trail as an audit event `evaluation.created`.
+  useLiveRefresh(
+    ['evaluations'],
+    (f) => f.type === 'event.new' && f.data.action === 'evaluation.created',
+  )
+  const agents = useAgentNames(environment)
+  const charts = useMemo(() => (stats.data ? evaluationCharts(stats.data) : null), [stats.data])
+  const labels = Object.keys(stats.data?.byLabel ?? {}).sort()
+
+  return (
+    <Page title="Evaluations">
+      <form className="toolbar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>Window</span>
+          <select
+            value={days}
+            onChange={(e) => set({ days: e.target.value === '30' ? null : e.target.value })}
+          >
+            {WINDOWS.map((d) => (
+              <option key={d} value={d}>
+                Last {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+        <FilterSelect
+          label="Agent"
+          value={agent}
+          options={agents}
+          anyLabel="All agents"
+          onChange={(v) => set({ agent: v })}
+        />
+        <FilterSelect
+          label="Label"
+          value={label}
+          options={labels}
+          anyLabel="All labels"
+          onChange={(v) => set({ label: v })}
+        />
+      </form>
+      {stats.isPending ? (
+        <Loading what="Loading evaluations" />
+      ) : stats.error ? (
+        <ErrorBox error={stats.error} />
+      ) : stats.data.totalEvaluations === 0 ? (
+        <NoEvaluations filtered={Boolean(agent)} />
+      ) : (
+        <>
+          <div className="cards">
+            <StatCard label="Mean score" value={stats.data.avgScore ?? '—'} sub="out of 100" />
+            <StatCard
+              label="Evaluations"
+              value={formatNumber(stats.data.totalEvaluations)}
+              sub={`last ${days} days`}
+            />
+            <StatCard
+              label="Agents scored"
+              value={formatNumber(Object.keys(stats.data.byAgent).length)}
+            />
+            <StatCard label="Labels" value={formatNumber(labels.length)} />
+          </div>
+          {charts ? (
+            <div className="stats-charts">
+              <section className="panel">
+                <h2>Mean score per day</h2>
+                <Chart
+                  x={charts.x}
+                  series={charts.score}
+                  label="Mean evaluation score per day"
+                  height={180}
+                />
+              </section>
+              <section className="panel">
+                <h2>Evaluations per day</h2>
+                <Chart
+                  x={charts.x}
+                  series={charts.count}
+                  label="Evaluations per day"
+                  height={180}
+                />
+              </section>
+            </div>
+          ) : null}
+          <div className="stats-charts">
+            <ByAgent
+              byAgent={stats.data.byAgent}
+              onAgent={(a) => set({ agent: a }, { push: true })}
+            />
+            <ByLabel
+              byLabel={stats.data.byLabel}
+              onLabel={(l) => set({ label: l }, { push: true })}
+            />
+          </div>
+          <section className="panel" aria-labelledby="recent-title">
+            <h2 id="recent-title">
+              Latest evaluations
+              {label ? <span className="muted small"> labelled {label}</span> : null}
+            </h2>
+            {label ? (
+              <p className="muted small">
+                The label filters this list; the figures above count every label.
+              </p>
+            ) : null}
+            {list.error ? (
+              <ErrorBox error={list.error} />
+            ) : list.isPending ? (
+              <Loading what="Loading the latest evaluations" />
+            ) : list.data.evaluations.length === 0 ? (
+              <EmptyState title="No evaluation matches these filters" />
+            ) : (
+              <>
+                <EvaluationTable rows={list.data.evaluations} />
+                {list.data.evaluations.length === LIST_LIMIT ? (
+                  <p className="muted small">
+                    The latest {LIST_LIMIT} are shown; narrow the filters to see older ones.
+                  </p>
+                ) : null}
+              </>
+            )}
+          </section>
+        </>
+      )}
+    </Page>
+  )
+}
+
+function ByAgent({
+  byAgent,
+  onAgent,
+}: {
+  byAgent: Record<string, number | null>
+  onAgent: (agent: string) => void
+}) {
+  const rows = Object.entries(byAgent).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+  return (
+    <section className="panel">
+      <h2>Mean score by agent</h2>
+      <table className="simple" aria-label="Mean score by agent">
+        <thead>
+          <tr>
+            <th scope="col">Agent</th>
+            <th scope="col">Mean score</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([name, avg]) => (
+            <tr key={name}>
+              <td>
+                <button
+                  type="button"
+                  className="cell-link"
+                  onClick={() => onAgent(name)}
+                  title={`Only ${name}`}
+                >
+                  {name}
+                </button>
+              </td>
+              <td>{avg === null ? '—' : <Score score={avg} />}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  )
+}
+
+function ByLabel({
+  byLabel,
+  onLabel,
+}: {
+  byLabel: Record<string, number>
+  onLabel: (label: string) => void
+}) {
+  const rows = Object.entries(byLabel).sort((a, b) => b[1] - a[1])
+  const total = rows.reduce((n, [, c]) => n + c, 0)
+  return (
+    <section className="panel">
+      <h2>Evaluations by label</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No evaluation in this window has a label.</p>
+      ) : (
+        <table className="simple" aria-label="Evaluations by label">
+          <thead>
+            <tr>
+              <th scope="col">Label</th>
+              <th scope="col" className="right">
+                Evaluations
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([name, count]) => (
+              <tr key={name}>
+                <td>
+                  <button
+                    type="button"
+                    className="cell-link"
+                    onClick={() => onLabel(name)}
+                    title={`Only ${name}`}
+                  >
+                    {name}
+                  </button>
+                  <div className="bar" aria-hidden="true">
+                    <div
+                      className="bar-fill"
+                      style={{ width: `${(count / Math.max(1, total)) * 100}%` }}
+                    />
+                  </div>
+                </td>
+                <td className="right">{formatNumber(count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+/** How to send the first evaluation: the API call and the SDK's `evaluate()`. */
+function NoEvaluations({ filtered }: { filtered: boolean }) {
+  const base = useSession().data?.base_url ?? window.location.origin
+  return (
+    <EmptyState
+      title={filtered ? 'No evaluation of this agent in this window' : 'No evaluations yet'}
+    >
+      <p>
+        Score an event from 0 to 100, with an optional label and feedback, from your agent or a
+        reviewer, with a key that has the ingest scope. With the SDK:
+      </p>
+      <pre className="code evaluation-hint" tabIndex={0}>
+        {`await trail.evaluate(eventId, { score: 85, label: 'correct', feedback: 'Accurate' })`}
+      </pre>
+      <p>Or with the API:</p>
+      <pre className="code evaluation-hint" tabIndex={0}>
+        {`curl -s -X POST ${base}/api/v1/evaluations \\
+  -H "Authorization: Bearer $AGENTTRAIL_API_KEY" -H "content-type: application/json" \\
+  -d '{"event_id": "<an event id>", "score": 85, "label": "correct"}'`}
+      </pre>
+    </EmptyState>
+  )
+}
