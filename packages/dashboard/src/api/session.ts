@@ -50,7 +50,9 @@ export function hasScope(session: Session | null | undefined, scope: string): bo
 export function useResetSession() {
   const client = useQueryClient()
   return async () => {
-    client.clear()
-    await client.refetchQueries({ queryKey: SESSION_KEY })
+    // Not `clear()`: it would also drop the session query that the shell observes, and a refetch
+    // would then find no query to run, leaving the sign-in form up after a successful sign-in.
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] })
+    await client.resetQueries({ queryKey: SESSION_KEY })
   }
 }
