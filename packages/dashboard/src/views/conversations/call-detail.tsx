@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query'
 import { api } from '../../api/client'
 import { JsonText } from '../../components/json-text'
 import { ErrorBox, Loading } from '../../components/page'
-import { formatDuration, formatTime, formatUsd } from '../../lib/format'
+import { formatDuration, formatTime } from '../../lib/format'
+import { formatCost } from './format-cost'
 import type { CallDetail } from './conversation-types'
 import { Messages, PlainText, RateLimit, Section, TokenTable, ToolCalls } from './call-sections'
 
@@ -35,7 +36,10 @@ export function CallDetailPanel({
   return (
     <div className="call-detail">
       <h2 className="call-title">
-        {c.title ?? c.model ?? c.tool?.name ?? c.kind}
+        {c.title ??
+          c.model ??
+          c.tool?.name ??
+          (c.http ? `${c.http.method ?? ''} ${c.http.url ?? ''}` : c.kind)}
         <span className={`badge ${c.status}`}>{c.status}</span>
       </h2>
       <dl className="facts">
@@ -63,7 +67,7 @@ export function CallDetailPanel({
         ) : null}
         <dt>Cost</dt>
         <dd>
-          {formatUsd(c.cost_usd)}
+          {formatCost(c.cost_usd)}
           {c.cost_source ? <span className="muted"> ({c.cost_source})</span> : null}
         </dd>
         {c.http ? (

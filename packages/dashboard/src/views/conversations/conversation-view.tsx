@@ -1,6 +1,7 @@
 import { Link, useParams } from 'wouter'
 import { EmptyState, ErrorBox, Loading, Page, StatCard } from '../../components/page'
-import { formatDuration, formatNumber, formatTime, formatUsd } from '../../lib/format'
+import { formatDuration, formatNumber, formatTime } from '../../lib/format'
+import { formatCost } from './format-cost'
 import { hrefWithEnv, useEnvironment, useUrlState } from '../../lib/url-state'
 import { CallDetailPanel } from './call-detail'
 import type { TimelineItem } from './conversation-types'
@@ -48,7 +49,7 @@ export default function ConversationView() {
               sub={`${figures.llm} LLM · ${figures.tool} tool · ${figures.http} HTTP`}
             />
             <StatCard label="Tokens" value={formatNumber(figures.tokens)} />
-            <StatCard label="Cost" value={formatUsd(figures.cost)} />
+            <StatCard label="Cost" value={formatCost(figures.cost)} />
             <StatCard
               label="Time span"
               value={formatDuration(figures.spanMs)}

@@ -5,15 +5,10 @@ import { api } from '../../api/client'
 import type { Column } from '../../components/data-table'
 import { DataTable } from '../../components/data-table'
 import { EmptyState, ErrorBox, Loading, Page } from '../../components/page'
-import {
-  formatCompact,
-  formatDuration,
-  formatNumber,
-  formatTime,
-  formatUsd,
-} from '../../lib/format'
+import { formatCompact, formatDuration, formatNumber, formatTime } from '../../lib/format'
 import { hrefWithEnv, useEnvironment, useUrlState } from '../../lib/url-state'
 import type { Conversation, ConversationPage } from './conversation-types'
+import { formatCost } from './format-cost'
 import { DateInput, FilterSelect, useAgentNames, useModelNames } from './filter-controls'
 import { isConversationFrame, useLiveRefresh } from './use-live-refresh'
 import './conversations.css'
@@ -57,7 +52,13 @@ const COLUMNS: Column<Conversation>[] = [
     align: 'right',
     cell: (c) => <span title={formatNumber(c.tokens.total)}>{formatCompact(c.tokens.total)}</span>,
   },
-  { id: 'cost', header: 'Cost', width: '80px', align: 'right', cell: (c) => formatUsd(c.cost_usd) },
+  {
+    id: 'cost',
+    header: 'Cost',
+    width: '80px',
+    align: 'right',
+    cell: (c) => formatCost(c.cost_usd),
+  },
   {
     id: 'span',
     header: 'Time span',

@@ -1,5 +1,6 @@
 import type { KeyboardEvent } from 'react'
-import { formatDuration, formatNumber, formatTime, formatUsd } from '../../lib/format'
+import { formatDuration, formatNumber, formatTime } from '../../lib/format'
+import { formatCost } from './format-cost'
 import type { TimelineItem } from './conversation-types'
 
 const KIND_LABEL: Record<string, string> = { llm_call: 'LLM', tool_call: 'Tool', http_call: 'HTTP' }
@@ -64,19 +65,22 @@ export function Timeline({
                 {KIND_LABEL[item.kind] ?? item.kind}
               </span>
               <span className="tl-main">
-                <span className="tl-summary">{itemSummary(item)}</span>
-                {item.tools_called.length > 0 ? (
-                  <span className="tl-tools muted">
-                    tools: {item.tools_called.map((t) => t.name ?? '?').join(', ')}
-                  </span>
-                ) : null}
-              </span>
-              {item.status !== 'success' ? (
-                <span className={`badge ${item.status}`}>{item.status}</span>
-              ) : null}
-              <span className="tl-figures muted">
-                {tokens !== null ? `${formatNumber(tokens)} tok` : ''}
-                {item.cost_usd !== null ? ` · ${formatUsd(item.cost_usd)}` : ''}
+                <span className="tl-line">
+                  <span className="tl-summary">{itemSummary(item)}</span>
+                  {item.status !== 'success' ? (
+                    <span className={`badge ${item.status}`}>{item.status}</span>
+                  ) : null}
+                </span>
+                <span className="tl-sub muted">
+                  {[
+                    item.tools_called.length > 0 &&
+                      `tools: ${item.tools_called.map((t) => t.name ?? '?').join(', ')}`,
+                    tokens !== null && `${formatNumber(tokens)} tokens`,
+                    item.cost_usd !== null && formatCost(item.cost_usd),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </span>
               </span>
               <span className="tl-duration" title="Duration">
                 {formatDuration(item.duration_ms)}

@@ -2,19 +2,36 @@ import type { ChartSeries } from '../../components/chart'
 import { formatNumber } from '../../lib/format'
 import type { EvaluationStats } from './evaluation-types'
 
-/** The mean score and the number of evaluations per UTC day, for two charts on one x axis. */
+const DAY_MS = 86_400_000
+
+/**
+ * The mean score and the number of evaluations per UTC day over the whole window, for two charts
+ * on one x axis. The API lists only days with evaluations; the days between are filled (no score,
+ * zero evaluations) so the axis spans the window and a quiet week shows as one.
+ */
 export function evaluationCharts(stats: EvaluationStats): {
   x: number[]
   score: ChartSeries[]
   count: ChartSeries[]
 } {
-  const x = stats.trend.map((d) => Date.parse(`${d.date}T00:00:00Z`) / 1000)
+  const byDay = new Map(stats.trend.map((d) => [Date.parse(`${d.date}T00:00:00Z`), d]))
+  const first = Math.floor(Date.parse(stats.from) / DAY_MS) * DAY_MS
+  const last = Math.floor((Date.parse(stats.to) - 1) / DAY_MS) * DAY_MS
+  const x: number[] = []
+  const score: (number | null)[] = []
+  const count: number[] = []
+  for (let day = first; day <= last; day += DAY_MS) {
+    const point = byDay.get(day)
+    x.push(day / 1000)
+    score.push(point?.avgScore ?? null)
+    count.push(point?.count ?? 0)
+  }
   return {
     x,
     score: [
       {
         label: 'Mean score',
-        values: stats.trend.map((d) => d.avgScore),
+        values: score,
         color: '--accent',
         format: (v) => v.toFixed(0),
       },
@@ -22,7 +39,7 @@ export function evaluationCharts(stats: EvaluationStats): {
     count: [
       {
         label: 'Evaluations',
-        values: stats.trend.map((d) => d.count),
+        values: count,
         color: '--good',
         bars: true,
         format: (v) => formatNumber(v),

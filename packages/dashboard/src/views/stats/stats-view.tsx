@@ -143,10 +143,11 @@ function StatsBody({ stats: s }: { stats: Stats }) {
           sub={`${formatNumber(s.totals.denied)} denied`}
         />
         <StatCard
-          label="Latency p50 / p95"
-          value={`${formatDuration(s.latency_ms.p50)} / ${formatDuration(s.latency_ms.p95)}`}
+          label="Latency p50"
+          value={formatDuration(s.latency_ms.p50)}
           sub={`average ${formatDuration(s.latency_ms.avg)}`}
         />
+        <StatCard label="Latency p95" value={formatDuration(s.latency_ms.p95)} />
         <StatCard
           label="Tokens"
           value={formatNumber(s.tokens.total)}
