@@ -3,10 +3,10 @@ import { JsonText } from '../../components/json-text'
 import { formatDuration, formatNumber } from '../../lib/format'
 import type { EventTokens, ToolCall } from './conversation-types'
 
-/** A titled part of the call detail; nothing when it has no content. */
+/** A titled part of the call detail. Its content carries its own label (`Response`, `Tokens`). */
 export function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <section className="call-section" aria-label={title}>
+    <section className="call-section">
       <h3>{title}</h3>
       {children}
     </section>

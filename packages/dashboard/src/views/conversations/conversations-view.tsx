@@ -40,7 +40,7 @@ const COLUMNS: Column<Conversation>[] = [
       <span
         title={`${c.calls.llm} LLM, ${c.calls.tool} tool, ${c.calls.http} HTTP; ${c.errors} errors`}
       >
-        {formatNumber(c.calls.total)}
+        {formatNumber(c.calls.total)}{' '}
         {c.errors > 0 ? <span className="badge error conv-errors">{c.errors} err</span> : null}
       </span>
     ),
