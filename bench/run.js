@@ -318,6 +318,10 @@ const control = await runCheckBench({ log })
 const { runEventsOutBench } = await import('./events-out-bench.js')
 const eventsOut = await runEventsOutBench({ log })
 
+// 9. The watch stage: one evaluation pass at 1,000 agents; false alerts over six normal weeks.
+const { runAlertsBench } = await import('./alerts-bench.js')
+const alerts = await runAlertsBench({ log })
+
 const ms = (v) => `${v.toFixed(1)} ms`
 const pct = (a, b) => `${Math.round((100 * a) / b)}%`
 const verdict = (ok) => (ok ? 'met' : 'not met')
@@ -422,7 +426,7 @@ Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss
 \`\`\`sh
 npm run bench                                  # full run, about 5 minutes
 BENCH_EVENTS=100000 BENCH_SECONDS=5 npm run bench   # quicker
-node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out) again, replaced in place
+node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out, alerts) again, replaced in place
 node bench/ab-ingest.js --a ../base --b .      # after npm run build in both: same-run A/B of ingest, B/A per store and phase
 \`\`\`
 `
@@ -431,6 +435,6 @@ const previous = readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8')
 const ab = /\n## A\/B[^\n]*\n[\s\S]*?(?=\n## |$)/.exec(previous)?.[0] ?? ''
 writeFileSync(
   join(ROOT, 'docs/benchmarks.md'),
-  `${md}\n${sdk.markdown}\n${control.markdown}\n${eventsOut.markdown}${ab ? `\n${ab.trim()}\n` : ''}`,
+  `${md}\n${sdk.markdown}\n${control.markdown}\n${eventsOut.markdown}\n${alerts.markdown}${ab ? `\n${ab.trim()}\n` : ''}`,
 )
 log('wrote docs/benchmarks.md')

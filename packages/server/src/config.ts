@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -100,7 +101,15 @@ export interface Config {
    * notifications missed while its LISTEN connection reconnected. Default 3,000 ms.
    */
   streamPollMs: number
+  /**
+   * `AGENTTRAIL_DASHBOARD_DIR`: the built web dashboard, served at `/`. Default
+   * `packages/dashboard/dist` beside this server package, wherever it was started from.
+   */
+  dashboardDir: string
 }
+
+/** `packages/dashboard/dist`, found from this file (`src/` or `dist/` of the server package). */
+const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -145,6 +154,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ),
     streamHeartbeatMs: integer(env, 'AGENTTRAIL_STREAM_HEARTBEAT_MS', 30_000, 10, 3_600_000),
     streamPollMs: integer(env, 'AGENTTRAIL_STREAM_POLL_MS', 3_000, 10, 600_000),
+    dashboardDir: resolve(env.AGENTTRAIL_DASHBOARD_DIR || DEFAULT_DASHBOARD_DIR),
   }
   return { ...config, ...overrides }
 }

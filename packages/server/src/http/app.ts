@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { z } from 'zod'
 import { AppError } from '../app-error.js'
 import type { AppDeps, AppEnv } from './app-env.js'
+import { createDashboard } from './dashboard-static.js'
 import { createErrorHandler } from './error-handler.js'
 import { authenticate } from './middleware/auth.js'
 import { requestLog } from './middleware/request-log.js'
@@ -30,6 +31,7 @@ import { rollbackHookRoutes } from './routes/rollback-hook-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 import { streamRoutes } from './routes/stream-routes.js'
+import { sessionRoutes } from './routes/session-routes.js'
 import { errorFields } from '../log.js'
 import { createStreamHub } from '../notify/stream-hub.js'
 import type { StreamHub } from '../notify/stream-hub.js'
@@ -55,13 +57,22 @@ export function createApp(deps: AppDeps): App {
   const hono = new Hono<AppEnv>()
   const inflight = { count: 0 }
   hono.use('*', requestLog(deps.logger, inflight))
+  // No answer is to be sniffed into another type (a JSON payload rendered as HTML, say).
+  hono.use('*', async (c, next) => {
+    await next()
+    c.header('X-Content-Type-Options', 'nosniff')
+  })
   hono.onError(createErrorHandler(deps.logger, surfaceRenderers(SURFACES)))
   hono.notFound((c) =>
     c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404),
   )
 
-  const router = new Router(hono, authenticate(deps.store.keys, deps.limiter))
+  const router = new Router(
+    hono,
+    authenticate(deps.store.keys, deps.limiter, { publicUrl: deps.config.publicUrl }),
+  )
   healthRoutes(router, deps.store)
+  sessionRoutes(router, deps.store, deps.config.publicUrl)
   eventRoutes(router, deps.store, deps.ingest)
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
@@ -100,10 +111,12 @@ export function createApp(deps: AppDeps): App {
   hono.get('/api/openapi.json', (c) => c.json(openapi))
   // A known path with an unknown method is a 405, not a 404.
   const known = router.specs.map((s) => new RegExp(`^${s.path.replace(/\{\w+\}/g, '[^/]+')}$`))
+  // Last, so every API route keeps precedence: the web dashboard, at `/`.
+  const dashboard = createDashboard(deps.config.dashboardDir)
   hono.all('*', (c) => {
     if (known.some((re) => re.test(c.req.path)))
       throw new AppError('method_not_allowed', `${c.req.method} is not supported on ${c.req.path}`)
-    return c.notFound()
+    return dashboard.serve(c) ?? c.notFound()
   })
   return { hono, inflight, routes, streams }
 }

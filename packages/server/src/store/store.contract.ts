@@ -13,6 +13,7 @@ import { describeOrgUsageContract } from './org-usage.contract.js'
 import { describeOutboxContract } from './outbox.contract.js'
 import { describeAlertsContract } from './alerts.contract.js'
 import { describeEvaluationsContract } from './evaluations.contract.js'
+import { describeSessionsContract } from './sessions.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -617,4 +618,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   describeOutboxContract(name, open)
   describeAlertsContract(name, open)
   describeEvaluationsContract(name, open)
+  describeSessionsContract(name, open)
 }

@@ -255,6 +255,28 @@ export interface KeyStore {
   insertStreamToken(token: NewStreamToken, now: number): Promise<void>
   /** The unrevoked key of a stream token that has not expired at `now`. */
   findStreamToken(tokenHash: string, now: number): Promise<ApiKeyRecord | undefined>
+  /**
+   * Stores a dashboard session (only the hash of its cookie) for `keyId`, created at `now` (Unix
+   * ms), and drops sessions that expired before `now`.
+   */
+  insertSession(session: NewSession, now: number): Promise<void>
+  /** A session that has not expired at `now`, with its key, while that key is not revoked. */
+  findSession(tokenHash: string, now: number): Promise<SessionRecord | undefined>
+  /** Deletes a session (signing out). False when there was none. */
+  deleteSession(tokenHash: string): Promise<boolean>
+}
+
+export interface NewSession {
+  tokenHash: string
+  keyId: string
+  /** Unix ms. */
+  expiresAt: number
+}
+
+/** A live dashboard session: it acts as `key`, until `expiresAt` (Unix ms). */
+export interface SessionRecord {
+  key: ApiKeyRecord
+  expiresAt: number
 }
 
 export interface NewStreamToken {

@@ -8,6 +8,7 @@ import { DEFAULT_STREAM_TYPES, STREAM_EVENT_TYPES } from '../../notify/stream-fr
 import type { ApiKeyRecord, Store } from '../../store/store.js'
 import type { AppEnv } from '../app-env.js'
 import { presentedKey } from '../middleware/auth.js'
+import { cookieSession, sessionCookie } from '../session-cookie.js'
 import type { Router } from '../router.js'
 import { ErrorBodySchema } from '../openapi.js'
 import { streamTokenRoute } from './stream-token-route.js'
@@ -71,7 +72,8 @@ export function streamRoutes(router: Router, store: Store, hub: StreamHub): void
       summary: 'Live stream of actions and alerts (Server-Sent Events), resumable by Last-Event-ID',
       description: [
         'Authenticates with `Authorization: Bearer <key>`, else `?key=` (which proxies may log),',
-        'else `?token=` from `POST /api/v1/stream/token`; the key needs the `read` scope. Frames are',
+        'else `?token=` from `POST /api/v1/stream/token`, else the dashboard session cookie; the key',
+        'needs the `read` scope. Frames are',
         '`id: <seq>`, `event: <type>`, `data: <one-line JSON>`: `action.new` (an AgentLedger',
         'ActionLog row), `alert.new` (an Alert row), `event.new` (the native event, on request) and',
         '`heartbeat` (`{ts}`, no id). A `Last-Event-ID` header (or `last_event_id`) replays every',
@@ -86,7 +88,10 @@ export function streamRoutes(router: Router, store: Store, hub: StreamHub): void
           schema: z.string(),
           contentTypes: ['text/event-stream'],
         },
-        401: { description: 'Missing, invalid or expired key or token', schema: ErrorBodySchema },
+        401: {
+          description: 'Missing, invalid or expired key, token or session',
+          schema: ErrorBodySchema,
+        },
         403: { description: 'The key lacks the read scope', schema: ErrorBodySchema },
         429: {
           description: 'The key holds its maximum of streams; see Retry-After',
@@ -133,7 +138,10 @@ export function streamRoutes(router: Router, store: Store, hub: StreamHub): void
   streamTokenRoute(router, store)
 }
 
-/** The key of a stream request: the Bearer header, else `?key=`, else a stream token. */
+/**
+ * The key of a stream request: the Bearer header, else `?key=`, else a stream token, else the
+ * dashboard's session cookie (a GET, so no Origin is needed).
+ */
 async function streamKey(
   c: Context<AppEnv>,
   store: Store,
@@ -143,12 +151,13 @@ async function streamKey(
   let key: ApiKeyRecord | undefined
   if (secret) key = await store.keys.findByHash(hashKey(secret))
   else if (query.token) key = await store.keys.findStreamToken(hashKey(query.token), Date.now())
+  else if (sessionCookie(c) !== undefined) key = (await cookieSession(c, store.keys))?.key
   else
     throw new AppError(
       'unauthorized',
       'missing API key: send "Authorization: Bearer <key>", or ?token= from POST /api/v1/stream/token',
     )
-  if (!key) throw new AppError('unauthorized', 'the API key or stream token is not valid')
+  if (!key) throw new AppError('unauthorized', 'the API key, stream token or session is not valid')
   if (!hasScope(key, 'read'))
     throw new AppError('forbidden', 'this key lacks the "read" scope that this endpoint needs')
   return key

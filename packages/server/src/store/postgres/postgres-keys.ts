@@ -6,6 +6,9 @@ import type { KeyRow } from '../key-row.js'
 export function createPostgresKeys(pool: pg.Pool): KeyStore {
   const one = async (sql: string, params: unknown[]) =>
     (await pool.query<KeyRow>(sql, params)).rows[0]
+  const joinedKeyColumns = KEY_COLUMNS.split(',')
+    .map((c) => `k.${c.trim()}`)
+    .join(', ')
   return {
     async ensureOrg(orgId) {
       await pool.query(
@@ -87,13 +90,44 @@ export function createPostgresKeys(pool: pg.Pool): KeyStore {
     },
     async findStreamToken(tokenHash, now) {
       const row = await one(
-        `SELECT ${KEY_COLUMNS.split(',')
-          .map((c) => `k.${c.trim()}`)
-          .join(', ')} FROM stream_tokens t
+        `SELECT ${joinedKeyColumns} FROM stream_tokens t
          JOIN api_keys k ON k.id = t.key_id WHERE t.token_hash = $1 AND t.expires_at > $2 AND k.revoked_at IS NULL`,
         [tokenHash, now],
       )
       return row && toKeyRecord(row)
+    },
+    ...createPostgresSessions(pool, joinedKeyColumns),
+  }
+}
+
+/** Dashboard sessions (`sessions`, migration 012); expired rows go when a new one is made. */
+function createPostgresSessions(
+  pool: pg.Pool,
+  joinedKeyColumns: string,
+): Pick<KeyStore, 'insertSession' | 'findSession' | 'deleteSession'> {
+  return {
+    async insertSession(session, now) {
+      await pool.query(
+        `WITH gone AS (DELETE FROM sessions WHERE expires_at < $4)
+         INSERT INTO sessions (token_hash, key_id, created_at, expires_at) VALUES ($1, $2, $4, $3)`,
+        [session.tokenHash, session.keyId, session.expiresAt, now],
+      )
+    },
+    async findSession(tokenHash, now) {
+      const { rows } = await pool.query<KeyRow & { session_expires_at: string }>({
+        name: 'session-by-hash',
+        text: `SELECT ${joinedKeyColumns}, s.expires_at AS session_expires_at FROM sessions s
+         JOIN api_keys k ON k.id = s.key_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND k.revoked_at IS NULL`,
+        values: [tokenHash, now],
+      })
+      const row = rows[0]
+      if (!row) return undefined
+      const { session_expires_at: expiresAt, ...key } = row
+      return { key: toKeyRecord(key), expiresAt: Number(expiresAt) }
+    },
+    async deleteSession(tokenHash) {
+      const result = await pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash])
+      return result.rowCount === 1
     },
   }
 }

@@ -6,6 +6,9 @@ import type { SqliteWriter } from './sqlite-writer.js'
 
 /** Key reads on the reading connection; writes go through the writer. */
 export function createSqliteKeys(db: Database.Database, writer: SqliteWriter): KeyStore {
+  const joinedKeyColumns = KEY_COLUMNS.split(',')
+    .map((c) => `k.${c.trim()}`)
+    .join(', ')
   const countActive = db.prepare<[], { n: number }>(
     'SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL',
   )
@@ -14,10 +17,12 @@ export function createSqliteKeys(db: Database.Database, writer: SqliteWriter): K
   )
   const byId = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`)
   const byStreamToken = db.prepare<[string, number], KeyRow>(
-    `SELECT ${KEY_COLUMNS.split(',')
-      .map((c) => `k.${c.trim()}`)
-      .join(', ')} FROM stream_tokens t
+    `SELECT ${joinedKeyColumns} FROM stream_tokens t
      JOIN api_keys k ON k.id = t.key_id WHERE t.token_hash = ? AND t.expires_at > ? AND k.revoked_at IS NULL`,
+  )
+  const bySession = db.prepare<[string, number], KeyRow & { session_expires_at: number }>(
+    `SELECT ${joinedKeyColumns}, s.expires_at AS session_expires_at FROM sessions s
+     JOIN api_keys k ON k.id = s.key_id WHERE s.token_hash = ? AND s.expires_at > ? AND k.revoked_at IS NULL`,
   )
   const all = db.prepare<[], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`)
   const ofOrg = db.prepare<[string], KeyRow>(
@@ -51,5 +56,13 @@ export function createSqliteKeys(db: Database.Database, writer: SqliteWriter): K
       const row = byStreamToken.get(tokenHash, now)
       return row && toKeyRecord(row)
     },
+    insertSession: (session, now) => writer.insertSession(session, now),
+    async findSession(tokenHash, now) {
+      const row = bySession.get(tokenHash, now)
+      if (!row) return undefined
+      const { session_expires_at: expiresAt, ...key } = row
+      return { key: toKeyRecord(key), expiresAt }
+    },
+    deleteSession: (tokenHash) => writer.deleteSession(tokenHash),
   }
 }

@@ -57,6 +57,9 @@ const WRITE_OPS = {
   applyAlerts: true,
   // sqlite-evaluations.ts
   createEvaluation: true,
+  // sqlite-session-writes.ts
+  insertSession: true,
+  deleteSession: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,

@@ -19,6 +19,7 @@ import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteOrgWrites } from './sqlite-org-writes.js'
 import { createSqliteNotifyWrites } from './sqlite-notify-writes.js'
 import { createSqliteRoller } from './sqlite-rollups.js'
+import { createSqliteSessionWrites } from './sqlite-session-writes.js'
 
 /**
  * Every write the embedded store makes, as synchronous functions on one connection. They run either
@@ -91,6 +92,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     ...createSqliteNotifyWrites(db),
     ...createSqliteAlertWrites(db, append),
     ...createSqliteEvaluationWrites(db),
+    ...createSqliteSessionWrites(db),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
