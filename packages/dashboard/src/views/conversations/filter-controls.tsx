@@ -1,34 +1,43 @@
 import { useQuery } from '@tanstack/react-query'
+import { useId } from 'react'
+import './filter-controls.css'
 import { api } from '../../api/client'
 import type { Agent, Stats } from '../../api/types'
 
-/** A labelled select whose empty option means "any"; a value not in `options` is still shown. */
+/**
+ * A labelled select. With `anyLabel`, an empty first option means "any"; a value not in `options`
+ * is still shown. The label is tied by id, not by nesting, so its name is its text alone (a
+ * nesting label's name would include every option's text).
+ */
 export function FilterSelect({
   label,
   value,
   options,
   anyLabel,
+  optionLabel = (o) => o,
   onChange,
 }: {
   label: string
   value: string | undefined
   options: readonly string[]
-  anyLabel: string
+  anyLabel?: string
+  optionLabel?: (option: string) => string
   onChange: (value: string | null) => void
 }) {
+  const id = useId()
   const all = value && !options.includes(value) ? [...options, value] : options
   return (
-    <label className="field">
-      <span>{label}</span>
-      <select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
-        <option value="">{anyLabel}</option>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+        {anyLabel === undefined ? null : <option value="">{anyLabel}</option>}
         {all.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {optionLabel(o)}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   )
 }
 
@@ -68,16 +77,18 @@ export function DateInput({
   min?: string
   max?: string
 }) {
+  const id = useId()
   return (
-    <label className="field">
-      <span>{label}</span>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
       <input
+        id={id}
         type="date"
         value={value ?? ''}
         min={min}
         max={max}
         onChange={(e) => onChange(e.target.value || null)}
       />
-    </label>
+    </div>
   )
 }

@@ -57,19 +57,13 @@ export default function EvaluationsView() {
   return (
     <Page title="Evaluations">
       <form className="toolbar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span>Window</span>
-          <select
-            value={days}
-            onChange={(e) => set({ days: e.target.value === '30' ? null : e.target.value })}
-          >
-            {WINDOWS.map((d) => (
-              <option key={d} value={d}>
-                Last {d} days
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Window"
+          value={String(days)}
+          options={WINDOWS.map(String)}
+          optionLabel={(d) => `Last ${d} days`}
+          onChange={(d) => set({ days: d === '30' ? null : d })}
+        />
         <FilterSelect
           label="Agent"
           value={agent}

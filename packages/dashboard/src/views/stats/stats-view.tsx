@@ -49,22 +49,15 @@ export default function StatsView() {
   return (
     <Page title="Stats">
       <form className="toolbar" aria-label="Range and filters" onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span>Range</span>
-          <select
-            value={range}
-            onChange={(e) => {
-              const value = e.target.value
-              set(value === 'custom' ? { range: value } : { range: value, from: null, to: null })
-            }}
-          >
-            {RANGES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Range"
+          value={range}
+          options={RANGES.map((r) => r.value)}
+          optionLabel={(v) => RANGES.find((r) => r.value === v)!.label}
+          onChange={(value) =>
+            set(value === 'custom' ? { range: value } : { range: value, from: null, to: null })
+          }
+        />
         {range === 'custom' ? (
           <>
             <DateInput
