@@ -155,6 +155,11 @@ describe('the Conversations view', { timeout: 60_000 }, () => {
     expect(await call.getByLabel('Message 3').innerText()).toContain('tool_result')
     expect((await tokenRows(page))['Cache read']).toBe('1,000')
     expect(await call.innerText()).toContain('end_turn')
+    // The call is an event: its id opens it in the Events view.
+    const eventId = new URL(page.url()).searchParams.get('call')!
+    expect(await call.getByRole('link', { name: eventId }).getAttribute('href')).toBe(
+      `/events?event=${eventId}`,
+    )
     await screenshot(page, 'conversation-call')
 
     // An HTTP call: its request line and its error.

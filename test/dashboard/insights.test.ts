@@ -131,6 +131,10 @@ describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
       .getByRole('link')
       .allInnerTexts()
     expect(links.sort()).toEqual([...seed.evaluatedEventIds].sort())
+    const first = seed.evaluatedEventIds[0]!
+    expect(await page.getByRole('link', { name: first, exact: true }).getAttribute('href')).toBe(
+      `/events?event=${first}`,
+    )
     await screenshot(page, 'evaluations')
 
     // A label filters the list through the URL.

@@ -1,8 +1,11 @@
 import { useQuery } from '@tanstack/react-query'
+import { Link } from 'wouter'
 import { api } from '../../api/client'
 import { JsonText } from '../../components/json-text'
 import { ErrorBox, Loading } from '../../components/page'
 import { formatDuration, formatTime } from '../../lib/format'
+import { hrefWithEnv, useEnvironment } from '../../lib/url-state'
+import { eventHref } from './event-href'
 import { formatCost } from './format-cost'
 import type { CallDetail } from './conversation-types'
 import { Messages, PlainText, RateLimit, Section, TokenTable, ToolCalls } from './call-sections'
@@ -20,6 +23,7 @@ export function CallDetailPanel({
   conversationId: string
   eventId: string
 }) {
+  const environment = useEnvironment()
   const call = useQuery({
     queryKey: ['conversations', 'call', conversationId, eventId],
     queryFn: ({ signal }) =>
@@ -81,11 +85,19 @@ export function CallDetailPanel({
         {c.trace_id ? (
           <>
             <dt>Trace</dt>
-            <dd className="mono">{c.trace_id}</dd>
+            <dd className="mono">
+              <Link href={hrefWithEnv(`/traces/${encodeURIComponent(c.trace_id)}`, environment)}>
+                {c.trace_id}
+              </Link>
+            </dd>
           </>
         ) : null}
         <dt>Event</dt>
-        <dd className="mono">{c.id}</dd>
+        <dd className="mono">
+          <Link href={eventHref(c.id, environment)} title="Open in Events">
+            {c.id}
+          </Link>
+        </dd>
       </dl>
       {present(c.error) ? (
         <Section title="Error">

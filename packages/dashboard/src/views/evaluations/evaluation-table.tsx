@@ -2,13 +2,9 @@ import { Link } from 'wouter'
 import type { Column } from '../../components/data-table'
 import { DataTable } from '../../components/data-table'
 import { formatTime } from '../../lib/format'
-import { hrefWithEnv, useEnvironment } from '../../lib/url-state'
+import { useEnvironment } from '../../lib/url-state'
+import { eventHref } from '../conversations/event-href'
 import type { Evaluation } from './evaluation-types'
-
-/** Where an evaluated event opens: the Events view, filtered to that event's id. */
-export function eventHref(eventId: string, environment: string | undefined): string {
-  return hrefWithEnv('/events', environment, { id: eventId })
-}
 
 /** A score from 0 to 100 with a bar, red under 50 and amber under 75. */
 export function Score({ score }: { score: number }) {
