@@ -137,7 +137,8 @@ describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
     )
     await screenshot(page, 'evaluations')
 
-    // A label filters the list through the URL.
+    // A label filters the figures and the list through the URL.
+    const helpful = await get('/api/v1/evaluations/stats?label=helpful')
     await page
       .getByRole('table', { name: 'Evaluations by label' })
       .getByRole('button', { name: 'helpful' })
@@ -145,6 +146,12 @@ describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
     await page.waitForURL(/[?&]label=helpful/)
     await expect.poll(() => recent.count()).toBe(stats.byLabel.helpful + 1)
     for (const text of (await recent.allInnerTexts()).slice(1)) expect(text).toContain('helpful')
+    await expect.poll(() => mean.innerText()).toContain(String(helpful.avgScore))
+    expect(helpful.avgScore).not.toBe(stats.avgScore)
+    // Every label stays a choice while one is chosen.
+    expect(
+      await page.getByLabel('Label', { exact: true }).locator('option').allInnerTexts(),
+    ).toEqual(['All labels', ...Object.keys(stats.byLabel).sort()])
     expect(unexpectedProblems(problems)).toEqual([])
     await page.context().close()
   })

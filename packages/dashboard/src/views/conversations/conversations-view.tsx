@@ -17,18 +17,18 @@ const COLUMNS: Column<Conversation>[] = [
   {
     id: 'subject',
     header: 'Subject',
-    width: 'minmax(220px, 3fr)',
+    width: 'minmax(160px, 3fr)',
     cell: (c) => (
       <span title={c.subject ?? c.conversation_id}>
         {c.subject ?? <span className="muted">{c.conversation_id}</span>}
       </span>
     ),
   },
-  { id: 'agent', header: 'Assistant', width: 'minmax(110px, 1fr)', cell: (c) => c.agent ?? '—' },
+  { id: 'agent', header: 'Assistant', width: 'minmax(90px, 1fr)', cell: (c) => c.agent ?? '—' },
   {
     id: 'models',
     header: 'Models',
-    width: 'minmax(110px, 1fr)',
+    width: 'minmax(90px, 1fr)',
     cell: (c) => <span title={c.models.join(', ')}>{c.models.join(', ') || '—'}</span>,
   },
   {
@@ -62,7 +62,7 @@ const COLUMNS: Column<Conversation>[] = [
   {
     id: 'span',
     header: 'Time span',
-    width: 'minmax(210px, 1.4fr)',
+    width: 'minmax(180px, 1.4fr)',
     cell: (c) => (
       <span title={`${formatTime(c.started_at)} to ${formatTime(c.ended_at)}`}>
         {formatTime(c.started_at)} <span className="muted">· {formatDuration(c.duration_ms)}</span>

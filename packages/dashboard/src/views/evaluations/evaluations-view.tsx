@@ -27,14 +27,17 @@ export default function EvaluationsView() {
   const days = WINDOWS.find((d) => String(d) === params.days) ?? 30
   const agent = params.agent
   const label = params.label
-  const stats = useQuery({
-    queryKey: ['evaluations', 'stats', days, agent, environment],
-    queryFn: ({ signal }) =>
+  const statsQuery = (withLabel: string | undefined) => ({
+    queryKey: ['evaluations', 'stats', days, agent, withLabel, environment],
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
       api<EvaluationStats>('/api/v1/evaluations/stats', {
-        query: { days, agent, environment },
+        query: { days, agent, label: withLabel, environment },
         signal,
       }),
   })
+  const stats = useQuery(statsQuery(label))
+  // The label choices come from every label; without a label filter this is the same query.
+  const allLabels = useQuery(statsQuery(undefined))
   const from = stats.data?.from
   const list = useQuery({
     queryKey: ['evaluations', 'list', from, agent, label, environment],
@@ -52,7 +55,7 @@ export default function EvaluationsView() {
   )
   const agents = useAgentNames(environment)
   const charts = useMemo(() => (stats.data ? evaluationCharts(stats.data) : null), [stats.data])
-  const labels = Object.keys(stats.data?.byLabel ?? {}).sort()
+  const labels = Object.keys(allLabels.data?.byLabel ?? {}).sort()
 
   return (
     <Page title="Evaluations">
@@ -84,7 +87,7 @@ export default function EvaluationsView() {
       ) : stats.error ? (
         <ErrorBox error={stats.error} />
       ) : stats.data.totalEvaluations === 0 ? (
-        <NoEvaluations filtered={Boolean(agent)} />
+        <NoEvaluations filtered={Boolean(agent || label)} />
       ) : (
         <>
           <div className="cards">
@@ -98,7 +101,7 @@ export default function EvaluationsView() {
               label="Agents scored"
               value={formatNumber(Object.keys(stats.data.byAgent).length)}
             />
-            <StatCard label="Labels" value={formatNumber(labels.length)} />
+            <StatCard label="Labels" value={formatNumber(Object.keys(stats.data.byLabel).length)} />
           </div>
           {charts ? (
             <div className="stats-charts">
@@ -137,11 +140,6 @@ export default function EvaluationsView() {
               Latest evaluations
               {label ? <span className="muted small"> labelled {label}</span> : null}
             </h2>
-            {label ? (
-              <p className="muted small">
-                The label filters this list; the figures above count every label.
-              </p>
-            ) : null}
             {list.error ? (
               <ErrorBox error={list.error} />
             ) : list.isPending ? (
@@ -263,7 +261,7 @@ function NoEvaluations({ filtered }: { filtered: boolean }) {
   const base = useSession().data?.base_url ?? window.location.origin
   return (
     <EmptyState
-      title={filtered ? 'No evaluation of this agent in this window' : 'No evaluations yet'}
+      title={filtered ? 'No evaluation matches these filters in this window' : 'No evaluations yet'}
     >
       <p>
         Score an event from 0 to 100, with an optional label and feedback, from your agent or a
