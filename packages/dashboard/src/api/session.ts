@@ -46,12 +46,13 @@ export function hasScope(session: Session | null | undefined, scope: string): bo
   return scopes.includes(scope) || scopes.includes('admin')
 }
 
-/** Clears every cached answer and refetches the session (after sign-in or sign-out). */
+/**
+ * Forgets every cached answer (they belonged to the previous session) and asks again who is signed
+ * in, after sign-in, sign-out or a 401.
+ */
 export function useResetSession() {
   const client = useQueryClient()
   return async () => {
-    // Not `clear()`: it would also drop the session query that the shell observes, and a refetch
-    // would then find no query to run, leaving the sign-in form up after a successful sign-in.
     client.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] })
     await client.resetQueries({ queryKey: SESSION_KEY })
   }
