@@ -22,11 +22,3 @@ export async function signedInPage(
   await page.getByRole('button', { name: 'Sign out' }).waitFor()
   return { page, problems }
 }
-
-/**
- * The page's problems except the one that is by design: signed out, `GET /api/v1/session` answers
- * 401 and Chromium logs every failed load. CSP violations and page errors are all kept.
- */
-export function unexpectedProblems(problems: PageProblems): string[] {
-  return problems.all.filter((line) => !/status of 401 .*\/api\/v1\/session\)$/.test(line))
-}
