@@ -61,9 +61,10 @@ const BATCH = 1000
  * evaluations and a webhook.
  */
 export async function seedDashboard(
-  options: { dialect?: Dialect; events?: number } = {},
+  options: { dialect?: Dialect; events?: number; env?: Record<string, string> } = {},
 ): Promise<DashboardSeed> {
-  const live = await startLiveServer(options.dialect ?? 'sqlite')
+  // `env`: more server settings, e.g. AGENTTRAIL_OUTBOUND_ALLOW for receivers on loopback.
+  const live = await startLiveServer(options.dialect ?? 'sqlite', options.env)
   try {
     return await seed(live, options.events ?? 300)
   } catch (error) {

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef } from 'react'
-import type { ReactNode } from 'react'
+import type { ReactNode, RefObject, UIEvent } from 'react'
 
 /** One column: its header, width (CSS grid track) and how a row renders in it (as text or nodes). */
 export interface Column<Row> {
@@ -27,6 +27,8 @@ export function DataTable<Row>({
   onEndReached,
   label,
   height = '100%',
+  scrollerRef,
+  onScroll,
 }: {
   rows: readonly Row[]
   columns: readonly Column<Row>[]
@@ -36,8 +38,12 @@ export function DataTable<Row>({
   onEndReached?: () => void
   label: string
   height?: string
+  /** The scrolling element, for views that follow or set the scroll position (a live feed). */
+  scrollerRef?: RefObject<HTMLDivElement | null>
+  onScroll?: (e: UIEvent<HTMLDivElement>) => void
 }) {
-  const scroller = useRef<HTMLDivElement>(null)
+  const own = useRef<HTMLDivElement>(null)
+  const scroller = scrollerRef ?? own
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -63,7 +69,7 @@ export function DataTable<Row>({
           </div>
         ))}
       </div>
-      <div className="table-scroll" ref={scroller} style={{ height }}>
+      <div className="table-scroll" ref={scroller} style={{ height }} onScroll={onScroll}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows[item.index]

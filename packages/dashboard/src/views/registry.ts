@@ -1,6 +1,9 @@
 import { lazy } from 'react'
 import type { ComponentType, LazyExoticComponent } from 'react'
 
+const settingsView = lazy(() => import('./settings/settings-view'))
+const controlView = lazy(() => import('./control/control-view'))
+
 /** One view: its path pattern (wouter), the nav label (none = not in the nav) and its component. */
 export interface ViewEntry {
   path: string
@@ -14,6 +17,7 @@ export interface ViewEntry {
  */
 export const VIEWS: ViewEntry[] = [
   { path: '/', nav: 'Overview', component: lazy(() => import('./overview/overview-view')) },
+  { path: '/events', nav: 'Events', component: lazy(() => import('./events/events-view')) },
   {
     path: '/conversations/:id',
     component: lazy(() => import('./conversations/conversation-view')),
@@ -23,10 +27,19 @@ export const VIEWS: ViewEntry[] = [
     nav: 'Conversations',
     component: lazy(() => import('./conversations/conversations-view')),
   },
-  { path: '/stats', nav: 'Stats', component: lazy(() => import('./stats/stats-view')) },
+  { path: '/traces/:id', component: lazy(() => import('./traces/trace-view')) },
+  { path: '/traces', nav: 'Traces', component: lazy(() => import('./traces/traces-view')) },
+  { path: '/agents/:name', component: lazy(() => import('./agents/agent-view')) },
+  { path: '/agents', nav: 'Agents', component: lazy(() => import('./agents/agents-view')) },
+  { path: '/control/:tab', component: controlView },
+  { path: '/control', nav: 'Control', component: controlView },
+  { path: '/alerts', nav: 'Alerts', component: lazy(() => import('./alerts/alerts-view')) },
   {
     path: '/evaluations',
     nav: 'Evaluations',
     component: lazy(() => import('./evaluations/evaluations-view')),
   },
+  { path: '/stats', nav: 'Stats', component: lazy(() => import('./stats/stats-view')) },
+  { path: '/settings/:section', component: settingsView },
+  { path: '/settings', nav: 'Settings', component: settingsView },
 ]

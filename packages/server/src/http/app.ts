@@ -25,6 +25,7 @@ import { evaluationRoutes } from './routes/evaluation-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
+import { orgUsageRoute } from './routes/org-usage-route.js'
 import { policyRoutes } from './routes/policy-routes.js'
 import { notificationRoutes } from './routes/notification-routes.js'
 import { rollbackHookRoutes } from './routes/rollback-hook-routes.js'
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): App {
   conversationRoutes(router, deps.store)
   keyRoutes(router, deps.store)
   orgRoutes(router, deps.settings)
+  orgUsageRoute(router, deps)
   policyRoutes(router, deps)
   budgetRoutes(router, deps)
   alertRoutes(router, deps)
