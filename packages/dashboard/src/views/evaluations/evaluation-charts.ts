@@ -33,6 +33,8 @@ export function evaluationCharts(stats: EvaluationStats): {
         label: 'Mean score',
         values: score,
         color: '--accent',
+        // Bars: evaluations come on some days only, and a lone day's mean must still show.
+        bars: true,
         format: (v) => v.toFixed(0),
       },
     ],
