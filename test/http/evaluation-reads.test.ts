@@ -151,7 +151,7 @@ describe.each(DIALECTS)('evaluations: lists and statistics (%s)', (dialect) => {
     expect((await stats('?days=32')).totalEvaluations).toBe(6)
   })
 
-  it('filters statistics by agent, environment and time, and answers null averages when there are none', async () => {
+  it('filters statistics by agent, label, environment and time, and answers null averages when there are none', async () => {
     const prod = await record({ agent: 'bot' })
     const staging = await record({ agent: 'bot', environment: 'staging' })
     await evaluate(prod, 81)
@@ -167,6 +167,12 @@ describe.each(DIALECTS)('evaluations: lists and statistics (%s)', (dialect) => {
       avgScore: 60.5,
       totalEvaluations: 2,
       byAgent: { bot: 60.5 },
+    })
+    expect(await stats('?label=wrong')).toMatchObject({
+      avgScore: 40,
+      totalEvaluations: 1,
+      byAgent: { bot: 40 },
+      byLabel: { wrong: 1 },
     })
     const empty = await stats('?from=2020-01-01&to=2020-02-01')
     expect(empty).toEqual({
@@ -192,6 +198,7 @@ describe.each(DIALECTS)('evaluations: lists and statistics (%s)', (dialect) => {
     expect(await badQuery(`${path}?from=soon`)).toMatch(/^from/)
     expect(await badQuery(`${path}?to=2026-13-45`)).toMatch(/^to/)
     expect(await badQuery(`${path}?environment=`)).toMatch(/^environment/)
+    expect(await badQuery(`${path}?label=${'l'.repeat(101)}`)).toMatch(/^label/)
     expect(await badQuery(`${path}?from=2026-02-02&to=2026-02-01`)).toBe(
       'from must be earlier than to',
     )

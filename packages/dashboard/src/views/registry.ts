@@ -22,6 +22,15 @@ export const VIEWS: ViewEntry[] = [
     component: lazy(() => import('./links').then((m) => ({ default: m.EventLink }))),
   },
   { path: '/events', nav: 'Events', component: lazy(() => import('./events/events-view')) },
+  {
+    path: '/conversations/:id',
+    component: lazy(() => import('./conversations/conversation-view')),
+  },
+  {
+    path: '/conversations',
+    nav: 'Conversations',
+    component: lazy(() => import('./conversations/conversations-view')),
+  },
   { path: '/traces/:id', component: lazy(() => import('./traces/trace-view')) },
   { path: '/traces', nav: 'Traces', component: lazy(() => import('./traces/traces-view')) },
   {
@@ -37,6 +46,12 @@ export const VIEWS: ViewEntry[] = [
   { path: '/control/:tab', component: controlView },
   { path: '/control', nav: 'Control', component: controlView },
   { path: '/alerts', nav: 'Alerts', component: lazy(() => import('./alerts/alerts-view')) },
+  {
+    path: '/evaluations',
+    nav: 'Evaluations',
+    component: lazy(() => import('./evaluations/evaluations-view')),
+  },
+  { path: '/stats', nav: 'Stats', component: lazy(() => import('./stats/stats-view')) },
   { path: '/settings/:section', component: settingsView },
   { path: '/settings', nav: 'Settings', component: settingsView },
 ]

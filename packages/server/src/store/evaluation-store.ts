@@ -64,6 +64,8 @@ export interface EvaluationStatsQuery {
   to: number
   environment?: string
   agent?: string
+  /** Only evaluations with this label. */
+  label?: string
 }
 
 /** One group of evaluations: how many, and their mean score (exact, unrounded). */

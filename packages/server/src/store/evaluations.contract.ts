@@ -147,6 +147,10 @@ export function describeEvaluationsContract(
       const agentA = await store.evaluations.stats('org-a', { ...window, agent: 'a' })
       expect(agentA.byAgent).toEqual([{ agent: 'a', count: 3, avg: 60.333333333333336 }])
       expect(agentA.byDay.map((d) => d.count)).toEqual([2, 1])
+      const wrong = await store.evaluations.stats('org-a', { ...window, label: 'wrong' })
+      expect(wrong.total).toEqual({ count: 2, avg: 25 })
+      expect(wrong.byLabel).toEqual([{ label: 'wrong', count: 2, avg: 25 }])
+      expect(wrong.byDay.map((d) => d.avg)).toEqual([40, 10])
       expect(await store.evaluations.stats('org-b', window)).toEqual({
         total: { count: 0, avg: null },
         byAgent: [],

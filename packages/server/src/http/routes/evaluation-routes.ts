@@ -119,7 +119,8 @@ export function evaluationRoutes(router: Router, deps: Pick<AppDeps, 'store' | '
       path: '/api/v1/evaluations/stats',
       tag: 'evaluations',
       scope: 'read',
-      summary: 'Mean score, by agent, by label and by day (default: the last 30 days)',
+      summary:
+        'Mean score, by agent, by label and by day (default: the last 30 days); filters by agent, label and environment',
       query: EvaluationStatsQuery,
       responses: {
         200: { description: 'The statistics', schema: EvaluationStatsSchema },
@@ -135,6 +136,7 @@ export function evaluationRoutes(router: Router, deps: Pick<AppDeps, 'store' | '
         to,
         environment: query.environment,
         agent: query.agent,
+        label: query.label,
       })
       return c.json({
         avgScore: oneDecimal(stats.total.avg),

@@ -115,6 +115,12 @@ export const EvaluationStatsQuery = z
       .describe('The window’s length when `from` is not sent: 1..366, default 30.'),
     environment: name().optional(),
     agent: name().optional(),
+    label: z
+      .string()
+      .min(1)
+      .max(EVALUATION_TEXT_LIMITS.label)
+      .optional()
+      .describe('Only the evaluations with this label.'),
   })
   .refine((q) => q.days === undefined || q.from === undefined, {
     message: 'cannot be sent with from',
