@@ -3,7 +3,7 @@ import { Suspense, useEffect } from 'react'
 import { Link, Route, Switch, useLocation } from 'wouter'
 import { api, onUnauthorized } from './api/client'
 import { signOut, useResetSession, useSession } from './api/session'
-import { liveStream, useStreamStatus } from './api/stream'
+import { liveStream, useStreamFrames, useStreamStatus } from './api/stream'
 import { ErrorBox, Loading } from './components/page'
 import { hrefWithEnv, useEnvironment, useUrlState } from './lib/url-state'
 import { SignIn } from './sign-in'
@@ -106,7 +106,9 @@ function EnvironmentSelect() {
   )
 }
 
+/** The stream stays open while signed in, so every view is live and the indicator is true. */
 function LiveIndicator() {
+  useStreamFrames(ignoreFrame)
   const status = useStreamStatus()
   const text = status === 'live' ? 'Live' : status === 'off' ? 'Not live' : 'Connecting'
   return (
@@ -120,6 +122,8 @@ function LiveIndicator() {
     </span>
   )
 }
+
+const ignoreFrame = () => {}
 
 function SessionMenu() {
   const session = useSession().data
