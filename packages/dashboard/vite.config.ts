@@ -14,8 +14,4 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     reportCompressedSize: true,
   },
-  server: {
-    // `npm run dev -w packages/dashboard` against a server on :7878 (the default port).
-    proxy: { '/api': 'http://127.0.0.1:7878' },
-  },
 })
