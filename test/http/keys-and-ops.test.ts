@@ -150,7 +150,7 @@ describe.each(DIALECTS)('operations (%s)', (dialect) => {
     const t = await createTestApp({}, dialect)
     expect((await t.json('GET', '/healthz')).body).toEqual({ status: 'ok' })
     expect((await t.json('GET', '/readyz')).body).toEqual({ status: 'ready', store: dialect })
-    expect((await t.json('GET', '/nope')).body.code).toBe('not_found')
+    expect((await t.json('GET', '/api/v1/nope')).body.code).toBe('not_found')
     const wrong = await t.json('DELETE', '/api/v1/events')
     expect(wrong.status).toBe(405)
     expect(wrong.body.code).toBe('method_not_allowed')
