@@ -106,7 +106,13 @@ describe('anomaly alerts out, end to end', () => {
         (await call(url, 'POST', '/api/v1/events/batch', { events: history.slice(i, i + 1_000) }))
           .status,
       ).toBe(201)
-    const baseline = await call(url, 'GET', '/api/v1/baselines?agent=billing-bot')
+    // Baselines read the rollups, which the roller derives behind ingest: wait until it is there.
+    let baseline = await call(url, 'GET', '/api/v1/baselines?agent=billing-bot')
+    const deadline = Date.now() + 60_000
+    while (baseline.body.status !== 'ready' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100))
+      baseline = await call(url, 'GET', '/api/v1/baselines?agent=billing-bot')
+    }
     expect(baseline.body).toMatchObject({
       agent: 'billing-bot',
       status: 'ready',
