@@ -22,6 +22,9 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // Two files at a time: most tests wait on sockets, fsync, child processes and Chromium rather
+    // than the CPU, so two run well on two cores (vitest's default there is one).
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
