@@ -1,40 +1,31 @@
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectProblems, openBrowser, screenshot } from '../helpers/browser.js'
-import type { TestBrowser } from '../helpers/browser.js'
-import { seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
-import { callApi, signInWith } from './control-session.js'
+import { describe, expect, it } from 'vitest'
+import { screenshot } from '../helpers/browser.js'
+import { callApi, seededBrowser, signedInPage } from '../helpers/dashboard-page.js'
 
 /** The Agents view in Chromium against a seeded server: status, kill with its consequence, scopes. */
 describe('the dashboard Agents view', () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    seed = await seedDashboard()
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
-  })
+  const ctx = seededBrowser()
 
   it('lists every agent per environment with its status, counts and last activity', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/agents', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      '/agents',
+    )
     await page.getByRole('link', { name: 'Agents' }).click()
     await page.waitForURL(/\/agents$/)
     const table = page.getByRole('table', { name: 'Agents' })
-    for (const name of Object.values(seed.agents))
+    for (const name of Object.values(ctx.seed.agents))
       await table.getByRole('link', { name, exact: true }).first().waitFor()
     // support-bot works in production and staging: one row each.
-    const support = table.getByRole('row').filter({ hasText: seed.agents.support })
+    const support = table.getByRole('row').filter({ hasText: ctx.seed.agents.support })
     expect(await support.count()).toBe(2)
     expect(await support.first().getByText('active').count()).toBe(1)
     // The name filter lives in the URL and narrows the rows.
-    const all = (await callApi(seed.url, seed.readKey, 'GET', '/api/v1/agents')).body.agents.length
+    const all = (await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', '/api/v1/agents')).body.agents
+      .length
     await page.getByLabel('Name contains').fill('billing')
     await page.waitForURL(/q=billing/)
     await page.getByText(`1 of ${all} agents`).waitFor()
@@ -46,10 +37,8 @@ describe('the dashboard Agents view', () => {
   })
 
   it('kills an agent after its name is typed, and its next check is refused', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    const agent = seed.agents.writer
-    const before = await callApi(seed.url, seed.ingestKey, 'POST', '/api/v1/check', {
+    const agent = ctx.seed.agents.writer
+    const before = await callApi(ctx.seed.url, ctx.seed.ingestKey, 'POST', '/api/v1/check', {
       agent,
       environment: 'production',
       service: 'github',
@@ -57,7 +46,12 @@ describe('the dashboard Agents view', () => {
     })
     expect(before.body.allowed).toBe(true)
 
-    await signInWith(page, seed.adminKey, '/agents', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      '/agents',
+    )
     await page.getByRole('button', { name: `Kill ${agent} (production)` }).click()
     const dialog = page.getByRole('alertdialog')
     await dialog.getByText(`Kill ${agent}?`).waitFor()
@@ -77,7 +71,7 @@ describe('the dashboard Agents view', () => {
       await page.getByRole('button', { name: `Kill ${agent} (production)` }).isDisabled(),
     ).toBe(true)
 
-    const after = await callApi(seed.url, seed.ingestKey, 'POST', '/api/v1/check', {
+    const after = await callApi(ctx.seed.url, ctx.seed.ingestKey, 'POST', '/api/v1/check', {
       agent,
       environment: 'production',
       service: 'github',
@@ -91,24 +85,32 @@ describe('the dashboard Agents view', () => {
   })
 
   it('shows a read-only key the controls disabled, saying which scope they need', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.readKey, '/agents', problems)
-    const kill = page.getByRole('button', { name: `Kill ${seed.agents.billing} (production)` })
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/agents',
+    )
+    const kill = page.getByRole('button', { name: `Kill ${ctx.seed.agents.billing} (production)` })
     await kill.waitFor()
     expect(await kill.isDisabled()).toBe(true)
     expect(await kill.getAttribute('title')).toBe('Needs a key with the control (or admin) scope')
-    const pause = page.getByRole('button', { name: `Pause ${seed.agents.billing} (production)` })
+    const pause = page.getByRole('button', {
+      name: `Pause ${ctx.seed.agents.billing} (production)`,
+    })
     expect(await pause.isDisabled()).toBe(true)
     expect(problems.all).toEqual([])
     await page.context().close()
   })
 
   it("shows one agent's activity, recent events and days, and downloads a day", async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    const agent = seed.agents.billing
-    await signInWith(page, seed.adminKey, '/agents', problems)
+    const agent = ctx.seed.agents.billing
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      '/agents',
+    )
     await page.getByRole('link', { name: agent, exact: true }).first().click()
     await page.waitForURL(new RegExp(`/agents/${agent}$`))
     await page.getByRole('heading', { name: agent, level: 1 }).waitFor()

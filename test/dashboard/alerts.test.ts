@@ -1,45 +1,36 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectProblems, openBrowser, screenshot } from '../helpers/browser.js'
-import type { TestBrowser } from '../helpers/browser.js'
-import { seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
-import { callApi, signInWith } from './control-session.js'
+import { describe, expect, it } from 'vitest'
+import { screenshot } from '../helpers/browser.js'
+import { callApi, seededBrowser, signedInPage } from '../helpers/dashboard-page.js'
 
 /** The Alerts view in Chromium against a seeded server: alerts, acknowledgement, baselines, rules. */
 describe('the dashboard Alerts view', () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    seed = await seedDashboard()
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
-  })
+  const ctx = seededBrowser()
 
   it('lists the open alerts with their history, and acknowledges one and then all', async () => {
-    const seeded = (await callApi(seed.url, seed.readKey, 'GET', '/api/v1/alerts')).body.alerts
+    const seeded = (await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', '/api/v1/alerts')).body
+      .alerts
     expect(seeded.length).toBeGreaterThan(0)
     const violation = seeded[0] as { id: string; message: string }
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/alerts', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      '/alerts',
+    )
     await page.getByRole('link', { name: 'Alerts' }).first().click()
     const table = page.getByRole('table', { name: 'Alerts' })
     await table.getByText(violation.message).waitFor()
     // A kill raises a critical alert; it arrives on the stream while the page is open.
     const killed = await callApi(
-      seed.url,
-      seed.adminKey,
+      ctx.seed.url,
+      ctx.seed.adminKey,
       'POST',
-      `/api/v1/agents/${seed.agents.research}/kill?environment=staging`,
+      `/api/v1/agents/${ctx.seed.agents.research}/kill?environment=staging`,
     )
     expect(killed.status).toBe(200)
     const critical = table
       .getByRole('row')
-      .filter({ hasText: `${seed.agents.research} was killed` })
+      .filter({ hasText: `${ctx.seed.agents.research} was killed` })
     await critical.getByText('critical').waitFor()
     await critical.getByText(/agent_killed/).click()
     await screenshot(page, 'alerts')
@@ -55,21 +46,27 @@ describe('the dashboard Alerts view', () => {
     await page.getByRole('button', { name: 'Acknowledge all' }).click()
     await page.getByLabel('Include acknowledged').uncheck()
     await page.getByText('No open alerts').waitFor()
-    const open = (await callApi(seed.url, seed.readKey, 'GET', '/api/v1/alerts')).body.alerts
+    const open = (await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', '/api/v1/alerts')).body
+      .alerts
     expect(open).toEqual([])
     expect(problems.all).toEqual([])
     await page.context().close()
   })
 
   it('shows the baselines per agent with their learning state', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.readKey, '/alerts?tab=baselines', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/alerts?tab=baselines',
+    )
     const table = page.getByRole('table', { name: 'Baselines' })
-    const row = table.getByRole('row').filter({ hasText: seed.agents.billing }).first()
+    const row = table.getByRole('row').filter({ hasText: ctx.seed.agents.billing }).first()
     await row.waitFor()
-    const { baselines } = (await callApi(seed.url, seed.readKey, 'GET', '/api/v1/baselines')).body
-    const billing = baselines.find((b: { agent: string }) => b.agent === seed.agents.billing)
+    const { baselines } = (
+      await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', '/api/v1/baselines')
+    ).body
+    const billing = baselines.find((b: { agent: string }) => b.agent === ctx.seed.agents.billing)
     await row.getByText(billing.status, { exact: true }).waitFor()
     if (billing.status === 'learning')
       await row.getByText(`${Math.min(billing.history.actions, 50)}/50 actions`).waitFor()
@@ -78,14 +75,18 @@ describe('the dashboard Alerts view', () => {
   })
 
   it('lists the alert rules, keeps built-in ones from deletion, and creates, edits and deletes one', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/alerts', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      '/alerts',
+    )
     await page.getByRole('link', { name: 'Rules' }).click()
     await page.waitForURL(/tab=rules/)
     const table = page.getByRole('table', { name: 'Alert rules' })
     await table.getByText('Error rate above 20%').waitFor()
-    const { rules } = (await callApi(seed.url, seed.readKey, 'GET', '/api/v1/alert-rules')).body
+    const { rules } = (await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', '/api/v1/alert-rules'))
+      .body
     const builtin = rules.find((r: { builtin: boolean }) => r.builtin) as { name: string }
     const remove = table.getByRole('button', { name: `Delete rule ${builtin.name}` })
     expect(await remove.isDisabled()).toBe(true)

@@ -1,29 +1,19 @@
 import { AgentLedger } from 'agentledger'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectProblems, openBrowser, screenshot } from '../helpers/browser.js'
-import type { TestBrowser } from '../helpers/browser.js'
-import { seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
-import { callApi, signInWith } from './control-session.js'
+import { describe, expect, it } from 'vitest'
+import { screenshot } from '../helpers/browser.js'
+import { callApi, seededBrowser, signedInPage } from '../helpers/dashboard-page.js'
 
 /** The Control view in Chromium against a seeded server: policies, budgets, approvals. */
 describe('the dashboard Control view', () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    seed = await seedDashboard()
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
-  })
+  const ctx = seededBrowser()
 
   it("shows the server's complaint under the config field, then creates the policy", async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/control', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      '/control',
+    )
     await page.getByRole('link', { name: 'Control' }).click()
     await page.getByRole('link', { name: 'Policies' }).click()
     await page.waitForURL(/\/control\/policies$/)
@@ -33,7 +23,7 @@ describe('the dashboard Control view', () => {
     await page.getByRole('button', { name: 'New policy' }).click()
     const form = page.getByRole('form', { name: 'New policy' })
     await form.getByLabel('Name', { exact: true }).fill('Rate limit writer')
-    await form.getByLabel('Agent').fill(seed.agents.writer)
+    await form.getByLabel('Agent').fill(ctx.seed.agents.writer)
     const max = form.getByLabel('Max actions')
     await max.fill('0')
     await form.getByRole('button', { name: 'Create policy' }).click()
@@ -54,7 +44,7 @@ describe('the dashboard Control view', () => {
     const row = table.getByRole('row').filter({ hasText: 'Rate limit writer' })
     await row.getByText('rate_limit').waitFor()
     await row.getByText('max_actions 100 · window_seconds 3600').waitFor()
-    const listed = await callApi(seed.url, seed.readKey, 'GET', '/api/v1/policies')
+    const listed = await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', '/api/v1/policies')
     expect(listed.body.policies.map((p: { name: string }) => p.name)).toContain('Rate limit writer')
 
     // Disable and enable again.
@@ -68,22 +58,25 @@ describe('the dashboard Control view', () => {
   })
 
   it('creates a budget and shows its usage as a bar', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.adminKey, '/control/budgets', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      '/control/budgets',
+    )
     const table = page.getByRole('table', { name: 'Budgets' })
     await table.getByRole('meter', { name: /monthly budget of billing-agent/ }).waitFor()
 
     await page.getByRole('button', { name: 'New budget' }).click()
     const form = page.getByRole('form', { name: 'New budget' })
-    await form.getByLabel('Agent', { exact: true }).fill(seed.agents.support)
+    await form.getByLabel('Agent', { exact: true }).fill(ctx.seed.agents.support)
     await form.getByLabel('Period', { exact: true }).selectOption('weekly')
     await form.getByLabel('Max actions per period').fill('500')
     await form.getByLabel('Max cost per period (USD)').fill('25')
     await form.getByRole('button', { name: 'Save budget' }).click()
     await form.waitFor({ state: 'detached' })
     const meter = page.getByRole('meter', {
-      name: `Actions used of the weekly budget of ${seed.agents.support} in production`,
+      name: `Actions used of the weekly budget of ${ctx.seed.agents.support} in production`,
     })
     const bar = table.locator(meter)
     await bar.waitFor()
@@ -98,25 +91,23 @@ describe('the dashboard Control view', () => {
   })
 
   it('approves a waiting request and the waiting SDK goes on', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
     // A policy of this test's own, so its request is the only one of that agent and action.
-    const policy = await callApi(seed.url, seed.adminKey, 'POST', '/api/v1/policies', {
+    const policy = await callApi(ctx.seed.url, ctx.seed.adminKey, 'POST', '/api/v1/policies', {
       name: 'Wires need a person',
       agent_name: 'payout-bot',
       rule_type: 'require_approval',
       rule_config: { services: ['bank'], actions: ['wire'] },
     })
     expect(policy.status).toBe(201)
-    await signInWith(page, seed.adminKey, '/', problems)
+    const { page, problems } = await signedInPage(ctx.browser, ctx.seed.url, ctx.seed.adminKey, '/')
     // The Overview's card links here.
     await page.locator('.stat-card', { hasText: 'Pending approvals' }).getByRole('link').click()
     await page.waitForURL(/\/control\/approvals$/)
     await page.getByRole('table', { name: 'Approval requests, pending' }).waitFor()
 
     // The published SDK, as an agent runs it: held for approval, then waiting.
-    const agentKey = await seed.live.key(seed.orgId, ['ingest'], 'al_')
-    const ledger = new AgentLedger({ apiKey: agentKey, baseUrl: seed.url, failOpen: false })
+    const agentKey = await ctx.seed.live.key(ctx.seed.orgId, ['ingest'], 'al_')
+    const ledger = new AgentLedger({ apiKey: agentKey, baseUrl: ctx.seed.url, failOpen: false })
     const action = { agent: 'payout-bot', service: 'bank', action: 'wire' }
     const held = await ledger.check(action)
     expect(held).toMatchObject({ allowed: false, requiresApproval: true })
@@ -136,8 +127,8 @@ describe('the dashboard Control view', () => {
     // Approved: exactly this action now goes through.
     expect(await ledger.check(action)).toMatchObject({ allowed: true })
     const stored = await callApi(
-      seed.url,
-      seed.readKey,
+      ctx.seed.url,
+      ctx.seed.readKey,
       'GET',
       `/api/v1/approvals/${held.approvalId}`,
     )
@@ -147,9 +138,12 @@ describe('the dashboard Control view', () => {
   })
 
   it('shows a read-only key every control disabled, naming the scope', async () => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await signInWith(page, seed.readKey, '/control/approvals', problems)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/control/approvals',
+    )
     const approve = page.getByRole('button', { name: /^Approve billing-agent stripe refund/ })
     await approve.first().waitFor()
     expect(await approve.first().isDisabled()).toBe(true)

@@ -1,10 +1,8 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, screenshot } from '../helpers/browser.js'
-import type { TestBrowser } from '../helpers/browser.js'
-import { HOSTILE_SCRIPT, seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
-import { signedInPage } from './sign-in-page.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot } from '../helpers/browser.js'
+import { callApi, seededBrowser, signedInPage } from '../helpers/dashboard-page.js'
+import { HOSTILE_SCRIPT } from '../helpers/dashboard-seed.js'
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })
 
@@ -19,27 +17,18 @@ interface ConversationRow {
 }
 
 describe('the Conversations view', { timeout: 60_000 }, () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
+  const ctx = seededBrowser()
   let listed: ConversationRow[]
   const [roundupId, refundId] = ['conv-weekly-roundup', 'conv-refund-4821']
 
   beforeAll(async () => {
-    seed = await seedDashboard()
-    browser = await openBrowser()
     listed = (await get('/api/v1/conversations')).conversations
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
   })
 
   async function get(path: string) {
-    const res = await fetch(new URL(path, seed.url), {
-      headers: { authorization: `Bearer ${seed.readKey}` },
-    })
+    const res = await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', path)
     expect(res.status, path).toBe(200)
-    return (await res.json()) as any
+    return res.body
   }
 
   const rows = (page: Page) => page.getByRole('table', { name: 'Conversations' }).getByRole('row')
@@ -48,7 +37,12 @@ describe('the Conversations view', { timeout: 60_000 }, () => {
 
   it('lists the seeded conversations with subject, assistant, calls, tokens, cost and time', async () => {
     expect(listed.map((c) => c.conversation_id).sort()).toEqual([refundId, roundupId].sort())
-    const { page, problems } = await signedInPage(browser, seed.url, seed.readKey, '/conversations')
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/conversations',
+    )
     const table = page.getByRole('table', { name: 'Conversations' })
     for (const c of listed) {
       const row = table.getByRole('row').filter({ hasText: c.subject })
@@ -69,7 +63,12 @@ describe('the Conversations view', { timeout: 60_000 }, () => {
   })
 
   it('filters by assistant, model and dates through the URL, and the rows follow', async () => {
-    const { page, problems } = await signedInPage(browser, seed.url, seed.readKey, '/conversations')
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/conversations',
+    )
     await rows(page).nth(2).waitFor()
     expect((await subjects(page)).length).toBe(2)
 
@@ -106,7 +105,12 @@ describe('the Conversations view', { timeout: 60_000 }, () => {
   })
 
   it('opens the timeline of LLM, tool and HTTP calls, and a call in full', async () => {
-    const { page, problems } = await signedInPage(browser, seed.url, seed.readKey, '/conversations')
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/conversations',
+    )
     await rows(page).filter({ hasText: 'Draft this week' }).click()
     await page.waitForURL(new RegExp(`/conversations/${roundupId}`))
     const timeline = page.getByRole('list', { name: 'Timeline of calls' })
@@ -182,32 +186,28 @@ describe('the Conversations view', { timeout: 60_000 }, () => {
 
   it('shows a call posted to the running conversation as it arrives, its payload as text', async () => {
     const { page, problems } = await signedInPage(
-      browser,
-      seed.url,
-      seed.readKey,
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
       `/conversations/${roundupId}`,
     )
     const entries = page.getByRole('list', { name: 'Timeline of calls' }).getByRole('button')
     await entries.nth(4).waitFor()
     // The stream is open before the call is sent, so the frame cannot be missed.
     await page.getByText('Live', { exact: true }).waitFor()
-    const res = await fetch(new URL('/api/v1/events', seed.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${seed.ingestKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        conversation_id: roundupId,
-        agent: 'writer-bot',
-        environment: 'production',
-        kind: 'llm_call',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-5',
-        messages: [{ role: 'user', content: 'And a title for it?' }],
-        output: { content: [{ type: 'text', text: `Title: ${HOSTILE_SCRIPT}` }] },
-        stop_reason: 'end_turn',
-        tokens_input: 40,
-        tokens_output: 12,
-        duration_ms: 640,
-      }),
+    const res = await callApi(ctx.seed.url, ctx.seed.ingestKey, 'POST', '/api/v1/events', {
+      conversation_id: roundupId,
+      agent: 'writer-bot',
+      environment: 'production',
+      kind: 'llm_call',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'And a title for it?' }],
+      output: { content: [{ type: 'text', text: `Title: ${HOSTILE_SCRIPT}` }] },
+      stop_reason: 'end_turn',
+      tokens_input: 40,
+      tokens_output: 12,
+      duration_ms: 640,
     })
     expect(res.status).toBe(201)
     await entries.nth(5).waitFor()

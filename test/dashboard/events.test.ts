@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { collectProblems, openBrowser, screenshot } from '../helpers/browser.js'
-import type { PageProblems, TestBrowser } from '../helpers/browser.js'
-import { HOSTILE_SCRIPT, seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
+import { screenshot } from '../helpers/browser.js'
+import type { PageProblems } from '../helpers/browser.js'
+import { callApi, seededBrowser, signedInPage } from '../helpers/dashboard-page.js'
+import { HOSTILE_SCRIPT } from '../helpers/dashboard-seed.js'
 
 /** RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -36,28 +36,13 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('the Events and Traces views', () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
+  const ctx = seededBrowser()
 
-  beforeAll(async () => {
-    seed = await seedDashboard()
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
-  })
-
-  /** A new page, signed in through the real form with `key`, at `path`. */
-  async function signedIn(path: string, key = seed.readKey) {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await page.goto(path)
-    await page.getByLabel('API key').fill(key)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('heading', { level: 1 }).first().waitFor()
-    await page.getByRole('button', { name: 'Sign out' }).waitFor()
-    return { page, problems }
+  /** A new page, signed in through the real form with `key`, at `path`, its view's heading up. */
+  async function signedIn(path: string, key = ctx.seed.readKey) {
+    const signed = await signedInPage(ctx.browser, ctx.seed.url, key, path)
+    await signed.page.getByRole('heading', { level: 1 }).first().waitFor()
+    return signed
   }
 
   async function done(page: Page, problems: PageProblems) {
@@ -70,20 +55,15 @@ describe('the Events and Traces views', () => {
   const rowTexts = (page: Page) => rows(page).allInnerTexts()
 
   const post = async (event: object) => {
-    const res = await fetch(new URL('/api/v1/events', seed.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${seed.ingestKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(event),
-    })
+    const res = await callApi(ctx.seed.url, ctx.seed.ingestKey, 'POST', '/api/v1/events', event)
     expect(res.status).toBe(201)
   }
 
   const apiIds = async (query: string) => {
-    const res = await fetch(new URL(`/api/v1/events?limit=1000&${query}`, seed.url), {
-      headers: { authorization: `Bearer ${seed.readKey}` },
-    })
+    const path = `/api/v1/events?limit=1000&${query}`
+    const res = await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', path)
     expect(res.status).toBe(200)
-    return ((await res.json()) as { events: { id: string }[] }).events.map((e) => e.id)
+    return (res.body as { events: { id: string }[] }).events.map((e) => e.id)
   }
 
   it('shows the seeded events; a search changes the URL and the rows', async () => {
@@ -126,7 +106,7 @@ describe('the Events and Traces views', () => {
     await rows(page).first().click()
     const drawer = page.getByRole('dialog')
     await drawer.getByText(HOSTILE_SCRIPT).first().waitFor()
-    expect(page.url()).toContain(`event=${seed.scriptEventId}`)
+    expect(page.url()).toContain(`event=${ctx.seed.scriptEventId}`)
     // The markup is shown, not run.
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined()
     await drawer.getByRole('button', { name: 'Close' }).click()
@@ -148,7 +128,7 @@ describe('the Events and Traces views', () => {
     await page.waitForURL((url: URL) => !url.searchParams.has('event'))
 
     // The control decision of an event recorded as breaking a policy, from a shared link.
-    await page.goto(`/events?agent=research-agent&event=${seed.violationEventId}`)
+    await page.goto(`/events?agent=research-agent&event=${ctx.seed.violationEventId}`)
     await drawer.getByText('Recorded as breaking a rule').waitFor()
     await drawer.getByText('service blocklist', { exact: false }).first().waitFor()
     await screenshot(page, 'event-drawer')
@@ -216,8 +196,8 @@ describe('the Events and Traces views', () => {
 
   it('draws the seeded trace as a waterfall with its parallel actions on separate rows', async () => {
     const { page, problems } = await signedIn('/traces')
-    await page.getByRole('link', { name: seed.traceId }).click()
-    await page.waitForURL(new RegExp(`/traces/${seed.traceId}`))
+    await page.getByRole('link', { name: ctx.seed.traceId }).click()
+    await page.waitForURL(new RegExp(`/traces/${ctx.seed.traceId}`))
     const bars = page.locator('.wf-row')
     await expect.poll(() => bars.count()).toBe(5)
     const labels = await page.locator('.wf-label').allInnerTexts()
@@ -239,15 +219,15 @@ describe('the Events and Traces views', () => {
     await page.locator('.wf-row', { hasText: 'fraud' }).click()
     const drawer = page.getByRole('dialog')
     await drawer.getByRole('heading', { name: 'score', exact: true }).waitFor()
-    await drawer.getByRole('link', { name: seed.traceId }).waitFor()
+    await drawer.getByRole('link', { name: ctx.seed.traceId }).waitFor()
     await done(page, problems)
   })
 
   it('opens a pasted trace id, and says when no action carries it', async () => {
     const { page, problems } = await signedIn('/traces')
-    await page.getByLabel('Trace id').fill(seed.traceId)
+    await page.getByLabel('Trace id').fill(ctx.seed.traceId)
     await page.getByRole('button', { name: 'Open trace' }).click()
-    await page.waitForURL(new RegExp(`/traces/${seed.traceId}$`))
+    await page.waitForURL(new RegExp(`/traces/${ctx.seed.traceId}$`))
     await expect.poll(() => page.locator('.wf-row').count()).toBe(5)
     await page.goto('/traces/no-such-trace')
     await page.getByText('No action carries this trace id').waitFor()
@@ -259,10 +239,10 @@ describe('the Events and Traces views', () => {
   })
 
   it('shows a new org how to send its first event', async () => {
-    const key = await seed.live.key('org-brand-new', ['read'])
+    const key = await ctx.seed.live.key('org-brand-new', ['read'])
     const { page, problems } = await signedIn('/events', key)
     await page.getByText('Nothing has been recorded yet').waitFor()
-    await page.getByText(`${seed.url}/api/v1/events`).waitFor()
+    await page.getByText(`${ctx.seed.url}/api/v1/events`).waitFor()
     await done(page, problems)
   })
 })

@@ -1,37 +1,25 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectProblems, openBrowser, screenshot, VIEWPORT } from '../helpers/browser.js'
-import type { TestBrowser } from '../helpers/browser.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { collectProblems, screenshot, VIEWPORT } from '../helpers/browser.js'
+import { callApi, seededBrowser } from '../helpers/dashboard-page.js'
 import { HOSTILE_SCRIPT, seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
 
 describe('the dashboard test harness', () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
+  const ctx = seededBrowser()
   const shots = mkdtempSync(join(tmpdir(), 'agenttrail-shots-'))
 
-  beforeAll(async () => {
-    seed = await seedDashboard()
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
-    rmSync(shots, { recursive: true, force: true })
-  })
+  afterAll(() => rmSync(shots, { recursive: true, force: true }))
 
-  const get = async (path: string, key = seed.readKey) => {
-    const res = await fetch(new URL(path, seed.url), {
-      headers: { authorization: `Bearer ${key}` },
-    })
+  const get = async (path: string, key = ctx.seed.readKey) => {
+    const res = await callApi(ctx.seed.url, key, 'GET', path)
     expect(res.status, path).toBe(200)
-    return (await res.json()) as any
+    return res.body
   }
 
   it('loads a page of the real server in Chromium at 1280x800 and screenshots it', async () => {
-    const page = await browser.newPage(seed.url)
+    const page = await ctx.browser.newPage(ctx.seed.url)
     const problems = collectProblems(page)
     const res = await page.goto('/api/openapi.json')
     expect(res?.status()).toBe(200)
@@ -51,7 +39,7 @@ describe('the dashboard test harness', () => {
   })
 
   it('reports a page error and a CSP violation to the collector', async () => {
-    const page = await browser.newPage(seed.url)
+    const page = await ctx.browser.newPage(ctx.seed.url)
     const problems = collectProblems(page)
     await page.route('**/csp-probe', (route) =>
       route.fulfill({
@@ -73,7 +61,7 @@ describe('the dashboard test harness', () => {
   })
 
   it('refuses a screenshot name that is not kebab-case', async () => {
-    const page = await browser.newPage(seed.url)
+    const page = await ctx.browser.newPage(ctx.seed.url)
     await expect(screenshot(page, '../escape', shots)).rejects.toThrow(/kebab-case/)
     expect(existsSync(join(shots, '..', 'escape.png'))).toBe(false)
     await page.context().close()
@@ -82,7 +70,7 @@ describe('the dashboard test harness', () => {
   it('seeded the events, agents and environments', async () => {
     const stats = await get('/api/v1/stats?days=9')
     // The audit events the server records for the seed's changes come on top.
-    expect(stats.totals.events).toBeGreaterThanOrEqual(seed.eventCount)
+    expect(stats.totals.events).toBeGreaterThanOrEqual(ctx.seed.eventCount)
     expect(stats.totals.error).toBeGreaterThan(5)
     expect(stats.cost_usd).toBeGreaterThan(0)
     const { agents } = await get('/api/v1/agents')
@@ -101,9 +89,9 @@ describe('the dashboard test harness', () => {
   it('seeded two conversations with a timeline of calls', async () => {
     const { conversations } = await get('/api/v1/conversations')
     expect(conversations.map((c: any) => c.conversation_id).sort()).toEqual(
-      [...seed.conversationIds].sort(),
+      [...ctx.seed.conversationIds].sort(),
     )
-    const [first] = seed.conversationIds
+    const [first] = ctx.seed.conversationIds
     const timeline = await get(`/api/v1/conversations/${first}/timeline`)
     expect(timeline.events.map((e: any) => e.kind)).toEqual([
       'llm_call',
@@ -116,31 +104,30 @@ describe('the dashboard test harness', () => {
   })
 
   it('seeded a trace with parallel actions, a pending approval, an alert and the rest', async () => {
-    const trace = await get(`/api/v1/traces/${seed.traceId}`)
+    const trace = await get(`/api/v1/traces/${ctx.seed.traceId}`)
     expect(trace.actions).toHaveLength(5)
     expect(trace.summary.parallelGroupCount).toBeGreaterThan(0)
     expect(trace.summary.wallDuration).toBeLessThan(trace.summary.totalDuration)
     const pending = await get('/api/v1/approvals?status=pending')
-    expect(pending.approvals.map((a: any) => a.id)).toEqual([seed.approvalId])
+    expect(pending.approvals.map((a: any) => a.id)).toEqual([ctx.seed.approvalId])
     const { alerts } = await get('/api/v1/alerts')
     expect(alerts).toMatchObject([
-      { alert_type: 'policy_violation', metadata: { event_id: seed.violationEventId } },
+      { alert_type: 'policy_violation', metadata: { event_id: ctx.seed.violationEventId } },
     ])
     const { rules } = await get('/api/v1/alert-rules')
-    expect(rules.map((r: any) => r.id)).toContain(seed.alertRuleId)
+    expect(rules.map((r: any) => r.id)).toContain(ctx.seed.alertRuleId)
     const stats = await get('/api/v1/evaluations/stats')
-    expect(stats.totalEvaluations).toBe(seed.evaluatedEventIds.length)
+    expect(stats.totalEvaluations).toBe(ctx.seed.evaluatedEventIds.length)
     const { webhooks } = await get('/api/v1/webhooks')
-    expect(webhooks).toMatchObject([{ id: seed.webhookId, active: false }])
-    const hostile = await get(`/api/v1/events/${seed.scriptEventId}`)
+    expect(webhooks).toMatchObject([{ id: ctx.seed.webhookId, active: false }])
+    const hostile = await get(`/api/v1/events/${ctx.seed.scriptEventId}`)
     expect(hostile.input.message).toBe(HOSTILE_SCRIPT)
   })
 
   it('gives the read-only key no write', async () => {
-    const res = await fetch(new URL('/api/v1/policies', seed.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${seed.readKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ rule_type: 'service_blocklist', rule_config: { services: ['x'] } }),
+    const res = await callApi(ctx.seed.url, ctx.seed.readKey, 'POST', '/api/v1/policies', {
+      rule_type: 'service_blocklist',
+      rule_config: { services: ['x'] },
     })
     expect(res.status).toBe(403)
   })
@@ -148,15 +135,10 @@ describe('the dashboard test harness', () => {
   it('seeds the same org on PostgreSQL', async () => {
     const pg = await seedDashboard({ dialect: 'postgres' })
     try {
-      const res = await fetch(new URL('/api/v1/approvals?status=pending', pg.url), {
-        headers: { authorization: `Bearer ${pg.readKey}` },
-      })
-      expect(((await res.json()) as any).approvals.map((a: any) => a.id)).toEqual([pg.approvalId])
-      const timeline = await fetch(
-        new URL(`/api/v1/conversations/${pg.conversationIds[1]}/timeline`, pg.url),
-        { headers: { authorization: `Bearer ${pg.readKey}` } },
-      )
-      expect(((await timeline.json()) as any).events).toHaveLength(3)
+      const res = await callApi(pg.url, pg.readKey, 'GET', '/api/v1/approvals?status=pending')
+      expect(res.body.approvals.map((a: any) => a.id)).toEqual([pg.approvalId])
+      const timeline = `/api/v1/conversations/${pg.conversationIds[1]}/timeline`
+      expect((await callApi(pg.url, pg.readKey, 'GET', timeline)).body.events).toHaveLength(3)
     } finally {
       await pg.close()
     }

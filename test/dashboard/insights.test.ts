@@ -1,32 +1,18 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, screenshot } from '../helpers/browser.js'
-import type { TestBrowser } from '../helpers/browser.js'
-import { SEED_AGENTS, seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
-import { signedInPage } from './sign-in-page.js'
+import { describe, expect, it } from 'vitest'
+import { screenshot } from '../helpers/browser.js'
+import { callApi, seededBrowser, signedInPage } from '../helpers/dashboard-page.js'
+import { SEED_AGENTS } from '../helpers/dashboard-seed.js'
 
 const number = new Intl.NumberFormat('en-US')
 
 describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
-
-  beforeAll(async () => {
-    seed = await seedDashboard()
-    browser = await openBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
-  })
+  const ctx = seededBrowser()
 
   async function get(path: string) {
-    const res = await fetch(new URL(path, seed.url), {
-      headers: { authorization: `Bearer ${seed.readKey}` },
-    })
+    const res = await callApi(ctx.seed.url, ctx.seed.readKey, 'GET', path)
     expect(res.status, path).toBe(200)
-    return (await res.json()) as any
+    return res.body
   }
 
   /** A `table.simple` as rows of cell texts, header row left out. */
@@ -39,7 +25,12 @@ describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
       )
 
   it('charts rates, latency, tokens and cost and breaks them down by agent, model and service', async () => {
-    const { page, problems } = await signedInPage(browser, seed.url, seed.readKey, '/stats')
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/stats',
+    )
     await page.getByRole('table', { name: 'By agent' }).waitFor()
     // Four uPlot charts, each drawn on a canvas.
     await expect.poll(() => page.locator('.chart canvas').count()).toBe(4)
@@ -104,8 +95,13 @@ describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
 
   it('shows the seeded scores over time, by agent and by label, and the latest evaluations', async () => {
     const stats = await get('/api/v1/evaluations/stats')
-    expect(stats.totalEvaluations).toBe(seed.evaluatedEventIds.length)
-    const { page, problems } = await signedInPage(browser, seed.url, seed.readKey, '/evaluations')
+    expect(stats.totalEvaluations).toBe(ctx.seed.evaluatedEventIds.length)
+    const { page, problems } = await signedInPage(
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
+      '/evaluations',
+    )
     const mean = page.locator('.stat-card', { hasText: 'Mean score' })
     await mean.waitFor()
     expect(await mean.innerText()).toContain(String(stats.avgScore))
@@ -123,15 +119,15 @@ describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
       stats.byLabel,
     )
     const recent = page.getByRole('table', { name: 'Recent evaluations' }).getByRole('row')
-    await expect.poll(() => recent.count()).toBe(seed.evaluatedEventIds.length + 1)
+    await expect.poll(() => recent.count()).toBe(ctx.seed.evaluatedEventIds.length + 1)
     expect(await recent.nth(1).innerText()).toContain('Reviewed by the support lead.')
     // Each row names the event it scores, and links to it.
     const links = await page
       .getByRole('table', { name: 'Recent evaluations' })
       .getByRole('link')
       .allInnerTexts()
-    expect(links.sort()).toEqual([...seed.evaluatedEventIds].sort())
-    const first = seed.evaluatedEventIds[0]!
+    expect(links.sort()).toEqual([...ctx.seed.evaluatedEventIds].sort())
+    const first = ctx.seed.evaluatedEventIds[0]!
     expect(await page.getByRole('link', { name: first, exact: true }).getAttribute('href')).toBe(
       `/events?event=${first}`,
     )
@@ -158,14 +154,14 @@ describe('the Stats and Evaluations views', { timeout: 60_000 }, () => {
 
   it('says how to send an evaluation when there is none', async () => {
     const { page, problems } = await signedInPage(
-      browser,
-      seed.url,
-      seed.readKey,
+      ctx.browser,
+      ctx.seed.url,
+      ctx.seed.readKey,
       '/evaluations?environment=nowhere',
     )
     await page.getByRole('heading', { name: 'No evaluations yet' }).waitFor()
     const hint = await page.locator('.empty-state').innerText()
-    expect(hint).toContain(`${seed.url}/api/v1/evaluations`)
+    expect(hint).toContain(`${ctx.seed.url}/api/v1/evaluations`)
     expect(hint).toContain('trail.evaluate(eventId')
     expect(problems.all).toEqual([])
     await page.context().close()

@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withPresetLimits } from '@agenttrail/server'
 import type { Page } from 'playwright-core'
-import { collectProblems, openBrowser, screenshot } from '../helpers/browser.js'
-import type { PageProblems, TestBrowser } from '../helpers/browser.js'
-import { SEED_ORG, seedDashboard } from '../helpers/dashboard-seed.js'
-import type { DashboardSeed } from '../helpers/dashboard-seed.js'
+import { screenshot } from '../helpers/browser.js'
+import type { PageProblems } from '../helpers/browser.js'
+import { callApi, seededBrowser, signedInPage } from '../helpers/dashboard-page.js'
+import { SEED_ORG } from '../helpers/dashboard-seed.js'
 import { startReceiver } from '../helpers/loopback-receiver.js'
 import type { LoopbackReceiver } from '../helpers/loopback-receiver.js'
 
@@ -16,45 +16,26 @@ import type { LoopbackReceiver } from '../helpers/loopback-receiver.js'
  */
 // Each test drives a real browser through several round trips: generous under a loaded machine.
 describe('the Settings view', { timeout: 120_000 }, () => {
-  let seed: DashboardSeed
-  let browser: TestBrowser
   let receiver: LoopbackReceiver
+  // Loopback is refused as a destination unless the operator allows it.
+  const ctx = seededBrowser({ env: { AGENTTRAIL_OUTBOUND_ALLOW: '127.0.0.1' } })
 
   beforeAll(async () => {
     receiver = await startReceiver(() => ({ status: 200, body: 'ok' }))
-    // Loopback is refused as a destination unless the operator allows it.
-    seed = await seedDashboard({ env: { AGENTTRAIL_OUTBOUND_ALLOW: '127.0.0.1' } })
-    browser = await openBrowser()
   })
   afterAll(async () => {
-    await browser?.close()
-    await seed?.close()
     await receiver?.close()
   })
 
-  /** A signed-in page (through the real form) with its problem collector. */
-  const signedIn = async (key: string): Promise<{ page: Page; problems: PageProblems }> => {
-    const page = await browser.newPage(seed.url)
-    const problems = collectProblems(page)
-    await page.goto('/')
-    await page.getByLabel('API key').fill(key)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('navigation', { name: 'Views' }).waitFor()
-    return { page, problems }
-  }
-  const api = async (path: string, key = seed.readKey) => {
-    const res = await fetch(new URL(path, seed.url), {
-      headers: { authorization: `Bearer ${key}` },
-    })
-    return { status: res.status, body: (await res.json()) as any }
-  }
+  const signedIn = (key: string) => signedInPage(ctx.browser, ctx.seed.url, key)
+  const api = (path: string, key = ctx.seed.readKey) => callApi(ctx.seed.url, key, 'GET', path)
   const done = async (page: Page, problems: PageProblems) => {
     expect(problems.all).toEqual([])
     await page.context().close()
   }
 
   it('creates a key, shows its secret once with a copy button, then lists it without the secret', async () => {
-    const { page, problems } = await signedIn(seed.adminKey)
+    const { page, problems } = await signedIn(ctx.seed.adminKey)
     await page.getByRole('link', { name: 'Settings' }).click()
     await page.waitForURL(/\/settings$/)
     await page.getByRole('table', { name: 'Keys' }).getByText('dashboard reader').waitFor()
@@ -90,13 +71,12 @@ describe('the Settings view', { timeout: 120_000 }, () => {
   })
 
   it('rotates a key (new secret once, old one refused) and revokes it after a confirmation naming it', async () => {
-    const created = await fetch(new URL('/api/v1/keys/create', seed.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${seed.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'nightly export', scopes: ['read'] }),
+    const created = await callApi(ctx.seed.url, ctx.seed.adminKey, 'POST', '/api/v1/keys/create', {
+      name: 'nightly export',
+      scopes: ['read'],
     })
-    const oldSecret = ((await created.json()) as { key: string }).key
-    const { page, problems } = await signedIn(seed.adminKey)
+    const oldSecret = (created.body as { key: string }).key
+    const { page, problems } = await signedIn(ctx.seed.adminKey)
     await page.goto('/settings/keys')
     const own = page.getByRole('row').filter({ hasText: 'this session' })
     expect(await own.getByRole('button', { name: 'Revoke' }).isDisabled()).toBe(true)
@@ -138,7 +118,7 @@ describe('the Settings view', { timeout: 120_000 }, () => {
   })
 
   it('creates a webhook to a loopback receiver, test-sends it and shows the delivery in the log', async () => {
-    const { page, problems } = await signedIn(seed.adminKey)
+    const { page, problems } = await signedIn(ctx.seed.adminKey)
     await page.goto('/settings/webhooks')
     await page.getByRole('button', { name: 'New webhook' }).click()
     const form = page.getByRole('form', { name: 'New webhook' })
@@ -170,7 +150,7 @@ describe('the Settings view', { timeout: 120_000 }, () => {
   })
 
   it('creates a Slack channel to a loopback receiver with errors at the field, and test-sends it', async () => {
-    const { page, problems } = await signedIn(seed.adminKey)
+    const { page, problems } = await signedIn(ctx.seed.adminKey)
     await page.goto('/settings/notifications')
     await page.getByText('No notification channels yet').waitFor()
     await page.getByRole('button', { name: 'New channel' }).click()
@@ -209,7 +189,7 @@ describe('the Settings view', { timeout: 120_000 }, () => {
   })
 
   it('registers a rollback hook (secret shown once) and shows its call when the agent is killed', async () => {
-    const { page, problems } = await signedIn(seed.adminKey)
+    const { page, problems } = await signedIn(ctx.seed.adminKey)
     await page.goto('/settings/rollback-hooks')
     await page.getByText('No rollback hooks yet').waitFor()
     await page.getByRole('button', { name: 'New rollback hook' }).click()
@@ -227,10 +207,12 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     await hooks.getByText('rollback-demo-bot').waitFor()
 
     const before = receiver.received.length
-    const kill = await fetch(new URL('/api/v1/agents/rollback-demo-bot/kill', seed.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${seed.adminKey}` },
-    })
+    const kill = await callApi(
+      ctx.seed.url,
+      ctx.seed.adminKey,
+      'POST',
+      '/api/v1/agents/rollback-demo-bot/kill',
+    )
     expect(kill.status).toBe(200)
     await expect
       .poll(() => receiver.received.slice(before).filter((r) => r.path === '/rollback').length, {
@@ -256,7 +238,7 @@ describe('the Settings view', { timeout: 120_000 }, () => {
   })
 
   it('saves redaction settings that a reload shows, with a bad name refused at its field', async () => {
-    const { page, problems } = await signedIn(seed.adminKey)
+    const { page, problems } = await signedIn(ctx.seed.adminKey)
     await page.goto('/settings/redaction')
     const names = page.getByLabel('Always redact these fields')
     await names.fill(`ssn\n${'x'.repeat(129)}`)
@@ -276,22 +258,22 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     expect(await page.getByLabel('Never redact these fields by name').inputValue()).toBe(
       'token_count',
     )
-    const stored = await api('/api/v1/org/settings', seed.adminKey)
+    const stored = await api('/api/v1/org/settings', ctx.seed.adminKey)
     expect(stored.body.redaction.field_names).toEqual(['ssn', 'patient_id'])
     await done(page, problems)
   })
 
   it("shows the org's plan and this month's usage against its limit", async () => {
     // The operator's change (`agenttrail orgs plan`), on the store; the server sees it within 5 s.
-    await seed.live.server.store.orgs.updateSettings(SEED_ORG, {
+    await ctx.seed.live.server.store.orgs.updateSettings(SEED_ORG, {
       plan: withPresetLimits({ name: 'pro' }),
     })
     await expect
       .poll(async () => (await api('/api/v1/org/usage')).body.plan.name, { timeout: 15_000 })
       .toBe('pro')
     const usage = (await api('/api/v1/org/usage')).body
-    expect(usage.logs.used).toBeGreaterThanOrEqual(seed.eventCount)
-    const { page, problems } = await signedIn(seed.readKey)
+    expect(usage.logs.used).toBeGreaterThanOrEqual(ctx.seed.eventCount)
+    const { page, problems } = await signedIn(ctx.seed.readKey)
     await page.goto('/settings/plan')
     await page.getByRole('progressbar', { name: 'Events used this month' }).waitFor()
     const text = await page.locator('main').innerText()
@@ -300,10 +282,9 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     expect(text).toContain('50,000')
     expect(text).toContain('30 days')
     // An event sent now arrives through the live stream and the count follows.
-    const sent = await fetch(new URL('/api/v1/events', seed.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${seed.ingestKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ agent: 'usage-probe', title: 'counted this month' }),
+    const sent = await callApi(ctx.seed.url, ctx.seed.ingestKey, 'POST', '/api/v1/events', {
+      agent: 'usage-probe',
+      title: 'counted this month',
     })
     expect(sent.status).toBe(201)
     await page.getByText(`${(usage.logs.used + 1).toLocaleString('en-US')} of 50,000`).waitFor()
@@ -312,7 +293,7 @@ describe('the Settings view', { timeout: 120_000 }, () => {
   })
 
   it('lets a read-only session see settings but not change them, saying which scope is needed', async () => {
-    const { page, problems } = await signedIn(seed.readKey)
+    const { page, problems } = await signedIn(ctx.seed.readKey)
     await page.goto('/settings/keys')
     const create = page.getByRole('button', { name: 'Create key' })
     await create.waitFor()
@@ -338,12 +319,11 @@ describe('the Settings view', { timeout: 120_000 }, () => {
     await done(page, problems)
   })
   it('ends the session when its own key is rotated, after showing the new secret, and the new secret signs in', async () => {
-    const created = await fetch(new URL('/api/v1/keys/create', seed.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${seed.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'on-call laptop', scopes: ['admin'] }),
+    const created = await callApi(ctx.seed.url, ctx.seed.adminKey, 'POST', '/api/v1/keys/create', {
+      name: 'on-call laptop',
+      scopes: ['admin'],
     })
-    const { page, problems } = await signedIn(((await created.json()) as { key: string }).key)
+    const { page, problems } = await signedIn((created.body as { key: string }).key)
     await page.goto('/settings/keys')
     const own = page.getByRole('row').filter({ hasText: 'this session' })
     expect(await own.innerText()).toContain('on-call laptop')
