@@ -4,8 +4,8 @@ import { api } from '../../api/client'
 import { ErrorBox } from '../../components/page'
 import type { Budget, BudgetPeriod } from './control-types'
 import { BUDGET_PERIODS } from './control-types'
-import { allAtFields, fieldErrorsOf, numberOrUndefined } from './field-errors'
-import { FormField } from './form-field'
+import { allAtFields, fieldErrorsOf, numberOrUndefined } from '../../components/field-errors'
+import { FormField } from '../../components/form-field'
 
 const SHOWN = ['agent_name', 'agent', 'environment', 'period', 'max_actions', 'max_cost_cents']
 

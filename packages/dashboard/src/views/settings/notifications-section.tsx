@@ -7,7 +7,8 @@ import { formatAgo, formatTime } from '../../lib/format'
 import { useUrlState } from '../../lib/url-state'
 import { CHANNEL_FIELDS, ChannelForm } from './channel-form'
 import { DeliveryLog } from './delivery-log'
-import { ActiveBadge, ReadOnlyNote, useGate } from './settings-kit'
+import { useScope } from '../../components/scope-gate'
+import { ActiveBadge, ReadOnlyNote } from './settings-kit'
 import type { NotificationSetting } from './settings-types'
 import { TestSend } from './test-send'
 
@@ -19,7 +20,7 @@ const path = (id: string) => `/api/v1/notifications/${encodeURIComponent(id)}`
  * (`?channel=` in the URL) shows a test send and its delivery log.
  */
 export function NotificationsSection() {
-  const gate = useGate('admin')
+  const gate = useScope('admin')
   const client = useQueryClient()
   const [params, setParams] = useUrlState()
   const [editing, setEditing] = useState<NotificationSetting | 'new'>()
@@ -53,7 +54,7 @@ export function NotificationsSection() {
           type="button"
           className="primary"
           disabled={!gate.allowed || editing !== undefined}
-          title={gate.title}
+          title={gate.reason}
           onClick={() => setEditing('new')}
         >
           New channel
@@ -131,7 +132,7 @@ export function NotificationsSection() {
                     <button
                       type="button"
                       disabled={!gate.allowed}
-                      title={gate.title}
+                      title={gate.reason}
                       onClick={() => setEditing(s)}
                     >
                       Edit
@@ -139,7 +140,7 @@ export function NotificationsSection() {
                     <button
                       type="button"
                       disabled={!gate.allowed}
-                      title={gate.title}
+                      title={gate.reason}
                       onClick={() =>
                         void run(() =>
                           api(path(s.id), { method: 'PATCH', body: { active: !s.active } }),
@@ -151,7 +152,7 @@ export function NotificationsSection() {
                     <button
                       type="button"
                       disabled={!gate.allowed}
-                      title={gate.title}
+                      title={gate.reason}
                       onClick={() => setDeleting(s)}
                     >
                       Delete

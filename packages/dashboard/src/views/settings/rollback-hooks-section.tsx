@@ -7,7 +7,8 @@ import { formatAgo, formatTime } from '../../lib/format'
 import { RollbackExecutions } from './rollback-executions'
 import { RollbackHookForm } from './rollback-hook-form'
 import { SecretOnce } from './secret-once'
-import { ActiveBadge, ReadOnlyNote, useGate } from './settings-kit'
+import { useScope } from '../../components/scope-gate'
+import { ActiveBadge, ReadOnlyNote } from './settings-kit'
 import type { RollbackHook } from './settings-types'
 
 const path = (id: string) => `/api/v1/rollback-hooks/${encodeURIComponent(id)}`
@@ -18,7 +19,7 @@ const path = (id: string) => `/api/v1/rollback-hooks/${encodeURIComponent(id)}`
  * or disable, delete, and the log of their calls.
  */
 export function RollbackHooksSection() {
-  const gate = useGate('admin')
+  const gate = useScope('admin')
   const client = useQueryClient()
   const [editing, setEditing] = useState<RollbackHook | 'new'>()
   const [secret, setSecret] = useState<string>()
@@ -49,7 +50,7 @@ export function RollbackHooksSection() {
           type="button"
           className="primary"
           disabled={!gate.allowed || editing !== undefined}
-          title={gate.title}
+          title={gate.reason}
           onClick={() => setEditing('new')}
         >
           New rollback hook
@@ -120,7 +121,7 @@ export function RollbackHooksSection() {
                   <button
                     type="button"
                     disabled={!gate.allowed}
-                    title={gate.title}
+                    title={gate.reason}
                     onClick={() => setEditing(h)}
                   >
                     Edit
@@ -128,7 +129,7 @@ export function RollbackHooksSection() {
                   <button
                     type="button"
                     disabled={!gate.allowed}
-                    title={gate.title}
+                    title={gate.reason}
                     onClick={() =>
                       void run(() =>
                         api(path(h.id), { method: 'PATCH', body: { enabled: !h.enabled } }),
@@ -140,7 +141,7 @@ export function RollbackHooksSection() {
                   <button
                     type="button"
                     disabled={!gate.allowed}
-                    title={gate.title}
+                    title={gate.reason}
                     onClick={() => setDeleting(h)}
                   >
                     Delete

@@ -7,7 +7,8 @@ import { formatAgo, formatTime } from '../../lib/format'
 import { useUrlState } from '../../lib/url-state'
 import { DeliveryLog } from './delivery-log'
 import { SecretOnce } from './secret-once'
-import { ActiveBadge, ReadOnlyNote, useGate } from './settings-kit'
+import { useScope } from '../../components/scope-gate'
+import { ActiveBadge, ReadOnlyNote } from './settings-kit'
 import type { Webhook } from './settings-types'
 import { TestSend } from './test-send'
 import { WebhookForm } from './webhook-form'
@@ -19,7 +20,7 @@ const path = (id: string, rest = '') => `/api/v1/webhooks/${encodeURIComponent(i
  * selected webhook (`?webhook=` in the URL) shows its delivery log and a test send.
  */
 export function WebhooksSection() {
-  const gate = useGate('admin')
+  const gate = useScope('admin')
   const client = useQueryClient()
   const [params, setParams] = useUrlState()
   const [editing, setEditing] = useState<Webhook | 'new'>()
@@ -54,7 +55,7 @@ export function WebhooksSection() {
           type="button"
           className="primary"
           disabled={!gate.allowed || editing !== undefined}
-          title={gate.title}
+          title={gate.reason}
           onClick={() => setEditing('new')}
         >
           New webhook
@@ -145,7 +146,7 @@ export function WebhooksSection() {
                   <button
                     type="button"
                     disabled={!gate.allowed}
-                    title={gate.title}
+                    title={gate.reason}
                     onClick={() => setEditing(w)}
                   >
                     Edit
@@ -153,7 +154,7 @@ export function WebhooksSection() {
                   <button
                     type="button"
                     disabled={!gate.allowed}
-                    title={gate.title}
+                    title={gate.reason}
                     onClick={() =>
                       void run(() =>
                         w.active
@@ -167,7 +168,7 @@ export function WebhooksSection() {
                   <button
                     type="button"
                     disabled={!gate.allowed}
-                    title={gate.title}
+                    title={gate.reason}
                     onClick={() => setDeleting(w)}
                   >
                     Delete
