@@ -5,7 +5,7 @@ import { api } from '../../api/client'
 import type { Agent } from '../../api/types'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ErrorBox } from '../../components/page'
-import { ScopedButton } from '../control/scoped-button'
+import { ScopedButton } from '../../components/scope-gate'
 
 type Verb = 'pause' | 'resume' | 'kill'
 

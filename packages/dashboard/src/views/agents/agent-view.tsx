@@ -4,7 +4,7 @@ import { Link, useParams } from 'wouter'
 import { api, ApiError } from '../../api/client'
 import type { Agent, Stats } from '../../api/types'
 import { Chart } from '../../components/chart'
-import type { ChartSeries } from '../../components/chart'
+import { activityChart } from '../../components/activity-chart'
 import { EmptyState, ErrorBox, Loading, Page, StatCard } from '../../components/page'
 import { formatDuration, formatNumber, formatPercent, formatUsd } from '../../lib/format'
 import { hrefWithEnv, useEnvironment, useUrlState } from '../../lib/url-state'
@@ -126,28 +126,6 @@ export default function AgentView() {
       <AgentDaysSection agents={agent.data.environments} />
     </Page>
   )
-}
-
-function activityChart(stats: Stats | undefined): { x: number[]; series: ChartSeries[] } {
-  const points = stats?.series ?? []
-  return {
-    x: points.map((p) => Date.parse(p.start) / 1000),
-    series: [
-      {
-        label: 'Events',
-        values: points.map((p) => p.events),
-        color: '--accent',
-        bars: true,
-        format: (v) => formatNumber(v),
-      },
-      {
-        label: 'Errors',
-        values: points.map((p) => p.errors),
-        color: '--bad',
-        format: (v) => formatNumber(v),
-      },
-    ],
-  }
 }
 
 /** A path parameter as typed: decoded once, or as it is when it is not valid percent-encoding. */

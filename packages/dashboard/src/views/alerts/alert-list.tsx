@@ -5,7 +5,7 @@ import { JsonText } from '../../components/json-text'
 import { EmptyState, ErrorBox, Loading } from '../../components/page'
 import { formatAgo, formatTime } from '../../lib/format'
 import { useUrlState } from '../../lib/url-state'
-import { ScopedButton } from '../control/scoped-button'
+import { ScopedButton } from '../../components/scope-gate'
 import { useLiveInvalidate } from '../control/use-live-invalidate'
 
 const LIMIT = 200

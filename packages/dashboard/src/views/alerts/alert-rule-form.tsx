@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
-import { ErrorBox } from '../../components/page'
-import { allAtFields, fieldErrorsOf, numberOrUndefined } from '../control/field-errors'
-import { FormField } from '../control/form-field'
+import { fieldErrorsOf, numberOrUndefined } from '../../components/field-errors'
+import { FormField } from '../../components/form-field'
+import { FormPanel } from '../../components/form-panel'
 import type { AlertRule, ThresholdMetric } from './alert-types'
 import { NO_DATA_MODES, THRESHOLD_METRICS, isRate } from './alert-types'
 
@@ -78,16 +78,14 @@ export function AlertRuleForm({ rule, onDone }: { rule?: AlertRule; onDone: () =
   const errors = fieldErrorsOf(save.error)
   const title = rule ? `Edit rule ${rule.name}` : 'New threshold rule'
   return (
-    <form
-      className="panel form-panel"
-      aria-label={title}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault()
-        save.mutate()
-      }}
+    <FormPanel
+      title={title}
+      mutation={save}
+      shown={SHOWN}
+      submitLabel={rule ? 'Save rule' : 'Create rule'}
+      pendingLabel="Saving…"
+      onCancel={onDone}
     >
-      <h2>{title}</h2>
       <div className="form-grid">
         <FormField
           label="Name"
@@ -207,15 +205,6 @@ export function AlertRuleForm({ rule, onDone }: { rule?: AlertRule; onDone: () =
           </>
         ) : null}
       </div>
-      {save.error && !allAtFields(save.error, SHOWN) ? <ErrorBox error={save.error} /> : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : rule ? 'Save rule' : 'Create rule'}
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormPanel>
   )
 }

@@ -5,7 +5,7 @@ import { EmptyState, ErrorBox, Loading } from '../../components/page'
 import { formatAgo, formatTime, formatUsd } from '../../lib/format'
 import { useUrlState } from '../../lib/url-state'
 import type { ApprovalRequest } from './control-types'
-import { ScopedButton } from './scoped-button'
+import { ScopedButton } from '../../components/scope-gate'
 import { useLiveInvalidate } from './use-live-invalidate'
 
 const STATUSES = ['pending', 'approved', 'denied', 'expired'] as const

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
-import { ErrorBox } from '../../components/page'
 import type { Budget, BudgetPeriod } from './control-types'
 import { BUDGET_PERIODS } from './control-types'
-import { allAtFields, fieldErrorsOf, numberOrUndefined } from './field-errors'
-import { FormField } from './form-field'
+import { fieldErrorsOf, numberOrUndefined } from '../../components/field-errors'
+import { FormField } from '../../components/form-field'
+import { FormPanel } from '../../components/form-panel'
 
 const SHOWN = ['agent_name', 'agent', 'environment', 'period', 'max_actions', 'max_cost_cents']
 
@@ -48,16 +48,14 @@ export function BudgetForm({
   })
   const errors = fieldErrorsOf(save.error)
   return (
-    <form
-      className="panel form-panel"
-      aria-labelledby="budget-form-title"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault()
-        save.mutate()
-      }}
+    <FormPanel
+      title="New budget"
+      mutation={save}
+      shown={SHOWN}
+      submitLabel="Save budget"
+      pendingLabel="Saving…"
+      onCancel={onDone}
     >
-      <h2 id="budget-form-title">New budget</h2>
       <p className="muted">
         When a period&apos;s actions or cost reach a limit, the agent&apos;s further actions are
         refused until the period ends or the budget is reset. One budget per agent, environment and
@@ -104,15 +102,6 @@ export function BudgetForm({
           hint="Empty: no cost limit. At least one limit is needed."
         />
       </div>
-      {save.error && !allAtFields(save.error, SHOWN) ? <ErrorBox error={save.error} /> : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save budget'}
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormPanel>
   )
 }

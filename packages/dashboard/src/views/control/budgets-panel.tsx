@@ -6,7 +6,7 @@ import { EmptyState, ErrorBox, Loading } from '../../components/page'
 import { formatAgo, formatNumber, formatTime, formatUsd } from '../../lib/format'
 import { BudgetForm } from './budget-form'
 import type { Budget } from './control-types'
-import { ScopedButton } from './scoped-button'
+import { ScopedButton } from '../../components/scope-gate'
 import { UsageBar } from './usage-bar'
 import { useLiveInvalidate } from './use-live-invalidate'
 

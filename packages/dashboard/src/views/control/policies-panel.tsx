@@ -6,7 +6,7 @@ import { EmptyState, ErrorBox, Loading } from '../../components/page'
 import { formatAgo, formatTime } from '../../lib/format'
 import type { Policy } from './control-types'
 import { PolicyForm } from './policy-form'
-import { ScopedButton } from './scoped-button'
+import { ScopedButton } from '../../components/scope-gate'
 
 /** A config in words: `max_actions 100 · window_seconds 3600`, lists joined by commas. */
 export function configText(config: Record<string, unknown>): string {

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
-import { ErrorBox } from '../../components/page'
 import type { Policy, RuleType } from './control-types'
 import { RULE_TYPES } from './control-types'
-import { allAtFields, fieldErrorsOf, numberOrUndefined } from './field-errors'
-import { FormField } from './form-field'
+import { fieldErrorsOf, numberOrUndefined } from '../../components/field-errors'
+import { FormField } from '../../components/form-field'
+import { FormPanel } from '../../components/form-panel'
 import { EMPTY_CONFIG, RULE_HELP, ruleConfig } from './rule-config'
 import type { ConfigDraft } from './rule-config'
 import { RuleConfigFields } from './rule-config-fields'
@@ -60,16 +60,14 @@ export function PolicyForm({
   })
   const errors = fieldErrorsOf(create.error)
   return (
-    <form
-      className="panel form-panel"
-      aria-labelledby="policy-form-title"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault()
-        create.mutate()
-      }}
+    <FormPanel
+      title="New policy"
+      mutation={create}
+      shown={SHOWN}
+      submitLabel="Create policy"
+      pendingLabel="Creating…"
+      onCancel={onDone}
     >
-      <h2 id="policy-form-title">New policy</h2>
       <div className="form-grid">
         <FormField
           label="Name"
@@ -132,15 +130,6 @@ export function PolicyForm({
         onChange={(patch) => setConfig((c) => ({ ...c, ...patch }))}
         errors={errors}
       />
-      {create.error && !allAtFields(create.error, SHOWN) ? <ErrorBox error={create.error} /> : null}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create policy'}
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormPanel>
   )
 }

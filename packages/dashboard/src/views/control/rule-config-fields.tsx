@@ -1,6 +1,6 @@
 import type { RuleType } from './control-types'
-import { errorAt } from './field-errors'
-import { FormField } from './form-field'
+import { errorAt } from '../../components/field-errors'
+import { FormField } from '../../components/form-field'
 import type { ConfigDraft } from './rule-config'
 import { PAYLOAD_FIELDS } from './rule-config'
 

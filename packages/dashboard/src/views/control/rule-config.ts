@@ -1,5 +1,5 @@
 import type { RuleType } from './control-types'
-import { numberOrUndefined, splitList } from './field-errors'
+import { numberOrUndefined, splitList } from '../../components/field-errors'
 
 /** The form's text for every rule type's config fields; only the chosen type's are sent. */
 export interface ConfigDraft {

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
 import { useId } from 'react'
-import './filter-controls.css'
 import { api } from '../../api/client'
 import type { Agent, Stats } from '../../api/types'
 

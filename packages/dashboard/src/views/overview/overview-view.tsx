@@ -5,7 +5,7 @@ import { api } from '../../api/client'
 import { useStreamFrames } from '../../api/stream'
 import type { Agent, Alert, Approval, Stats } from '../../api/types'
 import { Chart } from '../../components/chart'
-import type { ChartSeries } from '../../components/chart'
+import { activityChart } from '../../components/activity-chart'
 import { FirstEventHint } from '../../components/first-event'
 import { ErrorBox, Loading, Page, StatCard } from '../../components/page'
 import { formatNumber, formatPercent, formatUsd } from '../../lib/format'
@@ -161,26 +161,4 @@ export function costToday(stats: Stats | undefined): { today: number; average: n
   }
   const seen = stats.series.some((p) => Date.parse(p.start) < todayStart && p.events > 0)
   return { today, average: seen ? before.reduce((a, b) => a + b, 0) / 7 : null }
-}
-
-function activityChart(stats: Stats | undefined): { x: number[]; series: ChartSeries[] } {
-  const points = stats?.series ?? []
-  return {
-    x: points.map((p) => Date.parse(p.start) / 1000),
-    series: [
-      {
-        label: 'Events',
-        values: points.map((p) => p.events),
-        color: '--accent',
-        bars: true,
-        format: (v) => formatNumber(v),
-      },
-      {
-        label: 'Errors',
-        values: points.map((p) => p.errors),
-        color: '--bad',
-        format: (v) => formatNumber(v),
-      },
-    ],
-  }
 }

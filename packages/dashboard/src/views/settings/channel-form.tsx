@@ -2,7 +2,8 @@ import { useState } from 'react'
 import { ApiError, api } from '../../api/client'
 import { ErrorBox } from '../../components/page'
 import { CheckboxGroup } from './checkbox-group'
-import { Field, errorsOf, fieldMessage, leftoverMessages } from './settings-kit'
+import { errorAt, errorsOf, leftoverMessages } from '../../components/field-errors'
+import { Field } from '../../components/form-field'
 import { CHANNELS, TOPICS } from './settings-types'
 import type { ChannelName, NotificationSetting } from './settings-types'
 
@@ -106,9 +107,7 @@ export function ChannelForm({
         <Field
           id="channel-kind"
           label="Channel"
-          error={
-            fieldMessage(fields, 'channel') ?? (smtp ? (error as ApiError).message : undefined)
-          }
+          error={errorAt(fields, 'channel') ?? (smtp ? (error as ApiError).message : undefined)}
           hint={
             !setting && existing.includes(channel)
               ? `The org has a ${spec.title} channel: saving replaces its config and events.`
@@ -136,7 +135,7 @@ export function ChannelForm({
         <Field
           id="channel-config"
           label={spec.label}
-          error={fieldMessage(fields, configPath) ?? fieldMessage(fields, 'config')}
+          error={errorAt(fields, configPath) ?? errorAt(fields, 'config')}
           hint={
             setting
               ? `Now ${String(setting.config[spec.field] ?? '—')}; leave empty to keep it.`
@@ -163,7 +162,7 @@ export function ChannelForm({
         value={events}
         onChange={setEvents}
         error={
-          fieldMessage(fields, 'events') ??
+          errorAt(fields, 'events') ??
           (events.length === 0 ? 'Choose at least one event.' : undefined)
         }
       />

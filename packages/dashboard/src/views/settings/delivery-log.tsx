@@ -4,7 +4,7 @@ import { api } from '../../api/client'
 import { JsonText } from '../../components/json-text'
 import { EmptyState, ErrorBox, Loading } from '../../components/page'
 import { formatAgo, formatTime } from '../../lib/format'
-import type { Gate } from './settings-kit'
+import type { Gate } from '../../components/scope-gate'
 import { deliveryOutcome, useDeliveries } from './use-deliveries'
 
 /**
@@ -99,7 +99,7 @@ export function DeliveryLog({
                   type="button"
                   disabled={!gate.allowed || d.status === 'pending'}
                   title={
-                    gate.title ?? (d.status === 'pending' ? 'Still being delivered' : undefined)
+                    gate.reason ?? (d.status === 'pending' ? 'Still being delivered' : undefined)
                   }
                   onClick={() => void redeliver(d.id)}
                 >

@@ -2,7 +2,8 @@ import { useState } from 'react'
 import { api } from '../../api/client'
 import { ErrorBox } from '../../components/page'
 import { CheckboxGroup } from './checkbox-group'
-import { Field, errorsOf, fieldMessage, leftoverMessages } from './settings-kit'
+import { errorAt, errorsOf, leftoverMessages } from '../../components/field-errors'
+import { Field } from '../../components/form-field'
 import { SCOPES, SCOPE_HINTS } from './settings-types'
 import type { NewApiKey } from './settings-types'
 
@@ -50,7 +51,7 @@ export function KeyCreateForm({
     >
       <h2>New key</h2>
       <div className="form-grid">
-        <Field id="key-name" label="Name" error={fieldMessage(fields, 'name')}>
+        <Field id="key-name" label="Name" error={errorAt(fields, 'name')}>
           {(p) => (
             <input
               {...p}
@@ -65,7 +66,7 @@ export function KeyCreateForm({
         <Field
           id="key-description"
           label="Description (optional)"
-          error={fieldMessage(fields, 'description')}
+          error={errorAt(fields, 'description')}
         >
           {(p) => (
             <input
@@ -84,7 +85,7 @@ export function KeyCreateForm({
         value={scopes}
         onChange={setScopes}
         hints={SCOPE_HINTS}
-        error={fieldMessage(fields, 'scopes') ?? noScope}
+        error={errorAt(fields, 'scopes') ?? noScope}
       />
       {leftoverMessages(fields, ['name', 'description', 'scopes']).map((m) => (
         <div key={m} className="field-error" role="alert">

@@ -7,14 +7,15 @@ import { EmptyState, ErrorBox, Loading } from '../../components/page'
 import { formatAgo, formatTime } from '../../lib/format'
 import { KeyCreateForm } from './key-create-form'
 import { SecretOnce } from './secret-once'
-import { ReadOnlyNote, useGate } from './settings-kit'
+import { useScope } from '../../components/scope-gate'
+import { ReadOnlyNote } from './settings-kit'
 import type { ApiKey, NewApiKey } from './settings-types'
 
 type Pending = { kind: 'rotate' | 'revoke'; key: ApiKey }
 
 /** API keys: list (never secrets), create with scopes, rotate and revoke. All need `admin`. */
 export function KeysSection() {
-  const gate = useGate('admin')
+  const gate = useScope('admin')
   const session = useSession().data
   const client = useQueryClient()
   const [creating, setCreating] = useState(false)
@@ -67,7 +68,7 @@ export function KeysSection() {
           type="button"
           className="primary"
           disabled={!gate.allowed || creating}
-          title={gate.title}
+          title={gate.reason}
           onClick={() => setCreating(true)}
         >
           Create key

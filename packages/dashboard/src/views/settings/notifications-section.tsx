@@ -1,13 +1,14 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { EmptyState, ErrorBox, Loading } from '../../components/page'
-import { formatAgo, formatTime } from '../../lib/format'
 import { useUrlState } from '../../lib/url-state'
 import { CHANNEL_FIELDS, ChannelForm } from './channel-form'
 import { DeliveryLog } from './delivery-log'
-import { ActiveBadge, ReadOnlyNote, useGate } from './settings-kit'
+import { useScope } from '../../components/scope-gate'
+import { ReadOnlyNote } from './settings-kit'
+import { SubscriptionActions, SubscriptionCells, useListActions } from './subscription-row'
 import type { NotificationSetting } from './settings-types'
 import { TestSend } from './test-send'
 
@@ -19,26 +20,15 @@ const path = (id: string) => `/api/v1/notifications/${encodeURIComponent(id)}`
  * (`?channel=` in the URL) shows a test send and its delivery log.
  */
 export function NotificationsSection() {
-  const gate = useGate('admin')
-  const client = useQueryClient()
+  const gate = useScope('admin')
   const [params, setParams] = useUrlState()
   const [editing, setEditing] = useState<NotificationSetting | 'new'>()
   const [deleting, setDeleting] = useState<NotificationSetting>()
-  const [error, setError] = useState<unknown>()
   const list = useQuery({
     queryKey: ['notifications'],
     queryFn: () => api<{ settings: NotificationSetting[] }>('/api/v1/notifications'),
   })
-  const refresh = () => client.invalidateQueries({ queryKey: ['notifications'] })
-  const run = async (work: () => Promise<unknown>) => {
-    setError(undefined)
-    try {
-      await work()
-      await refresh()
-    } catch (e) {
-      setError(e)
-    }
-  }
+  const { error, run, refresh } = useListActions(['notifications'])
   const settings = list.data?.settings ?? []
   const selected = settings.find((s) => s.id === params.channel)
 
@@ -53,7 +43,7 @@ export function NotificationsSection() {
           type="button"
           className="primary"
           disabled={!gate.allowed || editing !== undefined}
-          title={gate.title}
+          title={gate.reason}
           onClick={() => setEditing('new')}
         >
           New channel
@@ -113,50 +103,27 @@ export function NotificationsSection() {
                   <td>{spec.title}</td>
                   <td className="mono wrap">{String(s.config[spec.field] ?? '—')}</td>
                   <td>{s.events.join(', ')}</td>
-                  <td>
-                    <ActiveBadge active={s.active} reason={s.disabled_reason} />
-                  </td>
-                  <td className="right">{s.failure_count}</td>
-                  <td title={s.last_triggered_at ? formatTime(s.last_triggered_at) : undefined}>
-                    {formatAgo(s.last_triggered_at)}
-                  </td>
-                  <td className="row-actions">
-                    <button
-                      type="button"
-                      onClick={() => setParams({ channel: s.id })}
-                      aria-label={`Deliveries of the ${spec.title} channel`}
-                    >
-                      Deliveries
-                    </button>
-                    <button
-                      type="button"
-                      disabled={!gate.allowed}
-                      title={gate.title}
-                      onClick={() => setEditing(s)}
-                    >
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      disabled={!gate.allowed}
-                      title={gate.title}
-                      onClick={() =>
-                        void run(() =>
-                          api(path(s.id), { method: 'PATCH', body: { active: !s.active } }),
-                        )
-                      }
-                    >
-                      {s.active ? 'Disable' : 'Enable'}
-                    </button>
-                    <button
-                      type="button"
-                      disabled={!gate.allowed}
-                      title={gate.title}
-                      onClick={() => setDeleting(s)}
-                    >
-                      Delete
-                    </button>
-                  </td>
+                  <SubscriptionCells
+                    active={s.active}
+                    reason={s.disabled_reason}
+                    failures={s.failure_count}
+                    last={s.last_triggered_at}
+                  />
+                  <SubscriptionActions
+                    gate={gate}
+                    active={s.active}
+                    deliveries={{
+                      label: `Deliveries of the ${spec.title} channel`,
+                      onShow: () => setParams({ channel: s.id }),
+                    }}
+                    onEdit={() => setEditing(s)}
+                    onToggle={() =>
+                      void run(() =>
+                        api(path(s.id), { method: 'PATCH', body: { active: !s.active } }),
+                      )
+                    }
+                    onDelete={() => setDeleting(s)}
+                  />
                 </tr>
               )
             })}

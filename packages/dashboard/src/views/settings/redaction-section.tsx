@@ -2,21 +2,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ErrorBox, Loading } from '../../components/page'
-import {
-  Field,
-  ReadOnlyNote,
-  errorsOf,
-  fieldMessage,
-  leftoverMessages,
-  useGate,
-} from './settings-kit'
+import { errorAt, errorsOf, leftoverMessages, splitList } from '../../components/field-errors'
+import { Field } from '../../components/form-field'
+import { useScope } from '../../components/scope-gate'
+import { ReadOnlyNote } from './settings-kit'
 import type { OrgSettings } from './settings-types'
-
-const lines = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean)
 
 /**
  * Secret redaction and the org's other settings (`GET/PATCH /api/v1/org/settings`, admin scope):
@@ -24,7 +14,7 @@ const lines = (text: string) =>
  * unregistered agents are refused. The plan is shown under "Plan and usage".
  */
 export function RedactionSection() {
-  const gate = useGate('admin')
+  const gate = useScope('admin')
   // Kept here: the form below starts again (a new key) from the stored value after each save.
   const [saved, setSaved] = useState(false)
   const settings = useQuery({
@@ -77,7 +67,11 @@ function RedactionForm({
         method: 'PATCH',
         body: {
           require_registered_agents: registered,
-          redaction: { enabled, field_names: lines(names), allow_field_names: lines(allow) },
+          redaction: {
+            enabled,
+            field_names: splitList(names),
+            allow_field_names: splitList(allow),
+          },
         },
       })
       client.setQueryData(['org-settings'], next)
@@ -88,8 +82,8 @@ function RedactionForm({
       setBusy(false)
     }
   }
-  const enabledError = fieldMessage(fields, 'redaction.enabled')
-  const registeredError = fieldMessage(fields, 'require_registered_agents')
+  const enabledError = errorAt(fields, 'redaction.enabled')
+  const registeredError = errorAt(fields, 'require_registered_agents')
   return (
     <form
       className="panel settings-form"
@@ -123,7 +117,7 @@ function RedactionForm({
         <Field
           id="redaction-names"
           label="Always redact these fields"
-          error={fieldMessage(fields, 'redaction.field_names')}
+          error={errorAt(fields, 'redaction.field_names')}
           hint="One field name per line (case-insensitive, exact), e.g. ssn. At most 100."
         >
           {(p) => (
@@ -139,7 +133,7 @@ function RedactionForm({
         <Field
           id="redaction-allow"
           label="Never redact these fields by name"
-          error={fieldMessage(fields, 'redaction.allow_field_names')}
+          error={errorAt(fields, 'redaction.allow_field_names')}
           hint="Field names that look secret but are not, e.g. token_count. One per line."
         >
           {(p) => (

@@ -2,7 +2,8 @@ import { useState } from 'react'
 import { api } from '../../api/client'
 import { ErrorBox } from '../../components/page'
 import { CheckboxGroup } from './checkbox-group'
-import { Field, errorsOf, fieldMessage, leftoverMessages } from './settings-kit'
+import { errorAt, errorsOf, leftoverMessages } from '../../components/field-errors'
+import { Field } from '../../components/form-field'
 import { TRIGGERS } from './settings-types'
 import type { RollbackHook } from './settings-types'
 
@@ -88,7 +89,7 @@ export function RollbackHookForm({
         <Field
           id="hook-url"
           label="URL"
-          error={fieldMessage(fields, 'url')}
+          error={errorAt(fields, 'url')}
           hint="Called with the agent's last completed actions, signed with the hook's secret."
         >
           {(p) => (
@@ -105,7 +106,7 @@ export function RollbackHookForm({
         <Field
           id="hook-agent"
           label="Agent (empty: every agent)"
-          error={fieldMessage(fields, 'agent_name')}
+          error={errorAt(fields, 'agent_name')}
         >
           {(p) => <input {...p} value={agent} onChange={(e) => setAgent(e.target.value)} />}
         </Field>
@@ -121,14 +122,14 @@ export function RollbackHookForm({
           'budget.exceeded': 'its budget is exceeded',
         }}
         error={
-          fieldMessage(fields, 'triggers') ??
+          errorAt(fields, 'triggers') ??
           (triggers.length === 0 ? 'Choose at least one trigger.' : undefined)
         }
       />
       <Field
         id="hook-config"
         label="Config (optional JSON object, sent back in every call)"
-        error={configError ?? fieldMessage(fields, 'rollback_config')}
+        error={configError ?? errorAt(fields, 'rollback_config')}
       >
         {(p) => (
           <textarea

@@ -1,13 +1,14 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { EmptyState, ErrorBox, Loading } from '../../components/page'
-import { formatAgo, formatTime } from '../../lib/format'
 import { RollbackExecutions } from './rollback-executions'
 import { RollbackHookForm } from './rollback-hook-form'
 import { SecretOnce } from './secret-once'
-import { ActiveBadge, ReadOnlyNote, useGate } from './settings-kit'
+import { useScope } from '../../components/scope-gate'
+import { ReadOnlyNote } from './settings-kit'
+import { SubscriptionActions, SubscriptionCells, useListActions } from './subscription-row'
 import type { RollbackHook } from './settings-types'
 
 const path = (id: string) => `/api/v1/rollback-hooks/${encodeURIComponent(id)}`
@@ -18,25 +19,15 @@ const path = (id: string) => `/api/v1/rollback-hooks/${encodeURIComponent(id)}`
  * or disable, delete, and the log of their calls.
  */
 export function RollbackHooksSection() {
-  const gate = useGate('admin')
-  const client = useQueryClient()
+  const gate = useScope('admin')
   const [editing, setEditing] = useState<RollbackHook | 'new'>()
   const [secret, setSecret] = useState<string>()
   const [deleting, setDeleting] = useState<RollbackHook>()
-  const [error, setError] = useState<unknown>()
   const list = useQuery({
     queryKey: ['rollback-hooks'],
     queryFn: () => api<{ hooks: RollbackHook[] }>('/api/v1/rollback-hooks'),
   })
-  const run = async (work: () => Promise<unknown>) => {
-    setError(undefined)
-    try {
-      await work()
-      await client.invalidateQueries({ queryKey: ['rollback-hooks'] })
-    } catch (e) {
-      setError(e)
-    }
-  }
+  const { error, run, refresh } = useListActions(['rollback-hooks'])
   const hooks = list.data?.hooks ?? []
   return (
     <div className="settings-section">
@@ -49,7 +40,7 @@ export function RollbackHooksSection() {
           type="button"
           className="primary"
           disabled={!gate.allowed || editing !== undefined}
-          title={gate.title}
+          title={gate.reason}
           onClick={() => setEditing('new')}
         >
           New rollback hook
@@ -71,7 +62,7 @@ export function RollbackHooksSection() {
           onSaved={(saved) => {
             setEditing(undefined)
             if (saved.secret) setSecret(saved.secret)
-            void client.invalidateQueries({ queryKey: ['rollback-hooks'] })
+            void refresh()
           }}
         />
       ) : null}
@@ -109,43 +100,23 @@ export function RollbackHooksSection() {
                 <td className="mono wrap">{h.url}</td>
                 <td>{h.agent_name ?? <span className="muted">every agent</span>}</td>
                 <td>{h.triggers.join(', ')}</td>
-                <td>
-                  <ActiveBadge active={h.enabled} reason={h.disabled_reason} />
-                </td>
-                <td className="right">{h.failure_count}</td>
-                <td title={h.last_triggered_at ? formatTime(h.last_triggered_at) : undefined}>
-                  {formatAgo(h.last_triggered_at)}
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    disabled={!gate.allowed}
-                    title={gate.title}
-                    onClick={() => setEditing(h)}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    disabled={!gate.allowed}
-                    title={gate.title}
-                    onClick={() =>
-                      void run(() =>
-                        api(path(h.id), { method: 'PATCH', body: { enabled: !h.enabled } }),
-                      )
-                    }
-                  >
-                    {h.enabled ? 'Disable' : 'Enable'}
-                  </button>
-                  <button
-                    type="button"
-                    disabled={!gate.allowed}
-                    title={gate.title}
-                    onClick={() => setDeleting(h)}
-                  >
-                    Delete
-                  </button>
-                </td>
+                <SubscriptionCells
+                  active={h.enabled}
+                  reason={h.disabled_reason}
+                  failures={h.failure_count}
+                  last={h.last_triggered_at}
+                />
+                <SubscriptionActions
+                  gate={gate}
+                  active={h.enabled}
+                  onEdit={() => setEditing(h)}
+                  onToggle={() =>
+                    void run(() =>
+                      api(path(h.id), { method: 'PATCH', body: { enabled: !h.enabled } }),
+                    )
+                  }
+                  onDelete={() => setDeleting(h)}
+                />
               </tr>
             ))}
           </tbody>

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ErrorBox } from '../../components/page'
-import type { Gate } from './settings-kit'
+import type { Gate } from '../../components/scope-gate'
 import type { Delivery } from './settings-types'
 import { deliveryOutcome, useDeliveries } from './use-deliveries'
 
@@ -47,7 +47,7 @@ export function TestSend({
       <button
         type="button"
         disabled={!gate.allowed || busy}
-        title={gate.title}
+        title={gate.reason}
         onClick={() => void send()}
       >
         {busy ? 'Sending…' : 'Send test'}

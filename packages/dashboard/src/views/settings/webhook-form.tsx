@@ -2,7 +2,8 @@ import { useState } from 'react'
 import { api } from '../../api/client'
 import { ErrorBox } from '../../components/page'
 import { CheckboxGroup } from './checkbox-group'
-import { Field, errorsOf, fieldMessage, leftoverMessages } from './settings-kit'
+import { errorAt, errorsOf, leftoverMessages } from '../../components/field-errors'
+import { Field } from '../../components/form-field'
 import { TOPICS } from './settings-types'
 import type { Webhook } from './settings-types'
 
@@ -62,7 +63,7 @@ export function WebhookForm({
         <Field
           id="webhook-url"
           label="URL"
-          error={fieldMessage(fields, 'url')}
+          error={errorAt(fields, 'url')}
           hint="An http or https endpoint. Each request is signed with the webhook's secret."
         >
           {(p) => (
@@ -79,7 +80,7 @@ export function WebhookForm({
         <Field
           id="webhook-description"
           label="Description (optional)"
-          error={fieldMessage(fields, 'description')}
+          error={errorAt(fields, 'description')}
         >
           {(p) => (
             <input
@@ -98,7 +99,7 @@ export function WebhookForm({
         value={events}
         onChange={setEvents}
         error={
-          fieldMessage(fields, 'events') ??
+          errorAt(fields, 'events') ??
           (events.length === 0 ? 'Choose at least one event.' : undefined)
         }
       />

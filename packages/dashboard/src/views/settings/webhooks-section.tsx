@@ -1,13 +1,14 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { EmptyState, ErrorBox, Loading } from '../../components/page'
-import { formatAgo, formatTime } from '../../lib/format'
 import { useUrlState } from '../../lib/url-state'
 import { DeliveryLog } from './delivery-log'
 import { SecretOnce } from './secret-once'
-import { ActiveBadge, ReadOnlyNote, useGate } from './settings-kit'
+import { useScope } from '../../components/scope-gate'
+import { ReadOnlyNote } from './settings-kit'
+import { SubscriptionActions, SubscriptionCells, useListActions } from './subscription-row'
 import type { Webhook } from './settings-types'
 import { TestSend } from './test-send'
 import { WebhookForm } from './webhook-form'
@@ -19,27 +20,16 @@ const path = (id: string, rest = '') => `/api/v1/webhooks/${encodeURIComponent(i
  * selected webhook (`?webhook=` in the URL) shows its delivery log and a test send.
  */
 export function WebhooksSection() {
-  const gate = useGate('admin')
-  const client = useQueryClient()
+  const gate = useScope('admin')
   const [params, setParams] = useUrlState()
   const [editing, setEditing] = useState<Webhook | 'new'>()
   const [secret, setSecret] = useState<{ secret: string; url: string }>()
   const [deleting, setDeleting] = useState<Webhook>()
-  const [error, setError] = useState<unknown>()
   const list = useQuery({
     queryKey: ['webhooks'],
     queryFn: () => api<{ webhooks: Webhook[] }>('/api/v1/webhooks'),
   })
-  const refresh = () => client.invalidateQueries({ queryKey: ['webhooks'] })
-  const run = async (work: () => Promise<unknown>) => {
-    setError(undefined)
-    try {
-      await work()
-      await refresh()
-    } catch (e) {
-      setError(e)
-    }
-  }
+  const { error, run, refresh } = useListActions(['webhooks'])
   const webhooks = list.data?.webhooks ?? []
   const selected = webhooks.find((w) => w.id === params.webhook)
 
@@ -54,7 +44,7 @@ export function WebhooksSection() {
           type="button"
           className="primary"
           disabled={!gate.allowed || editing !== undefined}
-          title={gate.title}
+          title={gate.reason}
           onClick={() => setEditing('new')}
         >
           New webhook
@@ -127,52 +117,29 @@ export function WebhooksSection() {
                 <td title={w.events.join(', ')}>
                   {w.events.length === 13 ? 'every event' : w.events.join(', ')}
                 </td>
-                <td>
-                  <ActiveBadge active={w.active} reason={w.disabled_reason} />
-                </td>
-                <td className="right">{w.failure_count}</td>
-                <td title={w.last_triggered_at ? formatTime(w.last_triggered_at) : undefined}>
-                  {formatAgo(w.last_triggered_at)}
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    onClick={() => setParams({ webhook: w.id })}
-                    aria-label={`Deliveries of ${w.url}`}
-                  >
-                    Deliveries
-                  </button>
-                  <button
-                    type="button"
-                    disabled={!gate.allowed}
-                    title={gate.title}
-                    onClick={() => setEditing(w)}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    disabled={!gate.allowed}
-                    title={gate.title}
-                    onClick={() =>
-                      void run(() =>
-                        w.active
-                          ? api(path(w.id), { method: 'PATCH', body: { active: false } })
-                          : api(path(w.id, '/enable'), { method: 'POST' }),
-                      )
-                    }
-                  >
-                    {w.active ? 'Disable' : 'Enable'}
-                  </button>
-                  <button
-                    type="button"
-                    disabled={!gate.allowed}
-                    title={gate.title}
-                    onClick={() => setDeleting(w)}
-                  >
-                    Delete
-                  </button>
-                </td>
+                <SubscriptionCells
+                  active={w.active}
+                  reason={w.disabled_reason}
+                  failures={w.failure_count}
+                  last={w.last_triggered_at}
+                />
+                <SubscriptionActions
+                  gate={gate}
+                  active={w.active}
+                  deliveries={{
+                    label: `Deliveries of ${w.url}`,
+                    onShow: () => setParams({ webhook: w.id }),
+                  }}
+                  onEdit={() => setEditing(w)}
+                  onToggle={() =>
+                    void run(() =>
+                      w.active
+                        ? api(path(w.id), { method: 'PATCH', body: { active: false } })
+                        : api(path(w.id, '/enable'), { method: 'POST' }),
+                    )
+                  }
+                  onDelete={() => setDeleting(w)}
+                />
               </tr>
             ))}
           </tbody>
