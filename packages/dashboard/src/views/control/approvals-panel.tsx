@@ -15,6 +15,8 @@ const STATUSES = ['pending', 'approved', 'denied', 'expired'] as const
  * that is reconnecting.
  */
 const POLL_MS = 5000
+/** The most requests the API lists at once (it has no cursor): the newest. */
+const LIMIT = 200
 
 /** Approval requests: the waiting ones with approve and deny (`approve` scope), and the decided. */
 export function ApprovalsPanel({ environment }: { environment: string | undefined }) {
@@ -34,7 +36,7 @@ export function ApprovalsPanel({ environment }: { environment: string | undefine
     queryKey: ['approvals', status, environment],
     queryFn: () =>
       api<{ approvals: ApprovalRequest[] }>('/api/v1/approvals', {
-        query: { status, environment, limit: 200 },
+        query: { status, environment, limit: LIMIT },
       }),
     refetchInterval: POLL_MS,
   })
@@ -153,6 +155,9 @@ export function ApprovalsPanel({ environment }: { environment: string | undefine
               ))}
             </tbody>
           </table>
+          {rows.length >= LIMIT ? (
+            <p className="muted">The newest {LIMIT} are shown; narrow by environment.</p>
+          ) : null}
         </section>
       )}
     </>
