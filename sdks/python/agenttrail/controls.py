@@ -1,0 +1,43 @@
+"""The AgentLedger-compatible control calls (packages/sdk/src/agent-controls.ts): the same paths,
+bodies and error messages, so code that matches on them ports unchanged."""
+
+import urllib.parse
+
+from .errors import AgentTrailError
+from .serializer import dumps, fit_value
+from .transport import http_error
+
+
+def check_action(transport, environment, agent, service=None, action=None, cost_cents=None,
+                 input=None, trace_id=None, metadata=None):
+    """POST /api/v1/check. The server's decision as a dict, always with ``allowed``."""
+    body = {"agent": agent, "environment": environment}
+    if service is not None:
+        body["service"] = service
+    if action is not None:
+        body["action"] = action
+    if cost_cents is not None:
+        body["cost_cents"] = cost_cents
+    if input is not None:
+        body["input"] = fit_value(input)
+    if trace_id:
+        body["trace_id"] = trace_id
+    if metadata is not None:
+        body["metadata"] = metadata
+    res = transport.request("POST", "/api/v1/check", dumps(body))
+    if not res.ok:
+        raise http_error("AgentLedger: Check failed", res)
+    if not isinstance(res.json, dict):
+        raise AgentTrailError("AgentLedger: Check failed (%d)" % res.status, status=res.status,
+                              code="invalid_response")
+    return res.json
+
+
+def control_agent(transport, environment, name, verb):
+    """POST /api/v1/agents/<name>/<verb>?environment=...; returns the server's answer."""
+    path = "/api/v1/agents/%s/%s?environment=%s" % (
+        urllib.parse.quote(name, safe=""), verb, urllib.parse.quote(environment, safe=""))
+    res = transport.request("POST", path)
+    if not res.ok:
+        raise http_error("AgentLedger: Failed to %s agent" % verb, res)
+    return res.json if isinstance(res.json, dict) else {}

@@ -1,0 +1,159 @@
+"""HTTP over http.client with one keep-alive connection per thread and process, and the retry
+loop: exponential backoff with equal jitter, except that a server's Retry-After is waited for."""
+
+import email.utils
+import http.client
+import json
+import os
+import random
+import ssl
+import threading
+import time
+import urllib.parse
+
+from .errors import AgentTrailError, is_retryable_status
+
+USER_AGENT = "agenttrail-python/0.1.0"
+
+
+class Response(object):
+    __slots__ = ("status", "headers", "json")
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.json = body
+
+    @property
+    def ok(self):
+        return 200 <= self.status < 300
+
+
+class HttpTransport(object):
+    """Sends JSON requests with the key as a bearer token. Network failures and timeouts raise a
+    retryable AgentTrailError; any HTTP answer is returned."""
+
+    def __init__(self, base_url, api_key, timeout):
+        parts = urllib.parse.urlsplit(base_url)
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname or "127.0.0.1"
+        self._port = parts.port
+        self._prefix = parts.path.rstrip("/")
+        self._api_key = api_key
+        self.timeout = timeout
+        self._local = threading.local()
+        self._ssl = ssl.create_default_context() if self._https else None
+
+    def _connection(self, timeout):
+        conn = getattr(self._local, "conn", None)
+        # A connection made before a fork belongs to the parent: never write to it from the child.
+        if conn is None or self._local.pid != os.getpid():
+            if self._https:
+                conn = http.client.HTTPSConnection(self._host, self._port, timeout=timeout,
+                                                   context=self._ssl)
+            else:
+                conn = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+            self._local.conn, self._local.pid = conn, os.getpid()
+        conn.timeout = timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(timeout)
+        return conn
+
+    def _drop_connection(self):
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None and self._local.pid == os.getpid():
+            conn.close()
+
+    def request(self, method, path, body=None, timeout=None):
+        """One request; ``body`` is JSON text or None. Returns a Response."""
+        timeout = self.timeout if timeout is None else max(0.001, timeout)
+        headers = {"Authorization": "Bearer " + self._api_key, "User-Agent": USER_AGENT,
+                   "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = body.encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        for attempt in (0, 1):
+            conn = self._connection(timeout)
+            reused = conn.sock is not None
+            try:
+                conn.request(method, self._prefix + path, body=data, headers=headers)
+                res = conn.getresponse()
+                raw = res.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
+                self._drop_connection()
+                if reused and attempt == 0:
+                    continue  # the server closed an idle keep-alive socket: try a fresh one once
+                raise AgentTrailError("AgentTrail: network error (%s)" % type(e).__name__,
+                                      code="network", retryable=True) from e
+            except (OSError, http.client.HTTPException) as e:
+                self._drop_connection()
+                code = "timeout" if isinstance(e, TimeoutError) or "timed out" in str(e) \
+                    else "network"
+                raise AgentTrailError("AgentTrail: %s (%s)" % (code, type(e).__name__),
+                                      code=code, retryable=True) from e
+            if res.will_close:
+                self._drop_connection()
+            hdrs = {k.lower(): v for k, v in res.getheaders()}
+            try:
+                parsed = json.loads(raw.decode("utf-8")) if raw else None
+            except ValueError:
+                parsed = None
+            return Response(res.status, hdrs, parsed)
+        raise AssertionError("unreachable")
+
+
+def parse_retry_after(value, now=None):
+    """Retry-After as delay-seconds or an HTTP date, in seconds; None when absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def http_error(what, res):
+    """An error for a non-2xx answer: ``<what> (<status>)``, retryable or not."""
+    body = res.json if isinstance(res.json, dict) else {}
+    return AgentTrailError("%s (%d)" % (what, res.status), status=res.status,
+                           code=body.get("code"), details=body.get("details"),
+                           retryable=is_retryable_status(res.status),
+                           retry_after=parse_retry_after(res.headers.get("retry-after")))
+
+
+def with_retry(attempt, deadline, abort=None, on_retry=None, initial_delay=0.5, max_delay=10.0):
+    """Runs ``attempt(remaining_seconds)`` until it returns, raises a non-retryable error, or the
+    next attempt could not start before ``deadline`` seconds after the first. ``abort`` (a
+    threading.Event) ends a wait at once and raises the last error."""
+    start = time.monotonic()
+    n = 0
+    while True:
+        try:
+            return attempt(deadline - (time.monotonic() - start))
+        except AgentTrailError as error:
+            if not error.retryable or (abort is not None and abort.is_set()):
+                raise
+            backoff = min(max_delay, initial_delay * (2 ** n))
+            wait = backoff / 2 + random.random() * backoff / 2
+            if error.retry_after is not None:
+                # The server's word wins, but never below the first step: Retry-After: 0 must not spin.
+                wait = max(error.retry_after, initial_delay / 2)
+            if time.monotonic() - start + wait >= deadline:
+                raise
+            if on_retry is not None:
+                on_retry(error)
+            if abort is not None:
+                if abort.wait(wait):
+                    raise
+            else:
+                time.sleep(wait)
+            n += 1
