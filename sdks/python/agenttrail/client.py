@@ -122,6 +122,7 @@ class AgentTrail(object):
                                                  else timeout)
         except Exception as error:
             self._reporter.error(error)
+        self._transport.close()
         return self._closed
 
     shutdown = close
@@ -162,6 +163,7 @@ class AgentTrail(object):
 
     def _after_fork_in_child(self):
         self._reporter.reset_after_fork()
+        self._transport.reset_after_fork()
         self._processor.reset_after_fork()
         if self._closed is not None:
             self._processor.close(0)

@@ -42,6 +42,8 @@ class HttpTransport(object):
         self._api_key = api_key
         self.timeout = timeout
         self._local = threading.local()
+        self._open = []  # (pid, connection) made by any thread, closed by close()
+        self._open_lock = threading.Lock()
         self._ssl = ssl.create_default_context() if self._https else None
 
     def _connection(self, timeout):
@@ -54,6 +56,9 @@ class HttpTransport(object):
             else:
                 conn = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
             self._local.conn, self._local.pid = conn, os.getpid()
+            with self._open_lock:
+                self._open = [(p, c) for p, c in self._open if c.sock is not None]
+                self._open.append((os.getpid(), conn))
         conn.timeout = timeout
         if conn.sock is not None:
             conn.sock.settimeout(timeout)
@@ -64,6 +69,18 @@ class HttpTransport(object):
         self._local.conn = None
         if conn is not None and self._local.pid == os.getpid():
             conn.close()
+
+    def close(self):
+        """Closes this process's keep-alive sockets (a thread that sends again opens a new one)."""
+        with self._open_lock:
+            conns, self._open = self._open, []
+        for pid, conn in conns:
+            if pid == os.getpid():
+                conn.close()
+
+    def reset_after_fork(self):
+        self._open_lock = threading.Lock()
+        self._open = []
 
     def request(self, method, path, body=None, timeout=None):
         """One request; ``body`` is JSON text or None. Returns a Response."""
