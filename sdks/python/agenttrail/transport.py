@@ -79,8 +79,15 @@ class HttpTransport(object):
                 conn.close()
 
     def reset_after_fork(self):
+        """In a forked child: release the inherited descriptors. close() without shutdown() only
+        closes the child's copy; the parent's connections stay as they were."""
+        conns, self._open = self._open, []
         self._open_lock = threading.Lock()
-        self._open = []
+        for _, conn in conns:
+            try:
+                conn.close()
+            except OSError:
+                pass
 
     def request(self, method, path, body=None, timeout=None):
         """One request; ``body`` is JSON text or None. Returns a Response."""
