@@ -1,0 +1,125 @@
+"""End to end against the real AgentTrail server, started as a subprocess from the built CLI
+(``npm run build`` at the repository root first; skipped when it is not built or node is missing).
+AGENTTRAIL_CLI may point at another ``packages/cli/dist/main.js``."""
+
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import unittest
+import urllib.request
+
+from agenttrail import AgentTrail
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+CLI = os.environ.get("AGENTTRAIL_CLI") or os.path.join(REPO, "packages", "cli", "dist", "main.js")
+KEY = "at_python_e2e_0123456789abcdefghijklmnopqrstuv"
+NODE = shutil.which("node")
+
+
+@unittest.skipUnless(NODE and os.path.exists(CLI), "needs node and a built CLI (npm run build)")
+class TestAgainstTheRealServer(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.data_dir = tempfile.mkdtemp(prefix="agenttrail-py-e2e-")
+        env = dict(os.environ, AGENTTRAIL_PORT="0", AGENTTRAIL_HOST="127.0.0.1",
+                   AGENTTRAIL_DATA_DIR=cls.data_dir, AGENTTRAIL_INIT_API_KEY=KEY,
+                   AGENTTRAIL_RATE_LIMIT_PER_SECOND="0")
+        cls.proc = subprocess.Popen([NODE, CLI, "serve"], env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+        lines = queue.Queue()
+        cls.output = []
+
+        def read():
+            for line in cls.proc.stdout:
+                cls.output.append(line)
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=read, daemon=True).start()
+        cls.url = None
+        while cls.url is None:
+            try:
+                line = lines.get(timeout=20)
+            except queue.Empty:
+                line = None
+            if line is None:
+                cls.tearDownClass()
+                raise RuntimeError("server did not start: %s" % "".join(cls.output))
+            match = re.search(r"listening on (http://\S+)", line)
+            if match:
+                cls.url = match.group(1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        try:
+            cls.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            cls.proc.kill()
+            cls.proc.wait()
+        shutil.rmtree(cls.data_dir, ignore_errors=True)
+
+    def setUp(self):
+        self.errors, self.drops = [], []
+        self.trail = AgentTrail(api_key=KEY, base_url=self.url, environment="e2e",
+                                tags=["py"], max_batch_size=50, flush_on_exit=False,
+                                on_error=self.errors.append,
+                                on_drop=lambda n, r: self.drops.append((n, r)))
+
+    def tearDown(self):
+        self.trail.close(5)
+
+    def get(self, path):
+        req = urllib.request.Request(self.url + path, headers={"Authorization": "Bearer " + KEY})
+        with urllib.request.urlopen(req, timeout=10) as res:
+            return json.loads(res.read())
+
+    def test_log_fire_flush_and_read_back(self):
+        receipt = self.trail.log({"agent": "py-e2e", "kind": "action", "action": "logged",
+                                  "durationMs": 12})
+        self.assertIsInstance(receipt["seq"], int)
+        again = self.trail.log({"id": receipt["id"], "agent": "py-e2e", "action": "logged"})
+        self.assertEqual(again, receipt)  # the same id is answered with the stored receipt
+
+        for i in range(120):
+            self.trail.fire({"agent": "py-e2e", "kind": "llm_call", "provider": "openai",
+                             "model": "gpt-4o", "tokens_input": 10, "tokens_output": i,
+                             "input": "prompt %d" % i, "output": {"text": "answer %d" % i},
+                             "custom_field": i})
+        repeated = "0190f3f0-0000-7000-8000-00000000abcd"
+        self.trail.fire({"id": repeated, "agent": "py-e2e", "action": "once"})
+        self.trail.fire({"id": repeated, "agent": "py-e2e", "action": "once"})
+        self.assertTrue(self.trail.flush(20))
+        self.assertEqual((self.errors, self.drops), ([], []))
+
+        events = self.get("/api/v1/events?agent=py-e2e&environment=e2e&limit=1000")["events"]
+        self.assertEqual(len(events), 1 + 120 + 1)
+        self.assertEqual(len({e["id"] for e in events}), len(events))
+        llm = sorted((e for e in events if e["kind"] == "llm_call"),
+                     key=lambda e: e["tokens_output"])
+        self.assertEqual([e["tokens_output"] for e in llm], list(range(120)))
+        self.assertEqual(llm[5]["model"], "gpt-4o")
+        self.assertEqual(llm[5]["tags"], ["py"])
+        logged = [e for e in events if e["id"] == receipt["id"]][0]
+        self.assertEqual(logged["duration_ms"], 12)
+        self.assertEqual(logged["seq"], receipt["seq"])
+        full = self.get("/api/v1/events/" + llm[7]["id"])
+        self.assertEqual(full.get("event", full)["output"], {"text": "answer 7"})
+
+    def test_check_and_agent_controls(self):
+        self.assertTrue(self.trail.check("py-ctl", "stripe", "charge", cost_cents=5)["allowed"])
+        self.trail.pause_agent("py-ctl")
+        decision = self.trail.check("py-ctl", "stripe", "charge")
+        self.assertFalse(decision["allowed"])
+        self.assertTrue(decision.get("blockReason"))
+        self.trail.resume_agent("py-ctl")
+        self.assertTrue(self.trail.check("py-ctl", "stripe", "charge")["allowed"])
+
+
+if __name__ == "__main__":
+    unittest.main()
