@@ -62,6 +62,7 @@ class TestAgainstTheRealServer(unittest.TestCase):
         except subprocess.TimeoutExpired:
             cls.proc.kill()
             cls.proc.wait()
+        cls.proc.stdout.close()
         shutil.rmtree(cls.data_dir, ignore_errors=True)
 
     def setUp(self):
