@@ -12,10 +12,14 @@ _counter = 0
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+_prefix_ms = -1
+_prefix = ""
+
+
 def uuidv7(now_ms=None):
     """A UUIDv7 (RFC 9562 section 5.7): 48 bits of Unix ms, a 12-bit counter that keeps the ids of
     one process increasing within a millisecond, then 62 random bits."""
-    global _last_ms, _counter
+    global _last_ms, _counter, _prefix_ms, _prefix
     now = int(time.time() * 1000) if now_ms is None else int(now_ms)
     with _lock:
         if now > _last_ms:
@@ -26,10 +30,13 @@ def uuidv7(now_ms=None):
             if _counter == 0:
                 _last_ms += 1
         ms, counter = _last_ms, _counter
-    rand = random.getrandbits(62)  # the random module reseeds itself in a forked child
-    value = (ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rand
-    h = "%032x" % value
-    return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+        if ms != _prefix_ms:  # the time part is formatted once per millisecond
+            t = "%012x" % ms
+            _prefix_ms, _prefix = ms, "%s-%s-7" % (t[:8], t[8:])
+        prefix = _prefix
+    # the random module reseeds itself in a forked child, so ids never repeat across a fork
+    r = "%016x" % (random.getrandbits(62) | 0x8000000000000000)
+    return "%s%03x-%s-%s" % (prefix, counter, r[:4], r[4:])
 
 
 def _base36(n):

@@ -17,7 +17,8 @@ class BatchProcessor(object):
         self._fresh_state()
 
     def _fresh_state(self):
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()  # taken directly in add(): cheaper than the Condition's with
+        self._cond = threading.Condition(self._lock)
         self._queue = collections.deque()
         self._added = 0  # events taken into the queue
         self._done = 0  # of those, sent or reported lost
@@ -35,15 +36,14 @@ class BatchProcessor(object):
         self._fresh_state()
 
     def add(self, event):
-        cond = self._cond
-        with cond:
+        with self._lock:
             if not self._closed and len(self._queue) < self.max_queue_size:
                 self._queue.append(event)
                 self._added += 1
                 if self._thread is None:
                     self._start()
                 elif len(self._queue) == self.max_batch_size:
-                    cond.notify()
+                    self._cond.notify()
                 return
             self._dropped += 1
             if not self._closed:
