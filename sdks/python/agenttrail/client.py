@@ -8,12 +8,13 @@ import time
 import weakref
 
 from . import _ids
-from .controls import check_action, control_agent
+from .controls import check_action, control_agent, evaluate_action, wait_for_approval
 from .errors import AgentTrailError, InvalidApiKeyError
 from .exporter import BatchExporter
 from .processor import BatchProcessor
 from .reporter import Reporter
 from .serializer import serialize_event
+from .track import OPTION_NAMES, Tracker
 from .transport import HttpTransport, http_error, with_retry
 
 KEY_PREFIXES = ("at_", "al_", "sk-lw-", "aw_")
@@ -141,6 +142,34 @@ class AgentTrail(object):
     def report_error(self, error):
         """Hands a failure to ``on_error`` (else stderr); never raises. For integrations."""
         self._reporter.error(error)
+
+    def track(self, fn=None, agent=None, service=None, action=None, **options):
+        """AgentLedger's track(): ask the server (``check=False`` skips it), run, record the action
+        through ``fire`` with a client id. ``track(fn, agent=..., service=..., action=...)`` returns a
+        TrackResult (``result``, ``allowed``, ``duration_ms``, ``action_id``); without ``fn`` it is
+        a decorator or a context manager. A refusal raises ApprovalRequiredError or
+        ActionBlockedError and nothing runs; what ``fn`` raises is recorded and re-raised. Options:
+        ``cost_cents``, ``metadata``, ``trace_id``, ``input``, ``output``, ``capture_output``,
+        ``check``, ``event`` (more fields), ``enrich(outcome) -> fields``."""
+        unknown = set(options) - set(OPTION_NAMES)
+        if unknown:
+            raise TypeError("track() got unknown options: %s" % ", ".join(sorted(unknown)))
+        if not agent:
+            raise TypeError("track() needs an agent")
+        options.update(agent=agent, service=service, action=action)
+        tracker = Tracker(self, options)
+        return tracker if fn is None else tracker.run(fn)
+
+    def evaluate(self, action_id, score, label=None, feedback=None, evaluated_by=None):
+        """Scores a recorded action (0 to 100) with ``POST /api/v1/evaluations``, after a flush of
+        at most ``shutdown_timeout`` so an id from track() is on the server."""
+        self.flush(self.shutdown_timeout)
+        return evaluate_action(self._transport, action_id, score, label, feedback, evaluated_by)
+
+    def wait_for_approval(self, approval_id, timeout=300.0, poll_interval=3.0):
+        """Polls ``GET /api/v1/approvals/<id>`` until a person decides: ``"approved"``,
+        ``"denied"`` or ``"expired"`` (also when ``timeout`` seconds pass first)."""
+        return wait_for_approval(self._transport, approval_id, timeout, poll_interval)
 
     def check(self, agent, service=None, action=None, cost_cents=None, input=None,
               trace_id=None, metadata=None):

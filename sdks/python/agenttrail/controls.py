@@ -1,6 +1,8 @@
 """The AgentLedger-compatible control calls (packages/sdk/src/agent-controls.ts): the same paths,
 bodies and error messages, so code that matches on them ports unchanged."""
 
+import datetime
+import time
 import urllib.parse
 
 from .errors import AgentTrailError
@@ -41,3 +43,40 @@ def control_agent(transport, environment, name, verb):
     if not res.ok:
         raise http_error("AgentLedger: Failed to %s agent" % verb, res)
     return res.json if isinstance(res.json, dict) else {}
+
+
+def evaluate_action(transport, action_id, score, label=None, feedback=None, evaluated_by=None):
+    """POST /api/v1/evaluations, the optional keys left out when None. Returns ``{"id"}``."""
+    body = {"action_id": action_id, "score": score}
+    for key, value in (("label", label), ("feedback", feedback), ("evaluated_by", evaluated_by)):
+        if value is not None:
+            body[key] = value
+    res = transport.request("POST", "/api/v1/evaluations", dumps(body))
+    if not res.ok:
+        raise http_error("AgentLedger: Failed to create evaluation", res)
+    return {"id": (res.json or {}).get("id")}
+
+
+def wait_for_approval(transport, approval_id, timeout=300.0, poll_interval=3.0):
+    """Polls until decided: the decided status, or ``"expired"`` when the server says pending past
+    ``expires_at`` or ``timeout`` seconds pass first."""
+    end = time.monotonic() + timeout
+    path = "/api/v1/approvals/" + urllib.parse.quote(approval_id, safe="")
+    while time.monotonic() < end:
+        res = transport.request("GET", path)
+        if not res.ok:
+            raise http_error("AgentLedger: Failed to fetch approval status", res)
+        data = res.json if isinstance(res.json, dict) else {}
+        data = data.get("approval", data) if isinstance(data.get("approval"), dict) else data
+        status = data.get("status")
+        if status == "pending" and data.get("expires_at"):
+            try:
+                expires = datetime.datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00"))
+                if expires < datetime.datetime.now(datetime.timezone.utc):
+                    return "expired"
+            except (TypeError, ValueError):
+                pass
+        if status != "pending":
+            return status
+        time.sleep(max(0.0, min(poll_interval, end - time.monotonic())))
+    return "expired"
