@@ -13,7 +13,7 @@ import threading
 import unittest
 import urllib.request
 
-from agenttrail import AgentTrail
+from agenttrail import ActionBlockedError, AgentTrail
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 CLI = os.environ.get("AGENTTRAIL_CLI") or os.path.join(REPO, "packages", "cli", "dist", "main.js")
@@ -120,6 +120,21 @@ class TestAgainstTheRealServer(unittest.TestCase):
         self.assertTrue(decision.get("blockReason"))
         self.trail.resume_agent("py-ctl")
         self.assertTrue(self.trail.check("py-ctl", "stripe", "charge")["allowed"])
+
+    def test_track_records_evaluates_and_is_refused_when_paused(self):
+        res = self.trail.track(lambda: {"sent": True}, agent="py-track", service="mail",
+                               action="send", input={"to": "ada"}, capture_output=True)
+        evaluation = self.trail.evaluate(res.action_id, 80, label="good")
+        self.assertTrue(evaluation["id"])
+        stored = self.get("/api/v1/events/" + res.action_id)
+        stored = stored.get("event", stored)
+        self.assertEqual((stored["status"], stored["output"]), ("success", {"sent": True}))
+        self.trail.pause_agent("py-track")
+        ran = []
+        with self.assertRaises(ActionBlockedError):
+            self.trail.track(lambda: ran.append(1), agent="py-track", service="mail",
+                             action="send")
+        self.assertEqual(ran, [])
 
 
 if __name__ == "__main__":
