@@ -4,6 +4,7 @@ and a retry cannot duplicate it. As a call, a decorator and a context manager.""
 
 import copy
 import functools
+import inspect
 import time
 import traceback
 
@@ -123,6 +124,11 @@ class Tracker(object):
         return TrackResult(result, self.duration_ms, self.action_id)
 
     def __call__(self, fn):
+        if inspect.iscoroutinefunction(fn):
+            # Its record would be made when the coroutine is created, not when it ends.
+            raise TypeError("track() cannot decorate a coroutine function yet; await it inside "
+                            "`with trail.track(...)` instead")
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             return Tracker(self.client, self.options).run(fn, *args, **kwargs).result

@@ -52,6 +52,15 @@ class TestTrack(ClientTestCase):
         self.assertEqual(err["error"], {"name": "ValueError", "message": "no such address"})
         self.assertIn("Traceback", err["output"]["stack"])
 
+    def test_decorating_a_coroutine_function_is_refused(self):
+        c = self.client()
+
+        async def job():
+            return 1
+
+        with self.assertRaises(TypeError):
+            c.track(agent="bot", check=False)(job)
+
     def test_context_manager_with_output(self):
         c = self.client()
         with c.track(agent="bot", service="db", action="query") as t:
