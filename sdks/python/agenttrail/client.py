@@ -171,6 +171,16 @@ class AgentTrail(object):
         ``"denied"`` or ``"expired"`` (also when ``timeout`` seconds pass first)."""
         return wait_for_approval(self._transport, approval_id, timeout, poll_interval)
 
+    def stream(self, on_action=None, on_alert=None, on_event=None, on_error=None, events=None,
+               agent=None, environment=None, reconnect_delay=3.0):
+        """Live events over SSE, on a daemon thread, reconnecting with ``Last-Event-ID`` until
+        ``close()`` on the returned handle. ``on_event(type, data, id)`` gets every event but
+        heartbeats; ``on_error`` (default: the client's) gets connection failures."""
+        from .stream import StreamHandle
+        return StreamHandle(self.base_url, self._transport.api_key,
+                            environment or self.environment, on_action, on_alert, on_event,
+                            on_error or self._reporter.error, events, agent, reconnect_delay)
+
     def check(self, agent, service=None, action=None, cost_cents=None, input=None,
               trace_id=None, metadata=None):
         """POST /api/v1/check: may this agent do this now? The server's decision as a dict

@@ -39,7 +39,7 @@ class HttpTransport(object):
         self._host = parts.hostname or "127.0.0.1"
         self._port = parts.port
         self._prefix = parts.path.rstrip("/")
-        self._api_key = api_key
+        self.api_key = api_key
         self.timeout = timeout
         self._local = threading.local()
         self._open = []  # (pid, connection) made by any thread, closed by close()
@@ -92,7 +92,7 @@ class HttpTransport(object):
     def request(self, method, path, body=None, timeout=None):
         """One request; ``body`` is JSON text or None. Returns a Response."""
         timeout = self.timeout if timeout is None else max(0.001, timeout)
-        headers = {"Authorization": "Bearer " + self._api_key, "User-Agent": USER_AGENT,
+        headers = {"Authorization": "Bearer " + self.api_key, "User-Agent": USER_AGENT,
                    "Accept": "application/json"}
         data = None
         if body is not None:
