@@ -136,6 +136,24 @@ class TestAgainstTheRealServer(unittest.TestCase):
                              action="send")
         self.assertEqual(ran, [])
 
+    def test_stream_receives_a_logged_event(self):
+        import time
+        seen = []
+        handle = self.trail.stream(on_event=lambda t, d, i: seen.append((t, d, i)),
+                                   reconnect_delay=0.2)
+        try:
+            time.sleep(0.5)  # the subscription is open before the event is written
+            receipt = self.trail.log({"agent": "py-stream", "action": "streamed"})
+            end = time.monotonic() + 10
+            while time.monotonic() < end and not any(
+                    receipt["id"] in json.dumps(d) for _, d, _ in seen):
+                time.sleep(0.05)
+            self.assertTrue(any(receipt["id"] in json.dumps(d) for _, d, _ in seen), seen)
+            self.assertTrue(handle.last_event_id)
+        finally:
+            handle.close()
+            handle._thread.join(2)
+
 
 if __name__ == "__main__":
     unittest.main()
