@@ -2,12 +2,10 @@
 from one daemon thread; ``log()`` waits for the durable write. Only ``log()``, ``check()`` and the
 agent controls raise into your code; everything else goes to ``on_error`` and ``on_drop``."""
 
-import atexit
 import os
 import time
-import weakref
 
-from . import _ids
+from . import _ids, lifecycle
 from .controls import check_action, control_agent, evaluate_action, wait_for_approval
 from .errors import AgentTrailError, InvalidApiKeyError
 from .exporter import BatchExporter
@@ -20,7 +18,6 @@ from .transport import HttpTransport, http_error, with_retry
 KEY_PREFIXES = ("at_", "al_", "sk-lw-", "aw_")
 DEFAULT_BASE_URL = "http://127.0.0.1:7878"
 
-_clients = weakref.WeakSet()
 
 
 class AgentTrail(object):
@@ -55,7 +52,7 @@ class AgentTrail(object):
                                          float(flush_interval))
         self._closed = None  # the result of the first close()
         self._flush_on_exit = flush_on_exit
-        _clients.add(self)
+        lifecycle.register(self)
 
     @staticmethod
     def trace_id():
@@ -206,19 +203,3 @@ class AgentTrail(object):
         self._processor.reset_after_fork()
         if self._closed is not None:
             self._processor.close(0)
-
-
-def _close_all_at_exit():
-    for client in list(_clients):
-        if client._flush_on_exit and client._closed is None:
-            client.close()
-
-
-def _after_fork_in_child():
-    for client in list(_clients):
-        client._after_fork_in_child()
-
-
-atexit.register(_close_all_at_exit)
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
