@@ -26,6 +26,9 @@ class LiveStream {
     this.open()
     return () => {
       this.listeners.delete(listener)
+      // Nobody listens once the shell is gone (signed out, or the session ended): a stream left
+      // open would go on delivering under the session it was opened with.
+      if (this.listeners.size === 0) this.close()
     }
   }
 

@@ -1,8 +1,9 @@
+import { QueryView } from '../../components/query-view'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
-import { EmptyState, ErrorBox, Loading } from '../../components/page'
+import { EmptyState, ErrorBox } from '../../components/page'
 import { formatDuration, formatPercent, formatUsd } from '../../lib/format'
 import { ScopedButton } from '../../components/scope-gate'
 import { AlertRuleForm } from './alert-rule-form'
@@ -83,87 +84,90 @@ export function AlertRulesPanel() {
         />
       ) : null}
       <ErrorBox error={toggle.error} />
-      {rules.isPending ? (
-        <Loading what="Loading alert rules" />
-      ) : rules.error ? (
-        <ErrorBox error={rules.error} />
-      ) : rules.data.rules.length === 0 ? (
-        <EmptyState title="No alert rules">
-          <p>Create a threshold rule with New threshold rule.</p>
-        </EmptyState>
-      ) : (
-        <section className="panel table-panel">
-          <table className="simple" aria-label="Alert rules">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Condition</th>
-                <th scope="col">Watches</th>
-                <th scope="col">State</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.data.rules.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.name}</td>
-                  <td>
-                    {r.type}
-                    {r.builtin ? (
-                      <span
-                        className="badge tab-count"
-                        title="Made by the server for every org: it can be changed or disabled, not deleted"
-                      >
-                        built-in
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="config-summary">{condition(r)}</td>
-                  <td>{scopeText(r)}</td>
-                  <td>
-                    <span className={`badge ${r.enabled ? 'active' : ''}`}>
-                      {r.enabled ? 'enabled' : 'disabled'}
-                    </span>
-                  </td>
-                  <td>
-                    <div className="row-actions">
-                      <ScopedButton
-                        scope="control"
-                        onClick={() => setEditing(r)}
-                        aria-label={`Edit rule ${r.name}`}
-                      >
-                        Edit
-                      </ScopedButton>
-                      <ScopedButton
-                        scope="control"
-                        disabled={toggle.isPending}
-                        onClick={() => toggle.mutate(r)}
-                        aria-label={`${r.enabled ? 'Disable' : 'Enable'} rule ${r.name}`}
-                      >
-                        {r.enabled ? 'Disable' : 'Enable'}
-                      </ScopedButton>
-                      <ScopedButton
-                        scope="control"
-                        disabled={r.builtin}
-                        title={
-                          r.builtin
-                            ? 'Built-in rules cannot be deleted; disable them instead'
-                            : undefined
-                        }
-                        onClick={() => setDeleting(r)}
-                        aria-label={`Delete rule ${r.name}`}
-                      >
-                        Delete
-                      </ScopedButton>
-                    </div>
-                  </td>
+      <QueryView
+        query={rules}
+        loading="Loading alert rules"
+        isEmpty={(data) => data.rules.length === 0}
+        empty={
+          <EmptyState title="No alert rules">
+            <p>Create a threshold rule with New threshold rule.</p>
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <section className="panel table-panel">
+            <table className="simple" aria-label="Alert rules">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Condition</th>
+                  <th scope="col">Watches</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Actions</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+              </thead>
+              <tbody>
+                {data.rules.map((r) => (
+                  <tr key={r.id}>
+                    <td>{r.name}</td>
+                    <td>
+                      {r.type}
+                      {r.builtin ? (
+                        <span
+                          className="badge tab-count"
+                          title="Made by the server for every org: it can be changed or disabled, not deleted"
+                        >
+                          built-in
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="config-summary">{condition(r)}</td>
+                    <td>{scopeText(r)}</td>
+                    <td>
+                      <span className={`badge ${r.enabled ? 'active' : ''}`}>
+                        {r.enabled ? 'enabled' : 'disabled'}
+                      </span>
+                    </td>
+                    <td>
+                      <div className="row-actions">
+                        <ScopedButton
+                          scope="control"
+                          onClick={() => setEditing(r)}
+                          aria-label={`Edit rule ${r.name}`}
+                        >
+                          Edit
+                        </ScopedButton>
+                        <ScopedButton
+                          scope="control"
+                          disabled={toggle.isPending}
+                          onClick={() => toggle.mutate(r)}
+                          aria-label={`${r.enabled ? 'Disable' : 'Enable'} rule ${r.name}`}
+                        >
+                          {r.enabled ? 'Disable' : 'Enable'}
+                        </ScopedButton>
+                        <ScopedButton
+                          scope="control"
+                          disabled={r.builtin}
+                          title={
+                            r.builtin
+                              ? 'Built-in rules cannot be deleted; disable them instead'
+                              : undefined
+                          }
+                          onClick={() => setDeleting(r)}
+                          aria-label={`Delete rule ${r.name}`}
+                        >
+                          Delete
+                        </ScopedButton>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+      </QueryView>
       {deleting ? (
         <ConfirmDialog
           title="Delete this alert rule?"

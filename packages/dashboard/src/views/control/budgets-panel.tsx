@@ -1,8 +1,9 @@
+import { QueryView } from '../../components/query-view'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
-import { EmptyState, ErrorBox, Loading } from '../../components/page'
+import { EmptyState, ErrorBox } from '../../components/page'
 import { formatAgo, formatNumber, formatTime, formatUsd } from '../../lib/format'
 import { BudgetForm } from './budget-form'
 import type { Budget } from './control-types'
@@ -47,86 +48,89 @@ export function BudgetsPanel({ environment }: { environment: string | undefined 
         </div>
       </div>
       {creating ? <BudgetForm environment={environment} onDone={() => setCreating(false)} /> : null}
-      {budgets.isPending ? (
-        <Loading what="Loading budgets" />
-      ) : budgets.error ? (
-        <ErrorBox error={budgets.error} />
-      ) : budgets.data.budgets.length === 0 ? (
-        <EmptyState title="No budgets yet">
-          <p>
-            Create one with New budget to cap an agent&apos;s actions or spend per period; its
-            actions are refused once the cap is reached.
-          </p>
-        </EmptyState>
-      ) : (
-        <section className="panel table-panel">
-          <table className="simple" aria-label="Budgets">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Environment</th>
-                <th scope="col">Period</th>
-                <th scope="col">Actions</th>
-                <th scope="col">Cost</th>
-                <th scope="col">Status</th>
-                <th scope="col">Period ends</th>
-                <th scope="col">Actions on budget</th>
-              </tr>
-            </thead>
-            <tbody>
-              {budgets.data.budgets.map((b) => (
-                <tr key={b.id}>
-                  <td>{b.agent_name ?? <span className="muted">every agent</span>}</td>
-                  <td>{b.environment}</td>
-                  <td>{b.period}</td>
-                  <td>
-                    <UsageBar
-                      label={`Actions used of the ${subject(b)}`}
-                      used={formatNumber(b.current_actions)}
-                      limit={b.max_actions === null ? null : formatNumber(b.max_actions)}
-                      percent={b.pct_actions}
-                    />
-                  </td>
-                  <td>
-                    <UsageBar
-                      label={`Cost used of the ${subject(b)}`}
-                      used={formatUsd(b.current_cost_cents / 100)}
-                      limit={b.max_cost_cents === null ? null : formatUsd(b.max_cost_cents / 100)}
-                      percent={b.pct_cost}
-                    />
-                  </td>
-                  <td>
-                    <span
-                      className={`badge ${b.status === 'ok' ? 'good' : b.status === 'warning' ? 'warn' : 'bad'}`}
-                    >
-                      {b.status}
-                    </span>
-                  </td>
-                  <td title={formatTime(b.period_end)}>{formatAgo(b.period_end)}</td>
-                  <td>
-                    <div className="row-actions">
-                      <ScopedButton
-                        scope="control"
-                        onClick={() => setConfirm({ budget: b, verb: 'reset' })}
-                        aria-label={`Reset the ${subject(b)}`}
-                      >
-                        Reset
-                      </ScopedButton>
-                      <ScopedButton
-                        scope="control"
-                        onClick={() => setConfirm({ budget: b, verb: 'delete' })}
-                        aria-label={`Delete the ${subject(b)}`}
-                      >
-                        Delete
-                      </ScopedButton>
-                    </div>
-                  </td>
+      <QueryView
+        query={budgets}
+        loading="Loading budgets"
+        isEmpty={(data) => data.budgets.length === 0}
+        empty={
+          <EmptyState title="No budgets yet">
+            <p>
+              Create one with New budget to cap an agent&apos;s actions or spend per period; its
+              actions are refused once the cap is reached.
+            </p>
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <section className="panel table-panel">
+            <table className="simple" aria-label="Budgets">
+              <thead>
+                <tr>
+                  <th scope="col">Agent</th>
+                  <th scope="col">Environment</th>
+                  <th scope="col">Period</th>
+                  <th scope="col">Actions</th>
+                  <th scope="col">Cost</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Period ends</th>
+                  <th scope="col">Actions on budget</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+              </thead>
+              <tbody>
+                {data.budgets.map((b) => (
+                  <tr key={b.id}>
+                    <td>{b.agent_name ?? <span className="muted">every agent</span>}</td>
+                    <td>{b.environment}</td>
+                    <td>{b.period}</td>
+                    <td>
+                      <UsageBar
+                        label={`Actions used of the ${subject(b)}`}
+                        used={formatNumber(b.current_actions)}
+                        limit={b.max_actions === null ? null : formatNumber(b.max_actions)}
+                        percent={b.pct_actions}
+                      />
+                    </td>
+                    <td>
+                      <UsageBar
+                        label={`Cost used of the ${subject(b)}`}
+                        used={formatUsd(b.current_cost_cents / 100)}
+                        limit={b.max_cost_cents === null ? null : formatUsd(b.max_cost_cents / 100)}
+                        percent={b.pct_cost}
+                      />
+                    </td>
+                    <td>
+                      <span
+                        className={`badge ${b.status === 'ok' ? 'good' : b.status === 'warning' ? 'warn' : 'bad'}`}
+                      >
+                        {b.status}
+                      </span>
+                    </td>
+                    <td title={formatTime(b.period_end)}>{formatAgo(b.period_end)}</td>
+                    <td>
+                      <div className="row-actions">
+                        <ScopedButton
+                          scope="control"
+                          onClick={() => setConfirm({ budget: b, verb: 'reset' })}
+                          aria-label={`Reset the ${subject(b)}`}
+                        >
+                          Reset
+                        </ScopedButton>
+                        <ScopedButton
+                          scope="control"
+                          onClick={() => setConfirm({ budget: b, verb: 'delete' })}
+                          aria-label={`Delete the ${subject(b)}`}
+                        >
+                          Delete
+                        </ScopedButton>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+      </QueryView>
       {confirm ? (
         <ConfirmDialog
           title={confirm.verb === 'reset' ? 'Reset this budget?' : 'Delete this budget?'}

@@ -1,8 +1,9 @@
+import { QueryView } from '../../components/query-view'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
-import { EmptyState, ErrorBox, Loading } from '../../components/page'
+import { EmptyState, ErrorBox } from '../../components/page'
 import { formatAgo, formatTime } from '../../lib/format'
 import type { Policy } from './control-types'
 import { PolicyForm } from './policy-form'
@@ -65,75 +66,78 @@ export function PoliciesPanel({ environment }: { environment: string | undefined
       </div>
       {creating ? <PolicyForm environment={environment} onDone={() => setCreating(false)} /> : null}
       <ErrorBox error={toggle.error} />
-      {policies.isPending ? (
-        <Loading what="Loading policies" />
-      ) : policies.error ? (
-        <ErrorBox error={policies.error} />
-      ) : policies.data.policies.length === 0 ? (
-        <EmptyState title="No policies yet">
-          <p>
-            Create one with New policy: a rate limit, a service allowlist or blocklist, a cost cap
-            per action, a payload pattern to block, or a human approval before matching actions.
-          </p>
-        </EmptyState>
-      ) : (
-        <section className="panel table-panel">
-          <table className="simple" aria-label="Policies">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Config</th>
-                <th scope="col">Applies to</th>
-                <th scope="col" className="right">
-                  Priority
-                </th>
-                <th scope="col">State</th>
-                <th scope="col">Changed</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {policies.data.policies.map((p) => (
-                <tr key={p.id}>
-                  <td>{p.name ?? <span className="muted">(unnamed)</span>}</td>
-                  <td className="mono">{p.rule_type}</td>
-                  <td className="config-summary">{configText(p.rule_config)}</td>
-                  <td>
-                    {p.agent_name ?? 'every agent'} · {p.environment ?? 'every environment'}
-                  </td>
-                  <td className="right">{p.priority}</td>
-                  <td>
-                    <span className={`badge ${p.enabled ? 'active' : ''}`}>
-                      {p.enabled ? 'enabled' : 'disabled'}
-                    </span>
-                  </td>
-                  <td title={formatTime(p.updated_at)}>{formatAgo(p.updated_at)}</td>
-                  <td>
-                    <div className="row-actions">
-                      <ScopedButton
-                        scope="control"
-                        disabled={toggle.isPending}
-                        onClick={() => toggle.mutate(p)}
-                        aria-label={`${p.enabled ? 'Disable' : 'Enable'} policy ${p.name ?? p.id}`}
-                      >
-                        {p.enabled ? 'Disable' : 'Enable'}
-                      </ScopedButton>
-                      <ScopedButton
-                        scope="control"
-                        onClick={() => setDeleting(p)}
-                        aria-label={`Delete policy ${p.name ?? p.id}`}
-                      >
-                        Delete
-                      </ScopedButton>
-                    </div>
-                  </td>
+      <QueryView
+        query={policies}
+        loading="Loading policies"
+        isEmpty={(data) => data.policies.length === 0}
+        empty={
+          <EmptyState title="No policies yet">
+            <p>
+              Create one with New policy: a rate limit, a service allowlist or blocklist, a cost cap
+              per action, a payload pattern to block, or a human approval before matching actions.
+            </p>
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <section className="panel table-panel">
+            <table className="simple" aria-label="Policies">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Config</th>
+                  <th scope="col">Applies to</th>
+                  <th scope="col" className="right">
+                    Priority
+                  </th>
+                  <th scope="col">State</th>
+                  <th scope="col">Changed</th>
+                  <th scope="col">Actions</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+              </thead>
+              <tbody>
+                {data.policies.map((p) => (
+                  <tr key={p.id}>
+                    <td>{p.name ?? <span className="muted">(unnamed)</span>}</td>
+                    <td className="mono">{p.rule_type}</td>
+                    <td className="config-summary">{configText(p.rule_config)}</td>
+                    <td>
+                      {p.agent_name ?? 'every agent'} · {p.environment ?? 'every environment'}
+                    </td>
+                    <td className="right">{p.priority}</td>
+                    <td>
+                      <span className={`badge ${p.enabled ? 'active' : ''}`}>
+                        {p.enabled ? 'enabled' : 'disabled'}
+                      </span>
+                    </td>
+                    <td title={formatTime(p.updated_at)}>{formatAgo(p.updated_at)}</td>
+                    <td>
+                      <div className="row-actions">
+                        <ScopedButton
+                          scope="control"
+                          disabled={toggle.isPending}
+                          onClick={() => toggle.mutate(p)}
+                          aria-label={`${p.enabled ? 'Disable' : 'Enable'} policy ${p.name ?? p.id}`}
+                        >
+                          {p.enabled ? 'Disable' : 'Enable'}
+                        </ScopedButton>
+                        <ScopedButton
+                          scope="control"
+                          onClick={() => setDeleting(p)}
+                          aria-label={`Delete policy ${p.name ?? p.id}`}
+                        >
+                          Delete
+                        </ScopedButton>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
+      </QueryView>
       {deleting ? (
         <ConfirmDialog
           title="Delete this policy?"

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
-import { useSession } from '../../api/session'
+import { useResetSession, useSession } from '../../api/session'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { EmptyState, ErrorBox, Loading } from '../../components/page'
 import { formatAgo, formatTime } from '../../lib/format'
@@ -18,6 +18,7 @@ export function KeysSection() {
   const gate = useScope('admin')
   const session = useSession().data
   const client = useQueryClient()
+  const resetSession = useResetSession()
   const [creating, setCreating] = useState(false)
   // The one place a new secret lives: this state, until the person closes the box.
   const [shown, setShown] = useState<{ secret: string; name: string; ended: boolean }>()
@@ -81,7 +82,9 @@ export function KeysSection() {
           secret={shown.secret}
           onDone={() => {
             setShown(undefined)
-            if (shown.ended) void client.invalidateQueries()
+            // The old secret no longer works: drop every cached answer and ask only the session
+            // again, which sends the person to sign-in (no view refetches with a dead key).
+            if (shown.ended) void resetSession()
           }}
         >
           {shown.ended ? (

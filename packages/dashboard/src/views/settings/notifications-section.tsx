@@ -1,8 +1,9 @@
+import { QueryView } from '../../components/query-view'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
-import { EmptyState, ErrorBox, Loading } from '../../components/page'
+import { EmptyState, ErrorBox } from '../../components/page'
 import { useUrlState } from '../../lib/url-state'
 import { CHANNEL_FIELDS, ChannelForm } from './channel-form'
 import { DeliveryLog } from './delivery-log'
@@ -64,72 +65,75 @@ export function NotificationsSection() {
         />
       ) : null}
       <ErrorBox error={error} />
-      {list.isPending ? (
-        <Loading what="Loading channels" />
-      ) : list.error ? (
-        <ErrorBox error={list.error} />
-      ) : settings.length === 0 ? (
-        <EmptyState title="No notification channels yet">
-          <p>
-            {gate.allowed
-              ? 'Press “New channel” to send kills, exceeded budgets, alerts and approval requests to Slack, Discord, PagerDuty or e-mail.'
-              : 'An admin key can add Slack, Discord, PagerDuty or e-mail channels here.'}
-          </p>
-        </EmptyState>
-      ) : (
-        <table className="simple" aria-label="Notification channels">
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Destination</th>
-              <th scope="col">Events</th>
-              <th scope="col">State</th>
-              <th scope="col" className="right">
-                Failures
-              </th>
-              <th scope="col">Last sent</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {settings.map((s) => {
-              const spec = CHANNEL_FIELDS[s.channel]
-              return (
-                <tr
-                  key={s.id}
-                  aria-selected={selected?.id === s.id}
-                  className={selected?.id === s.id ? 'selected' : undefined}
-                >
-                  <td>{spec.title}</td>
-                  <td className="mono wrap">{String(s.config[spec.field] ?? '—')}</td>
-                  <td>{s.events.join(', ')}</td>
-                  <SubscriptionCells
-                    active={s.active}
-                    reason={s.disabled_reason}
-                    failures={s.failure_count}
-                    last={s.last_triggered_at}
-                  />
-                  <SubscriptionActions
-                    gate={gate}
-                    active={s.active}
-                    deliveries={{
-                      label: `Deliveries of the ${spec.title} channel`,
-                      onShow: () => setParams({ channel: s.id }),
-                    }}
-                    onEdit={() => setEditing(s)}
-                    onToggle={() =>
-                      void run(() =>
-                        api(path(s.id), { method: 'PATCH', body: { active: !s.active } }),
-                      )
-                    }
-                    onDelete={() => setDeleting(s)}
-                  />
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
-      )}
+      <QueryView
+        query={list}
+        loading="Loading channels"
+        isEmpty={() => settings.length === 0}
+        empty={
+          <EmptyState title="No notification channels yet">
+            <p>
+              {gate.allowed
+                ? 'Press “New channel” to send kills, exceeded budgets, alerts and approval requests to Slack, Discord, PagerDuty or e-mail.'
+                : 'An admin key can add Slack, Discord, PagerDuty or e-mail channels here.'}
+            </p>
+          </EmptyState>
+        }
+      >
+        {() => (
+          <table className="simple" aria-label="Notification channels">
+            <thead>
+              <tr>
+                <th scope="col">Channel</th>
+                <th scope="col">Destination</th>
+                <th scope="col">Events</th>
+                <th scope="col">State</th>
+                <th scope="col" className="right">
+                  Failures
+                </th>
+                <th scope="col">Last sent</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {settings.map((s) => {
+                const spec = CHANNEL_FIELDS[s.channel]
+                return (
+                  <tr
+                    key={s.id}
+                    aria-selected={selected?.id === s.id}
+                    className={selected?.id === s.id ? 'selected' : undefined}
+                  >
+                    <td>{spec.title}</td>
+                    <td className="mono wrap">{String(s.config[spec.field] ?? '—')}</td>
+                    <td>{s.events.join(', ')}</td>
+                    <SubscriptionCells
+                      active={s.active}
+                      reason={s.disabled_reason}
+                      failures={s.failure_count}
+                      last={s.last_triggered_at}
+                    />
+                    <SubscriptionActions
+                      gate={gate}
+                      active={s.active}
+                      deliveries={{
+                        label: `Deliveries of the ${spec.title} channel`,
+                        onShow: () => setParams({ channel: s.id }),
+                      }}
+                      onEdit={() => setEditing(s)}
+                      onToggle={() =>
+                        void run(() =>
+                          api(path(s.id), { method: 'PATCH', body: { active: !s.active } }),
+                        )
+                      }
+                      onDelete={() => setDeleting(s)}
+                    />
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
       {selected ? (
         <section className="panel" aria-labelledby="channel-deliveries-title">
           <div className="section-head">

@@ -1,8 +1,9 @@
+import { QueryView } from '../../components/query-view'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
-import { EmptyState, ErrorBox, Loading } from '../../components/page'
+import { EmptyState, ErrorBox } from '../../components/page'
 import { RollbackExecutions } from './rollback-executions'
 import { RollbackHookForm } from './rollback-hook-form'
 import { SecretOnce } from './secret-once'
@@ -67,61 +68,64 @@ export function RollbackHooksSection() {
         />
       ) : null}
       <ErrorBox error={error} />
-      {list.isPending ? (
-        <Loading what="Loading rollback hooks" />
-      ) : list.error ? (
-        <ErrorBox error={list.error} />
-      ) : hooks.length === 0 ? (
-        <EmptyState title="No rollback hooks yet">
-          <p>
-            {gate.allowed
-              ? 'Press “New rollback hook” and give the URL of the service that can undo an agent’s actions.'
-              : 'An admin key can register the URL of a service that undoes a killed agent’s actions.'}
-          </p>
-        </EmptyState>
-      ) : (
-        <table className="simple" aria-label="Rollback hooks">
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Triggers</th>
-              <th scope="col">State</th>
-              <th scope="col" className="right">
-                Failures
-              </th>
-              <th scope="col">Last called</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.map((h) => (
-              <tr key={h.id}>
-                <td className="mono wrap">{h.url}</td>
-                <td>{h.agent_name ?? <span className="muted">every agent</span>}</td>
-                <td>{h.triggers.join(', ')}</td>
-                <SubscriptionCells
-                  active={h.enabled}
-                  reason={h.disabled_reason}
-                  failures={h.failure_count}
-                  last={h.last_triggered_at}
-                />
-                <SubscriptionActions
-                  gate={gate}
-                  active={h.enabled}
-                  onEdit={() => setEditing(h)}
-                  onToggle={() =>
-                    void run(() =>
-                      api(path(h.id), { method: 'PATCH', body: { enabled: !h.enabled } }),
-                    )
-                  }
-                  onDelete={() => setDeleting(h)}
-                />
+      <QueryView
+        query={list}
+        loading="Loading rollback hooks"
+        isEmpty={() => hooks.length === 0}
+        empty={
+          <EmptyState title="No rollback hooks yet">
+            <p>
+              {gate.allowed
+                ? 'Press “New rollback hook” and give the URL of the service that can undo an agent’s actions.'
+                : 'An admin key can register the URL of a service that undoes a killed agent’s actions.'}
+            </p>
+          </EmptyState>
+        }
+      >
+        {() => (
+          <table className="simple" aria-label="Rollback hooks">
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">Agent</th>
+                <th scope="col">Triggers</th>
+                <th scope="col">State</th>
+                <th scope="col" className="right">
+                  Failures
+                </th>
+                <th scope="col">Last called</th>
+                <th scope="col">Actions</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {hooks.map((h) => (
+                <tr key={h.id}>
+                  <td className="mono wrap">{h.url}</td>
+                  <td>{h.agent_name ?? <span className="muted">every agent</span>}</td>
+                  <td>{h.triggers.join(', ')}</td>
+                  <SubscriptionCells
+                    active={h.enabled}
+                    reason={h.disabled_reason}
+                    failures={h.failure_count}
+                    last={h.last_triggered_at}
+                  />
+                  <SubscriptionActions
+                    gate={gate}
+                    active={h.enabled}
+                    onEdit={() => setEditing(h)}
+                    onToggle={() =>
+                      void run(() =>
+                        api(path(h.id), { method: 'PATCH', body: { enabled: !h.enabled } }),
+                      )
+                    }
+                    onDelete={() => setDeleting(h)}
+                  />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
       <RollbackExecutions hooks={hooks} />
       {deleting ? (
         <ConfirmDialog

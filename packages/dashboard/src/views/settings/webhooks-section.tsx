@@ -1,8 +1,9 @@
+import { QueryView } from '../../components/query-view'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api/client'
 import { ConfirmDialog } from '../../components/confirm-dialog'
-import { EmptyState, ErrorBox, Loading } from '../../components/page'
+import { EmptyState, ErrorBox } from '../../components/page'
 import { useUrlState } from '../../lib/url-state'
 import { DeliveryLog } from './delivery-log'
 import { SecretOnce } from './secret-once'
@@ -77,74 +78,77 @@ export function WebhooksSection() {
         />
       ) : null}
       <ErrorBox error={error} />
-      {list.isPending ? (
-        <Loading what="Loading webhooks" />
-      ) : list.error ? (
-        <ErrorBox error={list.error} />
-      ) : webhooks.length === 0 ? (
-        <EmptyState title="No webhooks yet">
-          <p>
-            {gate.allowed
-              ? 'Press “New webhook” and give the URL of your receiver; it gets a signed POST for each event it subscribes to.'
-              : 'An admin key can add one: a URL that gets a signed POST for each event it subscribes to.'}
-          </p>
-        </EmptyState>
-      ) : (
-        <table className="simple" aria-label="Webhooks">
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">State</th>
-              <th scope="col" className="right">
-                Failures
-              </th>
-              <th scope="col">Last sent</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {webhooks.map((w) => (
-              <tr
-                key={w.id}
-                aria-selected={selected?.id === w.id}
-                className={selected?.id === w.id ? 'selected' : undefined}
-              >
-                <td className="wrap">
-                  <span className="mono">{w.url}</span>
-                  {w.description ? <div className="muted">{w.description}</div> : null}
-                </td>
-                <td title={w.events.join(', ')}>
-                  {w.events.length === 13 ? 'every event' : w.events.join(', ')}
-                </td>
-                <SubscriptionCells
-                  active={w.active}
-                  reason={w.disabled_reason}
-                  failures={w.failure_count}
-                  last={w.last_triggered_at}
-                />
-                <SubscriptionActions
-                  gate={gate}
-                  active={w.active}
-                  deliveries={{
-                    label: `Deliveries of ${w.url}`,
-                    onShow: () => setParams({ webhook: w.id }),
-                  }}
-                  onEdit={() => setEditing(w)}
-                  onToggle={() =>
-                    void run(() =>
-                      w.active
-                        ? api(path(w.id), { method: 'PATCH', body: { active: false } })
-                        : api(path(w.id, '/enable'), { method: 'POST' }),
-                    )
-                  }
-                  onDelete={() => setDeleting(w)}
-                />
+      <QueryView
+        query={list}
+        loading="Loading webhooks"
+        isEmpty={() => webhooks.length === 0}
+        empty={
+          <EmptyState title="No webhooks yet">
+            <p>
+              {gate.allowed
+                ? 'Press “New webhook” and give the URL of your receiver; it gets a signed POST for each event it subscribes to.'
+                : 'An admin key can add one: a URL that gets a signed POST for each event it subscribes to.'}
+            </p>
+          </EmptyState>
+        }
+      >
+        {() => (
+          <table className="simple" aria-label="Webhooks">
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">Events</th>
+                <th scope="col">State</th>
+                <th scope="col" className="right">
+                  Failures
+                </th>
+                <th scope="col">Last sent</th>
+                <th scope="col">Actions</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {webhooks.map((w) => (
+                <tr
+                  key={w.id}
+                  aria-selected={selected?.id === w.id}
+                  className={selected?.id === w.id ? 'selected' : undefined}
+                >
+                  <td className="wrap">
+                    <span className="mono">{w.url}</span>
+                    {w.description ? <div className="muted">{w.description}</div> : null}
+                  </td>
+                  <td title={w.events.join(', ')}>
+                    {w.events.length === 13 ? 'every event' : w.events.join(', ')}
+                  </td>
+                  <SubscriptionCells
+                    active={w.active}
+                    reason={w.disabled_reason}
+                    failures={w.failure_count}
+                    last={w.last_triggered_at}
+                  />
+                  <SubscriptionActions
+                    gate={gate}
+                    active={w.active}
+                    deliveries={{
+                      label: `Deliveries of ${w.url}`,
+                      onShow: () => setParams({ webhook: w.id }),
+                    }}
+                    onEdit={() => setEditing(w)}
+                    onToggle={() =>
+                      void run(() =>
+                        w.active
+                          ? api(path(w.id), { method: 'PATCH', body: { active: false } })
+                          : api(path(w.id, '/enable'), { method: 'POST' }),
+                      )
+                    }
+                    onDelete={() => setDeleting(w)}
+                  />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
       {selected ? (
         <section className="panel" aria-labelledby="deliveries-title">
           <div className="section-head">
