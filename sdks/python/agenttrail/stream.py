@@ -37,7 +37,9 @@ def parse_frames(lines):
 
 
 class StreamHandle(object):
-    """``close()`` stops the stream and every reconnection."""
+    """``close()`` stops the stream and every reconnection. ``connected`` is a
+    ``threading.Event`` set while a connection is open: the server subscribes the stream before it
+    answers, so an event written after ``connected.wait()`` returns is delivered."""
 
     def __init__(self, base_url, api_key, environment, on_action=None, on_alert=None,
                  on_event=None, on_error=None, events=None, agent=None, reconnect_delay=3.0):
@@ -56,6 +58,7 @@ class StreamHandle(object):
         self._first_delay = self._delay = reconnect_delay
         self.last_event_id = ""
         self._stopped = threading.Event()
+        self.connected = threading.Event()
         self._conn = None
         self._sock = None
         self._thread = threading.Thread(target=self._run, name="agenttrail-stream", daemon=True)
@@ -104,6 +107,7 @@ class StreamHandle(object):
             res = conn.getresponse()
             self._read(res)
         finally:
+            self.connected.clear()
             self._sock = None
             conn.close()
             self._conn = None
@@ -112,6 +116,7 @@ class StreamHandle(object):
         if res.status != 200:
             res.read()
             raise ConnectionError("Stream connection failed (%d)" % res.status)
+        self.connected.set()
         self._sock.settimeout(None)  # frames may be minutes apart; close() shuts the socket
         lines = (raw.decode("utf-8", "replace") for raw in iter(res.readline, b""))
         try:

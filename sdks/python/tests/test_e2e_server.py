@@ -1,73 +1,23 @@
-"""End to end against the real AgentTrail server, started as a subprocess from the built CLI
-(``npm run build`` at the repository root first; skipped when it is not built or node is missing).
-AGENTTRAIL_CLI may point at another ``packages/cli/dist/main.js``."""
+"""End to end against the real AgentTrail server (see ``live_server.py``: the one ``npm test``
+starts on each store, else the built CLI on SQLite)."""
 
 import json
-import os
-import queue
-import re
-import shutil
-import subprocess
-import tempfile
-import threading
 import unittest
-import urllib.request
 
 from agenttrail import ActionBlockedError, AgentTrail
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-CLI = os.environ.get("AGENTTRAIL_CLI") or os.path.join(REPO, "packages", "cli", "dist", "main.js")
-KEY = "at_python_e2e_0123456789abcdefghijklmnopqrstuv"
-NODE = shutil.which("node")
+from .live_server import live_server
 
 
-@unittest.skipUnless(NODE and os.path.exists(CLI), "needs node and a built CLI (npm run build)")
 class TestAgainstTheRealServer(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.data_dir = tempfile.mkdtemp(prefix="agenttrail-py-e2e-")
-        env = dict(os.environ, AGENTTRAIL_PORT="0", AGENTTRAIL_HOST="127.0.0.1",
-                   AGENTTRAIL_DATA_DIR=cls.data_dir, AGENTTRAIL_INIT_API_KEY=KEY,
-                   AGENTTRAIL_RATE_LIMIT_PER_SECOND="0")
-        cls.proc = subprocess.Popen([NODE, CLI, "serve"], env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True)
-        lines = queue.Queue()
-        cls.output = []
-
-        def read():
-            for line in cls.proc.stdout:
-                cls.output.append(line)
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=read, daemon=True).start()
-        cls.url = None
-        while cls.url is None:
-            try:
-                line = lines.get(timeout=20)
-            except queue.Empty:
-                line = None
-            if line is None:
-                cls.tearDownClass()
-                raise RuntimeError("server did not start: %s" % "".join(cls.output))
-            match = re.search(r"listening on (http://\S+)", line)
-            if match:
-                cls.url = match.group(1)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.proc.terminate()
-        try:
-            cls.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            cls.proc.kill()
-            cls.proc.wait()
-        cls.proc.stdout.close()
-        shutil.rmtree(cls.data_dir, ignore_errors=True)
+        cls.server = live_server()
+        cls.url, cls.key = cls.server.url, cls.server.key
 
     def setUp(self):
         self.errors, self.drops = [], []
-        self.trail = AgentTrail(api_key=KEY, base_url=self.url, environment="e2e",
+        self.trail = AgentTrail(api_key=self.key, base_url=self.url, environment="e2e",
                                 tags=["py"], max_batch_size=50, flush_on_exit=False,
                                 on_error=self.errors.append,
                                 on_drop=lambda n, r: self.drops.append((n, r)))
@@ -76,9 +26,7 @@ class TestAgainstTheRealServer(unittest.TestCase):
         self.trail.close(5)
 
     def get(self, path):
-        req = urllib.request.Request(self.url + path, headers={"Authorization": "Bearer " + KEY})
-        with urllib.request.urlopen(req, timeout=10) as res:
-            return json.loads(res.read())
+        return self.server.get(path)
 
     def test_log_fire_flush_and_read_back(self):
         receipt = self.trail.log({"agent": "py-e2e", "kind": "action", "action": "logged",
@@ -142,7 +90,7 @@ class TestAgainstTheRealServer(unittest.TestCase):
         handle = self.trail.stream(on_event=lambda t, d, i: seen.append((t, d, i)),
                                    reconnect_delay=0.2)
         try:
-            time.sleep(0.5)  # the subscription is open before the event is written
+            self.assertTrue(handle.connected.wait(10))  # subscribed before the event is written
             receipt = self.trail.log({"agent": "py-stream", "action": "streamed"})
             end = time.monotonic() + 10
             while time.monotonic() < end and not any(
