@@ -55,6 +55,14 @@ class LiveServer(object):
             raise AssertionError("GET %s answered %d: %r" % (path, status, body))
         return body
 
+    def new_key(self, prefix, scopes=("ingest", "read", "control", "approve", "admin")):
+        """A fresh key of the same org with this prefix (``al_``, ``sk-lw-``, ``aw_``, ``at_``)."""
+        status, body = self.request("POST", "/api/v1/keys/create", {
+            "name": "python " + prefix, "prefix": prefix, "scopes": list(scopes)})
+        if status != 201:
+            raise AssertionError("creating a %s key answered %d: %r" % (prefix, status, body))
+        return body["key"]
+
     def event(self, event_id):
         """One stored event in full (``GET /api/v1/events/<id>``)."""
         body = self.get("/api/v1/events/" + event_id)
