@@ -61,22 +61,29 @@ def wait_for_approval(transport, approval_id, timeout=300.0, poll_interval=3.0):
     """Polls until decided: the decided status, or ``"expired"`` when the server says pending past
     ``expires_at`` or ``timeout`` seconds pass first."""
     end = time.monotonic() + timeout
-    path = "/api/v1/approvals/" + urllib.parse.quote(approval_id, safe="")
     while time.monotonic() < end:
-        res = transport.request("GET", path)
-        if not res.ok:
-            raise http_error("AgentLedger: Failed to fetch approval status", res)
-        data = res.json if isinstance(res.json, dict) else {}
-        data = data.get("approval", data) if isinstance(data.get("approval"), dict) else data
-        status = data.get("status")
-        if status == "pending" and data.get("expires_at"):
-            try:
-                expires = datetime.datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00"))
-                if expires < datetime.datetime.now(datetime.timezone.utc):
-                    return "expired"
-            except (TypeError, ValueError):
-                pass
+        status = fetch_approval_status(transport, approval_id)
         if status != "pending":
             return status
         time.sleep(max(0.0, min(poll_interval, end - time.monotonic())))
     return "expired"
+
+
+def fetch_approval_status(transport, approval_id):
+    """One poll of ``GET /api/v1/approvals/<id>``: its status, ``"expired"`` for a pending one
+    whose ``expires_at`` has passed."""
+    path = "/api/v1/approvals/" + urllib.parse.quote(approval_id, safe="")
+    res = transport.request("GET", path)
+    if not res.ok:
+        raise http_error("AgentLedger: Failed to fetch approval status", res)
+    data = res.json if isinstance(res.json, dict) else {}
+    data = data.get("approval", data) if isinstance(data.get("approval"), dict) else data
+    status = data.get("status")
+    if status == "pending" and data.get("expires_at"):
+        try:
+            expires = datetime.datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00"))
+            if expires < datetime.datetime.now(datetime.timezone.utc):
+                return "expired"
+        except (TypeError, ValueError):
+            pass
+    return status

@@ -67,6 +67,9 @@ class Tracker(object):
 
     def __enter__(self):
         self._check()
+        return self._start()
+
+    def _start(self):
         self.action_id = _ids.uuidv7()
         self._started_ms = int(time.time() * 1000)
         self._t0 = time.perf_counter()
@@ -126,8 +129,8 @@ class Tracker(object):
     def __call__(self, fn):
         if inspect.iscoroutinefunction(fn):
             # Its record would be made when the coroutine is created, not when it ends.
-            raise TypeError("track() cannot decorate a coroutine function yet; await it inside "
-                            "`with trail.track(...)` instead")
+            raise TypeError("track() on AgentTrail cannot decorate a coroutine function: use "
+                            "AsyncAgentTrail, whose track() awaits it")
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
