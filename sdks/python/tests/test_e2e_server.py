@@ -4,7 +4,9 @@ starts on each store, else the built CLI on SQLite)."""
 import json
 import unittest
 
-from agenttrail import ActionBlockedError, AgentTrail
+import asyncio
+
+from agenttrail import ActionBlockedError, AgentTrail, AsyncAgentTrail
 
 from .live_server import live_server
 
@@ -101,6 +103,34 @@ class TestAgainstTheRealServer(unittest.TestCase):
         finally:
             handle.close()
             handle._thread.join(2)
+
+    def test_the_async_client_logs_tracks_and_is_refused_when_paused(self):
+        async def scenario():
+            async with AsyncAgentTrail(api_key=self.key, base_url=self.url, environment="e2e",
+                                       flush_on_exit=False) as trail:
+                receipt = await trail.log({"agent": "py-async", "action": "logged"})
+
+                async def lookup():
+                    await asyncio.sleep(0.01)
+                    return {"found": 1}
+
+                tracked = await trail.track(lookup, agent="py-async", service="crm",
+                                            action="lookup", capture_output=True)
+                self.assertTrue(await trail.flush(10))
+                await trail.pause_agent("py-async")
+                try:
+                    with self.assertRaises(ActionBlockedError):
+                        await trail.track(lookup, agent="py-async", service="crm",
+                                          action="lookup")
+                finally:
+                    await trail.resume_agent("py-async")
+                return receipt, tracked
+
+        receipt, tracked = asyncio.run(scenario())
+        self.assertEqual(self.server.event(receipt["id"])["seq"], receipt["seq"])
+        stored = self.server.event(tracked.action_id)
+        self.assertEqual((stored["agent"], stored["service"], stored["action"], stored["output"]),
+                         ("py-async", "crm", "lookup", {"found": 1}))
 
 
 if __name__ == "__main__":
