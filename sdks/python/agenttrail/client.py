@@ -61,15 +61,13 @@ class AgentTrail(object):
 
     def fire(self, event):
         """Queues an event and returns at once: no I/O, no serialization, never raises. It gets a
-        UUIDv7 ``id`` and a ``ts`` (epoch ms, now) unless it has them. The top level is copied;
-        do not change nested values afterwards."""
+        ``ts`` (epoch ms, now) unless it has one, and a UUIDv7 ``id`` of that time (made on the
+        sender thread, before the first attempt to send it, so every retry carries the same id).
+        The top level is copied; do not change nested values afterwards."""
         try:
             copy = dict(event)
-            now = int(time.time() * 1000)
-            if copy.get("id") is None:
-                copy["id"] = _ids.uuidv7(now)
             if copy.get("ts") is None:
-                copy["ts"] = now
+                copy["ts"] = int(time.time() * 1000)
             self._processor.add(copy)
         except Exception as error:
             self._reporter.error(error)
