@@ -172,11 +172,12 @@ class TestRetriesAndDrops(ClientTestCase):
         start = time.perf_counter()
         for i in range(1000):
             c.fire({"agent": "a"})
-        self.assertLess(time.perf_counter() - start, 0.5)
+        # Generous bounds: what is proved is that neither waits for the 30 s retry deadline.
+        self.assertLess(time.perf_counter() - start, 2)
         start = time.monotonic()
         self.assertFalse(c.close(0.5))
-        self.assertLess(time.monotonic() - start, 2)
-        time.sleep(0.2)
+        self.assertLess(time.monotonic() - start, 10)
+        # Every event is accounted for by the time close() returns, the batch in flight included.
         self.assertEqual(sum(n for n, _ in self.drops), 1000)
         self.assertEqual({r for _, r in self.drops}, {"shutdown"})
 
