@@ -68,7 +68,8 @@ class TestAsyncAgentLedger(LedgerTestCase):
     def test_track_refusals_errors_and_fail_modes(self):
         ledger = self.ledger()
         self.server.respond(200, None, {"allowed": False, "blockReason": "Agent is killed"})
-        with self.assertRaisesRegex(RuntimeError, "^AgentLedger: Action blocked - Agent is killed$"):
+        with self.assertRaisesRegex(RuntimeError,
+                                    "^AgentLedger: Action blocked - Agent is killed$"):
             run(ledger.track(TrackOptions(agent="a", service="s", action="x"), lambda: 1))
 
         async def fail():

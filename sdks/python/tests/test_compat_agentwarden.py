@@ -127,14 +127,16 @@ class TestCheckAndExecute(WardenTestCase):
         ran = []
         with self.assertRaises(ActionDeniedError) as caught:
             self.guard.execute("bot", "stripe.refund", lambda: ran.append(1))
-        self.assertEqual(str(caught.exception), "AgentWarden: Action denied - Amount exceeds maximum")
+        self.assertEqual(str(caught.exception),
+                         "AgentWarden: Action denied - Amount exceeds maximum")
         self.assertEqual((ran, len(self.server.requests)), ([], 1))
 
     def test_a_log_that_fails_after_the_action_goes_to_on_error(self):
         self.server.respond(200, None, ALLOWED)
         self.server.respond(400, None, {"detail": {"agent_id": ["This field is required"]}})
         self.assertEqual(self.guard.execute("bot", "x", lambda: 7), 7)
-        self.assertEqual([str(e) for e in self.errors], ["AgentWarden: Failed to log action (400)"])
+        self.assertEqual([str(e) for e in self.errors],
+                         ["AgentWarden: Failed to log action (400)"])
 
 
 class TestConfiguration(unittest.TestCase):

@@ -44,8 +44,8 @@ class ActionDeniedError(AgentTrailError):
     CheckResult. The server has already recorded the refusal as a ``denied`` event."""
 
     def __init__(self, result):
-        super().__init__("AgentWarden: Action denied - %s"
-                                 % (result.reason or "not allowed"), code="action_denied")
+        super().__init__("AgentWarden: Action denied - %s" % (result.reason or "not allowed"),
+                         code="action_denied")
         self.result = result
 
 
