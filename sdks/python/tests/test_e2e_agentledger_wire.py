@@ -147,7 +147,8 @@ class TestPublishedCalls(WireTestCase):
                 {"agent": self.agent, "service": "postgres", "action": "bulk_insert",
                  "status": "success", "duration_ms": 1523,
                  "metadata": {"rows": 2, "note": "é ✓"}, "environment": "staging",
-                 "trace_id": "tr_abc_12345678", "input": {"q": "naïve"}, "output": ["ok"], "cost_usd": 0.03})
+                 "trace_id": "tr_abc_12345678", "input": {"q": "naïve"}, "output": ["ok"],
+                 "cost_usd": 0.03})
 
     def test_log_with_the_truncation_marker_and_the_serialization_error(self):
         at_limit = "y" * 49998  # 50,000 characters of JSON: sent as is
