@@ -148,8 +148,8 @@ class AgentLedger(object):
 
     def analytics(self, days: int = 7, granularity: str = "daily", agent: Optional[str] = None,
                   service: Optional[str] = None) -> Dict[str, Any]:
-        """``GET /api/v1/analytics``. AgentTrail does not serve it (404); its
-        ``GET /api/v1/stats`` has the counts."""
+        """``GET /api/v1/analytics``. AgentTrail does not serve it: this raises
+        ``AgentLedger: Request failed (404)``; ``GET /api/v1/stats`` has the counts."""
         params: Dict[str, Any] = {"days": days, "granularity": granularity,
                                   "environment": self._environment}
         if agent:
@@ -159,15 +159,16 @@ class AgentLedger(object):
         return _wire.request(self._transport, "GET", "/api/v1/analytics", params=params)
 
     def policy_templates(self, category: Optional[str] = None) -> Dict[str, Any]:
-        """``GET /api/v1/policies/templates``. AgentTrail has no templates (404)."""
+        """``GET /api/v1/policies/templates``. AgentTrail has no templates: this raises
+        ``AgentLedger: Request failed (404)``."""
         params = {"category": category} if category else {}
         return _wire.request(self._transport, "GET", "/api/v1/policies/templates",
                              params=params)
 
     def apply_policy_template(self, template_id: str,
                               agent_name: Optional[str] = None) -> Dict[str, Any]:
-        """``POST /api/v1/policies/templates``. AgentTrail has no templates (404); create the
-        policy with ``POST /api/v1/policies``."""
+        """``POST /api/v1/policies/templates``. AgentTrail has no templates: this raises
+        ``AgentLedger: Request failed (405)``; create the policy with ``POST /api/v1/policies``."""
         body: Dict[str, Any] = {"template_id": template_id}
         if agent_name:
             body["agent_name"] = agent_name
