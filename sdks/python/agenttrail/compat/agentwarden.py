@@ -13,8 +13,6 @@ from ..errors import AgentTrailError, is_retryable_status
 from ..serializer import dumps
 from ..transport import parse_retry_after, with_retry
 
-STATUSES = ("success", "failed", "pending", "denied")
-
 
 class CheckResult(object):
     """The decision: ``allowed`` and, when refused, ``reason``; ``requires_approval`` and
