@@ -3,6 +3,7 @@
 // to the function it wraps, beside the published agentledger SDK's track() against the same
 // AgentTrail server in the same process. `runSdkBench` is called by bench/run.js; run alone with
 // `node bench/sdk-bench.js` (after `npm run build`) to print the section.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -111,6 +112,33 @@ async function measureFire(url, apiKey, log) {
   return { usPerEvent: median(rounds), rounds, fired, sent, dropped, errors }
 }
 
+/**
+ * The Python SDK's fire() (bench/python-fire.py) against the same server, in a child process
+ * spawned without blocking this event loop (the server runs on it). Same events, same rounds.
+ */
+function measurePythonFire(url, apiKey, log) {
+  const python = process.env.PYTHON ?? 'python3'
+  const script = fileURLToPath(new URL('./python-fire.py', import.meta.url))
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [script, url, apiKey, String(FIRE_EVENTS)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${python} bench/python-fire.py failed: ${err}`))
+      const result = JSON.parse(out)
+      log(
+        `Python ${result.python} fire(): ${result.wall_us.toFixed(2)} µs per event (caller CPU ${result.cpu_us.toFixed(2)} µs)`,
+      )
+      resolve(result)
+    })
+  })
+}
+
 /** Sequential calls of the bare function, the wrappers and one plain round trip, interleaved in blocks so drift hits all alike. */
 async function measureTrack(url, atKey, alKey, log) {
   const bare = () => new Promise((resolve) => setImmediate(resolve))
@@ -189,18 +217,21 @@ const verdict = (ok) => (ok ? 'met' : 'not met')
 export async function runSdkBench({ log = () => {} } = {}) {
   const server = await startBenchServer()
   let fire
+  let python
   let track
   try {
     fire = await measureFire(server.url, await server.key('at_'), log)
+    python = await measurePythonFire(server.url, await server.key('at_'), log)
     track = await measureTrack(server.url, await server.key('at_'), await server.key('al_'), log)
   } finally {
     await server.close()
   }
-  const results = { fire, track }
+  const results = { fire, python, track }
   return { results, markdown: sdkMarkdown(results) }
 }
 
-function sdkMarkdown({ fire, track }) {
+function sdkMarkdown({ fire, python, track }) {
+  const py = python
   const t = track
   return `## SDK
 
@@ -211,6 +242,8 @@ server's work shares the event loop with the clients.
 | measurement | AgentTrail SDK | agentledger 0.5.0 | target | |
 | --- | --- | --- | --- | --- |
 | \`fire()\` on the caller's thread, median of ${FIRE_ROUNDS} rounds | ${fire.usPerEvent.toFixed(2)} µs per event | (no equivalent) | < 2 µs | ${verdict(fire.usPerEvent < 2)} |
+| Python SDK \`fire()\` on the caller's thread, median of ${FIRE_ROUNDS} rounds (Python ${py.python}) | ${py.wall_us.toFixed(2)} µs per event (caller's CPU ${py.cpu_us.toFixed(2)} µs); ${(py.wall_us / fire.usPerEvent).toFixed(1)}× the TypeScript SDK's | (no equivalent) | < 5 µs | ${verdict(py.wall_us < 5)} |
+| Python SDK \`fire()\` with the server down | ${py.down.wall_us.toFixed(2)} µs per event | | never blocks or raises | ${verdict(py.down.wall_us < 5)} |
 | \`track()\` added latency, p50 | ${ms(t.agenttrail.p50)} | ${ms(t.agentledger.p50)} (${t.ratio.p50.toFixed(1)}× AgentTrail's) | ≥ 5× less | ${verdict(t.ratio.p50 >= 5)} |
 | \`track()\` added latency, p99 | ${ms(t.agenttrail.p99)} | ${ms(t.agentledger.p99)} (${t.ratio.p99.toFixed(1)}× AgentTrail's) | | |
 | \`track({ check: false })\` added latency, p50 / p99 (record only, no round trip) | ${ms(t.recordOnly.p50)} / ${ms(t.recordOnly.p99)} | (no equivalent) | | |
@@ -221,6 +254,15 @@ built before the clock starts. The queue holds a whole round (\`maxQueueSize: ${
 each round is flushed to the server before the next: ${count(fire.sent)} of ${count(fire.fired)} events sent, ${fire.dropped} dropped, ${fire.errors} errors.
 What is timed is the caller's side only (copy, UUIDv7, timestamp, enqueue); serialization and sending happen later,
 off the caller's turn.
+
+**Python \`fire()\`** (\`bench/python-fire.py\`, run by the bench with \`python3\`; alone: \`python3 bench/python-fire.py <url> <key>\`):
+the same events, warm-up and rounds against the same server, in a child process. The time is the caller's wall clock
+around the loop, which includes any time the sender thread held the interpreter lock meanwhile; the caller's own CPU time
+(\`time.thread_time\`) is beside it. The caller copies the event, stamps \`ts\` and appends to the queue; the UUIDv7,
+serialization and sending happen on the sender thread. ${count(py.sent)} of ${count(py.fired)} events sent, ${py.dropped} dropped,
+${py.errors} errors (rounds: ${py.rounds.map((r) => r.wall_us.toFixed(2)).join(', ')} µs). With the server down (nothing listening on the port),
+a round costs ${py.down.wall_us.toFixed(2)} µs per event and \`close(3)\` returns after ${py.down.close_s.toFixed(1)} s with ${count(py.down.dropped)} events reported to
+\`on_drop\` as \`shutdown\`.
 
 **\`track()\`**: \`{ agent, service, action }\` around a function that only awaits \`setImmediate\`. The bare function,
 AgentTrail's \`track()\`, agentledger's \`track()\`, AgentTrail's \`track({ check: false })\` and plain \`fetch\` calls of both

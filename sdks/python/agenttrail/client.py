@@ -6,6 +6,7 @@ import os
 import time
 
 from . import _ids, lifecycle
+from .clock import SYSTEM_CLOCK
 from .controls import check_action, control_agent, evaluate_action, wait_for_approval
 from .errors import AgentTrailError, InvalidApiKeyError
 from .exporter import BatchExporter
@@ -27,7 +28,7 @@ class AgentTrail(object):
                  timeout=10.0, on_error=None, on_drop=None, max_queue_size=10000,
                  flush_interval=1.0, max_batch_size=100, retry_deadline=30.0,
                  shutdown_timeout=5.0, flush_on_exit=True, silent=False,
-                 retry_initial_delay=0.5):
+                 retry_initial_delay=0.5, clock=None):
         api_key = api_key or os.environ.get("AGENTTRAIL_API_KEY") or ""
         if not api_key.startswith(KEY_PREFIXES):
             raise InvalidApiKeyError(
@@ -42,10 +43,11 @@ class AgentTrail(object):
         self.retry_deadline = float(retry_deadline)
         self.shutdown_timeout = float(shutdown_timeout)
         self._retry_initial_delay = retry_initial_delay
+        self._clock = clock or SYSTEM_CLOCK
         self._reporter = Reporter(on_error, on_drop, silent)
         self._transport = HttpTransport(self.base_url, api_key, self.timeout)
         self._exporter = BatchExporter(self._transport, self.environment, self.tags, self.timeout,
-                                       self.retry_deadline, retry_initial_delay)
+                                       self.retry_deadline, retry_initial_delay, self._clock)
         self._processor = BatchProcessor(self._exporter, self._reporter,
                                          max(1, int(max_queue_size)),
                                          min(max(1, int(max_batch_size)), 1000),
@@ -61,15 +63,13 @@ class AgentTrail(object):
 
     def fire(self, event):
         """Queues an event and returns at once: no I/O, no serialization, never raises. It gets a
-        UUIDv7 ``id`` and a ``ts`` (epoch ms, now) unless it has them. The top level is copied;
-        do not change nested values afterwards."""
+        ``ts`` (epoch ms, now) unless it has one, and a UUIDv7 ``id`` of that time (made on the
+        sender thread, before the first attempt to send it, so every retry carries the same id).
+        The top level is copied; do not change nested values afterwards."""
         try:
             copy = dict(event)
-            now = int(time.time() * 1000)
-            if copy.get("id") is None:
-                copy["id"] = _ids.uuidv7(now)
             if copy.get("ts") is None:
-                copy["ts"] = now
+                copy["ts"] = int(time.time() * 1000)
             self._processor.add(copy)
         except Exception as error:
             self._reporter.error(error)
@@ -96,7 +96,8 @@ class AgentTrail(object):
                 raise http_error("AgentTrail: Failed to log event", res)
             return res
 
-        res = with_retry(attempt, self.retry_deadline, initial_delay=self._retry_initial_delay)
+        res = with_retry(attempt, self.retry_deadline, initial_delay=self._retry_initial_delay,
+                         clock=self._clock)
         data = res.json if isinstance(res.json, dict) else {}
         return {"id": data.get("id", copy["id"]), "seq": data.get("seq")}
 

@@ -2,6 +2,7 @@
 Every event carries its client id, so a retry of a batch the server did commit is answered as a
 duplicate instead of being stored twice. Never raises: what was lost is in the result."""
 
+from .clock import SYSTEM_CLOCK
 from .errors import AgentTrailError
 from .serializer import serialize_event
 from .transport import http_error, with_retry
@@ -17,13 +18,15 @@ class ExportResult(object):
 
 
 class BatchExporter(object):
-    def __init__(self, transport, environment, tags, timeout, retry_deadline, initial_delay=0.5):
+    def __init__(self, transport, environment, tags, timeout, retry_deadline, initial_delay=0.5,
+                 clock=SYSTEM_CLOCK):
         self.transport = transport
         self.environment = environment
         self.tags = tags
         self.timeout = timeout
         self.retry_deadline = retry_deadline
         self.initial_delay = initial_delay
+        self.clock = clock
         self.retries = 0
 
     def export(self, events, abort):
@@ -65,7 +68,8 @@ class BatchExporter(object):
             self.retries += 1
 
         try:
-            res = with_retry(attempt, self.retry_deadline, abort, count_retry, self.initial_delay)
+            res = with_retry(attempt, self.retry_deadline, abort, count_retry, self.initial_delay,
+                             clock=self.clock)
         except AgentTrailError as error:
             if abort.is_set():
                 reason = "shutdown"

@@ -6,6 +6,8 @@ import collections
 import threading
 import time
 
+CLOSE_GRACE = 1.0  # seconds close() waits, after its timeout, for the batch in flight to end
+
 
 class BatchProcessor(object):
     def __init__(self, exporter, reporter, max_queue_size, max_batch_size, flush_interval):
@@ -164,6 +166,12 @@ class BatchProcessor(object):
                 self._unreported["shutdown"] += left
                 self._cond.notify_all()
             self._report_drops()
+            # The batch in flight is reported by the sender as it ends, which the abort makes
+            # prompt; waiting for it (at most CLOSE_GRACE) means on_drop has heard of every event
+            # when close() returns.
+            thread = self._thread
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(CLOSE_GRACE)
         return ok
 
     @property

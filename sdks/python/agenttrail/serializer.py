@@ -1,11 +1,14 @@
 """One queued event as the JSON the server receives (packages/sdk/src/event-serializer.ts). Runs on
-the sender thread, never in fire(): fills the client's defaults, maps AgentLedger's and Logwick's
-spellings, and replaces a field the server would refuse for its size with AgentLedger's marker."""
+the sender thread, never in fire(): gives the event its client id, fills the client's defaults,
+maps AgentLedger's and Logwick's spellings, and replaces a field the server would refuse for its
+size with AgentLedger's marker."""
 
 import datetime
 import decimal
 import json
 import uuid
+
+from . import _ids
 
 PAYLOAD_BYTES = 262144
 OBJECT_BYTES = 65536
@@ -81,6 +84,9 @@ def _apply_aliases(event):
 def serialize_event(event, environment, tags):
     """JSON text of ``event`` (the SDK's own copy, changed in place), or None when it has none."""
     _apply_aliases(event)
+    if event.get("id") is None:
+        ts = event.get("ts")
+        event["id"] = _ids.uuidv7(ts if isinstance(ts, int) and not isinstance(ts, bool) else None)
     if event.get("environment") is None:
         event["environment"] = environment
     if tags:

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.parse
 
+from .clock import SYSTEM_CLOCK
 from .errors import AgentTrailError, is_retryable_status
 
 USER_AGENT = "agenttrail-python/0.1.0"
@@ -160,15 +161,16 @@ def http_error(what, res):
                            retry_after=parse_retry_after(res.headers.get("retry-after")))
 
 
-def with_retry(attempt, deadline, abort=None, on_retry=None, initial_delay=0.5, max_delay=10.0):
+def with_retry(attempt, deadline, abort=None, on_retry=None, initial_delay=0.5, max_delay=10.0,
+               clock=SYSTEM_CLOCK):
     """Runs ``attempt(remaining_seconds)`` until it returns, raises a non-retryable error, or the
     next attempt could not start before ``deadline`` seconds after the first. ``abort`` (a
     threading.Event) ends a wait at once and raises the last error."""
-    start = time.monotonic()
+    start = clock.monotonic()
     n = 0
     while True:
         try:
-            return attempt(deadline - (time.monotonic() - start))
+            return attempt(deadline - (clock.monotonic() - start))
         except AgentTrailError as error:
             if not error.retryable or (abort is not None and abort.is_set()):
                 raise
@@ -177,13 +179,10 @@ def with_retry(attempt, deadline, abort=None, on_retry=None, initial_delay=0.5, 
             if error.retry_after is not None:
                 # The server's word wins, but never below the first step: Retry-After: 0 must not spin.
                 wait = max(error.retry_after, initial_delay / 2)
-            if time.monotonic() - start + wait >= deadline:
+            if clock.monotonic() - start + wait >= deadline:
                 raise
             if on_retry is not None:
                 on_retry(error)
-            if abort is not None:
-                if abort.wait(wait):
-                    raise
-            else:
-                time.sleep(wait)
+            if clock.wait(wait, abort):
+                raise
             n += 1
