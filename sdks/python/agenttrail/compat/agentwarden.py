@@ -113,7 +113,7 @@ class AgentWarden(object):
             return res.json if isinstance(res.json, dict) else {}
 
         return with_retry(attempt, self.trail.retry_deadline,
-                          initial_delay=self.trail._retry_initial_delay)
+                          initial_delay=self.trail._retry_initial_delay, clock=self.trail._clock)
 
     def execute(self, agent_id, action, fn, context=None):
         """Check, run ``fn()``, log: returns ``fn``'s result. A refusal raises ActionDeniedError
