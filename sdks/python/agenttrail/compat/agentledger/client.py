@@ -51,8 +51,9 @@ class AgentLedger(object):
         <reason>`` before ``fn`` runs; an unreachable server raises ``AgentLedger: Cannot verify
         action (fail-closed mode)`` when ``fail_open`` is False, else goes to ``on_error``; an
         error answer to the check raises ``AgentLedger: Request failed (<status>)`` in both modes,
-        as in the published client. What ``fn`` raises is recorded (status ``error``, output ``{error, stack}``) and re-raised. The
-        record is written before this returns; a failure to write it goes to ``on_error``."""
+        as in the published client. What ``fn`` raises is recorded (status ``error``, output
+        ``{error, stack}``) and re-raised. The record is written before this returns; a failure
+        to write it goes to ``on_error``."""
         allowed = True
         try:
             decision = self.check(options)
