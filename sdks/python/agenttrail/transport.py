@@ -18,12 +18,14 @@ USER_AGENT = "agenttrail-python/0.1.0"
 
 
 class Response(object):
-    __slots__ = ("status", "headers", "json")
+    """``json`` is the parsed body (None when empty or not JSON); ``raw`` the bytes as received."""
+    __slots__ = ("status", "headers", "json", "raw")
 
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, raw=b""):
         self.status = status
         self.headers = headers
         self.json = body
+        self.raw = raw
 
     @property
     def ok(self):
@@ -90,11 +92,15 @@ class HttpTransport(object):
             except OSError:
                 pass
 
-    def request(self, method, path, body=None, timeout=None):
-        """One request; ``body`` is JSON text or None. Returns a Response."""
+    def request(self, method, path, body=None, timeout=None, headers=None):
+        """One request; ``body`` is JSON text or None. ``headers`` are added to the defaults (a
+        None value removes one: the AgentWarden surface sends its key as X-API-Key instead of
+        Authorization). Returns a Response."""
         timeout = self.timeout if timeout is None else max(0.001, timeout)
-        headers = {"Authorization": "Bearer " + self.api_key, "User-Agent": USER_AGENT,
-                   "Accept": "application/json"}
+        defaults = {"Authorization": "Bearer " + self.api_key, "User-Agent": USER_AGENT,
+                    "Accept": "application/json"}
+        defaults.update(headers or {})
+        headers = {k: v for k, v in defaults.items() if v is not None}
         data = None
         if body is not None:
             data = body.encode("utf-8")
@@ -125,7 +131,7 @@ class HttpTransport(object):
                 parsed = json.loads(raw.decode("utf-8")) if raw else None
             except ValueError:
                 parsed = None
-            return Response(res.status, hdrs, parsed)
+            return Response(res.status, hdrs, parsed, raw)
         raise AssertionError("unreachable")
 
 
