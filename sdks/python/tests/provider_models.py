@@ -156,8 +156,10 @@ class Proto(object):
 
 
 class LegacyGenerateContentResponse(object):
-    """google-generativeai's GenerateContentResponse: the answer so far in ``_result``, and, for
-    ``stream=True``, the chunks still to come in ``_iterator`` until ``_done``."""
+    """google-generativeai's GenerateContentResponse: the API's answer (a proto) in ``_result``,
+    and, for ``stream=True``, the chunks still to come in ``_iterator`` until ``_done``. It
+    offers ``candidates`` (refused before the stream is done), ``text``, ``prompt_feedback`` and
+    ``usage_metadata``, not ``model_version``."""
 
     def __init__(self, result, chunks=None):
         self._result = result
@@ -167,6 +169,8 @@ class LegacyGenerateContentResponse(object):
 
     @property
     def candidates(self):
+        if not self._done:
+            raise ValueError("Please let the response complete iteration")
         return self._result.candidates
 
     @property
@@ -174,15 +178,22 @@ class LegacyGenerateContentResponse(object):
         return self._result.usage_metadata
 
     @property
+    def prompt_feedback(self):
+        return getattr(self._result, "prompt_feedback", None)
+
+    @property
     def text(self):
-        return "".join(p.text for p in self.candidates[0].content.parts)
+        return "".join(p.text for p in self.candidates[0].content.parts
+                       if not getattr(p, "thought", False))
 
     def __iter__(self):
         if self._done:
-            yield self
+            for chunk in self._chunks:
+                yield LegacyGenerateContentResponse(chunk)
             return
         yield LegacyGenerateContentResponse(self._chunks[0])
         for chunk in self._iterator:
             self._chunks.append(chunk)
             yield LegacyGenerateContentResponse(chunk)
+        self._result = self._chunks[-1]  # the library joins the chunks; the last one will do here
         self._done = True

@@ -127,10 +127,10 @@ def to_json(value, camel_keys=False, _depth=0):
     become dicts of their fields (``camel_keys``: field names in the API's camelCase, for
     google-genai); bytes become base64 text as the APIs send them; what cannot be read becomes
     its ``repr``. Mapping keys are kept as they are (a tool's arguments are not field names)."""
+    if isinstance(value, enum.Enum):  # before str and int: google-genai's are str enums
+        return enum_text(value)
     if value is None or isinstance(value, (bool, str)):
         return value
-    if isinstance(value, enum.Enum):
-        return enum_text(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -190,3 +190,13 @@ def merge_fields(*parts):
     if metadata:
         merged["metadata"] = metadata
     return merged
+
+
+def camel_json(value):
+    """JSON data with every mapping key in camelCase: for request settings written as Python
+    dicts (``{"thinking_config": {"include_thoughts": True}}``), whose keys are field names."""
+    if isinstance(value, dict):
+        return {camel(k): camel_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel_json(v) for v in value]
+    return value

@@ -7,7 +7,8 @@ dicts. What is recorded is spelled as the API's JSON, as the TypeScript SDK reco
 import json
 
 from ._call import error_fields, header_fields
-from ._fields import (camel, count, enum_text, field, is_mapping, items_of, sum_counts, to_json)
+from ._fields import (camel, camel_json, count, enum_text, field, is_mapping, items_of, sum_counts,
+                      to_json)
 
 # Generation settings worth keeping beside the call, by their Python names.
 SETTINGS = ("temperature", "top_p", "top_k", "max_output_tokens", "candidate_count",
@@ -44,7 +45,7 @@ def gemini_request_fields(params):
     request = {}
     for name in SETTINGS:
         if g(config, name) is not None:
-            request[camel(name)] = to_json(g(config, name), camel_keys=True)
+            request[camel(name)] = camel_json(to_json(g(config, name), camel_keys=True))
     tools = items_of(g(config, "tools"))
     if tools:
         request["tools"] = [name for tool in tools for name in _tool_names(tool)]
@@ -82,10 +83,19 @@ def parts_text(value):
     return "\n\n".join(texts) if texts else None
 
 
+def legacy_result(value):
+    """google-generativeai wraps the API's response (a proto, ``_result``, which has every field)
+    in an object that offers only some of them (``candidates``, ``text``...)."""
+    if isinstance(getattr(value, "_done", None), bool) and hasattr(value, "_result"):
+        return value._result
+    return value
+
+
 def gemini_response_fields(response):
     """The response as ``output`` (its fields as the API sends them, ``text`` first), the model
     version, finish reason (or the prompt's block reason), thinking (the ``thought`` parts),
     function calls as ``{id, name, input}`` and the token counts."""
+    response = legacy_result(response)
     candidates = items_of(g(response, "candidates"))
     candidate = candidates[0] if candidates else None
     parts = items_of(g(g(candidate, "content"), "parts"))

@@ -6,7 +6,7 @@ candidate's other fields come with the last chunks. It copies what it reads (as 
 and never changes a chunk."""
 
 from ._fields import items_of, to_json
-from .gemini_response import g
+from .gemini_response import g, legacy_result
 
 NOT_TEXT = ("functionCall", "inlineData", "executableCode")
 
@@ -19,6 +19,7 @@ class GeminiStreamResponse(object):
         self.chunks = 0
 
     def add(self, chunk):
+        chunk = legacy_result(chunk)
         if chunk is None:
             return
         self.chunks += 1
