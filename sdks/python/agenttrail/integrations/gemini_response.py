@@ -24,7 +24,8 @@ def g(value, name):
 def gemini_request_fields(params):
     """``contents`` as sent (``messages``), the last turn as ``input`` (the prompt, when
     ``contents`` is not a conversation), the system instruction's text, the requested model and
-    the settings under ``metadata.request``. ``params``: ``generate_content``'s keyword arguments."""
+    the settings under ``metadata.request``. ``params``: ``generate_content``'s keyword
+    arguments."""
     if not isinstance(params, dict):
         return {}
     fields = {}

@@ -1,4 +1,5 @@
-"""Reading what LangChain hands its callbacks, duck-typed (packages/sdk/src/integrations/langchain/):
+"""Reading what LangChain hands its callbacks, duck-typed (packages/sdk/src/integrations/
+langchain/):
 messages (``BaseMessage``: ``type``, ``content``, ``tool_calls``), the model a run used, an
 ``LLMResult`` (``generations``, ``llm_output``) and a tool's run. Nothing from langchain_core is
 imported; dicts of the same shape are read too."""
@@ -46,7 +47,8 @@ def content_text(content):
 
 
 def thinking_of(content):
-    """The thinking blocks of a content list (Anthropic ``thinking``, LangChain v1 ``reasoning``)."""
+    """The thinking blocks of a content list (Anthropic ``thinking``, LangChain v1
+    ``reasoning``)."""
     parts = []
     for block in items_of(content):
         kind = field(block, "type")
@@ -197,7 +199,8 @@ def tool_input(input_str, inputs):
 
 
 def tool_output(output):
-    """A ``ToolMessage``'s content (``status: "error"`` is how it says it failed), else the value."""
+    """A ``ToolMessage``'s content (``status: "error"`` is how it says it failed), else the
+    value."""
     if field(output, "tool_call_id") is not None and field(output, "content") is not None:
         return to_json(field(output, "content")), field(output, "status") == "error"
     return to_json(output), False
