@@ -6,8 +6,12 @@ import inspect
 import unittest
 
 from agenttrail import ActionBlockedError, AsyncAgentTrail
+from agenttrail.integrations.tool_calls import arun_tool_calls, run_tool_calls
 from agenttrail.integrations.tools import create_tool_executor, wrap_function
 
+from . import openai_fixtures as ofx
+from .openai_models import ChatCompletion, Response
+from .provider_models import new
 from .test_client import KEY, ClientTestCase
 
 
@@ -184,6 +188,50 @@ class TestToolExecutor(ToolsTestCase):
         self.assertEqual((event["status"], event["service"], event["action"], event["error"]),
                          ("error", "weather", "invoke",
                           {"name": "ConnectionError", "message": "meteo down"}))
+
+
+class TestRunToolCalls(ToolsTestCase):
+    def test_answers_a_completions_tool_calls_and_records_each_with_its_call_id(self):
+        c = self.client()
+        message = new(ChatCompletion, ofx.CHAT_COMPLETION).choices[0].message
+        answers = run_tool_calls(c, message.tool_calls, "weather-bot",
+                                 {"get_weather": lambda args: {"temp": 21, **args}},
+                                 service_map={"get_weather": "meteo"},
+                                 event={"conversation_id": "conv-1", "metadata": {"x": 1}})
+        self.assertEqual(answers, [{"role": "tool", "tool_call_id": "call_abc123",
+                                    "content": '{"temp": 21, "city": "Paris"}'}])
+        (event,) = self.events(c)
+        self.assertEqual({k: event[k] for k in ("kind", "agent", "service", "action", "input",
+                                                "output", "conversation_id", "metadata")}, {
+            "kind": "tool_call", "agent": "weather-bot", "service": "meteo",
+            "action": "invoke", "input": {"city": "Paris"},
+            "output": {"temp": 21, "city": "Paris"}, "conversation_id": "conv-1",
+            "metadata": {"x": 1, "source": "openai", "toolName": "get_weather",
+                         "tool_call_id": "call_abc123"}})
+
+    def test_responses_function_calls_get_function_call_outputs_and_errors_are_raised(self):
+        c = self.client()
+        calls = [item for item in new(Response, ofx.RESPONSE).output
+                 if item.type == "function_call"]
+
+        async def get_weather(args):
+            return "sunny in " + args["city"]
+
+        answers = asyncio.run(arun_tool_calls(c, calls, "resp-bot", {"get_weather": get_weather},
+                                              check=False))
+        self.assertEqual(answers, [{"type": "function_call_output", "call_id": "call_12345xyz",
+                                    "output": "sunny in Paris"}])
+        with self.assertRaises(TypeError):
+            run_tool_calls(c, calls, "resp-bot", {"get_weather": get_weather})
+        with self.assertRaises(ValueError):
+            run_tool_calls(c, [{"id": "c1", "function": {"name": "nope", "arguments": "{}"}}],
+                           "resp-bot", {})
+        with self.assertRaises(ValueError):  # arguments that are not JSON
+            run_tool_calls(c, [{"id": "c2", "function": {"name": "f", "arguments": "{oops"}}],
+                           "resp-bot", {"f": lambda a: a})
+        (event,) = self.events(c)
+        self.assertEqual((event["output"], event["metadata"]["tool_call_id"], self.checks()),
+                         ("sunny in Paris", "call_12345xyz", []))
 
 
 if __name__ == "__main__":
