@@ -59,6 +59,10 @@ def stream_of(frames, cls=Stream):
     return cls(raw_events(copy.deepcopy(frames)), headers=STREAM_HEADERS)
 
 
+def rate_limited_body():
+    return copy.deepcopy(fx.RATE_LIMITED)
+
+
 def without_timing(event):
     return {k: v for k, v in event.items() if k not in ("ts", "duration_ms")}
 
@@ -166,6 +170,22 @@ class TestMessages(unittest.TestCase):
         self.assertEqual(event["rate_limit"]["retry-after"], "12")
         self.assertEqual(event["metadata"]["request_id"], fx.RATE_LIMITED["request_id"])
         self.assertEqual(event["model"], "claude-opus-4-5")
+
+    def test_messages_stream_refused_on_entry_raises_unchanged_and_is_recorded(self):
+        sink = RecordingSink()
+        error = RateLimitError("limited", 429, {"retry-after": "5"}, rate_limited_body())
+
+        def refused():
+            raise error
+        anthropic = wrap_anthropic(Client(refused), sink)
+        with self.assertRaises(RateLimitError) as raised:
+            with anthropic.messages.stream(**fx.REQUEST):
+                self.fail("the block must not run")
+        self.assertIs(raised.exception, error)
+        event = sink.only(self)
+        self.assertEqual((event["status"], event["error"]["type"], event["rate_limit"],
+                          event["model"]),
+                         ("error", "rate_limit_error", {"retry-after": "5"}, "claude-opus-4-5"))
 
     def test_an_error_event_in_the_middle_of_a_stream_is_recorded_with_what_had_arrived(self):
         sink = RecordingSink()
