@@ -14,8 +14,8 @@ as the same context manager. The read ends, once:
   in Python (the stream can be read on), so a ``break`` is seen when the stream is closed or let go.
 """
 
-import asyncio
 import inspect
+import sys
 import weakref
 
 
@@ -48,7 +48,10 @@ class StreamWatch(object):
 
 
 def _ending(error):
-    return "canceled" if isinstance(error, (GeneratorExit, asyncio.CancelledError)) else "failed"
+    """A read stopped from outside (a generator closed, a task cancelled) is canceled."""
+    asyncio = sys.modules.get("asyncio")  # loaded wherever a task can be cancelled
+    cancelled = asyncio.CancelledError if asyncio is not None else GeneratorExit
+    return "canceled" if isinstance(error, (GeneratorExit, cancelled)) else "failed"
 
 
 class _Watched(object):

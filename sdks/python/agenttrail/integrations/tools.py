@@ -5,7 +5,6 @@ round trip) and recorded after, with its arguments as ``input``, its result as `
 duration, and its error, which is raised again unchanged. Works with ``AgentTrail`` and
 ``AsyncAgentTrail``; coroutine functions are awaited, their check made off the event loop."""
 
-import asyncio
 import functools
 import inspect
 import json
@@ -52,6 +51,7 @@ def _run(trail, options, fn, args, kwargs):
 
 
 async def _run_async(trail, options, fn, args, kwargs):
+    import asyncio  # only coroutine functions come here: asyncio is loaded already
     tracker = Tracker(_sync_client(trail), dict(options))
     await asyncio.get_running_loop().run_in_executor(None, tracker._check)
     tracker._start()
