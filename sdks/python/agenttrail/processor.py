@@ -93,15 +93,15 @@ class BatchProcessor(object):
             sent, losses = result.sent, result.losses
         except Exception as error:  # never let the sender thread die
             sent, losses = 0, [(len(batch), "export_failed", error)]
+        # Reported before the batch counts as done, so a flush() that returns has been preceded
+        # by every on_drop call for what it waited on.
+        for count, reason, cause in losses:
+            self.reporter.drop(count, reason, cause)
         with self._cond:
             self._done += len(batch)
             self._sent += sent
             self._dropped += sum(count for count, _, _ in losses)
             self._cond.notify_all()
-        for count, reason, cause in losses:
-            self.reporter.drop(count, reason, cause)
-            if cause is not None and reason != "shutdown":
-                self.reporter.error(cause)
         self._report_drops()
 
     def _report_drops(self):

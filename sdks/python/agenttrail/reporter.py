@@ -44,7 +44,10 @@ class Reporter(object):
                 self.on_drop(count, reason)
             except Exception:
                 pass
+            if cause is not None and reason != "shutdown":
+                self.error(cause)  # the cause itself, for on_error (a shutdown is no failure)
             return
+        # Without on_drop, one report that carries the cause.
         message = "AgentTrail: dropped %d event%s (%s)" % (count, "" if count == 1 else "s", reason)
         if cause is not None:
             message += ": %s" % (cause,)

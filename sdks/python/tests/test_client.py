@@ -108,6 +108,17 @@ class TestRetriesAndDrops(ClientTestCase):
         self.assertEqual(self.drops, [(2, "rejected")])
         self.assertEqual(self.errors[-1].status, 400)
 
+    def test_without_handlers_a_rejected_batch_is_one_stderr_line_with_its_cause(self):
+        import io
+        from unittest import mock
+        self.server.respond(400, None, {"error": "bad", "code": "validation_failed"})
+        c = self.client(on_error=None, on_drop=None)
+        with mock.patch("sys.stderr", new=io.StringIO()) as err:
+            c.fire({"agent": "a"})
+            self.assertTrue(c.flush(5))
+        self.assertEqual(err.getvalue(), "[agenttrail] AgentTrail: dropped 1 event (rejected): "
+                                         "AgentTrail: Failed to send events (400)\n")
+
     def test_partly_accepted_batch_reports_only_the_refused(self):
         self.server.respond(200, None, {"accepted": [{"index": 0}], "errors": [
             {"index": 1, "details": [{"path": "events.1.status", "message": "bad"}]}]})
