@@ -8,24 +8,40 @@ import { DIALECTS } from '../helpers/test-app.js'
 
 const SDK = fileURLToPath(new URL('../../sdks/python/', import.meta.url))
 
+interface Python {
+  bin: string
+  env: Record<string, string>
+}
+
+const runs = ({ bin, env }: Python) =>
+  spawnSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, ...env } }).status === 0
+
 /**
- * The oldest Python the SDK supports when this machine has it (so CI proves 3.9 still works),
- * else `python3`. `PYTHON` overrides both.
+ * The interpreters to test with: `current` is `python3` (or `PYTHON`); `oldest` is Python 3.9, the
+ * oldest the SDK supports, when this machine has it (`python3.9` on PATH, or a 3.9 that pyenv
+ * manages), so the suites prove it still works there; else `current`.
  */
-function interpreters(): { oldest: string; current: string } {
-  const runs = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0
-  const current = process.env.PYTHON ?? 'python3'
+function interpreters(): { oldest: Python; current: Python } {
+  const current = { bin: process.env.PYTHON ?? 'python3', env: {} }
   if (!runs(current))
-    throw new Error(`${current} is not on PATH: the Python SDK's tests need Python 3.9 or newer`)
-  return { oldest: process.env.PYTHON ?? (runs('python3.9') ? 'python3.9' : current), current }
+    throw new Error(
+      `${current.bin} is not on PATH: the Python SDK's tests need Python 3.9 or newer`,
+    )
+  if (process.env.PYTHON) return { oldest: current, current }
+  const onPath = { bin: 'python3.9', env: {} }
+  if (runs(onPath)) return { oldest: onPath, current }
+  const pyenv = spawnSync('pyenv', ['versions', '--bare'], { encoding: 'utf8' })
+  const version = pyenv.status === 0 ? pyenv.stdout.match(/^3\.9\.\d+$/m)?.[0] : undefined
+  const managed = { bin: 'python3', env: { PYENV_VERSION: version ?? '' } }
+  return { oldest: version && runs(managed) ? managed : current, current }
 }
 
 /** Runs `python -m unittest` in sdks/python without blocking this process's event loop. */
-function unittest(python: string, args: string[], env: Record<string, string>) {
+function unittest(python: Python, args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(python, ['-m', 'unittest', ...args], {
+    const child = spawn(python.bin, ['-m', 'unittest', ...args], {
       cwd: SDK,
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...python.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
@@ -55,8 +71,12 @@ describe.each(DIALECTS)("the Python SDK's unittest suites (%s)", (dialect) => {
   // end to end); on PostgreSQL the suites that talk to the server (test_e2e*.py).
   const suites = dialect === 'sqlite' ? ['-p', 'test_*.py'] : ['-p', 'test_e2e*.py']
   const bin = dialect === 'sqlite' ? python.oldest : python.current
+  const version = spawnSync(bin.bin, ['--version'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...bin.env },
+  }).stdout.trim()
 
-  it(`passes under ${bin}`, { timeout: 300_000 }, async () => {
+  it(`passes under ${version}`, { timeout: 300_000 }, async () => {
     const { code, output } = await unittest(
       bin,
       ['discover', '-s', 'tests', '-t', '.', ...suites],
