@@ -105,3 +105,54 @@ export function logsRequest(
     ],
   }
 }
+
+/**
+ * The fields of a protobuf message, by number: varints as numbers, length-delimited fields as bytes
+ * (enough to read a `google.rpc.Status` or an export response without a schema).
+ */
+export function protobufFields(bytes: Uint8Array): Map<number, Array<number | Uint8Array>> {
+  const fields = new Map<number, Array<number | Uint8Array>>()
+  let at = 0
+  const varint = () => {
+    let value = 0
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++] as number
+      value += (byte & 0x7f) * 2 ** shift
+      if (byte < 0x80) return value
+    }
+  }
+  while (at < bytes.length) {
+    const tag = varint()
+    const [field, wire] = [Math.floor(tag / 8), tag % 8]
+    let value: number | Uint8Array
+    if (wire === 0) value = varint()
+    else if (wire === 2) {
+      const length = varint()
+      value = bytes.subarray(at, (at += length))
+    } else throw new Error(`wire type ${wire} is not read here`)
+    fields.set(field, [...(fields.get(field) ?? []), value])
+  }
+  return fields
+}
+
+/** A protobuf `google.rpc.Status`: `{ code, message }`. */
+export function decodeStatus(bytes: Uint8Array): { code: number; message: string } {
+  const fields = protobufFields(bytes)
+  return {
+    code: (fields.get(1)?.[0] as number | undefined) ?? 0,
+    message: Buffer.from((fields.get(2)?.[0] as Uint8Array | undefined) ?? []).toString('utf8'),
+  }
+}
+
+/** A protobuf export response's partial success: `{ rejected, message }`, or undefined when unset. */
+export function decodePartialSuccess(
+  bytes: Uint8Array,
+): { rejected: number; message: string } | undefined {
+  const inner = protobufFields(bytes).get(1)?.[0]
+  if (!(inner instanceof Uint8Array)) return undefined
+  const fields = protobufFields(inner)
+  return {
+    rejected: (fields.get(1)?.[0] as number | undefined) ?? 0,
+    message: Buffer.from((fields.get(2)?.[0] as Uint8Array | undefined) ?? []).toString('utf8'),
+  }
+}

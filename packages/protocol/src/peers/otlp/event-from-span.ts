@@ -30,7 +30,7 @@ const PAYLOADS = ['messages', 'input', 'output', 'tool_calls'] as const
  */
 export function eventFromSpan(span: OtlpSpan): RawEvent {
   const attrs = new AttributeReader(span.attributes)
-  const { kind, operation, convention } = spanKindOf(attrs, span.kind)
+  const { kind, operation, convention } = spanKindOf(attrs, span.kind, span.name)
   const startMs = span.startNs === null ? null : nanosToMs(span.startNs)
   const endMs = span.endNs === null ? null : nanosToMs(span.endNs)
   const event: RawEvent = {
@@ -89,7 +89,8 @@ export function eventFromSpan(span: OtlpSpan): RawEvent {
     content = conversationContent(attrs, messagesFromEvents(messageEvents))
     if (kind === 'http_call') Object.assign(event, httpCallOf(attrs))
   }
-  if (event.action === undefined)
+  // A generic span is named after what it did; the others after their operation, when it is known.
+  if (event.action === undefined && (operation !== null || kind === 'action'))
     event.action = cut(operation ?? (span.name || 'span'), LIMITS.shortString)
   if (kind === 'action' && event.service === undefined && span.scope.name !== null)
     event.service = cut(span.scope.name, LIMITS.shortString)

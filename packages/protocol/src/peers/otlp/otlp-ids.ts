@@ -21,10 +21,20 @@ export function parseId(
     const decoded = Buffer.from(value, 'base64')
     if (decoded.length === bytes) hex = decoded.toString('hex')
   }
-  if (hex === undefined)
-    return { ok: false, reason: `${expected}; it has ${value.length} characters` }
+  if (hex === undefined) return { ok: false, reason: `${expected}; ${sizeOf(value)}` }
   if (/^0+$/.test(hex)) return { ok: false, reason: `${what} must not be all zeros` }
   return { ok: true, hex }
+}
+
+/** How long an id that is not one is: in hex digits, else in bytes of base64, else in characters. */
+function sizeOf(value: string): string {
+  if (value.length % 2 === 0 && HEX.test(value))
+    return `it has ${value.length / 2} bytes (${value.length} hex digits)`
+  if (value.length % 4 === 0 && BASE64.test(value)) {
+    const n = Buffer.from(value, 'base64').length
+    return `it has ${n} byte${n === 1 ? '' : 's'}`
+  }
+  return `it has ${value.length} characters`
 }
 
 /** A parent span id: absent or empty means a root span. */

@@ -53,7 +53,7 @@ const TRACELOOP_KINDS: Readonly<Record<string, SpanKind['kind']>> = {
  * `action`. Operations no kind covers (embeddings, retrieval, chains, tasks) are generic actions
  * that keep their operation name.
  */
-export function spanKindOf(attrs: AttributeReader, otlpKind: number): SpanKind {
+export function spanKindOf(attrs: AttributeReader, otlpKind: number, name: string): SpanKind {
   const oi = attrs.string('openinference.span.kind')
   if (oi !== undefined) {
     const upper = oi.toUpperCase()
@@ -89,7 +89,8 @@ export function spanKindOf(attrs: AttributeReader, otlpKind: number): SpanKind {
   )
     return {
       kind: 'llm_call',
-      operation: null,
+      // The GenAI span name is `{operation} {model}`: older instrumentations name the operation there only.
+      operation: operationInName(name),
       convention: attrs.has('llm.model_name') ? 'openinference' : 'gen_ai',
     }
   // CLIENT (3): a request this process made, such as an instrumented fetch.
@@ -100,4 +101,9 @@ export function spanKindOf(attrs: AttributeReader, otlpKind: number): SpanKind {
   )
     return { kind: 'http_call', operation: null, convention: 'http' }
   return { kind: 'action', operation: null, convention: null }
+}
+
+function operationInName(name: string): string | null {
+  const first = name.split(' ', 1)[0] ?? ''
+  return GEN_AI_OPERATIONS[first] === 'llm_call' ? first : null
 }
