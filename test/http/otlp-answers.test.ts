@@ -260,4 +260,32 @@ describe.each(DIALECTS)('OTLP/HTTP answers (%s)', (dialect) => {
       },
     })
   })
+
+  it('declares both routes in the OpenAPI document, with both encodings and every answer', async () => {
+    const doc = (await t.json('GET', '/api/openapi.json')).body
+    for (const [path, request, response] of [
+      ['/v1/traces', 'ExportTraceServiceRequest', 'ExportTraceServiceResponse'],
+      ['/v1/logs', 'ExportLogsServiceRequest', 'ExportLogsServiceResponse'],
+    ]) {
+      const op = doc.paths[path as string].post
+      expect(op['x-required-scope']).toBe('ingest')
+      const binary = {
+        type: 'string',
+        format: 'binary',
+        description: 'Protocol Buffers, binary encoding',
+      }
+      expect(op.requestBody.content).toEqual({
+        [PROTOBUF]: { schema: binary },
+        [JSON_TYPE]: { schema: { $ref: `#/components/schemas/${request}` } },
+      })
+      expect(op.responses[200].content).toEqual({
+        [PROTOBUF]: { schema: binary },
+        [JSON_TYPE]: { schema: { $ref: `#/components/schemas/${response}` } },
+      })
+      for (const status of [400, 401, 403, 404, 413, 415, 422, 429, 500, 503])
+        expect(op.responses[status].content[JSON_TYPE].schema).toEqual({
+          $ref: '#/components/schemas/OtlpStatus',
+        })
+    }
+  })
 })
