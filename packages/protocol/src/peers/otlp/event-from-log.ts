@@ -2,7 +2,7 @@ import { LIMITS } from '../../limits.js'
 import { AttributeReader } from './attribute-reader.js'
 import { DETAILS_EVENT, MESSAGE_EVENTS, messageOfEvent } from './event-messages.js'
 import { cut, fitPayload } from './fit-payload.js'
-import { deterministicEventId, nanosToMs } from './otlp-ids.js'
+import { deterministicEventId } from './otlp-ids.js'
 import type { OtlpLogRecord } from './otlp-logs-request.js'
 import { assembleMetadata, keptResource } from './otlp-metadata.js'
 import { conversationContent } from './span-content.js'
@@ -36,8 +36,8 @@ const SEVERITY_ERROR = 17
  */
 export function eventFromLog(record: OtlpLogRecord): RawEvent {
   const attrs = new AttributeReader(record.attributes)
-  const timeNs = record.timeNs ?? record.observedNs
-  const ms = timeNs === null ? null : nanosToMs(timeNs)
+  const at = record.timeMs ?? record.observedMs
+  const ms = at === null ? null : Math.floor(at)
   const name = record.eventName
   const event: RawEvent = {
     id: deterministicEventId(['log', recordKey(record)], ms),
@@ -130,8 +130,8 @@ export function eventFromLog(record: OtlpLogRecord): RawEvent {
  */
 function recordKey(record: OtlpLogRecord): string {
   return JSON.stringify([
-    String(record.timeNs),
-    String(record.observedNs),
+    record.timeMs,
+    record.observedMs,
     record.traceId,
     record.spanId,
     record.eventName,

@@ -2,7 +2,7 @@ import { LIMITS } from '../../limits.js'
 import { AttributeReader } from './attribute-reader.js'
 import { isMessageEvent, messagesFromEvents } from './event-messages.js'
 import { cut, fitPayload } from './fit-payload.js'
-import { deterministicEventId, nanosToMs } from './otlp-ids.js'
+import { deterministicEventId } from './otlp-ids.js'
 import { SPAN_KINDS, assembleMetadata, keptEvents, keptResource } from './otlp-metadata.js'
 import type { OtlpSpan } from './otlp-trace-request.js'
 import { conversationContent, toolContent } from './span-content.js'
@@ -31,8 +31,8 @@ const PAYLOADS = ['messages', 'input', 'output', 'tool_calls'] as const
 export function eventFromSpan(span: OtlpSpan): RawEvent {
   const attrs = new AttributeReader(span.attributes)
   const { kind, operation, convention } = spanKindOf(attrs, span.kind, span.name)
-  const startMs = span.startNs === null ? null : nanosToMs(span.startNs)
-  const endMs = span.endNs === null ? null : nanosToMs(span.endNs)
+  const startMs = span.startMs === null ? null : Math.floor(span.startMs)
+  const endMs = span.endMs === null ? null : Math.floor(span.endMs)
   const event: RawEvent = {
     id: deterministicEventId([span.traceId, span.spanId], startMs ?? endMs),
     kind,
@@ -42,8 +42,9 @@ export function eventFromSpan(span: OtlpSpan): RawEvent {
   }
   if (span.parentSpanId !== null) event.parent_span_id = span.parentSpanId
   if (startMs !== null || endMs !== null) event.ts = startMs ?? endMs
-  if (span.startNs !== null && span.endNs !== null && span.endNs >= span.startNs)
-    event.duration_ms = Number(span.endNs - span.startNs) / 1e6
+  if (span.startMs !== null && span.endMs !== null && span.endMs >= span.startMs)
+    // Whole microseconds: the difference of two doubles carries noise below that.
+    event.duration_ms = Math.round((span.endMs - span.startMs) * 1_000) / 1_000
   if (span.name !== '') event.title = cut(span.name, LIMITS.title)
 
   const own: Record<string, unknown> = {}

@@ -17,6 +17,31 @@ export function cut(text: string, chars: number): string {
   return `${head}…`
 }
 
+/**
+ * A bound on the bytes of `value`'s JSON that costs no serializing (a string counts 6 bytes a
+ * character, the most an escape takes), or Infinity once past `limit`: most spans are far below
+ * their limits, and this tells so without writing them out.
+ */
+export function jsonBytesAtMost(value: unknown, limit: number): number {
+  let total = 0
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === 'string') total += v.length * 6 + 2
+    else if (v === null || typeof v !== 'object') total += 24
+    else if (Array.isArray(v)) {
+      total += 2 + v.length
+      for (const item of v) stack.push(item)
+    } else
+      for (const key in v) {
+        total += key.length * 6 + 4
+        stack.push((v as Record<string, unknown>)[key])
+      }
+    if (total > limit) return Number.POSITIVE_INFINITY
+  }
+  return total
+}
+
 function jsonBytes(value: unknown): { text: string; bytes: number } {
   const text = JSON.stringify(value) ?? 'null'
   return { text, bytes: Buffer.byteLength(text) }
@@ -31,6 +56,7 @@ export function fitPayload(
   value: unknown,
   maxBytes: number = LIMITS.payloadBytes,
 ): { value: unknown; cut: boolean } {
+  if (jsonBytesAtMost(value, maxBytes) <= maxBytes) return { value, cut: false }
   const { text, bytes } = jsonBytes(value)
   if (bytes <= maxBytes) return { value, cut: false }
   // JSON text is at most 6 bytes a character (`\u0001`), so this many characters always fit.
@@ -60,6 +86,13 @@ export function fitAttributes(
   maxBytes: number,
 ): { value: Record<string, unknown>; cut: string[]; dropped: string[] } {
   const cutKeys: string[] = []
+  let long = false
+  for (const key in attributes) {
+    const value = attributes[key]
+    if (typeof value === 'string' && value.length > METADATA_STRING_CHARS) long = true
+  }
+  if (!long && jsonBytesAtMost(attributes, maxBytes) <= maxBytes)
+    return { value: attributes, cut: cutKeys, dropped: [] }
   const sizes: Array<[string, number]> = []
   let total = 2
   for (const [key, value] of Object.entries(attributes)) {

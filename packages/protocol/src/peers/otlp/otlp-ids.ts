@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 const HEX = /^[0-9a-fA-F]+$/
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/
@@ -47,20 +47,19 @@ export function parseParentId(
 }
 
 /**
- * A `fixed64` time in Unix nanoseconds (decimal text or a number), or null when absent or zero
- * (OTLP: 0 means unknown).
+ * A `fixed64` time in Unix nanoseconds (decimal text or a number) as Unix milliseconds with a
+ * fraction (exact to a fraction of a microsecond, which a double holds at today's dates; cheaper
+ * than BigInt), or null when absent or zero (OTLP: 0 means unknown).
  */
-export function parseNanos(value: unknown): bigint | null {
-  let n: bigint | null = null
-  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) n = BigInt(value)
-  else if (typeof value === 'number' && Number.isFinite(value) && value > 0)
-    n = BigInt(Math.trunc(value))
-  return n === null || n === 0n ? null : n
-}
-
-/** Unix nanoseconds as whole milliseconds. */
-export function nanosToMs(nanos: bigint): number {
-  return Number(nanos / 1_000_000n)
+export function parseUnixNanos(value: unknown): number | null {
+  let ms: number | null = null
+  if (typeof value === 'string' && /^\d{1,20}$/.test(value))
+    ms =
+      value.length > 6
+        ? Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6
+        : Number(value) / 1e6
+  else if (typeof value === 'number' && Number.isFinite(value) && value > 0) ms = value / 1e6
+  return ms === null || ms === 0 ? null : ms
 }
 
 /**
@@ -70,8 +69,9 @@ export function nanosToMs(nanos: bigint): number {
  * time as the store's own do) but with version 8 (RFC 9562 §5.8, custom), since the other bits are
  * a SHA-256 of `parts`, not random.
  */
-export function deterministicEventId(parts: readonly string[], ms: number | null): string {
-  const bytes = createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16)
+export function deterministicEventId(parts: readonly string[], at: number | null): string {
+  const ms = at === null ? null : Math.floor(at)
+  const bytes = hash('sha256', parts.join('\u0000'), 'buffer').subarray(0, 16)
   if (ms !== null && ms >= 0 && ms < 2 ** 48) {
     bytes[0] = Math.floor(ms / 2 ** 40) & 0xff
     bytes[1] = Math.floor(ms / 2 ** 32) & 0xff

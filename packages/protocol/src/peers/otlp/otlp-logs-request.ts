@@ -1,4 +1,4 @@
-import { parseId, parseNanos } from './otlp-ids.js'
+import { parseId, parseUnixNanos } from './otlp-ids.js'
 import type { OtlpRejection, OtlpScope } from './otlp-trace-request.js'
 import { listOf, objectAt, scopeOf } from './otlp-trace-request.js'
 import { anyValue, attributesOf, cleanString } from './otlp-value.js'
@@ -6,8 +6,9 @@ import type { Attributes } from './otlp-value.js'
 
 /** One log record of an export request, checked: ids as lower-case hex (absent when not linked). */
 export interface OtlpLogRecord {
-  timeNs: bigint | null
-  observedNs: bigint | null
+  /** Unix ms, with a fraction. */
+  timeMs: number | null
+  observedMs: number | null
   /** 1 to 24; 17 and above are errors (OTLP `SeverityNumber`). 0 when unset. */
   severityNumber: number
   severityText: string | null
@@ -79,8 +80,8 @@ function readRecord(
   return {
     ok: true,
     record: {
-      timeNs: parseNanos(raw.timeUnixNano),
-      observedNs: parseNanos(raw.observedTimeUnixNano),
+      timeMs: parseUnixNanos(raw.timeUnixNano),
+      observedMs: parseUnixNanos(raw.observedTimeUnixNano),
       severityNumber: typeof raw.severityNumber === 'number' ? raw.severityNumber : 0,
       severityText:
         typeof raw.severityText === 'string' && raw.severityText !== ''

@@ -1,6 +1,5 @@
 import { LIMITS } from '../../limits.js'
-import { fitAttributes } from './fit-payload.js'
-import { nanosToMs } from './otlp-ids.js'
+import { cut, fitAttributes, jsonBytesAtMost } from './fit-payload.js'
 import type { OtlpSpanEvent } from './otlp-trace-request.js'
 import { setOwn } from './otlp-value.js'
 import type { Attributes } from './otlp-value.js'
@@ -43,7 +42,7 @@ export function keptEvents(events: readonly OtlpSpanEvent[]): Array<Record<strin
     for (const [key, value] of e.attributes) if (value !== null) setOwn(attributes, key, value)
     return {
       name: e.name,
-      ...(e.timeNs !== null && { ts: new Date(nanosToMs(e.timeNs)).toISOString() }),
+      ...(e.timeMs !== null && { ts: new Date(Math.floor(e.timeMs)).toISOString() }),
       ...(e.attributes.size > 0 && { attributes: fitAttributes(attributes, 4_096).value }),
     }
   })
@@ -63,17 +62,32 @@ export function assembleMetadata(
   resource: Record<string, unknown>,
   otel: Record<string, unknown>,
 ): Record<string, unknown> {
-  const budget = LIMITS.objectBytes - Buffer.byteLength(JSON.stringify({ own, resource, otel }))
-  const fitted = fitAttributes(attributes, Math.max(budget - 1_024, 0))
-  const truncated = [...((otel.truncated as string[] | undefined) ?? [])]
-  for (const key of fitted.cut) truncated.push(`attributes.${key}`)
+  const rest = { own, resource, otel }
+  const bound = jsonBytesAtMost(rest, 8_192)
+  const size = bound <= 8_192 ? bound : Buffer.byteLength(JSON.stringify(rest))
+  // The lists of cut and dropped keys come after: room for them (LISTED keys of at most 128).
+  const fitted = fitAttributes(attributes, Math.max(LIMITS.objectBytes - size - 16_384, 0))
+  const truncated = [
+    ...((otel.truncated as string[] | undefined) ?? []),
+    ...fitted.cut.map((key) => `attributes.${key}`),
+  ]
   const metadata: Record<string, unknown> = { ...own }
   if (Object.keys(fitted.value).length > 0) metadata.attributes = fitted.value
   if (Object.keys(resource).length > 0) metadata.resource = resource
   metadata.otel = {
     ...otel,
-    ...(truncated.length > 0 && { truncated }),
-    ...(fitted.dropped.length > 0 && { dropped_attributes: fitted.dropped }),
+    ...(truncated.length > 0 && { truncated: listed(truncated) }),
+    ...(fitted.dropped.length > 0 && {
+      dropped_attributes: listed(fitted.dropped),
+      dropped_attribute_count: fitted.dropped.length,
+    }),
   }
   return metadata
+}
+
+/** Keys listed in `metadata.otel` at most (the first), each cut to 128 characters. */
+const LISTED = 32
+
+function listed(keys: readonly string[]): string[] {
+  return keys.slice(0, LISTED).map((k) => cut(k, 128))
 }

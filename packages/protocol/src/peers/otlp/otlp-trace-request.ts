@@ -1,4 +1,4 @@
-import { parseId, parseNanos, parseParentId } from './otlp-ids.js'
+import { parseId, parseParentId, parseUnixNanos } from './otlp-ids.js'
 import { attributesOf, cleanString } from './otlp-value.js'
 import type { Attributes } from './otlp-value.js'
 
@@ -11,7 +11,8 @@ export interface OtlpScope {
 /** A timed event on a span (`Span.Event`): `exception`, `gen_ai.*` messages, stream marks. */
 export interface OtlpSpanEvent {
   name: string
-  timeNs: bigint | null
+  /** Unix ms, with a fraction. */
+  timeMs: number | null
   attributes: Attributes
 }
 
@@ -23,8 +24,9 @@ export interface OtlpSpan {
   name: string
   /** OTLP's enum: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind: number
-  startNs: bigint | null
-  endNs: bigint | null
+  /** Unix ms, with a fraction. */
+  startMs: number | null
+  endMs: number | null
   attributes: Attributes
   events: OtlpSpanEvent[]
   links: Array<{ traceId: string; spanId: string }>
@@ -122,13 +124,13 @@ function readSpan(
       parentSpanId: parent.hex,
       name: typeof raw.name === 'string' ? cleanString(raw.name) : '',
       kind: typeof raw.kind === 'number' ? raw.kind : 0,
-      startNs: parseNanos(raw.startTimeUnixNano),
-      endNs: parseNanos(raw.endTimeUnixNano),
+      startMs: parseUnixNanos(raw.startTimeUnixNano),
+      endMs: parseUnixNanos(raw.endTimeUnixNano),
       attributes: attributesOf(raw.attributes),
       events: Array.isArray(raw.events)
         ? raw.events.filter(isObject).map((e) => ({
             name: typeof e.name === 'string' ? cleanString(e.name) : '',
-            timeNs: parseNanos(e.timeUnixNano),
+            timeMs: parseUnixNanos(e.timeUnixNano),
             attributes: attributesOf(e.attributes),
           }))
         : [],
