@@ -8,7 +8,7 @@
 // Loopback only.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres.mjs'
@@ -239,6 +239,7 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US')
 
 /** Both parts; `{ markdown }` for docs/benchmarks.md. */
 export async function runOtlpBench({ log }) {
+  const loadBefore = loadavg()[0]
   const rand = rng(7)
   const now = Date.now()
   const request = exportRequest(rand, now)
@@ -280,6 +281,7 @@ export async function runOtlpBench({ log }) {
   log(
     `per span: JSON parse ${s.parseJson.toFixed(1)} µs, protobuf decode ${s.decodeProtobuf.toFixed(1)} µs, read ${s.read.toFixed(1)} µs, map ${s.map.toFixed(1)} µs, redact+validate ${s.normalize.toFixed(1)} µs`,
   )
+  const loadAfter = loadavg()[0]
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length
   const cell = (xs) => `${fmt(mean(xs))} (${xs.map(fmt).join(', ')})`
   const row = (label, variant, unit) =>
@@ -302,7 +304,9 @@ ${row('`POST /v1/traces`, OTLP/JSON', 'json', 'spans/s')}
 ${row('`POST /v1/traces`, protobuf', 'protobuf', 'spans/s')}
 ${row('`POST /api/v1/events/batch` (native)', 'native', 'events/s')}
 
-Mean of the rounds, each round in brackets. Spans per second against the native batch's events per second: JSON
+The machine's load average (1 minute) was ${loadBefore.toFixed(1)} when the run began and ${loadAfter.toFixed(1)} when it ended (2 cores):
+other work slows every phase alike, so compare the rows of one run, not runs. Mean of the rounds, each round in
+brackets. Spans per second against the native batch's events per second: JSON
 ${ratio('SQLite', 'json').toFixed(2)}, protobuf ${ratio('SQLite', 'protobuf').toFixed(2)} (SQLite); JSON ${ratio('PostgreSQL', 'json').toFixed(2)}, protobuf ${ratio('PostgreSQL', 'protobuf').toFixed(2)} (PostgreSQL).
 
 **Where a span's time goes on the event loop** (in-process, one thread, the ${SPANS}-span export 20 times; a span is
