@@ -20,6 +20,10 @@ export const SECTIONS = {
     heading: '## Alerts',
     run: async (log) => (await import('./alerts-bench.js')).runAlertsBench({ log }),
   },
+  otlp: {
+    heading: '## OTLP span ingest',
+    run: async (log) => (await import('./otlp-bench.js')).runOtlpBench({ log }),
+  },
 }
 
 /** `text` with the section under `heading` (up to the next `## ` heading) replaced by `markdown`; appended when absent. */

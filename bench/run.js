@@ -1,6 +1,6 @@
 // npm run bench: ingest and query benchmarks against the real server, with a bare node:http
 // ceiling measured in the same run, then the SDK and control plane sections. Writes
-// docs/benchmarks.md. `node bench/run.js --only sdk|control` measures that section alone and
+// docs/benchmarks.md. `node bench/run.js --only sdk|control|events-out|alerts|otlp` measures that section alone and
 // replaces it in the file. Loopback only.
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir, release } from 'node:os'
@@ -322,6 +322,10 @@ const eventsOut = await runEventsOutBench({ log })
 const { runAlertsBench } = await import('./alerts-bench.js')
 const alerts = await runAlertsBench({ log })
 
+// 10. OTLP: span ingest over /v1/traces (JSON, protobuf) beside the native batch, same run.
+const { runOtlpBench } = await import('./otlp-bench.js')
+const otlp = await runOtlpBench({ log })
+
 const ms = (v) => `${v.toFixed(1)} ms`
 const pct = (a, b) => `${Math.round((100 * a) / b)}%`
 const verdict = (ok) => (ok ? 'met' : 'not met')
@@ -426,7 +430,7 @@ Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss
 \`\`\`sh
 npm run bench                                  # full run, about 5 minutes
 BENCH_EVENTS=100000 BENCH_SECONDS=5 npm run bench   # quicker
-node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out, alerts) again, replaced in place
+node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out, alerts, otlp) again, replaced in place
 node bench/ab-ingest.js --a ../base --b .      # after npm run build in both: same-run A/B of ingest, B/A per store and phase
 \`\`\`
 `
@@ -435,6 +439,6 @@ const previous = readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8')
 const ab = /\n## A\/B[^\n]*\n[\s\S]*?(?=\n## |$)/.exec(previous)?.[0] ?? ''
 writeFileSync(
   join(ROOT, 'docs/benchmarks.md'),
-  `${md}\n${sdk.markdown}\n${control.markdown}\n${eventsOut.markdown}\n${alerts.markdown}${ab ? `\n${ab.trim()}\n` : ''}`,
+  `${md}\n${sdk.markdown}\n${control.markdown}\n${eventsOut.markdown}\n${alerts.markdown}\n${otlp.markdown}${ab ? `\n${ab.trim()}\n` : ''}`,
 )
 log('wrote docs/benchmarks.md')

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Surface } from '@agenttrail/server'
+import { span, traceRequest } from './otlp.js'
 
 /** A secret in a field the redactor knows by name. */
 export const FIELD_SECRET = 'hunter2-field-value'
@@ -52,8 +53,11 @@ export interface IngestPath {
   monthlyLimit: Refusal
   /** An agent the org has not registered, where the org requires registration. */
   unregistered: Refusal
-  /** The answer to an event of a killed agent, which is recorded all the same. */
-  violation: { status: number }
+  /**
+   * The answer to an event of a killed agent, which is recorded all the same, and how it names the
+   * rule broken (default: the rule as a JSON string, `"agent_killed"`).
+   */
+  violation: { status: number; names?: (rule: string) => string }
   skip?: Partial<Record<ContractCheck, string>>
 }
 
@@ -71,6 +75,9 @@ const AgentLedgerError = z.looseObject({ error: z.string(), code: z.string() })
 const AgentWardenError = z.strictObject({
   detail: z.union([z.string(), z.record(z.string(), z.unknown())]),
 })
+
+/** OTLP/HTTP: a `google.rpc.Status` in its JSON form (the request's encoding). */
+const OtlpStatus = z.strictObject({ code: z.number().int(), message: z.string() })
 
 /** Wiro: `{ result: false, errors: [{ code, message }] }` (shared/reference/003). */
 const WiroError = z.strictObject({
@@ -222,5 +229,27 @@ export const INGEST_PATHS: readonly IngestPath[] = [
     monthlyLimit: { status: 200 },
     unregistered: { status: 200 },
     violation: { status: 200 },
+  },
+  {
+    name: 'OTLP traces',
+    surface: 'otlp',
+    path: '/v1/traces',
+    // One span of a fresh trace each time, from the agent's service: an unmapped attribute named
+    // like a secret (kept under metadata.attributes) and OpenInference's input.value.
+    body: (agent) =>
+      traceRequest(
+        [span({ attributes: { password: FIELD_SECRET, 'input.value': `key ${KEY_IN_TEXT}` } })],
+        { 'service.name': agent },
+      ),
+    accepted: 200,
+    invalid: { resourceSpans: 'none' },
+    errorBody: OtlpStatus,
+    invalidAnswer: { status: 400 },
+    keyReused: { status: 422 },
+    rateLimited: { status: 429 },
+    monthlyLimit: { status: 403 },
+    unregistered: { status: 404 },
+    // A partial success with nothing rejected and a warning naming the rule (OTLP allows it).
+    violation: { status: 200, names: (rule) => `${rule}: 1` },
   },
 ]

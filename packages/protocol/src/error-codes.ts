@@ -5,6 +5,7 @@
  */
 export const ERROR_CODES = {
   invalid_json: 400,
+  invalid_body: 400,
   validation_failed: 400,
   invalid_cursor: 400,
   invalid_query: 400,

@@ -68,3 +68,14 @@ export type {
 } from './peers/agentwarden/agentwarden-log.js'
 export { CONTROL_RULES, ControlNoteSchema, RULE_TYPES } from './control-note.js'
 export type { ControlNote, ControlRule, RuleType } from './control-note.js'
+export { OtlpMalformedError, readTraceRequest } from './peers/otlp/otlp-trace-request.js'
+export type {
+  OtlpRejection,
+  OtlpScope,
+  OtlpSpan,
+  OtlpSpanEvent,
+} from './peers/otlp/otlp-trace-request.js'
+export { eventFromSpan } from './peers/otlp/event-from-span.js'
+export { readLogsRequest } from './peers/otlp/otlp-logs-request.js'
+export type { OtlpLogRecord } from './peers/otlp/otlp-logs-request.js'
+export { eventFromLog } from './peers/otlp/event-from-log.js'

@@ -37,11 +37,13 @@ import { errorFields } from '../log.js'
 import { createStreamHub } from '../notify/stream-hub.js'
 import type { StreamHub } from '../notify/stream-hub.js'
 import { mountSurfaces, surfaceRenderers } from './surface.js'
+import type { SurfaceModule } from './surface.js'
 import { SURFACES } from './surfaces.js'
 
-/** The error body of a route's surface: what the router and auth answer on its routes. */
-function errorSchemaOf(surface: string | undefined): z.ZodType {
-  return SURFACES.find((s) => s.name === surface)?.errorSchema ?? ErrorBodySchema
+/** The error body of a route's surface (what the router and auth answer on its routes), and its media types. */
+function errorShapeOf(surface: string | undefined): [z.ZodType, readonly string[] | undefined] {
+  const module: SurfaceModule | undefined = SURFACES.find((s) => s.name === surface)
+  return [module?.errorSchema ?? ErrorBodySchema, module?.errorContentTypes]
 }
 
 export interface App {
@@ -107,7 +109,7 @@ export function createApp(deps: AppDeps): App {
 
   const routes = router.specs.map((spec) => ({
     ...spec,
-    responses: declaredResponses(spec, errorSchemaOf(spec.surface)),
+    responses: declaredResponses(spec, ...errorShapeOf(spec.surface)),
   }))
   const openapi = buildOpenApi(routes, { version: deps.version })
   hono.get('/api/openapi.json', (c) => c.json(openapi))

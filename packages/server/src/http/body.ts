@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http'
+import { promisify } from 'node:util'
+import { gunzip } from 'node:zlib'
 import type { Context } from 'hono'
 import { AppError } from '../app-error.js'
+
+const gunzipAsync = promisify(gunzip)
 
 /**
  * Reads a JSON body of at most `maxBytes`: 413 beyond it (checked on the declared length before
@@ -24,14 +28,68 @@ export async function readJson(
       'invalid_json',
       'the request body holds a NUL character (\\u0000), which cannot be stored; remove it',
     )
+  return { value: parseJson(text), text }
+}
+
+/**
+ * JSON text parsed; otherwise a 400 `invalid_json` with the parser's position (quoted text in its
+ * message is elided: it would be the sender's payload).
+ */
+export function parseJson(text: string): unknown {
   try {
-    return { value: JSON.parse(text), text }
+    return JSON.parse(text) as unknown
   } catch (error) {
     const detail =
       error instanceof SyntaxError ? error.message.replace(/"(?:[^"\\]|\\.)*"/g, '…') : 'unreadable'
     throw new AppError(
       'invalid_json',
       `the request body is not valid JSON (${detail.slice(0, 120)})`,
+    )
+  }
+}
+
+/** The request's media type, lower case, without parameters (`application/json; charset=utf-8`). */
+export function mediaType(c: Context): string {
+  return (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+}
+
+/**
+ * Reads a body of one of `types` as bytes: 415 for another media type (before reading) or a
+ * `Content-Encoding` other than gzip; 413 beyond `maxBytes`, as sent or once decompressed (so a small
+ * gzip bomb is refused after `maxBytes` of output, not held in memory); 400 for a gzip body that
+ * does not decompress. An empty body is empty bytes.
+ */
+export async function readBytes(
+  c: Context,
+  maxBytes: number,
+  types: readonly string[],
+): Promise<{ bytes: Buffer; type: string }> {
+  const type = mediaType(c)
+  if (!types.includes(type))
+    throw new AppError(
+      'unsupported_media_type',
+      `Content-Type must be ${types.join(' or ')}${type ? `, not ${type}` : ''}`,
+    )
+  const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase()
+  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip')
+    throw new AppError(
+      'unsupported_media_type',
+      `Content-Encoding must be gzip or none, not ${encoding.slice(0, 40)}`,
+    )
+  const declared = Number(c.req.header('content-length') ?? Number.NaN)
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const sent = incoming
+    ? await readNode(incoming, maxBytes)
+    : await readWeb(c.req.raw.body, maxBytes)
+  if (encoding === 'identity' || sent.length === 0) return { bytes: sent, type }
+  try {
+    return { bytes: await gunzipAsync(sent, { maxOutputLength: maxBytes }), type }
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes)
+    throw new AppError(
+      'invalid_body',
+      'the request body is not valid gzip (Content-Encoding: gzip); send it compressed whole, or without the header',
     )
   }
 }

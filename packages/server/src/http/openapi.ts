@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES } from '@agenttrail/protocol'
-import { isRawBody } from './route-spec.js'
+import { isBytesBody, isRawBody } from './route-spec.js'
 import type { RouteSpec } from './route-spec.js'
 
 export const ErrorBodySchema = z
@@ -21,12 +21,22 @@ type Responses = RouteSpec['responses']
  * 413 for a body over `bodyBytes`, 401, 403 and 429 when it needs a key. The OpenAPI document
  * lists these, and the tests check every response against them.
  */
-export function declaredResponses(spec: RouteSpec, errorSchema: z.ZodType): Responses {
+export function declaredResponses(
+  spec: RouteSpec,
+  errorSchema: z.ZodType,
+  errorTypes?: readonly string[],
+): Responses {
   const implied: Responses = {}
-  const error = (description: string) => ({ description, schema: errorSchema })
+  const error = (description: string) => ({
+    description,
+    schema: errorSchema,
+    ...(errorTypes && { contentTypes: errorTypes }),
+  })
   if (spec.params || spec.query || spec.body)
     implied[400] = error('A bad parameter or body field, named')
   if (spec.body) implied[413] = error('The body is larger than the route takes')
+  if (spec.body && isBytesBody(spec.body))
+    implied[415] = error(`The body is not ${spec.body.contentTypes.join(' or ')}, or not gzip`)
   if (spec.scope) {
     implied[401] = error('Missing or invalid API key')
     implied[403] = error(`The key lacks the ${[spec.scope].flat().join(' or ')} scope`)
@@ -103,9 +113,10 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
     const responses: Record<string, JsonSchema> = {}
     for (const [status, response] of Object.entries(spec.responses)) {
       const content: Record<string, JsonSchema> = {}
-      if (response.schema)
+      const schema = response.schema
+      if (schema)
         for (const type of response.contentTypes ?? ['application/json'])
-          content[type] = { schema: convert(response.schema, 'output') }
+          content[type] = { schema: mediaSchema(type, () => convert(schema, 'output')) }
       responses[status] = {
         description: response.description,
         ...(response.schema ? { content } : {}),
@@ -119,18 +130,7 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
         ? { security: [{ bearer: [] }, { apiKeyHeader: [] }], 'x-required-scope': spec.scope }
         : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(spec.body
-        ? {
-            requestBody: {
-              required: true,
-              content: {
-                'application/json': {
-                  schema: convert(isRawBody(spec.body) ? spec.body.raw : spec.body, 'input'),
-                },
-              },
-            },
-          }
-        : {}),
+      ...(spec.body ? { requestBody: requestBody(spec.body, convert) } : {}),
       responses,
     }
   }
@@ -151,6 +151,25 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
       },
     },
   }
+}
+
+/** A binary media type is described as bytes; the others by the schema. */
+function mediaSchema(type: string, schema: () => JsonSchema): JsonSchema {
+  return type === 'application/x-protobuf'
+    ? { type: 'string', format: 'binary', description: 'Protocol Buffers, binary encoding' }
+    : schema()
+}
+
+function requestBody(
+  body: NonNullable<RouteSpec['body']>,
+  convert: (schema: z.ZodType, io: 'input' | 'output') => JsonSchema,
+): JsonSchema {
+  const schema = isBytesBody(body) ? body.bytes : isRawBody(body) ? body.raw : body
+  const types = isBytesBody(body) ? body.contentTypes : ['application/json']
+  const content: Record<string, JsonSchema> = {}
+  for (const type of types)
+    content[type] = { schema: mediaSchema(type, () => convert(schema, 'input')) }
+  return { required: true, content }
 }
 
 function rewriteRefs(value: unknown): unknown {

@@ -19,8 +19,39 @@ export function rawBody<T extends z.ZodType>(schema: T): RawBody<T> {
   return { raw: schema }
 }
 
-export function isRawBody(body: z.ZodType | RawBody): body is RawBody {
-  return !('_zod' in body)
+export function isRawBody(body: z.ZodType | RawBody | BytesBody): body is RawBody {
+  return 'raw' in body
+}
+
+/**
+ * A body read as bytes for the handler to decode (a binary encoding beside JSON, such as OTLP's
+ * protobuf): the request's `Content-Type` must be one of `contentTypes` (415 otherwise, before
+ * anything is read), a `Content-Encoding: gzip` body is decompressed (`bodyBytes` applies to the
+ * bytes sent and to the bytes they decompress to), and the handler gets the bytes and the media
+ * type. `schema` describes the JSON form in the OpenAPI document.
+ */
+export interface BytesBody<T extends z.ZodType = z.ZodType> {
+  bytes: T
+  contentTypes: readonly string[]
+}
+
+/** Declares a body read as bytes; see {@link BytesBody}. */
+export function bytesBody<T extends z.ZodType>(
+  schema: T,
+  contentTypes: readonly string[],
+): BytesBody<T> {
+  return { bytes: schema, contentTypes }
+}
+
+export function isBytesBody(body: z.ZodType | RawBody | BytesBody): body is BytesBody {
+  return 'bytes' in body && 'contentTypes' in body
+}
+
+/** What a handler of a `bytesBody` route gets: the decompressed bytes and their media type. */
+export interface BodyBytes {
+  bytes: Buffer
+  /** The request's media type, lower case, without parameters (`application/json`). */
+  type: string
 }
 
 /**
@@ -48,7 +79,7 @@ export interface RouteSpec {
   /** Query parameters; a failure is a 400 `invalid_query` naming the parameter. */
   query?: z.ZodObject
   /** The JSON body; a failure is a 400 `validation_failed` naming every field. */
-  body?: z.ZodType | RawBody
+  body?: z.ZodType | RawBody | BytesBody
   /** The largest body read, in bytes: 413 beyond it. Default 64 KiB. */
   bodyBytes?: number
   /** Honours an `Idempotency-Key` header (the ingest routes): its form is checked, see `input.ingest`. */
@@ -68,8 +99,12 @@ type Output<T, Absent> = T extends z.ZodType ? z.output<T> : Absent
 export interface RouteInput<S extends RouteSpec> {
   params: Output<S['params'], Record<string, never>>
   query: Output<S['query'], Record<string, never>>
-  /** The parsed body; with `rawBody(...)` the decoded JSON, unchecked. */
-  body: S['body'] extends RawBody ? unknown : Output<S['body'], undefined>
+  /** The parsed body; with `rawBody(...)` the decoded JSON, unchecked; with `bytesBody(...)` the bytes. */
+  body: S['body'] extends BytesBody
+    ? BodyBytes
+    : S['body'] extends RawBody
+      ? unknown
+      : Output<S['body'], undefined>
   /** The request body exactly as received (empty without a declared body). */
   text: string
   /** The key that authenticated the request (routes with a scope). */

@@ -1,9 +1,17 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import type { Scope } from '../store/store.js'
 import type { AppEnv } from './app-env.js'
-import { readJson } from './body.js'
+import { createHash } from 'node:crypto'
+import { readBytes, readJson } from './body.js'
 import { clientAddress, idempotencyKey } from './ingest-request.js'
-import { DEFAULT_BODY_BYTES, isRawBody, parseBody, parseParams, parseQuery } from './route-spec.js'
+import {
+  DEFAULT_BODY_BYTES,
+  isBytesBody,
+  isRawBody,
+  parseBody,
+  parseParams,
+  parseQuery,
+} from './route-spec.js'
 import type { RouteInput, RouteSpec } from './route-spec.js'
 import { urlGuard } from './middleware/url-guard.js'
 
@@ -55,9 +63,16 @@ async function readInput(spec: RouteSpec, c: Context<AppEnv>): Promise<RouteInpu
   const idempotency = spec.idempotent ? idempotencyKey(c) : undefined
   let body: unknown
   let text = ''
-  if (spec.body) {
+  // What an Idempotency-Key is checked against: the text, or for bytes their type and hash.
+  let sent = ''
+  if (spec.body && isBytesBody(spec.body)) {
+    const read = await readBytes(c, spec.bodyBytes ?? DEFAULT_BODY_BYTES, spec.body.contentTypes)
+    body = read
+    if (idempotency !== undefined)
+      sent = `${read.type} ${createHash('sha256').update(read.bytes).digest('hex')}`
+  } else if (spec.body) {
     const read = await readJson(c, spec.bodyBytes ?? DEFAULT_BODY_BYTES)
-    text = read.text
+    text = sent = read.text
     body = isRawBody(spec.body) ? read.value : parseBody(spec.body, read.value)
   }
   const key = spec.scope ? c.get('apiKey') : undefined
@@ -67,7 +82,7 @@ async function readInput(spec: RouteSpec, c: Context<AppEnv>): Promise<RouteInpu
           orgId: key.org_id,
           ipAddress: clientAddress(c),
           idempotencyKey: idempotency,
-          rawBody: text,
+          rawBody: sent,
         }
       : undefined
   return { params, query, body, text, key, ingest } as RouteInput<RouteSpec>

@@ -23,6 +23,8 @@ export interface SurfaceModule<Name extends string = string> {
   readonly renderError?: ErrorRenderer
   /** The body `renderError` answers (absent: the native body), declared on every route's errors. */
   readonly errorSchema?: z.ZodType
+  /** The media types `renderError` answers in (absent: JSON alone). */
+  readonly errorContentTypes?: readonly string[]
   routes(router: Router, deps: SurfaceDeps): void
 }
 

@@ -1,6 +1,7 @@
 import { agentLedgerSurface } from './surfaces/agentledger/index.js'
 import { agentWardenSurface } from './surfaces/agentwarden/index.js'
 import { logwickSurface } from './surfaces/logwick/index.js'
+import { otlpSurface } from './surfaces/otlp/index.js'
 import { wiroSurface } from './surfaces/wiro/index.js'
 
 /**
@@ -13,6 +14,7 @@ export const SURFACES = [
   logwickSurface,
   agentWardenSurface,
   wiroSurface,
+  otlpSurface,
 ] as const
 
 /**
