@@ -7,10 +7,11 @@ export const PUBLIC_URL = 'https://logs.example.com'
 
 /**
  * The environment of a server that takes paid logs in the tests: the facilitator double on
- * loopback allowed (outbound requests refuse loopback otherwise), a public URL, and a short
- * settlement timeout so the hanging facilitator is given up on quickly.
+ * loopback allowed (outbound requests refuse loopback otherwise), a public URL, and the settlement
+ * timeout: long by default, so a loaded machine never turns a settlement into a timeout; short
+ * only where the facilitator hangs on purpose.
  */
-export function x402Env(settleTimeoutMs = 2_000): Record<string, string> {
+export function x402Env(settleTimeoutMs = 30_000): Record<string, string> {
   return {
     AGENTTRAIL_OUTBOUND_ALLOW: '127.0.0.1',
     AGENTTRAIL_PUBLIC_URL: PUBLIC_URL,
