@@ -62,7 +62,10 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     expect(await snapshot()).toEqual({ ...before, settles: before.settles + asked })
   const post = (headers: Record<string, string>, body: unknown = PAID_LOG) =>
     t.json('POST', '/api/v1/agent-log', { body, headers })
-  const pay = async (shape: PaymentShape = {}, edit?: (p: Record<string, any>) => void) => {
+  const pay = async (
+    shape: PaymentShape = {},
+    edit?: (p: Record<string, any>) => void,
+  ): Promise<Record<string, string>> => {
     const payment = await signPayment(account, PAY_TO, shape)
     edit?.(payment)
     return (shape.version ?? 1) === 1
