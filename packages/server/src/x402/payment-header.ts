@@ -7,10 +7,14 @@ export const MAX_PAYMENT_HEADER_CHARS = 8_192
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address')
 /** A uint256 as x402 writes it: decimal, or hex after `0x` (scheme_exact_evm.md). */
-const uint256 = z
-  .string()
-  .regex(/^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/, 'must be a decimal or 0x-hex integer')
-  .refine((s) => BigInt(s) < 2n ** 256n, 'must fit in 256 bits')
+const UINT = /^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/
+const uint256 = z.string().superRefine((s, ctx) => {
+  // One check: zod runs later refinements after a failed regex, and BigInt throws on `1e3`.
+  if (!UINT.test(s))
+    ctx.addIssue({ code: 'custom', message: 'must be a decimal or 0x-hex integer' })
+  else if (BigInt(s) >= 2n ** 256n)
+    ctx.addIssue({ code: 'custom', message: 'must fit in 256 bits' })
+})
 
 const ExactEvmPayloadSchema = z.object({
   signature: z.string().max(4_096),
