@@ -143,6 +143,24 @@ describe.each(DIALECTS)('x402 offer (%s)', (dialect) => {
     expect(ledger).toMatchObject({ status: 200, body: { payments: [] } })
   })
 
+  it('declares the paid path and the offer in the OpenAPI document', async () => {
+    const doc = (await t.json('GET', '/api/openapi.json')).body
+    const paid = doc.paths['/api/v1/agent-log']
+    expect(Object.keys(paid).sort()).toEqual(['get', 'options', 'post'])
+    expect(paid.post.security).toBeUndefined()
+    expect(paid.post.responses['402'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/X402PaymentRequired',
+    )
+    expect(paid.post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/LogwickLogInput',
+    )
+    expect(Object.keys(doc.paths['/api/v1/org/x402']).sort()).toEqual(['delete', 'get', 'put'])
+    expect(doc.paths['/api/v1/org/x402/payments'].get['x-required-scope']).toBe('read')
+    expect(doc.components.schemas.X402OfferInput.required).toEqual(
+      expect.arrayContaining(['network', 'pay_to', 'price', 'facilitator_url']),
+    )
+  })
+
   it('stops taking paid logs when the offer is disabled or deleted', async () => {
     await put(offerBody(facilitator.url, { enabled: false }))
     expect((await t.json('GET', '/api/v1/agent-log')).status).toBe(404)

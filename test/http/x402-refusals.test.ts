@@ -100,6 +100,19 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     await nothingHappened()
   })
 
+  it('lets browsers of any origin ask before paying, and read the payment headers', async () => {
+    const res = await t.request('OPTIONS', '/api/v1/agent-log', {
+      headers: { origin: 'https://agent.example', 'access-control-request-method': 'POST' },
+    })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('access-control-allow-headers')).toContain('X-PAYMENT')
+    expect(res.headers.get('access-control-allow-headers')).toContain('PAYMENT-SIGNATURE')
+    const refusal = await post({ 'x-payment': 'nope!' })
+    expect(refusal.headers.get('access-control-allow-origin')).toBe('*')
+    expect(refusal.headers.get('access-control-expose-headers')).toContain('PAYMENT-REQUIRED')
+  })
+
   it('refuses an amount changed after signing, or signed at another price', async () => {
     const tampered = await pay({}, (p) => (p.payload.authorization.value = '1'))
     await refused(tampered, 402, 'payment_invalid', 'invalid_exact_evm_signature')

@@ -30,7 +30,7 @@ export function isRawBody(body: z.ZodType | RawBody): body is RawBody {
  * `responses` (`test/helpers/test-app.ts`).
  */
 export interface RouteSpec {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options'
   /** OpenAPI style: `/api/v1/events/{id}`. */
   path: string
   summary: string

@@ -106,6 +106,30 @@ export function agentLogRoutes(router: Router, deps: SurfaceDeps): void {
 
   router.add(
     {
+      method: 'options',
+      path: '/api/v1/agent-log',
+      tag: 'logwick',
+      surface: 'logwick',
+      summary: 'CORS preflight of the paid path',
+      description:
+        'A page of any origin may pay for a log: it sends `X-PAYMENT` or `PAYMENT-SIGNATURE`, so browsers ask first.',
+      responses: { 204: { description: 'Allowed' } },
+    },
+    (c) => {
+      allowBrowsers(c)
+      c.header('Access-Control-Allow-Methods', 'GET, POST')
+      // @x402/fetch also sends Access-Control-Expose-Headers as a request header.
+      c.header(
+        'Access-Control-Allow-Headers',
+        'Content-Type, X-PAYMENT, PAYMENT-SIGNATURE, Access-Control-Expose-Headers',
+      )
+      c.header('Access-Control-Max-Age', '600')
+      return c.body(null, 204)
+    },
+  )
+
+  router.add(
+    {
       method: 'post',
       path: '/api/v1/agent-log',
       tag: 'logwick',
