@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net'
 export type SettleMode =
   /** 200 `{ success: true, transaction }`, a fresh transaction hash each time. */
   | 'success'
+  /** As `success`, with 4 KB of `extensions` after the transaction (v2 answers may carry them). */
+  | 'verbose'
   /** 200 `{ success: false, errorReason: 'insufficient_funds' }`. */
   | 'insufficient_funds'
   /** 200 `{ success: false, errorReason: 'invalid_exact_evm_nonce_already_used' }`. */
@@ -85,10 +87,12 @@ export async function startFacilitatorDouble(): Promise<FacilitatorDouble> {
       const refuse = (errorReason: string) =>
         json(200, { success: false, errorReason, transaction: '', network, payer })
       switch (double.mode) {
-        case 'success': {
+        case 'success':
+        case 'verbose': {
           const transaction = `0x${randomBytes(32).toString('hex')}`
           transactions.push(transaction)
-          return json(200, { success: true, transaction, network, payer })
+          const extensions = double.mode === 'verbose' ? { note: 'x'.repeat(4_096) } : undefined
+          return json(200, { success: true, transaction, network, payer, extensions })
         }
         case 'insufficient_funds':
           return refuse('insufficient_funds')

@@ -52,7 +52,10 @@ describe.each(DIALECTS)('x402 offer (%s)', (dialect) => {
     expect(res.body).toEqual(offer)
     expect((await t.json('GET', '/api/v1/org/x402', { key: t.adminKey })).body).toEqual(offer)
     const audit = await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })
-    expect(audit.body.events.map((e: { action: string }) => e.action)).toContain('x402.offer_set')
+    const [set] = audit.body.events.filter((e: { action: string }) => e.action === 'x402.offer_set')
+    expect(set.metadata.offer).toMatchObject({ pay_to: PAY_TO, price: '1000' })
+    // The trail keeps the facilitator's origin, not its path.
+    expect(set.metadata.offer.facilitator_url).not.toContain('/x402')
     // The paid path is open now.
     expect((await t.json('GET', '/api/v1/agent-log')).status).toBe(402)
   })

@@ -276,6 +276,13 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     expect((await post(headers)).status).toBe(201)
   })
 
+  it('reads a long settlement answer to its end', async () => {
+    facilitator.mode = 'verbose'
+    const res = await post(await pay({ version: 2 }))
+    expect(res.status).toBe(201)
+    expect(res.body.payment.transaction).toBe(facilitator.transactions.at(-1))
+  })
+
   it('stores nothing when the facilitator fails with a 500', async () => {
     facilitator.mode = 'error'
     await refused(await pay(), 402, 'payment_failed', 'unexpected_settle_error')

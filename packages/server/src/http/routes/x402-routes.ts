@@ -16,6 +16,7 @@ import { ErrorBodySchema } from '../openapi.js'
 import { timeParam } from '../route-spec.js'
 import type { Router } from '../router.js'
 import { recordControlChange } from './control-audit.js'
+import { auditUrl } from './publish-schemas.js'
 
 const PATH = '/api/v1/org/x402'
 const TAG = 'x402'
@@ -139,7 +140,8 @@ export function x402Routes(
       await recordControlChange(c, committer, {
         action: 'x402.offer_set',
         title: `x402 offer set: ${offer.price} atomic units to ${offer.payTo} on ${view.network}`,
-        metadata: { offer: view },
+        // As for webhooks, the trail keeps the facilitator's origin only: paths can carry tokens.
+        metadata: { offer: { ...view, facilitator_url: auditUrl(view.facilitator_url) } },
       })
       return c.json(view)
     },
