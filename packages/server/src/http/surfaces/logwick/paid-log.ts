@@ -1,111 +1,87 @@
-import type { NewEvent } from '@agenttrail/protocol'
+import type { Context } from 'hono'
+import { eventFromLogwick } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
-import type { ErrorCode } from '@agenttrail/protocol'
-import type { BeforeAppend } from '../../../ingest/ingest-service.js'
-import type { PaymentKey, X402Store } from '../../../store/x402-store.js'
-import type { FacilitatorTransport } from '../../../x402/facilitator.js'
-import { settlePayment } from '../../../x402/facilitator.js'
-import { caipNetwork } from '../../../x402/networks.js'
-import type { DecodedPayment } from '../../../x402/payment-header.js'
+import type { IngestService } from '../../../ingest/ingest-service.js'
+import { offerFor } from '../../../x402/live-offers.js'
+import { decodePaymentHeader } from '../../../x402/payment-header.js'
 import type { ResolvedOffer } from '../../../x402/requirements.js'
-import { requirementV1, requirementV2 } from '../../../x402/requirements.js'
-
-/** A refused payment: its code (`payment_*`), the x402 reason word, and a sentence for a person. */
-export function paymentError(
-  code: Extract<ErrorCode, `payment_${string}`>,
-  reason: string,
-  message: string,
-): AppError {
-  return new AppError(code, message).with({ reason })
-}
-
-/** What a paid log needs to settle its payment. */
-export interface PaidLogDeps {
-  x402: Pick<X402Store, 'reservePayment' | 'settlePayment' | 'releasePayment' | 'refusePayment'>
-  transport: FacilitatorTransport
-  /** `AGENTTRAIL_X402_SETTLE_TIMEOUT_MS`. */
-  settleTimeoutMs: number
-}
-
-/** The settled payment, once `beforeAppend` has run. */
-export interface Paid {
-  payer: string
-  transaction: string
-  network: string
-}
+import { verifyPayment } from '../../../x402/verify-payment.js'
+import type { AppEnv } from '../../app-env.js'
+import { clientAddress } from '../../ingest-request.js'
+import { isPaymentError, setReceipt } from './payment-answers.js'
+import { paymentError, settleBeforeAppend } from './settle-step.js'
+import type { PaidLogDeps } from './settle-step.js'
 
 /**
- * The step that turns a verified payment into money before the log is stored, run by the ingest
- * pipeline right before the append (`IngestService.one`), after every gate: the authorization is
- * reserved in the ledger (a replay finds it and is refused), sent to the org's facilitator, and
- * only on its success does the event carry the payment (`metadata.x402`) and get appended. A
- * failure gives the reservation back, unless the nonce was used on chain, and refuses the request
- * with nothing stored.
+ * One paid log (`POST /api/v1/agent-log`): the payment header read and checked against the offer
+ * it pays (docs/x402.md, "What happens, in order", steps 1 to 3), then the log through the ingest
+ * pipeline with the settlement as its last step before the append, then the receipt. A refused
+ * payment leaves as a `paymentError` for the route to answer with the offers.
  */
-export function settleBeforeAppend(
-  deps: PaidLogDeps,
-  offer: ResolvedOffer,
-  payment: DecodedPayment,
-  payer: string,
-): { step: BeforeAppend; paid: () => Paid | undefined } {
-  let paid: Paid | undefined
-  const step: BeforeAppend = async (events: NewEvent[]) => {
-    const event = events[0] as NewEvent
-    const auth = payment.authorization
-    const key: PaymentKey = {
-      orgId: offer.orgId,
-      chainId: offer.chainId,
-      asset: offer.asset,
-      payer,
-      nonce: auth.nonce,
-    }
-    const reserved = await deps.x402.reservePayment({
-      ...key,
-      payTo: offer.payTo,
-      amount: offer.price,
-      validBefore: Number(auth.validBefore),
-      eventId: event.id,
-      x402Version: payment.version,
-      reservedAt: Date.now(),
-    })
-    if (!reserved)
-      throw paymentError(
-        'payment_invalid',
-        'invalid_exact_evm_nonce_already_used',
-        'this payment was used before; sign a new one for each log',
-      )
-    const settled = await settlePayment(
-      deps.transport,
-      offer.facilitatorUrl,
-      {
-        x402Version: payment.version,
-        paymentPayload: payment.raw,
-        paymentRequirements: payment.version === 1 ? requirementV1(offer) : requirementV2(offer),
-      },
-      deps.settleTimeoutMs,
-    ).catch(async (error: unknown) => {
-      await deps.x402.releasePayment(key)
-      throw error
-    })
-    if (!settled.ok) {
-      if (settled.final) await deps.x402.refusePayment(key, settled.reason, Date.now())
-      else await deps.x402.releasePayment(key)
-      throw paymentError('payment_failed', settled.reason, settled.problem)
-    }
-    paid = { payer, transaction: settled.transaction, network: caipNetwork(offer.chainId) }
-    await deps.x402.settlePayment(key, { transaction: settled.transaction, at: Date.now() })
-    // Set by the server after redaction, over anything the client sent under the same name.
-    const metadata = JSON.parse(event.metadata) as Record<string, unknown>
-    metadata.x402 = {
-      payer,
-      transaction: settled.transaction,
-      network: paid.network,
-      asset: offer.asset,
-      amount: offer.price,
-      pay_to: offer.payTo,
-      x402_version: payment.version,
-    }
-    event.metadata = JSON.stringify(metadata)
+export async function takePaidLog(
+  c: Context<AppEnv>,
+  deps: PaidLogDeps & { ingest: IngestService },
+  offers: ResolvedOffer[],
+  body: unknown,
+  text: string,
+): Promise<Response> {
+  const v1 = c.req.header('x-payment')
+  const v2 = c.req.header('payment-signature')
+  if (v1 === undefined && v2 === undefined)
+    throw paymentError(
+      'payment_required',
+      'payment_required',
+      'X-PAYMENT (x402 version 1) or PAYMENT-SIGNATURE (version 2) is required',
+    )
+  if (v1 !== undefined && v2 !== undefined)
+    throw paymentError('payment_malformed', 'invalid_payload', 'send one payment header, not both')
+  const version = v1 !== undefined ? 1 : 2
+  const decoded = decodePaymentHeader((v1 ?? v2) as string, version)
+  if (!decoded.ok) throw paymentError('payment_malformed', decoded.reason, decoded.problem)
+  const { payment } = decoded
+  const found = offerFor(offers, payment)
+  if (!found.ok) throw paymentError('payment_invalid', found.reason, found.problem)
+  const { offer } = found
+  const verdict = verifyPayment(payment, offer, Math.floor(Date.now() / 1000))
+  if (!verdict.ok) throw paymentError('payment_invalid', verdict.reason, verdict.problem)
+
+  const mapped = eventFromLogwick(body)
+  if (!mapped.ok)
+    throw new AppError(
+      'validation_failed',
+      `${mapped.missing.join(' and ')} ${mapped.missing.length > 1 ? 'are' : 'is'} required`,
+      mapped.missing.map((path) => ({ path, message: 'is required' })),
+    )
+  // A client id could name a stored event, which the append would keep instead: paid, not stored.
+  if (mapped.event.id !== undefined)
+    throw new AppError('validation_failed', 'id: a paid log gets its id from the server', [
+      { path: 'id', message: 'a paid log gets its id from the server' },
+    ])
+  const settle = settleBeforeAppend(deps, offer, payment, verdict.payer)
+  const ctx = { orgId: offer.orgId, ipAddress: clientAddress(c), rawBody: text }
+  let receipt
+  try {
+    receipt = await deps.ingest.one(mapped.event, ctx, settle.step)
+  } catch (error) {
+    const paid = settle.paid()
+    if (paid === undefined || isPaymentError(error)) throw error
+    // Settled, then the store failed: the payer holds the receipt, the operator the ledger row.
+    setReceipt(c, version, paid, offer)
+    throw new AppError(
+      'unavailable',
+      'the payment settled (the receipt header names the transaction) but the log could not be stored; the org’s payment ledger keeps the payment',
+    )
   }
-  return { step, paid: () => paid }
+  const paid = settle.paid()
+  if (paid === undefined) throw new Error('a paid log was stored without its settlement')
+  setReceipt(c, version, paid, offer)
+  return c.json(
+    {
+      id: receipt.id,
+      timestamp: new Date(receipt.event.ts).toISOString(),
+      status: 'ingested' as const,
+      payment: paid,
+    },
+    201,
+  )
 }

@@ -5,7 +5,7 @@ import { v1Network } from '../../../x402/networks.js'
 import { encodeHeader } from '../../../x402/payment-header.js'
 import type { ResolvedOffer } from '../../../x402/requirements.js'
 import { paymentRequiredV1, paymentRequiredV2 } from '../../../x402/requirements.js'
-import type { Paid } from './paid-log.js'
+import type { Paid } from './settle-step.js'
 
 const PAYMENT_CODES = [
   'payment_malformed',
