@@ -276,6 +276,15 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     expect((await post(headers)).status).toBe(201)
   })
 
+  it("takes a v1 payment that names the network as Logwick's page does (eip155:8453)", async () => {
+    const res = await post(await pay({ network: 'eip155:8453' }))
+    expect(res.status).toBe(201)
+    const settled = facilitator.settles().at(-1)?.body
+    // The v1 facilitators know only v1 names: the payment is forwarded with the offer's.
+    expect(settled?.paymentPayload.network).toBe('base')
+    expect(settled?.paymentRequirements.network).toBe('base')
+  })
+
   it('reads a long settlement answer to its end', async () => {
     facilitator.mode = 'verbose'
     const res = await post(await pay({ version: 2 }))

@@ -5,7 +5,7 @@ import type { BeforeAppend } from '../../../ingest/ingest-service.js'
 import type { PaymentKey, X402Store } from '../../../store/x402-store.js'
 import type { FacilitatorTransport } from '../../../x402/facilitator.js'
 import { settlePayment } from '../../../x402/facilitator.js'
-import { caipNetwork } from '../../../x402/networks.js'
+import { caipNetwork, v1Network } from '../../../x402/networks.js'
 import type { DecodedPayment } from '../../../x402/payment-header.js'
 import type { ResolvedOffer } from '../../../x402/requirements.js'
 import { requirementV1, requirementV2 } from '../../../x402/requirements.js'
@@ -79,7 +79,7 @@ export function settleBeforeAppend(
       offer.facilitatorUrl,
       {
         x402Version: payment.version,
-        paymentPayload: payment.raw,
+        paymentPayload: forwarded(payment, offer),
         paymentRequirements: payment.version === 1 ? requirementV1(offer) : requirementV2(offer),
       },
       deps.settleTimeoutMs,
@@ -108,4 +108,17 @@ export function settleBeforeAppend(
     event.metadata = JSON.stringify(metadata)
   }
   return { step, paid: () => paid }
+}
+
+/**
+ * The payment as the facilitator is sent it: as the client sent it, with the network spelled the
+ * way the version's requirements spell it (a v1 payment may say `eip155:8453`, as Logwick's page
+ * does, where the v1 facilitators know only `base`). The signature does not cover that name; its
+ * chain id is in the signed domain.
+ */
+function forwarded(payment: DecodedPayment, offer: ResolvedOffer): Record<string, unknown> {
+  const raw = payment.raw
+  if (payment.version === 1) return { ...raw, network: v1Network(offer.chainId) }
+  const accepted = raw.accepted as Record<string, unknown>
+  return { ...raw, accepted: { ...accepted, network: caipNetwork(offer.chainId) } }
 }
