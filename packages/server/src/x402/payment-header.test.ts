@@ -73,7 +73,7 @@ describe('payment headers', () => {
       ['A'.repeat(8_193), 1, 'longer than 8192'],
       [Buffer.from('{').toString('base64'), 1, 'not base64 of JSON'],
       [encodeHeader('text'), 1, 'JSON object'],
-      [encodeHeader(v1), 2, 'x402Version 2, not 1'],
+      [encodeHeader(v1), 2, 'must carry x402Version 2 (version 1 goes in X-PAYMENT)'],
       [encodeHeader({ ...v1, payload: {} }), 1, 'payload.signature'],
       [
         encodeHeader({

@@ -91,10 +91,9 @@ export function decodePaymentHeader(header: string, version: 1 | 2): DecodeResul
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     return bad(`${name} must hold a JSON object`)
-  const sent = (json as { x402Version?: unknown }).x402Version
-  if (sent !== version)
+  if ((json as { x402Version?: unknown }).x402Version !== version)
     return bad(
-      `${name} carries x402Version ${version}, not ${String(sent).slice(0, 20)}`,
+      `${name} must carry x402Version ${version} (version ${3 - version} goes in ${version === 1 ? 'PAYMENT-SIGNATURE' : 'X-PAYMENT'})`,
       'invalid_x402_version',
     )
   const parsed = version === 1 ? PayloadV1Schema.safeParse(json) : PayloadV2Schema.safeParse(json)
