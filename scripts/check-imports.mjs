@@ -67,6 +67,8 @@ export const RULES = {
   [`${S}notify/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
   // The watch stage: judges the rollups against baselines and rules, writes alerts with records.
   [`${S}alerts/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
+  // Paid logs (x402): payment checks, offers and settlement, on the store's offer and ledger model.
+  [`${S}x402/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}http/`]: [
     PROTOCOL,
     ...LEAVES,
@@ -79,6 +81,7 @@ export const RULES = {
     `${S}ingest/`,
     `${S}notify/`,
     `${S}alerts/`,
+    `${S}x402/`,
   ],
   'packages/cli/src/': [PROTOCOL, 'packages/server/src/index.ts'],
 }

@@ -11,6 +11,12 @@ export const ERROR_CODES = {
   invalid_query: 400,
   invalid_destination: 400,
   smtp_not_configured: 400,
+  // x402 paid logs (docs/x402.md): a payment header that cannot be read (400), no payment, one that
+  // fails the local checks or was used before, one the facilitator did not settle (402).
+  payment_malformed: 400,
+  payment_required: 402,
+  payment_invalid: 402,
+  payment_failed: 402,
   unauthorized: 401,
   forbidden: 403,
   plan_limit_exceeded: 403,

@@ -87,6 +87,11 @@ export interface Config {
    * evaluation off in this server.
    */
   alertIntervalMs: number
+  /**
+   * `AGENTTRAIL_X402_SETTLE_TIMEOUT_MS`: how long a paid log (x402) waits for the facilitator to
+   * settle its payment before it is refused with nothing stored. Default 30,000 ms.
+   */
+  x402SettleTimeoutMs: number
   /** Live streams (`GET /api/v1/stream`) one API key may hold open at once. Default 10. */
   streamMaxPerKey: number
   /**
@@ -144,6 +149,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deliveryPollMs: integer(env, 'AGENTTRAIL_DELIVERY_POLL_MS', 1_000, 10, 60_000),
     deliveryWorker: flag(env, 'AGENTTRAIL_DELIVERY_WORKER', true),
     alertIntervalMs: integer(env, 'AGENTTRAIL_ALERT_INTERVAL_MS', 60_000, 0, 86_400_000),
+    x402SettleTimeoutMs: integer(env, 'AGENTTRAIL_X402_SETTLE_TIMEOUT_MS', 30_000, 100, 300_000),
     streamMaxPerKey: integer(env, 'AGENTTRAIL_STREAM_MAX_PER_KEY', 10, 1, 10_000),
     streamQueueBytes: integer(
       env,

@@ -30,6 +30,7 @@ import { policyRoutes } from './routes/policy-routes.js'
 import { notificationRoutes } from './routes/notification-routes.js'
 import { rollbackHookRoutes } from './routes/rollback-hook-routes.js'
 import { webhookRoutes } from './routes/webhook-routes.js'
+import { x402Routes } from './routes/x402-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 import { streamRoutes } from './routes/stream-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): App {
   webhookRoutes(router, deps)
   notificationRoutes(router, deps)
   rollbackHookRoutes(router, deps)
+  x402Routes(router, deps)
   const check = createCheckService(deps.store, deps.ingest, deps.config.approvalTtlMs)
   checkRoutes(router, check)
   agentControlRoutes(router, deps.store)

@@ -61,7 +61,7 @@ export interface BodyBytes {
  * `responses` (`test/helpers/test-app.ts`).
  */
 export interface RouteSpec {
-  method: 'get' | 'post' | 'patch' | 'delete'
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options'
   /** OpenAPI style: `/api/v1/events/{id}`. */
   path: string
   summary: string

@@ -5,11 +5,23 @@ import type { IdempotencyStore } from '../store/store.js'
 import type { GroupCommitter } from './group-committer.js'
 import { admit, append, claimKey, giveBack, keyOf, replayOf } from './ingest-stages.js'
 import type { IngestRequest, StageDeps } from './ingest-stages.js'
-import type { BatchResult, IngestContext, IngestGate, IngestReceipt } from './ingest-types.js'
+import type {
+  BatchResult,
+  BeforeAppend,
+  IngestContext,
+  IngestGate,
+  IngestReceipt,
+} from './ingest-types.js'
 import { normalizeAll } from './normalize-all.js'
 import type { PlanQuota } from './ingest-types.js'
 
-export type { BatchResult, IngestContext, IngestGate, IngestReceipt } from './ingest-types.js'
+export type {
+  BatchResult,
+  BeforeAppend,
+  IngestContext,
+  IngestGate,
+  IngestReceipt,
+} from './ingest-types.js'
 
 export interface IngestDeps {
   committer: GroupCommitter
@@ -60,9 +72,18 @@ export function createIngestService(deps: IngestDeps) {
       const orgSettings = await settings.get(ctx.orgId)
       for (const gate of gates) await gate([event], ctx, orgSettings, 'check')
     },
-    /** One event; throws `validation_failed` naming every field problem. */
-    async one(raw: unknown, ctx: IngestContext): Promise<IngestReceipt & { replayed: boolean }> {
-      const result = await ingest(stages, settings, [raw], ctx, true)
+    /**
+     * One event; throws `validation_failed` naming every field problem. `beforeAppend` runs once
+     * the event is valid, redacted and admitted by every gate and counted against the plan, right
+     * before its append, and not for a replay: its throw refuses the request, and the places
+     * counted are given back (a paid log settles its payment here, ingest-types.ts).
+     */
+    async one(
+      raw: unknown,
+      ctx: IngestContext,
+      beforeAppend?: BeforeAppend,
+    ): Promise<IngestReceipt & { replayed: boolean }> {
+      const result = await ingest(stages, settings, [raw], ctx, true, beforeAppend)
       const receipt = result.accepted[0]
       if (!receipt) {
         const issues = result.errors[0]?.details ?? []
@@ -89,6 +110,7 @@ async function ingest(
   raws: readonly unknown[],
   ctx: IngestContext,
   single: boolean,
+  beforeAppend?: BeforeAppend,
 ): Promise<BatchResult> {
   const now = Date.now()
   const orgSettings = await settings.get(ctx.orgId)
@@ -110,6 +132,7 @@ async function ingest(
     if (!replayed) ({ replayed, reserved } = await admit(deps, req))
     if (!replayed) replayed = await claimKey(deps, req)
     if (replayed) reserved = await giveBack(deps, req, reserved)
+    else if (beforeAppend) await beforeAppend(valid.map((v) => v.event))
     const outcomes = await append(deps, req, reserved)
     const accepted = outcomes.map((outcome, i) => {
       const { index, event } = valid[i] as { index: number; event: NewEvent }

@@ -29,6 +29,13 @@ export type IngestGate = (
   purpose: 'ingest' | 'check',
 ) => Promise<void>
 
+/**
+ * The last step before a single event's append (`IngestService.one`): it sees the event as it will
+ * be stored (an id, redacted, admitted, counted) and may add server-made facts to it. A throw
+ * refuses the request with nothing stored. Paid logs settle their payment here (x402).
+ */
+export type BeforeAppend = (events: NewEvent[]) => Promise<void>
+
 export interface BatchResult {
   accepted: Array<{ index: number } & IngestReceipt>
   errors: Array<{ index: number; details: FieldIssue[] }>

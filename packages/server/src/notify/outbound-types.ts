@@ -8,6 +8,8 @@ export interface OutboundRequest {
   body: string
   /** Default: the sender's (15,000 ms). */
   timeoutMs?: number
+  /** Characters of the answer kept in `responseBody`. Default 1,000; at most 65,536. */
+  maxBodyChars?: number
 }
 
 export interface OutboundResult {
@@ -21,7 +23,7 @@ export interface OutboundResult {
    * `blocked_address: 10.0.0.7 is a private address`, `timeout: no answer within 15000 ms`.
    */
   error?: string
-  /** The first 1,000 characters of the answer's body. */
+  /** The answer's body, its first 1,000 characters (or the request's `maxBodyChars`). */
   responseBody: string
   /** When the receiver asked to wait (`Retry-After`, Discord's `retry_after`), in ms. */
   retryAfterMs?: number

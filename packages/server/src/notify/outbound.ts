@@ -146,20 +146,22 @@ function post(opts: Required<OutboundOptions>, request: OutboundRequest): Promis
           error: `connect: no answer from ${origin} (${error.code ?? 'error'})`,
         })
     })
-    req.on('response', (res) => readAnswer(res, origin, finish))
+    req.on('response', (res) =>
+      readAnswer(res, origin, finish, Math.min(request.maxBodyChars ?? KEPT_CHARS, MAX_READ_BYTES)),
+    )
     req.end(request.body)
   })
 }
 
 type Finish = (result: Omit<OutboundResult, 'durationMs'>) => void
 
-/** Reads at most 64 KB of the answer, then settles; the first 1,000 characters are kept. */
-function readAnswer(res: IncomingMessage, origin: string, finish: Finish): void {
+/** Reads at most 64 KB of the answer, then settles; the first `kept` characters are kept. */
+function readAnswer(res: IncomingMessage, origin: string, finish: Finish, kept: number): void {
   const status = res.statusCode ?? 0
   const chunks: Buffer[] = []
   let read = 0
   const settle = (error?: string) => {
-    const responseBody = Buffer.concat(chunks).toString('utf8').slice(0, KEPT_CHARS)
+    const responseBody = Buffer.concat(chunks).toString('utf8').slice(0, kept)
     const retryAfterMs = parseRetryAfter(res.headers['retry-after'], Date.now())
     const redirect = status >= 300 && status < 400
     finish({

@@ -14,6 +14,7 @@ import { describeOutboxContract } from './outbox.contract.js'
 import { describeAlertsContract } from './alerts.contract.js'
 import { describeEvaluationsContract } from './evaluations.contract.js'
 import { describeSessionsContract } from './sessions.contract.js'
+import { describeX402Contract } from './x402.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -619,4 +620,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   describeAlertsContract(name, open)
   describeEvaluationsContract(name, open)
   describeSessionsContract(name, open)
+  describeX402Contract(name, open)
 }

@@ -6,6 +6,7 @@ import type { NotifyStore } from './notify-store.js'
 import type { AlertStore } from './alert-store.js'
 import type { EvaluationStore } from './evaluation-store.js'
 import type { CommitFeed } from './commit-feed.js'
+import type { X402Store } from './x402-store.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
 /**
@@ -28,6 +29,8 @@ export interface Store {
   readonly alerts: AlertStore
   /** Scores given to recorded events, deleted with them (evaluation-store.ts). */
   readonly evaluations: EvaluationStore
+  /** Paid logs over x402: each org's offer and the payment ledger, the replay guard (x402-store.ts). */
+  readonly x402: X402Store
   /**
    * Signals commits that appended events, per org (commit-feed.ts): in process on SQLite; on
    * PostgreSQL through one LISTEN connection per server, so every server hears every server.

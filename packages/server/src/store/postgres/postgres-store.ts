@@ -22,6 +22,7 @@ import { createPostgresNotify } from './postgres-notify.js'
 import { createPostgresAlerts } from './postgres-alerts.js'
 import { createPostgresCommitFeed } from './postgres-commit-feed.js'
 import { createPostgresEvaluations } from './postgres-evaluations.js'
+import { createPostgresX402 } from './postgres-x402.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -158,6 +159,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     notify: guardAll('notify', createPostgresNotify(pool, noFsyncPool)),
     alerts: guardAll('alerts', createPostgresAlerts(pool, controls, options.enforce)),
     evaluations: guardAll('evaluations', createPostgresEvaluations(pool)),
+    x402: guardAll('x402', createPostgresX402(pool)),
     orgs: guardAll('orgs', {
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),

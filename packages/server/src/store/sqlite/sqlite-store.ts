@@ -20,6 +20,7 @@ import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteNotifyReads } from './sqlite-notify-reads.js'
 import { createSqliteAlertReads } from './sqlite-alert-reads.js'
 import { createSqliteEvaluationReads } from './sqlite-evaluations.js'
+import { createSqliteX402Reads } from './sqlite-x402.js'
 import { createBatcher } from '../../batcher.js'
 import { createLocalCommitFeed } from '../commit-feed.js'
 import type { EventRow } from '../event-row.js'
@@ -213,6 +214,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     evaluations: guardAll('evaluations', {
       ...createSqliteEvaluationReads(db),
       create: writer.createEvaluation,
+    }),
+    x402: guardAll('x402', {
+      ...createSqliteX402Reads(db),
+      putOffer: writer.putX402Offer,
+      deleteOffer: writer.deleteX402Offer,
+      reservePayment: writer.reserveX402Payment,
+      settlePayment: writer.settleX402Payment,
+      releasePayment: writer.releaseX402Payment,
+      refusePayment: writer.refuseX402Payment,
     }),
     orgs: guardAll('orgs', {
       settings: async (orgId: string) => parseOrgSettings(orgSettings.get(orgId)?.settings),

@@ -60,6 +60,13 @@ const WRITE_OPS = {
   // sqlite-session-writes.ts
   insertSession: true,
   deleteSession: true,
+  // sqlite-x402.ts
+  putX402Offer: true,
+  deleteX402Offer: true,
+  reserveX402Payment: true,
+  settleX402Payment: true,
+  releaseX402Payment: true,
+  refuseX402Payment: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,

@@ -20,6 +20,7 @@ import { createSqliteOrgWrites } from './sqlite-org-writes.js'
 import { createSqliteNotifyWrites } from './sqlite-notify-writes.js'
 import { createSqliteRoller } from './sqlite-rollups.js'
 import { createSqliteSessionWrites } from './sqlite-session-writes.js'
+import { createSqliteX402Writes } from './sqlite-x402.js'
 
 /**
  * Every write the embedded store makes, as synchronous functions on one connection. They run either
@@ -93,6 +94,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     ...createSqliteAlertWrites(db, append),
     ...createSqliteEvaluationWrites(db),
     ...createSqliteSessionWrites(db),
+    ...createSqliteX402Writes(db),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),

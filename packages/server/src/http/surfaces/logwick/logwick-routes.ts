@@ -34,7 +34,7 @@ const LogwickLogSchema = z
   })
   .meta({ id: 'LogwickLog' })
 
-const LogInputSchema = z
+export const LogInputSchema = z
   .looseObject({
     agent: z.string().describe('Required. The AI model or agent name.'),
     action: z.string().describe('Required. The action or task type.'),
