@@ -412,6 +412,40 @@ describe.each(DIALECTS)('OTLP spans mapped onto events (%s)', (dialect) => {
     })
   })
 
+  it('redacts the secrets OTel attributes carry under their dotted names (HTTP headers, connection strings)', async () => {
+    const key = await newKey()
+    const id = spanId()
+    await send(
+      key,
+      traceRequest([
+        span({
+          spanId: id,
+          kind: 3,
+          attributes: {
+            'http.request.method': 'GET',
+            'url.full': 'https://api.example.com/orders',
+            'http.request.header.authorization': ['Token 9944b09199c62bcf9418ad846dd0e4bb'],
+            'http.request.header.cookie': ['sid=opensesame42'],
+            'http.response.header.set-cookie': ['sid=opensesame43; HttpOnly'],
+            'db.connection_string': 'Server=db.internal;Database=orders;Trusted_Connection=yes',
+            'http.request.header.accept': ['application/json'],
+          },
+        }),
+      ]),
+    )
+    const e = await bySpan(key, id)
+    const stored = JSON.stringify(e)
+    for (const secret of ['9944b09199c62bcf9418ad846dd0e4bb', 'opensesame', 'db.internal'])
+      expect(stored).not.toContain(secret)
+    expect(e?.metadata.attributes).toMatchObject({
+      'http.request.header.authorization': '[REDACTED]',
+      'http.request.header.cookie': '[REDACTED]',
+      'http.response.header.set-cookie': '[REDACTED]',
+      'db.connection_string': '[REDACTED]',
+      'http.request.header.accept': ['application/json'],
+    })
+  })
+
   it('stores a span that an exporter sends again once', async () => {
     const key = await newKey()
     const body = traceRequest([span({ attributes: { 'gen_ai.operation.name': 'chat' } })])

@@ -33,6 +33,27 @@ describe('secret redaction', () => {
       expect(isSecretName(name), name).toBe(false)
   })
 
+  it('knows a dotted attribute name by its last part, as OpenTelemetry names headers and connection strings', () => {
+    for (const name of [
+      'http.request.header.authorization',
+      'http.request.header.cookie',
+      'http.response.header.set-cookie',
+      'db.connection_string',
+      'http.request.header.x-api-key',
+      'sentry.dsn',
+    ])
+      expect(isSecretName(name), name).toBe(true)
+    for (const name of [
+      'gen_ai.usage.input_tokens',
+      'gen_ai.request.max_tokens',
+      'llm.token_count.prompt',
+      'http.request.header.accept',
+      'db.system',
+      'auth.method',
+    ])
+      expect(isSecretName(name), name).toBe(false)
+  })
+
   it('replaces values of secret fields at any depth without touching the input', () => {
     const input = {
       context: { amount: 50, api_key: 'abc', nested: [{ password: 'hunter2' }] },

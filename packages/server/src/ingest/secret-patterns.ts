@@ -135,9 +135,15 @@ function words(name: string): string[] {
     .filter(Boolean)
 }
 
-/** True when a field of this name holds a secret. */
+/**
+ * True when a field of this name holds a secret. A dotted name (OpenTelemetry's attributes:
+ * `http.request.header.authorization`, `db.connection_string`) is also judged by its last part,
+ * which names the value: the parts before it only say where it came from.
+ */
 export function isSecretName(name: string): boolean {
   if (name.length > 128) return false
+  const dot = name.lastIndexOf('.')
+  if (dot >= 0 && dot < name.length - 1 && isSecretName(name.slice(dot + 1))) return true
   const w = words(name)
   if (w.length === 0) return false
   if (SECRET_NAMES.has(w.join(''))) return true

@@ -1,7 +1,7 @@
 import { parseId, parseUnixNanos } from './otlp-ids.js'
 import type { OtlpRejection, OtlpScope } from './otlp-trace-request.js'
 import { listOf, objectAt, scopeOf } from './otlp-trace-request.js'
-import { anyValue, attributesOf, cleanString } from './otlp-value.js'
+import { anyValue, attributesOf, cleanString, enumOf } from './otlp-value.js'
 import type { Attributes } from './otlp-value.js'
 
 /** One log record of an export request, checked: ids as lower-case hex (absent when not linked). */
@@ -21,6 +21,14 @@ export interface OtlpLogRecord {
   resource: Attributes
   scope: OtlpScope
 }
+
+/** `SeverityNumber`'s names after `SEVERITY_NUMBER_`, in order: 0 unspecified, 1 TRACE to 24 FATAL4. */
+const SEVERITY_NAMES = [
+  'UNSPECIFIED',
+  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level) =>
+    ['', '2', '3', '4'].map((n) => `${level}${n}`),
+  ),
+]
 
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -82,7 +90,7 @@ function readRecord(
     record: {
       timeMs: parseUnixNanos(raw.timeUnixNano),
       observedMs: parseUnixNanos(raw.observedTimeUnixNano),
-      severityNumber: typeof raw.severityNumber === 'number' ? raw.severityNumber : 0,
+      severityNumber: enumOf(raw.severityNumber, 'SEVERITY_NUMBER_', SEVERITY_NAMES),
       severityText:
         typeof raw.severityText === 'string' && raw.severityText !== ''
           ? cleanString(raw.severityText)

@@ -1,5 +1,5 @@
 import { parseId, parseParentId, parseUnixNanos } from './otlp-ids.js'
-import { attributesOf, cleanString } from './otlp-value.js'
+import { attributesOf, cleanString, enumOf } from './otlp-value.js'
 import type { Attributes } from './otlp-value.js'
 
 /** The instrumentation scope that made a span (`InstrumentationScope`). */
@@ -50,6 +50,9 @@ export class OtlpMalformedError extends Error {
     this.name = 'OtlpMalformedError'
   }
 }
+
+const SPAN_KIND_NAMES = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER']
+const STATUS_CODE_NAMES = ['UNSET', 'OK', 'ERROR']
 
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -123,7 +126,7 @@ function readSpan(
       spanId: spanId.hex,
       parentSpanId: parent.hex,
       name: typeof raw.name === 'string' ? cleanString(raw.name) : '',
-      kind: typeof raw.kind === 'number' ? raw.kind : 0,
+      kind: enumOf(raw.kind, 'SPAN_KIND_', SPAN_KIND_NAMES),
       startMs: parseUnixNanos(raw.startTimeUnixNano),
       endMs: parseUnixNanos(raw.endTimeUnixNano),
       attributes: attributesOf(raw.attributes),
@@ -142,7 +145,7 @@ function readSpan(
           })
         : [],
       status: {
-        code: typeof status.code === 'number' ? status.code : 0,
+        code: enumOf(status.code, 'STATUS_CODE_', STATUS_CODE_NAMES),
         message:
           typeof status.message === 'string' && status.message !== ''
             ? cleanString(status.message)

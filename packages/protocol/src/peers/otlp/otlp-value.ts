@@ -95,3 +95,17 @@ function numberText(value: Json): unknown {
   const n = Number(text)
   return Number.isFinite(n) ? n : cleanString(text)
 }
+
+/**
+ * An OTLP enum (`SpanKind`, `Status.code`, `SeverityNumber`) as its number. OTLP/JSON says
+ * integers, and the exporters send them; the protobuf JSON mapping also allows the value's name
+ * (`"STATUS_CODE_ERROR"`), which the Collector's JSON decoder accepts, so it is read too: dropping
+ * it would store an error span as a success. `prefix` is the enum's (`STATUS_CODE_`), `names` its
+ * values' rest in order (`['UNSET', 'OK', 'ERROR']`). Anything else is 0, unset.
+ */
+export function enumOf(value: unknown, prefix: string, names: readonly string[]): number {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : 0
+  if (typeof value !== 'string' || !value.startsWith(prefix)) return 0
+  const index = names.indexOf(value.slice(prefix.length))
+  return index < 0 ? 0 : index
+}

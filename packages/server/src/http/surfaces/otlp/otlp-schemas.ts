@@ -30,10 +30,11 @@ const Span = z
     parentSpanId: z.string().optional().describe('16 hex digits; absent or empty for a root span'),
     name: z.string().optional(),
     kind: z
-      .number()
-      .int()
+      .union([z.number().int(), z.string()])
       .optional()
-      .describe('1 internal, 2 server, 3 client, 4 producer, 5 consumer'),
+      .describe(
+        '1 internal, 2 server, 3 client, 4 producer, 5 consumer (or the name, `SPAN_KIND_CLIENT`)',
+      ),
     startTimeUnixNano: Nanos.optional(),
     endTimeUnixNano: Nanos.optional(),
     attributes: Attributes,
@@ -44,9 +45,12 @@ const Span = z
       .optional(),
     links: z.array(z.looseObject({ traceId: z.string(), spanId: z.string() })).optional(),
     status: z
-      .looseObject({ code: z.number().int().optional(), message: z.string().optional() })
+      .looseObject({
+        code: z.union([z.number().int(), z.string()]).optional(),
+        message: z.string().optional(),
+      })
       .optional()
-      .describe('code 0 unset, 1 ok, 2 error'),
+      .describe('code 0 unset, 1 ok, 2 error (or the name, `STATUS_CODE_ERROR`)'),
   })
   .meta({ id: 'OtlpSpan' })
 
@@ -67,7 +71,10 @@ const LogRecord = z
   .looseObject({
     timeUnixNano: Nanos.optional(),
     observedTimeUnixNano: Nanos.optional(),
-    severityNumber: z.number().int().optional().describe('17 to 24: error and fatal'),
+    severityNumber: z
+      .union([z.number().int(), z.string()])
+      .optional()
+      .describe('17 to 24: error and fatal (or the name, `SEVERITY_NUMBER_ERROR`)'),
     severityText: z.string().optional(),
     body: AnyValue.optional(),
     attributes: Attributes,
