@@ -5,7 +5,7 @@
 // `node bench/sdk-bench.js` (after `npm run build`) to print the section.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApiKey, createLogger, loadConfig, startServer } from '@agenttrail/server'
@@ -215,6 +215,7 @@ const verdict = (ok) => (ok ? 'met' : 'not met')
 
 /** Measures both against one in-process server; `log` gets progress lines. Returns the numbers and a docs/benchmarks.md section. */
 export async function runSdkBench({ log = () => {} } = {}) {
+  const loadBefore = loadavg()[0]
   const server = await startBenchServer()
   let fire
   let python
@@ -226,18 +227,20 @@ export async function runSdkBench({ log = () => {} } = {}) {
   } finally {
     await server.close()
   }
-  const results = { fire, python, track }
+  const results = { fire, python, track, load: [loadBefore, loadavg()[0]] }
   return { results, markdown: sdkMarkdown(results) }
 }
 
-function sdkMarkdown({ fire, python, track }) {
+function sdkMarkdown({ fire, python, track, load }) {
   const py = python
   const t = track
   return `## SDK
 
 Measured by \`npm run bench\` (\`bench/sdk-bench.js\`; alone: \`node bench/sdk-bench.js\` after \`npm run build\`), against
 one AgentTrail server started in the bench process on 127.0.0.1 (SQLite in a temp folder, rate limit off), so the
-server's work shares the event loop with the clients.
+server's work shares the event loop with the clients. The machine's load average (1 minute) was
+${load[0].toFixed(1)} when the section began and ${load[1].toFixed(1)} when it ended (2 cores): the figures are CPU time
+on a shared machine, so compare them with each other, within this run.
 
 | measurement | AgentTrail SDK | agentledger 0.5.0 | target | |
 | --- | --- | --- | --- | --- |
