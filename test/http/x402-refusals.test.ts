@@ -327,6 +327,35 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     }
   })
 
+  it('sends the facilitator only the authorization it verified, whatever else the client added', async () => {
+    const v1 = await signPayment(account, PAY_TO)
+    const v2 = await signPayment(account, PAY_TO, { version: 2 })
+    for (const payment of [v1, v2]) {
+      const signed = structuredClone(payment.payload)
+      // Keys this server does not read: a facilitator would settle a Permit2 authorization
+      // instead of the EIP-3009 one verified here, and honour extensions it was never offered.
+      payment.payload.permit2Authorization = { from: OTHER, permitted: { amount: '1000' } }
+      payment.payload.authorization.value = '0x3e8'
+      payment.extensions = { eip2612GasSponsoring: { info: { from: OTHER } } }
+      if (payment.x402Version === 2) payment.accepted.extra = { name: 'Other', version: '9' }
+      const header = payment.x402Version === 1 ? 'x-payment' : 'payment-signature'
+      const res = await post({ [header]: asHeader(payment) })
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+      const sent = facilitator.settles().at(-1)?.body
+      expect(sent?.paymentPayload.payload).toEqual(signed)
+      expect(sent?.paymentPayload.extensions).toBeUndefined()
+      if (payment.x402Version === 2)
+        expect(sent?.paymentPayload.accepted).toEqual(sent?.paymentRequirements)
+      else
+        expect(Object.keys(sent?.paymentPayload ?? {}).sort()).toEqual([
+          'network',
+          'payload',
+          'scheme',
+          'x402Version',
+        ])
+    }
+  })
+
   it('keeps a payment the chain already used, and refuses it again without asking', async () => {
     const headers = await pay()
     facilitator.mode = 'nonce_used'
