@@ -327,6 +327,17 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     }
   })
 
+  it('stores nothing when the facilitator claims success without a transaction, or for another payer, network or amount', async () => {
+    const modes = ['no_transaction', 'other_payer', 'other_network', 'other_amount'] as const
+    for (const mode of modes) {
+      facilitator.mode = mode
+      const headers = await pay({ version: mode === 'other_amount' ? 2 : 1 })
+      const res = await refused(headers, 402, 'payment_failed', 'unexpected_settle_error')
+      expect(res.body.error, mode).toMatch(/nothing was stored/)
+    }
+    await nothingHappened(modes.length)
+  })
+
   it('sends the facilitator only the authorization it verified, whatever else the client added', async () => {
     const v1 = await signPayment(account, PAY_TO)
     const v2 = await signPayment(account, PAY_TO, { version: 2 })

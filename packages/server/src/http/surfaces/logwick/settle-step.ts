@@ -83,6 +83,7 @@ export function settleBeforeAppend(
         paymentRequirements: payment.version === 1 ? requirementV1(offer) : requirementV2(offer),
       },
       deps.settleTimeoutMs,
+      { payer, chainId: offer.chainId, amount: offer.price },
     ).catch(async (error: unknown) => {
       await deps.x402.releasePayment(key)
       throw error
