@@ -28,6 +28,8 @@ export type SettleMode =
 /** A `/settle` or `/verify` body as received, parsed. */
 export interface FacilitatorCall {
   path: string
+  /** The query string, without `?`; empty when there is none. */
+  query: string
   body: {
     x402Version: number
     paymentPayload: any
@@ -77,9 +79,9 @@ export async function startFacilitatorDouble(): Promise<FacilitatorDouble> {
     req.setEncoding('utf8')
     req.on('data', (chunk: string) => (text += chunk))
     req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0] ?? ''
+      const [path = '', query = ''] = (req.url ?? '').split('?')
       const body = JSON.parse(text) as FacilitatorCall['body']
-      calls.push({ path, body })
+      calls.push({ path, query, body })
       for (const w of waiters.splice(0)) {
         if (settles().length >= w.n) w.resolve()
         else waiters.push(w)

@@ -54,6 +54,18 @@ function isAbout(
   )
 }
 
+/**
+ * `<url>/settle`, the step added to the path: a query (a token, say) stays the query, not text the
+ * step is glued onto, and a fragment, which is never sent, cannot swallow the step. The offer's
+ * URL was checked to parse (`X402OfferInputSchema`).
+ */
+function settleUrl(facilitatorUrl: string): string {
+  const url = new URL(facilitatorUrl)
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/settle`
+  url.hash = ''
+  return url.toString()
+}
+
 /** An EVM transaction hash. */
 const TX_HASH = /^0x[0-9a-fA-F]{64}$/
 /** A reason word a facilitator may send, echoed to the client only in this form. */
@@ -77,7 +89,7 @@ export async function settlePayment(
   expected: { payer: string; chainId: number; amount: string },
 ): Promise<Settlement> {
   const result = await transport.post({
-    url: `${facilitatorUrl.replace(/\/+$/, '')}/settle`,
+    url: settleUrl(facilitatorUrl),
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify(body),
     timeoutMs,
