@@ -413,6 +413,23 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     }
   })
 
+  it("leaves the org's keys their requests per minute, however many payments fail to settle", async () => {
+    await t.setPlan({ requests_per_minute: 2 })
+    try {
+      // Anyone can sign a payment from an empty wallet: each costs the paid path a request.
+      facilitator.mode = 'insufficient_funds'
+      for (let i = 0; i < 2; i++)
+        await refused(await pay(), 402, 'payment_failed', 'insufficient_funds')
+      const spent = await post(await pay())
+      expect(spent.status).toBe(429)
+      // The org's own ingest, with its key, draws on requests of its own.
+      const keyed = await t.json('POST', '/api/v1/logs', { key: t.adminKey, body: PAID_LOG })
+      expect(keyed.status, JSON.stringify(keyed.body)).toBe(201)
+    } finally {
+      await t.setPlan({ requests_per_minute: null })
+    }
+  })
+
   it('redacts a paid log like any other, and keeps the payment facts the server wrote', async () => {
     const forged = { transaction: `0x${'00'.repeat(32)}`, payer: OTHER }
     const res = await post(await pay(), {
