@@ -16,10 +16,20 @@ export type SettleMode =
   | 'error'
   /** Never answers (until the double closes). */
   | 'hang'
+  /** 200 `{ success: true }` with an empty transaction. */
+  | 'no_transaction'
+  /** 200 `{ success: true, transaction }` naming another payer than the payment's. */
+  | 'other_payer'
+  /** 200 `{ success: true, transaction }` naming another network (Base Sepolia). */
+  | 'other_network'
+  /** 200 `{ success: true, transaction, amount }` naming another amount than the price. */
+  | 'other_amount'
 
 /** A `/settle` or `/verify` body as received, parsed. */
 export interface FacilitatorCall {
   path: string
+  /** The query string, without `?`; empty when there is none. */
+  query: string
   body: {
     x402Version: number
     paymentPayload: any
@@ -69,9 +79,9 @@ export async function startFacilitatorDouble(): Promise<FacilitatorDouble> {
     req.setEncoding('utf8')
     req.on('data', (chunk: string) => (text += chunk))
     req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0] ?? ''
+      const [path = '', query = ''] = (req.url ?? '').split('?')
       const body = JSON.parse(text) as FacilitatorCall['body']
-      calls.push({ path, body })
+      calls.push({ path, query, body })
       for (const w of waiters.splice(0)) {
         if (settles().length >= w.n) w.resolve()
         else waiters.push(w)
@@ -103,6 +113,20 @@ export async function startFacilitatorDouble(): Promise<FacilitatorDouble> {
           return res.end('facilitator fell over')
         case 'hang':
           return undefined
+        case 'no_transaction':
+          return json(200, { success: true, transaction: '', network, payer })
+        case 'other_payer':
+        case 'other_network':
+        case 'other_amount': {
+          const transaction = `0x${randomBytes(32).toString('hex')}`
+          return json(200, {
+            success: true,
+            transaction,
+            network: double.mode === 'other_network' ? 'eip155:84532' : network,
+            payer: double.mode === 'other_payer' ? `0x${'22'.repeat(20)}` : payer,
+            ...(double.mode === 'other_amount' && { amount: '1' }),
+          })
+        }
       }
     })
   })

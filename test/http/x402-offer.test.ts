@@ -3,7 +3,9 @@ import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 import { startFacilitatorDouble } from '../helpers/facilitator-double.js'
 import type { FacilitatorDouble } from '../helpers/facilitator-double.js'
-import { PAY_TO, PUBLIC_URL, offerBody, x402Env } from '../helpers/x402-setup.js'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { asHeader, signPayment } from '../helpers/x402-payments.js'
+import { PAID_LOG, PAY_TO, PUBLIC_URL, offerBody, x402Env } from '../helpers/x402-setup.js'
 
 /** The org's x402 offer (`/api/v1/org/x402`) and what turns the paid path on and off. */
 describe.each(DIALECTS)('x402 offer (%s)', (dialect) => {
@@ -115,6 +117,18 @@ describe.each(DIALECTS)('x402 offer (%s)', (dialect) => {
     }
     // The loopback double is allowed by AGENTTRAIL_OUTBOUND_ALLOW, over http too.
     expect((await put(offerBody(facilitator.url))).status).toBe(200)
+  })
+
+  it('settles at <facilitator_url>/settle when the URL carries a query, keeping the query', async () => {
+    expect((await put(offerBody(`${facilitator.url}/?token=abc#top`))).status).toBe(200)
+    const payment = await signPayment(privateKeyToAccount(generatePrivateKey()), PAY_TO)
+    const res = await t.json('POST', '/api/v1/agent-log', {
+      body: PAID_LOG,
+      headers: { 'x-payment': asHeader(payment) },
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    const [call] = facilitator.calls.slice(-1)
+    expect(call).toMatchObject({ path: '/x402/settle', query: 'token=abc' })
   })
 
   it('needs a resource URL when the server has no public URL', async () => {

@@ -327,6 +327,46 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
     }
   })
 
+  it('stores nothing when the facilitator claims success without a transaction, or for another payer, network or amount', async () => {
+    const modes = ['no_transaction', 'other_payer', 'other_network', 'other_amount'] as const
+    for (const mode of modes) {
+      facilitator.mode = mode
+      const headers = await pay({ version: mode === 'other_amount' ? 2 : 1 })
+      const res = await refused(headers, 402, 'payment_failed', 'unexpected_settle_error')
+      expect(res.body.error, mode).toMatch(/nothing was stored/)
+    }
+    await nothingHappened(modes.length)
+  })
+
+  it('sends the facilitator only the authorization it verified, whatever else the client added', async () => {
+    const v1 = await signPayment(account, PAY_TO)
+    const v2 = await signPayment(account, PAY_TO, { version: 2 })
+    for (const payment of [v1, v2]) {
+      const signed = structuredClone(payment.payload)
+      // Keys this server does not read: a facilitator would settle a Permit2 authorization
+      // instead of the EIP-3009 one verified here, and honour extensions it was never offered.
+      payment.payload.permit2Authorization = { from: OTHER, permitted: { amount: '1000' } }
+      payment.payload.authorization.value = '0x3e8'
+      payment.extensions = { eip2612GasSponsoring: { info: { from: OTHER } } }
+      if (payment.x402Version === 2) payment.accepted.extra = { name: 'Other', version: '9' }
+      const header = payment.x402Version === 1 ? 'x-payment' : 'payment-signature'
+      const res = await post({ [header]: asHeader(payment) })
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+      const sent = facilitator.settles().at(-1)?.body
+      expect(sent?.paymentPayload.payload).toEqual(signed)
+      expect(sent?.paymentPayload.extensions).toBeUndefined()
+      if (payment.x402Version === 2)
+        expect(sent?.paymentPayload.accepted).toEqual(sent?.paymentRequirements)
+      else
+        expect(Object.keys(sent?.paymentPayload ?? {}).sort()).toEqual([
+          'network',
+          'payload',
+          'scheme',
+          'x402Version',
+        ])
+    }
+  })
+
   it('keeps a payment the chain already used, and refuses it again without asking', async () => {
     const headers = await pay()
     facilitator.mode = 'nonce_used'
@@ -370,6 +410,23 @@ describe.each(DIALECTS)('x402 refusals (%s)', (dialect) => {
       await nothingHappened()
     } finally {
       await t.setPlan({ logs_per_month: null })
+    }
+  })
+
+  it("leaves the org's keys their requests per minute, however many payments fail to settle", async () => {
+    await t.setPlan({ requests_per_minute: 2 })
+    try {
+      // Anyone can sign a payment from an empty wallet: each costs the paid path a request.
+      facilitator.mode = 'insufficient_funds'
+      for (let i = 0; i < 2; i++)
+        await refused(await pay(), 402, 'payment_failed', 'insufficient_funds')
+      const spent = await post(await pay())
+      expect(spent.status).toBe(429)
+      // The org's own ingest, with its key, draws on requests of its own.
+      const keyed = await t.json('POST', '/api/v1/logs', { key: t.adminKey, body: PAID_LOG })
+      expect(keyed.status, JSON.stringify(keyed.body)).toBe(201)
+    } finally {
+      await t.setPlan({ requests_per_minute: null })
     }
   })
 

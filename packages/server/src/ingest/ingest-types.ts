@@ -8,6 +8,12 @@ export interface IngestContext {
   idempotencyKey?: string
   /** The raw request body, hashed to tell a replay from a different request under the same key. */
   rawBody?: string
+  /**
+   * The request carries no API key: a paid log (x402), which anyone may send with a payment that
+   * will not settle. It draws on a requests-per-minute bucket of its own (plan-gate.ts), so such
+   * traffic cannot spend the requests of the org's keys.
+   */
+  keyless?: boolean
 }
 
 export interface IngestReceipt extends AppendReceipt {

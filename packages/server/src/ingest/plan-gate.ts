@@ -8,9 +8,11 @@ import type { IngestGate, PlanQuota } from './ingest-types.js'
 /**
  * The plan's requests per minute (`requests_per_minute`) on every ingest path and every check: a
  * token bucket of that many, refilled evenly over the minute, keyed `plan:<org>` in the store's
- * limiter, so every server process on a PostgreSQL database shares it. Replays of an
- * `Idempotency-Key` never reach this gate (ingest-stages.ts, `replayOf`). The monthly log limit is
- * `createPlanQuota`, below.
+ * limiter, so every server process on a PostgreSQL database shares it. Keyless requests (paid logs,
+ * x402) have a bucket of the same size of their own, `plan:<org>:keyless`: anyone can send them,
+ * and they must not spend the requests of the org's keys. Replays of an `Idempotency-Key` never
+ * reach this gate (ingest-stages.ts, `replayOf`). The monthly log limit is `createPlanQuota`,
+ * below.
  */
 export function createPlanRateGate(store: Pick<Store, 'rateLimiter'>): IngestGate {
   const limiters = new Map<number, RateLimiter>()
@@ -24,7 +26,9 @@ export function createPlanRateGate(store: Pick<Store, 'rateLimiter'>): IngestGat
   return async (_events, ctx, settings) => {
     const { plan } = settings
     if (plan.requests_per_minute !== null) {
-      const decision = await limiterFor(plan.requests_per_minute).take(`plan:${ctx.orgId}`)
+      const decision = await limiterFor(plan.requests_per_minute).take(
+        `plan:${ctx.orgId}${ctx.keyless === true ? ':keyless' : ''}`,
+      )
       if (!decision.allowed) {
         const retryAfter = decision.retryAfterSeconds ?? 1
         throw new AppError(

@@ -35,7 +35,6 @@ describe('payment headers', () => {
           nonce: `0x${'f3'.repeat(32)}`,
         },
         signature: v1.payload.signature,
-        raw: v1,
       },
     })
   })

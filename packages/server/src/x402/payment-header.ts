@@ -60,8 +60,6 @@ export interface DecodedPayment {
   accepted?: { asset: string; payTo: string; amount: bigint }
   authorization: TransferAuthorization
   signature: string
-  /** The decoded JSON as sent, forwarded to the facilitator. */
-  raw: Record<string, unknown>
 }
 
 export type DecodeResult =
@@ -130,7 +128,6 @@ export function decodePaymentHeader(header: string, version: 1 | 2): DecodeResul
         nonce: a.nonce.toLowerCase(),
       },
       signature,
-      raw: json as Record<string, unknown>,
     },
   }
 }

@@ -58,7 +58,7 @@ export async function takePaidLog(
       { path: 'id', message: 'a paid log gets its id from the server' },
     ])
   const settle = settleBeforeAppend(deps, offer, payment, verdict.payer)
-  const ctx = { orgId: offer.orgId, ipAddress: clientAddress(c), rawBody: text }
+  const ctx = { orgId: offer.orgId, ipAddress: clientAddress(c), rawBody: text, keyless: true }
   let receipt
   try {
     receipt = await deps.ingest.one(mapped.event, ctx, settle.step)

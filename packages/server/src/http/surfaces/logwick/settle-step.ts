@@ -83,6 +83,7 @@ export function settleBeforeAppend(
         paymentRequirements: payment.version === 1 ? requirementV1(offer) : requirementV2(offer),
       },
       deps.settleTimeoutMs,
+      { payer, chainId: offer.chainId, amount: offer.price },
     ).catch(async (error: unknown) => {
       await deps.x402.releasePayment(key)
       throw error
@@ -111,14 +112,34 @@ export function settleBeforeAppend(
 }
 
 /**
- * The payment as the facilitator is sent it: as the client sent it, with the network spelled the
- * way the version's requirements spell it (a v1 payment may say `eip155:8453`, as Logwick's page
- * does, where the v1 facilitators know only `base`). The signature does not cover that name; its
- * chain id is in the signed domain.
+ * The payment as the facilitator is sent it: the authorization verified here and its signature,
+ * rebuilt from the checked fields, never the client's JSON. A key this server does not read would
+ * change what a facilitator settles (`payload.permit2Authorization` makes `@x402/evm` settle a
+ * Permit2 transfer, possibly from a smart wallet, instead of the authorization verified and
+ * reserved; `extensions` ask for services the offer never named). Version 2's `accepted` is the
+ * offer's requirement, as sent beside it. The network is spelled as the version's requirements
+ * spell it (a v1 payment may say `eip155:8453`, as Logwick's page does, where the v1 facilitators
+ * know only `base`); the signature covers the chain id, not the name.
  */
 function forwarded(payment: DecodedPayment, offer: ResolvedOffer): Record<string, unknown> {
-  const raw = payment.raw
-  if (payment.version === 1) return { ...raw, network: v1Network(offer.chainId) }
-  const accepted = raw.accepted as Record<string, unknown>
-  return { ...raw, accepted: { ...accepted, network: caipNetwork(offer.chainId) } }
+  const a = payment.authorization
+  const payload = {
+    signature: payment.signature,
+    authorization: {
+      from: a.from,
+      to: a.to,
+      value: a.value.toString(),
+      validAfter: a.validAfter.toString(),
+      validBefore: a.validBefore.toString(),
+      nonce: a.nonce,
+    },
+  }
+  if (payment.version === 1)
+    return { x402Version: 1, scheme: 'exact', network: v1Network(offer.chainId), payload }
+  return {
+    x402Version: 2,
+    resource: { url: offer.resource, description: offer.description, mimeType: 'application/json' },
+    accepted: requirementV2(offer),
+    payload,
+  }
 }
