@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,25 +6,17 @@ import { startLiveServer } from '../helpers/live-server.js'
 import type { LiveServer } from '../helpers/live-server.js'
 import { MOCK_MODEL, MOCK_TEXT, startMockOpenAI } from '../helpers/mock-openai.js'
 import type { MockOpenAI } from '../helpers/mock-openai.js'
-import { storedEvents, tracerProvider } from '../helpers/otlp-client.js'
+import {
+  recordWeatherChats,
+  sha256,
+  WEATHER_SYSTEM as SYSTEM,
+} from '../helpers/otlp-openai-chats.js'
 import { DIALECTS } from '../helpers/test-app.js'
 
 // One instrumentation for the file: it patches the OpenAI class once, and its patch calls the
 // tracer of the instance that applied it (each test points that one at its provider).
 const instrumentation = new OpenAIInstrumentation()
 instrumentation.manuallyInstrument(OpenAI)
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
-const SYSTEM = 'You are a terse weather assistant.'
-const TOOLS = [
-  {
-    type: 'function' as const,
-    function: {
-      name: 'get_weather',
-      parameters: { type: 'object', properties: { city: { type: 'string' } } },
-    },
-  },
-]
 
 /**
  * OpenInference's OpenAI instrumentation (`@arizeai/openinference-instrumentation-openai`: `llm.*`
@@ -48,32 +39,13 @@ describe.each(DIALECTS)(
 
     it('maps a chat completion that asks for a tool and a streamed one, field by field', async () => {
       const key = await live.key('openinference', ['admin'])
-      const provider = tracerProvider({
+      const events = await recordWeatherChats({
         url: live.url,
         key,
         protocol: 'protobuf',
-        resource: { 'service.name': 'weather-app' },
+        mockBaseURL: openaiMock.baseURL,
+        instrumentation,
       })
-      instrumentation.setTracerProvider(provider)
-      const client = new OpenAI({ baseURL: openaiMock.baseURL, apiKey: 'sk-test' })
-      const messages = [
-        { role: 'system' as const, content: SYSTEM },
-        { role: 'user' as const, content: 'Weather in Paris?' },
-      ]
-      await client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: TOOLS })
-      const stream = await client.chat.completions.create({
-        model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: 'And tomorrow?' }],
-        stream: true,
-        stream_options: { include_usage: true },
-      })
-      let text = ''
-      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
-      expect(text).toBe(MOCK_TEXT)
-      await provider.forceFlush()
-      await provider.shutdown()
-
-      const events = await storedEvents(live.url, key)
       expect(events).toHaveLength(2)
       const usage = {
         provider: 'openai',
