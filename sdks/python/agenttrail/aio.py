@@ -10,7 +10,7 @@ import time
 
 from .client import AgentTrail
 from .controls import fetch_approval_status
-from .track import OPTION_NAMES, TrackResult, Tracker
+from .track import TrackResult, Tracker, track_options
 
 
 class AsyncAgentTrail(object):
@@ -114,13 +114,7 @@ class AsyncAgentTrail(object):
         returns a TrackResult; without ``fn``, a decorator for coroutine functions and an async
         context manager (``async with trail.track(...) as t:``). Options as ``AgentTrail.track``.
         The check runs off the loop; the record is fired."""
-        unknown = set(options) - set(OPTION_NAMES)
-        if unknown:
-            raise TypeError("track() got unknown options: %s" % ", ".join(sorted(unknown)))
-        if not agent:
-            raise TypeError("track() needs an agent")
-        options.update(agent=agent, service=service, action=action)
-        tracker = AsyncTracker(self, options)
+        tracker = AsyncTracker(self, track_options(agent, service, action, options))
         return tracker if fn is None else tracker.run(fn)
 
 

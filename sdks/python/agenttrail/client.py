@@ -13,7 +13,7 @@ from .exporter import BatchExporter
 from .processor import BatchProcessor
 from .reporter import Reporter
 from .serializer import serialize_event
-from .track import OPTION_NAMES, Tracker
+from .track import Tracker, track_options
 from .transport import HttpTransport, http_error, with_retry
 
 KEY_PREFIXES = ("at_", "al_", "sk-lw-", "aw_")
@@ -149,13 +149,7 @@ class AgentTrail(object):
         ActionBlockedError and nothing runs; what ``fn`` raises is recorded and re-raised. Options:
         ``cost_cents``, ``metadata``, ``trace_id``, ``input``, ``output``, ``capture_output``,
         ``check``, ``event`` (more fields), ``enrich(outcome) -> fields``."""
-        unknown = set(options) - set(OPTION_NAMES)
-        if unknown:
-            raise TypeError("track() got unknown options: %s" % ", ".join(sorted(unknown)))
-        if not agent:
-            raise TypeError("track() needs an agent")
-        options.update(agent=agent, service=service, action=action)
-        tracker = Tracker(self, options)
+        tracker = Tracker(self, track_options(agent, service, action, options))
         return tracker if fn is None else tracker.run(fn)
 
     def evaluate(self, action_id, score, label=None, feedback=None, evaluated_by=None):

@@ -16,6 +16,17 @@ OPTION_NAMES = ("agent", "service", "action", "cost_cents", "metadata", "trace_i
                 "output", "capture_output", "check", "event", "enrich")
 
 
+def track_options(agent, service, action, options):
+    """The options of one ``track()`` call, checked: ``agent`` is required, names are known."""
+    unknown = set(options) - set(OPTION_NAMES)
+    if unknown:
+        raise TypeError("track() got unknown options: %s" % ", ".join(sorted(unknown)))
+    if not agent:
+        raise TypeError("track() needs an agent")
+    options.update(agent=agent, service=service, action=action)
+    return options
+
+
 class TrackResult(object):
     __slots__ = ("result", "allowed", "duration_ms", "action_id")
 
