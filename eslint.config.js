@@ -44,6 +44,24 @@ export default tseslint.config(
     },
   },
   {
+    // Clients of the server reach it over HTTP only (docs/architecture.md, "Dependency rules"):
+    // the SDK, the MCP server and the dashboard never import the server's code.
+    files: ['packages/sdk/src/**', 'packages/mcp/src/**', 'packages/dashboard/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@agenttrail/server', '@agenttrail/server/*', '**/server/src/**'],
+              message: 'Clients talk to the server over HTTP; they never import its code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The dashboard: React's rules of hooks (recommended set: rules-of-hooks and exhaustive-deps).
     files: ['packages/dashboard/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

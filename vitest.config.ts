@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: '@agenttrail/protocol', replacement: src('protocol') },
       { find: '@agenttrail/server', replacement: src('server') },
+      { find: '@agenttrail/mcp', replacement: src('mcp') },
       {
         find: /^agenttrail\/integrations\/(.+)$/,
         replacement: fileURLToPath(

@@ -83,7 +83,16 @@ export const RULES = {
     `${S}alerts/`,
     `${S}x402/`,
   ],
-  'packages/cli/src/': [PROTOCOL, 'packages/server/src/index.ts'],
+  // The /mcp endpoint: the MCP package, which reaches the trail over the server's own HTTP API.
+  [`${S}http/mcp/`]: [PROTOCOL, ...LEAVES, 'packages/mcp/src/index.ts'],
+  // The MCP server talks to AgentTrail like any client: through the SDK, never the server.
+  'packages/mcp/src/': ['packages/sdk/src/index.ts'],
+  'packages/cli/src/': [
+    PROTOCOL,
+    'packages/server/src/index.ts',
+    'packages/mcp/src/index.ts',
+    'packages/sdk/src/index.ts',
+  ],
 }
 
 /** Every source file under packages/x/src, tests and contracts left out. */

@@ -22,6 +22,8 @@ import { nodeHttpFetch } from './node-http-fetch.js'
 import { Reporter } from './reporter.js'
 import { withRetry } from './retry.js'
 import { traceId } from './trace-id.js'
+import { TrailReader } from './trail-reader.js'
+import type { Answer } from './trail-reader.js'
 import { runTrack } from './track.js'
 import type { TrackOptions, TrackResult } from './track.js'
 import type { EventReceipt, TrailEvent } from './trail-event.js'
@@ -42,6 +44,7 @@ export class AgentTrail {
   private readonly processor: BatchProcessor
   private readonly exitHook: ExitFlushable
   private shutdownPromise: Promise<void> | undefined
+  private reader: TrailReader | undefined
 
   /** Throws only on a missing or malformed API key, or a runtime without fetch. */
   constructor(options: AgentTrailOptions = {}) {
@@ -192,18 +195,50 @@ export class AgentTrail {
     return checkAction(this.controls, options)
   }
 
-  /** Blocks the agent's actions in this environment until resumed. */
-  pauseAgent(name: string): Promise<void> {
-    return controlAgent(this.controls, name, 'pause')
+  /** Blocks the agent's actions until resumed, in the client's environment or `options.environment`. */
+  pauseAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+    return controlAgent(this.controlsIn(options.environment), name, 'pause')
   }
 
-  resumeAgent(name: string): Promise<void> {
-    return controlAgent(this.controls, name, 'resume')
+  resumeAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+    return controlAgent(this.controlsIn(options.environment), name, 'resume')
   }
 
-  /** Stops the agent for good in this environment. */
-  killAgent(name: string): Promise<void> {
-    return controlAgent(this.controls, name, 'kill')
+  /** Stops the agent for good, in the client's environment or `options.environment`. */
+  killAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+    return controlAgent(this.controlsIn(options.environment), name, 'kill')
+  }
+
+  /**
+   * The trail's read side on this client's connection: events, stats, agents, conversations,
+   * traces, alerts, approvals, policies and budgets (the key needs the `read` scope).
+   */
+  get read(): TrailReader {
+    this.reader ??= new TrailReader(this.transport)
+    return this.reader
+  }
+
+  /**
+   * Decides a pending approval (`PATCH /api/v1/approvals/{id}`; the key needs the `approve` scope
+   * and must not be the one that asked). Resolves to the decided approval.
+   */
+  async decideApproval(
+    id: string,
+    decision: 'approved' | 'denied',
+    options: { decidedBy?: string; note?: string } = {},
+  ): Promise<Answer> {
+    const answer = await this.read.request('PATCH', `/api/v1/approvals/${encodeURIComponent(id)}`, {
+      body: { status: decision, decided_by: options.decidedBy, note: options.note },
+    })
+    return answer.approval as Answer
+  }
+
+  /**
+   * Deletes one event (`DELETE /api/v1/events/{id}`, `admin` scope). The deletion is itself
+   * recorded in the trail as an `audit` event.
+   */
+  async deleteEvent(id: string): Promise<Answer> {
+    return this.read.request('DELETE', `/api/v1/events/${encodeURIComponent(id)}`)
   }
 
   /**
@@ -230,7 +265,11 @@ export class AgentTrail {
   }
 
   private get controls() {
-    return { transport: this.transport, environment: this.options.environment }
+    return this.controlsIn(undefined)
+  }
+
+  private controlsIn(environment: string | undefined) {
+    return { transport: this.transport, environment: environment ?? this.options.environment }
   }
 
   private async flushBeforeExit(): Promise<void> {

@@ -29,3 +29,18 @@ export type { AgentTrailErrorInit, ErrorDetail } from './errors.js'
 export { LogwickClient, fire, flush, init, shutdown } from './logwick-client.js'
 export type { LogwickClientOptions, LogwickLog } from './logwick-client.js'
 export { uuidv7 } from './uuidv7.js'
+export { TrailReader } from './trail-reader.js'
+export type {
+  AgentQuery,
+  AlertQuery,
+  Answer,
+  ApprovalQuery,
+  ConversationQuery,
+  EventPage,
+  EventQuery,
+  Instant,
+  StatsQuery,
+  StoredEvent,
+  TimelineQuery,
+  TrailReaderOptions,
+} from './trail-reader.js'
