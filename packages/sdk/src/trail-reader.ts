@@ -165,6 +165,14 @@ export class TrailReader {
     })
   }
 
+  /** `GET /api/v1/whoami`: the key's org, id, name, prefix and scopes. */
+  whoami(): Promise<{
+    org_id: string
+    key: { id: string; name: string; prefix: string; scopes: string[] }
+  }> {
+    return this.get('/api/v1/whoami') as Promise<any>
+  }
+
   /** `GET /api/v1/events`: one page, newest first. */
   events(query: EventQuery = {}): Promise<EventPage> {
     return this.get('/api/v1/events', query) as Promise<EventPage>
