@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   policy_violation: 403,
   self_revocation: 409,
   builtin_rule: 409,
+  audit_event: 409,
   idempotency_key_reused: 422,
   idempotency_key_in_use: 409,
   payload_too_large: 413,

@@ -21,6 +21,7 @@ import { baselineRoutes } from './routes/baseline-routes.js'
 import { budgetRoutes } from './routes/budget-routes.js'
 import { conversationRoutes } from './routes/conversation-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
+import { eventDeleteRoute } from './routes/event-delete-route.js'
 import { evaluationRoutes } from './routes/evaluation-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
@@ -34,6 +35,7 @@ import { x402Routes } from './routes/x402-routes.js'
 import { statsRoutes } from './routes/stats-routes.js'
 import { streamRoutes } from './routes/stream-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
+import { whoamiRoute } from './routes/whoami-route.js'
 import { errorFields } from '../log.js'
 import { createStreamHub } from '../notify/stream-hub.js'
 import type { StreamHub } from '../notify/stream-hub.js'
@@ -77,7 +79,9 @@ export function createApp(deps: AppDeps): App {
   )
   healthRoutes(router, deps.store)
   sessionRoutes(router, deps.store, deps.config.publicUrl)
+  whoamiRoute(router)
   eventRoutes(router, deps.store, deps.ingest)
+  eventDeleteRoute(router, deps)
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
   agentRegistrationRoutes(router, deps.store)

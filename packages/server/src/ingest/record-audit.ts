@@ -26,13 +26,14 @@ export interface AuditRecord {
  * record of an earlier deletion with it, and the record stays out of that agent's activity feed,
  * archives and counters. It goes to the group committer directly, past the ingest gates, so that a
  * plan limit cannot leave a deletion untraced, and it does not count as the org's usage. Throws when the record is not a valid event (a bug).
+ * Resolves to the audit event's id once it is committed.
  */
 export async function recordAudit(
   committer: Pick<GroupCommitter, 'append'>,
   orgId: string,
   record: AuditRecord,
   now: number = Date.now(),
-): Promise<void> {
+): Promise<string> {
   const { ipAddress, ...fields } = record
   const audit = normalizeEvent(
     { kind: 'audit', status: 'success', ...fields },
@@ -40,4 +41,5 @@ export async function recordAudit(
   )
   if (!audit.ok) throw new Error(`the ${record.action} audit event is not valid`)
   await committer.append([{ orgId, event: audit.event, system: true }])
+  return audit.event.id
 }

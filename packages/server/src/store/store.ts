@@ -101,7 +101,7 @@ export interface EventStore {
   /** Folds at most `maxEvents` new events into the rollups; returns how many. */
   rollPending(maxEvents?: number): Promise<number>
   /**
-   * Deletes the org's events with `from <= ts < to` (optionally only one agent and/or environment)
+   * Deletes the org's events with `from <= ts < to` (optionally only one agent, environment or id)
    * in one transaction, with everything derived from them (rollups, search index, tags, agent
    * counters), their evaluations, and the org's system prompts that no remaining event references; returns how many.
    * Other events keep their seq. For retention and erasure.
@@ -118,6 +118,11 @@ export interface DeleteRange {
   to: number
   agent?: string
   environment?: string
+  /**
+   * Only the event with this id (one event: `DELETE /api/v1/events/{id}`, with `from` and `to`
+   * around its `ts`, which keeps the delete on the time index).
+   */
+  id?: string
 }
 
 export interface EventFilter {

@@ -2,7 +2,6 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../app-error.js'
 import { hasScope, hashKey } from '../../auth/api-keys.js'
-import { SCOPES } from '../../store/store.js'
 import type { ApiKeyRecord, Store } from '../../store/store.js'
 import type { AppEnv } from '../app-env.js'
 import { ErrorBodySchema } from '../openapi.js'
@@ -18,6 +17,7 @@ import {
   sessionCookie,
   setSessionCookie,
 } from '../session-cookie.js'
+import { KeyViewSchema, keyView } from './key-view.js'
 import { strictBody } from './strict-body.js'
 
 const SignInSchema = strictBody({
@@ -31,12 +31,7 @@ const SignInSchema = strictBody({
 const SessionSchema = z
   .object({
     org_id: z.string(),
-    key: z.object({
-      id: z.string(),
-      name: z.string(),
-      prefix: z.string().describe('The first 10 characters of the key.'),
-      scopes: z.array(z.enum(SCOPES)),
-    }),
+    key: KeyViewSchema,
     expires_at: z.string().describe('ISO 8601: when the session ends (12 hours after sign-in).'),
     base_url: z
       .string()
@@ -56,7 +51,7 @@ const COOKIE_NOTE =
 export function sessionRoutes(router: Router, store: Store, publicUrl: string | undefined): void {
   const body = (c: Context<AppEnv>, key: ApiKeyRecord, expiresAt: number) => ({
     org_id: key.org_id,
-    key: { id: key.id, name: key.name, prefix: key.key_prefix, scopes: key.scopes },
+    key: keyView(key),
     expires_at: new Date(expiresAt).toISOString(),
     base_url: publicUrl ?? ownOrigins(c, undefined)[0],
   })

@@ -43,7 +43,7 @@ const match = (columns: string[], table: string) =>
  */
 const DELETE = `WITH gone AS (
     DELETE FROM events WHERE org_id = $1 AND ts >= $2 AND ts < $3 AND ($4::text IS NULL OR agent = $4)
-      AND ($5::text IS NULL OR environment = $5)
+      AND ($5::text IS NULL OR environment = $5) AND ($6::text IS NULL OR id = $6)
     RETURNING org_id, id, seq, ts, environment, agent, model, service, status, duration_ms, tokens_input, tokens_output,
       tokens_cache_read, tokens_cache_write, tokens_total, cost_micros, system_prompt_sha256, conversation_id),
   tags AS (DELETE FROM event_tags t USING gone WHERE t.org_id = gone.org_id AND t.ts = gone.ts AND t.seq = gone.seq RETURNING 1),
@@ -69,9 +69,10 @@ const DROP_PROMPTS = `DELETE FROM system_prompts p WHERE p.org_id = $1 AND p.sha
   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.org_id = $1 AND e.system_prompt_sha256 = p.sha256)`
 
 /**
- * Deletes an org's events in a time range on PostgreSQL, with their rollups, tags, agent counters,
- * evaluations, the conversation summary of the conversations they were part of and the system
- * prompts no remaining event references, in one transaction. The org row is locked first, as appends do, so
+ * Deletes an org's events in a time range (optionally of one agent, environment or id) on
+ * PostgreSQL, with their rollups, tags, agent counters, evaluations, the conversation summary of
+ * the conversations they were part of and the system prompts no remaining event references, in one
+ * transaction. The org row is locked first, as appends do, so
  * no append of the org commits between reading the rows and taking them out of the rollups (or the
  * conversation summary), nor stores a prompt that the cleanup then removes under its new event, nor
  * an evaluation of an event being deleted (postgres-evaluations.ts takes the lock in share mode).
@@ -88,7 +89,7 @@ export async function deletePostgres(
     async (tx) => {
       const { rows } = await tx.query<{ n: string; prompts: string[]; conversations: string[] }>(
         DELETE,
-        [orgId, from, to, range.agent ?? null, range.environment ?? null],
+        [orgId, from, to, range.agent ?? null, range.environment ?? null, range.id ?? null],
       )
       // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
       if (rows[0] && rows[0].prompts.length > 0)

@@ -5,9 +5,9 @@ import { DAY_MS, HOUR_MS, floorTo } from '../time-buckets.js'
 import { createSqliteConversationSummary } from './sqlite-conversation-summary.js'
 import { DIMS, LATENCY_BUCKET_SQL, LATENCY_DIMS, RAW_MEASURES } from './sqlite-rollups.js'
 
-/** The events a delete removes; named parameters @org, @from, @to, @agent, @environment. */
+/** The events a delete removes; named parameters @org, @from, @to, @agent, @environment, @id. */
 const RANGE = `org_id = @org AND ts >= @from AND ts < @to AND (@agent IS NULL OR agent = @agent)
-  AND (@environment IS NULL OR environment = @environment)`
+  AND (@environment IS NULL OR environment = @environment) AND (@id IS NULL OR id = @id)`
 
 const GRAINS = [
   ['h', HOUR_MS],
@@ -43,7 +43,7 @@ const match = (columns: string[], table: string) =>
   columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
 
 /**
- * Deletes an org's events in a time range (optionally of one agent and/or environment) in one
+ * Deletes an org's events in a time range (optionally of one agent, environment or id) in one
  * transaction, and takes them out of everything derived from them: rollups (only what the roller
  * had folded in), the full-text index (only what the indexer had reached), tags, agent counters,
  * the conversation summary of the conversations they were part of, their evaluations, and the system
@@ -116,6 +116,7 @@ export function createSqliteDelete(db: Database.Database) {
       to: Math.trunc(range.to),
       agent: range.agent ?? null,
       environment: range.environment ?? null,
+      id: range.id ?? null,
     }
     subtractRollups.run({ ...where, rolled: at.rollup_rowid ?? 0 })
     subtractLatency.run({ ...where, rolled: at.rollup_rowid ?? 0 })
