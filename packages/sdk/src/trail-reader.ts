@@ -208,7 +208,11 @@ export class TrailReader {
     const limit = options.limit ?? 1000
     const events: StoredEvent[] = []
     let truncated = false
-    for await (const page of this.pages({ traceId, environment: options.environment })) {
+    // Pages of `limit + 1`: one more than is kept tells whether the trace goes on, and a short
+    // trace costs one request however large the events are.
+    const perPage = Math.min(limit + 1, 1000)
+    const query = { traceId, environment: options.environment, limit: perPage }
+    for await (const page of this.pages(query)) {
       events.push(...page.events)
       if (events.length > limit) {
         truncated = true
