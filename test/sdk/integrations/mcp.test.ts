@@ -40,11 +40,24 @@ describe('the MCP integration', () => {
     return client
   }
 
-  it('records the calls of tools registered before and after wrapping, with tool() and registerTool()', async () => {
+  it('records the calls of tools registered with registerTool() and tool(), before and after wrapping, called through the official Client', async () => {
     const client = trail()
     const server = new McpServer({ name: 'tools', version: '1.0.0' })
     server.tool('send_email', { to: z.string(), body: z.string() }, async ({ to }) =>
       text(`sent to ${to}`),
+    )
+    // registerTool() before the wrap, with an output schema: the client checks the structured result.
+    server.registerTool(
+      'order_status',
+      {
+        description: 'The status of an order',
+        inputSchema: { order: z.string() },
+        outputSchema: { order: z.string(), status: z.string() },
+      },
+      async ({ order }) => ({
+        ...text(`${order} shipped`),
+        structuredContent: { order, status: 'shipped' },
+      }),
     )
     wrapMCPServer(client, server, {
       agent: 'mcp-server',
@@ -75,6 +88,10 @@ describe('the MCP integration', () => {
     )
     expect(await mcp.callTool({ name: 'ping' })).toEqual(text('pong'))
     expect(await mcp.callTool({ name: 'add', arguments: { a: 2, b: 3 } })).toEqual(text('5'))
+    expect(await mcp.callTool({ name: 'order_status', arguments: { order: 'A-7' } })).toEqual({
+      ...text('A-7 shipped'),
+      structuredContent: { order: 'A-7', status: 'shipped' },
+    })
     await client.flush()
 
     const stored = await events('mcp-server')
@@ -83,8 +100,9 @@ describe('the MCP integration', () => {
       ['tool_call', 'tavily', 'search', 'success'],
       ['tool_call', 'ping', 'invoke', 'success'],
       ['tool_call', 'add', 'invoke', 'success'],
+      ['tool_call', 'order_status', 'invoke', 'success'],
     ])
-    const [send, search, ping, add] = stored
+    const [send, search, ping, add, order] = stored
     expect(send).toMatchObject({
       input: { to: 'ada@acme.com', body: 'hi' },
       output: text('sent to ada@acme.com'),
@@ -99,6 +117,11 @@ describe('the MCP integration', () => {
       metadata: { toolName: 'ping' },
     })
     expect(add).toMatchObject({ input: { a: 2, b: 3 }, output: text('5') })
+    expect(order).toMatchObject({
+      input: { order: 'A-7' },
+      output: { structuredContent: { order: 'A-7', status: 'shipped' } },
+      metadata: { source: 'mcp', toolName: 'order_status' },
+    })
     expect(stored.every((e) => e.duration_ms >= 0)).toBe(true)
     await mcp.close()
   })
