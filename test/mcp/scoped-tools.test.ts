@@ -164,5 +164,37 @@ describe.each(DIALECTS)(
         (await callTool(liar, 'agent_status', { name: 'mailer' })).structured.agents[0].status,
       ).toBe('active')
     })
+
+    it('learns the key’s scopes from whoami when none are given', async () => {
+      const fromServer = (scopes: string[]) =>
+        t.key('org-a', scopes as never).then((key) => connectInProcess(t, key))
+      expect(await toolNames(await fromServer(['read']))).toEqual(READ)
+      expect(await toolNames(await fromServer(['read', 'control']))).toEqual(
+        [...READ, ...CONTROL].sort(),
+      )
+      expect(await toolNames(await fromServer(['admin']))).toContain('delete_log')
+    })
+
+    it('deletes a log with an admin key; it is gone and its audit event is in the trail', async () => {
+      const admin = await connectInProcess(t, t.adminKey)
+      const r = await callTool(admin, 'delete_log', { id: seeded.old })
+      expect(r.structured).toEqual({
+        deleted: true,
+        id: seeded.old,
+        audit_event_id: expect.any(String),
+      })
+      expect(r.text).toContain(r.structured.audit_event_id)
+      const gone = await callTool(admin, 'get_event', { id: seeded.old })
+      expect(gone.isError).toBe(true)
+      expect(gone.text).toMatch(/404/)
+      const audit = await callTool(admin, 'search_events', { kind: 'audit', limit: 100 })
+      expect(audit.structured.events.map((e: any) => e.id)).toContain(r.structured.audit_event_id)
+      const notAdmin = await connectInProcess(t, await t.key('org-a', ['read']), {
+        scopes: ['admin'],
+      })
+      const refused = await callTool(notAdmin, 'delete_log', { id: seeded.long })
+      expect(refused.isError).toBe(true)
+      expect(refused.text).toMatch(/403/)
+    })
   },
 )
