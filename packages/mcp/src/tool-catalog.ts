@@ -5,7 +5,8 @@ import { getCall, getConversation, listConversations } from './tools/conversatio
 import { costBreakdown } from './tools/cost-tools.js'
 import { getEvent, getTrace, searchEvents } from './tools/event-tools.js'
 import { explainDecision } from './tools/explain-decision.js'
-import { deleteLog, getLog, getStats, ingestLog, queryLogs } from './tools/logwick-tools.js'
+import { deleteLog } from './tools/delete-log.js'
+import { getLog, getStats, ingestLog, queryLogs } from './tools/logwick-tools.js'
 import type { TrailScope, TrailTool } from './trail-tool.js'
 
 /** Every tool the server can offer, in the order `tools/list` answers them. */

@@ -1,6 +1,7 @@
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js'
 import type { AgentTrail, TrailReader } from 'agenttrail'
 import { z } from 'zod'
+import { MAX_MAX_CHARS } from './compact.js'
 import { toolError } from './tool-error.js'
 
 /** The scopes of an AgentTrail key (docs/api.md "Authentication and scopes"). */
@@ -81,3 +82,13 @@ export const instant = (what: string) =>
     .min(1)
     .max(64)
     .describe(`${what} ISO 8601: a date (2026-12-01) or a date-time with a zone.`)
+
+/** `max_chars`: the longest value shown before it is cut with a marker. */
+export const maxCharsArg = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(50)
+    .max(MAX_MAX_CHARS)
+    .default(fallback)
+    .describe(`Longest value shown before it is cut with a marker. Default ${fallback}.`)

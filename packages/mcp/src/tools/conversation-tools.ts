@@ -1,18 +1,10 @@
 import { z } from 'zod'
-import { DEFAULT_MAX_CHARS, LIST_MAX_CHARS, MAX_MAX_CHARS, cutFields } from '../compact.js'
+import { DEFAULT_MAX_CHARS, LIST_MAX_CHARS, cutFields } from '../compact.js'
 import { json, listText } from '../render.js'
 import { ToolInputError } from '../tool-error.js'
-import { READS, defineTool, id, instant, name } from '../trail-tool.js'
+import { READS, defineTool, maxCharsArg, id, instant, name } from '../trail-tool.js'
 
 const Row = z.record(z.string(), z.unknown())
-const maxChars = (fallback: number) =>
-  z
-    .number()
-    .int()
-    .min(50)
-    .max(MAX_MAX_CHARS)
-    .default(fallback)
-    .describe(`Longest value shown before it is cut with a marker. Default ${fallback}.`)
 
 const moreOfCall = (conversationId: string, eventId: string, max: number) =>
   `call get_call with conversation_id "${conversationId}", event_id "${eventId}" and max_chars above ${max} for more`
@@ -65,7 +57,7 @@ export const getConversation = defineTool({
     conversation_id: id('The conversation id.'),
     limit: z.number().int().min(1).max(200).default(50).describe('Events per page. Default 50.'),
     cursor: z.string().min(1).max(4096).describe('next_cursor of the previous page.').optional(),
-    max_chars: maxChars(LIST_MAX_CHARS),
+    max_chars: maxCharsArg(LIST_MAX_CHARS),
   },
   outputSchema: {
     conversation_id: z.string(),
@@ -117,7 +109,7 @@ export const getCall = defineTool({
   inputSchema: {
     event_id: id('The call’s event id.'),
     conversation_id: id('Its conversation; looked up from the event when left out.').optional(),
-    max_chars: maxChars(DEFAULT_MAX_CHARS),
+    max_chars: maxCharsArg(DEFAULT_MAX_CHARS),
   },
   outputSchema: { conversation_id: z.string(), call: Row },
   annotations: READS,

@@ -1,14 +1,8 @@
 import { z } from 'zod'
 import type { StoredEvent } from 'agenttrail'
-import {
-  DEFAULT_MAX_CHARS,
-  LIST_MAX_CHARS,
-  MAX_MAX_CHARS,
-  cutFields,
-  moreOfEvent,
-} from '../compact.js'
+import { DEFAULT_MAX_CHARS, LIST_MAX_CHARS, cutFields, moreOfEvent } from '../compact.js'
 import { eventLine, json, listText } from '../render.js'
-import { READS, defineTool, id, instant, name } from '../trail-tool.js'
+import { READS, defineTool, maxCharsArg, id, instant, name } from '../trail-tool.js'
 import { readCursor, writeCursor } from '../window-cursor.js'
 
 /** The fields a list shows of each event unless `fields` names others. */
@@ -35,15 +29,6 @@ export const SUMMARY_FIELDS = [
 
 const DAY_MS = 86_400_000
 const Row = z.record(z.string(), z.unknown())
-
-const maxChars = (fallback: number) =>
-  z
-    .number()
-    .int()
-    .min(50)
-    .max(MAX_MAX_CHARS)
-    .default(fallback)
-    .describe(`Longest value shown before it is cut with a marker. Default ${fallback}.`)
 
 /** One event of a list: the chosen fields, each long value cut. */
 export function listRow(
@@ -91,7 +76,7 @@ export const searchEvents = defineTool({
       .max(60)
       .describe(`Fields per event. Default: ${SUMMARY_FIELDS.join(', ')}. Add input, output, ...`)
       .optional(),
-    max_chars: maxChars(LIST_MAX_CHARS),
+    max_chars: maxCharsArg(LIST_MAX_CHARS),
   },
   outputSchema: {
     from: z.string().nullable().describe('The window searched.'),
@@ -154,7 +139,7 @@ export const getEvent = defineTool({
     'One event in full by id: every field, its control decision and evaluations. Values longer than max_chars are cut with a marker; ask again with a larger max_chars for the rest.',
   scope: 'read',
   writes: false,
-  inputSchema: { id: id('The event id.'), max_chars: maxChars(DEFAULT_MAX_CHARS) },
+  inputSchema: { id: id('The event id.'), max_chars: maxCharsArg(DEFAULT_MAX_CHARS) },
   outputSchema: { event: Row },
   annotations: READS,
   async run({ id: eventId, max_chars: max }, { reader }) {
@@ -175,7 +160,7 @@ export const getTrace = defineTool({
     trace_id: id('The trace id.'),
     environment: name('Only this environment.').optional(),
     limit: z.number().int().min(1).max(500).default(100).describe('Most events. Default 100.'),
-    max_chars: maxChars(LIST_MAX_CHARS),
+    max_chars: maxCharsArg(LIST_MAX_CHARS),
   },
   outputSchema: { trace_id: z.string(), events: z.array(Row), truncated: z.boolean() },
   annotations: READS,
