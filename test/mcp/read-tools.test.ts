@@ -166,6 +166,29 @@ describe.each(DIALECTS)('the MCP read tools on the real server (%s)', (dialect) 
     expect(neither.text).toMatch(/Give event_id, or agent/)
   })
 
+  it('explains a budget refusal with the budget that made it', async () => {
+    const call = appCall(t)
+    const budget = await call('POST', '/api/v1/budgets', t.adminKey, {
+      agent_name: 'spender',
+      period: 'daily',
+      max_actions: 1,
+    })
+    expect(budget.status).toBe(201)
+    const check = () =>
+      call('POST', '/api/v1/check', t.adminKey, { agent: 'spender', action: 'buy' })
+    expect((await check()).body.allowed).toBe(true)
+    expect((await check()).body.allowed).toBe(false)
+    const r = await callTool(client, 'explain_decision', { agent: 'spender' })
+    expect(r.structured).toMatchObject({
+      decision: 'denied',
+      rule: 'budget',
+      reason: 'daily action budget exceeded (1/1)',
+      policy: null,
+      budget: { id: budget.body.id, period: 'daily', max_actions: 1 },
+    })
+    expect(r.text).toContain(`Budget ${String(budget.body.id)}: daily, max 1 actions`)
+  })
+
   it('lists agents with their status, pending approvals and alerts', async () => {
     const agents = await callTool(client, 'agent_status', {})
     expect(agents.structured.agents.map((a: any) => a.name).sort()).toEqual(
