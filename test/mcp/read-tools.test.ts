@@ -74,6 +74,11 @@ describe.each(DIALECTS)('the MCP read tools on the real server (%s)', (dialect) 
     const r = await callTool(client, 'get_event', { id: 'no-such-event' })
     expect(r).toMatchObject({ isError: true, structured: undefined })
     expect(r.text).toMatch(/404 not_found.*check the id/i)
+    const late = await callTool(client, 'search_events', { from: '2026-12-02', to: '2026-12-01' })
+    expect(late.isError).toBe(true)
+    expect(late.text).toMatch(
+      /\(400 invalid_query\): from must be earlier than to\. Check the arguments/,
+    )
   })
 
   it('answers bad arguments with the SDK’s input validation error', async () => {
