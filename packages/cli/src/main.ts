@@ -2,6 +2,7 @@
 import { ConfigError, DataDirLockedError, VERSION } from '@agenttrail/server'
 import { backupCommand } from './backup-command.js'
 import { keysCommand } from './keys-command.js'
+import { mcpCommand } from './mcp-command.js'
 import { orgsCommand } from './orgs-command.js'
 import { serveCommand } from './serve-command.js'
 
@@ -16,6 +17,7 @@ Usage:
   agenttrail orgs plan ORG [--name free|pro|business|enterprise|OWN] [--logs-per-month N|none] [--retention-days N|none] [--rpm N|none]
   agenttrail orgs show ORG
   agenttrail backup FILE [--data-dir ./data]
+  agenttrail mcp [--url URL] [--key KEY] [--read-only]   (MCP server over stdio; docs/mcp.md)
 
 Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
 AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys and orgs commands work on the store directly (--data-dir, or DATABASE_URL;
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'keys') return keysCommand(rest)
   if (command === 'orgs') return orgsCommand(rest)
   if (command === 'backup') return backupCommand(rest)
+  if (command === 'mcp') return mcpCommand(rest)
   process.stderr.write(`agenttrail: unknown command "${command}"\n\n${USAGE}`)
   return 2
 }
