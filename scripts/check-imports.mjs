@@ -82,9 +82,10 @@ export const RULES = {
     `${S}notify/`,
     `${S}alerts/`,
     `${S}x402/`,
+    `${S}http/mcp/`,
   ],
   // The /mcp endpoint: the MCP package, which reaches the trail over the server's own HTTP API.
-  [`${S}http/mcp/`]: [PROTOCOL, ...LEAVES, 'packages/mcp/src/index.ts'],
+  [`${S}http/mcp/`]: [PROTOCOL, ...LEAVES, `${S}http/`, 'packages/mcp/src/index.ts'],
   // The MCP server talks to AgentTrail like any client: through the SDK, never the server.
   'packages/mcp/src/': ['packages/sdk/src/index.ts'],
   'packages/cli/src/': [

@@ -47,6 +47,12 @@ export interface Config {
    * Notifications link to it; unset, they carry no link.
    */
   publicUrl: string | undefined
+  /**
+   * `AGENTTRAIL_MCP_ALLOWED_ORIGINS`: the browser origins (`https://app.example.com`, comma-separated)
+   * whose pages may call `/mcp`, besides `AGENTTRAIL_PUBLIC_URL`'s and loopback's. A request without
+   * an `Origin` (any client that is not a browser page) is not concerned.
+   */
+  mcpAllowedOrigins: string[]
   /** `AGENTTRAIL_PAGERDUTY_URL`: the Events API v2 endpoint. Default https://events.pagerduty.com/v2/enqueue. */
   pagerdutyUrl: string
   /** `AGENTTRAIL_SMTP_URL`: `smtp://user:pass@host:587` or `smtps://…:465`. Unset: no e-mail. */
@@ -138,6 +144,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     jobIntervalMs: integer(env, 'AGENTTRAIL_JOB_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     approvalTtlMs: integer(env, 'AGENTTRAIL_APPROVAL_TTL_MINUTES', 30, 1, 30 * 24 * 60) * 60_000,
     publicUrl: httpUrl(env, 'AGENTTRAIL_PUBLIC_URL'),
+    mcpAllowedOrigins: origins(env, 'AGENTTRAIL_MCP_ALLOWED_ORIGINS'),
     pagerdutyUrl:
       httpUrl(env, 'AGENTTRAIL_PAGERDUTY_URL') ?? 'https://events.pagerduty.com/v2/enqueue',
     smtpUrl: smtpUrl(env.AGENTTRAIL_SMTP_URL),
@@ -200,6 +207,27 @@ function httpUrl(env: Env, name: string): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`${name} must be an http:// or https:// URL`)
   return raw.replace(/\/+$/, '')
+}
+
+/** A comma-separated list of http(s) origins, each reduced to `scheme://host[:port]`. */
+function origins(env: Env, name: string): string[] {
+  const raw = env[name]
+  if (!raw) return []
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      let url: URL
+      try {
+        url = new URL(part)
+      } catch {
+        throw new ConfigError(`${name}: "${part}" is not an origin such as https://app.example.com`)
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ConfigError(`${name}: "${part}" must start with http:// or https://`)
+      return url.origin
+    })
 }
 
 /** The credentials it may carry are never echoed. */

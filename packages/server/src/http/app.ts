@@ -39,6 +39,7 @@ import { whoamiRoute } from './routes/whoami-route.js'
 import { errorFields } from '../log.js'
 import { createStreamHub } from '../notify/stream-hub.js'
 import type { StreamHub } from '../notify/stream-hub.js'
+import { mcpRoutes } from './mcp/mcp-routes.js'
 import { mountSurfaces, surfaceRenderers } from './surface.js'
 import type { SurfaceModule } from './surface.js'
 import { SURFACES } from './surfaces.js'
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): App {
   })
   streamRoutes(router, deps.store, streams)
   mountSurfaces(router, SURFACES, { ...deps, check })
+  mcpRoutes(router, hono, deps.config)
 
   const routes = router.specs.map((spec) => ({
     ...spec,

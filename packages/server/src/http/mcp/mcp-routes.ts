@@ -1,0 +1,90 @@
+import type { Context, Hono } from 'hono'
+import { z } from 'zod'
+import { createTrailMcpServer, handleMcpHttp } from '@agenttrail/mcp'
+import { AppError } from '../../app-error.js'
+import type { Config } from '../../config.js'
+import type { AppEnv } from '../app-env.js'
+import { presentedKey } from '../middleware/auth.js'
+import { rawBody } from '../route-spec.js'
+import type { Router } from '../router.js'
+
+const JsonRpcMessage = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    method: z.string().optional(),
+    id: z.union([z.string(), z.number()]).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe('A JSON-RPC 2.0 message of the Model Context Protocol')
+
+/**
+ * `POST /mcp`: the MCP server (packages/mcp) over stateless Streamable HTTP, for MCP clients that
+ * connect by URL. Its tools read and act on the trail through this server's own API, in process,
+ * with the caller's key, so every scope, limit and record applies to them as to any other client.
+ */
+export function mcpRoutes(router: Router, hono: Hono<AppEnv>, config: Config): void {
+  router.add(
+    {
+      method: 'post',
+      path: '/mcp',
+      tag: 'mcp',
+      summary: 'The MCP server (Streamable HTTP, stateless)',
+      description:
+        'Model Context Protocol over Streamable HTTP without sessions: each POST carries one JSON-RPC message (or a batch) and is answered with JSON; notifications get 202. Send `Accept: application/json, text/event-stream` and the key as `Authorization: Bearer <key>`. The tools offered follow the key’s scopes (docs/mcp.md). A browser page may call it only from an allowed origin (this server’s `AGENTTRAIL_PUBLIC_URL`, loopback, `AGENTTRAIL_MCP_ALLOWED_ORIGINS`); GET and DELETE answer 405, as there is no session or server-sent stream.',
+      scope: ['ingest', 'read', 'control', 'approve', 'admin'],
+      body: rawBody(z.union([JsonRpcMessage, z.array(JsonRpcMessage)])),
+      bodyBytes: 1024 * 1024,
+      responses: {
+        200: { description: 'The JSON-RPC response (a tool’s result, or a JSON-RPC error)' },
+        202: { description: 'A notification or a response was accepted' },
+        406: { description: 'The client does not accept application/json and text/event-stream' },
+        415: { description: 'The body is not application/json' },
+      },
+    },
+    async (c, { key, body }) => {
+      allowOrigin(c, config)
+      const secret = presentedKey((name) => c.req.header(name))
+      if (secret === undefined)
+        throw new AppError(
+          'unauthorized',
+          'the MCP endpoint takes an API key as "Authorization: Bearer <key>"; a dashboard session does not reach it',
+        )
+      const baseUrl = new URL(c.req.url).origin
+      const env = c.env
+      // The tools' requests go through this same app, without a socket: the caller's key, scopes
+      // and rate limit apply to each of them.
+      const fetch = async (url: string, init?: RequestInit) =>
+        hono.fetch(new Request(url, init), env)
+      return handleMcpHttp(
+        c.req.raw,
+        () => createTrailMcpServer({ apiKey: secret, baseUrl, fetch, scopes: [...key.scopes] }),
+        body,
+      )
+    },
+  )
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Refuses a browser page of another site (MCP's transport rules: servers must check `Origin`
+ * against DNS rebinding). The request's own `Host` is not trusted for this, since a rebound name
+ * makes any page "same origin"; loopback pages, the public URL and the configured list are.
+ */
+function allowOrigin(c: Context<AppEnv>, config: Config): void {
+  const origin = c.req.header('origin')
+  if (origin === undefined) return
+  let host: string
+  try {
+    host = new URL(origin).hostname
+  } catch {
+    throw new AppError('forbidden', 'the Origin header is not an origin')
+  }
+  if (LOOPBACK.has(host)) return
+  if (config.publicUrl && new URL(config.publicUrl).origin === origin) return
+  if (config.mcpAllowedOrigins.includes(origin)) return
+  throw new AppError(
+    'forbidden',
+    `pages from ${origin} may not call /mcp; list the origin in AGENTTRAIL_MCP_ALLOWED_ORIGINS to allow it`,
+  )
+}

@@ -1,0 +1,136 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DIALECTS } from '../helpers/test-app.js'
+import { startLiveServer } from '../helpers/live-server.js'
+import type { LiveServer } from '../helpers/live-server.js'
+
+const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 'raw', version: '1' },
+  },
+}
+
+/** The `/mcp` endpoint on the real server, reached by the official SDK's Streamable HTTP client. */
+describe.each(DIALECTS)('the /mcp endpoint (%s)', (dialect) => {
+  let live: LiveServer
+  let reader: string
+  let ingestOnly: string
+  let eventId: string
+  beforeAll(async () => {
+    live = await startLiveServer(dialect, {
+      AGENTTRAIL_MCP_ALLOWED_ORIGINS: 'https://console.example.com',
+    })
+    reader = await live.key('org-mcp-http', ['read'])
+    ingestOnly = await live.key('org-mcp-http', ['ingest'])
+    const res = await fetch(`${live.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingestOnly}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agent: 'mailer', action: 'send', status: 'error', title: 'bounced' }),
+    })
+    eventId = ((await res.json()) as { id: string }).id
+  })
+  afterAll(() => live.close())
+
+  const connect = async (key: string, headers: Record<string, string> = {}) => {
+    const client = new Client({ name: 'endpoint-test', version: '1.0.0' })
+    const transport = new StreamableHTTPClientTransport(new URL(`${live.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}`, ...headers } },
+    })
+    await client.connect(transport)
+    return client
+  }
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${live.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        authorization: `Bearer ${reader}`,
+        ...headers,
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+
+  it('serves the tools to a client with a key, and each call reads the trail with that key', async () => {
+    const client = await connect(reader)
+    try {
+      const { tools } = await client.listTools()
+      expect(tools.map((t) => t.name)).toContain('get_log')
+      const result = await client.callTool({ name: 'get_log', arguments: { id: eventId } })
+      expect(result.isError).toBeFalsy()
+      expect(JSON.stringify(result.content)).toContain('bounced')
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('answers a tool with the server’s refusal when the key lacks the scope the tool’s route needs', async () => {
+    const client = await connect(ingestOnly)
+    try {
+      const result = await client.callTool({ name: 'get_log', arguments: { id: eventId } })
+      expect(result.isError).toBe(true)
+      expect(JSON.stringify(result.content)).toMatch(/403|read/)
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('refuses a request without a key, or with an unknown one, before any MCP is spoken', async () => {
+    const none = await post(INIT, { authorization: '' })
+    expect(none.status).toBe(401)
+    expect(await none.json()).toMatchObject({ code: 'unauthorized' })
+    const wrong = await post(INIT, {
+      authorization: 'Bearer at_notakeynotakeynotakeynotakeynotakey0000',
+    })
+    expect(wrong.status).toBe(401)
+  })
+
+  it('refuses a page of another site, and takes loopback pages, the allowed list and clients that send no Origin', async () => {
+    const foreign = await post(INIT, { origin: 'http://rebound.example:7878' })
+    expect(foreign.status).toBe(403)
+    const body = (await foreign.json()) as { code: string; error: string }
+    expect(body.code).toBe('forbidden')
+    expect(body.error).toContain('AGENTTRAIL_MCP_ALLOWED_ORIGINS')
+    for (const origin of ['http://localhost:6274', 'https://console.example.com', undefined]) {
+      const res = await post(INIT, origin ? { origin } : {})
+      expect(res.status, origin).toBe(200)
+      const answer = (await res.json()) as { result: { serverInfo: { name: string } } }
+      expect(answer.result.serverInfo.name).toBe('agenttrail')
+    }
+  })
+
+  it('answers GET and DELETE with 405: there is no session and no server-sent stream', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const res = await fetch(`${live.url}/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${reader}`, accept: 'text/event-stream' },
+      })
+      expect(res.status, method).toBe(405)
+    }
+  })
+
+  it('answers bad requests with clear errors', async () => {
+    const notJson = await post('{"jsonrpc":')
+    expect(notJson.status).toBe(400)
+    expect(await notJson.json()).toMatchObject({ code: 'invalid_json' })
+    const notRpc = await post({ hello: 'world' })
+    expect(notRpc.status).toBe(400)
+    const noAccept = await post(INIT, { accept: 'application/json' })
+    expect(noAccept.status).toBe(406)
+    const tooBig = await post({ ...INIT, params: { ...INIT.params, pad: 'x'.repeat(1_100_000) } })
+    expect(tooBig.status).toBe(413)
+  })
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${live.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    expect(Object.keys(doc.paths['/mcp'] ?? {})).toEqual(['post'])
+  })
+})
