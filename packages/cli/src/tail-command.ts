@@ -112,11 +112,10 @@ export async function tailCommand(args: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-// The stream answers a bad key only after connecting, with no message; whoami says it plainly.
+// The stream answers a bad key only after connecting, with no message, and then retries forever;
+// one read first tells an unreachable server, a wrong key and a missing scope apart, plainly.
 async function checkReadScope(reader: TrailReader): Promise<void> {
-  const { key } = await reader.whoami()
-  if (!key.scopes.includes('read') && !key.scopes.includes('admin'))
-    throw new AgentTrailError('AgentTrail: GET /api/v1/stream failed (403)', { status: 403 })
+  await reader.events({ limit: 1 })
 }
 
 /**
