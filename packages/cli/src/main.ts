@@ -1,10 +1,28 @@
 #!/usr/bin/env node
-import { ConfigError, DataDirLockedError, VERSION } from '@agenttrail/server'
-import { backupCommand } from './backup-command.js'
-import { keysCommand } from './keys-command.js'
-import { mcpCommand } from './mcp-command.js'
-import { orgsCommand } from './orgs-command.js'
-import { serveCommand } from './serve-command.js'
+import { readFileSync } from 'node:fs'
+
+// Each command's module is loaded when it runs: the commands that talk to a running server (and
+// --help) never load the server package, which costs about a second of start-up.
+type Command = (args: string[]) => Promise<number>
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  keys: async () => (await import('./keys-command.js')).keysCommand,
+  orgs: async () => (await import('./orgs-command.js')).orgsCommand,
+  backup: async () => (await import('./backup-command.js')).backupCommand,
+  mcp: async () => (await import('./mcp-command.js')).mcpCommand,
+  tail: async () => (await import('./tail-command.js')).tailCommand,
+  events: async () => (await import('./events-command.js')).eventsCommand,
+  export: async () => (await import('./export-command.js')).exportCommand,
+  stats: async () => (await import('./stats-command.js')).statsCommand,
+  agents: async () => (await import('./agents-command.js')).agentsCommand,
+}
+
+/** The product's version: this package's (test/e2e/cli-version.test.ts keeps it the server's). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+).version
 
 const USAGE = `agenttrail ${VERSION}: the audit trail and control plane for AI agents
 
@@ -19,10 +37,21 @@ Usage:
   agenttrail backup FILE [--data-dir ./data]
   agenttrail mcp [--url URL] [--key KEY] [--read-only]   (MCP server over stdio; docs/mcp.md)
 
+Against a running server (--url URL or AGENTTRAIL_URL, --key KEY or AGENTTRAIL_API_KEY):
+  agenttrail tail [--agent NAME] [--environment ENV] [--kind K] [--status S] [--type T] [--since SEQ|ID|TIME] [--json]
+  agenttrail events search [filters] [--limit N] [--cursor C] [--json]
+  agenttrail events get ID [--json]
+  agenttrail export [filters] [--format jsonl|csv] --output FILE|- [--resume]
+  agenttrail stats [--days N | --from TIME --to TIME] [--agent NAME] [--environment ENV] [--json]
+  agenttrail agents list [--environment ENV] [--json]
+  agenttrail agents pause|resume|kill NAME [--environment ENV] [--yes]
+
 Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
 AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys and orgs commands work on the store directly (--data-dir, or DATABASE_URL;
 orgs also takes --database-url). A plan is set by the operator here, never with an org's API key; running servers
 apply it within 5 s. Naming free, pro, business or enterprise takes that plan's limits, except the limits given.
+Run agenttrail COMMAND --help for more; docs/cli.md has every command, flag and example.
+Exit codes: 0 done, 1 failed, 2 a usage mistake, 3 the server could not be reached, 4 the key was refused.
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -35,13 +64,22 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`)
     return 0
   }
-  if (command === 'serve') return serveCommand(rest)
-  if (command === 'keys') return keysCommand(rest)
-  if (command === 'orgs') return orgsCommand(rest)
-  if (command === 'backup') return backupCommand(rest)
-  if (command === 'mcp') return mcpCommand(rest)
+  if (STORE_COMMANDS.includes(command) && rest.some((a) => a === '--help' || a === '-h'))
+    return storeCommandHelp(command)
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
+  if (load) return (await load())(rest)
   process.stderr.write(`agenttrail: unknown command "${command}"\n\n${USAGE}`)
   return 2
+}
+
+const STORE_COMMANDS = ['serve', 'keys', 'orgs', 'backup']
+
+/** `--help` of the commands that work on the store: their usage lines and the notes below them. */
+function storeCommandHelp(command: string): number {
+  const lines = USAGE.split('\n').filter((l) => l.trimStart().startsWith(`agenttrail ${command} `))
+  const notes = USAGE.slice(USAGE.indexOf('\nEvery option')).trimStart()
+  process.stdout.write(`Usage:\n${lines.join('\n')}\n\n${notes}`)
+  return 0
 }
 
 main(process.argv.slice(2)).then(
@@ -50,8 +88,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known =
-      error instanceof ConfigError ||
-      error instanceof DataDirLockedError ||
+      (error instanceof Error &&
+        (error.name === 'ConfigError' || error.name === 'DataDirLockedError')) ||
       (error instanceof Error &&
         (error.name === 'AppError' ||
           ('code' in error &&

@@ -1,4 +1,5 @@
-import { toError } from './errors.js'
+import { AgentTrailError, toError } from './errors.js'
+import { isRetryableStatus } from './http-transport.js'
 import type { FetchLike } from './fetch-like.js'
 import { SseParser } from './sse-parser.js'
 import type { SseFrame } from './sse-parser.js'
@@ -39,8 +40,10 @@ export interface StreamOptions {
   /** Event types to receive, e.g. `['action.new', 'alert.new']`. Default: all. */
   events?: string[]
   agent?: string
-  /** Default: the client's `environment`. */
-  environment?: string
+  /** Default: the client's `environment`; `null` for every environment. */
+  environment?: string | null
+  /** Start after this event id (a seq), as a reconnect does: the events since then come first. */
+  lastEventId?: string
   onAction?: (action: ActionLog) => void
   onAlert?: (alert: Alert) => void
   /** Every event but heartbeats, any type, with its id: for types beyond AgentLedger's two. */
@@ -77,13 +80,14 @@ export function openStream(config: StreamConfig, options: StreamOptions = {}): S
   const firstDelay = options.reconnectDelayMs ?? 3000
   const reportError = options.onError ?? config.onError
   let delay = firstDelay
-  let lastEventId = ''
+  let lastEventId = options.lastEventId ?? ''
   let timer: ReturnType<typeof setTimeout> | undefined
 
   const params = new URLSearchParams({ key: config.apiKey })
   if (options.events && options.events.length > 0) params.set('events', options.events.join(','))
   if (options.agent) params.set('agent', options.agent)
-  params.set('environment', options.environment || config.environment)
+  const environment = options.environment === null ? '' : options.environment || config.environment
+  if (environment) params.set('environment', environment)
   const url = `${config.baseUrl}/api/v1/stream?${params.toString()}`
 
   const dispatch = (frame: SseFrame): void => {
@@ -116,8 +120,12 @@ export function openStream(config: StreamConfig, options: StreamOptions = {}): S
       const headers: Record<string, string> = lastEventId ? { 'Last-Event-ID': lastEventId } : {}
       const res = await config.fetch(url, { method: 'GET', headers, signal: connection.signal })
       if (!res.ok) {
-        await res.text().catch(() => '')
-        throw new Error(`Stream connection failed (${res.status})`)
+        const body = await res.text().catch(() => '')
+        throw new AgentTrailError(`Stream connection failed (${res.status})`, {
+          status: res.status,
+          code: errorCode(body),
+          retryable: isRetryableStatus(res.status),
+        })
       }
       const reader = res.body?.getReader()
       if (!reader) throw new Error('No response body for stream')
@@ -146,5 +154,15 @@ export function openStream(config: StreamConfig, options: StreamOptions = {}): S
       controller.abort()
       if (timer !== undefined) clearTimeout(timer)
     },
+  }
+}
+
+/** The `code` of an error body, if it is one. */
+function errorCode(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown } | null)?.code
+    return typeof code === 'string' ? code : undefined
+  } catch {
+    return undefined
   }
 }

@@ -4,7 +4,8 @@ import { csvRow } from './csv.js'
 
 const EXPORT_PAGE = 1_000
 
-const CSV_COLUMNS = [
+/** The columns of `GET /api/v1/events?format=csv`, in order. */
+export const CSV_COLUMNS = [
   'id',
   'seq',
   'ts',
