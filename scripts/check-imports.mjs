@@ -11,7 +11,7 @@
 //    the folders and files its sources may import besides their own room; the longest rule that
 //    covers a file names its room. Packages are resolved by name (`@agenttrail/protocol` is
 //    packages/protocol/src/index.ts). A worker started by `new URL('./x.js', import.meta.url)` is
-//    an import too.
+//    an import too (a module file's URL: reading `../package.json` that way is not).
 //
 // Usage: node scripts/check-imports.mjs [--graph]. Exits 1 with one line per problem.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
@@ -146,7 +146,9 @@ function resolveSpecifier(root, names, from, spec) {
 /** The imports of one file: static, dynamic, re-exports and worker URLs. */
 function specifiers(text) {
   const found = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName)
-  for (const m of text.matchAll(/new URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url/g))
+  for (const m of text.matchAll(
+    /new URL\(\s*['"](\.{1,2}\/[^'"]+\.m?[jt]s)['"]\s*,\s*import\.meta\.url/g,
+  ))
     found.push(m[1])
   return found
 }
