@@ -8,6 +8,7 @@ import { REMOTE_OPTIONS } from './remote-target.js'
 import { TAIL_HELP } from './tail-help.js'
 import { streamMatcher } from './stream-matcher.js'
 import { actionLine, alertLine, eventLine, useColor } from './event-line.js'
+import { safeJson } from './safe-text.js'
 import { INSTANT_FORMS, parseInstant } from './time-arg.js'
 
 const OPTIONS = {
@@ -89,7 +90,7 @@ export async function tailCommand(args: string[]): Promise<number> {
         const fields = data as Record<string, unknown>
         if (!matches(type, fields)) return
         const line = flags.json
-          ? JSON.stringify(data)
+          ? safeJson(data)
           : type === 'alert.new'
             ? alertLine(fields, color)
             : type === 'action.new'
