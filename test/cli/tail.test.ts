@@ -107,6 +107,43 @@ describe('agenttrail tail', () => {
     ])
   })
 
+  it('replays from a time every event at or after it, a backdated one committed later too', async () => {
+    // `after` (ts inside the window) commits first; `before` (backdated, outside) commits later,
+    // so the newest event before the time has the higher seq.
+    const base = Date.now() - 30 * 86_400_000
+    const one = (title: string, ts: number) => ({
+      ...seedEvents(1, ts)[0],
+      ts: new Date(ts).toISOString(),
+      title,
+    })
+    await ingest(live.url, ingestKey, [one('after', base + 60_000)])
+    await ingest(live.url, ingestKey, [one('before', base - 60_000)])
+    for (const since of [new Date(base).toISOString(), String(base)]) {
+      const tail = startCli(['tail', '--json', '--since', since], {
+        AGENTTRAIL_URL: live.url,
+        AGENTTRAIL_API_KEY: readKey,
+      })
+      const marker = `marker ${since}`
+      await ingest(live.url, ingestKey, [one(marker, Date.now())])
+      await tail.waitFor((out) => titles(out).includes(marker), `the marker (--since ${since})`)
+      tail.proc.kill('SIGINT')
+      const seen = titles((await tail.done).stdout)
+      expect(seen, `--since ${since}`).toContain('after')
+      expect(seen, `--since ${since}`).not.toContain('before')
+      expect(new Set(seen).size, `--since ${since}`).toBe(seen.length)
+    }
+  })
+
+  it('refuses a seq past the newest event with exit 2', async () => {
+    const newest = (await ingest(live.url, ingestKey, seedEvents(1, Date.now(), 'head')))[0]!
+    const past = await runCli(['tail', '--since', String(newest + 1000)], {
+      AGENTTRAIL_URL: live.url,
+      AGENTTRAIL_API_KEY: readKey,
+    })
+    expect(past).toMatchObject({ code: 2, stdout: '' })
+    expect(past.stderr).toContain(`past the newest event (seq ${newest})`)
+  })
+
   it('loses and repeats nothing when the connection drops and events arrive meanwhile', async () => {
     const proxy = await startCutProxy(live.url)
     try {
