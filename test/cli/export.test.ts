@@ -156,6 +156,23 @@ describe.each(DIALECTS)('agenttrail export (%s)', (dialect) => {
     }
   })
 
+  it('exits quietly when the reader closes stdout early, as `| head -1` does', async () => {
+    const env = { AGENTTRAIL_URL: live.url, AGENTTRAIL_API_KEY: key }
+    for (const args of [
+      ['export', '--output', '-', '--page-size', '100'],
+      ['events', 'search', '--limit', '1250', '--json'],
+      ['tail', '--json', '--since', '0'],
+    ]) {
+      const cli = startCli(args, env)
+      await cli.waitFor((out) => out.includes('\n'), `a first line of ${args.join(' ')}`)
+      cli.proc.stdout!.destroy()
+      const result = await cli.done
+      expect(result.stderr, args.join(' ')).not.toContain('EPIPE')
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /)
+      expect(result.code, args.join(' ')).toBe(0)
+    }
+  })
+
   it('refuses bad flags with exit 2 and leaves an existing file alone on a wrong key', async () => {
     const env = { AGENTTRAIL_URL: live.url, AGENTTRAIL_API_KEY: key }
     expect((await runCli(['export'], env)).code).toBe(2)

@@ -76,8 +76,6 @@ export async function tailCommand(args: string[]): Promise<number> {
     const interrupted = () => stop(EXIT.ok)
     process.once('SIGINT', interrupted)
     process.once('SIGTERM', interrupted)
-    // `agenttrail tail | head` closes the pipe: that is the reader being done, not a failure.
-    process.stdout.on('error', () => stop(EXIT.ok))
     const handle = trail.stream({
       events: types,
       agent: flags.agent,
