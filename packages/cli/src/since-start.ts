@@ -47,5 +47,5 @@ export async function sinceStart(
     const event = await reader.event(since)
     return { lastEventId: String(event.seq) }
   }
-  throw new SinceError(`--since "${since}" is not a seq, an event id, epoch ms or ${INSTANT_FORMS}`)
+  throw new SinceError(`--since "${since}" is not a seq, an event id or ${INSTANT_FORMS}`)
 }
