@@ -173,6 +173,33 @@ describe('agenttrail tail', () => {
     }
   })
 
+  it('prints nothing twice when a resumed stream sends frames it already printed', async () => {
+    const proxy = await startCutProxy(live.url)
+    try {
+      const from = (await ingest(live.url, ingestKey, seedEvents(1, Date.now(), 'from')))[0]!
+      const tail = startCli(
+        ['tail', '--json', '--since', String(from), '--reconnect-delay', '50'],
+        { AGENTTRAIL_URL: proxy.url, AGENTTRAIL_API_KEY: readKey },
+      )
+      const a = seedEvents(20, Date.now(), 'a')
+      await ingest(live.url, ingestKey, a)
+      await tail.waitFor((out) => titles(out).length >= 20, 'batch a')
+      // The reconnect resumes 10 seqs early: the server sends a 10..19 again.
+      proxy.rewind(10)
+      proxy.cut()
+      proxy.restore()
+      const b = seedEvents(5, Date.now(), 'b')
+      await ingest(live.url, ingestKey, b)
+      await tail.waitFor((out) => titles(out).includes('b 4'), 'batch b')
+      tail.proc.kill('SIGINT')
+      const result = await tail.done
+      expect(result.stderr).toContain('reconnecting')
+      expect(titles(result.stdout)).toEqual([...a, ...b].map((e) => e.title))
+    } finally {
+      await proxy.close()
+    }
+  })
+
   it('picks up again after the server restarts, without loss or duplicates', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'agenttrail-cli-tail-'))
     try {
