@@ -134,14 +134,25 @@ describe('agenttrail tail', () => {
     }
   })
 
-  it('refuses a seq past the newest event with exit 2', async () => {
-    const newest = (await ingest(live.url, ingestKey, seedEvents(1, Date.now(), 'head')))[0]!
-    const past = await runCli(['tail', '--since', String(newest + 1000)], {
+  it('takes a seq up to the last committed, even behind the newest by time, and refuses one past it with exit 2', async () => {
+    // Its ts lies before events committed earlier: the last committed is not the newest by ts.
+    const newest = (
+      await ingest(live.url, ingestKey, seedEvents(1, Date.now() - 5_000, 'head'))
+    )[0]!
+    const at = startCli(['tail', '--json', '--since', String(newest)], {
+      AGENTTRAIL_URL: live.url,
+      AGENTTRAIL_API_KEY: readKey,
+    })
+    const last = (await ingest(live.url, ingestKey, seedEvents(1, Date.now(), 'after head')))[0]!
+    await at.waitFor((out) => titles(out).includes('after head 0'), 'the event after the head')
+    at.proc.kill('SIGINT')
+    expect((await at.done).code).toBe(0)
+    const past = await runCli(['tail', '--since', String(last + 1000)], {
       AGENTTRAIL_URL: live.url,
       AGENTTRAIL_API_KEY: readKey,
     })
     expect(past).toMatchObject({ code: 2, stdout: '' })
-    expect(past.stderr).toContain(`past the newest event (seq ${newest})`)
+    expect(past.stderr).toContain(`past the newest event (seq ${last})`)
   })
 
   it('loses and repeats nothing when the connection drops and events arrive meanwhile', async () => {

@@ -11,7 +11,8 @@ export interface SinceStart {
 export class SinceError extends Error {}
 
 /**
- * Where `tail --since` starts. `head` is the seq of the org's newest event (0 when it has none).
+ * Where `tail --since` starts. `head` is the highest seq of the org's newest events (0 when it has
+ * none; see tail-command.ts).
  *
  * - A whole number of up to 9 digits is a seq; one above `head` is refused (it would print
  *   nothing until the org passed it). Ten or more digits are epoch milliseconds, a time.
@@ -31,7 +32,7 @@ export async function sinceStart(
   if (/^\d{1,9}$/.test(since)) {
     if (Number(since) > head)
       throw new SinceError(
-        `--since ${since} is past the newest event (seq ${head}): give a seq up to ${head}, an event id or a time`,
+        `--since ${since} is past the newest event (seq ${head}): give a seq up to ${head}, an event id (exact for a backdated event) or a time`,
       )
     return { lastEventId: since }
   }

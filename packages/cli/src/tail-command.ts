@@ -112,8 +112,11 @@ export async function tailCommand(args: string[]): Promise<number> {
 
 // The stream answers a bad key only after connecting, with no message, and then retries forever;
 // one read first tells an unreachable server, a wrong key and a missing scope apart, plainly. It
-// also gives the seq of the newest event, the head `--since SEQ` may not pass.
+// also gives the head `--since SEQ` may not pass: the highest seq among the newest events by
+// `ts`. The server exposes no head seq, and the newest event by `ts` is not the last committed
+// when clocks differ, so a hundred are read; only an event backdated behind them all and
+// committed after them is missed (its seq is refused; --since with its id works).
 async function headSeq(reader: TrailReader): Promise<number> {
-  const { events } = await reader.events({ limit: 1 })
-  return events[0]?.seq ?? 0
+  const { events } = await reader.events({ limit: 100 })
+  return Math.max(0, ...events.map((e) => e.seq))
 }
