@@ -136,6 +136,7 @@ describe.each(DIALECTS)('agenttrail events, stats and agents (%s)', (dialect) =>
     expect(wrong.stderr).toContain('refused the API key (401)')
     const malformed = await runCli(['stats'], { ...env, AGENTTRAIL_API_KEY: 'nope' })
     expect(malformed.code).toBe(4)
+    expect(malformed.stderr).toContain('only keys that start with at_, al_, sk-lw-, aw_')
     const noKey = await runCli(['agents', 'list'], { AGENTTRAIL_URL: live.url })
     expect(noKey.code).toBe(2)
     expect(noKey.stderr).toContain('give --key KEY or set AGENTTRAIL_API_KEY')

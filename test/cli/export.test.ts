@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -69,11 +70,20 @@ describe.each(DIALECTS)('agenttrail export (%s)', (dialect) => {
           AGENTTRAIL_API_KEY: key,
         },
       )
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
+        const started = Date.now()
         const poll = setInterval(() => {
-          if (proxy.held() === 0) return
-          clearInterval(poll)
-          resolve()
+          if (proxy.held() > 0) {
+            clearInterval(poll)
+            resolve()
+          } else if (Date.now() - started > 20_000) {
+            clearInterval(poll)
+            reject(
+              new Error(
+                `the export never reached its fourth page in 20 s; stderr: ${first.stderr()}`,
+              ),
+            )
+          }
         }, 20)
       })
       first.proc.kill('SIGKILL')
@@ -111,6 +121,55 @@ describe.each(DIALECTS)('agenttrail export (%s)', (dialect) => {
       expect(existsSync(`${file}.progress`)).toBe(false)
     } finally {
       await proxy.close()
+    }
+  })
+
+  it('refuses to resume into a file that is missing or shorter than the progress says', async () => {
+    const env = { AGENTTRAIL_URL: live.url, AGENTTRAIL_API_KEY: key }
+    const file = join(dir, 'shrunk.jsonl')
+    const progress = { version: 1, format: 'jsonl', query: {}, cursor: 'c', count: 5, bytes: 500 }
+    writeFileSync(`${file}.progress`, JSON.stringify(progress))
+    const missing = await runCli(['export', '-o', file, '--resume'], env)
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain(`${file} no longer matches ${file}.progress: it is missing`)
+    expect(existsSync(file)).toBe(false)
+    writeFileSync(file, '{"id":"a"}\n')
+    const shorter = await runCli(['export', '-o', file, '--resume'], env)
+    expect(shorter.code).toBe(2)
+    expect(shorter.stderr).toContain('11 bytes, shorter than the 500 recorded')
+    expect(shorter.stderr).toContain(`Delete ${file}.progress`)
+    expect(readFileSync(file, 'utf8')).toBe('{"id":"a"}\n')
+  })
+
+  it('says plainly, with exit 1, when the output cannot be written', async () => {
+    const env = { AGENTTRAIL_URL: live.url, AGENTTRAIL_API_KEY: key }
+    const noFolder = join(dir, 'no-such-folder', 'out.jsonl')
+    const cases: Array<[string, string]> = [
+      [noFolder, `cannot use ${noFolder}: no such file or directory`],
+      [dir, `cannot use ${dir}: it is a directory`],
+    ]
+    for (const [output, said] of cases) {
+      const result = await runCli(['export', '-o', output, '--kind', 'action'], env)
+      expect(result.code, output).toBe(1)
+      expect(result.stderr, output).toContain(said)
+      expect(result.stderr, output).not.toMatch(/\n\s+at /)
+    }
+  })
+
+  it('exits quietly when the reader closes stdout early, as `| head -1` does', async () => {
+    const env = { AGENTTRAIL_URL: live.url, AGENTTRAIL_API_KEY: key }
+    for (const args of [
+      ['export', '--output', '-', '--page-size', '100'],
+      ['events', 'search', '--limit', '1250', '--json'],
+      ['tail', '--json', '--since', '0'],
+    ]) {
+      const cli = startCli(args, env)
+      await cli.waitFor((out) => out.includes('\n'), `a first line of ${args.join(' ')}`)
+      cli.proc.stdout!.destroy()
+      const result = await cli.done
+      expect(result.stderr, args.join(' ')).not.toContain('EPIPE')
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /)
+      expect(result.code, args.join(' ')).toBe(0)
     }
   })
 

@@ -107,6 +107,54 @@ describe('agenttrail tail', () => {
     ])
   })
 
+  it('replays from a time every event at or after it, a backdated one committed later too', async () => {
+    // `after` (ts inside the window) commits first; `before` (backdated, outside) commits later,
+    // so the newest event before the time has the higher seq.
+    const base = Date.now() - 30 * 86_400_000
+    const one = (title: string, ts: number) => ({
+      ...seedEvents(1, ts)[0],
+      ts: new Date(ts).toISOString(),
+      title,
+    })
+    await ingest(live.url, ingestKey, [one('after', base + 60_000)])
+    await ingest(live.url, ingestKey, [one('before', base - 60_000)])
+    for (const since of [new Date(base).toISOString(), String(base)]) {
+      const tail = startCli(['tail', '--json', '--since', since], {
+        AGENTTRAIL_URL: live.url,
+        AGENTTRAIL_API_KEY: readKey,
+      })
+      const marker = `marker ${since}`
+      await ingest(live.url, ingestKey, [one(marker, Date.now())])
+      await tail.waitFor((out) => titles(out).includes(marker), `the marker (--since ${since})`)
+      tail.proc.kill('SIGINT')
+      const seen = titles((await tail.done).stdout)
+      expect(seen, `--since ${since}`).toContain('after')
+      expect(seen, `--since ${since}`).not.toContain('before')
+      expect(new Set(seen).size, `--since ${since}`).toBe(seen.length)
+    }
+  })
+
+  it('takes a seq up to the last committed, even behind the newest by time, and refuses one past it with exit 2', async () => {
+    // Its ts lies before events committed earlier: the last committed is not the newest by ts.
+    const newest = (
+      await ingest(live.url, ingestKey, seedEvents(1, Date.now() - 5_000, 'head'))
+    )[0]!
+    const at = startCli(['tail', '--json', '--since', String(newest)], {
+      AGENTTRAIL_URL: live.url,
+      AGENTTRAIL_API_KEY: readKey,
+    })
+    const last = (await ingest(live.url, ingestKey, seedEvents(1, Date.now(), 'after head')))[0]!
+    await at.waitFor((out) => titles(out).includes('after head 0'), 'the event after the head')
+    at.proc.kill('SIGINT')
+    expect((await at.done).code).toBe(0)
+    const past = await runCli(['tail', '--since', String(last + 1000)], {
+      AGENTTRAIL_URL: live.url,
+      AGENTTRAIL_API_KEY: readKey,
+    })
+    expect(past).toMatchObject({ code: 2, stdout: '' })
+    expect(past.stderr).toContain(`past the newest event (seq ${last})`)
+  })
+
   it('loses and repeats nothing when the connection drops and events arrive meanwhile', async () => {
     const proxy = await startCutProxy(live.url)
     try {
@@ -131,6 +179,33 @@ describe('agenttrail tail', () => {
       expect(result.code).toBe(0)
       expect(titles(result.stdout)).toEqual([...a, ...b, ...c].map((e) => e.title))
       expect(result.stderr).toContain('reconnecting')
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('prints nothing twice when a resumed stream sends frames it already printed', async () => {
+    const proxy = await startCutProxy(live.url)
+    try {
+      const from = (await ingest(live.url, ingestKey, seedEvents(1, Date.now(), 'from')))[0]!
+      const tail = startCli(
+        ['tail', '--json', '--since', String(from), '--reconnect-delay', '50'],
+        { AGENTTRAIL_URL: proxy.url, AGENTTRAIL_API_KEY: readKey },
+      )
+      const a = seedEvents(20, Date.now(), 'a')
+      await ingest(live.url, ingestKey, a)
+      await tail.waitFor((out) => titles(out).length >= 20, 'batch a')
+      // The reconnect resumes 10 seqs early: the server sends a 10..19 again.
+      proxy.rewind(10)
+      proxy.cut()
+      proxy.restore()
+      const b = seedEvents(5, Date.now(), 'b')
+      await ingest(live.url, ingestKey, b)
+      await tail.waitFor((out) => titles(out).includes('b 4'), 'batch b')
+      tail.proc.kill('SIGINT')
+      const result = await tail.done
+      expect(result.stderr).toContain('reconnecting')
+      expect(titles(result.stdout)).toEqual([...a, ...b].map((e) => e.title))
     } finally {
       await proxy.close()
     }

@@ -6,7 +6,9 @@ import type { AddressInfo, Socket } from 'node:net'
  * An HTTP proxy on 127.0.0.1 in front of a server, for clients that must survive a lost server:
  * `cut()` drops every open connection and refuses new ones (each is reset) until `restore()`;
  * `target` can be changed to follow a restarted server on another port; `holdAfter(n, path)`
- * leaves requests to paths starting `path` unanswered after the first n, so a client is stopped at a known point.
+ * leaves requests to paths starting `path` unanswered after the first n, so a client is stopped at a known point;
+ * `rewind(n)` moves the `Last-Event-ID` of later requests n seqs back, so a resumed stream sends
+ * again frames the client already has (as a stream resumed from a stale id would).
  */
 export interface CutProxy {
   url: string
@@ -14,6 +16,7 @@ export interface CutProxy {
   cut(): void
   restore(): void
   holdAfter(n: number, pathPrefix: string): void
+  rewind(n: number): void
   /** Requests held unanswered so far. */
   held(): number
   close(): Promise<void>
@@ -24,10 +27,15 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
   let down = false
   let hold: { n: number; prefix: string; seen: number } | undefined
   const held: ServerResponse[] = []
+  let rewindBy = 0
   const forward = (req: IncomingMessage, res: ServerResponse) => {
+    const headers = { ...req.headers }
+    const last = Number(headers['last-event-id'])
+    if (rewindBy > 0 && Number.isSafeInteger(last))
+      headers['last-event-id'] = String(Math.max(0, last - rewindBy))
     const upstream = request(
       `${proxy.target}${req.url ?? '/'}`,
-      { method: req.method, headers: req.headers },
+      { method: req.method, headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(res)
@@ -69,6 +77,9 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
     },
     holdAfter(n, prefix) {
       hold = { n, prefix, seen: 0 }
+    },
+    rewind(n) {
+      rewindBy = n
     },
     held: () => held.length,
     async close() {

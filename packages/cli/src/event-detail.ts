@@ -1,4 +1,5 @@
 import { painter } from './event-line.js'
+import { safeText } from './safe-text.js'
 
 /**
  * One event in full for a person: `field  value` per line, in the event's own order, empty fields
@@ -17,11 +18,15 @@ export function eventDetail(event: Record<string, unknown>, color = false): stri
   const width = Math.max(...entries.map(([k]) => k.length))
   return entries
     .map(([key, value]) => {
+      // Line breaks stay (an input or output reads as written); other controls show as escapes.
       const text =
         typeof value === 'object'
-          ? JSON.stringify(value, null, 2).replace(/\n/g, `\n${' '.repeat(width + 2)}`)
-          : String(value)
-      return `${paint('dim', key.padEnd(width))}  ${text}\n`
+          ? safeText(JSON.stringify(value, null, 2), true).replace(
+              /\n/g,
+              `\n${' '.repeat(width + 2)}`,
+            )
+          : safeText(String(value), true)
+      return `${paint('dim', safeText(key).padEnd(width))}  ${text}\n`
     })
     .join('')
 }

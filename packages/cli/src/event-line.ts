@@ -1,3 +1,5 @@
+import { safeText } from './safe-text.js'
+
 /** Whether stdout gets colours: a terminal, and NO_COLOR unset or empty (https://no-color.org). */
 export function useColor(stream: { isTTY?: boolean } = process.stdout): boolean {
   return stream.isTTY === true && !process.env.NO_COLOR
@@ -54,7 +56,7 @@ export function actionLine(a: Fields, color = false): string {
     paint('cyan', str(a.agent_name) || '-'),
     'action',
     paint(STATUS_COLOR[status as keyof typeof STATUS_COLOR] ?? 'dim', status),
-    [a.service, a.action].filter(Boolean).join('/'),
+    str([a.service, a.action].filter(Boolean).join('/')),
     numbers(undefined, cents, a.duration_ms),
   ]
     .filter((p) => p !== '')
@@ -90,10 +92,16 @@ function numbers(tokens: unknown, cost: unknown, duration: unknown): string {
   return out.join(' ')
 }
 
+// Whitespace (line breaks too) folds to one space first; what control characters remain show as
+// escapes.
 function oneLine(value: unknown): string {
-  return str(value).replace(/\s+/g, ' ').trim()
+  return safeText(raw(value).replace(/\s+/g, ' ').trim())
 }
 
 function str(value: unknown): string {
+  return safeText(raw(value))
+}
+
+function raw(value: unknown): string {
   return value === null || value === undefined ? '' : String(value)
 }

@@ -6,6 +6,7 @@ import { eventLine, useColor } from './event-line.js'
 import { withRemote } from './remote-client.js'
 import { REMOTE_OPTIONS } from './remote-target.js'
 import { eventDetail } from './event-detail.js'
+import { safeJson } from './safe-text.js'
 
 const SEARCH_OPTIONS = {
   ...REMOTE_OPTIONS,
@@ -92,13 +93,11 @@ async function get(args: string[]): Promise<number> {
         return exitWith(EXIT.failure, `no event with id ${id} in this key's org`)
       throw error
     }
-    process.stdout.write(
-      flags.json ? `${JSON.stringify(event, null, 2)}\n` : eventDetail(event, useColor()),
-    )
+    process.stdout.write(flags.json ? `${safeJson(event, 2)}\n` : eventDetail(event, useColor()))
     return EXIT.ok
   })
 }
 
 function line(e: StoredEvent, json: boolean | undefined, color: boolean): string {
-  return json ? JSON.stringify(e) : eventLine(e, color)
+  return json ? safeJson(e) : eventLine(e, color)
 }

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fdatasyncSync, ftruncateSync } from 'node:fs'
+import { openSync, statSync, writeSync } from 'node:fs'
 import type { EventQuery, TrailReader } from 'agenttrail'
 import { commandFlags, printHelp, wholeNumber } from './command-flags.js'
 import { EXIT, usage } from './exit-codes.js'
@@ -8,6 +9,7 @@ import { exportMeter } from './export-meter.js'
 import { clearProgress, loadProgress, progressPath, saveProgress } from './export-progress.js'
 import type { ExportProgress } from './export-progress.js'
 import { exportRows } from './export-rows.js'
+import { fsFailure } from './fs-failure.js'
 import { withRemote } from './remote-client.js'
 import { REMOTE_OPTIONS } from './remote-target.js'
 
@@ -36,6 +38,17 @@ interface Sink {
  * does not hold; `--resume` cuts the file back to the saved length and reads on from the cursor.
  */
 export async function exportCommand(args: string[]): Promise<number> {
+  try {
+    return await exportTo(args)
+  } catch (error) {
+    // Not the server's: a file that cannot be read or written (remoteFailure rethrows those).
+    const failed = fsFailure(error, '')
+    if (failed === undefined) throw error
+    return failed
+  }
+}
+
+async function exportTo(args: string[]): Promise<number> {
   const parsed = commandFlags(args, OPTIONS, 'export')
   if (typeof parsed === 'number') return parsed
   const { values: flags, positionals } = parsed
@@ -62,6 +75,12 @@ export async function exportCommand(args: string[]): Promise<number> {
       return usage(`--resume continues the ${saved.format} export; leave out --format`)
     if (Object.keys(FILTER_OPTIONS).some((name) => flags[name as keyof typeof flags] !== undefined))
       return usage('--resume continues the saved query; leave out the filters')
+    // Cutting a shorter file back to the saved length would pad it with NUL bytes.
+    const size = statSync(output, { throwIfNoEntry: false })?.size
+    if (size === undefined || size < saved.bytes)
+      return usage(
+        `${output} no longer matches ${progressPath(output)}: it is ${size === undefined ? 'missing' : `${size} bytes, shorter than the ${saved.bytes} recorded`}. Delete ${progressPath(output)} and export again without --resume`,
+      )
     start = saved
   } else if (!toStdout && existsSync(progressPath(output)))
     return usage(

@@ -10,9 +10,12 @@ the count and rate as it goes.
 
 An export to a file can be resumed: --to is pinned when it starts (now, unless given), and after
 each page FILE.progress records the query, where to go on, the count and FILE's length. When an
-export stops (Ctrl-C, a crash, a lost server), run the same command with --resume: FILE is cut
-back to the last page recorded and the export goes on from there. FILE.progress is removed when
-the export completes.
+export stops (Ctrl-C, a crash, a lost server), run it again with only --output FILE --resume (no
+filters or --format: the saved query is used): FILE is cut back to the last page recorded and
+the export goes on from there. FILE.progress is removed when the export completes. A FILE that is
+missing or shorter than recorded is refused: delete FILE.progress and export again.
+The pinned --to makes the export a snapshot of the events committed by then, not a fixed set:
+an event backdated before --to and committed late can be missed.
 
   --format jsonl|csv      default jsonl
   --output FILE, -o FILE  the file to write (replaced), or - for stdout (not resumable)

@@ -82,11 +82,20 @@ function storeCommandHelp(command: string): number {
   return 0
 }
 
+// `agenttrail ... | head` closes the pipe before the command is done: the reader has what it
+// wanted, which is no failure. One place for every command: exit at once, quietly, with 0.
+const readerGone = (error: unknown) => (error as { code?: unknown } | null)?.code === 'EPIPE'
+process.stdout.on('error', (error) => {
+  if (readerGone(error)) process.exit(0)
+  throw error
+})
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code
   },
   (error: unknown) => {
+    if (readerGone(error)) return
     const known =
       (error instanceof Error &&
         (error.name === 'ConfigError' || error.name === 'DataDirLockedError')) ||

@@ -3,6 +3,7 @@ import { commandFlags, printHelp, wholeNumber } from './command-flags.js'
 import { EXIT, usage } from './exit-codes.js'
 import { withRemote } from './remote-client.js'
 import { REMOTE_OPTIONS } from './remote-target.js'
+import { safeJson } from './safe-text.js'
 import { count, percent, textTable, usd } from './text-table.js'
 import { INSTANT_FORMS, parseInstant } from './time-arg.js'
 
@@ -60,9 +61,7 @@ export async function statsCommand(args: string[]): Promise<number> {
   if (query.from !== undefined && query.to === undefined) query.to = new Date().toISOString()
   return withRemote(flags, 'read', async ({ reader }) => {
     const stats = await reader.stats(query)
-    process.stdout.write(
-      flags.json ? `${JSON.stringify(stats, null, 2)}\n` : summary(stats, top, flags),
-    )
+    process.stdout.write(flags.json ? `${safeJson(stats, 2)}\n` : summary(stats, top, flags))
     return EXIT.ok
   })
 }

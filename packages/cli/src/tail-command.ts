@@ -8,7 +8,9 @@ import { REMOTE_OPTIONS } from './remote-target.js'
 import { TAIL_HELP } from './tail-help.js'
 import { streamMatcher } from './stream-matcher.js'
 import { actionLine, alertLine, eventLine, useColor } from './event-line.js'
-import { INSTANT_FORMS, parseInstant } from './time-arg.js'
+import { safeJson } from './safe-text.js'
+import { SinceError, sinceStart } from './since-start.js'
+import type { SinceStart } from './since-start.js'
 
 const OPTIONS = {
   ...REMOTE_OPTIONS,
@@ -51,12 +53,12 @@ export async function tailCommand(args: string[]): Promise<number> {
   if (typeof client === 'number') return client
   const { reader, target } = client
 
-  let start: { lastEventId?: string; notBefore?: number }
+  let start: SinceStart
   try {
-    await checkReadScope(reader)
-    start = flags.since === undefined ? {} : await sinceStart(reader, flags.since)
+    const head = await headSeq(reader)
+    start = flags.since === undefined ? {} : await sinceStart(reader, flags.since, head)
   } catch (error) {
-    if (error instanceof UsageError) return usage(error.message)
+    if (error instanceof SinceError) return usage(error.message)
     return remoteFailure(error, target, 'read')
   }
 
@@ -74,8 +76,6 @@ export async function tailCommand(args: string[]): Promise<number> {
     const interrupted = () => stop(EXIT.ok)
     process.once('SIGINT', interrupted)
     process.once('SIGTERM', interrupted)
-    // `agenttrail tail | head` closes the pipe: that is the reader being done, not a failure.
-    process.stdout.on('error', () => stop(EXIT.ok))
     const handle = trail.stream({
       events: types,
       agent: flags.agent,
@@ -89,7 +89,7 @@ export async function tailCommand(args: string[]): Promise<number> {
         const fields = data as Record<string, unknown>
         if (!matches(type, fields)) return
         const line = flags.json
-          ? JSON.stringify(data)
+          ? safeJson(data)
           : type === 'alert.new'
             ? alertLine(fields, color)
             : type === 'action.new'
@@ -110,32 +110,13 @@ export async function tailCommand(args: string[]): Promise<number> {
   })
 }
 
-class UsageError extends Error {}
-
 // The stream answers a bad key only after connecting, with no message, and then retries forever;
-// one read first tells an unreachable server, a wrong key and a missing scope apart, plainly.
-async function checkReadScope(reader: TrailReader): Promise<void> {
-  await reader.events({ limit: 1 })
-}
-
-/**
- * Where `--since` starts: a seq as it is; an event id at that event's seq; a time at the last event
- * before it (the stream replays by seq, the order of commits), dropping replayed events older than
- * the time.
- */
-async function sinceStart(
-  reader: TrailReader,
-  since: string,
-): Promise<{ lastEventId: string; notBefore?: number }> {
-  if (/^\d{1,15}$/.test(since)) return { lastEventId: since }
-  const at = parseInstant(since)
-  if (at !== undefined) {
-    const { events } = await reader.events({ to: at, limit: 1 })
-    return { lastEventId: String(events[0]?.seq ?? 0), notBefore: Date.parse(at) }
-  }
-  if (/^[0-9a-f-]{36}$/i.test(since)) {
-    const event = await reader.event(since)
-    return { lastEventId: String(event.seq) }
-  }
-  throw new UsageError(`--since "${since}" is not a seq, an event id or ${INSTANT_FORMS}`)
+// one read first tells an unreachable server, a wrong key and a missing scope apart, plainly. It
+// also gives the head `--since SEQ` may not pass: the highest seq among the newest events by
+// `ts`. The server exposes no head seq, and the newest event by `ts` is not the last committed
+// when clocks differ, so a hundred are read; only an event backdated behind them all and
+// committed after them is missed (its seq is refused; --since with its id works).
+async function headSeq(reader: TrailReader): Promise<number> {
+  const { events } = await reader.events({ limit: 100 })
+  return Math.max(0, ...events.map((e) => e.seq))
 }

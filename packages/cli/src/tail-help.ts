@@ -23,7 +23,8 @@ Output:
 Start:
   --since SEQ             replay from after this seq (a frame's id, an event's seq)
   --since EVENT_ID        replay from after this event
-  --since TIME            replay events from this time: 2026-05-01T08:00:00Z, 15m, 1h, 7d
+  --since TIME            replay events from this time: 2026-05-01T08:00:00Z, epoch ms (10 or
+                          more digits), 15m, 1h, 7d; reads the events since then first
   --reconnect-delay MS    first wait before reconnecting, doubling to 30 s (default 1000)
 
 Server: --url URL (AGENTTRAIL_URL, default http://127.0.0.1:7878), --key KEY (AGENTTRAIL_API_KEY),

@@ -1,12 +1,18 @@
+import { safeText } from './safe-text.js'
+
 /**
  * Rows as aligned columns, two spaces apart; columns named in `right` are right-aligned (numbers).
+ * Every cell goes through `safeText`: a name from the trail cannot drive the terminal.
  */
 export function textTable(
   header: readonly string[],
-  rows: ReadonlyArray<readonly string[]>,
+  body: ReadonlyArray<readonly string[]>,
   right: ReadonlySet<number> = new Set(),
 ): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const rows = body.map((r) => r.map((cell) => safeText(cell)))
+  const widths = header.map((h, i) =>
+    Math.max(safeText(h).length, ...rows.map((r) => (r[i] ?? '').length)),
+  )
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) =>
@@ -14,7 +20,7 @@ export function textTable(
       )
       .join('  ')
       .trimEnd()
-  return [header, ...rows].map((r) => `${line(r)}\n`).join('')
+  return [header.map((h) => safeText(h)), ...rows].map((r) => `${line(r)}\n`).join('')
 }
 
 /** `12,345`. */

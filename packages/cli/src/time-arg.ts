@@ -23,4 +23,4 @@ export function parseInstant(text: string, now = Date.now()): string | undefined
 
 /** What `parseInstant` accepts, for messages. */
 export const INSTANT_FORMS =
-  'an ISO date or time (2026-05-01, 2026-05-01T08:00:00Z) or a time ago (30s, 15m, 1h, 7d, 2w)'
+  'an ISO date or time (2026-05-01, 2026-05-01T08:00:00Z), epoch ms (10 or more digits) or a time ago (30s, 15m, 1h, 7d, 2w)'

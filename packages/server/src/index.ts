@@ -25,5 +25,3 @@ export type { OrgSettings, OrgSettingsPatch, Plan } from './orgs/org-settings.js
 export { usageMonth } from './store/usage-month.js'
 export type { StreamHub } from './notify/stream-hub.js'
 export type { CommitFeed } from './store/commit-feed.js'
-export { csvRow } from './http/csv.js'
-export { CSV_COLUMNS } from './http/export-stream.js'

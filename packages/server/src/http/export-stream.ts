@@ -1,44 +1,8 @@
+import { CSV_COLUMNS, csvRow } from '@agenttrail/protocol'
 import type { Event } from '@agenttrail/protocol'
 import type { Cursor, EventFilter, Store } from '../store/store.js'
-import { csvRow } from './csv.js'
 
 const EXPORT_PAGE = 1_000
-
-/** The columns of `GET /api/v1/events?format=csv`, in order. */
-export const CSV_COLUMNS = [
-  'id',
-  'seq',
-  'ts',
-  'received_at',
-  'environment',
-  'agent',
-  'user',
-  'kind',
-  'service',
-  'action',
-  'status',
-  'title',
-  'trace_id',
-  'span_id',
-  'parent_span_id',
-  'conversation_id',
-  'provider',
-  'model',
-  'tokens_input',
-  'tokens_output',
-  'tokens_cache_read',
-  'tokens_cache_write',
-  'tokens_total',
-  'cost_usd',
-  'cost_source',
-  'stop_reason',
-  'duration_ms',
-  'tags',
-  'input',
-  'output',
-  'error',
-  'metadata',
-] as const satisfies ReadonlyArray<keyof Event>
 
 /** How exported rows look: the native event, or a surface's own row shape. */
 export interface ExportShape {

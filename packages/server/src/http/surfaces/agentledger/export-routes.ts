@@ -4,7 +4,7 @@ import type { ActionLog } from '@agenttrail/protocol'
 import { AppError } from '../../../app-error.js'
 import { queryAll } from '../../../store/query-all.js'
 import type { Store } from '../../../store/store.js'
-import { csvRow } from '../../csv.js'
+import { csvRow } from '@agenttrail/protocol'
 import type { Router } from '../../router.js'
 import {
   ActionFilterQuery,
