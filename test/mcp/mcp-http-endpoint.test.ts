@@ -74,6 +74,18 @@ describe.each(DIALECTS)('the /mcp endpoint (%s)', (dialect) => {
     }
   })
 
+  it('serves a key the operator chose, with none of the known prefixes', async () => {
+    const chosen = await live.key('org-mcp-http', ['read'], undefined, 'operator-chosen-key-0001')
+    const client = await connect(chosen)
+    try {
+      const result = await client.callTool({ name: 'get_log', arguments: { id: eventId } })
+      expect(result.isError).toBeFalsy()
+      expect(result.structuredContent).toMatchObject({ log: { id: eventId } })
+    } finally {
+      await client.close()
+    }
+  })
+
   it('offers the tools of the scopes of the key that authenticated the request, and no others', async () => {
     const client = await connect(ingestOnly)
     try {

@@ -106,6 +106,24 @@ describe.each(DIALECTS)('agenttrail mcp over stdio against a running server (%s)
     }
   })
 
+  it('serves a key the operator chose, with none of the known prefixes; the server judges a wrong one', async () => {
+    const chosen = await live.key('org-a', ['read'], undefined, 'operator-chosen-key-0002')
+    const client = await connectStdio(live.url, chosen)
+    try {
+      const found = await callTool(client, 'query_logs', { agent: 'mailer', status: 'error' })
+      expect(found.isError).toBe(false)
+    } finally {
+      await client.close()
+    }
+    const refused = await run(['mcp'], {
+      AGENTTRAIL_URL: live.url,
+      AGENTTRAIL_API_KEY: 'operator-chosen-key-9999',
+    })
+    expect(refused).toMatchObject({ code: 1, stdout: '' })
+    expect(refused.stderr).toMatch(/401/)
+    expect(refused.stderr).not.toContain('operator-chosen')
+  })
+
   it('prints help, and says on stderr alone when the key is missing or refused', async () => {
     const help = await run(['mcp', '--help'], {})
     expect(help.code).toBe(0)

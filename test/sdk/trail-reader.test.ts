@@ -286,6 +286,32 @@ describe.each(DIALECTS)('TrailReader against the real server (%s)', (dialect) =>
     await expect(stranger.whoami()).rejects.toMatchObject({ status: 401, code: 'unauthorized' })
   })
 
+  it('checks the key’s prefix by default, and leaves a key the operator chose to the server with keyCheck: false', async () => {
+    const chosen = await live.key(ORG, ['read'], undefined, 'operator-chosen-key-0003')
+    expect(() => new TrailReader({ apiKey: chosen, baseUrl: live.url })).toThrow(
+      /^AgentTrail: Invalid API key\. Keys start with "at_"/,
+    )
+    expect(() => new AgentTrail({ apiKey: chosen, baseUrl: live.url })).toThrow(/Invalid API key/)
+    const lenient = new TrailReader({ apiKey: chosen, baseUrl: live.url, keyCheck: false })
+    expect((await lenient.whoami()).key.scopes).toEqual(['read'])
+    const trail = new AgentTrail({
+      apiKey: chosen,
+      baseUrl: live.url,
+      keyCheck: false,
+      flushOnExit: false,
+    })
+    try {
+      expect((await trail.read.whoami()).key.scopes).toEqual(['read'])
+    } finally {
+      await trail.shutdown()
+    }
+    const wrong = new TrailReader({ apiKey: 'operator-wrong', baseUrl: live.url, keyCheck: false })
+    await expect(wrong.whoami()).rejects.toMatchObject({ status: 401, code: 'unauthorized' })
+    expect(() => new TrailReader({ apiKey: '', baseUrl: live.url, keyCheck: false })).toThrow(
+      /Invalid API key/,
+    )
+  })
+
   it('is AgentTrail#read on the client’s own connection', async () => {
     const trail = new AgentTrail({ apiKey: readKey, baseUrl: live.url, flushOnExit: false })
     try {

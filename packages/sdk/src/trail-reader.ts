@@ -3,7 +3,7 @@ import type { ErrorDetail } from './errors.js'
 import type { FetchLike } from './fetch-like.js'
 import { HttpTransport, isRetryableStatus } from './http-transport.js'
 import type { HttpResponse } from './http-transport.js'
-import { KEY_PREFIXES } from './agent-trail-options.js'
+import { checkKey } from './agent-trail-options.js'
 
 // The read side of the API (docs/api.md, "Finding", "Counting", "Conversations", "Checks, agents,
 // approvals", "Policies, budgets, alerts"): one method per GET route, answers as the server sends
@@ -119,6 +119,11 @@ export interface TrailReaderOptions {
   timeout?: number
   /** Default: `globalThis.fetch`. */
   fetch?: FetchLike
+  /**
+   * Refuse a key without a known prefix (`at_`, `al_`, `sk-lw-`, `aw_`) before any request.
+   * Set false for a key the operator chose: the server decides, answering 401. Default true.
+   */
+  keyCheck?: boolean
 }
 
 const env = (name: string): string | undefined =>
@@ -146,11 +151,7 @@ export class TrailReader {
       return
     }
     const apiKey = options.apiKey ?? env('AGENTTRAIL_API_KEY') ?? ''
-    if (!KEY_PREFIXES.some((prefix) => apiKey.startsWith(prefix)))
-      throw new AgentTrailError(
-        `AgentTrail: Invalid API key. Keys start with ${KEY_PREFIXES.map((p) => `"${p}"`).join(', ')}.`,
-        { code: 'invalid_key' },
-      )
+    checkKey(apiKey, options.keyCheck ?? true)
     const fetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined)
     if (typeof fetch !== 'function')
       throw new AgentTrailError('AgentTrail: no fetch in this runtime; pass options.fetch')
