@@ -312,6 +312,33 @@ describe.each(DIALECTS)('TrailReader against the real server (%s)', (dialect) =>
     )
   })
 
+  it('refuses an id or name of ".", ".." or nothing before any request, as URL parsing would change the route', async () => {
+    const before = sent.length
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['event', () => reader.event('..')],
+      ['event', () => reader.event('.')],
+      ['event', () => reader.event('')],
+      ['agent', () => reader.agent('..')],
+      ['conversation', () => reader.conversation('..')],
+      ['call', () => reader.call('conv-r', '..')],
+      ['call', () => reader.call('.', 'x')],
+      ['alert', () => reader.alert('..')],
+      ['approval', () => reader.approval('..')],
+      ['policy', () => reader.policy('..')],
+      ['budget', () => reader.budget('..')],
+    ]
+    for (const [name, run] of calls) {
+      const error = await run().catch((e: unknown) => e)
+      expect(error, name).toBeInstanceOf(AgentTrailError)
+      expect(error, name).toMatchObject({ code: 'invalid_argument' })
+    }
+    expect(sent.length).toBe(before)
+    await expect(reader.event('..')).rejects.toThrow('AgentTrail: id may not be ".."')
+    await expect(reader.event('')).rejects.toThrow('AgentTrail: id may not be empty')
+    // Dots inside an id are an id like any other.
+    await expect(reader.event('..x')).rejects.toMatchObject({ status: 404 })
+  })
+
   it('is AgentTrail#read on the client’s own connection', async () => {
     const trail = new AgentTrail({ apiKey: readKey, baseUrl: live.url, flushOnExit: false })
     try {

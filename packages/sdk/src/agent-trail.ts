@@ -22,7 +22,7 @@ import { nodeHttpFetch } from './node-http-fetch.js'
 import { Reporter } from './reporter.js'
 import { withRetry } from './retry.js'
 import { traceId } from './trace-id.js'
-import { TrailReader } from './trail-reader.js'
+import { TrailReader, pathSegment } from './trail-reader.js'
 import type { Answer } from './trail-reader.js'
 import { runTrack } from './track.js'
 import type { TrackOptions, TrackResult } from './track.js'
@@ -227,7 +227,7 @@ export class AgentTrail {
     decision: 'approved' | 'denied',
     options: { decidedBy?: string; note?: string } = {},
   ): Promise<Answer> {
-    const answer = await this.read.request('PATCH', `/api/v1/approvals/${encodeURIComponent(id)}`, {
+    const answer = await this.read.request('PATCH', `/api/v1/approvals/${pathSegment(id, 'id')}`, {
       body: { status: decision, decided_by: options.decidedBy, note: options.note },
     })
     return answer.approval as Answer
@@ -238,7 +238,7 @@ export class AgentTrail {
    * recorded in the trail as an `audit` event.
    */
   async deleteEvent(id: string): Promise<Answer> {
-    return this.read.request('DELETE', `/api/v1/events/${encodeURIComponent(id)}`)
+    return this.read.request('DELETE', `/api/v1/events/${pathSegment(id, 'id')}`)
   }
 
   /**

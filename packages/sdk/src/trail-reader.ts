@@ -132,8 +132,8 @@ const env = (name: string): string | undefined =>
 
 /**
  * Reads the trail: events, stats, agents, conversations, traces, alerts, approvals, policies and
- * budgets. Every method makes one request (the iterators one per page) and rejects with an
- * AgentTrailError carrying the status, the server's code and its message on a non-2xx answer.
+ * budgets. Every method makes one request, except `pages()` (one per page) and `trace()` (one per
+ * page of the trace), and rejects with an AgentTrailError carrying the status, the server's code and its message on a non-2xx answer.
  *
  * ```ts
  * const reader = new TrailReader({ apiKey: process.env.AGENTTRAIL_API_KEY })
@@ -194,8 +194,8 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/events/{id}`: the full event with its evaluations. */
-  event(id: string): Promise<StoredEvent> {
-    return this.get(`/api/v1/events/${encodeURIComponent(id)}`) as Promise<StoredEvent>
+  async event(id: string): Promise<StoredEvent> {
+    return this.get(`/api/v1/events/${pathSegment(id, 'id')}`) as Promise<StoredEvent>
   }
 
   /**
@@ -242,8 +242,8 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/agents/{name}`: one agent, one row per environment. */
-  agent(name: string): Promise<Answer> {
-    return this.get(`/api/v1/agents/${encodeURIComponent(name)}`)
+  async agent(name: string): Promise<Answer> {
+    return this.get(`/api/v1/agents/${pathSegment(name, 'name')}`)
   }
 
   /** `GET /api/v1/conversations`: one row per conversation, newest activity first. */
@@ -252,14 +252,14 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/conversations/{id}/timeline`: the conversation's events in order. */
-  conversation(id: string, query: TimelineQuery = {}): Promise<Answer> {
-    return this.get(`/api/v1/conversations/${encodeURIComponent(id)}/timeline`, query)
+  async conversation(id: string, query: TimelineQuery = {}): Promise<Answer> {
+    return this.get(`/api/v1/conversations/${pathSegment(id, 'id')}/timeline`, query)
   }
 
   /** `GET /api/v1/conversations/{id}/calls/{eventId}`: one call in full. */
-  call(conversationId: string, eventId: string): Promise<Answer> {
+  async call(conversationId: string, eventId: string): Promise<Answer> {
     return this.get(
-      `/api/v1/conversations/${encodeURIComponent(conversationId)}/calls/${encodeURIComponent(eventId)}`,
+      `/api/v1/conversations/${pathSegment(conversationId, 'conversationId')}/calls/${pathSegment(eventId, 'eventId')}`,
     )
   }
 
@@ -270,7 +270,7 @@ export class TrailReader {
 
   /** `GET /api/v1/alerts/{id}`: one alert with its history. */
   async alert(id: string): Promise<Answer> {
-    return (await this.get(`/api/v1/alerts/${encodeURIComponent(id)}`)).alert as Answer
+    return (await this.get(`/api/v1/alerts/${pathSegment(id, 'id')}`)).alert as Answer
   }
 
   /** `GET /api/v1/approvals`: newest first. */
@@ -279,18 +279,18 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/approvals/{id}`. */
-  approval(id: string): Promise<Answer> {
-    return this.get(`/api/v1/approvals/${encodeURIComponent(id)}`)
+  async approval(id: string): Promise<Answer> {
+    return this.get(`/api/v1/approvals/${pathSegment(id, 'id')}`)
   }
 
   /** `GET /api/v1/policies/{id}`. */
   async policy(id: string): Promise<Answer> {
-    return (await this.get(`/api/v1/policies/${encodeURIComponent(id)}`)).policy as Answer
+    return (await this.get(`/api/v1/policies/${pathSegment(id, 'id')}`)).policy as Answer
   }
 
   /** `GET /api/v1/budgets/{id}`. */
-  budget(id: string): Promise<Answer> {
-    return this.get(`/api/v1/budgets/${encodeURIComponent(id)}`)
+  async budget(id: string): Promise<Answer> {
+    return this.get(`/api/v1/budgets/${pathSegment(id, 'id')}`)
   }
 
   /** Sends a request and returns the JSON object answered, or throws the server's error. */
@@ -310,6 +310,19 @@ export class TrailReader {
   private get(path: string, query: object = {}): Promise<Answer> {
     return this.request('GET', path, { query })
   }
+}
+
+/**
+ * One path segment, percent-encoded. Refuses `''`, `.` and `..`, which encoding leaves as they are
+ * and URL parsing then removes or climbs (`/api/v1/events/..` is `/api/v1/`): another route.
+ */
+export function pathSegment(value: string, what: string): string {
+  if (value === '' || value === '.' || value === '..')
+    throw new AgentTrailError(
+      `AgentTrail: ${what} may not be ${value === '' ? 'empty' : `"${value}"`}`,
+      { code: 'invalid_argument' },
+    )
+  return encodeURIComponent(value)
 }
 
 /** `?a=1&trace_id=...`: camelCase names in snake_case, undefined left out, dates as ISO 8601. */
