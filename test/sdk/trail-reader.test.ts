@@ -190,6 +190,17 @@ describe.each(DIALECTS)('TrailReader against the real server (%s)', (dialect) =>
     // Enough to know there is more, and no more: one page of limit + 1.
     expect(sent.length - before).toBe(1)
     expect(lastSent().searchParams.get('limit')).toBe('3')
+    const before2 = sent.length
+    for (const limit of [0, -1, 1.5, 10_001, Number.NaN]) {
+      const bad = await reader.trace('tr-1', { limit }).catch((e: unknown) => e)
+      expect(bad, String(limit)).toBeInstanceOf(AgentTrailError)
+      expect(bad, String(limit)).toMatchObject({ code: 'invalid_argument' })
+      expect((bad as Error).message).toContain('limit from 1 to 10000')
+    }
+    expect(sent.length).toBe(before2)
+    expect((await reader.trace('tr-1', { limit: 1 })).events.map((e) => e.title)).toEqual([
+      'step 4',
+    ])
     const unknown = await reader.trace('tr-none').catch((e: unknown) => e)
     expect(unknown).toBeInstanceOf(AgentTrailError)
     expect(unknown).toMatchObject({ status: 404, code: 'not_found' })

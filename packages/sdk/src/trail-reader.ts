@@ -199,14 +199,19 @@ export class TrailReader {
   }
 
   /**
-   * The events of one trace, oldest first (by `ts`, then `seq`), at most `limit` (default 1000).
-   * `truncated` says whether the trace has more.
+   * The events of one trace, oldest first (by `ts`, then `seq`), at most `limit` (1 to 10 000,
+   * default 1000), in pages of up to 1000. `truncated` says whether the trace has more.
    */
   async trace(
     traceId: string,
     options: { environment?: string; limit?: number } = {},
   ): Promise<{ trace_id: string; events: StoredEvent[]; truncated: boolean }> {
     const limit = options.limit ?? 1000
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new AgentTrailError(
+        `AgentTrail: trace() takes a limit from 1 to 10000 (a whole number), not ${String(limit)}`,
+        { code: 'invalid_argument' },
+      )
     const events: StoredEvent[] = []
     let truncated = false
     // Pages of `limit + 1`: one more than is kept tells whether the trace goes on, and a short
