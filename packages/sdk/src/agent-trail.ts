@@ -1,5 +1,6 @@
 import { checkAction, controlAgent, evaluateAction, waitForApproval } from './agent-controls.js'
 import type {
+  AgentControlResult,
   ApprovalDecision,
   CheckOptions,
   CheckResult,
@@ -195,17 +196,21 @@ export class AgentTrail {
     return checkAction(this.controls, options)
   }
 
-  /** Blocks the agent's actions until resumed, in the client's environment or `options.environment`. */
-  pauseAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+  /**
+   * Blocks the agent's actions until resumed, in the client's environment or `options.environment`.
+   * Resolves to the server's answer: the status now, and whether anything changed.
+   */
+  pauseAgent(name: string, options: { environment?: string } = {}): Promise<AgentControlResult> {
     return controlAgent(this.controlsIn(options.environment), name, 'pause')
   }
 
-  resumeAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+  /** Lets a paused agent act again; a killed one answers 409 `agent_killed`. */
+  resumeAgent(name: string, options: { environment?: string } = {}): Promise<AgentControlResult> {
     return controlAgent(this.controlsIn(options.environment), name, 'resume')
   }
 
   /** Stops the agent for good, in the client's environment or `options.environment`. */
-  killAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+  killAgent(name: string, options: { environment?: string } = {}): Promise<AgentControlResult> {
     return controlAgent(this.controlsIn(options.environment), name, 'kill')
   }
 

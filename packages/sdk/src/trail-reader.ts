@@ -246,9 +246,9 @@ export class TrailReader {
     return (await this.get('/api/v1/agents', query)).agents as Answer[]
   }
 
-  /** `GET /api/v1/agents/{name}`: one agent, one row per environment. */
-  async agent(name: string): Promise<Answer> {
-    return this.get(`/api/v1/agents/${pathSegment(name, 'name')}`)
+  /** `GET /api/v1/agents/{name}`: one agent, one row per environment (or only `environment`'s). */
+  async agent(name: string, options: AgentQuery = {}): Promise<Answer> {
+    return this.get(`/api/v1/agents/${pathSegment(name, 'name')}`, options)
   }
 
   /** `GET /api/v1/conversations`: one row per conversation, newest activity first. */
