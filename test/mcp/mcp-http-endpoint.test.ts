@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../helpers/test-app.js'
 import { startLiveServer } from '../helpers/live-server.js'
 import type { LiveServer } from '../helpers/live-server.js'
+import { spawnServer } from '../helpers/process.js'
+import type { ServerProcess } from '../helpers/process.js'
 
 const INIT = {
   jsonrpc: '2.0',
@@ -123,6 +128,16 @@ describe.each(DIALECTS)('the /mcp endpoint (%s)', (dialect) => {
     }
   })
 
+  it('answers an empty batch with a JSON-RPC Invalid Request error', async () => {
+    const res = await post([])
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: expect.stringContaining('Invalid Request') },
+    })
+  })
+
   it('answers GET and DELETE with 405: there is no session and no server-sent stream', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await fetch(`${live.url}/mcp`, {
@@ -150,5 +165,62 @@ describe.each(DIALECTS)('the /mcp endpoint (%s)', (dialect) => {
       paths: Record<string, Record<string, unknown>>
     }
     expect(Object.keys(doc.paths['/mcp'] ?? {})).toEqual(['post'])
+  })
+})
+
+/** `/mcp` on the built server process, started with a key the operator chose, its log at info. */
+describe('the /mcp endpoint of `agenttrail serve`', () => {
+  const KEY = 'operator-chosen-init-key-0004'
+  let dataDir: string
+  let server: ServerProcess
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'agenttrail-mcp-serve-'))
+    server = await spawnServer(dataDir, {
+      AGENTTRAIL_INIT_API_KEY: KEY,
+      AGENTTRAIL_LOG_LEVEL: 'info',
+    })
+  })
+  afterAll(async () => {
+    server.proc.kill('SIGTERM')
+    await server.exited
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('serves the init key, and its tools’ inner requests log under the outer request’s id', async () => {
+    const requestId = 'mcp-outer-request-0001'
+    const call = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          accept: 'application/json, text/event-stream',
+          'content-type': 'application/json',
+          authorization: `Bearer ${KEY}`,
+          ...headers,
+        },
+        body: JSON.stringify(body),
+      })
+    const res = await call(
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'get_stats', arguments: {} },
+      },
+      { 'x-request-id': requestId },
+    )
+    expect(res.status).toBe(200)
+    const answer = (await res.json()) as { result: { isError?: boolean } }
+    expect(answer.result.isError).toBeFalsy()
+    // The outer line and the inner GET /api/v1/stats line, each with the same id.
+    await expect
+      .poll(() => {
+        const both = server.stdout() + server.stderr()
+        return both.split('\n').filter((l) => l.includes(requestId)).length
+      })
+      .toBeGreaterThanOrEqual(2)
+    const lines = (server.stdout() + server.stderr())
+      .split('\n')
+      .filter((l) => l.includes(requestId))
+    expect(lines.some((l) => l.includes('/api/v1/stats'))).toBe(true)
   })
 })

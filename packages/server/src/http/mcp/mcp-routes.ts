@@ -1,12 +1,16 @@
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
-import { createTrailMcpServer, handleMcpHttp } from '@agenttrail/mcp'
+import type * as Mcp from '@agenttrail/mcp'
 import { AppError } from '../../app-error.js'
 import type { Config } from '../../config.js'
 import type { AppEnv } from '../app-env.js'
 import { presentedKey } from '../middleware/auth.js'
 import { rawBody } from '../route-spec.js'
 import type { Router } from '../router.js'
+
+// Loaded on the first request, not at server start: the MCP SDK takes most of a second to load.
+let mcpModule: Promise<typeof Mcp> | undefined
+const loadMcp = () => (mcpModule ??= import('@agenttrail/mcp'))
 
 const JsonRpcMessage = z
   .object({
@@ -38,6 +42,7 @@ export function mcpRoutes(router: Router, hono: Hono<AppEnv>, config: Config): v
         200: { description: 'The JSON-RPC response (a tool’s result, or a JSON-RPC error)' },
         202: { description: 'A notification or a response was accepted' },
         406: { description: 'The client does not accept application/json and text/event-stream' },
+        400: { description: 'Not JSON-RPC, or an empty batch (a JSON-RPC error, code -32600)' },
         415: { description: 'The body is not application/json' },
       },
     },
@@ -49,12 +54,27 @@ export function mcpRoutes(router: Router, hono: Hono<AppEnv>, config: Config): v
           'unauthorized',
           'the MCP endpoint takes an API key as "Authorization: Bearer <key>"; a dashboard session does not reach it',
         )
+      // An empty batch is not a JSON-RPC request (JSON-RPC 2.0, "Batch"); the transport would 202 it.
+      if (Array.isArray(body) && body.length === 0)
+        return c.json(
+          {
+            jsonrpc: '2.0',
+            id: null,
+            error: { code: -32600, message: 'Invalid Request: an empty batch' },
+          },
+          400,
+        )
+      const { createTrailMcpServer, handleMcpHttp } = await loadMcp()
       const baseUrl = new URL(c.req.url).origin
       const env = c.env
+      const requestId = c.get('requestId')
       // The tools' requests go through this same app, without a socket: the caller's key, scopes
-      // and rate limit apply to each of them.
-      const fetch = async (url: string, init?: RequestInit) =>
-        hono.fetch(new Request(url, init), env)
+      // and rate limit apply to each of them, and they carry this request's id into the log.
+      const fetch = async (url: string, init?: RequestInit) => {
+        const request = new Request(url, init)
+        request.headers.set('x-request-id', requestId)
+        return hono.fetch(request, env)
+      }
       return handleMcpHttp(
         c.req.raw,
         () => createTrailMcpServer({ apiKey: secret, baseUrl, fetch, scopes: [...key.scopes] }),
