@@ -30,6 +30,7 @@ describe.each(DIALECTS)('the /mcp endpoint (%s)', (dialect) => {
   beforeAll(async () => {
     live = await startLiveServer(dialect, {
       AGENTTRAIL_MCP_ALLOWED_ORIGINS: 'https://console.example.com',
+      AGENTTRAIL_PUBLIC_URL: 'https://trail.example.com',
     })
     reader = await live.key('org-mcp-http', ['read'])
     ingestOnly = await live.key('org-mcp-http', ['ingest'])
@@ -136,6 +137,49 @@ describe.each(DIALECTS)('the /mcp endpoint (%s)', (dialect) => {
       id: null,
       error: { code: -32600, message: expect.stringContaining('Invalid Request') },
     })
+  })
+
+  it('answers a CORS preflight from an allowed, loopback or public-URL page, and refuses others', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${live.url}/mcp`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, mcp-protocol-version',
+        },
+      })
+    for (const origin of [
+      'https://console.example.com',
+      'http://localhost:6274',
+      'https://trail.example.com',
+    ]) {
+      const res = await preflight(origin)
+      expect(res.status, origin).toBe(204)
+      expect(res.headers.get('access-control-allow-origin'), origin).toBe(origin)
+      expect(res.headers.get('vary')).toContain('Origin')
+      expect(res.headers.get('access-control-allow-methods')).toBe('POST')
+      const allowed = res.headers.get('access-control-allow-headers')!.split(/,\s*/)
+      for (const h of ['authorization', 'content-type', 'accept', 'mcp-protocol-version'])
+        expect(allowed).toContain(h)
+      expect(allowed).toEqual(expect.arrayContaining(['x-api-key', 'last-event-id']))
+      expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0)
+    }
+    for (const origin of ['http://rebound.example:7878', 'null']) {
+      const res = await preflight(origin)
+      expect(res.status, origin).toBe(403)
+      expect(res.headers.get('access-control-allow-origin'), origin).toBeNull()
+    }
+    // The POST that follows: the page may read the answer.
+    const res = await post(INIT, { origin: 'https://console.example.com' })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://console.example.com')
+    expect(res.headers.get('vary')).toContain('Origin')
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-request-id')
+    const noOrigin = await post(INIT)
+    expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull()
+    const refused = await post(INIT, { origin: 'null' })
+    expect(refused.status).toBe(403)
   })
 
   it('answers GET and DELETE with 405: there is no session and no server-sent stream', async () => {
