@@ -17,7 +17,8 @@ import type { Dialect } from './test-app.js'
 export interface LiveServer {
   url: string
   server: RunningServer
-  key(orgId: string, scopes: Scope[], prefix?: string): Promise<string>
+  /** A new key; `secret` makes it that exact key, as `AGENTTRAIL_INIT_API_KEY` does. */
+  key(orgId: string, scopes: Scope[], prefix?: string, secret?: string): Promise<string>
   close(): Promise<void>
 }
 
@@ -50,8 +51,8 @@ export async function startLiveServer(
   return {
     url: server.url,
     server,
-    key: async (orgId, scopes, prefix) =>
-      (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix })).key,
+    key: async (orgId, scopes, prefix, secret) =>
+      (await createApiKey(store.keys, { orgId, name: 'test', scopes, prefix, secret })).key,
     async close() {
       await server.close()
       rmSync(dataDir, { recursive: true, force: true })

@@ -1,6 +1,13 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { agentGuid } from '@agenttrail/protocol'
+import { runArchive } from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
+
+const DAY_MS = 86_400_000
 
 describe.each(DIALECTS)('DELETE /api/v1/events/{id} (%s)', (dialect) => {
   let t: TestApp
@@ -186,5 +193,54 @@ describe.each(DIALECTS)('DELETE /api/v1/events/{id} (%s)', (dialect) => {
     const nul = await t.json('DELETE', '/api/v1/events/%00', { key: t.adminKey })
     expect(nul.status).toBe(400)
     expect((await get(`/api/v1/events/${kept}`)).status).toBe(200)
+  })
+})
+
+describe.each(DIALECTS)('DELETE /api/v1/events/{id} and the daily archive (%s)', (dialect) => {
+  let t: TestApp
+  let dataDir: string
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'agenttrail-delete-'))
+    t = await createTestApp({ AGENTTRAIL_DATA_DIR: dataDir }, dialect)
+  })
+  afterEach(async () => {
+    await t.close()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('takes the event out of its agent’s archive file of that day at once, and the next pass writes the day without it', async () => {
+    const day = Math.floor(Date.now() / DAY_MS) * DAY_MS - 2 * DAY_MS
+    const res = await t.json('POST', '/api/v1/events/batch', {
+      key: t.adminKey,
+      body: {
+        events: [
+          { ts: day + 3_600_000, agent: 'bot', title: 'secret payload 7f3a' },
+          { ts: day + 7_200_000, agent: 'bot', title: 'kept line' },
+        ],
+      },
+    })
+    expect(res.status).toBe(201)
+    const [doomed] = (res.body.accepted as Array<{ id: string }>).map((a) => a.id)
+    const archive = () => runArchive({ store: t.store, dataDir, retentionDays: 180 })
+    const file = join(
+      dataDir,
+      'archives',
+      'org-a',
+      agentGuid('org-a', 'production', 'bot'),
+      `${new Date(day).toISOString().slice(0, 10)}.jsonl`,
+    )
+    await archive()
+    expect(await readFile(file, 'utf8')).toContain('secret payload 7f3a')
+
+    expect((await t.json('DELETE', `/api/v1/events/${doomed}`, { key: t.adminKey })).status).toBe(
+      200,
+    )
+    const after = await readFile(file, 'utf8').catch(() => '')
+    expect(after).not.toContain('secret payload 7f3a')
+
+    await archive()
+    const rewritten = await readFile(file, 'utf8')
+    expect(rewritten).toContain('kept line')
+    expect(rewritten).not.toContain('secret payload 7f3a')
   })
 })

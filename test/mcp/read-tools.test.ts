@@ -151,6 +151,40 @@ describe.each(DIALECTS)('the MCP read tools on the real server (%s)', (dialect) 
     expect(r.text).toMatch(/By agent:\n- researcher: \$0\.05/)
   })
 
+  it('lists only days with activity in cost_breakdown, the most recent 90, and says how many were left out', async () => {
+    const long = await callTool(client, 'cost_breakdown', { days: 3650 })
+    expect(long.structured.by_day.length).toBeGreaterThan(0)
+    expect(long.structured.by_day.every((d: any) => d.events > 0)).toBe(true)
+    expect(long.structured.omitted_days).toBe(0)
+    expect(JSON.stringify(long.structured).length).toBeLessThan(10_000)
+
+    const day = 86_400_000
+    const today = Math.floor(Date.now() / day) * day
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      ts: today - (i + 1) * day + 3_600_000,
+      agent: 'daily',
+      cost_usd: 0.01,
+    }))
+    const ingestKey = await t.key('org-days', ['ingest'])
+    const res = await t.json('POST', '/api/v1/events/batch', { key: ingestKey, body: { events } })
+    expect(res.status).toBe(201)
+    const reader = await connectInProcess(t, await t.key('org-days', ['read']), {
+      scopes: ['read'],
+    })
+    try {
+      const r = await callTool(reader, 'cost_breakdown', { days: 365 })
+      expect(r.structured.events).toBe(100)
+      expect(r.structured.by_day).toHaveLength(90)
+      expect(r.structured.omitted_days).toBe(10)
+      // The most recent days are kept, oldest first.
+      expect(r.structured.by_day.at(-1).day).toBe(new Date(today - day).toISOString().slice(0, 10))
+      expect(r.structured.by_day[0].day).toBe(new Date(today - 90 * day).toISOString().slice(0, 10))
+      expect(r.text).toContain('10 earlier day(s) with activity left out')
+    } finally {
+      await reader.close()
+    }
+  })
+
   it('explains a denial from the event or from the agent, with its policy', async () => {
     const byAgent = await callTool(client, 'explain_decision', { agent: 'billing' })
     expect(byAgent.structured).toMatchObject({

@@ -24,7 +24,7 @@ async function connectStdio(url: string, key: string, args: string[] = []) {
 }
 
 /** Runs the CLI to its exit without blocking this process (the server answers from here). */
-function run(args: string[], env: Record<string, string>) {
+function run(args: string[], env: Record<string, string>, stdin = '') {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const proc = spawn(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -35,6 +35,8 @@ function run(args: string[], env: Record<string, string>) {
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     proc.once('close', (code) => resolve({ code, stdout, stderr }))
+    // Written and closed at once, as `printf ... | agenttrail mcp` does.
+    proc.stdin.end(stdin)
   })
 }
 
@@ -104,6 +106,59 @@ describe.each(DIALECTS)('agenttrail mcp over stdio against a running server (%s)
     } finally {
       await client.close()
     }
+  })
+
+  it('serves a key the operator chose, with none of the known prefixes; the server judges a wrong one', async () => {
+    const chosen = await live.key('org-a', ['read'], undefined, 'operator-chosen-key-0002')
+    const client = await connectStdio(live.url, chosen)
+    try {
+      const found = await callTool(client, 'query_logs', { agent: 'mailer', status: 'error' })
+      expect(found.isError).toBe(false)
+    } finally {
+      await client.close()
+    }
+    const refused = await run(['mcp'], {
+      AGENTTRAIL_URL: live.url,
+      AGENTTRAIL_API_KEY: 'operator-chosen-key-9999',
+    })
+    expect(refused).toMatchObject({ code: 1, stdout: '' })
+    expect(refused.stderr).toMatch(/401/)
+    expect(refused.stderr).not.toContain('operator-chosen')
+  })
+
+  it('answers every request piped in before stdin closed, then exits', async () => {
+    const messages = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'printf', version: '1' },
+        },
+      },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'query_logs', arguments: { agent: 'mailer' } },
+      },
+    ]
+    const piped = await run(
+      ['mcp'],
+      { AGENTTRAIL_URL: live.url, AGENTTRAIL_API_KEY: admin },
+      messages.map((m) => JSON.stringify(m) + '\n').join(''),
+    )
+    expect(piped.code).toBe(0)
+    const answers = piped.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; result?: any })
+    expect(answers.map((a) => a.id)).toEqual([1, 2])
+    expect(answers[1]!.result.isError).toBeFalsy()
+    expect(answers[1]!.result.structuredContent.logs.length).toBeGreaterThan(0)
   })
 
   it('prints help, and says on stderr alone when the key is missing or refused', async () => {

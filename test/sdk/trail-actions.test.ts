@@ -95,13 +95,36 @@ describe.each(DIALECTS)('AgentTrail’s decisions, deletions and agent controls 
           (row) => [row.environment, row.status],
         ),
       )
-    await control.pauseAgent('worker', { environment: 'staging' })
+    expect(await control.pauseAgent('worker', { environment: 'staging' })).toEqual({
+      status: 'paused',
+      agent: 'worker',
+      environment: 'staging',
+      changed: true,
+      // Not seen in staging yet: registered in that status.
+      registered: true,
+    })
     expect(await status('worker')).toEqual({ staging: 'paused' })
+    expect(
+      (await control.read.agent('worker', { environment: 'staging' })).environments,
+    ).toMatchObject([{ environment: 'staging', status: 'paused' }])
+    expect(await control.pauseAgent('worker', { environment: 'staging' })).toMatchObject({
+      status: 'paused',
+      changed: false,
+    })
+    expect(await control.resumeAgent('worker', { environment: 'staging' })).toMatchObject({
+      status: 'active',
+      changed: true,
+      registered: false,
+    })
+    await control.pauseAgent('worker', { environment: 'staging' })
     await control.pauseAgent('worker')
     expect(await status('worker')).toEqual({ staging: 'paused', production: 'paused' })
     await control.resumeAgent('worker', { environment: 'staging' })
     expect(await status('worker')).toEqual({ staging: 'active', production: 'paused' })
-    await control.killAgent('worker', { environment: 'staging' })
+    expect(await control.killAgent('worker', { environment: 'staging' })).toMatchObject({
+      status: 'killed',
+      changed: true,
+    })
     expect(await status('worker')).toEqual({ staging: 'killed', production: 'paused' })
     await expect(control.resumeAgent('worker', { environment: 'staging' })).rejects.toMatchObject({
       status: 409,

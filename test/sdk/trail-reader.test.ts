@@ -190,6 +190,17 @@ describe.each(DIALECTS)('TrailReader against the real server (%s)', (dialect) =>
     // Enough to know there is more, and no more: one page of limit + 1.
     expect(sent.length - before).toBe(1)
     expect(lastSent().searchParams.get('limit')).toBe('3')
+    const before2 = sent.length
+    for (const limit of [0, -1, 1.5, 10_001, Number.NaN]) {
+      const bad = await reader.trace('tr-1', { limit }).catch((e: unknown) => e)
+      expect(bad, String(limit)).toBeInstanceOf(AgentTrailError)
+      expect(bad, String(limit)).toMatchObject({ code: 'invalid_argument' })
+      expect((bad as Error).message).toContain('limit from 1 to 10000')
+    }
+    expect(sent.length).toBe(before2)
+    expect((await reader.trace('tr-1', { limit: 1 })).events.map((e) => e.title)).toEqual([
+      'step 4',
+    ])
     const unknown = await reader.trace('tr-none').catch((e: unknown) => e)
     expect(unknown).toBeInstanceOf(AgentTrailError)
     expect(unknown).toMatchObject({ status: 404, code: 'not_found' })
@@ -284,6 +295,59 @@ describe.each(DIALECTS)('TrailReader against the real server (%s)', (dialect) =>
     await expect(ingestOnly.stats()).rejects.toMatchObject({ status: 403, code: 'forbidden' })
     const stranger = new TrailReader({ apiKey: 'at_' + 'x'.repeat(40), baseUrl: live.url })
     await expect(stranger.whoami()).rejects.toMatchObject({ status: 401, code: 'unauthorized' })
+  })
+
+  it('checks the key’s prefix by default, and leaves a key the operator chose to the server with keyCheck: false', async () => {
+    const chosen = await live.key(ORG, ['read'], undefined, 'operator-chosen-key-0003')
+    expect(() => new TrailReader({ apiKey: chosen, baseUrl: live.url })).toThrow(
+      /^AgentTrail: Invalid API key\. Keys start with "at_"/,
+    )
+    expect(() => new AgentTrail({ apiKey: chosen, baseUrl: live.url })).toThrow(/Invalid API key/)
+    const lenient = new TrailReader({ apiKey: chosen, baseUrl: live.url, keyCheck: false })
+    expect((await lenient.whoami()).key.scopes).toEqual(['read'])
+    const trail = new AgentTrail({
+      apiKey: chosen,
+      baseUrl: live.url,
+      keyCheck: false,
+      flushOnExit: false,
+    })
+    try {
+      expect((await trail.read.whoami()).key.scopes).toEqual(['read'])
+    } finally {
+      await trail.shutdown()
+    }
+    const wrong = new TrailReader({ apiKey: 'operator-wrong', baseUrl: live.url, keyCheck: false })
+    await expect(wrong.whoami()).rejects.toMatchObject({ status: 401, code: 'unauthorized' })
+    expect(() => new TrailReader({ apiKey: '', baseUrl: live.url, keyCheck: false })).toThrow(
+      /Invalid API key/,
+    )
+  })
+
+  it('refuses an id or name of ".", ".." or nothing before any request, as URL parsing would change the route', async () => {
+    const before = sent.length
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['event', () => reader.event('..')],
+      ['event', () => reader.event('.')],
+      ['event', () => reader.event('')],
+      ['agent', () => reader.agent('..')],
+      ['conversation', () => reader.conversation('..')],
+      ['call', () => reader.call('conv-r', '..')],
+      ['call', () => reader.call('.', 'x')],
+      ['alert', () => reader.alert('..')],
+      ['approval', () => reader.approval('..')],
+      ['policy', () => reader.policy('..')],
+      ['budget', () => reader.budget('..')],
+    ]
+    for (const [name, run] of calls) {
+      const error = await run().catch((e: unknown) => e)
+      expect(error, name).toBeInstanceOf(AgentTrailError)
+      expect(error, name).toMatchObject({ code: 'invalid_argument' })
+    }
+    expect(sent.length).toBe(before)
+    await expect(reader.event('..')).rejects.toThrow('AgentTrail: id may not be ".."')
+    await expect(reader.event('')).rejects.toThrow('AgentTrail: id may not be empty')
+    // Dots inside an id are an id like any other.
+    await expect(reader.event('..x')).rejects.toMatchObject({ status: 404 })
   })
 
   it('is AgentTrail#read on the client’s own connection', async () => {

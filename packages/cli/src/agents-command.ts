@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises'
+import { AgentTrail } from 'agenttrail'
 import { commandFlags, printHelp } from './command-flags.js'
 import { EXIT, exitWith, usage } from './exit-codes.js'
 import { withRemote } from './remote-client.js'
@@ -82,10 +83,19 @@ export async function agentsCommand(args: string[]): Promise<number> {
     if (!(await confirm(`Kill agent "${name}" in ${environment}? It cannot be resumed. [y/N] `)))
       return exitWith(EXIT.failure, 'not killed')
   }
-  return withRemote(flags, 'control', async ({ reader }) => {
+  return withRemote(flags, 'control', async ({ target }) => {
+    // Only the control call: nothing is sent in the background, so no exit flush is needed.
+    const trail = new AgentTrail({
+      ...target,
+      timeout: 30_000,
+      flushOnExit: false,
+      silent: true,
+      fetch: globalThis.fetch,
+    })
     try {
-      const path = `/api/v1/agents/${encodeURIComponent(name)}/${sub}`
-      const answer = await reader.request('POST', path, { query: { environment } })
+      const answer = await trail[`${sub as 'pause' | 'resume' | 'kill'}Agent`](name, {
+        environment,
+      })
       const state = answer.registered
         ? `registered ${answer.status} (not seen yet)`
         : answer.changed

@@ -30,7 +30,11 @@ export function describeError(error: unknown): string {
           (status >= 500
             ? 'The server failed; try again, and look at its log if it persists.'
             : ''))
-    return `${error.message.replace(/^AgentTrail: /, '')}. ${advice}`.trim()
+    let message = error.message.replace(/^AgentTrail: /, '')
+    // The AgentLedger-compatible calls (pauseAgent...) end in the status alone: add the code.
+    if (error.code && status !== undefined && message.endsWith(`(${status})`))
+      message = `${message.slice(0, -1)} ${error.code})`
+    return `${message}. ${advice}`.trim()
   }
   if (error instanceof ToolInputError) return error.message
   return `The tool failed: ${error instanceof Error ? error.message : String(error)}`

@@ -35,7 +35,14 @@ const INSTRUCTIONS = `AgentTrail is the audit trail and control plane of this or
  * Rejects when the key is refused.
  */
 export async function createTrailMcpServer(options: TrailMcpServerOptions): Promise<McpServer> {
-  const client = { apiKey: options.apiKey, baseUrl: options.baseUrl, fetch: options.fetch }
+  // No client-side prefix check: a key the operator chose (AGENTTRAIL_INIT_API_KEY) has none, and
+  // the server is the judge anyway (it has authenticated the key on /mcp; over stdio, whoami's 401).
+  const client = {
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl,
+    fetch: options.fetch,
+    keyCheck: false,
+  }
   const reader = new TrailReader({ ...client, timeout: options.timeout ?? 10_000 })
   const scopes = options.scopes ?? (await reader.whoami()).key.scopes
   let trail: AgentTrail | undefined

@@ -3,6 +3,7 @@ import { fitValue } from './event-serializer.js'
 import { httpError } from './http-transport.js'
 import type { HttpTransport } from './http-transport.js'
 import { sleep } from './retry.js'
+import { pathSegment } from './trail-reader.js'
 
 // The AgentLedger-compatible control calls (shared/reference/agentledger-wire.md §1.2): same paths,
 // bodies and error messages as agentledger 0.5.0, so code that matches on them ports unchanged.
@@ -74,15 +75,38 @@ export async function checkAction(
   return res.json as CheckResult
 }
 
-/** POST /api/v1/agents/:name/{pause|resume|kill}?environment=, no body; only the status is read. */
+/** The server's answer to a pause, resume or kill. */
+export interface AgentControlResult {
+  /** The agent's status now. */
+  status: 'active' | 'paused' | 'killed'
+  agent: string
+  environment: string
+  /** False when it already was in that status. */
+  changed: boolean
+  /** True when the agent had not been seen yet and was registered in that status. */
+  registered: boolean
+}
+
+/**
+ * POST /api/v1/agents/:name/{pause|resume|kill}?environment=, no body. Resolves to the server's
+ * answer (AgentLedger resolved to nothing, so its callers ignore it); throws its error messages.
+ */
 export async function controlAgent(
   ctx: ControlContext,
   name: string,
   verb: 'pause' | 'resume' | 'kill',
-): Promise<void> {
-  const path = `/api/v1/agents/${encodeURIComponent(name)}/${verb}?environment=${encodeURIComponent(ctx.environment)}`
+): Promise<AgentControlResult> {
+  const path = `/api/v1/agents/${pathSegment(name, 'name')}/${verb}?environment=${encodeURIComponent(ctx.environment)}`
   const res = await ctx.transport.request('POST', path)
   if (!res.ok) throw httpError(`AgentLedger: Failed to ${verb} agent`, res)
+  const answer = (res.json ?? {}) as Partial<AgentControlResult>
+  return {
+    status: answer.status as AgentControlResult['status'],
+    agent: answer.agent ?? name,
+    environment: answer.environment ?? ctx.environment,
+    changed: answer.changed === true,
+    registered: answer.registered === true,
+  }
 }
 
 /** POST /api/v1/evaluations with the optional keys left out when undefined. */

@@ -51,6 +51,12 @@ export interface AgentTrailOptions {
    * elsewhere `globalThis.fetch`.
    */
   fetch?: FetchLike
+  /**
+   * Refuse a key without one of the known prefixes before any request, as AgentLedger does (its
+   * error message is part of that). Set false for a key the operator chose
+   * (`AGENTTRAIL_INIT_API_KEY`): the server then decides and answers 401 to a wrong one. Default true.
+   */
+  keyCheck?: boolean
 }
 
 export type ResolvedOptions = Required<Omit<AgentTrailOptions, 'onError' | 'onDrop'>> &
@@ -79,22 +85,29 @@ export function resolveOptions(options: AgentTrailOptions): ResolvedOptions {
     retryDeadlineMs: 30_000,
     shutdownTimeoutMs: 5000,
     flushOnExit: true,
+    keyCheck: true,
     fetch: globalThis.fetch as unknown as FetchLike,
     ...withoutUndefined(options),
   }
-  if (!KEY_PREFIXES.some((prefix) => opts.apiKey.startsWith(prefix)))
-    throw new AgentTrailError(
-      `AgentTrail: Invalid API key. Keys start with ${KEY_PREFIXES.map((p) => `"${p}"`).join(', ')}.`,
-      {
-        code: 'invalid_key',
-      },
-    )
+  checkKey(opts.apiKey, opts.keyCheck)
   if (typeof opts.fetch !== 'function')
     throw new AgentTrailError('AgentTrail: no fetch in this runtime; pass options.fetch')
   opts.baseUrl = opts.baseUrl.replace(/\/+$/, '')
   opts.maxBatchSize = Math.min(Math.max(1, Math.floor(opts.maxBatchSize)), 1000)
   opts.maxQueueSize = Math.max(1, Math.floor(opts.maxQueueSize))
   return opts
+}
+
+/**
+ * Throws AgentLedger's `Invalid API key` error for a missing key, or (with `prefixes`) one without
+ * a known prefix.
+ */
+export function checkKey(apiKey: string, prefixes: boolean): void {
+  if (prefixes ? KEY_PREFIXES.some((prefix) => apiKey.startsWith(prefix)) : apiKey !== '') return
+  throw new AgentTrailError(
+    `AgentTrail: Invalid API key. Keys start with ${KEY_PREFIXES.map((p) => `"${p}"`).join(', ')}.`,
+    { code: 'invalid_key' },
+  )
 }
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {

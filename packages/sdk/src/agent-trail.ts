@@ -1,5 +1,6 @@
 import { checkAction, controlAgent, evaluateAction, waitForApproval } from './agent-controls.js'
 import type {
+  AgentControlResult,
   ApprovalDecision,
   CheckOptions,
   CheckResult,
@@ -22,7 +23,7 @@ import { nodeHttpFetch } from './node-http-fetch.js'
 import { Reporter } from './reporter.js'
 import { withRetry } from './retry.js'
 import { traceId } from './trace-id.js'
-import { TrailReader } from './trail-reader.js'
+import { TrailReader, pathSegment } from './trail-reader.js'
 import type { Answer } from './trail-reader.js'
 import { runTrack } from './track.js'
 import type { TrackOptions, TrackResult } from './track.js'
@@ -195,17 +196,21 @@ export class AgentTrail {
     return checkAction(this.controls, options)
   }
 
-  /** Blocks the agent's actions until resumed, in the client's environment or `options.environment`. */
-  pauseAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+  /**
+   * Blocks the agent's actions until resumed, in the client's environment or `options.environment`.
+   * Resolves to the server's answer: the status now, and whether anything changed.
+   */
+  pauseAgent(name: string, options: { environment?: string } = {}): Promise<AgentControlResult> {
     return controlAgent(this.controlsIn(options.environment), name, 'pause')
   }
 
-  resumeAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+  /** Lets a paused agent act again; a killed one answers 409 `agent_killed`. */
+  resumeAgent(name: string, options: { environment?: string } = {}): Promise<AgentControlResult> {
     return controlAgent(this.controlsIn(options.environment), name, 'resume')
   }
 
   /** Stops the agent for good, in the client's environment or `options.environment`. */
-  killAgent(name: string, options: { environment?: string } = {}): Promise<void> {
+  killAgent(name: string, options: { environment?: string } = {}): Promise<AgentControlResult> {
     return controlAgent(this.controlsIn(options.environment), name, 'kill')
   }
 
@@ -227,7 +232,7 @@ export class AgentTrail {
     decision: 'approved' | 'denied',
     options: { decidedBy?: string; note?: string } = {},
   ): Promise<Answer> {
-    const answer = await this.read.request('PATCH', `/api/v1/approvals/${encodeURIComponent(id)}`, {
+    const answer = await this.read.request('PATCH', `/api/v1/approvals/${pathSegment(id, 'id')}`, {
       body: { status: decision, decided_by: options.decidedBy, note: options.note },
     })
     return answer.approval as Answer
@@ -238,7 +243,7 @@ export class AgentTrail {
    * recorded in the trail as an `audit` event.
    */
   async deleteEvent(id: string): Promise<Answer> {
-    return this.read.request('DELETE', `/api/v1/events/${encodeURIComponent(id)}`)
+    return this.read.request('DELETE', `/api/v1/events/${pathSegment(id, 'id')}`)
   }
 
   /**

@@ -10,6 +10,7 @@ export type { AgentTrailOptions, DropReason } from './agent-trail-options.js'
 export type { TrailEvent, EventReceipt } from './trail-event.js'
 export type { TrackOptions, TrackResult } from './track.js'
 export type {
+  AgentControlResult,
   ApprovalDecision,
   CheckOptions,
   CheckResult,

@@ -3,7 +3,7 @@ import type { ErrorDetail } from './errors.js'
 import type { FetchLike } from './fetch-like.js'
 import { HttpTransport, isRetryableStatus } from './http-transport.js'
 import type { HttpResponse } from './http-transport.js'
-import { KEY_PREFIXES } from './agent-trail-options.js'
+import { checkKey } from './agent-trail-options.js'
 
 // The read side of the API (docs/api.md, "Finding", "Counting", "Conversations", "Checks, agents,
 // approvals", "Policies, budgets, alerts"): one method per GET route, answers as the server sends
@@ -119,6 +119,11 @@ export interface TrailReaderOptions {
   timeout?: number
   /** Default: `globalThis.fetch`. */
   fetch?: FetchLike
+  /**
+   * Refuse a key without a known prefix (`at_`, `al_`, `sk-lw-`, `aw_`) before any request.
+   * Set false for a key the operator chose: the server decides, answering 401. Default true.
+   */
+  keyCheck?: boolean
 }
 
 const env = (name: string): string | undefined =>
@@ -127,8 +132,8 @@ const env = (name: string): string | undefined =>
 
 /**
  * Reads the trail: events, stats, agents, conversations, traces, alerts, approvals, policies and
- * budgets. Every method makes one request (the iterators one per page) and rejects with an
- * AgentTrailError carrying the status, the server's code and its message on a non-2xx answer.
+ * budgets. Every method makes one request, except `pages()` (one per page) and `trace()` (one per
+ * page of the trace), and rejects with an AgentTrailError carrying the status, the server's code and its message on a non-2xx answer.
  *
  * ```ts
  * const reader = new TrailReader({ apiKey: process.env.AGENTTRAIL_API_KEY })
@@ -146,11 +151,7 @@ export class TrailReader {
       return
     }
     const apiKey = options.apiKey ?? env('AGENTTRAIL_API_KEY') ?? ''
-    if (!KEY_PREFIXES.some((prefix) => apiKey.startsWith(prefix)))
-      throw new AgentTrailError(
-        `AgentTrail: Invalid API key. Keys start with ${KEY_PREFIXES.map((p) => `"${p}"`).join(', ')}.`,
-        { code: 'invalid_key' },
-      )
+    checkKey(apiKey, options.keyCheck ?? true)
     const fetch = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined)
     if (typeof fetch !== 'function')
       throw new AgentTrailError('AgentTrail: no fetch in this runtime; pass options.fetch')
@@ -193,19 +194,24 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/events/{id}`: the full event with its evaluations. */
-  event(id: string): Promise<StoredEvent> {
-    return this.get(`/api/v1/events/${encodeURIComponent(id)}`) as Promise<StoredEvent>
+  async event(id: string): Promise<StoredEvent> {
+    return this.get(`/api/v1/events/${pathSegment(id, 'id')}`) as Promise<StoredEvent>
   }
 
   /**
-   * The events of one trace, oldest first (by `ts`, then `seq`), at most `limit` (default 1000).
-   * `truncated` says whether the trace has more.
+   * The events of one trace, oldest first (by `ts`, then `seq`), at most `limit` (1 to 10 000,
+   * default 1000), in pages of up to 1000. `truncated` says whether the trace has more.
    */
   async trace(
     traceId: string,
     options: { environment?: string; limit?: number } = {},
   ): Promise<{ trace_id: string; events: StoredEvent[]; truncated: boolean }> {
     const limit = options.limit ?? 1000
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new AgentTrailError(
+        `AgentTrail: trace() takes a limit from 1 to 10000 (a whole number), not ${String(limit)}`,
+        { code: 'invalid_argument' },
+      )
     const events: StoredEvent[] = []
     let truncated = false
     // Pages of `limit + 1`: one more than is kept tells whether the trace goes on, and a short
@@ -240,9 +246,9 @@ export class TrailReader {
     return (await this.get('/api/v1/agents', query)).agents as Answer[]
   }
 
-  /** `GET /api/v1/agents/{name}`: one agent, one row per environment. */
-  agent(name: string): Promise<Answer> {
-    return this.get(`/api/v1/agents/${encodeURIComponent(name)}`)
+  /** `GET /api/v1/agents/{name}`: one agent, one row per environment (or only `environment`'s). */
+  async agent(name: string, options: AgentQuery = {}): Promise<Answer> {
+    return this.get(`/api/v1/agents/${pathSegment(name, 'name')}`, options)
   }
 
   /** `GET /api/v1/conversations`: one row per conversation, newest activity first. */
@@ -251,14 +257,14 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/conversations/{id}/timeline`: the conversation's events in order. */
-  conversation(id: string, query: TimelineQuery = {}): Promise<Answer> {
-    return this.get(`/api/v1/conversations/${encodeURIComponent(id)}/timeline`, query)
+  async conversation(id: string, query: TimelineQuery = {}): Promise<Answer> {
+    return this.get(`/api/v1/conversations/${pathSegment(id, 'id')}/timeline`, query)
   }
 
   /** `GET /api/v1/conversations/{id}/calls/{eventId}`: one call in full. */
-  call(conversationId: string, eventId: string): Promise<Answer> {
+  async call(conversationId: string, eventId: string): Promise<Answer> {
     return this.get(
-      `/api/v1/conversations/${encodeURIComponent(conversationId)}/calls/${encodeURIComponent(eventId)}`,
+      `/api/v1/conversations/${pathSegment(conversationId, 'conversationId')}/calls/${pathSegment(eventId, 'eventId')}`,
     )
   }
 
@@ -269,7 +275,7 @@ export class TrailReader {
 
   /** `GET /api/v1/alerts/{id}`: one alert with its history. */
   async alert(id: string): Promise<Answer> {
-    return (await this.get(`/api/v1/alerts/${encodeURIComponent(id)}`)).alert as Answer
+    return (await this.get(`/api/v1/alerts/${pathSegment(id, 'id')}`)).alert as Answer
   }
 
   /** `GET /api/v1/approvals`: newest first. */
@@ -278,18 +284,18 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/approvals/{id}`. */
-  approval(id: string): Promise<Answer> {
-    return this.get(`/api/v1/approvals/${encodeURIComponent(id)}`)
+  async approval(id: string): Promise<Answer> {
+    return this.get(`/api/v1/approvals/${pathSegment(id, 'id')}`)
   }
 
   /** `GET /api/v1/policies/{id}`. */
   async policy(id: string): Promise<Answer> {
-    return (await this.get(`/api/v1/policies/${encodeURIComponent(id)}`)).policy as Answer
+    return (await this.get(`/api/v1/policies/${pathSegment(id, 'id')}`)).policy as Answer
   }
 
   /** `GET /api/v1/budgets/{id}`. */
-  budget(id: string): Promise<Answer> {
-    return this.get(`/api/v1/budgets/${encodeURIComponent(id)}`)
+  async budget(id: string): Promise<Answer> {
+    return this.get(`/api/v1/budgets/${pathSegment(id, 'id')}`)
   }
 
   /** Sends a request and returns the JSON object answered, or throws the server's error. */
@@ -309,6 +315,19 @@ export class TrailReader {
   private get(path: string, query: object = {}): Promise<Answer> {
     return this.request('GET', path, { query })
   }
+}
+
+/**
+ * One path segment, percent-encoded. Refuses `''`, `.` and `..`, which encoding leaves as they are
+ * and URL parsing then removes or climbs (`/api/v1/events/..` is `/api/v1/`): another route.
+ */
+export function pathSegment(value: string, what: string): string {
+  if (value === '' || value === '.' || value === '..')
+    throw new AgentTrailError(
+      `AgentTrail: ${what} may not be ${value === '' ? 'empty' : `"${value}"`}`,
+      { code: 'invalid_argument' },
+    )
+  return encodeURIComponent(value)
 }
 
 /** `?a=1&trace_id=...`: camelCase names in snake_case, undefined left out, dates as ISO 8601. */

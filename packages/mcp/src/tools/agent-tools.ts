@@ -36,11 +36,7 @@ export const agentStatus = defineTool({
   annotations: READS,
   async run({ name: agentName, environment }, { reader }) {
     const rows = agentName
-      ? ((
-          await reader.request('GET', `/api/v1/agents/${encodeURIComponent(agentName)}`, {
-            query: { environment },
-          })
-        ).environments as Record<string, unknown>[])
+      ? ((await reader.agent(agentName, { environment })).environments as Record<string, unknown>[])
       : await reader.agents({ environment })
     const agents = rows.slice(0, ROWS).map((a) => ({
       name: String(a.name),
@@ -85,16 +81,9 @@ function controlTool(
       changed: z.boolean().describe('False when it already was in that status.'),
     },
     annotations,
-    async run({ name: agentName, environment }, { reader }) {
-      // The route's answer says whether anything changed; AgentTrail#pauseAgent resolves to nothing.
-      const path = `/api/v1/agents/${encodeURIComponent(agentName)}/${verb}`
-      const answer = await reader.request('POST', path, { query: { environment } })
-      const structured = {
-        agent: String(answer.agent ?? agentName),
-        environment: String(answer.environment ?? environment),
-        status: String(answer.status),
-        changed: Boolean(answer.changed),
-      }
+    async run({ name: agentName, environment }, { trail }) {
+      const { agent, status, changed } = await trail()[`${verb}Agent`](agentName, { environment })
+      const structured = { agent, environment, status, changed }
       const what = structured.changed ? 'is now' : 'already was'
       return {
         structured,

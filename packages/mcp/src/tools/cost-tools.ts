@@ -3,6 +3,8 @@ import { capList } from '../compact.js'
 import { READS, defineTool, instant, name } from '../trail-tool.js'
 
 const ROWS = 50
+/** Days listed at most: the most recent days with activity. */
+const DAYS = 90
 const Counts = {
   events: z.number(),
   errors: z.number(),
@@ -18,7 +20,7 @@ export const costBreakdown = defineTool({
   name: 'cost_breakdown',
   title: 'Cost and tokens by agent, model and day',
   description:
-    'Spend and tokens over a range: totals, then by agent and by model (most expensive first, at most 50 rows each) and by day. Default: the last 7 days.',
+    'Spend and tokens over a range: totals, then by agent and by model (most expensive first, at most 50 rows each) and by day (days with activity only, the most recent 90 at most). Default: the last 7 days.',
   scope: 'read',
   writes: false,
   inputSchema: {
@@ -48,8 +50,13 @@ export const costBreakdown = defineTool({
     events: z.number(),
     by_agent: z.array(z.object({ agent: z.string().nullable(), ...Counts })),
     by_model: z.array(z.object({ model: z.string().nullable(), ...Counts })),
-    by_day: z.array(z.object({ day: z.string(), ...Counts })),
+    by_day: z
+      .array(z.object({ day: z.string(), ...Counts }))
+      .describe('Days with at least one event, oldest first; the most recent 90 at most.'),
     omitted_rows: z.number().describe('Agents and models left out beyond 50 each.'),
+    omitted_days: z
+      .number()
+      .describe('Days with activity left out of by_day beyond the most recent 90 (older ones).'),
   },
   annotations: READS,
   async run({ days, from, to, agent, environment }, { reader }) {
@@ -64,10 +71,11 @@ export const costBreakdown = defineTool({
       [...rows].sort((a, b) => b.cost_usd - a.cost_usd || b.tokens_total - a.tokens_total)
     const agents = capList(byCost(s.by_agent as ({ agent: string | null } & CountRow)[]), ROWS)
     const models = capList(byCost(s.by_model as ({ model: string | null } & CountRow)[]), ROWS)
-    const byDay = (s.series as ({ start: string } & CountRow)[]).map(({ start, ...counts }) => ({
-      day: start.slice(0, 10),
-      ...counts,
-    }))
+    // A day without events says nothing; a long range of them would fill the caller's context.
+    const active = (s.series as ({ start: string } & CountRow)[])
+      .filter((r) => r.events > 0)
+      .map(({ start, ...counts }) => ({ day: start.slice(0, 10), ...counts }))
+    const byDay = active.slice(-DAYS)
     const structured = {
       from: String(s.from),
       to: String(s.to),
@@ -78,6 +86,7 @@ export const costBreakdown = defineTool({
       by_model: models.items,
       by_day: byDay,
       omitted_rows: agents.omitted + models.omitted,
+      omitted_days: active.length - byDay.length,
     }
     const row = (label: string | null, r: CountRow) =>
       `- ${label ?? '(none)'}: ${money(r.cost_usd)}, ${r.tokens_total} tokens, ${r.events} events`
@@ -88,7 +97,10 @@ export const costBreakdown = defineTool({
       'By model:',
       ...models.items.map((r) => row(r.model, r)),
       'By day:',
-      ...byDay.filter((r) => r.events > 0).map((r) => row(r.day, r)),
+      ...(structured.omitted_days > 0
+        ? [`- (${structured.omitted_days} earlier day(s) with activity left out)`]
+        : []),
+      ...byDay.map((r) => row(r.day, r)),
     ].join('\n')
     return { structured, text }
   },

@@ -1,26 +1,16 @@
 import { z } from 'zod'
 import type { StoredEvent } from 'agenttrail'
-import {
-  DEFAULT_MAX_CHARS,
-  LIST_MAX_CHARS,
-  MAX_MAX_CHARS,
-  cutFields,
-  moreOfEvent,
-} from '../compact.js'
+import { DEFAULT_MAX_CHARS, LIST_MAX_CHARS, cutFields, moreOfEvent } from '../compact.js'
 import { json, listText } from '../render.js'
-import { READS, defineTool, id, instant, name } from '../trail-tool.js'
+import { READS, defineTool, id, instant, maxCharsArg, name } from '../trail-tool.js'
 
 // Logwick's MCP tools (`@logwick/mcp`, its server card): the same names and inputs, so prompts and
 // client configs written for it work here. Optional extras are marked as AgentTrail's own.
 
 const Log = z.record(z.string(), z.unknown())
-const maxChars = z
-  .number()
-  .int()
-  .min(50)
-  .max(MAX_MAX_CHARS)
-  .optional()
-  .describe('AgentTrail: longest value shown before it is cut with a marker.')
+// The shared argument, marked as AgentTrail's own like the other extras.
+const shared = maxCharsArg(DEFAULT_MAX_CHARS)
+const maxCharsExtra = shared.describe(`AgentTrail: ${shared.description ?? ''}`)
 
 const logLine = (log: Record<string, unknown>) =>
   [
@@ -180,11 +170,11 @@ export const getLog = defineTool({
   description: 'Full details of one log entry by id (Logwick’s get_log).',
   scope: 'read',
   writes: false,
-  inputSchema: { id: id('The log id.'), max_chars: maxChars },
+  inputSchema: { id: id('The log id.'), max_chars: maxCharsExtra },
   outputSchema: { log: Log },
   annotations: READS,
   async run({ id: logId, max_chars }, { reader }) {
-    const max = max_chars ?? DEFAULT_MAX_CHARS
+    const max = max_chars
     const event = await reader.event(logId)
     const log = cutFields(
       logOf(event),

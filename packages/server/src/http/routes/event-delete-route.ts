@@ -1,6 +1,9 @@
 import { z } from 'zod'
-import { isUuid } from '@agenttrail/protocol'
+import { agentGuid, isUuid } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
+import { dayName } from '../../archive/archive-day.js'
+import { createArchiveFiles } from '../../archive/archive-files.js'
+import type { Config } from '../../config.js'
 import type { GroupCommitter } from '../../ingest/group-committer.js'
 import { recordAudit } from '../../ingest/record-audit.js'
 import type { Store } from '../../store/store.js'
@@ -23,14 +26,20 @@ const notFound = () => new AppError('not_found', 'no event with this id in your 
 
 /**
  * `DELETE /api/v1/events/{id}` (admin): deletes one event of the key's org with everything derived
- * from it, as a range delete does (`EventStore.delete` with the event's id), then records the
+ * from it, as a range delete does (`EventStore.delete` with the event's id), removes its agent's
+ * archive files of that day (the archive job writes them again from the store), then records the
  * deletion as an `audit` event (`event.delete`) naming the event and the key, never its payload.
  * Audit events themselves cannot be deleted here: the trail of deletions would lose its own record.
  */
 export function eventDeleteRoute(
   router: Router,
-  deps: { store: Store; committer: Pick<GroupCommitter, 'append'> },
+  deps: {
+    store: Store
+    committer: Pick<GroupCommitter, 'append'>
+    config: Pick<Config, 'dataDir'>
+  },
 ): void {
+  const files = createArchiveFiles(deps.config.dataDir)
   router.add(
     {
       method: 'delete',
@@ -39,7 +48,7 @@ export function eventDeleteRoute(
       scope: 'admin',
       summary: 'Delete one event',
       description:
-        'Deletes the event and everything derived from it (search index, tags, evaluations, rollups, agent counters, conversation summary, a system prompt no other event uses), then records an `audit` event (`event.delete`) naming the event’s id, kind, agent, environment and ts and the key that deleted it. An id that is not a UUID answers 404, as `GET /api/v1/events/{id}` does.',
+        'Deletes the event and everything derived from it (search index, tags, evaluations, rollups, agent counters, conversation summary, a system prompt no other event uses, its agent’s archive file of that day, which the archive job writes again without it), then records an `audit` event (`event.delete`) naming the event’s id, kind, agent, environment and ts and the key that deleted it. An id that is not a UUID answers 404, as `GET /api/v1/events/{id}` does.',
       params: z.object({ id: z.string() }),
       responses: {
         200: { description: 'Deleted; the audit event’s id', schema: DeletedEventSchema },
@@ -66,6 +75,10 @@ export function eventDeleteRoute(
       })
       // Another request deleted it between the read and the delete: this one deleted nothing.
       if (deleted === 0) throw notFound()
+      // The store first, the files second, as Wiro's LogsDelete: with the archive job's check after
+      // each write, no file holding the event survives however the two interleave.
+      if (event.agent !== null)
+        await files.remove(orgId, agentGuid(orgId, event.environment, event.agent), dayName(ts))
       const auditId = await recordAudit(deps.committer, orgId, {
         action: 'event.delete',
         user: key.id,
