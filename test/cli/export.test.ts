@@ -10,7 +10,8 @@ import { DIALECTS } from '../helpers/test-app.js'
 import { runCli, startCli } from './cli-process.js'
 import { ingest, seedEvents } from './seed-events.js'
 
-describe.each(DIALECTS)('agenttrail export (%s)', (dialect) => {
+// Each test runs the CLI as processes, one after another: on a loaded machine each takes seconds.
+describe.each(DIALECTS)('agenttrail export (%s)', { timeout: 120_000 }, (dialect) => {
   let live: LiveServer
   let key = ''
   let dir = ''

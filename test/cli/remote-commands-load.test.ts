@@ -24,7 +24,8 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stderr })))
 }
 
-describe('the commands that talk to a running server', () => {
+// Each test runs the CLI as processes, one after another: on a loaded machine each takes seconds.
+describe('the commands that talk to a running server', { timeout: 120_000 }, () => {
   it('load none of the server package (it costs about a second of start-up)', async () => {
     for (const command of ['tail', 'events', 'export', 'stats', 'agents']) {
       const { code, stderr } = await run([command, '--help'])

@@ -18,7 +18,8 @@ const titles = (stdout: string) =>
 
 const lines = (stdout: string) => stdout.split('\n').filter(Boolean)
 
-describe('agenttrail tail', () => {
+// Each test runs the CLI as processes, one after another: on a loaded machine each takes seconds.
+describe('agenttrail tail', { timeout: 120_000 }, () => {
   let live: LiveServer
   let readKey = ''
   let ingestKey = ''

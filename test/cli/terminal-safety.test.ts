@@ -38,7 +38,8 @@ describe('safeText and the views that print event text', () => {
   })
 })
 
-describe('the CLI against an event with escape sequences in its text', () => {
+// Each test runs the CLI as processes, one after another: on a loaded machine each takes seconds.
+describe('the CLI against an event with escape sequences in its text', { timeout: 120_000 }, () => {
   let live: LiveServer
   let env: Record<string, string> = {}
   let seq = 0

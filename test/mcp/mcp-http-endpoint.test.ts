@@ -213,7 +213,8 @@ describe.each(DIALECTS)('the /mcp endpoint (%s)', (dialect) => {
 })
 
 /** `/mcp` on the built server process, started with a key the operator chose, its log at info. */
-describe('the /mcp endpoint of `agenttrail serve`', () => {
+// Each test runs the CLI as processes, one after another: on a loaded machine each takes seconds.
+describe('the /mcp endpoint of `agenttrail serve`', { timeout: 120_000 }, () => {
   const KEY = 'operator-chosen-init-key-0004'
   let dataDir: string
   let server: ServerProcess

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import { AgentTrail } from 'agenttrail'
 import { commandFlags, printHelp } from './command-flags.js'
+import { safeJson } from './safe-text.js'
 import { EXIT, exitWith, usage } from './exit-codes.js'
 import { withRemote } from './remote-client.js'
 import { REMOTE_OPTIONS } from './remote-target.js'
@@ -52,7 +53,7 @@ export async function agentsCommand(args: string[]): Promise<number> {
     if (positionals.length > 0) return usage(`agents list takes no names (got "${positionals[0]}")`)
     return withRemote(flags, 'read', async ({ reader }) => {
       const agents = await reader.agents({ environment: flags.environment })
-      if (flags.json) process.stdout.write(agents.map((a) => `${JSON.stringify(a)}\n`).join(''))
+      if (flags.json) process.stdout.write(agents.map((a) => `${safeJson(a)}\n`).join(''))
       else if (agents.length === 0) process.stderr.write('No agents seen yet.\n')
       else
         process.stdout.write(
@@ -90,6 +91,7 @@ export async function agentsCommand(args: string[]): Promise<number> {
       timeout: 30_000,
       flushOnExit: false,
       silent: true,
+      keyCheck: false,
       fetch: globalThis.fetch,
     })
     try {

@@ -19,7 +19,7 @@ export function remoteClient(flags: { url?: string; key?: string }): RemoteClien
   const target = remoteTarget(flags)
   if ('error' in target) return usage(target.error)
   try {
-    const reader = new TrailReader({ ...target, timeout: 30_000 })
+    const reader = new TrailReader({ ...target, timeout: 30_000, keyCheck: false })
     return { reader, target }
   } catch (error) {
     return remoteFailure(error, target, 'read')

@@ -1,4 +1,4 @@
-import { AgentTrailError, KEY_PREFIXES } from 'agenttrail'
+import { AgentTrailError } from 'agenttrail'
 import { EXIT, exitWith } from './exit-codes.js'
 import type { RemoteTarget } from './remote-target.js'
 
@@ -10,13 +10,6 @@ import type { RemoteTarget } from './remote-target.js'
 export function remoteFailure(error: unknown, target: RemoteTarget, scope: string): number {
   if (!(error instanceof AgentTrailError)) throw error
   const said = serverSaid(error.message)
-  // The server takes any key it issued (an operator's AGENTTRAIL_INIT_API_KEY has no prefix); the
-  // CLI has no prefix check of its own, and this is the SDK's, until the CLI can turn it off.
-  if (error.code === 'invalid_key')
-    return exitWith(
-      EXIT.auth,
-      `the SDK refused the API key before sending it: it takes only keys that start with ${KEY_PREFIXES.join(', ')} (check --key or AGENTTRAIL_API_KEY)`,
-    )
   if (error.code === 'network' || error.code === 'timeout')
     return exitWith(
       EXIT.unreachable,

@@ -65,7 +65,7 @@ export async function tailCommand(args: string[]): Promise<number> {
   const matches = streamMatcher(flags, start.notBefore)
   const color = useColor()
   const printed = new Map<string, number>()
-  const trail = new AgentTrail({ ...target, flushOnExit: false, silent: true })
+  const trail = new AgentTrail({ ...target, flushOnExit: false, silent: true, keyCheck: false })
   return new Promise<number>((resolve) => {
     const stop = (code: number) => {
       handle.close()
