@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   keys: async () => (await import('./keys-command.js')).keysCommand,
   orgs: async () => (await import('./orgs-command.js')).orgsCommand,
   backup: async () => (await import('./backup-command.js')).backupCommand,
+  log: async () => (await import('./log-command.js')).logCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
   tail: async () => (await import('./tail-command.js')).tailCommand,
   events: async () => (await import('./events-command.js')).eventsCommand,
@@ -35,6 +36,7 @@ Usage:
   agenttrail orgs plan ORG [--name free|pro|business|enterprise|OWN] [--logs-per-month N|none] [--retention-days N|none] [--rpm N|none]
   agenttrail orgs show ORG
   agenttrail backup FILE [--data-dir ./data]
+  agenttrail log rotate-key [--data-dir ./data] [--database-url postgres://...]   (servers stopped; docs/operations.md)
   agenttrail mcp [--url URL] [--key KEY] [--read-only]   (MCP server over stdio; docs/mcp.md)
 
 Against a running server (--url URL or AGENTTRAIL_URL, --key KEY or AGENTTRAIL_API_KEY):
@@ -72,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   return 2
 }
 
-const STORE_COMMANDS = ['serve', 'keys', 'orgs', 'backup']
+const STORE_COMMANDS = ['serve', 'keys', 'orgs', 'backup', 'log']
 
 /** `--help` of the commands that work on the store: their usage lines and the notes below them. */
 function storeCommandHelp(command: string): number {
@@ -98,7 +100,9 @@ main(process.argv.slice(2)).then(
     if (readerGone(error)) return
     const known =
       (error instanceof Error &&
-        (error.name === 'ConfigError' || error.name === 'DataDirLockedError')) ||
+        (error.name === 'ConfigError' ||
+          error.name === 'DataDirLockedError' ||
+          error.name === 'LogKeyError')) ||
       (error instanceof Error &&
         (error.name === 'AppError' ||
           ('code' in error &&

@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   forbidden: 403,
   plan_limit_exceeded: 403,
   not_found: 404,
+  // The integrity log (docs/integrity.md): the org has no signed checkpoint yet; a tree size or
+  // an event that no signed checkpoint covers.
+  no_checkpoint: 404,
+  not_checkpointed: 404,
   agent_not_registered: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -117,6 +117,28 @@ export interface Config {
    * `packages/dashboard/dist` beside this server package, wherever it was started from.
    */
   dashboardDir: string
+  /**
+   * `AGENTTRAIL_LOG_KEY_FILE`: the Ed25519 private key (PKCS#8 PEM, mode 0600) that signs the
+   * integrity log's checkpoints. Unset: `<dataDir>/log-keys/current.pem` (see `logKeyPath`);
+   * created on first start. Servers sharing one PostgreSQL database must all be given the same key.
+   */
+  logKeyFile: string | undefined
+  /**
+   * `AGENTTRAIL_LOG_ORIGIN`: the first part of every org log's origin (`<this>/t/<org_id>`), which
+   * is also the checkpoints' key name. Default `agenttrail-` and the first 8 hex digits of the
+   * SHA-256 of the log's first public key. Set it once: an origin that changes is another log.
+   */
+  logOrigin: string | undefined
+  /**
+   * `AGENTTRAIL_LOG_MIRROR_DIR`: a folder (append-only storage such as a WORM mount) where every
+   * checkpoint is also written as a new file `<org>/<size>-<unix>.note`, never overwritten. Unset:
+   * no copy.
+   */
+  logMirrorDir: string | undefined
+  /** `AGENTTRAIL_LOG_CHECKPOINT_MS`: how often orgs whose log grew get a checkpoint. Default 1,000 ms. */
+  checkpointIntervalMs: number
+  /** `AGENTTRAIL_LOG_HEARTBEAT_MS`: the longest time between two checkpoints of a log. Default one hour. */
+  heartbeatMs: number
 }
 
 /** `packages/dashboard/dist`, found from this file (`src/` or `dist/` of the server package). */
@@ -168,8 +190,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     streamHeartbeatMs: integer(env, 'AGENTTRAIL_STREAM_HEARTBEAT_MS', 30_000, 10, 3_600_000),
     streamPollMs: integer(env, 'AGENTTRAIL_STREAM_POLL_MS', 3_000, 10, 600_000),
     dashboardDir: resolve(env.AGENTTRAIL_DASHBOARD_DIR || DEFAULT_DASHBOARD_DIR),
+    logKeyFile: env.AGENTTRAIL_LOG_KEY_FILE ? resolve(env.AGENTTRAIL_LOG_KEY_FILE) : undefined,
+    logOrigin: logOrigin(env.AGENTTRAIL_LOG_ORIGIN),
+    logMirrorDir: env.AGENTTRAIL_LOG_MIRROR_DIR
+      ? resolve(env.AGENTTRAIL_LOG_MIRROR_DIR)
+      : undefined,
+    checkpointIntervalMs: integer(env, 'AGENTTRAIL_LOG_CHECKPOINT_MS', 1_000, 10, 60_000),
+    heartbeatMs: integer(env, 'AGENTTRAIL_LOG_HEARTBEAT_MS', 3_600_000, 1_000, 86_400_000),
   }
   return { ...config, ...overrides }
+}
+
+/** The log signing key's file: `logKeyFile`, or `<dataDir>/log-keys/current.pem`. */
+export function logKeyPath(config: Pick<Config, 'logKeyFile' | 'dataDir'>): string {
+  return config.logKeyFile ?? join(config.dataDir, 'log-keys', 'current.pem')
 }
 
 export class ConfigError extends Error {
@@ -235,6 +269,16 @@ function smtpUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined
   if (!/^smtps?:\/\/[^/]/.test(raw))
     throw new ConfigError('AGENTTRAIL_SMTP_URL must start with smtp:// or smtps://')
+  return raw
+}
+
+/** A signed-note key name's first part: printable, without spaces or `+` (C2SP signed-note). */
+function logOrigin(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  if (raw.length > 200 || !/^[\x21-\x7e]+$/.test(raw) || raw.includes('+'))
+    throw new ConfigError(
+      'AGENTTRAIL_LOG_ORIGIN must be at most 200 printable ASCII characters without spaces or "+", such as audit.example.com',
+    )
   return raw
 }
 

@@ -14,6 +14,9 @@ import { createPlanRateGate, createPlanQuota } from './ingest/plan-gate.js'
 import { startEvaluator } from './alerts/evaluator.js'
 import { startArchive } from './jobs/archive.js'
 import { startCatchUp } from './jobs/catch-up.js'
+import { startCheckpoints } from './jobs/checkpoints.js'
+import { logKeyPath } from './config.js'
+import { openLogSigner } from './log/log-signer.js'
 import { startHourlyPurge } from './jobs/hourly-purge.js'
 import { startRetention } from './jobs/retention.js'
 import type { Logger } from './log.js'
@@ -107,6 +110,15 @@ export async function startServer(
   // The data-folder lock guards the embedded store; PostgreSQL is shared by design.
   const unlock = options.store || config.databaseUrl ? () => {} : lockDataDir(config.dataDir)
   const store = options.store ?? (await openStore(config))
+  // The key that signs the integrity log's checkpoints: refused (LogKeyError) before anything is served.
+  const logSigner = await openLogSigner(store, {
+    keyFile: logKeyPath(config),
+    origin: config.logOrigin,
+  }).catch(async (error: unknown) => {
+    if (!options.store) await store.close()
+    unlock()
+    throw error
+  })
   await bootstrapKeys(
     store.keys,
     config,
@@ -132,6 +144,15 @@ export async function startServer(
     config.alertIntervalMs > 0
       ? startEvaluator({ store, logger, intervalMs: config.alertIntervalMs })
       : undefined
+  // Signed checkpoints of every org's log: by the process that leads the `checkpoints` job.
+  const checkpoints = startCheckpoints({
+    store,
+    signer: logSigner,
+    heartbeatMs: config.heartbeatMs,
+    intervalMs: config.checkpointIntervalMs,
+    ...(config.logMirrorDir !== undefined && { mirrorDir: config.logMirrorDir }),
+    logger,
+  })
   const purge = startHourlyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
   // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one
   // server of many), except that every process removes archive files its data folder should no
@@ -177,6 +198,7 @@ export async function startServer(
       await retention.stop()
       await evaluator?.stop()
       await committer.drain()
+      await checkpoints.stop()
       await publisher.stop()
       purge.stop()
       await archive.stop()

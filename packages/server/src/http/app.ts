@@ -25,6 +25,7 @@ import { eventDeleteRoute } from './routes/event-delete-route.js'
 import { evaluationRoutes } from './routes/evaluation-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
+import { logRoutes } from './routes/log-routes.js'
 import { orgRoutes } from './routes/org-routes.js'
 import { orgUsageRoute } from './routes/org-usage-route.js'
 import { policyRoutes } from './routes/policy-routes.js'
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): App {
   whoamiRoute(router)
   eventRoutes(router, deps.store, deps.ingest)
   eventDeleteRoute(router, deps)
+  logRoutes(router, deps)
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
   agentRegistrationRoutes(router, deps.store)

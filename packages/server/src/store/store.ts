@@ -7,7 +7,9 @@ import type { AlertStore } from './alert-store.js'
 import type { EvaluationStore } from './evaluation-store.js'
 import type { CommitFeed } from './commit-feed.js'
 import type { X402Store } from './x402-store.js'
+import type { LogStore } from './log-store.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
+import type { LogCheckpointStore } from './log-checkpoint-store.js'
 
 /**
  * The storage seam. One implementation per dialect (`sqlite/`, `postgres/`), each run by the
@@ -32,10 +34,17 @@ export interface Store {
   /** Paid logs over x402: each org's offer and the payment ledger, the replay guard (x402-store.ts). */
   readonly x402: X402Store
   /**
+   * The per-org Merkle log over the trail (log-store.ts, docs/integrity.md): every committed event
+   * has its leaf, written in its append transaction.
+   */
+  readonly log: LogStore
+  /**
    * Signals commits that appended events, per org (commit-feed.ts): in process on SQLite; on
    * PostgreSQL through one LISTEN connection per server, so every server hears every server.
    */
   readonly commits: CommitFeed
+  /** Signed checkpoints of the org logs and the signing key's history (log-checkpoint-store.ts). */
+  readonly checkpoints: LogCheckpointStore
   /** Runs a real query; throws when the store cannot answer. */
   ping(): Promise<void>
   /**

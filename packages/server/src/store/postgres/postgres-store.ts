@@ -23,6 +23,7 @@ import { createPostgresAlerts } from './postgres-alerts.js'
 import { createPostgresCommitFeed } from './postgres-commit-feed.js'
 import { createPostgresEvaluations } from './postgres-evaluations.js'
 import { createPostgresX402 } from './postgres-x402.js'
+import { createPostgresLogCheckpoints } from './postgres-log-checkpoints.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -170,6 +171,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }),
     tryLead: guard('tryLead', leadership.tryLead),
     commits,
+    checkpoints: guardAll('checkpoints', createPostgresLogCheckpoints(pool)),
     close: async () => {
       await Promise.all([commits.close(), leadership.close(), pool.end(), noFsyncPool.end()])
     },

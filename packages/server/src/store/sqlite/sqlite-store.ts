@@ -21,6 +21,7 @@ import { createSqliteNotifyReads } from './sqlite-notify-reads.js'
 import { createSqliteAlertReads } from './sqlite-alert-reads.js'
 import { createSqliteEvaluationReads } from './sqlite-evaluations.js'
 import { createSqliteX402Reads } from './sqlite-x402.js'
+import { createSqliteLogCheckpointReads } from './sqlite-log-checkpoints.js'
 import { createBatcher } from '../../batcher.js'
 import { createLocalCommitFeed } from '../commit-feed.js'
 import type { EventRow } from '../event-row.js'
@@ -104,6 +105,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     'SELECT 1 AS one FROM agents WHERE org_id = @org AND environment = @env AND name = @name',
   )
   const query = createSqliteQuery(db)
+  const checkpointReads = createSqliteLogCheckpointReads(db)
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
   const oldest = db.prepare<[string], { ts: number | null }>(
@@ -236,6 +238,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         writer.releaseUsage(orgId, month, n),
     }),
     commits: commits.feed,
+    checkpoints: guardAll('checkpoints', {
+      ...checkpointReads,
+      adoptKey: async (key, now) => {
+        await writer.adoptLogKey(key, now)
+        return checkpointReads.currentKey()
+      },
+      rotateKey: writer.rotateLogKey,
+      append: writer.appendCheckpoint,
+    }),
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,
     ping: guard('ping', () => {

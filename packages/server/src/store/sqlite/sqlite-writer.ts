@@ -67,6 +67,10 @@ const WRITE_OPS = {
   settleX402Payment: true,
   releaseX402Payment: true,
   refuseX402Payment: true,
+  // sqlite-log-checkpoints.ts
+  adoptLogKey: true,
+  rotateLogKey: true,
+  appendCheckpoint: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,

@@ -16,6 +16,7 @@ import { createSqliteControlWrites } from './sqlite-control-writes.js'
 import { createSqliteDelete } from './sqlite-delete.js'
 import { createSqliteEvaluationWrites } from './sqlite-evaluations.js'
 import { createSqliteFtsIndexer } from './sqlite-fts.js'
+import { createSqliteLogCheckpointWrites } from './sqlite-log-checkpoints.js'
 import { createSqliteOrgWrites } from './sqlite-org-writes.js'
 import { createSqliteNotifyWrites } from './sqlite-notify-writes.js'
 import { createSqliteRoller } from './sqlite-rollups.js'
@@ -95,6 +96,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
     ...createSqliteEvaluationWrites(db),
     ...createSqliteSessionWrites(db),
     ...createSqliteX402Writes(db),
+    ...createSqliteLogCheckpointWrites(db),
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
