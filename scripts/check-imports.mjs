@@ -62,7 +62,10 @@ export const RULES = {
   [`${S}conversations/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}archive/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}ingest/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
-  [`${S}jobs/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}archive/`, `${S}ingest/`],
+  [`${S}jobs/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}archive/`, `${S}ingest/`, `${S}log/`],
+  // The integrity log's signing key and its rotation, on the store's key history; a rotation
+  // records itself in every org's log (ingest/record-audit.ts).
+  [`${S}log/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}ingest/`],
   // The publish stage: reads the store's outbox and deliveries, renders and sends.
   [`${S}notify/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
   // The watch stage: judges the rollups against baselines and rules, writes alerts with records.
@@ -82,6 +85,7 @@ export const RULES = {
     `${S}notify/`,
     `${S}alerts/`,
     `${S}x402/`,
+    `${S}log/`,
     `${S}http/mcp/`,
   ],
   // The /mcp endpoint: the MCP package, which reaches the trail over the server's own HTTP API.

@@ -1,7 +1,6 @@
-export { startServer, openStore, createServices, VERSION } from './server.js'
+export { startServer, openStore, createServices, rotateLogKeyOffline, VERSION } from './server.js'
 export type { RunningServer, StartOptions } from './server.js'
 export { loadConfig, ConfigError, logKeyPath } from './config.js'
-export { rotateLogKeyOffline } from './log/rotate-offline.js'
 export type { LogKeyRotation } from './log/rotate-log-key.js'
 export { LogKeyError } from './log/log-key-file.js'
 export { DataDirLockedError } from './data-dir-lock.js'

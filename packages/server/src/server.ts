@@ -17,6 +17,8 @@ import { startCatchUp } from './jobs/catch-up.js'
 import { startCheckpoints } from './jobs/checkpoints.js'
 import { logKeyPath } from './config.js'
 import { openLogSigner } from './log/log-signer.js'
+import { rotateLogKey } from './log/rotate-log-key.js'
+import type { LogKeyRotation } from './log/rotate-log-key.js'
 import { startHourlyPurge } from './jobs/hourly-purge.js'
 import { startRetention } from './jobs/retention.js'
 import type { Logger } from './log.js'
@@ -208,4 +210,25 @@ export async function startServer(
       logger.info('stopped')
     })())
   return { url, port, store, close }
+}
+
+/**
+ * `agenttrail log rotate-key`: rotates the log signing key of the store `config` names, with its
+ * servers stopped (log/rotate-log-key.ts). The embedded store's data folder is locked meanwhile (a
+ * running server holds the lock: DataDirLockedError); with PostgreSQL the operator stops every
+ * server first and then gives each the new key file. Offline by design: every server of a database
+ * must sign with the same key, and a rotation is a rare, deliberate act.
+ */
+export async function rotateLogKeyOffline(config: Config): Promise<LogKeyRotation> {
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, { waitMs: 0 })
+  try {
+    const store = await openStore(config)
+    try {
+      return await rotateLogKey(store, { keyFile: logKeyPath(config), origin: config.logOrigin })
+    } finally {
+      await store.close()
+    }
+  } finally {
+    unlock()
+  }
 }
