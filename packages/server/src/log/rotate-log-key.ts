@@ -44,6 +44,10 @@ export async function rotateLogKey(
   options: { keyFile: string; origin: string | undefined; now?: number },
 ): Promise<LogKeyRotation> {
   const at = options.now ?? Date.now()
+  if ((await store.checkpoints.keys()).length === 0)
+    throw new LogKeyError(
+      'the log has no signing key yet: start the server once, which creates it, before rotating',
+    )
   const old = loadLogKey(options.keyFile, { create: false })
   const current = await store.checkpoints.currentKey()
   if (current.fingerprint !== old.fingerprint)
