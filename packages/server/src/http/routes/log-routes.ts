@@ -72,7 +72,11 @@ export function logRoutes(
       description:
         'A C2SP tlog-checkpoint in the signed-note format: origin, tree size and base64 root, then the Ed25519 signature and a timestamped cosignature (the time it was signed).',
       responses: {
-        200: { description: 'The note', contentTypes: ['text/plain; charset=utf-8'] },
+        200: {
+          description: 'The note',
+          schema: z.string().describe('A signed note (C2SP signed-note, tlog-checkpoint).'),
+          contentTypes: ['text/plain'],
+        },
         404: { description: 'No checkpoint yet', schema: ErrorBodySchema },
       },
     },
@@ -312,7 +316,11 @@ export function logRoutes(
       description:
         'Streamed in constant memory: a header, the signing keys, one entry per leaf up to the latest checkpoint (a live event with its salt, or an erased leaf with the tombstone that erased it), then every checkpoint with the consistency proof from the one before, and an end line. `agenttrail verify` checks it offline.',
       responses: {
-        200: { description: 'The export', contentTypes: ['application/x-ndjson'] },
+        200: {
+          description: 'The export',
+          schema: z.string().describe('JSONL, format agenttrail-log-export/1 (docs/api.md).'),
+          contentTypes: ['application/x-ndjson'],
+        },
         404: { description: 'No checkpoint yet', schema: ErrorBodySchema },
       },
     },
