@@ -199,7 +199,7 @@ export function rowToEvent(row: EventRow): Event {
 /**
  * A new event as `rowToEvent` will return it once stored, without what the append transaction
  * decides (`seq`, `received_at`, `control`): the source of its leaf (`prepareLeaf`), computed before
- * the transaction. Keep the two in step; log-leaf.test.ts checks they agree.
+ * the transaction. Keep the two in step; event-row.test.ts checks they agree.
  */
 export function leafSourceOf(orgId: string, e: NewEvent): LeafSource {
   return {
