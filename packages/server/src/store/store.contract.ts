@@ -15,6 +15,7 @@ import { describeAlertsContract } from './alerts.contract.js'
 import { describeEvaluationsContract } from './evaluations.contract.js'
 import { describeSessionsContract } from './sessions.contract.js'
 import { describeX402Contract } from './x402.contract.js'
+import { describeLogContract } from './log.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -621,4 +622,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   describeEvaluationsContract(name, open)
   describeSessionsContract(name, open)
   describeX402Contract(name, open)
+  describeLogContract(name, open)
 }

@@ -8,6 +8,7 @@ import type { EvaluationStore } from './evaluation-store.js'
 import type { CommitFeed } from './commit-feed.js'
 import type { X402Store } from './x402-store.js'
 import type { LogStore } from './log-store.js'
+import type { LeafInput } from './log-append.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 import type { LogCheckpointStore } from './log-checkpoint-store.js'
 
@@ -76,6 +77,11 @@ export interface AppendItem {
   reservedMonth?: string
   /** Set on every event of one batch request: `batch.logged` is announced once for them. */
   batch?: string
+  /**
+   * The event's leaf as prepared before the transaction (log-append.ts); the store's append entry
+   * point fills it in, and the transaction prepares it for items without (its own records).
+   */
+  leaf?: LeafInput
 }
 
 export interface AppendOutcome extends AppendReceipt {
