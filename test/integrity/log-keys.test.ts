@@ -113,6 +113,29 @@ describe('the log signing key file', () => {
   })
 })
 
+describe('servers sharing one PostgreSQL database', () => {
+  it('sign with the current key only: a server without it serves, signs nothing and says so', async () => {
+    const url = await freshDatabase()
+    const signer = await start(configOf(tempDir(), { DATABASE_URL: url }))
+    const lines: string[] = []
+    const other = await startServer(configOf(tempDir(), { DATABASE_URL: url }), {
+      logger: createLogger('error', (line) => lines.push(line)),
+      announce: () => {},
+    })
+    running.push(other)
+    expect(lines.join('')).toMatch(
+      /"msg":"this server does not sign integrity checkpoints","reason":"the log signing key .* does not exist, and the log already has a key/,
+    )
+    // Events sent to the server without the key are signed by the one with it.
+    const log = logClient(other.url, KEY)
+    await log.ingest([event(1), event(2)])
+    const note = await log.checkpointOf(2)
+    expect(openCheckpoint(note, await log.keys()).verified).toBe(true)
+    await other.close()
+    await signer.close()
+  }, 120_000)
+})
+
 describe.each(['sqlite', 'postgres'] as const)('rotating the log signing key (%s)', (dialect) => {
   it('keeps old checkpoints verifiable with the old key and records the rotation in every log', async () => {
     const dataDir = tempDir()
