@@ -3,6 +3,7 @@
 //    preparation on the event loop, and the writer's append with and without the log;
 // 2. ingest with the log (B) against without (A), same run, alternating rounds (bench/ab-core.js),
 //    on both stores; the budget is B/A >= 0.80.
+/* global structuredClone */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, loadavg } from 'node:os'
 import { join } from 'node:path'
