@@ -26,6 +26,9 @@ export interface CheckpointPassOptions {
   refused?: Map<string, string>
 }
 
+/** The `refused` entry that records a retired signing key (no org id is empty). */
+const RETIRED_KEY = ''
+
 /** A log whose head does not extend its last checkpoint: nothing was signed for it. */
 export class LogConsistencyError extends Error {
   override name = 'LogConsistencyError'
@@ -50,7 +53,20 @@ export async function runCheckpointPass(options: CheckpointPassOptions): Promise
   const now = (options.now ?? Date.now)()
   const prepared: Array<{ checkpoint: NewLogCheckpoint; afterN: number }> = []
   const refused = options.refused ?? new Map<string, string>()
-  for (const orgId of await options.store.checkpoints.due(now - options.heartbeatMs)) {
+  const due = await options.store.checkpoints.due(now - options.heartbeatMs)
+  if (due.length === 0) return []
+  // A key rotated under a running server (every server should have been stopped) is retired: it
+  // must sign nothing more. Reported once.
+  const current = await options.store.checkpoints.currentKey()
+  if (current.fingerprint !== options.signer.key.fingerprint) {
+    if (!refused.has(RETIRED_KEY))
+      options.logger.error("log checkpoints stopped: this server's signing key was retired", {
+        reason: 'the log has another current key; restart this server with the new key file',
+      })
+    refused.set(RETIRED_KEY, current.fingerprint)
+    return []
+  }
+  for (const orgId of due) {
     try {
       const next = await prepareCheckpoint(options, orgId, now)
       if (next) prepared.push(next)
