@@ -1,3 +1,5 @@
+import type { PreparedLeaf } from '@agenttrail/protocol'
+
 /**
  * The per-org Merkle log's reads (docs/integrity.md): an RFC 6962 tree whose leaf `seq - 1` is the
  * committed form of the org's event `seq`. The append transaction of each dialect writes it
@@ -49,3 +51,14 @@ export interface LogGrowth {
 
 /** Most leaves one `leaves` call returns. */
 export const MAX_LEAVES_PER_READ = 1_000
+
+/**
+ * An event's leaf as far as it is known before the append transaction: the field commitments and
+ * the JCS text of everything but `seq`, `received_at` and `control` (`prepareLeaf`), and the salt.
+ * Plain data, so it crosses to the SQLite writer thread by structured clone (log-append.ts).
+ */
+export interface LeafInput {
+  prepared: PreparedLeaf
+  /** 32 random bytes in an ArrayBuffer of their own (a view on a pool would clone the pool). */
+  salt: Uint8Array
+}

@@ -33,6 +33,8 @@ export async function openOrgLog(
   upToSeq: number,
   max = Infinity,
 ): Promise<OrgLog> {
+  // A statement of its own after the lock: in READ COMMITTED it sees what the appends this one
+  // waited for committed (a join in the locking statement would read the head as it was before).
   const { rows } = await client.query<{ size: string; frontier: Buffer }>({
     name: 'log-head',
     text: 'SELECT size, frontier FROM log_heads WHERE org_id = $1',
