@@ -12,8 +12,9 @@ export interface LogStore {
   leaves(orgId: string, start: number, end: number): Promise<LogLeaf[]>
   /**
    * MTH of the leaf range [lo, hi) (RFC 6962 §2.1), from stored nodes and leaf hashes: the
-   * `RangeHash` that inclusion and consistency proofs take. Throws a `RangeError` unless
-   * 0 <= lo <= hi <= the tree's size. A range aligned as the tree's subtrees are (all that proofs
+   * `RangeHash` that inclusion and consistency proofs take. Rejects unless 0 <= lo <= hi <= the
+   * tree's size (a StoreError caused by a RangeError: a server fault, so check requests against
+   * `head` first). A range aligned as the tree's subtrees are (all that proofs
    * ask) reads O(log n) rows; any other range reads its leaves.
    */
   rangeHash(orgId: string, lo: number, hi: number): Promise<Buffer>
