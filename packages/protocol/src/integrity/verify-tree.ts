@@ -41,25 +41,25 @@ export class TreeRecord {
       this.column(node.level).set(node.index, node.hash)
   }
 
-  /**
-   * MTH of the first `size` leaves (RFC 6962 §2.1): the perfect subtrees of the binary
-   * decomposition of `size`, left to right, folded from the right with `nodeHash`.
-   */
+  /** MTH of the first `size` leaves (RFC 6962 §2.1); undefined beyond the tree. */
   rootAt(size: number): Buffer | undefined {
-    if (size > this.size || size < 1) return undefined
-    if (size === this.size) return this.frontier.root()
-    const parts: Buffer[] = []
-    let offset = 0
-    for (let level = Math.floor(Math.log2(size)); level >= 0; level--) {
-      const width = 2 ** level
-      if (size - offset >= width) {
-        parts.push(this.column(level).get(offset / width))
-        offset += width
-      }
-    }
-    let root = parts.pop() as Buffer
-    while (parts.length > 0) root = nodeHash(parts.pop() as Buffer, root)
-    return root
+    if (size > this.size) return undefined
+    return size === this.size ? this.frontier.root() : this.rangeHash(0, size)
+  }
+
+  /**
+   * MTH of leaves [lo, hi) (RFC 6962 §2.1): a perfect, aligned range is a stored node; any other
+   * splits at the largest power of two below its width. A `RangeHash` for proofs over this tree.
+   */
+  rangeHash(lo: number, hi: number): Buffer {
+    const width = hi - lo
+    if (width <= 0 || hi > this.size)
+      throw new RangeError(`no range [${lo}, ${hi}) in a tree of ${this.size}`)
+    if ((width & (width - 1)) === 0 && width <= 2 ** 30 && lo % width === 0)
+      return Buffer.from(this.column(Math.log2(width)).get(lo / width))
+    let k = 1
+    while (k * 2 < width) k *= 2
+    return nodeHash(this.rangeHash(lo, lo + k), this.rangeHash(lo + k, hi))
   }
 
   private column(level: number): HashColumn {
