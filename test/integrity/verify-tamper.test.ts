@@ -1,11 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Event } from '@agenttrail/protocol'
-import {
-  leafBytes,
-  leafHash,
-  newSalt,
-  signNote,
-} from '../../packages/protocol/src/integrity/index.js'
+import { leafBytes, leafHash, newSalt } from '../../packages/protocol/src/integrity/index.js'
 import { verifyExport } from '../../packages/protocol/src/integrity/verify-export.js'
 import type { VerifyExportOptions } from '../../packages/protocol/src/integrity/verify-export.js'
 import type { VerifyReport } from '../../packages/protocol/src/integrity/verify-report.js'
@@ -303,8 +298,6 @@ describe('verifyExport names each tampering', () => {
 
   it('a rolled-back log: an export shorter than the auditor’s pinned checkpoint', async () => {
     const saved = log.checkpoints.at(-1)!.note
-    const shorter = new TestLog('acme')
-    Object.assign(shorter, { key: log.key })
     const r = await verify(
       edit(clean, (p) => {
         p.splice(entryAt(p, 21), 10)
@@ -471,4 +464,3 @@ describe('verifyExport on lawful erasure and silence', () => {
     )
   })
 })
-

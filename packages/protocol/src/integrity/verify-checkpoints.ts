@@ -49,7 +49,11 @@ export function openCheckpoint(
         at,
       )
     else {
-      const names = sigs.map((s) => `${s.name}+${s.keyId.toString('hex')}`).join(', ')
+      // One name per key: its first line is the signature (a cosignature's id differs).
+      const unknown = new Map<string, string>()
+      for (const s of opened.signatures)
+        if (s.valid === null && !unknown.has(s.name)) unknown.set(s.name, s.keyId.toString('hex'))
+      const names = [...unknown].map(([name, id]) => `${name}+${id}`).join(', ')
       problems.add('unknown_key', `${where}: signed by an unknown key (${names || 'none'})`, at)
     }
     return undefined
@@ -63,7 +67,7 @@ export function openCheckpoint(
     return undefined
   }
   const cosig = opened.signatures.find(
-    (s) => s.type === 4 && s.valid === true && s.keyId.equals(good.keyId),
+    (s) => s.type === 4 && s.valid === true && s.name === good.name,
   )
   const time = cosig?.time ?? null
   if (time === null)

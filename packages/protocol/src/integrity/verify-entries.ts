@@ -1,4 +1,4 @@
-import { committedEvent, leafBytes } from './leaf.js'
+import { committedEvent, leafBytes, parseLeaf } from './leaf.js'
 import { leafHash } from './merkle.js'
 import { committedFields, describeEdit } from './verify-fields.js'
 import type { ProblemList, VerifyErasure } from './verify-report.js'
@@ -7,7 +7,6 @@ import { TombstoneLedger } from './verify-tombstones.js'
 import type { TreeRecord } from './verify-tree.js'
 
 type Json = Record<string, unknown>
-type ApiEvent = Parameters<typeof leafBytes>[0]
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/
@@ -76,7 +75,7 @@ export class EntryChecker {
     }
     let leaf: string
     try {
-      leaf = leafBytes(event as unknown as ApiEvent, salt)
+      leaf = leafBytes(event, salt)
     } catch {
       this.problems.add('event_edited', `event ${seq}: the event holds values JSON cannot sign`, {
         seq,
@@ -106,8 +105,7 @@ export class EntryChecker {
       if (line.leaf === leaf) return 'its leaf_hash was edited'
       try {
         const signed = (JSON.parse(line.leaf) as { event?: unknown }).event
-        if (isObject(signed))
-          return describeEdit(committedEvent(event as unknown as ApiEvent, salt), signed)
+        if (isObject(signed)) return describeEdit(committedEvent(event, salt), signed)
       } catch {
         // an unreadable leaf text: fall through to the general answer
       }
@@ -126,21 +124,16 @@ export class EntryChecker {
       )
       return
     }
-    let event: unknown
+    let event: Json | undefined
     try {
-      const parsed = JSON.parse(text) as Json
-      event = parsed.v === 1 ? parsed.event : undefined
+      event = parseLeaf(text).event
     } catch {
       event = undefined
     }
-    if (
-      !isObject(event) ||
-      event.seq !== seq ||
-      (this.orgId !== null && event.org_id !== this.orgId)
-    ) {
+    if (event?.seq !== seq || (this.orgId !== null && event.org_id !== this.orgId)) {
       this.problems.add(
         'erased_leaf_invalid',
-        `erased event ${seq}: its leaf is not a version 1 leaf of event ${seq} in this org`,
+        `erased event ${seq}: its leaf is not a canonical version 1 leaf of event ${seq} in this org`,
         { seq },
       )
       return
