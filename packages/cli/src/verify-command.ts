@@ -1,8 +1,8 @@
 // `agenttrail verify` runs where an auditor works: it loads Node's built-ins and the integrity
 // subpath of @agenttrail/protocol only (scripts/check-imports.mjs keeps it so), never the server.
-import { createReadStream, readFileSync } from 'node:fs'
+import { createReadStream, openSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { parseKeysFile, verifyExport } from '@agenttrail/protocol/integrity'
+import { parseKeysFile, trustedKey, verifyExport } from '@agenttrail/protocol/integrity'
 import type { TrustedKeyInput, VerifyReport } from '@agenttrail/protocol/integrity'
 import { commandFlags, printHelp } from './command-flags.js'
 import { EXIT, exitWith, usage } from './exit-codes.js'
@@ -51,10 +51,17 @@ export async function verifyCommand(args: string[]): Promise<number> {
     for (const vkey of (flags.key as unknown as string[] | undefined) ?? []) keys.push({ vkey })
     if (flags['pinned-checkpoint'] !== undefined)
       pinnedCheckpoint = readFileSync(flags['pinned-checkpoint'], 'utf8')
+    for (const key of keys) trustedKey(key)
   } catch (error) {
     return usage(readable(error))
   }
-  const input = file === '-' ? process.stdin : createReadStream(file)
+  let fd: number | undefined
+  try {
+    if (file !== '-') fd = openSync(file, 'r')
+  } catch (error) {
+    return exitWith(EXIT.failure, readable(error))
+  }
+  const input = fd === undefined ? process.stdin : createReadStream('', { fd })
   let report: VerifyReport
   try {
     const lines = createInterface({ input, crlfDelay: Infinity })
