@@ -4,9 +4,9 @@
 // erased under a tombstone per 10,000 seqs, a signed checkpoint every 1,000 events. Then times
 // `agenttrail verify FILE --key VKEY --json` as a child process and prints events/s and the total.
 import { spawnSync } from 'node:child_process'
-import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { once } from 'node:events'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -213,12 +213,17 @@ console.log(
 )
 const args = [CLI, 'verify', file, '--key', made.vkey, '--json']
 console.log(`$ node packages/cli/dist/main.js verify ${file} --key <vkey> --json`)
+// GNU time, where there is one, gives the verifier's peak memory (%M: max RSS in KiB).
+const gnuTime = existsSync('/usr/bin/time')
 t = performance.now()
-const run = spawnSync(process.execPath, ['--max-old-space-size=4096', ...args], {
-  encoding: 'utf8',
-  maxBuffer: 1 << 26,
-})
+const run = gnuTime
+  ? spawnSync('/usr/bin/time', ['-f', 'max-rss-kib %M', process.execPath, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+  : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 })
 const seconds = (performance.now() - t) / 1000
+const rss = /max-rss-kib (\d+)/.exec(run.stderr ?? '')?.[1]
 if (run.status !== 0) {
   console.error(`verify exited ${run.status}: ${run.stderr}\n${run.stdout.slice(0, 2000)}`)
   process.exit(1)
@@ -230,6 +235,8 @@ console.log(
 )
 console.log(
   `time: ${seconds.toFixed(1)} s wall for the process (${(report.elapsed_ms / 1000).toFixed(1)} s in verifyExport), ` +
-    `${Math.round(EVENTS / seconds).toLocaleString('en')} events/s; ${cpus().length} CPUs, Node ${process.version}`,
+    `${Math.round(EVENTS / seconds).toLocaleString('en')} events/s` +
+    (rss === undefined ? '' : `, peak memory ${Math.round(Number(rss) / 1024)} MiB`) +
+    `; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}, Node ${process.version}`,
 )
 if (!process.argv.includes('--keep')) rmSync(file)
