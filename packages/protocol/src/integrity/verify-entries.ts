@@ -50,9 +50,10 @@ export class EntryChecker {
     const listed = bytes(line.leaf_hash, 32)
     if (listed === undefined)
       this.problems.add('event_edited', `event ${seq}: leaf_hash is not a base64 SHA-256`, { seq })
-    const computed = typeof line.leaf === 'string' ? leafHash(line.leaf) : undefined
+    const erased = !('event' in line) && typeof line.leaf === 'string'
+    const computed = erased ? leafHash(line.leaf as string) : undefined
     if ('event' in line) this.live(seq, line, listed)
-    else if (typeof line.leaf === 'string') this.erasedEntry(seq, line, listed, computed)
+    else if (erased) this.erasedEntry(seq, line, listed, computed)
     else
       this.problems.add('bad_line', `event ${seq}: an entry needs event and salt, or leaf`, { seq })
     // The tree takes the listed hash: the checkpoints then judge what the export claims.
