@@ -217,13 +217,15 @@ console.log(`$ node packages/cli/dist/main.js verify ${file} --key <vkey> --json
 const gnuTime = existsSync('/usr/bin/time')
 t = performance.now()
 const run = gnuTime
-  ? spawnSync('/usr/bin/time', ['-f', 'max-rss-kib %M', process.execPath, ...args], {
+  ? spawnSync('/usr/bin/time', ['-f', 'max-rss-kib %M cpu-s %U %S', process.execPath, ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     })
   : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 })
 const seconds = (performance.now() - t) / 1000
-const rss = /max-rss-kib (\d+)/.exec(run.stderr ?? '')?.[1]
+const usage = /max-rss-kib (\d+) cpu-s ([\d.]+) ([\d.]+)/.exec(run.stderr ?? '')
+const rss = usage?.[1]
+const cpu = usage === null ? undefined : Number(usage[2]) + Number(usage[3])
 if (run.status !== 0) {
   console.error(`verify exited ${run.status}: ${run.stderr}\n${run.stdout.slice(0, 2000)}`)
   process.exit(1)
@@ -237,6 +239,10 @@ console.log(
   `time: ${seconds.toFixed(1)} s wall for the process (${(report.elapsed_ms / 1000).toFixed(1)} s in verifyExport), ` +
     `${Math.round(EVENTS / seconds).toLocaleString('en')} events/s` +
     (rss === undefined ? '' : `, peak memory ${Math.round(Number(rss) / 1024)} MiB`) +
+    // CPU time says more than wall time on a shared machine: it does not count the waits.
+    (cpu === undefined
+      ? ''
+      : `, ${cpu.toFixed(1)} CPU s (${Math.round(EVENTS / cpu).toLocaleString('en')} events per CPU second)`) +
     `; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}, Node ${process.version}`,
 )
 if (!process.argv.includes('--keep')) rmSync(file)
