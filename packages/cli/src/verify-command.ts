@@ -91,6 +91,7 @@ function readable(error: unknown): string {
   return String(e.message ?? error)
 }
 
+const ERASURES_SHOWN = 10
 const STATUS = { intact: 'INTACT', warnings: 'INTACT, with warnings', failed: 'FAILED' }
 
 function humanReport(r: VerifyReport, file: string): string {
@@ -99,11 +100,17 @@ function humanReport(r: VerifyReport, file: string): string {
     `  log ${safeText(r.origin ?? '(no origin)')}: ${r.entries} events (${r.erased} erased), ` +
       `${r.checkpoints} checkpoints, verified up to size ${r.verified_size}`,
   )
-  for (const e of r.erasures)
+  // A long retention history has a tombstone per run: the first few, then a count.
+  for (const e of r.erasures.slice(0, ERASURES_SHOWN))
     out.push(
       `  erased lawfully under tombstone ${e.tombstone_seq}: ${e.events} events` +
         (e.fields.length > 0 ? ` (fields ${e.fields.map((f) => safeText(f)).join(', ')})` : ''),
     )
+  if (r.erasures.length > ERASURES_SHOWN) {
+    const rest = r.erasures.slice(ERASURES_SHOWN)
+    const events = rest.reduce((n, e) => n + e.events, 0)
+    out.push(`  ... and ${rest.length} more tombstones erasing ${events} events (see --json)`)
+  }
   for (const p of r.problems) {
     const where =
       p.seq !== undefined ? `seq ${p.seq}` : p.tree_size !== undefined ? `size ${p.tree_size}` : ''
