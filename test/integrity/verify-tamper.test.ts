@@ -330,6 +330,24 @@ describe('verifyExport names each tampering', () => {
     ).toBe('intact')
   })
 
+  it('a forked log: two signed checkpoints of one size with different roots', async () => {
+    const fork = new TestLog('acme')
+    Object.assign(fork, { key: log.key })
+    fork.append(30, () => ({ title: 'another history' }))
+    const forked = fork.checkpoint({ time: log.clock + 60 })
+    const r = await verify(
+      edit(clean, (p) => {
+        const at = checkpointAt(p, 30)
+        p.splice(at + 1, 0, { ...p[at]!, note: forked.note, consistency: [] })
+      }),
+    )
+    expect(r.problems.map((p) => [p.code, p.tree_size])).toEqual([
+      ['root_mismatch', 30],
+      ['consistency_invalid', 30],
+    ])
+    expect(r.problems[0]!.message).toContain('the log forked')
+  })
+
   it('an edited consistency proof', async () => {
     const r = await verify(
       edit(clean, (p) => {

@@ -190,10 +190,13 @@ export class CheckpointChecker {
       this.lastGoodRootSize = Math.max(this.lastGoodRootSize, cp.size)
       return
     }
+    // The first failing checkpoint bounds the damage: after the last one that matched.
     const from = this.lastGoodRootSize + 1
     this.problems.add(
       'root_mismatch',
-      `${where}: the events do not rebuild the signed tree: the damage lies in events ${from} to ${cp.size}`,
+      from > cp.size
+        ? `${where}: a signed root that the events do not rebuild, though another checkpoint of this size matched: the log forked`
+        : `${where}: the events do not rebuild the signed tree: the damage lies in events ${from} to ${cp.size}`,
       at,
     )
   }
