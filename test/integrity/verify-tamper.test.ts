@@ -476,6 +476,10 @@ describe('verifyExport on lawful erasure and silence', () => {
     expect(codes(r)).toEqual(['no_checkpoint'])
   })
 
+  it('fails an empty input', async () => {
+    expect(codes(await verify([]))).toEqual(['bad_header', 'missing_end'])
+  })
+
   it('refuses a trusted key that is not a verifier key', async () => {
     await expect(verify(clean, { keys: [{ vkey: 'nonsense' }] })).rejects.toThrow(
       /verifier key must read/,

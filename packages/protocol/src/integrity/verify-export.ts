@@ -108,6 +108,7 @@ export async function verifyExport(
     }
   }
 
+  if (phase === null) problems.add('bad_header', 'the input holds no line: not an export')
   const erasures = entries?.finish() ?? []
   const entryCount = entries?.entries ?? 0
   if (pinnedKeys === null)
@@ -144,7 +145,7 @@ export async function verifyExport(
     options.maxCheckpointGapSeconds ?? 3900,
     problems,
   )
-  const covered = Math.max(0, ...(checkpoints?.signed ?? []).map((c) => c.size))
+  const covered = (checkpoints?.signed ?? []).reduce((n, c) => Math.max(n, c.size), 0)
   if (entryCount > 0 && (checkpoints?.lines ?? 0) === 0)
     problems.add('no_checkpoint', 'the export holds no checkpoint: nothing in it is signed')
   else if (tree.size > covered)
