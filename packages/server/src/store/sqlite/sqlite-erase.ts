@@ -1,13 +1,19 @@
 import type Database from 'better-sqlite3'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
-import type { DeleteRange } from '../store.js'
+import type { AppendItem, AppendOutcome, DeleteRange } from '../store.js'
+import { seqRanges, tombstoneEvents } from '../tombstone.js'
+import type { Erasure, ErasureRecord } from '../tombstone.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../time-buckets.js'
 import { createSqliteConversationSummary } from './sqlite-conversation-summary.js'
 import { DIMS, LATENCY_BUCKET_SQL, LATENCY_DIMS, RAW_MEASURES } from './sqlite-rollups.js'
 
-/** The events a delete removes; named parameters @org, @from, @to, @agent, @environment, @id. */
+/**
+ * The events an erasure removes; named parameters @org, @from, @to, @agent, @environment, @user,
+ * @id. Never an audit event: they are the trail's record of what was done to it, tombstones first.
+ */
 const RANGE = `org_id = @org AND ts >= @from AND ts < @to AND (@agent IS NULL OR agent = @agent)
-  AND (@environment IS NULL OR environment = @environment) AND (@id IS NULL OR id = @id)`
+  AND (@environment IS NULL OR environment = @environment) AND (@user IS NULL OR user = @user)
+  AND (@id IS NULL OR id = @id) AND kind <> 'audit'`
 
 const GRAINS = [
   ['h', HOUR_MS],
@@ -43,14 +49,19 @@ const match = (columns: string[], table: string) =>
   columns.map((c) => `${table}.${c} = d.${c}`).join(' AND ')
 
 /**
- * Deletes an org's events in a time range (optionally of one agent, environment or id) in one
+ * Erases an org's events in a time range (optionally of one agent, environment, user or id) in one
  * transaction, and takes them out of everything derived from them: rollups (only what the roller
  * had folded in), the full-text index (only what the indexer had reached), tags, agent counters,
- * the conversation summary of the conversations they were part of, their evaluations, and the system
- * prompts of the deleted events that no remaining event of the org references.
- * Other events keep their seq.
+ * the conversation summary of the conversations they were part of, their evaluations, the system
+ * prompts of the erased events that no remaining event of the org references, and their openings
+ * in the log (their leaves and the tree's nodes stay). The tombstones naming the erased seqs are
+ * appended by `append`, the append transaction (nested: a savepoint), in the same transaction: if
+ * it fails, nothing is erased. Other events keep their seq.
  */
-export function createSqliteDelete(db: Database.Database) {
+export function createSqliteErase(
+  db: Database.Database,
+  append: (items: readonly AppendItem[]) => AppendOutcome[],
+) {
   const cursors = db.prepare<[], { key: string; value: number }>(
     "SELECT key, value FROM meta WHERE key IN ('rollup_rowid', 'fts_indexed_rowid')",
   )
@@ -79,14 +90,17 @@ export function createSqliteDelete(db: Database.Database) {
     Record<string, unknown>,
     {
       rowid: number
+      seq: number
       ts: number
       id: string
+      environment: string
+      agent: string | null
       tags: string
       prompt: string | null
       cid: string | null
     }
   >(
-    `SELECT rowid, ts, id, tags, system_prompt_sha256 AS prompt, conversation_id AS cid FROM events
+    `SELECT rowid, seq, ts, id, environment, agent, tags, system_prompt_sha256 AS prompt, conversation_id AS cid FROM events
      WHERE ${RANGE} AND (ts, id) > (@afterTs, @afterId) ORDER BY ts, id LIMIT 1000`,
   )
   const unindex = db.prepare('DELETE FROM events_fts WHERE rowid = ?')
@@ -94,6 +108,10 @@ export function createSqliteDelete(db: Database.Database) {
     'DELETE FROM event_tags WHERE org_id = ? AND tag = ? AND ts = ? AND event = ?',
   )
   const deleteEvents = db.prepare(`DELETE FROM events WHERE ${RANGE}`)
+  // The salts go, so the leaves' commitments can no longer be opened; the leaves stay (log-store).
+  const dropOpenings = db.prepare(
+    'DELETE FROM log_openings WHERE org_id = ? AND seq >= ? AND seq <= ?',
+  )
   // An evaluation scores one event: it goes with it (before it, while the range still finds it).
   const dropEvaluations = db.prepare(
     `DELETE FROM evaluations WHERE org_id = @org AND event_id IN (SELECT id FROM events WHERE ${RANGE})`,
@@ -108,47 +126,73 @@ export function createSqliteDelete(db: Database.Database) {
     "UPDATE meta SET value = min(value, coalesce((SELECT max(rowid) FROM events), 0)) WHERE key IN ('rollup_rowid', 'fts_indexed_rowid')",
   )
 
-  const run = db.transaction((orgId: string, range: DeleteRange): number => {
-    const at = Object.fromEntries(cursors.all().map((r) => [r.key, r.value]))
-    const where = {
-      org: orgId,
-      from: Math.trunc(range.from),
-      to: Math.trunc(range.to),
-      agent: range.agent ?? null,
-      environment: range.environment ?? null,
-      id: range.id ?? null,
-    }
-    subtractRollups.run({ ...where, rolled: at.rollup_rowid ?? 0 })
-    subtractLatency.run({ ...where, rolled: at.rollup_rowid ?? 0 })
-    subtractAgents.run(where)
-    const indexed = at.fts_indexed_rowid ?? 0
-    const prompts = new Set<string>()
-    const touched = new Set<string>()
-    let after = { afterTs: Number.MIN_SAFE_INTEGER, afterId: '' }
-    for (;;) {
-      const rows = doomed.all({ ...where, ...after })
-      for (const row of rows) {
-        if (row.rowid <= indexed) unindex.run(row.rowid)
-        for (const tag of JSON.parse(row.tags) as string[]) untag.run(orgId, tag, row.ts, row.rowid)
-        if (row.prompt !== null) prompts.add(row.prompt)
-        if (row.cid !== null) touched.add(row.cid)
+  const run = db.transaction(
+    (orgId: string, range: DeleteRange, record: ErasureRecord): Erasure => {
+      const at = Object.fromEntries(cursors.all().map((r) => [r.key, r.value]))
+      const where = {
+        org: orgId,
+        from: Math.trunc(range.from),
+        to: Math.trunc(range.to),
+        agent: range.agent ?? null,
+        environment: range.environment ?? null,
+        user: range.user ?? null,
+        id: range.id ?? null,
       }
-      const last = rows[rows.length - 1]
-      if (!last) break
-      after = { afterTs: last.ts, afterId: last.id }
-    }
-    dropEvaluations.run(where)
-    const { changes } = deleteEvents.run(where)
-    for (const sha of prompts) dropPrompt.run({ org: orgId, sha })
-    conversations.recompute(orgId, touched)
-    const lo = floorTo(where.from, DAY_MS)
-    dropEmptyRollups.run({ org: orgId, lo, to: where.to })
-    dropEmptyLatency.run({ org: orgId, lo, to: where.to })
-    clampCursors.run()
-    return changes
-  })
+      subtractRollups.run({ ...where, rolled: at.rollup_rowid ?? 0 })
+      subtractLatency.run({ ...where, rolled: at.rollup_rowid ?? 0 })
+      subtractAgents.run(where)
+      const indexed = at.fts_indexed_rowid ?? 0
+      const prompts = new Set<string>()
+      const touched = new Set<string>()
+      const seqs: number[] = []
+      const days = new Map<string, Erasure['days'][number]>()
+      let after = { afterTs: Number.MIN_SAFE_INTEGER, afterId: '' }
+      for (;;) {
+        const rows = doomed.all({ ...where, ...after })
+        for (const row of rows) {
+          if (row.rowid <= indexed) unindex.run(row.rowid)
+          for (const tag of JSON.parse(row.tags) as string[])
+            untag.run(orgId, tag, row.ts, row.rowid)
+          if (row.prompt !== null) prompts.add(row.prompt)
+          if (row.cid !== null) touched.add(row.cid)
+          seqs.push(row.seq)
+          if (row.agent !== null) {
+            const day = new Date(floorTo(row.ts, DAY_MS)).toISOString().slice(0, 10)
+            days.set(`${row.environment}\u0000${row.agent}\u0000${day}`, {
+              environment: row.environment,
+              agent: row.agent,
+              day,
+            })
+          }
+        }
+        const last = rows[rows.length - 1]
+        if (!last) break
+        after = { afterTs: last.ts, afterId: last.id }
+      }
+      if (seqs.length === 0) return { erased: 0, tombstones: [], days: [] }
+      dropEvaluations.run(where)
+      const { changes } = deleteEvents.run(where)
+      const ranges = seqRanges(seqs.sort((a, b) => a - b))
+      for (const [first, last] of ranges) dropOpenings.run(orgId, first, last)
+      for (const sha of prompts) dropPrompt.run({ org: orgId, sha })
+      conversations.recompute(orgId, touched)
+      const lo = floorTo(where.from, DAY_MS)
+      dropEmptyRollups.run({ org: orgId, lo, to: where.to })
+      dropEmptyLatency.run({ org: orgId, lo, to: where.to })
+      clampCursors.run()
+      const tombstones = append(
+        tombstoneEvents(ranges, record, Date.now()).map((event) => ({
+          orgId,
+          event,
+          system: true,
+        })),
+      ).map(({ id, seq }) => ({ id, seq }))
+      return { erased: changes, tombstones, days: [...days.values()] }
+    },
+  )
 
   return {
-    deleteEvents: (orgId: string, range: DeleteRange): number => run(orgId, range),
+    eraseEvents: (orgId: string, range: DeleteRange, record: ErasureRecord): Erasure =>
+      run(orgId, range, record),
   }
 }
