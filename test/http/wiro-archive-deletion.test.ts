@@ -8,6 +8,7 @@ import { DIALECTS } from '../helpers/test-app.js'
 import { SHAPE_EXAMPLE } from './wiro-fixtures.js'
 import { DAY_MS, createWiroApp, dayOf } from './wiro-helpers.js'
 import type { WiroApp } from './wiro-helpers.js'
+import { eraseRange } from '../helpers/erasure.js'
 
 const TODAY = Math.floor(Date.now() / DAY_MS) * DAY_MS
 const NOW = TODAY + DAY_MS / 2
@@ -94,7 +95,7 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     const count: Events['count'] = async (orgId, filter) => {
       // The check after the gzip: the day's events were deleted, and LogsDelete's removal ran before the rename.
       if (filter.from === three.start && deleted === 0)
-        deleted = await t.store.events.delete(orgId, {
+        deleted = await eraseRange(t.store, orgId, {
           from: three.start,
           to: three.start + DAY_MS,
           agent: 'blog-bot',

@@ -16,7 +16,7 @@ export type ErasureSelector =
   | { by: 'agent_day'; agent: string; day: string; environment: string | null }
   | { by: 'event'; event_id: string }
   | { by: 'retention'; before: string; retention_days: number }
-  | { by: 'range'; from: string; to: string }
+  | { by: 'range'; from: number; to: number }
 
 /** Who erases, why, and under which request: the tombstone's content besides the seqs. */
 export interface ErasureRecord {
