@@ -131,7 +131,7 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
     ])
   })
 
-  it('answers the LogsDelete curl example, removes the day and records who deleted how many', async () => {
+  it('answers the LogsDelete curl example, removes the day and appends a tombstone saying who erased how many', async () => {
     const res = await t.wiro('LogsDelete', withGuid(CURL_LOGS_DELETE, DOC_GUID, guid))
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ ...ok, date: '2026-05-02', removed: { plain: false, gz: false } })
@@ -152,18 +152,22 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
     expect(audit.body.events).toHaveLength(1)
     expect(audit.body.events[0]).toMatchObject({
       kind: 'audit',
-      action: 'logs.delete',
+      action: 'log.erasure',
       agent: null,
       environment: 'production',
       user: keyId,
-      title: 'Deleted the activity of blog-bot on 2026-05-02: 2 events',
+      title: 'Erased 2 events',
       metadata: {
-        date: '2026-05-02',
-        agent: 'blog-bot',
-        useragentguid: guid,
-        deleted_events: 2,
-        removed: { plain: false, gz: false },
-        key: { id: keyId, name: 'test' },
+        erased: expect.any(Array),
+        count: 2,
+        reason: 'LogsDelete',
+        selector: {
+          by: 'agent_day',
+          agent: 'blog-bot',
+          day: '2026-05-02',
+          environment: 'production',
+        },
+        request_ref: null,
       },
     })
     // The record names no agent: it is not in the agent's feed nor among its events.
