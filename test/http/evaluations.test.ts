@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiKey, runRetention } from '@agenttrail/server'
-import type { Store } from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 

@@ -310,7 +310,7 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
         const last = await store.events.erase('org-a', { ...EVERYTHING, user: 'dana' }, RECORD)
         expect((await all('org-a', { user: 'dana' })).length).toBe(0)
         // Dana's: every third of the first 300, and 12 of each batch of 25 (the odd i).
-      expect(erased.size + last.erased).toBe(100 + 20 * 12)
+        expect(erased.size + last.erased).toBe(100 + 20 * 12)
       },
     )
   })
