@@ -1,3 +1,4 @@
+import { uuidv7 } from '@agenttrail/protocol'
 import type { Event } from '@agenttrail/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newEvent } from '../../../../test/helpers/events.js'
@@ -165,6 +166,63 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
         },
       })
       expect(await accounting('org-a')).toMatchObject({ head: 7, missing: [] })
+    })
+
+    it('takes the erased events’ webhook deliveries and their attempts with them', async () => {
+      const sub = await store.notify.createSubscription(
+        'org-a',
+        {
+          id: uuidv7(),
+          kind: 'webhook',
+          channel: null,
+          url: 'https://receiver.example/hook',
+          secret: 'sealed-secret',
+          config: null,
+          topics: ['action.logged'],
+          agent_name: null,
+          description: null,
+        },
+        0,
+      )
+      const [alice, bob] = await append('org-a', [
+        {
+          ts: DAY,
+          user: 'alice',
+          kind: 'action',
+          agent: 'x',
+          metadata: { email: 'a@example.com' },
+        },
+        { ts: DAY + 1, user: 'bob', kind: 'action', agent: 'x' },
+      ])
+      await store.notify.fanOut(Date.now(), 100)
+      const now = Date.now() + 1
+      for (const d of await store.notify.claimDeliveries(now, 10, 30_000))
+        await store.notify.settleDelivery(
+          'org-a',
+          d.id,
+          d.attempt,
+          {
+            ok: true,
+            status: 200,
+            durationMs: 5,
+            error: null,
+            responseBody: 'ok',
+            startedAt: now,
+            body: '{"event":"sent"}',
+            retryAt: null,
+          },
+          10,
+        )
+      const deliveries = () => store.notify.listDeliveries('org-a', sub.id, { limit: 10 })
+      expect((await deliveries()).map((d) => d.event_id).sort()).toEqual(
+        [alice!.id, bob!.id].sort(),
+      )
+      await store.events.erase('org-a', { ...EVERYTHING, user: 'alice' }, RECORD)
+      const left = await deliveries()
+      expect(left.map((d) => [d.event_id, d.attempts_log.length])).toEqual([[bob!.id, 1]])
+      expect(
+        (await store.notify.listAttempts('org-a', 'webhook', 10)).map((a) => a.delivery_id),
+      ).toEqual([left[0]!.id])
     })
 
     it('erases an agent’s day in one environment and one event by id, each with its tombstone', async () => {

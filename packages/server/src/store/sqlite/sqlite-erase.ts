@@ -53,8 +53,8 @@ const match = (columns: string[], table: string) =>
  * transaction, and takes them out of everything derived from them: rollups (only what the roller
  * had folded in), the full-text index (only what the indexer had reached), tags, agent counters,
  * the conversation summary of the conversations they were part of, their evaluations, the system
- * prompts of the erased events that no remaining event of the org references, and their openings
- * in the log (their leaves and the tree's nodes stay). The tombstones naming the erased seqs are
+ * prompts of the erased events that no remaining event of the org references, their webhook
+ * deliveries, and their openings in the log (their leaves and the tree's nodes stay). The tombstones naming the erased seqs are
  * appended by `append`, the append transaction (nested: a savepoint), in the same transaction: if
  * it fails, nothing is erased. Other events keep their seq.
  */
@@ -119,6 +119,14 @@ export function createSqliteErase(
   // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
   const dropPrompt = db.prepare(`DELETE FROM system_prompts WHERE org_id = @org AND sha256 = @sha
     AND NOT EXISTS (SELECT 1 FROM events WHERE org_id = @org AND system_prompt_sha256 = @sha)`)
+  // Webhook deliveries of an erased event carry its announcement (its metadata among it): they go,
+  // with their attempts. One pass over the org's deliveries (no index leads with event_id).
+  const dropAttempts =
+    db.prepare(`DELETE FROM delivery_attempts WHERE org_id = @org AND delivery_id IN
+    (SELECT id FROM deliveries WHERE org_id = @org AND event_id IN (SELECT value FROM json_each(@ids)))`)
+  const dropDeliveries = db.prepare(
+    'DELETE FROM deliveries WHERE org_id = @org AND event_id IN (SELECT value FROM json_each(@ids))',
+  )
   const conversations = createSqliteConversationSummary(db)
   // Without AUTOINCREMENT a new row may reuse the rowid of a deleted last row; cursors past the last
   // remaining row would then skip it, so they come back to it (the rows between are gone).
@@ -145,6 +153,7 @@ export function createSqliteErase(
       const prompts = new Set<string>()
       const touched = new Set<string>()
       const seqs: number[] = []
+      const ids: string[] = []
       const days = new Map<string, Erasure['days'][number]>()
       let after = { afterTs: Number.MIN_SAFE_INTEGER, afterId: '' }
       for (;;) {
@@ -156,6 +165,7 @@ export function createSqliteErase(
           if (row.prompt !== null) prompts.add(row.prompt)
           if (row.cid !== null) touched.add(row.cid)
           seqs.push(row.seq)
+          ids.push(row.id)
           if (row.agent !== null) {
             const day = new Date(floorTo(row.ts, DAY_MS)).toISOString().slice(0, 10)
             days.set(`${row.environment}\u0000${row.agent}\u0000${day}`, {
@@ -174,6 +184,9 @@ export function createSqliteErase(
       const { changes } = deleteEvents.run(where)
       const ranges = seqRanges(seqs.sort((a, b) => a - b))
       for (const [first, last] of ranges) dropOpenings.run(orgId, first, last)
+      const erasedIds = { org: orgId, ids: JSON.stringify(ids) }
+      dropAttempts.run(erasedIds)
+      dropDeliveries.run(erasedIds)
       for (const sha of prompts) dropPrompt.run({ org: orgId, sha })
       conversations.recompute(orgId, touched)
       const lo = floorTo(where.from, DAY_MS)
