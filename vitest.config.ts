@@ -8,6 +8,12 @@ export default defineConfig({
   resolve: {
     // An array, so the subpath pattern is tried before the bare package name.
     alias: [
+      {
+        find: '@agenttrail/protocol/integrity',
+        replacement: fileURLToPath(
+          new URL('./packages/protocol/src/integrity/index.ts', import.meta.url),
+        ),
+      },
       { find: '@agenttrail/protocol', replacement: src('protocol') },
       { find: '@agenttrail/server', replacement: src('server') },
       { find: '@agenttrail/mcp', replacement: src('mcp') },

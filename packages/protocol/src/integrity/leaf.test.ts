@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { jcs } from './jcs.js'
+import {
+  PERSONAL_FIELDS,
+  commitmentsOf,
+  fieldCommitment,
+  finishLeaf,
+  leafBytes,
+  LeafError,
+  newSalt,
+  parseLeaf,
+  pointer,
+  prepareLeaf,
+} from './leaf.js'
+
+const event = {
+  id: '01936d5c-0000-7000-8000-000000000001',
+  org_id: 'acme',
+  seq: 42,
+  environment: 'production',
+  idempotency_key: null,
+  ts: '2026-12-07T10:00:00.000Z',
+  received_at: '2026-12-07T10:00:00.123Z',
+  agent: 'support-bot',
+  user: 'jane@example.com',
+  ip_address: '203.0.113.9',
+  kind: 'llm_call',
+  input: { messages: [{ role: 'user', content: 'Héllo 😀 my card is 4242' }] },
+  output: 'Hi Jane',
+  messages: null,
+  thinking: null,
+  tool_calls: [{ name: 'lookup', arguments: { email: 'jane@example.com' } }],
+  error: null,
+  system_prompt_sha256: 'ab'.repeat(32),
+  tokens_total: 12,
+  cost_usd: 0.000123,
+  tags: ['a', 'b'],
+  metadata: { ticket: 'T-1', 'a/b~c': { nested: true } },
+  context: null,
+  control: { decision: 'violation', rule: 'p1' },
+}
+
+describe('leaves', () => {
+  it('builds the same leaf in two steps as in one, canonical and without personal values', () => {
+    const salt = newSalt()
+    const leaf = leafBytes(event, salt)
+    const { seq, received_at, control, ...source } = event
+    expect(finishLeaf(prepareLeaf(source, salt), seq, received_at, control)).toBe(leaf)
+    expect(finishLeaf(prepareLeaf(event, salt), seq, received_at, control)).toBe(leaf)
+    expect(jcs(JSON.parse(leaf))).toBe(leaf)
+    for (const secret of [
+      'jane@example.com',
+      '203.0.113.9',
+      '4242',
+      'Hi Jane',
+      'T-1',
+      'ab'.repeat(32),
+    ])
+      expect(leaf).not.toContain(secret)
+    expect(leaf).toContain('"seq":42')
+    expect(leaf).toContain('"agent":"support-bot"')
+    expect(leaf.startsWith('{"event":{')).toBe(true)
+    expect(leaf.endsWith('},"v":1}')).toBe(true)
+  })
+
+  it('commits each personal field and metadata value under its own path', () => {
+    const salt = newSalt()
+    const { event: committed, commitments } = parseLeaf(leafBytes(event, salt))
+    expect([...commitments.keys()].sort()).toEqual(
+      [
+        '/input',
+        '/ip_address',
+        '/metadata/a~1b~0c',
+        '/metadata/ticket',
+        '/output',
+        '/system_prompt_sha256',
+        '/tool_calls',
+        '/user',
+      ].sort(),
+    )
+    expect(commitments.get('/user')).toBe(fieldCommitment(salt, '/user', 'jane@example.com'))
+    expect(commitments.get(pointer('metadata', 'a/b~c'))).toBe(
+      fieldCommitment(salt, '/metadata/a~1b~0c', { nested: true }),
+    )
+    expect(committed.messages).toBeNull()
+    expect(commitmentsOf(committed).size).toBe(8)
+    expect(PERSONAL_FIELDS).toContain('input')
+  })
+
+  it('differs with the salt, the path and any change of value', () => {
+    const a = newSalt()
+    const b = newSalt()
+    expect(a.equals(b)).toBe(false)
+    expect(leafBytes(event, a)).not.toBe(leafBytes(event, b))
+    expect(fieldCommitment(a, '/user', 'x')).not.toBe(fieldCommitment(a, '/output', 'x'))
+    expect(fieldCommitment(a, '/user', { p: 1, q: 2 })).toBe(
+      fieldCommitment(a, '/user', { q: 2, p: 1 }),
+    )
+    expect(leafBytes({ ...event, output: 'Hi Jane!' }, a)).not.toBe(leafBytes(event, a))
+    expect(leafBytes({ ...event, model: 'x' }, a)).not.toBe(leafBytes(event, a))
+    expect(() => fieldCommitment(Buffer.alloc(16), '/user', 'x')).toThrow(RangeError)
+  })
+
+  it('reads back only canonical leaves of this version', () => {
+    const leaf = leafBytes(event, newSalt())
+    expect(() => parseLeaf(leaf.replace('{"event"', '{ "event"'))).toThrow(LeafError)
+    expect(() => parseLeaf(leaf.replace('"v":1', '"v":2'))).toThrow(LeafError)
+    expect(() => parseLeaf('{"v":1}')).toThrow(LeafError)
+    expect(() => parseLeaf('nope')).toThrow(LeafError)
+    expect(() => finishLeaf(prepareLeaf(event, newSalt()), 0, 'x', null)).toThrow(RangeError)
+  })
+})
