@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { jcs } from './jcs.js'
 import {
@@ -85,6 +86,18 @@ describe('leaves', () => {
     expect(committed.messages).toBeNull()
     expect(commitmentsOf(committed).size).toBe(8)
     expect(PERSONAL_FIELDS).toContain('input')
+  })
+
+  it('hashes exactly domain ‖ salt ‖ path ‖ 0x00 ‖ JCS(value)', () => {
+    const salt = Buffer.alloc(32, 7)
+    const expected = createHash('sha256')
+      .update('agenttrail/field-commit/v1\u0000')
+      .update(salt)
+      .update('/input')
+      .update(Buffer.from([0]))
+      .update('{"a":1,"b":"é"}')
+      .digest('base64')
+    expect(fieldCommitment(salt, '/input', { b: 'é', a: 1 })).toBe(expected)
   })
 
   it('differs with the salt, the path and any change of value', () => {

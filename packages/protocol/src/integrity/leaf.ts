@@ -1,4 +1,4 @@
-import { createHash, randomFillSync } from 'node:crypto'
+import { hash, randomFillSync } from 'node:crypto'
 import { jcs, JcsError } from './jcs.js'
 
 /**
@@ -33,7 +33,20 @@ export const PERSONAL_FIELDS: readonly string[] = [
 const TRANSACTION_FIELDS: ReadonlySet<string> = new Set(['control', 'received_at', 'seq'])
 
 const DOMAIN = Buffer.from(COMMIT_DOMAIN, 'utf8')
-const ZERO = Buffer.from([0])
+
+/** COMMIT_DOMAIN ‖ salt: what every commitment of one event starts with. */
+function commitPrefix(salt: Uint8Array): Buffer {
+  if (salt.length !== SALT_SIZE) throw new RangeError('a commitment salt is 32 bytes')
+  return Buffer.concat([DOMAIN, salt])
+}
+
+// One-shot hashing: for inputs this small, `crypto.hash` costs about half of `createHash`.
+const commitWith = (prefix: Buffer, path: string, value: unknown): string =>
+  hash(
+    'sha256',
+    Buffer.concat([prefix, Buffer.from(`${path}\u0000${jcs(value)}`, 'utf8')]),
+    'base64',
+  )
 
 /** An RFC 6901 JSON pointer to a member. */
 export function pointer(...names: readonly string[]): string {
@@ -42,32 +55,26 @@ export function pointer(...names: readonly string[]): string {
 
 /** base64 of SHA-256(COMMIT_DOMAIN ‖ salt ‖ path ‖ 0x00 ‖ JCS(value)). */
 export function fieldCommitment(salt: Uint8Array, path: string, value: unknown): string {
-  if (salt.length !== SALT_SIZE) throw new RangeError('a commitment salt is 32 bytes')
-  return createHash('sha256')
-    .update(DOMAIN)
-    .update(salt)
-    .update(path, 'utf8')
-    .update(ZERO)
-    .update(jcs(value), 'utf8')
-    .digest('base64')
+  return commitWith(commitPrefix(salt), path, value)
 }
 
 type EventLike = Readonly<Record<string, unknown>>
 
 /** The event with its personal fields and metadata values replaced by their commitments. */
 export function committedEvent(event: EventLike, salt: Uint8Array): Record<string, unknown> {
+  const prefix = commitPrefix(salt)
   const out: Record<string, unknown> = { ...event }
   for (const field of PERSONAL_FIELDS) {
     const value = event[field]
     if (value !== null && value !== undefined)
-      out[field] = { $commit: fieldCommitment(salt, `/${field}`, value) }
+      out[field] = { $commit: commitWith(prefix, `/${field}`, value) }
   }
   const metadata = event.metadata
   if (metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)) {
     const committed: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(metadata))
       if (value !== undefined)
-        committed[key] = { $commit: fieldCommitment(salt, pointer('metadata', key), value) }
+        committed[key] = { $commit: commitWith(prefix, pointer('metadata', key), value) }
     out.metadata = committed
   }
   return out

@@ -195,3 +195,55 @@ export function rowToEvent(row: EventRow): Event {
     control: parse(row.control) as Event['control'],
   }
 }
+
+/** An event as the API returns it, less what its append transaction decides: what `prepareLeaf` takes. */
+export type LeafSource = Omit<Event, 'seq' | 'received_at' | 'control'>
+
+/**
+ * A new event as `rowToEvent` will return it once stored, without what the append transaction
+ * decides (`seq`, `received_at`, `control`): the source of its leaf (`prepareLeaf`), computed before
+ * the transaction. Keep the two in step; event-row.test.ts checks they agree.
+ */
+export function leafSourceOf(orgId: string, e: NewEvent): LeafSource {
+  return {
+    id: e.id,
+    org_id: orgId,
+    environment: e.environment,
+    idempotency_key: e.idempotency_key,
+    ts: new Date(e.ts).toISOString(),
+    agent: e.agent,
+    user: e.user,
+    ip_address: e.ip_address,
+    kind: e.kind,
+    service: e.service,
+    action: e.action,
+    status: e.status,
+    title: e.title,
+    trace_id: e.trace_id,
+    span_id: e.span_id,
+    parent_span_id: e.parent_span_id,
+    conversation_id: e.conversation_id,
+    provider: e.provider,
+    model: e.model,
+    tokens_input: e.tokens_input,
+    tokens_output: e.tokens_output,
+    tokens_cache_read: e.tokens_cache_read,
+    tokens_cache_write: e.tokens_cache_write,
+    tokens_total: e.tokens_total,
+    cost_usd: e.cost_micros === null ? null : microsToUsd(e.cost_micros),
+    cost_source: e.cost_source,
+    stop_reason: e.stop_reason,
+    rate_limit: parse(e.rate_limit) as Record<string, unknown> | null,
+    input: parse(e.input),
+    output: parse(e.output),
+    system_prompt_sha256: e.system_prompt_sha256,
+    messages: parse(e.messages),
+    thinking: e.thinking,
+    tool_calls: parse(e.tool_calls),
+    error: parse(e.error),
+    duration_ms: e.duration_ms,
+    tags: e.tags,
+    metadata: JSON.parse(e.metadata) as Record<string, unknown>,
+    context: parse(e.context) as Record<string, unknown> | null,
+  }
+}

@@ -16,6 +16,7 @@ import { describeEvaluationsContract } from './evaluations.contract.js'
 import { describeSessionsContract } from './sessions.contract.js'
 import { describeX402Contract } from './x402.contract.js'
 import { eraseRange } from '../../../../test/helpers/erasure.js'
+import { describeLogContract } from './log.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:
@@ -624,4 +625,5 @@ export function describeStoreContract(name: string, open: () => Promise<Store> |
   describeEvaluationsContract(name, open)
   describeSessionsContract(name, open)
   describeX402Contract(name, open)
+  describeLogContract(name, open)
 }

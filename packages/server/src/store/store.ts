@@ -8,6 +8,8 @@ import type { EvaluationStore } from './evaluation-store.js'
 import type { CommitFeed } from './commit-feed.js'
 import type { X402Store } from './x402-store.js'
 import type { Erasure, ErasureRecord } from './tombstone.js'
+import type { LogStore } from './log-store.js'
+import type { LeafInput } from './log-append.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
 /**
@@ -32,6 +34,11 @@ export interface Store {
   readonly evaluations: EvaluationStore
   /** Paid logs over x402: each org's offer and the payment ledger, the replay guard (x402-store.ts). */
   readonly x402: X402Store
+  /**
+   * The per-org Merkle log over the trail (log-store.ts, docs/integrity.md): every committed event
+   * has its leaf, written in its append transaction.
+   */
+  readonly log: LogStore
   /**
    * Signals commits that appended events, per org (commit-feed.ts): in process on SQLite; on
    * PostgreSQL through one LISTEN connection per server, so every server hears every server.
@@ -68,6 +75,11 @@ export interface AppendItem {
   reservedMonth?: string
   /** Set on every event of one batch request: `batch.logged` is announced once for them. */
   batch?: string
+  /**
+   * The event's leaf as prepared before the transaction (log-append.ts); the store's append entry
+   * point fills it in, and the transaction prepares it for items without (its own records).
+   */
+  leaf?: LeafInput
 }
 
 export interface AppendOutcome extends AppendReceipt {

@@ -4,6 +4,7 @@ import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { CONVERSATION_DERIVED } from './postgres-conversation-summary.js'
 import { searchableText, foldAccents } from '../search-text.js'
 import type { AppendItem, AppendOutcome } from '../store.js'
+import type { LeafInput } from '../log-append.js'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
 import { usageMonth } from '../usage-month.js'
@@ -16,6 +17,8 @@ import { COMMIT_CHANNEL } from './postgres-commit-feed.js'
 import { lockOrg, withTransaction } from './postgres-tx.js'
 import { writeOutbox } from './postgres-outbox.js'
 import type { InsertedEvent } from '../outbox-rows.js'
+import { prepareEventLeaf } from '../log-append.js'
+import { openOrgLog, writeOrgLog } from './postgres-log-writes.js'
 
 const TYPES: Record<string, string> = {
   seq: 'bigint',
@@ -107,8 +110,9 @@ export async function appendPostgres(
   items: readonly AppendItem[],
   cache: ControlsCache,
   enforce: Enforcement,
+  log = true,
 ): Promise<AppendOutcome[]> {
-  return withTransaction(client, (tx) => appendInTransaction(tx, items, cache, enforce))
+  return withTransaction(client, (tx) => appendInTransaction(tx, items, cache, enforce, log))
 }
 
 /**
@@ -118,13 +122,16 @@ export async function appendPostgres(
  * the org's actions one at a time (`enforce`, control/enforcement.ts; a duplicate id is not judged
  * again). Rows go in with one multi-row statement; rollups, agents, the conversation summary, tags
  * and the org's monthly usage are derived from them in the same transaction (usage counts new
- * events only: a duplicate id is skipped before this).
+ * events only: a duplicate id is skipped before this). Each new event's leaf joins the org's Merkle
+ * log in seq order, with the interior nodes it completes and the new head, in one more statement
+ * (`log` false leaves it out: the benchmark's baseline only; a later append with it catches up).
  */
 export async function appendInTransaction(
   client: pg.PoolClient,
   items: readonly AppendItem[],
   cache: ControlsCache,
   enforce: Enforcement,
+  log = true,
 ): Promise<AppendOutcome[]> {
   const receivedAt = Date.now()
   const receivedIso = new Date(receivedAt).toISOString()
@@ -135,9 +142,10 @@ export async function appendInTransaction(
     system: boolean
     reservedMonth?: string
     batch?: string
+    leaf?: LeafInput
   }
   const byOrg = new Map<string, Entry[]>()
-  items.forEach(({ orgId, event, system, reservedMonth, batch }, index) => {
+  items.forEach(({ orgId, event, system, reservedMonth, batch, leaf }, index) => {
     let list = byOrg.get(orgId)
     if (!list) byOrg.set(orgId, (list = []))
     list.push({
@@ -146,6 +154,7 @@ export async function appendInTransaction(
       system: system === true,
       ...(reservedMonth !== undefined && { reservedMonth }),
       ...(batch !== undefined && { batch }),
+      ...(leaf !== undefined && { leaf }),
     })
   })
   const outcomes: AppendOutcome[] = new Array(items.length)
@@ -182,7 +191,8 @@ export async function appendInTransaction(
     // The list grows while it is walked: the control plane's own records (budget thresholds) join it.
     // Places the plan's monthly limit reserved for events that turn out to be stored already, per month.
     const unused = new Map<string, number>()
-    for (const { index, event: sent, system, reservedMonth, batch } of list) {
+    const orgLog = log ? await openOrgLog(client, orgId, first - 1) : undefined
+    for (const { index, event: sent, system, reservedMonth, batch, leaf } of list) {
       const known = existing.get(sent.id)
       if (known) {
         if (index >= 0) outcomes[index] = { id: sent.id, ...known, duplicate: true }
@@ -201,6 +211,8 @@ export async function appendInTransaction(
         for (const r of judged.records) list.push({ index: -1, event: r.event, system: r.system })
       }
       existing.set(event.id, { seq, received_at: receivedIso, ...control })
+      // The transaction's own records were not prepared before it: they are prepared here.
+      orgLog?.appendPrepared(seq, leaf ?? prepareEventLeaf(orgId, event), receivedIso, event)
       fresh.push({ orgId, event, seq, system, ...(batch !== undefined && { batch }) })
       // Reserved events were counted when their request was admitted (plan-gate.ts).
       if (!system && reservedMonth === undefined) counted++
@@ -233,6 +245,7 @@ export async function appendInTransaction(
     // The counter moves on and, in the same round trip, every server's streams and dispatcher are
     // told at commit that the org has events up to seq - 1 (postgres-commit-feed.ts).
     await client.query({ name: 'append-seq', text: ADVANCE_SEQ, values: [orgId, seq] })
+    if (orgLog) await writeOrgLog(client, orgId, orgLog, receivedAt)
     const tags = fresh.flatMap(({ event, seq: s }) =>
       event.tags.map((tag) => [tag, event.ts, s] as const),
     )

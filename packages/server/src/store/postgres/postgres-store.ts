@@ -23,6 +23,9 @@ import { createPostgresAlerts } from './postgres-alerts.js'
 import { createPostgresCommitFeed } from './postgres-commit-feed.js'
 import { createPostgresEvaluations } from './postgres-evaluations.js'
 import { createPostgresX402 } from './postgres-x402.js'
+import { withLeaves } from '../log-append.js'
+import { createPostgresLogReads } from './postgres-log-reads.js'
+import { backfillPostgresLog } from './postgres-log-writes.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -36,6 +39,12 @@ export interface PostgresStoreOptions {
   enforce: Enforcement
   /** How often live streams' fallback poll re-reads the orgs' last seq. Default 3,000 ms. */
   streamPollMs?: number
+  /**
+   * Keep the per-org Merkle log in the append path. Default true. False only for the ingest
+   * benchmark's baseline (bench/ab-integrity.js): the log then trails the trail, and the next
+   * append or start with it builds the missing leaves from the stored events.
+   */
+  log?: boolean
 }
 
 interface AgentRow {
@@ -66,6 +75,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   })
   for (const p of [pool, noFsyncPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
+  const log = options.log ?? true
+  // Orgs with events from before the log: their leaves, before this server appends.
+  if (log) await backfillPostgresLog(pool)
   const leadership = createPostgresLeadership(options.url)
   const controls = newControlsCache()
   const commits = createPostgresCommitFeed({
@@ -78,9 +90,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     dialect: 'postgres',
     events: {
       append: guard('events.append', async (items) => {
+        // The leaves' commitments and JCS text, before the transaction: it only finishes them.
+        const prepared = log ? withLeaves(items) : items
         const client = await pool.connect()
         try {
-          return await appendPostgres(client, items, controls, options.enforce)
+          return await appendPostgres(client, prepared, controls, options.enforce, log)
         } finally {
           client.release()
         }
@@ -164,6 +178,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       ...createPostgresOrgSettings(pool),
       ...createPostgresOrgRoster(pool),
     }),
+    log: guardAll('log', createPostgresLogReads(pool)),
     rateLimiter: (options) => createPostgresRateLimiter(noFsyncPool, options),
     ping: guard('ping', async () => {
       await pool.query('SELECT count(*) FROM orgs')

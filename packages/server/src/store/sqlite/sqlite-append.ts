@@ -12,16 +12,22 @@ import type { ControlOps } from '../../control/control-ops.js'
 import { runOps } from '../../control/control-ops.js'
 import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
+import type { OrgLog } from '../log-append.js'
+import { prepareEventLeaf } from '../log-append.js'
+import { createSqliteLogWrites } from './sqlite-log-writes.js'
 
 /**
  * The append transaction: ids checked, seqs allocated, rows, tags, prompts, agent rows, the
  * conversation summary and the org's monthly usage written (new events only: a duplicate id is not
- * counted). Rollups and the full-text index are derived behind it (sqlite-rollups.ts, sqlite-fts.ts).
+ * counted), and each new event's leaf appended to its org's Merkle log in seq order (unless `log`
+ * is false: the benchmark's baseline). Rollups and the full-text index are derived behind it
+ * (sqlite-rollups.ts, sqlite-fts.ts).
  */
 export function createSqliteAppender(
   db: Database.Database,
   control: ControlOps,
   enforce: Enforcement,
+  log = true,
 ): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
   const insertEvent = db.prepare(
@@ -69,11 +75,13 @@ export function createSqliteAppender(
   )
   const conversations = createSqliteConversationSummary(db)
   const outbox = createSqliteOutbox(db)
+  const logWrites = createSqliteLogWrites(db)
 
   return db.transaction((items: readonly AppendItem[]): AppendOutcome[] => {
     const receivedAt = Date.now()
     const receivedIso = new Date(receivedAt).toISOString()
     const nextSeq = new Map<string, number>()
+    const logs = new Map<string, OrgLog>()
     const versions = new Map<string, number>()
     const notifyVersions = new Map<string, number>()
     const inserted: InsertedEvent[] = []
@@ -102,6 +110,7 @@ export function createSqliteAppender(
           notify_version: number
         }
         seq = row.next_seq
+        if (log) logs.set(orgId, logWrites.open(orgId, seq - 1))
         versions.set(orgId, row.control_version)
         notifyVersions.set(orgId, row.notify_version)
       }
@@ -139,6 +148,10 @@ export function createSqliteAppender(
         )
       }
       nextSeq.set(orgId, seq + 1)
+      // The transaction's own records were not prepared before it: they are prepared here.
+      logs
+        .get(orgId)
+        ?.appendPrepared(seq, item.leaf ?? prepareEventLeaf(orgId, event), receivedIso, event)
       for (const tag of event.tags) insertTag.run(orgId, tag, event.ts, lastInsertRowid)
       if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
         insertPrompt.run(orgId, event.system_prompt_sha256, event.system_prompt, receivedAt)
@@ -148,6 +161,7 @@ export function createSqliteAppender(
     const outcomes = items.map(put)
     for (const record of records) put(record)
     for (const [orgId, seq] of nextSeq) writeSeq.run(seq, orgId)
+    for (const [orgId, orgLog] of logs) logWrites.write(orgId, orgLog, receivedAt)
     for (const delta of agentDeltas(inserted)) upsertAgent.run(delta)
     conversations.add(inserted)
     outbox(inserted, notifyVersions, receivedAt)

@@ -3,8 +3,11 @@ import type { Enforcement } from '../../control/enforcement.js'
 import type { CheckInput, Decision } from '../../control/control-types.js'
 import { createMemoryRateLimiter } from '../rate-limiter.js'
 import { guard, guardAll } from '../guard.js'
-import type { AgentSummary, DeleteRange, Store } from '../store.js'
 import type { ErasureRecord } from '../tombstone.js'
+import type { AgentSummary, AppendItem, DeleteRange, Store } from '../store.js'
+import { withLeaves } from '../log-append.js'
+import { createSqliteLogReads } from './sqlite-log-reads.js'
+import { createSqliteLogWrites } from './sqlite-log-writes.js'
 import { microsToUsd } from '@agenttrail/protocol'
 import { parseOrgSettings } from '../../orgs/org-settings.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
@@ -42,6 +45,12 @@ export interface SqliteStoreOptions {
    * `enforcement`, passed by the composition root).
    */
   enforce: Enforcement
+  /**
+   * Keep the per-org Merkle log in the append path. Default true. False only for the ingest
+   * benchmark's baseline (bench/ab-integrity.js): a store opened without it leaves its log behind
+   * the trail, which the next start with it builds from the stored events.
+   */
+  log?: boolean
 }
 
 interface AgentRow {
@@ -65,6 +74,9 @@ interface AgentRow {
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqliteDb(options.path)
   migrateSqlite(db)
+  const log = options.log ?? true
+  // Orgs with events from before the log: their leaves, before any new event needs its own.
+  if (log) createSqliteLogWrites(db).backfill()
   const commits = createLocalCommitFeed()
   const committedUpTo = db.prepare<[string], { seq: number }>(
     'SELECT next_seq - 1 AS seq FROM orgs WHERE id = ?',
@@ -72,8 +84,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Every write that can append events signals the orgs it touched once it has committed.
   const writer = signalCommits(
     options.path === ':memory:' || options.writer === 'inline'
-      ? inlineWriter(db, options.enforce)
-      : threadWriter(options.path, options.enforce),
+      ? inlineWriter(db, options.enforce, log)
+      : threadWriter(options.path, options.enforce, log),
     (orgId) => commits.emit(orgId, committedUpTo.get(orgId)?.seq ?? 0),
   )
   const since = db.prepare<[string, number, number], EventRow>(
@@ -124,7 +136,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     dialect: 'sqlite',
     events: {
-      append: guard('events.append', writer.append),
+      // The leaves' commitments and JCS text are computed here, on the event loop, so the writer's
+      // transaction only finishes them (seq, receive time, control note) and hashes.
+      append: guard('events.append', (items: readonly AppendItem[]) =>
+        writer.append(log ? withLeaves(items) : items),
+      ),
       get: guard('events.get', query.get),
       since: guard('events.since', (orgId: string, afterSeq: number, limit: number) =>
         since.all(orgId, afterSeq, limit).map(rowToEvent),
@@ -236,6 +252,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       releaseUsage: (orgId: string, month: string, n: number) =>
         writer.releaseUsage(orgId, month, n),
     }),
+    log: guardAll('log', asyncReads(createSqliteLogReads(db))),
     commits: commits.feed,
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,

@@ -4,7 +4,7 @@ import { openSqliteDb } from './sqlite-db.js'
 import { createSqliteWrites } from './sqlite-writes.js'
 import type { WriteOp } from './sqlite-writes.js'
 
-const data = workerData as { path: string; enforcement: string }
+const data = workerData as { path: string; enforcement: string; log: boolean }
 /**
  * The enforcement step, from the module the store's options named (`Enforcement.module`): the
  * thread imports it itself, because functions cannot be sent to it. Messages sent meanwhile wait in
@@ -16,7 +16,7 @@ if (typeof enforce?.event !== 'function' || typeof enforce.check !== 'function')
 
 /** The writer thread: one connection, one write at a time, answered by message id. */
 const db = openSqliteDb(data.path)
-const writes = createSqliteWrites(db, enforce)
+const writes = createSqliteWrites(db, enforce, data.log)
 const port = parentPort
 if (!port) throw new Error('sqlite-writer-worker must run as a worker thread')
 

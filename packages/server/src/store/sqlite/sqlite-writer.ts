@@ -91,8 +91,12 @@ function writerOf(run: (op: WriteOp, args: unknown[]) => Promise<unknown>): Asyn
 }
 
 /** Writes on the caller's thread: for `:memory:` databases, which a second thread cannot open. */
-export function inlineWriter(db: Database.Database, enforce: Enforcement): SqliteWriter {
-  const writes = createSqliteWrites(db, enforce)
+export function inlineWriter(
+  db: Database.Database,
+  enforce: Enforcement,
+  log = true,
+): SqliteWriter {
+  const writes = createSqliteWrites(db, enforce, log)
   const run = (op: WriteOp, args: unknown[]) =>
     Promise.resolve((writes[op] as (...a: unknown[]) => unknown)(...args))
   return { ...writerOf(run), close: async () => {} }
@@ -103,10 +107,10 @@ export function inlineWriter(db: Database.Database, enforce: Enforcement): Sqlit
  * its fsync, so requests keep arriving, and queueing, while a transaction is on its way to disk.
  * The thread imports the enforcement step from `enforce.module` (functions do not cross threads).
  */
-export function threadWriter(path: string, enforce: Enforcement): SqliteWriter {
+export function threadWriter(path: string, enforce: Enforcement, log = true): SqliteWriter {
   const worker = new Worker(
     compiledWorkerFile(new URL('./sqlite-writer-worker.js', import.meta.url)),
-    { workerData: { path, enforcement: enforce.module } },
+    { workerData: { path, enforcement: enforce.module, log } },
   )
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let nextId = 0

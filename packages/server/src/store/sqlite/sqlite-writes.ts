@@ -26,9 +26,10 @@ import { createSqliteX402Writes } from './sqlite-x402.js'
  * Every write the embedded store makes, as synchronous functions on one connection. They run either
  * on the caller's thread (`:memory:` databases, tests) or in the writer thread
  * (`sqlite-writer-worker.ts`), which keeps commits and their fsyncs off the event loop. `enforce` is
- * the control plane's step that appends and checks run in their transactions.
+ * the control plane's step that appends and checks run in their transactions; `log` false leaves
+ * the Merkle log out of appends (the benchmark's baseline only).
  */
-export function createSqliteWrites(db: Database.Database, enforce: Enforcement) {
+export function createSqliteWrites(db: Database.Database, enforce: Enforcement, log = true) {
   const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
   const insertKey = db.prepare(
     `INSERT INTO api_keys (id, org_id, name, description, key_hash, key_prefix, scopes, created_at, rotated_from)
@@ -56,7 +57,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement) 
   )
 
   const control = createSqliteControlOps(db)
-  const append = createSqliteAppender(db, control, enforce)
+  const append = createSqliteAppender(db, control, enforce, log)
   const indexFts = createSqliteFtsIndexer(db)
   const roll = createSqliteRoller(db)
   // Derived data needs no fsync of its own: a crash before the next durable commit only loses work

@@ -53,4 +53,4 @@ CREATE TRIGGER log_nodes_no_delete BEFORE DELETE ON log_nodes
 BEGIN SELECT RAISE(ABORT, 'log_nodes is append-only'); END;
 -- Openings may be deleted (erasure, retention), never changed.
 CREATE TRIGGER log_openings_no_update BEFORE UPDATE ON log_openings
-BEGIN SELECT RAISE(ABORT, 'log_openings may only be deleted'); END;
+BEGIN SELECT RAISE(ABORT, 'log_openings is append-only: openings may only be deleted'); END;

@@ -1,0 +1,132 @@
+import {
+  Frontier,
+  finishLeaf,
+  jcs,
+  leafBytes,
+  leafHash,
+  newSalt,
+  prepareLeaf,
+} from '@agenttrail/protocol'
+import type { NewEvent, PreparedLeaf } from '@agenttrail/protocol'
+import type { EventRow } from './event-row.js'
+import { leafSourceOf, rowToEvent } from './event-row.js'
+import { isStoredLevel } from './log-range.js'
+import type { AppendItem } from './store.js'
+
+/**
+ * An event's leaf as far as it is known before the append transaction: the field commitments and
+ * the JCS text of everything but `seq`, `received_at` and `control`, and the salt. Plain data, so
+ * it crosses to the SQLite writer thread by structured clone.
+ */
+export interface LeafInput {
+  prepared: PreparedLeaf
+  /** 32 random bytes in an ArrayBuffer of their own (a view on a pool would clone the pool). */
+  salt: Uint8Array
+}
+
+/** The expensive part of an event's leaf, computed on the caller's thread before the transaction. */
+export function prepareEventLeaf(orgId: string, event: NewEvent): LeafInput {
+  const salt = new Uint8Array(newSalt())
+  return { prepared: prepareLeaf(leafSourceOf(orgId, event), salt), salt }
+}
+
+/** `items`, each with its prepared leaf (an item that has one keeps it). */
+export function withLeaves(items: readonly AppendItem[]): AppendItem[] {
+  return items.map((item) =>
+    item.leaf ? item : { ...item, leaf: prepareEventLeaf(item.orgId, item.event) },
+  )
+}
+
+/**
+ * The leaf of a seq whose event was deleted before the org's log existed (the start-up backfill
+ * finds no row for it): it keeps leaf index = seq - 1 for every later event, and says so.
+ */
+export function gapLeaf(orgId: string, seq: number): string {
+  return jcs({ gap: { org_id: orgId, reason: 'deleted before the log existed', seq }, v: 1 })
+}
+
+/** A leaf row to insert: the opening's salt is null for a gap leaf. */
+export interface LeafRow {
+  seq: number
+  leaf: string
+  hash: Buffer
+  salt: Uint8Array | null
+}
+
+/** An interior node to insert (only the levels the log keeps, see log-range.ts). */
+export interface NodeRow {
+  level: number
+  idx: number
+  hash: Buffer
+}
+
+/**
+ * One org's log inside an append transaction: its right edge read from `log_heads`, and the rows
+ * the transaction adds (leaves, openings, kept nodes) and the head it leaves, for the dialect to
+ * write. Leaves must come in seq order, each the next one: anything else throws, and the
+ * transaction with it.
+ */
+export class OrgLog {
+  readonly leaves: LeafRow[] = []
+  readonly nodes: NodeRow[] = []
+  private readonly frontier: Frontier
+
+  constructor(size: number, frontier: Uint8Array | null) {
+    this.frontier = new Frontier(size, splitHashes(frontier))
+  }
+
+  /** Leaves in the tree, including those added here. */
+  get size(): number {
+    return this.frontier.size
+  }
+
+  /** Appends the leaf of event `seq`; `salt` null for a gap leaf. */
+  append(seq: number, leaf: string, salt: Uint8Array | null): void {
+    if (seq !== this.frontier.size + 1)
+      throw new Error(`the log is at ${this.frontier.size} leaves; seq ${seq} cannot be appended`)
+    const hash = leafHash(leaf)
+    for (const node of this.frontier.append(hash))
+      if (isStoredLevel(node.level))
+        this.nodes.push({ level: node.level, idx: node.index, hash: node.hash })
+    this.leaves.push({ seq, leaf, hash, salt })
+  }
+
+  /** Appends the leaf of a new event from what was prepared before the transaction. */
+  appendPrepared(seq: number, input: LeafInput, receivedIso: string, event: NewEvent): void {
+    // The API's `control` is the stored JSON read back: the same value as JSON has it.
+    const control =
+      event.control === null ? null : (JSON.parse(JSON.stringify(event.control)) as unknown)
+    this.append(seq, finishLeaf(input.prepared, seq, receivedIso, control), input.salt)
+  }
+
+  /** Appends the leaf of a stored event (the backfill), with a new salt. */
+  appendRow(row: EventRow): void {
+    const salt = new Uint8Array(newSalt())
+    this.append(Number(row.seq), leafBytes(rowToEvent(row), salt), salt)
+  }
+
+  /** The right edge to store in `log_heads`: the perfect-subtree roots, 32 bytes each, left to right. */
+  frontierBytes(): Buffer {
+    return Buffer.concat(this.frontier.hashes())
+  }
+
+  root(): Buffer {
+    return this.frontier.root()
+  }
+}
+
+/** `log_heads.frontier` back into its 32-byte hashes. */
+export function splitHashes(bytes: Uint8Array | null): Buffer[] {
+  if (bytes === null) return []
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out: Buffer[] = []
+  for (let i = 0; i < buf.length; i += 32) out.push(buf.subarray(i, i + 32))
+  return out
+}
+
+/** A Uint8Array (a salt after structured clone) as a Buffer on the same memory, for the drivers. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import { leafBytes, leafHash, rootOf } from '@agenttrail/protocol'
+import { newEvent } from '../../../../test/helpers/events.js'
+import { gapLeaf } from './log-append.js'
+import type { Store } from './store.js'
+import { eraseRange } from '../../../../test/helpers/erasure.js'
+
+/** What the backfill suite needs of a dialect: a new database it can open, rewind and poke at. */
+export interface BackfillDatabase {
+  /** Opens the store on this database (migrating it, and building logs that trail). */
+  open(): Promise<Store>
+  /**
+   * Puts the closed database back to before the log's migration: its tables, triggers and
+   * migration record gone, the events and everything else kept.
+   */
+  rewind(): Promise<void>
+  /** Runs one statement on the closed database; rejects with the database's error. */
+  exec(sql: string): Promise<void>
+}
+
+/**
+ * The start-up backfill and the log's append-only tables, on a real database that holds events
+ * from before the log existed (some since deleted, as retention does).
+ */
+export function describeLogBackfill(name: string, fresh: () => Promise<BackfillDatabase>): void {
+  describe(`${name}: integrity log of events from before it`, () => {
+    const T0 = Date.UTC(2026, 10, 1)
+
+    it('builds each org’s log from its stored events at start, with gap leaves for deleted ones, then keeps it', async () => {
+      const harness = await fresh()
+      let store = await harness.open()
+      const appendMany = (orgId: string, n: number, offset: number) =>
+        store.events.append(
+          Array.from({ length: n }, (_, i) => ({
+            orgId,
+            event: newEvent({
+              agent: `a${i % 2}`,
+              ts: T0 + (offset + i) * 60_000,
+              input: { i, text: 'ünïcode 😀' },
+              user: `u${i}@example.com`,
+              metadata: { n: i },
+            }),
+          })),
+        )
+      await appendMany('org-a', 40, 0)
+      await appendMany('org-b', 7, 0)
+      await appendMany('org-a', 5, 100)
+      // Retention took events 11 to 20 and the last five (seq 41 to 45) of org-a; its tombstones
+      // are seqs 46 and 47.
+      await eraseRange(store, 'org-a', { from: T0 + 10 * 60_000, to: T0 + 20 * 60_000 })
+      await eraseRange(store, 'org-a', { from: T0 + 100 * 60_000, to: T0 + 200 * 60_000 })
+      await store.close()
+      await harness.rewind()
+
+      store = await harness.open()
+      try {
+        for (const [orgId, size, gaps] of [
+          ['org-a', 47, [...range(11, 20), ...range(41, 45)]],
+          ['org-b', 7, []],
+        ] as const) {
+          const head = await store.log.head(orgId)
+          expect(head.size).toBe(size)
+          const leaves = await store.log.leaves(orgId, 0, size)
+          expect(leaves.map((l) => l.index)).toEqual(range(0, size - 1))
+          expect(rootOf(leaves.map((l) => leafHash(l.leaf))).equals(head.root)).toBe(true)
+          const events = await store.events.since(orgId, 0, 100)
+          const salts = await store.log.openings(orgId, 1, size)
+          expect([...salts.keys()]).toEqual(events.map((e) => e.seq))
+          for (const e of events)
+            expect(leaves[e.seq - 1]?.leaf).toBe(leafBytes(e, salts.get(e.seq) as Buffer))
+          for (const seq of gaps) expect(leaves[seq - 1]?.leaf).toBe(gapLeaf(orgId, seq))
+        }
+        // New events continue the tree from there.
+        const before = await store.log.head('org-a')
+        const [next] = await appendMany('org-a', 1, 300)
+        expect(next?.seq).toBe(48)
+        const after = await store.log.head('org-a')
+        expect(after.size).toBe(48)
+        const leaves = await store.log.leaves('org-a', 0, 48)
+        expect(rootOf(leaves.slice(0, 47).map((l) => l.hash)).equals(before.root)).toBe(true)
+        expect(rootOf(leaves.map((l) => l.hash)).equals(after.root)).toBe(true)
+      } finally {
+        await store.close()
+      }
+      // A second start finds nothing to build and changes nothing.
+      store = await harness.open()
+      try {
+        expect((await store.log.head('org-a')).size).toBe(46)
+      } finally {
+        await store.close()
+      }
+    })
+
+    it('refuses to change or delete leaves and nodes, and to change openings, but lets openings go', async () => {
+      const harness = await fresh()
+      const store = await harness.open()
+      await store.events.append(
+        Array.from({ length: 20 }, (_, i) => ({ orgId: 'org-t', event: newEvent({ input: i }) })),
+      )
+      await store.close()
+      const refused = [
+        "UPDATE log_leaves SET leaf = 'x' WHERE org_id = 'org-t'",
+        "DELETE FROM log_leaves WHERE org_id = 'org-t'",
+        "UPDATE log_nodes SET idx = idx + 1 WHERE org_id = 'org-t'",
+        "DELETE FROM log_nodes WHERE org_id = 'org-t'",
+        "UPDATE log_openings SET seq = seq + 100 WHERE org_id = 'org-t'",
+      ]
+      for (const sql of refused) await expect(harness.exec(sql), sql).rejects.toThrow(/append-only/)
+      await harness.exec("DELETE FROM log_openings WHERE org_id = 'org-t' AND seq = 3")
+    })
+  })
+}
+
+/** [from, ..., to], inclusive. */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
+}

@@ -1,0 +1,125 @@
+import type pg from 'pg'
+import type { EventRow } from '../event-row.js'
+import { OrgLog, asBuffer, gapLeaf } from '../log-append.js'
+import { SELECT_EVENT } from './postgres-query.js'
+import { withTransaction } from './postgres-tx.js'
+
+/** How many leaves one start-up backfill transaction appends. */
+const BACKFILL_CHUNK = 5_000
+
+/**
+ * Everything a transaction adds to an org's log, in one statement (one round trip): the leaves,
+ * their openings (gap leaves have none: a null salt), the kept interior nodes and the new head.
+ */
+const WRITE_LOG = `WITH
+  l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash)
+    SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bytea[])),
+  o AS (INSERT INTO log_openings (org_id, seq, salt)
+    SELECT $1, s, salt FROM unnest($2::bigint[], $5::bytea[]) AS t(s, salt) WHERE salt IS NOT NULL),
+  n AS (INSERT INTO log_nodes (org_id, level, idx, hash)
+    SELECT $1, * FROM unnest($6::smallint[], $7::bigint[], $8::bytea[]))
+  INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $9, $10, $11)
+  ON CONFLICT (org_id) DO UPDATE SET size = EXCLUDED.size, frontier = EXCLUDED.frontier, updated_at = EXCLUDED.updated_at`
+
+/**
+ * Opens an org's log at its head inside the caller's transaction, which holds the org's row lock
+ * (postgres-tx.ts `lockOrg`), and brings it up to `upToSeq` from stored events when it trails (an
+ * org with events from before the log existed, or appended by a server without it): leaves are
+ * appended in seq order and no seq is skipped.
+ */
+export async function openOrgLog(
+  client: pg.PoolClient,
+  orgId: string,
+  upToSeq: number,
+  max = Infinity,
+): Promise<OrgLog> {
+  const { rows } = await client.query<{ size: string; frontier: Buffer }>({
+    name: 'log-head',
+    text: 'SELECT size, frontier FROM log_heads WHERE org_id = $1',
+    values: [orgId],
+  })
+  const head = rows[0]
+  const log = new OrgLog(head ? Number(head.size) : 0, head?.frontier ?? null)
+  while (log.size < upToSeq && max > 0) {
+    const limit = Math.min(max, 1_000)
+    const events = (
+      await client.query<EventRow>(
+        `${SELECT_EVENT} WHERE e.org_id = $1 AND e.seq > $2 AND e.seq <= $3 ORDER BY e.seq LIMIT $4`,
+        [orgId, log.size, upToSeq, limit],
+      )
+    ).rows
+    const last = events.length < limit ? upToSeq : Number(events.at(-1)?.seq)
+    let i = 0
+    while (log.size < last && max > 0) {
+      const seq = log.size + 1
+      const row = events[i]
+      if (row && Number(row.seq) === seq) {
+        log.appendRow(row)
+        i++
+      } else log.append(seq, gapLeaf(orgId, seq), null)
+      max--
+    }
+  }
+  return log
+}
+
+/** Writes what the transaction added to the org's log (nothing when it added no leaf). */
+export async function writeOrgLog(
+  client: pg.PoolClient,
+  orgId: string,
+  log: OrgLog,
+  now: number,
+): Promise<void> {
+  if (log.leaves.length === 0) return
+  const { leaves, nodes } = log
+  await client.query({
+    name: 'log-write',
+    text: WRITE_LOG,
+    values: [
+      orgId,
+      leaves.map((l) => l.seq),
+      leaves.map((l) => l.leaf),
+      leaves.map((l) => l.hash),
+      leaves.map((l) => (l.salt === null ? null : asBuffer(l.salt))),
+      nodes.map((n) => n.level),
+      nodes.map((n) => n.idx),
+      nodes.map((n) => n.hash),
+      log.size,
+      log.frontierBytes(),
+      now,
+    ],
+  })
+}
+
+/**
+ * Builds the log of every org whose events predate it, in transactions of a few thousand leaves
+ * under the org's lock (so servers starting together, and appends, take turns), before this
+ * server takes writes. Returns how many leaves it appended.
+ */
+export async function backfillPostgresLog(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ org_id: string }>(
+    `SELECT o.id AS org_id FROM orgs o LEFT JOIN log_heads h ON h.org_id = o.id
+     WHERE o.next_seq - 1 > coalesce(h.size, 0)`,
+  )
+  let appended = 0
+  for (const { org_id: orgId } of rows) {
+    let done = false
+    while (!done)
+      await withTransaction(
+        pool,
+        async (client, org) => {
+          if (!org) {
+            done = true
+            return
+          }
+          const upTo = Number(org?.nextSeq) - 1
+          const log = await openOrgLog(client, orgId, upTo, BACKFILL_CHUNK)
+          await writeOrgLog(client, orgId, log, Date.now())
+          appended += log.leaves.length
+          done = log.size >= upTo
+        },
+        { lockOrg: orgId, createOrg: false },
+      )
+  }
+  return appended
+}
