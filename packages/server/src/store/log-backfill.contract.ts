@@ -85,7 +85,7 @@ export function describeLogBackfill(name: string, fresh: () => Promise<BackfillD
       // A second start finds nothing to build and changes nothing.
       store = await harness.open()
       try {
-        expect((await store.log.head('org-a')).size).toBe(46)
+        expect((await store.log.head('org-a')).size).toBe(48)
       } finally {
         await store.close()
       }
