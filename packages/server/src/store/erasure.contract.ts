@@ -1,4 +1,11 @@
-import { consistencyProof, leafHash, rootOf, uuidv7, verifyConsistency } from '@agenttrail/protocol'
+import {
+  consistencyProof,
+  leafBytes,
+  leafHash,
+  rootOf,
+  uuidv7,
+  verifyConsistency,
+} from '@agenttrail/protocol'
 import type { Event } from '@agenttrail/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newEvent } from '../../../../test/helpers/events.js'
@@ -110,9 +117,14 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
       expect(after.head.size).toBe(size + tombstones.length)
       expect(after.leaves.slice(0, size)).toEqual(before.leaves)
       expect(tombstones.map((t) => t.seq)).toEqual(tombstones.map((_, i) => size + i + 1))
-      for (const { index, leaf, hash } of after.leaves.slice(size)) {
+      // Each tombstone is live and opens: the event as the API gives it and its salt make its
+      // leaf, so a verifier can read the erased ranges from it.
+      const salts = await store.log.openings(orgId, size + 1, after.head.size)
+      for (const [i, { index, leaf, hash }] of after.leaves.slice(size).entries()) {
         expect(JSON.parse(leaf).event).toMatchObject({ seq: index + 1, action: ERASURE_ACTION })
         expect(hash).toEqual(leafHash(leaf))
+        const event = await store.events.get(orgId, tombstones[i]!.id)
+        expect(leafBytes(event as Event, salts.get(index + 1) as Buffer)).toBe(leaf)
       }
       expect(after.head.root).toEqual(rootOf(after.leaves.map((l) => l.hash)))
       const mth = (lo: number, hi: number) => store.log.rangeHash(orgId, lo, hi)
