@@ -94,9 +94,9 @@ const DROP_PROMPTS = `DELETE FROM system_prompts p WHERE p.org_id = $1 AND p.sha
 
 /**
  * Erases an org's events in a time range (optionally of one agent, environment, user or id) on
- * PostgreSQL, with their rollups, tags, agent counters, evaluations, openings, webhook deliveries, the conversation
- * summary of the conversations they were part of and the system prompts no remaining event
- * references, and appends the tombstones naming them (`appendInTransaction`, so each gets its leaf),
+ * PostgreSQL, with their rollups, tags, agent counters, evaluations, openings, webhook deliveries,
+ * the conversation summary of the conversations they were part of and the system prompts no
+ * remaining event references, and appends the tombstones naming them (`appendInTransaction`, so each gets its leaf),
  * in one transaction: a failing append erases nothing. The org row is locked first, as appends do,
  * so no append of the org commits between reading the rows and taking them out of the rollups (or
  * the conversation summary), nor stores a prompt that the cleanup then removes under its new event,

@@ -61,9 +61,9 @@ const match = (columns: string[], table: string) =>
  * had folded in), the full-text index (only what the indexer had reached), tags, agent counters,
  * the conversation summary of the conversations they were part of, their evaluations, the system
  * prompts of the erased events that no remaining event of the org references, their webhook
- * deliveries, and their openings in the log (their leaves and the tree's nodes stay). The tombstones naming the erased seqs are
- * appended by `append`, the append transaction (nested: a savepoint), in the same transaction: if
- * it fails, nothing is erased. Other events keep their seq.
+ * deliveries, and their openings in the log (their leaves and the tree's nodes stay). The
+ * tombstones naming the erased seqs are appended by `append`, the append transaction (nested: a
+ * savepoint), in the same transaction: if it fails, nothing is erased. Other events keep their seq.
  */
 export function createSqliteErase(
   db: Database.Database,
