@@ -118,10 +118,11 @@ export interface EventStore {
    * or id; never an `audit` event, the trail's record of what was done to it) in one transaction:
    * the rows with everything derived from them (rollups, search index, tags, agent counters, the
    * conversation summary), their evaluations and webhook deliveries, the org's system prompts that
-   * no remaining event references and the events' openings in the log; their leaves stay, so the log's tree and every
-   * checkpoint stay valid. In the same transaction it appends the tombstones (`log.erasure`, see
-   * tombstone.ts) naming the erased seqs, so no deletion is ever unexplained. Nothing matched:
-   * nothing is appended. Other events keep their seq. For erasure, retention and every delete.
+   * no remaining event references and the events' openings in the log; their leaves stay, so the
+   * log's tree and every checkpoint stay valid. In the same transaction it appends the tombstones
+   * (`log.erasure`, see tombstone.ts) naming the erased seqs, so no deletion is ever unexplained.
+   * Nothing matched: nothing is appended. Other events keep their seq. For erasure, retention and
+   * every delete.
    */
   erase(orgId: string, range: DeleteRange, record: ErasureRecord): Promise<Erasure>
   /** The `ts` of the org's oldest event that is not `audit` (Unix ms); undefined when it has none. */
