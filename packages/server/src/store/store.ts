@@ -8,8 +8,7 @@ import type { EvaluationStore } from './evaluation-store.js'
 import type { CommitFeed } from './commit-feed.js'
 import type { X402Store } from './x402-store.js'
 import type { Erasure, ErasureRecord } from './tombstone.js'
-import type { LogStore } from './log-store.js'
-import type { LeafInput } from './log-append.js'
+import type { LeafInput, LogStore } from './log-store.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 
 /**
