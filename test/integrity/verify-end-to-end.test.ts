@@ -7,7 +7,6 @@ import { verifyExport } from '@agenttrail/protocol'
 import { startLiveServer } from '../helpers/live-server.js'
 import type { LiveServer } from '../helpers/live-server.js'
 import { logClient } from './log-client.js'
-import { newEvent } from '../helpers/events.js'
 import { runCli } from '../helpers/process.js'
 
 // A real server, its verifiable export, and the offline verifier (`agenttrail verify`'s code): the
@@ -70,23 +69,17 @@ describe.each(['sqlite', 'postgres'] as const)(
       const store = live.server.store
       const [victim] = await store.events.since('org-verify', 3, 1)
       const ts = Date.parse(victim!.ts)
-      expect(
-        await store.events.delete('org-verify', { from: ts, to: ts + 1, id: victim!.id }),
-      ).toBe(1)
-      const tombstone = newEvent({
-        kind: 'audit',
-        action: 'log.erasure',
-        status: 'success',
-        user: 'system',
-        metadata: {
-          erased: [[4, 4]],
-          count: 1,
+      const erasure = await store.events.erase(
+        'org-verify',
+        { from: ts, to: ts + 1, id: victim!.id },
+        {
           reason: 'GDPR art. 17 request',
-          selector: { by: 'event' },
-          request_ref: null,
+          selector: { by: 'event', event_id: victim!.id },
+          requestRef: null,
+          actor: 'system',
         },
-      })
-      await store.events.append([{ orgId: 'org-verify', event: tombstone, system: true }])
+      )
+      expect(erasure).toMatchObject({ erased: 1, tombstones: [{ seq: 18 }] })
       await log.checkpointOf(18)
       const res = await log.get('/api/v1/log/export')
       const pinned = await log.get('/.well-known/agenttrail/log-keys?org=org-verify', false)

@@ -3,6 +3,7 @@ import type { Enforcement } from '../../control/enforcement.js'
 import type { CheckInput, Decision } from '../../control/control-types.js'
 import { createMemoryRateLimiter } from '../rate-limiter.js'
 import { guard, guardAll } from '../guard.js'
+import type { ErasureRecord } from '../tombstone.js'
 import type { AgentSummary, AppendItem, DeleteRange, Store } from '../store.js'
 import { withLeaves } from '../log-append.js'
 import { createSqliteLogReads } from './sqlite-log-reads.js'
@@ -121,7 +122,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
   const oldest = db.prepare<[string], { ts: number | null }>(
-    'SELECT min(ts) AS ts FROM events WHERE org_id = ?',
+    "SELECT min(ts) AS ts FROM events WHERE org_id = ? AND kind <> 'audit'",
   )
   const orgSettings = db.prepare<[string], { settings: string }>(
     'SELECT settings FROM orgs WHERE id = ?',
@@ -173,8 +174,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       rollPending: guard('events.rollPending', (maxEvents: number = 10_000) =>
         writer.rollPending(maxEvents),
       ),
-      delete: guard('events.delete', (orgId: string, range: DeleteRange) =>
-        writer.deleteEvents(orgId, range),
+      erase: guard('events.erase', (orgId: string, range: DeleteRange, record: ErasureRecord) =>
+        writer.eraseEvents(orgId, range, record),
       ),
       oldest: guard('events.oldest', (orgId: string) => oldest.get(orgId)?.ts ?? undefined),
     },
