@@ -64,10 +64,20 @@ export const RULES = {
   [`${S}conversations/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}archive/`]: [PROTOCOL, ...LEAVES, `${S}store/`],
   [`${S}ingest/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
-  [`${S}jobs/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}archive/`, `${S}ingest/`, `${S}log/`],
   // The integrity log's signing key and its rotation, on the store's key history; a rotation
   // records itself in every org's log (ingest/record-audit.ts).
   [`${S}log/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}ingest/`],
+  // Every deletion of events: the store's erasure with its tombstones, then the archive files.
+  [`${S}erasure/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}archive/`],
+  [`${S}jobs/`]: [
+    PROTOCOL,
+    ...LEAVES,
+    `${S}store/`,
+    `${S}archive/`,
+    `${S}ingest/`,
+    `${S}erasure/`,
+    `${S}log/`,
+  ],
   // The publish stage: reads the store's outbox and deliveries, renders and sends.
   [`${S}notify/`]: [PROTOCOL, ...LEAVES, `${S}store/`, `${S}control/`, `${S}orgs/`],
   // The watch stage: judges the rollups against baselines and rules, writes alerts with records.
@@ -83,6 +93,7 @@ export const RULES = {
     `${S}orgs/`,
     `${S}conversations/`,
     `${S}archive/`,
+    `${S}erasure/`,
     `${S}ingest/`,
     `${S}notify/`,
     `${S}alerts/`,

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiKey, runRetention } from '@agenttrail/server'
-import type { Store } from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 
@@ -195,10 +194,7 @@ describe.each(DIALECTS)('evaluations: scoring events (%s)', (dialect) => {
       expect((await evaluate({ action_id: id, score: 70 })).status).toBe(201)
     const dataDir = mkdtempSync(join(tmpdir(), 'agenttrail-evaluations-'))
     try {
-      const committer = {
-        append: (items: Parameters<Store['events']['append']>[0]) => t.store.events.append(items),
-      }
-      const [result] = await runRetention({ store: t.store, committer, dataDir })
+      const [result] = await runRetention({ store: t.store, dataDir })
       expect(result).toMatchObject({ orgId: 'org-a', deleted: 1 })
     } finally {
       rmSync(dataDir, { recursive: true, force: true })

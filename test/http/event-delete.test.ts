@@ -114,33 +114,32 @@ describe.each(DIALECTS)('DELETE /api/v1/events/{id} (%s)', (dialect) => {
     expect((await get('/api/v1/conversations/conv-1/calls/' + doomed)).status).toBe(404)
   })
 
-  it('records the deletion as an audit event naming the event and the key, never its payload', async () => {
-    const { doomed, ts } = await seed()
+  it('appends a tombstone in the same transaction naming the event and the key, never its payload', async () => {
+    const { doomed } = await seed()
     const me = (await get('/api/v1/whoami')).body
+    const { seq } = (await get(`/api/v1/events/${doomed}`)).body
     const res = await remove(doomed)
     const audit = (await get(`/api/v1/events/${res.body.audit_event_id}`)).body
     expect(audit).toMatchObject({
       kind: 'audit',
-      action: 'event.delete',
+      action: 'log.erasure',
       status: 'success',
       user: me.key.id,
       agent: null,
       environment: 'production',
+      title: 'Erased 1 event',
       metadata: {
-        event: {
-          id: doomed,
-          kind: 'llm_call',
-          agent: 'bot',
-          environment: 'production',
-          ts: new Date(ts).toISOString(),
-        },
-        key: { id: me.key.id, name: me.key.name },
+        erased: [[seq, seq]],
+        count: 1,
+        reason: 'event delete',
+        selector: { by: 'event', event_id: doomed },
+        request_ref: null,
       },
     })
     const text = JSON.stringify(audit)
     for (const payload of ['invoice', 'billing', 'gpt-4o', 'conv-1'])
       expect(text).not.toContain(payload)
-    const found = await get('/api/v1/events?kind=audit&action=event.delete')
+    const found = await get('/api/v1/events?kind=audit&action=log.erasure')
     expect(ids(found.body)).toEqual([res.body.audit_event_id])
   })
 
@@ -165,7 +164,7 @@ describe.each(DIALECTS)('DELETE /api/v1/events/{id} (%s)', (dialect) => {
     const res = await remove(audit_event_id)
     expect(res.status).toBe(409)
     expect(res.body.code).toBe('audit_event')
-    expect(res.body.error).toMatch(/audit events .* cannot be deleted/)
+    expect(res.body.error).toMatch(/audit events .* cannot be deleted or erased/)
     expect((await get(`/api/v1/events/${audit_event_id}`)).status).toBe(200)
   })
 

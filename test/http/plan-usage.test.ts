@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { usageMonth } from '@agenttrail/server'
 import { DIALECTS, createTestApp } from '../helpers/test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
+import { eraseRange } from '../helpers/erasure.js'
 
 const DAY = 86_400_000
 
@@ -147,7 +148,7 @@ describe.each(DIALECTS)('plan usage and idempotent replays (%s)', (dialect) => {
     expect((await native({ id: first.body.id, agent: 'bot', title: 'once' })).status).toBe(200)
     expect(await usage()).toBe(1)
     expect((await native()).status).toBe(201)
-    expect(await t.store.events.delete('org-a', { from: 0, to: Date.now() + DAY })).toBe(2)
+    expect(await eraseRange(t.store, 'org-a', { from: 0, to: Date.now() + DAY })).toBe(2)
     // Usage is what was consumed this month: deleting it does not make room.
     expect((await native()).status).toBe(403)
     expect(await usage()).toBe(2)

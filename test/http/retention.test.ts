@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runArchive, runRetention } from '@agenttrail/server'
 import type { Store } from '@agenttrail/server'
+import { newEvent } from '../helpers/events.js'
 import { DIALECTS } from '../helpers/test-app.js'
 import { SHAPE_EXAMPLE } from './wiro-fixtures.js'
 import { DAY_MS, createWiroApp, dayOf } from './wiro-helpers.js'
@@ -22,32 +23,32 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
   })
   afterEach(() => t.close())
 
-  const committer = {
-    append: (items: Parameters<Store['events']['append']>[0]) => t.store.events.append(items),
-  }
   const retention = (store: Store = t.store, now = NOW) =>
-    runRetention({ store, committer, dataDir: t.dataDir, now: () => now })
+    runRetention({ store, dataDir: t.dataDir, now: () => now })
   const native = (body: object, key = ingest) => t.json('POST', '/api/v1/events', { key, body })
   const events = async (key = t.adminKey) =>
     (await t.json('GET', '/api/v1/events?limit=100', { key })).body.events
-  /** The store with `events.delete` watched (and optionally failing on the n-th call). */
+  /** The store with `events.erase` watched (and optionally failing on the n-th call). */
   const watched = (failOn?: number) => {
     const ranges: Array<{ from: number; to: number }> = []
     const store: Store = {
       ...t.store,
       events: {
         ...t.store.events,
-        delete: async (orgId, range) => {
+        erase: async (orgId, range, record) => {
           ranges.push({ from: range.from, to: range.to })
           if (ranges.length === failOn) throw new Error('the database went away')
-          return t.store.events.delete(orgId, range)
+          return t.store.events.erase(orgId, range, record)
         },
       },
     }
     return { store, ranges }
   }
+  type Tombstone = { kind: string; action: string; metadata: { erased: number[][] } }
+  const tombstones = async (): Promise<Tombstone[]> =>
+    (await events()).filter((e: Tombstone) => e.action === 'log.erasure').reverse()
 
-  it('deletes events older than the retention, with what derives from them, and records the deletion as an event', async () => {
+  it('erases events older than the retention, with what derives from them, each day with its tombstone', async () => {
     await t.setPlan({ ...FREE_OF_LIMITS, retention_days: 7 })
     const old = [NOW - 30 * DAY_MS, NOW - 8 * DAY_MS, NOW - 7 * DAY_MS - 60_000]
     const recent = [NOW - 7 * DAY_MS + 60_000, NOW - DAY_MS]
@@ -57,30 +58,60 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
     await native({ ts: NOW - 30 * DAY_MS }, otherKey)
 
     const before = new Date(NOW - 7 * DAY_MS).toISOString()
-    expect(await retention()).toEqual([{ orgId: 'org-a', deleted: 3, filesRemoved: 0, before }])
+    expect(await retention()).toEqual([
+      { orgId: 'org-a', deleted: 3, tombstones: 3, filesRemoved: 0, before },
+    ])
     const left = await events()
     expect(
       left
         .filter((e: { kind: string }) => e.kind !== 'audit')
         .map((e: { ts: string }) => Date.parse(e.ts)),
     ).toEqual([...recent].reverse())
-    const audit = left.find((e: { kind: string }) => e.kind === 'audit')
-    expect(audit).toMatchObject({
-      action: 'retention.delete',
+    // The old events were seqs 1 to 3, on three UTC days: one erasure (and tombstone) per day.
+    const marks = await tombstones()
+    expect(marks.map((m) => m.metadata)).toEqual(
+      [1, 2, 3].map((seq) => ({
+        erased: [[seq, seq]],
+        count: 1,
+        reason: 'retention: events older than 7 days',
+        selector: { by: 'retention', before, retention_days: 7 },
+        request_ref: null,
+      })),
+    )
+    expect(marks[0]).toMatchObject({
+      kind: 'audit',
       agent: null,
       user: 'system',
       status: 'success',
-      metadata: { deleted: 3, before, archive_files_removed: 0 },
     })
     const agents = (await t.json('GET', '/api/v1/agents', { key: t.adminKey })).body.agents
     expect(agents.find((a: { name: string }) => a.name === 'bot').events).toBe(2)
     expect(
       (await t.json('GET', '/api/v1/events?q=kept', { key: t.adminKey })).body.events,
     ).toHaveLength(2)
-    // Nothing more to delete: no second audit event; the org without retention kept its old event.
+    // Nothing more to erase: no further tombstone; the org without retention kept its old event.
     expect(await retention()).toEqual([])
-    expect(await events()).toHaveLength(3)
+    expect(await events()).toHaveLength(5)
     expect(await events(otherKey)).toHaveLength(1)
+  })
+
+  it('keeps audit events past the retention: they are the record of what was done to the trail', async () => {
+    await t.setPlan({ ...FREE_OF_LIMITS, retention_days: 7 })
+    await t.store.events.append([
+      {
+        orgId: 'org-a',
+        event: newEvent({ kind: 'audit', action: 'policy.created', ts: NOW - 30 * DAY_MS }),
+        system: true,
+      },
+    ])
+    await native({ agent: 'bot', ts: NOW - 30 * DAY_MS })
+    expect(await retention()).toMatchObject([{ deleted: 1, tombstones: 1 }])
+    expect((await events()).map((e: { action: string }) => e.action).sort()).toEqual([
+      'log.erasure',
+      'policy.created',
+    ])
+    // The old audit event is no reason to try again: the next pass has nothing to do.
+    expect(await retention()).toEqual([])
   })
 
   it('deletes a backlog one UTC day per transaction, oldest first', async () => {
@@ -110,14 +141,14 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
     expect((await events()).filter((e: { kind: string }) => e.kind !== 'audit')).toHaveLength(1)
   })
 
-  it('records what a pass deleted before it failed', async () => {
+  it('keeps the tombstone of each day erased before a pass failed, and nothing unexplained', async () => {
     await t.setPlan({ ...FREE_OF_LIMITS, retention_days: 7 })
     const stamps = [NOW - 30 * DAY_MS, NOW - 30 * DAY_MS + 1, NOW - 20 * DAY_MS]
     for (const ts of stamps) await native({ agent: 'bot', ts })
     await expect(retention(watched(2).store)).rejects.toThrow()
-    const audit = (await events()).filter((e: { kind: string }) => e.kind === 'audit')
-    expect(audit.map((e: { metadata: { deleted: number } }) => e.metadata.deleted)).toEqual([2])
-    expect(await retention()).toMatchObject([{ deleted: 1 }])
+    expect((await tombstones()).map((m) => m.metadata.erased)).toEqual([[[1, 2]]])
+    expect(await retention()).toMatchObject([{ deleted: 1, tombstones: 1 }])
+    expect((await tombstones()).map((m) => m.metadata.erased)).toEqual([[[1, 2]], [[3, 3]]])
   })
 
   it('runs only where the store says this process leads', async () => {
@@ -164,7 +195,9 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
     await archive() // nothing written for those days
     await writeFile(join(dir, `${dayOf(TODAY - 3 * DAY_MS)}.jsonl`), '{}\n{}\n{}\n')
     const before = new Date(NOW - 3 * DAY_MS).toISOString()
-    expect(await retention()).toEqual([{ orgId: 'org-a', deleted: 2, filesRemoved: 1, before }])
+    expect(await retention()).toEqual([
+      { orgId: 'org-a', deleted: 2, tombstones: 2, filesRemoved: 1, before },
+    ])
     expect(await files()).toEqual([`${dayOf(TODAY - DAY_MS)}.jsonl`])
     expect(await archive()).toMatchObject({ written: 0, deleted: 0 })
     const day3 = (
@@ -176,8 +209,12 @@ describe.each(DIALECTS)('plan retention (%s)', (dialect) => {
       expect.objectContaining({ date: dayOf(TODAY - 3 * DAY_MS), compressed: false }),
     )
     expect(listed.map((d: { date: string }) => d.date)).not.toContain(dayOf(TODAY - 8 * DAY_MS))
-    const audit = (await events()).find((e: { action: string }) => e.action === 'retention.delete')
-    expect(audit.metadata).toEqual({ deleted: 2, before, archive_files_removed: 1 })
-    expect(audit.title).toBe('Retention: 2 events older than 3 days deleted and 1 archive files')
+    // 'week ago' and 'morning' were seqs 1 and 2, on two days.
+    const marks = await tombstones()
+    expect(marks.map((m) => m.metadata.erased)).toEqual([[[1, 1]], [[2, 2]]])
+    expect(marks.map((m) => (m as unknown as { title: string }).title)).toEqual([
+      'Erased 1 event',
+      'Erased 1 event',
+    ])
   })
 })

@@ -8,6 +8,7 @@ import { DIALECTS } from '../helpers/test-app.js'
 import { SHAPE_EXAMPLE } from './wiro-fixtures.js'
 import { DAY_MS, createWiroApp, dayOf } from './wiro-helpers.js'
 import type { WiroApp } from './wiro-helpers.js'
+import { eraseRange } from '../helpers/erasure.js'
 
 const TODAY = Math.floor(Date.now() / DAY_MS) * DAY_MS
 const NOW = TODAY + DAY_MS / 2
@@ -94,7 +95,7 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     const count: Events['count'] = async (orgId, filter) => {
       // The check after the gzip: the day's events were deleted, and LogsDelete's removal ran before the rename.
       if (filter.from === three.start && deleted === 0)
-        deleted = await t.store.events.delete(orgId, {
+        deleted = await eraseRange(t.store, orgId, {
           from: three.start,
           to: three.start + DAY_MS,
           agent: 'blog-bot',
@@ -129,18 +130,17 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     expect(await archive()).toMatchObject({ deleted: 1 })
     expect(await files()).not.toContain(`${three.date}.jsonl`)
 
-    // A LogsDelete that finds only such a file removes it and records that, with no events deleted.
+    // A LogsDelete that finds only such a file removes it; the events went with their tombstone
+    // already, and a copy of them going needs none of its own.
     await copyFile(`${plain}.saved`, plain)
     const again = await t.wiro('LogsDelete', { useragentguid: guid, date: three.date })
     expect(again.body.removed).toEqual({ plain: true, gz: false })
     expect(
-      (await audits()).map(
-        (e: { metadata: { deleted_events: number; removed: object } }) => e.metadata,
-      ),
-    ).toEqual([
-      expect.objectContaining({ deleted_events: 0, removed: { plain: true, gz: false } }),
-      expect.objectContaining({ deleted_events: 2, removed: { plain: true, gz: false } }),
-    ])
+      (await audits()).map((e: { action: string; metadata: { count: number } }) => [
+        e.action,
+        e.metadata.count,
+      ]),
+    ).toEqual([['log.erasure', 2]])
   })
 
   it('serves the store when a file holds other events than it, also once gzipped, and the next pass rewrites the file', async () => {
@@ -175,7 +175,7 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     expect(await files()).toContain(`${yesterday}.jsonl`)
   })
 
-  it('records a deletion of today once per deletion that removed something, and no later delete takes a record', async () => {
+  it('appends a tombstone per deletion of today that erased something, and no later delete takes one', async () => {
     const today = day(0).date
     const first = await t.wiro('LogsDelete', { useragentguid: guid, date: 'today' })
     expect(first.body).toEqual({
@@ -189,15 +189,25 @@ describe.each(DIALECTS)('Wiro archives: what is deleted stays deleted (%s)', (di
     await t.wiro('LogsDelete', { useragentguid: guid, date: today })
     const records = await audits()
     expect(
-      records.map(
-        (e: { agent: string | null; metadata: { date: string; deleted_events: number } }) => [
-          e.agent,
-          e.metadata,
-        ],
-      ),
+      records.map((e: { agent: string | null; metadata: { selector: object; count: number } }) => [
+        e.agent,
+        e.metadata,
+      ]),
     ).toEqual([
-      [null, expect.objectContaining({ date: today, agent: 'blog-bot', deleted_events: 1 })],
-      [null, expect.objectContaining({ date: today, agent: 'blog-bot', deleted_events: 1 })],
+      [
+        null,
+        expect.objectContaining({
+          selector: expect.objectContaining({ day: today, agent: 'blog-bot' }),
+          count: 1,
+        }),
+      ],
+      [
+        null,
+        expect.objectContaining({
+          selector: expect.objectContaining({ day: today, agent: 'blog-bot' }),
+          count: 1,
+        }),
+      ],
     ])
     expect((await t.wiro('Logs', { useragentguid: guid })).body).toMatchObject({
       totalLines: 0,

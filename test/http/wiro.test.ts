@@ -131,7 +131,7 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
     ])
   })
 
-  it('answers the LogsDelete curl example, removes the day and records who deleted how many', async () => {
+  it('answers the LogsDelete curl example, removes the day and appends a tombstone saying who erased how many', async () => {
     const res = await t.wiro('LogsDelete', withGuid(CURL_LOGS_DELETE, DOC_GUID, guid))
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ ...ok, date: '2026-05-02', removed: { plain: false, gz: false } })
@@ -152,18 +152,22 @@ describe.each(DIALECTS)('Wiro activity feed: the documented examples (%s)', (dia
     expect(audit.body.events).toHaveLength(1)
     expect(audit.body.events[0]).toMatchObject({
       kind: 'audit',
-      action: 'logs.delete',
+      action: 'log.erasure',
       agent: null,
       environment: 'production',
       user: keyId,
-      title: 'Deleted the activity of blog-bot on 2026-05-02: 2 events',
+      title: 'Erased 2 events',
       metadata: {
-        date: '2026-05-02',
-        agent: 'blog-bot',
-        useragentguid: guid,
-        deleted_events: 2,
-        removed: { plain: false, gz: false },
-        key: { id: keyId, name: 'test' },
+        erased: expect.any(Array),
+        count: 2,
+        reason: 'LogsDelete',
+        selector: {
+          by: 'agent_day',
+          agent: 'blog-bot',
+          day: '2026-05-02',
+          environment: 'production',
+        },
+        request_ref: null,
       },
     })
     // The record names no agent: it is not in the agent's feed nor among its events.
@@ -286,7 +290,7 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
     }
   })
 
-  it('refuses ActivityEvents over the org’s plan in the Wiro shape, yet still records a deletion', async () => {
+  it('refuses ActivityEvents over the org’s plan in the Wiro shape, yet still appends a deletion’s tombstone', async () => {
     await t.setPlan({ logs_per_month: 2 })
     const now = { ...SHAPE_EXAMPLE, ts: new Date().toISOString() }
     const refused = await t.wiro('LogsIngest', { useragentguid: guid, events: [now, now, now] })
@@ -302,11 +306,9 @@ describe.each(DIALECTS)('Wiro activity feed: documented errors (%s)', (dialect) 
       removed: { plain: false, gz: false },
     })
     const audit = await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })
-    expect(
-      audit.body.events.map(
-        (e: { metadata: { deleted_events: number } }) => e.metadata.deleted_events,
-      ),
-    ).toEqual([2])
+    expect(audit.body.events.map((e: { metadata: { count: number } }) => e.metadata.count)).toEqual(
+      [2],
+    )
   })
 
   it('names each invalid ActivityEvent by index and commits the valid ones', async () => {

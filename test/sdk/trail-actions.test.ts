@@ -64,15 +64,15 @@ describe.each(DIALECTS)('AgentTrail’s decisions, deletions and agent controls 
     expect(again).toMatchObject({ status: 409, code: 'already_decided' })
   })
 
-  it('deletes an event with an admin key, answering the audit event that records it', async () => {
+  it('deletes an event with an admin key, answering the tombstone that records it', async () => {
     const admin = await client(['admin'])
     const { id } = await admin.log({ agent: 'bot', title: 'to be deleted' })
     const answer = await admin.deleteEvent(id)
     expect(answer).toEqual({ deleted: true, id, audit_event_id: expect.any(String) })
     await expect(admin.read.event(id)).rejects.toMatchObject({ status: 404, code: 'not_found' })
     const audit = await admin.read.event(answer.audit_event_id)
-    expect(audit).toMatchObject({ kind: 'audit', action: 'event.delete' })
-    expect(audit.metadata).toMatchObject({ event: { id, agent: 'bot' } })
+    expect(audit).toMatchObject({ kind: 'audit', action: 'log.erasure' })
+    expect(audit.metadata).toMatchObject({ count: 1, selector: { by: 'event', event_id: id } })
 
     await expect(admin.deleteEvent(id)).rejects.toMatchObject({ status: 404, code: 'not_found' })
     const audited = (await admin

@@ -160,7 +160,7 @@ export async function startServer(
   // server of many), except that every process removes archive files its data folder should no
   // longer hold. Daily activity archives live in the data folder on either store.
   const jobs = { logger, intervalMs: config.jobIntervalMs }
-  const retention = startRetention({ store, committer, dataDir: config.dataDir, ...jobs })
+  const retention = startRetention({ store, dataDir: config.dataDir, ...jobs })
   const archive = startArchive({
     store,
     dataDir: config.dataDir,

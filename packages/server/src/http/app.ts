@@ -22,6 +22,7 @@ import { budgetRoutes } from './routes/budget-routes.js'
 import { conversationRoutes } from './routes/conversation-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
 import { eventDeleteRoute } from './routes/event-delete-route.js'
+import { erasureRoutes } from './routes/erasure-routes.js'
 import { evaluationRoutes } from './routes/evaluation-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { keyRoutes } from './routes/key-routes.js'
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): App {
   eventRoutes(router, deps.store, deps.ingest)
   eventDeleteRoute(router, deps)
   logRoutes(router, deps)
+  erasureRoutes(router, deps)
   statsRoutes(router, deps.store)
   agentRoutes(router, deps.store)
   agentRegistrationRoutes(router, deps.store)

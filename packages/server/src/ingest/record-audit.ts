@@ -3,12 +3,12 @@ import type { GroupCommitter } from './group-committer.js'
 
 /** What the server did to an org's data, for the trail. */
 export interface AuditRecord {
-  /** What happened: `logs.delete`, `retention.delete`. */
+  /** What happened: `policy.created`, `evaluation.created`. (Erasures append their own: store/tombstone.ts.) */
   action: string
   /** Who did it: the key id, or `system` for a job. */
   user: string
   title: string
-  /** The details: what was deleted, how many, of which agent and day. */
+  /** The details: what changed, never a payload. */
   metadata: Record<string, unknown>
   /** Default `production`. */
   environment?: string
@@ -18,14 +18,12 @@ export interface AuditRecord {
 
 /**
  * Appends the server's own record of a change to an org's data as an event `kind: audit`, so that
- * nothing disappears without a trace. Callers record only what changed something (a deletion that
- * removed events or files), never a no-op.
+ * nothing changes without a trace. Callers record only what changed something, never a no-op.
  *
- * The record never names an agent, even when it is about one (the agent goes in `metadata`): a
- * delete scoped to an agent (Wiro's LogsDelete) matches events by agent, so it can never take the
- * record of an earlier deletion with it, and the record stays out of that agent's activity feed,
- * archives and counters. It goes to the group committer directly, past the ingest gates, so that a
- * plan limit cannot leave a deletion untraced, and it does not count as the org's usage. Throws when the record is not a valid event (a bug).
+ * The record never names an agent, even when it is about one (the agent goes in `metadata`), so it
+ * stays out of that agent's activity feed, archives and counters. It goes to the group committer
+ * directly, past the ingest gates, so that a plan limit cannot leave a change untraced, and it does
+ * not count as the org's usage. Throws when the record is not a valid event (a bug).
  * Resolves to the audit event's id once it is committed.
  */
 export async function recordAudit(

@@ -1,16 +1,13 @@
-import type { GroupCommitter } from '../ingest/group-committer.js'
-import { recordAudit } from '../ingest/record-audit.js'
 import type { Logger } from '../log.js'
 import { errorFields } from '../log.js'
 import type { EventStore, Store } from '../store/store.js'
 import { DAY_MS, HOUR_MS, floorTo } from '../store/time-buckets.js'
+import type { ErasureRecord } from '../store/tombstone.js'
 import { createArchiveFiles } from '../archive/archive-files.js'
 import { MAINTENANCE } from './maintenance.js'
 
 export interface RetentionPassOptions {
   store: Pick<Store, 'orgs' | 'events' | 'tryLead'>
-  /** Where the audit event of a deletion is appended (the ingest group committer). */
-  committer: Pick<GroupCommitter, 'append'>
   /** The data folder: archive files of days the plan no longer keeps go with the events. */
   dataDir: string
   /** The clock. Default `Date.now`. */
@@ -26,6 +23,8 @@ export interface RetentionOptions extends RetentionPassOptions {
 export interface RetentionResult {
   orgId: string
   deleted: number
+  /** Tombstones appended (`log.erasure`, one or more per erased day). */
+  tombstones: number
   /** Archive files removed: those of days that begin before `before`. */
   filesRemoved: number
   /** Events with `ts` before this (ISO 8601) were deleted. */
@@ -34,11 +33,12 @@ export interface RetentionResult {
 
 /**
  * One retention pass, run by the leader of the maintenance jobs only (`store.tryLead`): for each
- * org whose plan sets `retention_days`, deletes its events older than that many days (with
- * everything derived from them, see `EventStore.delete`) and its archive files of days that begin
- * before that cutoff. When anything was removed, appends one audit event saying how much and up to
- * when, so that nothing disappears without a trace; it is recorded even when the pass fails part
- * way, for what was removed until then.
+ * org whose plan sets `retention_days`, erases its events older than that many days (with
+ * everything derived from them and their openings in the log, see `EventStore.erase`) and then its
+ * archive files of days that begin before that cutoff. Every erasure appends its tombstones
+ * (`log.erasure`, selector `retention`, `user: system`) in its own transaction, so nothing
+ * disappears without a trace even when the pass fails part way. Audit events are kept: they are
+ * the trail's record of what was done to it, the tombstones first.
  */
 export async function runRetention(options: RetentionPassOptions): Promise<RetentionResult[]> {
   if (!(await options.store.tryLead(MAINTENANCE))) return []
@@ -47,64 +47,50 @@ export async function runRetention(options: RetentionPassOptions): Promise<Reten
   const results: RetentionResult[] = []
   for (const { orgId, retentionDays } of await options.store.orgs.retentionPolicies()) {
     const cutoff = now - retentionDays * DAY_MS
-    const result: RetentionResult = {
-      orgId,
-      deleted: 0,
-      filesRemoved: 0,
-      before: new Date(cutoff).toISOString(),
+    const before = new Date(cutoff).toISOString()
+    const result: RetentionResult = { orgId, deleted: 0, tombstones: 0, filesRemoved: 0, before }
+    const record: ErasureRecord = {
+      reason: `retention: events older than ${retentionDays} days`,
+      selector: { by: 'retention', before, retention_days: retentionDays },
+      requestRef: null,
+      actor: 'system',
     }
-    try {
-      await deleteBefore(options.store.events, orgId, cutoff, (n) => (result.deleted += n))
-      result.filesRemoved = await files.prune(orgId, cutoff)
-    } finally {
-      if (result.deleted > 0 || result.filesRemoved > 0) {
-        const archived = result.filesRemoved > 0 ? ` and ${result.filesRemoved} archive files` : ''
-        await recordAudit(
-          options.committer,
-          orgId,
-          {
-            action: 'retention.delete',
-            user: 'system',
-            title: `Retention: ${result.deleted} events older than ${retentionDays} days deleted${archived}`,
-            metadata: {
-              deleted: result.deleted,
-              before: result.before,
-              archive_files_removed: result.filesRemoved,
-            },
-          },
-          now,
-        )
-        results.push(result)
-      }
-    }
+    await eraseBefore(options.store.events, orgId, cutoff, record, (n, tombstones) => {
+      result.deleted += n
+      result.tombstones += tombstones
+    })
+    result.filesRemoved = await files.prune(orgId, cutoff)
+    if (result.deleted > 0 || result.filesRemoved > 0) results.push(result)
   }
   return results
 }
 
 /**
- * Deletes the org's events older than `cutoff` one UTC day per transaction, oldest first, so that
+ * Erases the org's events older than `cutoff` one UTC day per transaction, oldest first, so that
  * a large backlog never holds the SQLite writer or the org's row lock on PostgreSQL for long:
- * appends of the org go in between.
+ * appends of the org go in between. Each day's erasure carries its own tombstones.
  */
-async function deleteBefore(
+async function eraseBefore(
   events: EventStore,
   orgId: string,
   cutoff: number,
-  deleted: (n: number) => void,
+  record: ErasureRecord,
+  erased: (n: number, tombstones: number) => void,
 ): Promise<void> {
   for (
     let oldest = await events.oldest(orgId);
     oldest !== undefined && oldest < cutoff;
     oldest = await events.oldest(orgId)
   ) {
-    const n = await events.delete(orgId, {
-      from: oldest,
-      to: Math.min(floorTo(oldest, DAY_MS) + DAY_MS, cutoff),
-    })
+    const { erased: n, tombstones } = await events.erase(
+      orgId,
+      { from: oldest, to: Math.min(floorTo(oldest, DAY_MS) + DAY_MS, cutoff) },
+      record,
+    )
     // The oldest event is in the range, so 0 means it went meanwhile; ask again rather than spin.
     if (n === 0 && (await events.oldest(orgId)) === oldest)
       throw new Error('retention made no progress')
-    deleted(n)
+    erased(n, tombstones.length)
   }
 }
 
@@ -119,6 +105,7 @@ export function startRetention(options: RetentionOptions) {
           options.logger.info('retention deleted events', {
             org_id: r.orgId,
             deleted: r.deleted,
+            tombstones: r.tombstones,
             files_removed: r.filesRemoved,
             before: r.before,
           })

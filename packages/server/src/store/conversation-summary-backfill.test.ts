@@ -12,6 +12,7 @@ import { openSqliteStore } from './sqlite/sqlite-store.js'
 import type { Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
 import { enforcement } from '../control/engine.js'
+import { eraseRange } from '../../../../test/helpers/erasure.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agenttrail-conversations-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -40,7 +41,7 @@ async function seed(store: Store): Promise<void> {
     }))
     await store.events.append(events.map((fields) => ({ orgId, event: newEvent(fields) })))
   }
-  await store.events.delete('org-a', { from: START + DAY_MS, to: START + DAY_MS + 6 * HOUR_MS })
+  await eraseRange(store, 'org-a', { from: START + DAY_MS, to: START + DAY_MS + 6 * HOUR_MS })
 }
 
 async function answers(store: Store): Promise<ConversationSummary[][]> {

@@ -4,6 +4,7 @@ import { MEMBER_DRIVE_LIMIT } from './conversation-page-plan.js'
 import type { ConversationFilter, ConversationSummary } from './conversation-store.js'
 import type { DeleteRange, Store } from './store.js'
 import { DAY_MS, HOUR_MS } from './time-buckets.js'
+import { eraseRange } from '../../../../test/helpers/erasure.js'
 
 type Fields = {
   ts: number
@@ -151,7 +152,7 @@ export function describeConversationSummaryContract(
           e.ts < range.to &&
           (range.agent === undefined || e.agent === range.agent) &&
           (range.environment === undefined || e.environment === range.environment)
-        expect(await store.events.delete('org-a', range)).toBe(kept.filter(gone).length)
+        expect(await eraseRange(store, 'org-a', range)).toBe(kept.filter(gone).length)
         kept = kept.filter((e) => !gone(e))
         for (const filter of FILTERS)
           expect(await spans(store, filter)).toEqual(expectedSpans(kept, filter))

@@ -3,7 +3,7 @@
  * agent did, as judged by a person or another agent (docs/evaluations.md). An evaluation belongs
  * to one event of the org; the event's agent and environment are copied onto it when it is made,
  * so that filters and statistics never join the events. It goes when its event goes
- * (`EventStore.delete`: retention, erasure), in the same transaction.
+ * (`EventStore.erase`: retention, erasure), in the same transaction.
  */
 export interface EvaluationStore {
   /**

@@ -3,6 +3,7 @@ import { newEvent } from '../../../../test/helpers/events.js'
 import type { NewEvaluation } from './evaluation-store.js'
 import type { Store } from './store.js'
 import { DAY_MS } from './time-buckets.js'
+import { eraseRange } from '../../../../test/helpers/erasure.js'
 
 /** What every store must do with evaluations: create, list, statistics, and deletion with events. */
 export function describeEvaluationsContract(
@@ -171,9 +172,7 @@ export function describeEvaluationsContract(
       for (const id of [old, keep, other])
         await store.evaluations.create('org-a', score(id!, 50), day + 2 * DAY_MS)
       await store.evaluations.create('org-b', score(theirs!, 50), day + 2 * DAY_MS)
-      expect(await store.events.delete('org-a', { from: day, to: day + DAY_MS, agent: 'a' })).toBe(
-        1,
-      )
+      expect(await eraseRange(store, 'org-a', { from: day, to: day + DAY_MS, agent: 'a' })).toBe(1)
       const left = async (orgId: string) =>
         (await store.evaluations.list(orgId, { limit: 10 })).map((e) => e.event_id).sort()
       expect(await left('org-a')).toEqual([keep, other].sort())
@@ -181,7 +180,7 @@ export function describeEvaluationsContract(
       expect(await left('org-b')).toEqual([theirs])
       expect((await store.evaluations.stats('org-a', { from: 0, to: day * 2 })).total.count).toBe(2)
       // Erasure of everything: none left, and the deleted event cannot be scored any more.
-      await store.events.delete('org-a', { from: 0, to: day * 2 })
+      await eraseRange(store, 'org-a', { from: 0, to: day * 2 })
       expect(await left('org-a')).toEqual([])
       expect(await store.evaluations.create('org-a', score(keep!, 1), day)).toBeUndefined()
     })
@@ -193,7 +192,7 @@ export function describeEvaluationsContract(
       )
       // Creations keep coming, several at a time, for as long as the deletion runs.
       let deleted = false
-      const deletion = store.events.delete('org-a', { from: day, to: day + DAY_MS }).finally(() => {
+      const deletion = eraseRange(store, 'org-a', { from: day, to: day + DAY_MS }).finally(() => {
         deleted = true
       })
       const creator = async (k: number) => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newEvent } from '../../../../test/helpers/events.js'
 import type { Store } from './store.js'
 import { DAY_MS } from './time-buckets.js'
+import { eraseRange } from '../../../../test/helpers/erasure.js'
 
 /** What the maintenance jobs need of every store: the oldest event, prompt cleanup on delete, leadership. */
 export function describeMaintenanceContract(
@@ -30,7 +31,7 @@ export function describeMaintenanceContract(
       await append('org-b', [{ ts: '1969-07-20T20:17:40Z' }])
       expect(await store.events.oldest('org-a')).toBe(day - 5)
       expect(await store.events.oldest('org-b')).toBe(Date.parse('1969-07-20T20:17:40Z'))
-      await store.events.delete('org-a', { from: day - 5, to: day })
+      await eraseRange(store, 'org-a', { from: day - 5, to: day })
       expect(await store.events.oldest('org-a')).toBe(day)
     })
 
@@ -43,14 +44,12 @@ export function describeMaintenanceContract(
       ])
       // The same text in another org is that org's own copy.
       await append('org-b', [{ ts: day, kind: 'llm_call', system_prompt: 'only on day one' }])
-      expect(await store.events.delete('org-a', { from: day, to: day + DAY_MS, agent: 'x' })).toBe(
-        2,
-      )
+      expect(await eraseRange(store, 'org-a', { from: day, to: day + DAY_MS, agent: 'x' })).toBe(2)
       expect(await prompt('org-a', 'only on day one')).toBeUndefined()
       expect(await prompt('org-a', 'on both days')).toBe('on both days')
       expect(await prompt('org-a', 'another agent')).toBe('another agent')
       expect(await prompt('org-b', 'only on day one')).toBe('only on day one')
-      await store.events.delete('org-a', { from: day, to: day + 2 * DAY_MS })
+      await eraseRange(store, 'org-a', { from: day, to: day + 2 * DAY_MS })
       expect(await prompt('org-a', 'on both days')).toBeUndefined()
       expect(await prompt('org-a', 'another agent')).toBeUndefined()
       // A prompt sent again after its cleanup is stored again.
@@ -64,7 +63,7 @@ export function describeMaintenanceContract(
       ])
       const sha = (await store.events.get('org-a', first!.id))!.system_prompt_sha256
       await append('org-a', [{ ts: day + DAY_MS, kind: 'llm_call', system_prompt_sha256: sha }])
-      await store.events.delete('org-a', { from: day, to: day + 1 })
+      await eraseRange(store, 'org-a', { from: day, to: day + 1 })
       expect(await prompt('org-a', 'shared by hash')).toBe('shared by hash')
     })
 

@@ -9,6 +9,7 @@ import type { CommitFeed } from './commit-feed.js'
 import type { X402Store } from './x402-store.js'
 import type { LogStore } from './log-store.js'
 import type { LeafInput } from './log-append.js'
+import type { Erasure, ErasureRecord } from './tombstone.js'
 import type { OrgSettings, OrgSettingsPatch } from '../orgs/org-settings.js'
 import type { LogCheckpointStore } from './log-checkpoint-store.js'
 
@@ -116,13 +117,17 @@ export interface EventStore {
   /** Folds at most `maxEvents` new events into the rollups; returns how many. */
   rollPending(maxEvents?: number): Promise<number>
   /**
-   * Deletes the org's events with `from <= ts < to` (optionally only one agent, environment or id)
-   * in one transaction, with everything derived from them (rollups, search index, tags, agent
-   * counters), their evaluations, and the org's system prompts that no remaining event references; returns how many.
-   * Other events keep their seq. For retention and erasure.
+   * Erases the org's events with `from <= ts < to` (optionally only one agent, environment, user
+   * or id; never an `audit` event, the trail's record of what was done to it) in one transaction:
+   * the rows with everything derived from them (rollups, search index, tags, agent counters, the
+   * conversation summary), their evaluations and webhook deliveries, the org's system prompts that
+   * no remaining event references and the events' openings in the log; their leaves stay, so the log's tree and every
+   * checkpoint stay valid. In the same transaction it appends the tombstones (`log.erasure`, see
+   * tombstone.ts) naming the erased seqs, so no deletion is ever unexplained. Nothing matched:
+   * nothing is appended. Other events keep their seq. For erasure, retention and every delete.
    */
-  delete(orgId: string, range: DeleteRange): Promise<number>
-  /** The `ts` of the org's oldest event (Unix ms); undefined when it has none. */
+  erase(orgId: string, range: DeleteRange, record: ErasureRecord): Promise<Erasure>
+  /** The `ts` of the org's oldest event that is not `audit` (Unix ms); undefined when it has none. */
   oldest(orgId: string): Promise<number | undefined>
 }
 
@@ -133,6 +138,8 @@ export interface DeleteRange {
   to: number
   agent?: string
   environment?: string
+  /** Only the events whose `user` is this (a person's erasure). */
+  user?: string
   /**
    * Only the event with this id (one event: `DELETE /api/v1/events/{id}`, with `from` and `to`
    * around its `ts`, which keeps the delete on the time index).

@@ -42,7 +42,7 @@ const INSERT_EVENTS = `INSERT INTO events (${COLUMN_LIST})
   SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, to_tsvector('simple', search) FROM unnest(${UNNEST})
   AS t(${[...EVENT_COLUMNS.map((c) => `"${c}"`), 'search'].join(', ')})`
 
-/** The measures every rollup row carries, computed over event rows, in rollup column order (postgres-delete.ts subtracts them). */
+/** The measures every rollup row carries, computed over event rows, in rollup column order (postgres-erase.ts subtracts them). */
 export const MEASURES = `count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
   count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'denied') AS denied,
   count(duration_ms) AS duration_count, coalesce(sum(duration_ms), 0) AS duration_sum,

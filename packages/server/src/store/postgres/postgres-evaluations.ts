@@ -18,7 +18,7 @@ import { withTransaction } from './postgres-tx.js'
 
 /**
  * Evaluations on PostgreSQL. A creation takes the org row's lock in share mode, which the
- * deletion of events takes exclusively (postgres-delete.ts): a delete then either runs before the
+ * deletion of events takes exclusively (postgres-erase.ts): a delete then either runs before the
  * creation, which finds no event, or after its commit, and its statement sees the evaluation and
  * removes it with its event. Creations of one org do not wait for each other.
  */

@@ -6,7 +6,7 @@ import { rowToEvent } from '../event-row.js'
 import { guard, guardAll } from '../guard.js'
 import type { AgentSummary, Store } from '../store.js'
 import { appendPostgres } from './postgres-append.js'
-import { deletePostgres } from './postgres-delete.js'
+import { erasePostgres } from './postgres-erase.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
 import { createPostgresLeadership } from './postgres-leadership.js'
 import { migratePostgres } from './postgres-migrate.js'
@@ -151,17 +151,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       // Rollups and the search vector are written in the append transaction: nothing trails.
       indexPending: async () => 0,
       rollPending: async () => 0,
-      delete: guard('events.delete', async (orgId, range) => {
+      erase: guard('events.erase', async (orgId, range, record) => {
         const client = await pool.connect()
         try {
-          return await deletePostgres(client, orgId, range)
+          return await erasePostgres(client, orgId, range, record, controls, options.enforce)
         } finally {
           client.release()
         }
       }),
       oldest: guard('events.oldest', async (orgId: string) => {
         const { rows } = await pool.query<{ ts: string | null }>(
-          'SELECT min(ts) AS ts FROM events WHERE org_id = $1',
+          "SELECT min(ts) AS ts FROM events WHERE org_id = $1 AND kind <> 'audit'",
           [orgId],
         )
         return rows[0]?.ts == null ? undefined : Number(rows[0].ts)

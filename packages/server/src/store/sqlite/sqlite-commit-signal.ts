@@ -4,7 +4,7 @@ import type { SqliteWriter } from './sqlite-writer.js'
  * The writer with a signal after every committed write that can append events: `append`, the
  * checks (a refusal is stored as the check's event), agent status changes and approval decisions
  * (each records itself, and a kill its alert), and the alert evaluator's changes (each step is
- * recorded). `committed(orgId)` runs once per org the write
+ * recorded), and erasures (each appends its tombstones). `committed(orgId)` runs once per org the write
  * touched, on this thread, after the transaction resolved; nothing is signalled when it failed.
  */
 export function signalCommits(
@@ -28,5 +28,6 @@ export function signalCommits(
     setAgentStatus: after((orgId) => [orgId], writer.setAgentStatus),
     decideApproval: after((orgId) => [orgId], writer.decideApproval),
     applyAlerts: after((orgId) => [orgId], writer.applyAlerts),
+    eraseEvents: after((orgId) => [orgId], writer.eraseEvents),
   }
 }

@@ -7,6 +7,7 @@ import type { AgentSummary, AppendItem, DeleteRange, Store } from '../store.js'
 import { withLeaves } from '../log-append.js'
 import { createSqliteLogReads } from './sqlite-log-reads.js'
 import { createSqliteLogWrites } from './sqlite-log-writes.js'
+import type { ErasureRecord } from '../tombstone.js'
 import { microsToUsd } from '@agenttrail/protocol'
 import { parseOrgSettings } from '../../orgs/org-settings.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
@@ -121,7 +122,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const stats = createSqliteStats(db)
   const ping = db.prepare('SELECT count(*) FROM orgs')
   const oldest = db.prepare<[string], { ts: number | null }>(
-    'SELECT min(ts) AS ts FROM events WHERE org_id = ?',
+    "SELECT min(ts) AS ts FROM events WHERE org_id = ? AND kind <> 'audit'",
   )
   const orgSettings = db.prepare<[string], { settings: string }>(
     'SELECT settings FROM orgs WHERE id = ?',
@@ -173,8 +174,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       rollPending: guard('events.rollPending', (maxEvents: number = 10_000) =>
         writer.rollPending(maxEvents),
       ),
-      delete: guard('events.delete', (orgId: string, range: DeleteRange) =>
-        writer.deleteEvents(orgId, range),
+      erase: guard('events.erase', (orgId: string, range: DeleteRange, record: ErasureRecord) =>
+        writer.eraseEvents(orgId, range, record),
       ),
       oldest: guard('events.oldest', (orgId: string) => oldest.get(orgId)?.ts ?? undefined),
     },

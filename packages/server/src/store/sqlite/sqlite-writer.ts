@@ -23,8 +23,8 @@ const WRITE_OPS = {
   reserveUsage: true,
   releaseUsage: true,
   updateOrgSettings: true,
-  // sqlite-delete.ts, sqlite-agent-writes.ts
-  deleteEvents: true,
+  // sqlite-erase.ts, sqlite-agent-writes.ts
+  eraseEvents: true,
   registerAgent: true,
   // sqlite-control-writes.ts
   controlCheck: true,

@@ -13,7 +13,7 @@ import { createSqliteAlertWrites } from './sqlite-alert-writes.js'
 import { createSqliteAppender } from './sqlite-append.js'
 import { createSqliteControlOps } from './sqlite-control-ops.js'
 import { createSqliteControlWrites } from './sqlite-control-writes.js'
-import { createSqliteDelete } from './sqlite-delete.js'
+import { createSqliteErase } from './sqlite-erase.js'
 import { createSqliteEvaluationWrites } from './sqlite-evaluations.js'
 import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteLogCheckpointWrites } from './sqlite-log-checkpoints.js'
@@ -89,7 +89,7 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement, 
   return {
     // Writes of other features live in their own files and are listed here.
     ...createSqliteOrgWrites(db),
-    ...createSqliteDelete(db),
+    ...createSqliteErase(db, append),
     ...createSqliteAgentWrites(db),
     ...createSqliteControlWrites(db, control, append, enforce),
     ...createSqliteNotifyWrites(db),

@@ -1,7 +1,5 @@
 import { z } from 'zod'
 import { AppError } from '../../../app-error.js'
-import type { GroupCommitter } from '../../../ingest/group-committer.js'
-import { recordAudit } from '../../../ingest/record-audit.js'
 import type { ArchiveFiles } from '../../../archive/archive-files.js'
 import type { ApiKeyRecord, Store } from '../../../store/store.js'
 import { DAY_MS } from '../../../store/time-buckets.js'
@@ -30,7 +28,6 @@ const BODY_BYTES = 64 * 1024
 
 export interface WiroLogDeps {
   store: Store
-  committer: Pick<GroupCommitter, 'append'>
   files: ArchiveFiles
   agents: AgentDirectory
   retentionDays: number
@@ -132,7 +129,7 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
     spec(
       'LogsDelete',
       'Delete one day’s activity (Wiro)',
-      'Deletes the agent’s events of that UTC day from the store and its archive files, then, when anything was removed, records an `audit` event (`logs.delete`, no agent, the agent in `metadata`) saying who deleted how many. Idempotent. Needs the admin scope.',
+      'Erases the agent’s events of that UTC day (their openings in the integrity log with them; the leaves stay) and, in the same transaction, appends a tombstone when any went: an `audit` event `log.erasure` (no agent, `user` = the key’s id, `reason: "LogsDelete"`, `selector: {by: "agent_day", agent, day, environment}`); then deletes the day’s archive files. Idempotent. Needs the admin scope.',
       LogsDayRequestSchema,
       LogsDeleteResponseSchema,
     ),
@@ -143,31 +140,19 @@ export function wiroLogRoutes(router: Router, deps: WiroLogDeps): void {
       const { orgId, name, environment } = agent.ref
       // The store first, the files second: with the archive job's check after each write, no file
       // of the day survives however the two interleave (see runArchive in jobs/archive.ts).
-      const deleted = await deps.store.events.delete(orgId, {
-        from: dayStart,
-        to: dayStart + DAY_MS,
-        agent: name,
-        environment,
-      })
-      const removed = await deps.files.remove(orgId, agent.guid, date)
-      if (deleted > 0 || removed.plain || removed.gz) {
-        const key = input.key
-        await recordAudit(deps.committer, orgId, {
-          action: 'logs.delete',
-          user: key.id,
+      await deps.store.events.erase(
+        orgId,
+        { from: dayStart, to: dayStart + DAY_MS, agent: name, environment },
+        {
+          reason: 'LogsDelete',
+          selector: { by: 'agent_day', agent: name, day: date, environment },
+          requestRef: null,
+          actor: input.key.id,
           environment,
-          title: `Deleted the activity of ${name} on ${date}: ${deleted} event${deleted === 1 ? '' : 's'}`,
-          metadata: {
-            date,
-            agent: name,
-            useragentguid: agent.guid,
-            deleted_events: deleted,
-            removed,
-            key: { id: key.id, name: key.name },
-          },
           ipAddress: clientAddress(c),
-        })
-      }
+        },
+      )
+      const removed = await deps.files.remove(orgId, agent.guid, date)
       return c.json({ result: true, errors: [], date, removed })
     },
   )

@@ -8,13 +8,12 @@ import { wiroLogRoutes } from './wiro-log-routes.js'
 /** The Wiro surface (shared/reference/003) under `/v1`: the activity feed and its ingest. */
 export function wiroRoutes(
   router: Router,
-  deps: Pick<AppDeps, 'store' | 'ingest' | 'committer' | 'config'>,
+  deps: Pick<AppDeps, 'store' | 'ingest' | 'config'>,
 ): void {
   const agents = createAgentDirectory(deps.store)
   wiroIngestRoute(router, agents, deps.ingest)
   wiroLogRoutes(router, {
     store: deps.store,
-    committer: deps.committer,
     files: createArchiveFiles(deps.config.dataDir),
     agents,
     retentionDays: deps.config.archiveRetentionDays,
