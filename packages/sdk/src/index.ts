@@ -45,3 +45,23 @@ export type {
   TimelineQuery,
   TrailReaderOptions,
 } from './trail-reader.js'
+export { verifyCheckpointHistory, verifyInclusionProof } from './log/log-verifier.js'
+export type {
+  CheckpointSource,
+  HistoryVerdict,
+  ProofVerdict,
+  TrustedKeys,
+  VerifiedCheckpoint,
+} from './log/log-verifier.js'
+export type {
+  CheckpointPage,
+  CheckpointQuery,
+  ConsistencyProof,
+  ErasureRequest,
+  ErasureResult,
+  InclusionProof,
+  LogCheckpoint,
+  LogKey,
+  LogLeaf,
+  LogStatus,
+} from './log/log-types.js'
