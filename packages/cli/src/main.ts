@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export-command.js')).exportCommand,
   stats: async () => (await import('./stats-command.js')).statsCommand,
   agents: async () => (await import('./agents-command.js')).agentsCommand,
+  erase: async () => (await import('./erase-command.js')).eraseCommand,
 }
 
 /** The product's version: this package's (test/e2e/cli-version.test.ts keeps it the server's). */
@@ -37,7 +38,7 @@ Usage:
   agenttrail orgs show ORG
   agenttrail backup FILE [--data-dir ./data]
   agenttrail log rotate-key [--data-dir ./data] [--database-url postgres://...]   (servers stopped; docs/operations.md)
-  agenttrail mcp [--url URL] [--key KEY] [--read-only]   (MCP server over stdio; docs/mcp.md)
+  agenttrail mcp [--url URL] [--key KEY] [--read-only] [--log-key VKEY ...]   (MCP server over stdio; docs/mcp.md)
 
 Against a running server (--url URL or AGENTTRAIL_URL, --key KEY or AGENTTRAIL_API_KEY):
   agenttrail tail [--agent NAME] [--environment ENV] [--kind K] [--status S] [--type T] [--since SEQ|ID|TIME] [--json]
@@ -47,6 +48,10 @@ Against a running server (--url URL or AGENTTRAIL_URL, --key KEY or AGENTTRAIL_A
   agenttrail stats [--days N | --from TIME --to TIME] [--agent NAME] [--environment ENV] [--json]
   agenttrail agents list [--environment ENV] [--json]
   agenttrail agents pause|resume|kill NAME [--environment ENV] [--yes]
+  agenttrail log status [--json]
+  agenttrail log proof EVENT_ID [--tree-size N] [--log-key VKEY ...] [--json]   (verified here; exit 1 when not)
+  agenttrail log export [--out FILE]   (the verifiable export that agenttrail verify checks)
+  agenttrail erase --user U | --agent A --day D | --event ID --reason WHY [--request-ref REF] [--yes]   (admin key)
 
 Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
 AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys and orgs commands work on the store directly (--data-dir, or DATABASE_URL;
@@ -74,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   return 2
 }
 
-const STORE_COMMANDS = ['serve', 'keys', 'orgs', 'backup', 'log']
+const STORE_COMMANDS = ['serve', 'keys', 'orgs', 'backup']
 
 /** `--help` of the commands that work on the store: their usage lines and the notes below them. */
 function storeCommandHelp(command: string): number {
