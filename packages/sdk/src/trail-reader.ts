@@ -328,7 +328,7 @@ export class TrailReader {
   }
 
   /** `GET /api/v1/events/{id}/proof`: the event's inclusion proof, in the latest checkpoint or `treeSize`'s. */
-  eventProof(id: string, options: { treeSize?: number } = {}): Promise<InclusionProof> {
+  async eventProof(id: string, options: { treeSize?: number } = {}): Promise<InclusionProof> {
     return this.get(
       `/api/v1/events/${pathSegment(id, 'id')}/proof`,
       options,
