@@ -129,15 +129,21 @@ describe.each(['sqlite', 'postgres'] as const)('the checkpoint job (%s)', (diale
     // A checkpoint of fewer leaves than the last one is refused by the store as well.
     const latest = (await store.checkpoints.latest('acme'))!
     await expect(
-      store.checkpoints.append(
-        { ...latest, size: 2, createdAt: T0 + 5_000, kind: 'growth' },
-        latest.n,
-      ),
+      store.checkpoints.append([
+        { checkpoint: { ...latest, size: 2, createdAt: T0 + 5_000 }, afterN: latest.n },
+      ]),
     ).rejects.toThrow()
-    // A second writer that raced: nothing is written.
-    expect(await store.checkpoints.append({ ...latest, createdAt: T0 + 5_000 }, latest.n - 1)).toBe(
-      false,
-    )
+    // A second writer that raced for one org is refused; the other org of the batch is written.
+    await append(store, 'globex', 1)
+    const other = { ...latest, orgId: 'globex', size: 1, createdAt: T0 + 5_000 }
+    expect(
+      await store.checkpoints.append([
+        { checkpoint: { ...latest, createdAt: T0 + 5_000 }, afterN: latest.n - 1 },
+        { checkpoint: other, afterN: 0 },
+      ]),
+    ).toEqual([false, true])
+    expect((await store.checkpoints.list('acme', { afterN: 0, limit: 10 })).length).toBe(1)
+    expect((await store.checkpoints.latest('globex'))?.n).toBe(1)
     expect(lines.filter((l) => l.level === 'error')).toEqual([])
     await store.close()
   })
