@@ -1,4 +1,11 @@
-import { uuidv7 } from '@agenttrail/protocol'
+import {
+  consistencyProof,
+  leafBytes,
+  leafHash,
+  rootOf,
+  uuidv7,
+  verifyConsistency,
+} from '@agenttrail/protocol'
 import type { Event } from '@agenttrail/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { newEvent } from '../../../../test/helpers/events.js'
@@ -87,6 +94,52 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
         .filter((e) => e.action === ERASURE_ACTION)
         .sort((a, b) => a.seq - b.seq)
 
+    /** The org's log: its head and every leaf, to compare before and after an erasure. */
+    const logOf = async (orgId: string) => {
+      const head = await store.log.head(orgId)
+      const leaves = []
+      for (let start = 0; start < head.size; start += 1_000)
+        leaves.push(...(await store.log.leaves(orgId, start, Math.min(head.size, start + 1_000))))
+      return { head, leaves }
+    }
+    /**
+     * The log after an erasure is the log before it with the tombstones' leaves appended: every
+     * earlier leaf (text and hash) and the earlier root unchanged, consistent by an RFC 6962 proof
+     * from the stored nodes; the erased seqs have no opening, every live one has.
+     */
+    const expectLogKept = async (
+      orgId: string,
+      before: Awaited<ReturnType<typeof logOf>>,
+      tombstones: readonly Tombstone[],
+    ) => {
+      const after = await logOf(orgId)
+      const size = before.head.size
+      expect(after.head.size).toBe(size + tombstones.length)
+      expect(after.leaves.slice(0, size)).toEqual(before.leaves)
+      expect(tombstones.map((t) => t.seq)).toEqual(tombstones.map((_, i) => size + i + 1))
+      // Each tombstone is live and opens: the event as the API gives it and its salt make its
+      // leaf, so a verifier can read the erased ranges from it.
+      const salts = await store.log.openings(orgId, size + 1, after.head.size)
+      for (const [i, { index, leaf, hash }] of after.leaves.slice(size).entries()) {
+        expect(JSON.parse(leaf).event).toMatchObject({ seq: index + 1, action: ERASURE_ACTION })
+        expect(hash).toEqual(leafHash(leaf))
+        const event = await store.events.get(orgId, tombstones[i]!.id)
+        expect(leafBytes(event as Event, salts.get(index + 1) as Buffer)).toBe(leaf)
+      }
+      expect(after.head.root).toEqual(rootOf(after.leaves.map((l) => l.hash)))
+      const mth = (lo: number, hi: number) => store.log.rangeHash(orgId, lo, hi)
+      expect(await mth(0, size)).toEqual(before.head.root)
+      const proof = await consistencyProof(size, after.head.size, mth)
+      expect(
+        verifyConsistency(size, after.head.size, before.head.root, after.head.root, proof),
+      ).toBe(true)
+      const { live, erased } = await accounting(orgId)
+      const openings = await store.log.openings(orgId, 1, after.head.size)
+      expect([...openings.keys()].sort((a, b) => a - b)).toEqual([...live].sort((a, b) => a - b))
+      for (const seq of erased) expect(openings.has(seq)).toBe(false)
+      return after
+    }
+
     it('erases a person’s events with what derives from them, and appends one tombstone naming their seqs', async () => {
       const sent = await append('org-a', [
         {
@@ -120,8 +173,10 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
       await append('org-b', [{ ts: DAY, user: 'alice', title: 'marzipan elsewhere' }])
       await catchUp()
       expect(await all('org-a', { q: 'marzipan' })).toHaveLength(3)
+      const before = await logOf('org-a')
 
       const erasure = await store.events.erase('org-a', { ...EVERYTHING, user: 'alice' }, RECORD)
+      await expectLogKept('org-a', before, erasure.tombstones)
       expect(erasure.erased).toBe(3)
       expect(erasure.tombstones).toEqual([{ id: expect.any(String), seq: 7 }])
       expect(new Set(erasure.days.map((d) => `${d.environment}/${d.agent}/${d.day}`))).toEqual(
@@ -234,6 +289,7 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
         { ts: DAY + 2, agent: 'y', environment: 'staging' },
       ])
       const day: DeleteRange = { from: DAY, to: DAY + DAY_MS, agent: 'x', environment: 'staging' }
+      const before = await logOf('org-a')
       const byDay = await store.events.erase('org-a', day, {
         ...RECORD,
         selector: { by: 'agent_day', agent: 'x', day: '2026-05-01', environment: 'staging' },
@@ -241,6 +297,7 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
       })
       expect(byDay).toMatchObject({ erased: 2, tombstones: [{ seq: 6 }] })
       expect(byDay.days).toEqual([{ environment: 'staging', agent: 'x', day: '2026-05-01' }])
+      const between = await expectLogKept('org-a', before, byDay.tombstones)
       const one = sent[4]!
       const byId = await store.events.erase(
         'org-a',
@@ -248,6 +305,7 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
         { ...RECORD, selector: { by: 'event', event_id: one.id } },
       )
       expect(byId).toMatchObject({ erased: 1, tombstones: [{ seq: 7 }] })
+      await expectLogKept('org-a', between, byId.tombstones)
       const marks = await tombstonesOf('org-a')
       expect(marks.map((m) => [m.environment, m.metadata.erased, m.metadata.selector])).toEqual([
         [
@@ -265,6 +323,7 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
 
     it('appends nothing when nothing matched, and never erases an audit event', async () => {
       const [audit] = await append('org-a', [{ ts: DAY, kind: 'audit', action: 'policy.created' }])
+      const before = await logOf('org-a')
       const none = await store.events.erase('org-a', { ...EVERYTHING, user: 'nobody' }, RECORD)
       expect(none).toEqual({ erased: 0, tombstones: [], days: [] })
       const byId = await store.events.erase(
@@ -277,6 +336,8 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
       expect(await store.events.erase('org-none', EVERYTHING, RECORD)).toMatchObject({ erased: 0 })
       expect(await store.events.head('org-a')).toBe(1)
       expect(await store.events.oldest('org-a')).toBeUndefined()
+      expect(await logOf('org-a')).toEqual(before)
+      expect([...(await store.log.openings('org-a', 1, 1)).keys()]).toEqual([1])
     })
 
     it(
@@ -292,8 +353,10 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
             user: i % 2 === 0 ? 'odd' : 'even',
           })),
         )
+        const before = await logOf('org-a')
         const erasure = await store.events.erase('org-a', { ...EVERYTHING, user: 'odd' }, RECORD)
         expect(erasure.erased).toBe(MAX_TOMBSTONE_RANGES + 1)
+        await expectLogKept('org-a', before, erasure.tombstones)
         expect(erasure.tombstones.map((t: Tombstone) => t.seq)).toEqual([n + 1, n + 2])
         const marks = await tombstonesOf('org-a')
         const erased = marks.map((m) => m.metadata.erased as number[][])
@@ -319,6 +382,7 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
       ])
       await catchUp()
       const agentsBefore = await store.events.agents('org-a', {})
+      const before = await logOf('org-a')
       await fixture.failTombstones()
       await expect(
         store.events.erase('org-a', { ...EVERYTHING, user: 'alice' }, RECORD),
@@ -329,6 +393,9 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
       expect(await store.events.agents('org-a', {})).toEqual(agentsBefore)
       expect((await store.conversations.list('org-a', {}, { limit: 10 })).items).toHaveLength(1)
       expect(await store.events.head('org-a')).toBe(2)
+      // The openings are back with the rows: nothing of the log moved.
+      expect(await logOf('org-a')).toEqual(before)
+      expect([...(await store.log.openings('org-a', 1, 2)).keys()]).toEqual([1, 2])
       expect(await tombstonesOf('org-a')).toEqual([])
     })
 
@@ -364,6 +431,12 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
         expect(erased.size).toBe(results.reduce((n, r) => n + r.erased, 0))
         for (const seq of erased) expect(live.has(seq)).toBe(false)
         expect(erased.size).toBeGreaterThanOrEqual(100)
+        // The tree is the trail: one leaf per seq; only live events keep their openings.
+        const log = await logOf('org-a')
+        expect(log.head.size).toBe(head)
+        expect(log.head.root).toEqual(rootOf(log.leaves.map((l) => l.hash)))
+        const openings = await store.log.openings('org-a', 1, head)
+        expect([...openings.keys()].sort((a, b) => a - b)).toEqual([...live].sort((a, b) => a - b))
         // A last erasure finds what arrived after the racing ones.
         const last = await store.events.erase('org-a', { ...EVERYTHING, user: 'dana' }, RECORD)
         expect((await all('org-a', { user: 'dana' })).length).toBe(0)

@@ -15,8 +15,8 @@ import { describeAlertsContract } from './alerts.contract.js'
 import { describeEvaluationsContract } from './evaluations.contract.js'
 import { describeSessionsContract } from './sessions.contract.js'
 import { describeX402Contract } from './x402.contract.js'
-import { describeLogContract } from './log.contract.js'
 import { eraseRange } from '../../../../test/helpers/erasure.js'
+import { describeLogContract } from './log.contract.js'
 
 /**
  * The behaviour every store must have. Each dialect runs it against a real database:

@@ -15,6 +15,13 @@ const RANGE = `org_id = @org AND ts >= @from AND ts < @to AND (@agent IS NULL OR
   AND (@environment IS NULL OR environment = @environment) AND (@user IS NULL OR user = @user)
   AND (@id IS NULL OR id = @id) AND kind <> 'audit'`
 
+/**
+ * The rows being erased, once found: their rowids in a temporary table of the writer's connection,
+ * so every statement after the walk reads them by rowid instead of scanning the range again (a
+ * user erasure has no index to narrow it: one pass over the org's events, not one per statement).
+ */
+const ERASED = 'rowid IN (SELECT id FROM temp.erase_rows)'
+
 const GRAINS = [
   ['h', HOUR_MS],
   ['d', DAY_MS],
@@ -30,7 +37,7 @@ const ROLLED = GRAINS.flatMap(([grain, size]) =>
       [agent, value],
     ]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
       environment, ${agent} AS agent, ${value} AS value, ${RAW_MEASURES}
-      FROM events WHERE ${RANGE} AND rowid <= @rolled GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      FROM events WHERE ${ERASED} AND rowid <= @rolled GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ),
 ).join('\nUNION ALL\n')
 
@@ -41,7 +48,7 @@ const ROLLED_LATENCY = GRAINS.flatMap(([grain, size]) =>
       agent,
     ]) => `SELECT org_id, '${grain}' AS grain, '${dim}' AS dim, (ts / ${size}) * ${size} AS bucket,
       environment, ${agent} AS agent, ${LATENCY_BUCKET_SQL} AS latency, count(*) AS events
-      FROM events WHERE ${RANGE} AND rowid <= @rolled AND duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      FROM events WHERE ${ERASED} AND rowid <= @rolled AND duration_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   ),
 ).join('\nUNION ALL\n')
 
@@ -62,6 +69,9 @@ export function createSqliteErase(
   db: Database.Database,
   append: (items: readonly AppendItem[]) => AppendOutcome[],
 ) {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS erase_rows (id INTEGER PRIMARY KEY)')
+  const remember = db.prepare('INSERT INTO temp.erase_rows (id) VALUES (?)')
+  const forget = db.prepare('DELETE FROM temp.erase_rows')
   const cursors = db.prepare<[], { key: string; value: number }>(
     "SELECT key, value FROM meta WHERE key IN ('rollup_rowid', 'fts_indexed_rowid')",
   )
@@ -83,7 +93,7 @@ export function createSqliteErase(
       tokens_total = agents.tokens_total - d.tokens_total, cost_micros = agents.cost_micros - d.cost_micros
     FROM (SELECT environment, agent, count(*) AS events, sum(status = 'error') AS errors,
         coalesce(sum(tokens_total), 0) AS tokens_total, coalesce(sum(cost_micros), 0) AS cost_micros
-      FROM events WHERE ${RANGE} AND agent IS NOT NULL GROUP BY 1, 2) AS d
+      FROM events WHERE ${ERASED} AND agent IS NOT NULL GROUP BY 1, 2) AS d
     WHERE agents.org_id = @org AND agents.environment = d.environment AND agents.name = d.agent`)
   // Keyset pages in index order, so walking a large range stays linear.
   const doomed = db.prepare<
@@ -107,14 +117,14 @@ export function createSqliteErase(
   const untag = db.prepare(
     'DELETE FROM event_tags WHERE org_id = ? AND tag = ? AND ts = ? AND event = ?',
   )
-  const deleteEvents = db.prepare(`DELETE FROM events WHERE ${RANGE}`)
+  const deleteEvents = db.prepare(`DELETE FROM events WHERE ${ERASED}`)
   // The salts go, so the leaves' commitments can no longer be opened; the leaves stay (log-store).
   const dropOpenings = db.prepare(
     'DELETE FROM log_openings WHERE org_id = ? AND seq >= ? AND seq <= ?',
   )
   // An evaluation scores one event: it goes with it (before it, while the range still finds it).
   const dropEvaluations = db.prepare(
-    `DELETE FROM evaluations WHERE org_id = @org AND event_id IN (SELECT id FROM events WHERE ${RANGE})`,
+    `DELETE FROM evaluations WHERE org_id = ? AND event_id IN (SELECT id FROM events WHERE ${ERASED})`,
   )
   // A prompt's text is the org's data like the events that carried it: it goes with the last of them.
   const dropPrompt = db.prepare(`DELETE FROM system_prompts WHERE org_id = @org AND sha256 = @sha
@@ -146,9 +156,7 @@ export function createSqliteErase(
         user: range.user ?? null,
         id: range.id ?? null,
       }
-      subtractRollups.run({ ...where, rolled: at.rollup_rowid ?? 0 })
-      subtractLatency.run({ ...where, rolled: at.rollup_rowid ?? 0 })
-      subtractAgents.run(where)
+      forget.run()
       const indexed = at.fts_indexed_rowid ?? 0
       const prompts = new Set<string>()
       const touched = new Set<string>()
@@ -164,6 +172,7 @@ export function createSqliteErase(
             untag.run(orgId, tag, row.ts, row.rowid)
           if (row.prompt !== null) prompts.add(row.prompt)
           if (row.cid !== null) touched.add(row.cid)
+          remember.run(row.rowid)
           seqs.push(row.seq)
           ids.push(row.id)
           if (row.agent !== null) {
@@ -180,8 +189,12 @@ export function createSqliteErase(
         after = { afterTs: last.ts, afterId: last.id }
       }
       if (seqs.length === 0) return { erased: 0, tombstones: [], days: [] }
-      dropEvaluations.run(where)
-      const { changes } = deleteEvents.run(where)
+      subtractRollups.run({ rolled: at.rollup_rowid ?? 0 })
+      subtractLatency.run({ rolled: at.rollup_rowid ?? 0 })
+      subtractAgents.run({ org: orgId })
+      dropEvaluations.run(orgId)
+      const { changes } = deleteEvents.run()
+      forget.run()
       const ranges = seqRanges(seqs.sort((a, b) => a - b))
       for (const [first, last] of ranges) dropOpenings.run(orgId, first, last)
       const erasedIds = { org: orgId, ids: JSON.stringify(ids) }
