@@ -46,6 +46,7 @@ export function logCrypto(): Promise<LogCrypto> {
   return (loading ??= (async () => {
     const crypto = (await import('node:crypto')) as unknown as CryptoModule
     const { Buffer } = (await import('node:buffer')) as unknown as BufferModule
+    const keys = new Map<string, unknown>()
     return {
       sha256(...parts) {
         const hash = crypto.createHash('sha256')
@@ -54,11 +55,15 @@ export function logCrypto(): Promise<LogCrypto> {
       },
       ed25519Verify(publicKey, message, signature) {
         if (publicKey.length !== 32 || signature.length !== 64) return false
-        const key = crypto.createPublicKey({
-          key: Buffer.concat([Buffer.from(SPKI_ED25519), publicKey]),
-          format: 'der',
-          type: 'spki',
-        })
+        const der = Buffer.concat([Buffer.from(SPKI_ED25519), publicKey])
+        // A history walk checks thousands of notes by one or two keys: parse each key once.
+        const id = der.toString('base64')
+        let key = keys.get(id)
+        if (key === undefined) {
+          key = crypto.createPublicKey({ key: der, format: 'der', type: 'spki' })
+          if (keys.size >= 64) keys.clear()
+          keys.set(id, key)
+        }
         return crypto.verify(null, message, key, signature)
       },
       fromBase64: (text) => Buffer.from(text, 'base64'),
