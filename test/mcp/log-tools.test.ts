@@ -148,6 +148,22 @@ describe.each(['sqlite', 'postgres'] as const)('the MCP integrity tools (%s)', (
     await tampered.close()
   })
 
+  it('verify_event says "not verified" when the event the server shows is not its committed leaf', async () => {
+    const edited = await connect(
+      live,
+      readKey,
+      alteringFetch((path, body) =>
+        path.endsWith(`/events/${ids[3]}`) ? { ...body, action: 'step-edited', user: null } : body,
+      ),
+    )
+    const r = await callTool(edited, 'verify_event', { id: ids[3] })
+    expect(r.structured.verified).toBe(false)
+    expect(r.structured.reason).toBe(
+      'the event as the server shows it differs from its committed leaf in action, user',
+    )
+    await edited.close()
+  })
+
   it('verify_event refuses a leaf swapped for another event’s', async () => {
     const proof = await reader.eventProof(ids[3]!)
     const swapped = await connect(

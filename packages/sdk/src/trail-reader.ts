@@ -367,8 +367,9 @@ export class TrailReader {
   }
 
   /**
-   * Fetches the event's inclusion proof and checks it here (see `verifyInclusionProof`): the
-   * checkpoint's signature, the leaf, and the path to the signed root. `keys` are verifier keys
+   * Fetches the event, its inclusion proof and the keys, and checks here (see
+   * `verifyInclusionProof`): the checkpoint's signature, that the event as the server shows it is
+   * its committed leaf (clear fields equal, committed ones present), and the path to the signed root. `keys` are verifier keys
    * pinned out of band; default the keys the server publishes (`logKeys()`), which proves the
    * server's log is consistent with itself, not that the server is honest.
    */
@@ -376,11 +377,12 @@ export class TrailReader {
     id: string,
     options: { keys?: TrustedKeys; treeSize?: number } = {},
   ): Promise<ProofVerdict & { keys: 'pinned' | 'published' }> {
-    const [proof, keys] = await Promise.all([
+    const [proof, keys, event] = await Promise.all([
       this.eventProof(id, { treeSize: options.treeSize }),
       options.keys ?? this.logKeys(),
+      this.event(id),
     ])
-    const verdict = await verifyInclusionProof(proof, keys, { eventId: id })
+    const verdict = await verifyInclusionProof(proof, keys, { eventId: id, event })
     return { ...verdict, keys: options.keys ? 'pinned' : 'published' }
   }
 

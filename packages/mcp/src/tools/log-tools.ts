@@ -74,7 +74,7 @@ export const verifyEvent = defineTool({
   name: 'verify_event',
   title: 'Verify an event is in the signed log',
   description:
-    "Proves that one event is in the org's tamper-evident log exactly as committed: fetches its inclusion proof, the signed checkpoint and the signing keys, and checks here (not on the server) the checkpoint's Ed25519 signature, that the leaf is this event, and the RFC 9162 Merkle path to the signed root. Answers verified true, or false with the reason (a signature or proof that does not verify, or no checkpoint covering the event yet: then call again in a second). A `false` with a failed signature or proof means the log or the server was tampered with: tell the user.",
+    "Proves that one event is in the org's tamper-evident log exactly as committed: fetches the event, its inclusion proof, the signed checkpoint and the signing keys, and checks here (not on the server) the checkpoint's Ed25519 signature, that the event as the server shows it is its committed leaf (clear fields equal; personal fields are salted commitments, only present), and the RFC 9162 Merkle path to the signed root. Answers verified true, or false with the reason (a signature or proof that does not verify, or no checkpoint covering the event yet: then call again in a second). A `false` with a failed signature or proof means the log or the server was tampered with: tell the user.",
   scope: 'read',
   writes: false,
   inputSchema: {

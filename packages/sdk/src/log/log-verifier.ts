@@ -71,7 +71,7 @@ function windowProblem(keys: TrustedKeys, c: OpenedCheckpoint): string | null {
 export async function verifyInclusionProof(
   proof: InclusionProof,
   keys: TrustedKeys,
-  expect: { eventId?: string } = {},
+  expect: { eventId?: string; event?: Record<string, unknown> } = {},
 ): Promise<ProofVerdict> {
   const crypto = await logCrypto()
   const verdict = (problem: string | null, checkpoint: VerifiedCheckpoint | null) => ({
@@ -108,6 +108,14 @@ export async function verifyInclusionProof(
     )
   if (expect.eventId !== undefined && event.id !== expect.eventId)
     return verdict(`the leaf is event ${String(event.id)}, not ${expect.eventId}`, checkpoint)
+  if (expect.event !== undefined) {
+    const differ = differingFields(event as Record<string, unknown>, expect.event)
+    if (differ.length > 0)
+      return verdict(
+        `the event as the server shows it differs from its committed leaf in ${differ.join(', ')}`,
+        checkpoint,
+      )
+  }
   const hashes = proof.hashes.map((h) => crypto.fromBase64(h))
   if (
     !verifyInclusion(crypto, leafHash, proof.leaf_index, proof.tree_size, hashes, opened.rootHash)
@@ -117,6 +125,55 @@ export async function verifyInclusionProof(
       checkpoint,
     )
   return verdict(null, checkpoint)
+}
+
+const isCommitment = (v: unknown) =>
+  typeof v === 'object' && v !== null && typeof (v as { $commit?: unknown }).$commit === 'string'
+
+/**
+ * The fields of the committed event whose value the shown event does not have. A personal field
+ * enters the leaf as a salted commitment (`{"$commit": ...}`), which only its opening (in the
+ * verifiable export) can check: here it must merely be present. Metadata keys are clear, their
+ * values committed. Fields the shown event has beyond the leaf (its evaluations) are not compared.
+ */
+export function differingFields(
+  committed: Record<string, unknown>,
+  shown: Record<string, unknown>,
+): string[] {
+  const differ: string[] = []
+  for (const [field, value] of Object.entries(committed)) {
+    const other = shown[field]
+    if (isCommitment(value)) {
+      if (other === null || other === undefined) differ.push(field)
+    } else if (field === 'metadata' && isPlainObject(value) && isPlainObject(other)) {
+      const keys = Object.keys(value)
+      const same =
+        keys.length === Object.keys(other).length &&
+        keys.every(
+          (key) =>
+            Object.hasOwn(other, key) &&
+            (isCommitment(value[key]) || sameJson(value[key], other[key])),
+        )
+      if (!same) differ.push(field)
+    } else if (!sameJson(value, other)) differ.push(field)
+  }
+  return differ
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Equal as JSON values (object keys in any order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]))
+  if (!isPlainObject(a) || !isPlainObject(b)) return false
+  const keys = Object.keys(a)
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]))
+  )
 }
 
 function leafEvent(leaf: string): { id?: unknown; seq?: unknown } | undefined {

@@ -18,7 +18,7 @@ import {
 import { leafHashOf, verifyConsistency, verifyInclusion } from './merkle-verify.js'
 import { logCrypto } from './node-crypto.js'
 import { NoteProblem, openCheckpoint, parseVerifierKey } from './signed-note.js'
-import { verifyCheckpointHistory, verifyInclusionProof } from './log-verifier.js'
+import { differingFields, verifyCheckpointHistory, verifyInclusionProof } from './log-verifier.js'
 import type { LogCheckpoint } from './log-types.js'
 
 // The SDK's copy of the verifiers, checked against the vectors of packages/protocol/src/integrity
@@ -296,5 +296,53 @@ describe('verifyInclusionProof and verifyCheckpointHistory', () => {
     expect((await verifyCheckpointHistory(source(lying), [vkey])).problem?.reason).toMatch(
       /listed tree size or root is not the one its note signs/,
     )
+  })
+})
+
+describe('differingFields', () => {
+  const commit = { $commit: 'AAAA' }
+  const leaf = {
+    id: 'e1',
+    seq: 1,
+    action: 'send',
+    tags: ['a', 'b'],
+    rate_limit: { remaining: 3, reset: 'x' },
+    user: commit,
+    input: commit,
+    output: null,
+    metadata: { ticket: commit, n: commit },
+  }
+  const shown = {
+    id: 'e1',
+    seq: 1,
+    action: 'send',
+    tags: ['a', 'b'],
+    rate_limit: { reset: 'x', remaining: 3 },
+    user: 'someone@example.com',
+    input: { q: 1 },
+    output: null,
+    metadata: { n: 2, ticket: 'T-1' },
+    evaluations: [],
+  }
+
+  it('finds nothing when the clear fields are equal and the committed ones present', () => {
+    expect(differingFields(leaf, shown)).toEqual([])
+  })
+
+  it('names each field that was changed, removed, emptied or given another metadata key', () => {
+    expect(
+      differingFields(leaf, {
+        ...shown,
+        action: 'other',
+        tags: ['b', 'a'],
+        rate_limit: { remaining: 4, reset: 'x' },
+        user: null,
+        output: 'now set',
+        metadata: { n: 2, other: 'T-1' },
+      }),
+    ).toEqual(['action', 'tags', 'rate_limit', 'user', 'output', 'metadata'])
+    const { input: _input, ...withoutInput } = shown
+    expect(differingFields(leaf, withoutInput)).toEqual(['input'])
+    expect(differingFields(leaf, { ...shown, metadata: { n: 2 } })).toEqual(['metadata'])
   })
 })
