@@ -216,5 +216,13 @@ describe.each(DIALECTS)('agenttrail log and erase (%s)', { timeout: 120_000 }, (
     expect(kept.code).toBe(0)
     expect(kept.stdout).toMatch(/under the checkpoint of 13 events/)
     expect((await runCli(['log', 'proof', ids[7]!], env)).code).toBe(1)
+    // The export after the erasure verifies offline with the pinned key, the erasure as lawful.
+    const out = join(dir, 'after-erasure.jsonl')
+    expect((await runCli(['log', 'export', '--out', out], env)).code).toBe(0)
+    const vkey = (await reader.logKeys())[0]!.vkey
+    const verified = await runCli(['verify', out, '--key', vkey])
+    expect(verified.code).toBe(0)
+    expect(verified.stdout).toMatch(/INTACT/)
+    expect(verified.stdout).toMatch(/erased lawfully under tombstone 13: 1 event/)
   })
 })
