@@ -45,14 +45,10 @@ export type {
   TimelineQuery,
   TrailReaderOptions,
 } from './trail-reader.js'
-export { verifyCheckpointHistory, verifyInclusionProof } from './log/log-verifier.js'
-export type {
-  CheckpointSource,
-  HistoryVerdict,
-  ProofVerdict,
-  TrustedKeys,
-  VerifiedCheckpoint,
-} from './log/log-verifier.js'
+export { verifyInclusionProof } from './log/log-verifier.js'
+export type { ProofVerdict, TrustedKeys, VerifiedCheckpoint } from './log/log-verifier.js'
+export { verifyCheckpointHistory } from './log/checkpoint-history.js'
+export type { CheckpointSource, HistoryVerdict } from './log/checkpoint-history.js'
 export type {
   CheckpointPage,
   CheckpointQuery,

@@ -4,8 +4,10 @@ import type { FetchLike } from './fetch-like.js'
 import { HttpTransport, isRetryableStatus } from './http-transport.js'
 import type { HttpResponse } from './http-transport.js'
 import { checkKey } from './agent-trail-options.js'
-import { verifyCheckpointHistory, verifyInclusionProof } from './log/log-verifier.js'
-import type { HistoryVerdict, ProofVerdict, TrustedKeys } from './log/log-verifier.js'
+import { verifyCheckpointHistory } from './log/checkpoint-history.js'
+import type { HistoryVerdict } from './log/checkpoint-history.js'
+import { verifyInclusionProof } from './log/log-verifier.js'
+import type { ProofVerdict, TrustedKeys } from './log/log-verifier.js'
 import type {
   CheckpointPage,
   CheckpointQuery,

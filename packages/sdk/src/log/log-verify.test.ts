@@ -18,7 +18,9 @@ import {
 import { leafHashOf, verifyConsistency, verifyInclusion } from './merkle-verify.js'
 import { logCrypto } from './node-crypto.js'
 import { NoteProblem, openCheckpoint, parseVerifierKey } from './signed-note.js'
-import { differingFields, verifyCheckpointHistory, verifyInclusionProof } from './log-verifier.js'
+import { verifyInclusionProof } from './log-verifier.js'
+import { verifyCheckpointHistory } from './checkpoint-history.js'
+import { differingFields } from './leaf-compare.js'
 import type { LogCheckpoint } from './log-types.js'
 
 // The SDK's copy of the verifiers, checked against the vectors of packages/protocol/src/integrity
