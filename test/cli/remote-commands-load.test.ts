@@ -27,10 +27,20 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
 // Each test runs the CLI as processes, one after another: on a loaded machine each takes seconds.
 describe('the commands that talk to a running server', { timeout: 120_000 }, () => {
   it('load none of the server package (it costs about a second of start-up)', async () => {
-    for (const command of ['tail', 'events', 'export', 'stats', 'agents']) {
-      const { code, stderr } = await run([command, '--help'])
-      expect(code, command).toBe(0)
-      expect(stderr, command).not.toContain('SERVER')
+    for (const command of [
+      ['tail'],
+      ['events'],
+      ['export'],
+      ['stats'],
+      ['agents'],
+      ['log', 'status'],
+      ['log', 'proof'],
+      ['log', 'export'],
+      ['erase'],
+    ]) {
+      const { code, stderr } = await run([...command, '--help'])
+      expect(code, command.join(' ')).toBe(0)
+      expect(stderr, command.join(' ')).not.toContain('SERVER')
     }
     // The hook works: a store command does load the server.
     expect((await run(['keys', 'list', '--data-dir', '/nonexistent/agenttrail'])).stderr).toContain(

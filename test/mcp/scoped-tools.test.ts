@@ -19,8 +19,11 @@ const READ = [
   'list_alerts',
   'list_conversations',
   'list_pending_approvals',
+  'log_status',
   'query_logs',
   'search_events',
+  'verify_event',
+  'verify_log',
 ]
 const CONTROL = ['kill_agent', 'pause_agent', 'resume_agent']
 

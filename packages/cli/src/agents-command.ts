@@ -1,5 +1,5 @@
-import { createInterface } from 'node:readline/promises'
 import { AgentTrail } from 'agenttrail'
+import { confirm } from './confirm.js'
 import { commandFlags, printHelp } from './command-flags.js'
 import { safeJson } from './safe-text.js'
 import { EXIT, exitWith, usage } from './exit-codes.js'
@@ -116,13 +116,4 @@ export async function agentsCommand(args: string[]): Promise<number> {
       throw error
     }
   })
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim())
-  } finally {
-    rl.close()
-  }
 }

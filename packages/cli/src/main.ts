@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export-command.js')).exportCommand,
   stats: async () => (await import('./stats-command.js')).statsCommand,
   agents: async () => (await import('./agents-command.js')).agentsCommand,
+  erase: async () => (await import('./erase-command.js')).eraseCommand,
   verify: async () => (await import('./verify-command.js')).verifyCommand,
 }
 
@@ -38,7 +39,7 @@ Usage:
   agenttrail orgs show ORG
   agenttrail backup FILE [--data-dir ./data]
   agenttrail log rotate-key [--data-dir ./data] [--database-url postgres://...]   (servers stopped; docs/operations.md)
-  agenttrail mcp [--url URL] [--key KEY] [--read-only]   (MCP server over stdio; docs/mcp.md)
+  agenttrail mcp [--url URL] [--key KEY] [--read-only] [--log-key VKEY ...]   (MCP server over stdio; docs/mcp.md)
   agenttrail verify FILE|- [--keys-file F] [--key VKEY]... [--pinned-checkpoint F] [--json]   (offline, no server)
 
 Against a running server (--url URL or AGENTTRAIL_URL, --key KEY or AGENTTRAIL_API_KEY):
@@ -49,6 +50,10 @@ Against a running server (--url URL or AGENTTRAIL_URL, --key KEY or AGENTTRAIL_A
   agenttrail stats [--days N | --from TIME --to TIME] [--agent NAME] [--environment ENV] [--json]
   agenttrail agents list [--environment ENV] [--json]
   agenttrail agents pause|resume|kill NAME [--environment ENV] [--yes]
+  agenttrail log status [--json]
+  agenttrail log proof EVENT_ID [--tree-size N] [--log-key VKEY ...] [--json]   (verified here; exit 1 when not)
+  agenttrail log export [--out FILE]   (the verifiable export that agenttrail verify checks)
+  agenttrail erase --user U | --agent A --day D | --event ID --reason WHY [--request-ref REF] [--yes]   (admin key)
 
 Every option also reads an environment variable: AGENTTRAIL_PORT, AGENTTRAIL_HOST, AGENTTRAIL_DATA_DIR,
 AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys and orgs commands work on the store directly (--data-dir, or DATABASE_URL;
@@ -77,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   return 2
 }
 
-const STORE_COMMANDS = ['serve', 'keys', 'orgs', 'backup', 'log']
+const STORE_COMMANDS = ['serve', 'keys', 'orgs', 'backup']
 
 /** `--help` of the commands that work on the store: their usage lines and the notes below them. */
 function storeCommandHelp(command: string): number {

@@ -7,6 +7,7 @@ import { getEvent, getTrace, searchEvents } from './tools/event-tools.js'
 import { explainDecision } from './tools/explain-decision.js'
 import { deleteLog } from './tools/delete-log.js'
 import { getLog, getStats, ingestLog, queryLogs } from './tools/logwick-tools.js'
+import { logStatus, verifyEvent, verifyLog } from './tools/log-tools.js'
 import type { TrailScope, TrailTool } from './trail-tool.js'
 
 /** Every tool the server can offer, in the order `tools/list` answers them. */
@@ -26,6 +27,9 @@ export const TRAIL_TOOLS: readonly TrailTool[] = [
   listAlerts,
   listPendingApprovals,
   explainDecision,
+  logStatus,
+  verifyEvent,
+  verifyLog,
   agentStatus,
   pauseAgent,
   resumeAgent,

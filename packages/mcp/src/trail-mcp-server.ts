@@ -23,9 +23,14 @@ export interface TrailMcpServerOptions {
   scopes?: readonly string[]
   /** Timeout of one request to AgentTrail, in ms. Default 10 000. */
   timeout?: number
+  /**
+   * Signed-note verifier keys of the org's log (`<name>+<key id>+<base64 key>`), pinned out of
+   * band: verify_event and verify_log trust these. Default: the keys the server publishes.
+   */
+  logKeys?: readonly string[]
 }
 
-const INSTRUCTIONS = `AgentTrail is the audit trail and control plane of this org's AI agents. Start with search_events (last 24 h by default), query_logs or get_stats; follow ids with get_event, get_trace, get_conversation and get_call. Long values are cut with a marker saying which call returns the rest.`
+const INSTRUCTIONS = `AgentTrail is the audit trail and control plane of this org's AI agents. Start with search_events (last 24 h by default), query_logs or get_stats; follow ids with get_event, get_trace, get_conversation and get_call. Long values are cut with a marker saying which call returns the rest. To show the trail was not altered, verify_event proves one event against a signed checkpoint and verify_log checks the checkpoint history; log_status says how current the checkpoints are.`
 
 /**
  * An MCP server whose tools read (and, with the scopes for it, act on) an AgentTrail org over its
@@ -48,6 +53,7 @@ export async function createTrailMcpServer(options: TrailMcpServerOptions): Prom
   let trail: AgentTrail | undefined
   const ctx: ToolContext = {
     reader,
+    logKeys: options.logKeys,
     // Writes only: nothing is batched here, so no timers and no exit hook.
     trail: () =>
       (trail ??= new AgentTrail({

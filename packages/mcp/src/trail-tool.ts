@@ -12,6 +12,8 @@ export interface ToolContext {
   reader: TrailReader
   /** Made on first use: only the tools that change something need it. */
   trail(): AgentTrail
+  /** Verifier keys pinned out of band for verify_event and verify_log; default the published keys. */
+  logKeys?: readonly string[]
 }
 
 /** A tool's answer: the structured result (checked against `outputSchema`) and its text form. */

@@ -23,6 +23,7 @@ import { nodeHttpFetch } from './node-http-fetch.js'
 import { Reporter } from './reporter.js'
 import { withRetry } from './retry.js'
 import { traceId } from './trace-id.js'
+import type { ErasureRequest, ErasureResult } from './log/log-types.js'
 import { TrailReader, pathSegment } from './trail-reader.js'
 import type { Answer } from './trail-reader.js'
 import { runTrack } from './track.js'
@@ -236,6 +237,25 @@ export class AgentTrail {
       body: { status: decision, decided_by: options.decidedBy, note: options.note },
     })
     return answer.approval as Answer
+  }
+
+  /**
+   * `POST /api/v1/erasures` (an `admin` key): erases a person's events (`user`), an agent's day
+   * (`agent` and `day`, `YYYY-MM-DD` UTC) or one event (`eventId`), with everything derived from
+   * them; their leaves stay in the integrity log and a tombstone saying who erased what and why is
+   * appended, so every proof and checkpoint stays valid. Resolves to the count and the tombstones.
+   */
+  async erase(request: ErasureRequest): Promise<ErasureResult> {
+    const { eventId, requestRef, ...rest } = request as ErasureRequest & {
+      eventId?: string
+      requestRef?: string | null
+    }
+    const body = {
+      ...rest,
+      ...(eventId !== undefined && { event_id: eventId }),
+      ...(requestRef !== undefined && { request_ref: requestRef }),
+    }
+    return (await this.read.request('POST', '/api/v1/erasures', { body })) as ErasureResult
   }
 
   /**

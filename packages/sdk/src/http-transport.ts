@@ -8,6 +8,8 @@ export interface HttpResponse {
   ok: boolean
   /** The parsed JSON body, or undefined when there was none or it was not JSON. */
   json: any
+  /** The body as text (a signed note is `text/plain`). */
+  text: string
   retryAfterMs: number | undefined
 }
 
@@ -54,6 +56,7 @@ export class HttpTransport {
         status: res.status,
         ok: res.ok,
         json: parseJson(text),
+        text,
         retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
       }
     } catch (cause) {
@@ -76,6 +79,66 @@ export class HttpTransport {
     } finally {
       clearTimeout(timer)
       external?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /**
+   * Sends a GET whose body may be long (an export): the timeout covers the wait for the answer's
+   * head only, and a 2xx body is handed over as it arrives. A non-2xx answer is read whole.
+   */
+  async stream(
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse & { chunks?: AsyncGenerator<Uint8Array> }> {
+    const controller = new AbortController()
+    const onAbort = () => controller.abort()
+    if (signal?.aborted) controller.abort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
+    const timer = setTimeout(() => controller.abort(), this.config.timeout)
+    ;(timer as { unref?: () => void }).unref?.()
+    let res: Awaited<ReturnType<FetchLike>>
+    try {
+      res = await this.config.fetch(`${this.config.baseUrl}${path}`, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${this.config.apiKey}` },
+        signal: controller.signal,
+      })
+    } catch (cause) {
+      signal?.removeEventListener('abort', onAbort)
+      throw new AgentTrailError(`AgentTrail: GET ${path} failed: ${describe(cause)}`, {
+        code: controller.signal.aborted && !signal?.aborted ? 'timeout' : 'network',
+        retryable: true,
+        cause,
+      })
+    } finally {
+      clearTimeout(timer)
+    }
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'))
+    if (!res.ok || !res.body) {
+      signal?.removeEventListener('abort', onAbort)
+      const text = await res.text()
+      return { status: res.status, ok: res.ok, json: parseJson(text), text, retryAfterMs }
+    }
+    const reader = res.body.getReader()
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) return
+          if (value) yield value
+        }
+      } finally {
+        signal?.removeEventListener('abort', onAbort)
+        await reader.cancel().catch(() => undefined)
+      }
+    }
+    return {
+      status: res.status,
+      ok: true,
+      json: undefined,
+      text: '',
+      retryAfterMs,
+      chunks: chunks(),
     }
   }
 }

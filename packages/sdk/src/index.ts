@@ -45,3 +45,19 @@ export type {
   TimelineQuery,
   TrailReaderOptions,
 } from './trail-reader.js'
+export { verifyInclusionProof } from './log/log-verifier.js'
+export type { ProofVerdict, TrustedKeys, VerifiedCheckpoint } from './log/log-verifier.js'
+export { verifyCheckpointHistory } from './log/checkpoint-history.js'
+export type { CheckpointSource, HistoryVerdict } from './log/checkpoint-history.js'
+export type {
+  CheckpointPage,
+  CheckpointQuery,
+  ConsistencyProof,
+  ErasureRequest,
+  ErasureResult,
+  InclusionProof,
+  LogCheckpoint,
+  LogKey,
+  LogLeaf,
+  LogStatus,
+} from './log/log-types.js'

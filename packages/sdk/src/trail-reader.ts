@@ -4,6 +4,19 @@ import type { FetchLike } from './fetch-like.js'
 import { HttpTransport, isRetryableStatus } from './http-transport.js'
 import type { HttpResponse } from './http-transport.js'
 import { checkKey } from './agent-trail-options.js'
+import { verifyCheckpointHistory } from './log/checkpoint-history.js'
+import type { HistoryVerdict } from './log/checkpoint-history.js'
+import { verifyInclusionProof } from './log/log-verifier.js'
+import type { ProofVerdict, TrustedKeys } from './log/log-verifier.js'
+import type {
+  CheckpointPage,
+  CheckpointQuery,
+  ConsistencyProof,
+  InclusionProof,
+  LogKey,
+  LogLeaf,
+  LogStatus,
+} from './log/log-types.js'
 
 // The read side of the API (docs/api.md, "Finding", "Counting", "Conversations", "Checks, agents,
 // approvals", "Policies, budgets, alerts"): one method per GET route, answers as the server sends
@@ -296,6 +309,96 @@ export class TrailReader {
   /** `GET /api/v1/budgets/{id}`. */
   async budget(id: string): Promise<Answer> {
     return this.get(`/api/v1/budgets/${pathSegment(id, 'id')}`)
+  }
+
+  /** `GET /api/v1/log/status`: the log's size, its latest checkpoint, the signing key, the lag. */
+  logStatus(): Promise<LogStatus> {
+    return this.get('/api/v1/log/status') as Promise<LogStatus>
+  }
+
+  /** `GET /api/v1/log/checkpoint`: the latest signed checkpoint, the note's text. */
+  async logCheckpoint(): Promise<string> {
+    const path = '/api/v1/log/checkpoint'
+    const res = await this.transport.request('GET', path)
+    if (!res.ok) throw readError('GET', path, res)
+    return res.text
+  }
+
+  /** `GET /api/v1/log/checkpoints`: one page of the signed checkpoints, oldest first. */
+  logCheckpoints(query: CheckpointQuery = {}): Promise<CheckpointPage> {
+    return this.get('/api/v1/log/checkpoints', query) as Promise<CheckpointPage>
+  }
+
+  /** `GET /api/v1/events/{id}/proof`: the event's inclusion proof, in the latest checkpoint or `treeSize`'s. */
+  async eventProof(id: string, options: { treeSize?: number } = {}): Promise<InclusionProof> {
+    return this.get(
+      `/api/v1/events/${pathSegment(id, 'id')}/proof`,
+      options,
+    ) as Promise<InclusionProof>
+  }
+
+  /** `GET /api/v1/log/proof/consistency`: RFC 6962 PROOF(first, D[second]); `second` is a checkpointed size. */
+  consistencyProof(first: number, second: number): Promise<ConsistencyProof> {
+    return this.get('/api/v1/log/proof/consistency', { first, second }) as Promise<ConsistencyProof>
+  }
+
+  /** `GET /api/v1/log/leaves`: the leaves with index in [start, end), at most 1000. */
+  async logLeaves(start: number, end: number): Promise<LogLeaf[]> {
+    return (await this.get('/api/v1/log/leaves', { start, end })).leaves as LogLeaf[]
+  }
+
+  /** `GET /api/v1/log/keys`: the log's signing keys with their validity windows, oldest first. */
+  async logKeys(): Promise<LogKey[]> {
+    return (await this.get('/api/v1/log/keys')).keys as LogKey[]
+  }
+
+  /** `GET /.well-known/agenttrail/log-keys?org=`: the keys an org's log publishes (no key needed). */
+  async publishedLogKeys(orgId: string): Promise<LogKey[]> {
+    return (await this.get('/.well-known/agenttrail/log-keys', { org: orgId })).keys as LogKey[]
+  }
+
+  /**
+   * `GET /api/v1/log/export`: the verifiable export (JSONL, `agenttrail-log-export/1`) as it
+   * streams; `agenttrail verify` checks it offline. The timeout covers the wait for its start only.
+   */
+  async *logExport(options: { signal?: AbortSignal } = {}): AsyncGenerator<Uint8Array> {
+    const path = '/api/v1/log/export'
+    const res = await this.transport.stream(path, options.signal)
+    if (!res.chunks) throw readError('GET', path, res)
+    yield* res.chunks
+  }
+
+  /**
+   * Fetches the event, its inclusion proof and the keys, and checks here (see
+   * `verifyInclusionProof`): the checkpoint's signature, that the event as the server shows it is
+   * its committed leaf (clear fields equal, committed ones present), and the path to the signed root. `keys` are verifier keys
+   * pinned out of band; default the keys the server publishes (`logKeys()`), which proves the
+   * server's log is consistent with itself, not that the server is honest.
+   */
+  async verifyEvent(
+    id: string,
+    options: { keys?: TrustedKeys; treeSize?: number } = {},
+  ): Promise<ProofVerdict & { keys: 'pinned' | 'published' }> {
+    const [proof, keys, event] = await Promise.all([
+      this.eventProof(id, { treeSize: options.treeSize }),
+      options.keys ?? this.logKeys(),
+      this.event(id),
+    ])
+    const verdict = await verifyInclusionProof(proof, keys, { eventId: id, event })
+    return { ...verdict, keys: options.keys ? 'pinned' : 'published' }
+  }
+
+  /**
+   * Walks the checkpoint history and checks it here (see `verifyCheckpointHistory`): every
+   * signature, and the consistency between consecutive checkpoints. At most `limit` checkpoints
+   * (default 1000) from the first of more than `afterSize` leaves.
+   */
+  async verifyLog(
+    options: { keys?: TrustedKeys; afterSize?: number; limit?: number } = {},
+  ): Promise<HistoryVerdict & { keys: 'pinned' | 'published' }> {
+    const keys = options.keys ?? (await this.logKeys())
+    const verdict = await verifyCheckpointHistory(this, keys, options)
+    return { ...verdict, keys: options.keys ? 'pinned' : 'published' }
   }
 
   /** Sends a request and returns the JSON object answered, or throws the server's error. */
