@@ -1,0 +1,77 @@
+import { useQuery } from '@tanstack/react-query'
+import { api, apiText } from './client'
+import { parseVerifierKey } from '../lib/integrity/signed-note'
+import type { VerifierKey } from '../lib/integrity/signed-note'
+
+/** `GET /api/v1/log/status`. */
+export interface LogStatus {
+  tree_size: number
+  trail_seq: number
+  latest_checkpoint: { tree_size: number; created_at: string; root_hash: string } | null
+  key_id: string | null
+  lag_events: number
+}
+
+/** One of `GET /api/v1/log/keys`. */
+export interface LogKey {
+  name: string
+  key_id: string
+  vkey: string
+  algorithm: 'ed25519'
+  not_before: string
+  not_after: string | null
+}
+
+/** One of `GET /api/v1/log/checkpoints`. */
+export interface CheckpointRow {
+  tree_size: number
+  root_hash: string
+  created_at: string
+  kind: 'growth' | 'heartbeat'
+  note: string
+}
+
+export const LOG_KEY = ['log'] as const
+
+/**
+ * The log's status, read every 2 s while events wait for a checkpoint (one is due within about a
+ * second) and every 10 s otherwise; new events on the live stream also refresh it.
+ */
+export function useLogStatus() {
+  return useQuery({
+    queryKey: [...LOG_KEY, 'status'],
+    queryFn: ({ signal }) => api<LogStatus>('/api/v1/log/status', { signal }),
+    refetchInterval: (q) => ((q.state.data?.lag_events ?? 0) > 0 ? 2_000 : 10_000),
+    staleTime: 0,
+  })
+}
+
+/** The published keys, each with its verifier key read (and its key id checked) in the browser. */
+export function useLogKeys() {
+  return useQuery({
+    queryKey: [...LOG_KEY, 'keys'],
+    queryFn: async ({ signal }) => {
+      const { keys } = await api<{ keys: LogKey[] }>('/api/v1/log/keys', { signal })
+      const parsed: VerifierKey[] = []
+      for (const k of keys) parsed.push(await parseVerifierKey(k.vkey))
+      return { keys, parsed }
+    },
+    staleTime: 60_000,
+  })
+}
+
+/** The latest signed checkpoint note, read again when the status names a newer one; `null` before the first. */
+export function useLatestNote(createdAt: string | undefined) {
+  return useQuery({
+    queryKey: [...LOG_KEY, 'checkpoint', createdAt ?? null],
+    queryFn: async ({ signal }) => {
+      try {
+        return await apiText('/api/v1/log/checkpoint', { signal })
+      } catch (e) {
+        if ((e as { code?: string }).code === 'no_checkpoint') return null
+        throw e
+      }
+    },
+    staleTime: 60_000,
+  })
+}
