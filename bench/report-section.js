@@ -24,6 +24,10 @@ export const SECTIONS = {
     heading: '## OTLP span ingest',
     run: async (log) => (await import('./otlp-bench.js')).runOtlpBench({ log }),
   },
+  integrity: {
+    heading: '## Integrity log',
+    run: async (log) => (await import('./integrity-bench.js')).runIntegrityBench({ log }),
+  },
 }
 
 /** `text` with the section under `heading` (up to the next `## ` heading) replaced by `markdown`; appended when absent. */

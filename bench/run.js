@@ -1,6 +1,6 @@
 // npm run bench: ingest and query benchmarks against the real server, with a bare node:http
 // ceiling measured in the same run, then the SDK and control plane sections. Writes
-// docs/benchmarks.md. `node bench/run.js --only sdk|control|events-out|alerts|otlp` measures that section alone and
+// docs/benchmarks.md. `node bench/run.js --only sdk|control|events-out|alerts|otlp|integrity` measures that section alone and
 // replaces it in the file. Loopback only.
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir, release } from 'node:os'
@@ -326,6 +326,10 @@ const alerts = await runAlertsBench({ log })
 const { runOtlpBench } = await import('./otlp-bench.js')
 const otlp = await runOtlpBench({ log })
 
+// 11. The integrity log: leaf preparation and the writer's share per event; ingest with and without it.
+const { runIntegrityBench } = await import('./integrity-bench.js')
+const integrity = await runIntegrityBench({ log })
+
 const ms = (v) => `${v.toFixed(1)} ms`
 const pct = (a, b) => `${Math.round((100 * a) / b)}%`
 const verdict = (ok) => (ok ? 'met' : 'not met')
@@ -430,7 +434,7 @@ Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss
 \`\`\`sh
 npm run bench                                  # full run, about 5 minutes
 BENCH_EVENTS=100000 BENCH_SECONDS=5 npm run bench   # quicker
-node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out, alerts, otlp) again, replaced in place
+node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out, alerts, otlp, integrity) again, replaced in place
 node bench/ab-ingest.js --a ../base --b .      # after npm run build in both: same-run A/B of ingest, B/A per store and phase
 \`\`\`
 `
@@ -439,6 +443,6 @@ const previous = readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8')
 const ab = /\n## A\/B[^\n]*\n[\s\S]*?(?=\n## |$)/.exec(previous)?.[0] ?? ''
 writeFileSync(
   join(ROOT, 'docs/benchmarks.md'),
-  `${md}\n${sdk.markdown}\n${control.markdown}\n${eventsOut.markdown}\n${alerts.markdown}\n${otlp.markdown}${ab ? `\n${ab.trim()}\n` : ''}`,
+  `${md}\n${sdk.markdown}\n${control.markdown}\n${eventsOut.markdown}\n${alerts.markdown}\n${otlp.markdown}\n${integrity.markdown}${ab ? `\n${ab.trim()}\n` : ''}`,
 )
 log('wrote docs/benchmarks.md')

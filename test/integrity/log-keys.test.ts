@@ -113,6 +113,47 @@ describe('the log signing key file', () => {
   })
 })
 
+describe('rotating before any start', () => {
+  it('makes the first key, which the server then signs with', async () => {
+    const dataDir = tempDir()
+    const config = configOf(dataDir)
+    const first = await rotateLogKeyOffline(config)
+    expect(first).toMatchObject({ from: null, retiredFile: null, orgs: 0 })
+    const server = await start(config)
+    const log = logClient(server.url, KEY)
+    await log.ingest([event(1)])
+    const opened = openCheckpoint(await log.checkpointOf(1), await log.keys())
+    expect(opened.verified).toBe(true)
+    const listed = (await log.get('/api/v1/log/keys')).body.keys
+    expect(listed).toHaveLength(1)
+    expect(listed[0].not_before).toBe(new Date(first.at).toISOString())
+    await server.close()
+  }, 60_000)
+})
+
+describe('servers sharing one PostgreSQL database', () => {
+  it('sign with the current key only: a server without it serves, signs nothing and says so', async () => {
+    const url = await freshDatabase()
+    const signer = await start(configOf(tempDir(), { DATABASE_URL: url }))
+    const lines: string[] = []
+    const other = await startServer(configOf(tempDir(), { DATABASE_URL: url }), {
+      logger: createLogger('error', (line) => lines.push(line)),
+      announce: () => {},
+    })
+    running.push(other)
+    expect(lines.join('')).toMatch(
+      /"msg":"this server does not sign integrity checkpoints","reason":"the log signing key .* does not exist, and the log already has a key/,
+    )
+    // Events sent to the server without the key are signed by the one with it.
+    const log = logClient(other.url, KEY)
+    await log.ingest([event(1), event(2)])
+    const note = await log.checkpointOf(2)
+    expect(openCheckpoint(note, await log.keys()).verified).toBe(true)
+    await other.close()
+    await signer.close()
+  }, 120_000)
+})
+
 describe.each(['sqlite', 'postgres'] as const)('rotating the log signing key (%s)', (dialect) => {
   it('keeps old checkpoints verifiable with the old key and records the rotation in every log', async () => {
     const dataDir = tempDir()
@@ -137,9 +178,9 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the log signing key (%s
 
     const rotation = await rotateLogKeyOffline(config)
     expect(rotation.orgs).toBe(1)
-    expect(readFileSync(rotation.retiredFile, 'utf8')).toBe(oldPem)
+    expect(readFileSync(rotation.retiredFile!, 'utf8')).toBe(oldPem)
     expect(rotation.retiredFile).toBe(
-      join(dataDir, 'log-keys', `retired-${rotation.from.slice(0, 16)}.pem`),
+      join(dataDir, 'log-keys', `retired-${rotation.from!.slice(0, 16)}.pem`),
     )
     expect(readFileSync(keyFile, 'utf8')).not.toBe(oldPem)
     expect(statSync(keyFile).mode & 0o777).toBe(0o600)

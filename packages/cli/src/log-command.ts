@@ -20,8 +20,14 @@ export async function logCommand(args: string[]): Promise<number> {
     ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
   })
   const r = await rotateLogKeyOffline(config)
+  if (r.from === null) {
+    process.stdout.write(
+      `The log had no signing key: ${r.to.slice(0, 16)} signs from ${new Date(r.at).toISOString()}.\n`,
+    )
+    return 0
+  }
   process.stdout.write(
-    `Rotated the log signing key at ${new Date(r.at).toISOString()}: ${r.from.slice(0, 16)} retired (kept as ${r.retiredFile}), ${r.to.slice(0, 16)} signs from now on; ${r.orgs} org logs record it.\n` +
+    `Rotated the log signing key at ${new Date(r.at).toISOString()}: ${r.from.slice(0, 16)} retired (kept as ${r.retiredFile ?? ''}), ${r.to.slice(0, 16)} signs from now on; ${r.orgs} org logs record it.\n` +
       'With PostgreSQL, give every server the new key file before starting it.\n',
   )
   return 0

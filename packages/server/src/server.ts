@@ -17,6 +17,8 @@ import { startCatchUp } from './jobs/catch-up.js'
 import { startCheckpoints } from './jobs/checkpoints.js'
 import { logKeyPath } from './config.js'
 import { openLogSigner } from './log/log-signer.js'
+import type { LogSigner } from './log/log-signer.js'
+import { LogKeyError } from './log/log-key-file.js'
 import { rotateLogKey } from './log/rotate-log-key.js'
 import type { LogKeyRotation } from './log/rotate-log-key.js'
 import { startHourlyPurge } from './jobs/hourly-purge.js'
@@ -112,15 +114,14 @@ export async function startServer(
   // The data-folder lock guards the embedded store; PostgreSQL is shared by design.
   const unlock = options.store || config.databaseUrl ? () => {} : lockDataDir(config.dataDir)
   const store = options.store ?? (await openStore(config))
-  // The key that signs the integrity log's checkpoints: refused (LogKeyError) before anything is served.
-  const logSigner = await openLogSigner(store, {
-    keyFile: logKeyPath(config),
-    origin: config.logOrigin,
-  }).catch(async (error: unknown) => {
-    if (!options.store) await store.close()
-    unlock()
-    throw error
-  })
+  // The key that signs the integrity log's checkpoints; a key file that cannot be used stops the start.
+  const logSigner = await openServerLogSigner(config, store, logger).catch(
+    async (error: unknown) => {
+      if (!options.store) await store.close()
+      unlock()
+      throw error
+    },
+  )
   await bootstrapKeys(
     store.keys,
     config,
@@ -146,15 +147,18 @@ export async function startServer(
     config.alertIntervalMs > 0
       ? startEvaluator({ store, logger, intervalMs: config.alertIntervalMs })
       : undefined
-  // Signed checkpoints of every org's log: by the process that leads the `checkpoints` job.
-  const checkpoints = startCheckpoints({
-    store,
-    signer: logSigner,
-    heartbeatMs: config.heartbeatMs,
-    intervalMs: config.checkpointIntervalMs,
-    ...(config.logMirrorDir !== undefined && { mirrorDir: config.logMirrorDir }),
-    logger,
-  })
+  // Signed checkpoints of every org's log: by the process that leads the `checkpoints` job, among
+  // those that hold the current key.
+  const checkpoints = logSigner
+    ? startCheckpoints({
+        store,
+        signer: logSigner,
+        heartbeatMs: config.heartbeatMs,
+        intervalMs: config.checkpointIntervalMs,
+        ...(config.logMirrorDir !== undefined && { mirrorDir: config.logMirrorDir }),
+        logger,
+      })
+    : undefined
   const purge = startHourlyPurge(store, { ttlMs: config.idempotencyTtlMs, logger })
   // The maintenance jobs act only in the process that leads them (store.tryLead: on PostgreSQL one
   // server of many), except that every process removes archive files its data folder should no
@@ -200,7 +204,7 @@ export async function startServer(
       await retention.stop()
       await evaluator?.stop()
       await committer.drain()
-      await checkpoints.stop()
+      await checkpoints?.stop()
       await publisher.stop()
       purge.stop()
       await archive.stop()
@@ -210,6 +214,28 @@ export async function startServer(
       logger.info('stopped')
     })())
   return { url, port, store, close }
+}
+
+/**
+ * The log signer of this server. On PostgreSQL a server whose key file is missing or holds another
+ * key than the log's current one still serves, but signs nothing (it never asks to lead the
+ * checkpoint job, so a server with the current key does): an error says so at start. On SQLite,
+ * where this process is the only signer, that refuses the start (LogKeyError), as does a file that
+ * cannot be read or holds no Ed25519 key on either store.
+ */
+async function openServerLogSigner(
+  config: Config,
+  store: Store,
+  logger: Logger,
+): Promise<LogSigner | undefined> {
+  try {
+    return await openLogSigner(store, { keyFile: logKeyPath(config), origin: config.logOrigin })
+  } catch (error) {
+    if (!(error instanceof LogKeyError) || !config.databaseUrl || error.reason === 'unusable')
+      throw error
+    logger.error('this server does not sign integrity checkpoints', { reason: error.message })
+    return undefined
+  }
 }
 
 /**

@@ -6,6 +6,16 @@ import { dirname } from 'node:path'
 /** The log signing key file cannot be used: the server refuses to start (or rotate) with it. */
 export class LogKeyError extends Error {
   override name = 'LogKeyError'
+  /**
+   * `unusable`: the file cannot be read or holds no Ed25519 key; `missing`: there is no file while
+   * the log has a key; `not_current`: the file's key is not the log's current key.
+   */
+  constructor(
+    message: string,
+    readonly reason: 'unusable' | 'missing' | 'not_current' = 'unusable',
+  ) {
+    super(message)
+  }
 }
 
 /** The Ed25519 key that signs the integrity log's checkpoints, as read from its file. */
@@ -87,10 +97,13 @@ export function loadLogKey(
       }
       return { ...key, created: true }
     }
+    if (code === 'ENOENT')
+      throw new LogKeyError(
+        `the log signing key ${path} does not exist, and the log already has a key: restore the file, or point AGENTTRAIL_LOG_KEY_FILE at it`,
+        'missing',
+      )
     throw new LogKeyError(
-      code === 'ENOENT'
-        ? `the log signing key ${path} does not exist, and the log already has a key: restore the file, or point AGENTTRAIL_LOG_KEY_FILE at it`
-        : `cannot read the log signing key ${path} (${code ?? 'error'}); check its owner and mode (0600)`,
+      `cannot read the log signing key ${path} (${code ?? 'error'}); check its owner and mode (0600)`,
     )
   }
   return { ...parseLogKey(pem, path), created: false }

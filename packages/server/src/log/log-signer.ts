@@ -41,6 +41,7 @@ export async function openLogSigner(
     if (pending?.fingerprint !== current.fingerprint)
       throw new LogKeyError(
         `the log signing key in ${path} (fingerprint ${key.fingerprint.slice(0, 16)}) is not the log's current key (${current.fingerprint.slice(0, 16)}): restore the current key file (every server sharing the database needs the same one), or rotate with "agenttrail log rotate-key"`,
+        'not_current',
       )
     renameSync(next, path)
     key = pending

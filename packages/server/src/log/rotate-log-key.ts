@@ -9,13 +9,13 @@ import { logOrigin, originPrefix } from './log-identity.js'
 import { nextKeyPath } from './log-signer.js'
 
 export interface LogKeyRotation {
-  /** Fingerprints (hex SHA-256 of the raw public keys). */
-  from: string
+  /** Fingerprints (hex SHA-256 of the raw public keys); `from` null when the log had no key. */
+  from: string | null
   to: string
   /** Unix ms: the old key's `not_after` and the new key's `not_before`. */
   at: number
-  /** Where the retired key's PEM is kept. */
-  retiredFile: string
+  /** Where the retired key's PEM is kept; null when the log had no key. */
+  retiredFile: string | null
   /** The orgs whose log got a `log.key_rotation` audit event. */
   orgs: number
 }
@@ -37,17 +37,20 @@ export function retiredKeyPath(keyFile: string, fingerprint: string): string {
  * 5. every org with a log gets an audit event `log.key_rotation` naming the old and new key ids
  *    (under that log's name) and fingerprints, appended to its log and so covered by the next
  *    checkpoint, the first one signed with the new key.
- * Old checkpoints stay verifiable with the retired key, which `/log/keys` keeps listing.
+ * Old checkpoints stay verifiable with the retired key, which `/log/keys` keeps listing. A log
+ * that has no key yet (no server has started on the store) gets its first one, as a first start
+ * would make it, and nothing is retired.
  */
 export async function rotateLogKey(
   store: Pick<Store, 'checkpoints' | 'log' | 'events'>,
   options: { keyFile: string; origin: string | undefined; now?: number },
 ): Promise<LogKeyRotation> {
   const at = options.now ?? Date.now()
-  if ((await store.checkpoints.keys()).length === 0)
-    throw new LogKeyError(
-      'the log has no signing key yet: start the server once, which creates it, before rotating',
-    )
+  if ((await store.checkpoints.keys()).length === 0) {
+    const first = loadLogKey(options.keyFile, { create: true })
+    const current = await store.checkpoints.adoptKey(first, at)
+    return { from: null, to: current.fingerprint, at, retiredFile: null, orgs: 0 }
+  }
   const old = loadLogKey(options.keyFile, { create: false })
   const current = await store.checkpoints.currentKey()
   if (current.fingerprint !== old.fingerprint)

@@ -1,5 +1,5 @@
 import { microsToUsd } from '@agenttrail/protocol'
-import type { Event, EventStatus, LeafSource, NewEvent } from '@agenttrail/protocol'
+import type { Event, EventStatus, NewEvent } from '@agenttrail/protocol'
 
 /** An events row as both dialects return it: times in ms, JSON fields as text. */
 export interface EventRow {
@@ -195,6 +195,9 @@ export function rowToEvent(row: EventRow): Event {
     control: parse(row.control) as Event['control'],
   }
 }
+
+/** An event as the API returns it, less what its append transaction decides: what `prepareLeaf` takes. */
+export type LeafSource = Omit<Event, 'seq' | 'received_at' | 'control'>
 
 /**
  * A new event as `rowToEvent` will return it once stored, without what the append transaction
