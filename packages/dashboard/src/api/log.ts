@@ -60,18 +60,16 @@ export function useLogKeys() {
   })
 }
 
-/** The latest signed checkpoint note, read again when the status names a newer one; `null` before the first. */
-export function useLatestNote(createdAt: string | undefined) {
+/**
+ * The latest signed checkpoint note, read again when the status names a newer one (by its time);
+ * `null` while the status says there is none, so nothing asks for a note that does not exist.
+ */
+export function useLatestNote(createdAt: string | null | undefined) {
   return useQuery({
     queryKey: [...LOG_KEY, 'checkpoint', createdAt ?? null],
-    queryFn: async ({ signal }) => {
-      try {
-        return await apiText('/api/v1/log/checkpoint', { signal })
-      } catch (e) {
-        if ((e as { code?: string }).code === 'no_checkpoint') return null
-        throw e
-      }
-    },
+    queryFn: ({ signal }) =>
+      createdAt ? apiText('/api/v1/log/checkpoint', { signal }) : Promise.resolve(null),
+    enabled: createdAt !== undefined,
     staleTime: 60_000,
   })
 }

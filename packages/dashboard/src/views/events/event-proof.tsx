@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { api, ApiError } from '../../api/client'
-import { useLogKeys } from '../../api/log'
+import { useLogKeys, useLogStatus } from '../../api/log'
 import { ErrorBox, Loading } from '../../components/page'
 import { formatNumber } from '../../lib/format'
 import { checkInclusion } from '../../lib/integrity/inclusion-check'
@@ -10,9 +10,12 @@ import type { EventDetail } from './event-model'
 /**
  * The event's inclusion proof (`GET /api/v1/events/{id}/proof`), checked here in the browser
  * against the signed checkpoint it names: verified, failed (and which step), or not yet in a
- * checkpoint (asked again every 2 s until it is; one is signed within about a second).
+ * checkpoint. The log's status says first whether a checkpoint covers the event (it is read every
+ * 2 s while events wait; one is signed within about a second), so no proof is asked for too early.
  */
 export function EventProof({ event }: { event: EventDetail }) {
+  const status = useLogStatus()
+  const covered = (status.data?.latest_checkpoint?.tree_size ?? 0) >= event.seq
   const proof = useQuery({
     queryKey: ['events', 'proof', event.id],
     queryFn: async ({ signal }) => {
@@ -25,6 +28,8 @@ export function EventProof({ event }: { event: EventDetail }) {
         throw e
       }
     },
+    enabled: covered,
+    // A checkpoint the status named but the proof route did not yet see: ask again shortly.
     refetchInterval: (q) => (q.state.data === null ? 2_000 : false),
     staleTime: 60_000,
     retry: false,
@@ -39,16 +44,16 @@ export function EventProof({ event }: { event: EventDetail }) {
   return (
     <section aria-labelledby="proof-title" className="event-proof">
       <h3 id="proof-title">Proof</h3>
-      {proof.isPending || keys.isPending ? (
-        <Loading what="Loading the inclusion proof" />
-      ) : proof.error || keys.error ? (
-        <ErrorBox error={proof.error ?? keys.error} />
-      ) : proof.data === null ? (
+      {status.error || proof.error || keys.error ? (
+        <ErrorBox error={status.error ?? proof.error ?? keys.error} />
+      ) : status.isPending ? (
+        <Loading what="Loading the log's status" />
+      ) : !covered || proof.data === null ? (
         <p role="status">
           <span className="badge pending">not yet checkpointed</span> No signed checkpoint covers
           this event yet; one is signed within about a second.
         </p>
-      ) : check.isPending ? (
+      ) : proof.isPending || keys.isPending || check.isPending ? (
         <Loading what="Checking the proof in this browser" />
       ) : check.error ? (
         <p role="status">

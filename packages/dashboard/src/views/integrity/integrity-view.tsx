@@ -37,7 +37,9 @@ export default function IntegrityView() {
   const client = useQueryClient()
   const status = useLogStatus()
   const keys = useLogKeys()
-  const note = useLatestNote(status.data?.latest_checkpoint?.created_at)
+  const note = useLatestNote(
+    status.data ? (status.data.latest_checkpoint?.created_at ?? null) : undefined,
+  )
   const now = useNow()
   const laggingSince = useLaggingSince(status.data && status.data.lag_events > 0)
   useStreamFrames((frame) => {
