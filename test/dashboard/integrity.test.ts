@@ -148,6 +148,24 @@ describe('the Integrity view', { timeout: 120_000 }, () => {
     await done(page, problems)
   })
 
+  it('shows an event that differs from its committed leaf as failed, naming the field', async () => {
+    const id = ctx.seed.violationEventId
+    const { page, problems } = await signedInPage(ctx.browser, ctx.seed.url, ctx.seed.readKey)
+    // A server that shows another title than the one it committed to the log.
+    await page.route(`**/api/v1/events/${id}`, async (route) => {
+      const response = await route.fetch()
+      const event = await response.json()
+      await route.fulfill({ response, json: { ...event, title: `${event.title} (edited)` } })
+    })
+    await page.goto(`/events?event=${id}`)
+    const proof = page.getByRole('dialog').getByRole('region', { name: 'Proof' })
+    await proof.getByText('failed', { exact: true }).waitFor()
+    const failing = proof.getByRole('listitem').filter({ hasText: '✗' })
+    expect(await failing.count()).toBe(1)
+    expect(await failing.innerText()).toContain('fields differ from the committed event: title')
+    await done(page, problems)
+  })
+
   it('shows a checkpoint whose signature was altered as failed', async () => {
     const { page, problems } = await signedInPage(ctx.browser, ctx.seed.url, ctx.seed.readKey)
     await page.route('**/api/v1/log/checkpoint', async (route) => {

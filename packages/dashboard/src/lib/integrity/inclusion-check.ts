@@ -1,7 +1,7 @@
-import { fromBase64, toBase64 } from './bytes'
-import { leafHash, verifyInclusion } from './merkle'
-import { openCheckpoint, signatureVerdict } from './signed-note'
-import type { OpenedCheckpoint, VerifierKey } from './signed-note'
+import { fromBase64, toBase64 } from './bytes.js'
+import { leafHash, verifyInclusion } from './merkle.js'
+import { openCheckpoint, signatureVerdict } from './signed-note.js'
+import type { OpenedCheckpoint, VerifierKey } from './signed-note.js'
 
 /** `GET /api/v1/events/{id}/proof`: the event's leaf, its RFC 6962 audit path, and the checkpoint. */
 export interface InclusionProof {
@@ -74,9 +74,9 @@ export function differingFields(
  * leads from the leaf to the checkpoint's root (RFC 9162 §2.1.3.2), and a published key signed the
  * checkpoint (Ed25519, when this browser has it).
  */
-export async function checkInclusion(
+export async function checkInclusion<E extends { id: string; seq: number }>(
   proof: InclusionProof,
-  event: { id: string; seq: number },
+  event: E,
   keys: readonly VerifierKey[],
 ): Promise<InclusionCheck> {
   const steps: CheckStep[] = []
@@ -130,6 +130,7 @@ export async function checkInclusion(
     detail: `${checkpoint.origin}, ${checkpoint.size} leaves`,
   })
 
+  // The path is checked against the size the checkpoint signs, not the size the answer states.
   let hashes: Uint8Array[] | undefined
   try {
     hashes = proof.hashes.map(fromBase64)
@@ -138,7 +139,7 @@ export async function checkInclusion(
   }
   const included =
     hashes !== undefined &&
-    (await verifyInclusion(computed, proof.leaf_index, proof.tree_size, hashes, checkpoint.root))
+    (await verifyInclusion(computed, proof.leaf_index, checkpoint.size, hashes, checkpoint.root))
   steps.push({
     label: 'The audit path leads to the checkpoint’s root (RFC 9162 §2.1.3.2)',
     ok: included,

@@ -1,4 +1,4 @@
-import { sameBytes, sha256, utf8 } from './bytes'
+import { sameBytes, sha256, utf8 } from './bytes.js'
 
 /**
  * The RFC 6962 / RFC 9162 Merkle tree hashes and inclusion-proof check, in the browser with

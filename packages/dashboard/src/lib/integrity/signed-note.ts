@@ -6,8 +6,8 @@ import {
   subtleCrypto,
   toHex,
   utf8,
-} from './bytes'
-import { HASH_SIZE } from './merkle'
+} from './bytes.js'
+import { HASH_SIZE } from './merkle.js'
 
 /**
  * C2SP signed-note (https://c2sp.org/signed-note) and tlog-checkpoint, read in the browser: the
