@@ -7,7 +7,8 @@ import { ExportPanel } from './export-panel'
 import { KeysTable } from './keys-table'
 import { LatestCheckpoint } from './latest-checkpoint'
 import { LOG_KEY, useLatestNote, useLogKeys, useLogStatus } from '../../api/log'
-import { StatusCards, statusWarnings } from './status-cards'
+import { StatusCards } from './status-cards'
+import { statusWarnings } from './status-warnings'
 import './integrity.css'
 
 /** Re-renders every second, for ages ("signed 3 s ago") and the lag warning. */
