@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
@@ -255,6 +255,13 @@ describe('agenttrail backup', { timeout: 180_000 }, () => {
       stderr: expect.stringMatching(/already exists/),
     })
     expect(runCli(['backup', '--data-dir', dir]).code).toBe(2)
+    // The copy needs the log signing key, which lives beside the database, never in it.
+    const keyless = runCli(['serve', '--port', '0', '--data-dir', copyDir])
+    expect(keyless.code).toBe(2)
+    expect(keyless.stderr).toMatch(
+      /log-keys\/current\.pem does not exist, and the log already has a key/,
+    )
+    cpSync(join(dir, 'log-keys'), join(copyDir, 'log-keys'), { recursive: true })
     const restored = await start(copyDir)
     const page = (await (
       await fetch(`${restored.url}/api/v1/events?limit=100`, { headers: { 'x-api-key': key } })

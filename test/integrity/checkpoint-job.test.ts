@@ -7,6 +7,7 @@ import { enforcement, openPostgresStore, openSqliteStore } from '@agenttrail/ser
 import type { Store } from '@agenttrail/server'
 import { runCheckpointPass } from '../../packages/server/src/jobs/checkpoints.js'
 import { openLogSigner } from '../../packages/server/src/log/log-signer.js'
+import { generateLogKey } from '../../packages/server/src/log/log-key-file.js'
 import type { LogFields, Logger } from '../../packages/server/src/log.js'
 import { newEvent } from '../helpers/events.js'
 import { freshDatabase } from '../helpers/postgres.js'
@@ -129,16 +130,45 @@ describe.each(['sqlite', 'postgres'] as const)('the checkpoint job (%s)', (diale
     // A checkpoint of fewer leaves than the last one is refused by the store as well.
     const latest = (await store.checkpoints.latest('acme'))!
     await expect(
-      store.checkpoints.append(
-        { ...latest, size: 2, createdAt: T0 + 5_000, kind: 'growth' },
-        latest.n,
-      ),
+      store.checkpoints.append([
+        { checkpoint: { ...latest, size: 2, createdAt: T0 + 5_000 }, afterN: latest.n },
+      ]),
     ).rejects.toThrow()
-    // A second writer that raced: nothing is written.
-    expect(await store.checkpoints.append({ ...latest, createdAt: T0 + 5_000 }, latest.n - 1)).toBe(
-      false,
-    )
+    // A second writer that raced for one org is refused; the other org of the batch is written.
+    await append(store, 'globex', 1)
+    const other = { ...latest, orgId: 'globex', size: 1, createdAt: T0 + 5_000 }
+    expect(
+      await store.checkpoints.append([
+        { checkpoint: { ...latest, createdAt: T0 + 5_000 }, afterN: latest.n - 1 },
+        { checkpoint: other, afterN: 0 },
+      ]),
+    ).toEqual([false, true])
+    expect((await store.checkpoints.list('acme', { afterN: 0, limit: 10 })).length).toBe(1)
+    expect((await store.checkpoints.latest('globex'))?.n).toBe(1)
     expect(lines.filter((l) => l.level === 'error')).toEqual([])
+    await store.close()
+  })
+  it('stops signing once its key is retired under it, and says so once', async () => {
+    const { store } = await open()
+    const signer = await openLogSigner(store, {
+      keyFile: join(tempDir(), 'k.pem'),
+      origin: undefined,
+    })
+    await append(store, 'acme', 2)
+    const { logger, lines } = recordingLogger()
+    const refused = new Map<string, string>()
+    const pass = (now: number) =>
+      runCheckpointPass({ store, signer, heartbeatMs: HOUR, logger, now: () => now, refused })
+    expect(await pass(T0)).toHaveLength(1)
+    const next = generateLogKey()
+    expect(await store.checkpoints.rotateKey(signer.key.fingerprint, next, T0 + 1_000)).toBe(true)
+    await append(store, 'acme', 1)
+    expect(await pass(T0 + 2_000)).toEqual([])
+    expect(await pass(T0 + 3_000)).toEqual([])
+    expect(lines.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
+      "log checkpoints stopped: this server's signing key was retired",
+    ])
+    expect((await store.checkpoints.latest('acme'))?.size).toBe(2)
     await store.close()
   })
 })

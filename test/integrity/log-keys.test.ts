@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { verifyConsistency } from '@agenttrail/protocol'
-import { createLogger, loadConfig, rotateLogKeyOffline, startServer } from '@agenttrail/server'
+import {
+  createLogger,
+  loadConfig,
+  logKeyPath,
+  rotateLogKeyOffline,
+  startServer,
+} from '@agenttrail/server'
 import type { Config, RunningServer } from '@agenttrail/server'
 import { freshDatabase } from '../helpers/postgres.js'
 import { logClient, openCheckpoint } from './log-client.js'
@@ -49,6 +55,39 @@ async function start(config: Config): Promise<RunningServer> {
 }
 
 const event = (i: number) => ({ agent: 'rotator', action: `act-${i}`, output: `out ${i}` })
+
+describe('the integrity log configuration', () => {
+  it('reads the key file, origin, mirror and cadence, and refuses bad values naming the variable', () => {
+    const config = loadConfig({ AGENTTRAIL_DATA_DIR: '/srv/trail' })
+    expect(logKeyPath(config)).toBe('/srv/trail/log-keys/current.pem')
+    expect(config).toMatchObject({
+      logOrigin: undefined,
+      logMirrorDir: undefined,
+      checkpointIntervalMs: 1_000,
+      heartbeatMs: 3_600_000,
+    })
+    const set = loadConfig({
+      AGENTTRAIL_LOG_KEY_FILE: '/keys/log.pem',
+      AGENTTRAIL_LOG_ORIGIN: 'audit.example.com',
+      AGENTTRAIL_LOG_MIRROR_DIR: '/worm/checkpoints',
+      AGENTTRAIL_LOG_HEARTBEAT_MS: '60000',
+    })
+    expect(logKeyPath(set)).toBe('/keys/log.pem')
+    expect(set).toMatchObject({
+      logOrigin: 'audit.example.com',
+      logMirrorDir: '/worm/checkpoints',
+      heartbeatMs: 60_000,
+    })
+    for (const origin of ['audit example', 'a+b', 'x'.repeat(201), 'caf\u00e9'])
+      expect(() => loadConfig({ AGENTTRAIL_LOG_ORIGIN: origin })).toThrow(/AGENTTRAIL_LOG_ORIGIN/)
+    expect(() => loadConfig({ AGENTTRAIL_LOG_HEARTBEAT_MS: '10' })).toThrow(
+      /AGENTTRAIL_LOG_HEARTBEAT_MS must be a whole number/,
+    )
+    expect(() => loadConfig({ AGENTTRAIL_LOG_CHECKPOINT_MS: 'soon' })).toThrow(
+      /AGENTTRAIL_LOG_CHECKPOINT_MS/,
+    )
+  })
+})
 
 describe('the log signing key file', () => {
   it('is created on first start, Ed25519 PKCS#8 PEM, mode 0600, outside the database', async () => {

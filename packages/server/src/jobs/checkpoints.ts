@@ -2,7 +2,7 @@ import { checkpointBody, consistencyProof, signNote, verifyConsistency } from '@
 import type { Logger } from '../log.js'
 import { errorFields } from '../log.js'
 import type { LogSigner } from '../log/log-signer.js'
-import type { LogCheckpoint } from '../store/log-checkpoint-store.js'
+import type { LogCheckpoint, NewLogCheckpoint } from '../store/log-checkpoint-store.js'
 import type { Store } from '../store/store.js'
 import { mirrorCheckpoint } from './checkpoint-mirror.js'
 
@@ -26,6 +26,9 @@ export interface CheckpointPassOptions {
   refused?: Map<string, string>
 }
 
+/** The `refused` entry that records a retired signing key (no org id is empty). */
+const RETIRED_KEY = ''
+
 /** A log whose head does not extend its last checkpoint: nothing was signed for it. */
 export class LogConsistencyError extends Error {
   override name = 'LogConsistencyError'
@@ -48,12 +51,25 @@ export class LogConsistencyError extends Error {
 export async function runCheckpointPass(options: CheckpointPassOptions): Promise<LogCheckpoint[]> {
   if (!(await options.store.tryLead(CHECKPOINTS_JOB))) return []
   const now = (options.now ?? Date.now)()
-  const signed: LogCheckpoint[] = []
+  const prepared: Array<{ checkpoint: NewLogCheckpoint; afterN: number }> = []
   const refused = options.refused ?? new Map<string, string>()
-  for (const orgId of await options.store.checkpoints.due(now - options.heartbeatMs)) {
+  const due = await options.store.checkpoints.due(now - options.heartbeatMs)
+  if (due.length === 0) return []
+  // A key rotated under a running server (every server should have been stopped) is retired: it
+  // must sign nothing more. Reported once.
+  const current = await options.store.checkpoints.currentKey()
+  if (current.fingerprint !== options.signer.key.fingerprint) {
+    if (!refused.has(RETIRED_KEY))
+      options.logger.error("log checkpoints stopped: this server's signing key was retired", {
+        reason: 'the log has another current key; restart this server with the new key file',
+      })
+    refused.set(RETIRED_KEY, current.fingerprint)
+    return []
+  }
+  for (const orgId of due) {
     try {
-      const checkpoint = await checkpointOrg(options, orgId, now)
-      if (checkpoint) signed.push(checkpoint)
+      const next = await prepareCheckpoint(options, orgId, now)
+      if (next) prepared.push(next)
       refused.delete(orgId)
     } catch (error) {
       if (!(error instanceof LogConsistencyError)) throw error
@@ -65,14 +81,30 @@ export async function runCheckpointPass(options: CheckpointPassOptions): Promise
       })
     }
   }
+  if (prepared.length === 0) return []
+  // One transaction (one fsync) for the pass. False: another signer (a former leader) came first
+  // for that org; the next pass looks again.
+  const written = await options.store.checkpoints.append(prepared)
+  const signed = prepared
+    .filter((_, i) => written[i])
+    .map(({ checkpoint, afterN }) => ({ ...checkpoint, n: afterN + 1 }))
+  if (options.mirrorDir)
+    for (const checkpoint of signed)
+      await mirrorCheckpoint(options.mirrorDir, checkpoint).catch((error: unknown) =>
+        options.logger.error('checkpoint mirror write failed', {
+          org_id: checkpoint.orgId,
+          ...errorFields(error),
+        }),
+      )
   return signed
 }
 
-async function checkpointOrg(
+/** The org's next checkpoint, signed, when one is due and the log extends the last one. */
+async function prepareCheckpoint(
   options: CheckpointPassOptions,
   orgId: string,
   now: number,
-): Promise<LogCheckpoint | undefined> {
+): Promise<{ checkpoint: NewLogCheckpoint; afterN: number } | undefined> {
   const { store } = options
   const latest = await store.checkpoints.latest(orgId)
   const head = await store.log.head(orgId)
@@ -100,7 +132,7 @@ async function checkpointOrg(
       )
   }
   const signer = options.signer.signer(orgId)
-  const checkpoint = {
+  const checkpoint: NewLogCheckpoint = {
     orgId,
     size: head.size,
     root: head.root,
@@ -109,18 +141,7 @@ async function checkpointOrg(
     kind: latest && latest.size === head.size ? ('heartbeat' as const) : ('growth' as const),
     keyFingerprint: options.signer.key.fingerprint,
   }
-  const n = latest?.n ?? 0
-  // False: another signer (a former leader) came first; the next pass looks again.
-  if (!(await store.checkpoints.append(checkpoint, n))) return undefined
-  const saved = { ...checkpoint, n: n + 1 }
-  if (options.mirrorDir)
-    await mirrorCheckpoint(options.mirrorDir, saved).catch((error: unknown) =>
-      options.logger.error('checkpoint mirror write failed', {
-        org_id: orgId,
-        ...errorFields(error),
-      }),
-    )
-  return saved
+  return { checkpoint, afterN: latest?.n ?? 0 }
 }
 
 export interface CheckpointJobOptions extends CheckpointPassOptions {

@@ -7,22 +7,12 @@ import {
   newSalt,
   prepareLeaf,
 } from '@agenttrail/protocol'
-import type { NewEvent, PreparedLeaf } from '@agenttrail/protocol'
+import type { NewEvent } from '@agenttrail/protocol'
 import type { EventRow } from './event-row.js'
 import { leafSourceOf, rowToEvent } from './event-row.js'
 import { isStoredLevel } from './log-range.js'
+import type { LeafInput } from './log-store.js'
 import type { AppendItem } from './store.js'
-
-/**
- * An event's leaf as far as it is known before the append transaction: the field commitments and
- * the JCS text of everything but `seq`, `received_at` and `control`, and the salt. Plain data, so
- * it crosses to the SQLite writer thread by structured clone.
- */
-export interface LeafInput {
-  prepared: PreparedLeaf
-  /** 32 random bytes in an ArrayBuffer of their own (a view on a pool would clone the pool). */
-  salt: Uint8Array
-}
 
 /** The expensive part of an event's leaf, computed on the caller's thread before the transaction. */
 export function prepareEventLeaf(orgId: string, event: NewEvent): LeafInput {

@@ -28,10 +28,12 @@ export interface LogCheckpointStore {
     page: { afterN: number; minSize?: number; limit: number },
   ): Promise<LogCheckpoint[]>
   /**
-   * Appends the org's next checkpoint (number latest + 1). False when `afterN` is no longer the
-   * org's newest checkpoint number (another signer came first): nothing is written.
+   * Appends checkpoints, each as its org's next one (number `afterN + 1`), in one transaction: one
+   * commit for a whole pass of the checkpoint job. Answers, in order, false for a checkpoint whose
+   * `afterN` is no longer its org's newest number (another signer came first): that one is not
+   * written, the others are.
    */
-  append(checkpoint: NewLogCheckpoint, afterN: number): Promise<boolean>
+  append(items: ReadonlyArray<{ checkpoint: NewLogCheckpoint; afterN: number }>): Promise<boolean[]>
   /**
    * Orgs with a log whose size is past their newest checkpoint's, or whose newest checkpoint was
    * signed at or before `heartbeatBefore` (Unix ms), or that have none.

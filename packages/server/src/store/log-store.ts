@@ -1,3 +1,5 @@
+import type { PreparedLeaf } from '@agenttrail/protocol'
+
 /**
  * The per-org Merkle log's reads (docs/integrity.md): an RFC 6962 tree whose leaf `seq - 1` is the
  * committed form of the org's event `seq`. The append transaction of each dialect writes it
@@ -10,8 +12,9 @@ export interface LogStore {
   leaves(orgId: string, start: number, end: number): Promise<LogLeaf[]>
   /**
    * MTH of the leaf range [lo, hi) (RFC 6962 §2.1), from stored nodes and leaf hashes: the
-   * `RangeHash` that inclusion and consistency proofs take. Throws a `RangeError` unless
-   * 0 <= lo <= hi <= the tree's size. A range aligned as the tree's subtrees are (all that proofs
+   * `RangeHash` that inclusion and consistency proofs take. Rejects unless 0 <= lo <= hi <= the
+   * tree's size (a StoreError caused by a RangeError: a server fault, so check requests against
+   * `head` first). A range aligned as the tree's subtrees are (all that proofs
    * ask) reads O(log n) rows; any other range reads its leaves.
    */
   rangeHash(orgId: string, lo: number, hi: number): Promise<Buffer>
@@ -49,3 +52,14 @@ export interface LogGrowth {
 
 /** Most leaves one `leaves` call returns. */
 export const MAX_LEAVES_PER_READ = 1_000
+
+/**
+ * An event's leaf as far as it is known before the append transaction: the field commitments and
+ * the JCS text of everything but `seq`, `received_at` and `control` (`prepareLeaf`), and the salt.
+ * Plain data, so it crosses to the SQLite writer thread by structured clone (log-append.ts).
+ */
+export interface LeafInput {
+  prepared: PreparedLeaf
+  /** 32 random bytes in an ArrayBuffer of their own (a view on a pool would clone the pool). */
+  salt: Uint8Array
+}

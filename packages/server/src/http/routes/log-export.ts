@@ -83,7 +83,18 @@ export async function exportLog(
   let afterN = 0 // the last checkpoint number exported
   let previousSize = 0
   let done = false
-  const pages: Array<() => Promise<string>> = []
+  // The header and the keys go out with the first pull.
+  let head: string | undefined = [
+    line({
+      type: 'header',
+      format: 'agenttrail-log-export/1',
+      org_id: orgId,
+      origin,
+      tree_size: size,
+      generated_at: new Date().toISOString(),
+    }),
+    ...keys.map((k) => line({ type: 'key', ...logKeyView(k, origin) })),
+  ].join('')
 
   const entries = async (): Promise<string> => {
     const end = Math.min(next + ENTRY_PAGE, size)
@@ -139,25 +150,12 @@ export async function exportLog(
     return text
   }
 
-  pages.push(async () =>
-    [
-      line({
-        type: 'header',
-        format: 'agenttrail-log-export/1',
-        org_id: orgId,
-        origin,
-        tree_size: size,
-        generated_at: new Date().toISOString(),
-      }),
-      ...keys.map((k) => line({ type: 'key', ...logKeyView(k, origin) })),
-    ].join(''),
-  )
   const encoder = new TextEncoder()
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const page = pages.shift()
-        const text = page ? await page() : next < size ? await entries() : await checkpoints()
+        const text = head ?? (next < size ? await entries() : await checkpoints())
+        head = undefined
         controller.enqueue(encoder.encode(text))
         if (done) controller.close()
       },

@@ -4,7 +4,7 @@ import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { CONVERSATION_DERIVED } from './postgres-conversation-summary.js'
 import { searchableText, foldAccents } from '../search-text.js'
 import type { AppendItem, AppendOutcome } from '../store.js'
-import type { LeafInput } from '../log-append.js'
+import type { LeafInput } from '../log-store.js'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
 import { DAY_MS, HOUR_MS } from '../time-buckets.js'
 import { usageMonth } from '../usage-month.js'
@@ -18,7 +18,7 @@ import { lockOrg, withTransaction } from './postgres-tx.js'
 import { writeOutbox } from './postgres-outbox.js'
 import type { InsertedEvent } from '../outbox-rows.js'
 import { prepareEventLeaf } from '../log-append.js'
-import { openOrgLog, writeOrgLog } from './postgres-log-writes.js'
+import { LOG_ROWS, logRowValues, openOrgLog } from './postgres-log-writes.js'
 
 const TYPES: Record<string, string> = {
   seq: 'bigint',
@@ -100,6 +100,8 @@ const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).
 
 const ADVANCE_SEQ = `UPDATE orgs SET next_seq = $2 WHERE id = $1
   RETURNING pg_notify('${COMMIT_CHANNEL}', $1 || ':' || ($2::bigint - 1))`
+/** The same with the transaction's Merkle log rows and head ($3 on, postgres-log-writes.ts): one round trip. */
+const ADVANCE_SEQ_AND_LOG = `WITH ${LOG_ROWS}\n${ADVANCE_SEQ}`
 
 /**
  * The append transaction on PostgreSQL (see `appendInTransaction`), committed. `cache` holds the
@@ -244,8 +246,15 @@ export async function appendInTransaction(
     await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
     // The counter moves on and, in the same round trip, every server's streams and dispatcher are
     // told at commit that the org has events up to seq - 1 (postgres-commit-feed.ts).
-    await client.query({ name: 'append-seq', text: ADVANCE_SEQ, values: [orgId, seq] })
-    if (orgLog) await writeOrgLog(client, orgId, orgLog, receivedAt)
+    await client.query(
+      orgLog
+        ? {
+            name: 'append-seq-log',
+            text: ADVANCE_SEQ_AND_LOG,
+            values: [orgId, seq, ...logRowValues(orgLog, receivedAt)],
+          }
+        : { name: 'append-seq', text: ADVANCE_SEQ, values: [orgId, seq] },
+    )
     const tags = fresh.flatMap(({ event, seq: s }) =>
       event.tags.map((tag) => [tag, event.ts, s] as const),
     )

@@ -67,22 +67,31 @@ export function createPostgresLogCheckpoints(pool: pg.Pool): LogCheckpointStore 
       )
       return rows.map(rowToCheckpoint)
     },
-    async append(c: NewLogCheckpoint, afterN: number) {
-      // The primary key (org_id, n) refuses a second checkpoint numbered afterN + 1; the WHERE
-      // refuses one whose predecessor is not afterN.
-      const result = await pool
-        .query(
-          `INSERT INTO log_checkpoints (org_id, n, size, root, note, created_at, kind, key_fingerprint)
-           SELECT $1, $2::bigint + 1, $3, $4, $5, $6, $7, $8
-           WHERE (SELECT coalesce(max(n), 0) FROM log_checkpoints WHERE org_id = $1) = $2::bigint`,
-          [c.orgId, afterN, c.size, c.root, c.note, c.createdAt, c.kind, c.keyFingerprint],
-        )
-        .catch((error: { code?: string }) => {
-          if (error.code === '23505') return { rowCount: 0 }
-          throw error
-        })
-      return result.rowCount === 1
-    },
+    append: (items: ReadonlyArray<{ checkpoint: NewLogCheckpoint; afterN: number }>) =>
+      withTransaction(pool, async (client) => {
+        const written: boolean[] = []
+        for (const { checkpoint: c, afterN } of items) {
+          // A savepoint per checkpoint: a primary key conflict (another signer numbered one
+          // afterN + 1 first) leaves the others of the pass written.
+          await client.query('SAVEPOINT checkpoint')
+          try {
+            // The WHERE refuses a checkpoint whose predecessor is not afterN; the primary key
+            // (org_id, n), one that another signer numbered afterN + 1 meanwhile.
+            const result = await client.query(
+              `INSERT INTO log_checkpoints (org_id, n, size, root, note, created_at, kind, key_fingerprint)
+               SELECT $1, $2::bigint + 1, $3, $4, $5, $6, $7, $8
+               WHERE (SELECT coalesce(max(n), 0) FROM log_checkpoints WHERE org_id = $1) = $2::bigint`,
+              [c.orgId, afterN, c.size, c.root, c.note, c.createdAt, c.kind, c.keyFingerprint],
+            )
+            written.push(result.rowCount === 1)
+          } catch (error) {
+            if ((error as { code?: string }).code !== '23505') throw error
+            await client.query('ROLLBACK TO SAVEPOINT checkpoint')
+            written.push(false)
+          }
+        }
+        return written
+      }),
     async due(heartbeatBefore: number) {
       const { rows } = await pool.query<{ org_id: string }>(
         `SELECT h.org_id FROM log_heads h

@@ -8,18 +8,39 @@ import { withTransaction } from './postgres-tx.js'
 const BACKFILL_CHUNK = 5_000
 
 /**
- * Everything a transaction adds to an org's log, in one statement (one round trip): the leaves,
+ * Everything a transaction adds to an org's log, as data-modifying CTEs that the statement moving
+ * the org's counter carries (postgres-append.ts), or that stand alone (`writeOrgLog`): the leaves,
  * their openings (gap leaves have none: a null salt), the kept interior nodes and the new head.
+ * Parameters: $1 the org, $3 to $12 `logRowValues`.
  */
-const WRITE_LOG = `WITH
-  l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash)
-    SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bytea[])),
+export const LOG_ROWS = `l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash)
+    SELECT $1, * FROM unnest($3::bigint[], $4::text[], $5::bytea[])),
   o AS (INSERT INTO log_openings (org_id, seq, salt)
-    SELECT $1, s, salt FROM unnest($2::bigint[], $5::bytea[]) AS t(s, salt) WHERE salt IS NOT NULL),
+    SELECT $1, s, salt FROM unnest($3::bigint[], $6::bytea[]) AS t(s, salt) WHERE salt IS NOT NULL),
   n AS (INSERT INTO log_nodes (org_id, level, idx, hash)
-    SELECT $1, * FROM unnest($6::smallint[], $7::bigint[], $8::bytea[]))
-  INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $9, $10, $11)
-  ON CONFLICT (org_id) DO UPDATE SET size = EXCLUDED.size, frontier = EXCLUDED.frontier, updated_at = EXCLUDED.updated_at`
+    SELECT $1, * FROM unnest($7::smallint[], $8::bigint[], $9::bytea[])),
+  h AS (INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $10, $11, $12)
+    ON CONFLICT (org_id) DO UPDATE SET size = EXCLUDED.size, frontier = EXCLUDED.frontier, updated_at = EXCLUDED.updated_at)`
+
+/** The values of $3 to $12 of `LOG_ROWS`: one array per column. */
+export function logRowValues(log: OrgLog, now: number): unknown[] {
+  const { leaves, nodes } = log
+  return [
+    leaves.map((l) => l.seq),
+    leaves.map((l) => l.leaf),
+    leaves.map((l) => l.hash),
+    leaves.map((l) => (l.salt === null ? null : asBuffer(l.salt))),
+    nodes.map((n) => n.level),
+    nodes.map((n) => n.idx),
+    nodes.map((n) => n.hash),
+    log.size,
+    log.frontierBytes(),
+    now,
+  ]
+}
+
+/** `LOG_ROWS` alone (the backfill), answering the new size ($2). */
+const WRITE_LOG = `WITH ${LOG_ROWS} SELECT $2::bigint AS size`
 
 /**
  * Opens an org's log at its head inside the caller's transaction, which holds the org's row lock
@@ -33,6 +54,8 @@ export async function openOrgLog(
   upToSeq: number,
   max = Infinity,
 ): Promise<OrgLog> {
+  // A statement of its own after the lock: in READ COMMITTED it sees what the appends this one
+  // waited for committed (a join in the locking statement would read the head as it was before).
   const { rows } = await client.query<{ size: string; frontier: Buffer }>({
     name: 'log-head',
     text: 'SELECT size, frontier FROM log_heads WHERE org_id = $1',
@@ -71,23 +94,10 @@ export async function writeOrgLog(
   now: number,
 ): Promise<void> {
   if (log.leaves.length === 0) return
-  const { leaves, nodes } = log
   await client.query({
     name: 'log-write',
     text: WRITE_LOG,
-    values: [
-      orgId,
-      leaves.map((l) => l.seq),
-      leaves.map((l) => l.leaf),
-      leaves.map((l) => l.hash),
-      leaves.map((l) => (l.salt === null ? null : asBuffer(l.salt))),
-      nodes.map((n) => n.level),
-      nodes.map((n) => n.idx),
-      nodes.map((n) => n.hash),
-      log.size,
-      log.frontierBytes(),
-      now,
-    ],
+    values: [orgId, log.size, ...logRowValues(log, now)],
   })
 }
 

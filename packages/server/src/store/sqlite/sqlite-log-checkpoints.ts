@@ -74,24 +74,28 @@ export function createSqliteLogCheckpointWrites(db: Database.Database) {
     insertKey.run(to.fingerprint, Buffer.from(to.publicKey), at)
     return true
   })
-  const append = db.transaction((c: NewLogCheckpoint, afterN: number) => {
-    if ((lastN.get(c.orgId)?.n ?? 0) !== afterN) return false
-    insertCheckpoint.run(
-      c.orgId,
-      afterN + 1,
-      c.size,
-      Buffer.from(c.root),
-      c.note,
-      c.createdAt,
-      c.kind,
-      c.keyFingerprint,
-    )
-    return true
-  })
+  const append = db.transaction(
+    (items: ReadonlyArray<{ checkpoint: NewLogCheckpoint; afterN: number }>) =>
+      items.map(({ checkpoint: c, afterN }) => {
+        if ((lastN.get(c.orgId)?.n ?? 0) !== afterN) return false
+        insertCheckpoint.run(
+          c.orgId,
+          afterN + 1,
+          c.size,
+          Buffer.from(c.root),
+          c.note,
+          c.createdAt,
+          c.kind,
+          c.keyFingerprint,
+        )
+        return true
+      }),
+  )
   return {
     adoptLogKey: (key: NewLogKey, now: number): void => adopt(key, now),
     rotateLogKey: (from: string, to: NewLogKey, at: number): boolean => rotate(from, to, at),
-    appendCheckpoint: (checkpoint: NewLogCheckpoint, afterN: number): boolean =>
-      append(checkpoint, afterN),
+    appendCheckpoints: (
+      items: ReadonlyArray<{ checkpoint: NewLogCheckpoint; afterN: number }>,
+    ): boolean[] => append(items),
   }
 }

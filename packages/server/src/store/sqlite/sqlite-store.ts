@@ -262,7 +262,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         return checkpointReads.currentKey()
       },
       rotateKey: writer.rotateLogKey,
-      append: writer.appendCheckpoint,
+      append: writer.appendCheckpoints,
     }),
     // One server process owns an embedded data folder (ADR 0001), so its memory is the shared state.
     rateLimiter: createMemoryRateLimiter,

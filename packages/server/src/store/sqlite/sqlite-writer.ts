@@ -70,7 +70,7 @@ const WRITE_OPS = {
   // sqlite-log-checkpoints.ts
   adoptLogKey: true,
   rotateLogKey: true,
-  appendCheckpoint: true,
+  appendCheckpoints: true,
   // sqlite-writes.ts
   append: true,
   indexPending: true,

@@ -3,14 +3,16 @@
 -- nodes it completes, and moves the head, together with the event row. Orgs with events from before
 -- this migration get their leaves from the start-up backfill (sqlite-log-backfill.ts).
 
--- The leaf as committed (JCS text, never re-derived) and its hash SHA-256(0x00 || leaf).
+-- The leaf as committed (JCS text, never re-derived) and its hash SHA-256(0x00 || leaf). A rowid
+-- table: rows of about 1 KB append at the end of its b-tree, where WITHOUT ROWID would split pages
+-- of the key's b-tree (measured: about twice the cost per row).
 CREATE TABLE log_leaves (
   org_id TEXT NOT NULL,
   seq    INTEGER NOT NULL,
   leaf   TEXT NOT NULL,
   hash   BLOB NOT NULL,
   PRIMARY KEY (org_id, seq)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 -- The salt that opens the leaf's field commitments (the values are the event row's own fields).
 -- Erasure deletes the opening with the event row; the leaf stays.
