@@ -1,18 +1,15 @@
-import { readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  leafBytes,
-  leafHash,
-  openNote,
-  parseCheckpoint,
-  parseVerifierKey,
-  rootOf,
-} from '@agenttrail/protocol'
+import { parseKeysFile, verifyExport } from '@agenttrail/protocol'
 import type { Page } from 'playwright-core'
 import { openBrowser, screenshot } from '../helpers/browser.js'
 import type { PageProblems, TestBrowser } from '../helpers/browser.js'
 import { callApi, seededBrowser, signIn, signedInPage } from '../helpers/dashboard-page.js'
 import { startLiveServer } from '../helpers/live-server.js'
+import { CLI } from '../helpers/process.js'
 import type { LiveServer } from '../helpers/live-server.js'
 
 /** Polls the log's status until every event is in a signed checkpoint (a deadline, no timing assertion). */
@@ -24,6 +21,25 @@ async function untilCheckpointed(url: string, key: string) {
     if (Date.now() > deadline) throw new Error('the log was not checkpointed in time')
     await new Promise((r) => setTimeout(r, 200))
   }
+}
+
+/** Runs a shell script; its exit status and output. */
+function sh(script: string, cwd: string, env: NodeJS.ProcessEnv) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn('/bin/sh', ['-ec', script], {
+        cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.on('error', reject)
+      child.on('close', (status) => resolve({ status, stdout, stderr }))
+    },
+  )
 }
 
 /** Makes WebCrypto refuse Ed25519, as a browser without it does (before any script of the page). */
@@ -201,7 +217,7 @@ describe('the Integrity view', { timeout: 120_000 }, () => {
     await page.context().close()
   })
 
-  it('downloads the verifiable export, which the integrity core checks line by line', async () => {
+  it('downloads the verifiable export, which the commands the page shows verify offline', async () => {
     const { page, problems } = await signedInPage(
       ctx.browser,
       ctx.seed.url,
@@ -212,48 +228,56 @@ describe('the Integrity view', { timeout: 120_000 }, () => {
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download verifiable export' }).click(),
     ])
-    expect(download.suggestedFilename()).toMatch(/^agenttrail-log-.+\.jsonl$/)
-    const path = await download.path()
-    const lines = readFileSync(path, 'utf8')
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-    const types = lines.map((l) => l.type)
-    const header = lines[0]
-    expect(header).toMatchObject({ type: 'header', format: 'agenttrail-log-export/1' })
-    expect(header.org_id).toBe(ctx.seed.orgId)
-    expect(header.tree_size).toBeGreaterThanOrEqual(status.latest_checkpoint.tree_size)
-    const keys = lines.filter((l) => l.type === 'key')
-    const entries = lines.filter((l) => l.type === 'entry')
-    const checkpoints = lines.filter((l) => l.type === 'checkpoint')
-    // In order: header, keys, entries, checkpoints, end.
-    const order = ['header', 'key', 'entry', 'checkpoint', 'end']
-    expect(types.map((t) => order.indexOf(t))).toEqual(
-      [...types.map((t) => order.indexOf(t))].sort(),
-    )
-    expect(lines.at(-1)).toEqual({ type: 'end', entries: header.tree_size })
-    expect(entries.map((e) => e.seq)).toEqual(
-      Array.from({ length: header.tree_size }, (_, i) => i + 1),
-    )
-    expect(keys.map((k) => k.vkey)).toEqual(
-      (await get('/api/v1/log/keys')).body.keys.map((k: { vkey: string }) => k.vkey),
-    )
-    // Each live event with its salt makes its leaf, and the leaves make the last checkpoint's root,
-    // which the published key signed.
-    const hashes = entries.map((e) => {
-      const leaf = e.event ? leafBytes(e.event, Buffer.from(e.salt, 'base64')) : e.leaf
-      const hash = leafHash(leaf)
-      expect(hash.toString('base64')).toBe(e.leaf_hash)
-      return hash
-    })
-    const last = checkpoints.at(-1)
-    expect(last.tree_size).toBe(header.tree_size)
-    const opened = openNote(
-      last.note,
-      keys.map((k) => parseVerifierKey(k.vkey)),
-    )
-    expect(opened.signatures.every((s) => s.valid === true)).toBe(true)
-    expect(parseCheckpoint(opened.body).root.equals(rootOf(hashes))).toBe(true)
+    const name = download.suggestedFilename()
+    expect(name).toMatch(/^agenttrail-log-[0-9TZ-]+\.jsonl$/)
+    const dir = mkdtempSync(join(tmpdir(), 'agenttrail-audit-'))
+    try {
+      await download.saveAs(join(dir, name))
+      const lines = readFileSync(join(dir, name), 'utf8').trimEnd().split('\n')
+      const parsed = lines.map((l) => JSON.parse(l) as { type: string; [k: string]: any })
+      const header = parsed[0]!
+      expect(header).toMatchObject({ type: 'header', format: 'agenttrail-log-export/1' })
+      expect(header.org_id).toBe(ctx.seed.orgId)
+      expect(header.tree_size).toBeGreaterThanOrEqual(status.latest_checkpoint.tree_size)
+      expect(parsed.filter((l) => l.type === 'entry')).toHaveLength(header.tree_size)
+
+      // The verifier, with the keys an auditor takes from the well-known path (no API key).
+      const keysRes = await fetch(
+        `${ctx.seed.url}/.well-known/agenttrail/log-keys?org=${ctx.seed.orgId}`,
+      )
+      const keys = parseKeysFile(await keysRes.text())
+      const report = await verifyExport(lines, { keys })
+      expect(report.problems).toEqual([])
+      expect(report).toMatchObject({ status: 'intact', entries: header.tree_size, erased: 0 })
+      expect(report.verified_size).toBe(header.tree_size)
+
+      // The commands exactly as the page shows them, run in the folder the file was saved to,
+      // with `agenttrail` the built CLI: both exit 0 (intact).
+      const bin = join(dir, 'bin')
+      mkdirSync(bin)
+      writeFileSync(
+        join(bin, 'agenttrail'),
+        `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`,
+      )
+      chmodSync(join(bin, 'agenttrail'), 0o755)
+      for (const label of ['Verify commands', 'Verify with pinned keys']) {
+        const script = (await page.getByLabel(label).innerText()).trim()
+        expect(script).toContain('agenttrail verify')
+        // Asynchronously: the server answering curl runs in this process.
+        const run = await sh(script, dir, {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH ?? ''}`,
+        })
+        expect({ label, status: run.status, stderr: run.stderr }).toEqual({
+          label,
+          status: 0,
+          stderr: '',
+        })
+        expect(run.stdout).toContain(`${name}: INTACT\n`)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
     await done(page, problems)
   })
 })
