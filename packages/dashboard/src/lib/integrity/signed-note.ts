@@ -98,7 +98,7 @@ export async function parseVerifierKey(vkey: string): Promise<VerifierKey> {
 let ed25519: Promise<boolean> | undefined
 
 /**
- * Whether this browser's WebCrypto verifies Ed25519 (Chromium 137 on, Firefox 129 on, Safari 17 on):
+ * Whether this browser's WebCrypto verifies Ed25519 (Chromium from 137; recent Firefox and Safari):
  * importing a known key tells, once per page.
  */
 export function ed25519Supported(): Promise<boolean> {
