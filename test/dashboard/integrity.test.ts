@@ -217,6 +217,26 @@ describe('the Integrity view', { timeout: 120_000 }, () => {
     await page.context().close()
   })
 
+  it('says nothing was checked on a page without WebCrypto (plain HTTP off localhost)', async () => {
+    const page = await ctx.browser.newPage(ctx.seed.url)
+    page.setDefaultTimeout(15_000)
+    // What a browser gives a page that is not a secure context: no crypto.subtle.
+    await page.addInitScript(() => {
+      Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined })
+    })
+    await signIn(page, ctx.seed.readKey, '/integrity')
+    await page.getByText('not checked in this browser: this page is not a secure context').waitFor()
+    expect(await page.getByText('verified in this browser').count()).toBe(0)
+    // The keys are still listed.
+    await page.getByRole('table', { name: 'Signing keys' }).getByText('signing').waitFor()
+    await page.goto(`/events?event=${ctx.seed.scriptEventId}`)
+    const proof = page.getByRole('dialog').getByRole('region', { name: 'Proof' })
+    await proof.getByText('not checked', { exact: true }).waitFor()
+    expect(await proof.innerText()).toContain('no WebCrypto')
+    expect(await proof.getByText('verified', { exact: true }).count()).toBe(0)
+    await page.context().close()
+  })
+
   it('downloads the verifiable export, which the commands the page shows verify offline', async () => {
     const { page, problems } = await signedInPage(
       ctx.browser,

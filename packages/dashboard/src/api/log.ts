@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { api, apiText } from './client'
+import { CryptoUnavailable } from '../lib/integrity/bytes'
 import { parseVerifierKey } from '../lib/integrity/signed-note'
 import type { VerifierKey } from '../lib/integrity/signed-note'
 import type { LogKey, LogStatus } from './log-types'
@@ -28,7 +29,14 @@ export function useLogKeys() {
     queryFn: async ({ signal }) => {
       const { keys } = await api<{ keys: LogKey[] }>('/api/v1/log/keys', { signal })
       const parsed: VerifierKey[] = []
-      for (const k of keys) parsed.push(await parseVerifierKey(k.vkey))
+      try {
+        for (const k of keys) parsed.push(await parseVerifierKey(k.vkey))
+      } catch (e) {
+        // Without WebCrypto no key id can be checked: the keys are listed, and the checks that
+        // need them say they were not made.
+        if (!(e instanceof CryptoUnavailable)) throw e
+        return { keys, parsed: [] }
+      }
       return { keys, parsed }
     },
     staleTime: 60_000,

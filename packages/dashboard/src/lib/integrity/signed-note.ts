@@ -1,12 +1,4 @@
-import {
-  CryptoUnavailable,
-  fromBase64,
-  sameBytes,
-  sha256,
-  subtleCrypto,
-  toHex,
-  utf8,
-} from './bytes.js'
+import { fromBase64, sameBytes, sha256, subtleCrypto, toHex, utf8 } from './bytes.js'
 import { HASH_SIZE } from './merkle.js'
 
 /**
@@ -36,7 +28,8 @@ export interface VerifierKey {
 export interface SignatureCheck {
   name: string
   keyIdHex: string
-  type: 'signature' | 'cosignature' | 'unknown key'
+  /** `unidentified`: without WebCrypto the key id cannot be matched to a key (it is a hash). */
+  type: 'signature' | 'cosignature' | 'unknown key' | 'unidentified'
   /** Unix seconds, for a cosignature. */
   time?: number
   /** `unchecked`: the browser has no Ed25519; `unknown`: no published key has this name and id. */
@@ -135,8 +128,7 @@ export async function openCheckpoint(
   const checkpoint = parseCheckpoint(body)
   let unchecked: string | undefined
   if (!globalThis.crypto?.subtle)
-    unchecked = new CryptoUnavailable('this page is not a secure context (HTTPS or localhost)')
-      .message
+    unchecked = 'this page is not a secure context (HTTPS or localhost), so it has no WebCrypto'
   else if (!(await ed25519Supported())) unchecked = 'this browser’s WebCrypto has no Ed25519'
   const signatures: SignatureCheck[] = []
   for (const line of lines) {
@@ -146,7 +138,9 @@ export async function openCheckpoint(
     const name = line.slice(DASH.length, space)
     const raw = fromBase64(line.slice(space + 1))
     const id = raw.slice(0, 4)
-    signatures.push(await checkLine(name, id, raw, body, keys, unchecked !== undefined))
+    if (!globalThis.crypto?.subtle)
+      signatures.push({ name, keyIdHex: toHex(id), type: 'unidentified', result: 'unchecked' })
+    else signatures.push(await checkLine(name, id, raw, body, keys, unchecked !== undefined))
   }
   return { body, checkpoint, signatures, ...(unchecked !== undefined && { unchecked }) }
 }
