@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLogger, loadConfig, rotateLogKeyOffline, startServer } from '@agenttrail/server'
+import { verifyExport } from '@agenttrail/protocol'
+import { startLiveServer } from '../helpers/live-server.js'
+import type { LiveServer } from '../helpers/live-server.js'
+import { logClient } from './log-client.js'
+import { newEvent } from '../helpers/events.js'
+import { runCli } from '../helpers/process.js'
+
+// A real server, its verifiable export, and the offline verifier (`agenttrail verify`'s code): the
+// export a server writes is one the verifier finds intact, with the keys pinned from the
+// well-known path.
+describe.each(['sqlite', 'postgres'] as const)(
+  'a real export, verified offline (%s)',
+  (dialect) => {
+    let live: LiveServer
+    let log: ReturnType<typeof logClient>
+    beforeAll(async () => {
+      live = await startLiveServer(dialect)
+      log = logClient(live.url, await live.key('org-verify', ['ingest', 'read', 'admin']))
+      let size = 0
+      for (const n of [5, 9, 3]) {
+        const events = Array.from({ length: n }, (_, i) => ({
+          agent: 'auditor',
+          kind: 'llm_call',
+          input: `prompt ${i}`,
+          output: { text: `answer ${i}` },
+          user: `user-${i}@example.com`,
+          ip_address: '203.0.113.7',
+          metadata: { ticket: `T-${i}` },
+        }))
+        size += (await log.ingest(events)).length
+        await log.checkpointOf(size)
+      }
+    }, 120_000)
+    afterAll(async () => live?.close())
+
+    it('is intact', async () => {
+      const res = await log.get('/api/v1/log/export')
+      expect(res.status).toBe(200)
+      const pinned = await log.get('/.well-known/agenttrail/log-keys?org=org-verify', false)
+      const report = await verifyExport((res.body as string).trimEnd().split('\n'), {
+        keys: pinned.body.keys,
+      })
+      expect(report.problems).toEqual([])
+      expect(report).toMatchObject({ ok: true, status: 'intact', entries: 17, verified_size: 17 })
+      // The command an auditor runs, on the downloaded file and the well-known keys: exit 0.
+      const dir = mkdtempSync(join(tmpdir(), 'agenttrail-verify-cli-'))
+      try {
+        writeFileSync(join(dir, 'export.jsonl'), res.body as string)
+        writeFileSync(join(dir, 'keys.json'), JSON.stringify(pinned.body))
+        const cli = runCli([
+          'verify',
+          join(dir, 'export.jsonl'),
+          '--keys-file',
+          join(dir, 'keys.json'),
+          '--json',
+        ])
+        expect(cli.code, cli.stderr).toBe(0)
+        expect(JSON.parse(cli.stdout)).toMatchObject({ status: 'intact', entries: 17 })
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
+    it('stays intact across an erasure with its tombstone, and names what was erased', async () => {
+      const store = live.server.store
+      const [victim] = await store.events.since('org-verify', 3, 1)
+      const ts = Date.parse(victim!.ts)
+      expect(
+        await store.events.delete('org-verify', { from: ts, to: ts + 1, id: victim!.id }),
+      ).toBe(1)
+      const tombstone = newEvent({
+        kind: 'audit',
+        action: 'log.erasure',
+        status: 'success',
+        user: 'system',
+        metadata: {
+          erased: [[4, 4]],
+          count: 1,
+          reason: 'GDPR art. 17 request',
+          selector: { by: 'event' },
+          request_ref: null,
+        },
+      })
+      await store.events.append([{ orgId: 'org-verify', event: tombstone, system: true }])
+      await log.checkpointOf(18)
+      const res = await log.get('/api/v1/log/export')
+      const pinned = await log.get('/.well-known/agenttrail/log-keys?org=org-verify', false)
+      const report = await verifyExport((res.body as string).trimEnd().split('\n'), {
+        keys: pinned.body.keys,
+      })
+      expect(report.problems).toEqual([])
+      expect(report).toMatchObject({ ok: true, status: 'intact', entries: 18, erased: 1 })
+      // Tampering is caught: an output edited in the export.
+      const edited = (res.body as string).replace('answer 1', 'answer 9')
+      const bad = await verifyExport(edited.trimEnd().split('\n'), { keys: pinned.body.keys })
+      expect(bad.ok).toBe(false)
+    })
+  },
+)
+
+describe('an export across a key rotation, verified offline', () => {
+  it('is intact with both keys pinned with their windows', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'agenttrail-verify-rotation-'))
+    const KEY = 'at_verify_rotation_0123456789abcdef'
+    const config = loadConfig({
+      AGENTTRAIL_PORT: '0',
+      AGENTTRAIL_DATA_DIR: dataDir,
+      AGENTTRAIL_LOG_LEVEL: 'silent',
+      AGENTTRAIL_RATE_LIMIT_PER_SECOND: '0',
+      AGENTTRAIL_INIT_API_KEY: KEY,
+    })
+    const start = () => startServer(config, { logger: createLogger('silent'), announce: () => {} })
+    try {
+      const first = await start()
+      await logClient(first.url, KEY).ingest([{ action: 'one' }, { action: 'two' }])
+      await logClient(first.url, KEY).checkpointOf(2)
+      await first.close()
+      await rotateLogKeyOffline(config)
+      const second = await start()
+      const log = logClient(second.url, KEY)
+      await log.ingest([{ action: 'three' }])
+      await log.checkpointOf(4)
+      const res = await log.get('/api/v1/log/export')
+      const pinned = await log.get('/.well-known/agenttrail/log-keys?org=default', false)
+      expect(pinned.body.keys).toHaveLength(2)
+      const report = await verifyExport((res.body as string).trimEnd().split('\n'), {
+        keys: pinned.body.keys,
+      })
+      expect(report.problems).toEqual([])
+      expect(report).toMatchObject({ ok: true, status: 'intact', entries: 4, verified_size: 4 })
+      await second.close()
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
