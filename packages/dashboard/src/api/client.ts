@@ -57,30 +57,47 @@ export async function api<T>(
   } catch {
     body = undefined
   }
-  if (!res.ok) {
-    const b = (body ?? {}) as {
-      error?: unknown
-      code?: unknown
-      message?: unknown
-      details?: unknown
-    }
-    const message =
-      typeof b.error === 'string'
-        ? b.error
-        : typeof b.message === 'string'
-          ? b.message
-          : `${res.status} ${res.statusText}`
-    const error = new ApiError(
-      res.status,
-      typeof b.code === 'string' ? b.code : 'error',
-      message,
-      b.details,
-    )
-    if (res.status === 401 && !path.startsWith('/api/v1/session'))
-      unauthorizedListeners.forEach((f) => f())
-    throw error
-  }
+  if (!res.ok) throw errorOf(res, body, path)
   return body as T
+}
+
+/** Like {@link api} for a `GET` that answers text (a signed note): the text, or the API's error. */
+export async function apiText(path: string, init: { signal?: AbortSignal } = {}): Promise<string> {
+  const res = await fetch(path, { credentials: 'same-origin', signal: init.signal })
+  const text = await res.text()
+  if (res.ok) return text
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  throw errorOf(res, body, path)
+}
+
+/** The {@link ApiError} of a non-2xx answer; a 401 also tells the app the session ended. */
+function errorOf(res: Response, body: unknown, path: string): ApiError {
+  const b = (body ?? {}) as {
+    error?: unknown
+    code?: unknown
+    message?: unknown
+    details?: unknown
+  }
+  const message =
+    typeof b.error === 'string'
+      ? b.error
+      : typeof b.message === 'string'
+        ? b.message
+        : `${res.status} ${res.statusText}`
+  const error = new ApiError(
+    res.status,
+    typeof b.code === 'string' ? b.code : 'error',
+    message,
+    b.details,
+  )
+  if (res.status === 401 && !path.startsWith('/api/v1/session'))
+    unauthorizedListeners.forEach((f) => f())
+  return error
 }
 
 const unauthorizedListeners = new Set<() => void>()

@@ -52,6 +52,11 @@ export const VIEWS: ViewEntry[] = [
     component: lazy(() => import('./evaluations/evaluations-view')),
   },
   { path: '/stats', nav: 'Stats', component: lazy(() => import('./stats/stats-view')) },
+  {
+    path: '/integrity',
+    nav: 'Integrity',
+    component: lazy(() => import('./integrity/integrity-view')),
+  },
   { path: '/settings/:section', component: settingsView },
   { path: '/settings', nav: 'Settings', component: settingsView },
 ]

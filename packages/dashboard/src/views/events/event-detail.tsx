@@ -4,6 +4,7 @@ import { JsonText } from '../../components/json-text'
 import { formatDuration, formatNumber, formatTime, formatUsd } from '../../lib/format'
 import { hrefWithEnv, useEnvironment } from '../../lib/url-state'
 import type { ControlNote, EventDetail } from './event-model'
+import { EventProof } from './event-proof'
 
 const DECISION_TEXT: Record<ControlNote['decision'], string> = {
   denied: 'Refused before it ran',
@@ -130,6 +131,7 @@ export function EventDetailBody({ event: e }: { event: EventDetail }) {
           <JsonText value={e[field]} label={label} />
         </section>
       ))}
+      <EventProof event={e} />
     </>
   )
 }
