@@ -100,7 +100,7 @@ const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).
 
 const ADVANCE_SEQ = `UPDATE orgs SET next_seq = $2 WHERE id = $1
   RETURNING pg_notify('${COMMIT_CHANNEL}', $1 || ':' || ($2::bigint - 1))`
-/** The same with the transaction's Merkle log rows and head ($3 on, postgres-log-writes.ts): one round trip. */
+/** The same with the transaction's Merkle log rows and head ($3 to $7, postgres-log-writes.ts): one round trip. */
 const ADVANCE_SEQ_AND_LOG = `WITH ${LOG_ROWS}\n${ADVANCE_SEQ}`
 
 /**

@@ -10,29 +10,33 @@ const BACKFILL_CHUNK = 5_000
 /**
  * Everything a transaction adds to an org's log, as data-modifying CTEs that the statement moving
  * the org's counter carries (postgres-append.ts), or that stand alone (`writeOrgLog`): the leaves,
- * their openings (gap leaves have none: a null salt), the kept interior nodes and the new head.
- * Parameters: $1 the org, $3 to $12 `logRowValues`.
+ * their openings (gap leaves have none), the kept interior nodes and the new head. Parameters: $1
+ * the org, $3 to $7 `logRowValues`. Leaves and nodes travel as one JSON array each (binary in
+ * base64): JSON.stringify is native, where the driver's text[] literal escapes every quote of
+ * every leaf in JavaScript (measured: 2 against 18 µs per leaf). `->>` gives each string back
+ * exactly as it was sent.
  */
-export const LOG_ROWS = `l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash)
-    SELECT $1, * FROM unnest($3::bigint[], $4::text[], $5::bytea[])),
-  o AS (INSERT INTO log_openings (org_id, seq, salt)
-    SELECT $1, s, salt FROM unnest($3::bigint[], $6::bytea[]) AS t(s, salt) WHERE salt IS NOT NULL),
+export const LOG_ROWS = `lr AS MATERIALIZED (SELECT (r->>0)::bigint AS seq, r->>1 AS leaf, decode(r->>2, 'base64') AS hash,
+    decode(r->>3, 'base64') AS salt FROM json_array_elements($3::json) AS r),
+  l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash) SELECT $1, seq, leaf, hash FROM lr),
+  o AS (INSERT INTO log_openings (org_id, seq, salt) SELECT $1, seq, salt FROM lr WHERE salt IS NOT NULL),
   n AS (INSERT INTO log_nodes (org_id, level, idx, hash)
-    SELECT $1, * FROM unnest($7::smallint[], $8::bigint[], $9::bytea[])),
-  h AS (INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $10, $11, $12)
+    SELECT $1, (r->>0)::smallint, (r->>1)::bigint, decode(r->>2, 'base64') FROM json_array_elements($4::json) AS r),
+  h AS (INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $5, $6, $7)
     ON CONFLICT (org_id) DO UPDATE SET size = EXCLUDED.size, frontier = EXCLUDED.frontier, updated_at = EXCLUDED.updated_at)`
 
-/** The values of $3 to $12 of `LOG_ROWS`: one array per column. */
+/** The values of $3 to $7 of `LOG_ROWS`. */
 export function logRowValues(log: OrgLog, now: number): unknown[] {
-  const { leaves, nodes } = log
   return [
-    leaves.map((l) => l.seq),
-    leaves.map((l) => l.leaf),
-    leaves.map((l) => l.hash),
-    leaves.map((l) => (l.salt === null ? null : asBuffer(l.salt))),
-    nodes.map((n) => n.level),
-    nodes.map((n) => n.idx),
-    nodes.map((n) => n.hash),
+    JSON.stringify(
+      log.leaves.map((l) => [
+        l.seq,
+        l.leaf,
+        l.hash.toString('base64'),
+        l.salt === null ? null : asBuffer(l.salt).toString('base64'),
+      ]),
+    ),
+    JSON.stringify(log.nodes.map((n) => [n.level, n.idx, n.hash.toString('base64')])),
     log.size,
     log.frontierBytes(),
     now,
