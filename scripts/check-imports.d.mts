@@ -10,5 +10,14 @@ export function ruleViolations(
   edges: ReadonlyArray<{ from: string; to: string }>,
   rules: ImportRules,
 ): string[]
-/** Every problem: cycles first, then rule violations. Empty when the graph keeps the rules. */
-export function checkImports(root: string, rules?: ImportRules): string[]
+/** Entry point to the files (and folders, ending in `/`) it may load besides Node's built-ins. */
+export type BuiltinsOnly = Record<string, readonly string[]>
+export const BUILTINS_ONLY: BuiltinsOnly
+/** What the BUILTINS_ONLY entries reach beyond Node's built-ins and their allowed files. */
+export function builtinsOnlyViolations(root: string, builtinsOnly?: BuiltinsOnly): string[]
+/** Every problem: cycles, rule violations, then BUILTINS_ONLY ones. Empty when all rules hold. */
+export function checkImports(
+  root: string,
+  rules?: ImportRules,
+  builtinsOnly?: BuiltinsOnly,
+): string[]

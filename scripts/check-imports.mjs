@@ -12,6 +12,9 @@
 //    covers a file names its room. Packages are resolved by name (`@agenttrail/protocol` is
 //    packages/protocol/src/index.ts). A worker started by `new URL('./x.js', import.meta.url)` is
 //    an import too (a module file's URL: reading `../package.json` that way is not).
+// 3. Some entry points must run on Node's built-ins alone (BUILTINS_ONLY): `agenttrail verify` is
+//    what an auditor runs, with no server and no npm dependency. Everything such an entry reaches
+//    (type-only imports aside) must be a `node:` module or a file its rule names.
 //
 // Usage: node scripts/check-imports.mjs [--graph]. Exits 1 with one line per problem.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
@@ -90,11 +93,27 @@ export const RULES = {
   [`${S}http/mcp/`]: [PROTOCOL, ...LEAVES, `${S}http/`, 'packages/mcp/src/index.ts'],
   // The MCP server talks to AgentTrail like any client: through the SDK, never the server.
   'packages/mcp/src/': ['packages/sdk/src/index.ts'],
+  // verify-command.ts is also held to BUILTINS_ONLY below.
   'packages/cli/src/': [
     PROTOCOL,
     'packages/server/src/index.ts',
     'packages/mcp/src/index.ts',
     'packages/sdk/src/index.ts',
+  ],
+}
+
+/**
+ * Entry points that load nothing but Node's built-ins and the files named beside them (paths
+ * from the repository root; a trailing `/` is a folder): the offline verifier and the dependency-
+ * free integrity subpath it loads (`@agenttrail/protocol/integrity`).
+ */
+export const BUILTINS_ONLY = {
+  'packages/protocol/src/integrity/index.ts': ['packages/protocol/src/integrity/'],
+  'packages/cli/src/verify-command.ts': [
+    'packages/protocol/src/integrity/',
+    'packages/cli/src/command-flags.ts',
+    'packages/cli/src/exit-codes.ts',
+    'packages/cli/src/safe-text.ts',
   ],
 }
 
@@ -153,6 +172,52 @@ function specifiers(text) {
   ))
     found.push(m[1])
   return found
+}
+
+/** The specifiers a file imports for types only (`import type`, `export type ... from`). */
+function typeOnlySpecifiers(text) {
+  const typeOnly = new Set()
+  const valued = new Set()
+  for (const m of text.matchAll(
+    /^\s*(import|export)\s+(type\s+)?[^;'"]*?from\s*['"]([^'"]+)['"]/gm,
+  ))
+    (m[2] ? typeOnly : valued).add(m[3])
+  for (const spec of valued) typeOnly.delete(spec)
+  return typeOnly
+}
+
+/**
+ * What the entries of `builtinsOnly` reach beyond Node's built-ins and their allowed files: each
+ * import (but type-only ones) of every file they load, followed through allowed files.
+ */
+export function builtinsOnlyViolations(root, builtinsOnly = BUILTINS_ONLY) {
+  const names = packageNames(root)
+  const problems = []
+  for (const [entry, allowed] of Object.entries(builtinsOnly)) {
+    if (!existsSync(join(root, entry))) continue
+    const ok = (file) =>
+      file === entry || allowed.some((a) => (a.endsWith('/') ? file.startsWith(a) : file === a))
+    const seen = new Set([entry])
+    const queue = [entry]
+    while (queue.length > 0) {
+      const file = queue.shift()
+      const text = readFileSync(join(root, file), 'utf8')
+      const typeOnly = typeOnlySpecifiers(text)
+      for (const spec of new Set(specifiers(text))) {
+        if (spec.startsWith('node:') || typeOnly.has(spec)) continue
+        const to = resolveSpecifier(root, names, file, spec)
+        if (to === undefined || !ok(to)) {
+          problems.push(
+            `${file} imports ${to ?? spec}, which ${entry} may not load (Node built-ins only; rule BUILTINS_ONLY)`,
+          )
+        } else if (!seen.has(to)) {
+          seen.add(to)
+          queue.push(to)
+        }
+      }
+    }
+  }
+  return problems
 }
 
 /** Arrows between source files, each resolved to a file in the repository. */
@@ -273,9 +338,13 @@ export function ruleViolations(edges, rules) {
   return problems
 }
 
-export function checkImports(root, rules = RULES) {
+export function checkImports(root, rules = RULES, builtinsOnly = BUILTINS_ONLY) {
   const edges = importGraph(root)
-  return [...folderCycles(edges), ...ruleViolations(edges, rules)]
+  return [
+    ...folderCycles(edges),
+    ...ruleViolations(edges, rules),
+    ...builtinsOnlyViolations(root, builtinsOnly),
+  ]
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

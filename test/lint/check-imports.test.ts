@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { checkImports, importGraph } from '../../scripts/check-imports.mjs'
+import { builtinsOnlyViolations, checkImports, importGraph } from '../../scripts/check-imports.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const made: string[] = []
@@ -96,6 +96,25 @@ describe('the import checker', () => {
     })
     expect(checkImports(root, rules)).toEqual([
       `${S}/store/sqlite/sqlite.ts may not import ${S}/control/engine.ts (rule for ${S}/store/)`,
+    ])
+  })
+
+  it('holds a BUILTINS_ONLY entry to Node built-ins and its allowed files, type imports aside', () => {
+    const only = { [`${S}/verify.ts`]: [`${S}/core/`] }
+    const files = {
+      ...layered,
+      [`${S}/core/hash.ts`]: `import { createHash } from 'node:crypto'\nexport const h = createHash\n`,
+      [`${S}/core/index.ts`]: `import { h } from './hash.js'\nimport type { Store } from '../store/store.js'\nexport const x: Store | typeof h = h\n`,
+      [`${S}/verify.ts`]: `import { readFileSync } from 'node:fs'\nimport { x } from './core/index.js'\nexport const v = [readFileSync, x]\n`,
+    }
+    expect(builtinsOnlyViolations(repo(files), only)).toEqual([])
+    const root = repo({
+      ...files,
+      [`${S}/core/hash.ts`]: `import { z } from 'zod'\nimport { d } from '../control/engine.js'\nexport const h = [z, d]\n`,
+    })
+    expect(builtinsOnlyViolations(root, only)).toEqual([
+      `${S}/core/hash.ts imports zod, which ${S}/verify.ts may not load (Node built-ins only; rule BUILTINS_ONLY)`,
+      `${S}/core/hash.ts imports ${S}/control/engine.ts, which ${S}/verify.ts may not load (Node built-ins only; rule BUILTINS_ONLY)`,
     ])
   })
 

@@ -1,9 +1,10 @@
 /**
  * The exit codes of every command (docs/cli.md, "Exit codes"): 0 done, 1 failed, 2 a usage mistake
  * (a bad flag or value, or a query the server rejects as malformed), 3 the server could not be
- * reached, 4 the server refused the key (wrong, revoked, or without the scope needed).
+ * reached, 4 the server refused the key (wrong, revoked, or without the scope needed), 5 done
+ * with warnings (`verify`: the export is intact, but something limits what that proves).
  */
-export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3, auth: 4 } as const
+export const EXIT = { ok: 0, failure: 1, usage: 2, unreachable: 3, auth: 4, warnings: 5 } as const
 
 /** Says what went wrong on stderr and gives the exit code: 2 for a usage mistake. */
 export function usage(message: string): number {

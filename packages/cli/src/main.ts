@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export-command.js')).exportCommand,
   stats: async () => (await import('./stats-command.js')).statsCommand,
   agents: async () => (await import('./agents-command.js')).agentsCommand,
+  verify: async () => (await import('./verify-command.js')).verifyCommand,
 }
 
 /** The product's version: this package's (test/e2e/cli-version.test.ts keeps it the server's). */
@@ -36,6 +37,7 @@ Usage:
   agenttrail orgs show ORG
   agenttrail backup FILE [--data-dir ./data]
   agenttrail mcp [--url URL] [--key KEY] [--read-only]   (MCP server over stdio; docs/mcp.md)
+  agenttrail verify FILE|- [--keys-file F] [--key VKEY]... [--pinned-checkpoint F] [--json]   (offline, no server)
 
 Against a running server (--url URL or AGENTTRAIL_URL, --key KEY or AGENTTRAIL_API_KEY):
   agenttrail tail [--agent NAME] [--environment ENV] [--kind K] [--status S] [--type T] [--since SEQ|ID|TIME] [--json]
@@ -51,7 +53,8 @@ AGENTTRAIL_LOG_LEVEL, DATABASE_URL. The keys and orgs commands work on the store
 orgs also takes --database-url). A plan is set by the operator here, never with an org's API key; running servers
 apply it within 5 s. Naming free, pro, business or enterprise takes that plan's limits, except the limits given.
 Run agenttrail COMMAND --help for more; docs/cli.md has every command, flag and example.
-Exit codes: 0 done, 1 failed, 2 a usage mistake, 3 the server could not be reached, 4 the key was refused.
+Exit codes: 0 done, 1 failed, 2 a usage mistake, 3 the server could not be reached, 4 the key was refused,
+5 done with warnings (verify: the export is intact, with warnings).
 `
 
 async function main(argv: string[]): Promise<number> {

@@ -55,3 +55,16 @@ export {
   prepareLeaf,
 } from './leaf.js'
 export type { PreparedLeaf } from './leaf.js'
+export { EXPORT_FORMAT, verifyExport } from './verify-export.js'
+export type { VerifyExportOptions } from './verify-export.js'
+export { parseKeysFile, trustedKey } from './verify-keys.js'
+export type { TrustedKey, TrustedKeyInput } from './verify-keys.js'
+export { VERIFY_PROBLEM_CODES } from './verify-report.js'
+export type {
+  ProblemSeverity,
+  VerifyErasure,
+  VerifyProblem,
+  VerifyProblemCode,
+  VerifyReport,
+} from './verify-report.js'
+export { TreeRecord } from './verify-tree.js'
