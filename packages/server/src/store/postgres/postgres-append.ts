@@ -17,7 +17,7 @@ import { COMMIT_CHANNEL } from './postgres-commit-feed.js'
 import { lockOrg, withTransaction } from './postgres-tx.js'
 import { writeOutbox } from './postgres-outbox.js'
 import type { InsertedEvent } from '../outbox-rows.js'
-import { prepareEventLeaf } from '../log-append.js'
+import { gapTombstones, prepareEventLeaf } from '../log-append.js'
 import { LOG_ROWS, logRowValues, openOrgLog } from './postgres-log-writes.js'
 
 const TYPES: Record<string, string> = {
@@ -194,6 +194,9 @@ export async function appendInTransaction(
     // Places the plan's monthly limit reserved for events that turn out to be stored already, per month.
     const unused = new Map<string, number>()
     const orgLog = log ? await openOrgLog(client, orgId, first - 1) : undefined
+    // Events gone before the log reached them: a tombstone in this transaction says so.
+    for (const tombstone of gapTombstones(orgLog?.gaps ?? [], receivedAt))
+      list.push({ index: -1, event: tombstone, system: true })
     for (const { index, event: sent, system, reservedMonth, batch, leaf } of list) {
       const known = existing.get(sent.id)
       if (known) {

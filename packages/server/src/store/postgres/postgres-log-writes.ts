@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { EventRow } from '../event-row.js'
-import { OrgLog, asBuffer, gapLeaf } from '../log-append.js'
+import { OrgLog, asBuffer, gapTombstones } from '../log-append.js'
+import type { AppendItem } from '../store.js'
 import { SELECT_EVENT } from './postgres-query.js'
 import { withTransaction } from './postgres-tx.js'
 
@@ -83,7 +84,7 @@ export async function openOrgLog(
       if (row && Number(row.seq) === seq) {
         log.appendRow(row)
         i++
-      } else log.append(seq, gapLeaf(orgId, seq), null)
+      } else log.appendGap(orgId, seq)
       max--
     }
   }
@@ -108,15 +109,20 @@ export async function writeOrgLog(
 /**
  * Builds the log of every org whose events predate it, in transactions of a few thousand leaves
  * under the org's lock (so servers starting together, and appends, take turns), before this
- * server takes writes. Returns how many leaves it appended.
+ * server takes writes; then `append`s each org's tombstones for the seqs it found no event for
+ * (`gapTombstones`). Returns how many leaves it appended.
  */
-export async function backfillPostgresLog(pool: pg.Pool): Promise<number> {
+export async function backfillPostgresLog(
+  pool: pg.Pool,
+  append: (items: AppendItem[]) => Promise<unknown>,
+): Promise<number> {
   const { rows } = await pool.query<{ org_id: string }>(
     `SELECT o.id AS org_id FROM orgs o LEFT JOIN log_heads h ON h.org_id = o.id
      WHERE o.next_seq - 1 > coalesce(h.size, 0)`,
   )
   let appended = 0
   for (const { org_id: orgId } of rows) {
+    const gaps: number[] = []
     let done = false
     while (!done)
       await withTransaction(
@@ -126,14 +132,18 @@ export async function backfillPostgresLog(pool: pg.Pool): Promise<number> {
             done = true
             return
           }
-          const upTo = Number(org?.nextSeq) - 1
+          const upTo = Number(org.nextSeq) - 1
           const log = await openOrgLog(client, orgId, upTo, BACKFILL_CHUNK)
           await writeOrgLog(client, orgId, log, Date.now())
           appended += log.leaves.length
+          gaps.push(...log.gaps)
           done = log.size >= upTo
         },
         { lockOrg: orgId, createOrg: false },
       )
+    const tombstones = gapTombstones(gaps, Date.now())
+    if (tombstones.length > 0)
+      await append(tombstones.map((event) => ({ orgId, event, system: true })))
   }
   return appended
 }
