@@ -15,7 +15,10 @@ const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_AB_SECONDS ?? 8)
 const SERVER = join(ROOT, 'bench/integrity-server.js')
 
-/** 1. µs per event: preparing leaves, and the writer's append with the log and without. */
+/**
+ * 1. µs of CPU per event (this process, user + system: on a loaded machine wall time measures the
+ * other processes too): preparing leaves, and the writer's append with the log and without.
+ */
 export async function stageCosts() {
   const dist = (p) => join(ROOT, 'packages/server/dist', p)
   const { openSqliteDb } = await import(dist('store/sqlite/sqlite-db.js'))
@@ -35,17 +38,6 @@ export async function stageCosts() {
   )
   const events = batches.length * 1_000
   try {
-    // Warm the JIT on a copy, then time.
-    withLeaves(batches[0])
-    let t0 = performance.now()
-    const prepared = batches.map((b) => withLeaves(b))
-    const prepare = ((performance.now() - t0) * 1000) / events
-    t0 = performance.now()
-    for (const b of prepared) structuredClone(b)
-    const cloneWith = ((performance.now() - t0) * 1000) / events
-    t0 = performance.now()
-    for (const b of batches) structuredClone(b)
-    const cloneWithout = ((performance.now() - t0) * 1000) / events
     const append = {}
     // Two databases, appended to in alternating transactions, so drift hits both alike.
     const dbs = { off: openSqliteDb(join(dir, 'off.db')), on: openSqliteDb(join(dir, 'on.db')) }
@@ -55,21 +47,36 @@ export async function stageCosts() {
       writes[k] = createSqliteWrites(db, enforcement, k === 'on')
       append[k] = 0
     }
-    prepared.forEach((batch, i) => {
+    withLeaves(batches[0].map((i) => ({ ...i }))) // the JIT warms up on a copy
+    let [prepare, cloneWith, cloneWithout] = [0, 0, 0]
+    const cpu = (since) => {
+      const { user, system } = process.cpuUsage(since)
+      return user + system
+    }
+    batches.forEach((batch, i) => {
+      // Each batch prepared right before its append, as the store's entry point does.
+      let t = process.cpuUsage()
+      const prepared = withLeaves(batch)
+      prepare += cpu(t)
+      t = process.cpuUsage()
+      structuredClone(prepared)
+      cloneWith += cpu(t)
+      t = process.cpuUsage()
+      structuredClone(batch)
+      cloneWithout += cpu(t)
       for (const k of i % 2 ? ['on', 'off'] : ['off', 'on']) {
-        const items = k === 'on' ? batch : batches[i]
-        const t = performance.now()
-        writes[k].append(items)
-        append[k] += performance.now() - t
+        t = process.cpuUsage()
+        writes[k].append(k === 'on' ? prepared : batch)
+        append[k] += cpu(t)
       }
     })
     for (const db of Object.values(dbs)) db.close()
     return {
       events,
-      prepare,
-      clone: cloneWith - cloneWithout,
-      appendOff: (append.off * 1000) / events,
-      appendOn: (append.on * 1000) / events,
+      prepare: prepare / events,
+      clone: (cloneWith - cloneWithout) / events,
+      appendOff: append.off / events,
+      appendOn: append.on / events,
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -80,7 +87,7 @@ export async function stageCosts() {
 export async function runIntegrityBench({ log, stores = ['sqlite', 'postgres'] }) {
   const stage = await stageCosts()
   log(
-    `integrity: prepare ${stage.prepare.toFixed(1)} µs/event (event loop), clone +${stage.clone.toFixed(1)}; append ${stage.appendOff.toFixed(1)} → ${stage.appendOn.toFixed(1)} µs/event (writer)`,
+    `integrity (CPU µs/event): prepare ${stage.prepare.toFixed(1)} (event loop), clone +${stage.clone.toFixed(1)}; append ${stage.appendOff.toFixed(1)} → ${stage.appendOn.toFixed(1)} (writer)`,
   )
   const load = loadavg()
   const results = await measureAB({
@@ -101,9 +108,9 @@ export async function runIntegrityBench({ log, stores = ['sqlite', 'postgres'] }
 
 Measured by \`node bench/run.js --only integrity\` (\`bench/integrity-bench.js\`) on ${new Date().toISOString().slice(0, 10)}, on the machine above; load average ${load.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min) before, ${loadAfter.map((x) => x.toFixed(2)).join(' / ')} after.
 
-**Per event, in-process** (SQLite, ${stage.events.toLocaleString('en-US')} bench events in transactions of 1,000):
+**Per event, in-process** (SQLite, ${stage.events.toLocaleString('en-US')} bench events in transactions of 1,000; CPU time of the process, user + system, as wall time on a loaded machine counts the other processes too; the append's fsyncs are not in it):
 
-| stage | thread | µs per event |
+| stage | thread | CPU µs per event |
 | --- | --- | --- |
 | leaf preparation: field commitments, JCS of the committed event (\`prepareLeaf\`) | event loop | ${f(stage.prepare)} |
 | the prepared leaf's share of the structured clone to the writer thread | event loop | ${f(stage.clone)} |

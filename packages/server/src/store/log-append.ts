@@ -5,6 +5,7 @@ import {
   leafBytes,
   leafHash,
   newSalt,
+  normalizeEvent,
   prepareLeaf,
 } from '@agenttrail/protocol'
 import type { NewEvent } from '@agenttrail/protocol'
@@ -28,11 +29,52 @@ export function withLeaves(items: readonly AppendItem[]): AppendItem[] {
 }
 
 /**
- * The leaf of a seq whose event was deleted before the org's log existed (the start-up backfill
- * finds no row for it): it keeps leaf index = seq - 1 for every later event, and says so.
+ * The leaf of a seq whose event was deleted before the org's log existed (the backfill finds no row
+ * for it): a version 1 leaf of that seq in that org with nothing else in it, so leaf index = seq - 1
+ * holds for every later event. A tombstone (`gapTombstones`) appended with it says why.
  */
 export function gapLeaf(orgId: string, seq: number): string {
-  return jcs({ gap: { org_id: orgId, reason: 'deleted before the log existed', seq }, v: 1 })
+  return jcs({ event: { org_id: orgId, seq }, v: 1 })
+}
+
+/** Most ranges one tombstone lists (docs/integrity.md). */
+const MAX_TOMBSTONE_RANGES = 5_000
+
+/**
+ * The tombstones (`audit` events, action `log.erasure`) that account for gap leaves: the seqs, as
+ * inclusive ascending ranges, were erased before the log existed, by nobody the log can name.
+ */
+export function gapTombstones(gaps: readonly number[], now: number): NewEvent[] {
+  const ranges: [number, number][] = []
+  for (const seq of [...gaps].sort((a, b) => a - b)) {
+    const last = ranges.at(-1)
+    if (last && last[1] === seq - 1) last[1] = seq
+    else ranges.push([seq, seq])
+  }
+  const out: NewEvent[] = []
+  for (let i = 0; i < ranges.length; i += MAX_TOMBSTONE_RANGES) {
+    const erased = ranges.slice(i, i + MAX_TOMBSTONE_RANGES)
+    const result = normalizeEvent(
+      {
+        kind: 'audit',
+        status: 'success',
+        action: 'log.erasure',
+        user: 'system',
+        title: 'Events deleted before the integrity log existed',
+        metadata: {
+          erased,
+          count: erased.reduce((n, [a, b]) => n + b - a + 1, 0),
+          reason: 'deleted before the integrity log existed',
+          selector: { by: 'range' },
+          request_ref: null,
+        },
+      },
+      { now },
+    )
+    if (!result.ok) throw new Error('the log.erasure audit event is not valid')
+    out.push(result.event)
+  }
+  return out
 }
 
 /** A leaf row to insert: the opening's salt is null for a gap leaf. */
@@ -59,6 +101,8 @@ export interface NodeRow {
 export class OrgLog {
   readonly leaves: LeafRow[] = []
   readonly nodes: NodeRow[] = []
+  /** Seqs given a gap leaf here: their events were gone before the log reached them. */
+  readonly gaps: number[] = []
   private readonly frontier: Frontier
 
   constructor(size: number, frontier: Uint8Array | null) {
@@ -68,6 +112,12 @@ export class OrgLog {
   /** Leaves in the tree, including those added here. */
   get size(): number {
     return this.frontier.size
+  }
+
+  /** Appends the gap leaf of `seq` (`gapLeaf`). */
+  appendGap(orgId: string, seq: number): void {
+    this.append(seq, gapLeaf(orgId, seq), null)
+    this.gaps.push(seq)
   }
 
   /** Appends the leaf of event `seq`; `salt` null for a gap leaf. */

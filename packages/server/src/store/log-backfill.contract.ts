@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { leafBytes, leafHash, rootOf } from '@agenttrail/protocol'
+import { leafBytes, leafHash, parseLeaf, rootOf } from '@agenttrail/protocol'
 import { newEvent } from '../../../../test/helpers/events.js'
 import { gapLeaf } from './log-append.js'
 import type { Store } from './store.js'
@@ -54,8 +54,26 @@ export function describeLogBackfill(name: string, fresh: () => Promise<BackfillD
 
       store = await harness.open()
       try {
+        // The seqs with no event left got gap leaves, and a tombstone (seq 48) says why: the log
+        // did not exist when they went, so it cannot hold their erasure's own tombstones' word.
+        const [tombstone] = await store.events.since('org-a', 47, 10)
+        expect(tombstone).toMatchObject({
+          seq: 48,
+          kind: 'audit',
+          action: 'log.erasure',
+          user: 'system',
+          metadata: {
+            erased: [
+              [11, 20],
+              [41, 45],
+            ],
+            count: 15,
+            selector: { by: 'range' },
+            request_ref: null,
+          },
+        })
         for (const [orgId, size, gaps] of [
-          ['org-a', 47, [...range(11, 20), ...range(41, 45)]],
+          ['org-a', 48, [...range(11, 20), ...range(41, 45)]],
           ['org-b', 7, []],
         ] as const) {
           const head = await store.log.head(orgId)
@@ -68,16 +86,20 @@ export function describeLogBackfill(name: string, fresh: () => Promise<BackfillD
           expect([...salts.keys()]).toEqual(events.map((e) => e.seq))
           for (const e of events)
             expect(leaves[e.seq - 1]?.leaf).toBe(leafBytes(e, salts.get(e.seq) as Buffer))
-          for (const seq of gaps) expect(leaves[seq - 1]?.leaf).toBe(gapLeaf(orgId, seq))
+          for (const seq of gaps) {
+            expect(leaves[seq - 1]?.leaf).toBe(gapLeaf(orgId, seq))
+            // A leaf the verifier reads as the leaf of that seq in that org, with nothing in it.
+            expect(parseLeaf(gapLeaf(orgId, seq)).event).toEqual({ org_id: orgId, seq })
+          }
         }
         // New events continue the tree from there.
         const before = await store.log.head('org-a')
         const [next] = await appendMany('org-a', 1, 300)
-        expect(next?.seq).toBe(48)
+        expect(next?.seq).toBe(49)
         const after = await store.log.head('org-a')
-        expect(after.size).toBe(48)
-        const leaves = await store.log.leaves('org-a', 0, 48)
-        expect(rootOf(leaves.slice(0, 47).map((l) => l.hash)).equals(before.root)).toBe(true)
+        expect(after.size).toBe(49)
+        const leaves = await store.log.leaves('org-a', 0, 49)
+        expect(rootOf(leaves.slice(0, 48).map((l) => l.hash)).equals(before.root)).toBe(true)
         expect(rootOf(leaves.map((l) => l.hash)).equals(after.root)).toBe(true)
       } finally {
         await store.close()
@@ -85,7 +107,7 @@ export function describeLogBackfill(name: string, fresh: () => Promise<BackfillD
       // A second start finds nothing to build and changes nothing.
       store = await harness.open()
       try {
-        expect((await store.log.head('org-a')).size).toBe(48)
+        expect((await store.log.head('org-a')).size).toBe(49)
       } finally {
         await store.close()
       }

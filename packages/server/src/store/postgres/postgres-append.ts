@@ -17,7 +17,7 @@ import { COMMIT_CHANNEL } from './postgres-commit-feed.js'
 import { lockOrg, withTransaction } from './postgres-tx.js'
 import { writeOutbox } from './postgres-outbox.js'
 import type { InsertedEvent } from '../outbox-rows.js'
-import { prepareEventLeaf } from '../log-append.js'
+import { gapTombstones, prepareEventLeaf } from '../log-append.js'
 import { LOG_ROWS, logRowValues, openOrgLog } from './postgres-log-writes.js'
 
 const TYPES: Record<string, string> = {
@@ -100,7 +100,7 @@ const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).
 
 const ADVANCE_SEQ = `UPDATE orgs SET next_seq = $2 WHERE id = $1
   RETURNING pg_notify('${COMMIT_CHANNEL}', $1 || ':' || ($2::bigint - 1))`
-/** The same with the transaction's Merkle log rows and head ($3 on, postgres-log-writes.ts): one round trip. */
+/** The same with the transaction's Merkle log rows and head ($3 to $7, postgres-log-writes.ts): one round trip. */
 const ADVANCE_SEQ_AND_LOG = `WITH ${LOG_ROWS}\n${ADVANCE_SEQ}`
 
 /**
@@ -194,6 +194,9 @@ export async function appendInTransaction(
     // Places the plan's monthly limit reserved for events that turn out to be stored already, per month.
     const unused = new Map<string, number>()
     const orgLog = log ? await openOrgLog(client, orgId, first - 1) : undefined
+    // Events gone before the log reached them: a tombstone in this transaction says so.
+    for (const tombstone of gapTombstones(orgLog?.gaps ?? [], receivedAt))
+      list.push({ index: -1, event: tombstone, system: true })
     for (const { index, event: sent, system, reservedMonth, batch, leaf } of list) {
       const known = existing.get(sent.id)
       if (known) {

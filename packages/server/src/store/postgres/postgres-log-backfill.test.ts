@@ -18,8 +18,9 @@ describeLogBackfill('postgres', async () => {
   return {
     open: () => openPostgresStore({ url, enforce: enforcement }),
     rewind: () =>
-      onDb(`DROP TABLE log_leaves, log_openings, log_nodes, log_heads;
-        DROP FUNCTION log_append_only(); DELETE FROM schema_migrations WHERE version = 14;`),
+      onDb(`DROP TABLE log_leaves, log_openings, log_nodes, log_heads, log_checkpoints, log_keys;
+        DROP FUNCTION log_append_only(); DROP FUNCTION log_checkpoint_no_shrink();
+        DROP FUNCTION log_key_retire_only(); DELETE FROM schema_migrations WHERE version >= 14;`),
     exec: onDb,
   }
 })

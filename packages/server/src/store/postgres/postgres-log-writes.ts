@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { EventRow } from '../event-row.js'
-import { OrgLog, asBuffer, gapLeaf } from '../log-append.js'
+import { OrgLog, asBuffer, gapTombstones } from '../log-append.js'
+import type { AppendItem } from '../store.js'
 import { SELECT_EVENT } from './postgres-query.js'
 import { withTransaction } from './postgres-tx.js'
 
@@ -10,29 +11,33 @@ const BACKFILL_CHUNK = 5_000
 /**
  * Everything a transaction adds to an org's log, as data-modifying CTEs that the statement moving
  * the org's counter carries (postgres-append.ts), or that stand alone (`writeOrgLog`): the leaves,
- * their openings (gap leaves have none: a null salt), the kept interior nodes and the new head.
- * Parameters: $1 the org, $3 to $12 `logRowValues`.
+ * their openings (gap leaves have none), the kept interior nodes and the new head. Parameters: $1
+ * the org, $3 to $7 `logRowValues`. Leaves and nodes travel as one JSON array each (binary in
+ * base64): JSON.stringify is native, where the driver's text[] literal escapes every quote of
+ * every leaf in JavaScript (measured: 2 against 18 µs per leaf). `->>` gives each string back
+ * exactly as it was sent.
  */
-export const LOG_ROWS = `l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash)
-    SELECT $1, * FROM unnest($3::bigint[], $4::text[], $5::bytea[])),
-  o AS (INSERT INTO log_openings (org_id, seq, salt)
-    SELECT $1, s, salt FROM unnest($3::bigint[], $6::bytea[]) AS t(s, salt) WHERE salt IS NOT NULL),
+export const LOG_ROWS = `lr AS MATERIALIZED (SELECT (r->>0)::bigint AS seq, r->>1 AS leaf, decode(r->>2, 'base64') AS hash,
+    decode(r->>3, 'base64') AS salt FROM json_array_elements($3::json) AS r),
+  l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash) SELECT $1, seq, leaf, hash FROM lr),
+  o AS (INSERT INTO log_openings (org_id, seq, salt) SELECT $1, seq, salt FROM lr WHERE salt IS NOT NULL),
   n AS (INSERT INTO log_nodes (org_id, level, idx, hash)
-    SELECT $1, * FROM unnest($7::smallint[], $8::bigint[], $9::bytea[])),
-  h AS (INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $10, $11, $12)
+    SELECT $1, (r->>0)::smallint, (r->>1)::bigint, decode(r->>2, 'base64') FROM json_array_elements($4::json) AS r),
+  h AS (INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $5, $6, $7)
     ON CONFLICT (org_id) DO UPDATE SET size = EXCLUDED.size, frontier = EXCLUDED.frontier, updated_at = EXCLUDED.updated_at)`
 
-/** The values of $3 to $12 of `LOG_ROWS`: one array per column. */
+/** The values of $3 to $7 of `LOG_ROWS`. */
 export function logRowValues(log: OrgLog, now: number): unknown[] {
-  const { leaves, nodes } = log
   return [
-    leaves.map((l) => l.seq),
-    leaves.map((l) => l.leaf),
-    leaves.map((l) => l.hash),
-    leaves.map((l) => (l.salt === null ? null : asBuffer(l.salt))),
-    nodes.map((n) => n.level),
-    nodes.map((n) => n.idx),
-    nodes.map((n) => n.hash),
+    JSON.stringify(
+      log.leaves.map((l) => [
+        l.seq,
+        l.leaf,
+        l.hash.toString('base64'),
+        l.salt === null ? null : asBuffer(l.salt).toString('base64'),
+      ]),
+    ),
+    JSON.stringify(log.nodes.map((n) => [n.level, n.idx, n.hash.toString('base64')])),
     log.size,
     log.frontierBytes(),
     now,
@@ -79,7 +84,7 @@ export async function openOrgLog(
       if (row && Number(row.seq) === seq) {
         log.appendRow(row)
         i++
-      } else log.append(seq, gapLeaf(orgId, seq), null)
+      } else log.appendGap(orgId, seq)
       max--
     }
   }
@@ -104,15 +109,20 @@ export async function writeOrgLog(
 /**
  * Builds the log of every org whose events predate it, in transactions of a few thousand leaves
  * under the org's lock (so servers starting together, and appends, take turns), before this
- * server takes writes. Returns how many leaves it appended.
+ * server takes writes; then `append`s each org's tombstones for the seqs it found no event for
+ * (`gapTombstones`). Returns how many leaves it appended.
  */
-export async function backfillPostgresLog(pool: pg.Pool): Promise<number> {
+export async function backfillPostgresLog(
+  pool: pg.Pool,
+  append: (items: AppendItem[]) => Promise<unknown>,
+): Promise<number> {
   const { rows } = await pool.query<{ org_id: string }>(
     `SELECT o.id AS org_id FROM orgs o LEFT JOIN log_heads h ON h.org_id = o.id
      WHERE o.next_seq - 1 > coalesce(h.size, 0)`,
   )
   let appended = 0
   for (const { org_id: orgId } of rows) {
+    const gaps: number[] = []
     let done = false
     while (!done)
       await withTransaction(
@@ -122,14 +132,18 @@ export async function backfillPostgresLog(pool: pg.Pool): Promise<number> {
             done = true
             return
           }
-          const upTo = Number(org?.nextSeq) - 1
+          const upTo = Number(org.nextSeq) - 1
           const log = await openOrgLog(client, orgId, upTo, BACKFILL_CHUNK)
           await writeOrgLog(client, orgId, log, Date.now())
           appended += log.leaves.length
+          gaps.push(...log.gaps)
           done = log.size >= upTo
         },
         { lockOrg: orgId, createOrg: false },
       )
+    const tombstones = gapTombstones(gaps, Date.now())
+    if (tombstones.length > 0)
+      await append(tombstones.map((event) => ({ orgId, event, system: true })))
   }
   return appended
 }

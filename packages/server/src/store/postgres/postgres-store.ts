@@ -76,11 +76,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   })
   for (const p of [pool, noFsyncPool]) p.on('error', () => undefined) // an idle client's error; the next query reports it
   await migratePostgres(pool)
+  const controls = newControlsCache()
   const log = options.log ?? true
   // Orgs with events from before the log: their leaves, before this server appends.
-  if (log) await backfillPostgresLog(pool)
+  if (log)
+    await backfillPostgresLog(pool, async (items) => {
+      const client = await pool.connect()
+      try {
+        await appendPostgres(client, withLeaves(items), controls, options.enforce)
+      } finally {
+        client.release()
+      }
+    })
   const leadership = createPostgresLeadership(options.url)
-  const controls = newControlsCache()
   const commits = createPostgresCommitFeed({
     url: options.url,
     pool,

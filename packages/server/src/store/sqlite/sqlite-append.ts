@@ -13,7 +13,7 @@ import { runOps } from '../../control/control-ops.js'
 import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
 import type { OrgLog } from '../log-append.js'
-import { prepareEventLeaf } from '../log-append.js'
+import { gapTombstones, prepareEventLeaf } from '../log-append.js'
 import { createSqliteLogWrites } from './sqlite-log-writes.js'
 
 /**
@@ -110,7 +110,13 @@ export function createSqliteAppender(
           notify_version: number
         }
         seq = row.next_seq
-        if (log) logs.set(orgId, logWrites.open(orgId, seq - 1))
+        if (log) {
+          const orgLog = logWrites.open(orgId, seq - 1)
+          logs.set(orgId, orgLog)
+          // Events gone before the log reached them: a tombstone in this transaction says so.
+          for (const tombstone of gapTombstones(orgLog.gaps, receivedAt))
+            records.push({ orgId, event: tombstone, system: true })
+        }
         versions.set(orgId, row.control_version)
         notifyVersions.set(orgId, row.notify_version)
       }

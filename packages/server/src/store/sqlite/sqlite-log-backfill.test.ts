@@ -26,7 +26,8 @@ describeLogBackfill('sqlite', async () => {
     open: async () => openSqliteStore({ path, enforce: enforcement }),
     rewind: async () =>
       onDb(`DROP TABLE log_leaves; DROP TABLE log_openings; DROP TABLE log_nodes;
-        DROP TABLE log_heads; PRAGMA user_version = 12;`),
+        DROP TABLE log_heads; DROP TABLE log_checkpoints; DROP TABLE log_keys;
+        PRAGMA user_version = 12;`),
     exec: async (sql) => onDb(sql),
   }
 })

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { EventRow } from '../event-row.js'
-import { OrgLog, asBuffer, gapLeaf } from '../log-append.js'
+import { OrgLog, asBuffer, gapTombstones } from '../log-append.js'
+import type { AppendItem } from '../store.js'
 
 /** How many leaves one start-up backfill transaction appends. */
 const BACKFILL_CHUNK = 5_000
@@ -46,7 +47,7 @@ export function createSqliteLogWrites(db: Database.Database) {
         if (row && Number(row.seq) === seq) {
           log.appendRow(row)
           i++
-        } else log.append(seq, gapLeaf(orgId, seq), null)
+        } else log.appendGap(orgId, seq)
         max--
       }
     }
@@ -71,11 +72,13 @@ export function createSqliteLogWrites(db: Database.Database) {
 
   /**
    * Builds the log of every org whose events predate it, in transactions of a few thousand leaves,
-   * before the store takes writes. Returns how many leaves it appended.
+   * before the store takes writes; then `append`s each org's tombstones for the seqs it found no
+   * event for (`gapTombstones`). Returns how many leaves it appended.
    */
-  const backfill = (): number => {
+  const backfill = (append: (items: AppendItem[]) => unknown): number => {
     let appended = 0
     for (const { org_id: orgId, upTo } of trailing.all()) {
+      const gaps: number[] = []
       let done = false
       while (!done)
         db.transaction(() => {
@@ -84,8 +87,11 @@ export function createSqliteLogWrites(db: Database.Database) {
           catchUp(orgId, log, upTo, BACKFILL_CHUNK)
           write(orgId, log, Date.now())
           appended += log.leaves.length
+          gaps.push(...log.gaps)
           done = log.size >= upTo
         })()
+      const tombstones = gapTombstones(gaps, Date.now())
+      if (tombstones.length > 0) append(tombstones.map((event) => ({ orgId, event, system: true })))
     }
     return appended
   }

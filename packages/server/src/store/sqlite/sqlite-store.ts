@@ -8,6 +8,7 @@ import type { AgentSummary, AppendItem, DeleteRange, Store } from '../store.js'
 import { withLeaves } from '../log-append.js'
 import { createSqliteLogReads } from './sqlite-log-reads.js'
 import { createSqliteLogWrites } from './sqlite-log-writes.js'
+import { createSqliteAppender } from './sqlite-append.js'
 import { microsToUsd } from '@agenttrail/protocol'
 import { parseOrgSettings } from '../../orgs/org-settings.js'
 import { createSqliteIdempotency } from './sqlite-idempotency.js'
@@ -76,8 +77,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = openSqliteDb(options.path)
   migrateSqlite(db)
   const log = options.log ?? true
-  // Orgs with events from before the log: their leaves, before any new event needs its own.
-  if (log) createSqliteLogWrites(db).backfill()
+  // Orgs with events from before the log: their leaves, before any new event needs its own (and a
+  // tombstone, appended here, for seqs whose events were deleted before).
+  if (log)
+    createSqliteLogWrites(db).backfill((items) =>
+      createSqliteAppender(db, createSqliteControlOps(db), options.enforce)(withLeaves(items)),
+    )
   const commits = createLocalCommitFeed()
   const committedUpTo = db.prepare<[string], { seq: number }>(
     'SELECT next_seq - 1 AS seq FROM orgs WHERE id = ?',
