@@ -4,6 +4,7 @@ import { jcs } from './jcs.js'
 import {
   PERSONAL_FIELDS,
   commitmentsOf,
+  committedEvent,
   fieldCommitment,
   finishLeaf,
   leafBytes,
@@ -62,6 +63,19 @@ describe('leaves', () => {
     expect(leaf).toContain('"agent":"support-bot"')
     expect(leaf.startsWith('{"event":{')).toBe(true)
     expect(leaf.endsWith('},"v":1}')).toBe(true)
+  })
+
+  it('writes exactly the canonical form of the committed event', () => {
+    const variants = [
+      event,
+      { ...event, metadata: {}, control: null, tags: [] },
+      { ...event, metadata: [1, 2], input: null, user: undefined },
+      { ...event, metadata: { é: 1, a: null, '10': 'x', '9': [true] }, extra: { z: 1, a: 2 } },
+    ]
+    for (const v of variants) {
+      const salt = newSalt()
+      expect(leafBytes(v, salt)).toBe(jcs({ event: committedEvent(v, salt), v: 1 }))
+    }
   })
 
   it('commits each personal field and metadata value under its own path', () => {

@@ -98,36 +98,78 @@ export function commitmentsOf(committed: EventLike): Map<string, string> {
 
 /**
  * The leaf, less what the append transaction decides: everything but `control`, `received_at` and
- * `seq` already canonical, in pieces around those three. Plain strings, so it can cross to a worker.
+ * `seq` already canonical. One string, the four pieces around those three fields (in that order,
+ * which is their sorted order) joined by U+0000, which canonical JSON text never holds raw: a
+ * single string is the cheapest thing to send to the writer thread.
  */
-export interface PreparedLeaf {
-  parts: string[]
-  slots: string[]
+export type PreparedLeaf = string
+
+const CUT = '\u0000'
+
+type Member = { key: string; name: string; role: 'personal' | 'metadata' | 'transaction' | 'clear' }
+
+/** The members of an event's committed form in canonical order, by the event's key set. */
+const plans = new Map<string, Member[]>()
+
+function planOf(keys: readonly string[]): Member[] {
+  const id = keys.join(CUT)
+  let plan = plans.get(id)
+  if (plan) return plan
+  const all = new Set(keys)
+  for (const field of TRANSACTION_FIELDS) all.add(field)
+  plan = [...all].sort().map((key) => ({
+    key,
+    name: `${jcs(key)}:`,
+    role: TRANSACTION_FIELDS.has(key)
+      ? 'transaction'
+      : PERSONAL_SET.has(key)
+        ? 'personal'
+        : key === 'metadata'
+          ? 'metadata'
+          : 'clear',
+  }))
+  if (plans.size >= 64) plans.clear()
+  plans.set(id, plan)
+  return plan
 }
 
-/** Commits and canonicalizes an event before its transaction (its seq, time and control note are ignored). */
+const PERSONAL_SET: ReadonlySet<string> = new Set(PERSONAL_FIELDS)
+
+const commitText = (prefix: Buffer, path: string, value: unknown): string =>
+  `{"$commit":"${commitWith(prefix, path, value)}"}`
+
+/**
+ * Commits and canonicalizes an event before its transaction (its seq, time and control note are
+ * ignored). Writes the committed form's text directly: the same bytes as `jcs(committedEvent(...))`.
+ */
 export function prepareLeaf(event: EventLike, salt: Uint8Array): PreparedLeaf {
-  const committed = committedEvent(event, salt)
-  const keys = new Set(Object.keys(committed))
-  for (const field of TRANSACTION_FIELDS) keys.add(field)
-  const parts: string[] = []
-  const slots: string[] = []
-  let current = '{"event":{'
+  const prefix = commitPrefix(salt)
+  let out = '{"event":{'
   let first = true
-  for (const key of [...keys].sort()) {
-    const transactional = TRANSACTION_FIELDS.has(key)
-    const value = committed[key]
-    if (!transactional && value === undefined) continue
-    current += `${first ? '' : ','}${jcs(key)}:`
+  for (const { key, name, role } of planOf(Object.keys(event))) {
+    if (role === 'transaction') {
+      out += `${first ? '' : ','}${name}${CUT}`
+      first = false
+      continue
+    }
+    const value = event[key]
+    if (value === undefined) continue
+    out += `${first ? '' : ','}${name}`
     first = false
-    if (transactional) {
-      parts.push(current)
-      slots.push(key)
-      current = ''
-    } else current += jcs(value)
+    if (role === 'clear' || value === null) out += jcs(value)
+    else if (role === 'personal') out += commitText(prefix, `/${key}`, value)
+    else if (typeof value !== 'object' || Array.isArray(value)) out += jcs(value)
+    else {
+      let members = ''
+      for (const k of Object.keys(value).sort()) {
+        const v = (value as Record<string, unknown>)[k]
+        if (v === undefined) continue
+        members += `${members === '' ? '' : ','}${jcs(k)}:${commitText(prefix, pointer('metadata', k), v)}`
+      }
+      out += `{${members}}`
+    }
   }
-  parts.push(`${current}},"v":${LEAF_VERSION}}`)
-  return { parts, slots }
+  return `${out}},"v":${LEAF_VERSION}}`
 }
 
 /** The leaf text: the prepared pieces with the event's seq, receipt time and control note. */
@@ -138,13 +180,19 @@ export function finishLeaf(
   control: unknown,
 ): string {
   if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`bad seq ${seq}`)
-  let out = prepared.parts[0] as string
-  prepared.slots.forEach((slot, i) => {
-    out +=
-      slot === 'seq' ? String(seq) : jcs(slot === 'received_at' ? receivedAt : (control ?? null))
-    out += prepared.parts[i + 1] as string
-  })
-  return out
+  const a = prepared.indexOf(CUT)
+  const b = prepared.indexOf(CUT, a + 1)
+  const c = prepared.indexOf(CUT, b + 1)
+  if (a < 0 || b < 0 || c < 0) throw new RangeError('not a prepared leaf')
+  return (
+    prepared.slice(0, a) +
+    jcs(control ?? null) +
+    prepared.slice(a + 1, b) +
+    jcs(receivedAt) +
+    prepared.slice(b + 1, c) +
+    String(seq) +
+    prepared.slice(c + 1)
+  )
 }
 
 /** The leaf of an event as the API returns it (what a verifier recomputes from an export). */

@@ -15,10 +15,8 @@ export const HASH_SIZE = 32
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest()
 
 export function leafHash(leaf: Uint8Array | string): Buffer {
-  return createHash('sha256')
-    .update(LEAF_PREFIX)
-    .update(typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf)
-    .digest()
+  const h = createHash('sha256').update(LEAF_PREFIX)
+  return (typeof leaf === 'string' ? h.update(leaf, 'utf8') : h.update(leaf)).digest()
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
