@@ -137,12 +137,22 @@ export class TestLog {
   }
 
   /** Signs a checkpoint of the current size (or `size`), at `time` or the clock plus 60 s. */
-  checkpoint(options: { size?: number; time?: number; signer?: NoteSigner; origin?: string } = {}) {
+  checkpoint(
+    options: {
+      size?: number
+      time?: number
+      signer?: NoteSigner
+      origin?: string
+      /** Without the timestamped cosignature (no log of ours signs one so). */
+      untimed?: boolean
+    } = {},
+  ) {
     const size = options.size ?? this.size
     this.clock = options.time ?? this.clock + 60
     const root = size === 0 ? EMPTY_ROOT : this.tree.rangeHash(0, size)
     const body = checkpointBody(options.origin ?? this.origin, size, root)
-    const note = signNote(body, options.signer ?? this.key.signer, this.clock)
+    const signer = options.signer ?? this.key.signer
+    const note = options.untimed ? signNote(body, signer) : signNote(body, signer, this.clock)
     const cp = { size, time: this.clock, note }
     this.checkpoints.push(cp)
     return cp

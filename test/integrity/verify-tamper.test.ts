@@ -197,9 +197,10 @@ describe('verifyExport names each tampering', () => {
         p.at(-1)!.entries = 31
       }),
     )
-    expect(errorsOf(r).map((p) => [p.code, p.tree_size])).toEqual([
+    expect(errorsOf(r).map((p) => [p.code, p.tree_size ?? p.seq])).toEqual([
       ['root_mismatch', 20],
       ['root_mismatch', 30],
+      ['unanchored_tail', 31],
     ])
     expect(r.problems[0]!.message).toContain('events 11 to 20')
   })
@@ -437,6 +438,19 @@ describe('verifyExport names each tampering', () => {
   })
 })
 
+describe('verifyExport on checkpoints without their time', () => {
+  it('fails a checkpoint with no timestamped cosignature: its key window cannot be checked', async () => {
+    const l = new TestLog('acme')
+    l.append(5).checkpoint()
+    l.append(3).checkpoint({ untimed: true })
+    const r = await verify(await l.lines(), pinned(l))
+    expect(r.status).toBe('failed')
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'checkpoint_without_time', severity: 'error', tree_size: 8 }),
+    ])
+  })
+})
+
 describe('verifyExport on lawful erasure and silence', () => {
   it('verifies a lawful erasure intact and reports the fields erased under its tombstone', async () => {
     const l = buildLog()
@@ -454,13 +468,15 @@ describe('verifyExport on lawful erasure and silence', () => {
     ])
   })
 
-  it('warns about missing hourly heartbeats and events no checkpoint covers yet', async () => {
+  it('warns about missing hourly heartbeats, and fails events no checkpoint covers', async () => {
     const l = new TestLog('acme')
     l.append(5).checkpoint()
     l.append(5).checkpoint({ time: l.clock + 3 * 3600 })
     l.append(2)
     const r = await verify(await l.lines(), pinned(l))
-    expect(r.status).toBe('warnings')
+    // An export holds only events a checkpoint covers: a tail past the last one was added to it
+    // (or its later checkpoints were dropped so that its events could be rewritten).
+    expect(r.status).toBe('failed')
     expect(r.problems.map((p) => p.code)).toEqual(['heartbeat_gap', 'unanchored_tail'])
     expect(r.problems[0]!.message).toMatch(/\(3\.0 h\)/)
     expect(r.problems[1]).toMatchObject({

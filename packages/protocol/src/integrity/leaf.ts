@@ -71,7 +71,8 @@ export function committedEvent(event: EventLike, salt: Uint8Array): Record<strin
   }
   const metadata = event.metadata
   if (metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)) {
-    const committed: Record<string, unknown> = {}
+    // Without a prototype, a member named `__proto__` (JSON.parse makes one) stays a member.
+    const committed = Object.create(null) as Record<string, unknown>
     for (const [key, value] of Object.entries(metadata))
       if (value !== undefined)
         committed[key] = { $commit: commitWith(prefix, pointer('metadata', key), value) }

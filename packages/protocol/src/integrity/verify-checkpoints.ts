@@ -73,7 +73,7 @@ export function openCheckpoint(
   if (time === null)
     problems.add(
       'checkpoint_without_time',
-      `${where}: no timestamped cosignature gives its time`,
+      `${where}: no timestamped cosignature gives its time (every checkpoint this log signs has one), so its key's validity window cannot be checked`,
       at,
     )
   else {

@@ -151,7 +151,7 @@ export async function verifyExport(
   else if (tree.size > covered)
     problems.add(
       'unanchored_tail',
-      `events ${covered + 1} to ${tree.size} come after the last checkpoint: no signature covers them yet`,
+      `events ${covered + 1} to ${tree.size} come after the last checkpoint: no signature covers them, and an export holds only signed events, so they were added to it`,
       { seq: covered + 1 },
     )
   const status = problems.errors > 0 ? 'failed' : problems.warnings > 0 ? 'warnings' : 'intact'

@@ -40,9 +40,9 @@ export const VERIFY_PROBLEM_CODES = {
   pinned_checkpoint_inconsistent: 'error',
   no_checkpoint: 'error',
   keys_not_pinned: 'warning',
-  checkpoint_without_time: 'warning',
+  checkpoint_without_time: 'error',
   heartbeat_gap: 'warning',
-  unanchored_tail: 'warning',
+  unanchored_tail: 'error',
 } as const satisfies Record<string, ProblemSeverity>
 
 export type VerifyProblemCode = keyof typeof VERIFY_PROBLEM_CODES
