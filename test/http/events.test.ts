@@ -29,6 +29,18 @@ describe.each(DIALECTS)('POST /api/v1/events (%s)', (dialect) => {
     })
   })
 
+  it('refuses an audit event: a client cannot forge a tombstone or a control record', async () => {
+    const forged = { kind: 'audit', action: 'log.erasure', metadata: { erased: [{ seq: 1 }] } }
+    const res = await t.json('POST', '/api/v1/events', { key: t.adminKey, body: forged })
+    expect(res.status).toBe(400)
+    expect(res.body.code).toBe('validation_failed')
+    expect(res.body.details).toEqual([
+      { path: 'kind', message: expect.stringMatching(/server's own record/) },
+    ])
+    const audit = await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })
+    expect(audit.body.events).toEqual([])
+  })
+
   it('keeps unknown top-level fields under metadata', async () => {
     const res = await t.json('POST', '/api/v1/events', {
       key: t.adminKey,
@@ -267,6 +279,21 @@ describe.each(DIALECTS)('POST /api/v1/events/batch (%s)', (dialect) => {
     ])
     expect(res.body.errors.map((e: { index: number }) => e.index)).toEqual([1, 3])
     expect(res.body.errors[0].details[0].path).toBe('events.1.agent')
+  })
+
+  it('refuses the audit events of a batch by index and commits the rest', async () => {
+    const res = await t.json('POST', '/api/v1/events/batch', {
+      key: t.adminKey,
+      body: {
+        events: [{ agent: 'a' }, { kind: 'audit', action: 'log.erasure' }, { kind: 'audit' }],
+      },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.accepted.map((a: { index: number }) => a.index)).toEqual([0])
+    expect(res.body.errors).toEqual([
+      { index: 1, details: [{ path: 'events.1.kind', message: expect.any(String) }] },
+      { index: 2, details: [{ path: 'events.2.kind', message: expect.any(String) }] },
+    ])
   })
 
   it('answers 201 when all are accepted and 400 when none are', async () => {

@@ -15,7 +15,9 @@ export interface ValidEvent {
 /**
  * The first stage: every event of a request redacted with the org's settings, then validated and
  * normalized (`normalizeEvent`). `single`: the request sent one event, so field paths carry no
- * `events.<index>.` prefix.
+ * `events.<index>.` prefix. Every client surface comes through here, so this is where an event of
+ * kind `audit` is refused: audit events are the server's own record (its tombstones and control
+ * records are appended past this stage), and one a client could send would forge them.
  */
 export function normalizeAll(
   raws: readonly unknown[],
@@ -34,10 +36,23 @@ export function normalizeAll(
       idempotencyKey: ctx.idempotencyKey ?? null,
       path: single ? undefined : `events.${index}`,
     })
-    if (result.ok) valid.push({ index, event: result.event })
-    else errors.push({ index, details: result.issues })
+    const path = single ? 'kind' : `events.${index}.kind`
+    const audit = result.ok ? result.event.kind === 'audit' : kindOf(original) === 'audit'
+    const issues = result.ok ? [] : result.issues
+    if (audit && !issues.some((issue) => issue.path === path))
+      issues.push({ path, message: AUDIT_REFUSED })
+    if (result.ok && issues.length === 0) valid.push({ index, event: result.event })
+    else errors.push({ index, details: issues })
   })
   return { valid, errors }
+}
+
+const AUDIT_REFUSED =
+  'kind "audit" is refused: audit events are the server\'s own record of what it did, clients cannot send them'
+
+/** The `kind` a client sent, before normalization. */
+function kindOf(raw: unknown): unknown {
+  return raw !== null && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined
 }
 
 // Compiled once per settings document: the settings cache hands out the same object until it changes.
