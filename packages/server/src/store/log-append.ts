@@ -17,8 +17,8 @@ import type { AppendItem } from './store.js'
 
 /** The expensive part of an event's leaf, computed on the caller's thread before the transaction. */
 export function prepareEventLeaf(orgId: string, event: NewEvent): LeafInput {
-  const salt = new Uint8Array(newSalt())
-  return { prepared: prepareLeaf(leafSourceOf(orgId, event), salt), salt }
+  const salt = newSalt()
+  return { prepared: prepareLeaf(leafSourceOf(orgId, event), salt), salt: salt.toString('base64') }
 }
 
 /** `items`, each with its prepared leaf (an item that has one keeps it). */
@@ -136,7 +136,8 @@ export class OrgLog {
     // The API's `control` is the stored JSON read back: the same value as JSON has it.
     const control =
       event.control === null ? null : (JSON.parse(JSON.stringify(event.control)) as unknown)
-    this.append(seq, finishLeaf(input.prepared, seq, receivedIso, control), input.salt)
+    const salt = Buffer.from(input.salt, 'base64')
+    this.append(seq, finishLeaf(input.prepared, seq, receivedIso, control), salt)
   }
 
   /** Appends the leaf of a stored event (the backfill), with a new salt. */

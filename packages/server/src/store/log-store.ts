@@ -60,6 +60,9 @@ export const MAX_LEAVES_PER_READ = 1_000
  */
 export interface LeafInput {
   prepared: PreparedLeaf
-  /** 32 random bytes in an ArrayBuffer of their own (a view on a pool would clone the pool). */
-  salt: Uint8Array
+  /**
+   * The 32 random bytes, base64: a typed array in a batch makes the structured clone to the writer
+   * thread cost about 7 µs more per event than a string does (measured).
+   */
+  salt: string
 }
