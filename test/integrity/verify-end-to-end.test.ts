@@ -93,6 +93,37 @@ describe.each(['sqlite', 'postgres'] as const)(
       const bad = await verifyExport(edited.trimEnd().split('\n'), { keys: pinned.body.keys })
       expect(bad.ok).toBe(false)
     })
+
+    it('exported right after an erasure: waits for a checkpoint covering its tombstone, or 503', async () => {
+      const store = live.server.store
+      const [victim] = await store.events.since('org-verify', 5, 1)
+      const ts = Date.parse(victim!.ts)
+      const erasure = await store.events.erase(
+        'org-verify',
+        { from: ts, to: ts + 1, id: victim!.id },
+        {
+          reason: 'GDPR art. 17 request',
+          selector: { by: 'event', event_id: victim!.id },
+          requestRef: null,
+          actor: 'system',
+        },
+      )
+      expect(erasure).toMatchObject({ erased: 1, tombstones: [{ seq: 19 }] })
+      // No wait for the checkpoint: the latest one covers the erased leaf but not its tombstone.
+      const res = await log.get('/api/v1/log/export')
+      if (res.status === 503) {
+        expect(res.body.code).toBe('log_export_pending')
+        expect(res.headers.get('retry-after')).toBe('1')
+        return
+      }
+      expect(res.status).toBe(200)
+      const pinned = await log.get('/.well-known/agenttrail/log-keys?org=org-verify', false)
+      const report = await verifyExport((res.body as string).trimEnd().split('\n'), {
+        keys: pinned.body.keys,
+      })
+      expect(report.problems).toEqual([])
+      expect(report).toMatchObject({ ok: true, status: 'intact', entries: 19, erased: 2 })
+    })
   },
 )
 

@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   too_many_streams: 429,
   internal: 500,
   unavailable: 503,
+  // The integrity log's export: an erasure's tombstone is not yet covered by a signed checkpoint.
+  log_export_pending: 503,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -3,6 +3,8 @@ import type { Event } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { Config } from '../../config.js'
 import { logKeyView, logOrigin, originPrefix } from '../../log/log-identity.js'
+import type { Logger } from '../../log.js'
+import type { LogCheckpoint } from '../../store/log-checkpoint-store.js'
 import type { Store } from '../../store/store.js'
 
 /** Leaves (with their events and salts) read per pull of the stream. */
@@ -10,15 +12,26 @@ const ENTRY_PAGE = 1_000
 const CHECKPOINT_PAGE = 200
 const b64 = (hash: Uint8Array) => Buffer.from(hash).toString('base64')
 
-/** Inclusive seq ranges erased, each with the seq of the tombstone that erased it, by first seq. */
-type Erasures = Array<[first: number, last: number, tombstone: number]>
+/** An inclusive seq range erased, with the seq of the tombstone that erased it. */
+export type Erased = [first: number, last: number, tombstone: number]
+
+/**
+ * The ranges erased, sorted by first seq, with `reach[i]` the largest `last` among ranges 0..i:
+ * tombstone ranges can overlap (the start-up backfill's gap tombstone over an older erasure's),
+ * so a search walks back from the last range starting at or before a seq while `reach` still
+ * covers it.
+ */
+interface Erasures {
+  ranges: Erased[]
+  reach: number[]
+}
 
 /**
  * The tombstones of the org (audit events `log.erasure`, whose `metadata.erased` lists the inclusive
  * seq ranges they erased), as ranges sorted by their first seq.
  */
 async function erasuresOf(store: Store, orgId: string): Promise<Erasures> {
-  const ranges: Erasures = []
+  const ranges: Erased[] = []
   let after: Parameters<Store['events']['query']>[2]['after']
   do {
     const page = await store.events.query(
@@ -39,21 +52,75 @@ async function erasuresOf(store: Store, orgId: string): Promise<Erasures> {
     }
     after = page.next
   } while (after)
-  return ranges.sort((a, b) => a[0] - b[0] || a[2] - b[2])
+  return indexErasures(ranges)
 }
 
-/** The tombstone whose ranges cover `seq`, by binary search over ranges that do not overlap. */
-function tombstoneOf(erasures: Erasures, seq: number): number | undefined {
+/** The ranges sorted by first seq, with their `reach`. */
+export function indexErasures(ranges: Erased[]): Erasures {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || a[2] - b[2])
+  const reach: number[] = []
+  for (const [i, range] of sorted.entries()) reach.push(Math.max(range[1], reach[i - 1] ?? -1))
+  return { ranges: sorted, reach }
+}
+
+/** The first (lowest seq) tombstone whose ranges cover `seq`; undefined when none does. */
+export function tombstoneOf({ ranges, reach }: Erasures, seq: number): number | undefined {
+  // The last range that starts at or before seq.
   let lo = 0
-  let hi = erasures.length - 1
+  let hi = ranges.length - 1
   while (lo <= hi) {
     const mid = (lo + hi) >> 1
-    const [first, last, tombstone] = erasures[mid] as Erasures[number]
-    if (seq < first) hi = mid - 1
-    else if (seq > last) lo = mid + 1
-    else return tombstone
+    if ((ranges[mid] as Erased)[0] <= seq) lo = mid + 1
+    else hi = mid - 1
   }
-  return undefined
+  let found: number | undefined
+  for (let i = hi; i >= 0 && (reach[i] as number) >= seq; i--) {
+    const [, last, tombstone] = ranges[i] as Erased
+    if (last >= seq && (found === undefined || tombstone < found)) found = tombstone
+  }
+  return found
+}
+
+/** The largest tombstone seq past `size` that erased a seq within `size`; 0 when none did. */
+function pendingTombstone({ ranges }: Erasures, size: number): number {
+  let pending = 0
+  for (const [first, , tombstone] of ranges)
+    if (first <= size && tombstone > size) pending = Math.max(pending, tombstone)
+  return pending
+}
+
+/** How long an export waits for a checkpoint covering a recent erasure's tombstone, and how often it looks. */
+const TOMBSTONE_WAIT_MS = 5_000
+const TOMBSTONE_POLL_MS = 200
+
+/**
+ * The latest checkpoint and the tombstones, once every erasure of a leaf within the checkpoint has
+ * its tombstone within it too. An erasure committed after the latest checkpoint erased leaves the
+ * checkpoint covers, but its tombstone lies beyond: exported as is, an honest log would look
+ * tampered (`erased_without_tombstone`). The next checkpoint covers it; waited for up to
+ * TOMBSTONE_WAIT_MS, then 503 `log_export_pending`.
+ */
+async function coveredState(
+  store: Store,
+  orgId: string,
+): Promise<{ latest: LogCheckpoint; erasures: Erasures }> {
+  const deadline = Date.now() + TOMBSTONE_WAIT_MS
+  for (;;) {
+    const latest = await store.checkpoints.latest(orgId)
+    if (!latest)
+      throw new AppError(
+        'no_checkpoint',
+        'this org has no signed checkpoint yet: nothing to export',
+      )
+    const erasures = await erasuresOf(store, orgId)
+    if (pendingTombstone(erasures, latest.size) === 0) return { latest, erasures }
+    if (Date.now() >= deadline)
+      throw new AppError(
+        'log_export_pending',
+        'an erasure committed after the latest checkpoint is not yet covered by a signed checkpoint; retry in a moment',
+      ).with({ retryAfter: 1 })
+    await new Promise((resolve) => setTimeout(resolve, TOMBSTONE_POLL_MS))
+  }
 }
 
 /**
@@ -68,13 +135,13 @@ export async function exportLog(
   store: Store,
   config: Pick<Config, 'logOrigin'>,
   orgId: string,
+  logger: Logger,
 ): Promise<Response> {
-  const latest = await store.checkpoints.latest(orgId)
-  if (!latest)
-    throw new AppError('no_checkpoint', 'this org has no signed checkpoint yet: nothing to export')
+  const { latest, erasures: known } = await coveredState(store, orgId)
+  let erasures = known
+  let reread = false
   const keys = await store.checkpoints.keys()
   const origin = logOrigin(originPrefix(config.logOrigin, keys), orgId)
-  const erasures = await erasuresOf(store, orgId)
   const size = latest.size
   const mth = (lo: number, hi: number) => store.log.rangeHash(orgId, lo, hi)
   const line = (value: unknown) => `${JSON.stringify(value)}\n`
@@ -83,6 +150,7 @@ export async function exportLog(
   let afterN = 0 // the last checkpoint number exported
   let previousSize = 0
   let done = false
+  let cut = false // an erasure committed while streaming: the export ends without its end line
   // The header and the keys go out with the first pull.
   let head: string | undefined = [
     line({
@@ -112,13 +180,29 @@ export async function exportLog(
       if (event && salt)
         text += line({ type: 'entry', seq, leaf_hash: b64(leaf.hash), event, salt: b64(salt) })
       else {
-        const tombstone = tombstoneOf(erasures, seq)
+        let tombstone = tombstoneOf(erasures, seq)
+        // Erased while the export streams: its tombstone may be new (read the tombstones again,
+        // once), or lie past `size`. An entry without one would make an honest log look tampered.
+        if ((tombstone === undefined || tombstone > size) && !reread) {
+          reread = true
+          erasures = await erasuresOf(store, orgId)
+          tombstone = tombstoneOf(erasures, seq)
+        }
+        if (tombstone === undefined || tombstone > size) {
+          logger.warn('a log export was cut short: a leaf was erased while it streamed', {
+            org_id: orgId,
+            seq,
+            tree_size: size,
+          })
+          cut = true
+          return text
+        }
         text += line({
           type: 'entry',
           seq,
           leaf_hash: b64(leaf.hash),
           leaf: leaf.leaf,
-          ...(tombstone !== undefined && { erased_by: tombstone }),
+          erased_by: tombstone,
         })
       }
     }
@@ -157,7 +241,7 @@ export async function exportLog(
         const text = head ?? (next < size ? await entries() : await checkpoints())
         head = undefined
         controller.enqueue(encoder.encode(text))
-        if (done) controller.close()
+        if (done || cut) controller.close()
       },
     },
     { highWaterMark: 1 },

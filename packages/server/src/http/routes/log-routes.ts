@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { consistencyProof, inclusionPath, keyId } from '@agenttrail/protocol'
 import { AppError } from '../../app-error.js'
 import type { Config } from '../../config.js'
+import type { Logger } from '../../log.js'
 import { logKeyView, logOrigin, originPrefix } from '../../log/log-identity.js'
 import type { LogCheckpoint } from '../../store/log-checkpoint-store.js'
 import { MAX_LEAVES_PER_READ } from '../../store/log-store.js'
@@ -57,9 +58,9 @@ async function checkpointOf(store: Store, orgId: string, size: number, what: str
  */
 export function logRoutes(
   router: Router,
-  deps: { store: Store; config: Pick<Config, 'logOrigin'> },
+  deps: { store: Store; config: Pick<Config, 'logOrigin'>; logger: Logger },
 ): void {
-  const { store, config } = deps
+  const { store, config, logger } = deps
   const mthOf = (orgId: string) => (lo: number, hi: number) => store.log.rangeHash(orgId, lo, hi)
 
   router.add(
@@ -322,8 +323,13 @@ export function logRoutes(
           contentTypes: ['application/x-ndjson'],
         },
         404: { description: 'No checkpoint yet', schema: ErrorBodySchema },
+        503: {
+          description:
+            'An erasure committed after the latest checkpoint is not yet covered by one (waited about 5 s); `Retry-After: 1`',
+          schema: ErrorBodySchema,
+        },
       },
     },
-    async (_c, { key }) => exportLog(store, config, key.org_id),
+    async (_c, { key }) => exportLog(store, config, key.org_id, logger),
   )
 }
