@@ -92,6 +92,19 @@ export function describeLogBackfill(name: string, fresh: () => Promise<BackfillD
             expect(parseLeaf(gapLeaf(orgId, seq)).event).toEqual({ org_id: orgId, seq })
           }
         }
+        // Every gap seq is covered by a tombstone whose own leaf is in the log.
+        const tombstones = (await store.events.query('org-a', { kind: 'audit' }, { limit: 100 }))
+          .items
+        const covered = new Set(
+          tombstones
+            .filter((t) => t.action === 'log.erasure' && t.seq <= 48)
+            .flatMap((t) =>
+              ((t.metadata as { erased: Array<[number, number]> }).erased ?? []).flatMap(([a, b]) =>
+                range(a, b),
+              ),
+            ),
+        )
+        for (const seq of [...range(11, 20), ...range(41, 45)]) expect(covered.has(seq)).toBe(true)
         // New events continue the tree from there.
         const before = await store.log.head('org-a')
         const [next] = await appendMany('org-a', 1, 300)

@@ -109,12 +109,14 @@ export async function writeOrgLog(
 /**
  * Builds the log of every org whose events predate it, in transactions of a few thousand leaves
  * under the org's lock (so servers starting together, and appends, take turns), before this
- * server takes writes; then `append`s each org's tombstones for the seqs it found no event for
- * (`gapTombstones`). Returns how many leaves it appended.
+ * server takes writes. The seqs a chunk found no event for get their tombstones (`gapTombstones`)
+ * through `append` in that chunk's transaction (`client`), so no crash can leave a gap leaf that
+ * nothing covers; `append` must not touch the log (the chunks that follow append the tombstones'
+ * own leaves). Returns how many leaves it appended.
  */
 export async function backfillPostgresLog(
   pool: pg.Pool,
-  append: (items: AppendItem[]) => Promise<unknown>,
+  append: (client: pg.PoolClient, items: AppendItem[]) => Promise<unknown>,
 ): Promise<number> {
   const { rows } = await pool.query<{ org_id: string }>(
     `SELECT o.id AS org_id FROM orgs o LEFT JOIN log_heads h ON h.org_id = o.id
@@ -122,7 +124,6 @@ export async function backfillPostgresLog(
   )
   let appended = 0
   for (const { org_id: orgId } of rows) {
-    const gaps: number[] = []
     let done = false
     while (!done)
       await withTransaction(
@@ -136,14 +137,17 @@ export async function backfillPostgresLog(
           const log = await openOrgLog(client, orgId, upTo, BACKFILL_CHUNK)
           await writeOrgLog(client, orgId, log, Date.now())
           appended += log.leaves.length
-          gaps.push(...log.gaps)
-          done = log.size >= upTo
+          const tombstones = gapTombstones(log.gaps, Date.now())
+          if (tombstones.length > 0)
+            await append(
+              client,
+              tombstones.map((event) => ({ orgId, event, system: true })),
+            )
+          // The tombstones just appended lie past `upTo`: another chunk appends their leaves.
+          done = log.size >= upTo && tombstones.length === 0
         },
         { lockOrg: orgId, createOrg: false },
       )
-    const tombstones = gapTombstones(gaps, Date.now())
-    if (tombstones.length > 0)
-      await append(tombstones.map((event) => ({ orgId, event, system: true })))
   }
   return appended
 }

@@ -5,7 +5,7 @@ import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { guard, guardAll } from '../guard.js'
 import type { AgentSummary, Store } from '../store.js'
-import { appendPostgres } from './postgres-append.js'
+import { appendInTransaction, appendPostgres } from './postgres-append.js'
 import { erasePostgres } from './postgres-erase.js'
 import { createPostgresIdempotency, createPostgresKeys } from './postgres-keys.js'
 import { createPostgresLeadership } from './postgres-leadership.js'
@@ -80,14 +80,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const log = options.log ?? true
   // Orgs with events from before the log: their leaves, before this server appends.
   if (log)
-    await backfillPostgresLog(pool, async (items) => {
-      const client = await pool.connect()
-      try {
-        await appendPostgres(client, withLeaves(items), controls, options.enforce)
-      } finally {
-        client.release()
-      }
-    })
+    // Inside the backfill's transaction, without the log: the backfill appends the leaves.
+    await backfillPostgresLog(pool, (client, items) =>
+      appendInTransaction(client, items, controls, options.enforce, false),
+    )
   const leadership = createPostgresLeadership(options.url)
   const commits = createPostgresCommitFeed({
     url: options.url,

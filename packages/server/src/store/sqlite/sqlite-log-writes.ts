@@ -30,6 +30,9 @@ export function createSqliteLogWrites(db: Database.Database) {
     `INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (org_id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier, updated_at = excluded.updated_at`,
   )
+  const trailSeq = db.prepare<[string], { upTo: number }>(
+    'SELECT next_seq - 1 AS upTo FROM orgs WHERE id = ?',
+  )
   const trailing = db.prepare<[], { org_id: string; upTo: number }>(
     `SELECT o.id AS org_id, o.next_seq - 1 AS upTo FROM orgs o LEFT JOIN log_heads h ON h.org_id = o.id
      WHERE o.next_seq - 1 > coalesce(h.size, 0)`,
@@ -72,26 +75,29 @@ export function createSqliteLogWrites(db: Database.Database) {
 
   /**
    * Builds the log of every org whose events predate it, in transactions of a few thousand leaves,
-   * before the store takes writes; then `append`s each org's tombstones for the seqs it found no
-   * event for (`gapTombstones`). Returns how many leaves it appended.
+   * before the store takes writes. The seqs a chunk found no event for get their tombstones
+   * (`gapTombstones`) through `append` in that chunk's transaction, so no crash can leave a gap
+   * leaf that nothing covers; `append` must not touch the log (the chunks that follow append the
+   * tombstones' own leaves). Returns how many leaves it appended.
    */
   const backfill = (append: (items: AppendItem[]) => unknown): number => {
     let appended = 0
-    for (const { org_id: orgId, upTo } of trailing.all()) {
-      const gaps: number[] = []
+    for (const { org_id: orgId } of trailing.all()) {
       let done = false
       while (!done)
         db.transaction(() => {
+          const upTo = (trailSeq.get(orgId) as { upTo: number }).upTo
           const head = readHead.get(orgId)
           const log = new OrgLog(head?.size ?? 0, head?.frontier ?? null)
           catchUp(orgId, log, upTo, BACKFILL_CHUNK)
           write(orgId, log, Date.now())
           appended += log.leaves.length
-          gaps.push(...log.gaps)
-          done = log.size >= upTo
+          const tombstones = gapTombstones(log.gaps, Date.now())
+          if (tombstones.length > 0)
+            append(tombstones.map((event) => ({ orgId, event, system: true })))
+          // The tombstones just appended lie past `upTo`: another chunk appends their leaves.
+          done = log.size >= upTo && tombstones.length === 0
         })()
-      const tombstones = gapTombstones(gaps, Date.now())
-      if (tombstones.length > 0) append(tombstones.map((event) => ({ orgId, event, system: true })))
     }
     return appended
   }

@@ -80,8 +80,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Orgs with events from before the log: their leaves, before any new event needs its own (and a
   // tombstone, appended here, for seqs whose events were deleted before).
   if (log)
-    createSqliteLogWrites(db).backfill((items) =>
-      createSqliteAppender(db, createSqliteControlOps(db), options.enforce)(withLeaves(items)),
+    createSqliteLogWrites(db).backfill(
+      // Inside the backfill's transaction, without the log: the backfill appends the leaves.
+      createSqliteAppender(db, createSqliteControlOps(db), options.enforce, false),
     )
   const commits = createLocalCommitFeed()
   const committedUpTo = db.prepare<[string], { seq: number }>(
