@@ -280,6 +280,53 @@ export function describeErasureContract(name: string, open: () => Promise<Erasur
       ).toEqual([left[0]!.id])
     })
 
+    it('takes the input out of the approvals the erased events asked for, keeping the approvals', async () => {
+      const now = Date.now()
+      await store.control.createPolicy(
+        'org-a',
+        {
+          name: null,
+          agent_name: 'x',
+          environment: null,
+          rule_type: 'require_approval',
+          rule_config: { services: [], actions: [] },
+          enabled: true,
+          priority: 0,
+        },
+        now,
+      )
+      const ask = (user: string, input: unknown) =>
+        store.control.check('org-a', {
+          event: {
+            ...newEvent({ ts: DAY, user, agent: 'x', input, status: 'denied' }),
+            agent: 'x',
+          },
+          keyId: 'k',
+          approvalTtlMs: 60_000,
+        })
+      expect(await ask('alice', { card: 'alice-card' })).toMatchObject({ allowed: false })
+      expect(await ask('bob', { card: 'bob-card' })).toMatchObject({ allowed: false })
+      const approvals = async () =>
+        new Map(
+          (await store.control.listApprovals('org-a', { limit: 10 }, Date.now())).map((a) => [
+            JSON.stringify(a.input),
+            a,
+          ]),
+        )
+      const before = await approvals()
+      const alices = before.get(JSON.stringify({ card: 'alice-card' }))
+      expect(alices?.event_id).toEqual(expect.any(String))
+      expect((await all('org-a', { user: 'alice' })).map((e) => e.id)).toEqual([alices!.event_id])
+      await store.events.erase('org-a', { ...EVERYTHING, user: 'alice' }, RECORD)
+      const after = await store.control.listApprovals('org-a', { limit: 10 }, Date.now())
+      expect(after.map((a) => [a.id, a.input]).sort()).toEqual(
+        [
+          [alices!.id, null],
+          [before.get(JSON.stringify({ card: 'bob-card' }))!.id, { card: 'bob-card' }],
+        ].sort(),
+      )
+    })
+
     it('erases an agent’s day in one environment and one event by id, each with its tombstone', async () => {
       const sent = await append('org-a', [
         { ts: DAY, agent: 'x', environment: 'staging' },

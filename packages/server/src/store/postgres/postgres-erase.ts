@@ -50,7 +50,7 @@ const match = (columns: string[], table: string) =>
 /**
  * One statement: the rows are deleted and everything derived from exactly those rows is taken back
  * (data-modifying CTEs all read `gone`, the deleted rows as RETURNING gives them), their openings
- * in the log with them (the leaves stay), and their webhook deliveries with their attempts (an
+ * in the log with them (the leaves stay), the input kept by the approvals they asked for, and their webhook deliveries with their attempts (an
  * announcement carries the event's metadata). Never an audit event: they are the trail's record of
  * what was done to it, tombstones first. It answers the erased seqs as inclusive runs (gaps and
  * islands: within a run, seq minus its rank is constant) and the agents' days they were on.
@@ -65,6 +65,7 @@ const DELETE = `WITH gone AS (
   ev AS (DELETE FROM evaluations v USING gone WHERE v.org_id = gone.org_id AND v.event_id = gone.id RETURNING 1),
   op AS (DELETE FROM log_openings o USING gone WHERE o.org_id = gone.org_id AND o.seq = gone.seq RETURNING 1),
   dl AS (DELETE FROM deliveries d USING gone WHERE d.org_id = gone.org_id AND d.event_id = gone.id RETURNING d.org_id, d.id),
+  ap AS (UPDATE approvals p SET input = NULL FROM gone WHERE p.org_id = gone.org_id AND p.event_id = gone.id RETURNING 1),
   da AS (DELETE FROM delivery_attempts a USING dl WHERE a.org_id = dl.org_id AND a.delivery_id = dl.id RETURNING 1),
   r AS (UPDATE rollups SET ${MEASURE_COLUMNS.map((c) => `${c} = rollups.${c} - d.${c}`).join(', ')}
     FROM (${GONE_ROLLUPS}) d WHERE ${match([...KEY, 'value'], 'rollups')} RETURNING 1),
@@ -94,7 +95,8 @@ const DROP_PROMPTS = `DELETE FROM system_prompts p WHERE p.org_id = $1 AND p.sha
 
 /**
  * Erases an org's events in a time range (optionally of one agent, environment, user or id) on
- * PostgreSQL, with their rollups, tags, agent counters, evaluations, openings, webhook deliveries,
+ * PostgreSQL, with their rollups, tags, agent counters, evaluations, openings, the input of the
+ * approvals they asked for, webhook deliveries,
  * the conversation summary of the conversations they were part of and the system prompts no
  * remaining event references, and appends the tombstones naming them (`appendInTransaction`, so each gets its leaf),
  * in one transaction: a failing append erases nothing. The org row is locked first, as appends do,

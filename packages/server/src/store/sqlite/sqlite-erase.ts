@@ -59,7 +59,8 @@ const match = (columns: string[], table: string) =>
  * Erases an org's events in a time range (optionally of one agent, environment, user or id) in one
  * transaction, and takes them out of everything derived from them: rollups (only what the roller
  * had folded in), the full-text index (only what the indexer had reached), tags, agent counters,
- * the conversation summary of the conversations they were part of, their evaluations, the system
+ * the conversation summary of the conversations they were part of, their evaluations, the input
+ * kept by the approvals they asked for, the system
  * prompts of the erased events that no remaining event of the org references, their webhook
  * deliveries, and their openings in the log (their leaves and the tree's nodes stay). The
  * tombstones naming the erased seqs are appended by `append`, the append transaction (nested: a
@@ -137,6 +138,11 @@ export function createSqliteErase(
   const dropDeliveries = db.prepare(
     'DELETE FROM deliveries WHERE org_id = @org AND event_id IN (SELECT value FROM json_each(@ids))',
   )
+  // An approval keeps the input of the check that asked for it: it goes with the requesting event
+  // (the approval and its decision stay).
+  const blankApprovals = db.prepare(
+    'UPDATE approvals SET input = NULL WHERE org_id = @org AND event_id IN (SELECT value FROM json_each(@ids))',
+  )
   const conversations = createSqliteConversationSummary(db)
   // Without AUTOINCREMENT a new row may reuse the rowid of a deleted last row; cursors past the last
   // remaining row would then skip it, so they come back to it (the rows between are gone).
@@ -200,6 +206,7 @@ export function createSqliteErase(
       const erasedIds = { org: orgId, ids: JSON.stringify(ids) }
       dropAttempts.run(erasedIds)
       dropDeliveries.run(erasedIds)
+      blankApprovals.run(erasedIds)
       for (const sha of prompts) dropPrompt.run({ org: orgId, sha })
       conversations.recompute(orgId, touched)
       const lo = floorTo(where.from, DAY_MS)
