@@ -7,6 +7,8 @@ import { verifyExport } from '@agenttrail/protocol'
 import { startLiveServer } from '../helpers/live-server.js'
 import type { LiveServer } from '../helpers/live-server.js'
 import { logClient } from './log-client.js'
+import { exportLog } from '../../packages/server/src/http/routes/log-export.js'
+import type { Store } from '../../packages/server/src/store/store.js'
 import { runCli } from '../helpers/process.js'
 
 // A real server, its verifiable export, and the offline verifier (`agenttrail verify`'s code): the
@@ -123,6 +125,69 @@ describe.each(['sqlite', 'postgres'] as const)(
       })
       expect(report.problems).toEqual([])
       expect(report).toMatchObject({ ok: true, status: 'intact', entries: 19, erased: 2 })
+    })
+
+    it('ends without its end line when a leaf is erased while it streams, and logs a warning', async () => {
+      const store = live.server.store
+      await log.checkpointOf(19)
+      const [victim] = await store.events.since('org-verify', 6, 1)
+      const ts = Date.parse(victim!.ts)
+      let erased = false
+      // The erasure commits between the export's start (tombstones read) and its page of entries.
+      const racing: Store = {
+        ...store,
+        events: {
+          ...store.events,
+          async since(orgId, after, limit) {
+            if (!erased) {
+              erased = true
+              await store.events.erase(
+                orgId,
+                { from: ts, to: ts + 1, id: victim!.id },
+                {
+                  reason: 'GDPR art. 17 request',
+                  selector: { by: 'event', event_id: victim!.id },
+                  requestRef: null,
+                  actor: 'system',
+                },
+              )
+            }
+            return store.events.since(orgId, after, limit)
+          },
+        },
+      }
+      const lines: string[] = []
+      const res = await exportLog(
+        racing,
+        { logOrigin: undefined },
+        'org-verify',
+        createLogger('warn', (line) => lines.push(line)),
+      )
+      const body = (await res.text()).trimEnd().split('\n')
+      expect(erased).toBe(true)
+      expect(body.map((l) => JSON.parse(l).type)).not.toContain('end')
+      expect(body.map((l) => JSON.parse(l).type)).not.toContain('checkpoint')
+      expect(lines.map((l) => JSON.parse(l))).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'a log export was cut short: a leaf was erased while it streamed',
+          seq: 7,
+        }),
+      ])
+      const pinned = await log.get('/.well-known/agenttrail/log-keys?org=org-verify', false)
+      const report = await verifyExport(body, { keys: pinned.body.keys })
+      expect(report.ok).toBe(false)
+      // Cut short: the verifier says so, and the stream stopped before the leaf erased meanwhile.
+      expect(report.problems.map((p) => p.code)).toContain('missing_end')
+      expect(body.map((l) => JSON.parse(l).seq)).not.toContain(7)
+      // The next export, once a checkpoint covers the tombstone, is intact.
+      await log.checkpointOf(20)
+      const again = await log.get('/api/v1/log/export')
+      const intact = await verifyExport((again.body as string).trimEnd().split('\n'), {
+        keys: pinned.body.keys,
+      })
+      expect(intact.problems).toEqual([])
+      expect(intact).toMatchObject({ ok: true, erased: 3 })
     })
   },
 )
