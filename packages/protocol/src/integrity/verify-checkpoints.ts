@@ -78,7 +78,7 @@ export function openCheckpoint(
     )
   else {
     const key = keys.find((k) => k.keyId.equals(good.keyId) && k.name === good.name)
-    if (key !== undefined && !keyValidAt(key, time * 1000))
+    if (key !== undefined && !keyValidAt(key, time))
       problems.add(
         'key_not_valid',
         `${where}: signed at ${iso(time)} by key ${good.name}+${good.keyId.toString('hex')}, outside its validity window`,

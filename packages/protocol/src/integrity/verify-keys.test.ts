@@ -37,9 +37,13 @@ describe('trustedKey', () => {
       not_after: Date.parse('2026-02-01T00:00:00Z'),
     })
     expect(key.name).toBe('log.example/t/acme')
-    expect(keyValidAt(key, Date.parse('2026-01-15T00:00:00Z'))).toBe(true)
-    expect(keyValidAt(key, Date.parse('2025-12-31T23:59:59Z'))).toBe(false)
-    expect(keyValidAt(key, Date.parse('2026-02-01T00:00:01Z'))).toBe(false)
+    const s = (iso: string) => Date.parse(iso) / 1000
+    expect(keyValidAt(key, s('2026-01-15T00:00:00Z'))).toBe(true)
+    expect(keyValidAt(key, s('2025-12-31T23:59:59Z'))).toBe(false)
+    expect(keyValidAt(key, s('2026-02-01T00:00:01Z'))).toBe(false)
+    // The signed time is whole seconds: the second the window opens in counts.
+    const late = { ...key, notBefore: Date.parse('2026-01-01T00:00:00.400Z') }
+    expect(keyValidAt(late, s('2026-01-01T00:00:00Z'))).toBe(true)
   })
 
   it('refuses a key that is not a verifier key, or a window that is not a time', () => {

@@ -79,8 +79,12 @@ export function parseKeysFile(text: string): TrustedKeyInput[] {
 }
 
 /** Whether epoch-ms `at` lies inside the key's window. */
-export function keyValidAt(key: TrustedKey, at: number): boolean {
+export function keyValidAt(key: TrustedKey, unixSeconds: number): boolean {
+  // A cosignature's time is whole seconds: the key was valid if its window meets that second (a
+  // key that began at 12:00:00.400 may have signed at 12:00:00).
+  const from = unixSeconds * 1000
   return (
-    (key.notBefore === null || at >= key.notBefore) && (key.notAfter === null || at <= key.notAfter)
+    (key.notBefore === null || from + 999 >= key.notBefore) &&
+    (key.notAfter === null || from <= key.notAfter)
   )
 }

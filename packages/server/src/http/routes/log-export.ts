@@ -139,7 +139,6 @@ export async function exportLog(
 ): Promise<Response> {
   const { latest, erasures: known } = await coveredState(store, orgId)
   let erasures = known
-  let reread = false
   const keys = await store.checkpoints.keys()
   const origin = logOrigin(originPrefix(config.logOrigin, keys), orgId)
   const size = latest.size
@@ -172,6 +171,7 @@ export async function exportLog(
       store.log.openings(orgId, next + 1, end),
     ])
     const bySeq = new Map<number, Event>(events.map((e) => [e.seq, e]))
+    let rereadPage = false
     let text = ''
     for (const leaf of leaves) {
       const seq = leaf.index + 1
@@ -182,13 +182,14 @@ export async function exportLog(
       else {
         let tombstone = tombstoneOf(erasures, seq)
         // Erased while the export streams: its tombstone may be new (read the tombstones again,
-        // once), or lie past `size`. An entry without one would make an honest log look tampered.
-        if ((tombstone === undefined || tombstone > size) && !reread) {
-          reread = true
+        // at most once a page), or lie past `size`. An entry that names no tombstone when one
+        // exists would make an honest log look tampered.
+        if ((tombstone === undefined || tombstone > size) && !rereadPage) {
+          rereadPage = true
           erasures = await erasuresOf(store, orgId)
           tombstone = tombstoneOf(erasures, seq)
         }
-        if (tombstone === undefined || tombstone > size) {
+        if (tombstone !== undefined && tombstone > size) {
           logger.warn('a log export was cut short: a leaf was erased while it streamed', {
             org_id: orgId,
             seq,
@@ -197,12 +198,14 @@ export async function exportLog(
           cut = true
           return text
         }
+        // No tombstone at all: the event and its salt went without an erasure (rows deleted in the
+        // database). The leaf goes out without `erased_by`, and the verifier reports it.
         text += line({
           type: 'entry',
           seq,
           leaf_hash: b64(leaf.hash),
           leaf: leaf.leaf,
-          erased_by: tombstone,
+          ...(tombstone !== undefined && { erased_by: tombstone }),
         })
       }
     }
