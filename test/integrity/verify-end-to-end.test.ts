@@ -189,6 +189,49 @@ describe.each(['sqlite', 'postgres'] as const)(
       expect(intact.problems).toEqual([])
       expect(intact).toMatchObject({ ok: true, erased: 3 })
     })
+
+    it('exports a row deleted without an erasure as its bare leaf, and the verifier names it', async () => {
+      const store = live.server.store
+      // As if someone deleted seq 8's row and salt in the database: no tombstone covers it.
+      const tampered: Store = {
+        ...store,
+        events: {
+          ...store.events,
+          async since(orgId, after, limit) {
+            return (await store.events.since(orgId, after, limit)).filter((e) => e.seq !== 8)
+          },
+        },
+        log: {
+          ...store.log,
+          async openings(orgId, fromSeq, toSeq) {
+            const salts = await store.log.openings(orgId, fromSeq, toSeq)
+            salts.delete(8)
+            return salts
+          },
+        },
+      }
+      const res = await exportLog(
+        tampered,
+        { logOrigin: undefined },
+        'org-verify',
+        createLogger('silent'),
+      )
+      const body = (await res.text()).trimEnd().split('\n')
+      const entry = body.map((l) => JSON.parse(l)).find((l) => l.type === 'entry' && l.seq === 8)
+      expect(entry).toEqual({
+        type: 'entry',
+        seq: 8,
+        leaf_hash: expect.any(String),
+        leaf: expect.any(String),
+      })
+      expect(JSON.parse(body.at(-1)!).type).toBe('end')
+      const pinned = await log.get('/.well-known/agenttrail/log-keys?org=org-verify', false)
+      const report = await verifyExport(body, { keys: pinned.body.keys })
+      expect(report.ok).toBe(false)
+      expect(report.problems).toEqual([
+        expect.objectContaining({ code: 'erased_without_tombstone', seq: 8 }),
+      ])
+    })
   },
 )
 
