@@ -235,19 +235,18 @@ describe.each(DIALECTS)('Wiro daily archives (%s)', (dialect) => {
       compressed: 0,
       deleted: 0,
     })
+    // Each delete is an erasure: its tombstone names the agent and day, and the seqs it erased.
     const audit = await t.json('GET', '/api/v1/events?kind=audit', { key: t.adminKey })
     expect(audit.body.events.map((e: { metadata: object }) => e.metadata)).toEqual([
       expect.objectContaining({
-        date: gzDay,
-        useragentguid: guid,
-        deleted_events: 1,
-        removed: { plain: false, gz: true },
+        reason: 'LogsDelete',
+        count: 1,
+        selector: { by: 'agent_day', agent: 'blog-bot', day: gzDay, environment: 'production' },
       }),
       expect.objectContaining({
-        date: plainDay,
-        useragentguid: guid,
-        deleted_events: 2,
-        removed: { plain: true, gz: false },
+        reason: 'LogsDelete',
+        count: 2,
+        selector: { by: 'agent_day', agent: 'blog-bot', day: plainDay, environment: 'production' },
       }),
     ])
     const stats = await t.json('GET', `/api/v1/agents/blog-bot`, { key: t.adminKey })
