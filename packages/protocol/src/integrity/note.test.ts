@@ -15,17 +15,15 @@ import {
   signatureLine,
   verifierKey,
 } from './note.js'
+import { GO_VKEY, goSeed } from '../../../../test/helpers/integrity-vectors.js'
 
-// golang.org/x/mod/sumdb/note: the package's example key and signed note.
-const SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz'
-const VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'
+const VKEY = GO_VKEY
 const TEXT =
   "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
 const SIGNED = `${TEXT}\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`
 
 const goSigner = () => {
-  const seed = Buffer.from(SKEY.split('+').slice(4).join('+'), 'base64').subarray(1)
-  return ed25519Signer('PeterNeumann', ed25519KeyFromSeed(seed))
+  return ed25519Signer('PeterNeumann', ed25519KeyFromSeed(goSeed()))
 }
 
 describe('signed notes (C2SP signed-note)', () => {

@@ -7,8 +7,6 @@ import {
   generateEd25519Pem,
   inclusionPath,
   leafHash,
-  nodeHash,
-  largestPowerOfTwoBelow,
   rootOf,
   signNote,
   verifierKey,
@@ -22,53 +20,28 @@ import { verifyInclusionProof } from './log-verifier.js'
 import { verifyCheckpointHistory } from './checkpoint-history.js'
 import { differingFields } from './leaf-compare.js'
 import type { LogCheckpoint } from './log-types.js'
+import {
+  GO_VKEY,
+  TD_LEAVES,
+  TD_ROOTS,
+  goSeed,
+  referenceRoot,
+} from '../../../../test/helpers/integrity-vectors.js'
 
 // The SDK's copy of the verifiers, checked against the vectors of packages/protocol/src/integrity
 // (transparency-dev, Go's note package) and against the core's own proofs and answers.
 
 const crypto = await logCrypto()
-
-// transparency-dev/merkle testonly/constants.go: leaves and the roots of their first n.
-const LEAVES = [
-  '',
-  '00',
-  '10',
-  '2021',
-  '3031',
-  '40414243',
-  '5051525354555657',
-  '606162636465666768696a6b6c6d6e6f',
-]
-const ROOTS = [
-  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-  '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
-  'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
-  'aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77',
-  'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
-  '4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4',
-  '76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef',
-  'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c',
-  '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
-]
-// golang.org/x/mod/sumdb/note: the package's example key and signed note.
-const SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz'
-const VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'
-
-const mth = (leaves: readonly Buffer[]): Buffer => {
-  if (leaves.length === 0) return rootOf([])
-  if (leaves.length === 1) return leaves[0] as Buffer
-  const k = largestPowerOfTwoBelow(leaves.length)
-  return nodeHash(mth(leaves.slice(0, k)), mth(leaves.slice(k)))
-}
+const mth = referenceRoot
 
 describe('the SDK verifiers (RFC 9162), against the core', () => {
   it('checks inclusion proofs over the transparency-dev leaves to their published roots', async () => {
-    const leaves = LEAVES.map((hex) => leafHash(Buffer.from(hex, 'hex')))
+    const leaves = TD_LEAVES.map((hex) => leafHash(Buffer.from(hex, 'hex')))
     const range = (lo: number, hi: number) => mth(leaves.slice(lo, hi))
     for (let n = 1; n <= 8; n++)
       for (let m = 0; m < n; m++) {
         const path = await inclusionPath(m, n, range)
-        const root = Buffer.from(ROOTS[n] as string, 'hex')
+        const root = Buffer.from(TD_ROOTS[n] as string, 'hex')
         expect(verifyInclusion(crypto, leaves[m] as Buffer, m, n, path, root)).toBe(true)
         expect(
           verifyInclusion(
@@ -77,7 +50,7 @@ describe('the SDK verifiers (RFC 9162), against the core', () => {
             m,
             n,
             path,
-            Buffer.from(ROOTS[n - 1] as string, 'hex'),
+            Buffer.from(TD_ROOTS[n - 1] as string, 'hex'),
           ),
         ).toBe(false)
       }
@@ -141,14 +114,14 @@ describe('the SDK note opener (C2SP signed-note)', () => {
   const note = signNote(checkpointBody(signer.name, 3, root), signer, 1_765_000_000)
 
   it("reads Go's example verifier key and refuses altered ones", () => {
-    expect(parseVerifierKey(crypto, VKEY)).toMatchObject({
+    expect(parseVerifierKey(crypto, GO_VKEY)).toMatchObject({
       name: 'PeterNeumann',
       keyId: 'c74f20a3',
     })
-    const seed = Buffer.from(SKEY.split('+').slice(4).join('+'), 'base64').subarray(1)
+    const seed = goSeed()
     const go = ed25519Signer('PeterNeumann', ed25519KeyFromSeed(seed))
-    expect(verifierKey(go.name, go.publicKey)).toBe(VKEY)
-    for (const bad of ['a+b', VKEY.replace('c74f20a3', 'c74f20a4'), 'x+00000000+AQ=='])
+    expect(verifierKey(go.name, go.publicKey)).toBe(GO_VKEY)
+    for (const bad of ['a+b', GO_VKEY.replace('c74f20a3', 'c74f20a4'), 'x+00000000+AQ=='])
       expect(() => parseVerifierKey(crypto, bad)).toThrow(NoteProblem)
   })
 
