@@ -39,3 +39,20 @@ export function searchTerms(q: string): string[] {
     ),
   ]
 }
+
+/** The longest word PostgreSQL keeps in a `tsvector` (bytes); to_tsvector skips longer ones too. */
+const MAX_WORD_BYTES = 2_047
+
+/**
+ * The distinct words of an event's searchable text as `searchTerms` cuts a query into words
+ * (accents folded, lower case, letters and digits), so that a word of a query matches a word of
+ * an event exactly. PostgreSQL's search index holds these (postgres-search-index.ts), and a search
+ * matches the events it has not reached yet with them (postgres-query.ts).
+ */
+export function searchWords(row: Pick<EventRow, 'title' | 'input' | 'output' | 'error'>): string[] {
+  const text = searchableText(row)
+  // Text without a character outside ASCII has no accent to fold (NFKD leaves ASCII alone).
+  const folded = /[^\x00-\x7f]/.test(text) ? foldAccents(text) : text
+  const words = new Set(folded.toLowerCase().match(/[\p{L}\p{N}]+/gu))
+  return [...words].filter((w) => w.length * 3 <= MAX_WORD_BYTES || Buffer.byteLength(w) <= MAX_WORD_BYTES)
+}

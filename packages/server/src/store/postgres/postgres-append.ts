@@ -2,7 +2,6 @@ import type pg from 'pg'
 import type { ControlNote, NewEvent } from '@agenttrail/protocol'
 import { EVENT_COLUMNS, eventRowValues } from '../event-row.js'
 import { CONVERSATION_DERIVED } from './postgres-conversation-summary.js'
-import { searchableText, foldAccents } from '../search-text.js'
 import type { AppendItem, AppendOutcome } from '../store.js'
 import type { LeafInput } from '../log-store.js'
 import { MEASURE_COLUMNS } from '../stats-assembler.js'
@@ -32,17 +31,16 @@ const TYPES: Record<string, string> = {
   cost_micros: 'bigint',
   duration_ms: 'bigint',
 }
-const COLUMN_LIST = [...EVENT_COLUMNS.map((c) => `"${c}"`), 'search', 'log_salt'].join(', ')
+const COLUMN_LIST = [...EVENT_COLUMNS.map((c) => `"${c}"`), 'log_salt'].join(', ')
 const UNNEST = [
   ...EVENT_COLUMNS.map((c, i) => `$${i + 1}::${TYPES[c] ?? 'text'}[]`),
   `$${EVENT_COLUMNS.length + 1}::text[]`,
-  `$${EVENT_COLUMNS.length + 2}::text[]`,
 ].join(', ')
-// One statement for the whole batch: a column per array. The search text becomes a tsvector here;
-// the log's salt travels in base64 (null without the log).
+// One statement for the whole batch: a column per array. The log's salt travels in base64 (null
+// without the log). Search words are indexed behind the append (postgres-search-index.ts, ADR 0012).
 const INSERT_EVENTS = `INSERT INTO events (${COLUMN_LIST})
-  SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, to_tsvector('simple', search), decode(salt, 'base64') FROM unnest(${UNNEST})
-  AS t(${[...EVENT_COLUMNS.map((c) => `"${c}"`), 'search', 'salt'].join(', ')})`
+  SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, decode(salt, 'base64') FROM unnest(${UNNEST})
+  AS t(${[...EVENT_COLUMNS.map((c) => `"${c}"`), 'salt'].join(', ')})`
 
 /** The measures every rollup row carries, computed over event rows, in rollup column order (postgres-erase.ts subtracts them). */
 export const MEASURES = `count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
@@ -130,6 +128,7 @@ export async function appendPostgres(
  * events only: a duplicate id is skipped before this). Each new event's leaf joins the org's Merkle
  * log in seq order, with the interior nodes it completes and the new head, in one more statement
  * (`log` false leaves it out: the benchmark's baseline only; a later append with it catches up).
+ * The search index is not written here: it follows the append (postgres-search-index.ts).
  */
 export async function appendInTransaction(
   client: pg.PoolClient,
@@ -247,18 +246,15 @@ export async function appendInTransaction(
       )
     if (fresh.length === 0) continue
     const columns: unknown[][] = EVENT_COLUMNS.map(() => [])
-    const search: string[] = []
-    for (const { event, seq: s } of fresh) {
+    for (const { event, seq: s } of fresh)
       eventRowValues(orgId, event, s, receivedAt).forEach((v, i) =>
         (columns[i] as unknown[]).push(v),
       )
-      search.push(foldAccents(searchableText(event)))
-    }
     // Named, so each connection prepares the hot statements once.
     await client.query({
       name: 'append-events',
       text: INSERT_EVENTS,
-      values: [...columns, search, salts],
+      values: [...columns, salts],
     })
     // The counter moves on and, in the same round trip, every server's streams and dispatcher are
     // told at commit that the org has events up to seq - 1 (postgres-commit-feed.ts).

@@ -63,6 +63,7 @@ const DELETE = `WITH gone AS (
     RETURNING org_id, id, seq, ts, environment, agent, model, service, status, duration_ms, tokens_input, tokens_output,
       tokens_cache_read, tokens_cache_write, tokens_total, cost_micros, system_prompt_sha256, conversation_id),
   tags AS (DELETE FROM event_tags t USING gone WHERE t.org_id = gone.org_id AND t.ts = gone.ts AND t.seq = gone.seq RETURNING 1),
+  words AS (DELETE FROM event_search s USING gone WHERE s.org_id = gone.org_id AND s.seq = gone.seq RETURNING 1),
   ev AS (DELETE FROM evaluations v USING gone WHERE v.org_id = gone.org_id AND v.event_id = gone.id RETURNING 1),
   dl AS (DELETE FROM deliveries d USING gone WHERE d.org_id = gone.org_id AND d.event_id = gone.id RETURNING d.org_id, d.id),
   ap AS (UPDATE approvals p SET input = NULL FROM gone WHERE p.org_id = gone.org_id AND p.event_id = gone.id RETURNING 1),
@@ -87,6 +88,15 @@ const DELETE = `WITH gone AS (
   FROM gone`
 
 /**
+ * Locks the org's search cursor (creating it when the indexer has not yet), so that no indexing
+ * step of the org runs beside the erasure: one that read the events before they were deleted would
+ * otherwise write their words after the erasure's own delete of them had looked
+ * (postgres-search-index.ts). Taken before the delete, so the delete sees every step committed.
+ */
+const LOCK_SEARCH = `INSERT INTO search_cursors (org_id, seq) VALUES ($1, 0)
+  ON CONFLICT (org_id) DO UPDATE SET seq = search_cursors.seq`
+
+/**
  * The org's prompts ($2) that the deleted events used and no remaining event references. A
  * statement of its own: in the one above, every CTE still sees the rows it deletes.
  */
@@ -95,7 +105,7 @@ const DROP_PROMPTS = `DELETE FROM system_prompts p WHERE p.org_id = $1 AND p.sha
 
 /**
  * Erases an org's events in a time range (optionally of one agent, environment, user or id) on
- * PostgreSQL, with their rollups, tags, agent counters, evaluations, openings, the input of the
+ * PostgreSQL, with their rollups, search words, tags, agent counters, evaluations, openings, the input of the
  * approvals they asked for, webhook deliveries,
  * the conversation summary of the conversations they were part of and the system prompts no
  * remaining event references, and appends the tombstones naming them (`appendInTransaction`, so each gets its leaf),
@@ -117,6 +127,7 @@ export async function erasePostgres(
   return withTransaction(
     client,
     async (tx) => {
+      await tx.query(LOCK_SEARCH, [orgId])
       const { rows } = await tx.query<{
         n: string
         prompts: string[]

@@ -4,14 +4,14 @@ import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { pageOf } from '../page-of.js'
-import { searchTerms } from '../search-text.js'
+import { searchTerms, searchWords } from '../search-text.js'
 import { FILTER_COLUMNS, likePattern } from '../filter-columns.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
 /** Below this many matches a search collects them through the GIN index; above, it walks by time. */
 const MATERIALIZE_BELOW = 5_000
 
-/** Every column but the tsvector, which only the index needs. */
+/** Every column but the log's salt. */
 export const SELECT_EVENT = `SELECT e.org_id, e.id, e.seq, e.environment, e.idempotency_key, e.ts, e.received_at, e.agent, e."user",
   e.ip_address, e.kind, e.service, e.action, e.status, e.title, e.trace_id, e.span_id, e.parent_span_id, e.conversation_id,
   e.provider, e.model, e.tokens_input, e.tokens_output, e.tokens_cache_read, e.tokens_cache_write, e.tokens_total,
@@ -20,8 +20,9 @@ export const SELECT_EVENT = `SELECT e.org_id, e.id, e.seq, e.environment, e.idem
 
 /**
  * Finding events on PostgreSQL: the same filters and order as the embedded store. Full-text
- * search matches every word as a whole word through the GIN index on `search`; the index is
- * written with the row, so there is no unindexed tail to scan.
+ * search matches every word as a whole word: through the GIN index on `event_search` for the
+ * events the indexer has reached, and directly, with the same words (`searchWords`), for the few
+ * it has not (postgres-search-index.ts), so an event is found the moment it is acknowledged.
  */
 export async function queryPostgres(
   pool: pg.Pool,
@@ -34,21 +35,32 @@ export async function queryPostgres(
     const terms = searchTerms(filter.q)
     if (terms.length === 0)
       throw new AppError('invalid_query', 'q must contain at least one letter or digit')
+    // Lexemes as they are, not parsed again: the index holds exactly these words.
     const tsquery = terms.map((t) => `'${t}'`).join(' & ')
+    // Read first: an event the indexer reaches after this is still in the index read below.
+    const unindexed = await unindexedMatches(pool, orgId, filter, page, terms)
+    const tail = unindexed.length > 0 ? ' OR e.seq = ANY(?::bigint[])' : ''
+    const tailParams = unindexed.length > 0 ? [unindexed] : []
     // Two plans, as on SQLite: collect the few matches through the GIN index and sort them, or walk
     // the time index and test each row. OFFSET 0 keeps the planner from merging the first away.
     const { rows } = await pool.query<{ n: string }>({
       name: 'search-count',
-      text: `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE org_id = $1 AND search @@ to_tsquery('simple', $2) LIMIT ${MATERIALIZE_BELOW + 1}) m`,
+      text: `SELECT count(*) AS n FROM (SELECT 1 FROM event_search WHERE org_id = $1 AND search @@ $2::tsquery LIMIT ${MATERIALIZE_BELOW + 1}) m`,
       values: [orgId, tsquery],
     })
     if (Number(rows[0]?.n) <= MATERIALIZE_BELOW)
       add(
-        `(e.org_id, e.id) IN (SELECT org_id, id FROM events WHERE org_id = ? AND search @@ to_tsquery('simple', ?) OFFSET 0)`,
+        `(e.seq IN (SELECT seq FROM event_search WHERE org_id = ? AND search @@ ?::tsquery OFFSET 0)${tail})`,
         orgId,
         tsquery,
+        ...tailParams,
       )
-    else add(`e.search @@ to_tsquery('simple', ?)`, tsquery)
+    else
+      add(
+        `(EXISTS (SELECT 1 FROM event_search s WHERE s.org_id = e.org_id AND s.seq = e.seq AND s.search @@ ?::tsquery)${tail})`,
+        tsquery,
+        ...tailParams,
+      )
   }
   if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
   params.push(page.limit + 1, page.offset ?? 0)
@@ -57,6 +69,33 @@ export async function queryPostgres(
     params,
   )
   return pageOf(rows, page.limit, rowToEvent, (last) => ({ ts: Number(last.ts), id: last.id }))
+}
+
+/**
+ * The seqs of the events past the org's search cursor that hold every term and pass the other
+ * filters: the index's words computed on the spot. The cursor and the events are read in one
+ * statement, so in one snapshot; normally a second's worth of events or less (ADR 0012).
+ */
+async function unindexedMatches(
+  pool: pg.Pool,
+  orgId: string,
+  filter: EventFilter,
+  page: PageRequest,
+  terms: string[],
+): Promise<string[]> {
+  const { conditions, params, add } = whereClause(orgId, filter)
+  add('e.seq > coalesce((SELECT seq FROM search_cursors WHERE org_id = ?), 0)', orgId)
+  if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
+  const { rows } = await pool.query<Pick<EventRow, 'seq' | 'title' | 'input' | 'output' | 'error'>>(
+    `SELECT e.seq, e.title, e.input, e.output, e.error FROM events e WHERE ${conditions.join(' AND ')}`,
+    params,
+  )
+  return rows
+    .filter((row) => {
+      const words = new Set(searchWords(row))
+      return terms.every((t) => words.has(t))
+    })
+    .map((row) => String(row.seq))
 }
 
 /** How many events match every filter but `q`. */

@@ -15,6 +15,7 @@ import { createPostgresOrgSettings } from './postgres-org-settings.js'
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js'
 import { SELECT_EVENT, countPostgres, queryPostgres } from './postgres-query.js'
 import { statsPostgres } from './postgres-stats.js'
+import { indexPostgresSearch } from './postgres-search-index.js'
 import { createPostgresConversations } from './postgres-conversations.js'
 import { createPostgresControl } from './postgres-control.js'
 import { newControlsCache } from './postgres-control-ops.js'
@@ -152,8 +153,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           }))
         },
       ),
-      // Rollups and the search vector are written in the append transaction: nothing trails.
-      indexPending: async () => 0,
+      // The search index follows the append (ADR 0012), moved on by the catch-up job of every
+      // server process; searches match what it has not reached directly.
+      indexPending: guard('events.indexPending', (maxEvents: number = 2_000) =>
+        indexPostgresSearch(pool, maxEvents),
+      ),
+      // Rollups are written in the append transaction: nothing trails.
       rollPending: async () => 0,
       erase: guard('events.erase', async (orgId, range, record) => {
         const client = await pool.connect()
