@@ -54,5 +54,7 @@ export function searchWords(row: Pick<EventRow, 'title' | 'input' | 'output' | '
   // Text without a character outside ASCII has no accent to fold (NFKD leaves ASCII alone).
   const folded = /[^\x00-\x7f]/.test(text) ? foldAccents(text) : text
   const words = new Set(folded.toLowerCase().match(/[\p{L}\p{N}]+/gu))
-  return [...words].filter((w) => w.length * 3 <= MAX_WORD_BYTES || Buffer.byteLength(w) <= MAX_WORD_BYTES)
+  return [...words].filter(
+    (w) => w.length * 3 <= MAX_WORD_BYTES || Buffer.byteLength(w) <= MAX_WORD_BYTES,
+  )
 }

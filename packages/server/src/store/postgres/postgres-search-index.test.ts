@@ -115,7 +115,11 @@ describe('the PostgreSQL search index behind the append', () => {
     expect((await waiting)[0]?.seq).toBe(3)
     await indexAll(store)
     expect(await indexed('org-a')).toEqual([1, 2, 3])
-    expect(await titles(store, 'org-a', 'held')).toEqual(['first held', 'second held', 'third held'])
+    expect(await titles(store, 'org-a', 'held')).toEqual([
+      'first held',
+      'second held',
+      'third held',
+    ])
   })
 
   it('is shared by server processes without indexing an event twice or skipping one', async () => {

@@ -82,4 +82,3 @@ async function indexOrg(pool: pg.Pool, orgId: string, max: number): Promise<numb
     return rows.length
   })
 }
-
