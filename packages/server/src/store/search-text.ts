@@ -51,8 +51,8 @@ const MAX_WORD_BYTES = 2_047
  */
 export function searchWords(row: Pick<EventRow, 'title' | 'input' | 'output' | 'error'>): string[] {
   const text = searchableText(row)
-  // Text without a character outside ASCII has no accent to fold (NFKD leaves ASCII alone).
-  const folded = /[^\x00-\x7f]/.test(text) ? foldAccents(text) : text
+  // Printable ASCII and line breaks have no accent to fold (NFKD leaves them alone): the common case.
+  const folded = /[^ -~\t\n\r]/.test(text) ? foldAccents(text) : text
   const words = new Set(folded.toLowerCase().match(/[\p{L}\p{N}]+/gu))
   return [...words].filter(
     (w) => w.length * 3 <= MAX_WORD_BYTES || Buffer.byteLength(w) <= MAX_WORD_BYTES,
