@@ -30,6 +30,7 @@ const logger = { debug: quiet, info: quiet, warn: quiet, error: (m, f) => consol
 const postgres = await startEmbeddedPostgres()
 const store = await openPostgresStore({ url: postgres.url, enforce: enforcement })
 const db = new pg.Pool({ connectionString: postgres.url, max: 2 })
+db.on('error', () => undefined) // an idle client's, when the server stops
 const lagOf = async () => {
   try {
     const { rows } = await db.query(
