@@ -42,6 +42,17 @@ export function searchTerms(q: string): string[] {
 
 /** The longest word PostgreSQL keeps in a `tsvector` (bytes); to_tsvector skips longer ones too. */
 const MAX_WORD_BYTES = 2_047
+/**
+ * The most bytes of words one event's `tsvector` holds: PostgreSQL refuses a vector whose words
+ * together pass 1 MiB. Event limits keep the text below that, but folding accents (NFKD) can
+ * lengthen it; words past this budget, in order of first appearance, are not indexed.
+ */
+const MAX_WORDS_BYTES = 1_000_000
+
+/** Whether a word fits in a `tsvector` (at most 2,047 bytes); no event holds a longer one. */
+export function indexableWord(word: string): boolean {
+  return word.length * 3 <= MAX_WORD_BYTES || Buffer.byteLength(word) <= MAX_WORD_BYTES
+}
 
 /**
  * The distinct words of an event's searchable text as `searchTerms` cuts a query into words
@@ -50,11 +61,15 @@ const MAX_WORD_BYTES = 2_047
  * matches the events it has not reached yet with them (postgres-query.ts).
  */
 export function searchWords(row: Pick<EventRow, 'title' | 'input' | 'output' | 'error'>): string[] {
-  const text = searchableText(row)
-  // Printable ASCII and line breaks have no accent to fold (NFKD leaves them alone): the common case.
-  const folded = /[^ -~\t\n\r]/.test(text) ? foldAccents(text) : text
-  const words = new Set(folded.toLowerCase().match(/[\p{L}\p{N}]+/gu))
-  return [...words].filter(
-    (w) => w.length * 3 <= MAX_WORD_BYTES || Buffer.byteLength(w) <= MAX_WORD_BYTES,
-  )
+  const text = foldAccents(searchableText(row)).toLowerCase()
+  const words = [...new Set(text.match(/[\p{L}\p{N}]+/gu))]
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no byte counts.
+  if (text.length * 3 <= MAX_WORDS_BYTES) return words.filter(indexableWord)
+  let total = 0
+  return words.filter((w) => {
+    const bytes = Buffer.byteLength(w)
+    if (bytes > MAX_WORD_BYTES || total + bytes > MAX_WORDS_BYTES) return false
+    total += bytes
+    return true
+  })
 }

@@ -4,7 +4,7 @@ import { AppError } from '../../app-error.js'
 import type { EventRow } from '../event-row.js'
 import { rowToEvent } from '../event-row.js'
 import { pageOf } from '../page-of.js'
-import { searchTerms, searchWords } from '../search-text.js'
+import { indexableWord, searchTerms, searchWords } from '../search-text.js'
 import { FILTER_COLUMNS, likePattern } from '../filter-columns.js'
 import type { EventFilter, Page, PageRequest } from '../store.js'
 
@@ -35,6 +35,8 @@ export async function queryPostgres(
     const terms = searchTerms(filter.q)
     if (terms.length === 0)
       throw new AppError('invalid_query', 'q must contain at least one letter or digit')
+    // No event holds a word too long for the index (searchWords), and PostgreSQL refuses it.
+    if (!terms.every(indexableWord)) return { items: [] }
     // Lexemes as they are, not parsed again: the index holds exactly these words.
     const tsquery = terms.map((t) => `'${t}'`).join(' & ')
     // Read first: an event the indexer reaches after this is still in the index read below.
@@ -74,7 +76,9 @@ export async function queryPostgres(
 /**
  * The seqs of the events past the org's search cursor that hold every term and pass the other
  * filters: the index's words computed on the spot. The cursor and the events are read in one
- * statement, so in one snapshot; normally a second's worth of events or less (ADR 0012).
+ * statement, so in one snapshot; normally a second's worth of events or less (ADR 0012). The tail
+ * is cut first (a materialized CTE, so by the `(org_id, seq)` index whatever the other filters
+ * are), then filtered.
  */
 async function unindexedMatches(
   pool: pg.Pool,
@@ -84,10 +88,13 @@ async function unindexedMatches(
   terms: string[],
 ): Promise<string[]> {
   const { conditions, params, add } = whereClause(orgId, filter)
-  add('e.seq > coalesce((SELECT seq FROM search_cursors WHERE org_id = ?), 0)', orgId)
   if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
+  params.push(orgId)
+  const tail = `SELECT * FROM events WHERE org_id = $${params.length}
+    AND seq > coalesce((SELECT seq FROM search_cursors WHERE org_id = $${params.length}), 0)`
   const { rows } = await pool.query<Pick<EventRow, 'seq' | 'title' | 'input' | 'output' | 'error'>>(
-    `SELECT e.seq, e.title, e.input, e.output, e.error FROM events e WHERE ${conditions.join(' AND ')}`,
+    `WITH e AS MATERIALIZED (${tail})
+     SELECT e.seq, e.title, e.input, e.output, e.error FROM e WHERE ${conditions.join(' AND ')}`,
     params,
   )
   return rows

@@ -89,6 +89,18 @@ describe('the PostgreSQL search index behind the append', () => {
     expect(await titles(store, 'org-a', 'cafe')).toEqual(['Café au lait', 'cafe again'])
   })
 
+  it('indexes an event with a word too long for PostgreSQL by its other words', async () => {
+    const { store, indexed } = await setup()
+    const long = 'z'.repeat(3_000)
+    await store.events.append([
+      { orgId: 'org-a', event: event('long one', { input: { text: `${long} findme` } }) },
+    ])
+    await indexAll(store)
+    expect(await indexed('org-a')).toEqual([1])
+    expect(await titles(store, 'org-a', 'findme')).toEqual(['long one'])
+    expect(await titles(store, 'org-a', long)).toEqual([])
+  })
+
   it('never skips an event that committed after events numbered later', async () => {
     const { url, store, indexed } = await setup()
     const held = new pg.Client({ connectionString: url })
