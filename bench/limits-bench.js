@@ -16,7 +16,8 @@ const EVENTS = Number(process.env.BENCH_LIMIT_EVENTS ?? 100_000)
 const BATCH = 1_000
 const ORG = 'default'
 
-const SQLITE = {
+/** The SQLite variants (`sqliteVariant`'s options), each with its row in the table. */
+export const SQLITE_LIMITS = {
   floor: { indexes: false, fts: false, label: 'the row alone, no secondary index (the floor)' },
   indexes: { indexes: true, fts: false, label: 'the row and the `events` indexes' },
   search: {
@@ -26,7 +27,8 @@ const SQLITE = {
       'the row, the `events` indexes and its full-text entry (`events_fts`, the text `searchableText` gives the indexer)',
   },
 }
-const POSTGRES = {
+/** The PostgreSQL variants (`postgresVariant`'s options), each with its row in the table. */
+export const POSTGRES_LIMITS = {
   copy: {
     staged: false,
     vector: false,
@@ -56,11 +58,11 @@ const POSTGRES = {
 const dist = (p) => import(join(ROOT, 'packages', p))
 
 /**
- * Transactions of the batch body's 1,000 events, normalized once by the product's `normalizeEvent`
- * and turned into rows by its `eventRowValues`, each time with new ids and the next seqs, as each
- * POST of that body is stored; their search text as each store's indexer makes it; COPY text.
+ * Transactions of the batch body's events, normalized once by the product's `normalizeEvent` and
+ * turned into rows by its `eventRowValues`, each time with new ids and the next seqs, as each POST of
+ * that body is stored; their search text as each store's indexer makes it; their COPY text.
  */
-async function chunks(batchBody, now) {
+export async function eventChunks(batchBody, now) {
   const { normalizeEvent, uuidv7 } = await dist('protocol/dist/index.js')
   const { eventRowValues } = await dist('server/dist/store/event-row.js')
   const { foldAccents, searchableText } = await dist('server/dist/store/search-text.js')
@@ -100,11 +102,13 @@ async function parseCosts(oneEvent, batchBody, now) {
   const events = PARSE_EVENTS
   const rounds = events / raws.length
   let sink = 0
+  // CPU time of the process (user + system, µs): wall time on a loaded machine counts the others too.
   const perEvent = (n, fn) => {
     fn(n) // warm-up
-    const t0 = performance.now()
+    const t0 = process.cpuUsage()
     fn(n)
-    return ((performance.now() - t0) * 1000) / n
+    const { user, system } = process.cpuUsage(t0)
+    return (user + system) / n
   }
   const single = perEvent(events, (n) => {
     for (let i = 0; i < n; i++) sink += JSON.parse(oneEvent).tokens_input
@@ -127,11 +131,11 @@ async function storeLimits(batchBody, now, pgBase, events, log) {
   const dir = mkdtempSync(join(tmpdir(), 'agenttrail-limits-'))
   const variants = []
   try {
-    for (const [name, spec] of Object.entries(SQLITE))
+    for (const [name, spec] of Object.entries(SQLITE_LIMITS))
       variants.push({ store: 'sqlite', name, db: await sqliteVariant(dir, name, spec) })
-    for (const [name, spec] of Object.entries(POSTGRES))
+    for (const [name, spec] of Object.entries(POSTGRES_LIMITS))
       variants.push({ store: 'postgres', name, db: await postgresVariant(pgBase, name, spec) })
-    const source = await chunks(batchBody, now)
+    const source = await eventChunks(batchBody, now)
     const transactions = Math.max(1, Math.round(events / BATCH))
     const ms = variants.map(() => 0)
     // One untimed transaction first: prepared statements, caches and the JIT warm.
@@ -146,11 +150,11 @@ async function storeLimits(batchBody, now, pgBase, events, log) {
     const stored = (transactions + 1) * BATCH
     const out = { events: transactions * BATCH, sqlite: {}, postgres: {} }
     for (const [i, v] of variants.entries()) {
-      const spec = (v.store === 'sqlite' ? SQLITE : POSTGRES)[v.name]
+      const spec = (v.store === 'sqlite' ? SQLITE_LIMITS : POSTGRES_LIMITS)[v.name]
       const searched = v.store === 'sqlite' ? spec.fts : spec.vector
       const check = await v.db.check(COMMON_WORD, 1)
       // Every row stored, search finding the common word only where it is indexed, text intact.
-      const intact = check.input === source.first.input
+      const intact = check.input === source.first.input && check.title === source.first.title
       if (check.rows !== stored || check.found > 0 !== searched || !intact)
         throw new Error(`limits: ${v.store} ${v.name} stored what it should not`)
       const us = (ms[i] * 1000) / out.events
@@ -200,23 +204,23 @@ function limitsMarkdown(limits, oneEvent, batchBody, loads) {
 
 Measured by \`node bench/run.js --only limits\` and as part of \`npm run bench\` (\`bench/limits-bench.js\`) on ${new Date().toISOString().slice(0, 10)}, on the machine above, ${limits.events.toLocaleString('en-US')} events per variant (\`BENCH_LIMIT_EVENTS\`); load average ${avg(loads[0])} (1 / 5 / 15 min) before, ${avg(loads[1])} after. The yardstick for the ingest figures: the ratios in the Ingest table divide each by the limit that bounds it, measured in the same run (a section run alone measures the limits only). Where the rest of an event's time goes, stage by stage, is the table under "Where an event's time goes (SQLite)".
 
-**The stores alone**: the ingest benchmark's 1,000-event batch body (\`bench/workload.js\`, seed 1), validated once by the product's \`normalizeEvent\` and turned into rows by its \`eventRowValues\`, written over and over with new ids and the next \`seq\`s, as each request of that body is stored; the real \`events\` table from the real migrations; transactions of 1,000; no HTTP, no validation, no tags, agents, rollups, outbox or log. Building the rows, the search text and the COPY text is outside the timed part, which is each transaction from \`BEGIN\` to the end of its \`COMMIT\` (wall time). Every commit is fsynced: SQLite in WAL with \`synchronous = FULL\` (\`openSqliteDb\`, as the server opens it); PostgreSQL with \`fsync = ${settings.fsync}\`, \`synchronous_commit = ${settings.synchronous_commit}\` (\`wal_sync_method = ${settings.wal_sync_method}\`, \`full_page_writes = ${settings.full_page_writes}\`). Each variant is a fresh database with one untimed transaction first; the variants take turns transaction by transaction, so the machine's drift hits them alike. After the run each is checked: every row stored, the common word found by search exactly where search is indexed, and on PostgreSQL the first row's \`input\` as sent.
+**The stores alone**: the ingest benchmark's 1,000-event batch body (\`bench/workload.js\`, seed 1), validated once by the product's \`normalizeEvent\` and turned into rows by its \`eventRowValues\`, written over and over with new ids and the next \`seq\`s, as each request of that body is stored; the real \`events\` table from the real migrations; transactions of 1,000; no HTTP, no validation, no tags, agents, rollups, outbox or log. Building the rows, the search text and the COPY text is outside the timed part, which is each transaction from \`BEGIN\` to the end of its \`COMMIT\` (wall time). Every commit is fsynced: SQLite in WAL with \`synchronous = FULL\` (\`openSqliteDb\`, as the server opens it); PostgreSQL with \`fsync = ${settings.fsync}\`, \`synchronous_commit = ${settings.synchronous_commit}\` (\`wal_sync_method = ${settings.wal_sync_method}\`, \`full_page_writes = ${settings.full_page_writes}\`). Each variant is a fresh database with one untimed transaction first; the variants take turns transaction by transaction, so the machine's drift hits them alike. After the run each is checked: every row stored, the common word found by search exactly where search is indexed, and the first row's \`title\` and \`input\` as sent.
 
 | store | written per event | µs per event | events/s |
 | --- | --- | --- | --- |
-${row('SQLite', SQLITE.floor.label, sqlite.floor)}
-${row('SQLite', `${SQLITE.indexes.label} (${sqlite.indexes.indexes})`, sqlite.indexes)}
-${row('SQLite', SQLITE.search.label, sqlite.search)}
-${row('PostgreSQL', POSTGRES.copy.label, postgres.copy)}
-${row('PostgreSQL', POSTGRES.staged.label, postgres.staged)}
-${row('PostgreSQL', POSTGRES.vector.label, postgres.vector)}
-${row('PostgreSQL', POSTGRES.search.label, postgres.search)}
+${row('SQLite', SQLITE_LIMITS.floor.label, sqlite.floor)}
+${row('SQLite', `${SQLITE_LIMITS.indexes.label} (${sqlite.indexes.indexes})`, sqlite.indexes)}
+${row('SQLite', SQLITE_LIMITS.search.label, sqlite.search)}
+${row('PostgreSQL', POSTGRES_LIMITS.copy.label, postgres.copy)}
+${row('PostgreSQL', POSTGRES_LIMITS.staged.label, postgres.staged)}
+${row('PostgreSQL', POSTGRES_LIMITS.vector.label, postgres.vector)}
+${row('PostgreSQL', POSTGRES_LIMITS.search.label, postgres.search)}
 
 The SQLite row with search writes the full-text entry in the row's own transaction, where the product indexes behind ingest in transactions of its own (\`sqlite-fts.ts\`): one fsync fewer, so the limit is if anything high. On PostgreSQL the product computes the vector inside its one INSERT (\`postgres-append.ts\`); COPY cannot call a function, hence the staged variants, and the staged one without the vector shows what the detour itself costs.
 
-**Parsing alone** (the event loop's share before the store): \`JSON.parse\` of the ingest benchmark's bodies (${fmt(Buffer.byteLength(oneEvent))} bytes for one event, ${fmt(Buffer.byteLength(batchBody))} for the batch), and the product's validation and normalization (\`normalizeEvent\`) of already parsed events, each over ${fmt(PARSE_EVENTS)} events after as many unmeasured, wall time on one thread:
+**Parsing alone** (the event loop's share before the store): \`JSON.parse\` of the ingest benchmark's bodies (${fmt(Buffer.byteLength(oneEvent))} bytes for one event, ${fmt(Buffer.byteLength(batchBody))} for the batch), and the product's validation and normalization (\`normalizeEvent\`) of already parsed events, each over ${fmt(PARSE_EVENTS)} events after as many unmeasured, on one thread; CPU time of the process (user + system), as wall time on a loaded machine counts the other processes too:
 
-| step | µs per event | events/s |
+| step | CPU µs per event | events/s on one core |
 | --- | --- | --- |
 | \`JSON.parse\` of the single-event body ${perEvent(parse.single)}
 | \`JSON.parse\` of the 1,000-event batch body, per event ${perEvent(parse.batch)}

@@ -56,7 +56,7 @@ export async function sqliteVariant(dir, name, { indexes, fts }) {
       transaction(chunk.rows, chunk.texts)
       return performance.now() - t0
     },
-    /** The rows stored, how many of them the full-text index finds by `word`, and the row of `seq`'s input. */
+    /** The rows stored, how many of them the full-text index finds by `word`, and the row of `seq`'s text. */
     check(word, seq) {
       const one = (sql, ...params) =>
         db
@@ -66,7 +66,8 @@ export async function sqliteVariant(dir, name, { indexes, fts }) {
       return {
         rows: one('SELECT count(*) FROM events'),
         found: one('SELECT count(*) FROM events_fts WHERE events_fts MATCH ?', word),
-        input: one('SELECT input FROM events WHERE org_id = ? AND seq = ?', 'default', seq),
+        title: one('SELECT title FROM events WHERE seq = ?', seq),
+        input: one('SELECT input FROM events WHERE seq = ?', seq),
       }
     },
     close: () => db.close(),
@@ -110,7 +111,7 @@ export async function postgresVariant(pgBase, name, { staged, vector, gin }) {
       await client.query('COMMIT')
       return performance.now() - t0
     },
-    /** The rows stored, how many of them the search vector finds by `word`, and the row of `seq`'s input. */
+    /** The rows stored, how many of them the search vector finds by `word`, and the row of `seq`'s text. */
     async check(word, seq) {
       const one = async (sql, params) => Object.values((await client.query(sql, params)).rows[0])[0]
       return {
@@ -118,6 +119,7 @@ export async function postgresVariant(pgBase, name, { staged, vector, gin }) {
         found: Number(
           await one("SELECT count(*) FROM events WHERE search @@ to_tsquery('simple', $1)", [word]),
         ),
+        title: await one('SELECT title FROM events WHERE seq = $1', [seq]),
         input: await one('SELECT input FROM events WHERE seq = $1', [seq]),
       }
     },

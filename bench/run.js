@@ -423,10 +423,9 @@ ${Math.round(1e6 / (results.stages.parse + results.stages.redact)).toLocaleStrin
 what is left. Single events add HTTP, authentication and one commit round trip per group; under 50
 connections a group holds about 25 events. Beside these stages, the store alone (Limits, below) writes
 the row, the \`events\` indexes and the full-text entry in ${limits.limits.sqlite.search.us.toFixed(1)} µs per event, and \`normalizeEvent\` alone
-takes ${limits.limits.parse.validate.toFixed(1)} µs and \`JSON.parse\` of a batch ${limits.limits.parse.batch.toFixed(1)} µs per event.
+takes ${limits.limits.parse.validate.toFixed(1)} µs of CPU and \`JSON.parse\` of a batch ${limits.limits.parse.batch.toFixed(1)} µs per event.
 
 ${limits.markdown}
-
 ## Queries at ${S.load.events.toLocaleString('en-US')} events over 30 days
 
 Sequential requests over HTTP on one connection; the times (p50 / p95) include HTTP and JSON encoding of 50 full events.
