@@ -4,7 +4,7 @@
 // 2. JSON parsing alone, and the product's validation alone, per event.
 // bench/run.js reports each ingest figure as a ratio to the limit that bounds it (`ingestRatioRows`).
 import { mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres.mjs'
 import { ROOT } from './cli-server.js'
@@ -199,10 +199,15 @@ const row = (store, label, { us, eps }) =>
 function limitsMarkdown(limits, oneEvent, batchBody, loads) {
   const { sqlite, postgres, parse, settings } = limits
   const avg = (l) => l.map((x) => x.toFixed(2)).join(' / ')
+  const sized = process.env.BENCH_LIMIT_EVENTS ? `BENCH_LIMIT_EVENTS=${EVENTS} ` : ''
+  const command = process.argv.includes('--only')
+    ? `${sized}node bench/run.js --only limits`
+    : `${sized}npm run bench`
+  const machine = `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}`
   const perEvent = (us) => `| ${us.toFixed(2)} | ${fmt(1e6 / us)} |`
   return `## Limits
 
-Measured by \`node bench/run.js --only limits\` and as part of \`npm run bench\` (\`bench/limits-bench.js\`) on ${new Date().toISOString().slice(0, 10)}, on the machine above, ${limits.events.toLocaleString('en-US')} events per variant (\`BENCH_LIMIT_EVENTS\`); load average ${avg(loads[0])} (1 / 5 / 15 min) before, ${avg(loads[1])} after. The yardstick for the ingest figures: the ratios in the Ingest table divide each by the limit that bounds it, measured in the same run (a section run alone measures the limits only). Where the rest of an event's time goes, stage by stage, is the table under "Where an event's time goes (SQLite)".
+Measured by \`${command}\` (\`bench/limits-bench.js\`, also part of \`npm run bench\`) on ${new Date().toISOString().slice(0, 10)}, on ${machine}; ${limits.events.toLocaleString('en-US')} events per variant (\`BENCH_LIMIT_EVENTS\`, default 100,000), each from an empty table; load average ${avg(loads[0])} (1 / 5 / 15 min) before, ${avg(loads[1])} after. The yardstick for the ingest figures: the ratios in the Ingest table divide each by the limit that bounds it, measured in the same run (a section run alone measures the limits only). Where the rest of an event's time goes, stage by stage, is the table under "Where an event's time goes (SQLite)".
 
 **The stores alone**: the ingest benchmark's 1,000-event batch body (\`bench/workload.js\`, seed 1), validated once by the product's \`normalizeEvent\` and turned into rows by its \`eventRowValues\`, written over and over with new ids and the next \`seq\`s, as each request of that body is stored; the real \`events\` table from the real migrations; transactions of 1,000; no HTTP, no validation, no tags, agents, rollups, outbox or log. Building the rows, the search text and the COPY text is outside the timed part, which is each transaction from \`BEGIN\` to the end of its \`COMMIT\` (wall time). Every commit is fsynced: SQLite in WAL with \`synchronous = FULL\` (\`openSqliteDb\`, as the server opens it); PostgreSQL with \`fsync = ${settings.fsync}\`, \`synchronous_commit = ${settings.synchronous_commit}\` (\`wal_sync_method = ${settings.wal_sync_method}\`, \`full_page_writes = ${settings.full_page_writes}\`). Each variant is a fresh database with one untimed transaction first; the variants take turns transaction by transaction, so the machine's drift hits them alike. After the run each is checked: every row stored, the common word found by search exactly where search is indexed, and the first row's \`title\` and \`input\` as sent.
 
