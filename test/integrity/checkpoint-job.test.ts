@@ -189,7 +189,7 @@ describe('the checkpoint job on a tampered log (sqlite)', () => {
     expect(await pass()).toHaveLength(1)
     // Someone with the database rolls the head back to 3 leaves.
     const db = new Database(dbPath)
-    db.prepare("UPDATE log_heads SET size = 3 WHERE org_id = 'acme'").run()
+    db.prepare("UPDATE orgs SET log_size = 3 WHERE id = 'acme'").run()
     now += HOUR
     const refused = new Map<string, string>()
     expect(

@@ -77,12 +77,17 @@ export function gapTombstones(gaps: readonly number[], now: number): NewEvent[] 
   return out
 }
 
-/** A leaf row to insert: the opening's salt is null for a gap leaf. */
+/** A leaf row to insert. */
 export interface LeafRow {
   seq: number
   leaf: string
   hash: Buffer
-  salt: Uint8Array | null
+}
+
+/** The salt a stored event's row takes when the backfill gives it a leaf. */
+export interface SaltRow {
+  seq: number
+  salt: Buffer
 }
 
 /** An interior node to insert (only the levels the log keeps, see log-range.ts). */
@@ -93,14 +98,17 @@ export interface NodeRow {
 }
 
 /**
- * One org's log inside an append transaction: its right edge read from `log_heads`, and the rows
- * the transaction adds (leaves, openings, kept nodes) and the head it leaves, for the dialect to
- * write. Leaves must come in seq order, each the next one: anything else throws, and the
- * transaction with it.
+ * One org's log inside an append transaction: its right edge read from the org's row, and the rows
+ * the transaction adds (leaves, kept nodes, the salts of stored events the backfill reached) and
+ * the head it leaves, for the dialect to write. A new event's salt goes in with its own row (the
+ * caller's insert). Leaves must come in seq order, each the next one: anything else throws, and
+ * the transaction with it.
  */
 export class OrgLog {
   readonly leaves: LeafRow[] = []
   readonly nodes: NodeRow[] = []
+  /** Stored events given a leaf here (`appendRow`): their rows take these salts. */
+  readonly salts: SaltRow[] = []
   /** Seqs given a gap leaf here: their events were gone before the log reached them. */
   readonly gaps: number[] = []
   private readonly frontier: Frontier
@@ -116,37 +124,41 @@ export class OrgLog {
 
   /** Appends the gap leaf of `seq` (`gapLeaf`). */
   appendGap(orgId: string, seq: number): void {
-    this.append(seq, gapLeaf(orgId, seq), null)
+    this.append(seq, gapLeaf(orgId, seq))
     this.gaps.push(seq)
   }
 
-  /** Appends the leaf of event `seq`; `salt` null for a gap leaf. */
-  append(seq: number, leaf: string, salt: Uint8Array | null): void {
+  /** Appends leaf `seq`. */
+  append(seq: number, leaf: string): void {
     if (seq !== this.frontier.size + 1)
       throw new Error(`the log is at ${this.frontier.size} leaves; seq ${seq} cannot be appended`)
     const hash = leafHash(leaf)
     for (const node of this.frontier.append(hash))
       if (isStoredLevel(node.level))
         this.nodes.push({ level: node.level, idx: node.index, hash: node.hash })
-    this.leaves.push({ seq, leaf, hash, salt })
+    this.leaves.push({ seq, leaf, hash })
   }
 
-  /** Appends the leaf of a new event from what was prepared before the transaction. */
+  /**
+   * Appends the leaf of a new event from what was prepared before the transaction (`input.salt`
+   * goes in with the event's row: the caller's insert).
+   */
   appendPrepared(seq: number, input: LeafInput, receivedIso: string, event: NewEvent): void {
     // The API's `control` is the stored JSON read back: the same value as JSON has it.
     const control =
       event.control === null ? null : (JSON.parse(JSON.stringify(event.control)) as unknown)
-    const salt = Buffer.from(input.salt, 'base64')
-    this.append(seq, finishLeaf(input.prepared, seq, receivedIso, control), salt)
+    this.append(seq, finishLeaf(input.prepared, seq, receivedIso, control))
   }
 
-  /** Appends the leaf of a stored event (the backfill), with a new salt. */
+  /** Appends the leaf of a stored event (the backfill), with a new salt for its row (`salts`). */
   appendRow(row: EventRow): void {
-    const salt = new Uint8Array(newSalt())
-    this.append(Number(row.seq), leafBytes(rowToEvent(row), salt), salt)
+    const seq = Number(row.seq)
+    const salt = newSalt()
+    this.append(seq, leafBytes(rowToEvent(row), salt))
+    this.salts.push({ seq, salt })
   }
 
-  /** The right edge to store in `log_heads`: the perfect-subtree roots, 32 bytes each, left to right. */
+  /** The right edge to store in the org's row: the perfect-subtree roots, 32 bytes each, left to right. */
   frontierBytes(): Buffer {
     return Buffer.concat(this.frontier.hashes())
   }
@@ -156,7 +168,7 @@ export class OrgLog {
   }
 }
 
-/** `log_heads.frontier` back into its 32-byte hashes. */
+/** `orgs.log_frontier` back into its 32-byte hashes. */
 export function splitHashes(bytes: Uint8Array | null): Buffer[] {
   if (bytes === null) return []
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -165,9 +177,7 @@ export function splitHashes(bytes: Uint8Array | null): Buffer[] {
   return out
 }
 
-/** A Uint8Array (a salt after structured clone) as a Buffer on the same memory, for the drivers. */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+/** The salt of a prepared leaf as the bytes its event's row stores. */
+export function saltBytes(input: LeafInput): Buffer {
+  return Buffer.from(input.salt, 'base64')
 }

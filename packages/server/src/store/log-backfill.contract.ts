@@ -14,6 +14,11 @@ export interface BackfillDatabase {
    * migration record gone, the events and everything else kept.
    */
   rewind(): Promise<void>
+  /**
+   * Puts the closed database back to before the log moved into the rows appends write anyway (the
+   * migration after the log's): salts in their own openings table, heads in their own table.
+   */
+  unplace(): Promise<void>
   /** Runs one statement on the closed database; rejects with the database's error. */
   exec(sql: string): Promise<void>
 }
@@ -126,7 +131,53 @@ export function describeLogBackfill(name: string, fresh: () => Promise<BackfillD
       }
     })
 
-    it('refuses to change or delete leaves and nodes, and to change openings, but lets openings go', async () => {
+    it('moves openings and heads from their own tables into the event and org rows, and goes on appending', async () => {
+      const harness = await fresh()
+      let store = await harness.open()
+      for (const orgId of ['org-a', 'org-b'])
+        await store.events.append(
+          Array.from({ length: 37 }, (_, i) => ({
+            orgId,
+            event: newEvent({ ts: T0 + i * 60_000, user: `u${i}`, input: { i } }),
+          })),
+        )
+      await eraseRange(store, 'org-a', { from: T0 + 5 * 60_000, to: T0 + 9 * 60_000 })
+      const state = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            ['org-a', 'org-b', 'org-none'].map(async (orgId) => {
+              const head = await store.log.head(orgId)
+              const salts = await store.log.openings(orgId, 1, 100)
+              return [orgId, { size: head.size, root: head.root.toString('hex'), salts }] as const
+            }),
+          ),
+        )
+      const before = await state()
+      const grown = (await store.log.grownSince(0)).map((g) => [g.orgId, g.size])
+      expect(before['org-a']?.size).toBe(38)
+      // Four erased; the tombstone (seq 38) has its salt like any event.
+      expect(before['org-a']?.salts.size).toBe(37 - 4 + 1)
+      expect(before['org-none']?.size).toBe(0)
+      await store.close()
+      await harness.unplace()
+
+      store = await harness.open()
+      try {
+        expect(await state()).toEqual(before)
+        expect((await store.log.grownSince(0)).map((g) => [g.orgId, g.size])).toEqual(grown)
+        // Appends go on from the moved head: the tree over every leaf is the head's.
+        await store.events.append([{ orgId: 'org-a', event: newEvent({ user: 'later' }) }])
+        const head = await store.log.head('org-a')
+        const leaves = await store.log.leaves('org-a', 0, head.size)
+        expect(head.size).toBe(39)
+        expect(rootOf(leaves.map((l) => leafHash(l.leaf))).equals(head.root)).toBe(true)
+        expect((await store.log.openings('org-a', 39, 39)).size).toBe(1)
+      } finally {
+        await store.close()
+      }
+    })
+
+    it('refuses to change or delete leaves and nodes, and to change a salt, but lets a salt go with its event', async () => {
       const harness = await fresh()
       const store = await harness.open()
       await store.events.append(
@@ -138,10 +189,12 @@ export function describeLogBackfill(name: string, fresh: () => Promise<BackfillD
         "DELETE FROM log_leaves WHERE org_id = 'org-t'",
         "UPDATE log_nodes SET idx = idx + 1 WHERE org_id = 'org-t'",
         "DELETE FROM log_nodes WHERE org_id = 'org-t'",
-        "UPDATE log_openings SET seq = seq + 100 WHERE org_id = 'org-t'",
+        "UPDATE events SET log_salt = NULL WHERE org_id = 'org-t' AND seq = 3",
+        "UPDATE events SET log_salt = log_salt WHERE org_id = 'org-t'",
       ]
       for (const sql of refused) await expect(harness.exec(sql), sql).rejects.toThrow(/append-only/)
-      await harness.exec("DELETE FROM log_openings WHERE org_id = 'org-t' AND seq = 3")
+      // A salt leaves with its event, which the log does not hold back (erasure).
+      await harness.exec("DELETE FROM events WHERE org_id = 'org-t' AND seq = 3")
     })
   })
 }

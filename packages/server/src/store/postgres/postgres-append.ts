@@ -18,7 +18,7 @@ import { lockOrg, withTransaction } from './postgres-tx.js'
 import { writeOutbox } from './postgres-outbox.js'
 import type { InsertedEvent } from '../outbox-rows.js'
 import { gapTombstones, prepareEventLeaf } from '../log-append.js'
-import { LOG_ROWS, logRowValues, openOrgLog } from './postgres-log-writes.js'
+import { logRowValues, logSql, openOrgLog } from './postgres-log-writes.js'
 
 const TYPES: Record<string, string> = {
   seq: 'bigint',
@@ -32,15 +32,17 @@ const TYPES: Record<string, string> = {
   cost_micros: 'bigint',
   duration_ms: 'bigint',
 }
-const COLUMN_LIST = [...EVENT_COLUMNS.map((c) => `"${c}"`), 'search'].join(', ')
+const COLUMN_LIST = [...EVENT_COLUMNS.map((c) => `"${c}"`), 'search', 'log_salt'].join(', ')
 const UNNEST = [
   ...EVENT_COLUMNS.map((c, i) => `$${i + 1}::${TYPES[c] ?? 'text'}[]`),
   `$${EVENT_COLUMNS.length + 1}::text[]`,
+  `$${EVENT_COLUMNS.length + 2}::text[]`,
 ].join(', ')
-// One statement for the whole batch: a column per array. The search text becomes a tsvector here.
+// One statement for the whole batch: a column per array. The search text becomes a tsvector here;
+// the log's salt travels in base64 (null without the log).
 const INSERT_EVENTS = `INSERT INTO events (${COLUMN_LIST})
-  SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, to_tsvector('simple', search) FROM unnest(${UNNEST})
-  AS t(${[...EVENT_COLUMNS.map((c) => `"${c}"`), 'search'].join(', ')})`
+  SELECT ${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, to_tsvector('simple', search), decode(salt, 'base64') FROM unnest(${UNNEST})
+  AS t(${[...EVENT_COLUMNS.map((c) => `"${c}"`), 'search', 'salt'].join(', ')})`
 
 /** The measures every rollup row carries, computed over event rows, in rollup column order (postgres-erase.ts subtracts them). */
 export const MEASURES = `count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
@@ -98,10 +100,11 @@ const DERIVED = [...ROLLUPS, AGENTS_UPSERT, ...CONVERSATION_DERIVED, USAGE_ADD]
 const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).join(',\n')}
   SELECT ${DERIVED.map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS rows`
 
-const ADVANCE_SEQ = `UPDATE orgs SET next_seq = $2 WHERE id = $1
-  RETURNING pg_notify('${COMMIT_CHANNEL}', $1 || ':' || ($2::bigint - 1))`
-/** The same with the transaction's Merkle log rows and head ($3 to $7, postgres-log-writes.ts): one round trip. */
-const ADVANCE_SEQ_AND_LOG = `WITH ${LOG_ROWS}\n${ADVANCE_SEQ}`
+const NOTIFY = `RETURNING pg_notify('${COMMIT_CHANNEL}', $1 || ':' || ($2::bigint - 1))`
+const ADVANCE_SEQ = `UPDATE orgs SET next_seq = $2 WHERE id = $1 ${NOTIFY}`
+const LOG = logSql(3)
+/** The same with the transaction's Merkle log rows and head ($3 to $8, postgres-log-writes.ts): one round trip. */
+const ADVANCE_SEQ_AND_LOG = `WITH ${LOG.rows}\nUPDATE orgs SET next_seq = $2, ${LOG.head} WHERE id = $1 ${NOTIFY}`
 
 /**
  * The append transaction on PostgreSQL (see `appendInTransaction`), committed. `cache` holds the
@@ -188,12 +191,14 @@ export async function appendInTransaction(
       ]),
     )
     const fresh: InsertedEvent[] = []
+    // Each fresh event's salt (base64), in `fresh` order: it goes in with the event's row.
+    const salts: (string | null)[] = []
     let seq = first
     let counted = 0
     // The list grows while it is walked: the control plane's own records (budget thresholds) join it.
     // Places the plan's monthly limit reserved for events that turn out to be stored already, per month.
     const unused = new Map<string, number>()
-    const orgLog = log ? await openOrgLog(client, orgId, first - 1) : undefined
+    const orgLog = log && org ? await openOrgLog(client, orgId, first - 1, org) : undefined
     // Events gone before the log reached them: a tombstone in this transaction says so.
     for (const tombstone of gapTombstones(orgLog?.gaps ?? [], receivedAt))
       list.push({ index: -1, event: tombstone, system: true })
@@ -217,7 +222,11 @@ export async function appendInTransaction(
       }
       existing.set(event.id, { seq, received_at: receivedIso, ...control })
       // The transaction's own records were not prepared before it: they are prepared here.
-      orgLog?.appendPrepared(seq, leaf ?? prepareEventLeaf(orgId, event), receivedIso, event)
+      const prepared = orgLog && (leaf ?? prepareEventLeaf(orgId, event))
+      if (prepared) {
+        orgLog?.appendPrepared(seq, prepared, receivedIso, event)
+        salts.push(prepared.salt)
+      } else salts.push(null)
       fresh.push({ orgId, event, seq, system, ...(batch !== undefined && { batch }) })
       // Reserved events were counted when their request was admitted (plan-gate.ts).
       if (!system && reservedMonth === undefined) counted++
@@ -246,7 +255,11 @@ export async function appendInTransaction(
       search.push(foldAccents(searchableText(event)))
     }
     // Named, so each connection prepares the hot statements once.
-    await client.query({ name: 'append-events', text: INSERT_EVENTS, values: [...columns, search] })
+    await client.query({
+      name: 'append-events',
+      text: INSERT_EVENTS,
+      values: [...columns, search, salts],
+    })
     // The counter moves on and, in the same round trip, every server's streams and dispatcher are
     // told at commit that the org has events up to seq - 1 (postgres-commit-feed.ts).
     await client.query(

@@ -49,9 +49,10 @@ const match = (columns: string[], table: string) =>
 
 /**
  * One statement: the rows are deleted and everything derived from exactly those rows is taken back
- * (data-modifying CTEs all read `gone`, the deleted rows as RETURNING gives them), their openings
- * in the log with them (the leaves stay), the input kept by the approvals they asked for, and their webhook deliveries with their attempts (an
- * announcement carries the event's metadata). Never an audit event: they are the trail's record of
+ * (data-modifying CTEs all read `gone`, the deleted rows as RETURNING gives them). The rows take
+ * their salts (`log_salt`) with them, so their leaves' commitments can no longer be opened (the
+ * leaves stay). So go the input kept by the approvals they asked for, and their webhook deliveries
+ * with their attempts (an announcement carries the event's metadata). Never an audit event: they are the trail's record of
  * what was done to it, tombstones first. It answers the erased seqs as inclusive runs (gaps and
  * islands: within a run, seq minus its rank is constant) and the agents' days they were on.
  */
@@ -63,7 +64,6 @@ const DELETE = `WITH gone AS (
       tokens_cache_read, tokens_cache_write, tokens_total, cost_micros, system_prompt_sha256, conversation_id),
   tags AS (DELETE FROM event_tags t USING gone WHERE t.org_id = gone.org_id AND t.ts = gone.ts AND t.seq = gone.seq RETURNING 1),
   ev AS (DELETE FROM evaluations v USING gone WHERE v.org_id = gone.org_id AND v.event_id = gone.id RETURNING 1),
-  op AS (DELETE FROM log_openings o USING gone WHERE o.org_id = gone.org_id AND o.seq = gone.seq RETURNING 1),
   dl AS (DELETE FROM deliveries d USING gone WHERE d.org_id = gone.org_id AND d.event_id = gone.id RETURNING d.org_id, d.id),
   ap AS (UPDATE approvals p SET input = NULL FROM gone WHERE p.org_id = gone.org_id AND p.event_id = gone.id RETURNING 1),
   da AS (DELETE FROM delivery_attempts a USING dl WHERE a.org_id = dl.org_id AND a.delivery_id = dl.id RETURNING 1),

@@ -94,11 +94,11 @@ export function createPostgresLogCheckpoints(pool: pg.Pool): LogCheckpointStore 
       }),
     async due(heartbeatBefore: number) {
       const { rows } = await pool.query<{ org_id: string }>(
-        `SELECT h.org_id FROM log_heads h
+        `SELECT h.id AS org_id FROM orgs h
          LEFT JOIN LATERAL (SELECT size, created_at FROM log_checkpoints c
-                            WHERE c.org_id = h.org_id ORDER BY n DESC LIMIT 1) c ON true
-         WHERE c.size IS NULL OR h.size > c.size OR c.created_at <= $1
-         ORDER BY h.org_id`,
+                            WHERE c.org_id = h.id ORDER BY n DESC LIMIT 1) c ON true
+         WHERE h.log_size > 0 AND (c.size IS NULL OR h.log_size > c.size OR c.created_at <= $1)
+         ORDER BY h.id`,
         [heartbeatBefore],
       )
       return rows.map((r) => r.org_id)

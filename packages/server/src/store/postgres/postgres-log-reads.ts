@@ -14,12 +14,12 @@ import { withTransaction } from './postgres-tx.js'
 export function createPostgresLogReads(pool: pg.Pool): LogStore {
   return {
     head: async (orgId: string): Promise<LogHead> => {
-      const { rows } = await pool.query<{ size: string; frontier: Buffer }>(
-        'SELECT size, frontier FROM log_heads WHERE org_id = $1',
+      const { rows } = await pool.query<{ size: string; frontier: Buffer | null }>(
+        'SELECT log_size AS size, log_frontier AS frontier FROM orgs WHERE id = $1',
         [orgId],
       )
       const row = rows[0]
-      if (!row) return { size: 0, root: EMPTY_ROOT }
+      if (!row || row.frontier === null) return { size: 0, root: EMPTY_ROOT }
       const size = Number(row.size)
       return { size, root: new Frontier(size, splitHashes(row.frontier)).root() }
     },
@@ -35,7 +35,7 @@ export function createPostgresLogReads(pool: pg.Pool): LogStore {
         pool,
         async (client) => {
           const head = await client.query<{ size: string }>(
-            'SELECT size FROM log_heads WHERE org_id = $1',
+            'SELECT log_size AS size FROM orgs WHERE id = $1',
             [orgId],
           )
           checkRange(lo, hi, Number(head.rows[0]?.size ?? 0))
@@ -60,14 +60,16 @@ export function createPostgresLogReads(pool: pg.Pool): LogStore {
       ),
     openings: async (orgId: string, fromSeq: number, toSeq: number) => {
       const { rows } = await pool.query<{ seq: string; salt: Buffer }>(
-        'SELECT seq, salt FROM log_openings WHERE org_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
+        `SELECT seq, log_salt AS salt FROM events WHERE org_id = $1 AND seq >= $2 AND seq <= $3
+         AND log_salt IS NOT NULL ORDER BY seq`,
         [orgId, fromSeq, toSeq],
       )
       return new Map(rows.map((r) => [Number(r.seq), r.salt]))
     },
     grownSince: async (since: number): Promise<LogGrowth[]> => {
       const { rows } = await pool.query<{ org_id: string; size: string; updated_at: string }>(
-        'SELECT org_id, size, updated_at FROM log_heads WHERE updated_at >= $1 ORDER BY org_id',
+        `SELECT id AS org_id, log_size AS size, log_updated_at AS updated_at FROM orgs
+         WHERE log_updated_at >= $1 ORDER BY id`,
         [since],
       )
       return rows.map((r) => ({

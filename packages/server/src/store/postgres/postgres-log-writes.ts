@@ -1,42 +1,42 @@
 import type pg from 'pg'
 import type { EventRow } from '../event-row.js'
-import { OrgLog, asBuffer, gapTombstones } from '../log-append.js'
+import { OrgLog, gapTombstones } from '../log-append.js'
 import type { AppendItem } from '../store.js'
 import { SELECT_EVENT } from './postgres-query.js'
+import type { LockedOrg } from './postgres-tx.js'
 import { withTransaction } from './postgres-tx.js'
 
 /** How many leaves one start-up backfill transaction appends. */
 const BACKFILL_CHUNK = 5_000
 
 /**
- * Everything a transaction adds to an org's log, as data-modifying CTEs that the statement moving
- * the org's counter carries (postgres-append.ts), or that stand alone (`writeOrgLog`): the leaves,
- * their openings (gap leaves have none), the kept interior nodes and the new head. Parameters: $1
- * the org, $3 to $7 `logRowValues`. Leaves and nodes travel as one JSON array each (binary in
- * base64): JSON.stringify is native, where the driver's text[] literal escapes every quote of
- * every leaf in JavaScript (measured: 2 against 18 µs per leaf). `->>` gives each string back
- * exactly as it was sent.
+ * Everything a transaction adds to an org's log, as data-modifying CTEs (`rows`) for the UPDATE of
+ * the org's row that sets its new head (`head`): the statement moving the org's counter
+ * (postgres-append.ts), or one of its own (`writeOrgLog`). The CTEs write the leaves, the kept
+ * interior nodes and the salts of stored events the backfill reached (a new event's salt goes in
+ * with its row). Parameters: $1 the org, $k to $k+5 `logRowValues`. Rows travel as one JSON array
+ * each (binary in base64): JSON.stringify is native, where the driver's text[] literal escapes
+ * every quote of every leaf in JavaScript (measured: 2 against 18 µs per leaf). `->>` gives each
+ * string back exactly as it was sent.
  */
-export const LOG_ROWS = `lr AS MATERIALIZED (SELECT (r->>0)::bigint AS seq, r->>1 AS leaf, decode(r->>2, 'base64') AS hash,
-    decode(r->>3, 'base64') AS salt FROM json_array_elements($3::json) AS r),
-  l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash) SELECT $1, seq, leaf, hash FROM lr),
-  o AS (INSERT INTO log_openings (org_id, seq, salt) SELECT $1, seq, salt FROM lr WHERE salt IS NOT NULL),
+export function logSql(k: number): { rows: string; head: string } {
+  const p = (i: number) => `$${k + i}`
+  return {
+    rows: `l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash)
+    SELECT $1, (r->>0)::bigint, r->>1, decode(r->>2, 'base64') FROM json_array_elements(${p(0)}::json) AS r),
+  s AS (UPDATE events e SET log_salt = decode(r->>1, 'base64') FROM json_array_elements(${p(1)}::json) AS r
+    WHERE e.org_id = $1 AND e.seq = (r->>0)::bigint),
   n AS (INSERT INTO log_nodes (org_id, level, idx, hash)
-    SELECT $1, (r->>0)::smallint, (r->>1)::bigint, decode(r->>2, 'base64') FROM json_array_elements($4::json) AS r),
-  h AS (INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES ($1, $5, $6, $7)
-    ON CONFLICT (org_id) DO UPDATE SET size = EXCLUDED.size, frontier = EXCLUDED.frontier, updated_at = EXCLUDED.updated_at)`
+    SELECT $1, (r->>0)::smallint, (r->>1)::bigint, decode(r->>2, 'base64') FROM json_array_elements(${p(2)}::json) AS r)`,
+    head: `log_size = ${p(3)}, log_frontier = ${p(4)}, log_updated_at = ${p(5)}`,
+  }
+}
 
-/** The values of $3 to $7 of `LOG_ROWS`. */
+/** The values of $k to $k+5 of `logSql(k)`. */
 export function logRowValues(log: OrgLog, now: number): unknown[] {
   return [
-    JSON.stringify(
-      log.leaves.map((l) => [
-        l.seq,
-        l.leaf,
-        l.hash.toString('base64'),
-        l.salt === null ? null : asBuffer(l.salt).toString('base64'),
-      ]),
-    ),
+    JSON.stringify(log.leaves.map((l) => [l.seq, l.leaf, l.hash.toString('base64')])),
+    JSON.stringify(log.salts.map((s) => [s.seq, s.salt.toString('base64')])),
     JSON.stringify(log.nodes.map((n) => [n.level, n.idx, n.hash.toString('base64')])),
     log.size,
     log.frontierBytes(),
@@ -44,30 +44,24 @@ export function logRowValues(log: OrgLog, now: number): unknown[] {
   ]
 }
 
-/** `LOG_ROWS` alone (the backfill), answering the new size ($2). */
-const WRITE_LOG = `WITH ${LOG_ROWS} SELECT $2::bigint AS size`
+const WRITE = logSql(2)
+/** The log's rows and head alone (the backfill). */
+const WRITE_LOG = `WITH ${WRITE.rows} UPDATE orgs SET ${WRITE.head} WHERE id = $1`
 
 /**
  * Opens an org's log at its head inside the caller's transaction, which holds the org's row lock
- * (postgres-tx.ts `lockOrg`), and brings it up to `upToSeq` from stored events when it trails (an
- * org with events from before the log existed, or appended by a server without it): leaves are
- * appended in seq order and no seq is skipped.
+ * and read the head with it (postgres-tx.ts `lockOrg`), and brings it up to `upToSeq` from stored
+ * events when it trails (an org with events from before the log existed, or appended by a server
+ * without it): leaves are appended in seq order and no seq is skipped.
  */
 export async function openOrgLog(
   client: pg.PoolClient,
   orgId: string,
   upToSeq: number,
+  org: Pick<LockedOrg, 'logSize' | 'logFrontier'>,
   max = Infinity,
 ): Promise<OrgLog> {
-  // A statement of its own after the lock: in READ COMMITTED it sees what the appends this one
-  // waited for committed (a join in the locking statement would read the head as it was before).
-  const { rows } = await client.query<{ size: string; frontier: Buffer }>({
-    name: 'log-head',
-    text: 'SELECT size, frontier FROM log_heads WHERE org_id = $1',
-    values: [orgId],
-  })
-  const head = rows[0]
-  const log = new OrgLog(head ? Number(head.size) : 0, head?.frontier ?? null)
+  const log = new OrgLog(org.logSize, org.logFrontier)
   while (log.size < upToSeq && max > 0) {
     const limit = Math.min(max, 1_000)
     const events = (
@@ -102,7 +96,7 @@ export async function writeOrgLog(
   await client.query({
     name: 'log-write',
     text: WRITE_LOG,
-    values: [orgId, log.size, ...logRowValues(log, now)],
+    values: [orgId, ...logRowValues(log, now)],
   })
 }
 
@@ -119,8 +113,7 @@ export async function backfillPostgresLog(
   append: (client: pg.PoolClient, items: AppendItem[]) => Promise<unknown>,
 ): Promise<number> {
   const { rows } = await pool.query<{ org_id: string }>(
-    `SELECT o.id AS org_id FROM orgs o LEFT JOIN log_heads h ON h.org_id = o.id
-     WHERE o.next_seq - 1 > coalesce(h.size, 0)`,
+    'SELECT id AS org_id FROM orgs WHERE next_seq - 1 > log_size',
   )
   let appended = 0
   for (const { org_id: orgId } of rows) {
@@ -134,7 +127,7 @@ export async function backfillPostgresLog(
             return
           }
           const upTo = Number(org.nextSeq) - 1
-          const log = await openOrgLog(client, orgId, upTo, BACKFILL_CHUNK)
+          const log = await openOrgLog(client, orgId, upTo, org, BACKFILL_CHUNK)
           await writeOrgLog(client, orgId, log, Date.now())
           appended += log.leaves.length
           const tombstones = gapTombstones(log.gaps, Date.now())

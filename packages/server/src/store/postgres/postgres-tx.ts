@@ -8,6 +8,9 @@ export interface LockedOrg {
   controlVersion: number
   /** Moves on with every change to the org's subscriptions (the outbox caches the topics by it). */
   notifyVersion: number
+  /** The org's Merkle log: its size and right edge (null while it has no leaf; log-append.ts). */
+  logSize: number
+  logFrontier: Buffer | null
 }
 
 export interface TransactionOptions {
@@ -61,7 +64,9 @@ export async function withTransaction<T>(
  * Locks the org's row (`FOR UPDATE`) until the transaction ends: the one lock that appends,
  * deletes, settings changes and control decisions of an org take, so they run one at a time across
  * server processes. Creates the row when it is missing and `create` holds; undefined when there is
- * no row and none was created. One round trip when the row exists.
+ * no row and none was created. One round trip when the row exists. In READ COMMITTED a lock that
+ * waited reads the row as the transaction it waited for committed it, so the counters and the log
+ * head it returns are the latest.
  */
 export async function lockOrg(
   client: pg.PoolClient,
@@ -70,10 +75,16 @@ export async function lockOrg(
 ): Promise<LockedOrg | undefined> {
   const lock = {
     name: 'lock-org',
-    text: 'SELECT next_seq, control_version, notify_version FROM orgs WHERE id = $1 FOR UPDATE',
+    text: 'SELECT next_seq, control_version, notify_version, log_size, log_frontier FROM orgs WHERE id = $1 FOR UPDATE',
     values: [orgId],
   }
-  type Row = { next_seq: string; control_version: string; notify_version: string }
+  type Row = {
+    next_seq: string
+    control_version: string
+    notify_version: string
+    log_size: string
+    log_frontier: Buffer | null
+  }
   let { rows } = await client.query<Row>(lock)
   if (rows.length === 0 && create) {
     await client.query(
@@ -88,6 +99,8 @@ export async function lockOrg(
       nextSeq: Number(row.next_seq),
       controlVersion: Number(row.control_version),
       notifyVersion: Number(row.notify_version),
+      logSize: Number(row.log_size),
+      logFrontier: row.log_frontier,
     }
   )
 }

@@ -13,14 +13,14 @@ import { runOps } from '../../control/control-ops.js'
 import type { Enforcement } from '../../control/enforcement.js'
 import { unrestricted } from '../../control/org-controls.js'
 import type { OrgLog } from '../log-append.js'
-import { gapTombstones, prepareEventLeaf } from '../log-append.js'
+import { gapTombstones, prepareEventLeaf, saltBytes } from '../log-append.js'
 import { createSqliteLogWrites } from './sqlite-log-writes.js'
 
 /**
  * The append transaction: ids checked, seqs allocated, rows, tags, prompts, agent rows, the
  * conversation summary and the org's monthly usage written (new events only: a duplicate id is not
- * counted), and each new event's leaf appended to its org's Merkle log in seq order (unless `log`
- * is false: the benchmark's baseline). Rollups and the full-text index are derived behind it
+ * counted), and each new event's leaf appended to its org's Merkle log in seq order, its salt in
+ * its own row (unless `log` is false: the benchmark's baseline). Rollups and the full-text index are derived behind it
  * (sqlite-rollups.ts, sqlite-fts.ts).
  */
 export function createSqliteAppender(
@@ -31,7 +31,7 @@ export function createSqliteAppender(
 ): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
   const insertEvent = db.prepare(
-    `INSERT INTO events (${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
+    `INSERT INTO events (${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}, log_salt) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}, ?)
      ON CONFLICT (org_id, id) DO NOTHING`,
   )
   const findExisting = db.prepare<
@@ -50,10 +50,16 @@ export function createSqliteAppender(
     ...(row.control !== null && { control: JSON.parse(row.control) as ControlNote }),
   })
   const ensureOrg = db.prepare('INSERT OR IGNORE INTO orgs (id, name, created_at) VALUES (?, ?, ?)')
-  const readSeq = db.prepare<
-    [string],
-    { next_seq: number; control_version: number; notify_version: number }
-  >('SELECT next_seq, control_version, notify_version FROM orgs WHERE id = ?')
+  type OrgRow = {
+    next_seq: number
+    control_version: number
+    notify_version: number
+    size: number
+    frontier: Buffer | null
+  }
+  const readSeq = db.prepare<[string], OrgRow>(
+    'SELECT next_seq, control_version, notify_version, log_size AS size, log_frontier AS frontier FROM orgs WHERE id = ?',
+  )
   const writeSeq = db.prepare('UPDATE orgs SET next_seq = ? WHERE id = ?')
   const insertTag = db.prepare(
     'INSERT OR IGNORE INTO event_tags (org_id, tag, ts, event) VALUES (?, ?, ?, ?)',
@@ -104,14 +110,10 @@ export function createSqliteAppender(
       let seq = nextSeq.get(orgId)
       if (seq === undefined) {
         ensureOrg.run(orgId, orgId, receivedAt)
-        const row = readSeq.get(orgId) as {
-          next_seq: number
-          control_version: number
-          notify_version: number
-        }
+        const row = readSeq.get(orgId) as OrgRow
         seq = row.next_seq
         if (log) {
-          const orgLog = logWrites.open(orgId, seq - 1)
+          const orgLog = logWrites.open(orgId, seq - 1, row)
           logs.set(orgId, orgLog)
           // Events gone before the log reached them: a tombstone in this transaction says so.
           for (const tombstone of gapTombstones(orgLog.gaps, receivedAt))
@@ -136,8 +138,11 @@ export function createSqliteAppender(
         }
         for (const r of judged.records) records.push({ orgId, event: r.event, system: r.system })
       }
+      // The transaction's own records were not prepared before it: they are prepared here.
+      const leaf = log ? (item.leaf ?? prepareEventLeaf(orgId, event)) : undefined
       const { changes, lastInsertRowid } = insertEvent.run(
         ...eventRowValues(orgId, event, seq, receivedAt),
+        leaf ? saltBytes(leaf) : null,
       )
       if (changes === 0) {
         // Already stored (earlier, or earlier in this batch): answer with the stored receipt.
@@ -154,10 +159,7 @@ export function createSqliteAppender(
         )
       }
       nextSeq.set(orgId, seq + 1)
-      // The transaction's own records were not prepared before it: they are prepared here.
-      logs
-        .get(orgId)
-        ?.appendPrepared(seq, item.leaf ?? prepareEventLeaf(orgId, event), receivedIso, event)
+      if (leaf) logs.get(orgId)?.appendPrepared(seq, leaf, receivedIso, event)
       for (const tag of event.tags) insertTag.run(orgId, tag, event.ts, lastInsertRowid)
       if (event.system_prompt !== null && event.system_prompt_sha256 !== null)
         insertPrompt.run(orgId, event.system_prompt_sha256, event.system_prompt, receivedAt)

@@ -118,11 +118,9 @@ export function createSqliteErase(
   const untag = db.prepare(
     'DELETE FROM event_tags WHERE org_id = ? AND tag = ? AND ts = ? AND event = ?',
   )
+  // The rows go with their salts (`log_salt`), so the leaves' commitments can no longer be opened;
+  // the leaves stay (log-store.ts).
   const deleteEvents = db.prepare(`DELETE FROM events WHERE ${ERASED}`)
-  // The salts go, so the leaves' commitments can no longer be opened; the leaves stay (log-store).
-  const dropOpenings = db.prepare(
-    'DELETE FROM log_openings WHERE org_id = ? AND seq >= ? AND seq <= ?',
-  )
   // An evaluation scores one event: it goes with it (before it, while the range still finds it).
   const dropEvaluations = db.prepare(
     `DELETE FROM evaluations WHERE org_id = ? AND event_id IN (SELECT id FROM events WHERE ${ERASED})`,
@@ -202,7 +200,6 @@ export function createSqliteErase(
       const { changes } = deleteEvents.run()
       forget.run()
       const ranges = seqRanges(seqs.sort((a, b) => a - b))
-      for (const [first, last] of ranges) dropOpenings.run(orgId, first, last)
       const erasedIds = { org: orgId, ids: JSON.stringify(ids) }
       dropAttempts.run(erasedIds)
       dropDeliveries.run(erasedIds)

@@ -21,11 +21,11 @@ export function createSqliteLogCheckpointReads(db: Database.Database) {
     `${CHECKPOINT} AND n > ? AND size >= ? ORDER BY n LIMIT ?`,
   )
   const due = db.prepare<[number], { org_id: string }>(
-    `SELECT h.org_id FROM log_heads h
-     LEFT JOIN log_checkpoints c ON c.org_id = h.org_id
-       AND c.n = (SELECT max(n) FROM log_checkpoints m WHERE m.org_id = h.org_id)
-     WHERE c.n IS NULL OR h.size > c.size OR c.created_at <= ?
-     ORDER BY h.org_id`,
+    `SELECT h.id AS org_id FROM orgs h
+     LEFT JOIN log_checkpoints c ON c.org_id = h.id
+       AND c.n = (SELECT max(n) FROM log_checkpoints m WHERE m.org_id = h.id)
+     WHERE h.log_size > 0 AND (c.n IS NULL OR h.log_size > c.size OR c.created_at <= ?)
+     ORDER BY h.id`,
   )
   return {
     keys: async () => keys.all().map(rowToLogKey),

@@ -15,8 +15,8 @@ type Sync<T> = {
  * ranges proofs ask), all in one read transaction so they see one tree.
  */
 export function createSqliteLogReads(db: Database.Database): Sync<LogStore> {
-  const readHead = db.prepare<[string], { size: number; frontier: Buffer }>(
-    'SELECT size, frontier FROM log_heads WHERE org_id = ?',
+  const readHead = db.prepare<[string], { size: number; frontier: Buffer | null }>(
+    'SELECT log_size AS size, log_frontier AS frontier FROM orgs WHERE id = ?',
   )
   const readLeaves = db.prepare<
     [string, number, number, number],
@@ -31,10 +31,12 @@ export function createSqliteLogReads(db: Database.Database): Sync<LogStore> {
     'SELECT hash FROM log_nodes WHERE org_id = ? AND level = ? AND idx = ?',
   )
   const readOpenings = db.prepare<[string, number, number], { seq: number; salt: Buffer }>(
-    'SELECT seq, salt FROM log_openings WHERE org_id = ? AND seq >= ? AND seq <= ? ORDER BY seq',
+    `SELECT seq, log_salt AS salt FROM events WHERE org_id = ? AND seq >= ? AND seq <= ?
+     AND log_salt IS NOT NULL ORDER BY seq`,
   )
   const grown = db.prepare<[number], { org_id: string; size: number; updated_at: number }>(
-    'SELECT org_id, size, updated_at FROM log_heads WHERE updated_at >= ? ORDER BY org_id',
+    `SELECT id AS org_id, log_size AS size, log_updated_at AS updated_at FROM orgs
+     WHERE log_updated_at >= ? ORDER BY id`,
   )
   const missing = (what: string): never => {
     throw new Error(`the log has no ${what}: it is not the trail's tree`)
@@ -42,7 +44,7 @@ export function createSqliteLogReads(db: Database.Database): Sync<LogStore> {
 
   const head = (orgId: string): LogHead => {
     const row = readHead.get(orgId)
-    if (!row) return { size: 0, root: EMPTY_ROOT }
+    if (!row || row.size === 0) return { size: 0, root: EMPTY_ROOT }
     return { size: row.size, root: new Frontier(row.size, splitHashes(row.frontier)).root() }
   }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { EventRow } from '../event-row.js'
-import { OrgLog, asBuffer, gapTombstones } from '../log-append.js'
+import { OrgLog, gapTombstones } from '../log-append.js'
 import type { AppendItem } from '../store.js'
 
 /** How many leaves one start-up backfill transaction appends. */
@@ -8,13 +8,13 @@ const BACKFILL_CHUNK = 5_000
 
 /**
  * The log's writes on SQLite, for the append transaction (sqlite-append.ts): `open` an org's log at
- * its head, bringing it up to `upToSeq` from stored events when it trails (an org with events from
- * before the log existed), append leaves to it, then `write` its rows and head. Prepared
- * statements; the caller holds the transaction.
+ * its head (the org's row), bringing it up to `upToSeq` from stored events when it trails (an org
+ * with events from before the log existed), append leaves to it, then `write` its rows and head.
+ * Prepared statements; the caller holds the transaction.
  */
 export function createSqliteLogWrites(db: Database.Database) {
-  const readHead = db.prepare<[string], { size: number; frontier: Buffer }>(
-    'SELECT size, frontier FROM log_heads WHERE org_id = ?',
+  const readHead = db.prepare<[string], { size: number; frontier: Buffer | null }>(
+    'SELECT log_size AS size, log_frontier AS frontier FROM orgs WHERE id = ?',
   )
   const rowsAfter = db.prepare<[string, number, number, number], EventRow>(
     'SELECT * FROM events WHERE org_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
@@ -22,20 +22,18 @@ export function createSqliteLogWrites(db: Database.Database) {
   const insertLeaf = db.prepare(
     'INSERT INTO log_leaves (org_id, seq, leaf, hash) VALUES (?, ?, ?, ?)',
   )
-  const insertOpening = db.prepare('INSERT INTO log_openings (org_id, seq, salt) VALUES (?, ?, ?)')
+  const setSalt = db.prepare('UPDATE events SET log_salt = ? WHERE org_id = ? AND seq = ?')
   const insertNode = db.prepare(
     'INSERT INTO log_nodes (org_id, level, idx, hash) VALUES (?, ?, ?, ?)',
   )
   const writeHead = db.prepare(
-    `INSERT INTO log_heads (org_id, size, frontier, updated_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (org_id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier, updated_at = excluded.updated_at`,
+    'UPDATE orgs SET log_size = ?, log_frontier = ?, log_updated_at = ? WHERE id = ?',
   )
   const trailSeq = db.prepare<[string], { upTo: number }>(
     'SELECT next_seq - 1 AS upTo FROM orgs WHERE id = ?',
   )
   const trailing = db.prepare<[], { org_id: string; upTo: number }>(
-    `SELECT o.id AS org_id, o.next_seq - 1 AS upTo FROM orgs o LEFT JOIN log_heads h ON h.org_id = o.id
-     WHERE o.next_seq - 1 > coalesce(h.size, 0)`,
+    'SELECT id AS org_id, next_seq - 1 AS upTo FROM orgs WHERE next_seq - 1 > log_size',
   )
 
   /** Appends the leaves of stored events (gap leaves where none is left) up to `upToSeq`, at most `max`. */
@@ -56,21 +54,23 @@ export function createSqliteLogWrites(db: Database.Database) {
     }
   }
 
-  const open = (orgId: string, upToSeq: number): OrgLog => {
-    const head = readHead.get(orgId)
-    const log = new OrgLog(head?.size ?? 0, head?.frontier ?? null)
+  /** The org's log at `head` (its row's `log_size` and `log_frontier`), caught up to `upToSeq`. */
+  const open = (
+    orgId: string,
+    upToSeq: number,
+    head: { size: number; frontier: Buffer | null },
+  ): OrgLog => {
+    const log = new OrgLog(head.size, head.frontier)
     catchUp(orgId, log, upToSeq)
     return log
   }
 
   const write = (orgId: string, log: OrgLog, now: number): void => {
     if (log.leaves.length === 0) return
-    for (const { seq, leaf, hash, salt } of log.leaves) {
-      insertLeaf.run(orgId, seq, leaf, hash)
-      if (salt !== null) insertOpening.run(orgId, seq, asBuffer(salt))
-    }
+    for (const { seq, leaf, hash } of log.leaves) insertLeaf.run(orgId, seq, leaf, hash)
+    for (const { seq, salt } of log.salts) setSalt.run(salt, orgId, seq)
     for (const { level, idx, hash } of log.nodes) insertNode.run(orgId, level, idx, hash)
-    writeHead.run(orgId, log.size, log.frontierBytes(), now)
+    writeHead.run(log.size, log.frontierBytes(), now, orgId)
   }
 
   /**
@@ -87,8 +87,8 @@ export function createSqliteLogWrites(db: Database.Database) {
       while (!done)
         db.transaction(() => {
           const upTo = (trailSeq.get(orgId) as { upTo: number }).upTo
-          const head = readHead.get(orgId)
-          const log = new OrgLog(head?.size ?? 0, head?.frontier ?? null)
+          const head = readHead.get(orgId) as { size: number; frontier: Buffer | null }
+          const log = new OrgLog(head.size, head.frontier)
           catchUp(orgId, log, upTo, BACKFILL_CHUNK)
           write(orgId, log, Date.now())
           appended += log.leaves.length
