@@ -80,7 +80,8 @@ export async function sqliteVariant(dir, name, { indexes, fts }) {
  * commit), then one INSERT … SELECT into `events` in the same transaction, computing the vector with
  * `to_tsvector('simple', text)` as postgres-append.ts does when `vector`, else an empty one. COPY
  * cannot call a function, hence the detour; the staged variant without the vector measures it.
- * `gin` false drops the GIN index on the vector.
+ * The vector is a column of `events` with a GIN index (`gin`), as the schema had it before ADR 0012
+ * moved search behind the append: the limit of indexing search in the insert's own transaction.
  */
 export async function postgresVariant(pgBase, name, { staged, vector, gin }) {
   const pg = (await import('pg')).default
@@ -91,7 +92,8 @@ export async function postgresVariant(pgBase, name, { staged, vector, gin }) {
   const pool = new pg.Pool({ connectionString: url, max: 1 })
   await migratePostgres(pool)
   const client = await pool.connect()
-  if (!gin) await client.query('DROP INDEX events_search')
+  await client.query("ALTER TABLE events ADD COLUMN search tsvector NOT NULL DEFAULT ''")
+  if (gin) await client.query('CREATE INDEX events_search ON events USING gin (search)')
   if (staged)
     await client.query(
       `CREATE TEMPORARY TABLE staging ON COMMIT DELETE ROWS AS SELECT ${columns}, ''::text AS search FROM events WITH NO DATA`,
