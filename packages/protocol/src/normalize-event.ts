@@ -163,7 +163,7 @@ function normalizeInput(input: EventInput, ctx: NormalizeContext): NormalizeResu
       tool_calls: serialized.tool_calls ?? null,
       error: serialized.error ?? null,
       duration_ms: input.duration_ms === undefined ? null : Math.round(input.duration_ms),
-      tags: input.tags ? [...new Set<string>(input.tags)] : [],
+      tags: tagsOf(input.tags),
       metadata: metadataText ?? '{}',
       context: serialized.context ?? null,
       control: null,
@@ -172,6 +172,12 @@ function normalizeInput(input: EventInput, ctx: NormalizeContext): NormalizeResu
 }
 
 type Fail = (field: string, message: string) => void
+
+/** The tags, each once, in first-seen order: a copy, so the event never shares the client's array. */
+function tagsOf(tags: readonly string[] | undefined): string[] {
+  if (tags === undefined) return []
+  return tags.length < 2 ? tags.slice() : [...new Set(tags)]
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -1,15 +1,10 @@
 import { z } from 'zod'
+import { compileChecks, compileScalar } from './sure-check-scalars.js'
+import type { SureCheck } from './sure-check-scalars.js'
 
-/**
- * A test that answers `true` only when the schema it was compiled from surely accepts the value and
- * its parsed output is the value itself, or a copy with the same own keys in the same order holding
- * the same values (so reading the value gives what reading the output would). `false` means "ask
- * the schema": the value may be invalid, or valid in a way this test does not vouch for.
- */
-export type SureCheck = (value: unknown) => boolean
+export type { SureCheck } from './sure-check-scalars.js'
 
 type Schema = z.core.$ZodType
-type Check = z.core.$ZodCheck
 
 const DOUBT: SureCheck = () => false
 const ANY: SureCheck = () => true
@@ -29,6 +24,14 @@ export function compileSureCheck(schema: Schema): SureCheck {
   if (traits.has('$ZodCheck')) return DOUBT
   const checks = compileChecks(def.checks)
   if (checks === undefined) return DOUBT
+  // Strings and numbers, optional or not, compile to one function each: most of an event's fields.
+  const inner = def.type === 'optional' ? (def as z.core.$ZodOptionalDef).innerType._zod : undefined
+  if (inner && checks.length === 0 && !inner.traits.has('$ZodCheck')) {
+    const scalar = compileScalar(inner.def, true)
+    if (scalar !== undefined) return scalar
+  }
+  const scalar = compileScalar(def, false)
+  if (scalar !== undefined) return scalar
   const type = compileType(def)
   if (type === DOUBT || checks.length === 0) return type
   return (value) => {
@@ -43,11 +46,6 @@ function compileType(def: z.core.$ZodTypeDef): SureCheck {
     case 'unknown':
     case 'any':
       return ANY
-    case 'string':
-      return (def as z.core.$ZodStringDef).coerce ? DOUBT : (v) => typeof v === 'string'
-    case 'number':
-      // As zod: NaN and ±Infinity are not numbers.
-      return (def as z.core.$ZodNumberDef).coerce ? DOUBT : (v) => Number.isFinite(v)
     case 'boolean':
       return (def as z.core.$ZodBooleanDef).coerce ? DOUBT : (v) => typeof v === 'boolean'
     case 'optional': {
@@ -134,69 +132,4 @@ function isPlainData(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false
   const proto = Object.getPrototypeOf(v) as unknown
   return (proto === Object.prototype || proto === null) && z.core.util.isPlainObject(v)
-}
-
-/** Undefined when a check may change the value (`overwrite`: trim, toLowerCase) or is not known here. */
-function compileChecks(checks: readonly Check[] | undefined): SureCheck[] | undefined {
-  const out: SureCheck[] = []
-  for (const check of checks ?? []) {
-    const compiled = compileCheck(check)
-    if (compiled === undefined) return undefined
-    out.push(compiled)
-  }
-  return out
-}
-
-function compileCheck(check: Check): SureCheck | undefined {
-  // `custom` (a refinement) is a check too, though not in zod's union of check defs.
-  const def = check._zod.def as z.core.$ZodChecks['_zod']['def'] | { check: 'custom' }
-  const exact = runCheck(check)
-  switch (def.check) {
-    // Zod counts code points; UTF-16 units are at least as many, and at most twice as many.
-    case 'max_length': {
-      const max = def.maximum
-      return (v) => (v as { length: number }).length <= max || exact(v)
-    }
-    case 'min_length': {
-      const min = def.minimum
-      return (v) => (v as { length: number }).length >= 2 * min || exact(v)
-    }
-    case 'greater_than': {
-      const { value: bound, inclusive } = def
-      if (typeof bound !== 'number') return exact
-      return inclusive ? (v) => (v as number) >= bound : (v) => (v as number) > bound
-    }
-    case 'less_than': {
-      const { value: bound, inclusive } = def
-      if (typeof bound !== 'number') return exact
-      return inclusive ? (v) => (v as number) <= bound : (v) => (v as number) < bound
-    }
-    case 'string_format': {
-      const { format, pattern } = def as z.core.$ZodCheckStringFormatDef
-      if (format !== 'regex' || pattern === undefined) return exact
-      return (v) => ((pattern.lastIndex = 0), pattern.test(v as string))
-    }
-    // These only report issues, never change the value: zod's own check decides.
-    case 'length_equals':
-    case 'multiple_of':
-    case 'number_format':
-    case 'custom':
-      return exact
-    default:
-      return undefined
-  }
-}
-
-/** Zod's own check on the value: true when it reports no issue and leaves the value as it was. */
-function runCheck(check: Check): SureCheck {
-  return (value) => {
-    const payload: z.core.ParsePayload = { value, issues: [] }
-    const result = check._zod.check(payload as z.core.ParsePayload<never>)
-    if (result instanceof Promise) {
-      // An asynchronous refinement: the schema (which refuses it in a synchronous parse) decides.
-      result.catch(() => undefined)
-      return false
-    }
-    return payload.issues.length === 0 && payload.value === value
-  }
 }
