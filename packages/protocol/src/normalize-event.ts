@@ -50,9 +50,9 @@ export function normalizeEventBySchema(raw: unknown, ctx: NormalizeContext): Nor
 
 /** An event the schema accepted, normalized. */
 function normalizeInput(input: EventInput, ctx: NormalizeContext): NormalizeResult {
-  const prefix = ctx.path ? `${ctx.path}.` : ''
   const issues: FieldIssue[] = []
-  const fail: Fail = (field, message) => issues.push({ path: prefix + field, message })
+  const fail: Fail = (field, message) =>
+    issues.push({ path: ctx.path ? `${ctx.path}.${field}` : field, message })
 
   const ts = parseTimestamp(input.ts, ctx.now, fail)
   const status = normalizeStatus(input.status ?? 'success')

@@ -35,11 +35,13 @@ export function compileScalar(def: z.core.$ZodTypeDef, optional: boolean): SureC
     const d = check._zod.def as CheckDef
     if (d.check === 'max_length') max = Math.min(max, d.maximum)
     else if (d.check === 'min_length') min = Math.max(min, d.minimum)
-    else if (d.check === 'greater_than' && typeof d.value === 'number')
-      d.inclusive ? (lowest = Math.max(lowest, d.value)) : (above = Math.max(above, d.value))
-    else if (d.check === 'less_than' && typeof d.value === 'number')
-      d.inclusive ? (highest = Math.min(highest, d.value)) : (below = Math.min(below, d.value))
-    else if (d.check === 'number_format' && d.format === 'safeint') safeInteger = true
+    else if (d.check === 'greater_than' && typeof d.value === 'number') {
+      if (d.inclusive) lowest = Math.max(lowest, d.value)
+      else above = Math.max(above, d.value)
+    } else if (d.check === 'less_than' && typeof d.value === 'number') {
+      if (d.inclusive) highest = Math.min(highest, d.value)
+      else below = Math.min(below, d.value)
+    } else if (d.check === 'number_format' && d.format === 'safeint') safeInteger = true
     else if (d.check === 'string_format' && d.format === 'regex' && d.pattern)
       patterns.push(d.pattern)
     else others.push(precise[i] as SureCheck)
