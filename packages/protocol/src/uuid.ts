@@ -11,6 +11,9 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 let lastMs = 0
 let counter = 0
+// The id's first 15 characters (its time and version) for `prefixMs`: ids of one millisecond share them.
+let prefixMs = -1
+let prefix = ''
 // Random bytes are drawn 4 KiB at a time: one system call per 256 ids instead of one per id.
 const pool = Buffer.alloc(4096)
 let poolOffset = pool.length
@@ -27,6 +30,11 @@ export function uuidv7(now: number = Date.now()): string {
     counter = (counter + 1) & 0xfff
     if (counter === 0) lastMs += 1
   }
+  if (lastMs !== prefixMs) {
+    const time = (lastMs % 2 ** 48).toString(16).padStart(12, '0')
+    prefix = `${time.slice(0, 8)}-${time.slice(8)}-7`
+    prefixMs = lastMs
+  }
   if (poolOffset + 16 > pool.length) {
     randomFillSync(pool)
     poolOffset = 0
@@ -34,10 +42,9 @@ export function uuidv7(now: number = Date.now()): string {
   // Written out from the pool through a table: no Buffer per id (a third of its cost).
   const r = poolOffset + 8
   poolOffset += 16
-  const time = (lastMs % 2 ** 48).toString(16).padStart(12, '0')
   const byte = (i: number) => HEX[pool[r + i] as number] as string
   return (
-    `${time.slice(0, 8)}-${time.slice(8)}-7${(counter >>> 8).toString(16)}${HEX[counter & 0xff]}-` +
+    `${prefix}${(counter >>> 8).toString(16)}${HEX[counter & 0xff]}-` +
     `${HEX[0x80 | ((pool[r] as number) & 0x3f)]}${byte(1)}-${byte(2)}${byte(3)}${byte(4)}${byte(5)}${byte(6)}${byte(7)}`
   )
 }
