@@ -79,8 +79,8 @@ function normalizeInput(input: EventInput, ctx: NormalizeContext): NormalizeResu
 
   // Unknown top-level fields join a copy of `metadata`; most events have none, and no copy is made.
   let metadata: Record<string, unknown> | undefined
-  for (const key of Object.keys(input)) {
-    if (EVENT_INPUT_FIELDS.has(key)) continue
+  for (const key in input) {
+    if (EVENT_INPUT_FIELDS.has(key) || !Object.hasOwn(input, key)) continue
     metadata ??= { ...input.metadata }
     if (key in metadata) {
       // A copy: the client's own `_extra_fields` is never written to, and one that is not an object
