@@ -23,7 +23,7 @@ describeLogBackfill('postgres', async () => {
         ALTER TABLE events DROP COLUMN log_salt;
         ALTER TABLE orgs DROP COLUMN log_size, DROP COLUMN log_frontier, DROP COLUMN log_updated_at;
         DROP FUNCTION log_append_only(); DROP FUNCTION log_checkpoint_no_shrink();
-        DROP FUNCTION log_key_retire_only(); DELETE FROM schema_migrations WHERE version >= 14;`),
+        DROP FUNCTION log_key_retire_only(); DELETE FROM schema_migrations WHERE version BETWEEN 14 AND 16;`),
     unplace: () =>
       onDb(`CREATE TABLE log_openings (org_id text NOT NULL, seq bigint NOT NULL, salt bytea NOT NULL,
           PRIMARY KEY (org_id, seq));
@@ -33,7 +33,7 @@ describeLogBackfill('postgres', async () => {
         INSERT INTO log_heads SELECT id, log_size, log_frontier, log_updated_at FROM orgs WHERE log_size > 0;
         DROP TRIGGER events_log_salt_fixed ON events; ALTER TABLE events DROP COLUMN log_salt;
         ALTER TABLE orgs DROP COLUMN log_size, DROP COLUMN log_frontier, DROP COLUMN log_updated_at;
-        DELETE FROM schema_migrations WHERE version >= 16;`),
+        DELETE FROM schema_migrations WHERE version = 16;`),
     exec: onDb,
   }
 })
