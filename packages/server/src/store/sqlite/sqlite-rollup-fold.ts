@@ -86,7 +86,9 @@ export function createSqliteRollupFold(db: Database.Database) {
     /** True when the fold should be written now, or when it is not folding (the roller has work). */
     due(now: number): boolean {
       if (base === null) return true
-      return fold.events >= FOLD_FLUSH_EVENTS || (fold.events > 0 && now - since >= FOLD_FLUSH_AGE_MS)
+      return (
+        fold.events >= FOLD_FLUSH_EVENTS || (fold.events > 0 && now - since >= FOLD_FLUSH_AGE_MS)
+      )
     },
     /** Forgets the fold: after a failed write transaction, whose rows may not exist. */
     discard,
