@@ -24,6 +24,10 @@ export const SECTIONS = {
     heading: '## OTLP span ingest',
     run: async (log) => (await import('./otlp-bench.js')).runOtlpBench({ log }),
   },
+  limits: {
+    heading: '## Limits',
+    run: async (log) => (await import('./limits-bench.js')).runLimitsBench({ log }),
+  },
   integrity: {
     heading: '## Integrity log',
     run: async (log) => (await import('./integrity-bench.js')).runIntegrityBench({ log }),

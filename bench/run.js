@@ -1,15 +1,18 @@
 // npm run bench: ingest and query benchmarks against the real server, with a bare node:http
 // ceiling measured in the same run, then the SDK and control plane sections. Writes
-// docs/benchmarks.md. `node bench/run.js --only sdk|control|events-out|alerts|otlp|integrity` measures that section alone and
-// replaces it in the file. Loopback only.
+// docs/benchmarks.md. The limits (the stores and the parser alone, bench/limits-bench.js) are measured
+// in the same run, and each ingest figure is reported as a ratio to the one that bounds it.
+// `node bench/run.js --only sdk|control|events-out|alerts|otlp|integrity|limits` measures that section
+// alone and replaces it in the file. Loopback only.
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { cpus, totalmem, tmpdir, release } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres.mjs'
 import { CLI, ROOT, freshDatabase, serverEnv, start, stop } from './cli-server.js'
+import { ingestRatioRows, runLimitsBench } from './limits-bench.js'
 import { runSection } from './report-section.js'
-import { COMMON_WORD, RARE_WORD, makeEvent, rng } from './workload.js'
+import { COMMON_WORD, RARE_WORD, ingestBodies, makeEvent, rng } from './workload.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000)
@@ -68,12 +71,8 @@ async function timeRequests(url, paths, rounds) {
 }
 
 const results = {}
-const rand = rng(1)
 const now = Date.now()
-const oneEvent = JSON.stringify(makeEvent(rand, now, DAY))
-const batchBody = JSON.stringify({
-  events: Array.from({ length: 1_000 }, () => makeEvent(rand, now, DAY)),
-})
+const { oneEvent, batchBody } = ingestBodies(now)
 log(
   `event body ${Buffer.byteLength(oneEvent)} bytes; batch body ${Buffer.byteLength(batchBody)} bytes`,
 )
@@ -252,8 +251,12 @@ async function measure(dialect, pgBase) {
 
 results.sqlite = await measure('sqlite')
 const postgres = await startEmbeddedPostgres()
+let limits
 try {
   results.postgres = await measure('postgres', postgres.url)
+  // The limits that bound those figures: the same events, written by the stores alone, and parsed alone.
+  const bodies = { oneEvent, batchBody }
+  limits = await runLimitsBench({ log, now, bodies, pgBase: postgres.url })
 } finally {
   await postgres.stop()
 }
@@ -356,6 +359,8 @@ PostgreSQL, with the database server too), so absolute numbers are pessimistic; 
 ${Math.round(Buffer.byteLength(oneEvent) / 100) / 10} KB of JSON; every acknowledgement waits for the commit (SQLite: WAL with
 \`synchronous=FULL\`; PostgreSQL 18 from the \`embedded-postgres\` package, default settings, \`synchronous_commit=on\`).
 Each load phase runs ${SECONDS} s. Results read "verdict for SQLite / verdict for PostgreSQL".
+The Limits section, measured in the same run, says what the stores and the parser can do alone with
+the same events; the Ingest table gives each ingest figure as a ratio to the limit that bounds it.
 
 ## Ingest
 
@@ -374,6 +379,13 @@ ${both(
   (x) => `${Math.round(x.batch.eps)} events/s`,
   '≥ 100,000 events/s',
   (x) => x.batch.eps >= 100_000,
+)}
+${ingestRatioRows(
+  {
+    sqlite: { single: S.single.rps, batch: S.batch.eps },
+    postgres: { single: P.single.rps, batch: P.batch.eps },
+  },
+  limits.limits,
 )}
 ${both(`loading ${S.load.events.toLocaleString('en-US')} events (batches of 1,000, 3 clients)`, (x) => `${x.load.seconds.toFixed(1)} s (${Math.round(rate(x))} events/s)`, '')}
 ${both(
@@ -409,8 +421,11 @@ The writer's share, ${(results.stages.append + results.stages.roll + results.sta
 at about ${Math.round(1e6 / (results.stages.append + results.stages.roll + results.stages.index)).toLocaleString('en-US')} events/s on one core before HTTP; the event loop's share bounds it at about
 ${Math.round(1e6 / (results.stages.parse + results.stages.redact)).toLocaleString('en-US')} events/s. With the load generator on the same two cores, the batch figure above is
 what is left. Single events add HTTP, authentication and one commit round trip per group; under 50
-connections a group holds about 25 events.
+connections a group holds about 25 events. Beside these stages, the store alone (Limits, below) writes
+the row, the \`events\` indexes and the full-text entry in ${limits.limits.sqlite.search.us.toFixed(1)} µs per event, and \`normalizeEvent\` alone
+takes ${limits.limits.parse.validate.toFixed(1)} µs of CPU and \`JSON.parse\` of a batch ${limits.limits.parse.batch.toFixed(1)} µs per event.
 
+${limits.markdown}
 ## Queries at ${S.load.events.toLocaleString('en-US')} events over 30 days
 
 Sequential requests over HTTP on one connection; the times (p50 / p95) include HTTP and JSON encoding of 50 full events.
@@ -434,7 +449,8 @@ Peak server RSS while answering queries: ${S.queryRss} MB (SQLite), ${P.queryRss
 \`\`\`sh
 npm run bench                                  # full run, about 5 minutes
 BENCH_EVENTS=100000 BENCH_SECONDS=5 npm run bench   # quicker
-node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out, alerts, otlp, integrity) again, replaced in place
+node bench/run.js --only control               # after npm run build: one section (sdk, control, events-out, alerts, otlp, integrity, limits) again, replaced in place
+BENCH_LIMIT_EVENTS=20000 node bench/run.js --only limits   # the limits with fewer events per variant (default 100,000)
 node bench/ab-ingest.js --a ../base --b .      # after npm run build in both: same-run A/B of ingest, B/A per store and phase
 \`\`\`
 `

@@ -60,3 +60,16 @@ export function makeEvent(rand, now, spanMs) {
 
 export const COMMON_WORD = VOCAB[0]
 export const RARE_WORD = 'zebracorn'
+
+/**
+ * The ingest benchmark's request bodies (bench/run.js): one event, and a batch of 1,000, from seed 1
+ * with timestamps over the day before `now`. The limits (bench/limits-bench.js) write the same events.
+ */
+export function ingestBodies(now) {
+  const rand = rng(1)
+  const oneEvent = JSON.stringify(makeEvent(rand, now, 86_400_000))
+  const batchBody = JSON.stringify({
+    events: Array.from({ length: 1_000 }, () => makeEvent(rand, now, 86_400_000)),
+  })
+  return { oneEvent, batchBody }
+}

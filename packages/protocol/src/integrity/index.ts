@@ -40,20 +40,15 @@ export { CheckpointError, checkpointBody, parseCheckpoint } from './checkpoint.j
 export type { Checkpoint } from './checkpoint.js'
 export {
   COMMIT_DOMAIN,
-  LEAF_VERSION,
-  LeafError,
   PERSONAL_FIELDS,
   SALT_SIZE,
   commitmentsOf,
   committedEvent,
   fieldCommitment,
-  finishLeaf,
-  leafBytes,
   newSalt,
-  parseLeaf,
   pointer,
-  prepareLeaf,
-} from './leaf.js'
+} from './leaf-commit.js'
+export { LEAF_VERSION, LeafError, finishLeaf, leafBytes, parseLeaf, prepareLeaf } from './leaf.js'
 export type { PreparedLeaf } from './leaf.js'
 export { EXPORT_FORMAT, verifyExport } from './verify-export.js'
 export type { VerifyExportOptions } from './verify-export.js'

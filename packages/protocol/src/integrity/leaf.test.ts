@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { jcs } from './jcs.js'
+import { eventLike, jsonValue, pick, seededRand } from '../../../../test/helpers/json-values.js'
+import { jcs, JcsError } from './jcs.js'
 import {
   PERSONAL_FIELDS,
   commitmentsOf,
   committedEvent,
   fieldCommitment,
-  finishLeaf,
-  leafBytes,
-  LeafError,
   newSalt,
-  parseLeaf,
   pointer,
-  prepareLeaf,
-} from './leaf.js'
+} from './leaf-commit.js'
+import { finishLeaf, leafBytes, LeafError, parseLeaf, prepareLeaf } from './leaf.js'
 
 const event = {
   id: '01936d5c-0000-7000-8000-000000000001',
@@ -135,5 +132,70 @@ describe('leaves', () => {
     expect(() => parseLeaf('{"v":1}')).toThrow(LeafError)
     expect(() => parseLeaf('nope')).toThrow(LeafError)
     expect(() => finishLeaf(prepareLeaf(event, newSalt()), 0, 'x', null)).toThrow(RangeError)
+  })
+
+  describe('prepared from generated events', () => {
+    const rand = seededRand(1862)
+    const saltOf = () => Buffer.from(Array.from({ length: 32 }, () => Math.floor(rand() * 256)))
+    /** The leaf by the definition: JCS of the committed event with the transaction's fields. */
+    const reference = (
+      e: Record<string, unknown>,
+      salt: Buffer,
+      seq: number,
+      at: string,
+      c: unknown,
+    ) =>
+      jcs({ event: { ...committedEvent(e, salt), seq, received_at: at, control: c ?? null }, v: 1 })
+
+    it('writes exactly the reference leaf, byte for byte', () => {
+      for (let i = 0; i < 4_000; i++) {
+        const e = eventLike(rand)
+        const salt = saltOf()
+        const seq = 1 + Math.floor(rand() * 2 ** 40)
+        const at = new Date(Math.floor(rand() * 4e12)).toISOString()
+        const control =
+          rand() < 0.3 ? { decision: 'violation', rule: pick(rand, ['p1', 'é"']) } : null
+        expect(finishLeaf(prepareLeaf(e, salt), seq, at, control)).toBe(
+          reference(e, salt, seq, at, control),
+        )
+      }
+    })
+
+    it('throws a JcsError for a lone surrogate anywhere it would be written or committed', () => {
+      const lone = () => pick(rand, ['\ud800', '\udbff', '\udc00', '\udfff'])
+      const places: Array<(e: Record<string, unknown>) => void> = [
+        (e) => (e.title = `a${lone()}`),
+        (e) => (e.tags = ['ok', `${lone()}b`]),
+        (e) => (e.context = { z: 1, a: { [`k${lone()}`]: 1 } }),
+        (e) => (e.rate_limit = { [lone()]: 'x' }),
+        (e) => (e.input = { messages: [{ content: `hi ${lone()}` }] }),
+        (e) => (e.user = lone()),
+        (e) => (e.tool_calls = [{ [`n${lone()}`]: true }]),
+        (e) => (e.metadata = { ok: 1, [`m${lone()}`]: 'v' }),
+        (e) => (e.metadata = { ok: 1, deep: { v: [lone()] } }),
+        (e) => (e[`extra${lone()}`] = 1),
+      ]
+      for (let i = 0; i < 1_000; i++) {
+        const e = eventLike(rand)
+        pick(rand, places)(e)
+        const salt = saltOf()
+        expect(() => prepareLeaf(e, salt)).toThrow(JcsError)
+        expect(() => reference(e, salt, 1, 'x', null)).toThrow(JcsError)
+      }
+    })
+
+    it('commits a value too long for the scratch buffer as it commits a short one', () => {
+      const salt = saltOf()
+      const big = { text: 'é😀x'.repeat(20_000), more: jsonValue(rand) }
+      const expected = createHash('sha256')
+        .update('agenttrail/field-commit/v1\u0000')
+        .update(salt)
+        .update('/input\u0000')
+        .update(jcs(big))
+        .digest('base64')
+      expect(fieldCommitment(salt, '/input', big)).toBe(expected)
+      const leaf = finishLeaf(prepareLeaf({ input: big }, salt), 1, 'x', null)
+      expect(parseLeaf(leaf).commitments.get('/input')).toBe(expected)
+    })
   })
 })

@@ -1,4 +1,5 @@
-import { committedEvent, leafBytes, parseLeaf } from './leaf.js'
+import { committedEvent } from './leaf-commit.js'
+import { leafBytes, parseLeaf } from './leaf.js'
 import { leafHash } from './merkle.js'
 import { committedFields, describeEdit } from './verify-fields.js'
 import type { ProblemList, VerifyErasure } from './verify-report.js'

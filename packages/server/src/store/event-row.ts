@@ -243,7 +243,8 @@ export function leafSourceOf(orgId: string, e: NewEvent): LeafSource {
     error: parse(e.error),
     duration_ms: e.duration_ms,
     tags: e.tags,
-    metadata: JSON.parse(e.metadata) as Record<string, unknown>,
+    // Most events carry no metadata: skip the parse of `{}`.
+    metadata: (e.metadata === '{}' ? {} : JSON.parse(e.metadata)) as Record<string, unknown>,
     context: parse(e.context) as Record<string, unknown> | null,
   }
 }
