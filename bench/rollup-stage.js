@@ -5,7 +5,7 @@
 // event then starts its own hourly latency row) or over `spread` ms, appended in transactions of
 // 1,000 and of 5, with fsync on every append.
 // Medians of `rounds` runs (default 3). Run `npm run build` first; then
-// `node bench/rollup-stage.js [events] [spread] [rounds]`.
+// `node bench/rollup-stage.js [events] [spread] [rounds] [sizes, default 1000,5]`.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -116,16 +116,20 @@ console.log(
 )
 console.log(`medians of ${ROUNDS} rounds; checkpoints excluded`)
 console.log('transaction | rollups by                           | append | rollups |  total')
-for (const size of [1_000, 5]) {
+for (const size of (process.argv[5] ?? '1000,5').split(',').map(Number)) {
   const modes = [
     ['sql', 'SQL roller, every 2,000 events'],
     ['behind', 'fold, written every 2,000 events'],
     ['inside', 'fold, written in each append'],
   ]
-  // Rounds interleave the modes, so that a busy spell on the machine spreads over all of them.
+  // Rounds interleave the modes, so that a busy spell on the machine spreads over all of them,
   const runs = Object.fromEntries(modes.map(([mode]) => [mode, []]))
+  // and each round starts with a different mode, so that no mode always follows the same one.
   for (let round = 0; round < ROUNDS; round++)
-    for (const [mode] of modes) runs[mode].push(run(mode, size))
+    for (let i = 0; i < modes.length; i++) {
+      const [mode] = modes[(round + i) % modes.length]
+      runs[mode].push(run(mode, size))
+    }
   const results = {}
   for (const [mode, label] of modes) {
     const all = runs[mode]
