@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto'
 import { parseDateTime } from './calendar-time.js'
 import type { FieldIssue } from './error-codes.js'
 import { EVENT_INPUT_FIELDS, EventInputSchema } from './event-schema.js'
+import type { EventInput } from './event-schema.js'
 import { LIMITS } from './limits.js'
 import { usdToMicros } from './money.js'
 import type { NewEvent } from './new-event.js'
 import { priceLlmCall } from './price-llm-call.js'
 import { normalizeStatus } from './status.js'
+import { compileSureCheck } from './sure-check.js'
 import { uuidv7 } from './uuid.js'
 import { zodIssues } from './zod-issues.js'
 
@@ -28,16 +30,31 @@ export type NormalizeResult = { ok: true; event: NewEvent } | { ok: false; issue
 const PAYLOADS = ['input', 'output', 'messages', 'tool_calls', 'error'] as const
 const OBJECTS = ['rate_limit', 'context'] as const
 
+// Compiled from the schema once: an event it vouches for is read as sent, without zod's copy.
+const surelyEventInput = compileSureCheck(EventInputSchema)
+
 /** Validates one event as a client sent it and turns it into a `NewEvent`, or lists every problem. */
 export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeResult {
-  const prefix = ctx.path ? `${ctx.path}.` : ''
+  // An event the compiled check cannot vouch for (invalid, or unusual) goes through zod, whose
+  // issues name every problem; both roads give the same result (normalize-event.fast.test.ts).
+  if (surelyEventInput(raw)) return normalizeInput(raw as EventInput, ctx)
+  return normalizeEventBySchema(raw, ctx)
+}
+
+/** `normalizeEvent` through zod alone: its fallback, and what its fast road is tested against. */
+export function normalizeEventBySchema(raw: unknown, ctx: NormalizeContext): NormalizeResult {
   const parsed = EventInputSchema.safeParse(raw)
   if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, ctx.path) }
-  const input = parsed.data
-  const issues: FieldIssue[] = []
-  const fail = (field: string, message: string) => issues.push({ path: prefix + field, message })
+  return normalizeInput(parsed.data, ctx)
+}
 
-  const ts = parseTimestamp(input.ts, ctx.now, (m) => fail('ts', m))
+/** An event the schema accepted, normalized. */
+function normalizeInput(input: EventInput, ctx: NormalizeContext): NormalizeResult {
+  const issues: FieldIssue[] = []
+  const fail: Fail = (field, message) =>
+    issues.push({ path: ctx.path ? `${ctx.path}.${field}` : field, message })
+
+  const ts = parseTimestamp(input.ts, ctx.now, fail)
   const status = normalizeStatus(input.status ?? 'success')
   if (!status)
     fail('status', 'status must be one of success, error, pending, denied (or failed, blocked)')
@@ -49,24 +66,38 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
       fail('cost_usd', 'cost_usd must be a non-negative decimal number of dollars, such as 0.0125')
   }
 
-  const serialized: Partial<
-    Record<(typeof PAYLOADS)[number] | (typeof OBJECTS)[number] | 'metadata', string | null>
-  > = {}
-  for (const field of PAYLOADS)
-    serialized[field] = serialize(input[field], LIMITS.payloadBytes, (m) => fail(field, m))
-  for (const field of OBJECTS)
-    serialized[field] = serialize(input[field], LIMITS.objectBytes, (m) => fail(field, m))
-
-  const metadata: Record<string, unknown> = { ...input.metadata }
-  for (const [key, value] of Object.entries(input)) {
-    if (EVENT_INPUT_FIELDS.has(key)) continue
-    if (key in metadata) {
-      const extra = (metadata._extra_fields ??= {}) as Record<string, unknown>
-      extra[key] = value
-    } else metadata[key] = value
+  const serialized: Partial<Record<(typeof PAYLOADS)[number] | (typeof OBJECTS)[number], string>> =
+    {}
+  for (const field of PAYLOADS) {
+    const text = serialize(input[field], LIMITS.payloadBytes, field, fail)
+    if (text !== null) serialized[field] = text
   }
-  if (status && input.status && input.status !== status) metadata.original_status = input.status
-  serialized.metadata = serialize(metadata, LIMITS.objectBytes, (m) => fail('metadata', m))
+  for (const field of OBJECTS) {
+    const text = serialize(input[field], LIMITS.objectBytes, field, fail)
+    if (text !== null) serialized[field] = text
+  }
+
+  // Unknown top-level fields join a copy of `metadata`; most events have none, and no copy is made.
+  let metadata: Record<string, unknown> | undefined
+  for (const key in input) {
+    if (EVENT_INPUT_FIELDS.has(key) || !Object.hasOwn(input, key)) continue
+    metadata ??= { ...input.metadata }
+    if (key in metadata) {
+      // A copy: the client's own `_extra_fields` is never written to, and one that is not an object
+      // is kept inside the new one rather than failing the event.
+      const held = metadata._extra_fields
+      const extra: Record<string, unknown> =
+        held === undefined ? {} : isRecord(held) ? { ...held } : { _extra_fields: held }
+      extra[key] = input[key]
+      metadata._extra_fields = extra
+    } else metadata[key] = input[key]
+  }
+  if (status && input.status && input.status !== status)
+    (metadata ??= { ...input.metadata }).original_status = input.status
+  const metadataText =
+    metadata === undefined && input.metadata === undefined
+      ? '{}'
+      : serialize(metadata ?? input.metadata, LIMITS.objectBytes, 'metadata', fail)
 
   let promptSha = input.system_prompt_sha256 ?? null
   const prompt = input.system_prompt ?? null
@@ -132,19 +163,32 @@ export function normalizeEvent(raw: unknown, ctx: NormalizeContext): NormalizeRe
       tool_calls: serialized.tool_calls ?? null,
       error: serialized.error ?? null,
       duration_ms: input.duration_ms === undefined ? null : Math.round(input.duration_ms),
-      tags: input.tags ? [...new Set<string>(input.tags)] : [],
-      metadata: serialized.metadata ?? '{}',
+      tags: tagsOf(input.tags),
+      metadata: metadataText ?? '{}',
       context: serialized.context ?? null,
       control: null,
     },
   }
 }
 
+type Fail = (field: string, message: string) => void
+
+/** The tags, each once, in first-seen order: a copy, so the event never shares the client's array. */
+function tagsOf(tags: readonly string[] | undefined): string[] {
+  if (tags === undefined) return []
+  return tags.length < 2 ? tags.slice() : [...new Set(tags)]
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
 function parseTimestamp(
   value: string | number | undefined,
   now: number,
-  fail: (message: string) => void,
+  report: Fail,
 ): number | undefined {
+  const fail = (message: string) => report('ts', message)
   if (value === undefined) return now
   let ms: number
   if (typeof value === 'number') {
@@ -172,15 +216,11 @@ function parseTimestamp(
   return ms
 }
 
-function serialize(
-  value: unknown,
-  maxBytes: number,
-  fail: (message: string) => void,
-): string | null {
+function serialize(value: unknown, maxBytes: number, field: string, fail: Fail): string | null {
   if (value === undefined || value === null) return null
   const text = JSON.stringify(value)
   if (text.length > maxBytes / 4 && Buffer.byteLength(text) > maxBytes) {
-    fail(`must be at most ${maxBytes} bytes of JSON`)
+    fail(field, `must be at most ${maxBytes} bytes of JSON`)
     return null
   }
   return text

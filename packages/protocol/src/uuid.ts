@@ -7,8 +7,13 @@ export function isUuid(value: string): boolean {
   return UUID.test(value)
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 let lastMs = 0
 let counter = 0
+// The id's first 15 characters (its time and version) for `prefixMs`: ids of one millisecond share them.
+let prefixMs = -1
+let prefix = ''
 // Random bytes are drawn 4 KiB at a time: one system call per 256 ids instead of one per id.
 const pool = Buffer.alloc(4096)
 let poolOffset = pool.length
@@ -25,21 +30,21 @@ export function uuidv7(now: number = Date.now()): string {
     counter = (counter + 1) & 0xfff
     if (counter === 0) lastMs += 1
   }
+  if (lastMs !== prefixMs) {
+    const time = (lastMs % 2 ** 48).toString(16).padStart(12, '0')
+    prefix = `${time.slice(0, 8)}-${time.slice(8)}-7`
+    prefixMs = lastMs
+  }
   if (poolOffset + 16 > pool.length) {
     randomFillSync(pool)
     poolOffset = 0
   }
-  const bytes = Buffer.from(pool.subarray(poolOffset, (poolOffset += 16)))
-  const ms = lastMs
-  bytes[0] = Math.floor(ms / 2 ** 40) & 0xff
-  bytes[1] = Math.floor(ms / 2 ** 32) & 0xff
-  bytes[2] = (ms >>> 24) & 0xff
-  bytes[3] = (ms >>> 16) & 0xff
-  bytes[4] = (ms >>> 8) & 0xff
-  bytes[5] = ms & 0xff
-  bytes[6] = 0x70 | (counter >>> 8)
-  bytes[7] = counter & 0xff
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f)
-  const hex = bytes.toString('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  // Written out from the pool through a table: no Buffer per id (a third of its cost).
+  const r = poolOffset + 8
+  poolOffset += 16
+  const byte = (i: number) => HEX[pool[r + i] as number] as string
+  return (
+    `${prefix}${(counter >>> 8).toString(16)}${HEX[counter & 0xff]}-` +
+    `${HEX[0x80 | ((pool[r] as number) & 0x3f)]}${byte(1)}-${byte(2)}${byte(3)}${byte(4)}${byte(5)}${byte(6)}${byte(7)}`
+  )
 }

@@ -36,13 +36,16 @@ export function normalizeAll(
       idempotencyKey: ctx.idempotencyKey ?? null,
       path: single ? undefined : `events.${index}`,
     })
-    const path = single ? 'kind' : `events.${index}.kind`
     const audit = result.ok ? result.event.kind === 'audit' : kindOf(original) === 'audit'
+    if (result.ok && !audit) {
+      valid.push({ index, event: result.event })
+      return
+    }
+    const path = single ? 'kind' : `events.${index}.kind`
     const issues = result.ok ? [] : result.issues
     if (audit && !issues.some((issue) => issue.path === path))
       issues.push({ path, message: AUDIT_REFUSED })
-    if (result.ok && issues.length === 0) valid.push({ index, event: result.event })
-    else errors.push({ index, details: issues })
+    errors.push({ index, details: issues })
   })
   return { valid, errors }
 }
