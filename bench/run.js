@@ -309,13 +309,21 @@ try {
   t0 = performance.now()
   const events = bodies.map((b) => normalizeEvent(JSON.parse(b), { now }).event)
   const parse = perEvent(t0)
+  // The append folds its rollups in memory; the writer writes the fold out every 2,000 events.
+  let rolling = 0
+  const writeFold = () => {
+    const t = performance.now()
+    while (writes.rollPending(5_000) > 0);
+    rolling += performance.now() - t
+  }
   t0 = performance.now()
-  for (let i = 0; i < events.length; i += 1_000)
+  for (let i = 0; i < events.length; i += 1_000) {
     writes.append(events.slice(i, i + 1_000).map((event) => ({ orgId: 'default', event })))
-  const append = perEvent(t0)
-  t0 = performance.now()
-  while (writes.rollPending(5_000) > 0);
-  const roll = perEvent(t0)
+    if (i % 2_000 === 1_000) writeFold()
+  }
+  writeFold()
+  const roll = (rolling * 1000) / bodies.length
+  const append = perEvent(t0) - roll
   t0 = performance.now()
   while (writes.indexPending(1_000) > 0);
   const index = perEvent(t0)
@@ -431,8 +439,8 @@ Each stage alone, in-process on one thread, over 50,000 events in transactions o
 | --- | --- | --- |
 | JSON parse, validate, normalize | event loop | ${results.stages.parse.toFixed(1)} |
 | secret redaction (names, key formats, assignments) | event loop | ${results.stages.redact.toFixed(1)} |
-| append (row, 7 indexes, tags, agents; one fsync per 1,000) | writer | ${results.stages.append.toFixed(1)} |
-| rollups (set-based SQL) | writer | ${results.stages.roll.toFixed(1)} |
+| append (row, 7 indexes, tags, agents, rollups folded in memory; one fsync per 1,000) | writer | ${results.stages.append.toFixed(1)} |
+| rollups (written from the fold every 2,000 events; the fold itself is in the append) | writer | ${results.stages.roll.toFixed(1)} |
 | full-text index | writer | ${results.stages.index.toFixed(1)} |
 | outbox rows, three webhooks subscribed to \`action.logged\` (measured apart: see "Events out") | writer | ${(eventsOut.stage.subscribed - eventsOut.stage.plain).toFixed(1)} |
 

@@ -2,7 +2,7 @@ import type { Logger } from '../log.js'
 import { errorFields } from '../log.js'
 import type { EventStore } from '../store/store.js'
 
-/** Events per rollup transaction (set-based SQL: cheap per event). */
+/** Events per rollup transaction when read back from the events (SQLite writes its in-memory fold whole). */
 const ROLL_CHUNK = 5_000
 /** Events per indexing transaction: indexing text costs several times the row insert. */
 const INDEX_CHUNK = 500

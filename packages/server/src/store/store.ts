@@ -113,7 +113,10 @@ export interface EventStore {
   agents(orgId: string, filter: AgentFilter): Promise<AgentSummary[]>
   /** Moves the full-text index forward over at most `maxEvents` new events; returns how many. */
   indexPending(maxEvents?: number): Promise<number>
-  /** Folds at most `maxEvents` new events into the rollups; returns how many. */
+  /**
+   * Brings the rollups forward over new events: those a store holds folded in memory all at once
+   * (SQLite), otherwise at most `maxEvents` read back from the events; returns how many.
+   */
   rollPending(maxEvents?: number): Promise<number>
   /**
    * Erases the org's events with `from <= ts < to` (optionally only one agent, environment, user

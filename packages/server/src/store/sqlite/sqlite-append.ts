@@ -20,14 +20,16 @@ import { createSqliteLogWrites } from './sqlite-log-writes.js'
  * The append transaction: ids checked, seqs allocated, rows, tags, prompts, agent rows, the
  * conversation summary and the org's monthly usage written (new events only: a duplicate id is not
  * counted), and each new event's leaf appended to its org's Merkle log in seq order, its salt in
- * its own row (unless `log` is false: the benchmark's baseline). Rollups and the full-text index are derived behind it
- * (sqlite-rollups.ts, sqlite-fts.ts).
+ * its own row (unless `log` is false: the benchmark's baseline). What it inserted is passed to
+ * `fold` (the in-memory rollups, sqlite-rollup-fold.ts) in the transaction; the full-text index is
+ * derived behind it (sqlite-fts.ts).
  */
 export function createSqliteAppender(
   db: Database.Database,
   control: ControlOps,
   enforce: Enforcement,
   log = true,
+  fold: (inserted: readonly InsertedEvent[]) => void = () => {},
 ): (items: readonly AppendItem[]) => AppendOutcome[] {
   // ON CONFLICT names the one constraint a duplicate id may hit; any other violation still fails.
   const insertEvent = db.prepare(
@@ -173,6 +175,7 @@ export function createSqliteAppender(
     for (const delta of agentDeltas(inserted)) upsertAgent.run(delta)
     conversations.add(inserted)
     outbox(inserted, notifyVersions, receivedAt)
+    fold(inserted)
     const month = usageMonth(receivedAt)
     const added = new Map<string, number>()
     // Reserved events were counted when their request was admitted (plan-gate.ts).

@@ -29,7 +29,9 @@ export const LATENCY_DIMS: Record<string, string> = { all: "''", agent: "coalesc
 /**
  * The roller: folds events appended since it last ran into hourly and daily rollups with set-based
  * SQL (one INSERT ... SELECT ... GROUP BY per dimension set and grain), then advances its cursor,
- * all in one transaction. Ingest never waits for it; stats add the rows it has not reached yet.
+ * all in one transaction. New events are normally rolled up by the fold in memory instead
+ * (sqlite-rollup-fold.ts); this reaches the events the fold does not hold (after a restart, or once
+ * the fold was dropped). Ingest never waits for it; stats add the rows it has not reached yet.
  */
 export function createSqliteRoller(db: Database.Database): (maxEvents: number) => number {
   const cursor = db.prepare<[], { value: number }>(

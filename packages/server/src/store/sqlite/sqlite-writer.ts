@@ -75,6 +75,7 @@ const WRITE_OPS = {
   append: true,
   indexPending: true,
   rollPending: true,
+  rollDue: true,
   backlog: true,
   claim: true,
   purgeClaims: true,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { withoutFsync } from './sqlite-db.js'
+import type { Erasure } from '../tombstone.js'
 import type { Enforcement } from '../../control/enforcement.js'
 import type {
   AppendItem,
@@ -19,6 +20,7 @@ import { createSqliteFtsIndexer } from './sqlite-fts.js'
 import { createSqliteLogCheckpointWrites } from './sqlite-log-checkpoints.js'
 import { createSqliteOrgWrites } from './sqlite-org-writes.js'
 import { createSqliteNotifyWrites } from './sqlite-notify-writes.js'
+import { createSqliteRollupFold } from './sqlite-rollup-fold.js'
 import { createSqliteRoller } from './sqlite-rollups.js'
 import { createSqliteSessionWrites } from './sqlite-session-writes.js'
 import { createSqliteX402Writes } from './sqlite-x402.js'
@@ -58,14 +60,21 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement, 
   )
 
   const control = createSqliteControlOps(db)
-  const append = createSqliteAppender(db, control, enforce, log)
+  const fold = createSqliteRollupFold(db)
+  const append = createSqliteAppender(db, control, enforce, log, fold.add)
   const indexFts = createSqliteFtsIndexer(db)
   const roll = createSqliteRoller(db)
   // Derived data needs no fsync of its own: a crash before the next durable commit only loses work
   // that is redone from its cursor, which moves in the same transaction. Appends stay FULL.
   const derived = <T>(fn: () => T): T => withoutFsync(db, fn)
   const indexPending = (maxEvents: number) => derived(() => indexFts(maxEvents))
-  const rollPending = (maxEvents: number) => derived(() => roll(maxEvents))
+  // The fold when it holds the events past the cursor, else the roller from the cursor.
+  const rollPending = (maxEvents: number) =>
+    derived(() => {
+      const written = fold.write()
+      return written > 0 ? written : roll(maxEvents)
+    })
+  const erase = createSqliteErase(db, append)
   // Read the claim and write a new one when none is live, in one transaction: atomic.
   const claim = db.transaction(
     (
@@ -86,10 +95,14 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement, 
     },
   )
 
-  return {
+  const writes = {
     // Writes of other features live in their own files and are listed here.
     ...createSqliteOrgWrites(db),
-    ...createSqliteErase(db, append),
+    // Erasure subtracts what the rollups hold of the erased events: the fold is written first.
+    eraseEvents: (...args: Parameters<typeof erase.eraseEvents>): Erasure => {
+      rollPending(0)
+      return erase.eraseEvents(...args)
+    },
     ...createSqliteAgentWrites(db),
     ...createSqliteControlWrites(db, control, append, enforce),
     ...createSqliteNotifyWrites(db),
@@ -101,6 +114,8 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement, 
     append: (items: readonly AppendItem[]): AppendOutcome[] => append(items),
     indexPending: (maxEvents: number): number => indexPending(maxEvents),
     rollPending: (maxEvents: number): number => rollPending(maxEvents),
+    /** `rollPending` when the fold is due (sqlite-rollup-fold.ts): the writer's idle turns. */
+    rollDue: (maxEvents: number): number => (fold.due(Date.now()) ? rollPending(maxEvents) : 0),
     /** Events appended that the rollups or the full-text index have not reached yet. */
     backlog: (): number => (backlog.get() as { n: number }).n,
     claim: (
@@ -149,6 +164,17 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement, 
       if (status && status.log * 4096 > 64 * 2 ** 20) db.pragma('wal_checkpoint(TRUNCATE)')
     },
   }
+  // A write that failed rolled its transaction back, and with it any rows the fold counted.
+  for (const [name, fn] of Object.entries(writes) as Array<[string, (...a: unknown[]) => unknown]>)
+    (writes as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      try {
+        return fn(...args)
+      } catch (error) {
+        fold.discard()
+        throw error
+      }
+    }
+  return writes
 }
 
 export type SqliteWrites = ReturnType<typeof createSqliteWrites>
