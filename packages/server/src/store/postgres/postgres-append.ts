@@ -101,7 +101,7 @@ const DERIVE = `WITH ${DERIVED.map((sql, i) => `d${i} AS (${sql} RETURNING 1)`).
 const NOTIFY = `RETURNING pg_notify('${COMMIT_CHANNEL}', $1 || ':' || ($2::bigint - 1))`
 const ADVANCE_SEQ = `UPDATE orgs SET next_seq = $2 WHERE id = $1 ${NOTIFY}`
 const LOG = logSql(3)
-/** The same with the transaction's Merkle log rows and head ($3 to $8, postgres-log-writes.ts): one round trip. */
+/** The same with the transaction's Merkle log rows and head ($3 to $10, postgres-log-writes.ts): one round trip. */
 const ADVANCE_SEQ_AND_LOG = `WITH ${LOG.rows}\nUPDATE orgs SET next_seq = $2, ${LOG.head} WHERE id = $1 ${NOTIFY}`
 
 /**
@@ -192,6 +192,8 @@ export async function appendInTransaction(
     const fresh: InsertedEvent[] = []
     // Each fresh event's salt (base64), in `fresh` order: it goes in with the event's row.
     const salts: (string | null)[] = []
+    // The fresh events' prepared leaves, in seq order, finished once the rows are on their way.
+    const leaves: { seq: number; prepared: LeafInput; event: NewEvent }[] = []
     let seq = first
     let counted = 0
     // The list grows while it is walked: the control plane's own records (budget thresholds) join it.
@@ -222,10 +224,8 @@ export async function appendInTransaction(
       existing.set(event.id, { seq, received_at: receivedIso, ...control })
       // The transaction's own records were not prepared before it: they are prepared here.
       const prepared = orgLog && (leaf ?? prepareEventLeaf(orgId, event))
-      if (prepared) {
-        orgLog?.appendPrepared(seq, prepared, receivedIso, event)
-        salts.push(prepared.salt)
-      } else salts.push(null)
+      if (prepared) leaves.push({ seq, prepared, event })
+      salts.push(prepared ? prepared.salt : null)
       fresh.push({ orgId, event, seq, system, ...(batch !== undefined && { batch }) })
       // Reserved events were counted when their request was admitted (plan-gate.ts).
       if (!system && reservedMonth === undefined) counted++
@@ -250,12 +250,18 @@ export async function appendInTransaction(
       eventRowValues(orgId, event, s, receivedAt).forEach((v, i) =>
         (columns[i] as unknown[]).push(v),
       )
-    // Named, so each connection prepares the hot statements once.
-    await client.query({
+    // Named, so each connection prepares the hot statements once. The leaves are finished and
+    // hashed while the database inserts the rows (the org's lock is held meanwhile).
+    const inserting = client.query({
       name: 'append-events',
       text: INSERT_EVENTS,
       values: [...columns, salts],
     })
+    try {
+      for (const l of leaves) orgLog?.appendPrepared(l.seq, l.prepared, receivedIso, l.event)
+    } finally {
+      await inserting
+    }
     // The counter moves on and, in the same round trip, every server's streams and dispatcher are
     // told at commit that the org has events up to seq - 1 (postgres-commit-feed.ts).
     await client.query(

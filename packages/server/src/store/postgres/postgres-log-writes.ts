@@ -14,28 +14,41 @@ const BACKFILL_CHUNK = 5_000
  * the org's row that sets its new head (`head`): the statement moving the org's counter
  * (postgres-append.ts), or one of its own (`writeOrgLog`). The CTEs write the leaves, the kept
  * interior nodes and the salts of stored events the backfill reached (a new event's salt goes in
- * with its row). Parameters: $1 the org, $k to $k+5 `logRowValues`. Rows travel as one JSON array
- * each (binary in base64): JSON.stringify is native, where the driver's text[] literal escapes
- * every quote of every leaf in JavaScript (measured: 2 against 18 µs per leaf). `->>` gives each
- * string back exactly as it was sent.
+ * with its row). Parameters: $1 the org, $k to $k+7 `logRowValues`.
+ *
+ * The leaves, consecutive seqs from the first, travel as one text of their texts joined by U+0001
+ * (canonical JSON never holds a raw control character) and their hashes as one bytea of 32 bytes
+ * each: `string_to_array` splits them in one pass, where a JSON array is parsed once for the array
+ * and again for every member read (measured: the log's statement about half as long per 1,000
+ * leaves). The few salts and nodes travel as JSON arrays (binary in base64).
  */
 export function logSql(k: number): { rows: string; head: string } {
   const p = (i: number) => `$${k + i}`
   return {
     rows: `l AS (INSERT INTO log_leaves (org_id, seq, leaf, hash)
-    SELECT $1, (r->>0)::bigint, r->>1, decode(r->>2, 'base64') FROM json_array_elements(${p(0)}::json) AS r),
-  s AS (UPDATE events e SET log_salt = decode(r->>1, 'base64') FROM json_array_elements(${p(1)}::json) AS r
+    SELECT $1, ${p(1)}::bigint + i - 1, leaf, substring(${p(2)}::bytea FROM (i::int - 1) * 32 + 1 FOR 32)
+    FROM unnest(string_to_array(${p(0)}::text, E'\\x01')) WITH ORDINALITY AS t(leaf, i)),
+  s AS (UPDATE events e SET log_salt = decode(r->>1, 'base64') FROM json_array_elements(${p(3)}::json) AS r
     WHERE e.org_id = $1 AND e.seq = (r->>0)::bigint),
   n AS (INSERT INTO log_nodes (org_id, level, idx, hash)
-    SELECT $1, (r->>0)::smallint, (r->>1)::bigint, decode(r->>2, 'base64') FROM json_array_elements(${p(2)}::json) AS r)`,
-    head: `log_size = ${p(3)}, log_frontier = ${p(4)}, log_updated_at = ${p(5)}`,
+    SELECT $1, (r->>0)::smallint, (r->>1)::bigint, decode(r->>2, 'base64') FROM json_array_elements(${p(4)}::json) AS r)`,
+    head: `log_size = ${p(5)}, log_frontier = ${p(6)}, log_updated_at = ${p(7)}`,
   }
 }
 
-/** The values of $k to $k+5 of `logSql(k)`. */
+/** The separator of the leaves' texts in `logSql`'s first parameter. */
+const LEAF_SEPARATOR = '\u0001'
+
+/** The values of $k to $k+7 of `logSql(k)`. */
 export function logRowValues(log: OrgLog, now: number): unknown[] {
+  const texts = log.leaves.map((l) => {
+    if (l.leaf.includes(LEAF_SEPARATOR)) throw new Error(`leaf ${l.seq} is not canonical JSON`)
+    return l.leaf
+  })
   return [
-    JSON.stringify(log.leaves.map((l) => [l.seq, l.leaf, l.hash.toString('base64')])),
+    texts.join(LEAF_SEPARATOR),
+    log.leaves[0]?.seq ?? log.size + 1,
+    Buffer.concat(log.leaves.map((l) => l.hash)),
     JSON.stringify(log.salts.map((s) => [s.seq, s.salt.toString('base64')])),
     JSON.stringify(log.nodes.map((n) => [n.level, n.idx, n.hash.toString('base64')])),
     log.size,
