@@ -117,7 +117,7 @@ Measured by \`node bench/run.js --only integrity\` (\`bench/integrity-bench.js\`
 | leaf preparation: field commitments, JCS of the committed event (\`prepareLeaf\`) | event loop | ${f(stage.prepare)} |
 | the prepared leaf's share of the structured clone to the writer thread | event loop | ${f(stage.clone)} |
 | append without the log | writer | ${f(stage.appendOff)} |
-| append with the log (finish the leaf, hash it, frontier, leaf, opening and node rows, head) | writer | ${f(stage.appendOn)} |
+| append with the log (finish the leaf, hash it, frontier, leaf and node rows, the salt in the event's row, the head in the org's) | writer | ${f(stage.appendOn)} |
 
 **Ingest with the log** (B) against without (A), same run, ${ROUNDS} alternating rounds of ${SECONDS} s per phase, both from \`bench/integrity-server.js\` (the server with the store option \`log\` on or off). The issue's budget is B/A ≥ 0.80 (${worst >= 0.8 ? 'met' : 'not met'}: lowest ${worst.toFixed(3)}).
 
