@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   unavailable: 503,
   // The integrity log's export: an erasure's tombstone is not yet covered by a signed checkpoint.
   log_export_pending: 503,
+  // PostgreSQL search: more events than a search matches directly wait for the index.
+  search_index_behind: 503,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

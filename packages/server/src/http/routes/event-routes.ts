@@ -177,6 +177,11 @@ export function eventRoutes(router: Router, store: Store, ingest: IngestService)
           contentTypes: ['application/json', 'text/csv', 'application/x-ndjson'],
         },
         400: { description: 'A bad parameter or cursor', schema: ErrorBodySchema },
+        503: {
+          description:
+            '`search_index_behind` (PostgreSQL, with `q`): more than 5,000 of the org’s newest events wait for the search index; `Retry-After: 2`',
+          schema: ErrorBodySchema,
+        },
       },
     },
     async (c, { query, key }) => {

@@ -74,11 +74,18 @@ export async function queryPostgres(
 }
 
 /**
+ * Most events past an org's search cursor that a search matches directly: about 0.1 s of cutting
+ * words in the server. Past it, a search answers 503 `search_index_behind` until the indexer has
+ * caught up, rather than holding the event loop for every request meanwhile.
+ */
+export const SEARCH_TAIL_LIMIT = 5_000
+
+/**
  * The seqs of the events past the org's search cursor that hold every term and pass the other
  * filters: the index's words computed on the spot. The cursor and the events are read in one
- * statement, so in one snapshot; normally a second's worth of events or less (ADR 0012). The tail
- * is cut first (a materialized CTE, so by the `(org_id, seq)` index whatever the other filters
- * are), then filtered.
+ * statement, so in one snapshot; normally a second's worth of events or less (ADR 0012), never more
+ * than SEARCH_TAIL_LIMIT. The tail is cut first (a materialized CTE, so by the `(org_id, seq)`
+ * index whatever the other filters are), then filtered.
  */
 async function unindexedMatches(
   pool: pg.Pool,
@@ -91,12 +98,24 @@ async function unindexedMatches(
   if (page.after) add('(e.ts, e.id) < (?, ?)', page.after.ts, page.after.id)
   params.push(orgId)
   const tail = `SELECT * FROM events WHERE org_id = $${params.length}
-    AND seq > coalesce((SELECT seq FROM search_cursors WHERE org_id = $${params.length}), 0)`
-  const { rows } = await pool.query<Pick<EventRow, 'seq' | 'title' | 'input' | 'output' | 'error'>>(
+    AND seq > coalesce((SELECT seq FROM search_cursors WHERE org_id = $${params.length}), 0)
+    ORDER BY seq LIMIT ${SEARCH_TAIL_LIMIT + 1}`
+  type Row = Pick<EventRow, 'seq' | 'title' | 'input' | 'output' | 'error'> & { n: number | null }
+  // The tail's length comes in a row of its own, whatever the filters keep of it.
+  const { rows: all } = await pool.query<Row>(
     `WITH e AS MATERIALIZED (${tail})
-     SELECT e.seq, e.title, e.input, e.output, e.error FROM e WHERE ${conditions.join(' AND ')}`,
+     SELECT count(*)::int AS n, NULL::bigint AS seq, NULL::text AS title, NULL::text AS input,
+       NULL::text AS output, NULL::text AS error FROM e
+     UNION ALL
+     SELECT NULL, e.seq, e.title, e.input, e.output, e.error FROM e WHERE ${conditions.join(' AND ')}`,
     params,
   )
+  const rows = all.filter((r) => r.n === null)
+  if (all.some((r) => r.n !== null && r.n > SEARCH_TAIL_LIMIT))
+    throw new AppError(
+      'search_index_behind',
+      `the search index is more than ${SEARCH_TAIL_LIMIT.toLocaleString('en-US')} events behind this org's newest events; retry in a few seconds`,
+    ).with({ retryAfter: 2 })
   return rows
     .filter((row) => {
       const words = new Set(searchWords(row))

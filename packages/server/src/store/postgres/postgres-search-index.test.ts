@@ -7,6 +7,8 @@ import { startCatchUp } from '../../jobs/catch-up.js'
 import type { Logger } from '../../log.js'
 import type { Store } from '../store.js'
 import { appendInTransaction } from './postgres-append.js'
+import { SEARCH_TAIL_LIMIT } from './postgres-query.js'
+import { SEARCH_STEP_BYTES } from './postgres-search-index.js'
 import { newControlsCache } from './postgres-control-ops.js'
 import { openPostgresStore } from './postgres-store.js'
 
@@ -183,6 +185,66 @@ describe('the PostgreSQL search index behind the append', () => {
     )
     expect(words.rows).toEqual([])
     expect(await titles(store, 'org-a', 'secret')).toEqual(['secret kept'])
+  })
+
+  it('answers 503 search_index_behind while more events than it matches directly wait, then finds them', async () => {
+    const { store } = await setup()
+    for (let i = 0; i <= SEARCH_TAIL_LIMIT; i += 1_000)
+      await store.events.append(
+        Array.from({ length: Math.min(1_000, SEARCH_TAIL_LIMIT + 1 - i) }, (_, j) => ({
+          orgId: 'org-a',
+          event: event(i + j === 0 ? 'needle first' : `hay ${i + j}`),
+        })),
+      )
+    // Filters that keep none of the tail do not hide that it is too long to search.
+    for (const filter of [{ q: 'needle' }, { q: 'needle', agent: 'nobody' }])
+      await expect(store.events.query('org-a', filter, { limit: 5 })).rejects.toMatchObject({
+        code: 'search_index_behind',
+        status: 503,
+      })
+    await store.events.indexPending(SEARCH_TAIL_LIMIT + 1)
+    expect(await titles(store, 'org-a', 'needle')).toEqual(['needle first'])
+  })
+
+  it('lets one org whose indexing fails hold back no other, and reports the failure', async () => {
+    const { store, db, indexed } = await setup()
+    await db.query(`CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+      CREATE TRIGGER refuse_bad BEFORE INSERT ON event_search FOR EACH ROW
+        WHEN (NEW.org_id = 'org-bad') EXECUTE FUNCTION refuse_bad();`)
+    // org-bad is the most behind, so the indexer takes it first.
+    await store.events.append(
+      Array.from({ length: 5 }, (_, i) => ({ orgId: 'org-bad', event: event(`bad ${i}`) })),
+    )
+    await store.events.append([{ orgId: 'org-good', event: event('good one') }])
+    await expect(store.events.indexPending(100)).rejects.toThrow()
+    expect(await indexed('org-good')).toEqual([1])
+    expect(await indexed('org-bad')).toEqual([])
+  })
+
+  it('reads at most about SEARCH_STEP_BYTES of text per step, and goes on from there', async () => {
+    const { store, db, indexed } = await setup()
+    const big = 'x'.repeat(250_000)
+    const n = Math.ceil(SEARCH_STEP_BYTES / 250_000) + 5
+    for (let i = 0; i < n; i += 10)
+      await store.events.append(
+        Array.from({ length: Math.min(10, n - i) }, (_, j) => ({
+          orgId: 'org-a',
+          event: event(`big ${i + j}`, { input: big }),
+        })),
+      )
+    const first = await store.events.indexPending(500)
+    expect(first).toBeGreaterThan(1)
+    expect(first).toBeLessThan(n)
+    const cursor = async () =>
+      Number(
+        (await db.query<{ seq: string }>("SELECT seq FROM search_cursors WHERE org_id = 'org-a'"))
+          .rows[0]?.seq,
+      )
+    expect(await cursor()).toBe(first)
+    await indexAll(store)
+    expect(await cursor()).toBe(n)
+    expect(await indexed('org-a')).toEqual(Array.from({ length: n }, (_, i) => i + 1))
   })
 
   it('catches up with steady appends (the catch-up job, polled)', async () => {

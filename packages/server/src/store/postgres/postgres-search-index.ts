@@ -15,8 +15,22 @@ const BEHIND = `SELECT o.id, c.org_id IS NULL AS new FROM orgs o LEFT JOIN searc
 const LOCK_CURSOR = `SELECT c.seq AS done, o.next_seq - 1 AS head FROM search_cursors c JOIN orgs o ON o.id = c.org_id
   WHERE c.org_id = $1 FOR UPDATE OF c SKIP LOCKED`
 
-const PENDING = `SELECT seq, title, input, output, error FROM events
-  WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`
+/**
+ * Most text one step reads from an org (title, input, output and error, summed in seq order): a
+ * step stops at the row that passes it, keeping at least one, so a run of events of a megabyte each
+ * cannot make one step too large for the server or the driver.
+ */
+export const SEARCH_STEP_BYTES = 8 * 2 ** 20
+
+/** The events past the cursor; `keep` false from the first row past SEARCH_STEP_BYTES (its text left out). */
+const PENDING = `SELECT seq, keep, CASE WHEN keep THEN title END AS title, CASE WHEN keep THEN input END AS input,
+    CASE WHEN keep THEN output END AS output, CASE WHEN keep THEN error END AS error
+  FROM (SELECT seq, title, input, output, error,
+      sum(size) OVER (ORDER BY seq) - size < $5 AS keep
+    FROM (SELECT seq, title, input, output, error, coalesce(octet_length(title), 0)
+        + coalesce(octet_length(input), 0) + coalesce(octet_length(output), 0) + coalesce(octet_length(error), 0) AS size
+      FROM events WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4) w) t
+  ORDER BY seq`
 
 /** The words go in as lexemes without positions ($3: each event's words joined by spaces) and the cursor moves to $4. */
 const INDEX = `WITH added AS (
@@ -46,10 +60,17 @@ export async function indexPostgresSearch(pool: pg.Pool, maxEvents: number): Pro
       [missing],
     )
   let read = 0
+  // One org's failure does not hold the others back; the first is reported once they had their turn.
+  let failed: unknown
   for (const { id } of behind) {
     if (read >= maxEvents) break
-    read += await indexOrg(pool, id, maxEvents - read)
+    try {
+      read += await indexOrg(pool, id, maxEvents - read)
+    } catch (error) {
+      failed ??= error
+    }
   }
+  if (failed !== undefined) throw failed
   return read
 }
 
@@ -62,12 +83,13 @@ async function indexOrg(pool: pg.Pool, orgId: string, max: number): Promise<numb
     })
     const at = cursor[0]
     if (!at || Number(at.head) <= Number(at.done)) return 0
-    type Row = Pick<EventRow, 'seq' | 'title' | 'input' | 'output' | 'error'>
-    const { rows } = await tx.query<Row>({
+    type Row = Pick<EventRow, 'seq' | 'title' | 'input' | 'output' | 'error'> & { keep: boolean }
+    const { rows: read } = await tx.query<Row>({
       name: 'search-pending',
       text: PENDING,
-      values: [orgId, at.done, at.head, max],
+      values: [orgId, at.done, at.head, max, SEARCH_STEP_BYTES],
     })
+    const rows = read.filter((r) => r.keep)
     const seqs: string[] = []
     const words: string[] = []
     for (const row of rows) {
@@ -76,8 +98,12 @@ async function indexOrg(pool: pg.Pool, orgId: string, max: number): Promise<numb
       seqs.push(String(row.seq))
       words.push(found.join(' '))
     }
-    // Fewer rows than asked for: every event up to the head has been read (the others were erased).
-    const to = rows.length === max ? String((rows[rows.length - 1] as Row).seq) : at.head
+    // Fewer rows than asked for and none left out: every event up to the head has been read (the
+    // others were erased). Otherwise the cursor moves to the last row read.
+    const to =
+      read.length === max || rows.length < read.length
+        ? String((rows[rows.length - 1] as Row).seq)
+        : at.head
     await tx.query({ name: 'search-index', text: INDEX, values: [orgId, seqs, words, to] })
     return rows.length
   })

@@ -164,16 +164,20 @@ export function createSqliteWrites(db: Database.Database, enforce: Enforcement, 
       if (status && status.log * 4096 > 64 * 2 ** 20) db.pragma('wal_checkpoint(TRUNCATE)')
     },
   }
-  // A write that failed rolled its transaction back, and with it any rows the fold counted.
+  // A write that failed rolled its transaction back, and with it any rows the fold counted. The
+  // ones that never append or erase are left out: a checkpoint refused while readers are busy, say,
+  // must not throw the fold away.
+  const neverAppends = new Set(['checkpointIfLarge', 'backlog', 'claim', 'indexPending'])
   for (const [name, fn] of Object.entries(writes) as Array<[string, (...a: unknown[]) => unknown]>)
-    (writes as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      try {
-        return fn(...args)
-      } catch (error) {
-        fold.discard()
-        throw error
+    if (!neverAppends.has(name))
+      (writes as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        try {
+          return fn(...args)
+        } catch (error) {
+          fold.discard()
+          throw error
+        }
       }
-    }
   return writes
 }
 
