@@ -5,16 +5,17 @@
 //   node bench/pg-search-ab.js <before: server dist folder> [after: server dist folder]
 //
 // BENCH_BATCHES (default 40) batches per build; the first 5 warm up and are not counted.
-import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { normalizeEvent } from '@agenttrail/protocol'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres.mjs'
-import { makeEvent, rng } from './workload.js'
+import { normalizedBatches } from './workload.js'
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40)
 const WARM = 5
 const BATCH = 1_000
-const folder = (path) => new URL(`file://${path.replace(/\/?$/, '/')}`)
+const folder = (path) => pathToFileURL(`${resolve(path)}/`)
 const builds = [
   { name: 'before', dist: folder(process.argv[2]) },
   {
@@ -41,19 +42,7 @@ for (const build of builds) {
   build.index = []
 }
 
-const rand = rng(19)
-const now = Date.now()
-const normalized = Array.from({ length: 10 * BATCH }, () => {
-  const result = normalizeEvent(makeEvent(rand, now, 30 * 86_400_000), { now })
-  if (!result.ok) throw new Error('workload event invalid')
-  return result.event
-})
-let next = 0
-const batch = () =>
-  Array.from({ length: BATCH }, () => ({
-    orgId: 'bench',
-    event: { ...normalized[next++ % normalized.length], id: randomUUID() },
-  }))
+const batch = normalizedBatches(normalizeEvent, { count: 10 * BATCH, size: BATCH, orgId: 'bench' })
 
 for (let i = 0; i < BATCHES; i++)
   for (const build of i % 2 === 0 ? builds : [...builds].reverse()) {

@@ -7,11 +7,10 @@
 //   node bench/pg-search-bench.js [path to a server dist folder]
 //
 // The dist argument lets the same run measure another build (an older commit's, for a before/after).
-import { randomUUID } from 'node:crypto'
 import { normalizeEvent } from '@agenttrail/protocol'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres.mjs'
-import { COMMON_WORD, makeEvent, rng } from './workload.js'
+import { COMMON_WORD, normalizedBatches } from './workload.js'
 
 const dist = new URL(
   process.argv[2] ? `file://${process.argv[2].replace(/\/?$/, '/')}` : '../packages/server/dist/',
@@ -43,21 +42,7 @@ const lagOf = async () => {
   }
 }
 
-// Normalized once, before the clock runs: the store's work is measured, not the validator's. Each
-// batch takes events from this set under new ids.
-const rand = rng(19)
-const now = Date.now()
-const normalized = Array.from({ length: 20 * BATCH }, () => {
-  const result = normalizeEvent(makeEvent(rand, now, 30 * 86_400_000), { now })
-  if (!result.ok) throw new Error('workload event invalid')
-  return result.event
-})
-let next = 0
-const batch = () =>
-  Array.from({ length: BATCH }, () => ({
-    orgId: ORG,
-    event: { ...normalized[next++ % normalized.length], id: randomUUID() },
-  }))
+const batch = normalizedBatches(normalizeEvent, { count: 20 * BATCH, size: BATCH, orgId: ORG })
 
 // Warm up: the statements prepared, the org's row and log in place.
 await store.events.append(batch())

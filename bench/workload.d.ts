@@ -6,3 +6,10 @@ export function makeEvent(rand: () => number, now: number, spanMs: number): Reco
 
 export const COMMON_WORD: string
 export const RARE_WORD: string
+export function normalizedBatches(
+  normalizeEvent: (
+    fields: Record<string, unknown>,
+    options: { now: number },
+  ) => { ok: true; event: object } | { ok: false },
+  options: { count: number; size: number; orgId: string; seed?: number },
+): () => Array<{ orgId: string; event: object }>

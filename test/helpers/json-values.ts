@@ -1,3 +1,5 @@
+import { seeded } from './events.js'
+
 /**
  * Seeded generators of JSON-ish values and events for the canonical-text property tests
  * (jcs-fast.test.ts, leaf.test.ts): unsorted members, names that trip plain objects up (`__proto__`,
@@ -6,16 +8,7 @@
 export type Rand = () => number
 
 /** mulberry32: the same values for the same seed, so a failure can be replayed. */
-export function seededRand(seed: number): Rand {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const seededRand: (seed: number) => Rand = seeded
 
 export const pick = <T>(rand: Rand, items: readonly T[]): T =>
   items[Math.floor(rand() * items.length)] as T
